@@ -1,0 +1,52 @@
+/**
+ * The client's HTTP access: JSON in and out, the CSRF header on state-changing calls, and
+ * problem JSON turned into {@link ApiError}.
+ */
+export interface FieldError {
+  path: string
+  message: string
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(detail)
+  }
+}
+
+let csrfToken = ''
+export const setCsrfToken = (token: string) => {
+  csrfToken = token
+}
+
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<T> {
+  const method = init.method ?? 'GET'
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json'
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  const res = await fetch(`/api${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  })
+  if (res.status === 204) return undefined as T
+  const data: unknown = await res.json().catch(() => ({}))
+  if (!res.ok) {
+    const p = data as { title?: string; detail?: string; errors?: FieldError[] }
+    throw new ApiError(
+      res.status,
+      p.title ?? res.statusText,
+      p.detail ?? 'Request failed',
+      p.errors ?? [],
+    )
+  }
+  return data as T
+}

@@ -1,0 +1,24 @@
+/** The roles of ISO/IEC 20000-1 (see iso20000-requirements.md, section 1). */
+export const Role = {
+  Admin: 'admin',
+  ProcessOwner: 'process-owner',
+  Staff: 'staff',
+  Auditor: 'auditor',
+  Customer: 'customer',
+} as const
+export type Role = (typeof Role)[keyof typeof Role]
+export const allRoles: readonly Role[] = Object.values(Role)
+
+/** The staff groups the procedures' user tasks name as candidate groups. */
+export const StaffGroup = {
+  ServiceDesk: 'service-desk',
+  Network: 'network',
+  ChangeManagers: 'change-managers',
+  Cab: 'cab',
+  ReleaseManagers: 'release-managers',
+  ProblemManagers: 'problem-managers',
+  SupplierManagers: 'supplier-managers',
+  ImprovementManagers: 'improvement-managers',
+  TopManagement: 'top-management',
+} as const
+export type StaffGroup = (typeof StaffGroup)[keyof typeof StaffGroup]

@@ -1,0 +1,204 @@
+/**
+ * The product's configuration: the only module that reads `process.env`.
+ *
+ * Every variable is declared once below with its type, default and meaning; `loadConfig`
+ * validates them all with ajv and throws a {@link ConfigError} naming every bad one, so a
+ * misconfigured start-up stops before anything is opened. The README's configuration table is
+ * checked against this schema by a test.
+ */
+import { Ajv } from 'ajv'
+
+/** One entry of the configuration schema: JSON-schema fragment plus documentation. */
+interface VariableSpec {
+  type: 'string' | 'integer' | 'boolean'
+  default: string | number | boolean
+  description: string
+  enum?: readonly string[]
+  minimum?: number
+  maximum?: number
+  pattern?: string
+  /** A secret is never printed, logged or returned by the API. */
+  secret?: boolean
+}
+
+/** Every environment variable the product reads. */
+export const configSchema = {
+  PORT: {
+    type: 'integer',
+    default: 3000,
+    minimum: 0,
+    maximum: 65535,
+    description: 'HTTP port of the API and web app (0 = any free port).',
+  },
+  HOST: {
+    type: 'string',
+    default: '127.0.0.1',
+    description: 'Interface the HTTP server listens on (`0.0.0.0` in containers).',
+  },
+  PUBLIC_URL: {
+    type: 'string',
+    default: '',
+    description: 'URL users open, used in links of notifications; empty = http://HOST:PORT.',
+  },
+  DATA_DIR: {
+    type: 'string',
+    default: './data',
+    description: 'Folder for the embedded database (PGlite) and uploaded attachments.',
+  },
+  DATABASE_URL: {
+    type: 'string',
+    default: '',
+    pattern: '^$|^postgres(ql)?://',
+    description: 'PostgreSQL connection URL; empty = embedded PGlite persisted in DATA_DIR.',
+    secret: true,
+  },
+  ZEEBE_GRPC_ADDRESS: {
+    type: 'string',
+    default: '',
+    description:
+      'gRPC address of a Zeebe gateway (`grpc://host:26500` plaintext, `host:port` TLS); empty = start the embedded engine.',
+  },
+  ENGINE_PORT: {
+    type: 'integer',
+    default: 26500,
+    minimum: 0,
+    maximum: 65535,
+    description:
+      'gRPC port of the embedded engine when ZEEBE_GRPC_ADDRESS is empty (0 = any free port).',
+  },
+  ZEEBE_AUTH_STRATEGY: {
+    type: 'string',
+    default: 'NONE',
+    enum: ['NONE', 'OAUTH', 'BASIC'],
+    description: 'How the server authenticates to a real Zeebe gateway.',
+  },
+  ZEEBE_CLIENT_ID: {
+    type: 'string',
+    default: '',
+    description: 'OAuth client id for Zeebe (ZEEBE_AUTH_STRATEGY=OAUTH).',
+  },
+  ZEEBE_CLIENT_SECRET: {
+    type: 'string',
+    default: '',
+    description: 'OAuth client secret for Zeebe (ZEEBE_AUTH_STRATEGY=OAUTH).',
+    secret: true,
+  },
+  ZEEBE_OAUTH_URL: {
+    type: 'string',
+    default: '',
+    description: 'OAuth token endpoint for Zeebe (ZEEBE_AUTH_STRATEGY=OAUTH).',
+  },
+  ZEEBE_TOKEN_AUDIENCE: {
+    type: 'string',
+    default: 'zeebe-api',
+    description: 'OAuth audience for Zeebe tokens (ZEEBE_AUTH_STRATEGY=OAUTH).',
+  },
+  SEED_DEMO_DATA: {
+    type: 'boolean',
+    default: true,
+    description:
+      'On first start (no users yet) create demo users for every role and print their passwords.',
+  },
+  DEPLOY_PROCESSES: {
+    type: 'boolean',
+    default: true,
+    description: 'Deploy the BPMN files of `processes/` and forms of `forms/` on start.',
+  },
+  SMTP_URL: {
+    type: 'string',
+    default: '',
+    pattern: '^$|^smtps?://',
+    description:
+      'SMTP server for notifications (`smtp://user:pass@host:587`); empty = in-app only.',
+    secret: true,
+  },
+  COOKIE_SECURE: {
+    type: 'boolean',
+    default: false,
+    description: 'Mark the session cookie `Secure` (set true behind HTTPS).',
+  },
+  SESSION_TTL_HOURS: {
+    type: 'integer',
+    default: 12,
+    minimum: 1,
+    maximum: 720,
+    description: 'Idle lifetime of a login session, in hours.',
+  },
+  LOG_LEVEL: {
+    type: 'string',
+    default: 'info',
+    enum: ['debug', 'info', 'warn', 'error', 'silent'],
+    description: 'Least severe log level printed.',
+  },
+} as const satisfies Record<string, VariableSpec>
+
+type Schema = typeof configSchema
+type ValueOf<S extends VariableSpec> = S extends { enum: readonly (infer E)[] }
+  ? E
+  : S['type'] extends 'integer'
+    ? number
+    : S['type'] extends 'boolean'
+      ? boolean
+      : string
+
+/** Validated configuration, one typed field per variable. */
+export type Config = { readonly [K in keyof Schema]: ValueOf<Schema[K]> }
+
+/** Thrown when one or more variables are invalid; `problems` names each of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true })
+const validate = ajv.compile({
+  type: 'object',
+  properties: Object.fromEntries(
+    Object.entries(configSchema).map(([name, spec]) => {
+      const { description: _d, secret: _s, ...jsonSchema } = spec as VariableSpec
+      return [name, jsonSchema]
+    }),
+  ),
+})
+
+/**
+ * Reads and validates the configuration from `env` (default: `process.env`). Empty strings
+ * count as unset so `FOO=` falls back to the default.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, unknown> = {}
+  for (const name of Object.keys(configSchema)) {
+    const raw = env[name]
+    if (raw !== undefined && raw !== '') input[name] = raw
+  }
+  // ajv coerces "true"/"false" and "1"/"0", but people also write yes/no.
+  for (const [name, spec] of Object.entries(configSchema)) {
+    if (spec.type === 'boolean' && typeof input[name] === 'string') {
+      const v = (input[name] as string).toLowerCase()
+      if (v === 'yes' || v === 'on') input[name] = 'true'
+      if (v === 'no' || v === 'off') input[name] = 'false'
+    }
+  }
+  if (!validate(input)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const name = e.instancePath.replace(/^\//, '')
+      const spec = (configSchema as Record<string, VariableSpec>)[name]
+      const shown = spec?.secret ? '(hidden)' : JSON.stringify(env[name])
+      return `${name}=${shown}: ${e.message ?? 'invalid'}${spec ? ` (${spec.description})` : ''}`
+    })
+    throw new ConfigError(problems)
+  }
+  return Object.freeze(input) as Config
+}
+
+/** The configuration with secrets replaced, for logs and diagnostics. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [
+      k,
+      (configSchema as Record<string, VariableSpec>)[k]?.secret && v ? '(set)' : v,
+    ]),
+  )
+}

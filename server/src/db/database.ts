@@ -1,0 +1,120 @@
+/**
+ * Opens the product's database: a PostgreSQL server when a URL is given, otherwise PGlite
+ * (PostgreSQL compiled to WebAssembly) persisted in a folder or held in memory. One Kysely
+ * schema and one migration set serve both.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { PGlitePool } from './pglite-pool'
+import type { SqlClient } from './sql-client'
+import type { DB } from './schema'
+import { migrateToLatest } from './migrate'
+
+export type DatabaseKind = 'pglite' | 'postgres'
+
+/** An open database: the typed query builder, a raw SQL client and how to close both. */
+export interface Database {
+  readonly db: Kysely<DB>
+  readonly sql: SqlClient
+  readonly kind: DatabaseKind
+  /** Runs `select 1`; resolves to the round-trip in milliseconds. */
+  ping(): Promise<number>
+  close(): Promise<void>
+}
+
+export interface OpenDatabaseOptions {
+  /** `postgres://…`; empty = PGlite. */
+  databaseUrl: string
+  /** PGlite folder (`<DATA_DIR>/pglite`), or `memory://` for a throw-away database. */
+  pgliteDir: string
+  /** Run migrations after opening (default true). */
+  migrate?: boolean
+}
+
+interface Queryable {
+  query(sql: string, params?: readonly unknown[]): Promise<{ rows: unknown[] }>
+  connect(): Promise<{
+    query(sql: string, params?: readonly unknown[]): Promise<{ rows: unknown[] }>
+    release(): void
+  }>
+}
+
+function sqlClientOf(pool: Queryable): SqlClient {
+  return {
+    async query<R>(text: string, params?: unknown[]) {
+      const r = await pool.query(text, params)
+      return { rows: r.rows as R[] }
+    },
+    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      const conn = await pool.connect()
+      const tx: SqlClient = {
+        async query<R>(text: string, params?: unknown[]) {
+          const r = await conn.query(text, params)
+          return { rows: r.rows as R[] }
+        },
+        transaction: (inner) => inner(tx),
+      }
+      try {
+        await conn.query('BEGIN')
+        const result = await fn(tx)
+        await conn.query('COMMIT')
+        return result
+      } catch (err) {
+        await conn.query('ROLLBACK').catch(() => {
+          // the connection is already unusable; the original error is what matters
+        })
+        throw err
+      } finally {
+        conn.release()
+      }
+    },
+  }
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  let database: Database
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
+    pool.on('error', () => {
+      // idle client errors surface on the next query; do not crash the process
+    })
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    database = {
+      db,
+      sql: sqlClientOf(pool),
+      kind: 'postgres',
+      ping: () => timed(() => pool.query('select 1')),
+      close: () => db.destroy(),
+    }
+  } else {
+    const dir = options.pgliteDir
+    if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true })
+    const pglite = await PGlite.create(dir.startsWith('memory://') ? undefined : dir)
+    const pool = new PGlitePool(pglite)
+    // Kysely's Postgres driver only needs connect()/release()/query() and end().
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }),
+    })
+    database = {
+      db,
+      sql: sqlClientOf(pool),
+      kind: 'pglite',
+      ping: () => timed(() => pool.query('select 1')),
+      close: () => db.destroy(),
+    }
+  }
+  if (options.migrate !== false) await migrateToLatest(database.db)
+  return database
+}
+
+/** The PGlite folder inside DATA_DIR. */
+export const pgliteDirOf = (dataDir: string) => join(dataDir, 'pglite')
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now()
+  await fn()
+  return performance.now() - start
+}

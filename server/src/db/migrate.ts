@@ -1,0 +1,26 @@
+/**
+ * Runs the migrations of `migrations/` in name order. The list is static (no file-system scan)
+ * so it works the same under tsx, vitest and a bundled build.
+ */
+import { Migrator, type Kysely, type Migration } from 'kysely'
+import * as m0001 from './migrations/0001-identity'
+
+/** Every migration, by name. Add new ones at the end; never edit a released one. */
+export const migrations: Record<string, Migration> = {
+  '0001-identity': m0001,
+}
+
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {
+  const migrator = new Migrator({
+    db: db as unknown as Kysely<unknown>,
+    provider: { getMigrations: async () => migrations },
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')
+    throw new Error(
+      `Database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    )
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The error hierarchy handlers throw; one express middleware turns them into problem JSON
+ * `{ status, title, detail, errors? }` (RFC 9457).
+ */
+
+/** A field-level problem, e.g. from ajv validation of a form submission. */
+export interface FieldError {
+  /** JSON pointer of the field, e.g. `/impact`. */
+  path: string
+  message: string
+}
+
+/** A 4xx caused by the request; `detail` is shown to the user. */
+export class UserError extends Error {
+  readonly status: number = 400
+  readonly title: string = 'Bad Request'
+  constructor(
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+export class UnauthorizedError extends UserError {
+  override readonly status = 401
+  override readonly title = 'Unauthorized'
+}
+
+export class ForbiddenError extends UserError {
+  override readonly status = 403
+  override readonly title = 'Forbidden'
+}
+
+export class NotFoundError extends UserError {
+  override readonly status = 404
+  override readonly title = 'Not Found'
+}
+
+/** A stale write or a state that no longer allows the action. */
+export class ConflictError extends UserError {
+  override readonly status = 409
+  override readonly title = 'Conflict'
+}
+
+export class TooManyRequestsError extends UserError {
+  override readonly status = 429
+  override readonly title = 'Too Many Requests'
+}
+
+/** A failure of ours or of a dependency; its message is logged, not shown. */
+export class UnexpectedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'UnexpectedError'
+  }
+}
+
+/** Problem JSON body. */
+export interface Problem {
+  status: number
+  title: string
+  detail: string
+  errors?: FieldError[]
+}
+
+export function toProblem(err: unknown): Problem {
+  if (err instanceof UserError) {
+    return {
+      status: err.status,
+      title: err.title,
+      detail: err.message,
+      ...(err.errors ? { errors: err.errors } : {}),
+    }
+  }
+  // body-parser and friends set `status`/`type` on their errors (malformed JSON, too large).
+  if (
+    err &&
+    typeof err === 'object' &&
+    'status' in err &&
+    typeof err.status === 'number' &&
+    err.status < 500
+  ) {
+    const message =
+      'message' in err && typeof err.message === 'string' ? err.message : 'Bad request'
+    return { status: err.status, title: 'Bad Request', detail: message }
+  }
+  return { status: 500, title: 'Internal Server Error', detail: 'An unexpected error occurred.' }
+}

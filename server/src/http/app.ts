@@ -1,0 +1,64 @@
+/**
+ * The express application: security headers, JSON bodies, the API routers under `/api`, the
+ * built client with single-page fallback, and one error middleware that writes problem JSON.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import express, { type ErrorRequestHandler, type Router } from 'express'
+import { NotFoundError, toProblem } from '../errors'
+import type { Logger } from '../log'
+
+export interface AppOptions {
+  /** Routers mounted under `/api`, in order. The session middleware comes first. */
+  apiRouters: (Router | express.RequestHandler)[]
+  /** Folder of the built client (index.html and assets); skipped when absent. */
+  clientDist: string
+  log: Logger
+}
+
+export function createApp({ apiRouters, clientDist, log }: AppOptions): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('X-Frame-Options', 'DENY')
+    res.setHeader('Referrer-Policy', 'same-origin')
+    next()
+  })
+
+  const api = express.Router()
+  api.use(express.json({ limit: '2mb' }))
+  for (const r of apiRouters) api.use(r)
+  api.use((req) => {
+    throw new NotFoundError(`No API route ${req.method} ${req.path}.`)
+  })
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store')
+    next()
+  })
+  app.use('/api', api)
+
+  if (existsSync(join(clientDist, 'index.html'))) {
+    app.use(express.static(clientDist, { index: false, maxAge: '1h' }))
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache')
+      res.sendFile(join(clientDist, 'index.html'))
+    })
+  } else {
+    app.get('/', (_req, res) => {
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The web app is not built. Run `npm run build:client` (npm start does it).')
+    })
+  }
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const problem = toProblem(err)
+    if (problem.status >= 500) log.error(`${req.method} ${req.originalUrl} failed`, err)
+    res.status(problem.status).type('application/problem+json').json(problem)
+  }
+  app.use(onError)
+  return app
+}

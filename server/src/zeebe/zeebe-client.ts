@@ -1,0 +1,39 @@
+/**
+ * The server's only way to the engine: the official Zeebe client over gRPC. The same code talks
+ * to the embedded engine and to a real Zeebe cluster.
+ */
+import { Camunda8 } from '@camunda8/sdk'
+import type { Config } from '../config'
+
+export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>
+
+/** `grpc://host:port` for a plaintext address given as `host:port` of the embedded engine. */
+export const plaintextAddress = (hostPort: string) => `grpc://${hostPort}`
+
+export function createZeebeClient(
+  config: Pick<
+    Config,
+    | 'ZEEBE_AUTH_STRATEGY'
+    | 'ZEEBE_CLIENT_ID'
+    | 'ZEEBE_CLIENT_SECRET'
+    | 'ZEEBE_OAUTH_URL'
+    | 'ZEEBE_TOKEN_AUDIENCE'
+  >,
+  address: string,
+): { camunda: Camunda8; zeebe: ZeebeClient } {
+  const camunda = new Camunda8({
+    ZEEBE_GRPC_ADDRESS: address,
+    CAMUNDA_AUTH_STRATEGY: config.ZEEBE_AUTH_STRATEGY,
+    ...(config.ZEEBE_AUTH_STRATEGY === 'OAUTH'
+      ? {
+          ZEEBE_CLIENT_ID: config.ZEEBE_CLIENT_ID,
+          ZEEBE_CLIENT_SECRET: config.ZEEBE_CLIENT_SECRET,
+          CAMUNDA_OAUTH_URL: config.ZEEBE_OAUTH_URL,
+          ZEEBE_TOKEN_AUDIENCE: config.ZEEBE_TOKEN_AUDIENCE,
+        }
+      : {}),
+    CAMUNDA_LOG_LEVEL: 'error',
+  })
+  const zeebe = camunda.getZeebeGrpcApiClient()
+  return { camunda, zeebe }
+}

@@ -1,0 +1,73 @@
+/**
+ * The databases a database-backed suite runs on: PGlite in memory always, and the PostgreSQL
+ * server named by TEST_DATABASE_URL when it is set (CI sets it). Each server-backed suite gets a
+ * freshly created database of its own, dropped afterwards, so parallel test files never collide.
+ */
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { openDatabase, type Database } from '../../server/src/db/database'
+
+export interface TestDatabaseTarget {
+  /** `pglite` or `postgres`: used as the `describe.each` label. */
+  readonly kind: 'pglite' | 'postgres'
+  /** Opens a fresh, migrated database; `drop()` closes and removes it. */
+  open(): Promise<TestDatabase>
+}
+
+export interface TestDatabase {
+  readonly database: Database
+  /** `postgres://…` of the fresh database, or '' for PGlite. */
+  readonly url: string
+  drop(): Promise<void>
+}
+
+/** The server URL the suite may use, or undefined. Tests read it here, never from process.env. */
+export function testServerUrl(): string | undefined {
+  return process.env.TEST_DATABASE_URL || undefined
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+const pglite: TestDatabaseTarget = {
+  kind: 'pglite',
+  async open() {
+    const database = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' })
+    return { database, url: '', drop: () => database.close() }
+  },
+}
+
+function server(adminUrl: string): TestDatabaseTarget {
+  return {
+    kind: 'postgres',
+    async open() {
+      const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+      const admin = new pg.Client({ connectionString: adminUrl })
+      await admin.connect()
+      await admin.query(`create database ${name}`)
+      await admin.end()
+      const url = withDatabaseName(adminUrl, name)
+      const database = await openDatabase({ databaseUrl: url, pgliteDir: '' })
+      return {
+        database,
+        url,
+        async drop() {
+          await database.close()
+          const c = new pg.Client({ connectionString: adminUrl })
+          await c.connect()
+          await c.query(`drop database if exists ${name} with (force)`)
+          await c.end()
+        },
+      }
+    },
+  }
+}
+
+/** Every database target available to this run: `describe.each(testDatabaseTargets())`. */
+export function testDatabaseTargets(): TestDatabaseTarget[] {
+  const url = testServerUrl()
+  return url ? [pglite, server(url)] : [pglite]
+}
