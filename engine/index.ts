@@ -3,70 +3,188 @@
  * protocol over gRPC. The server starts it in-process when no ZEEBE_GRPC_ADDRESS is set and
  * talks to it through the official client exactly as it would to a real cluster.
  */
-import * as grpc from '@grpc/grpc-js'
-import { loadGatewayService } from './gateway/proto'
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import type { Clock, EngineApi } from './api'
+import { createEngine } from './engine'
+import { startGatewayServer, type GatewayServer } from './gateway/server'
+import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
 import type { SqlClient } from './state/sql'
-import { ZEEBE_COMPAT_VERSION } from './version'
 
 export type { SqlClient } from './state/sql'
+export type { EngineApi } from './api'
 
 export interface StartEngineOptions {
   /** Database for the record log (PGlite or a PostgreSQL server). */
   sql: SqlClient
   /** gRPC port; 0 picks a free one. Default 26500. */
   port?: number
-  /** Interface to bind; default 127.0.0.1. */
+  /** Interface to bind (gRPC and HTTP); default 127.0.0.1. */
   host?: string
+  /** Time source; default the system clock. Tests pass a TestClock and call `engine.tick()`. */
+  clock?: Clock
+  /** Port of the HTTP/JSON record log endpoint (engine/http/); absent = not served, 0 = free. */
+  httpPort?: number
+  /** Long-poll time of ActivateJobs requests that say 0; default 10 s like Zeebe's gateway. */
+  defaultLongPollMs?: number
+  /** Reports failures that happen outside any request (default: ignored). */
+  onError?: (err: unknown) => void
 }
 
 export interface RunningEngine {
   /** `host:port` the gateway listens on. */
   readonly address: string
   readonly port: number
+  /** The engine itself, for in-process callers (history readers, tests). */
+  readonly engine: EngineApi
+  /** The engine's clock. */
+  readonly clock: Clock
+  /** The gRPC gateway (its dispatcher shows pending long polls and job streams). */
+  readonly gateway: GatewayServer
+  /** `http://host:port` of the record log endpoint, when `httpPort` was given. */
+  readonly httpUrl?: string
+  /** Stops serving (pending polls end, streams close), then closes the engine. */
   stop(): Promise<void>
 }
 
+/** Creates the engine on `sql` (recovering its state from the log) and serves its gateway. */
 export async function startEngine(options: StartEngineOptions): Promise<RunningEngine> {
   const host = options.host ?? '127.0.0.1'
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 })
-  const service = loadGatewayService()
-  const handlers: grpc.UntypedServiceImplementation = {}
-  for (const name of Object.keys(service)) {
-    handlers[name] = (_call: unknown, callback: grpc.sendUnaryData<unknown>) =>
-      callback({ code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented` })
-  }
-  handlers.Topology = (_call: unknown, callback: grpc.sendUnaryData<unknown>) =>
-    callback(null, {
-      brokers: [
-        {
-          nodeId: 0,
-          host,
-          port: boundPort,
-          version: ZEEBE_COMPAT_VERSION,
-          partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }],
-        },
-      ],
-      clusterSize: 1,
-      partitionsCount: 1,
-      replicationFactor: 1,
-      gatewayVersion: ZEEBE_COMPAT_VERSION,
+  const engine = await createEngine({
+    sql: options.sql,
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
+  let gateway: GatewayServer | undefined
+  let http: RecordsHttpServer | undefined
+  try {
+    gateway = await startGatewayServer({
+      engine,
+      host,
+      port: options.port ?? 26500,
+      defaultLongPollMs: options.defaultLongPollMs,
+      onError: options.onError,
     })
-  server.addService(service, handlers)
-  await options.sql.query('select 1')
-  const boundPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(
-      `${host}:${options.port ?? 26500}`,
-      grpc.ServerCredentials.createInsecure(),
-      (err, port) => (err ? reject(err) : resolve(port)),
-    ),
-  )
+    if (options.httpPort !== undefined) {
+      http = await startRecordsHttpServer({ engine, host, port: options.httpPort })
+    }
+  } catch (err) {
+    await gateway?.stop()
+    await engine.close()
+    throw err
+  }
+  const served = gateway
+  let stopping: Promise<void> | undefined
   return {
-    address: `${host}:${boundPort}`,
-    port: boundPort,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.tryShutdown(() => resolve())
-        setTimeout(() => server.forceShutdown(), 2000).unref()
+    address: served.address,
+    port: served.port,
+    engine,
+    clock: engine.clock,
+    gateway: served,
+    ...(http ? { httpUrl: http.url } : {}),
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all([served.stop(), http?.stop()])
+        await engine.close()
+      })()
+      return stopping
+    },
+  }
+}
+
+/** An open SQL connection for the engine and how to close it. */
+export interface EngineDatabase {
+  readonly sql: SqlClient
+  readonly kind: 'pglite' | 'postgres'
+  close(): Promise<void>
+}
+
+/**
+ * Opens the engine's own database when it runs standalone (the server passes its own
+ * connection instead): a PostgreSQL server when `databaseUrl` is set, else PGlite persisted in
+ * `dataDir` (`memory://` = in memory).
+ */
+export async function openEngineDatabase(options: {
+  databaseUrl?: string
+  dataDir?: string
+}): Promise<EngineDatabase> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 })
+    pool.on('error', () => {
+      // idle client errors surface on the next query; do not crash the engine
+    })
+    const sql: SqlClient = {
+      async query<R>(text: string, params?: unknown[]) {
+        const r = await pool.query(text, params)
+        return { rows: r.rows as R[] }
+      },
+      async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+        const conn = await pool.connect()
+        const tx: SqlClient = {
+          async query<R>(text: string, params?: unknown[]) {
+            const r = await conn.query(text, params)
+            return { rows: r.rows as R[] }
+          },
+          transaction: (inner) => inner(tx),
+        }
+        try {
+          await conn.query('BEGIN')
+          const result = await fn(tx)
+          await conn.query('COMMIT')
+          return result
+        } catch (err) {
+          await conn.query('ROLLBACK').catch(() => {
+            // the connection is unusable; the original error is what matters
+          })
+          throw err
+        } finally {
+          conn.release()
+        }
+      },
+    }
+    await sql.query('select 1')
+    return { sql, kind: 'postgres', close: () => pool.end() }
+  }
+  const dir = options.dataDir ?? 'memory://'
+  const inMemory = dir.startsWith('memory://')
+  if (!inMemory) mkdirSync(dir, { recursive: true })
+  const pglite = await PGlite.create(inMemory ? undefined : dir)
+  // PGlite has one connection: a transaction must not interleave with other queries.
+  let tail: Promise<void> = Promise.resolve()
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    let release!: () => void
+    const previous = tail
+    tail = new Promise<void>((resolve) => (release = resolve))
+    await previous
+    try {
+      return await fn()
+    } finally {
+      release()
+    }
+  }
+  const direct: SqlClient = {
+    async query<R>(text: string, params?: unknown[]) {
+      const r = await pglite.query(text, params)
+      return { rows: r.rows as R[] }
+    },
+    transaction: (inner) => inner(direct),
+  }
+  const sql: SqlClient = {
+    query: (text, params) => exclusive(() => direct.query(text, params)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        await pglite.query('BEGIN')
+        try {
+          const result = await fn(direct)
+          await pglite.query('COMMIT')
+          return result
+        } catch (err) {
+          await pglite.query('ROLLBACK').catch(() => {
+            // already aborted; the original error is what matters
+          })
+          throw err
+        }
       }),
   }
+  return { sql, kind: 'pglite', close: () => exclusive(() => pglite.close()) }
 }

@@ -16,6 +16,23 @@ import { openDatabase, pgliteDirOf, type Database } from './db/database'
 import { createApp } from './http/app'
 import { healthRoutes } from './http/health.routes'
 import { createLogger, type Logger } from './log'
+import { AuditTrail } from './evidence/audit-trail'
+import { historyRoutes } from './history/history.routes'
+import { CaseService, CatalogueService, CmdbService, casesRoutes } from './cases/index'
+import { isCaseKind } from './cases/kinds'
+import { evidenceRoutes } from './evidence/evidence.routes'
+import { openapiRoutes } from './http/openapi'
+import { seedCatalogue } from './seed/catalogue'
+import { HistoryService } from './history/history.service'
+import { InstancesService } from './history/instances.service'
+import { recordSourceOf, type RecordSource } from './history/record-source'
+import { tasksRoutes } from './inbox/tasks.routes'
+import { TasksService } from './inbox/tasks.service'
+import { startUserTaskIntake } from './inbox/user-task.intake'
+import { processesRoutes } from './processes/processes.routes'
+import { ProcessesService } from './processes/processes.service'
+import { EventBus } from './realtime/bus'
+import { startRealtime } from './realtime/socket'
 import { seedDemoUsers, type SeededUser } from './seed/demo'
 import { createZeebeClient, plaintextAddress, type ZeebeClient } from './zeebe/zeebe-client'
 
@@ -37,6 +54,18 @@ export interface RunningServer {
   readonly engine?: RunningEngine
   /** Demo users created by this start (empty on later starts). */
   readonly seededUsers: SeededUser[]
+  /** Services tests reach into (the same instances the routes use). */
+  readonly services: {
+    bus: EventBus
+    audit: AuditTrail
+    processes: ProcessesService
+    instances: InstancesService
+    tasks: TasksService
+    intake: ReturnType<typeof startUserTaskIntake>
+    cases: CaseService
+    cmdb: CmdbService
+    catalogue: CatalogueService
+  }
   stop(): Promise<void>
 }
 
@@ -67,6 +96,52 @@ export async function startServer({
     const seededUsers = config.SEED_DEMO_DATA ? await seedDemoUsers(database.db) : []
     const sessions = new SessionStore(database.db, config.SESSION_TTL_HOURS * 3600_000)
 
+    // Procedures, instances, inbox and history (ISO/IEC 20000-1 4.3.2, 4.3.3, 8.1).
+    const bus = new EventBus()
+    const audit = new AuditTrail(database.db)
+    const records: RecordSource | undefined = engine ? recordSourceOf(engine.engine) : undefined
+    const processes = new ProcessesService({
+      db: database.db,
+      zeebe,
+      audit,
+      formsDir: join(repoRoot, 'forms'),
+    })
+    if (config.DEPLOY_PROCESSES) {
+      const deployed = await processes.deployDirectory(join(repoRoot, 'processes'))
+      log.info(
+        `processes deployed: ${deployed.map((d) => `${d.bpmnProcessId} v${d.version}`).join(', ') || 'none'}`,
+      )
+    }
+    const instances = new InstancesService({ db: database.db, zeebe, audit, records, log })
+    await instances.follow()
+    cleanup.unshift(async () => {
+      instances.stop()
+      await instances.settled()
+    })
+    const tasks = new TasksService({
+      db: database.db,
+      bus,
+      jobs: zeebe,
+      audit,
+      // the task view shows its case as the user may see it (cases is built below)
+      caseContext: async (kind, id, user) => {
+        if (!isCaseKind(kind)) return null
+        try {
+          return (await cases.get(kind, id, user)) as unknown as Record<string, unknown>
+        } catch {
+          return null
+        }
+      },
+    })
+    const intake = startUserTaskIntake({ zeebe, tasks, log })
+    cleanup.unshift(() => intake.stop())
+    const history = new HistoryService({ db: database.db, records, evidence: audit })
+    // Case data, CMDB and catalogue (8.x, 9.1, 6.1, 7.2); procedures start via `instances`.
+    const cases = new CaseService({ db: database.db, audit, bus, processStarter: instances, log })
+    const cmdb = new CmdbService({ db: database.db, audit })
+    const catalogue = new CatalogueService({ db: database.db, audit })
+    if (config.SEED_DEMO_DATA) await seedCatalogue({ db: database.db, cases, cmdb, catalogue })
+
     const app = createApp({
       log,
       clientDist: join(repoRoot, 'client', 'dist'),
@@ -74,9 +149,17 @@ export async function startServer({
         healthRoutes({ database, zeebe, engine: { embedded: !!engine, address } }),
         sessionMiddleware(sessions),
         authRoutes({ db: database.db, sessions, cookieSecure: config.COOKIE_SECURE }),
+        processesRoutes({ processes, db: database.db, bus }),
+        tasksRoutes({ tasks, db: database.db }),
+        historyRoutes({ history, zeebe, audit }),
+        openapiRoutes(),
+        casesRoutes({ cases, cmdb, catalogue }),
+        evidenceRoutes({ audit }),
       ],
     })
     const http: Server = createServer(app)
+    const realtime = startRealtime({ http, sessions, bus, log })
+    cleanup.unshift(() => realtime.close())
     await new Promise<void>((resolveListen, reject) => {
       http.once('error', reject)
       http.listen(config.PORT, config.HOST, () => resolveListen())
@@ -97,6 +180,7 @@ export async function startServer({
       zeebe,
       engine,
       seededUsers,
+      services: { bus, audit, processes, instances, tasks, intake, cases, cmdb, catalogue },
       stop: () => runAll(cleanup),
     }
   } catch (err) {

@@ -1,6 +1,29 @@
-import { useEffect, useState, type FormEvent } from 'react'
+/**
+ * The application: login, the shell (header, role-aware navigation, skip link) and the route
+ * table that composes the features. Features are lazy-loaded so the inbox loads fast.
+ */
+import { Component, lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import { ApiError } from '../lib/api'
-import { loadSession, login, logout, type User } from './session'
+import { Link, matchPath, navigate, useLocation } from '../lib/router'
+import { closeSocket } from '../lib/socket'
+import { Loading } from '../lib/ui'
+import type { User } from '../lib/user'
+import { InboxPage } from '../features/inbox/components/InboxPage'
+import { homeFor, navFor, rolesFor } from './nav'
+import { loadSession, login, logout } from './session'
+
+const CaseListPage = lazy(() => import('../features/cases/components/CaseListPage'))
+const CaseDetailPage = lazy(() => import('../features/cases/components/CaseDetailPage'))
+const ChangeCalendar = lazy(() => import('../features/cases/components/ChangeCalendar'))
+const BaselinesPage = lazy(() => import('../features/cases/components/BaselinesPage'))
+const MyRequestsPage = lazy(() => import('../features/cases/components/MyRequestsPage'))
+const ProcessesPage = lazy(() => import('../features/processes/components/ProcessesPage'))
+const ModelerPage = lazy(() => import('../features/modeler/components/ModelerPage'))
+const FormsPage = lazy(() => import('../features/modeler/components/FormsPage'))
+const ReplayPage = lazy(() => import('../features/replay/components/ReplayPage'))
+const EvidencePage = lazy(() => import('../features/replay/components/EvidencePage'))
+const ReportsPage = lazy(() => import('../features/reports/components/ReportsPage'))
+const UsersPage = lazy(() => import('../features/admin/components/UsersPage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -21,7 +44,7 @@ function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   }
   return (
     <main className="login">
-      <form onSubmit={submit} aria-labelledby="login-title">
+      <form onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <h1 id="login-title">Service Management</h1>
         <label>
           Username
@@ -31,6 +54,7 @@ function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
             value={username}
             onChange={(e) => setUsername(e.target.value)}
             required
+            autoFocus
           />
         </label>
         <label>
@@ -57,25 +81,153 @@ function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   )
 }
 
+function Forbidden() {
+  return (
+    <section className="card" role="alert">
+      <h1>Not allowed</h1>
+      <p>You do not have access to this page.</p>
+    </section>
+  )
+}
+
+function NotFound() {
+  return (
+    <section className="card">
+      <h1>Page not found</h1>
+      <Link href="/">Go to the start page</Link>
+    </section>
+  )
+}
+
+/** Keeps a failing screen from blanking the whole app; resets on navigation. */
+class ScreenBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  state = { error: null as Error | null }
+  static getDerivedStateFromError(error: Error) {
+    return { error }
+  }
+  render() {
+    if (!this.state.error) return this.props.children
+    return (
+      <section className="card" role="alert">
+        <h1>Something went wrong</h1>
+        <p>{this.state.error.message}</p>
+        <button onClick={() => window.location.reload()}>Reload</button>
+      </section>
+    )
+  }
+}
+
+type Render = (p: Record<string, string>, user: User, query: URLSearchParams) => ReactNode
+
+/** Path patterns → screens; the first match wins. */
+const routes: [string, Render][] = [
+  ['/inbox', (_p, u) => <InboxPage user={u} />],
+  ['/inbox/:taskId', (p, u) => <InboxPage user={u} taskId={p.taskId} />],
+  ['/requests', (_p, u) => <MyRequestsPage user={u} />],
+  ['/calendar', () => <ChangeCalendar />],
+  ['/baselines', () => <BaselinesPage />],
+  ['/cases/:kind', (p, u) => <CaseListPage kind={p.kind!} user={u} />],
+  ['/cases/:kind/:id', (p, u) => <CaseDetailPage kind={p.kind!} id={p.id!} user={u} />],
+  ['/processes', (_p, u) => <ProcessesPage user={u} />],
+  [
+    '/modeler',
+    (_p, u, q) => (
+      <ModelerPage
+        user={u}
+        draftId={q.get('draft')}
+        processId={q.get('process')}
+        isNew={q.get('new') === '1'}
+      />
+    ),
+  ],
+  ['/forms', (_p, _u, q) => <FormsPage formId={q.get('id')} />],
+  [
+    '/replay',
+    (_p, _u, q) => (
+      <ReplayPage
+        instanceKey={q.get('instance')}
+        process={q.get('process')}
+        version={q.get('version')}
+      />
+    ),
+  ],
+  ['/evidence', () => <EvidencePage />],
+  ['/reports', () => <ReportsPage />],
+  ['/admin/users', () => <UsersPage />],
+]
+
+function Routes({ user }: { user: User }) {
+  const { path, query } = useLocation()
+  useEffect(() => {
+    if (path === '/') navigate(homeFor(user), { replace: true })
+  }, [path, user])
+  const need = rolesFor(path)
+  if (need && !need.some((r) => user.roles.includes(r))) return <Forbidden />
+  for (const [pattern, render] of routes) {
+    const params = matchPath(pattern, path)
+    if (params)
+      return (
+        <ScreenBoundary key={path}>
+          <Suspense fallback={<Loading />}>{render(params, user, query)}</Suspense>
+        </ScreenBoundary>
+      )
+  }
+  return path === '/' ? <Loading /> : <NotFound />
+}
+
+function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header>
+        <span className="brand">Service Management</span>
+        <span className="spacer" />
+        <span className="small" data-testid="current-user">
+          {user.displayName} · {user.roles.join(', ')}
+        </span>
+        <button onClick={onLogout}>Log out</button>
+      </header>
+      <nav aria-label="Main">
+        {navFor(user).map((s) => (
+          <div key={s.title}>
+            <h2>{s.title}</h2>
+            <ul>
+              {s.items.map((i) => (
+                <li key={i.href}>
+                  <Link href={i.href}>{i.label}</Link>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <Routes user={user} />
+      </main>
+    </div>
+  )
+}
+
+/** The root component. */
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined)
   useEffect(() => {
     void loadSession().then(setUser)
   }, [])
-  if (user === undefined) return <p aria-busy="true">Loading…</p>
+  if (user === undefined) return <Loading />
   if (!user) return <LoginForm onLogin={setUser} />
   return (
-    <div className="shell">
-      <header>
-        <strong>Service Management</strong>
-        <span>
-          {user.displayName} ({user.roles.join(', ')})
-        </span>
-        <button onClick={() => void logout().then(() => setUser(null))}>Log out</button>
-      </header>
-      <main>
-        <h1>Welcome, {user.displayName}</h1>
-      </main>
-    </div>
+    <Shell
+      user={user}
+      onLogout={() =>
+        void logout().then(() => {
+          closeSocket()
+          setUser(null)
+          navigate('/')
+        })
+      }
+    />
   )
 }

@@ -1,18 +1,15 @@
+/** Login, logout and the current session. */
 import { api, setCsrfToken } from '../lib/api'
+import type { User } from '../lib/user'
 
-export interface User {
-  id: number
-  username: string
-  displayName: string
-  roles: string[]
-  groups: { id: string; isLead: boolean }[]
-}
+export type { User }
 
 interface SessionResponse {
   user: User
   csrfToken: string
 }
 
+/** The current user, or null when not logged in. */
 export async function loadSession(): Promise<User | null> {
   try {
     const s = await api<SessionResponse>('/me')
@@ -23,6 +20,7 @@ export async function loadSession(): Promise<User | null> {
   }
 }
 
+/** Logs in; the CSRF token is kept for later requests. */
 export async function login(username: string, password: string): Promise<User> {
   const s = await api<SessionResponse>('/auth/login', {
     method: 'POST',
@@ -32,6 +30,7 @@ export async function login(username: string, password: string): Promise<User> {
   return s.user
 }
 
+/** Ends the session. */
 export async function logout(): Promise<void> {
   await api('/auth/logout', { method: 'POST' })
   setCsrfToken('')

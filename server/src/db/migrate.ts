@@ -4,10 +4,18 @@
  */
 import { Migrator, type Kysely, type Migration } from 'kysely'
 import * as m0001 from './migrations/0001-identity'
+import * as m0002 from './migrations/0002-cases'
+import * as m0003 from './migrations/0003-evidence'
+import * as m0100 from './migrations/0100-inbox-processes'
+import * as m0200 from './migrations/0200-workers'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
   '0001-identity': m0001,
+  '0002-cases': m0002,
+  '0003-evidence': m0003,
+  '0100-inbox-processes': m0100,
+  '0200-workers': m0200,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {

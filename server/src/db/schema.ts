@@ -40,9 +40,459 @@ export interface SessionsTable {
   expires_at: Date
 }
 
+/** A deployed version of a procedure (4.3.2): the exact BPMN it runs on. */
+export interface ProcessVersionsTable {
+  process_definition_key: string
+  bpmn_process_id: string
+  version: number
+  name: string
+  resource_name: string
+  xml: string
+  checksum: string
+  /** `deployed` for the latest version, `superseded` for older ones. */
+  state: string
+  deployment_key: string
+  deployed_at: CreatedAt
+  deployed_by: string
+  approved_by: string | null
+  draft_id: string | null
+}
+
+/** A form-js form as deployed with a process version (forms are bound to their version). */
+export interface DeployedFormsTable {
+  form_key: string
+  form_id: string
+  version: number
+  schema: unknown
+  deployment_key: string
+  deployed_at: CreatedAt
+}
+
+export interface ProcessVersionFormsTable {
+  process_definition_key: string
+  form_id: string
+  form_key: string
+}
+
+/** A BPMN draft under document control: draft → in-review → approved → deployed (or rejected). */
+export interface ProcessDraftsTable {
+  id: string
+  bpmn_process_id: string
+  xml: string
+  state: string
+  author: string
+  base_version: number | null
+  lint: unknown
+  created_at: CreatedAt
+  updated_at: Date | string
+  submitted_at: Date | null
+  approved_by: string | null
+  approved_at: Date | null
+  rejected_by: string | null
+  rejected_reason: string | null
+  deployed_by: string | null
+  deployed_at: Date | null
+  process_definition_key: string | null
+  version: Generated<number>
+}
+
+/** A process instance the server started or saw, with the case it handles. */
+export interface ProcessInstancesTable {
+  process_instance_key: string
+  process_definition_key: string
+  bpmn_process_id: string
+  version: number
+  case_kind: string | null
+  case_id: string | null
+  state: Generated<string>
+  started_by: string | null
+  started_at: CreatedAt
+  ended_at: Date | null
+}
+
+/** A job-worker user task as the inbox holds it. */
+export interface TasksTable {
+  id: string
+  job_key: string
+  name: string
+  element_id: string
+  element_instance_key: string
+  process_instance_key: string
+  process_definition_key: string
+  bpmn_process_id: string
+  process_name: string
+  process_version: number
+  state: string
+  assignee: string | null
+  candidate_groups: string[]
+  candidate_users: string[]
+  priority: number
+  due_date: Date | null
+  follow_up_date: Date | null
+  form_id: string | null
+  form_key: string | null
+  case_kind: string | null
+  case_id: string | null
+  case_title: string | null
+  search: string
+  variables: unknown
+  custom_headers: unknown
+  job_deadline: Date | null
+  created_at: CreatedAt
+  claimed_at: Date | null
+  completed_at: Date | null
+  completed_by: string | null
+  cancel_reason: string | null
+  submitted_data: unknown
+  version: Generated<number>
+}
+
+export interface TaskCommentsTable {
+  id: Generated<number>
+  task_id: string
+  author: string
+  body: string
+  created_at: CreatedAt
+}
+
+export interface RecordCursorsTable {
+  name: string
+  position: string | number
+}
+
+export interface SavedFiltersTable {
+  id: Generated<number>
+  user_id: number
+  name: string
+  query: unknown
+  created_at: CreatedAt
+}
+
+// --- case data (migration 0002-cases) and evidence (0003-evidence); owned by server/src/cases
+
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>
+type Json = ColumnType<unknown, string, string>
+
+/** Last issued number per reference prefix (INC, PRB, …). */
+export interface RefCountersTable {
+  prefix: string
+  last_value: ColumnType<string, number | string, number | string>
+}
+
+/** 6.1 a service of the catalogue. */
+export interface ServicesTable {
+  id: string
+  name: string
+  description: Generated<string>
+  status: Generated<string>
+  owner_group: string | null
+  created_by: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  version: Generated<number>
+  data: Json
+}
+
+export interface ServiceDependenciesTable {
+  service_id: string
+  depends_on_id: string
+  dependency_type: Generated<string>
+}
+
+/** A requestable item of a service; `requires_approval` drives the service-request procedure. */
+export interface CatalogueItemsTable {
+  id: string
+  service_id: string
+  name: string
+  description: Generated<string>
+  requires_approval: Generated<boolean>
+  fulfilment_group: string | null
+}
+
+/** 6.1 an SLA; targets per priority, workload and exceptions in `data`. */
+export interface SlasTable {
+  id: string
+  service_id: string
+  name: string
+  status: Generated<string>
+  created_by: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  version: Generated<number>
+  data: Json
+}
+
+/** 9.1 a configuration item. `ci_version` is the CI's own version; `version` the row's. */
+export interface CisTable {
+  id: string
+  name: string
+  ci_type: string
+  description: Generated<string>
+  status: Generated<string>
+  ci_version: Generated<string>
+  location: Generated<string>
+  owner_group: string | null
+  created_by: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  version: Generated<number>
+  data: Json
+}
+
+export interface CiRelationsTable {
+  id: Generated<number>
+  ci_id: string
+  target_kind: string
+  target_id: string
+  relation_type: string
+  created_by: string
+  created_at: CreatedAt
+}
+
+/** 9.1 every change of a CI, append-only. */
+export interface CiHistoryTable {
+  id: Generated<number>
+  ci_id: string
+  at: CreatedAt
+  actor: string
+  action: string
+  before: Json | null
+  after: Json | null
+}
+
+export interface BaselinesTable {
+  id: string
+  name: string
+  description: Generated<string>
+  release_id: string | null
+  created_by: string
+  created_at: CreatedAt
+}
+
+export interface BaselineItemsTable {
+  baseline_id: string
+  ci_id: string
+  snapshot: Json
+}
+
+/** 7.2 a supplier with its relationship owner and review interval. */
+export interface SuppliersTable {
+  id: string
+  name: string
+  status: Generated<string>
+  relationship_owner: string
+  review_interval_days: Generated<number>
+  next_review_at: Date | string | null
+  created_by: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  version: Generated<number>
+  data: Json
+}
+
+/** 7.2 a contract; scope, requirements, targets, responsibilities… in `data`. */
+export interface ContractsTable {
+  id: string
+  supplier_id: string
+  title: string
+  status: Generated<string>
+  starts_on: string | null
+  ends_on: string | null
+  created_by: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  version: Generated<number>
+  data: Json
+}
+
+/** An operational case of any kind (incident, problem, change, …). */
+export interface CasesTable {
+  id: string
+  kind: string
+  status: string
+  priority: number | null
+  title: string
+  service_id: string | null
+  ci_id: string | null
+  supplier_id: string | null
+  assigned_group: string | null
+  assignee: string | null
+  requester: string | null
+  created_by: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  closed_at: Date | string | null
+  version: Generated<number>
+  data: Json
+}
+
+export interface CaseLinksTable {
+  id: Generated<number>
+  from_kind: string
+  from_id: string
+  to_kind: string
+  to_id: string
+  link_type: string
+  created_by: string
+  created_at: CreatedAt
+}
+
+export interface CaseProcessesTable {
+  process_instance_key: string
+  case_kind: string
+  case_id: string
+  bpmn_process_id: string
+  process_definition_key: string
+  process_version: number
+  started_by: string
+  started_at: CreatedAt
+}
+
+export interface CaseCommentsTable {
+  id: Generated<number>
+  case_kind: string
+  case_id: string
+  author: string
+  body: string
+  created_at: CreatedAt
+}
+
+export interface CaseAttachmentsTable {
+  id: Generated<number>
+  case_kind: string
+  case_id: string
+  name: string
+  content_type: string
+  size: number
+  sha256: string
+  content: Uint8Array
+  uploaded_by: string
+  created_at: CreatedAt
+}
+
+/** 4.3.3 the hash-chained evidence trail (append-only: a trigger rejects UPDATE/DELETE). */
+export interface EvidenceTable {
+  seq: ColumnType<string, number, never>
+  at: ColumnType<Date, string, never>
+  actor: string
+  action: string
+  entity_type: string
+  entity_id: string
+  before: Json | null
+  after: Json | null
+  process_instance_key: string | null
+  prev_hash: string
+  hash: string
+}
+
+export interface EvidenceHeadTable {
+  id: number
+  seq: ColumnType<string, number, number>
+  hash: string
+}
+
+/** A job a worker finished, with the outcome it reported (idempotent re-delivery). */
+export interface WorkerJobsTable {
+  job_key: string
+  job_type: string
+  process_instance_key: string
+  element_id: string
+  /** `complete` or `error`. */
+  outcome: string
+  result: Json
+  created_at: CreatedAt
+}
+
+/** 8.1 b) a version of the impact × urgency → priority matrix; the highest version applies. */
+export interface PriorityMatricesTable {
+  version: number
+  description: string
+  /** `{ [impact]: { [urgency]: priority } }`, impact and urgency 1 (high) … 3 (low). */
+  cells: Json
+  created_by: string
+  created_at: CreatedAt
+}
+
+/** 6.2 a) a breached response or resolution target of a case. */
+export interface SlaBreachesTable {
+  id: Generated<number>
+  case_kind: string
+  case_id: string
+  /** `response` or `resolution`. */
+  target: string
+  due_at: Date | string | null
+  breached_at: Date | string
+  priority: number | null
+  service_id: string | null
+  supplier_id: string | null
+  process_instance_key: string | null
+}
+
+/** 8.1 a notification in the outbox: shown in-app, mailed when SMTP is configured. */
+export interface NotificationsTable {
+  id: Generated<number>
+  dedupe_key: string
+  recipient: string | null
+  recipient_group: string | null
+  template: string
+  subject: string
+  body: string
+  case_kind: string | null
+  case_id: string | null
+  created_at: CreatedAt
+  read_at: Date | string | null
+  /** `not-sent`, `sent`, `failed` or `disabled`. */
+  email_status: Generated<string>
+  email_attempts: Generated<number>
+  email_error: string | null
+}
+
+/** 7.2 a recorded supplier review. */
+export interface SupplierReviewsTable {
+  id: Generated<number>
+  supplier_id: string
+  process_instance_key: string
+  outcome: Json
+  reviewed_at: Date | string
+  next_review_at: Date | string | null
+}
+
 export interface DB {
   users: UsersTable
   groups: GroupsTable
   user_groups: UserGroupsTable
   sessions: SessionsTable
+  process_versions: ProcessVersionsTable
+  deployed_forms: DeployedFormsTable
+  process_version_forms: ProcessVersionFormsTable
+  process_drafts: ProcessDraftsTable
+  process_instances: ProcessInstancesTable
+  tasks: TasksTable
+  task_comments: TaskCommentsTable
+  saved_filters: SavedFiltersTable
+  record_cursors: RecordCursorsTable
+  ref_counters: RefCountersTable
+  services: ServicesTable
+  service_dependencies: ServiceDependenciesTable
+  catalogue_items: CatalogueItemsTable
+  slas: SlasTable
+  cis: CisTable
+  ci_relations: CiRelationsTable
+  ci_history: CiHistoryTable
+  baselines: BaselinesTable
+  baseline_items: BaselineItemsTable
+  suppliers: SuppliersTable
+  contracts: ContractsTable
+  cases: CasesTable
+  case_links: CaseLinksTable
+  case_processes: CaseProcessesTable
+  case_comments: CaseCommentsTable
+  case_attachments: CaseAttachmentsTable
+  evidence: EvidenceTable
+  evidence_head: EvidenceHeadTable
+  worker_jobs: WorkerJobsTable
+  priority_matrices: PriorityMatricesTable
+  sla_breaches: SlaBreachesTable
+  notifications: NotificationsTable
+  supplier_reviews: SupplierReviewsTable
 }

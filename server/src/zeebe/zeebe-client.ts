@@ -37,3 +37,16 @@ export function createZeebeClient(
   const zeebe = camunda.getZeebeGrpcApiClient()
   return { camunda, zeebe }
 }
+
+/** Process variables as the client's types want them. */
+export type ZeebeVariables = NonNullable<
+  Parameters<ZeebeClient['createProcessInstance']>[0]['variables']
+>
+
+/**
+ * Variables for the client: a JSON round trip drops what JSON cannot carry (undefined,
+ * functions) and turns dates into ISO strings, as the engine would see them anyway.
+ */
+export function toZeebeVariables(vars: Record<string, unknown>): ZeebeVariables {
+  return JSON.parse(JSON.stringify(vars)) as ZeebeVariables
+}

@@ -1,0 +1,108 @@
+/**
+ * Who sees what: the navigation per role and the roles each route needs. The server enforces
+ * the same rules; this only keeps people from links that would answer 403.
+ */
+import type { User } from '../lib/user'
+
+/** A navigation entry. */
+export interface NavItem {
+  href: string
+  label: string
+  roles: readonly string[]
+}
+
+const ops = ['staff', 'admin'] as const
+const readers = ['staff', 'admin', 'auditor', 'process-owner'] as const
+
+/** Sections of the side navigation, in order. */
+export const navSections: { title: string; items: NavItem[] }[] = [
+  {
+    title: 'Work',
+    items: [
+      { href: '/inbox', label: 'Inbox', roles: ops },
+      { href: '/requests', label: 'My requests', roles: ['customer'] },
+    ],
+  },
+  {
+    title: 'Cases',
+    items: [
+      { href: '/cases/incidents', label: 'Incidents', roles: readers },
+      { href: '/cases/service-requests', label: 'Service requests', roles: readers },
+      { href: '/cases/problems', label: 'Problems', roles: readers },
+      { href: '/cases/known-errors', label: 'Known errors', roles: readers },
+      { href: '/cases/changes', label: 'Changes', roles: readers },
+      { href: '/calendar', label: 'Change calendar', roles: readers },
+      { href: '/cases/releases', label: 'Releases', roles: readers },
+      { href: '/cases/improvements', label: 'Improvements', roles: readers },
+      { href: '/cases/complaints', label: 'Complaints', roles: readers },
+      { href: '/cases/audit-findings', label: 'Audit findings', roles: readers },
+    ],
+  },
+  {
+    title: 'Configuration',
+    items: [
+      { href: '/cases/cis', label: 'Configuration items', roles: readers },
+      { href: '/baselines', label: 'Baselines', roles: readers },
+      { href: '/cases/services', label: 'Services', roles: readers },
+      { href: '/cases/slas', label: 'SLAs', roles: readers },
+      { href: '/cases/suppliers', label: 'Suppliers', roles: readers },
+    ],
+  },
+  {
+    title: 'Processes',
+    items: [
+      { href: '/processes', label: 'Processes', roles: ['process-owner', 'admin', 'auditor'] },
+      { href: '/modeler', label: 'Modeler', roles: ['process-owner', 'admin'] },
+      { href: '/forms', label: 'Forms', roles: ['process-owner', 'admin'] },
+    ],
+  },
+  {
+    title: 'Audit',
+    items: [
+      { href: '/replay', label: 'Replay', roles: ['auditor', 'admin', 'process-owner'] },
+      { href: '/evidence', label: 'Evidence', roles: ['auditor', 'admin'] },
+      { href: '/reports', label: 'Reports', roles: ['auditor', 'admin', 'process-owner', 'staff'] },
+    ],
+  },
+  {
+    title: 'Administration',
+    items: [{ href: '/admin/users', label: 'Users & groups', roles: ['admin'] }],
+  },
+]
+
+/** The navigation the user may see. */
+export function navFor(user: User) {
+  return navSections
+    .map((s) => ({
+      ...s,
+      items: s.items.filter((i) => i.roles.some((r) => user.roles.includes(r))),
+    }))
+    .filter((s) => s.items.length > 0)
+}
+
+/** Roles a path needs (first matching prefix of the navigation); undefined = any user. */
+export function rolesFor(path: string): readonly string[] | undefined {
+  // customers open their own cases (the server returns 404 for anyone else's)
+  if (/^\/cases\/(incidents|service-requests|complaints)\/[^/]+$/.test(path)) return [...readers, 'customer']
+  if (path.startsWith('/cases/') || path.startsWith('/calendar') || path.startsWith('/baselines'))
+    return readers
+  const all = navSections.flatMap((s) => s.items)
+  const hit = all
+    .filter((i) => path === i.href || path.startsWith(`${i.href}/`))
+    .sort((a, b) => b.href.length - a.href.length)[0]
+  return hit?.roles
+}
+
+/** Landing page per role, most operational first. */
+const homes: [string, string][] = [
+  ['staff', '/inbox'],
+  ['process-owner', '/processes'],
+  ['admin', '/processes'],
+  ['auditor', '/replay'],
+  ['customer', '/requests'],
+]
+
+/** Where a user lands after login. */
+export function homeFor(user: User): string {
+  return homes.find(([role]) => user.roles.includes(role))?.[1] ?? navFor(user)[0]?.items[0]?.href ?? '/'
+}

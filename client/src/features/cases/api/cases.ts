@@ -1,0 +1,175 @@
+/**
+ * The case API (server/src/cases): one generic client for every kind at /api/<kind>. Records
+ * are shown generically; the table below says what each kind lists and asks for on creation.
+ */
+import { api } from '../../../lib/api'
+
+/** A case record as the server returns it (typed columns plus `data`). */
+export type CaseRecord = Record<string, unknown> & { id?: string | number; version?: number }
+
+/** A field of the create form. */
+export interface CreateField {
+  key: string
+  label: string
+  type?: 'text' | 'textarea' | 'number' | 'select' | 'datetime-local' | 'date'
+  options?: readonly (string | number)[]
+  required?: boolean
+}
+
+/** What the UI knows about a kind. */
+export interface KindInfo {
+  label: string
+  singular: string
+  columns: string[]
+  create?: CreateField[]
+  /** Creating starts this BPMN process (server side). */
+  process?: string
+}
+
+const priority: CreateField = {
+  key: 'priority',
+  label: 'Priority',
+  type: 'select',
+  options: [1, 2, 3, 4],
+  required: true,
+}
+const title: CreateField = { key: 'title', label: 'Title', required: true }
+const description: CreateField = { key: 'description', label: 'Description', type: 'textarea' }
+
+/** Every kind the server exposes. ISO/IEC 20000-1 clauses in the labels' comments. */
+export const kinds: Record<string, KindInfo> = {
+  // 8.6.1
+  incidents: {
+    label: 'Incidents',
+    singular: 'incident',
+    process: 'incident',
+    columns: ['id', 'title', 'status', 'priority', 'assignedGroup', 'assignee', 'createdAt'],
+    create: [title, description, priority],
+  },
+  // 8.6.2
+  'service-requests': {
+    label: 'Service requests',
+    singular: 'service request',
+    process: 'service-request',
+    columns: ['id', 'title', 'status', 'priority', 'requester', 'createdAt'],
+    create: [title, description, priority],
+  },
+  // 8.6.3
+  problems: {
+    label: 'Problems',
+    singular: 'problem',
+    process: 'problem',
+    columns: ['id', 'title', 'status', 'priority', 'assignee', 'createdAt'],
+    create: [title, description, priority],
+  },
+  'known-errors': {
+    label: 'Known errors',
+    singular: 'known error',
+    columns: ['id', 'title', 'status', 'workaround', 'createdAt'],
+    create: [title, description, { key: 'workaround', label: 'Workaround', type: 'textarea' }],
+  },
+  // 8.5.1
+  changes: {
+    label: 'Changes',
+    singular: 'change',
+    process: 'change',
+    columns: ['id', 'title', 'status', 'priority', 'plannedStart', 'plannedEnd'],
+    create: [
+      title,
+      description,
+      priority,
+      { key: 'plannedStart', label: 'Planned start', type: 'datetime-local' },
+      { key: 'plannedEnd', label: 'Planned end', type: 'datetime-local' },
+    ],
+  },
+  // 8.5.3
+  releases: {
+    label: 'Releases',
+    singular: 'release',
+    process: 'release',
+    columns: ['id', 'title', 'status', 'plannedDate', 'createdAt'],
+    create: [title, description, { key: 'plannedDate', label: 'Planned date', type: 'date' }],
+  },
+  // 8.3.4
+  suppliers: {
+    label: 'Suppliers',
+    singular: 'supplier',
+    columns: ['id', 'name', 'status', 'relationshipOwner'],
+    create: [{ key: 'name', label: 'Name', required: true }, description],
+  },
+  // 10.2
+  improvements: {
+    label: 'Improvements',
+    singular: 'improvement',
+    process: 'improvement',
+    columns: ['id', 'title', 'status', 'priority', 'createdAt'],
+    create: [title, description, priority],
+  },
+  complaints: {
+    label: 'Complaints',
+    singular: 'complaint',
+    columns: ['id', 'title', 'status', 'requester', 'createdAt'],
+    create: [title, description],
+  },
+  // 9.2
+  'audit-findings': {
+    label: 'Audit findings',
+    singular: 'audit finding',
+    columns: ['id', 'title', 'status', 'severity', 'createdAt'],
+    create: [
+      title,
+      description,
+      {
+        key: 'severity',
+        label: 'Severity',
+        type: 'select',
+        options: ['minor', 'major', 'observation'],
+      },
+    ],
+  },
+  // 8.2.6
+  cis: {
+    label: 'Configuration items',
+    singular: 'configuration item',
+    columns: ['id', 'name', 'type', 'status', 'version', 'owner'],
+    create: [
+      { key: 'name', label: 'Name', required: true },
+      { key: 'type', label: 'Type', required: true },
+      description,
+    ],
+  },
+  // 8.2.4
+  services: {
+    label: 'Services',
+    singular: 'service',
+    columns: ['id', 'name', 'status', 'ownerGroup'],
+    create: [{ key: 'name', label: 'Name', required: true }, description],
+  },
+  // 8.3.3
+  slas: { label: 'SLAs', singular: 'SLA', columns: ['id', 'name', 'serviceId', 'status'] },
+}
+
+/** Reads a field in camelCase or snake_case, at the top or in `data`. */
+export function field(c: CaseRecord, key: string): unknown {
+  const snake = key.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)
+  const data =
+    typeof c.data === 'object' && c.data !== null ? (c.data as Record<string, unknown>) : {}
+  return c[key] ?? c[snake] ?? data[key] ?? data[snake]
+}
+
+/** Lists come as `{items, total}` or as a plain array. */
+export function normalizeList(v: unknown): { items: CaseRecord[]; total: number } {
+  if (Array.isArray(v)) return { items: v as CaseRecord[], total: v.length }
+  if (v && typeof v === 'object' && Array.isArray((v as { items?: unknown }).items)) {
+    const o = v as { items: CaseRecord[]; total?: number }
+    return { items: o.items, total: o.total ?? o.items.length }
+  }
+  return { items: [], total: 0 }
+}
+
+export const createCase = (kind: string, body: Record<string, unknown>) =>
+  api<CaseRecord>(`/${kind}`, { method: 'POST', body })
+export const updateCase = (kind: string, id: string, body: Record<string, unknown>) =>
+  api<CaseRecord>(`/${kind}/${encodeURIComponent(id)}`, { method: 'PATCH', body })
+export const commentCase = (kind: string, id: string, body: string) =>
+  api<unknown>(`/${kind}/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { body } })

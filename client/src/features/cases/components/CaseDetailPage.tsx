@@ -1,0 +1,262 @@
+/**
+ * One case: its fields (editable with optimistic locking), links, process instances (open in
+ * replay), comments; CIs add their relations graph and change history.
+ */
+import { useState, type FormEvent } from 'react'
+import { ApiError } from '../../../lib/api'
+import { formatDateTime, formatValue, humanize } from '../../../lib/format'
+import { Link } from '../../../lib/router'
+import { useServerEvents } from '../../../lib/socket'
+import { ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
+import { useApi } from '../../../lib/use-api'
+import { hasRole, type User } from '../../../lib/user'
+import { commentCase, field, kinds, normalizeList, updateCase, type CaseRecord } from '../api/cases'
+import { CiGraph } from './CiGraph'
+
+const structural = new Set([
+  'data',
+  'links',
+  'processInstances',
+  'process_instances',
+  'comments',
+  'attachments',
+  'relations',
+  'version',
+])
+
+function Editor({
+  kind,
+  record,
+  onSaved,
+}: {
+  kind: string
+  record: CaseRecord
+  onSaved: () => void
+}) {
+  const [titleValue, setTitle] = useState(
+    String(field(record, 'title') ?? field(record, 'name') ?? ''),
+  )
+  const [desc, setDesc] = useState(String(field(record, 'description') ?? ''))
+  const [error, setError] = useState<unknown>()
+  const titleKey = field(record, 'title') !== undefined ? 'title' : 'name'
+  async function save(e: FormEvent) {
+    e.preventDefault()
+    try {
+      await updateCase(kind, String(record.id), {
+        [titleKey]: titleValue,
+        description: desc,
+        version: record.version,
+      })
+      setError(undefined)
+      onSaved()
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 409
+          ? new Error(
+              'Someone else changed this case meanwhile. Reload to see their change; nothing was overwritten.',
+            )
+          : err,
+      )
+    }
+  }
+  return (
+    <form className="card" onSubmit={(e) => void save(e)} aria-label="Edit case">
+      <h2>Edit</h2>
+      <div className="field">
+        <label htmlFor="case-title">{humanize(titleKey)}</label>
+        <input id="case-title" value={titleValue} onChange={(e) => setTitle(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="case-description">Description</label>
+        <textarea id="case-description" value={desc} onChange={(e) => setDesc(e.target.value)} />
+      </div>
+      <ErrorBanner error={error} />
+      <button type="submit" style={{ marginTop: '0.5rem' }}>
+        Save
+      </button>
+    </form>
+  )
+}
+
+function Comments({
+  kind,
+  id,
+  comments,
+  onAdded,
+}: {
+  kind: string
+  id: string
+  comments: CaseRecord[]
+  onAdded: () => void
+}) {
+  const [body, setBody] = useState('')
+  const [error, setError] = useState<unknown>()
+  return (
+    <section className="card" aria-labelledby="case-comments">
+      <h2 id="case-comments">Comments ({comments.length})</h2>
+      <ul className="list-plain">
+        {comments.map((c, i) => (
+          <li key={String(c.id ?? i)}>
+            <strong>{formatValue(field(c, 'author'))}</strong>{' '}
+            <span className="muted small">{formatDateTime(field(c, 'createdAt') as string)}</span>
+            <div>{formatValue(field(c, 'body'))}</div>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="field"
+        onSubmit={(e) => {
+          e.preventDefault()
+          commentCase(kind, id, body).then(() => {
+            setBody('')
+            onAdded()
+          }, setError)
+        }}
+      >
+        <label htmlFor="case-comment">Add a comment</label>
+        <textarea
+          id="case-comment"
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          required
+        />
+        <ErrorBanner error={error} />
+        <div>
+          <button type="submit">Comment</button>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+function CiExtras({ id, name }: { id: string; name: string }) {
+  const relations = useApi<unknown>(`/cis/${encodeURIComponent(id)}/relations`)
+  const history = useApi<unknown>(`/cis/${encodeURIComponent(id)}/history`)
+  const rels = normalizeList(relations.data).items
+  const hist = normalizeList(history.data).items
+  return (
+    <>
+      <section className="card" aria-labelledby="ci-relations">
+        <h2 id="ci-relations">Relations</h2>
+        <ErrorBanner error={relations.error} />
+        {rels.length ? (
+          <CiGraph ciId={id} name={name} relations={rels} />
+        ) : (
+          <p className="muted">No relations.</p>
+        )}
+      </section>
+      <section className="card" aria-labelledby="ci-history">
+        <h2 id="ci-history">Change history</h2>
+        <ul className="list-plain small">
+          {hist.map((h, i) => (
+            <li key={i}>
+              {formatDateTime((field(h, 'at') as string) ?? field(h, 'changedAt'))} ·{' '}
+              {formatValue(field(h, 'actor') ?? field(h, 'changedBy'))}
+              <pre>
+                {JSON.stringify({ before: field(h, 'before'), after: field(h, 'after') }, null, 1)}
+              </pre>
+            </li>
+          ))}
+          {hist.length === 0 && <li className="muted">No changes recorded.</li>}
+        </ul>
+      </section>
+    </>
+  )
+}
+
+export default function CaseDetailPage({
+  kind,
+  id,
+  user,
+}: {
+  kind: string
+  id: string
+  user: User
+}) {
+  const info = kinds[kind]
+  const { data, error, loading, reload } = useApi<CaseRecord>(`/${kind}/${encodeURIComponent(id)}`)
+  useServerEvents(['case.updated'], (_n, p) => {
+    if (p.case.caseId === id) reload()
+  })
+  if (loading && !data) return <Loading />
+  if (error && !data) return <ErrorBanner error={error} />
+  if (!data) return null
+  const name = formatValue(field(data, 'title') ?? field(data, 'name'))
+  const data2 =
+    typeof data.data === 'object' && data.data ? (data.data as Record<string, unknown>) : {}
+  const entries = Object.entries({ ...data, ...data2 }).filter(
+    ([k, v]) => !structural.has(k) && (typeof v !== 'object' || v === null),
+  )
+  const links = normalizeList(field(data, 'links')).items
+  const instances = normalizeList(field(data, 'processInstances')).items
+  const comments = normalizeList(field(data, 'comments')).items
+  const canEdit = hasRole(user, 'admin', 'staff')
+  return (
+    <article>
+      <p>
+        <Link href={`/cases/${kind}`}>← {info?.label ?? kind}</Link>
+      </p>
+      <div className="row">
+        <h1>
+          {formatValue(data.id)} {name}
+        </h1>
+        <StatusBadge status={typeof data.status === 'string' ? data.status : null} />
+      </div>
+      <div className="grid-2">
+        <div>
+          <section className="card" aria-label="Case fields">
+            <Props
+              entries={entries.map(([k, v]) => [
+                humanize(k),
+                k === 'status' ? <StatusBadge status={String(v)} /> : formatValue(v),
+              ])}
+            />
+          </section>
+          {kind === 'cis' && <CiExtras id={id} name={name} />}
+          <Comments kind={kind} id={id} comments={comments} onAdded={reload} />
+        </div>
+        <div>
+          {canEdit && (
+            <Editor key={String(data.version)} kind={kind} record={data} onSaved={reload} />
+          )}
+          <section className="card" aria-labelledby="case-instances">
+            <h2 id="case-instances">Process instances</h2>
+            {instances.length === 0 && <p className="muted">None.</p>}
+            <ul className="list-plain">
+              {instances.map((p, i) => {
+                const key = String(field(p, 'processInstanceKey') ?? field(p, 'key'))
+                return (
+                  <li key={i}>
+                    {formatValue(field(p, 'bpmnProcessId'))} v{formatValue(field(p, 'version'))} ·{' '}
+                    {hasRole(user, 'auditor', 'admin', 'process-owner') ? (
+                      <Link href={`/replay?instance=${key}`}>{key}</Link>
+                    ) : (
+                      key
+                    )}
+                  </li>
+                )
+              })}
+            </ul>
+          </section>
+          <section className="card" aria-labelledby="case-links">
+            <h2 id="case-links">Linked cases</h2>
+            {links.length === 0 && <p className="muted">None.</p>}
+            <ul className="list-plain">
+              {links.map((l, i) => {
+                const k = String(field(l, 'toKind') ?? field(l, 'kind') ?? '')
+                const target = String(field(l, 'toId') ?? field(l, 'caseId') ?? field(l, 'id'))
+                const plural = k.endsWith('s') ? k : `${k}s`
+                return (
+                  <li key={i}>
+                    {formatValue(field(l, 'linkType') ?? field(l, 'type'))}:{' '}
+                    <Link href={`/cases/${plural}/${encodeURIComponent(target)}`}>{target}</Link>
+                  </li>
+                )
+              })}
+            </ul>
+          </section>
+        </div>
+      </div>
+    </article>
+  )
+}

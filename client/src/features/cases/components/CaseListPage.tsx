@@ -1,0 +1,115 @@
+/** Cases of one kind: search, status and priority filters, paging, create, live refresh. */
+import { useEffect, useRef, useState } from 'react'
+import { navigate } from '../../../lib/router'
+import { useServerEvents } from '../../../lib/socket'
+import { Empty, ErrorBanner, Loading, Pager } from '../../../lib/ui'
+import { useApi, withQuery } from '../../../lib/use-api'
+import { hasRole, type User } from '../../../lib/user'
+import { kinds, normalizeList } from '../api/cases'
+import { CaseTable } from './CaseTable'
+import { CreateCaseForm } from './CreateCaseForm'
+
+const pageSize = 25
+
+export default function CaseListPage({ kind, user }: { kind: string; user: User }) {
+  const info = kinds[kind]
+  const [q, setQ] = useState('')
+  const [text, setText] = useState('')
+  const [status, setStatus] = useState('')
+  const [priority, setPriority] = useState('')
+  const [page, setPage] = useState(1)
+  const [creating, setCreating] = useState(false)
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setQ(text)
+      setPage(1)
+    }, 300)
+    return () => clearTimeout(t)
+  }, [text])
+  const list = useApi<unknown>(
+    info ? withQuery(`/${kind}`, { q, status, priority, page, pageSize }) : null,
+  )
+  const pending = useRef<ReturnType<typeof setTimeout>>(undefined)
+  useServerEvents(['case.created', 'case.updated'], () => {
+    clearTimeout(pending.current)
+    pending.current = setTimeout(list.reload, 300)
+  })
+  if (!info) return <ErrorBanner error={new Error(`Unknown case kind “${kind}”.`)} />
+  const { items, total } = normalizeList(list.data)
+  const canCreate =
+    !!info.create &&
+    (hasRole(user, 'admin') ||
+      (hasRole(user, 'staff') && !['services', 'slas', 'suppliers'].includes(kind)) ||
+      (hasRole(user, 'auditor') && kind === 'audit-findings'))
+  return (
+    <div>
+      <div className="row">
+        <h1>{info.label}</h1>
+        <span className="spacer" />
+        {canCreate && !creating && (
+          <button className="primary" onClick={() => setCreating(true)}>
+            New {info.singular}
+          </button>
+        )}
+      </div>
+      {creating && (
+        <CreateCaseForm
+          kind={kind}
+          info={info}
+          onCancel={() => setCreating(false)}
+          onCreated={(c) => navigate(`/cases/${kind}/${encodeURIComponent(String(c.id))}`)}
+        />
+      )}
+      <div
+        className="toolbar"
+        role="search"
+        aria-label={`Filter ${info.label.toLowerCase()}`}
+        style={{ marginTop: '0.75rem' }}
+      >
+        <label className="field">
+          <span>Search</span>
+          <input type="search" value={text} onChange={(e) => setText(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Status</span>
+          <input
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value)
+              setPage(1)
+            }}
+            placeholder="e.g. new"
+          />
+        </label>
+        <label className="field">
+          <span>Priority</span>
+          <select
+            value={priority}
+            onChange={(e) => {
+              setPriority(e.target.value)
+              setPage(1)
+            }}
+          >
+            <option value="">Any</option>
+            {[1, 2, 3, 4].map((p) => (
+              <option key={p} value={p}>
+                P{p}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorBanner error={list.error} />
+      {list.loading && !list.data && <Loading />}
+      {list.data !== undefined && items.length === 0 && (
+        <Empty>No {info.label.toLowerCase()} found.</Empty>
+      )}
+      {items.length > 0 && (
+        <CaseTable kind={kind} items={items} columns={info.columns} label={info.label} />
+      )}
+      {list.data !== undefined && (
+        <Pager page={page} pageSize={pageSize} total={total} onPage={setPage} />
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,70 @@
+/** The customer's view: their incidents and requests, and forms to raise new ones. */
+import { useState } from 'react'
+import { useServerEvents } from '../../../lib/socket'
+import { Empty, ErrorBanner } from '../../../lib/ui'
+import { useApi } from '../../../lib/use-api'
+import type { User } from '../../../lib/user'
+import { kinds, normalizeList } from '../api/cases'
+import { CaseTable } from './CaseTable'
+import { CreateCaseForm } from './CreateCaseForm'
+
+const mine = ['incidents', 'service-requests', 'complaints'] as const
+
+function Section({ kind, user }: { kind: (typeof mine)[number]; user: User }) {
+  const info = kinds[kind]!
+  const list = useApi<unknown>(`/${kind}?requester=${encodeURIComponent(user.username)}`)
+  const [creating, setCreating] = useState(false)
+  const [created, setCreated] = useState('')
+  useServerEvents(['case.created', 'case.updated'], (_n, p) => {
+    if (p.case.kind === kind || `${p.case.kind}s` === kind) list.reload()
+  })
+  const { items } = normalizeList(list.data)
+  return (
+    <section className="card" aria-labelledby={`mine-${kind}`}>
+      <div className="row">
+        <h2 id={`mine-${kind}`}>{info.label}</h2>
+        <span className="spacer" />
+        {!creating && <button onClick={() => setCreating(true)}>New {info.singular}</button>}
+      </div>
+      {created && (
+        <div className="banner ok" role="status">
+          Created {created}.
+        </div>
+      )}
+      {creating && (
+        <CreateCaseForm
+          kind={kind}
+          info={{ ...info, create: info.create?.filter((f) => f.key !== 'priority') }}
+          onCancel={() => setCreating(false)}
+          onCreated={(c) => {
+            setCreating(false)
+            setCreated(String(c.id))
+            list.reload()
+          }}
+        />
+      )}
+      <ErrorBanner error={list.error} />
+      {list.data !== undefined && items.length === 0 ? (
+        <Empty>Nothing yet.</Empty>
+      ) : (
+        <CaseTable
+          kind={kind}
+          items={items}
+          columns={['id', 'title', 'status', 'createdAt']}
+          label={info.label}
+        />
+      )}
+    </section>
+  )
+}
+
+export default function MyRequestsPage({ user }: { user: User }) {
+  return (
+    <div>
+      <h1>My requests</h1>
+      {mine.map((k) => (
+        <Section key={k} kind={k} user={user} />
+      ))}
+    </div>
+  )
+}

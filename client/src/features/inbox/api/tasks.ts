@@ -1,0 +1,103 @@
+/** The task inbox API (server/src/inbox): list, detail, claim, complete, comments. */
+import { api } from '../../../lib/api'
+import { withQuery } from '../../../lib/use-api'
+
+/** A user task as the inbox lists it. */
+export interface Task {
+  id: string
+  jobKey: string
+  name: string
+  elementId: string
+  bpmnProcessId: string
+  processName: string | null
+  processVersion: number
+  processInstanceKey: string
+  caseKind: string | null
+  caseId: string | null
+  caseTitle: string | null
+  state: 'open' | 'claimed' | 'completed' | 'cancelled'
+  assignee: string | null
+  candidateGroups: string[]
+  candidateUsers: string[]
+  priority: number
+  dueDate: string | null
+  followUpDate: string | null
+  createdAt: string
+  claimedAt: string | null
+  completedAt: string | null
+  formId: string | null
+}
+
+/** Tab counts shown beside the views. */
+export interface TaskCounts {
+  mine: number
+  groups: number
+  unassigned: number
+  overdue: number
+}
+
+export interface TaskPage {
+  items: Task[]
+  total: number
+  counts: TaskCounts
+}
+
+/** Everything the inbox can filter, sort and page by; mirrors GET /api/tasks. */
+export interface TaskQuery {
+  view: 'mine' | 'groups' | 'unassigned' | 'all'
+  state?: string
+  group?: string
+  assignee?: string
+  bpmnProcessId?: string
+  processVersion?: string
+  priority?: string
+  dueBefore?: string
+  overdue?: boolean
+  q?: string
+  sort: 'created' | 'due' | 'priority' | 'name'
+  order: 'asc' | 'desc'
+  page: number
+  pageSize: number
+}
+
+export const defaultTaskQuery: TaskQuery = {
+  view: 'groups',
+  state: 'open',
+  sort: 'created',
+  order: 'desc',
+  page: 1,
+  pageSize: 25,
+}
+
+export interface Comment {
+  id: string
+  author: string
+  body: string
+  createdAt: string
+}
+
+/** GET /api/tasks/:id. */
+export interface TaskDetail {
+  task: Task
+  form: Record<string, unknown> | null
+  variables: Record<string, unknown>
+  case: Record<string, unknown> | null
+  related?: Record<string, unknown>[]
+  matches?: {
+    knownErrors: Record<string, unknown>[]
+    problems: Record<string, unknown>[]
+    cis: Record<string, unknown>[]
+  } | null
+  sla?: { responseDue: string | null; resolutionDue: string | null; breached: boolean } | null
+  comments?: Comment[]
+}
+
+export const taskListPath = (q: TaskQuery) =>
+  withQuery('/tasks', { ...q, overdue: q.overdue ? 'true' : undefined })
+
+export const claimTask = (id: string) => api<unknown>(`/tasks/${id}/claim`, { method: 'POST' })
+export const unclaimTask = (id: string) => api<unknown>(`/tasks/${id}/unclaim`, { method: 'POST' })
+export const completeTask = (id: string, data: Record<string, unknown>) =>
+  api<unknown>(`/tasks/${id}/complete`, { method: 'POST', body: { data } })
+export const addComment = (id: string, body: string) =>
+  api<Comment>(`/tasks/${id}/comments`, { method: 'POST', body: { body } })

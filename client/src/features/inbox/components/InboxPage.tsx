@@ -1,0 +1,324 @@
+/**
+ * The inbox (like Camunda Tasklist): views with counts, filters, sort, paging, saved filters
+ * and live updates; `/inbox/:taskId` opens a task while the list keeps its filters.
+ */
+import { useEffect, useRef, useState } from 'react'
+import { formatDateTime, formatRelative } from '../../../lib/format'
+import { Link } from '../../../lib/router'
+import { useServerEvents } from '../../../lib/socket'
+import { Empty, ErrorBanner, Loading, Pager, PriorityBadge, StatusBadge } from '../../../lib/ui'
+import { useApi } from '../../../lib/use-api'
+import type { User } from '../../../lib/user'
+import { defaultTaskQuery, taskListPath, type TaskPage, type TaskQuery } from '../api/tasks'
+import { useSavedFilters } from '../hooks/use-saved-filters'
+import { TaskView } from './TaskView'
+
+interface ProcessSummary {
+  bpmnProcessId: string
+  name: string | null
+  versions: { version: number }[]
+}
+
+const views = [
+  ['mine', 'My tasks'],
+  ['groups', 'My groups'],
+  ['unassigned', 'Unassigned'],
+  ['all', 'All'],
+] as const
+
+function Filters({
+  query,
+  set,
+  processes,
+}: {
+  query: TaskQuery
+  set: (patch: Partial<TaskQuery>) => void
+  processes: ProcessSummary[]
+}) {
+  const [text, setText] = useState(query.q ?? '')
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if ((query.q ?? '') !== text) set({ q: text || undefined })
+    }, 300)
+    return () => clearTimeout(t)
+  }, [text, query.q, set])
+  const versions = processes.find((p) => p.bpmnProcessId === query.bpmnProcessId)?.versions ?? []
+  return (
+    <div className="toolbar" role="search" aria-label="Filter tasks">
+      <label className="field">
+        <span>Search</span>
+        <input
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Task, case, title…"
+        />
+      </label>
+      <label className="field">
+        <span>State</span>
+        <select
+          value={query.state ?? ''}
+          onChange={(e) => set({ state: e.target.value || undefined })}
+        >
+          <option value="">Any</option>
+          <option value="open">Open</option>
+          <option value="claimed">Claimed</option>
+          <option value="completed">Completed</option>
+          <option value="cancelled">Cancelled</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>Process</span>
+        <select
+          value={query.bpmnProcessId ?? ''}
+          onChange={(e) =>
+            set({ bpmnProcessId: e.target.value || undefined, processVersion: undefined })
+          }
+        >
+          <option value="">Any</option>
+          {processes.map((p) => (
+            <option key={p.bpmnProcessId} value={p.bpmnProcessId}>
+              {p.name ?? p.bpmnProcessId}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Version</span>
+        <select
+          value={query.processVersion ?? ''}
+          disabled={!versions.length}
+          onChange={(e) => set({ processVersion: e.target.value || undefined })}
+        >
+          <option value="">Any</option>
+          {versions.map((v) => (
+            <option key={v.version} value={v.version}>
+              v{v.version}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Min. priority</span>
+        <select
+          value={query.priority ?? ''}
+          onChange={(e) => set({ priority: e.target.value || undefined })}
+        >
+          <option value="">Any</option>
+          <option value="75">High (75+)</option>
+          <option value="50">Medium (50+)</option>
+          <option value="25">Low (25+)</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>Due before</span>
+        <input
+          type="date"
+          value={query.dueBefore ?? ''}
+          onChange={(e) => set({ dueBefore: e.target.value || undefined })}
+        />
+      </label>
+      <label className="row small" style={{ alignSelf: 'center' }}>
+        <input
+          type="checkbox"
+          checked={!!query.overdue}
+          onChange={(e) => set({ overdue: e.target.checked || undefined })}
+        />
+        Overdue only
+      </label>
+      <label className="field">
+        <span>Sort</span>
+        <select
+          value={`${query.sort}:${query.order}`}
+          onChange={(e) => {
+            const [sort, order] = e.target.value.split(':') as [
+              TaskQuery['sort'],
+              TaskQuery['order'],
+            ]
+            set({ sort, order })
+          }}
+        >
+          <option value="created:desc">Newest first</option>
+          <option value="created:asc">Oldest first</option>
+          <option value="due:asc">Due soonest</option>
+          <option value="priority:desc">Highest priority</option>
+          <option value="name:asc">Name A–Z</option>
+        </select>
+      </label>
+    </div>
+  )
+}
+
+function SavedFilters({
+  user,
+  query,
+  apply,
+}: {
+  user: User
+  query: TaskQuery
+  apply: (q: Partial<TaskQuery>) => void
+}) {
+  const { filters, save, remove } = useSavedFilters(user.username)
+  return (
+    <div className="row small" aria-label="Saved filters" style={{ marginBottom: '0.5rem' }}>
+      <span className="muted">Saved filters:</span>
+      {filters.length === 0 && <span className="muted">none</span>}
+      {filters.map((f) => (
+        <span key={f.name} className="row" style={{ gap: '0.15rem' }}>
+          <button onClick={() => apply(f.query)}>{f.name}</button>
+          <button aria-label={`Delete saved filter ${f.name}`} onClick={() => remove(f.name)}>
+            ×
+          </button>
+        </span>
+      ))}
+      <button
+        className="link"
+        onClick={() => {
+          const name = window.prompt('Name of this filter')
+          if (name) save(name, { ...query, page: 1 })
+        }}
+      >
+        Save current filter
+      </button>
+    </div>
+  )
+}
+
+/** The inbox page; `taskId` opens one task. */
+export function InboxPage({ user, taskId }: { user: User; taskId?: string }) {
+  const [query, setQuery] = useState<TaskQuery>(defaultTaskQuery)
+  const set = useRef((patch: Partial<TaskQuery>) =>
+    setQuery((q) => ({ ...q, page: 1, ...patch })),
+  ).current
+  const list = useApi<TaskPage>(taskListPath(query))
+  const processes = useApi<ProcessSummary[]>('/processes')
+  const [notes, setNotes] = useState<Record<string, string>>({})
+  const pending = useRef<ReturnType<typeof setTimeout>>(undefined)
+
+  useServerEvents(
+    [
+      'task.created',
+      'task.claimed',
+      'task.unclaimed',
+      'task.assigned',
+      'task.completed',
+      'task.cancelled',
+    ],
+    (name, { task }) => {
+      if (task.actor && task.actor !== user.username) {
+        const verb = name.slice(5)
+        setNotes((n) => ({ ...n, [task.taskId]: `${verb} by ${task.actor}` }))
+      }
+      clearTimeout(pending.current)
+      pending.current = setTimeout(list.reload, 250)
+    },
+  )
+
+  if (taskId) {
+    return (
+      <div>
+        <p>
+          <Link href="/inbox">← Back to inbox</Link>
+        </p>
+        <TaskView key={taskId} taskId={taskId} user={user} onChanged={list.reload} />
+      </div>
+    )
+  }
+
+  const counts = list.data?.counts
+  return (
+    <div>
+      <h1>Inbox</h1>
+      <div className="tabs" role="tablist" aria-label="Task views">
+        {views.map(([v, label]) => (
+          <button
+            key={v}
+            role="tab"
+            aria-selected={query.view === v && !query.overdue}
+            onClick={() => set({ view: v, overdue: undefined })}
+          >
+            {label}
+            {counts && v !== 'all' && <span className="badge count">{counts[v]}</span>}
+          </button>
+        ))}
+        <button
+          role="tab"
+          aria-selected={!!query.overdue}
+          onClick={() => set({ view: 'all', overdue: true })}
+        >
+          Overdue
+          {counts && <span className="badge danger count">{counts.overdue}</span>}
+        </button>
+      </div>
+      <Filters query={query} set={set} processes={processes.data ?? []} />
+      <SavedFilters
+        user={user}
+        query={query}
+        apply={(q) => setQuery({ ...defaultTaskQuery, ...q })}
+      />
+      <ErrorBanner error={list.error} />
+      {!list.data && list.loading && <Loading label="Loading tasks…" />}
+      {list.data && list.data.items.length === 0 && <Empty>No tasks match these filters.</Empty>}
+      {list.data && list.data.items.length > 0 && (
+        <table className="data" aria-label="Tasks" aria-busy={list.loading}>
+          <thead>
+            <tr>
+              <th scope="col">Task</th>
+              <th scope="col">Case</th>
+              <th scope="col">Process</th>
+              <th scope="col">Assignee</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Due</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((t) => (
+              <tr key={t.id} data-task-id={t.id}>
+                <td>
+                  <Link href={`/inbox/${encodeURIComponent(t.id)}`}>{t.name}</Link>{' '}
+                  {t.state !== 'open' && <StatusBadge status={t.state} />}
+                  {notes[t.id] && (
+                    <div className="small muted" role="status">
+                      {notes[t.id]}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  {t.caseId ?? '—'}
+                  <div className="small muted">{t.caseTitle}</div>
+                </td>
+                <td>
+                  {t.processName ?? t.bpmnProcessId}{' '}
+                  <span className="muted small">v{t.processVersion}</span>
+                </td>
+                <td>
+                  {t.assignee ?? (
+                    <span className="muted">{t.candidateGroups.join(', ') || '—'}</span>
+                  )}
+                </td>
+                <td>
+                  <PriorityBadge priority={t.priority} />
+                </td>
+                <td
+                  className={t.dueDate && new Date(t.dueDate).getTime() < Date.now() ? 'error' : ''}
+                >
+                  {t.dueDate ? formatDateTime(t.dueDate) : '—'}
+                </td>
+                <td title={formatDateTime(t.createdAt)}>{formatRelative(t.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.data && (
+        <Pager
+          page={query.page}
+          pageSize={query.pageSize}
+          total={list.data.total}
+          onPage={(page) => setQuery((q) => ({ ...q, page }))}
+        />
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,194 @@
+/**
+ * Processes under document control (4.3.2): versions with state, approver and instances per
+ * version; drafts with approve (not by the author), reject, and deploy (administrators).
+ */
+import { useState } from 'react'
+import { api } from '../../../lib/api'
+import { formatDateTime } from '../../../lib/format'
+import { Link } from '../../../lib/router'
+import { useServerEvents } from '../../../lib/socket'
+import { Empty, ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
+import { useApi } from '../../../lib/use-api'
+import { hasRole, type User } from '../../../lib/user'
+
+interface Draft {
+  id: string
+  bpmnProcessId: string
+  state: string
+  author: string
+  submittedAt: string | null
+  approvedBy: string | null
+  rejectedReason: string | null
+  lint: { id: string; message: string; category: string }[]
+  version: number
+}
+interface Version {
+  version: number
+  processDefinitionKey: string
+  state: string
+  deployedAt: string
+  deployedBy: string
+  approvedBy: string | null
+  runningInstances: number
+  completedInstances: number
+}
+interface Process {
+  bpmnProcessId: string
+  name: string
+  latestVersion: number
+  versions: Version[]
+  drafts: Draft[]
+}
+
+function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => void }) {
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const act = async (action: string, body: Record<string, unknown> = {}) => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await api(`/process-drafts/${encodeURIComponent(d.id)}/${action}`, { method: 'POST', body: { ...body, version: d.version } })
+      onDone()
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const errors = d.lint.filter((l) => l.category === 'error').length
+  const canReview = d.state === 'in-review' && d.author !== user.username && hasRole(user, 'process-owner', 'admin')
+  return (
+    <tr data-draft-id={d.id}>
+      <td>
+        <Link href={`/modeler?draft=${encodeURIComponent(d.id)}`}>Draft {d.id.slice(0, 8)}</Link>
+      </td>
+      <td>
+        <StatusBadge status={d.state} />
+        {d.rejectedReason && <div className="small muted">{d.rejectedReason}</div>}
+      </td>
+      <td>{d.author}</td>
+      <td>{formatDateTime(d.submittedAt)}</td>
+      <td>{d.approvedBy ?? '—'}</td>
+      <td>{errors ? <span className="badge danger">{errors} lint errors</span> : <span className="badge ok">clean</span>}</td>
+      <td>
+        <div className="row">
+          {canReview && (
+            <>
+              <button className="primary" disabled={busy} onClick={() => void act('approve')}>
+                Approve
+              </button>
+              <button
+                className="danger"
+                disabled={busy}
+                onClick={() => {
+                  const reason = window.prompt('Why is it rejected?')
+                  if (reason) void act('reject', { reason })
+                }}
+              >
+                Reject
+              </button>
+            </>
+          )}
+          {d.state === 'in-review' && d.author === user.username && <span className="small muted">awaiting another approver</span>}
+          {d.state === 'approved' && hasRole(user, 'admin') && (
+            <button className="primary" disabled={busy} onClick={() => void act('deploy')}>
+              Deploy
+            </button>
+          )}
+        </div>
+        <ErrorBanner error={error} />
+      </td>
+    </tr>
+  )
+}
+
+export default function ProcessesPage({ user }: { user: User }) {
+  const { data, error, loading, reload } = useApi<Process[]>('/processes')
+  useServerEvents(['process.changed'], () => reload())
+  return (
+    <div>
+      <div className="row">
+        <h1>Processes</h1>
+        <span className="spacer" />
+        {hasRole(user, 'process-owner', 'admin') && (
+          <Link className="btn" href="/modeler">
+            Open modeler
+          </Link>
+        )}
+      </div>
+      <ErrorBanner error={error} />
+      {loading && !data && <Loading />}
+      {data?.length === 0 && <Empty>No processes deployed.</Empty>}
+      {data?.map((p) => {
+        const open = p.drafts.filter((d) => d.state !== 'deployed')
+        return (
+          <section key={p.bpmnProcessId} className="card" aria-labelledby={`p-${p.bpmnProcessId}`} data-process-id={p.bpmnProcessId}>
+            <div className="row">
+              <h2 id={`p-${p.bpmnProcessId}`}>
+                {p.name} <span className="muted small">{p.bpmnProcessId}</span>
+              </h2>
+              <span className="spacer" />
+              {hasRole(user, 'process-owner', 'admin') && (
+                <Link href={`/modeler?process=${encodeURIComponent(p.bpmnProcessId)}`}>Edit</Link>
+              )}
+            </div>
+            <table className="data" aria-label={`Versions of ${p.name}`}>
+              <thead>
+                <tr>
+                  <th>Version</th>
+                  <th>State</th>
+                  <th>Deployed</th>
+                  <th>By</th>
+                  <th>Approved by</th>
+                  <th>Running</th>
+                  <th>Completed</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {p.versions.map((v) => (
+                  <tr key={v.version}>
+                    <td>v{v.version}</td>
+                    <td>
+                      <StatusBadge status={v.state} />
+                    </td>
+                    <td>{formatDateTime(v.deployedAt)}</td>
+                    <td>{v.deployedBy}</td>
+                    <td>{v.approvedBy ?? '—'}</td>
+                    <td>{v.runningInstances}</td>
+                    <td>{v.completedInstances}</td>
+                    <td>
+                      {hasRole(user, 'auditor', 'admin', 'process-owner') && (
+                        <Link href={`/replay?process=${encodeURIComponent(p.bpmnProcessId)}&version=${v.version}`}>Instances</Link>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {open.length > 0 && (
+              <table className="data" aria-label={`Drafts of ${p.name}`} style={{ marginTop: '0.5rem' }}>
+                <thead>
+                  <tr>
+                    <th>Draft</th>
+                    <th>State</th>
+                    <th>Author</th>
+                    <th>Submitted</th>
+                    <th>Approved by</th>
+                    <th>Lint</th>
+                    <th>Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {open.map((d) => (
+                    <DraftRow key={d.id} d={d} user={user} onDone={reload} />
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        )
+      })}
+    </div>
+  )
+}

@@ -1,0 +1,87 @@
+/** Process instance history (server/src/history) for replay. */
+
+export interface Step {
+  position: number
+  timestamp: string
+  intent: string
+  elementId: string
+  elementName: string | null
+  elementType: string
+  elementInstanceKey: string
+  flowScopeKey: string | null
+}
+
+export interface VariableChange {
+  position: number
+  timestamp: string
+  name: string
+  value: unknown
+  scopeKey: string
+}
+
+export interface HistoryTask {
+  id: string
+  name: string
+  elementId: string
+  claimedBy: string | null
+  completedBy: string | null
+  completedAt: string | null
+  data: Record<string, unknown> | null
+}
+
+export interface InstanceHistory {
+  instance: {
+    key: string
+    bpmnProcessId: string
+    version: number
+    processDefinitionKey: string
+    state: string
+    startedAt: string
+    endedAt: string | null
+    caseKind: string | null
+    caseId: string | null
+  }
+  xml: string
+  steps: Step[]
+  variables: VariableChange[]
+  incidents: {
+    elementId?: string
+    errorMessage?: string
+    errorType?: string
+    position?: number
+    resolved?: boolean
+  }[]
+  tasks: HistoryTask[]
+  evidence: { ok: boolean; firstBroken?: unknown }
+}
+
+export interface InstanceSummary {
+  key?: string
+  processInstanceKey?: string
+  bpmnProcessId: string
+  version: number
+  state: string
+  startedAt: string
+  caseId?: string | null
+}
+
+/** Highlight state after the first `upTo + 1` steps. */
+export function pathAt(steps: Step[], upTo: number) {
+  const completed = new Set<string>()
+  const active = new Map<string, number>()
+  const taken = new Set<string>()
+  for (const s of steps.slice(0, upTo + 1)) {
+    if (s.elementType === 'PROCESS') continue
+    if (s.intent === 'SEQUENCE_FLOW_TAKEN') taken.add(s.elementId)
+    else if (s.intent === 'ELEMENT_ACTIVATED' || s.intent === 'ELEMENT_ACTIVATING') {
+      if (s.intent === 'ELEMENT_ACTIVATED')
+        active.set(s.elementId, (active.get(s.elementId) ?? 0) + 1)
+    } else if (s.intent === 'ELEMENT_COMPLETED' || s.intent === 'ELEMENT_TERMINATED') {
+      completed.add(s.elementId)
+      const n = (active.get(s.elementId) ?? 1) - 1
+      if (n > 0) active.set(s.elementId, n)
+      else active.delete(s.elementId)
+    }
+  }
+  return { completed, active: new Set(active.keys()), taken }
+}

@@ -1,0 +1,106 @@
+/** The audit trail (4.3.3 / 9.2): hash-chained evidence entries, filters, chain verification. */
+import { useState } from 'react'
+import { api } from '../../../lib/api'
+import { download, formatDateTime, formatValue } from '../../../lib/format'
+import { Empty, ErrorBanner, Loading, Pager } from '../../../lib/ui'
+import { useApi, withQuery } from '../../../lib/use-api'
+
+type Entry = Record<string, unknown>
+
+export default function EvidencePage() {
+  const [actor, setActor] = useState('')
+  const [entity, setEntity] = useState('')
+  const [page, setPage] = useState(1)
+  const path = withQuery('/evidence', { actor, entityId: entity, page, pageSize: 50 })
+  const list = useApi<Entry[] | { items: Entry[]; total: number }>(path)
+  const [verify, setVerify] = useState<Record<string, unknown>>()
+  const [verifyError, setVerifyError] = useState<unknown>()
+  const items = Array.isArray(list.data) ? list.data : (list.data?.items ?? [])
+  const total = Array.isArray(list.data) ? items.length : (list.data?.total ?? 0)
+  return (
+    <div>
+      <div className="row">
+        <h1>Evidence</h1>
+        <span className="spacer" />
+        <button
+          onClick={() =>
+            api<Record<string, unknown>>('/evidence/verify').then(setVerify, setVerifyError)
+          }
+        >
+          Verify chain
+        </button>
+        <button
+          onClick={() => download('evidence.json', JSON.stringify(items, null, 2))}
+          disabled={!items.length}
+        >
+          Export
+        </button>
+      </div>
+      {verify && (
+        <div className={`banner ${verify.ok ? 'ok' : 'error'}`} role="status">
+          {verify.ok
+            ? 'The evidence chain is intact.'
+            : `The chain is broken: ${JSON.stringify(verify.firstBroken ?? verify)}`}
+        </div>
+      )}
+      <ErrorBanner error={verifyError} />
+      <div className="toolbar" role="search" aria-label="Filter evidence">
+        <label className="field">
+          <span>Actor</span>
+          <input
+            value={actor}
+            onChange={(e) => {
+              setActor(e.target.value)
+              setPage(1)
+            }}
+          />
+        </label>
+        <label className="field">
+          <span>Entity id</span>
+          <input
+            value={entity}
+            onChange={(e) => {
+              setEntity(e.target.value)
+              setPage(1)
+            }}
+          />
+        </label>
+      </div>
+      <ErrorBanner error={list.error} />
+      {list.loading && !list.data && <Loading />}
+      {list.data && items.length === 0 && <Empty>No evidence entries.</Empty>}
+      {items.length > 0 && (
+        <table className="data" aria-label="Evidence entries">
+          <thead>
+            <tr>
+              <th>Seq</th>
+              <th>When</th>
+              <th>Actor</th>
+              <th>Action</th>
+              <th>Entity</th>
+              <th>Hash</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((e, i) => (
+              <tr key={String(e.seq ?? i)}>
+                <td>{formatValue(e.seq)}</td>
+                <td>{formatDateTime(e.at as string)}</td>
+                <td>{formatValue(e.actor)}</td>
+                <td>{formatValue(e.action)}</td>
+                <td>
+                  {formatValue(e.entityType ?? e.entity_type)}{' '}
+                  {formatValue(e.entityId ?? e.entity_id)}
+                </td>
+                <td>
+                  <code>{String(e.hash ?? '').slice(0, 12)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager page={page} pageSize={50} total={total} onPage={setPage} />
+    </div>
+  )
+}

@@ -1,0 +1,4 @@
+/** Service reports. */
+export default function ReportsPage() {
+  return <h1>Reports</h1>
+}

@@ -1,0 +1,36 @@
+/** Types for packages that ship none, limited to what the client uses. */
+declare module 'virtual:bpmnlint-config' {
+  export const cache: Record<string, unknown>
+  export const config: Record<string, unknown>
+}
+
+declare module 'bpmnlint' {
+  export interface LintReport {
+    id?: string
+    message: string
+    category: 'error' | 'warn' | 'info' | 'rule-error'
+    path?: (string | number)[]
+  }
+  export class Linter {
+    constructor(options: { config: Record<string, unknown>; resolver: unknown })
+    lint(definitions: unknown): Promise<Record<string, LintReport[]>>
+  }
+}
+
+declare module 'bpmn-js-properties-panel' {
+  import type { ModuleDeclaration } from 'didi'
+  export const BpmnPropertiesPanelModule: ModuleDeclaration
+  export const BpmnPropertiesProviderModule: ModuleDeclaration
+  export const ZeebePropertiesProviderModule: ModuleDeclaration
+}
+
+declare module 'camunda-bpmn-js-behaviors/lib/camunda-cloud' {
+  import type { ModuleDeclaration } from 'didi'
+  const module: ModuleDeclaration
+  export default module
+}
+
+declare module 'zeebe-bpmn-moddle/resources/zeebe.json' {
+  const descriptor: Record<string, unknown>
+  export default descriptor
+}

@@ -1,0 +1,1203 @@
+/**
+ * The embedded engine: an event-sourced, Zeebe-compatible BPMN engine. Commands are processed
+ * one at a time; each produces event records that are applied to the in-memory state and
+ * appended to the durable log (group commit); a command resolves only once its records are
+ * durable. Startup loads the latest snapshot and replays the log after it.
+ */
+import { createHash } from 'node:crypto'
+import {
+  type ActivateJobsCommand,
+  type ActivatedJob,
+  type Clock,
+  type CreatedInstance,
+  type CreateInstanceCommand,
+  type DeployedForm,
+  type DeployedProcess,
+  type DeploymentResult,
+  type DeployResource,
+  type EngineApi,
+  EngineError,
+  EngineErrorCode,
+  type EngineInfo,
+  type InstanceResult,
+  type PublishMessageCommand,
+  type RecordQuery,
+  type Variables,
+} from './api'
+import { isSystemClock, systemClock } from './clock'
+import { BpmnElementType, type ProcessModel } from './model/model'
+import { parseBpmn, type ValidationError } from './model/parse'
+import { parseTimerText } from './model/timer'
+import { IncidentErrorType, Runtime } from './runtime/runtime'
+import { DueIndex } from './state/due-index'
+import {
+  ensureLogTables,
+  GroupCommitLog,
+  loadSnapshot,
+  selectRecords,
+  writeSnapshot,
+} from './state/log'
+import type { EngineRecord } from './state/records'
+import type { SqlClient } from './state/sql'
+import {
+  buildIndex,
+  emptyState,
+  type EngineStateData,
+  type ProcessDefinitionState,
+  type StateIndex,
+} from './state/state'
+import { ZEEBE_COMPAT_VERSION } from './version'
+
+export { TestClock, systemClock } from './clock'
+
+export interface CreateEngineOptions {
+  /** Database for the record log and snapshots (PGlite or PostgreSQL). */
+  sql: SqlClient
+  /** Time source; default the system clock (the engine then fires due work by itself). */
+  clock?: Clock
+  /** Write a snapshot after this many records (default 10,000) and on close. */
+  snapshotEveryRecords?: number
+}
+
+const DEFAULT_TENANT = '<default>'
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
+const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
+
+function tenantOf(id: string | undefined): string {
+  return !id || id === '' ? DEFAULT_TENANT : id
+}
+
+function reject(code: EngineErrorCode, message: string): never {
+  throw new EngineError(code, message)
+}
+
+function parseKey(key: string, what: string): number {
+  if (!/^\d+$/.test(String(key)))
+    reject(EngineErrorCode.InvalidArgument, `Expected ${what} to be a key, but was '${key}'`)
+  return Number(key)
+}
+
+function isPlainObject(v: unknown): v is Variables {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function checkVariables(v: unknown): Variables {
+  if (v === undefined || v === null) return {}
+  if (!isPlainObject(v)) {
+    reject(
+      EngineErrorCode.InvalidArgument,
+      `Expected document to be a root level object, but was '${Array.isArray(v) ? 'ARRAY' : typeof v}'`,
+    )
+  }
+  return v
+}
+
+interface ResultWaiter {
+  resolve: (r: InstanceResult) => void
+  reject: (e: unknown) => void
+  fetchVariables?: string[]
+  created: CreatedInstance
+  timer?: NodeJS.Timeout
+}
+
+/** Creates (and recovers) an engine on `options.sql`. */
+export async function createEngine(options: CreateEngineOptions): Promise<Engine> {
+  const engine = new Engine(options)
+  await engine.start()
+  return engine
+}
+
+/** The engine, implementing the API the gateway and in-process callers use. */
+export class Engine implements EngineApi {
+  readonly info: EngineInfo = { version: ZEEBE_COMPAT_VERSION, partitionsCount: 1 }
+  readonly clock: Clock
+  private readonly sql: SqlClient
+  private s: EngineStateData = emptyState()
+  private idx: StateIndex = buildIndex(this.s)
+  private rt!: Runtime
+  private readonly log: GroupCommitLog
+  private readonly due = new DueIndex()
+  private readonly modelsByKey = new Map<number, ProcessModel>()
+  private readonly parsed = new Map<string, ProcessModel[]>()
+  private readonly recordListeners = new Set<(r: EngineRecord) => void>()
+  private readonly jobListeners = new Map<string, Set<() => void>>()
+  private readonly waiters = new Map<number, ResultWaiter>()
+  private readonly snapshotEvery: number
+  private recordsSinceSnapshot = 0
+  private snapshotting: Promise<void> | null = null
+  private timer: NodeJS.Timeout | null = null
+  private armedFor = Infinity
+  private closed = false
+
+  constructor(options: CreateEngineOptions) {
+    this.sql = options.sql
+    this.clock = options.clock ?? systemClock
+    this.snapshotEvery = options.snapshotEveryRecords ?? 10_000
+    this.log = new GroupCommitLog(this.sql, (records) => this.onDurable(records))
+  }
+
+  /** Loads the latest snapshot and replays the log after it. */
+  async start(): Promise<void> {
+    await ensureLogTables(this.sql)
+    const snapshot = await loadSnapshot(this.sql)
+    if (snapshot) this.s = JSON.parse(snapshot.state) as EngineStateData
+    for (const p of Object.values(this.s.processes)) await this.ensureModel(p)
+    this.idx = buildIndex(this.s)
+    this.rt = new Runtime(this.s, this.idx, (k) => this.modelOf(k), this.clock)
+    let after = this.s.lastPosition
+    for (;;) {
+      const page = await selectRecords(this.sql, { afterPosition: after, limit: 5000 })
+      if (page.length === 0) break
+      for (const r of page) {
+        if (r.valueType === 'PROCESS' && r.intent === 'CREATED') {
+          await this.parseResource(str(r.value.resource))
+        }
+      }
+      this.rt.replay(page)
+      after = page[page.length - 1]!.position
+    }
+    this.rebuildDueIndex()
+    this.armTimer()
+  }
+
+  // ------------------------------------------------------------------ models
+
+  private async parseResource(xml: string): Promise<ProcessModel[]> {
+    const cached = this.parsed.get(xml)
+    if (cached) return cached
+    const { processes } = await parseBpmn(xml)
+    this.parsed.set(xml, processes)
+    return processes
+  }
+
+  private async ensureModel(p: ProcessDefinitionState): Promise<void> {
+    const models = await this.parseResource(p.resource)
+    const m = models.find((x) => x.bpmnProcessId === p.bpmnProcessId)
+    if (m) this.modelsByKey.set(p.key, m)
+  }
+
+  private modelOf(defKey: number): ProcessModel {
+    let m = this.modelsByKey.get(defKey)
+    if (m) return m
+    const def = this.s.processes[defKey]
+    if (!def) throw new Error(`unknown process definition ${defKey}`)
+    m = this.parsed.get(def.resource)?.find((x) => x.bpmnProcessId === def.bpmnProcessId)
+    if (!m) throw new Error(`process definition ${defKey} is not parsed`)
+    this.modelsByKey.set(defKey, m)
+    return m
+  }
+
+  // ------------------------------------------------------------------ command processing
+
+  /**
+   * Runs one command: `fn` and every follow-up step run synchronously (so commands never
+   * interleave), then the produced records are made durable before the promise settles.
+   */
+  private async exec<T>(fn: (rt: Runtime) => T): Promise<T> {
+    if (this.closed) reject(EngineErrorCode.Unimplemented, 'The engine is closed')
+    if (this.log.failed)
+      reject(EngineErrorCode.Internal, `The engine's log failed: ${String(this.log.failed)}`)
+    const rt = this.rt
+    let result: T | undefined
+    let error: unknown
+    try {
+      result = fn(rt)
+      rt.drainWork()
+    } catch (err) {
+      error = err
+      try {
+        rt.drainWork()
+      } catch {
+        // the first error is the one to report
+      }
+    }
+    const batch = rt.batch
+    rt.batch = []
+    for (const d of rt.dueItems) this.due.push(d)
+    rt.dueItems = []
+    const available = [...rt.jobTypesAvailable]
+    rt.jobTypesAvailable.clear()
+    const finished = this.collectResults()
+    this.armTimer()
+    if (batch.length > 0) await this.log.append(batch)
+    for (const type of available) this.notifyJobs(type)
+    for (const f of finished) f()
+    this.maybeSnapshot()
+    if (error !== undefined) {
+      if (error instanceof EngineError) throw error
+      throw new EngineError(
+        EngineErrorCode.Internal,
+        error instanceof Error ? error.message : String(error),
+      )
+    }
+    return result as T
+  }
+
+  private onDurable(records: EngineRecord[]): void {
+    this.recordsSinceSnapshot += records.length
+    for (const listener of this.recordListeners) {
+      for (const r of records) {
+        try {
+          listener(r)
+        } catch {
+          // a listener's failure is its own
+        }
+      }
+    }
+  }
+
+  private notifyJobs(type: string): void {
+    const listeners = this.jobListeners.get(type)
+    if (!listeners) return
+    for (const l of [...listeners]) {
+      try {
+        l()
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  /** Settles with-result waiters whose instance finished in this command (after durability). */
+  private collectResults(): (() => void)[] {
+    const out: (() => void)[] = []
+    for (const [key, w] of this.waiters) {
+      if (this.s.elementInstances[key]) continue
+      const vars = this.rt.stash.get(key)
+      this.rt.stash.delete(key)
+      this.rt.resultWanted.delete(key)
+      this.waiters.delete(key)
+      if (w.timer) clearTimeout(w.timer)
+      if (vars) {
+        const picked =
+          w.fetchVariables && w.fetchVariables.length > 0
+            ? Object.fromEntries(w.fetchVariables.filter((n) => n in vars).map((n) => [n, vars[n]]))
+            : vars
+        out.push(() => w.resolve({ ...w.created, variables: picked }))
+      } else {
+        out.push(() =>
+          w.reject(
+            new EngineError(
+              EngineErrorCode.FailedPrecondition,
+              `Expected to receive the result of process instance '${key}', but it was terminated`,
+            ),
+          ),
+        )
+      }
+    }
+    return out
+  }
+
+  private maybeSnapshot(): void {
+    if (this.recordsSinceSnapshot < this.snapshotEvery || this.snapshotting || this.closed) return
+    this.snapshotting = this.snapshot().finally(() => {
+      this.snapshotting = null
+    })
+  }
+
+  /** Writes a snapshot of the state; only when every applied record is durable. */
+  private async snapshot(): Promise<void> {
+    await this.log.drain()
+    if (this.rt.batch.length > 0) return
+    const position = this.s.lastPosition
+    const state = JSON.stringify(this.s)
+    this.recordsSinceSnapshot = 0
+    await writeSnapshot(this.sql, position, state, this.clock.now())
+  }
+
+  // ------------------------------------------------------------------ due work
+
+  private rebuildDueIndex(): void {
+    for (const t of Object.values(this.s.timers)) {
+      this.due.push({ due: num(t.value.dueDate), kind: 'timer', key: t.key })
+    }
+    for (const j of Object.values(this.s.jobs)) {
+      if (j.state === 'ACTIVATED')
+        this.due.push({ due: num(j.value.deadline), kind: 'job-timeout', key: j.key })
+      if (j.state === 'FAILED' && num(j.value.retries) > 0 && num(j.value.recurringTime) > 0) {
+        this.due.push({ due: num(j.value.recurringTime), kind: 'job-backoff', key: j.key })
+      }
+    }
+    for (const m of Object.values(this.s.messages)) {
+      this.due.push({ due: num(m.value.deadline), kind: 'message', key: m.key })
+    }
+  }
+
+  /** With the system clock: one OS timer for the earliest due item. */
+  private armTimer(): void {
+    if (!isSystemClock(this.clock) || this.closed) return
+    const next = this.due.peekDue()
+    if (next === undefined) {
+      if (this.timer) clearTimeout(this.timer)
+      this.timer = null
+      this.armedFor = Infinity
+      return
+    }
+    if (this.timer && this.armedFor <= next) return
+    if (this.timer) clearTimeout(this.timer)
+    this.armedFor = next
+    const delay = Math.min(Math.max(0, next - this.clock.now()), 2_147_483_647)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.armedFor = Infinity
+      this.tick().catch(() => {
+        // failures surface through the log's failure state
+      })
+    }, delay)
+    this.timer.unref()
+  }
+
+  tick(): Promise<void> {
+    return this.exec((rt) => {
+      const now = this.clock.now()
+      for (
+        let next = this.due.peekDue();
+        next !== undefined && next <= now;
+        next = this.due.peekDue()
+      ) {
+        const item = this.due.pop()
+        if (item) this.fire(rt, item.kind, item.key, item.due)
+        rt.drainWork()
+      }
+    })
+  }
+
+  private fire(rt: Runtime, kind: string, key: number, due: number): void {
+    if (kind === 'timer') {
+      const t = this.s.timers[key]
+      if (!t || num(t.value.dueDate) !== due) return
+      this.fireTimer(rt, key, t.value)
+    } else if (kind === 'job-timeout') {
+      const j = this.s.jobs[key]
+      if (!j || j.state !== 'ACTIVATED' || num(j.value.deadline) !== due) return
+      rt.emit(
+        'JOB',
+        'TIMED_OUT',
+        key,
+        { ...j.value, variables: {} },
+        num(j.value.processInstanceKey),
+      )
+    } else if (kind === 'job-backoff') {
+      const j = this.s.jobs[key]
+      if (!j || j.state !== 'FAILED' || num(j.value.recurringTime) !== due) return
+      rt.emit(
+        'JOB',
+        'RECURRED_AFTER_BACKOFF',
+        key,
+        { ...j.value, variables: {} },
+        num(j.value.processInstanceKey),
+      )
+    } else if (kind === 'message') {
+      const m = this.s.messages[key]
+      if (!m || num(m.value.deadline) !== due) return
+      rt.emit('MESSAGE', 'EXPIRED', key, m.value)
+    }
+  }
+
+  private fireTimer(rt: Runtime, key: number, value: Record<string, unknown>): void {
+    rt.emit('TIMER', 'TRIGGERED', key, value, num(value.processInstanceKey))
+    const target = str(value.targetElementId)
+    const repetitions = num(value.repetitions)
+    const defKey = num(value.processDefinitionKey)
+    const model = this.modelOf(defKey)
+    const node = model.elements.get(target)
+    const again = (owner: number) => {
+      if (repetitions === 1 || node?.event?.kind !== 'timer') return
+      const schedule = parseTimerText(
+        node.event.timer.kind,
+        node.event.timer.expression,
+        this.clock.now(),
+      )
+      if (typeof schedule === 'string' || node.event.timer.expression.trim().startsWith('=')) return
+      rt.emit(
+        'TIMER',
+        'CREATED',
+        rt.newKey(),
+        {
+          ...value,
+          elementInstanceKey: owner,
+          dueDate: schedule.dueDate,
+          repetitions: repetitions < 0 ? -1 : repetitions - 1,
+        },
+        num(value.processInstanceKey),
+      )
+    }
+    const ownerKey = num(value.elementInstanceKey)
+    if (ownerKey <= 0) {
+      const def = this.s.processes[defKey]
+      if (!def) return
+      rt.createInstance(def, {}, { startEventId: target, trigger: { variables: {} } })
+      again(-1)
+      return
+    }
+    const owner = this.s.elementInstances[ownerKey]
+    if (!owner) return
+    rt.triggerEvent(owner, target, { variables: {} })
+    const stillThere = this.s.elementInstances[ownerKey]
+    if (stillThere && stillThere.state === 'ACTIVATED' && node && !node.interrupting)
+      again(ownerKey)
+  }
+
+  // ------------------------------------------------------------------ deployment
+
+  async deployResources(resources: DeployResource[], tenantId?: string): Promise<DeploymentResult> {
+    const tenant = tenantOf(tenantId)
+    if (resources.length === 0) {
+      reject(
+        EngineErrorCode.InvalidArgument,
+        'Expected to deploy at least one resource, but none given',
+      )
+    }
+    const problems: string[] = []
+    const bpmn: { name: string; xml: string; checksum: string; models: ProcessModel[] }[] = []
+    const forms: { name: string; formId: string; text: string; checksum: string }[] = []
+    for (const r of resources) {
+      const text = r.content.toString('utf8')
+      const checksum = createHash('md5').update(r.content).digest('hex')
+      if (r.name.endsWith('.form')) {
+        let formId: unknown
+        try {
+          formId = (JSON.parse(text) as { id?: unknown }).id
+        } catch (err) {
+          problems.push(`'${r.name}': ${err instanceof Error ? err.message : String(err)}`)
+          continue
+        }
+        if (typeof formId !== 'string' || !formId) {
+          problems.push(`'${r.name}': Expected the form to have an 'id', but none was found`)
+          continue
+        }
+        forms.push({ name: r.name, formId, text, checksum })
+        continue
+      }
+      if (!r.name.endsWith('.bpmn') && !r.name.endsWith('.xml')) {
+        problems.push(
+          `'${r.name}': Expected the resource to be a BPMN (.bpmn, .xml) or form (.form) file`,
+        )
+        continue
+      }
+      let parsed: { processes: ProcessModel[]; errors: ValidationError[] }
+      try {
+        parsed = await parseBpmn(text)
+      } catch (err) {
+        problems.push(`'${r.name}': ${err instanceof Error ? err.message : String(err)}`)
+        continue
+      }
+      if (parsed.errors.length > 0) {
+        const lines = parsed.errors.map(
+          (e) => `- Element: ${e.elementId}\n    - ERROR: ${e.message}`,
+        )
+        problems.push(`'${r.name}': ${lines.join('\n')}`)
+        continue
+      }
+      this.parsed.set(text, parsed.processes)
+      bpmn.push({ name: r.name, xml: text, checksum, models: parsed.processes })
+    }
+    if (problems.length > 0) {
+      reject(
+        EngineErrorCode.InvalidArgument,
+        `Expected to deploy new resources, but encountered the following errors:\n${problems.join('\n')}`,
+      )
+    }
+    return this.exec((rt) => {
+      const deploymentKey = rt.newKey()
+      // Reserve the deployment key before the definitions, as Zeebe orders them.
+      this.s.lastKey = deploymentKey
+      const processes: DeployedProcess[] = []
+      const deployedForms: DeployedForm[] = []
+      const created: ProcessDefinitionState[] = []
+      for (const b of bpmn) {
+        for (const m of b.models) {
+          const versions = this.idx.versions.get(m.bpmnProcessId) ?? []
+          const latest = [...versions]
+            .reverse()
+            .map((k) => this.s.processes[k])
+            .find((p) => p?.tenantId === tenant)
+          if (latest && latest.checksum === b.checksum && latest.resourceName === b.name) {
+            processes.push({
+              bpmnProcessId: latest.bpmnProcessId,
+              version: latest.version,
+              processDefinitionKey: String(latest.key),
+              resourceName: latest.resourceName,
+              tenantId: tenant,
+            })
+            continue
+          }
+          const key = rt.newKey()
+          const version = (latest?.version ?? 0) + 1
+          rt.emit('PROCESS', 'CREATED', key, {
+            bpmnProcessId: m.bpmnProcessId,
+            version,
+            processDefinitionKey: key,
+            resourceName: b.name,
+            checksum: b.checksum,
+            resource: b.xml,
+            tenantId: tenant,
+            deploymentKey,
+            duplicate: false,
+          })
+          this.modelsByKey.set(key, m)
+          const def = this.s.processes[key]
+          if (def) created.push(def)
+          processes.push({
+            bpmnProcessId: m.bpmnProcessId,
+            version,
+            processDefinitionKey: String(key),
+            resourceName: b.name,
+            tenantId: tenant,
+          })
+        }
+      }
+      for (const f of forms) {
+        const versions = this.idx.formVersions.get(f.formId) ?? []
+        const latest =
+          versions.length > 0 ? this.s.forms[versions[versions.length - 1]!] : undefined
+        if (latest && latest.checksum === f.checksum) {
+          deployedForms.push({
+            formId: f.formId,
+            version: latest.version,
+            formKey: String(latest.key),
+            resourceName: latest.resourceName,
+            tenantId: tenant,
+          })
+          continue
+        }
+        const key = rt.newKey()
+        const version = (latest?.version ?? 0) + 1
+        rt.emit('FORM', 'CREATED', key, {
+          formId: f.formId,
+          version,
+          formKey: key,
+          resourceName: f.name,
+          checksum: f.checksum,
+          resource: f.text,
+          tenantId: tenant,
+          deploymentKey,
+        })
+        deployedForms.push({
+          formId: f.formId,
+          version,
+          formKey: String(key),
+          resourceName: f.name,
+          tenantId: tenant,
+        })
+      }
+      rt.emit('DEPLOYMENT', 'CREATED', deploymentKey, {
+        resources: resources.map((r) => ({ resourceName: r.name })),
+        processesMetadata: processes.map((p) => ({
+          ...p,
+          processDefinitionKey: Number(p.processDefinitionKey),
+        })),
+        formMetadata: deployedForms.map((f) => ({ ...f, formKey: Number(f.formKey) })),
+        tenantId: tenant,
+      })
+      for (const def of created) this.scheduleStartTimers(rt, def)
+      return { key: String(deploymentKey), processes, forms: deployedForms, tenantId: tenant }
+    })
+  }
+
+  /** A new version replaces the previous version's timer start events with its own. */
+  private scheduleStartTimers(rt: Runtime, def: ProcessDefinitionState): void {
+    for (const t of Object.values(this.s.timers)) {
+      const old = this.s.processes[num(t.value.processDefinitionKey)]
+      if (
+        num(t.value.elementInstanceKey) <= 0 &&
+        old &&
+        old.bpmnProcessId === def.bpmnProcessId &&
+        old.key !== def.key
+      ) {
+        rt.emit('TIMER', 'CANCELED', t.key, t.value)
+      }
+    }
+    const model = this.modelOf(def.key)
+    const root = model.elements.get(model.bpmnProcessId)
+    for (const id of root?.startEventIds ?? []) {
+      const st = model.elements.get(id)
+      if (st?.event?.kind !== 'timer') continue
+      const schedule = parseTimerText(
+        st.event.timer.kind,
+        st.event.timer.expression,
+        this.clock.now(),
+      )
+      if (typeof schedule === 'string') continue
+      rt.emit('TIMER', 'CREATED', rt.newKey(), {
+        elementInstanceKey: -1,
+        processInstanceKey: -1,
+        processDefinitionKey: def.key,
+        dueDate: schedule.dueDate,
+        targetElementId: id,
+        repetitions: schedule.repetitions,
+        tenantId: def.tenantId,
+      })
+    }
+  }
+
+  // ------------------------------------------------------------------ instances
+
+  private findDefinition(cmd: CreateInstanceCommand): ProcessDefinitionState {
+    if (cmd.processDefinitionKey && cmd.processDefinitionKey !== '0') {
+      const def = this.s.processes[parseKey(cmd.processDefinitionKey, 'process definition key')]
+      if (!def) {
+        reject(
+          EngineErrorCode.NotFound,
+          `Expected to find process definition with key '${cmd.processDefinitionKey}', but none found`,
+        )
+      }
+      return def
+    }
+    const id = cmd.bpmnProcessId ?? ''
+    const tenant = tenantOf(cmd.tenantId)
+    const versions = (this.idx.versions.get(id) ?? [])
+      .map((k) => this.s.processes[k])
+      .filter((p): p is ProcessDefinitionState => p !== undefined && p.tenantId === tenant)
+    if (cmd.version === undefined || cmd.version < 0) {
+      const latest = versions[versions.length - 1]
+      if (!latest)
+        reject(
+          EngineErrorCode.NotFound,
+          `Expected to find process definition with process ID '${id}', but none found`,
+        )
+      return latest
+    }
+    const def = versions.find((p) => p.version === cmd.version)
+    if (!def) {
+      reject(
+        EngineErrorCode.NotFound,
+        `Expected to find process definition with process ID '${id}' and version '${cmd.version}', but none found`,
+      )
+    }
+    return def
+  }
+
+  private startInstance(rt: Runtime, cmd: CreateInstanceCommand): CreatedInstance {
+    const def = this.findDefinition(cmd)
+    const variables = checkVariables(cmd.variables)
+    const model = this.modelOf(def.key)
+    const root = model.elements.get(model.bpmnProcessId)
+    const elementIds = (cmd.startInstructions ?? []).map((s) => s.elementId)
+    for (const id of elementIds) {
+      const node = model.elements.get(id)
+      if (!node || node.scopeId !== model.bpmnProcessId) {
+        reject(
+          EngineErrorCode.InvalidArgument,
+          `Expected to create instance of process with start instructions but the element with id '${id}' targets unsupported element`,
+        )
+      }
+    }
+    if (elementIds.length === 0 && !root?.noneStartEventId) {
+      reject(
+        EngineErrorCode.FailedPrecondition,
+        `Expected to create instance of process with none start event, but there is no such event`,
+      )
+    }
+    const pi = rt.createInstance(def, variables, elementIds.length > 0 ? { elementIds } : undefined)
+    return {
+      processDefinitionKey: String(def.key),
+      bpmnProcessId: def.bpmnProcessId,
+      version: def.version,
+      processInstanceKey: String(pi.key),
+      tenantId: def.tenantId,
+    }
+  }
+
+  createProcessInstance(cmd: CreateInstanceCommand): Promise<CreatedInstance> {
+    return this.exec((rt) => this.startInstance(rt, cmd))
+  }
+
+  createProcessInstanceWithResult(
+    cmd: CreateInstanceCommand & { fetchVariables?: string[]; requestTimeoutMs?: number },
+  ): Promise<InstanceResult> {
+    let resolveResult!: (r: InstanceResult) => void
+    let rejectResult!: (e: unknown) => void
+    const result = new Promise<InstanceResult>((res, rej) => {
+      resolveResult = res
+      rejectResult = rej
+    })
+    const created = this.exec((rt) => {
+      const c = this.startInstance(rt, cmd)
+      const key = Number(c.processInstanceKey)
+      rt.resultWanted.add(key)
+      const waiter: ResultWaiter = {
+        resolve: resolveResult,
+        reject: rejectResult,
+        created: c,
+        ...(cmd.fetchVariables ? { fetchVariables: cmd.fetchVariables } : {}),
+      }
+      this.waiters.set(key, waiter)
+      if (cmd.requestTimeoutMs && cmd.requestTimeoutMs > 0) {
+        waiter.timer = setTimeout(() => {
+          if (this.waiters.get(key) !== waiter) return
+          this.waiters.delete(key)
+          rt.resultWanted.delete(key)
+          rejectResult(
+            new EngineError(
+              EngineErrorCode.Internal,
+              `Expected to receive the result of process instance '${key}' within ${cmd.requestTimeoutMs} ms, but it did not complete in time`,
+            ),
+          )
+        }, cmd.requestTimeoutMs)
+        waiter.timer.unref()
+      }
+      return c
+    })
+    return created.then(() => result)
+  }
+
+  cancelProcessInstance(processInstanceKey: string): Promise<void> {
+    return this.exec((rt) => {
+      const key = parseKey(processInstanceKey, 'process instance key')
+      const pi = this.s.elementInstances[key]
+      if (!pi || pi.type !== BpmnElementType.Process) {
+        reject(
+          EngineErrorCode.NotFound,
+          `Expected to cancel a process instance with key '${processInstanceKey}', but no such process was found`,
+        )
+      }
+      if (pi.parentEiKey !== undefined) {
+        reject(
+          EngineErrorCode.FailedPrecondition,
+          `Expected to cancel a process instance with key '${processInstanceKey}', but it is created by a parent process instance. Cancel the root process instance '${pi.parentPiKey}' instead.`,
+        )
+      }
+      rt.terminate(pi, false)
+    })
+  }
+
+  // ------------------------------------------------------------------ jobs
+
+  activateJobs(cmd: ActivateJobsCommand): Promise<ActivatedJob[]> {
+    return this.exec((rt) => {
+      const out: ActivatedJob[] = []
+      const keys = this.idx.activatable.get(cmd.type)
+      if (!keys || cmd.maxJobsToActivate <= 0) return out
+      const tenants = (cmd.tenantIds ?? []).map(tenantOf)
+      const now = this.clock.now()
+      for (const key of [...keys]) {
+        if (out.length >= cmd.maxJobsToActivate) break
+        const job = this.s.jobs[key]
+        if (!job || job.state !== 'ACTIVATABLE') continue
+        if (tenants.length > 0 && !tenants.includes(str(job.value.tenantId))) continue
+        const deadline = now + Math.max(0, cmd.timeoutMs)
+        rt.emit(
+          'JOB',
+          'ACTIVATED',
+          key,
+          { ...job.value, worker: cmd.worker, deadline, timeout: cmd.timeoutMs, variables: {} },
+          num(job.value.processInstanceKey),
+        )
+        const all = rt.visibleVariables(num(job.value.elementInstanceKey))
+        const variables =
+          cmd.fetchVariable && cmd.fetchVariable.length > 0
+            ? Object.fromEntries(cmd.fetchVariable.filter((n) => n in all).map((n) => [n, all[n]]))
+            : all
+        const v = job.value
+        out.push({
+          key: String(key),
+          type: str(v.type),
+          processInstanceKey: str(v.processInstanceKey),
+          bpmnProcessId: str(v.bpmnProcessId),
+          processDefinitionVersion: num(v.processDefinitionVersion),
+          processDefinitionKey: str(v.processDefinitionKey),
+          elementId: str(v.elementId),
+          elementInstanceKey: str(v.elementInstanceKey),
+          customHeaders: { ...(v.customHeaders as Record<string, string>) },
+          worker: cmd.worker,
+          retries: num(v.retries),
+          deadline,
+          variables,
+          tenantId: str(v.tenantId),
+        })
+      }
+      return out
+    })
+  }
+
+  onJobsAvailable(type: string, listener: () => void): () => void {
+    let set = this.jobListeners.get(type)
+    if (!set) this.jobListeners.set(type, (set = new Set()))
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+      if (set.size === 0) this.jobListeners.delete(type)
+    }
+  }
+
+  private jobFor(jobKey: string, action: string, states: string[]) {
+    const key = parseKey(jobKey, 'job key')
+    const job = this.s.jobs[key]
+    if (!job) {
+      reject(
+        EngineErrorCode.NotFound,
+        `Expected to ${action} job with key '${jobKey}', but no such job was found`,
+      )
+    }
+    if (!states.includes(job.state)) {
+      reject(
+        EngineErrorCode.FailedPrecondition,
+        `Expected to ${action} job with key '${jobKey}', but it is in state '${job.state}'`,
+      )
+    }
+    return job
+  }
+
+  completeJob(jobKey: string, variables?: Variables): Promise<void> {
+    return this.exec((rt) => {
+      const vars = checkVariables(variables)
+      const job = this.jobFor(jobKey, 'complete', ['ACTIVATABLE', 'ACTIVATED'])
+      rt.emit(
+        'JOB',
+        'COMPLETED',
+        job.key,
+        { ...job.value, variables: vars },
+        num(job.value.processInstanceKey),
+      )
+      const ei = this.s.elementInstances[num(job.value.elementInstanceKey)]
+      if (!ei) return
+      rt.applyResultVariables(ei, rt.nodeOf(ei), vars)
+      rt.complete(ei)
+    })
+  }
+
+  failJob(
+    jobKey: string,
+    retries: number,
+    errorMessage?: string,
+    retryBackOffMs?: number,
+    variables?: Variables,
+  ): Promise<void> {
+    return this.exec((rt) => {
+      const vars = checkVariables(variables)
+      const job = this.jobFor(jobKey, 'fail', ['ACTIVATABLE', 'ACTIVATED'])
+      const backoff = retries > 0 ? Math.max(0, retryBackOffMs ?? 0) : 0
+      rt.emit(
+        'JOB',
+        'FAILED',
+        job.key,
+        {
+          ...job.value,
+          retries,
+          errorMessage: errorMessage ?? '',
+          retryBackoff: backoff,
+          recurringTime: backoff > 0 ? this.clock.now() + backoff : -1,
+          worker: '',
+          deadline: -1,
+          variables: {},
+        },
+        num(job.value.processInstanceKey),
+      )
+      const ei = this.s.elementInstances[num(job.value.elementInstanceKey)]
+      if (!ei) return
+      if (Object.keys(vars).length > 0) rt.setLocalVariables(ei.key, vars)
+      if (retries <= 0) {
+        rt.raiseIncident(
+          ei,
+          IncidentErrorType.JobNoRetries,
+          errorMessage && errorMessage.length > 0 ? errorMessage : 'No more retries left.',
+          job.key,
+        )
+      }
+    })
+  }
+
+  throwError(
+    jobKey: string,
+    errorCode: string,
+    errorMessage?: string,
+    variables?: Variables,
+  ): Promise<void> {
+    return this.exec((rt) => {
+      const vars = checkVariables(variables)
+      const job = this.jobFor(jobKey, 'throw an error for', ['ACTIVATABLE', 'ACTIVATED'])
+      rt.emit(
+        'JOB',
+        'ERROR_THROWN',
+        job.key,
+        { ...job.value, errorCode, errorMessage: errorMessage ?? '', variables: vars },
+        num(job.value.processInstanceKey),
+      )
+      const ei = this.s.elementInstances[num(job.value.elementInstanceKey)]
+      if (!ei) return
+      if (!rt.throwError(ei, errorCode, vars)) {
+        rt.raiseIncident(
+          ei,
+          IncidentErrorType.UnhandledErrorEvent,
+          `Expected to throw an error event with the code '${errorCode}' with message '${errorMessage ?? ''}', but it was not caught. No error events are available in the scope.`,
+          job.key,
+        )
+      }
+    })
+  }
+
+  updateJobRetries(jobKey: string, retries: number): Promise<void> {
+    return this.exec((rt) => {
+      const job = this.jobFor(jobKey, 'update retries of', [
+        'ACTIVATABLE',
+        'ACTIVATED',
+        'FAILED',
+        'ERROR_THROWN',
+      ])
+      if (retries < 1) {
+        reject(
+          EngineErrorCode.InvalidArgument,
+          `Expected to update retries for job with key '${jobKey}' with a positive amount of retries, but the amount given was '${retries}'`,
+        )
+      }
+      rt.emit(
+        'JOB',
+        'RETRIES_UPDATED',
+        job.key,
+        { ...job.value, retries, variables: {} },
+        num(job.value.processInstanceKey),
+      )
+    })
+  }
+
+  updateJobTimeout(jobKey: string, timeoutMs: number): Promise<void> {
+    return this.exec((rt) => {
+      const key = parseKey(jobKey, 'job key')
+      const job = this.s.jobs[key]
+      if (!job) {
+        reject(
+          EngineErrorCode.NotFound,
+          `Expected to update job timeout with key '${jobKey}', but no such job was found`,
+        )
+      }
+      if (job.state !== 'ACTIVATED') {
+        reject(
+          EngineErrorCode.FailedPrecondition,
+          `Expected to update the timeout of job with key '${jobKey}', but it is not active`,
+        )
+      }
+      rt.emit(
+        'JOB',
+        'TIMEOUT_UPDATED',
+        key,
+        { ...job.value, deadline: this.clock.now() + timeoutMs, timeout: timeoutMs, variables: {} },
+        num(job.value.processInstanceKey),
+      )
+    })
+  }
+
+  // ------------------------------------------------------------------ messages and signals
+
+  publishMessage(cmd: PublishMessageCommand): Promise<{ key: string; tenantId: string }> {
+    return this.exec((rt) => {
+      const tenant = tenantOf(cmd.tenantId)
+      const variables = checkVariables(cmd.variables)
+      const correlationKey = cmd.correlationKey ?? ''
+      const now = this.clock.now()
+      if (cmd.messageId) {
+        for (const mk of this.idx.messagesByName.get(cmd.name) ?? []) {
+          const m = this.s.messages[mk]
+          if (
+            m &&
+            str(m.value.messageId) === cmd.messageId &&
+            str(m.value.correlationKey) === correlationKey &&
+            str(m.value.tenantId) === tenant
+          ) {
+            reject(
+              EngineErrorCode.AlreadyExists,
+              `Expected to publish a new message with id '${cmd.messageId}', but a message with that id was already published`,
+            )
+          }
+        }
+      }
+      const key = rt.newKey()
+      const ttl = Math.max(0, cmd.timeToLiveMs)
+      const value = {
+        name: cmd.name,
+        correlationKey,
+        timeToLive: ttl,
+        messageId: cmd.messageId ?? '',
+        variables,
+        tenantId: tenant,
+        deadline: now + ttl,
+      }
+      rt.emit('MESSAGE', 'PUBLISHED', key, value)
+      const correlated = new Set<string>()
+      const subs = [...(this.idx.subscriptionsByMessage.get(cmd.name) ?? [])].sort((a, b) => a - b)
+      for (const sk of subs) {
+        const sub = this.s.messageSubscriptions[sk]
+        if (
+          !sub ||
+          str(sub.value.correlationKey) !== correlationKey ||
+          str(sub.value.tenantId) !== tenant
+        )
+          continue
+        const pid = str(sub.value.bpmnProcessId)
+        if (correlated.has(pid)) continue
+        correlated.add(pid)
+        this.correlate(rt, sk, key, value)
+      }
+      for (const def of rt.latestDefinitions()) {
+        if (def.tenantId !== tenant || correlated.has(def.bpmnProcessId)) continue
+        const model = this.modelOf(def.key)
+        const root = model.elements.get(model.bpmnProcessId)
+        const start = (root?.startEventIds ?? [])
+          .map((id) => model.elements.get(id))
+          .find((n) => n?.event?.kind === 'message' && n.event.messageName === cmd.name)
+        if (!start) continue
+        if (
+          correlationKey !== '' &&
+          this.s.messageStartLocks[`${def.bpmnProcessId}\u0000${correlationKey}`]
+        )
+          continue
+        correlated.add(def.bpmnProcessId)
+        const pi = rt.createInstance(def, {}, { startEventId: start.id, trigger: { variables } })
+        rt.emit('MESSAGE_START_EVENT_SUBSCRIPTION', 'CORRELATED', rt.newKey(), {
+          processDefinitionKey: def.key,
+          bpmnProcessId: def.bpmnProcessId,
+          startEventId: start.id,
+          messageName: cmd.name,
+          messageKey: key,
+          correlationKey,
+          processInstanceKey: pi.key,
+          variables,
+          tenantId: tenant,
+        })
+      }
+      if (ttl <= 0) rt.emit('MESSAGE', 'EXPIRED', key, value)
+      return { key: String(key), tenantId: tenant }
+    })
+  }
+
+  /** Correlates a message; non-interrupting events keep their subscription open. */
+  private correlate(
+    rt: Runtime,
+    subscriptionKey: number,
+    messageKey: number,
+    message: Record<string, unknown>,
+  ): void {
+    const sub = this.s.messageSubscriptions[subscriptionKey]
+    if (!sub) return
+    const ownerKey = num(sub.value.elementInstanceKey)
+    const keepOpen = sub.value.interrupting === false
+    rt.correlateSubscription(subscriptionKey, messageKey, message)
+    const owner = this.s.elementInstances[ownerKey]
+    if (keepOpen && owner && owner.state === 'ACTIVATED') {
+      rt.emit(
+        'MESSAGE_SUBSCRIPTION',
+        'CREATED',
+        rt.newKey(),
+        { ...sub.value, messageKey: -1, variables: {} },
+        owner.piKey,
+      )
+    }
+  }
+
+  broadcastSignal(
+    signalName: string,
+    variables?: Variables,
+    tenantId?: string,
+  ): Promise<{ key: string; tenantId: string }> {
+    return this.exec((rt) => {
+      const tenant = tenantOf(tenantId)
+      const key = rt.broadcastSignal(signalName, checkVariables(variables), tenant)
+      return { key: String(key), tenantId: tenant }
+    })
+  }
+
+  // ------------------------------------------------------------------ incidents and variables
+
+  resolveIncident(incidentKey: string): Promise<void> {
+    return this.exec((rt) => {
+      const key = parseKey(incidentKey, 'incident key')
+      const incident = this.s.incidents[key]
+      if (!incident) {
+        reject(
+          EngineErrorCode.NotFound,
+          `Expected to resolve incident with key '${incidentKey}', but no such incident was found`,
+        )
+      }
+      const jobKey = num(incident.value.jobKey)
+      if (jobKey > 0) {
+        const job = this.s.jobs[jobKey]
+        if (job && job.state === 'FAILED' && num(job.value.retries) <= 0) {
+          reject(
+            EngineErrorCode.FailedPrecondition,
+            `Expected to resolve incident with key '${incidentKey}', but job with key '${jobKey}' has no retries left; update its retries first`,
+          )
+        }
+      }
+      rt.emit('INCIDENT', 'RESOLVED', key, incident.value, num(incident.value.processInstanceKey))
+      if (jobKey > 0) return
+      const ei = this.s.elementInstances[num(incident.value.elementInstanceKey)]
+      if (!ei) return
+      if (ei.state === 'ACTIVATING') rt.continueActivation(ei.key)
+      else if (ei.state === 'COMPLETING') rt.continueCompletion(ei.key)
+      else if (ei.state === 'ACTIVATED' && ei.type === BpmnElementType.MultiInstanceBody)
+        rt.childLeft(ei)
+    })
+  }
+
+  setVariables(
+    elementInstanceKey: string,
+    variables: Variables,
+    local: boolean,
+  ): Promise<{ key: string }> {
+    return this.exec((rt) => {
+      const key = parseKey(elementInstanceKey, 'element instance key')
+      const vars = checkVariables(variables)
+      const ei = this.s.elementInstances[key]
+      if (!ei) {
+        reject(
+          EngineErrorCode.NotFound,
+          `Expected to update variables for element with key '${elementInstanceKey}', but no such element was found`,
+        )
+      }
+      const docKey = rt.newKey()
+      rt.emit(
+        'VARIABLE_DOCUMENT',
+        'UPDATED',
+        docKey,
+        {
+          scopeKey: key,
+          updateSemantics: local ? 'LOCAL' : 'PROPAGATE',
+          variables: vars,
+          tenantId: rt.definition(ei.defKey).tenantId,
+        },
+        ei.piKey,
+      )
+      if (local) rt.setLocalVariables(key, vars)
+      else rt.mergeDocument(key, vars)
+      return { key: String(docKey) }
+    })
+  }
+
+  // ------------------------------------------------------------------ history
+
+  async readRecords(query: RecordQuery): Promise<EngineRecord[]> {
+    return selectRecords(this.sql, query)
+  }
+
+  onRecord(listener: (record: EngineRecord) => void): () => void {
+    this.recordListeners.add(listener)
+    return () => this.recordListeners.delete(listener)
+  }
+
+  /** Test and diagnostics view of the state (do not mutate). */
+  get state(): Readonly<EngineStateData> {
+    return this.s
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.log.drain()
+    if (this.snapshotting) await this.snapshotting
+    this.closed = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    for (const [key, w] of this.waiters) {
+      if (w.timer) clearTimeout(w.timer)
+      w.reject(
+        new EngineError(
+          EngineErrorCode.Unimplemented,
+          `The engine closed before process instance '${key}' completed`,
+        ),
+      )
+    }
+    this.waiters.clear()
+    if (!this.log.failed) {
+      await writeSnapshot(this.sql, this.s.lastPosition, JSON.stringify(this.s), this.clock.now())
+    }
+  }
+}

@@ -1,0 +1,326 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { testDatabaseTargets, type TestDatabase } from '../../test/support/databases'
+import { TestClock } from '../clock'
+import type { Engine } from '../engine'
+import { bpmn, chain, freshEngine, isActive, serviceTask, trail, valuesOf } from '../test-support'
+
+describe.each(testDatabaseTargets())('activities on $kind', (target) => {
+  let db: TestDatabase
+  let engine: Engine
+  const clock = new TestClock()
+
+  beforeAll(async () => {
+    db = await target.open()
+  })
+  afterAll(async () => {
+    await db.drop()
+  })
+  afterEach(async () => {
+    await engine.close()
+  })
+  const open = async () => (engine = await freshEngine(db.database.sql, clock))
+
+  it('creates job-worker user tasks with Zeebe headers (embedded and linked forms)', async () => {
+    const e = await open()
+    const form = JSON.stringify({ id: 'triage-form', type: 'default', components: [] })
+    await e.deployResources([
+      { name: 'triage.form', content: Buffer.from(form) },
+      {
+        name: 'ut.bpmn',
+        content: bpmn(
+          'ut',
+          `<bpmn:extensionElements><zeebe:userTaskForm id="embedded">{"components":[]}</zeebe:userTaskForm></bpmn:extensionElements>
+           <bpmn:startEvent id="start" />
+           <bpmn:userTask id="Task_Triage"><bpmn:extensionElements>
+             <zeebe:assignmentDefinition assignee="= owner" candidateGroups="ops, qa" candidateUsers="= [&quot;ann&quot;, &quot;bob&quot;]" />
+             <zeebe:taskSchedule dueDate="2026-02-01T10:00:00Z" />
+             <zeebe:formDefinition formId="triage-form" />
+           </bpmn:extensionElements></bpmn:userTask>
+           <bpmn:userTask id="Task_Embedded"><bpmn:extensionElements><zeebe:formDefinition formKey="camunda-forms:bpmn:embedded" /></bpmn:extensionElements></bpmn:userTask>
+           <bpmn:endEvent id="end" />${chain('start', 'Task_Triage', 'Task_Embedded', 'end')}`,
+        ),
+      },
+    ])
+    const deployed = await e.deployResources([{ name: 'triage.form', content: Buffer.from(form) }])
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'ut', variables: { owner: 'carol' } })
+    const [job] = await e.activateJobs({
+      type: 'io.camunda.zeebe:userTask',
+      worker: 'inbox',
+      timeoutMs: 1000,
+      maxJobsToActivate: 5,
+    })
+    expect(job!.customHeaders).toEqual({
+      'io.camunda.zeebe:assignee': 'carol',
+      'io.camunda.zeebe:candidateGroups': '["ops","qa"]',
+      'io.camunda.zeebe:candidateUsers': '["ann","bob"]',
+      'io.camunda.zeebe:dueDate': '2026-02-01T10:00:00Z',
+      'io.camunda.zeebe:formKey': deployed.forms[0]!.formKey,
+    })
+    expect(job!.retries).toBe(1)
+    await e.completeJob(job!.key, { decision: 'ok' })
+    const [second] = await e.activateJobs({
+      type: 'io.camunda.zeebe:userTask',
+      worker: 'inbox',
+      timeoutMs: 1000,
+      maxJobsToActivate: 5,
+    })
+    expect(second!.customHeaders).toEqual({
+      'io.camunda.zeebe:formKey': 'camunda-forms:bpmn:embedded',
+    })
+    expect(second!.variables).toEqual({ owner: 'carol', decision: 'ok' })
+    await e.completeJob(second!.key)
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+  })
+
+  it('runs FEEL script tasks, input/output mappings and embedded sub-processes', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'sp.bpmn',
+        content: bpmn(
+          'sp',
+          `<bpmn:startEvent id="start" />
+           <bpmn:scriptTask id="Script_Sum"><bpmn:extensionElements><zeebe:script expression="= a + b" resultVariable="sum" /></bpmn:extensionElements></bpmn:scriptTask>
+           <bpmn:subProcess id="Sub"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="= sum * 2" target="double" /><zeebe:output source="= double + 1" target="result.value" /></zeebe:ioMapping></bpmn:extensionElements>
+             <bpmn:startEvent id="subStart" />${serviceTask('inner', 'inner')}<bpmn:endEvent id="subEnd" />${chain('subStart', 'inner', 'subEnd')}
+           </bpmn:subProcess>
+           <bpmn:endEvent id="end" />${chain('start', 'Script_Sum', 'Sub', 'end')}`,
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'sp', variables: { a: 2, b: 3 } })
+    const [job] = await e.activateJobs({
+      type: 'inner',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 1,
+    })
+    expect(job!.variables).toEqual({ a: 2, b: 3, sum: 5, double: 10 })
+    await e.completeJob(job!.key, { double: 20 })
+    const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
+    const root = Number(pi.processInstanceKey)
+    const atRoot = vars
+      .filter((r) => r.value.scopeKey === root)
+      .map((r) => [r.value.name, r.value.value])
+    expect(atRoot).toEqual([
+      ['a', '2'],
+      ['b', '3'],
+      ['sum', '5'],
+      ['result', '{"value":21}'],
+    ])
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+  })
+
+  it('call activities pass variables down and back, and cancel with the parent', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'child.bpmn',
+        content: bpmn(
+          'child',
+          `<bpmn:startEvent id="s" />${serviceTask('childTask', 'child-work')}<bpmn:endEvent id="e" />${chain('s', 'childTask', 'e')}`,
+        ),
+      },
+      {
+        name: 'parent.bpmn',
+        content: bpmn(
+          'parent',
+          `<bpmn:startEvent id="start" />
+           <bpmn:callActivity id="Call"><bpmn:extensionElements><zeebe:calledElement processId="= childId" /></bpmn:extensionElements></bpmn:callActivity>
+           <bpmn:endEvent id="end" />${chain('start', 'Call', 'end')}`,
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({
+      bpmnProcessId: 'parent',
+      variables: { childId: 'child', x: 1 },
+    })
+    const [job] = await e.activateJobs({
+      type: 'child-work',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 1,
+    })
+    expect(job!.variables).toEqual({ childId: 'child', x: 1 })
+    expect(job!.bpmnProcessId).toBe('child')
+    const childKey = job!.processInstanceKey
+    const childRecords = await e.readRecords({
+      processInstanceKey: childKey,
+      valueTypes: ['PROCESS_INSTANCE'],
+    })
+    expect(childRecords[0]!.value).toMatchObject({
+      parentProcessInstanceKey: Number(pi.processInstanceKey),
+      bpmnElementType: 'PROCESS',
+    })
+    await expect(e.cancelProcessInstance(childKey)).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+    })
+    await e.completeJob(job!.key, { y: 2 })
+    const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
+    expect(
+      vars
+        .filter((r) => r.value.scopeKey === Number(pi.processInstanceKey))
+        .map((r) => r.value.name),
+    ).toEqual(['childId', 'x', 'y'])
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+
+    const second = await e.createProcessInstance({
+      bpmnProcessId: 'parent',
+      variables: { childId: 'child' },
+    })
+    const [job2] = await e.activateJobs({
+      type: 'child-work',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 1,
+    })
+    await e.cancelProcessInstance(second.processInstanceKey)
+    expect(isActive(e, second.processInstanceKey)).toBe(false)
+    expect(isActive(e, job2!.processInstanceKey)).toBe(false)
+    const jobs = await e.readRecords({
+      processInstanceKey: job2!.processInstanceKey,
+      valueTypes: ['JOB'],
+    })
+    expect(jobs.map((r) => r.intent)).toEqual(['CREATED', 'ACTIVATED', 'CANCELED'])
+    await expect(e.completeJob(job2!.key)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+
+    // A missing called process is an incident.
+    const broken = await e.createProcessInstance({
+      bpmnProcessId: 'parent',
+      variables: { childId: 'nope' },
+    })
+    const [incident] = await valuesOf(e, broken.processInstanceKey, 'INCIDENT')
+    expect(incident!.value).toMatchObject({ errorType: 'CALLED_ELEMENT_ERROR', elementId: 'Call' })
+  })
+
+  it('runs parallel and sequential multi-instance with output collection and completion condition', async () => {
+    const e = await open()
+    const mi = (id: string, sequential: boolean, condition = '') =>
+      bpmn(
+        id,
+        `<bpmn:startEvent id="start" />
+         <bpmn:serviceTask id="Each"><bpmn:extensionElements><zeebe:taskDefinition type="${id}-each" /></bpmn:extensionElements>
+           <bpmn:multiInstanceLoopCharacteristics isSequential="${sequential}"><bpmn:extensionElements>
+             <zeebe:loopCharacteristics inputCollection="= items" inputElement="item" outputCollection="results" outputElement="= item * 10" />
+           </bpmn:extensionElements>${condition ? `<bpmn:completionCondition xsi:type="bpmn:tFormalExpression">${condition}</bpmn:completionCondition>` : ''}</bpmn:multiInstanceLoopCharacteristics>
+         </bpmn:serviceTask>
+         <bpmn:endEvent id="end" />${chain('start', 'Each', 'end')}`,
+      )
+    await e.deployResources([
+      { name: 'par.bpmn', content: mi('par', false) },
+      { name: 'seq.bpmn', content: mi('seq', true) },
+      { name: 'cond.bpmn', content: mi('cond', false, '= numberOfCompletedInstances &gt;= 2') },
+    ])
+    const par = await e.createProcessInstance({
+      bpmnProcessId: 'par',
+      variables: { items: [1, 2, 3] },
+    })
+    const jobs = await e.activateJobs({
+      type: 'par-each',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 10,
+    })
+    expect(jobs.map((j) => [j.variables.item, j.variables.loopCounter])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ])
+    for (const j of [...jobs].reverse()) await e.completeJob(j.key)
+    const parVars = await valuesOf(e, par.processInstanceKey, 'VARIABLE')
+    const results = parVars.filter(
+      (r) => r.value.name === 'results' && r.value.scopeKey === Number(par.processInstanceKey),
+    )
+    expect(results.map((r) => r.value.value)).toEqual(['[10,20,30]'])
+    expect(isActive(e, par.processInstanceKey)).toBe(false)
+
+    const seq = await e.createProcessInstance({
+      bpmnProcessId: 'seq',
+      variables: { items: ['a', 'b'] },
+    })
+    const first = await e.activateJobs({
+      type: 'seq-each',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 10,
+    })
+    expect(first.map((j) => j.variables.item)).toEqual(['a'])
+    await e.completeJob(first[0]!.key)
+    const next = await e.activateJobs({
+      type: 'seq-each',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 10,
+    })
+    expect(next.map((j) => j.variables.item)).toEqual(['b'])
+    await e.completeJob(next[0]!.key)
+    expect(isActive(e, seq.processInstanceKey)).toBe(false)
+
+    const cond = await e.createProcessInstance({
+      bpmnProcessId: 'cond',
+      variables: { items: [1, 2, 3, 4] },
+    })
+    const cj = await e.activateJobs({
+      type: 'cond-each',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 10,
+    })
+    await e.completeJob(cj[0]!.key)
+    await e.completeJob(cj[1]!.key)
+    expect(isActive(e, cond.processInstanceKey)).toBe(false)
+    const t = await trail(e, cond.processInstanceKey)
+    expect(t.filter((x) => x === 'Each:ELEMENT_TERMINATED')).toHaveLength(2)
+
+    const empty = await e.createProcessInstance({ bpmnProcessId: 'par', variables: { items: [] } })
+    expect(isActive(e, empty.processInstanceKey)).toBe(false)
+    const bad = await e.createProcessInstance({ bpmnProcessId: 'par', variables: { items: 'x' } })
+    const [incident] = await valuesOf(e, bad.processInstanceKey, 'INCIDENT')
+    expect(incident!.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR' })
+    expect(String(incident!.value.errorMessage)).toContain("to be 'ARRAY', but was 'STRING'")
+  })
+
+  it('completes with result, sets local and global variables, and cancels instances', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'wr.bpmn',
+        content: bpmn(
+          'wr',
+          `<bpmn:startEvent id="start" />${serviceTask('t', 'wr')}<bpmn:endEvent id="end" />${chain('start', 't', 'end')}`,
+        ),
+      },
+    ])
+    const result = e.createProcessInstanceWithResult({
+      bpmnProcessId: 'wr',
+      variables: { a: 1 },
+      fetchVariables: ['a', 'b'],
+    })
+    await new Promise((r) => setTimeout(r, 50))
+    const [job] = await e.activateJobs({
+      type: 'wr',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 1,
+    })
+    await e.setVariables(job!.elementInstanceKey, { local: 1 }, true)
+    await e.setVariables(job!.elementInstanceKey, { b: 2 }, false)
+    await e.completeJob(job!.key, { c: 3 })
+    const r = await result
+    expect(r.variables).toEqual({ a: 1, b: 2 })
+    expect(r.bpmnProcessId).toBe('wr')
+
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'wr' })
+    await e.cancelProcessInstance(pi.processInstanceKey)
+    const t = await trail(e, pi.processInstanceKey)
+    expect(t.slice(-4)).toEqual([
+      'wr:ELEMENT_TERMINATING',
+      't:ELEMENT_TERMINATING',
+      't:ELEMENT_TERMINATED',
+      'wr:ELEMENT_TERMINATED',
+    ])
+    await expect(e.cancelProcessInstance(pi.processInstanceKey)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
+  })
+})

@@ -1,0 +1,276 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { testDatabaseTargets, type TestDatabase } from '../../test/support/databases'
+import { TestClock } from '../clock'
+import type { Engine } from '../engine'
+import {
+  bpmn,
+  chain,
+  completeOne,
+  flow,
+  freshEngine,
+  isActive,
+  message,
+  serviceTask,
+  trail,
+  valuesOf,
+} from '../test-support'
+
+const timerCatch = (id: string, kind: 'timeDuration' | 'timeDate' | 'timeCycle', value: string) =>
+  `<bpmn:intermediateCatchEvent id="${id}"><bpmn:timerEventDefinition><bpmn:${kind}>${value}</bpmn:${kind}></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`
+
+describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (target) => {
+  let db: TestDatabase
+  let engine: Engine
+  const clock = new TestClock()
+
+  beforeAll(async () => {
+    db = await target.open()
+  })
+  afterAll(async () => {
+    await db.drop()
+  })
+  afterEach(async () => {
+    await engine.close()
+  })
+  const open = async () => (engine = await freshEngine(db.database.sql, clock))
+
+  it('fires an intermediate timer when the clock reaches it (FEEL duration)', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 't.bpmn',
+        content: bpmn(
+          'timer',
+          `<bpmn:startEvent id="start" />${timerCatch('Timer_Wait', 'timeDuration', '= wait')}<bpmn:endEvent id="end" />${chain('start', 'Timer_Wait', 'end')}`,
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({
+      bpmnProcessId: 'timer',
+      variables: { wait: 'PT1H' },
+    })
+    const [created] = await valuesOf(e, pi.processInstanceKey, 'TIMER')
+    expect(created!.value).toMatchObject({
+      targetElementId: 'Timer_Wait',
+      dueDate: clock.now() + 3_600_000,
+    })
+    clock.advance(3_599_000)
+    await e.tick()
+    expect(isActive(e, pi.processInstanceKey)).toBe(true)
+    clock.advance(1000)
+    await e.tick()
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect((await valuesOf(e, pi.processInstanceKey, 'TIMER')).map((r) => r.intent)).toEqual([
+      'CREATED',
+      'TRIGGERED',
+    ])
+  })
+
+  it('interrupting and non-interrupting timer boundary events', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'b.bpmn',
+        content: bpmn(
+          'boundary',
+          `<bpmn:startEvent id="start" />${serviceTask('task', 'slow')}
+           <bpmn:boundaryEvent id="Remind" attachedToRef="task" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeCycle>R2/PT1M</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+           <bpmn:boundaryEvent id="Escalate" attachedToRef="task"><bpmn:timerEventDefinition><bpmn:timeDuration>PT10M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+           <bpmn:endEvent id="end" /><bpmn:endEvent id="reminded" /><bpmn:endEvent id="escalated" />
+           ${chain('start', 'task', 'end')}${flow('r', 'Remind', 'reminded')}${flow('x', 'Escalate', 'escalated')}`,
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'boundary' })
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000)
+      await e.tick()
+    }
+    let t = await trail(e, pi.processInstanceKey)
+    expect(t.filter((x) => x === 'reminded:ELEMENT_COMPLETED')).toHaveLength(2)
+    expect(isActive(e, pi.processInstanceKey)).toBe(true)
+    clock.advance(10 * 60_000)
+    await e.tick()
+    t = await trail(e, pi.processInstanceKey)
+    expect(t).toContain('task:ELEMENT_TERMINATED')
+    expect(t).toContain('escalated:ELEMENT_COMPLETED')
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(
+      await e.activateJobs({ type: 'slow', worker: 'w', timeoutMs: 1, maxJobsToActivate: 1 }),
+    ).toEqual([])
+  })
+
+  it('timer start events create instances per cycle; a new version replaces them', async () => {
+    const e = await open()
+    const model = (cycle: string) =>
+      bpmn(
+        'ticker',
+        `<bpmn:startEvent id="Every"><bpmn:timerEventDefinition><bpmn:timeCycle>${cycle}</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent><bpmn:endEvent id="end" />${chain('Every', 'end')}`,
+      )
+    await e.deployResources([{ name: 'ticker.bpmn', content: model('R3/PT1H') }])
+    for (let i = 0; i < 5; i++) {
+      clock.advance(3_600_000)
+      await e.tick()
+    }
+    const started = (await e.readRecords({ valueTypes: ['PROCESS_INSTANCE'] })).filter(
+      (r) => r.intent === 'ELEMENT_COMPLETED' && r.value.bpmnElementType === 'PROCESS',
+    )
+    expect(started).toHaveLength(3)
+    await e.deployResources([{ name: 'ticker.bpmn', content: model('R/PT1H') }])
+    expect(Object.values(e.state.timers)).toHaveLength(1)
+  })
+
+  it('correlates published messages to catch events, buffering with TTL and rejecting duplicate ids', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'm.bpmn',
+        content: bpmn(
+          'msg',
+          `<bpmn:startEvent id="start" />
+           <bpmn:intermediateCatchEvent id="Wait"><bpmn:messageEventDefinition messageRef="Msg" /></bpmn:intermediateCatchEvent>
+           <bpmn:endEvent id="end" />${chain('start', 'Wait', 'end')}`,
+          message('Msg', 'approved', '= orderId'),
+        ),
+      },
+    ])
+    const a = await e.createProcessInstance({ bpmnProcessId: 'msg', variables: { orderId: 'A' } })
+    await e.publishMessage({
+      name: 'approved',
+      correlationKey: 'A',
+      timeToLiveMs: 0,
+      variables: { ok: true },
+    })
+    expect(isActive(e, a.processInstanceKey)).toBe(false)
+    // Buffered: published before the instance exists.
+    await e.publishMessage({
+      name: 'approved',
+      correlationKey: 'B',
+      timeToLiveMs: 60_000,
+      messageId: 'm1',
+      variables: { n: 1 },
+    })
+    await expect(
+      e.publishMessage({
+        name: 'approved',
+        correlationKey: 'B',
+        timeToLiveMs: 60_000,
+        messageId: 'm1',
+      }),
+    ).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
+    const b = await e.createProcessInstance({ bpmnProcessId: 'msg', variables: { orderId: 'B' } })
+    expect(isActive(e, b.processInstanceKey)).toBe(false)
+    const recs = await e.readRecords({
+      processInstanceKey: b.processInstanceKey,
+      valueTypes: ['VARIABLE'],
+    })
+    expect(recs.map((r) => r.value.name)).toContain('n')
+    // Expired: TTL passed before the subscription opened.
+    await e.publishMessage({ name: 'approved', correlationKey: 'C', timeToLiveMs: 1000 })
+    clock.advance(2000)
+    await e.tick()
+    const c = await e.createProcessInstance({ bpmnProcessId: 'msg', variables: { orderId: 'C' } })
+    expect(isActive(e, c.processInstanceKey)).toBe(true)
+    // A correlation key that is not a string or number: incident.
+    const d = await e.createProcessInstance({ bpmnProcessId: 'msg', variables: { orderId: null } })
+    const [incident] = await valuesOf(e, d.processInstanceKey, 'INCIDENT')
+    expect(incident!.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'Wait' })
+  })
+
+  it('message boundary events, receive tasks and message start events (one instance per key)', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'mb.bpmn',
+        content: bpmn(
+          'mb',
+          `<bpmn:startEvent id="start" />${serviceTask('task', 'mb-task')}
+           <bpmn:boundaryEvent id="Cancelled" attachedToRef="task"><bpmn:messageEventDefinition messageRef="Cancel" /></bpmn:boundaryEvent>
+           <bpmn:receiveTask id="Receive" messageRef="Done" />
+           <bpmn:endEvent id="end" /><bpmn:endEvent id="cancelledEnd" />
+           ${chain('start', 'task', 'Receive', 'end')}${flow('c', 'Cancelled', 'cancelledEnd')}`,
+          message('Cancel', 'cancel', '= id') + message('Done', 'done', '= id'),
+        ),
+      },
+      {
+        name: 'ms.bpmn',
+        content: bpmn(
+          'ms',
+          `<bpmn:startEvent id="MsgStart"><bpmn:messageEventDefinition messageRef="Open" /></bpmn:startEvent>${serviceTask('work', 'ms-work')}<bpmn:endEvent id="end" />${chain('MsgStart', 'work', 'end')}`,
+          message('Open', 'open'),
+        ),
+      },
+    ])
+    const one = await e.createProcessInstance({ bpmnProcessId: 'mb', variables: { id: 1 } })
+    const two = await e.createProcessInstance({ bpmnProcessId: 'mb', variables: { id: 2 } })
+    await e.publishMessage({ name: 'cancel', correlationKey: '1', timeToLiveMs: 0 })
+    expect(await trail(e, one.processInstanceKey)).toContain('cancelledEnd:ELEMENT_COMPLETED')
+    await completeOne(e, 'mb-task')
+    expect(isActive(e, two.processInstanceKey)).toBe(true)
+    await e.publishMessage({
+      name: 'done',
+      correlationKey: '2',
+      timeToLiveMs: 0,
+      variables: { answer: 42 },
+    })
+    expect(isActive(e, two.processInstanceKey)).toBe(false)
+
+    const first = await e.publishMessage({
+      name: 'open',
+      correlationKey: 'k1',
+      timeToLiveMs: 0,
+      variables: { v: 1 },
+    })
+    await e.publishMessage({ name: 'open', correlationKey: 'k1', timeToLiveMs: 0 })
+    await e.publishMessage({ name: 'open', correlationKey: 'k2', timeToLiveMs: 0 })
+    const starts = (
+      await e.readRecords({ valueTypes: ['MESSAGE_START_EVENT_SUBSCRIPTION'] })
+    ).filter((r) => r.intent === 'CORRELATED')
+    expect(starts.map((r) => r.value.correlationKey)).toEqual(['k1', 'k2'])
+    expect(starts[0]!.value.messageKey).toBe(Number(first.key))
+    const jobs = await e.activateJobs({
+      type: 'ms-work',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 5,
+    })
+    expect(jobs).toHaveLength(2)
+    expect(jobs[0]!.variables).toEqual({ v: 1 })
+  })
+
+  it('broadcasts signals to catch events, boundary events and signal start events', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 's.bpmn',
+        content: bpmn(
+          'sig',
+          `<bpmn:startEvent id="start" />
+           <bpmn:intermediateCatchEvent id="WaitGo"><bpmn:signalEventDefinition signalRef="Go" /></bpmn:intermediateCatchEvent>
+           <bpmn:endEvent id="end" />${chain('start', 'WaitGo', 'end')}`,
+          '<bpmn:signal id="Go" name="go" />',
+        ),
+      },
+      {
+        name: 'ss.bpmn',
+        content: bpmn(
+          'sigstart',
+          `<bpmn:startEvent id="OnGo"><bpmn:signalEventDefinition signalRef="Go2" /></bpmn:startEvent><bpmn:endEvent id="end" />${chain('OnGo', 'end')}`,
+          '<bpmn:signal id="Go2" name="go" />',
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'sig' })
+    await e.broadcastSignal('go', { fromSignal: 'yes' })
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    const created = (await e.readRecords({ valueTypes: ['PROCESS_INSTANCE'] })).filter(
+      (r) =>
+        r.intent === 'ELEMENT_COMPLETED' &&
+        r.value.bpmnProcessId === 'sigstart' &&
+        r.value.bpmnElementType === 'PROCESS',
+    )
+    expect(created).toHaveLength(1)
+    const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
+    expect(vars.map((r) => [r.value.name, r.value.value])).toEqual([['fromSignal', '"yes"']])
+  })
+})

@@ -1,0 +1,248 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { testDatabaseTargets, type TestDatabase } from '../../test/support/databases'
+import { TestClock } from '../clock'
+import type { Engine } from '../engine'
+import {
+  bpmn,
+  chain,
+  completeOne,
+  flow,
+  freshEngine,
+  isActive,
+  message,
+  serviceTask,
+  trail,
+  valuesOf,
+} from '../test-support'
+
+describe.each(testDatabaseTargets())(
+  'gateways, errors and event sub-processes on $kind',
+  (target) => {
+    let db: TestDatabase
+    let engine: Engine
+    const clock = new TestClock()
+
+    beforeAll(async () => {
+      db = await target.open()
+    })
+    afterAll(async () => {
+      await db.drop()
+    })
+    afterEach(async () => {
+      await engine.close()
+    })
+    const open = async () => (engine = await freshEngine(db.database.sql, clock))
+
+    it('inclusive gateways fork on every true condition and join what was forked', async () => {
+      const e = await open()
+      await e.deployResources([
+        {
+          name: 'or.bpmn',
+          content: bpmn(
+            'or',
+            `<bpmn:startEvent id="start" /><bpmn:inclusiveGateway id="fork" default="toC" /><bpmn:inclusiveGateway id="join" />
+           ${serviceTask('a', 'or-a')}${serviceTask('b', 'or-b')}${serviceTask('c', 'or-c')}<bpmn:endEvent id="end" />
+           ${flow('s', 'start', 'fork')}${flow('toA', 'fork', 'a', '= wantA')}${flow('toB', 'fork', 'b', '= wantB')}${flow('toC', 'fork', 'c')}
+           ${flow('aj', 'a', 'join')}${flow('bj', 'b', 'join')}${flow('cj', 'c', 'join')}${flow('je', 'join', 'end')}`,
+          ),
+        },
+      ])
+      const pi = await e.createProcessInstance({
+        bpmnProcessId: 'or',
+        variables: { wantA: true, wantB: true },
+      })
+      await completeOne(e, 'or-a')
+      expect(isActive(e, pi.processInstanceKey)).toBe(true)
+      await completeOne(e, 'or-b')
+      expect(isActive(e, pi.processInstanceKey)).toBe(false)
+      const t = await trail(e, pi.processInstanceKey)
+      expect(t.filter((x) => x === 'join:ELEMENT_ACTIVATING')).toHaveLength(1)
+      const only = await e.createProcessInstance({
+        bpmnProcessId: 'or',
+        variables: { wantA: false, wantB: false },
+      })
+      await completeOne(e, 'or-c')
+      expect(isActive(e, only.processInstanceKey)).toBe(false)
+    })
+
+    it('event-based gateways take the first event and close the others', async () => {
+      const e = await open()
+      await e.deployResources([
+        {
+          name: 'eb.bpmn',
+          content: bpmn(
+            'eb',
+            `<bpmn:startEvent id="start" /><bpmn:eventBasedGateway id="gw" />
+           <bpmn:intermediateCatchEvent id="Paid"><bpmn:messageEventDefinition messageRef="PaidMsg" /></bpmn:intermediateCatchEvent>
+           <bpmn:intermediateCatchEvent id="Timeout"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+           <bpmn:endEvent id="paidEnd" /><bpmn:endEvent id="timeoutEnd" />
+           ${chain('start', 'gw')}${flow('p', 'gw', 'Paid')}${flow('t', 'gw', 'Timeout')}${flow('pe', 'Paid', 'paidEnd')}${flow('te', 'Timeout', 'timeoutEnd')}`,
+            message('PaidMsg', 'paid', '= id'),
+          ),
+        },
+      ])
+      const paid = await e.createProcessInstance({ bpmnProcessId: 'eb', variables: { id: 'p1' } })
+      const late = await e.createProcessInstance({ bpmnProcessId: 'eb', variables: { id: 'p2' } })
+      await e.publishMessage({
+        name: 'paid',
+        correlationKey: 'p1',
+        timeToLiveMs: 0,
+        variables: { amount: 5 },
+      })
+      expect(await trail(e, paid.processInstanceKey)).toContain('paidEnd:ELEMENT_COMPLETED')
+      const timers = await valuesOf(e, paid.processInstanceKey, 'TIMER')
+      expect(timers.map((r) => r.intent)).toEqual(['CREATED', 'CANCELED'])
+      clock.advance(3_600_000)
+      await e.tick()
+      expect(await trail(e, late.processInstanceKey)).toContain('timeoutEnd:ELEMENT_COMPLETED')
+      const subs = await valuesOf(e, late.processInstanceKey, 'MESSAGE_SUBSCRIPTION')
+      expect(subs.map((r) => r.intent)).toEqual(['CREATED', 'DELETED'])
+    })
+
+    it('throws job errors to the matching boundary, a catch-all, or an incident', async () => {
+      const e = await open()
+      await e.deployResources([
+        {
+          name: 'err.bpmn',
+          content: bpmn(
+            'err',
+            `<bpmn:startEvent id="start" />${serviceTask('task', 'risky')}
+           <bpmn:boundaryEvent id="OnNotFound" attachedToRef="task"><bpmn:errorEventDefinition errorRef="NotFound" /></bpmn:boundaryEvent>
+           <bpmn:endEvent id="end" /><bpmn:endEvent id="notFoundEnd" />
+           ${chain('start', 'task', 'end')}${flow('nf', 'OnNotFound', 'notFoundEnd')}`,
+            '<bpmn:error id="NotFound" errorCode="NOT_FOUND" />',
+          ),
+        },
+        {
+          name: 'outer.bpmn',
+          content: bpmn(
+            'outer',
+            `<bpmn:startEvent id="start" />
+           <bpmn:callActivity id="Call"><bpmn:extensionElements><zeebe:calledElement processId="err" /></bpmn:extensionElements></bpmn:callActivity>
+           <bpmn:boundaryEvent id="AnyError" attachedToRef="Call"><bpmn:errorEventDefinition /></bpmn:boundaryEvent>
+           <bpmn:endEvent id="end" /><bpmn:endEvent id="caughtEnd" />${chain('start', 'Call', 'end')}${flow('c', 'AnyError', 'caughtEnd')}`,
+          ),
+        },
+      ])
+      const pi = await e.createProcessInstance({ bpmnProcessId: 'err' })
+      const [job] = await e.activateJobs({
+        type: 'risky',
+        worker: 'w',
+        timeoutMs: 1000,
+        maxJobsToActivate: 1,
+      })
+      await e.throwError(job!.key, 'NOT_FOUND', 'missing', { reason: 'gone' })
+      expect(await trail(e, pi.processInstanceKey)).toContain('notFoundEnd:ELEMENT_COMPLETED')
+      const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
+      expect(vars.map((r) => r.value.name)).toContain('reason')
+
+      const outer = await e.createProcessInstance({ bpmnProcessId: 'outer' })
+      const [inner] = await e.activateJobs({
+        type: 'risky',
+        worker: 'w',
+        timeoutMs: 1000,
+        maxJobsToActivate: 1,
+      })
+      await e.throwError(inner!.key, 'OTHER')
+      expect(await trail(e, outer.processInstanceKey)).toContain('caughtEnd:ELEMENT_COMPLETED')
+      expect(isActive(e, inner!.processInstanceKey)).toBe(false)
+
+      const lone = await e.createProcessInstance({ bpmnProcessId: 'err' })
+      const [j3] = await e.activateJobs({
+        type: 'risky',
+        worker: 'w',
+        timeoutMs: 1000,
+        maxJobsToActivate: 1,
+      })
+      await e.throwError(j3!.key, 'UNKNOWN_CODE', 'why')
+      const [incident] = await valuesOf(e, lone.processInstanceKey, 'INCIDENT')
+      expect(incident!.value).toMatchObject({
+        errorType: 'UNHANDLED_ERROR_EVENT',
+        jobKey: Number(j3!.key),
+      })
+      expect(String(incident!.value.errorMessage)).toContain("'UNKNOWN_CODE'")
+      await e.resolveIncident(incident!.key)
+      await completeOne(e, 'risky')
+      expect(isActive(e, lone.processInstanceKey)).toBe(false)
+    })
+
+    it('error end events and error event sub-processes; terminate end events', async () => {
+      const e = await open()
+      await e.deployResources([
+        {
+          name: 'esp.bpmn',
+          content: bpmn(
+            'esp',
+            `<bpmn:startEvent id="start" /><bpmn:parallelGateway id="fork" />
+           ${serviceTask('keep', 'esp-keep')}
+           <bpmn:endEvent id="Fail"><bpmn:errorEventDefinition errorRef="Boom" /></bpmn:endEvent>
+           <bpmn:subProcess id="OnBoom" triggeredByEvent="true">
+             <bpmn:startEvent id="BoomStart"><bpmn:errorEventDefinition errorRef="Boom" /></bpmn:startEvent>
+             <bpmn:endEvent id="BoomEnd" />${chain('BoomStart', 'BoomEnd')}
+           </bpmn:subProcess>
+           ${chain('start', 'fork')}${flow('k', 'fork', 'keep')}${flow('f', 'fork', 'Fail')}`,
+            '<bpmn:error id="Boom" errorCode="BOOM" />',
+          ),
+        },
+        {
+          name: 'term.bpmn',
+          content: bpmn(
+            'term',
+            `<bpmn:startEvent id="start" /><bpmn:parallelGateway id="fork" />${serviceTask('other', 'term-other')}
+           <bpmn:endEvent id="Stop"><bpmn:terminateEventDefinition /></bpmn:endEvent>
+           ${chain('start', 'fork')}${flow('o', 'fork', 'other')}${flow('s', 'fork', 'Stop')}`,
+          ),
+        },
+      ])
+      const pi = await e.createProcessInstance({ bpmnProcessId: 'esp' })
+      const t = await trail(e, pi.processInstanceKey)
+      expect(t).toContain('keep:ELEMENT_TERMINATED')
+      expect(t).toContain('BoomEnd:ELEMENT_COMPLETED')
+      expect(isActive(e, pi.processInstanceKey)).toBe(false)
+      const term = await e.createProcessInstance({ bpmnProcessId: 'term' })
+      expect(isActive(e, term.processInstanceKey)).toBe(false)
+      expect(await trail(e, term.processInstanceKey)).toContain('other:ELEMENT_TERMINATED')
+    })
+
+    it('timer and message event sub-processes, interrupting and not', async () => {
+      const e = await open()
+      await e.deployResources([
+        {
+          name: 'esp2.bpmn',
+          content: bpmn(
+            'esp2',
+            `<bpmn:startEvent id="start" />${serviceTask('work', 'esp2-work')}<bpmn:endEvent id="end" />${chain('start', 'work', 'end')}
+           <bpmn:subProcess id="Reminder" triggeredByEvent="true">
+             <bpmn:startEvent id="RemindStart" isInterrupting="false"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent>
+             ${serviceTask('remind', 'esp2-remind')}<bpmn:endEvent id="RemindEnd" />${chain('RemindStart', 'remind', 'RemindEnd')}
+           </bpmn:subProcess>
+           <bpmn:subProcess id="Abort" triggeredByEvent="true">
+             <bpmn:startEvent id="AbortStart"><bpmn:messageEventDefinition messageRef="AbortMsg" /></bpmn:startEvent>
+             <bpmn:endEvent id="AbortEnd" />${chain('AbortStart', 'AbortEnd')}
+           </bpmn:subProcess>`,
+            message('AbortMsg', 'abort', '= caseId'),
+          ),
+        },
+      ])
+      const pi = await e.createProcessInstance({
+        bpmnProcessId: 'esp2',
+        variables: { caseId: 'c1' },
+      })
+      clock.advance(3_600_000)
+      await e.tick()
+      await completeOne(e, 'esp2-remind')
+      expect(isActive(e, pi.processInstanceKey)).toBe(true)
+      await e.publishMessage({
+        name: 'abort',
+        correlationKey: 'c1',
+        timeToLiveMs: 0,
+        variables: { aborted: true },
+      })
+      const t = await trail(e, pi.processInstanceKey)
+      expect(t).toContain('RemindEnd:ELEMENT_COMPLETED')
+      expect(t).toContain('work:ELEMENT_TERMINATED')
+      expect(t).toContain('AbortEnd:ELEMENT_COMPLETED')
+      expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    })
+  },
+)

@@ -1,0 +1,9 @@
+/** Manual tasks and undefined tasks (`bpmn:task`): pass through, as Zeebe does. */
+import type { ElementBehavior } from './behavior'
+
+export const manualTask: ElementBehavior = {
+  activate(rt, ei, node) {
+    if (!rt.activated(ei, node)) return
+    rt.complete(ei)
+  },
+}

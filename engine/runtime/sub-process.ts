@@ -1,0 +1,22 @@
+/**
+ * Embedded sub-processes (start at their none start event, complete when no child is left)
+ * and event sub-processes (started by their start event's trigger inside the container).
+ */
+import type { ElementBehavior } from './behavior'
+import { openEventSubProcessSubscriptions, startContainer } from './process'
+
+export const subProcess: ElementBehavior = {
+  activate(rt, ei, node) {
+    if (!rt.activated(ei, node)) return
+    if (!openEventSubProcessSubscriptions(rt, ei, node)) return
+    startContainer(rt, ei, node)
+  },
+}
+
+export const eventSubProcess: ElementBehavior = {
+  activate(rt, ei, node) {
+    rt.transition(ei, 'ELEMENT_ACTIVATED')
+    if (!openEventSubProcessSubscriptions(rt, ei, node)) return
+    startContainer(rt, ei, node)
+  },
+}

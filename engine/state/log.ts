@@ -1,0 +1,203 @@
+/**
+ * The durable record log and snapshots in PostgreSQL (PGlite or a server, through
+ * {@link SqlClient}). Appends use group commit: records that arrive while a flush runs are
+ * written together by the next flush, in one multi-row INSERT inside one transaction.
+ */
+import type { EngineRecord, ValueType } from './records'
+import type { SqlClient } from './sql'
+
+export const RECORDS_TABLE = 'engine_records'
+export const SNAPSHOTS_TABLE = 'engine_snapshots'
+
+/** Creates the engine's tables if they are missing (idempotent; no server migration needed). */
+export async function ensureLogTables(sql: SqlClient): Promise<void> {
+  await sql.query(`create table if not exists ${RECORDS_TABLE} (
+    position bigint primary key,
+    key text not null,
+    timestamp bigint not null,
+    record_type text not null,
+    value_type text not null,
+    intent text not null,
+    process_instance_key text,
+    value jsonb not null
+  )`)
+  await sql.query(
+    `create index if not exists ${RECORDS_TABLE}_pi on ${RECORDS_TABLE} (process_instance_key, position)`,
+  )
+  await sql.query(`create table if not exists ${SNAPSHOTS_TABLE} (
+    position bigint primary key,
+    created_at bigint not null,
+    state text not null
+  )`)
+}
+
+interface RecordRow {
+  position: string | number
+  key: string
+  timestamp: string | number
+  record_type: string
+  value_type: string
+  intent: string
+  process_instance_key: string | null
+  value: unknown
+}
+
+function rowToRecord(row: RecordRow): EngineRecord {
+  const value =
+    typeof row.value === 'string'
+      ? (JSON.parse(row.value) as Record<string, unknown>)
+      : (row.value as Record<string, unknown>)
+  return {
+    position: Number(row.position),
+    key: row.key,
+    timestamp: Number(row.timestamp),
+    recordType: row.record_type as EngineRecord['recordType'],
+    valueType: row.value_type as ValueType,
+    intent: row.intent,
+    ...(row.process_instance_key ? { processInstanceKey: row.process_instance_key } : {}),
+    value,
+  }
+}
+
+/** Writes records in one transaction, as one INSERT of a JSON array (any batch size). */
+export async function insertRecords(
+  sql: SqlClient,
+  records: readonly EngineRecord[],
+): Promise<void> {
+  if (records.length === 0) return
+  const rows = records.map((r) => ({
+    position: r.position,
+    key: r.key,
+    timestamp: r.timestamp,
+    record_type: r.recordType,
+    value_type: r.valueType,
+    intent: r.intent,
+    process_instance_key: r.processInstanceKey ?? null,
+    value: r.value,
+  }))
+  await sql.transaction(async (tx) => {
+    await tx.query(
+      `insert into ${RECORDS_TABLE} (position, key, timestamp, record_type, value_type, intent, process_instance_key, value)
+       select position, key, timestamp, record_type, value_type, intent, process_instance_key, value
+       from jsonb_to_recordset($1::jsonb) as x(position bigint, key text, timestamp bigint, record_type text,
+         value_type text, intent text, process_instance_key text, value jsonb)`,
+      [JSON.stringify(rows)],
+    )
+  })
+}
+
+/** Reads records after `afterPosition`, oldest first, filtered as the history API asks. */
+export async function selectRecords(
+  sql: SqlClient,
+  q: { afterPosition?: number; limit?: number; processInstanceKey?: string; valueTypes?: string[] },
+): Promise<EngineRecord[]> {
+  const where = ['position > $1']
+  const params: unknown[] = [q.afterPosition ?? 0]
+  if (q.processInstanceKey) {
+    params.push(q.processInstanceKey)
+    where.push(`process_instance_key = $${params.length}`)
+  }
+  if (q.valueTypes && q.valueTypes.length > 0) {
+    params.push(q.valueTypes)
+    where.push(`value_type = any($${params.length}::text[])`)
+  }
+  params.push(Math.max(1, Math.min(q.limit ?? 10_000, 100_000)))
+  const { rows } = await sql.query<RecordRow>(
+    `select * from ${RECORDS_TABLE} where ${where.join(' and ')} order by position limit $${params.length}`,
+    params,
+  )
+  return rows.map(rowToRecord)
+}
+
+/** The latest snapshot, if any. */
+export async function loadSnapshot(
+  sql: SqlClient,
+): Promise<{ position: number; state: string } | null> {
+  const { rows } = await sql.query<{ position: string | number; state: string }>(
+    `select position, state from ${SNAPSHOTS_TABLE} order by position desc limit 1`,
+  )
+  const row = rows[0]
+  return row ? { position: Number(row.position), state: row.state } : null
+}
+
+/** Stores a snapshot and drops older ones (the log itself is kept: it is the history). */
+export async function writeSnapshot(
+  sql: SqlClient,
+  position: number,
+  state: string,
+  now: number,
+): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query(
+      `insert into ${SNAPSHOTS_TABLE} (position, created_at, state) values ($1, $2, $3)
+       on conflict (position) do update set state = excluded.state, created_at = excluded.created_at`,
+      [position, now, state],
+    )
+    await tx.query(`delete from ${SNAPSHOTS_TABLE} where position < $1`, [position])
+  })
+}
+
+/**
+ * Group commit: `append` queues records and resolves once they are durable. While a flush
+ * runs, newly appended records wait and go out together in the next flush.
+ */
+export class GroupCommitLog {
+  private pending: EngineRecord[] = []
+  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = []
+  private flushing: Promise<void> | null = null
+  private failure: unknown = null
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly onDurable: (records: EngineRecord[]) => void,
+  ) {}
+
+  /** The first write error, after which the log accepts nothing more. */
+  get failed(): unknown {
+    return this.failure
+  }
+
+  append(records: EngineRecord[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    if (records.length === 0 && !this.flushing && this.pending.length === 0)
+      return Promise.resolve()
+    for (const r of records) this.pending.push(r)
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }))
+    if (!this.flushing) this.flushing = this.flushLoop()
+    return done
+  }
+
+  /** Resolves when everything appended so far is durable. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.waiters.length > 0) {
+        const batch = this.pending
+        const waiters = this.waiters
+        this.pending = []
+        this.waiters = []
+        try {
+          await insertRecords(this.sql, batch)
+        } catch (err) {
+          this.failure = err
+          for (const w of [...waiters, ...this.waiters]) w.reject(err)
+          this.waiters = []
+          return
+        }
+        if (batch.length > 0) {
+          try {
+            this.onDurable(batch)
+          } catch {
+            // a listener's failure must not undo durability
+          }
+        }
+        for (const w of waiters) w.resolve()
+      }
+    } finally {
+      this.flushing = null
+    }
+  }
+}

@@ -1,0 +1,485 @@
+/**
+ * The engine's in-memory state and its appliers. State changes only by applying event records
+ * ({@link applyRecord}), so the same log replayed onto a snapshot rebuilds the same state.
+ * Everything here is plain data (no closures), so parked instances stay small and the whole
+ * state serializes to a snapshot with JSON.
+ */
+import type { EngineRecord } from './records'
+import { BpmnElementType, type ProcessModel } from '../model/model'
+
+/** Partition 1's first key, as Zeebe generates them. */
+export const FIRST_KEY = 2251799813685249
+
+export interface ProcessDefinitionState {
+  key: number
+  bpmnProcessId: string
+  version: number
+  resourceName: string
+  checksum: string
+  tenantId: string
+  deploymentKey: number
+  resource: string
+}
+
+export interface FormState {
+  key: number
+  formId: string
+  version: number
+  resourceName: string
+  checksum: string
+  tenantId: string
+  deploymentKey: number
+  resource: string
+}
+
+export type ElementState = 'ACTIVATING' | 'ACTIVATED' | 'COMPLETING' | 'TERMINATING'
+
+export interface ElementInstanceState {
+  key: number
+  piKey: number
+  defKey: number
+  elementId: string
+  type: string
+  flowScopeKey: number
+  state: ElementState
+  /** Active child element instances. */
+  children: number
+  /** Tokens waiting at joining gateways of this scope: gateway id → taken flow ids. */
+  joins?: Record<string, string[]>
+  parentPiKey?: number
+  parentEiKey?: number
+  /** Multi-instance child: its loop counter (1-based). */
+  loopCounter?: number
+  /** Call activity: the called process instance. */
+  calledPiKey?: number
+}
+
+export type JobStateName = 'ACTIVATABLE' | 'ACTIVATED' | 'FAILED' | 'ERROR_THROWN'
+
+export interface JobState {
+  key: number
+  state: JobStateName
+  value: Record<string, unknown>
+}
+
+export interface IncidentState {
+  key: number
+  value: Record<string, unknown>
+}
+
+export interface VariableEntry {
+  key: number
+  value: unknown
+}
+
+export interface TimerState {
+  key: number
+  value: Record<string, unknown>
+}
+
+export interface MessageState {
+  key: number
+  value: Record<string, unknown>
+  /** bpmnProcessIds the message already correlated to (at most once per process). */
+  correlated: string[]
+}
+
+export interface SubscriptionState {
+  key: number
+  value: Record<string, unknown>
+}
+
+/** The whole engine state; serialized as-is into snapshots. */
+export interface EngineStateData {
+  lastKey: number
+  lastPosition: number
+  processes: Record<string, ProcessDefinitionState>
+  forms: Record<string, FormState>
+  elementInstances: Record<string, ElementInstanceState>
+  variables: Record<string, Record<string, VariableEntry>>
+  jobs: Record<string, JobState>
+  incidents: Record<string, IncidentState>
+  timers: Record<string, TimerState>
+  messages: Record<string, MessageState>
+  messageSubscriptions: Record<string, SubscriptionState>
+  signalSubscriptions: Record<string, SubscriptionState>
+  /** `${bpmnProcessId}\u0000${correlationKey}` → process instance started by a message. */
+  messageStartLocks: Record<string, number>
+}
+
+export function emptyState(): EngineStateData {
+  return {
+    lastKey: FIRST_KEY - 1,
+    lastPosition: 0,
+    processes: {},
+    forms: {},
+    elementInstances: {},
+    variables: {},
+    jobs: {},
+    incidents: {},
+    timers: {},
+    messages: {},
+    messageSubscriptions: {},
+    signalSubscriptions: {},
+    messageStartLocks: {},
+  }
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
+const text = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
+
+/** Indexes derived from the state (rebuilt on load, kept current by the appliers). */
+export class StateIndex {
+  /** flow scope key → child element instance keys */
+  readonly childrenOf = new Map<number, Set<number>>()
+  /** job type → activatable job keys (in creation order) */
+  readonly activatable = new Map<string, Set<number>>()
+  /** bpmnProcessId → keys by version, latest last */
+  readonly versions = new Map<string, number[]>()
+  readonly formVersions = new Map<string, number[]>()
+  /** message name → message subscription keys */
+  readonly subscriptionsByMessage = new Map<string, Set<number>>()
+  /** message name → buffered message keys */
+  readonly messagesByName = new Map<string, Set<number>>()
+  /** signal name → signal subscription keys */
+  readonly signalsByName = new Map<string, Set<number>>()
+  /** element instance key → job, timer and subscription keys bound to it */
+  readonly boundTo = new Map<number, Set<number>>()
+
+  static add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+    let set = map.get(key)
+    if (!set) map.set(key, (set = new Set()))
+    set.add(value)
+  }
+  static remove<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+    const set = map.get(key)
+    if (!set) return
+    set.delete(value)
+    if (set.size === 0) map.delete(key)
+  }
+}
+
+/** Resolves a process definition key to its executable model (cached by the engine). */
+export type ModelLookup = (defKey: number) => ProcessModel
+
+/** Applies one event record to the state. Commands and rejections change nothing. */
+export function applyRecord(
+  s: EngineStateData,
+  idx: StateIndex,
+  model: ModelLookup,
+  r: EngineRecord,
+): void {
+  s.lastPosition = r.position
+  const key = num(r.key)
+  if (key > s.lastKey) s.lastKey = key
+  if (r.recordType !== 'EVENT') return
+  const v = r.value
+  switch (r.valueType) {
+    case 'PROCESS':
+      if (r.intent === 'CREATED') {
+        const p: ProcessDefinitionState = {
+          key,
+          bpmnProcessId: text(v.bpmnProcessId),
+          version: num(v.version),
+          resourceName: text(v.resourceName),
+          checksum: text(v.checksum),
+          tenantId: text(v.tenantId),
+          deploymentKey: num(v.deploymentKey),
+          resource: text(v.resource),
+        }
+        s.processes[key] = p
+        indexVersion(idx.versions, p.bpmnProcessId, key, s.processes)
+      }
+      return
+    case 'FORM':
+      if (r.intent === 'CREATED') {
+        const f: FormState = {
+          key,
+          formId: text(v.formId),
+          version: num(v.version),
+          resourceName: text(v.resourceName),
+          checksum: text(v.checksum),
+          tenantId: text(v.tenantId),
+          deploymentKey: num(v.deploymentKey),
+          resource: text(v.resource),
+        }
+        s.forms[key] = f
+        indexVersion(idx.formVersions, f.formId, key, s.forms)
+      }
+      return
+    case 'PROCESS_INSTANCE':
+      applyProcessInstance(s, idx, model, r.intent, key, v)
+      return
+    case 'VARIABLE': {
+      const scope = text(v.scopeKey)
+      const vars = (s.variables[scope] ??= {})
+      vars[text(v.name)] = { key, value: JSON.parse(text(v.value)) as unknown }
+      return
+    }
+    case 'JOB':
+      applyJob(s, idx, r.intent, key, v)
+      return
+    case 'INCIDENT':
+      if (r.intent === 'CREATED') s.incidents[key] = { key, value: v }
+      else if (r.intent === 'RESOLVED') {
+        delete s.incidents[key]
+        const job = s.jobs[text(v.jobKey)]
+        if (job && (job.state === 'FAILED' || job.state === 'ERROR_THROWN')) {
+          job.state = 'ACTIVATABLE'
+          StateIndex.add(idx.activatable, text(job.value.type), job.key)
+        }
+      }
+      return
+    case 'TIMER':
+      if (r.intent === 'CREATED') {
+        s.timers[key] = { key, value: v }
+        StateIndex.add(idx.boundTo, num(v.elementInstanceKey), key)
+      } else if (r.intent === 'TRIGGERED' || r.intent === 'CANCELED') {
+        delete s.timers[key]
+        StateIndex.remove(idx.boundTo, num(v.elementInstanceKey), key)
+      }
+      return
+    case 'MESSAGE':
+      if (r.intent === 'PUBLISHED') {
+        if (num(v.timeToLive) > 0) {
+          s.messages[key] = { key, value: v, correlated: [] }
+          StateIndex.add(idx.messagesByName, text(v.name), key)
+        }
+      } else if (r.intent === 'EXPIRED') {
+        delete s.messages[key]
+        StateIndex.remove(idx.messagesByName, text(v.name), key)
+      }
+      return
+    case 'MESSAGE_SUBSCRIPTION':
+      if (r.intent === 'CREATED') {
+        s.messageSubscriptions[key] = { key, value: v }
+        StateIndex.add(idx.subscriptionsByMessage, text(v.messageName), key)
+        StateIndex.add(idx.boundTo, num(v.elementInstanceKey), key)
+      } else if (r.intent === 'CORRELATED' || r.intent === 'DELETED') {
+        const m = s.messages[text(v.messageKey)]
+        if (r.intent === 'CORRELATED' && m && !m.correlated.includes(text(v.bpmnProcessId))) {
+          m.correlated.push(text(v.bpmnProcessId))
+        }
+        if (s.messageSubscriptions[key]) {
+          delete s.messageSubscriptions[key]
+          StateIndex.remove(idx.subscriptionsByMessage, text(v.messageName), key)
+          StateIndex.remove(idx.boundTo, num(v.elementInstanceKey), key)
+        }
+      }
+      return
+    case 'MESSAGE_START_EVENT_SUBSCRIPTION':
+      if (r.intent === 'CORRELATED') {
+        const m = s.messages[text(v.messageKey)]
+        if (m && !m.correlated.includes(text(v.bpmnProcessId)))
+          m.correlated.push(text(v.bpmnProcessId))
+        if (text(v.correlationKey) !== '') {
+          s.messageStartLocks[`${text(v.bpmnProcessId)}\u0000${text(v.correlationKey)}`] = num(
+            v.processInstanceKey,
+          )
+        }
+      }
+      return
+    case 'SIGNAL_SUBSCRIPTION':
+      if (r.intent === 'CREATED') {
+        s.signalSubscriptions[key] = { key, value: v }
+        StateIndex.add(idx.signalsByName, text(v.signalName), key)
+        StateIndex.add(idx.boundTo, num(v.catchEventInstanceKey), key)
+      } else if (r.intent === 'DELETED') {
+        delete s.signalSubscriptions[key]
+        StateIndex.remove(idx.signalsByName, text(v.signalName), key)
+        StateIndex.remove(idx.boundTo, num(v.catchEventInstanceKey), key)
+      }
+      return
+    default:
+      return
+  }
+}
+
+function indexVersion<T extends { version: number }>(
+  map: Map<string, number[]>,
+  id: string,
+  key: number,
+  all: Record<string, T>,
+): void {
+  const list = map.get(id) ?? []
+  list.push(key)
+  list.sort((a, b) => (all[a]?.version ?? 0) - (all[b]?.version ?? 0))
+  map.set(id, list)
+}
+
+function applyProcessInstance(
+  s: EngineStateData,
+  idx: StateIndex,
+  model: ModelLookup,
+  intent: string,
+  key: number,
+  v: Record<string, unknown>,
+): void {
+  const flowScopeKey = num(v.flowScopeKey)
+  const scope = s.elementInstances[flowScopeKey]
+  switch (intent) {
+    case 'ELEMENT_ACTIVATING': {
+      const ei: ElementInstanceState = {
+        key,
+        piKey: num(v.processInstanceKey),
+        defKey: num(v.processDefinitionKey),
+        elementId: text(v.elementId),
+        type: text(v.bpmnElementType),
+        flowScopeKey,
+        state: 'ACTIVATING',
+        children: 0,
+      }
+      if (num(v.parentProcessInstanceKey) > 0) {
+        ei.parentPiKey = num(v.parentProcessInstanceKey)
+        ei.parentEiKey = num(v.parentElementInstanceKey)
+        const caller = s.elementInstances[ei.parentEiKey]
+        if (caller && ei.type === BpmnElementType.Process) caller.calledPiKey = key
+      }
+      if (scope) {
+        if (scope.type === BpmnElementType.MultiInstanceBody) {
+          ei.loopCounter = (scope.loopCounter ?? 0) + 1
+          scope.loopCounter = ei.loopCounter
+        }
+        scope.children++
+        StateIndex.add(idx.childrenOf, flowScopeKey, key)
+        consumeJoin(scope, ei)
+      }
+      s.elementInstances[key] = ei
+      return
+    }
+    case 'ELEMENT_ACTIVATED':
+    case 'ELEMENT_COMPLETING':
+    case 'ELEMENT_TERMINATING': {
+      const ei = s.elementInstances[key]
+      if (ei) ei.state = intent.slice('ELEMENT_'.length) as ElementState
+      return
+    }
+    case 'ELEMENT_COMPLETED':
+    case 'ELEMENT_TERMINATED': {
+      const ei = s.elementInstances[key]
+      if (!ei) return
+      delete s.elementInstances[key]
+      delete s.variables[key]
+      idx.childrenOf.delete(key)
+      if (scope) {
+        scope.children--
+        StateIndex.remove(idx.childrenOf, flowScopeKey, key)
+      }
+      const caller = ei.parentEiKey !== undefined ? s.elementInstances[ei.parentEiKey] : undefined
+      if (caller && caller.calledPiKey === key) delete caller.calledPiKey
+      return
+    }
+    case 'SEQUENCE_FLOW_TAKEN': {
+      if (!scope) return
+      const m = model(num(v.processDefinitionKey))
+      const flow = m.flows.get(text(v.elementId))
+      const target = flow ? m.elements.get(flow.target) : undefined
+      if (target && isJoining(target.type, target.incoming.length)) {
+        const joins = (scope.joins ??= {})
+        ;(joins[target.id] ??= []).push(text(v.elementId))
+      }
+      return
+    }
+    default:
+      return
+  }
+}
+
+/** Gateways that wait for tokens on several incoming flows. */
+export function isJoining(type: string, incoming: number): boolean {
+  return (
+    incoming > 1 &&
+    (type === BpmnElementType.ParallelGateway || type === BpmnElementType.InclusiveGateway)
+  )
+}
+
+/** A joining gateway consumes one token of each incoming flow that has one. */
+function consumeJoin(scope: ElementInstanceState, ei: ElementInstanceState): void {
+  const waiting = scope.joins?.[ei.elementId]
+  if (!waiting || !scope.joins) return
+  for (const flowId of new Set(waiting)) {
+    const i = waiting.indexOf(flowId)
+    if (i >= 0) waiting.splice(i, 1)
+  }
+  if (waiting.length === 0) delete scope.joins[ei.elementId]
+  if (Object.keys(scope.joins).length === 0) delete scope.joins
+}
+
+function applyJob(
+  s: EngineStateData,
+  idx: StateIndex,
+  intent: string,
+  key: number,
+  v: Record<string, unknown>,
+): void {
+  const type = text(v.type)
+  const existing = s.jobs[key]
+  const setState = (state: JobStateName) => {
+    const job = s.jobs[key] ?? { key, state, value: v }
+    job.state = state
+    job.value = { ...job.value, ...v, variables: {} }
+    s.jobs[key] = job
+    if (state === 'ACTIVATABLE') StateIndex.add(idx.activatable, type, key)
+    else StateIndex.remove(idx.activatable, type, key)
+  }
+  switch (intent) {
+    case 'CREATED':
+      setState('ACTIVATABLE')
+      StateIndex.add(idx.boundTo, num(v.elementInstanceKey), key)
+      return
+    case 'ACTIVATED':
+      setState('ACTIVATED')
+      return
+    case 'TIMED_OUT':
+    case 'RECURRED_AFTER_BACKOFF':
+    case 'YIELDED':
+      setState('ACTIVATABLE')
+      return
+    case 'FAILED':
+      setState(num(v.retries) > 0 && num(v.retryBackoff) <= 0 ? 'ACTIVATABLE' : 'FAILED')
+      return
+    case 'RETRIES_UPDATED':
+    case 'TIMEOUT_UPDATED':
+      if (existing) existing.value = { ...existing.value, ...v, variables: {} }
+      return
+    case 'ERROR_THROWN':
+      setState('ERROR_THROWN')
+      return
+    case 'COMPLETED':
+    case 'CANCELED':
+      delete s.jobs[key]
+      StateIndex.remove(idx.activatable, type, key)
+      StateIndex.remove(idx.boundTo, num(v.elementInstanceKey), key)
+      return
+    default:
+      return
+  }
+}
+
+/** Rebuilds the derived indexes of a loaded state. */
+export function buildIndex(s: EngineStateData): StateIndex {
+  const idx = new StateIndex()
+  for (const p of Object.values(s.processes))
+    indexVersion(idx.versions, p.bpmnProcessId, p.key, s.processes)
+  for (const f of Object.values(s.forms)) indexVersion(idx.formVersions, f.formId, f.key, s.forms)
+  for (const ei of Object.values(s.elementInstances)) {
+    if (s.elementInstances[ei.flowScopeKey]) StateIndex.add(idx.childrenOf, ei.flowScopeKey, ei.key)
+  }
+  for (const j of Object.values(s.jobs)) {
+    if (j.state === 'ACTIVATABLE') StateIndex.add(idx.activatable, text(j.value.type), j.key)
+    StateIndex.add(idx.boundTo, num(j.value.elementInstanceKey), j.key)
+  }
+  for (const t of Object.values(s.timers))
+    StateIndex.add(idx.boundTo, num(t.value.elementInstanceKey), t.key)
+  for (const m of Object.values(s.messages))
+    StateIndex.add(idx.messagesByName, text(m.value.name), m.key)
+  for (const sub of Object.values(s.messageSubscriptions)) {
+    StateIndex.add(idx.subscriptionsByMessage, text(sub.value.messageName), sub.key)
+    StateIndex.add(idx.boundTo, num(sub.value.elementInstanceKey), sub.key)
+  }
+  for (const sub of Object.values(s.signalSubscriptions)) {
+    StateIndex.add(idx.signalsByName, text(sub.value.signalName), sub.key)
+    StateIndex.add(idx.boundTo, num(sub.value.catchEventInstanceKey), sub.key)
+  }
+  return idx
+}

@@ -1,0 +1,103 @@
+/**
+ * Helpers for the engine's own tests: BPMN documents from a process body, and a small driver
+ * around an in-process engine with a {@link TestClock}. Test code only.
+ */
+import type { EngineRecord } from './state/records'
+import type { Engine } from './engine'
+
+/** Wraps flow elements (and optional root elements such as messages) into a BPMN document. */
+export function bpmn(processId: string, body: string, rootElements = ''): Buffer {
+  return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  id="Definitions_${processId}" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${processId}" isExecutable="true">
+${body}
+  </bpmn:process>
+${rootElements}
+</bpmn:definitions>`)
+}
+
+/** A service task with a job type. */
+export function serviceTask(id: string, type: string, extra = ''): string {
+  return `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" />${extra}</bpmn:extensionElements></bpmn:serviceTask>`
+}
+
+/** A sequence flow, optionally with a FEEL condition. */
+export function flow(id: string, source: string, target: string, condition?: string): string {
+  const cond = condition
+    ? `<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${condition.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</bpmn:conditionExpression>`
+    : ''
+  return `<bpmn:sequenceFlow id="${id}" sourceRef="${source}" targetRef="${target}">${cond}</bpmn:sequenceFlow>`
+}
+
+/** Chains elements with flows named f1, f2, … */
+export function chain(...ids: string[]): string {
+  return ids
+    .slice(1)
+    .map((id, i) => flow(`f_${ids[i]}_${id}`, ids[i]!, id))
+    .join('\n')
+}
+
+/** The PROCESS_INSTANCE records of an instance as `elementId:intent` strings. */
+export async function trail(engine: Engine, processInstanceKey: string): Promise<string[]> {
+  const records = await engine.readRecords({ processInstanceKey, valueTypes: ['PROCESS_INSTANCE'] })
+  return records.map((r: EngineRecord) => `${String(r.value.elementId)}:${r.intent}`)
+}
+
+/** Activates and completes one job of `type`; fails the test when none is there. */
+export async function completeOne(
+  engine: Engine,
+  type: string,
+  variables: Record<string, unknown> = {},
+): Promise<string> {
+  const [job] = await engine.activateJobs({
+    type,
+    worker: 'test',
+    timeoutMs: 60_000,
+    maxJobsToActivate: 1,
+  })
+  if (!job) throw new Error(`no job of type ${type}`)
+  await engine.completeJob(job.key, variables)
+  return job.key
+}
+
+/** Drops the engine's tables and starts a fresh engine on them (each test starts from nothing). */
+export async function freshEngine(
+  sql: import('./state/sql').SqlClient,
+  clock: import('./api').Clock,
+): Promise<Engine> {
+  await sql.query('drop table if exists engine_records, engine_snapshots')
+  const { createEngine } = await import('./engine')
+  return createEngine({ sql, clock })
+}
+
+/** Records of an instance with one value type, as `elementId|intent` or a projection. */
+export async function valuesOf(
+  engine: Engine,
+  processInstanceKey: string,
+  valueType: string,
+): Promise<EngineRecord[]> {
+  return engine.readRecords({ processInstanceKey, valueTypes: [valueType] })
+}
+
+/** A message definition with a `zeebe:subscription` correlation key. */
+export function message(id: string, name: string, correlationKey = ''): string {
+  return `<bpmn:message id="${id}" name="${name}">${
+    correlationKey
+      ? `<bpmn:extensionElements><zeebe:subscription correlationKey="${correlationKey}" /></bpmn:extensionElements>`
+      : ''
+  }</bpmn:message>`
+}
+
+/** The variables of an instance's root scope as the engine holds them now. */
+export function rootVariables(engine: Engine, processInstanceKey: string): Record<string, unknown> {
+  const vars = engine.state.variables[processInstanceKey] ?? {}
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.value]))
+}
+
+/** True while the process instance is active. */
+export function isActive(engine: Engine, processInstanceKey: string): boolean {
+  return engine.state.elementInstances[processInstanceKey] !== undefined
+}

@@ -1,0 +1,97 @@
+/**
+ * Who may do what with which record (ISO/IEC 20000-1 4.1.3 authorities and responsibilities),
+ * decided on the server for every route:
+ *
+ * - admin: everything;
+ * - staff: read every operational case, CI, service, SLA and supplier; create operational cases
+ *   and CIs; change a case only when their group is assigned or they are the assignee, a CI only
+ *   when their group owns it; suppliers only in the supplier-managers group;
+ * - process-owner: read;
+ * - auditor: read everything, create and change audit findings only (4.5.4.2);
+ * - customer: raise incidents, service requests and complaints, and see their own only (others'
+ *   answer 404); read the service catalogue and SLAs;
+ * - nobody changes history (CI history, evidence): there are no routes for it.
+ */
+import { Role, StaffGroup } from '../auth/roles'
+import { customerKinds, operationalKinds, type CaseKind } from './kinds'
+
+/** The caller as far as authorisation is concerned (a session user or a worker). */
+export interface Actor {
+  username: string
+  roles: readonly string[]
+  groups: readonly { id: string }[]
+}
+
+/** The parts of a record the rules look at. */
+export interface RecordScope {
+  assignedGroup?: string | null
+  assignee?: string | null
+  requester?: string | null
+  ownerGroup?: string | null
+}
+
+/** A worker or start-up task acting on behalf of the system. */
+export function systemActor(component: string): Actor {
+  return { username: `system:${component}`, roles: [Role.Admin], groups: [] }
+}
+
+const has = (a: Actor, role: Role) => a.roles.includes(role)
+const inGroup = (a: Actor, group: string | null | undefined) =>
+  !!group && a.groups.some((g) => g.id === group)
+const isOperational = (kind: CaseKind) => (operationalKinds as readonly string[]).includes(kind)
+
+/** May list / read records of the kind at all (before looking at a single record). */
+export function canReadKind(a: Actor, kind: CaseKind): boolean {
+  if (has(a, Role.Admin) || has(a, Role.Auditor) || has(a, Role.ProcessOwner)) return true
+  if (has(a, Role.Staff)) return true
+  if (has(a, Role.Customer)) {
+    return customerKinds.includes(kind) || kind === 'service' || kind === 'sla'
+  }
+  return false
+}
+
+/** True when the actor sees only their own records of the kind (customers). */
+export function seesOwnOnly(a: Actor, kind: CaseKind): boolean {
+  return (
+    customerKinds.includes(kind) &&
+    !has(a, Role.Admin) &&
+    !has(a, Role.Auditor) &&
+    !has(a, Role.ProcessOwner) &&
+    !has(a, Role.Staff)
+  )
+}
+
+/** May read this record (customers: only their own). */
+export function canRead(a: Actor, kind: CaseKind, r: RecordScope): boolean {
+  if (!canReadKind(a, kind)) return false
+  return seesOwnOnly(a, kind) ? r.requester === a.username : true
+}
+
+/** May create records of the kind. */
+export function canCreate(a: Actor, kind: CaseKind): boolean {
+  if (has(a, Role.Admin)) return true
+  if (kind === 'audit-finding' && has(a, Role.Auditor)) return true
+  if (kind === 'supplier') return has(a, Role.Staff) && inGroup(a, StaffGroup.SupplierManagers)
+  if (kind === 'service' || kind === 'sla') return false
+  if (has(a, Role.Staff)) return isOperational(kind) || kind === 'ci'
+  if (has(a, Role.Customer)) return customerKinds.includes(kind)
+  return false
+}
+
+/** May change this record (typed fields, data, links). */
+export function canWrite(a: Actor, kind: CaseKind, r: RecordScope): boolean {
+  if (has(a, Role.Admin)) return true
+  if (kind === 'audit-finding' && has(a, Role.Auditor)) return true
+  if (!has(a, Role.Staff)) return false
+  if (kind === 'supplier') return inGroup(a, StaffGroup.SupplierManagers)
+  if (kind === 'service' || kind === 'sla') return false
+  if (kind === 'ci') return inGroup(a, r.ownerGroup)
+  return inGroup(a, r.assignedGroup) || (!!r.assignee && r.assignee === a.username)
+}
+
+/** May add a comment or an attachment: whoever may write, staff who may read, a customer on their own case. */
+export function canComment(a: Actor, kind: CaseKind, r: RecordScope): boolean {
+  if (canWrite(a, kind, r)) return true
+  if (has(a, Role.Staff) && isOperational(kind)) return true
+  return seesOwnOnly(a, kind) && r.requester === a.username
+}

@@ -1,0 +1,29 @@
+/**
+ * The deployment unit of the procedures: every BPMN file of `processes/` and every form of
+ * `forms/`, deployed together so linked forms (`zeebe:formDefinition formId`) resolve, as
+ * Zeebe 8.4+ requires (ISO/IEC 20000-1 4.3.2 e: the relevant version is available at the point
+ * of use).
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/** One file to deploy: its name (`incident.bpmn`, `incident-classify.form`) and bytes. */
+export interface ProcessResource {
+  name: string
+  content: Buffer
+}
+
+async function filesOf(dir: string, ext: string): Promise<ProcessResource[]> {
+  const names = (await readdir(dir)).filter((f) => f.endsWith(ext)).sort()
+  return Promise.all(
+    names.map(async (name) => ({ name, content: await readFile(join(dir, name)) })),
+  )
+}
+
+/** The BPMN files of `processesDir` followed by the forms of `formsDir`, each sorted by name. */
+export async function loadProcessResources(
+  processesDir: string,
+  formsDir: string,
+): Promise<ProcessResource[]> {
+  return [...(await filesOf(processesDir, '.bpmn')), ...(await filesOf(formsDir, '.form'))]
+}

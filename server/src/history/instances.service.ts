@@ -1,0 +1,261 @@
+/**
+ * Process instances as the server knows them: started for cases (the link case ↔ instance),
+ * tracked from the engine's record log (active → completed / cancelled, on which version), and
+ * engine records that concern a case written into the evidence trail (ISO/IEC 20000-1 4.3.3).
+ */
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../db/schema'
+import { UserError } from '../errors'
+import type { Logger } from '../log'
+import type { AuditSink } from '../processes/processes.service'
+import { toZeebeVariables, type ZeebeClient } from '../zeebe/zeebe-client'
+import type { EngineRecord, RecordSource } from './record-source'
+
+export interface StartedInstance {
+  processInstanceKey: string
+  processDefinitionKey: string
+  bpmnProcessId: string
+  version: number
+}
+
+/** Starts the process that handles a case (cases call this when they are created). */
+export interface ProcessStarter {
+  start(
+    bpmnProcessId: string,
+    variables: Record<string, unknown>,
+    link?: { caseKind?: string; caseId?: string; actor?: string },
+  ): Promise<StartedInstance>
+}
+
+const str = (v: unknown) => (v == null ? '' : String(v))
+
+/** Element types whose completion is worth a line of evidence. */
+const EVIDENCE_TYPES = new Set([
+  'PROCESS',
+  'USER_TASK',
+  'SERVICE_TASK',
+  'SEND_TASK',
+  'SCRIPT_TASK',
+  'BUSINESS_RULE_TASK',
+  'RECEIVE_TASK',
+  'MANUAL_TASK',
+  'CALL_ACTIVITY',
+  'SUB_PROCESS',
+  'BOUNDARY_EVENT',
+  'INTERMEDIATE_CATCH_EVENT',
+  'INTERMEDIATE_THROW_EVENT',
+  'END_EVENT',
+  'START_EVENT',
+  'EXCLUSIVE_GATEWAY',
+])
+
+export class InstancesService implements ProcessStarter {
+  private unsubscribe?: () => void
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly deps: {
+      db: Kysely<DB>
+      zeebe: ZeebeClient
+      audit?: AuditSink
+      records?: RecordSource
+      log: Logger
+    },
+  ) {}
+
+  async start(
+    bpmnProcessId: string,
+    variables: Record<string, unknown>,
+    link: { caseKind?: string; caseId?: string; actor?: string } = {},
+  ): Promise<StartedInstance> {
+    // a case's process carries the case in its variables; that is the link when none is given
+    link = {
+      caseKind:
+        link.caseKind ?? (typeof variables.caseKind === 'string' ? variables.caseKind : undefined),
+      caseId: link.caseId ?? (typeof variables.caseId === 'string' ? variables.caseId : undefined),
+      actor: link.actor,
+    }
+    let created: { processInstanceKey: string; processDefinitionKey: string; version: number }
+    try {
+      created = await this.deps.zeebe.createProcessInstance({
+        bpmnProcessId,
+        variables: toZeebeVariables(variables),
+      })
+    } catch (err) {
+      throw new UserError(
+        `Process ${bpmnProcessId} could not be started: ${err instanceof Error ? err.message.replace(/^\d+ [A-Z_]+: /, '') : String(err)}`,
+      )
+    }
+    const row = {
+      process_instance_key: str(created.processInstanceKey),
+      process_definition_key: str(created.processDefinitionKey),
+      bpmn_process_id: bpmnProcessId,
+      version: Number(created.version),
+      case_kind: link.caseKind ?? null,
+      case_id: link.caseId ?? null,
+      started_by: link.actor ?? null,
+      ended_at: null,
+    }
+    await this.deps.db
+      .insertInto('process_instances')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('process_instance_key').doUpdateSet({
+          case_kind: row.case_kind,
+          case_id: row.case_id,
+          started_by: row.started_by,
+        }),
+      )
+      .execute()
+    await this.deps.audit?.append({
+      actor: link.actor ?? 'system',
+      action: 'process-instance.started',
+      entityType: link.caseKind ?? 'process-instance',
+      entityId: link.caseId ?? row.process_instance_key,
+      processInstanceKey: row.process_instance_key,
+      after: {
+        bpmnProcessId,
+        version: row.version,
+        processDefinitionKey: row.process_definition_key,
+      },
+    })
+    return {
+      processInstanceKey: row.process_instance_key,
+      processDefinitionKey: row.process_definition_key,
+      bpmnProcessId,
+      version: row.version,
+    }
+  }
+
+  /** Catches up with the record log from the stored cursor, then follows it live. */
+  async follow(): Promise<void> {
+    const { records, db } = this.deps
+    if (!records) return
+    const cursor = await db
+      .selectFrom('record_cursors')
+      .select('position')
+      .where('name', '=', 'instances')
+      .executeTakeFirst()
+    let position = Number(cursor?.position ?? 0)
+    const buffered: EngineRecord[] = []
+    let live = false
+    this.unsubscribe = records.subscribe((r) => {
+      if (!live) buffered.push(r)
+      else this.enqueue([r])
+    })
+    for (;;) {
+      const page = await records.read({
+        afterPosition: position,
+        limit: 1000,
+        valueTypes: ['PROCESS_INSTANCE', 'INCIDENT'],
+      })
+      if (page.length === 0) break
+      await this.apply(page)
+      position = page[page.length - 1]!.position
+    }
+    live = true
+    this.enqueue(buffered.filter((r) => r.position > position))
+  }
+
+  private enqueue(batch: EngineRecord[]) {
+    if (batch.length === 0) return
+    this.chain = this.chain
+      .then(() => this.apply(batch))
+      .catch((err: unknown) => this.deps.log.error('tracking process instances failed', err))
+  }
+
+  /** Waits until every record seen so far is applied (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.chain
+  }
+
+  stop() {
+    this.unsubscribe?.()
+  }
+
+  private async apply(batch: EngineRecord[]) {
+    const { db } = this.deps
+    let last = 0
+    for (const r of batch) {
+      last = Math.max(last, r.position)
+      if (r.recordType !== 'EVENT') continue
+      const v = r.value
+      if (r.valueType === 'PROCESS_INSTANCE' && v.bpmnElementType === 'PROCESS') {
+        const key = str(v.processInstanceKey)
+        if (r.intent === 'ELEMENT_ACTIVATED') {
+          await db
+            .insertInto('process_instances')
+            .values({
+              process_instance_key: key,
+              process_definition_key: str(v.processDefinitionKey),
+              bpmn_process_id: str(v.bpmnProcessId),
+              version: Number(v.version ?? 0),
+              case_kind: null,
+              case_id: null,
+              started_by: null,
+              started_at: new Date(r.timestamp),
+              ended_at: null,
+            })
+            .onConflict((oc) => oc.column('process_instance_key').doNothing())
+            .execute()
+        } else if (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED') {
+          await db
+            .updateTable('process_instances')
+            .set({
+              state: r.intent === 'ELEMENT_COMPLETED' ? 'completed' : 'cancelled',
+              ended_at: new Date(r.timestamp),
+            })
+            .where('process_instance_key', '=', key)
+            .execute()
+        }
+      }
+      await this.evidence(r)
+    }
+    if (last > 0) {
+      await db
+        .insertInto('record_cursors')
+        .values({ name: 'instances', position: last })
+        .onConflict((oc) =>
+          oc
+            .column('name')
+            .doUpdateSet({ position: sql`greatest(record_cursors.position, ${last})` }),
+        )
+        .execute()
+    }
+  }
+
+  /** Engine records that concern a case go into the evidence trail. */
+  private async evidence(r: EngineRecord) {
+    const { audit, db } = this.deps
+    if (!audit) return
+    const v = r.value
+    const relevant =
+      (r.valueType === 'PROCESS_INSTANCE' &&
+        (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED') &&
+        EVIDENCE_TYPES.has(str(v.bpmnElementType))) ||
+      r.valueType === 'INCIDENT'
+    if (!relevant) return
+    const key = str(v.processInstanceKey ?? r.processInstanceKey)
+    const inst = await db
+      .selectFrom('process_instances')
+      .select(['case_kind', 'case_id'])
+      .where('process_instance_key', '=', key)
+      .executeTakeFirst()
+    if (!inst?.case_kind || !inst.case_id) return
+    await audit.append({
+      actor: 'system:engine',
+      action: `engine.${r.valueType.toLowerCase()}.${r.intent.toLowerCase()}`,
+      entityType: inst.case_kind,
+      entityId: inst.case_id,
+      processInstanceKey: key,
+      after: {
+        position: r.position,
+        elementId: v.elementId ?? null,
+        bpmnElementType: v.bpmnElementType ?? null,
+        ...(r.valueType === 'INCIDENT'
+          ? { errorType: v.errorType ?? null, errorMessage: v.errorMessage ?? null }
+          : {}),
+      },
+    })
+  }
+}

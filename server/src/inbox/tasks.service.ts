@@ -1,0 +1,797 @@
+/**
+ * The task inbox: job-worker user tasks stored as tasks, and what people do with them — claim,
+ * unclaim, assign, complete with form data, comment. Authorisation lives here, on the server:
+ * staff act only on tasks of their groups or assigned to them; group leads assign; auditors
+ * read; nobody completes a task they have not claimed.
+ */
+import { randomUUID } from 'node:crypto'
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import type { SessionUser } from '../auth/sessions'
+import type { DB } from '../db/schema'
+import { ConflictError, ForbiddenError, NotFoundError, UnexpectedError, UserError } from '../errors'
+import type { EventBus, TaskEventPayload } from '../realtime/bus'
+import type { AuditSink } from '../processes/processes.service'
+import { describeBpmn } from '../processes/bpmn'
+import { validateFormData } from './form-validation'
+import {
+  TaskState,
+  UserTaskHeader,
+  parseDate,
+  parseList,
+  parsePriority,
+  taskView,
+  type TaskView,
+} from './task-model'
+
+/** The fields of an activated job the inbox stores (as the Zeebe client delivers them). */
+export interface UserTaskJob {
+  key: string
+  processInstanceKey: string
+  bpmnProcessId: string
+  processDefinitionVersion: number
+  processDefinitionKey: string
+  elementId: string
+  elementInstanceKey: string
+  customHeaders: Record<string, unknown>
+  variables: Record<string, unknown>
+  /** Epoch ms or ISO string when the activation times out. */
+  deadline?: number | string
+}
+
+/** Completes and extends jobs: the Zeebe client in production and tests alike. */
+export interface JobCompleter {
+  completeJob(req: { jobKey: string; variables: Record<string, unknown> }): Promise<unknown>
+}
+
+/** Looks up the case a task belongs to, as the user may see it (null if none or not allowed). */
+export type CaseContextLookup = (
+  caseKind: string,
+  caseId: string,
+  user: SessionUser,
+) => Promise<Record<string, unknown> | null>
+
+export interface TaskQuery {
+  view?: 'mine' | 'groups' | 'unassigned' | 'all'
+  state?: string
+  group?: string
+  assignee?: string
+  bpmnProcessId?: string
+  processVersion?: number
+  caseId?: string
+  caseKind?: string
+  priority?: number
+  minPriority?: number
+  dueBefore?: string
+  dueAfter?: string
+  overdue?: boolean
+  q?: string
+  /** `variables.<name>=<value>` filters on the task's variables (top-level, string compare). */
+  variables?: Record<string, string>
+  sort?: 'created' | 'due' | 'priority' | 'name' | 'followUp'
+  order?: 'asc' | 'desc'
+  page?: number
+  pageSize?: number
+}
+
+export interface TaskPage {
+  items: TaskView[]
+  /** Matching tasks, counted up to 1,000. */
+  total: number
+  /** True when more than `total` tasks match. */
+  totalIsLowerBound: boolean
+  page: number
+  pageSize: number
+  counts: { mine: number; groups: number; unassigned: number; overdue: number }
+}
+
+const LIVE = [TaskState.Open, TaskState.Claimed]
+/** Totals above this are reported as "at least". */
+const TOTAL_CAP = 1000
+const COUNTS_TTL_MS = 5000
+
+type TaskSelect = SelectQueryBuilder<DB, 'tasks', object>
+
+const isReader = (u: SessionUser) => u.roles.includes('admin') || u.roles.includes('auditor')
+const groupIds = (u: SessionUser) => u.groups.map((g) => g.id)
+
+/** Whether `user` is among the people a task is offered to. */
+export function isCandidate(user: SessionUser, t: TaskView): boolean {
+  if (t.assignee === user.username) return true
+  if (t.candidateUsers.includes(user.username)) return true
+  return t.candidateGroups.some((g) => groupIds(user).includes(g))
+}
+
+export interface TasksServiceDeps {
+  db: Kysely<DB>
+  bus: EventBus
+  jobs: JobCompleter
+  audit?: AuditSink
+  caseContext?: CaseContextLookup
+  now?: () => number
+}
+
+export class TasksService {
+  private readonly elementNames = new Map<string, Record<string, string>>()
+
+  constructor(private readonly deps: TasksServiceDeps) {}
+
+  private now() {
+    return this.deps.now?.() ?? Date.now()
+  }
+
+  // ---- intake ---------------------------------------------------------------------------
+
+  /**
+   * Stores an activated user-task job as a task. Idempotent: the same job activated again
+   * (after a timeout or a restart) updates its deadline and keeps who claimed it.
+   */
+  async intake(job: UserTaskJob): Promise<{ task: TaskView; created: boolean }> {
+    const { db } = this.deps
+    const h = (name: string) => {
+      const v = job.customHeaders[name]
+      return typeof v === 'string' ? v : v == null ? undefined : String(v)
+    }
+    const deadline =
+      job.deadline === undefined ? null : new Date(Number(job.deadline) || job.deadline)
+    const existing = await db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('job_key', '=', String(job.key))
+      .executeTakeFirst()
+    if (existing) {
+      if (deadline && !Number.isNaN(deadline.getTime())) {
+        await db
+          .updateTable('tasks')
+          .set({ job_deadline: deadline })
+          .where('id', '=', existing.id)
+          .execute()
+      }
+      return { task: taskView(existing, this.now()), created: false }
+    }
+    const definitionKey = String(job.processDefinitionKey)
+    const version = await db
+      .selectFrom('process_versions')
+      .select(['name', 'xml'])
+      .where('process_definition_key', '=', definitionKey)
+      .executeTakeFirst()
+    const names = await this.namesOf(definitionKey, version?.xml)
+    const form = await this.resolveForm(definitionKey, job.elementId, h(UserTaskHeader.FormKey))
+    const vars = job.variables
+    const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null)
+    const caseKind = str(vars.caseKind)
+    const caseId = str(vars.caseId)
+    const caseTitle = str(vars.caseTitle) ?? str(vars.title)
+    const assignee = h(UserTaskHeader.Assignee) || null
+    const name = names[job.elementId] ?? job.elementId
+    const processName = version?.name ?? job.bpmnProcessId
+    const row = {
+      id: randomUUID(),
+      job_key: String(job.key),
+      name,
+      element_id: job.elementId,
+      element_instance_key: String(job.elementInstanceKey),
+      process_instance_key: String(job.processInstanceKey),
+      process_definition_key: definitionKey,
+      bpmn_process_id: job.bpmnProcessId,
+      process_name: processName,
+      process_version: job.processDefinitionVersion,
+      state: assignee ? TaskState.Claimed : TaskState.Open,
+      assignee,
+      candidate_groups: parseList(h(UserTaskHeader.CandidateGroups)),
+      candidate_users: parseList(h(UserTaskHeader.CandidateUsers)),
+      priority: parsePriority(h(UserTaskHeader.Priority)),
+      due_date: parseDate(h(UserTaskHeader.DueDate)),
+      follow_up_date: parseDate(h(UserTaskHeader.FollowUpDate)),
+      form_id: form.formId,
+      form_key: form.formKey,
+      case_kind: caseKind,
+      case_id: caseId,
+      case_title: caseTitle,
+      search: [name, processName, caseId, caseTitle].filter(Boolean).join(' ').toLowerCase(),
+      variables: JSON.stringify(vars),
+      custom_headers: JSON.stringify(job.customHeaders),
+      job_deadline: deadline && !Number.isNaN(deadline.getTime()) ? deadline : null,
+      claimed_at: assignee ? new Date(this.now()) : null,
+      completed_at: null,
+      completed_by: null,
+      cancel_reason: null,
+      submitted_data: null,
+    }
+    const inserted = await db
+      .insertInto('tasks')
+      .values(row)
+      .onConflict((oc) => oc.column('job_key').doNothing())
+      .returningAll()
+      .executeTakeFirst()
+    if (!inserted) {
+      // another activation of the same job won the race
+      const again = await this.byJobKey(String(job.key))
+      return { task: again, created: false }
+    }
+    const task = taskView(inserted, this.now())
+    this.publish('task.created', task)
+    return { task, created: true }
+  }
+
+  private async byJobKey(jobKey: string): Promise<TaskView> {
+    const r = await this.deps.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('job_key', '=', jobKey)
+      .executeTakeFirstOrThrow()
+    return taskView(r, this.now())
+  }
+
+  private async namesOf(definitionKey: string, xml: string | undefined) {
+    const cached = this.elementNames.get(definitionKey)
+    if (cached) return cached
+    const names: Record<string, string> = {}
+    if (xml) {
+      try {
+        for (const p of (await describeBpmn(xml)).processes) {
+          for (const e of Object.values(p.elements)) names[e.id] = e.name
+        }
+      } catch {
+        // a stored version always parsed once; if it does not now, ids stand in for names
+      }
+      this.elementNames.set(definitionKey, names)
+    }
+    return names
+  }
+
+  /**
+   * The form of a user task, bound to the process version it runs on: an embedded form
+   * (`camunda-forms:bpmn:<id>`), a deployed form key, or the linked form id of the element in
+   * that version's XML resolved to the form deployed with that version.
+   */
+  private async resolveForm(
+    definitionKey: string,
+    elementId: string,
+    headerKey: string | undefined,
+  ): Promise<{ formId: string | null; formKey: string | null }> {
+    const { db } = this.deps
+    if (headerKey?.startsWith('camunda-forms:bpmn:')) {
+      return { formId: headerKey.slice('camunda-forms:bpmn:'.length), formKey: headerKey }
+    }
+    if (headerKey && /^\d+$/.test(headerKey)) {
+      const f = await db
+        .selectFrom('deployed_forms')
+        .select(['form_id', 'form_key'])
+        .where('form_key', '=', headerKey)
+        .executeTakeFirst()
+      if (f) return { formId: f.form_id, formKey: f.form_key }
+    }
+    const version = await db
+      .selectFrom('process_versions')
+      .select('xml')
+      .where('process_definition_key', '=', definitionKey)
+      .executeTakeFirst()
+    let formId: string | undefined
+    if (version) {
+      const info = await describeBpmn(version.xml)
+      formId = info.processes
+        .flatMap((p) => Object.values(p.elements))
+        .find((e) => e.id === elementId)?.formId
+    }
+    formId ??= headerKey
+    if (!formId) return { formId: null, formKey: null }
+    const bound = await db
+      .selectFrom('process_version_forms')
+      .select('form_key')
+      .where('process_definition_key', '=', definitionKey)
+      .where('form_id', '=', formId)
+      .executeTakeFirst()
+    if (bound) return { formId, formKey: bound.form_key }
+    const latest = await db
+      .selectFrom('deployed_forms')
+      .select('form_key')
+      .where('form_id', '=', formId)
+      .orderBy('version', 'desc')
+      .executeTakeFirst()
+    return { formId, formKey: latest?.form_key ?? null }
+  }
+
+  // ---- queries --------------------------------------------------------------------------
+
+  private visible(q: TaskSelect, user: SessionUser): TaskSelect {
+    if (isReader(user)) return q
+    if (!user.roles.includes('staff')) return q.where(sql<boolean>`false`)
+    const groups = groupIds(user)
+    return q.where((eb) =>
+      eb.or([
+        eb('assignee', '=', user.username),
+        sql<boolean>`candidate_users @> array[${user.username}]::text[]`,
+        ...(groups.length ? [sql<boolean>`candidate_groups && ${sql.val(groups)}::text[]`] : []),
+      ]),
+    )
+  }
+
+  async list(user: SessionUser, query: TaskQuery): Promise<TaskPage> {
+    const { db } = this.deps
+    const now = new Date(this.now())
+    const base = this.visible(db.selectFrom('tasks'), user)
+    let q = base
+    const view = query.view ?? 'all'
+    if (view === 'mine') q = q.where('assignee', '=', user.username)
+    if (view === 'unassigned') q = q.where('assignee', 'is', null)
+    if (view === 'groups') {
+      const groups = groupIds(user)
+      q = groups.length
+        ? q.where(sql<boolean>`candidate_groups && ${sql.val(groups)}::text[]`)
+        : q.where(sql<boolean>`false`)
+    }
+    if (query.state) q = q.where('state', '=', query.state)
+    else q = q.where('state', 'in', LIVE)
+    if (query.group) q = q.where(sql<boolean>`${query.group} = any(candidate_groups)`)
+    if (query.assignee) q = q.where('assignee', '=', query.assignee)
+    if (query.bpmnProcessId) q = q.where('bpmn_process_id', '=', query.bpmnProcessId)
+    if (query.processVersion !== undefined)
+      q = q.where('process_version', '=', query.processVersion)
+    if (query.caseId) q = q.where('case_id', '=', query.caseId)
+    if (query.caseKind) q = q.where('case_kind', '=', query.caseKind)
+    if (query.priority !== undefined) q = q.where('priority', '=', query.priority)
+    if (query.minPriority !== undefined) q = q.where('priority', '>=', query.minPriority)
+    if (query.dueBefore) q = q.where('due_date', '<', new Date(query.dueBefore))
+    if (query.dueAfter) q = q.where('due_date', '>=', new Date(query.dueAfter))
+    if (query.overdue) q = q.where('due_date', '<', now).where('state', 'in', LIVE)
+    if (query.q) q = q.where('search', 'like', `%${escapeLike(query.q.toLowerCase())}%`)
+    for (const [name, value] of Object.entries(query.variables ?? {})) {
+      q = q.where(sql<boolean>`variables ->> ${name} = ${value}`)
+    }
+    const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200)
+    const page = Math.max(query.page ?? 1, 1)
+    const sortColumn = {
+      created: 'created_at',
+      due: 'due_date',
+      priority: 'priority',
+      name: 'name',
+      followUp: 'follow_up_date',
+    } as const
+    const column = sortColumn[query.sort ?? 'created']
+    const order = query.order ?? (query.sort === 'priority' ? 'desc' : 'asc')
+    const [rows, total, counts] = await Promise.all([
+      q
+        .selectAll()
+        .orderBy(column, (ob) => (order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast()))
+        .orderBy('id')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      // Counting stops at TOTAL_CAP: a list of thousands is paged, not counted to the last row.
+      this.deps.db
+        .selectFrom(
+          q
+            .select(sql<number>`1`.as('one'))
+            .limit(TOTAL_CAP + 1)
+            .as('capped'),
+        )
+        .select(sql<string>`count(*)::text`.as('n'))
+        .executeTakeFirstOrThrow(),
+      this.cachedCounts(base, user, now),
+    ])
+    const n = Number(total.n)
+    return {
+      items: rows.map((r) => taskView(r, now.getTime())),
+      total: Math.min(n, TOTAL_CAP),
+      totalIsLowerBound: n > TOTAL_CAP,
+      page,
+      pageSize,
+      counts,
+    }
+  }
+
+  private countsCache = new Map<string, { at: number; value: Promise<TaskPage['counts']> }>()
+  private countsListener?: () => void
+
+  /**
+   * The sidebar counts of a user, cached for a few seconds and dropped on every task event, so
+   * a busy inbox does not recount all open tasks on every page.
+   */
+  private cachedCounts(base: TaskSelect, user: SessionUser, now: Date) {
+    this.countsListener ??= this.deps.bus.subscribe((e) => {
+      if (e.type.startsWith('task.')) this.countsCache.clear()
+    })
+    const key = `${user.username}|${groupIds(user).join(',')}|${user.roles.join(',')}`
+    const hit = this.countsCache.get(key)
+    if (hit && now.getTime() - hit.at < COUNTS_TTL_MS) return hit.value
+    const value = this.counts(base, user, now)
+    this.countsCache.set(key, { at: now.getTime(), value })
+    value.catch(() => this.countsCache.delete(key))
+    return value
+  }
+
+  private async counts(base: TaskSelect, user: SessionUser, now: Date) {
+    const groups = groupIds(user)
+    const row = await base
+      .where('state', 'in', LIVE)
+      .select([
+        sql<string>`count(*) filter (where assignee = ${user.username})::text`.as('mine'),
+        (groups.length
+          ? sql<string>`count(*) filter (where candidate_groups && ${sql.val(groups)}::text[])::text`
+          : sql<string>`'0'`
+        ).as('groups'),
+        sql<string>`count(*) filter (where assignee is null)::text`.as('unassigned'),
+        sql<string>`count(*) filter (where due_date < ${now})::text`.as('overdue'),
+      ])
+      .executeTakeFirstOrThrow()
+    return {
+      mine: Number(row.mine),
+      groups: Number(row.groups),
+      unassigned: Number(row.unassigned),
+      overdue: Number(row.overdue),
+    }
+  }
+
+  /** A task the user may see, or 404 (a task they may not see does not exist for them). */
+  async get(user: SessionUser, id: string): Promise<TaskView> {
+    const row = await this.visible(this.deps.db.selectFrom('tasks'), user)
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!row) throw new NotFoundError(`No task ${id}.`)
+    return taskView(row, this.now())
+  }
+
+  /** Task, form, variables, case context and comments in one answer. */
+  async detail(user: SessionUser, id: string) {
+    const task = await this.get(user, id)
+    const { db } = this.deps
+    const row = await db
+      .selectFrom('tasks')
+      .select(['variables', 'submitted_data'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    const variables = asObject(row.variables)
+    const form = await this.formOf(task)
+    const comments = await db
+      .selectFrom('task_comments')
+      .select(['id', 'author', 'body', 'created_at'])
+      .where('task_id', '=', id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    const caseRecord =
+      task.caseKind && task.caseId && this.deps.caseContext
+        ? await this.deps.caseContext(task.caseKind, task.caseId, user)
+        : null
+    const sla = slaOf(variables, this.now())
+    return {
+      task,
+      form,
+      variables,
+      submittedData: row.submitted_data ?? null,
+      case: caseRecord,
+      sla,
+      comments: comments.map((c) => ({
+        id: c.id,
+        author: c.author,
+        body: c.body,
+        createdAt: new Date(c.created_at).toISOString(),
+      })),
+    }
+  }
+
+  /** The form-js schema of a task, from the version it was deployed with. */
+  async formOf(task: TaskView): Promise<unknown> {
+    const { db } = this.deps
+    if (task.formKey?.startsWith('camunda-forms:bpmn:')) {
+      const version = await db
+        .selectFrom('process_versions')
+        .select('xml')
+        .where('process_definition_key', '=', task.processDefinitionKey)
+        .executeTakeFirst()
+      if (!version) return null
+      const body = (await describeBpmn(version.xml)).embeddedForms[task.formId ?? '']
+      return body ? (JSON.parse(body) as unknown) : null
+    }
+    if (!task.formKey) return null
+    const f = await db
+      .selectFrom('deployed_forms')
+      .select('schema')
+      .where('form_key', '=', task.formKey)
+      .executeTakeFirst()
+    return f ? asObject(f.schema) : null
+  }
+
+  // ---- actions --------------------------------------------------------------------------
+
+  private async change(
+    task: TaskView,
+    set: Record<string, unknown>,
+    expectStates: TaskState[],
+    conflict: string,
+  ): Promise<TaskView> {
+    const row = await this.deps.db
+      .updateTable('tasks')
+      .set({ ...set, version: sql`version + 1` })
+      .where('id', '=', task.id)
+      .where('version', '=', task.version)
+      .where('state', 'in', expectStates)
+      .returningAll()
+      .executeTakeFirst()
+    if (!row) throw new ConflictError(conflict)
+    return taskView(row, this.now())
+  }
+
+  async claim(user: SessionUser, id: string): Promise<TaskView> {
+    const task = await this.get(user, id)
+    if (!isCandidate(user, task) && !user.roles.includes('admin')) {
+      throw new ForbiddenError('This task is not offered to you or your groups.')
+    }
+    if (task.state === TaskState.Claimed && task.assignee === user.username) return task
+    if (task.state !== TaskState.Open) {
+      throw new ConflictError(
+        task.assignee
+          ? `The task was already claimed by ${task.assignee}.`
+          : `The task is ${task.state}.`,
+      )
+    }
+    const claimed = await this.change(
+      task,
+      { state: TaskState.Claimed, assignee: user.username, claimed_at: new Date(this.now()) },
+      [TaskState.Open],
+      'Someone else claimed the task a moment ago.',
+    )
+    await this.audit(user.username, 'task.claimed', claimed)
+    this.publish('task.claimed', claimed, user.username)
+    return claimed
+  }
+
+  async unclaim(user: SessionUser, id: string): Promise<TaskView> {
+    const task = await this.get(user, id)
+    const lead = this.leadsTask(user, task)
+    if (task.assignee !== user.username && !lead && !user.roles.includes('admin')) {
+      throw new ForbiddenError('Only the assignee, a lead of its group or an admin unclaims it.')
+    }
+    if (task.state !== TaskState.Claimed) throw new ConflictError(`The task is ${task.state}.`)
+    const open = await this.change(
+      task,
+      { state: TaskState.Open, assignee: null, claimed_at: null },
+      [TaskState.Claimed],
+      'The task changed meanwhile; reload it.',
+    )
+    await this.audit(user.username, 'task.unclaimed', open)
+    this.publish('task.unclaimed', open, user.username)
+    return open
+  }
+
+  private leadsTask(user: SessionUser, task: TaskView) {
+    return user.groups.some((g) => g.isLead && task.candidateGroups.includes(g.id))
+  }
+
+  /** Group leads (and admins) hand a task to a member of one of its candidate groups. */
+  async assign(user: SessionUser, id: string, assignee: string): Promise<TaskView> {
+    const task = await this.get(user, id)
+    if (!this.leadsTask(user, task) && !user.roles.includes('admin')) {
+      throw new ForbiddenError('Only a lead of one of the task’s groups or an admin assigns it.')
+    }
+    if (task.state !== TaskState.Open && task.state !== TaskState.Claimed) {
+      throw new ConflictError(`The task is ${task.state}.`)
+    }
+    const member = await this.deps.db
+      .selectFrom('users')
+      .leftJoin('user_groups', 'user_groups.user_id', 'users.id')
+      .select(['users.username', 'user_groups.group_id'])
+      .where('users.username', '=', assignee)
+      .where('users.active', '=', true)
+      .execute()
+    if (member.length === 0) throw new UserError(`No active user ${assignee}.`)
+    const offered =
+      task.candidateUsers.includes(assignee) ||
+      member.some((m) => m.group_id && task.candidateGroups.includes(m.group_id))
+    if (!offered) {
+      throw new UserError(`${assignee} is not in a candidate group of this task.`, [
+        { path: '/assignee', message: 'must be a member of a candidate group' },
+      ])
+    }
+    const assigned = await this.change(
+      task,
+      { state: TaskState.Claimed, assignee, claimed_at: new Date(this.now()) },
+      [TaskState.Open, TaskState.Claimed],
+      'The task changed meanwhile; reload it.',
+    )
+    await this.audit(user.username, 'task.assigned', assigned, { assignee })
+    this.publish('task.assigned', assigned, user.username)
+    return assigned
+  }
+
+  /**
+   * Completes a task: the data is validated against the task's form, stored, and only then is
+   * the job completed. A job that no longer exists (the instance moved on or was cancelled)
+   * closes the task as cancelled and answers 409.
+   */
+  async complete(user: SessionUser, id: string, data: Record<string, unknown>): Promise<TaskView> {
+    const task = await this.get(user, id)
+    if (task.state === TaskState.Completed || task.state === TaskState.Completing) {
+      throw new ConflictError('The task is already completed.')
+    }
+    if (task.state === TaskState.Cancelled) {
+      throw new ConflictError('The task was cancelled; its process no longer waits for it.')
+    }
+    if (task.assignee !== user.username) {
+      throw new ForbiddenError(
+        task.assignee
+          ? `The task is assigned to ${task.assignee}.`
+          : 'Claim the task before completing it.',
+      )
+    }
+    const form = await this.formOf(task)
+    const cleaned = validateFormData(form, data)
+    const completing = await this.change(
+      task,
+      {
+        state: TaskState.Completing,
+        submitted_data: JSON.stringify(cleaned),
+        completed_by: user.username,
+      },
+      [TaskState.Claimed],
+      'The task changed meanwhile; reload it.',
+    )
+    try {
+      await this.deps.jobs.completeJob({ jobKey: task.jobKey, variables: cleaned })
+    } catch (err) {
+      if (grpcCode(err) === 5) {
+        const cancelled = await this.markCancelled(
+          completing,
+          'The process no longer waits for this task.',
+        )
+        await this.audit(user.username, 'task.cancelled', cancelled)
+        throw new ConflictError(
+          'The process no longer waits for this task (it moved on or was cancelled); the task is closed.',
+        )
+      }
+      await this.deps.db
+        .updateTable('tasks')
+        .set({ state: TaskState.Claimed, completed_by: null, version: sql`version + 1` })
+        .where('id', '=', task.id)
+        .execute()
+      throw new UnexpectedError(`Completing job ${task.jobKey} failed`, { cause: err })
+    }
+    const row = await this.deps.db
+      .updateTable('tasks')
+      .set({
+        state: TaskState.Completed,
+        completed_at: new Date(this.now()),
+        version: sql`version + 1`,
+      })
+      .where('id', '=', task.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const done = taskView(row, this.now())
+    await this.audit(user.username, 'task.completed', done, { data: cleaned })
+    this.publish('task.completed', done, user.username)
+    return done
+  }
+
+  private async markCancelled(task: TaskView, reason: string): Promise<TaskView> {
+    const row = await this.deps.db
+      .updateTable('tasks')
+      .set({ state: TaskState.Cancelled, cancel_reason: reason, version: sql`version + 1` })
+      .where('id', '=', task.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const cancelled = taskView(row, this.now())
+    this.publish('task.cancelled', cancelled)
+    return cancelled
+  }
+
+  /** Closes the task of a job the engine no longer has (found by the keep-alive). */
+  async cancelByJobKey(jobKey: string, reason: string): Promise<void> {
+    const row = await this.deps.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('job_key', '=', jobKey)
+      .where('state', 'in', [...LIVE, TaskState.Completing])
+      .executeTakeFirst()
+    if (!row) return
+    const cancelled = await this.markCancelled(taskView(row, this.now()), reason)
+    await this.audit('system:inbox', 'task.cancelled', cancelled)
+  }
+
+  async comment(user: SessionUser, id: string, body: string) {
+    const task = await this.get(user, id)
+    if (user.roles.includes('auditor') && !user.roles.includes('staff')) {
+      throw new ForbiddenError('Auditors read tasks; they do not comment on them.')
+    }
+    const row = await this.deps.db
+      .insertInto('task_comments')
+      .values({ task_id: task.id, author: user.username, body })
+      .returning(['id', 'author', 'body', 'created_at'])
+      .executeTakeFirstOrThrow()
+    await this.audit(user.username, 'task.commented', task, { body })
+    return {
+      id: row.id,
+      author: row.author,
+      body: row.body,
+      createdAt: new Date(row.created_at).toISOString(),
+    }
+  }
+
+  /** Open tasks whose job lock ends before `before`: the keep-alive extends them. */
+  async expiringJobs(before: Date): Promise<{ jobKey: string }[]> {
+    const rows = await this.deps.db
+      .selectFrom('tasks')
+      .select('job_key')
+      .where('state', 'in', LIVE)
+      .where((eb) => eb.or([eb('job_deadline', '<', before), eb('job_deadline', 'is', null)]))
+      .limit(500)
+      .execute()
+    return rows.map((r) => ({ jobKey: r.job_key }))
+  }
+
+  async extended(jobKey: string, deadline: Date) {
+    await this.deps.db
+      .updateTable('tasks')
+      .set({ job_deadline: deadline })
+      .where('job_key', '=', jobKey)
+      .execute()
+  }
+
+  private async audit(actor: string, action: string, task: TaskView, extra?: object) {
+    await this.deps.audit?.append({
+      actor,
+      action,
+      entityType: 'task',
+      entityId: task.id,
+      processInstanceKey: task.processInstanceKey,
+      after: {
+        state: task.state,
+        assignee: task.assignee,
+        elementId: task.elementId,
+        name: task.name,
+        ...extra,
+      },
+    })
+  }
+
+  private publish(type: TaskEventType, task: TaskView, actor?: string) {
+    const payload: TaskEventPayload = {
+      taskId: task.id,
+      candidateGroups: task.candidateGroups,
+      candidateUsers: task.candidateUsers,
+      assignee: task.assignee,
+      ...(actor ? { actor } : {}),
+    }
+    this.deps.bus.publish({ type, task: payload })
+  }
+}
+
+type TaskEventType =
+  | 'task.created'
+  | 'task.claimed'
+  | 'task.unclaimed'
+  | 'task.assigned'
+  | 'task.completed'
+  | 'task.cancelled'
+
+function escapeLike(s: string) {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  const parsed: unknown = typeof v === 'string' ? JSON.parse(v) : v
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : {}
+}
+
+/** gRPC status code of a client error (5 = NOT_FOUND), if any. */
+export function grpcCode(err: unknown): number | undefined {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'number') {
+    return err.code
+  }
+  const m = /^(\d+) [A-Z_]+:/.exec(err instanceof Error ? err.message : '')
+  return m ? Number(m[1]) : undefined
+}
+
+/** SLA clock from the variables the process set (response and resolution targets). */
+function slaOf(vars: Record<string, unknown>, now: number) {
+  const date = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : null)
+  const responseDue = date(vars.responseDue)
+  const resolutionDue = date(vars.resolutionDue)
+  if (!responseDue && !resolutionDue) return null
+  const breached =
+    (responseDue !== null && Date.parse(responseDue) < now && vars.respondedAt == null) ||
+    (resolutionDue !== null && Date.parse(resolutionDue) < now && vars.resolvedAt == null)
+  return { responseDue, resolutionDue, breached }
+}

@@ -1,0 +1,83 @@
+/**
+ * Notification texts by template name (8.1: the customer is kept informed; top management is
+ * told of major incidents; interested parties are told when service targets cannot be met).
+ */
+
+/** What a template is filled with. */
+export interface TemplateContext {
+  caseKind?: string
+  caseId?: string
+  title?: string
+  /** Free text, e.g. an escalation reason or a release outcome. */
+  detail?: string
+}
+
+export const Template = {
+  IncidentRecorded: 'incident-recorded',
+  IncidentResolved: 'incident-resolved',
+  RequestRejected: 'request-rejected',
+  RequestFulfilled: 'request-fulfilled',
+  ResponseTargetMissed: 'response-target-missed',
+  ResolutionTargetMissed: 'resolution-target-missed',
+  MajorIncident: 'major-incident',
+  Escalation: 'escalation',
+  ReleaseOutcome: 'release-outcome',
+  ImprovementReport: 'improvement-report',
+} as const
+export type Template = (typeof Template)[keyof typeof Template]
+
+export const templateNames: readonly string[] = Object.values(Template)
+
+export function isTemplate(value: unknown): value is Template {
+  return typeof value === 'string' && templateNames.includes(value)
+}
+
+const ref = (c: TemplateContext) => `${c.caseId ?? ''}${c.title ? ` "${c.title}"` : ''}`
+
+const texts: Record<Template, (c: TemplateContext) => { subject: string; body: string }> = {
+  'incident-recorded': (c) => ({
+    subject: `Your incident ${c.caseId ?? ''} is recorded`,
+    body: `We have recorded your incident ${ref(c)} and are working on it.`,
+  }),
+  'incident-resolved': (c) => ({
+    subject: `Your incident ${c.caseId ?? ''} is resolved`,
+    body: `Incident ${ref(c)} is resolved. Please confirm that the service works again; without an answer it closes automatically.`,
+  }),
+  'request-rejected': (c) => ({
+    subject: `Your request ${c.caseId ?? ''} was not approved`,
+    body: `Service request ${ref(c)} was not approved.${c.detail ? ` ${c.detail}` : ''}`,
+  }),
+  'request-fulfilled': (c) => ({
+    subject: `Your request ${c.caseId ?? ''} is fulfilled`,
+    body: `Service request ${ref(c)} is fulfilled. Please confirm.`,
+  }),
+  'response-target-missed': (c) => ({
+    subject: `Delay on ${c.caseId ?? ''}`,
+    body: `The agreed response time for ${ref(c)} has passed. The case has been escalated.`,
+  }),
+  'resolution-target-missed': (c) => ({
+    subject: `Target missed on ${c.caseId ?? ''}`,
+    body: `The agreed resolution time for ${ref(c)} cannot be met. The case has been escalated.`,
+  }),
+  'major-incident': (c) => ({
+    subject: `Major incident ${c.caseId ?? ''}`,
+    body: `Major incident ${ref(c)} was declared.${c.detail ? ` ${c.detail}` : ''}`,
+  }),
+  escalation: (c) => ({
+    subject: `Escalated: ${c.caseId ?? ''}`,
+    body: `${c.caseKind ?? 'Case'} ${ref(c)} is escalated to you.${c.detail ? ` Reason: ${c.detail}.` : ''}`,
+  }),
+  'release-outcome': (c) => ({
+    subject: `Release ${c.caseId ?? ''}: ${c.detail ?? ''}`,
+    body: `Release ${ref(c)} outcome: ${c.detail ?? 'unknown'}.`,
+  }),
+  'improvement-report': (c) => ({
+    subject: `Improvement ${c.caseId ?? ''}: ${c.detail ?? ''}`,
+    body: `Improvement ${ref(c)}: ${c.detail ?? ''}.`,
+  }),
+}
+
+/** Subject and body of a template for a case. */
+export function render(template: Template, context: TemplateContext) {
+  return texts[template](context)
+}

@@ -1,0 +1,171 @@
+/**
+ * Reading BPMN on the server: parse with bpmn-moddle + the Zeebe extensions, describe the
+ * processes a file holds (ids, names, elements, user-task forms), and lint it with bpmnlint and
+ * Camunda 8 rules. Used for drafts under document control (ISO/IEC 20000-1 4.3.2) and to label
+ * history steps.
+ */
+import { createRequire } from 'node:module'
+import { UserError } from '../errors'
+
+const require = createRequire(import.meta.url)
+
+interface Moddle {
+  fromXML(
+    xml: string,
+    type: string,
+  ): Promise<{ rootElement: unknown; warnings: { message: string }[] }>
+}
+const { BpmnModdle } = require('bpmn-moddle') as {
+  BpmnModdle: new (packages: Record<string, unknown>) => Moddle
+}
+const zeebeModdle = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>
+
+/** A moddle element as far as this module reads it. */
+interface ModdleElement {
+  $type: string
+  id?: string
+  name?: string
+  flowElements?: ModdleElement[]
+  rootElements?: ModdleElement[]
+  extensionElements?: { values?: ModdleElement[] }
+  isExecutable?: boolean
+  formId?: string
+  formKey?: string
+  sourceRef?: ModdleElement
+  targetRef?: ModdleElement
+  [key: string]: unknown
+}
+
+/** One element of a process as the history view labels it. */
+export interface BpmnElementInfo {
+  id: string
+  name: string
+  type: string
+  /** Linked form (`zeebe:formDefinition formId`) or form key of a user task. */
+  formId?: string
+  formKey?: string
+}
+
+export interface BpmnProcessInfo {
+  id: string
+  name: string
+  isExecutable: boolean
+  elements: Record<string, BpmnElementInfo>
+}
+
+export interface BpmnInfo {
+  processes: BpmnProcessInfo[]
+  /** Ids of `zeebe:userTaskForm` embedded forms, keyed by id, with their JSON text. */
+  embeddedForms: Record<string, string>
+}
+
+export interface LintProblem {
+  rule: string
+  id: string
+  message: string
+  category: 'error' | 'warn' | 'info'
+}
+
+function moddle(): Moddle {
+  return new BpmnModdle({ zeebe: zeebeModdle })
+}
+
+const typeName = (t: string) => t.replace(/^bpmn:/, '')
+
+/** Parses BPMN XML; a malformed file is a 400 naming the parser's reason. */
+export async function parseBpmn(xml: string): Promise<ModdleElement> {
+  try {
+    const { rootElement, warnings } = await moddle().fromXML(xml, 'bpmn:Definitions')
+    const fatal = warnings.find((w) => /unparsable|unexpected/i.test(w.message))
+    if (fatal) throw new Error(fatal.message)
+    return rootElement as unknown as ModdleElement
+  } catch (err) {
+    throw new UserError(`Malformed BPMN: the XML cannot be read: ${errorText(err)}`)
+  }
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''
+}
+
+function collectElements(container: ModdleElement, out: Record<string, BpmnElementInfo>) {
+  for (const el of container.flowElements ?? []) {
+    if (!el.id) continue
+    const info: BpmnElementInfo = { id: el.id, name: el.name ?? el.id, type: typeName(el.$type) }
+    for (const ext of el.extensionElements?.values ?? []) {
+      if (ext.$type === 'zeebe:FormDefinition') {
+        if (ext.formId) info.formId = ext.formId
+        if (ext.formKey) info.formKey = ext.formKey
+      }
+    }
+    out[el.id] = info
+    if (el.flowElements) collectElements(el, out)
+  }
+}
+
+/** What a BPMN file holds: its processes with their elements, and embedded forms. */
+export async function describeBpmn(xml: string): Promise<BpmnInfo> {
+  const definitions = await parseBpmn(xml)
+  const processes: BpmnProcessInfo[] = []
+  const embeddedForms: Record<string, string> = {}
+  for (const root of definitions.rootElements ?? []) {
+    if (root.$type !== 'bpmn:Process' || !root.id) continue
+    const elements: Record<string, BpmnElementInfo> = {}
+    collectElements(root, elements)
+    processes.push({
+      id: root.id,
+      name: root.name ?? root.id,
+      isExecutable: root.isExecutable === true,
+      elements,
+    })
+    for (const ext of root.extensionElements?.values ?? []) {
+      if (ext.$type === 'zeebe:UserTaskForm' && ext.id && typeof ext.body === 'string') {
+        embeddedForms[ext.id] = ext.body
+      }
+    }
+  }
+  if (processes.length === 0) {
+    throw new UserError('The BPMN file defines no bpmn:process element.')
+  }
+  return { processes, embeddedForms }
+}
+
+interface LintReport {
+  id?: string
+  message: string
+  category?: string
+}
+
+interface BpmnLinter {
+  lint(definitions: unknown): Promise<Record<string, LintReport[]>>
+}
+
+/**
+ * A fresh linter per run: bpmnlint's recommended rules and Camunda 8.8 compatibility. (Some
+ * rules keep state between runs, e.g. no-duplicate-sequence-flows, so a linter is not reused.)
+ */
+function getLinter(): BpmnLinter {
+  const { Linter } = require('bpmnlint') as {
+    Linter: new (opts: { config: unknown; resolver: unknown }) => BpmnLinter
+  }
+  const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new () => unknown
+  return new Linter({
+    config: { extends: ['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-8'] },
+    resolver: new NodeResolver(),
+  })
+}
+
+/** Lints BPMN XML; returns every problem (errors first). Malformed XML is a 400. */
+export async function lintBpmn(xml: string): Promise<LintProblem[]> {
+  const definitions = await parseBpmn(xml)
+  const results = await getLinter().lint(definitions)
+  const problems: LintProblem[] = []
+  for (const [rule, reports] of Object.entries(results)) {
+    for (const r of reports) {
+      const category = r.category === 'error' ? 'error' : r.category === 'warn' ? 'warn' : 'info'
+      problems.push({ rule, id: r.id ?? '', message: r.message, category })
+    }
+  }
+  const order = { error: 0, warn: 1, info: 2 }
+  return problems.sort((a, b) => order[a.category] - order[b.category])
+}

@@ -1,0 +1,259 @@
+/**
+ * `/api/processes`, `/api/process-drafts`, `/api/forms`: procedures under document control
+ * (ISO/IEC 20000-1 4.3.2). Process owners write and submit drafts, someone other than the author
+ * approves, administrators deploy. Everyone logged in as staff, owner, admin or auditor reads.
+ */
+import { Router } from 'express'
+import type { Kysely } from 'kysely'
+import { requireRole, sessionOf } from '../auth/auth.middleware'
+import { Role } from '../auth/roles'
+import type { DB } from '../db/schema'
+import { NotFoundError, UserError } from '../errors'
+import { openapi } from '../http/openapi'
+import { bodyValidator } from '../http/validation'
+import type { EventBus } from '../realtime/bus'
+import type { ProcessesService } from './processes.service'
+
+const readers = [Role.Admin, Role.ProcessOwner, Role.Staff, Role.Auditor] as const
+const authors = [Role.Admin, Role.ProcessOwner] as const
+
+const MAX_XML = 1_500_000
+
+const createBody = {
+  type: 'object',
+  properties: {
+    xml: { type: 'string', minLength: 1, maxLength: MAX_XML },
+    bpmnProcessId: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+  required: ['xml'],
+  additionalProperties: false,
+}
+const validateCreate = bodyValidator<{ xml: string; bpmnProcessId?: string }>(createBody)
+const updateBody = {
+  type: 'object',
+  properties: {
+    xml: { type: 'string', minLength: 1, maxLength: MAX_XML },
+    version: { type: 'integer', minimum: 1 },
+  },
+  required: ['xml', 'version'],
+  additionalProperties: false,
+}
+const validateUpdate = bodyValidator<{ xml: string; version: number }>(updateBody)
+const actionBody = {
+  type: 'object',
+  properties: { version: { type: 'integer', minimum: 1 } },
+  additionalProperties: false,
+}
+const validateAction = bodyValidator<{ version?: number }>(actionBody)
+const rejectBody = {
+  type: 'object',
+  properties: {
+    reason: { type: 'string', minLength: 3, maxLength: 4000 },
+    version: { type: 'integer', minimum: 1 },
+  },
+  required: ['reason'],
+  additionalProperties: false,
+}
+const validateReject = bodyValidator<{ reason: string; version?: number }>(rejectBody)
+
+const param = (v: unknown) => (typeof v === 'string' ? v : '')
+
+export function processesRoutes(deps: {
+  processes: ProcessesService
+  db: Kysely<DB>
+  bus: EventBus
+}): Router {
+  const { processes, db, bus } = deps
+  const r = Router()
+  const changed = (bpmnProcessId: string) => bus.publish({ type: 'process.changed', bpmnProcessId })
+
+  r.get('/processes', requireRole(...readers), async (_req, res) => {
+    res.json(await processes.list())
+  })
+  r.get('/processes/:id/versions/:version', requireRole(...readers), async (req, res) => {
+    const raw = param(req.params.version)
+    const version = raw === 'latest' ? 'latest' : Number(raw)
+    if (version !== 'latest' && (!Number.isInteger(version) || version < 1)) {
+      throw new UserError('The version must be a positive integer or "latest".')
+    }
+    res.json(await processes.getVersion(param(req.params.id), version))
+  })
+
+  r.get('/process-drafts', requireRole(...readers), async (req, res) => {
+    res.json(
+      await processes.listDrafts({
+        state: typeof req.query.state === 'string' ? req.query.state : undefined,
+        bpmnProcessId:
+          typeof req.query.bpmnProcessId === 'string' ? req.query.bpmnProcessId : undefined,
+      }),
+    )
+  })
+  r.get('/process-drafts/:id', requireRole(...readers), async (req, res) => {
+    res.json(await processes.getDraft(param(req.params.id)))
+  })
+  r.get('/process-drafts/:id/diff', requireRole(...readers), async (req, res) => {
+    res.json(await processes.diffDraft(param(req.params.id)))
+  })
+  r.post('/process-drafts', requireRole(...authors), async (req, res) => {
+    const body = validateCreate(req.body)
+    const draft = await processes.createDraft(body, sessionOf(req).user.username)
+    changed(draft.bpmnProcessId)
+    res.status(201).json(draft)
+  })
+  r.put('/process-drafts/:id', requireRole(...authors), async (req, res) => {
+    const body = validateUpdate(req.body)
+    const draft = await processes.updateDraft(
+      param(req.params.id),
+      body,
+      sessionOf(req).user.username,
+    )
+    changed(draft.bpmnProcessId)
+    res.json(draft)
+  })
+  r.post('/process-drafts/:id/submit', requireRole(...authors), async (req, res) => {
+    const { version } = validateAction(req.body ?? {})
+    const draft = await processes.submit(param(req.params.id), sessionOf(req).user.username, version)
+    changed(draft.bpmnProcessId)
+    res.json(draft)
+  })
+  r.post('/process-drafts/:id/approve', requireRole(...authors), async (req, res) => {
+    const { version } = validateAction(req.body ?? {})
+    const draft = await processes.approve(
+      param(req.params.id),
+      sessionOf(req).user.username,
+      version,
+    )
+    changed(draft.bpmnProcessId)
+    res.json(draft)
+  })
+  r.post('/process-drafts/:id/reject', requireRole(...authors), async (req, res) => {
+    const { reason, version } = validateReject(req.body)
+    const draft = await processes.reject(
+      param(req.params.id),
+      sessionOf(req).user.username,
+      reason,
+      version,
+    )
+    changed(draft.bpmnProcessId)
+    res.json(draft)
+  })
+  r.post('/process-drafts/:id/deploy', requireRole(Role.Admin), async (req, res) => {
+    validateAction(req.body ?? {})
+    const result = await processes.deployDraft(param(req.params.id), sessionOf(req).user.username)
+    changed(result.draft.bpmnProcessId)
+    res.json(result)
+  })
+
+  r.get('/forms', requireRole(...readers), async (_req, res) => {
+    const rows = await db
+      .selectFrom('deployed_forms')
+      .select(['form_id', 'version', 'form_key', 'schema', 'deployed_at'])
+      .orderBy('form_id')
+      .orderBy('version', 'desc')
+      .execute()
+    const latest = new Map<string, (typeof rows)[number]>()
+    for (const row of rows) if (!latest.has(row.form_id)) latest.set(row.form_id, row)
+    res.json(
+      [...latest.values()].map((f) => ({
+        id: f.form_id,
+        version: f.version,
+        formKey: f.form_key,
+        schema: f.schema,
+      })),
+    )
+  })
+  r.get('/forms/:id', requireRole(...readers), async (req, res) => {
+    let q = db
+      .selectFrom('deployed_forms')
+      .select(['form_id', 'version', 'form_key', 'schema'])
+      .where('form_id', '=', param(req.params.id))
+    const v = Number(req.query.version)
+    q = Number.isInteger(v) && v > 0 ? q.where('version', '=', v) : q.orderBy('version', 'desc')
+    const f = await q.executeTakeFirst()
+    if (!f) throw new NotFoundError(`No deployed form ${param(req.params.id)}.`)
+    res.json({ id: f.form_id, version: f.version, formKey: f.form_key, schema: f.schema })
+  })
+  return r
+}
+
+const draftOps = (
+  [
+    ['submit', 'Submit a draft for review (author only; no lint errors)', actionBody],
+    ['approve', 'Approve a draft in review (not its author, 4.3.2)', actionBody],
+    ['reject', 'Reject a draft in review with a reason (not its author)', rejectBody],
+  ] as const
+).map(([action, summary, body]) => ({
+  method: 'post' as const,
+  path: `/process-drafts/:id/${action}`,
+  tag: 'processes',
+  summary,
+  roles: authors,
+  requestBody: body,
+  status: 200,
+}))
+
+openapi.register(
+  {
+    method: 'get',
+    path: '/processes',
+    tag: 'processes',
+    summary: 'Procedures with their versions (state, approver, instances per version) and drafts',
+    roles: readers,
+  },
+  {
+    method: 'get',
+    path: '/processes/:id/versions/:version',
+    tag: 'processes',
+    summary: 'One deployed version with its BPMN XML (`latest` allowed)',
+    roles: readers,
+  },
+  { method: 'get', path: '/process-drafts', tag: 'processes', summary: 'Drafts', roles: readers },
+  {
+    method: 'get',
+    path: '/process-drafts/:id',
+    tag: 'processes',
+    summary: 'A draft with its XML and lint results',
+    roles: readers,
+  },
+  {
+    method: 'get',
+    path: '/process-drafts/:id/diff',
+    tag: 'processes',
+    summary: 'Elements added, removed and changed against the deployed version',
+    roles: readers,
+  },
+  {
+    method: 'post',
+    path: '/process-drafts',
+    tag: 'processes',
+    summary: 'Create a draft (parsed and linted with Camunda 8 rules)',
+    roles: authors,
+    requestBody: createBody,
+  },
+  {
+    method: 'put',
+    path: '/process-drafts/:id',
+    tag: 'processes',
+    summary: 'Change a draft (author only; optimistic `version`)',
+    roles: authors,
+    requestBody: updateBody,
+  },
+  ...draftOps,
+  {
+    method: 'post',
+    path: '/process-drafts/:id/deploy',
+    tag: 'processes',
+    summary: 'Deploy an approved draft with the forms it links; the previous version is superseded',
+    roles: [Role.Admin],
+    requestBody: actionBody,
+    status: 200,
+  },
+  { method: 'get', path: '/forms', tag: 'forms', summary: 'Latest deployed forms', roles: readers },
+  {
+    method: 'get',
+    path: '/forms/:id',
+    tag: 'forms',
+    summary: 'A deployed form (`?version=` for an older one)',
+    roles: readers,
+  },
+)

@@ -1,0 +1,96 @@
+/**
+ * Live updates over socket.io. A connection is authenticated by the session cookie (and must
+ * come from the app's own origin); each socket joins rooms for its user, its groups and its
+ * roles, and every bus event goes only to the rooms allowed to see it. Sockets only listen:
+ * no client event changes anything.
+ */
+import type { Server as HttpServer } from 'node:http'
+import { Server } from 'socket.io'
+import { parseCookies, SESSION_COOKIE } from '../auth/auth.middleware'
+import type { SessionStore } from '../auth/sessions'
+import type { Logger } from '../log'
+import type { EventBus, ServerEvent } from './bus'
+
+/** The rooms an event is delivered to. */
+export function roomsFor(event: ServerEvent): string[] {
+  const readers = ['role:admin', 'role:auditor']
+  switch (event.type) {
+    case 'task.created':
+    case 'task.claimed':
+    case 'task.unclaimed':
+    case 'task.assigned':
+    case 'task.completed':
+    case 'task.cancelled':
+      return [
+        ...readers,
+        ...event.task.candidateGroups.map((g) => `group:${g}`),
+        ...event.task.candidateUsers.map((u) => `user:${u}`),
+        ...(event.task.assignee ? [`user:${event.task.assignee}`] : []),
+      ]
+    case 'case.created':
+    case 'case.updated':
+      return [
+        ...readers,
+        'role:staff',
+        ...(event.case.requester ? [`user:${event.case.requester}`] : []),
+      ]
+    case 'process.changed':
+      return [...readers, 'role:process-owner']
+    case 'notification.created':
+      return [`user:${event.recipient}`]
+  }
+}
+
+export interface RealtimeOptions {
+  http: HttpServer
+  sessions: SessionStore
+  bus: EventBus
+  log: Logger
+}
+
+export function startRealtime({ http, sessions, bus, log }: RealtimeOptions) {
+  const io = new Server(http, {
+    path: '/socket.io',
+    serveClient: false,
+    // same-origin only: a page elsewhere cannot ride the session cookie
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin
+      const host = req.headers.host
+      callback(null, !origin || (!!host && new URL(origin).host === host))
+    },
+  })
+  io.use((socket, next) => {
+    const token = parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE]
+    if (!token) return next(new Error('Log in first.'))
+    sessions
+      .get(token)
+      .then((session) => {
+        if (!session) return next(new Error('Log in first.'))
+        socket.data.username = session.user.username
+        void socket.join([
+          `user:${session.user.username}`,
+          ...session.user.groups.map((g) => `group:${g.id}`),
+          ...session.user.roles.map((r) => `role:${r}`),
+        ])
+        next()
+      })
+      .catch((err: unknown) => {
+        log.error('socket authentication failed', err)
+        next(new Error('Authentication failed.'))
+      })
+  })
+  const unsubscribe = bus.subscribe((event) => {
+    const { type, ...payload } = event
+    const rooms = roomsFor(event)
+    if (rooms.length) io.to(rooms).emit(type, payload)
+  })
+  return {
+    io,
+    async close() {
+      unsubscribe()
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve())
+      })
+    },
+  }
+}

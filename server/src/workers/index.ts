@@ -1,0 +1,62 @@
+/**
+ * Every job worker, registered from this one table: the job type of each equals its file stem
+ * and the `zeebe:taskDefinition type` in processes/*.bpmn.
+ */
+import type { AnyWorker } from './define-worker'
+import { applyChangePolicy } from './apply-change-policy.worker'
+import { assessChangeImpact } from './assess-change-impact.worker'
+import { closeCase } from './close-case.worker'
+import { collectSupplierPerformance } from './collect-supplier-performance.worker'
+import { countReleaseIncidents } from './count-release-incidents.worker'
+import { detectIncidentTrend } from './detect-incident-trend.worker'
+import { escalate } from './escalate.worker'
+import { findMatches } from './find-matches.worker'
+import { loadSlaTargets } from './load-sla-targets.worker'
+import { notifyCustomer } from './notify-customer.worker'
+import { notifyRfcOutcome } from './notify-rfc-outcome.worker'
+import { notifyTopManagement } from './notify-top-management.worker'
+import { prioritiseCase } from './prioritise-case.worker'
+import { publishKnownError } from './publish-known-error.worker'
+import { raiseRfc } from './raise-rfc.worker'
+import { recordSlaBreach } from './record-sla-breach.worker'
+import { recordSupplierReview } from './record-supplier-review.worker'
+import { reportImprovement } from './report-improvement.worker'
+import { reportReleaseOutcome } from './report-release-outcome.worker'
+import { setCaseStatus } from './set-case-status.worker'
+import { startDueSupplierReviews } from './start-due-supplier-reviews.worker'
+import { startImprovement } from './start-improvement.worker'
+import { startRelease } from './start-release.worker'
+import { takeBaseline } from './take-baseline.worker'
+import { updateCmdb } from './update-cmdb.worker'
+
+export const workers: readonly AnyWorker[] = [
+  applyChangePolicy,
+  assessChangeImpact,
+  closeCase,
+  collectSupplierPerformance,
+  countReleaseIncidents,
+  detectIncidentTrend,
+  escalate,
+  findMatches,
+  loadSlaTargets,
+  notifyCustomer,
+  notifyRfcOutcome,
+  notifyTopManagement,
+  prioritiseCase,
+  publishKnownError,
+  raiseRfc,
+  recordSlaBreach,
+  recordSupplierReview,
+  reportImprovement,
+  reportReleaseOutcome,
+  setCaseStatus,
+  startDueSupplierReviews,
+  startImprovement,
+  startRelease,
+  takeBaseline,
+  updateCmdb,
+]
+
+export { ErrorCode, defineWorker, type AnyWorker, type JobData } from './define-worker'
+export { defaultWorkerSettings, type WorkerDeps, type WorkerSettings } from './deps'
+export { startWorkers, type RunningWorkers } from './start-workers'

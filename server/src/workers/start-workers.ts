@@ -1,0 +1,103 @@
+/**
+ * Starts one Zeebe job worker per entry of the {@link workers} table on the official client
+ * (`@camunda8/sdk` gRPC), each fetching only the variables its input schema names, and maps
+ * the framework's results onto `complete`, `error` (BPMN error) and `fail` (with back-off).
+ */
+import type { Logger } from '../log'
+import type { ZeebeClient } from '../zeebe/zeebe-client'
+import type { AnyWorker, JobData } from './define-worker'
+import type { MessagePublisher, WorkerDeps } from './deps'
+import { workers as allWorkers } from './index'
+
+export interface RunningWorkers {
+  /** Job types served. */
+  readonly types: string[]
+  close(): Promise<void>
+}
+
+/** A {@link MessagePublisher} over the Zeebe client (PublishMessage). */
+export function zeebeMessagePublisher(zeebe: ZeebeClient): MessagePublisher {
+  return {
+    async publish(m) {
+      await zeebe.publishMessage({
+        name: m.name,
+        correlationKey: m.correlationKey,
+        variables: toJson(m.variables),
+        timeToLive: m.timeToLive,
+        ...(m.messageId ? { messageId: m.messageId } : {}),
+      })
+    },
+  }
+}
+
+/** JSON as the Zeebe client types it (null travels fine at run time). */
+type Json = string | number | boolean | Json[] | { [key: string]: Json }
+
+/** A JSON copy of a variables object, typed for the client. */
+const toJson = (v: unknown): { [key: string]: Json } =>
+  JSON.parse(JSON.stringify(v ?? {})) as { [key: string]: Json }
+
+const asText = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [k, String(x)]))
+
+/** Starts the workers (all of {@link allWorkers} unless a subset is given). */
+export function startWorkers({
+  zeebe,
+  deps,
+  log,
+  workers = allWorkers,
+  pollIntervalMs = 300,
+}: {
+  zeebe: ZeebeClient
+  deps: WorkerDeps
+  log: Logger
+  workers?: readonly AnyWorker[]
+  pollIntervalMs?: number
+}): RunningWorkers {
+  const running = workers.map((w) =>
+    zeebe.createWorker({
+      taskType: w.type,
+      timeout: w.timeoutMs,
+      pollInterval: pollIntervalMs,
+      maxJobsToActivate: 8,
+      fetchVariable: Object.keys(w.inputSchema.properties),
+      taskHandler: async (job) => {
+        const data: JobData = {
+          key: String(job.key),
+          type: job.type,
+          processInstanceKey: String(job.processInstanceKey),
+          bpmnProcessId: job.bpmnProcessId,
+          elementId: job.elementId,
+          retries: job.retries,
+          variables: { ...(job.variables as Record<string, unknown>) },
+          customHeaders: asText(job.customHeaders),
+        }
+        const result = await w.run(data, deps)
+        switch (result.outcome) {
+          case 'complete':
+            return job.complete(toJson(result.variables))
+          case 'error':
+            return job.error({
+              errorCode: result.errorCode,
+              errorMessage: result.errorMessage,
+              variables: toJson(result.variables),
+            })
+          case 'fail':
+            log.warn(`${w.type} job ${data.key}: ${result.errorMessage}`)
+            return job.fail({
+              errorMessage: result.errorMessage,
+              retries: result.retries,
+              retryBackOff: result.retryBackOff,
+            })
+        }
+      },
+    }),
+  )
+  log.info(`started ${running.length} job workers`)
+  return {
+    types: workers.map((w) => w.type),
+    async close() {
+      await Promise.all(running.map((r) => r.close()))
+    },
+  }
+}

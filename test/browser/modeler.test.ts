@@ -1,0 +1,106 @@
+/**
+ * Document control of procedures (ISO/IEC 20000-1 4.3.2) in the browser: a process owner loads
+ * a diagram, the linter flags a service task without a job type on the diagram and in the list,
+ * the owner fixes it in the properties panel and submits; another owner approves; an
+ * administrator deploys.
+ */
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+
+let app: App
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startApp({ DEPLOY_PROCESSES: 'false' })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+
+describe('modeler, approval and deployment', () => {
+  test('an owner fixes a lint error and submits; another owner approves; an admin deploys', async () => {
+    // given the owner in the modeler with a diagram whose service task has no job type
+    const owner = await loginPage(browser, app, 'owner')
+    const page = owner.page
+    await page.goto('/modeler')
+    await page.getByLabel('New process id').fill('browser-notify')
+    await page.getByRole('button', { name: 'New process' }).click()
+    await page.locator('g.djs-element[data-element-id="StartEvent_1"]').waitFor()
+    await page.locator('input[type=file]').setInputFiles(join(import.meta.dirname, 'fixtures', 'notify-customer.bpmn'))
+    await page.locator('g.djs-element[data-element-id="Task_NotifyCustomer"]').waitFor()
+
+    // then the linter reports the missing task definition, on the diagram and in the list
+    const problems = page.getByRole('list', { name: 'Lint problems' })
+    await expect.poll(() => problems.textContent()).toContain('Task_NotifyCustomer')
+    expect(await page.locator('.djs-overlay .lint-overlay').count()).toBeGreaterThan(0)
+    expect(await page.getByRole('button', { name: 'Submit for approval' }).isDisabled()).toBe(true)
+    await screenshot(page, 'modeler-lint-error')
+
+    // when the owner sets the job type in the properties panel
+    await page.locator('g.djs-element[data-element-id="Task_NotifyCustomer"]').click()
+    const group = page.locator('[data-group-id="group-taskDefinition"] .bio-properties-panel-group-header')
+    await group.click()
+    await page.locator('#bio-properties-panel-taskDefinitionType').fill('notify-customer')
+
+    // then the error disappears and the draft can be submitted
+    await expect.poll(() => problems.textContent(), { timeout: 10_000 }).not.toContain('Task_NotifyCustomer')
+    await page.getByRole('button', { name: 'Save draft' }).click()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Draft saved')
+    await page.getByRole('button', { name: 'Submit for approval' }).click()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Submitted for approval')
+    await screenshot(page, 'modeler-submitted')
+    await owner.context.close()
+
+    // when another process owner reviews the processes list
+    const approver = await loginPage(browser, app, 'approver')
+    await approver.page.goto('/processes')
+    const section = approver.page.locator('[data-process-id="browser-notify"]')
+    await section.getByRole('button', { name: 'Approve' }).click()
+    // then the draft is approved by them
+    await expect.poll(() => section.textContent()).toContain('approved')
+    await screenshot(approver.page, 'processes-approved')
+    await approver.context.close()
+
+    // when the administrator deploys it
+    const admin = await loginPage(browser, app, 'admin')
+    await admin.page.goto('/processes')
+    const adminSection = admin.page.locator('[data-process-id="browser-notify"]')
+    await adminSection.getByRole('button', { name: 'Deploy' }).click()
+    // then version 1 is listed as deployed, approved by the approver
+    const versions = adminSection.getByRole('table', { name: /Versions of/ })
+    await expect.poll(() => versions.textContent(), { timeout: 15_000 }).toContain('v1')
+    expect(await versions.textContent()).toContain('approver')
+    await screenshot(admin.page, 'processes-deployed')
+    await admin.context.close()
+  })
+
+  test('the author cannot approve their own draft', async () => {
+    // given a draft submitted by the owner through the API
+    const owner = await loginPage(browser, app, 'owner')
+    const xml = (await import('node:fs')).readFileSync(join(import.meta.dirname, 'fixtures', 'notify-customer.bpmn'), 'utf8')
+    const fixed = xml
+      .replaceAll('browser-notify', 'browser-self-review')
+      .replace('<bpmn:serviceTask id="Task_NotifyCustomer" name="Notify customer">', '<bpmn:serviceTask id="Task_NotifyCustomer" name="Notify customer"><bpmn:extensionElements><zeebe:taskDefinition type="notify-customer" /></bpmn:extensionElements>')
+    const created = await owner.page.evaluate(async (body) => {
+      const me = (await (await fetch('/api/me')).json()) as { csrfToken: string }
+      const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken }
+      const draft = (await (await fetch('/api/process-drafts', { method: 'POST', headers, body: JSON.stringify(body) })).json()) as { id: string; version: number }
+      const res = await fetch(`/api/process-drafts/${draft.id}/submit`, { method: 'POST', headers, body: JSON.stringify({ version: draft.version }) })
+      return res.status
+    }, { bpmnProcessId: 'browser-self-review', xml: fixed })
+    expect(created).toBe(200)
+    // when the author opens the processes list
+    await owner.page.goto('/processes')
+    const section = owner.page.locator('[data-process-id="browser-self-review"]')
+    await section.waitFor()
+    // then no approve button is offered, only the note that another approver is needed
+    expect(await section.getByRole('button', { name: 'Approve' }).count()).toBe(0)
+    expect(await section.textContent()).toContain('awaiting another approver')
+    await owner.context.close()
+  })
+})

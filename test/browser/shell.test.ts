@@ -1,0 +1,88 @@
+/**
+ * The app shell in a real browser against the real server: every role logs in and sees the
+ * navigation of its role; a customer cannot reach staff pages; the inbox loads in under 2 s.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+
+let app: App
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startApp({ DEPLOY_PROCESSES: 'false' })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+
+describe('app shell', () => {
+  test.each([
+    ['desk', 'Inbox', ['Inbox', 'Incidents', 'Change calendar'], ['Users & groups', 'Modeler']],
+    ['owner', 'Processes', ['Processes', 'Modeler', 'Forms'], ['Inbox', 'Users & groups']],
+    ['admin', 'Processes', ['Processes', 'Users & groups', 'Services', 'SLAs'], ['My requests']],
+    ['auditor', 'Replay', ['Replay', 'Evidence', 'Reports'], ['Inbox', 'Modeler']],
+    ['customer', 'My requests', ['My requests'], ['Inbox', 'Incidents', 'Processes', 'Replay']],
+  ])('%s logs in, lands on %s and sees only the navigation of the role', async (username, landing, shown, hidden) => {
+    // given
+    const { context, page } = await loginPage(browser, app, username)
+    // when
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    // then
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toContain(landing)
+    for (const label of shown) expect(await nav.getByRole('link', { name: label, exact: true }).count()).toBe(1)
+    for (const label of hidden) expect(await nav.getByRole('link', { name: label, exact: true }).count()).toBe(0)
+    await screenshot(page, `home-${username}`)
+    await context.close()
+  })
+
+  test('a customer cannot reach staff pages, in the app or through the API', async () => {
+    // given
+    const { context, page } = await loginPage(browser, app, 'customer')
+    // when
+    await page.goto('/inbox')
+    // then
+    await page.getByRole('heading', { name: 'Not allowed' }).waitFor()
+    const status = await page.evaluate(async () => (await fetch('/api/tasks')).status)
+    expect(status).toBe(403)
+    await screenshot(page, 'customer-denied')
+    await context.close()
+  })
+
+  test('a wrong password shows an error and keeps the user on the login form', async () => {
+    // given
+    const context = await browser.newContext({ baseURL: app.url })
+    const page = await context.newPage()
+    await page.goto('/')
+    // when
+    await page.getByLabel('Username').fill('desk')
+    await page.getByLabel('Password').fill('not-the-password')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    // then
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong password/i)
+    await context.close()
+  })
+
+  test('the inbox of a logged-in staff member loads in under 2 s', async () => {
+    // given a session (cookie) from the login API
+    const context = await browser.newContext({ baseURL: app.url })
+    const login = await context.request.post('/api/auth/login', {
+      data: { username: 'desk2', password: app.password('desk2') },
+    })
+    expect(login.status()).toBe(200)
+    const page = await context.newPage()
+    // when
+    const started = Date.now()
+    await page.goto('/inbox')
+    await page.locator('table[aria-label="Tasks"], .empty').first().waitFor()
+    const took = Date.now() - started
+    // then
+    process.stdout.write(`first load of the inbox: ${took} ms\n`)
+    expect(took).toBeLessThan(2000)
+    await screenshot(page, 'inbox')
+    await context.close()
+  })
+})

@@ -1,0 +1,118 @@
+/**
+ * Browser tests' harness: the real server (startServer on PGlite in memory, embedded engine,
+ * port 0) and Debian's Chromium driven by playwright-core, headless with background networking
+ * off and a fresh profile per launch.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { loadConfig } from '../../server/src/config'
+import { startServer, type RunningServer } from '../../server/src/server'
+
+export const screenshotDir = join(import.meta.dirname, '..', 'screenshots')
+
+/** A started server plus the demo users' passwords. */
+export interface App {
+  server: RunningServer
+  url: string
+  password(username: string): string
+  stop(): Promise<void>
+}
+
+/** Starts the product as `npm start` does, on an in-memory database. */
+export async function startApp(env: Record<string, string> = {}): Promise<App> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sms-browser-'))
+  const config = loadConfig({
+    PORT: '0',
+    ENGINE_PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    ...env,
+  })
+  const server = await startServer({ config, pgliteDir: 'memory://' })
+  const passwords = new Map(server.seededUsers.map((u) => [u.username, u.password]))
+  return {
+    server,
+    url: server.url,
+    password(username) {
+      const p = passwords.get(username)
+      if (!p) throw new Error(`no demo user ${username}`)
+      return p
+    },
+    async stop() {
+      await server.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A logged-in API session of one user (cookie + CSRF token), for setting up test data. */
+export async function apiAs(app: App, username: string) {
+  const login = await fetch(`${app.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: app.password(username) }),
+  })
+  if (!login.ok) throw new Error(`login ${username}: ${login.status}`)
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+  const { csrfToken } = (await login.json()) as { csrfToken: string }
+  return async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${app.url}/api${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken, cookie },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+    return (text ? JSON.parse(text) : undefined) as T
+  }
+}
+
+/** Puts a BPMN file through document control: owner drafts and submits, approver approves, admin deploys. */
+export async function deployThroughApproval(app: App, xml: string, bpmnProcessId: string): Promise<void> {
+  const owner = await apiAs(app, 'owner')
+  const draft = await owner<{ id: string; version: number }>('POST', '/process-drafts', { bpmnProcessId, xml })
+  const submitted = await owner<{ version: number }>('POST', `/process-drafts/${draft.id}/submit`, { version: draft.version })
+  const approver = await apiAs(app, 'approver')
+  const approved = await approver<{ version: number }>('POST', `/process-drafts/${draft.id}/approve`, { version: submitted.version })
+  const admin = await apiAs(app, 'admin')
+  await admin('POST', `/process-drafts/${draft.id}/deploy`, { version: approved.version })
+}
+
+/** Headless Chromium from Debian; each launch gets a fresh temporary profile. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  })
+}
+
+/** A new browser context (own cookies) logged in through the login form. */
+export async function loginPage(browser: Browser, app: App, username: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: app.url, viewport: { width: 1400, height: 900 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  await page.goto('/')
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(app.password(username))
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByTestId('current-user').waitFor()
+  return { context, page }
+}
+
+/** Saves a full-page screenshot under test/screenshots/ (git-ignored) for reviewers. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true })
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true })
+}

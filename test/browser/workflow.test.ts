@@ -1,0 +1,109 @@
+/**
+ * A procedure run end to end in browsers (ISO/IEC 20000-1 8.1, 4.3.3): staff claim and complete
+ * a user task while a colleague's inbox updates live, then an auditor replays the instance and
+ * steps through its timeline.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { apiAs, deployThroughApproval, launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+
+let app: App
+let browser: Browser
+let instanceKey = ''
+
+interface TaskList {
+  items: { id: string; name: string; processInstanceKey: string; state: string }[]
+}
+
+beforeAll(async () => {
+  app = await startApp({ DEPLOY_PROCESSES: 'false' })
+  browser = await launchBrowser()
+  const xml = readFileSync(join(import.meta.dirname, 'fixtures', 'browser-triage.bpmn'), 'utf8')
+  await deployThroughApproval(app, xml, 'browser-triage')
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+
+describe('inbox and replay', () => {
+  test('staff claim and complete a task; a colleague sees both without reloading', async () => {
+    // given a running instance whose user task is offered to the service desk
+    const started = await app.server.zeebe.createProcessInstance({ bpmnProcessId: 'browser-triage', variables: {} })
+    instanceKey = String(started.processInstanceKey)
+    const desk = await apiAs(app, 'desk')
+    await expect
+      .poll(async () => (await desk<TaskList>('GET', '/tasks?view=groups')).items.filter((t) => t.processInstanceKey === instanceKey).length, { timeout: 20_000 })
+      .toBe(1)
+    const a = await loginPage(browser, app, 'desk')
+    const b = await loginPage(browser, app, 'desk2')
+    await b.page.goto('/inbox')
+    const rowInB = b.page.locator('table[aria-label="Tasks"] tbody tr', { hasText: 'Confirm resolution' })
+    await rowInB.waitFor()
+    await screenshot(b.page, 'inbox-with-task')
+
+    // when desk claims it
+    await a.page.goto('/inbox')
+    await a.page.getByRole('link', { name: 'Confirm resolution' }).click()
+    await a.page.getByRole('button', { name: 'Claim' }).click()
+    await expect.poll(() => a.page.getByTestId('assignee').textContent()).toContain('desk')
+
+    // then desk2's inbox shows who took it or drops it from the open tasks
+    await expect
+      .poll(async () => ((await rowInB.count()) === 0 ? 'gone' : ((await rowInB.textContent()) ?? '')), { timeout: 10_000 })
+      .toMatch(/gone|desk/)
+    await screenshot(a.page, 'task-view')
+
+    // when desk fills in the form and completes the task
+    await a.page.getByLabel('Yes').check()
+    await a.page.getByRole('button', { name: 'Complete task' }).click()
+    await a.page.waitForURL(/\/inbox$/)
+
+    // then the task disappears from desk2's open tasks without a reload
+    await expect.poll(() => rowInB.count(), { timeout: 10_000 }).toBe(0)
+    await a.context.close()
+    await b.context.close()
+  })
+
+  test('an auditor replays the instance and steps through its timeline', async () => {
+    // given the completed instance
+    expect(instanceKey).not.toBe('')
+    const auditor = await loginPage(browser, app, 'auditor')
+    const page = auditor.page
+    // when the auditor opens it by key
+    await page.goto('/replay')
+    await page.getByLabel('Process instance key').fill(instanceKey)
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    // then the diagram shows the path taken up to the last step
+    const counter = page.getByTestId('step-counter')
+    await expect.poll(() => counter.textContent(), { timeout: 15_000 }).toMatch(/Step (\d+) of \1/)
+    await page.locator('.djs-element.marker-completed[data-element-id="Task_ConfirmResolution"]').waitFor()
+    expect(await page.locator('.djs-element.marker-taken').count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('evidence-status').textContent()).toMatch(/Evidence chain/)
+    await screenshot(page, 'replay-end')
+
+    // when stepping back to the first step
+    await page.getByRole('button', { name: 'First step' }).click()
+    // then nothing after it is highlighted as completed yet
+    expect(await counter.textContent()).toMatch(/^Step 1 of/)
+    expect(await page.locator('.djs-element.marker-completed[data-element-id="Task_ConfirmResolution"]').count()).toBe(0)
+
+    // when stepping forward to the completion of the user task
+    const steps = page.getByRole('list', { name: 'Steps' }).getByRole('button')
+    await steps.filter({ hasText: /completed Confirm resolution/ }).first().click()
+    // then it is highlighted and its who/when/data is shown
+    await page.locator('.djs-element.marker-current[data-element-id="Task_ConfirmResolution"]').waitFor()
+    const detail = page.getByRole('region', { name: 'Step detail' })
+    await expect.poll(() => detail.textContent()).toContain('desk')
+    await screenshot(page, 'replay-step')
+
+    // and the report exports as JSON
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Export JSON' }).click()
+    expect((await download).suggestedFilename()).toBe(`instance-${instanceKey}.json`)
+    await auditor.context.close()
+  })
+})

@@ -1,0 +1,76 @@
+/**
+ * A server killed mid-task loses nothing: after a restart on the same data folder the task is
+ * still claimed by the same person, its completion reaches the engine and the instance ends.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { TaskView } from '../../server/src/inbox/task-model'
+import { repoRoot } from '../../server/src/server'
+import { eventually, startHarness, type Harness } from '../support/harness'
+
+const fixture = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', name))
+const dir = mkdtempSync(join(tmpdir(), 'sms-restart-'))
+const harnesses: Harness[] = []
+
+afterAll(async () => {
+  for (const h of harnesses) await h.stop().catch(() => undefined)
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('restart mid-task', () => {
+  it('keeps the claimed task and completes it after the restart', async () => {
+    const first = await startHarness({ pgliteDir: dir, deployProcesses: false })
+    harnesses.push(first)
+    await first.server.services.processes.deploy(
+      [
+        { name: 'inbox-triage-form.form', content: fixture('inbox-triage-form.form') },
+        { name: 'inbox-triage.bpmn', content: fixture('inbox-triage.bpmn') },
+      ],
+      { actor: 'admin' },
+    )
+    const started = await first.server.services.instances.start(
+      'inbox-triage',
+      { caseKind: 'incident', caseId: 'INC-R1', title: 'Restart me' },
+      { caseKind: 'incident', caseId: 'INC-R1', actor: 'desk' },
+    )
+    const desk = await first.login('desk')
+    const task = await eventually(
+      async () => {
+        return (await desk.get<{ items: TaskView[] }>('/tasks?caseId=INC-R1')).body.items[0]
+      },
+      15_000,
+      'the task',
+    )
+    expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
+    await first.stop()
+    harnesses.pop()
+
+    const second = await startHarness({
+      pgliteDir: dir,
+      deployProcesses: false,
+      passwords: first.passwords,
+    })
+    harnesses.push(second)
+    expect(second.server.seededUsers).toEqual([])
+    const deskAgain = await second.login('desk')
+    const after = await deskAgain.get<{ task: TaskView }>(`/tasks/${task.id}`)
+    expect(after.body.task).toMatchObject({ state: 'claimed', assignee: 'desk' })
+    const done = await deskAgain.post<TaskView>(`/tasks/${task.id}/complete`, {
+      data: { summary: 'Done after restart', impact: 'medium' },
+    })
+    expect(done.status).toBe(200)
+    const auditor = await second.login('auditor')
+    await eventually(
+      async () => {
+        const r = await auditor.get<{ instance: { state: string } }>(
+          `/process-instances/${started.processInstanceKey}/history`,
+        )
+        return r.body.instance?.state === 'completed'
+      },
+      15_000,
+      'the instance to complete after the restart',
+    )
+  })
+})
