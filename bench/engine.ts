@@ -9,6 +9,7 @@
  * 4. Memory per parked instance (instances waiting on a user task: heap and RSS).
  * 5. Restart time with 10,000 running instances.
  *
+ * Phases: BENCH_PHASES=raw,throughput,peer,parked (default all).
  * Sizes: BENCH_INSTANCES (default 2000), BENCH_PARKED (default 100000), BENCH_RESTART (10000).
  * Run with `--expose-gc` (the npm script does) so heap figures are after a full GC.
  */
@@ -26,6 +27,8 @@ const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2000)
 const PARKED = Number(process.env.BENCH_PARKED ?? 100_000)
 const RESTART = Number(process.env.BENCH_RESTART ?? 10_000)
 const IN_FLIGHT = 200
+/** Comma-separated subset of raw,throughput,peer,parked (default all). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'raw,throughput,peer,parked').split(','))
 
 const dirs: string[] = []
 const tempDir = (name: string) => {
@@ -330,14 +333,16 @@ async function parkedAndRestart(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`engine benchmark on ${process.platform}/${process.arch}, Node ${process.version}`)
-  const raw = await rawInsertRate()
-  const recordsPerSecond = await throughput()
-  report(
-    'engine: records/s as share of raw insert rate',
-    `${fmt((100 * recordsPerSecond) / raw, 1)} %`,
-  )
-  await bpmnEnginePeer()
-  await parkedAndRestart()
+  const raw = PHASES.has('raw') ? await rawInsertRate() : NaN
+  const recordsPerSecond = PHASES.has('throughput') ? await throughput() : NaN
+  if (raw && recordsPerSecond) {
+    report(
+      'engine: records/s as share of raw insert rate',
+      `${fmt((100 * recordsPerSecond) / raw, 1)} %`,
+    )
+  }
+  if (PHASES.has('peer')) await bpmnEnginePeer()
+  if (PHASES.has('parked')) await parkedAndRestart()
   console.log(JSON.stringify(figures))
 }
 

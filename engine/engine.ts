@@ -55,8 +55,13 @@ export interface CreateEngineOptions {
   sql: SqlClient
   /** Time source; default the system clock (the engine then fires due work by itself). */
   clock?: Clock
-  /** Write a snapshot after this many records (default 10,000) and on close. */
+  /**
+   * Write a snapshot after this many records (default 100,000), at most once per
+   * `snapshotMinIntervalMs` (default 60 s of wall time), and on close. A snapshot serializes the
+   * whole state, so its cost grows with the number of running instances.
+   */
   snapshotEveryRecords?: number
+  snapshotMinIntervalMs?: number
 }
 
 const DEFAULT_TENANT = '<default>'
@@ -123,6 +128,8 @@ export class Engine implements EngineApi {
   private readonly jobListeners = new Map<string, Set<() => void>>()
   private readonly waiters = new Map<number, ResultWaiter>()
   private readonly snapshotEvery: number
+  private readonly snapshotMinInterval: number
+  private lastSnapshotAt = performance.now()
   private recordsSinceSnapshot = 0
   private snapshotting: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
@@ -132,7 +139,8 @@ export class Engine implements EngineApi {
   constructor(options: CreateEngineOptions) {
     this.sql = options.sql
     this.clock = options.clock ?? systemClock
-    this.snapshotEvery = options.snapshotEveryRecords ?? 10_000
+    this.snapshotEvery = options.snapshotEveryRecords ?? 100_000
+    this.snapshotMinInterval = options.snapshotMinIntervalMs ?? 60_000
     this.log = new GroupCommitLog(this.sql, (records) => this.onDurable(records))
   }
 
@@ -203,6 +211,14 @@ export class Engine implements EngineApi {
     try {
       result = fn(rt)
       rt.drainWork()
+      for (
+        let lock = rt.releasedLocks.shift();
+        lock !== undefined;
+        lock = rt.releasedLocks.shift()
+      ) {
+        this.startFromBufferedMessage(rt, lock)
+        rt.drainWork()
+      }
     } catch (err) {
       error = err
       try {
@@ -290,6 +306,7 @@ export class Engine implements EngineApi {
 
   private maybeSnapshot(): void {
     if (this.recordsSinceSnapshot < this.snapshotEvery || this.snapshotting || this.closed) return
+    if (performance.now() - this.lastSnapshotAt < this.snapshotMinInterval) return
     this.snapshotting = this.snapshot().finally(() => {
       this.snapshotting = null
     })
@@ -302,6 +319,7 @@ export class Engine implements EngineApi {
     const position = this.s.lastPosition
     const state = JSON.stringify(this.s)
     this.recordsSinceSnapshot = 0
+    this.lastSnapshotAt = performance.now()
     await writeSnapshot(this.sql, position, state, this.clock.now())
   }
 
@@ -1030,34 +1048,71 @@ export class Engine implements EngineApi {
       }
       for (const def of rt.latestDefinitions()) {
         if (def.tenantId !== tenant || correlated.has(def.bpmnProcessId)) continue
-        const model = this.modelOf(def.key)
-        const root = model.elements.get(model.bpmnProcessId)
-        const start = (root?.startEventIds ?? [])
-          .map((id) => model.elements.get(id))
-          .find((n) => n?.event?.kind === 'message' && n.event.messageName === cmd.name)
-        if (!start) continue
-        if (
-          correlationKey !== '' &&
-          this.s.messageStartLocks[`${def.bpmnProcessId}\u0000${correlationKey}`]
-        )
-          continue
-        correlated.add(def.bpmnProcessId)
-        const pi = rt.createInstance(def, {}, { startEventId: start.id, trigger: { variables } })
-        rt.emit('MESSAGE_START_EVENT_SUBSCRIPTION', 'CORRELATED', rt.newKey(), {
-          processDefinitionKey: def.key,
-          bpmnProcessId: def.bpmnProcessId,
-          startEventId: start.id,
-          messageName: cmd.name,
-          messageKey: key,
-          correlationKey,
-          processInstanceKey: pi.key,
-          variables,
-          tenantId: tenant,
-        })
+        if (this.startByMessage(rt, def, key, value)) correlated.add(def.bpmnProcessId)
       }
       if (ttl <= 0) rt.emit('MESSAGE', 'EXPIRED', key, value)
       return { key: String(key), tenantId: tenant }
     })
+  }
+
+  /**
+   * Starts an instance of `def` at its message start event for this message, unless an instance
+   * started with the same correlation key is still active (Zeebe's one-per-key rule).
+   */
+  private startByMessage(
+    rt: Runtime,
+    def: ProcessDefinitionState,
+    messageKey: number,
+    message: Record<string, unknown>,
+  ): boolean {
+    const name = str(message.name)
+    const correlationKey = str(message.correlationKey)
+    const model = this.modelOf(def.key)
+    const root = model.elements.get(model.bpmnProcessId)
+    const start = (root?.startEventIds ?? [])
+      .map((id) => model.elements.get(id))
+      .find((n) => n?.event?.kind === 'message' && n.event.messageName === name)
+    if (!start) return false
+    if (
+      correlationKey !== '' &&
+      this.s.messageStartLocks[`${def.bpmnProcessId}\u0000${correlationKey}`]
+    ) {
+      return false
+    }
+    const variables = (message.variables ?? {}) as Variables
+    const pi = rt.createInstance(def, {}, { startEventId: start.id, trigger: { variables } })
+    rt.emit('MESSAGE_START_EVENT_SUBSCRIPTION', 'CORRELATED', rt.newKey(), {
+      processDefinitionKey: def.key,
+      bpmnProcessId: def.bpmnProcessId,
+      startEventId: start.id,
+      messageName: name,
+      messageKey,
+      correlationKey,
+      processInstanceKey: pi.key,
+      variables,
+      tenantId: def.tenantId,
+    })
+    return true
+  }
+
+  /** After a message-started instance ended: a buffered message with its key may start the next. */
+  private startFromBufferedMessage(rt: Runtime, lock: string): void {
+    const [bpmnProcessId = '', correlationKey = ''] = lock.split('\u0000')
+    const def = rt.latestDefinitions().find((d) => d.bpmnProcessId === bpmnProcessId)
+    if (!def) return
+    const now = this.clock.now()
+    const candidates = Object.values(this.s.messages)
+      .filter(
+        (m) =>
+          str(m.value.correlationKey) === correlationKey &&
+          num(m.value.deadline) > now &&
+          str(m.value.tenantId) === def.tenantId &&
+          !m.correlated.includes(bpmnProcessId),
+      )
+      .sort((a, b) => a.key - b.key)
+    for (const m of candidates) {
+      if (this.startByMessage(rt, def, m.key, m.value)) return
+    }
   }
 
   /** Correlates a message; non-interrupting events keep their subscription open. */

@@ -392,6 +392,17 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
         }
       }
     }
+    if (node.type === BpmnElementType.IntermediateThrowEvent && node.event?.kind === 'link') {
+      const name = node.event.linkName
+      const catches = [...elements.values()].filter(
+        (n) =>
+          n.scopeId === node.scopeId &&
+          n.event?.kind === 'link' &&
+          n.type === BpmnElementType.IntermediateCatchEvent &&
+          n.event.linkName === name,
+      )
+      if (catches.length !== 1) fail(id, `Can't find a catch link event with the name '${name}'.`)
+    }
     if (node.type === BpmnElementType.EventBasedGateway && out.length < 2) {
       fail(id, 'Event-based gateway must have at least 2 outgoing sequence flows')
     }

@@ -238,6 +238,74 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     expect(jobs[0]!.variables).toEqual({ v: 1 })
   })
 
+  it('a buffered message starts the next instance once the one with its key has ended', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'one.bpmn',
+        content: bpmn(
+          'one',
+          `<bpmn:startEvent id="MsgStart"><bpmn:messageEventDefinition messageRef="Go" /></bpmn:startEvent>${serviceTask('work', 'one-work')}<bpmn:endEvent id="end" />${chain('MsgStart', 'work', 'end')}`,
+          message('Go', 'go-one'),
+        ),
+      },
+    ])
+    await e.publishMessage({
+      name: 'go-one',
+      correlationKey: 'k',
+      timeToLiveMs: 60_000,
+      variables: { n: 1 },
+    })
+    await e.publishMessage({
+      name: 'go-one',
+      correlationKey: 'k',
+      timeToLiveMs: 60_000,
+      variables: { n: 2 },
+    })
+    const first = await e.activateJobs({
+      type: 'one-work',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 5,
+    })
+    expect(first.map((j) => j.variables.n)).toEqual([1])
+    await e.completeJob(first[0]!.key)
+    const second = await e.activateJobs({
+      type: 'one-work',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 5,
+    })
+    expect(second.map((j) => j.variables.n)).toEqual([2])
+  })
+
+  it('link events continue at the catch link of the same name', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'link.bpmn',
+        content: bpmn(
+          'link',
+          `<bpmn:startEvent id="start" />
+           <bpmn:intermediateThrowEvent id="GoTo"><bpmn:linkEventDefinition name="next" /></bpmn:intermediateThrowEvent>
+           <bpmn:intermediateCatchEvent id="Landing"><bpmn:linkEventDefinition name="next" /></bpmn:intermediateCatchEvent>
+           <bpmn:endEvent id="end" />${chain('start', 'GoTo')}${chain('Landing', 'end')}`,
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'link' })
+    const t = await trail(e, pi.processInstanceKey)
+    expect(t).toContain('Landing:ELEMENT_COMPLETED')
+    expect(t.at(-1)).toBe('link:ELEMENT_COMPLETED')
+    const broken = bpmn(
+      'brokenLink',
+      `<bpmn:startEvent id="start" /><bpmn:intermediateThrowEvent id="GoTo"><bpmn:linkEventDefinition name="nowhere" /></bpmn:intermediateThrowEvent>${chain('start', 'GoTo')}`,
+    )
+    await expect(e.deployResources([{ name: 'broken.bpmn', content: broken }])).rejects.toThrow(
+      /GoTo/,
+    )
+  })
+
   it('broadcasts signals to catch events, boundary events and signal start events', async () => {
     const e = await open()
     await e.deployResources([

@@ -1,4 +1,7 @@
-/** Intermediate throw events: none (pass through), signal (broadcast), message (a job). */
+/**
+ * Intermediate throw events: none and escalation (pass through), signal (broadcast), message (a
+ * job), link (continues at the catch link event of the same name in the same scope).
+ */
 import { evaluateTyped } from '../feel/feel'
 import type { ElementBehavior } from './behavior'
 import { IncidentErrorType } from './runtime'
@@ -19,6 +22,21 @@ export const intermediateThrowEvent: ElementBehavior = {
       }
       rt.transition(ei, 'ELEMENT_ACTIVATED')
       rt.broadcastSignal(String(name.value), {}, String(rt.definition(ei.defKey).tenantId))
+      rt.complete(ei)
+      return
+    }
+    if (event?.kind === 'link') {
+      const model = rt.models(ei.defKey)
+      const target = [...model.elements.values()].find(
+        (n) =>
+          n.type === 'INTERMEDIATE_CATCH_EVENT' &&
+          n.scopeId === node.scopeId &&
+          n.event?.kind === 'link' &&
+          n.event.linkName === event.linkName,
+      )
+      const scope = rt.instance(ei.flowScopeKey)
+      rt.transition(ei, 'ELEMENT_ACTIVATED')
+      if (target && scope) rt.activate(target, scope)
       rt.complete(ei)
       return
     }

@@ -135,9 +135,14 @@ export class Runtime {
     }
   }
 
+  /** Message start locks released by the command being processed (`bpmnProcessId\0key`). */
+  readonly releasedLocks: string[] = []
+
   private releaseMessageStartLock(piKey: number): void {
     for (const [k, v] of Object.entries(this.s.messageStartLocks)) {
-      if (v === piKey) delete this.s.messageStartLocks[k]
+      if (v !== piKey) continue
+      delete this.s.messageStartLocks[k]
+      if (!this.replaying) this.releasedLocks.push(k)
     }
   }
 

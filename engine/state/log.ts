@@ -31,30 +31,18 @@ export async function ensureLogTables(sql: SqlClient): Promise<void> {
   )`)
 }
 
-interface RecordRow {
-  position: string | number
-  key: string
-  timestamp: string | number
-  record_type: string
-  value_type: string
-  intent: string
-  process_instance_key: string | null
-  value: unknown
-}
+type RecordTuple = [number, string, number, string, string, string, string | null, Record<string, unknown>]
 
-function rowToRecord(row: RecordRow): EngineRecord {
-  const value =
-    typeof row.value === 'string'
-      ? (JSON.parse(row.value) as Record<string, unknown>)
-      : (row.value as Record<string, unknown>)
+function tupleToRecord(t: RecordTuple): EngineRecord {
+  const [position, key, timestamp, recordType, valueType, intent, processInstanceKey, value] = t
   return {
-    position: Number(row.position),
-    key: row.key,
-    timestamp: Number(row.timestamp),
-    recordType: row.record_type as EngineRecord['recordType'],
-    valueType: row.value_type as ValueType,
-    intent: row.intent,
-    ...(row.process_instance_key ? { processInstanceKey: row.process_instance_key } : {}),
+    position: Number(position),
+    key,
+    timestamp: Number(timestamp),
+    recordType: recordType as EngineRecord['recordType'],
+    valueType: valueType as ValueType,
+    intent,
+    ...(processInstanceKey ? { processInstanceKey } : {}),
     value,
   }
 }
@@ -102,11 +90,17 @@ export async function selectRecords(
     where.push(`value_type = any($${params.length}::text[])`)
   }
   params.push(Math.max(1, Math.min(q.limit ?? 10_000, 100_000)))
-  const { rows } = await sql.query<RecordRow>(
-    `select * from ${RECORDS_TABLE} where ${where.join(' and ')} order by position limit $${params.length}`,
+  // One JSON text per page: the database builds it, so reading is one parse, not one per cell.
+  const { rows } = await sql.query<{ page: string | null }>(
+    `select '[' || string_agg(r, ',' order by position) || ']' as page from (
+       select position, json_build_array(position, key, timestamp, record_type, value_type, intent,
+         process_instance_key, value)::text as r
+       from ${RECORDS_TABLE} where ${where.join(' and ')} order by position limit $${params.length}
+     ) as t`,
     params,
   )
-  return rows.map(rowToRecord)
+  const page = rows[0]?.page
+  return page ? (JSON.parse(page) as RecordTuple[]).map(tupleToRecord) : []
 }
 
 /** The latest snapshot, if any. */

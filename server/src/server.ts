@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { startEngine, type RunningEngine } from '../../engine/index'
 import { sessionMiddleware } from './auth/auth.middleware'
 import { authRoutes } from './auth/auth.routes'
+import { usersRoutes } from './auth/users.routes'
 import { SessionStore } from './auth/sessions'
 import type { Config } from './config'
 import { openDatabase, pgliteDirOf, type Database } from './db/database'
@@ -28,6 +29,7 @@ import { InstancesService } from './history/instances.service'
 import { recordSourceOf, type RecordSource } from './history/record-source'
 import { tasksRoutes } from './inbox/tasks.routes'
 import { TasksService } from './inbox/tasks.service'
+import { startOverdueEscalation } from './inbox/overdue.escalation'
 import { startUserTaskIntake } from './inbox/user-task.intake'
 import { processesRoutes } from './processes/processes.routes'
 import { ProcessesService } from './processes/processes.service'
@@ -35,6 +37,10 @@ import { EventBus } from './realtime/bus'
 import { startRealtime } from './realtime/socket'
 import { seedDemoUsers, type SeededUser } from './seed/demo'
 import { createZeebeClient, plaintextAddress, type ZeebeClient } from './zeebe/zeebe-client'
+import { NotificationService } from './notifications/notification.service'
+import { notificationsRoutes } from './notifications/notifications.routes'
+import { defaultWorkerSettings, startWorkers } from './workers/index'
+import { zeebeMessagePublisher } from './workers/start-workers'
 
 /** The repository root (processes/, forms/, client/dist). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -62,6 +68,7 @@ export interface RunningServer {
     instances: InstancesService
     tasks: TasksService
     intake: ReturnType<typeof startUserTaskIntake>
+    escalation: ReturnType<typeof startOverdueEscalation>
     cases: CaseService
     cmdb: CmdbService
     catalogue: CatalogueService
@@ -141,6 +148,37 @@ export async function startServer({
     const cmdb = new CmdbService({ db: database.db, audit })
     const catalogue = new CatalogueService({ db: database.db, audit })
     if (config.SEED_DEMO_DATA) await seedCatalogue({ db: database.db, cases, cmdb, catalogue })
+    // Job workers and the notification outbox: the automated steps of the procedures (issue 5).
+    const notifications = new NotificationService({
+      db: database.db,
+      smtpUrl: config.SMTP_URL,
+      bus,
+      log,
+    })
+    const jobWorkers = startWorkers({
+      zeebe,
+      log,
+      deps: {
+        db: database.db,
+        cases,
+        cmdb,
+        catalogue,
+        notifications,
+        messages: zeebeMessagePublisher(zeebe),
+        settings: defaultWorkerSettings,
+        log,
+        now: () => new Date(),
+      },
+    })
+    cleanup.unshift(() => jobWorkers.close())
+    // every human step past its due date is escalated, whatever the diagram says (8.1)
+    const escalation = startOverdueEscalation({
+      db: database.db,
+      notifier: notifications,
+      audit,
+      log,
+    })
+    cleanup.unshift(() => escalation.stop())
 
     const app = createApp({
       log,
@@ -149,12 +187,14 @@ export async function startServer({
         healthRoutes({ database, zeebe, engine: { embedded: !!engine, address } }),
         sessionMiddleware(sessions),
         authRoutes({ db: database.db, sessions, cookieSecure: config.COOKIE_SECURE }),
+        usersRoutes({ db: database.db, audit }),
         processesRoutes({ processes, db: database.db, bus }),
         tasksRoutes({ tasks, db: database.db }),
         historyRoutes({ history, zeebe, audit }),
         openapiRoutes(),
         casesRoutes({ cases, cmdb, catalogue }),
         evidenceRoutes({ audit }),
+        notificationsRoutes({ notifications }),
       ],
     })
     const http: Server = createServer(app)
@@ -180,7 +220,18 @@ export async function startServer({
       zeebe,
       engine,
       seededUsers,
-      services: { bus, audit, processes, instances, tasks, intake, cases, cmdb, catalogue },
+      services: {
+        bus,
+        audit,
+        processes,
+        instances,
+        tasks,
+        intake,
+        escalation,
+        cases,
+        cmdb,
+        catalogue,
+      },
       stop: () => runAll(cleanup),
     }
   } catch (err) {

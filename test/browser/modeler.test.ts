@@ -31,7 +31,9 @@ describe('modeler, approval and deployment', () => {
     await page.getByLabel('New process id').fill('browser-notify')
     await page.getByRole('button', { name: 'New process' }).click()
     await page.locator('g.djs-element[data-element-id="StartEvent_1"]').waitFor()
-    await page.locator('input[type=file]').setInputFiles(join(import.meta.dirname, 'fixtures', 'notify-customer.bpmn'))
+    await page
+      .locator('input[type=file]')
+      .setInputFiles(join(import.meta.dirname, 'fixtures', 'notify-customer.bpmn'))
     await page.locator('g.djs-element[data-element-id="Task_NotifyCustomer"]').waitFor()
 
     // then the linter reports the missing task definition, on the diagram and in the list
@@ -43,16 +45,22 @@ describe('modeler, approval and deployment', () => {
 
     // when the owner sets the job type in the properties panel
     await page.locator('g.djs-element[data-element-id="Task_NotifyCustomer"]').click()
-    const group = page.locator('[data-group-id="group-taskDefinition"] .bio-properties-panel-group-header')
+    const group = page.locator(
+      '[data-group-id="group-taskDefinition"] .bio-properties-panel-group-header',
+    )
     await group.click()
     await page.locator('#bio-properties-panel-taskDefinitionType').fill('notify-customer')
 
     // then the error disappears and the draft can be submitted
-    await expect.poll(() => problems.textContent(), { timeout: 10_000 }).not.toContain('Task_NotifyCustomer')
+    await expect
+      .poll(() => problems.textContent(), { timeout: 10_000 })
+      .not.toContain('Task_NotifyCustomer')
     await page.getByRole('button', { name: 'Save draft' }).click()
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Draft saved')
     await page.getByRole('button', { name: 'Submit for approval' }).click()
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Submitted for approval')
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('Submitted for approval')
     await screenshot(page, 'modeler-submitted')
     await owner.context.close()
 
@@ -82,17 +90,36 @@ describe('modeler, approval and deployment', () => {
   test('the author cannot approve their own draft', async () => {
     // given a draft submitted by the owner through the API
     const owner = await loginPage(browser, app, 'owner')
-    const xml = (await import('node:fs')).readFileSync(join(import.meta.dirname, 'fixtures', 'notify-customer.bpmn'), 'utf8')
+    const xml = (await import('node:fs')).readFileSync(
+      join(import.meta.dirname, 'fixtures', 'notify-customer.bpmn'),
+      'utf8',
+    )
     const fixed = xml
       .replaceAll('browser-notify', 'browser-self-review')
-      .replace('<bpmn:serviceTask id="Task_NotifyCustomer" name="Notify customer">', '<bpmn:serviceTask id="Task_NotifyCustomer" name="Notify customer"><bpmn:extensionElements><zeebe:taskDefinition type="notify-customer" /></bpmn:extensionElements>')
-    const created = await owner.page.evaluate(async (body) => {
-      const me = (await (await fetch('/api/me')).json()) as { csrfToken: string }
-      const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken }
-      const draft = (await (await fetch('/api/process-drafts', { method: 'POST', headers, body: JSON.stringify(body) })).json()) as { id: string; version: number }
-      const res = await fetch(`/api/process-drafts/${draft.id}/submit`, { method: 'POST', headers, body: JSON.stringify({ version: draft.version }) })
-      return res.status
-    }, { bpmnProcessId: 'browser-self-review', xml: fixed })
+      .replace(
+        '<bpmn:serviceTask id="Task_NotifyCustomer" name="Notify customer">',
+        '<bpmn:serviceTask id="Task_NotifyCustomer" name="Notify customer"><bpmn:extensionElements><zeebe:taskDefinition type="notify-customer" /></bpmn:extensionElements>',
+      )
+    const created = await owner.page.evaluate(
+      async (body) => {
+        const me = (await (await fetch('/api/me')).json()) as { csrfToken: string }
+        const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken }
+        const draft = (await (
+          await fetch('/api/process-drafts', {
+            method: 'POST',
+            headers,
+            body: JSON.stringify(body),
+          })
+        ).json()) as { id: string; version: number }
+        const res = await fetch(`/api/process-drafts/${draft.id}/submit`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ version: draft.version }),
+        })
+        return res.status
+      },
+      { bpmnProcessId: 'browser-self-review', xml: fixed },
+    )
     expect(created).toBe(200)
     // when the author opens the processes list
     await owner.page.goto('/processes')

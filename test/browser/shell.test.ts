@@ -26,18 +26,25 @@ describe('app shell', () => {
     ['admin', 'Processes', ['Processes', 'Users & groups', 'Services', 'SLAs'], ['My requests']],
     ['auditor', 'Replay', ['Replay', 'Evidence', 'Reports'], ['Inbox', 'Modeler']],
     ['customer', 'My requests', ['My requests'], ['Inbox', 'Incidents', 'Processes', 'Replay']],
-  ])('%s logs in, lands on %s and sees only the navigation of the role', async (username, landing, shown, hidden) => {
-    // given
-    const { context, page } = await loginPage(browser, app, username)
-    // when
-    const nav = page.getByRole('navigation', { name: 'Main' })
-    // then
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toContain(landing)
-    for (const label of shown) expect(await nav.getByRole('link', { name: label, exact: true }).count()).toBe(1)
-    for (const label of hidden) expect(await nav.getByRole('link', { name: label, exact: true }).count()).toBe(0)
-    await screenshot(page, `home-${username}`)
-    await context.close()
-  })
+  ])(
+    '%s logs in, lands on %s and sees only the navigation of the role',
+    async (username, landing, shown, hidden) => {
+      // given
+      const { context, page } = await loginPage(browser, app, username)
+      // when
+      const nav = page.getByRole('navigation', { name: 'Main' })
+      // then
+      await expect
+        .poll(() => page.getByRole('heading', { level: 1 }).first().textContent())
+        .toContain(landing)
+      for (const label of shown)
+        expect(await nav.getByRole('link', { name: label, exact: true }).count()).toBe(1)
+      for (const label of hidden)
+        expect(await nav.getByRole('link', { name: label, exact: true }).count()).toBe(0)
+      await screenshot(page, `home-${username}`)
+      await context.close()
+    },
+  )
 
   test('a customer cannot reach staff pages, in the app or through the API', async () => {
     // given

@@ -70,12 +70,25 @@ export async function apiAs(app: App, username: string) {
 }
 
 /** Puts a BPMN file through document control: owner drafts and submits, approver approves, admin deploys. */
-export async function deployThroughApproval(app: App, xml: string, bpmnProcessId: string): Promise<void> {
+export async function deployThroughApproval(
+  app: App,
+  xml: string,
+  bpmnProcessId: string,
+): Promise<void> {
   const owner = await apiAs(app, 'owner')
-  const draft = await owner<{ id: string; version: number }>('POST', '/process-drafts', { bpmnProcessId, xml })
-  const submitted = await owner<{ version: number }>('POST', `/process-drafts/${draft.id}/submit`, { version: draft.version })
+  const draft = await owner<{ id: string; version: number }>('POST', '/process-drafts', {
+    bpmnProcessId,
+    xml,
+  })
+  const submitted = await owner<{ version: number }>('POST', `/process-drafts/${draft.id}/submit`, {
+    version: draft.version,
+  })
   const approver = await apiAs(app, 'approver')
-  const approved = await approver<{ version: number }>('POST', `/process-drafts/${draft.id}/approve`, { version: submitted.version })
+  const approved = await approver<{ version: number }>(
+    'POST',
+    `/process-drafts/${draft.id}/approve`,
+    { version: submitted.version },
+  )
   const admin = await apiAs(app, 'admin')
   await admin('POST', `/process-drafts/${draft.id}/deploy`, { version: approved.version })
 }
@@ -99,8 +112,15 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A new browser context (own cookies) logged in through the login form. */
-export async function loginPage(browser: Browser, app: App, username: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: app.url, viewport: { width: 1400, height: 900 } })
+export async function loginPage(
+  browser: Browser,
+  app: App,
+  username: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: app.url,
+    viewport: { width: 1400, height: 900 },
+  })
   const page = await context.newPage()
   page.setDefaultTimeout(15_000)
   await page.goto('/')

@@ -7,7 +7,15 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { apiAs, deployThroughApproval, launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+import {
+  apiAs,
+  deployThroughApproval,
+  launchBrowser,
+  loginPage,
+  screenshot,
+  startApp,
+  type App,
+} from './support'
 
 let app: App
 let browser: Browser
@@ -32,16 +40,27 @@ afterAll(async () => {
 describe('inbox and replay', () => {
   test('staff claim and complete a task; a colleague sees both without reloading', async () => {
     // given a running instance whose user task is offered to the service desk
-    const started = await app.server.zeebe.createProcessInstance({ bpmnProcessId: 'browser-triage', variables: {} })
+    const started = await app.server.zeebe.createProcessInstance({
+      bpmnProcessId: 'browser-triage',
+      variables: {},
+    })
     instanceKey = String(started.processInstanceKey)
     const desk = await apiAs(app, 'desk')
     await expect
-      .poll(async () => (await desk<TaskList>('GET', '/tasks?view=groups')).items.filter((t) => t.processInstanceKey === instanceKey).length, { timeout: 20_000 })
+      .poll(
+        async () =>
+          (await desk<TaskList>('GET', '/tasks?view=groups')).items.filter(
+            (t) => t.processInstanceKey === instanceKey,
+          ).length,
+        { timeout: 20_000 },
+      )
       .toBe(1)
     const a = await loginPage(browser, app, 'desk')
     const b = await loginPage(browser, app, 'desk2')
     await b.page.goto('/inbox')
-    const rowInB = b.page.locator('table[aria-label="Tasks"] tbody tr', { hasText: 'Confirm resolution' })
+    const rowInB = b.page.locator('table[aria-label="Tasks"] tbody tr', {
+      hasText: 'Confirm resolution',
+    })
     await rowInB.waitFor()
     await screenshot(b.page, 'inbox-with-task')
 
@@ -53,7 +72,10 @@ describe('inbox and replay', () => {
 
     // then desk2's inbox shows who took it or drops it from the open tasks
     await expect
-      .poll(async () => ((await rowInB.count()) === 0 ? 'gone' : ((await rowInB.textContent()) ?? '')), { timeout: 10_000 })
+      .poll(
+        async () => ((await rowInB.count()) === 0 ? 'gone' : ((await rowInB.textContent()) ?? '')),
+        { timeout: 10_000 },
+      )
       .toMatch(/gone|desk/)
     await screenshot(a.page, 'task-view')
 
@@ -80,22 +102,35 @@ describe('inbox and replay', () => {
     // then the diagram shows the path taken up to the last step
     const counter = page.getByTestId('step-counter')
     await expect.poll(() => counter.textContent(), { timeout: 15_000 }).toMatch(/Step (\d+) of \1/)
-    await page.locator('.djs-element.marker-completed[data-element-id="Task_ConfirmResolution"]').waitFor()
+    await page
+      .locator('.djs-element.marker-completed[data-element-id="Task_ConfirmResolution"]')
+      .waitFor()
     expect(await page.locator('.djs-element.marker-taken').count()).toBeGreaterThan(0)
-    expect(await page.getByTestId('evidence-status').textContent()).toMatch(/Evidence chain/)
+    expect(await page.getByTestId('evidence-status').textContent()).toContain(
+      'Evidence chain intact',
+    )
     await screenshot(page, 'replay-end')
 
     // when stepping back to the first step
     await page.getByRole('button', { name: 'First step' }).click()
     // then nothing after it is highlighted as completed yet
     expect(await counter.textContent()).toMatch(/^Step 1 of/)
-    expect(await page.locator('.djs-element.marker-completed[data-element-id="Task_ConfirmResolution"]').count()).toBe(0)
+    expect(
+      await page
+        .locator('.djs-element.marker-completed[data-element-id="Task_ConfirmResolution"]')
+        .count(),
+    ).toBe(0)
 
     // when stepping forward to the completion of the user task
     const steps = page.getByRole('list', { name: 'Steps' }).getByRole('button')
-    await steps.filter({ hasText: /completed Confirm resolution/ }).first().click()
+    await steps
+      .filter({ hasText: /completed Confirm resolution/ })
+      .first()
+      .click()
     // then it is highlighted and its who/when/data is shown
-    await page.locator('.djs-element.marker-current[data-element-id="Task_ConfirmResolution"]').waitFor()
+    await page
+      .locator('.djs-element.marker-current[data-element-id="Task_ConfirmResolution"]')
+      .waitFor()
     const detail = page.getByRole('region', { name: 'Step detail' })
     await expect.poll(() => detail.textContent()).toContain('desk')
     await screenshot(page, 'replay-step')

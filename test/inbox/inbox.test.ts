@@ -7,7 +7,10 @@ import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot } from '../../server/src/server'
+import { startOverdueEscalation } from '../../server/src/inbox/overdue.escalation'
 import type { TaskView } from '../../server/src/inbox/task-model'
+import { createLogger } from '../../server/src/log'
+import { NotificationService } from '../../server/src/notifications/notification.service'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
 
 const fixture = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', name))
@@ -288,5 +291,34 @@ describe('live updates', () => {
     sockets.push(socket)
     const err = await new Promise<Error>((resolve) => socket.once('connect_error', resolve))
     expect(err.message).toMatch(/log in/i)
+  })
+})
+
+describe('overdue escalation built in (8.1)', () => {
+  it('notifies the candidate groups and the assignee once per overdue task, as evidence', async () => {
+    const { task } = await startTicket('Overdue ticket')
+    expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
+    const notifications = new NotificationService({ db: h.server.database.db })
+    const escalation = startOverdueEscalation({
+      db: h.server.database.db,
+      notifier: notifications,
+      audit: h.server.services.audit,
+      log: createLogger('silent'),
+      everyMs: 3600_000,
+    })
+    try {
+      expect(await escalation.runOnce()).toBeGreaterThanOrEqual(1)
+      expect(await escalation.runOnce()).toBe(0)
+    } finally {
+      await escalation.stop()
+    }
+    const toGroup = await notifications.listFor({ username: 'desk2', groups: ['service-desk'] })
+    expect(toGroup.some((n) => n.caseId === task.caseId && n.template === 'escalation')).toBe(true)
+    const toAssignee = await notifications.listFor({ username: 'desk', groups: [] })
+    expect(toAssignee.filter((n) => n.caseId === task.caseId)).toHaveLength(1)
+    const after = await desk.get<{ task: TaskView }>(`/tasks/${task.id}`)
+    expect(after.body.task.escalatedAt).not.toBeNull()
+    const evidence = await h.server.services.audit.list({ entityId: task.id })
+    expect(evidence.map((e) => e.action)).toContain('task.overdue-escalated')
   })
 })

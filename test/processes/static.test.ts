@@ -11,11 +11,13 @@ import {
   extensions,
   formRefs,
   formsDir,
+  jobTypes,
   lintProcess,
   list,
   one,
   parseProcessFile,
   processFiles,
+  repoRoot,
   str,
   type ModdleElement,
   type ParsedProcess,
@@ -181,5 +183,49 @@ describe.each(Object.keys(expected).sort())('%s', (file) => {
       }
     }
     expect(bad).toEqual([])
+  })
+})
+
+describe('automated steps and messages of all procedures', () => {
+  let parsed: ParsedProcess[]
+
+  beforeAll(async () => {
+    parsed = await Promise.all(processFiles().map((f) => parseProcessFile(f)))
+  })
+
+  it('has a registered worker for every job type, and no worker without a job type', async () => {
+    // given
+    const { workers } = await import('../../server/src/workers/index')
+    const registered = new Set(workers.map((w) => w.type))
+    const used = new Set(parsed.flatMap((p) => jobTypes(p)))
+    // then
+    expect([...used].filter((t) => !registered.has(t))).toEqual([])
+    expect([...registered].filter((t) => !used.has(t))).toEqual([])
+    expect(registered.size).toBe(workers.length)
+  })
+
+  it('names each worker file after its job type', async () => {
+    const { workers } = await import('../../server/src/workers/index')
+    const missing = workers
+      .map((w) => `server/src/workers/${w.type}.worker.ts`)
+      .filter((f) => !existsSync(join(repoRoot, f)))
+    expect(missing).toEqual([])
+  })
+
+  it('has a publisher for every message a procedure waits on', async () => {
+    // given
+    const { workers } = await import('../../server/src/workers/index')
+    const published = new Set(workers.flatMap((w) => w.publishes))
+    const waitedOn = new Set(parsed.flatMap((p) => p.messages.map((m) => m.name ?? '')))
+    // then
+    expect([...waitedOn].filter((m) => !published.has(m))).toEqual([])
+    expect(waitedOn.size).toBeGreaterThan(0)
+  })
+
+  it('catches every BPMN error code it declares with one the workers throw', async () => {
+    const { ErrorCode } = await import('../../server/src/workers/define-worker')
+    const codes = new Set<string>(Object.values(ErrorCode))
+    const declared = parsed.flatMap((p) => p.errors.map((e) => str(e, 'errorCode') ?? ''))
+    expect(declared.filter((c) => !codes.has(c))).toEqual([])
   })
 })

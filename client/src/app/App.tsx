@@ -2,7 +2,15 @@
  * The application: login, the shell (header, role-aware navigation, skip link) and the route
  * table that composes the features. Features are lazy-loaded so the inbox loads fast.
  */
-import { Component, lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } from 'react'
+import {
+  Component,
+  lazy,
+  Suspense,
+  useEffect,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react'
 import { ApiError } from '../lib/api'
 import { Link, matchPath, navigate, useLocation } from '../lib/router'
 import { closeSocket } from '../lib/socket'

@@ -83,7 +83,8 @@ export function navFor(user: User) {
 /** Roles a path needs (first matching prefix of the navigation); undefined = any user. */
 export function rolesFor(path: string): readonly string[] | undefined {
   // customers open their own cases (the server returns 404 for anyone else's)
-  if (/^\/cases\/(incidents|service-requests|complaints)\/[^/]+$/.test(path)) return [...readers, 'customer']
+  if (/^\/cases\/(incidents|service-requests|complaints)\/[^/]+$/.test(path))
+    return [...readers, 'customer']
   if (path.startsWith('/cases/') || path.startsWith('/calendar') || path.startsWith('/baselines'))
     return readers
   const all = navSections.flatMap((s) => s.items)
@@ -104,5 +105,7 @@ const homes: [string, string][] = [
 
 /** Where a user lands after login. */
 export function homeFor(user: User): string {
-  return homes.find(([role]) => user.roles.includes(role))?.[1] ?? navFor(user)[0]?.items[0]?.href ?? '/'
+  return (
+    homes.find(([role]) => user.roles.includes(role))?.[1] ?? navFor(user)[0]?.items[0]?.href ?? '/'
+  )
 }

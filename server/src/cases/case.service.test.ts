@@ -107,8 +107,34 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
       await cases.findByProcessInstance(first.processInstances[0]!.processInstanceKey),
     ).toEqual({ kind: 'incident', id: first.id })
     const trail = await audit.list({ entityType: 'incident', entityId: first.id })
-    expect(trail.map((e) => e.action)).toEqual(['incident.created', 'process.started'])
+    expect(trail.map((e) => e.action)).toEqual(['incident.created', 'process-instance.linked'])
     expect(events.some((e) => e.type === 'case.created' && e.case.caseId === first.id)).toBe(true)
+  })
+
+  it('lets a worker raise a case: no requester, the procedure starts, evidence names the worker (8.2)', async () => {
+    // when the incident-trend worker opens a problem and an incident
+    const worker = systemActor('detect-incident-trend')
+    const problem = await cases.create(
+      'problem',
+      {
+        title: 'Mail server trend',
+        ciId: seeded.cis['mail-app'],
+        data: { detectedBy: 'incident-trend' },
+      },
+      worker,
+    )
+    const incident = await cases.create('incident', { title: 'Raised by monitoring' }, worker)
+    // then
+    expect(problem).toMatchObject({ assignedGroup: 'problem-managers', requester: null })
+    expect(incident.requester).toBeNull()
+    expect(starter.started.find((s) => s.variables.caseId === problem.id)?.bpmnProcessId).toBe(
+      'problem',
+    )
+    const [created] = await audit.list({ entityType: 'problem', entityId: problem.id })
+    expect(created).toMatchObject({
+      actor: 'system:detect-incident-trend',
+      action: 'problem.created',
+    })
   })
 
   it('takes the approval requirement of a service request from the catalogue item (8.1)', async () => {
@@ -133,7 +159,7 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
     const start = starter.started.find((s) => s.variables.caseId === request.id)
     expect(start).toMatchObject({
       bpmnProcessId: 'service-request',
-      variables: { requiresApproval: true },
+      variables: { requiresApproval: true, approvalRequired: true },
     })
     expect((unknown as UserError).errors).toEqual([
       { path: '/data/catalogueItemId', message: 'no catalogue item CAT-999999' },
@@ -223,6 +249,17 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
     expect(closed.closedAt).not.toBeNull()
     const trail = await audit.list({ processInstanceKey: '2251799813699999' })
     expect(trail).toMatchObject([{ action: 'incident.status-changed', entityId: inc.id }])
+    expect(events).toContainEqual({
+      type: 'case.updated',
+      case: {
+        kind: 'incident',
+        caseId: inc.id,
+        status: 'closed',
+        requester: 'desk',
+        group: 'service-desk',
+        actor: 'system:close',
+      },
+    })
   })
 
   it('lists with filters, text search, sort and pagination, with the total', async () => {

@@ -320,12 +320,14 @@ export class CaseService {
     validateCreate(kind, body)
     const input = { ...(body as Record<string, unknown>) }
     if (spec.table === 'cases') {
-      if (seesOwnOnly(actor, kind) || customerKinds.includes(kind)) {
+      // Whoever raises an incident, request or complaint is its requester unless they name one
+      // (workers acting as `system:*` are not people and leave it empty).
+      if (customerKinds.includes(kind) && !actor.username.startsWith('system:')) {
         input.requester ??= actor.username
       }
       if (seesOwnOnly(actor, kind)) {
-        for (const f of ['assignedGroup', 'assignee', 'requester'] as const) {
-          if (f !== 'requester' && input[f] !== undefined && input[f] !== null)
+        for (const f of ['assignedGroup', 'assignee'] as const) {
+          if (input[f] !== undefined && input[f] !== null)
             throw new ForbiddenError(`Customers cannot set ${f}.`)
         }
         if (input.requester !== actor.username)
@@ -631,7 +633,7 @@ export class CaseService {
       await this.deps.audit.append(
         {
           actor: actor.username,
-          action: 'process.started',
+          action: 'process-instance.linked',
           entityType: kind,
           entityId: id,
           after: instance,
@@ -674,6 +676,8 @@ export class CaseService {
       caseId: record.id,
       caseKind: spec.kind,
     }
+    // 8.1: requests go through approval when their catalogue item says so.
+    if (spec.kind === 'service-request') variables.approvalRequired = data.requiresApproval === true
     // 8.1: the SLA targets for the case's priority, for the escalation timers.
     if (typeof record.serviceId === 'string' && typeof record.priority === 'number') {
       const sla = await slaTargetsOf(this.db, record.serviceId, record.priority)
@@ -881,10 +885,13 @@ export class CaseService {
       ['assignedGroup', 'groups'],
       ['ownerGroup', 'groups'],
     ]
-    for (const [field, table] of checks) {
+    const people = ['assignee', 'requester', 'relationshipOwner']
+    for (const [field, table] of [...checks, ...people.map((p) => [p, 'users'] as const)]) {
       const value = input[field]
       if (typeof value !== 'string' || !spec.fields.some((f) => f.api === field)) continue
-      const found = await sql`select 1 from ${sql.table(table)} where id = ${value}`.execute(tx)
+      const column = table === 'users' ? 'username' : 'id'
+      const found = await sql`select 1 from ${sql.table(table)}
+        where ${sql.ref(column)} = ${value}`.execute(tx)
       if (!found.rows.length) {
         throw new UserError('The request refers to a record that does not exist.', [
           { path: `/${field}`, message: `no ${table.replace(/s$/, '')} ${value}` },

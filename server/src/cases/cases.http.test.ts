@@ -389,6 +389,8 @@ describe('bad bodies get 400 with field-level errors', () => {
     })
     expect(r.status).toBe(400)
     expect(r.body.errors).toEqual([{ path: '/serviceId', message: 'no service SVC-999999' }])
+    const nobody = await as.desk.post<Problem>('/incidents', { title: 'x', assignee: 'nobody' })
+    expect(nobody.body.errors).toEqual([{ path: '/assignee', message: 'no user nobody' }])
   })
 
   test.each([
@@ -550,7 +552,10 @@ describe('procedures and evidence', () => {
     expect(inc.body.processInstances).toMatchObject([{ bpmnProcessId: 'incident' }])
     const key = inc.body.processInstances[0]!.processInstanceKey
     const trail = await as.auditor.get<{ action: string }[]>(`/evidence?processInstanceKey=${key}`)
-    expect(trail.body.map((e) => e.action)).toContain('process.started')
+    // the starter records the start, the case service the link between case and instance
+    expect(trail.body.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['process-instance.started', 'process-instance.linked']),
+    )
   })
 
   test('GET /api/openapi.json describes every route family', async () => {

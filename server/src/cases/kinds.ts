@@ -104,7 +104,8 @@ const str = (maxLength = 200) => ({ type: 'string', minLength: 1, maxLength })
 const optStr = (maxLength = 200) => ({ type: ['string', 'null'], maxLength })
 const ref = { type: ['string', 'null'], minLength: 1, maxLength: 40 }
 const longText = { type: 'string', maxLength: 20_000 }
-const dateTime = { type: 'string', format: 'date-time' }
+/** ISO date-time; form-js date-time fields submit `YYYY-MM-DDTHH:mm` without seconds or zone. */
+const dateTime = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}', maxLength: 40 }
 
 const caseFields: FieldSpec[] = [
   { api: 'title', column: 'title', schema: str(300), writable: true, requiredOnCreate: true },

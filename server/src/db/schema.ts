@@ -143,6 +143,8 @@ export interface TasksTable {
   completed_at: Date | null
   completed_by: string | null
   cancel_reason: string | null
+  /** When the built-in overdue escalation fired for this task. */
+  escalated_at: Date | null
   submitted_data: unknown
   version: Generated<number>
 }

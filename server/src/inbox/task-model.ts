@@ -56,6 +56,8 @@ export interface TaskView {
   formId: string | null
   formKey: string | null
   overdue: boolean
+  /** When the built-in overdue escalation notified the groups (null = not yet). */
+  escalatedAt: string | null
   version: number
 }
 
@@ -117,6 +119,7 @@ interface TaskRow {
   completed_by: string | null
   form_id: string | null
   form_key: string | null
+  escalated_at?: Date | string | null
   version: number
 }
 
@@ -154,6 +157,7 @@ export function taskView(r: TaskRow, now = Date.now()): TaskView {
     formId: r.form_id,
     formKey: r.form_key,
     overdue: live && due !== null && new Date(due).getTime() < now,
+    escalatedAt: iso(r.escalated_at ?? null),
     version: r.version,
   }
 }

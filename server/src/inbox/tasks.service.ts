@@ -195,6 +195,7 @@ export class TasksService {
       completed_at: null,
       completed_by: null,
       cancel_reason: null,
+      escalated_at: null,
       submitted_data: null,
     }
     const inserted = await db

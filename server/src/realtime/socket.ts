@@ -37,7 +37,8 @@ export function roomsFor(event: ServerEvent): string[] {
     case 'process.changed':
       return [...readers, 'role:process-owner']
     case 'notification.created':
-      return [`user:${event.recipient}`]
+      // a group notification names its recipient `group:<id>`
+      return [event.recipient.startsWith('group:') ? event.recipient : `user:${event.recipient}`]
   }
 }
 

@@ -60,6 +60,7 @@ export function startWorkers({
       timeout: w.timeoutMs,
       pollInterval: pollIntervalMs,
       maxJobsToActivate: 8,
+      loglevel: 'ERROR',
       fetchVariable: Object.keys(w.inputSchema.properties),
       taskHandler: async (job) => {
         const data: JobData = {

@@ -125,6 +125,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('completed_at', 'timestamptz')
     .addColumn('completed_by', 'text')
     .addColumn('cancel_reason', 'text')
+    .addColumn('escalated_at', 'timestamptz')
     .addColumn('submitted_data', 'jsonb')
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute()

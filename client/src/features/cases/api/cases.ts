@@ -7,13 +7,14 @@ import { api } from '../../../lib/api'
 /** A case record as the server returns it (typed columns plus `data`). */
 export type CaseRecord = Record<string, unknown> & { id?: string | number; version?: number }
 
-/** A field of the create form. */
+/** A field of the create form; `data` fields go into the case's form-shaped `data`. */
 export interface CreateField {
   key: string
   label: string
   type?: 'text' | 'textarea' | 'number' | 'select' | 'datetime-local' | 'date'
   options?: readonly (string | number)[]
   required?: boolean
+  data?: boolean
 }
 
 /** What the UI knows about a kind. */
@@ -24,6 +25,8 @@ export interface KindInfo {
   create?: CreateField[]
   /** Creating starts this BPMN process (server side). */
   process?: string
+  /** Operational cases have priority, assignee and group filters. */
+  operational?: boolean
 }
 
 const priority: CreateField = {
@@ -31,26 +34,52 @@ const priority: CreateField = {
   label: 'Priority',
   type: 'select',
   options: [1, 2, 3, 4],
-  required: true,
 }
 const title: CreateField = { key: 'title', label: 'Title', required: true }
-const description: CreateField = { key: 'description', label: 'Description', type: 'textarea' }
+const description: CreateField = {
+  key: 'description',
+  label: 'Description',
+  type: 'textarea',
+  data: true,
+}
+const name: CreateField = { key: 'name', label: 'Name', required: true }
+const ops = ['id', 'title', 'status', 'priority', 'assignedGroup', 'assignee', 'createdAt']
 
-/** Every kind the server exposes. ISO/IEC 20000-1 clauses in the labels' comments. */
+/** Every kind the server exposes, with the ISO/IEC 20000-1 clause it serves. */
 export const kinds: Record<string, KindInfo> = {
   // 8.6.1
   incidents: {
     label: 'Incidents',
     singular: 'incident',
     process: 'incident',
-    columns: ['id', 'title', 'status', 'priority', 'assignedGroup', 'assignee', 'createdAt'],
-    create: [title, description, priority],
+    operational: true,
+    columns: ops,
+    create: [
+      title,
+      description,
+      priority,
+      {
+        key: 'impact',
+        label: 'Impact (1 high – 3 low)',
+        type: 'select',
+        options: [1, 2, 3],
+        data: true,
+      },
+      {
+        key: 'urgency',
+        label: 'Urgency (1 high – 3 low)',
+        type: 'select',
+        options: [1, 2, 3],
+        data: true,
+      },
+    ],
   },
   // 8.6.2
   'service-requests': {
     label: 'Service requests',
     singular: 'service request',
     process: 'service-request',
+    operational: true,
     columns: ['id', 'title', 'status', 'priority', 'requester', 'createdAt'],
     create: [title, description, priority],
   },
@@ -59,27 +88,41 @@ export const kinds: Record<string, KindInfo> = {
     label: 'Problems',
     singular: 'problem',
     process: 'problem',
-    columns: ['id', 'title', 'status', 'priority', 'assignee', 'createdAt'],
+    operational: true,
+    columns: ops,
     create: [title, description, priority],
   },
   'known-errors': {
     label: 'Known errors',
     singular: 'known error',
+    operational: true,
     columns: ['id', 'title', 'status', 'workaround', 'createdAt'],
-    create: [title, description, { key: 'workaround', label: 'Workaround', type: 'textarea' }],
+    create: [
+      title,
+      { key: 'symptoms', label: 'Symptoms', type: 'textarea', data: true },
+      { key: 'workaround', label: 'Workaround', type: 'textarea', data: true, required: true },
+    ],
   },
   // 8.5.1
   changes: {
     label: 'Changes',
     singular: 'change',
     process: 'change',
-    columns: ['id', 'title', 'status', 'priority', 'plannedStart', 'plannedEnd'],
+    operational: true,
+    columns: ['id', 'title', 'status', 'changeType', 'plannedStart', 'plannedEnd'],
     create: [
       title,
-      description,
+      { key: 'scope', label: 'Scope', type: 'textarea', data: true, required: true },
+      {
+        key: 'changeType',
+        label: 'Type',
+        type: 'select',
+        options: ['standard', 'normal', 'emergency'],
+        data: true,
+      },
       priority,
-      { key: 'plannedStart', label: 'Planned start', type: 'datetime-local' },
-      { key: 'plannedEnd', label: 'Planned end', type: 'datetime-local' },
+      { key: 'plannedStart', label: 'Planned start', type: 'datetime-local', data: true },
+      { key: 'plannedEnd', label: 'Planned end', type: 'datetime-local', data: true },
     ],
   },
   // 8.5.3
@@ -87,27 +130,41 @@ export const kinds: Record<string, KindInfo> = {
     label: 'Releases',
     singular: 'release',
     process: 'release',
-    columns: ['id', 'title', 'status', 'plannedDate', 'createdAt'],
-    create: [title, description, { key: 'plannedDate', label: 'Planned date', type: 'date' }],
+    operational: true,
+    columns: ['id', 'title', 'status', 'releaseType', 'plannedDate', 'createdAt'],
+    create: [
+      title,
+      {
+        key: 'releaseType',
+        label: 'Type',
+        type: 'select',
+        options: ['major', 'minor', 'emergency'],
+        data: true,
+      },
+      { key: 'plannedDate', label: 'Planned date', type: 'datetime-local', data: true },
+    ],
   },
   // 8.3.4
   suppliers: {
     label: 'Suppliers',
     singular: 'supplier',
-    columns: ['id', 'name', 'status', 'relationshipOwner'],
-    create: [{ key: 'name', label: 'Name', required: true }, description],
+    columns: ['id', 'name', 'status', 'relationshipOwner', 'nextReviewAt'],
+    create: [name, { key: 'relationshipOwner', label: 'Relationship owner', required: true }],
   },
   // 10.2
   improvements: {
     label: 'Improvements',
     singular: 'improvement',
     process: 'improvement',
-    columns: ['id', 'title', 'status', 'priority', 'createdAt'],
+    operational: true,
+    columns: ops,
     create: [title, description, priority],
   },
+  // 8.2.6 / 8.6.1 complaints
   complaints: {
     label: 'Complaints',
     singular: 'complaint',
+    operational: true,
     columns: ['id', 'title', 'status', 'requester', 'createdAt'],
     create: [title, description],
   },
@@ -115,35 +172,44 @@ export const kinds: Record<string, KindInfo> = {
   'audit-findings': {
     label: 'Audit findings',
     singular: 'audit finding',
-    columns: ['id', 'title', 'status', 'severity', 'createdAt'],
+    operational: true,
+    columns: ['id', 'title', 'status', 'findingType', 'clause', 'createdAt'],
     create: [
       title,
-      description,
+      { key: 'clause', label: 'Clause', data: true },
       {
-        key: 'severity',
-        label: 'Severity',
+        key: 'findingType',
+        label: 'Type',
         type: 'select',
-        options: ['minor', 'major', 'observation'],
+        options: ['nonconformity', 'observation', 'opportunity'],
+        data: true,
       },
+      description,
     ],
   },
   // 8.2.6
   cis: {
     label: 'Configuration items',
     singular: 'configuration item',
-    columns: ['id', 'name', 'type', 'status', 'version', 'owner'],
+    columns: ['id', 'name', 'ciType', 'status', 'ciVersion', 'location', 'ownerGroup'],
     create: [
-      { key: 'name', label: 'Name', required: true },
-      { key: 'type', label: 'Type', required: true },
-      description,
+      name,
+      { key: 'ciType', label: 'Type', required: true },
+      { key: 'ciVersion', label: 'Version' },
+      { key: 'location', label: 'Location' },
+      { key: 'description', label: 'Description', type: 'textarea' },
     ],
   },
   // 8.2.4
   services: {
     label: 'Services',
     singular: 'service',
-    columns: ['id', 'name', 'status', 'ownerGroup'],
-    create: [{ key: 'name', label: 'Name', required: true }, description],
+    columns: ['id', 'name', 'status', 'ownerGroup', 'description'],
+    create: [
+      name,
+      { key: 'ownerGroup', label: 'Owner group' },
+      { key: 'description', label: 'Description', type: 'textarea' },
+    ],
   },
   // 8.3.3
   slas: { label: 'SLAs', singular: 'SLA', columns: ['id', 'name', 'serviceId', 'status'] },

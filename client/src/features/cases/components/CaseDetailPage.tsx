@@ -11,7 +11,7 @@ import { ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
 import { commentCase, field, kinds, normalizeList, updateCase, type CaseRecord } from '../api/cases'
-import { CiGraph } from './CiGraph'
+import { CiGraph, edgesOf } from './CiGraph'
 
 const structural = new Set([
   'data',
@@ -39,12 +39,19 @@ function Editor({
   const [desc, setDesc] = useState(String(field(record, 'description') ?? ''))
   const [error, setError] = useState<unknown>()
   const titleKey = field(record, 'title') !== undefined ? 'title' : 'name'
+  const topLevel = 'description' in record
+  const hasDescription = topLevel || field(record, 'description') !== undefined
   async function save(e: FormEvent) {
     e.preventDefault()
     try {
+      // operational cases keep the description in their form-shaped data
       await updateCase(kind, String(record.id), {
         [titleKey]: titleValue,
-        description: desc,
+        ...(!hasDescription
+          ? {}
+          : topLevel
+            ? { description: desc }
+            : { data: { description: desc } }),
         version: record.version,
       })
       setError(undefined)
@@ -66,10 +73,12 @@ function Editor({
         <label htmlFor="case-title">{humanize(titleKey)}</label>
         <input id="case-title" value={titleValue} onChange={(e) => setTitle(e.target.value)} />
       </div>
-      <div className="field">
-        <label htmlFor="case-description">Description</label>
-        <textarea id="case-description" value={desc} onChange={(e) => setDesc(e.target.value)} />
-      </div>
+      {hasDescription && (
+        <div className="field">
+          <label htmlFor="case-description">Description</label>
+          <textarea id="case-description" value={desc} onChange={(e) => setDesc(e.target.value)} />
+        </div>
+      )}
       <ErrorBanner error={error} />
       <button type="submit" style={{ marginTop: '0.5rem' }}>
         Save
@@ -132,15 +141,15 @@ function Comments({
 function CiExtras({ id, name }: { id: string; name: string }) {
   const relations = useApi<unknown>(`/cis/${encodeURIComponent(id)}/relations`)
   const history = useApi<unknown>(`/cis/${encodeURIComponent(id)}/history`)
-  const rels = normalizeList(relations.data).items
+  const edges = edgesOf(id, relations.data)
   const hist = normalizeList(history.data).items
   return (
     <>
       <section className="card" aria-labelledby="ci-relations">
         <h2 id="ci-relations">Relations</h2>
         <ErrorBanner error={relations.error} />
-        {rels.length ? (
-          <CiGraph ciId={id} name={name} relations={rels} />
+        {edges.length ? (
+          <CiGraph name={name} edges={edges} />
         ) : (
           <p className="muted">No relations.</p>
         )}

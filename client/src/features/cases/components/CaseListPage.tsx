@@ -27,8 +27,17 @@ export default function CaseListPage({ kind, user }: { kind: string; user: User 
     return () => clearTimeout(t)
   }, [text])
   const list = useApi<unknown>(
-    info ? withQuery(`/${kind}`, { q, status, priority, page, pageSize }) : null,
+    info
+      ? withQuery(`/${kind}`, {
+          q,
+          status: status.trim().toLowerCase(),
+          priority: info.operational ? priority : undefined,
+          limit: pageSize,
+          offset: (page - 1) * pageSize,
+        })
+      : null,
   )
+
   const pending = useRef<ReturnType<typeof setTimeout>>(undefined)
   useServerEvents(['case.created', 'case.updated'], () => {
     clearTimeout(pending.current)
@@ -81,23 +90,25 @@ export default function CaseListPage({ kind, user }: { kind: string; user: User 
             placeholder="e.g. new"
           />
         </label>
-        <label className="field">
-          <span>Priority</span>
-          <select
-            value={priority}
-            onChange={(e) => {
-              setPriority(e.target.value)
-              setPage(1)
-            }}
-          >
-            <option value="">Any</option>
-            {[1, 2, 3, 4].map((p) => (
-              <option key={p} value={p}>
-                P{p}
-              </option>
-            ))}
-          </select>
-        </label>
+        {info.operational && (
+          <label className="field">
+            <span>Priority</span>
+            <select
+              value={priority}
+              onChange={(e) => {
+                setPriority(e.target.value)
+                setPage(1)
+              }}
+            >
+              <option value="">Any</option>
+              {[1, 2, 3, 4].map((p) => (
+                <option key={p} value={p}>
+                  P{p}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </div>
       <ErrorBanner error={list.error} />
       {list.loading && !list.data && <Loading />}

@@ -13,7 +13,7 @@ export default function ChangeCalendar() {
     const n = new Date()
     return new Date(n.getFullYear(), n.getMonth(), 1)
   })
-  const list = useApi<unknown>('/changes?pageSize=500')
+  const list = useApi<unknown>('/changes?limit=200')
   const changes = normalizeList(list.data).items.flatMap((c) => {
     const s = field(c, 'plannedStart')
     if (typeof s !== 'string') return []

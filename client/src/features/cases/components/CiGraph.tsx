@@ -3,7 +3,7 @@ import { formatValue } from '../../../lib/format'
 import { navigate } from '../../../lib/router'
 import { field, type CaseRecord } from '../api/cases'
 
-interface Edge {
+export interface Edge {
   id: string
   label: string
   type: string
@@ -11,36 +11,29 @@ interface Edge {
   outgoing: boolean
 }
 
-/** Relations arrive in several shapes; this picks the other end of each. */
-function edgesOf(ciId: string, relations: CaseRecord[]): Edge[] {
-  return relations.map((r) => {
-    const from = String(field(r, 'fromCiId') ?? field(r, 'sourceId') ?? field(r, 'ciId') ?? '')
-    const to = String(
-      field(r, 'toCiId') ?? field(r, 'targetId') ?? field(r, 'toId') ?? field(r, 'serviceId') ?? '',
-    )
-    const outgoing = from === ciId || from === ''
-    const other = outgoing ? to : from
-    const kind = field(r, 'serviceId') && !field(r, 'toCiId') ? 'services' : 'cis'
+const plural = (kind: string) => (kind === 'ci' ? 'cis' : kind.endsWith('s') ? kind : `${kind}s`)
+
+/** Relations as `{outgoing, incoming}` (or a flat list); the other end of each becomes a node. */
+export function edgesOf(ciId: string, relations: unknown): Edge[] {
+  const r = (relations ?? {}) as { outgoing?: CaseRecord[]; incoming?: CaseRecord[] }
+  const flat = Array.isArray(relations) ? (relations as CaseRecord[]) : []
+  const out = [...(r.outgoing ?? []), ...flat.filter((x) => field(x, 'ciId') === ciId)]
+  const inc = [...(r.incoming ?? []), ...flat.filter((x) => field(x, 'ciId') !== ciId)]
+  const edge = (x: CaseRecord, outgoing: boolean): Edge => {
+    const id = String(outgoing ? field(x, 'targetId') : field(x, 'ciId'))
+    const kind = outgoing ? String(field(x, 'targetKind') ?? 'ci') : 'ci'
     return {
-      id: other,
-      label: formatValue(field(r, 'name') ?? field(r, 'otherName') ?? other),
-      type: formatValue(field(r, 'relationType') ?? field(r, 'type')),
-      kind,
+      id,
+      label: formatValue(field(x, 'targetName') ?? field(x, 'name') ?? id),
+      type: formatValue(field(x, 'relationType')),
+      kind: plural(kind),
       outgoing,
     }
-  })
+  }
+  return [...out.map((x) => edge(x, true)), ...inc.map((x) => edge(x, false))]
 }
 
-export function CiGraph({
-  ciId,
-  name,
-  relations,
-}: {
-  ciId: string
-  name: string
-  relations: CaseRecord[]
-}) {
-  const edges = edgesOf(ciId, relations)
+export function CiGraph({ name, edges }: { name: string; edges: Edge[] }) {
   const w = 640
   const h = 360
   const cx = w / 2

@@ -26,16 +26,18 @@ export function CreateCaseForm({
     setErrors([])
     setError(undefined)
     const body: Record<string, unknown> = {}
+    const data: Record<string, unknown> = {}
     for (const f of fields) {
       const v = values[f.key]
       if (v === undefined || v === '') continue
-      body[f.key] =
+      ;(f.data ? data : body)[f.key] =
         f.type === 'number' || (f.type === 'select' && typeof f.options?.[0] === 'number')
           ? Number(v)
           : f.type === 'datetime-local'
             ? new Date(v).toISOString()
             : v
     }
+    if (Object.keys(data).length) body.data = data
     try {
       onCreated(await createCase(kind, body))
     } catch (err) {
@@ -45,7 +47,8 @@ export function CreateCaseForm({
       setBusy(false)
     }
   }
-  const errorOf = (key: string) => errors.find((e) => e.path.replace(/^\//, '') === key)?.message
+  const errorOf = (key: string) =>
+    errors.find((e) => e.path.replace(/^\/(data\/)?/, '') === key)?.message
   return (
     <form className="card" onSubmit={(e) => void submit(e)} aria-label={`New ${info.singular}`}>
       <h2>New {info.singular}</h2>

@@ -246,7 +246,8 @@ function Editor({
       setDirty(false)
       setStatus(`Draft saved (revision ${saved.version}).`)
       // Keep the URL shareable without remounting the editor (the router is not told).
-      if (!draft) window.history.replaceState(null, '', `/modeler?draft=${encodeURIComponent(saved.id)}`)
+      if (!draft)
+        window.history.replaceState(null, '', `/modeler?draft=${encodeURIComponent(saved.id)}`)
       return saved
     } catch (err) {
       setError(

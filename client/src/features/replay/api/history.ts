@@ -52,7 +52,23 @@ export interface InstanceHistory {
     resolved?: boolean
   }[]
   tasks: HistoryTask[]
-  evidence: { ok: boolean; firstBroken?: unknown }
+  evidence: {
+    /** Audit-trail entries of this instance (4.3.3). */
+    entries?: EvidenceEntry[]
+    /** Verification of the whole hash chain. */
+    verification?: { ok: boolean; entries?: number; headSeq?: number; firstBroken?: unknown }
+  } | null
+}
+
+/** One hash-chained audit-trail entry. */
+export interface EvidenceEntry {
+  seq: number
+  at: string
+  actor: string
+  action: string
+  entityType: string
+  entityId: string
+  hash: string
 }
 
 export interface InstanceSummary {

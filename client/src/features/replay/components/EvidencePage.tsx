@@ -2,7 +2,7 @@
 import { useState } from 'react'
 import { api } from '../../../lib/api'
 import { download, formatDateTime, formatValue } from '../../../lib/format'
-import { Empty, ErrorBanner, Loading, Pager } from '../../../lib/ui'
+import { Empty, ErrorBanner, Loading } from '../../../lib/ui'
 import { useApi, withQuery } from '../../../lib/use-api'
 
 type Entry = Record<string, unknown>
@@ -10,13 +10,14 @@ type Entry = Record<string, unknown>
 export default function EvidencePage() {
   const [actor, setActor] = useState('')
   const [entity, setEntity] = useState('')
-  const [page, setPage] = useState(1)
-  const path = withQuery('/evidence', { actor, entityId: entity, page, pageSize: 50 })
+  // keyset paging: each page starts after the last sequence number of the one before
+  const [cursors, setCursors] = useState<number[]>([0])
+  const afterSeq = cursors[cursors.length - 1]
+  const path = withQuery('/evidence', { actor, entityId: entity, afterSeq, limit: 50 })
   const list = useApi<Entry[] | { items: Entry[]; total: number }>(path)
   const [verify, setVerify] = useState<Record<string, unknown>>()
   const [verifyError, setVerifyError] = useState<unknown>()
   const items = Array.isArray(list.data) ? list.data : (list.data?.items ?? [])
-  const total = Array.isArray(list.data) ? items.length : (list.data?.total ?? 0)
   return (
     <div>
       <div className="row">
@@ -51,7 +52,7 @@ export default function EvidencePage() {
             value={actor}
             onChange={(e) => {
               setActor(e.target.value)
-              setPage(1)
+              setCursors([0])
             }}
           />
         </label>
@@ -61,7 +62,7 @@ export default function EvidencePage() {
             value={entity}
             onChange={(e) => {
               setEntity(e.target.value)
-              setPage(1)
+              setCursors([0])
             }}
           />
         </label>
@@ -100,7 +101,17 @@ export default function EvidencePage() {
           </tbody>
         </table>
       )}
-      <Pager page={page} pageSize={50} total={total} onPage={setPage} />
+      <nav className="pager" aria-label="Pagination">
+        <button disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Previous
+        </button>
+        <button
+          disabled={items.length < 50}
+          onClick={() => setCursors([...cursors, Number(items[items.length - 1]?.seq ?? 0)])}
+        >
+          Next
+        </button>
+      </nav>
     </div>
   )
 }

@@ -241,6 +241,8 @@ function Replay({ instanceKey }: { instanceKey: string }) {
     : []
   const task = step ? data.tasks.find((t) => t.elementId === step.elementId) : undefined
   const { instance } = data
+  const verification = data.evidence?.verification
+  const evidence = data.evidence?.entries ?? []
   return (
     <div>
       <div className="row">
@@ -248,15 +250,20 @@ function Replay({ instanceKey }: { instanceKey: string }) {
           {instance.bpmnProcessId} v{instance.version} · {instance.key}
         </h1>
         <StatusBadge status={instance.state} />
-        {data.evidence.ok ? (
+        {verification?.ok ? (
           <span className="badge ok" data-testid="evidence-status">
             Evidence chain intact
+            {verification.entries !== undefined && ` (${verification.entries} entries)`}
+          </span>
+        ) : verification ? (
+          <span className="badge danger" data-testid="evidence-status">
+            Evidence chain broken
+            {verification.firstBroken !== undefined &&
+              ` at ${formatValue(verification.firstBroken)}`}
           </span>
         ) : (
-          <span className="badge danger" data-testid="evidence-status">
-            Evidence chain broken{' '}
-            {data.evidence.firstBroken !== undefined &&
-              `at ${formatValue(data.evidence.firstBroken)}`}
+          <span className="badge" data-testid="evidence-status">
+            Evidence chain not available
           </span>
         )}
         <span className="spacer" />
@@ -294,7 +301,7 @@ function Replay({ instanceKey }: { instanceKey: string }) {
             </h2>
             <span className="spacer" />
             <button onClick={() => setIndex(0)} disabled={index === 0} aria-label="First step">
-              ⏮
+              «
             </button>
             <button onClick={() => setIndex((i) => Math.max(0, i - 1))} disabled={index === 0}>
               Previous
@@ -313,7 +320,7 @@ function Replay({ instanceKey }: { instanceKey: string }) {
               disabled={index >= steps.length - 1}
               aria-label="Last step"
             >
-              ⏭
+              »
             </button>
           </div>
           <ol className="list-plain timeline" aria-label="Steps">
@@ -371,6 +378,37 @@ function Replay({ instanceKey }: { instanceKey: string }) {
           )}
         </section>
       </div>
+      <section className="card" aria-labelledby="evidence-title" style={{ marginTop: '0.75rem' }}>
+        <h2 id="evidence-title">Evidence trail ({evidence.length})</h2>
+        <table className="data" aria-label="Evidence entries of this instance">
+          <thead>
+            <tr>
+              <th>Seq</th>
+              <th>When</th>
+              <th>Who</th>
+              <th>What</th>
+              <th>Entity</th>
+              <th>Hash</th>
+            </tr>
+          </thead>
+          <tbody>
+            {evidence.map((e) => (
+              <tr key={e.seq}>
+                <td>{e.seq}</td>
+                <td>{formatDateTime(e.at)}</td>
+                <td>{e.actor}</td>
+                <td>{e.action}</td>
+                <td>
+                  {e.entityType} {e.entityId}
+                </td>
+                <td>
+                  <code title={e.hash}>{e.hash.slice(0, 12)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
     </div>
   )
 }

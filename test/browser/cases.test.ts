@@ -1,0 +1,111 @@
+/**
+ * Cases in the browser on embedded defaults (processes deployed on start): creating an incident
+ * starts its process and its first task reaches the inbox (8.6.1); a customer raises a request
+ * and sees only their own; the CMDB shows a CI's relations as a graph (8.2.6); the change
+ * calendar, service reports (6.2) and the evidence trail (4.3.3) render.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+
+let app: App
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startApp()
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+
+describe('cases', () => {
+  test('creating an incident starts its process and its first task reaches the inbox', async () => {
+    // given
+    const { context, page } = await loginPage(browser, app, 'desk')
+    await page.goto('/cases/incidents')
+    // when
+    await page.getByRole('button', { name: 'New incident' }).click()
+    const form = page.getByRole('form', { name: 'New incident' })
+    await form.getByLabel('Title *').fill('E-mail is down for the finance team')
+    await form.getByLabel('Description').fill('Outlook cannot connect since 9:00.')
+    await form.getByLabel('Priority', { exact: true }).selectOption('2')
+    await form.getByRole('button', { name: 'Create' }).click()
+    // then the case page shows the process instance it started
+    await page.waitForURL(/\/cases\/incidents\/INC-\d+$/)
+    const caseId = decodeURIComponent(page.url().split('/').pop()!)
+    const instances = page.getByRole('region', { name: 'Process instances' })
+    await expect.poll(() => instances.textContent()).toContain('incident v1')
+    await screenshot(page, 'case-detail')
+    // and its first user task is in the service desk's inbox
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Inbox' })
+      .click()
+    await expect
+      .poll(
+        async () => page.locator('table[aria-label="Tasks"] tbody tr', { hasText: caseId }).count(),
+        { timeout: 15_000 },
+      )
+      .toBe(1)
+    await context.close()
+  })
+
+  test('a customer raises a service request and sees it in their requests', async () => {
+    // given
+    const { context, page } = await loginPage(browser, app, 'customer')
+    const section = page.getByRole('region', { name: 'Service requests' })
+    // when
+    await section.getByRole('button', { name: 'New service request' }).click()
+    await section.getByLabel('Title *').fill('New laptop for a starter')
+    await section.getByRole('button', { name: 'Create' }).click()
+    // then
+    await expect.poll(() => section.getByRole('status').textContent()).toMatch(/Created REQ-\d+/)
+    await expect
+      .poll(() => section.getByRole('table').textContent())
+      .toContain('New laptop for a starter')
+    await screenshot(page, 'my-requests')
+    await context.close()
+  })
+
+  test('a CI shows its relations as a graph and its change history', async () => {
+    // given a seeded CI with relations
+    const { context, page } = await loginPage(browser, app, 'desk')
+    await page.goto('/cases/cis')
+    const first = page.locator('table[aria-label="Configuration items"] tbody tr a').first()
+    // when
+    await first.click()
+    // then
+    const graph = page.locator('svg[aria-label^="Relations of"]')
+    await graph.waitFor()
+    expect(await graph.locator('a').count()).toBeGreaterThan(0)
+    expect(await page.getByRole('region', { name: 'Change history' }).textContent()).toContain(
+      'created',
+    )
+    await screenshot(page, 'ci-detail')
+    await context.close()
+  })
+
+  test('reports, change calendar and the evidence trail render for an auditor', async () => {
+    // given
+    const { context, page } = await loginPage(browser, app, 'auditor')
+    // when / then
+    await page.goto('/reports')
+    await page.getByRole('table', { name: 'SLA performance' }).waitFor()
+    expect(await page.locator('svg.chart').count()).toBeGreaterThan(3)
+    await screenshot(page, 'reports')
+    await page.goto('/calendar')
+    await page.getByRole('grid').waitFor()
+    await screenshot(page, 'change-calendar')
+    await page.goto('/evidence')
+    await page.getByRole('button', { name: 'Verify chain' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('intact')
+    expect(
+      await page.locator('table[aria-label="Evidence entries"] tbody tr').count(),
+    ).toBeGreaterThan(0)
+    await screenshot(page, 'evidence')
+    await context.close()
+  })
+})

@@ -1,0 +1,286 @@
+/**
+ * problem.bpmn (8.2), change.bpmn (9.2) and release.bpmn (9.3) end to end, including the
+ * messages between them (rfc-outcome, release-outcome), on the real engine with its test clock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemActor } from '../../server/src/cases'
+import { testDatabaseTargets } from '../support/databases'
+import { startHarness, type Harness } from './harness'
+
+const DAY = 24 * 3_600_000
+
+describe.each(testDatabaseTargets())('problem, change and release procedures on $kind', (target) => {
+  let h: Harness
+  let ciId: string
+
+  beforeAll(async () => {
+    h = await startHarness(target)
+    ciId = (await h.cases.create('ci', { name: 'app-01', ciType: 'application' }, systemActor('test'))).id
+  })
+  afterAll(async () => {
+    await h?.stop()
+  })
+
+  const statusOf = async (kind: 'problem' | 'change' | 'release', id: string) =>
+    (await h.cases.findCase(kind, id))?.status
+
+  /** Drives a release from its record to verification (9.3). */
+  const driveRelease = async (
+    instance: string,
+    { emergency = false, verified = true, failAcceptanceOnce = false } = {},
+  ) => {
+    await h.complete(instance, 'Task_RecordReleaseScope', { releaseType: emergency ? 'emergency' : 'minor' })
+    if (emergency) {
+      await h.complete(instance, 'Task_PlanEmergencyRelease', {
+        plannedDeployment: '2026-12-01T10:00',
+        acceptanceCriteria: 'Smoke test',
+        backOutPlan: 'Restore',
+      })
+    } else {
+      await h.complete(instance, 'Task_PlanRelease', {
+        plannedDeployment: '2026-12-01T10:00',
+        deliverables: 'Build 2',
+        deploymentMethod: 'automated',
+        acceptanceCriteria: 'All tests',
+        backOutPlan: 'Restore',
+        measurementPeriod: 'P7D',
+      })
+    }
+    if (failAcceptanceOnce) {
+      await h.complete(instance, 'Task_BuildRelease', { buildNotes: 'b1', buildVersion: '1' })
+      await h.complete(instance, 'Task_AcceptanceTest', {
+        testEnvironment: 'UAT',
+        testResults: 'Fails',
+        acceptanceCriteriaMet: false,
+      })
+    }
+    await h.complete(instance, 'Task_BuildRelease', { buildNotes: 'b2', buildVersion: '2' })
+    await h.complete(instance, 'Task_AcceptanceTest', {
+      testEnvironment: 'UAT',
+      testResults: 'Pass',
+      acceptanceCriteriaMet: true,
+    })
+    await h.complete(instance, 'Task_ApproveRelease', { approved: true })
+    await h.complete(instance, 'Task_DeployRelease', { deployedAt: '2026-12-01T10:00', deploymentNotes: 'ok' })
+    await h.complete(instance, 'Task_VerifyDeployment', { deploymentVerified: verified, verificationNotes: 'checked' })
+  }
+
+  /** The release a change started (via start-release). */
+  const releaseOf = async (changeId: string) =>
+    h.until(`release of ${changeId}`, async () => {
+      const links = await h.cases.linksOf('change', changeId)
+      return links.find((l) => l.fromKind === 'release')?.fromId
+    })
+
+  it('9.2, 9.3, 5: a major-impact normal change is designed, approved, released with a baseline, backed out and remedied', async () => {
+    // given
+    const { id, instance } = await h.open('change', { title: 'Retire old portal', data: { scope: 'Portal v1' } })
+    // when
+    await h.complete(instance, 'Task_ClassifyChange', {
+      changeType: 'normal',
+      changeNature: 'service-removal',
+      potentialMajorImpact: false,
+      affectedCiIds: [ciId],
+    })
+    await h.complete(instance, 'Task_PlanNewOrChangedService', {
+      plan: 'p',
+      design: 'd',
+      acceptanceCriteria: 'a',
+    })
+    const assessment = await h.task(instance, 'Task_AssessChange')
+    await h.complete(instance, 'Task_AssessChange', {
+      riskLevel: 'medium',
+      securityRisk: 'low',
+      estimatedCost: 1000,
+      remediationPlan: 'Restore portal v1',
+    })
+    await h.complete(instance, 'Task_CabDecision', {
+      riskAssessment: 'r',
+      impactOnServices: 'i',
+      businessBenefit: 'b',
+      technicalFeasibility: 't',
+      financialImpact: 'f',
+      approved: true,
+      decisionRationale: 'ok',
+    })
+    await h.complete(instance, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T12:00' })
+    await h.complete(instance, 'Task_BuildAndTestChange', { buildNotes: 'built', testResult: 'passed' })
+    const releaseId = await releaseOf(id)
+    const release = await h.instanceOf('release', releaseId)
+    await driveRelease(release, { verified: false })
+    await h.complete(release, 'Task_BackOutRelease', { backOutDone: 'restored', failureInvestigation: 'bad config' })
+    await h.reached(release, 'EndEvent_ReleaseBackedOut')
+    await h.complete(instance, 'Task_ExecuteRemediationPlan', { remediationDone: 'restored', failureInvestigation: 'config' })
+    await h.complete(instance, 'Task_PostImplementationReview', { objectivesMet: false, reviewNotes: 'failed' })
+    await h.reached(instance, 'EndEvent_ChangeClosed')
+    // then
+    const change = await h.cases.findCase('change', id)
+    expect(change?.data.majorImpact).toBe(true) // removal of a service is always major (9.2)
+    expect(change?.data.closureCode).toBe('unconfirmed')
+    expect(change?.status).toBe('closed')
+    expect(assessment.variables.impact).toMatchObject({ cis: [expect.objectContaining({ id: ciId })] })
+    expect(await h.hasCompleted(instance, 'Task_UpdateCmdb')).toBe(false)
+    const baselines = await h.database.db
+      .selectFrom('baselines')
+      .innerJoin('baseline_items', 'baseline_items.baseline_id', 'baselines.id')
+      .select(['baselines.id', 'baseline_items.ci_id'])
+      .where('baselines.release_id', '=', releaseId)
+      .execute()
+    expect(baselines).toEqual([expect.objectContaining({ ci_id: ciId })])
+    expect((await h.cases.findCase('release', releaseId))?.data.outcome).toBe('backed-out')
+  })
+
+  it('9.2: an emergency change gets an emergency CAB and an emergency release; success updates the CMDB', async () => {
+    const { id, instance } = await h.open('change', { title: 'Patch CVE', data: { scope: 'openssl' } })
+    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'emergency', changeNature: 'ci-change', affectedCiIds: [ciId] })
+    await h.complete(instance, 'Task_EmergencyCabDecision', {
+      riskAssessment: 'high',
+      remediationPlan: 'rollback',
+      approved: true,
+      decisionRationale: 'exploit in the wild',
+    })
+    await h.complete(instance, 'Task_BuildAndTestChange', { buildNotes: 'patched', testResult: 'passed' })
+    const releaseId = await releaseOf(id)
+    const release = await h.instanceOf('release', releaseId)
+    await driveRelease(release, { emergency: true })
+    await h.reached(release, 'Task_ReportReleaseDeployed')
+    await h.complete(instance, 'Task_PostImplementationReview', { objectivesMet: true, reviewNotes: 'fine' })
+    await h.reached(instance, 'EndEvent_ChangeClosed')
+    expect(await h.hasCompleted(instance, 'Task_UpdateCmdb')).toBe(true)
+    const ci = await h.cases.find('ci', ciId)
+    expect(ci?.data.lastChangeId).toBe(id)
+    expect((await h.cases.findCase('change', id))?.data.closureCode).toBe('confirmed')
+    // 9.3: release outcome reported to incident management
+    const desk = await h.notifications.listFor({ username: 'desk', groups: ['service-desk'] })
+    expect(desk.some((n) => n.caseId === releaseId && n.template === 'release-outcome')).toBe(true)
+    // 9.3: after the measurement period (P14D default) incidents are counted; none → success
+    await h.advance(15 * DAY)
+    await h.reached(release, 'EndEvent_ReleaseClosed')
+    const closed = await h.cases.findCase('release', releaseId)
+    expect(closed?.data.outcome).toBe('success')
+    expect(closed?.status).toBe('closed')
+  })
+
+  it('9.2: an emergency change the emergency CAB rejects ends rejected', async () => {
+    const { id, instance } = await h.open('change', { title: 'Risky hotfix', data: { scope: 'x' } })
+    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'emergency', changeNature: 'ci-change' })
+    await h.complete(instance, 'Task_EmergencyCabDecision', {
+      riskAssessment: 'r',
+      remediationPlan: 'r',
+      approved: false,
+      decisionRationale: 'too risky',
+    })
+    await h.reached(instance, 'EndEvent_EmergencyChangeRejected')
+    expect(await statusOf('change', id)).toBe('rejected')
+  })
+
+  it('9.3: a release that fails acceptance is rebuilt; a release not approved ends rejected', async () => {
+    const { id, instance } = await h.open('release', { title: 'Quarterly release', data: { releaseType: 'major' } })
+    await h.complete(instance, 'Task_RecordReleaseScope', { releaseType: 'major' })
+    await h.complete(instance, 'Task_PlanRelease', {
+      plannedDeployment: '2026-12-01T10:00',
+      deliverables: 'd',
+      deploymentMethod: 'phased',
+      acceptanceCriteria: 'a',
+      backOutPlan: 'b',
+      measurementPeriod: 'P7D',
+    })
+    await h.complete(instance, 'Task_BuildRelease', { buildNotes: 'b1', buildVersion: '1' })
+    await h.complete(instance, 'Task_AcceptanceTest', { testEnvironment: 'UAT', testResults: 'x', acceptanceCriteriaMet: false })
+    await h.complete(instance, 'Task_BuildRelease', { buildNotes: 'b2', buildVersion: '2' })
+    await h.complete(instance, 'Task_AcceptanceTest', { testEnvironment: 'UAT', testResults: 'ok', acceptanceCriteriaMet: true })
+    await h.complete(instance, 'Task_ApproveRelease', { approved: false })
+    await h.reached(instance, 'EndEvent_ReleaseRejected')
+    expect(await statusOf('release', id)).toBe('rejected')
+    expect(await h.hasCompleted(instance, 'Task_TakeBaseline')).toBe(false)
+  })
+
+  it('8.2: known error published, RFC rejected, re-analysed, resolved, reviewed as ineffective, reopened and finally effective', async () => {
+    // given
+    const { id, instance } = await h.open('problem', { title: 'App crashes nightly', ciId, data: { detectedBy: 'manual' } })
+    await h.complete(instance, 'Task_ClassifyProblem', { category: 'software', impact: 2, urgency: 1, problemStatement: 'crash' })
+    // when: root cause with workaround and a CI change
+    await h.complete(instance, 'Task_AnalyseRootCause', {
+      rootCause: 'Memory leak',
+      workaround: 'Restart at 02:00',
+      changeNeeded: true,
+      changeDescription: 'Upgrade library',
+    })
+    // then: a known error incident staff can find (8.1), linked to the problem
+    const knownError = await h.until('known error', async () => {
+      const links = await h.cases.linksOf('problem', id)
+      return links.find((l) => l.toKind === 'known-error')?.toId
+    })
+    const incident = await h.open('incident', { title: 'App crashes again', requester: 'customer', ciId })
+    await h.complete(incident.instance, 'Task_ClassifyIncident', { category: 'software', impact: 3, urgency: 3, assignedGroup: 'service-desk' })
+    const investigate = await h.task(incident.instance, 'Task_InvestigateAndDiagnose')
+    expect(investigate.variables.matches).toMatchObject({
+      knownErrors: [expect.objectContaining({ id: knownError, workaround: 'Restart at 02:00' })],
+    })
+    // when: the RFC is rejected by the CAB (message rfc-outcome back to the problem)
+    const rfcId = await h.until('rfc', async () => {
+      const links = await h.cases.linksOf('problem', id)
+      return links.find((l) => l.fromKind === 'change')?.fromId
+    })
+    const change = await h.instanceOf('change', rfcId)
+    await h.complete(change, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
+    await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 1, remediationPlan: 'r' })
+    await h.complete(change, 'Task_CabDecision', {
+      riskAssessment: 'r',
+      impactOnServices: 'i',
+      businessBenefit: 'b',
+      technicalFeasibility: 't',
+      financialImpact: 'f',
+      approved: false,
+      decisionRationale: 'not now',
+    })
+    await h.reached(change, 'EndEvent_ChangeRejected')
+    // then: the problem returns to root-cause analysis
+    await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Memory leak', workaround: '', changeNeeded: false })
+    await h.complete(instance, 'Task_ResolveProblem', { resolution: 'Config tuned' })
+    await h.reached(instance, 'Task_CloseProblem')
+    expect(await statusOf('problem', id)).toBe('closed')
+    // after the effectiveness period: not effective → reopened
+    await h.advance(31 * DAY)
+    await h.complete(instance, 'Task_ReviewEffectiveness', { resolutionEffective: false })
+    await h.reached(instance, 'Task_ReopenProblem')
+    await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Leak', changeNeeded: false })
+    await h.complete(instance, 'Task_ResolveProblem', { resolution: 'Library patched' })
+    await h.advance(31 * DAY)
+    await h.complete(instance, 'Task_ReviewEffectiveness', { resolutionEffective: true })
+    await h.reached(instance, 'EndEvent_ProblemClosed')
+    expect(await statusOf('problem', id)).toBe('closed')
+    expect(await h.hasCompleted(instance, 'Task_PublishKnownError')).toBe(true)
+  })
+
+  it('8.2, 9.2: a problem waits for its RFC; a standard change implemented through a release resumes it', async () => {
+    const { id, instance } = await h.open('problem', { title: 'Disk fills', ciId, data: { detectedBy: 'manual' } })
+    await h.complete(instance, 'Task_ClassifyProblem', { category: 'hardware', impact: 3, urgency: 3, problemStatement: 'disk' })
+    await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Logs', changeNeeded: true, changeDescription: 'Log rotation' })
+    const rfcId = await h.until('rfc', async () =>
+      (await h.cases.linksOf('problem', id)).find((l) => l.fromKind === 'change')?.fromId,
+    )
+    const change = await h.instanceOf('change', rfcId)
+    await h.complete(change, 'Task_ClassifyChange', { changeType: 'standard', changeNature: 'ci-change' })
+    await h.complete(change, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
+    expect(await h.hasCompleted(change, 'Task_CabDecision')).toBe(false)
+    await h.complete(change, 'Task_BuildAndTestChange', { buildNotes: 'logrotate', testResult: 'passed' })
+    const release = await h.instanceOf('release', await releaseOf(rfcId))
+    await driveRelease(release)
+    await h.complete(change, 'Task_PostImplementationReview', { objectivesMet: true, reviewNotes: 'ok' })
+    await h.reached(change, 'EndEvent_ChangeClosed')
+    // the problem continues past its receive task (message rfc-outcome, implemented)
+    await h.complete(instance, 'Task_ResolveProblem', { resolution: 'Rotation in place' })
+    await h.reached(instance, 'Task_CloseProblem')
+    expect(await statusOf('problem', id)).toBe('closed')
+  })
+
+  it('8.2 f: a problem past its resolution target is escalated', async () => {
+    const { id, instance } = await h.open('problem', { title: 'Slow reports', data: { detectedBy: 'manual' } })
+    await h.complete(instance, 'Task_ClassifyProblem', { category: 'software', impact: 1, urgency: 1, problemStatement: 's' })
+    await h.task(instance, 'Task_AnalyseRootCause')
+    await h.advance(8 * DAY) // priority 1 problems: 7 days
+    await h.reached(instance, 'EndEvent_ProblemEscalated')
+    expect((await h.cases.findCase('problem', id))?.data.escalationLevel).toBe('hierarchical')
+  })
+})
