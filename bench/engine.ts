@@ -1,7 +1,8 @@
 /**
  * Engine benchmark (`npm run bench:engine`): prints figures, asserts nothing.
  *
- * 1. Throughput: a process of 10 service tasks, @camunda8/sdk workers over gRPC, the durable
+ * 1. Throughput: a process of 10 service tasks, @camunda8/sdk workers over gRPC (in a child
+ *    process, bench/engine-workers.ts; instances are started from this one), the durable
  *    record log on (PGlite in a folder): PIs completed/s, jobs/s, p50/p99 start-to-end latency,
  *    records/s.
  * 2. The raw batched insert rate of the same store (multi-row INSERTs of record-sized rows).
@@ -13,13 +14,17 @@
  * Sizes: BENCH_INSTANCES (default 2000), BENCH_PARKED (default 100000), BENCH_RESTART (10000).
  * Run with `--expose-gc` (the npm script does) so heap figures are after a full GC.
  */
+import { spawn } from 'node:child_process'
+import { EventEmitter } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Camunda8 } from '@camunda8/sdk'
 import { Engine as BpmnEngine } from 'bpmn-engine'
+import { BpmnModdle } from 'bpmn-moddle'
 import { createEngine } from '../engine/engine'
 import { openEngineDatabase, startEngine } from '../engine/index'
+import { ensureLogTables, insertRecords } from '../engine/state/log'
 import type { EngineRecord } from '../engine/state/records'
 
 const TASKS = 10
@@ -101,6 +106,29 @@ function report(name: string, value: string): void {
   console.log(`${name.padEnd(48)} ${value}`)
 }
 
+/** Starts bench/engine-workers.ts in a child process; resolves once its workers poll. */
+async function startWorkerProcess(address: string): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'engine-workers.ts'), address, String(TASKS)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('workers ready')) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`workers exited with ${code}`)))
+  })
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
 async function throughput(): Promise<number> {
   const database = await openEngineDatabase({ dataDir: join(tempDir('throughput'), 'pglite') })
   const running = await startEngine({ sql: database.sql, port: 0 })
@@ -115,14 +143,7 @@ async function throughput(): Promise<number> {
     name: 'bench-ten-tasks.bpmn',
     process: Buffer.from(serviceTasksBpmn('zeebe')),
   })
-  const workers = Array.from({ length: TASKS }, (_, i) =>
-    zeebe.createWorker({
-      taskType: `bench-task-${i + 1}`,
-      maxJobsToActivate: 64,
-      pollInterval: 10,
-      taskHandler: (job) => job.complete(),
-    }),
-  )
+  const workers = await startWorkerProcess(running.address)
   const startedAt = new Map<string, number>()
   const latencies: number[] = []
   let records = 0
@@ -187,55 +208,49 @@ async function throughput(): Promise<number> {
   )
   const recordsPerSecond = records / seconds
   report('engine: records/s (durable, group commit)', fmt(recordsPerSecond, 0))
-  await Promise.all(workers.map((w) => w.close()))
+  await workers.stop()
   await zeebe.close()
   await running.stop()
   await database.close()
   return recordsPerSecond
 }
 
+/** The engine's own log table and insert path, fed 500-record batches with nothing else running. */
 async function rawInsertRate(): Promise<number> {
   const database = await openEngineDatabase({ dataDir: join(tempDir('raw'), 'pglite') })
-  await database.sql.query(
-    `create table bench_raw (position bigint primary key, key bigint not null, timestamp bigint not null,
-     record_type text not null, value_type text not null, intent text not null,
-     process_instance_key bigint, value jsonb not null)`,
-  )
-  const value = JSON.stringify({
-    bpmnProcessId: 'bench-ten-tasks',
-    version: 1,
-    processDefinitionKey: '2251799813685249',
-    processInstanceKey: '2251799813685251',
-    elementId: 'Task_5',
-    flowScopeKey: '2251799813685251',
-    bpmnElementType: 'SERVICE_TASK',
-    parentProcessInstanceKey: '-1',
-    parentElementInstanceKey: '-1',
-    tenantId: '<default>',
-  })
+  await ensureLogTables(database.sql)
   const batch = 500
   const total = 50_000
+  const record = (position: number): EngineRecord => ({
+    position,
+    key: String(2251799813685249 + position),
+    timestamp: Date.now(),
+    recordType: 'EVENT',
+    valueType: 'PROCESS_INSTANCE',
+    intent: 'ELEMENT_ACTIVATED',
+    processInstanceKey: String(2251799813685251 + Math.floor(position / 40)),
+    value: {
+      bpmnProcessId: 'bench-ten-tasks',
+      version: 1,
+      processDefinitionKey: '2251799813685249',
+      processInstanceKey: String(2251799813685251 + Math.floor(position / 40)),
+      elementId: 'Task_5',
+      flowScopeKey: '2251799813685251',
+      bpmnElementType: 'SERVICE_TASK',
+      parentProcessInstanceKey: '-1',
+      parentElementInstanceKey: '-1',
+      tenantId: '<default>',
+    },
+  })
   const t0 = performance.now()
   for (let start = 0; start < total; start += batch) {
-    const params: unknown[] = []
-    const rows: string[] = []
-    for (let i = 0; i < batch; i++) {
-      const p = start + i + 1
-      const o = params.length
-      rows.push(
-        `($${o + 1}, $${o + 2}, $${o + 3}, 'EVENT', 'PROCESS_INSTANCE', 'ELEMENT_ACTIVATED', $${o + 4}, $${o + 5})`,
-      )
-      params.push(p, 2251799813685249 + p, Date.now(), 2251799813685251, value)
-    }
-    await database.sql.transaction((tx) =>
-      tx.query(
-        `insert into bench_raw (position, key, timestamp, record_type, value_type, intent, process_instance_key, value) values ${rows.join(',')}`,
-        params,
-      ),
+    await insertRecords(
+      database.sql,
+      Array.from({ length: batch }, (_, i) => record(start + i + 1)),
     )
   }
   const rate = total / ((performance.now() - t0) / 1000)
-  report('store: raw batched insert rows/s (PGlite, 500/batch)', fmt(rate, 0))
+  report('store: raw batched insert records/s (engine log table, 500/batch)', fmt(rate, 0))
   await database.close()
   return rate
 }
@@ -245,6 +260,8 @@ async function bpmnEnginePeer(): Promise<void> {
   const services = {
     work: (_ctx: unknown, next: (err: Error | null, result?: unknown) => void) => next(null),
   }
+  // parse once, as the engine parses a deployment once
+  const moddleContext = await new BpmnModdle().fromXML(source)
   const count = Math.min(INSTANCES, 1000)
   const t0 = performance.now()
   const latencies: number[] = []
@@ -252,7 +269,7 @@ async function bpmnEnginePeer(): Promise<void> {
     await Promise.all(
       Array.from({ length: Math.min(50, count - start) }, async () => {
         const began = performance.now()
-        const engine = new BpmnEngine({ name: 'bench', source, services })
+        const engine = new BpmnEngine({ name: 'bench', moddleContext, services })
         await new Promise<void>((resolve, reject) => {
           engine.once('end', () => resolve())
           engine.once('error', reject)
@@ -269,6 +286,29 @@ async function bpmnEnginePeer(): Promise<void> {
     'bpmn-engine: latency p50 / p99 (ms)',
     `${fmt(percentile(latencies, 50), 1)} / ${fmt(percentile(latencies, 99), 1)}`,
   )
+  // memory of instances parked on a user task, held in memory as bpmn-engine keeps them
+  const parkedSource = userTaskBpmn.replace(
+    /<bpmn:extensionElements>.*?<\/bpmn:extensionElements>/s,
+    '',
+  )
+  const parked: unknown[] = []
+  gc()
+  const heap0 = process.memoryUsage().heapUsed
+  const n = 500
+  for (let i = 0; i < n; i++) {
+    const engine = new BpmnEngine({ name: `parked-${i}`, source: parkedSource })
+    await new Promise<void>((resolve, reject) => {
+      const listener = new EventEmitter()
+      listener.once('wait', () => resolve())
+      engine.once('error', reject)
+      void engine.execute({ listener })
+    })
+    parked.push(engine)
+  }
+  gc()
+  const perInstance = (process.memoryUsage().heapUsed - heap0) / n / 1024
+  report(`bpmn-engine: heap per parked user-task instance (${n})`, `${fmt(perInstance, 1)} KiB`)
+  parked.length = 0
 }
 
 async function createParked(
@@ -353,4 +393,6 @@ main()
   })
   .finally(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true })
+    // the official client may keep sockets and timers alive for a while after close()
+    process.exit()
   })

@@ -518,8 +518,6 @@ export class Engine implements EngineApi {
     }
     return this.exec((rt) => {
       const deploymentKey = rt.newKey()
-      // Reserve the deployment key before the definitions, as Zeebe orders them.
-      this.s.lastKey = deploymentKey
       const processes: DeployedProcess[] = []
       const deployedForms: DeployedForm[] = []
       const created: ProcessDefinitionState[] = []

@@ -5,7 +5,7 @@
  * what Zeebe stores in variables.
  */
 import { randomUUID } from 'node:crypto'
-import { evaluate as feelEvaluate, SyntaxError as FeelSyntaxError } from 'feelin'
+import { evaluate as feelEvaluate, SyntaxError as FeelSyntaxError, toFeel } from 'feelin'
 
 export type FeelResult = { ok: true; value: unknown } | { ok: false; message: string }
 
@@ -15,33 +15,45 @@ export function isExpression(text: string | undefined): text is string {
 }
 
 function body(expression: string): string {
-  return expression.trimStart().slice(1)
+  return expression.trimStart().slice(1).trim()
 }
 
 const isList = (v: unknown): v is unknown[] => Array.isArray(v)
 const isText = (v: unknown): v is string => typeof v === 'string'
 
+/** A JS function feelin can call: parameter names given explicitly (`$args`), as feelin
+ * otherwise parses them from the source text, which transpilers rewrite. */
+type FeelFn = ((...args: never[]) => unknown) & { $args: string[] }
+
+function fn<A extends unknown[]>(names: string[], impl: (...args: A) => unknown): FeelFn {
+  return Object.assign(impl as (...args: never[]) => unknown, { $args: names })
+}
+
 /** Camunda extensions missing from feelin (names as in `@camunda/feel-builtins`). */
-const camundaExtras: Record<string, (...args: never[]) => unknown> = {
-  'is defined': (value: unknown) => value !== null && value !== undefined,
-  'get or else': (value: unknown, defaultValue: unknown) => value ?? defaultValue,
-  'is empty': (list: unknown) => (isList(list) ? list.length === 0 : null),
-  'is blank': (text: unknown) => (isText(text) ? text.trim() === '' : null),
-  trim: (text: unknown) => (isText(text) ? text.trim() : null),
-  uuid: () => randomUUID(),
-  'random number': () => Math.random(),
-  'to base64': (text: unknown) => (isText(text) ? Buffer.from(text).toString('base64') : null),
-  'from base64': (text: unknown) => (isText(text) ? Buffer.from(text, 'base64').toString() : null),
-  'to json': (value: unknown) => JSON.stringify(toJson(value)),
-  'from json': (text: unknown) => {
+const camundaExtras: Record<string, FeelFn> = {
+  'is defined': fn(['value'], (value: unknown) => value !== null && value !== undefined),
+  'get or else': fn(['value', 'default'], (value: unknown, def: unknown) => value ?? def),
+  'is empty': fn(['list'], (list: unknown) => (isList(list) ? list.length === 0 : null)),
+  'is blank': fn(['text'], (text: unknown) => (isText(text) ? text.trim() === '' : null)),
+  trim: fn(['text'], (text: unknown) => (isText(text) ? text.trim() : null)),
+  uuid: fn([], () => randomUUID()),
+  'random number': fn([], () => Math.random()),
+  'to base64': fn(['text'], (text: unknown) =>
+    isText(text) ? Buffer.from(text).toString('base64') : null,
+  ),
+  'from base64': fn(['text'], (text: unknown) =>
+    isText(text) ? Buffer.from(text, 'base64').toString() : null,
+  ),
+  'to json': fn(['value'], (value: unknown) => JSON.stringify(toJson(value))),
+  'from json': fn(['text'], (text: unknown) => {
     if (!isText(text)) return null
     try {
       return JSON.parse(text) as unknown
     } catch {
       return null
     }
-  },
-  'duplicate values': (list: unknown) => {
+  }),
+  'duplicate values': fn(['list'], (list: unknown) => {
     if (!isList(list)) return null
     const seen = new Set<string>()
     const dup = new Set<string>()
@@ -55,25 +67,26 @@ const camundaExtras: Record<string, (...args: never[]) => unknown> = {
       seen.add(k)
     }
     return out
-  },
-  partition: (list: unknown, size: unknown) => {
+  }),
+  partition: fn(['list', 'size'], (list: unknown, size: unknown) => {
     if (!isList(list) || typeof size !== 'number' || size <= 0) return null
     const out: unknown[][] = []
     for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
     return out
-  },
-  extract: (text: unknown, pattern: unknown) =>
+  }),
+  extract: fn(['text', 'pattern'], (text: unknown, pattern: unknown) =>
     isText(text) && isText(pattern) ? (text.match(new RegExp(pattern, 'g')) ?? []) : null,
-  assert: (value: unknown, condition: unknown) => {
+  ),
+  assert: fn(['value', 'condition'], (value: unknown, condition: unknown) => {
     if (condition !== true) throw new Error('The assertion failed')
     return value
-  },
-  'last day of month': (date: unknown) => {
+  }),
+  'last day of month': fn(['date'], (date: unknown) => {
     const d = new Date(String(date))
     if (Number.isNaN(d.getTime())) return null
     const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0))
     return last.toISOString().slice(0, 10)
-  },
+  }),
 }
 
 /** Converts a FEEL result to a plain JSON value. */
@@ -119,7 +132,7 @@ export function evaluateExpression(
     return { ok: false, message: `failed to parse expression '${body(expression)}': ${syntax}` }
   try {
     const context: Record<string, unknown> = { ...variables, ...camundaExtras }
-    if (now !== undefined) context.now = () => new Date(now)
+    if (now !== undefined) context.now = fn([], () => toFeel(new Date(now)))
     const { value } = feelEvaluate(body(expression), context)
     return { ok: true, value: toJson(value) }
   } catch (err) {

@@ -8,7 +8,8 @@
  * - `GET /process-definitions/:key/xml` → the BPMN XML the process definition was deployed
  *   with (`application/xml`), 404 when the key is unknown.
  *
- * Read-only: every other method answers 405.
+ * Read-only: every other method answers 405 (ISO/IEC 20000-1 4.3.3: records are retrieved, never
+ * changed, through this endpoint).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'

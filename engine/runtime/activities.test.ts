@@ -226,6 +226,12 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
       [2, 2],
       [3, 3],
     ])
+    expect(Object.keys(jobs[0]!.variables).sort()).toEqual([
+      'item',
+      'items',
+      'loopCounter',
+      'results',
+    ])
     for (const j of [...jobs].reverse()) await e.completeJob(j.key)
     const parVars = await valuesOf(e, par.processInstanceKey, 'VARIABLE')
     const results = parVars.filter(
@@ -278,6 +284,41 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     const [incident] = await valuesOf(e, bad.processInstanceKey, 'INCIDENT')
     expect(incident!.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR' })
     expect(String(incident!.value.errorMessage)).toContain("to be 'ARRAY', but was 'STRING'")
+  })
+
+  it('starts instances at start instructions', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'si.bpmn',
+        content: bpmn(
+          'si',
+          `<bpmn:startEvent id="start" />${serviceTask('first', 'si-first')}${serviceTask('second', 'si-second')}<bpmn:endEvent id="end" />${chain('start', 'first', 'second', 'end')}`,
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({
+      bpmnProcessId: 'si',
+      startInstructions: [{ elementId: 'second' }],
+    })
+    expect(
+      await e.activateJobs({
+        type: 'si-first',
+        worker: 'w',
+        timeoutMs: 1000,
+        maxJobsToActivate: 1,
+      }),
+    ).toEqual([])
+    const [job] = await e.activateJobs({
+      type: 'si-second',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 1,
+    })
+    expect(job!.processInstanceKey).toBe(pi.processInstanceKey)
+    await expect(
+      e.createProcessInstance({ bpmnProcessId: 'si', startInstructions: [{ elementId: 'nope' }] }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
   })
 
   it('completes with result, sets local and global variables, and cancels instances', async () => {

@@ -306,6 +306,66 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     )
   })
 
+  it('with the system clock, the engine fires due timers by itself', async () => {
+    await db.database.sql.query('drop table if exists engine_records, engine_snapshots')
+    const { createEngine } = await import('../engine')
+    engine = await createEngine({ sql: db.database.sql })
+    const e = engine
+    await e.deployResources([
+      {
+        name: 'auto.bpmn',
+        content: bpmn(
+          'auto',
+          `<bpmn:startEvent id="start" />${timerCatch('Short', 'timeDuration', 'PT0.2S')}<bpmn:endEvent id="end" />${chain('start', 'Short', 'end')}`,
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'auto' })
+    const completed = new Promise<void>((resolve) => {
+      const stop = e.onRecord((r) => {
+        if (r.key === pi.processInstanceKey && r.intent === 'ELEMENT_COMPLETED') {
+          stop()
+          resolve()
+        }
+      })
+    })
+    await completed
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+  })
+
+  it('non-interrupting message boundary events fire per message; signal event sub-processes start', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'ni.bpmn',
+        content: bpmn(
+          'ni',
+          `<bpmn:startEvent id="start" />${serviceTask('task', 'ni-task')}
+           <bpmn:boundaryEvent id="Note" attachedToRef="task" cancelActivity="false"><bpmn:messageEventDefinition messageRef="NoteMsg" /></bpmn:boundaryEvent>
+           <bpmn:endEvent id="end" /><bpmn:endEvent id="noted" />${chain('start', 'task', 'end')}${flow('n', 'Note', 'noted')}
+           <bpmn:subProcess id="OnStop" triggeredByEvent="true">
+             <bpmn:startEvent id="StopStart"><bpmn:signalEventDefinition signalRef="Stop" /></bpmn:startEvent>
+             <bpmn:endEvent id="StopEnd" />${chain('StopStart', 'StopEnd')}
+           </bpmn:subProcess>`,
+          message('NoteMsg', 'note', '= id') + '<bpmn:signal id="Stop" name="stop" />',
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'ni', variables: { id: 'x' } })
+    await e.publishMessage({ name: 'note', correlationKey: 'x', timeToLiveMs: 0 })
+    await e.publishMessage({ name: 'note', correlationKey: 'x', timeToLiveMs: 0 })
+    let t = await trail(e, pi.processInstanceKey)
+    expect(t.filter((x) => x === 'noted:ELEMENT_COMPLETED')).toHaveLength(2)
+    expect(isActive(e, pi.processInstanceKey)).toBe(true)
+    await e.broadcastSignal('stop')
+    t = await trail(e, pi.processInstanceKey)
+    expect(t).toContain('task:ELEMENT_TERMINATED')
+    expect(t).toContain('StopEnd:ELEMENT_COMPLETED')
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    const jobs = await valuesOf(e, pi.processInstanceKey, 'JOB')
+    expect(jobs.map((r) => r.intent)).toEqual(['CREATED', 'CANCELED'])
+  })
+
   it('broadcasts signals to catch events, boundary events and signal start events', async () => {
     const e = await open()
     await e.deployResources([

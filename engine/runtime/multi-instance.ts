@@ -1,8 +1,9 @@
 /**
  * Multi-instance bodies (parallel and sequential): one inner instance per item of
  * `inputCollection` (with `inputElement` and `loopCounter` as its locals), `outputElement`
- * collected into `outputCollection`, the completion condition checked after each inner
- * instance. The body holds Zeebe's `numberOf…Instances` variables.
+ * collected into `outputCollection` (a local variable of the body), the completion condition
+ * checked after each inner instance with Zeebe's `numberOfInstances`,
+ * `numberOfActiveInstances`, `numberOfCompletedInstances` and `numberOfTerminatedInstances`.
  */
 import { evaluateCondition, evaluateExpression } from '../feel/feel'
 import type { ElementBehavior } from './behavior'
@@ -15,22 +16,19 @@ export const multiInstanceBody: ElementBehavior = {
     const items = rt.multiInstanceItems(body, node)
     if (!items) return
     if (!rt.activated(body, node)) return
-    if (mi.outputCollection)
+    if (mi.outputCollection) {
       rt.setVariable(
         body.key,
         mi.outputCollection,
         items.map(() => null),
       )
-    rt.setVariable(body.key, 'numberOfInstances', items.length)
-    rt.setVariable(body.key, 'numberOfCompletedInstances', 0)
-    rt.setVariable(body.key, 'numberOfTerminatedInstances', 0)
+    }
     if (items.length === 0) {
       rt.complete(body)
       return
     }
     const count = mi.sequential ? 1 : items.length
     for (let i = 0; i < count; i++) rt.activate(node, body, undefined, true)
-    rt.setVariable(body.key, 'numberOfActiveInstances', count)
   },
   childCompleting(rt, body, child, node) {
     const mi = node.multiInstance
@@ -54,37 +52,38 @@ export const multiInstanceBody: ElementBehavior = {
       list[(child.loopCounter ?? 1) - 1] = value
       rt.setVariable(body.key, mi.outputCollection, list)
     }
-    const done = Number(rt.s.variables[body.key]?.numberOfCompletedInstances?.value ?? 0)
-    rt.setVariable(body.key, 'numberOfCompletedInstances', done + 1)
     return true
   },
   childLeft(rt, body, node) {
     const mi = node.multiInstance
     if (!mi || body.state !== 'ACTIVATED') return
-    rt.setVariable(body.key, 'numberOfActiveInstances', body.children)
+    let total = body.loopCounter ?? 0
+    if (mi.sequential) {
+      const items = rt.multiInstanceItems(body, node)
+      if (!items) return
+      total = items.length
+    }
     if (mi.completionCondition) {
-      const r = evaluateCondition(mi.completionCondition, rt.visibleVariables(body.key))
+      const context = {
+        ...rt.visibleVariables(body.key),
+        numberOfInstances: total,
+        numberOfActiveInstances: body.children,
+        numberOfCompletedInstances: body.miCompleted ?? 0,
+        numberOfTerminatedInstances: body.miTerminated ?? 0,
+      }
+      const r = evaluateCondition(mi.completionCondition, context)
       if (!r.ok) {
         rt.raiseIncident(body, IncidentErrorType.ExtractValueError, r.message)
         return
       }
       if (r.value === true) {
-        const remaining = rt.childrenOf(body.key)
-        for (const child of remaining) rt.terminate(child, false)
-        if (remaining.length > 0) {
-          const terminated = Number(
-            rt.s.variables[body.key]?.numberOfTerminatedInstances?.value ?? 0,
-          )
-          rt.setVariable(body.key, 'numberOfTerminatedInstances', terminated + remaining.length)
-        }
+        for (const child of rt.childrenOf(body.key)) rt.terminate(child, false)
         rt.complete(body)
         return
       }
     }
-    const total = Number(rt.s.variables[body.key]?.numberOfInstances?.value ?? 0)
     if (mi.sequential && (body.loopCounter ?? 0) < total) {
       rt.activate(node, body, undefined, true)
-      rt.setVariable(body.key, 'numberOfActiveInstances', 1)
       return
     }
     if (body.children === 0) rt.complete(body)

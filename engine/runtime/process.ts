@@ -45,8 +45,8 @@ export function startContainer(rt: Runtime, ei: ElementInstanceState, node: Flow
 
 export const processBehavior: ElementBehavior = {
   activate(rt, ei, node) {
-    rt.transition(ei, 'ELEMENT_ACTIVATED')
     if (!openEventSubProcessSubscriptions(rt, ei, node)) return
+    rt.transition(ei, 'ELEMENT_ACTIVATED')
     startContainer(rt, ei, node)
   },
   completing(rt, ei) {

@@ -84,8 +84,13 @@ export class Runtime {
 
   // ---------------------------------------------------------------- records
 
+  /**
+   * Reserves the next key. Every reserved key ends up as some record's key, so replay (which
+   * keeps the highest key seen) continues the same sequence.
+   */
   newKey(): number {
-    return this.s.lastKey + 1
+    this.s.lastKey += 1
+    return this.s.lastKey
   }
 
   /** Writes one event record and applies it. */
@@ -387,6 +392,8 @@ export class Runtime {
     const ei = this.s.elementInstances[key]
     if (!ei || ei.state !== 'ACTIVATING') return
     const node = this.nodeOf(ei)
+    // A retried activation (incident resolved) starts without the subscriptions it left open.
+    this.closeBoundSubscriptions(ei)
     if (ei.type === BpmnElementType.MultiInstanceBody) {
       behaviorOf(BpmnElementType.MultiInstanceBody).activate(this, ei, node, trigger)
       return
@@ -423,15 +430,17 @@ export class Runtime {
     return r.value as unknown[]
   }
 
-  /** Emits ELEMENT_ACTIVATED and opens the element's boundary event subscriptions. */
+  /** Opens the element's boundary event subscriptions, then emits ELEMENT_ACTIVATED. */
   activated(ei: ElementInstanceState, node: FlowNode): boolean {
-    this.transition(ei, 'ELEMENT_ACTIVATED')
+    // Subscriptions first, as Zeebe does: a failing timer or correlation key expression leaves
+    // the element ACTIVATING with an incident, and resolving it re-runs the activation.
     const isBody = ei.type === BpmnElementType.MultiInstanceBody
     const boundaries = node.multiInstance && !isBody ? [] : node.boundaries
     for (const id of boundaries) {
       const boundary = elementOf(this.models(ei.defKey), id)
       if (!this.openEventSubscription(ei, boundary)) return false
     }
+    this.transition(ei, 'ELEMENT_ACTIVATED')
     return true
   }
 

@@ -7,16 +7,16 @@ import { openEventSubProcessSubscriptions, startContainer } from './process'
 
 export const subProcess: ElementBehavior = {
   activate(rt, ei, node) {
-    if (!rt.activated(ei, node)) return
     if (!openEventSubProcessSubscriptions(rt, ei, node)) return
+    if (!rt.activated(ei, node)) return
     startContainer(rt, ei, node)
   },
 }
 
 export const eventSubProcess: ElementBehavior = {
   activate(rt, ei, node) {
-    rt.transition(ei, 'ELEMENT_ACTIVATED')
     if (!openEventSubProcessSubscriptions(rt, ei, node)) return
+    rt.transition(ei, 'ELEMENT_ACTIVATED')
     startContainer(rt, ei, node)
   },
 }

@@ -31,7 +31,16 @@ export async function ensureLogTables(sql: SqlClient): Promise<void> {
   )`)
 }
 
-type RecordTuple = [number, string, number, string, string, string, string | null, Record<string, unknown>]
+type RecordTuple = [
+  number,
+  string,
+  number,
+  string,
+  string,
+  string,
+  string | null,
+  Record<string, unknown>,
+]
 
 function tupleToRecord(t: RecordTuple): EngineRecord {
   const [position, key, timestamp, recordType, valueType, intent, processInstanceKey, value] = t

@@ -52,6 +52,9 @@ export interface ElementInstanceState {
   loopCounter?: number
   /** Call activity: the called process instance. */
   calledPiKey?: number
+  /** Multi-instance body: inner instances completed / terminated so far. */
+  miCompleted?: number
+  miTerminated?: number
 }
 
 export type JobStateName = 'ACTIVATABLE' | 'ACTIVATED' | 'FAILED' | 'ERROR_THROWN'
@@ -364,6 +367,10 @@ function applyProcessInstance(
       if (scope) {
         scope.children--
         StateIndex.remove(idx.childrenOf, flowScopeKey, key)
+        if (scope.type === BpmnElementType.MultiInstanceBody) {
+          if (intent === 'ELEMENT_COMPLETED') scope.miCompleted = (scope.miCompleted ?? 0) + 1
+          else scope.miTerminated = (scope.miTerminated ?? 0) + 1
+        }
       }
       const caller = ei.parentEiKey !== undefined ? s.elementInstances[ei.parentEiKey] : undefined
       if (caller && caller.calledPiKey === key) delete caller.calledPiKey

@@ -171,6 +171,8 @@ export async function startServer({
       },
     })
     cleanup.unshift(() => jobWorkers.close())
+    const stopMail = notifications.startMailDelivery()
+    cleanup.unshift(async () => stopMail())
     // every human step past its due date is escalated, whatever the diagram says (8.1)
     const escalation = startOverdueEscalation({
       db: database.db,

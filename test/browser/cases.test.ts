@@ -6,7 +6,15 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+import {
+  apiAs,
+  deployThroughApproval,
+  launchBrowser,
+  loginPage,
+  screenshot,
+  startApp,
+  type App,
+} from './support'
 
 let app: App
 let browser: Browser
@@ -51,6 +59,40 @@ describe('cases', () => {
       )
       .toBe(1)
     await context.close()
+  })
+
+  test('after a new version of a process is deployed, a new case runs on it (4.3.2)', async () => {
+    // given version 2 of the incident process, approved and deployed
+    const admin = await apiAs(app, 'admin')
+    const latest = await admin<{ xml: string; version: number }>(
+      'GET',
+      '/processes/incident/versions/latest',
+    )
+    const v2 = latest.xml.replace(
+      /(<bpmn:process id="incident"[^>]*name=")([^"]*)"/,
+      '$1$2 (revised)"',
+    )
+    expect(v2).not.toBe(latest.xml)
+    await deployThroughApproval(app, v2, 'incident')
+    const { context, page } = await loginPage(browser, app, 'desk')
+    // when a new incident is created
+    await page.goto('/cases/incidents')
+    await page.getByRole('button', { name: 'New incident' }).click()
+    const form = page.getByRole('form', { name: 'New incident' })
+    await form.getByLabel('Title *').fill('VPN drops every hour')
+    await form.getByRole('button', { name: 'Create' }).click()
+    // then its process instance runs on the new version
+    await page.waitForURL(/\/cases\/incidents\/INC-\d+$/)
+    const instances = page.getByRole('region', { name: 'Process instances' })
+    await expect.poll(() => instances.textContent()).toContain(`incident v${latest.version + 1}`)
+    await context.close()
+    // and the processes list shows the old version superseded
+    const owner = await loginPage(browser, app, 'owner')
+    await owner.page.goto('/processes')
+    const versions = owner.page.getByRole('table', { name: /Versions of Incident management/ })
+    await expect.poll(() => versions.textContent()).toContain('superseded')
+    await screenshot(owner.page, 'processes')
+    await owner.context.close()
   })
 
   test('a customer raises a service request and sees it in their requests', async () => {

@@ -85,6 +85,29 @@ describe('modeler, approval and deployment', () => {
     expect(await versions.textContent()).toContain('approver')
     await screenshot(admin.page, 'processes-deployed')
     await admin.context.close()
+
+    // when the owner edits the deployed version and compares it with what is deployed
+    const again = await loginPage(browser, app, 'owner')
+    await again.page.goto('/modeler?process=browser-notify')
+    const task = again.page.locator('g.djs-element[data-element-id="Task_NotifyCustomer"]')
+    await task.click()
+    const general = again.page.locator(
+      '[data-group-id="group-general"] .bio-properties-panel-group-header',
+    )
+    if (!(await general.getAttribute('class'))?.includes('open')) await general.click()
+    await again.page.locator('#bio-properties-panel-name').fill('Notify the customer by e-mail')
+    await again.page.getByRole('button', { name: 'Compare with deployed' }).click()
+    // then the renamed task is listed as changed and highlighted on the diagram
+    const diff = again.page.getByRole('region', { name: 'Changes against the deployed version' })
+    await expect.poll(() => diff.textContent()).toContain('changed (1)')
+    expect(await diff.textContent()).toContain('Notify the customer by e-mail')
+    expect(
+      await again.page
+        .locator('.djs-element.marker-changed[data-element-id="Task_NotifyCustomer"]')
+        .count(),
+    ).toBe(1)
+    await screenshot(again.page, 'modeler-diff')
+    await again.context.close()
   })
 
   test('the author cannot approve their own draft', async () => {

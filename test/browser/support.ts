@@ -122,7 +122,7 @@ export async function loginPage(
     viewport: { width: 1400, height: 900 },
   })
   const page = await context.newPage()
-  page.setDefaultTimeout(15_000)
+  page.setDefaultTimeout(30_000)
   await page.goto('/')
   await page.getByLabel('Username').fill(username)
   await page.getByLabel('Password').fill(app.password(username))

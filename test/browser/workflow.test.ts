@@ -120,6 +120,9 @@ describe('inbox and replay', () => {
         .locator('.djs-element.marker-completed[data-element-id="Task_ConfirmResolution"]')
         .count(),
     ).toBe(0)
+    // and the arrow keys step through the timeline
+    await page.getByRole('list', { name: 'Steps' }).press('ArrowDown')
+    await expect.poll(() => counter.textContent()).toMatch(/^Step 2 of/)
 
     // when stepping forward to the completion of the user task
     const steps = page.getByRole('list', { name: 'Steps' }).getByRole('button')

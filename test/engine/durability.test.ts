@@ -4,6 +4,9 @@
  * instances and completes jobs under load; the child is killed with SIGKILL at random moments.
  * After each restart every acknowledged command's effect must be in the log (no acknowledged
  * instance or job completion lost), and at the end every instance runs to completion.
+ *
+ * ISO/IEC 20000-1 4.3.3: the engine's records are evidence; they must be protected against loss
+ * and retrievable after a failure.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'

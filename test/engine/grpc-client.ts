@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
 import { zeebeProtoPath } from '../../engine/gateway/proto'
 
+/** A decoded gateway message (keys as strings, enums as names). */
 export type Reply = Record<string, unknown>
 type UnaryMethod = (
   request: Reply,
@@ -14,15 +15,18 @@ type UnaryMethod = (
   options: grpc.CallOptions,
   callback: (err: grpc.ServiceError | null, reply: Reply) => void,
 ) => grpc.ClientUnaryCall
+/** A server-streaming method of the generated client. */
 export type StreamMethod = (
   request: Reply,
   metadata?: grpc.Metadata,
 ) => grpc.ClientReadableStream<Reply>
 
+/** The generated `gateway_protocol.Gateway` client; RPCs are looked up by name. */
 export interface GatewayClient extends grpc.Client {
   [rpc: string]: unknown
 }
 
+/** A client of the gateway at `address`; `compression` gzips requests like the official clients. */
 export function gatewayClient(address: string, compression: boolean): GatewayClient {
   const definition = protoLoader.loadSync(zeebeProtoPath(), {
     keepCase: true,
@@ -46,12 +50,14 @@ export function gatewayClient(address: string, compression: boolean): GatewayCli
   })
 }
 
+/** The metadata the official clients send: an empty `authorization` header. */
 export function authorization(): grpc.Metadata {
   const m = new grpc.Metadata()
   m.set('authorization', '')
   return m
 }
 
+/** Calls a unary RPC; resolves with the reply or rejects with the gRPC error. */
 export function call(
   client: GatewayClient,
   rpc: string,
@@ -66,6 +72,7 @@ export function call(
   )
 }
 
+/** Calls a unary RPC that must fail; resolves with its gRPC error. */
 export async function callError(
   client: GatewayClient,
   rpc: string,
@@ -79,7 +86,7 @@ export async function callError(
   throw new Error(`expected ${rpc} to fail`)
 }
 
-/** Runs ActivateJobs to its end; returns every response and how long it took. */
+/** Runs ActivateJobs to its end; `done` has every job received and how long it took. */
 export function activate(
   client: GatewayClient,
   request: Reply,

@@ -173,6 +173,44 @@ describe.each(testDatabaseTargets())('zbctl against the engine ($kind)', (target
     await waitForCompletion(t.engine, pi)
   })
 
+  test('throws a BPMN error from a job and awaits an instance result with --withResult', async () => {
+    // given
+    const created = await json('create', 'instance', 'gw-error')
+    const pi = String(created.processInstanceKey)
+    const charge = await activateOne('gw-charge')
+    // when
+    const thrown = await zbctl(
+      'throwError',
+      'job',
+      charge.key,
+      '--errorCode',
+      'REJECTED',
+      '--errorMessage',
+      'declined',
+    )
+    // then
+    expect(thrown.code).toBe(0)
+    const notify = await activateOne('gw-notify-rejected')
+    expect(notify.processInstanceKey).toBe(pi)
+    await zbctl('complete', 'job', notify.key)
+    await waitForCompletion(t.engine, pi)
+
+    // when
+    const withResult = json(
+      'create',
+      'instance',
+      'gw-order',
+      '--variables',
+      '{"amount": 2}',
+      '--withResult',
+    )
+    const check = await activateOne('gw-check-order')
+    await zbctl('complete', 'job', check.key, '--variables', '{"checked": "zbctl"}')
+    // then
+    const result = await withResult
+    expect(JSON.parse(String(result.variables))).toMatchObject({ amount: 2, checked: 'zbctl' })
+  })
+
   test('cancels an instance', async () => {
     const created = await json(
       'create',

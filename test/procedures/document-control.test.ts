@@ -172,3 +172,57 @@ describe('drafts, approval and deployment (4.3.2)', () => {
     expect((await auditor.get('/processes/nope/versions/1')).status).toBe(404)
   })
 })
+
+describe('forms are bound to the version they were deployed with', () => {
+  it('keeps the old form for tasks of the old version after a new form version is deployed', async () => {
+    const oldForm = JSON.parse(fixture('inbox-triage-form.form')) as { components: object[] }
+    const newForm = {
+      ...oldForm,
+      components: [
+        ...oldForm.components,
+        { type: 'textfield', key: 'rootCause', label: 'Root cause', id: 'Field_RootCause' },
+      ],
+    }
+    const before = await h.server.services.instances.start('inbox-triage', {
+      caseKind: 'incident',
+      caseId: 'INC-FORM-OLD',
+    })
+    const formOf = async (caseId: string) => {
+      const task = await eventually(
+        async () => {
+          const r = await desk.get<{ items: TaskView[] }>(`/tasks?caseId=${caseId}`)
+          return r.body.items[0]
+        },
+        15_000,
+        `the task of ${caseId}`,
+      )
+      const detail = await desk.get<{ form: { components: { key?: string }[] } }>(
+        `/tasks/${task.id}`,
+      )
+      return { task, keys: detail.body.form.components.map((c) => c.key).filter(Boolean) }
+    }
+    // the old version's task exists before the new form version is deployed
+    const oldTaskBefore = await formOf('INC-FORM-OLD')
+    expect(oldTaskBefore.keys).not.toContain('rootCause')
+    const v3 = v2.replace('name="Inbox triage"', 'name="Inbox triage (form v2)"')
+    const deployed = await h.server.services.processes.deploy(
+      [
+        { name: 'inbox-triage-form.form', content: Buffer.from(JSON.stringify(newForm)) },
+        { name: 'inbox-triage.bpmn', content: Buffer.from(v3) },
+      ],
+      { actor: 'admin' },
+    )
+    expect(deployed[0]?.version).toBe(3)
+    const after = await h.server.services.instances.start('inbox-triage', {
+      caseKind: 'incident',
+      caseId: 'INC-FORM-NEW',
+    })
+    const oldTask = await formOf('INC-FORM-OLD')
+    const newTask = await formOf('INC-FORM-NEW')
+    expect(before.version).toBe(2)
+    expect(after.version).toBe(3)
+    expect(oldTask.keys).not.toContain('rootCause')
+    expect(newTask.keys).toContain('rootCause')
+    expect(oldTask.task.formKey).not.toBe(newTask.task.formKey)
+  })
+})

@@ -52,6 +52,8 @@ export interface Harness {
   reached(instance: string, elementId: string): Promise<void>
   /** Whether the element has completed (no waiting). */
   hasCompleted(instance: string, elementId: string): Promise<boolean>
+  /** Waits until a timer of `elementId` is armed (created, not yet triggered or cancelled). */
+  armed(instance: string, elementId: string): Promise<void>
   /** Moves the clock and fires what became due. */
   advance(ms: number): Promise<void>
   /** Waits until `check` holds. */
@@ -171,11 +173,14 @@ export async function startHarness(
         if (r.intent === 'ELEMENT_ACTIVATED') active.set(r.key, String(r.value.elementId))
         if (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED') active.delete(r.key)
       }
+      if (r.valueType === 'TIMER') {
+        incidents.push(`timer ${r.intent} ${String(r.value.targetElementId)} due ${new Date(Number(r.value.dueDate)).toISOString()}`)
+      }
       if (r.valueType === 'INCIDENT' && r.intent === 'CREATED') {
         incidents.push(`${String(r.value.elementId)}: ${String(r.value.errorMessage)}`)
       }
     }
-    return `active [${[...active.values()].join(', ')}]; incidents [${incidents.join(' | ')}]`
+    return `now ${new Date(clock.now()).toISOString()} active [${[...active.values()].join(', ')}]; incidents [${incidents.join(' | ')}]`
   }
 
   const task = (instance: string, elementId: string) =>
@@ -247,6 +252,26 @@ export async function startHarness(
     },
     async hasCompleted(instance, elementId) {
       return (await completedElements(instance)).has(elementId)
+    },
+    async armed(instance, elementId) {
+      await until(
+        `timer ${elementId} armed in ${instance}`,
+        async () => {
+          const records = await engine.engine.readRecords({
+            processInstanceKey: instance,
+            valueTypes: ['TIMER'],
+            limit: 100_000,
+          })
+          const open = new Set<string>()
+          for (const r of records) {
+            if (String(r.value.targetElementId) !== elementId) continue
+            if (r.intent === 'CREATED') open.add(r.key)
+            else open.delete(r.key)
+          }
+          return open.size > 0
+        },
+        instance,
+      )
     },
     async advance(ms) {
       clock.advance(ms)

@@ -124,7 +124,8 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     // given: priority 3 → default targets 4 h response, 3 days resolution
     const { id, instance } = await h.open('incident', { title: 'Printer jam', requester: 'customer' })
     await h.complete(instance, 'Task_ClassifyIncident', classify())
-    await h.task(instance, 'Task_InvestigateAndDiagnose')
+    await h.armed(instance, 'Timer_ResponseTargetBreached')
+    await h.armed(instance, 'Timer_ResolutionTargetBreached')
     // when: the response target passes
     await h.advance(5 * HOUR)
     await h.reached(instance, 'EndEvent_ResponseEscalated')
@@ -150,7 +151,7 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     expect(management.some((n) => n.caseId === id && n.template === 'escalation')).toBe(true)
     // when the customer never answers, the incident closes after the confirmation period
     await resolve(instance)
-    await h.task(instance, 'Task_ConfirmResolution')
+    await h.armed(instance, 'Timer_AutoCloseUnconfirmed')
     await h.advance(3 * DAY + HOUR)
     await h.reached(instance, 'EndEvent_IncidentClosed')
     const incident = await h.cases.findCase('incident', id)
@@ -214,14 +215,14 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
 
   it('8.1: without approval, a rejected fulfilment is redone; the fulfilment target escalates; unanswered requests auto-close', async () => {
     const { id, instance } = await h.open('service-request', { title: 'Password reset', requester: 'customer' })
-    await h.task(instance, 'Task_FulfilRequest')
+    await h.armed(instance, 'Timer_FulfilmentTargetBreached')
     expect(await h.hasCompleted(instance, 'Task_ApproveRequest')).toBe(false)
     await h.advance(4 * DAY)
     await h.reached(instance, 'EndEvent_DelayNotified')
     await h.complete(instance, 'Task_FulfilRequest', { fulfilmentNotes: 'Reset' })
     await h.complete(instance, 'Task_ConfirmFulfilment', { fulfilmentConfirmed: false })
     await h.complete(instance, 'Task_FulfilRequest', { fulfilmentNotes: 'Reset again' })
-    await h.task(instance, 'Task_ConfirmFulfilment')
+    await h.armed(instance, 'Timer_AutoCloseUnconfirmed')
     await h.advance(3 * DAY + HOUR)
     await h.reached(instance, 'EndEvent_RequestClosed')
     const request = await h.cases.findCase('service-request', id)

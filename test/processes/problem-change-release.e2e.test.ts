@@ -154,6 +154,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     const desk = await h.notifications.listFor({ username: 'desk', groups: ['service-desk'] })
     expect(desk.some((n) => n.caseId === releaseId && n.template === 'release-outcome')).toBe(true)
     // 9.3: after the measurement period (P14D default) incidents are counted; none → success
+    await h.armed(release, 'Timer_EarlyLifePeriodOver')
     await h.advance(15 * DAY)
     await h.reached(release, 'EndEvent_ReleaseClosed')
     const closed = await h.cases.findCase('release', releaseId)
@@ -241,11 +242,13 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.reached(instance, 'Task_CloseProblem')
     expect(await statusOf('problem', id)).toBe('closed')
     // after the effectiveness period: not effective → reopened
+    await h.armed(instance, 'Timer_WaitForEffectivenessReview')
     await h.advance(31 * DAY)
     await h.complete(instance, 'Task_ReviewEffectiveness', { resolutionEffective: false })
     await h.reached(instance, 'Task_ReopenProblem')
     await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Leak', changeNeeded: false })
     await h.complete(instance, 'Task_ResolveProblem', { resolution: 'Library patched' })
+    await h.armed(instance, 'Timer_WaitForEffectivenessReview')
     await h.advance(31 * DAY)
     await h.complete(instance, 'Task_ReviewEffectiveness', { resolutionEffective: true })
     await h.reached(instance, 'EndEvent_ProblemClosed')
@@ -278,7 +281,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
   it('8.2 f: a problem past its resolution target is escalated', async () => {
     const { id, instance } = await h.open('problem', { title: 'Slow reports', data: { detectedBy: 'manual' } })
     await h.complete(instance, 'Task_ClassifyProblem', { category: 'software', impact: 1, urgency: 1, problemStatement: 's' })
-    await h.task(instance, 'Task_AnalyseRootCause')
+    await h.armed(instance, 'Timer_ProblemResolutionOverdue')
     await h.advance(8 * DAY) // priority 1 problems: 7 days
     await h.reached(instance, 'EndEvent_ProblemEscalated')
     expect((await h.cases.findCase('problem', id))?.data.escalationLevel).toBe('hierarchical')

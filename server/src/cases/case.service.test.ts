@@ -275,12 +275,17 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
     )
     const text = await cases.list('incident', { q: 'mail b' }, desk)
     const open = await cases.list('incident', { status: ['closed'] }, desk)
+    const future = await cases.list('incident', { createdFrom: '2999-01-01T00:00:00Z' }, desk)
+    const past = await cases.list('incident', { createdTo: '2999-01-01T00:00:00Z', limit: 1 }, desk)
     // then
     expect(page.total).toBe(3)
     expect(page.items.map((i) => i.title)).toEqual(['Mail A', 'Mail B'])
     expect(text.items.map((i) => i.title)).toEqual(['Mail B'])
     expect(open.items.every((i) => i.status === 'closed')).toBe(true)
     expect(open.total).toBeGreaterThan(0)
+    expect(future.total).toBe(0)
+    expect(past.items).toHaveLength(1)
+    expect(past.total).toBeGreaterThan(3)
   })
 
   it("shows customers only their own cases and answers 404 for others' (customer isolation)", async () => {
@@ -370,10 +375,14 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
     const ci = await cases.get('ci', id, network)
     // when
     await cases.update('ci', id, { version: ci.version, ciVersion: 'IOS-XE 17.12' }, network)
+    const release = await cases.create('release', { title: 'Switch firmware' }, network)
     const baseline = await cmdb.takeBaseline(
-      { name: 'Before release', ciIds: [id, seeded.cis.firewall!] },
+      { name: 'Before release', ciIds: [id, seeded.cis.firewall!], releaseId: release.id },
       network,
     )
+    const unknownRelease = await cmdb
+      .takeBaseline({ name: 'x', ciIds: [id], releaseId: 'REL-999999' }, network)
+      .catch((e: unknown) => e)
     await cases.update('ci', id, { version: ci.version + 1, ciVersion: 'IOS-XE 17.15' }, network)
     // then
     const history = await cmdb.history(id, auditor)
@@ -390,7 +399,13 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
     const stored = await cmdb.baseline(baseline.id, auditor)
     expect(stored.items.find((i) => i.ciId === id)?.snapshot).toMatchObject({
       ci_version: 'IOS-XE 17.12',
+      relations: [
+        { targetKind: 'service', targetId: seeded.services.network, relationType: 'supports' },
+      ],
     })
+    expect(stored.releaseId).toBe(release.id)
+    expect(await cmdb.baselines(auditor, release.id)).toHaveLength(1)
+    expect(unknownRelease).toBeInstanceOf(UserError)
     // a CI owned by another group cannot be changed by desk staff
     await expect(
       cases.update('ci', id, { version: ci.version + 2, location: 'x' }, desk),

@@ -210,6 +210,8 @@ describe('authorisation matrix: every role × every record kind', () => {
         headers: { cookie: client.cookie },
       })
       expect(await file.text()).toBe('log line')
+      expect(file.headers.get('content-disposition')).toMatch(/^attachment;/)
+      expect(file.headers.get('content-security-policy')).toMatch(/sandbox/)
     }
   })
 

@@ -265,6 +265,8 @@ function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry
       actorOf(req),
     )
     res.setHeader('Content-Type', file.contentType)
+    // Uploaded content never runs in the app's origin, whatever type the uploader claimed.
+    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'")
     res.setHeader(
       'Content-Disposition',
       `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,

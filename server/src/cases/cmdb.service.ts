@@ -287,6 +287,19 @@ export class CmdbService {
           { path: '/ciIds', message: `unknown: ${missing.join(', ')}` },
         ])
       }
+      if (input.releaseId) {
+        const release = await tx
+          .selectFrom('cases')
+          .select('id')
+          .where('kind', '=', 'release')
+          .where('id', '=', input.releaseId)
+          .executeTakeFirst()
+        if (!release) {
+          throw new UserError('Unknown release.', [
+            { path: '/releaseId', message: `no release ${input.releaseId}` },
+          ])
+        }
+      }
       const id = await nextReference(tx, 'BL')
       const created = await tx
         .insertInto('baselines')
@@ -299,9 +312,27 @@ export class CmdbService {
         })
         .returningAll()
         .executeTakeFirstOrThrow()
+      // The snapshot holds the CI record and its relations as they are at this moment.
+      const relations = await tx
+        .selectFrom('ci_relations')
+        .select(['ci_id', 'target_kind', 'target_id', 'relation_type'])
+        .where('ci_id', 'in', ids)
+        .orderBy('id')
+        .execute()
       const items = rows.map((r) => ({
         ciId: r.id,
-        snapshot: JSON.parse(JSON.stringify({ ...r, data: r.data })) as unknown,
+        snapshot: JSON.parse(
+          JSON.stringify({
+            ...r,
+            relations: relations
+              .filter((rel) => rel.ci_id === r.id)
+              .map((rel) => ({
+                targetKind: rel.target_kind,
+                targetId: rel.target_id,
+                relationType: rel.relation_type,
+              })),
+          }),
+        ) as unknown,
       }))
       for (const item of items) {
         await sql`insert into baseline_items (baseline_id, ci_id, snapshot)

@@ -93,10 +93,14 @@ describe.each(testDatabaseTargets())('evidence trail on $kind (4.3.3)', (target)
     const byEntity = await trail.list({ entityType: 'incident', entityId: 'INC-000001' })
     const byActor = await trail.list({ actor: 'writer-3' })
     const byInstance = await trail.list({ processInstanceKey: '2251799813685249' })
+    const newest = await trail.list({ order: 'desc', limit: 2 })
+    const older = await trail.list({ order: 'desc', beforeSeq: newest[1]!.seq, limit: 1 })
     // then
     expect(byEntity.map((e) => e.action)).toEqual(['incident.created', 'incident.updated'])
     expect(byActor).toHaveLength(1)
     expect(byInstance.map((e) => e.action)).toEqual(['incident.updated'])
+    expect(newest.map((e) => e.seq)).toEqual([22, 21])
+    expect(older.map((e) => e.seq)).toEqual([20])
   })
 
   it('rejects UPDATE and DELETE through the application connection', async () => {

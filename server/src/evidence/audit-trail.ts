@@ -58,6 +58,10 @@ export interface EvidenceQuery {
   to?: string
   /** Entries after this seq (for paging forward). */
   afterSeq?: number
+  /** Entries before this seq (for paging backward with `order: 'desc'`). */
+  beforeSeq?: number
+  /** `asc` (default, oldest first) or `desc` (newest first). */
+  order?: 'asc' | 'desc'
   limit?: number
 }
 
@@ -170,12 +174,12 @@ export class AuditTrail {
     return entry
   }
 
-  /** Entries matching `query`, oldest first. */
+  /** Entries matching `query`, oldest first unless `order` is `desc`. */
   async list(query: EvidenceQuery = {}): Promise<EvidenceEntry[]> {
     let q = this.db
       .selectFrom('evidence')
       .selectAll()
-      .orderBy('seq')
+      .orderBy('seq', query.order === 'desc' ? 'desc' : 'asc')
       .limit(Math.min(query.limit ?? 200, 1000))
     if (query.entityType) q = q.where('entity_type', '=', query.entityType)
     if (query.entityId) q = q.where('entity_id', '=', query.entityId)
@@ -184,6 +188,7 @@ export class AuditTrail {
     if (query.from) q = q.where('at', '>=', new Date(query.from))
     if (query.to) q = q.where('at', '<', new Date(query.to))
     if (query.afterSeq !== undefined) q = q.where('seq', '>', String(query.afterSeq))
+    if (query.beforeSeq !== undefined) q = q.where('seq', '<', String(query.beforeSeq))
     const rows = await q.execute()
     return rows.map((r) => toEntry(r as EvidenceRow))
   }

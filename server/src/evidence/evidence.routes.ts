@@ -16,6 +16,8 @@ const querySchema = {
     from: { type: 'string', format: 'date-time' },
     to: { type: 'string', format: 'date-time' },
     afterSeq: { type: 'integer', minimum: 0 },
+    beforeSeq: { type: 'integer', minimum: 1 },
+    order: { enum: ['asc', 'desc'] },
     limit: { type: 'integer', minimum: 1, maximum: 1000 },
   },
   additionalProperties: false,

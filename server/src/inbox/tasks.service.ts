@@ -456,12 +456,22 @@ export class TasksService {
         ? await this.deps.caseContext(task.caseKind, task.caseId, user)
         : null
     const sla = slaOf(variables, this.now())
+    const links = caseRecord?.links
+    const found = asObject(variables.matches)
+    const list = (v: unknown) => (Array.isArray(v) ? v : [])
     return {
       task,
       form,
       variables,
       submittedData: row.submitted_data ?? null,
       case: caseRecord,
+      related: list(links),
+      // known errors, resolved problems and CIs the find-matches step found for the case (8.1 d)
+      matches: {
+        knownErrors: list(found.knownErrors),
+        problems: list(found.problems),
+        cis: list(found.cis),
+      },
       sla,
       comments: comments.map((c) => ({
         id: c.id,
@@ -770,7 +780,14 @@ function escapeLike(s: string) {
 }
 
 function asObject(v: unknown): Record<string, unknown> {
-  const parsed: unknown = typeof v === 'string' ? JSON.parse(v) : v
+  let parsed: unknown = v
+  if (typeof v === 'string') {
+    try {
+      parsed = JSON.parse(v)
+    } catch {
+      return {}
+    }
+  }
   return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
     ? (parsed as Record<string, unknown>)
     : {}

@@ -223,8 +223,31 @@ export class NotificationService {
     return sent
   }
 
+  /**
+   * Mails pending notifications every `intervalMs` while SMTP is configured (no-op otherwise).
+   * Returns the function that stops it.
+   */
+  startMailDelivery(intervalMs = 30_000): () => void {
+    if (!this.mailEnabled) return () => {}
+    let running = false
+    const timer = setInterval(() => {
+      if (running) return
+      running = true
+      this.deliverPending()
+        .catch((err: unknown) => this.deps.log?.warn('mail delivery failed', err))
+        .finally(() => {
+          running = false
+        })
+    }, intervalMs)
+    timer.unref()
+    return () => clearInterval(timer)
+  }
+
   private async addressesOf(n: Selectable<NotificationsTable>): Promise<string[]> {
-    let q = this.deps.db.selectFrom('users').select('users.email').where('users.email', 'is not', null)
+    let q = this.deps.db
+      .selectFrom('users')
+      .select('users.email')
+      .where('users.email', 'is not', null)
     if (n.recipient) q = q.where('users.username', '=', n.recipient)
     else
       q = q

@@ -193,10 +193,23 @@ export class ProcessesService {
       const formIds = new Set(
         Object.values(proc?.elements ?? {}).flatMap((e) => (e.formId ? [e.formId] : [])),
       )
-      for (const f of forms.filter((x) => formIds.has(x.formId))) {
+      // A linked form not in this deployment binds to its latest version deployed before.
+      for (const formId of formIds) {
+        const inDeployment = forms.find((x) => x.formId === formId)
+        const formKey = inDeployment
+          ? String(inDeployment.formKey)
+          : (
+              await db
+                .selectFrom('deployed_forms')
+                .select('form_key')
+                .where('form_id', '=', formId)
+                .orderBy('version', 'desc')
+                .executeTakeFirst()
+            )?.form_key
+        if (!formKey) continue
         await db
           .insertInto('process_version_forms')
-          .values({ process_definition_key: key, form_id: f.formId, form_key: String(f.formKey) })
+          .values({ process_definition_key: key, form_id: formId, form_key: formKey })
           .onConflict((oc) => oc.columns(['process_definition_key', 'form_id']).doNothing())
           .execute()
       }

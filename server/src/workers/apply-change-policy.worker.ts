@@ -1,10 +1,18 @@
 import { defineWorker } from './define-worker'
-import { actorFor, caseRefProperties, isOutcome, loadCase, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  stringList,
+  type CaseRefInput,
+} from './worker-helpers'
 
 interface In extends CaseRefInput {
   changeType: 'standard' | 'normal' | 'emergency'
   changeNature?: string | null
   potentialMajorImpact?: boolean | null
+  affectedCiIds?: string[] | null
 }
 interface Out {
   changeType: string
@@ -28,6 +36,7 @@ export const applyChangePolicy = defineWorker<In, Out>({
       changeType: { enum: ['standard', 'normal', 'emergency'] },
       changeNature: { type: ['string', 'null'] },
       potentialMajorImpact: { type: ['boolean', 'null'] },
+      affectedCiIds: { type: ['array', 'null'], items: { type: 'string' } },
     },
     required: ['caseKind', 'caseId', 'changeType'],
   },
@@ -35,6 +44,7 @@ export const applyChangePolicy = defineWorker<In, Out>({
     const found = await loadCase(job, deps)
     if (isOutcome(found)) return found
     const { changeNature, potentialMajorImpact } = job.variables
+    const affectedCis = stringList(job.variables.affectedCiIds)
     const majorImpact =
       potentialMajorImpact === true ||
       (ALWAYS_MAJOR as readonly string[]).includes(changeNature ?? '')
@@ -43,7 +53,14 @@ export const applyChangePolicy = defineWorker<In, Out>({
     await deps.cases.updateFields(
       found.kind,
       found.record.id,
-      { data: { changeType, majorImpact, ...(changeNature ? { changeNature } : {}) } },
+      {
+        data: {
+          changeType,
+          majorImpact,
+          ...(changeNature ? { changeNature } : {}),
+          ...(affectedCis.length ? { affectedCis } : {}),
+        },
+      },
       actorFor(job.type),
       job.processInstanceKey,
     )

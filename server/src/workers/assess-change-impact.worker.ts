@@ -1,6 +1,13 @@
 import type { Impact } from '../cases'
 import { defineWorker } from './define-worker'
-import { actorFor, caseRefProperties, isOutcome, loadCase, stringList, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  stringList,
+  type CaseRefInput,
+} from './worker-helpers'
 
 interface In extends CaseRefInput {
   affectedCiIds?: string[] | null

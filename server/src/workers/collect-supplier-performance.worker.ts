@@ -38,13 +38,18 @@ export const collectSupplierPerformance = defineWorker<In, Out>({
     const supplierId = job.variables.caseId
     const supplier = await deps.cases.find('supplier', supplierId)
     if (!supplier) {
-      return job.error({ errorCode: ErrorCode.CASE_NOT_FOUND, errorMessage: `No supplier ${supplierId}.` })
+      return job.error({
+        errorCode: ErrorCode.CASE_NOT_FOUND,
+        errorMessage: `No supplier ${supplierId}.`,
+      })
     }
     const contracts = (await deps.catalogue.contracts(supplierId, actorFor(job.type))).filter(
       (c) => c.status !== 'terminated' && c.status !== 'expired',
     )
     const targets = contracts.flatMap((c) =>
-      Array.isArray(c.data.serviceTargets) ? (c.data.serviceTargets as { measure: string; target: unknown }[]) : [],
+      Array.isArray(c.data.serviceTargets)
+        ? (c.data.serviceTargets as { measure: string; target: unknown }[])
+        : [],
     )
     if (!targets.length) {
       return job.error({
@@ -53,7 +58,8 @@ export const collectSupplierPerformance = defineWorker<In, Out>({
       })
     }
     const services = [...new Set(contracts.flatMap((c) => stringList(c.data.services)))]
-    const intervalDays = typeof supplier.reviewIntervalDays === 'number' ? supplier.reviewIntervalDays : 90
+    const intervalDays =
+      typeof supplier.reviewIntervalDays === 'number' ? supplier.reviewIntervalDays : 90
     const to = deps.now()
     const from = new Date(to.getTime() - intervalDays * 86_400_000)
     const incidents = await deps.db
@@ -91,7 +97,8 @@ export const collectSupplierPerformance = defineWorker<In, Out>({
         slaBreaches: breaches.length,
         targets: results,
       },
-      relationshipOwner: typeof supplier.relationshipOwner === 'string' ? supplier.relationshipOwner : '',
+      relationshipOwner:
+        typeof supplier.relationshipOwner === 'string' ? supplier.relationshipOwner : '',
     })
   },
 })

@@ -1,5 +1,12 @@
 import { defineWorker } from './define-worker'
-import { actorFor, caseRefProperties, isOutcome, loadCase, stringList, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  stringList,
+  type CaseRefInput,
+} from './worker-helpers'
 
 interface In extends CaseRefInput {
   /** When the release was deployed; default: when its measurement started (now − period). */
@@ -28,11 +35,14 @@ export const countReleaseIncidents = defineWorker<In, Out>({
     if (isOutcome(found)) return found
     const { record } = found
     const deployed = job.variables.deployedAt ? new Date(job.variables.deployedAt) : undefined
-    const since = deployed && !Number.isNaN(deployed.getTime()) ? deployed : new Date(record.updatedAt)
+    const since =
+      deployed && !Number.isNaN(deployed.getTime()) ? deployed : new Date(record.updatedAt)
     const linked = (await deps.cases.linksOf('release', record.id))
       .filter((l) => l.fromKind === 'incident' || l.toKind === 'incident')
       .map((l) => (l.fromKind === 'incident' ? l.fromId : l.toId))
-    const cis = [...new Set([...stringList(record.data.affectedCis), ...(record.ciId ? [record.ciId] : [])])]
+    const cis = [
+      ...new Set([...stringList(record.data.affectedCis), ...(record.ciId ? [record.ciId] : [])]),
+    ]
     const onCis = cis.length
       ? await deps.db
           .selectFrom('cases')

@@ -29,8 +29,7 @@ export type JobOutcome<Out> =
 
 /** What the framework tells the engine. */
 export type JobResult<Out> =
-  | JobOutcome<Out>
-  | { outcome: 'fail'; errorMessage: string; retries: number; retryBackOff: number }
+  JobOutcome<Out> | { outcome: 'fail'; errorMessage: string; retries: number; retryBackOff: number }
 
 /** An activated job as the framework reads it (from the Zeebe client or a test). */
 export interface JobData {
@@ -93,9 +92,7 @@ function describeErrors(validate: ValidateFunction): string {
   return (validate.errors ?? [])
     .map((e) => {
       const at =
-        e.keyword === 'required'
-          ? `/${String(e.params.missingProperty)}`
-          : e.instancePath || '/'
+        e.keyword === 'required' ? `/${String(e.params.missingProperty)}` : e.instancePath || '/'
       return `${at} ${e.keyword === 'required' ? 'is missing' : (e.message ?? 'is invalid')}`
     })
     .join('; ')

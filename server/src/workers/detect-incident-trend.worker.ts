@@ -1,7 +1,13 @@
 import { sql } from 'kysely'
 import { finalStatuses } from '../cases'
 import { defineWorker } from './define-worker'
-import { actorFor, caseRefProperties, isOutcome, loadCase, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  type CaseRefInput,
+} from './worker-helpers'
 
 type In = CaseRefInput
 interface Out {

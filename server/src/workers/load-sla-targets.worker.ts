@@ -1,5 +1,12 @@
 import { defineWorker } from './define-worker'
-import { actorFor, addMinutes, caseRefProperties, isOutcome, loadCase, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  addMinutes,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  type CaseRefInput,
+} from './worker-helpers'
 
 type In = CaseRefInput
 interface Out {
@@ -35,7 +42,9 @@ export const loadSlaTargets = defineWorker<In, Out>({
         : undefined
     const targets =
       sla ??
-      (kind === 'problem' ? deps.settings.problemTargets : deps.settings.defaultTargets)[priority] ??
+      (kind === 'problem' ? deps.settings.problemTargets : deps.settings.defaultTargets)[
+        priority
+      ] ??
       deps.settings.defaultTargets[3]!
     const now = deps.now()
     const responseDue = addMinutes(now, targets.responseMinutes).toISOString()

@@ -1,6 +1,12 @@
 import { defineWorker } from './define-worker'
 import type { WorkerDeps } from './deps'
-import { actorFor, caseRefProperties, isOutcome, loadCase, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  type CaseRefInput,
+} from './worker-helpers'
 
 interface In extends CaseRefInput {
   /** 1 high … 3 low. */

@@ -1,5 +1,11 @@
 import { defineWorker } from './define-worker'
-import { actorFor, caseRefProperties, isOutcome, loadCase, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  type CaseRefInput,
+} from './worker-helpers'
 
 interface In extends CaseRefInput {
   rootCause: string

@@ -27,9 +27,17 @@ export const raiseRfc = defineWorker<In, Out>({
     const { caseKind, caseId, rfcSummary } = job.variables
     const origin = isCaseKind(caseKind) ? await deps.cases.find(caseKind, caseId) : undefined
     if (!origin || !isCaseKind(caseKind)) {
-      return job.error({ errorCode: ErrorCode.CASE_NOT_FOUND, errorMessage: `No ${caseKind} ${caseId}.` })
+      return job.error({
+        errorCode: ErrorCode.CASE_NOT_FOUND,
+        errorMessage: `No ${caseKind} ${caseId}.`,
+      })
     }
-    const label = typeof origin.title === 'string' ? origin.title : typeof origin.name === 'string' ? origin.name : caseId
+    const label =
+      typeof origin.title === 'string'
+        ? origin.title
+        : typeof origin.name === 'string'
+          ? origin.name
+          : caseId
     const actor = actorFor(job.type)
     const rfc = await deps.cases.create(
       'change',
@@ -45,7 +53,12 @@ export const raiseRfc = defineWorker<In, Out>({
       },
       actor,
     )
-    await deps.cases.link({ kind: 'change', id: rfc.id }, { kind: caseKind, id: caseId }, 'raised-from', actor)
+    await deps.cases.link(
+      { kind: 'change', id: rfc.id },
+      { kind: caseKind, id: caseId },
+      'raised-from',
+      actor,
+    )
     return job.complete({ rfcId: rfc.id })
   },
 })

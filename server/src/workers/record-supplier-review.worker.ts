@@ -68,6 +68,9 @@ export const recordSupplierReview = defineWorker<In, Out>({
         job.processInstanceKey,
       )
     }
-    return job.complete({ supplierReviewRecordedAt: now.toISOString(), nextReviewAt: next.toISOString() })
+    return job.complete({
+      supplierReviewRecordedAt: now.toISOString(),
+      nextReviewAt: next.toISOString(),
+    })
   },
 })

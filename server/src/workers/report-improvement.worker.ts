@@ -19,7 +19,10 @@ export const reportImprovement = defineWorker<In, Out>({
   type: 'report-improvement',
   inputSchema: {
     type: 'object',
-    properties: { ...caseRefProperties, outcome: { enum: ['rejected', 'achieved', 'not-achieved'] } },
+    properties: {
+      ...caseRefProperties,
+      outcome: { enum: ['rejected', 'achieved', 'not-achieved'] },
+    },
     required: ['caseKind', 'caseId', 'outcome'],
   },
   async handler(job, deps) {

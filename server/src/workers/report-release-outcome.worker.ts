@@ -1,5 +1,11 @@
 import { defineWorker } from './define-worker'
-import { actorFor, caseRefProperties, isOutcome, loadCase, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  type CaseRefInput,
+} from './worker-helpers'
 
 interface In extends CaseRefInput {
   releaseOutcome: 'deployed' | 'backed-out' | 'rejected'
@@ -54,10 +60,21 @@ export const reportReleaseOutcome = defineWorker<In, Out>({
       dedupeKey: `job:${job.key}`,
       recipientGroup: INCIDENT_GROUP,
       template: 'release-outcome',
-      context: { caseKind: 'release', caseId: record.id, title: record.title, detail: releaseOutcome },
+      context: {
+        caseKind: 'release',
+        caseId: record.id,
+        title: record.title,
+        detail: releaseOutcome,
+      },
     })
     if (releaseOutcome === 'backed-out') {
-      await deps.cases.updateFields('release', record.id, { data: { outcome: 'backed-out' } }, actorFor(job.type), job.processInstanceKey)
+      await deps.cases.updateFields(
+        'release',
+        record.id,
+        { data: { outcome: 'backed-out' } },
+        actorFor(job.type),
+        job.processInstanceKey,
+      )
     }
     return job.complete({ releaseOutcomeReportedTo: [...changes, INCIDENT_GROUP] })
   },

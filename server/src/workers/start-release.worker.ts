@@ -1,5 +1,12 @@
 import { defineWorker } from './define-worker'
-import { actorFor, caseRefProperties, isOutcome, loadCase, stringList, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  stringList,
+  type CaseRefInput,
+} from './worker-helpers'
 
 type In = CaseRefInput
 interface Out {
@@ -37,7 +44,12 @@ export const startRelease = defineWorker<In, Out>({
       },
       actor,
     )
-    await deps.cases.link({ kind: 'release', id: release.id }, { kind: 'change', id: record.id }, 'implements', actor)
+    await deps.cases.link(
+      { kind: 'release', id: release.id },
+      { kind: 'change', id: record.id },
+      'implements',
+      actor,
+    )
     return job.complete({ releaseId: release.id })
   },
 })

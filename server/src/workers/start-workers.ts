@@ -38,7 +38,9 @@ const toJson = (v: unknown): { [key: string]: Json } =>
   JSON.parse(JSON.stringify(v ?? {})) as { [key: string]: Json }
 
 const asText = (v: unknown): Record<string, string> =>
-  Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [k, String(x)]))
+  Object.fromEntries(
+    Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [k, String(x)]),
+  )
 
 /** Starts the workers (all of {@link allWorkers} unless a subset is given). */
 export function startWorkers({

@@ -1,11 +1,19 @@
 import { defineWorker } from './define-worker'
-import { actorFor, caseRefProperties, isOutcome, loadCase, stringList, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  stringList,
+  type CaseRefInput,
+} from './worker-helpers'
 
 interface In extends CaseRefInput {
   affectedCiIds?: string[] | null
 }
 interface Out {
-  baselineId: string
+  /** Null when the release affects no recorded CI (nothing to baseline). */
+  baselineId: string | null
   baselineCiCount: number
 }
 
@@ -34,6 +42,10 @@ export const takeBaseline = defineWorker<In, Out>({
     ])
     const ciIds: string[] = []
     for (const id of wanted) if (await deps.cases.find('ci', id)) ciIds.push(id)
+    if (!ciIds.length) {
+      deps.log.warn(`release ${record.id} affects no recorded CI: no baseline taken`)
+      return job.complete({ baselineId: null, baselineCiCount: 0 })
+    }
     const baseline = await deps.cmdb.takeBaseline(
       {
         name: `Before release ${record.id}`,

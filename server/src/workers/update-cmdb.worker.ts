@@ -1,5 +1,12 @@
 import { defineWorker } from './define-worker'
-import { actorFor, caseRefProperties, isOutcome, loadCase, stringList, type CaseRefInput } from './worker-helpers'
+import {
+  actorFor,
+  caseRefProperties,
+  isOutcome,
+  loadCase,
+  stringList,
+  type CaseRefInput,
+} from './worker-helpers'
 
 type In = CaseRefInput
 interface Out {

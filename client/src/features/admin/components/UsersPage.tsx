@@ -160,26 +160,41 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
     <form className="card" onSubmit={(e) => void submit(e)} aria-label="New user">
       <h2>New user</h2>
       <div className="row">
-        <label className="field">
-          <span>Username</span>
-          <input value={username} onChange={(e) => setUsername(e.target.value)} required />
-        </label>
-        <label className="field">
-          <span>Display name</span>
-          <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} required />
-        </label>
-        <label className="field">
-          <span>E-mail</span>
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>Role</span>
-          <select value={role} onChange={(e) => setRole(e.target.value)}>
+        <div className="field">
+          <label htmlFor="f-users-username">Username</label>
+          <input
+            id="f-users-username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="f-users-display-name">Display name</label>
+          <input
+            id="f-users-display-name"
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+            required
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="f-users-e-mail">E-mail</label>
+          <input
+            id="f-users-e-mail"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="f-users-role">Role</label>
+          <select id="f-users-role" value={role} onChange={(e) => setRole(e.target.value)}>
             {roles.map((r) => (
               <option key={r}>{r}</option>
             ))}
           </select>
-        </label>
+        </div>
         <button type="submit" style={{ alignSelf: 'end' }}>
           Create
         </button>

@@ -12,6 +12,7 @@ import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
 import { commentCase, field, kinds, normalizeList, updateCase, type CaseRecord } from '../api/cases'
 import { CiGraph, edgesOf } from './CiGraph'
+import { KindExtras } from './KindExtras'
 
 const structural = new Set([
   'data',
@@ -138,6 +139,25 @@ function Comments({
   )
 }
 
+const bookkeeping = new Set([
+  'id',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'version',
+  'kind',
+  'ciId',
+])
+
+/** Fields that differ between two versions of a record (all fields of a creation). */
+function changesOf(before: unknown, after: unknown): [string, unknown, unknown][] {
+  const b = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>
+  const a = (after && typeof after === 'object' ? after : {}) as Record<string, unknown>
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])]
+    .filter((k) => !bookkeeping.has(k) && JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+    .map((k) => [k, before ? b[k] : undefined, a[k]])
+}
+
 function CiExtras({ id, name }: { id: string; name: string }) {
   const relations = useApi<unknown>(`/cis/${encodeURIComponent(id)}/relations`)
   const history = useApi<unknown>(`/cis/${encodeURIComponent(id)}/history`)
@@ -159,11 +179,18 @@ function CiExtras({ id, name }: { id: string; name: string }) {
         <ul className="list-plain small">
           {hist.map((h, i) => (
             <li key={i}>
-              {formatDateTime((field(h, 'at') as string) ?? field(h, 'changedAt'))} ·{' '}
-              {formatValue(field(h, 'actor') ?? field(h, 'changedBy'))}
-              <pre>
-                {JSON.stringify({ before: field(h, 'before'), after: field(h, 'after') }, null, 1)}
-              </pre>
+              <strong>{formatValue(field(h, 'action'))}</strong>{' '}
+              <span className="muted">
+                {formatDateTime(field(h, 'at') as string)} · {formatValue(field(h, 'actor'))}
+              </span>
+              <ul className="small">
+                {changesOf(field(h, 'before'), field(h, 'after')).map(([k, before, after]) => (
+                  <li key={k}>
+                    {humanize(k)}: {before === undefined ? '' : `${formatValue(before)} → `}
+                    {formatValue(after)}
+                  </li>
+                ))}
+              </ul>
             </li>
           ))}
           {hist.length === 0 && <li className="muted">No changes recorded.</li>}
@@ -222,6 +249,7 @@ export default function CaseDetailPage({
             />
           </section>
           {kind === 'cis' && <CiExtras id={id} name={name} />}
+          <KindExtras kind={kind} record={data} user={user} />
           <Comments kind={kind} id={id} comments={comments} onAdded={reload} />
         </div>
         <div>

@@ -75,13 +75,19 @@ export default function CaseListPage({ kind, user }: { kind: string; user: User 
         aria-label={`Filter ${info.label.toLowerCase()}`}
         style={{ marginTop: '0.75rem' }}
       >
-        <label className="field">
-          <span>Search</span>
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>Status</span>
+        <div className="field">
+          <label htmlFor="f-caselist-search">Search</label>
           <input
+            id="f-caselist-search"
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="f-caselist-status">Status</label>
+          <input
+            id="f-caselist-status"
             value={status}
             onChange={(e) => {
               setStatus(e.target.value)
@@ -89,11 +95,12 @@ export default function CaseListPage({ kind, user }: { kind: string; user: User 
             }}
             placeholder="e.g. new"
           />
-        </label>
+        </div>
         {info.operational && (
-          <label className="field">
-            <span>Priority</span>
+          <div className="field">
+            <label htmlFor="f-caselist-priority">Priority</label>
             <select
+              id="f-caselist-priority"
               value={priority}
               onChange={(e) => {
                 setPriority(e.target.value)
@@ -107,7 +114,7 @@ export default function CaseListPage({ kind, user }: { kind: string; user: User 
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
       </div>
       <ErrorBanner error={list.error} />

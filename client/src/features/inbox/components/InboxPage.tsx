@@ -45,18 +45,20 @@ function Filters({
   const versions = processes.find((p) => p.bpmnProcessId === query.bpmnProcessId)?.versions ?? []
   return (
     <div className="toolbar" role="search" aria-label="Filter tasks">
-      <label className="field">
-        <span>Search</span>
+      <div className="field">
+        <label htmlFor="f-inbox-search">Search</label>
         <input
+          id="f-inbox-search"
           type="search"
           value={text}
           onChange={(e) => setText(e.target.value)}
           placeholder="Task, case, title…"
         />
-      </label>
-      <label className="field">
-        <span>State</span>
+      </div>
+      <div className="field">
+        <label htmlFor="f-inbox-state">State</label>
         <select
+          id="f-inbox-state"
           value={query.state ?? ''}
           onChange={(e) => set({ state: e.target.value || undefined })}
         >
@@ -66,10 +68,11 @@ function Filters({
           <option value="completed">Completed</option>
           <option value="cancelled">Cancelled</option>
         </select>
-      </label>
-      <label className="field">
-        <span>Process</span>
+      </div>
+      <div className="field">
+        <label htmlFor="f-inbox-process">Process</label>
         <select
+          id="f-inbox-process"
           value={query.bpmnProcessId ?? ''}
           onChange={(e) =>
             set({ bpmnProcessId: e.target.value || undefined, processVersion: undefined })
@@ -82,10 +85,11 @@ function Filters({
             </option>
           ))}
         </select>
-      </label>
-      <label className="field">
-        <span>Version</span>
+      </div>
+      <div className="field">
+        <label htmlFor="f-inbox-version">Version</label>
         <select
+          id="f-inbox-version"
           value={query.processVersion ?? ''}
           disabled={!versions.length}
           onChange={(e) => set({ processVersion: e.target.value || undefined })}
@@ -97,10 +101,11 @@ function Filters({
             </option>
           ))}
         </select>
-      </label>
-      <label className="field">
-        <span>Min. priority</span>
+      </div>
+      <div className="field">
+        <label htmlFor="f-inbox-min-priority">Min. priority</label>
         <select
+          id="f-inbox-min-priority"
           value={query.priority ?? ''}
           onChange={(e) => set({ priority: e.target.value || undefined })}
         >
@@ -109,15 +114,16 @@ function Filters({
           <option value="50">Medium (50+)</option>
           <option value="25">Low (25+)</option>
         </select>
-      </label>
-      <label className="field">
-        <span>Due before</span>
+      </div>
+      <div className="field">
+        <label htmlFor="f-inbox-due-before">Due before</label>
         <input
+          id="f-inbox-due-before"
           type="date"
           value={query.dueBefore ?? ''}
           onChange={(e) => set({ dueBefore: e.target.value || undefined })}
         />
-      </label>
+      </div>
       <label className="row small" style={{ alignSelf: 'center' }}>
         <input
           type="checkbox"
@@ -126,9 +132,10 @@ function Filters({
         />
         Overdue only
       </label>
-      <label className="field">
-        <span>Sort</span>
+      <div className="field">
+        <label htmlFor="f-inbox-sort">Sort</label>
         <select
+          id="f-inbox-sort"
           value={`${query.sort}:${query.order}`}
           onChange={(e) => {
             const [sort, order] = e.target.value.split(':') as [
@@ -144,7 +151,7 @@ function Filters({
           <option value="priority:desc">Highest priority</option>
           <option value="name:asc">Name A–Z</option>
         </select>
-      </label>
+      </div>
     </div>
   )
 }

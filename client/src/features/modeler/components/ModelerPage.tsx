@@ -72,15 +72,16 @@ function Home() {
           navigate(`/modeler?process=${encodeURIComponent(newId)}&new=1`)
         }}
       >
-        <label className="field">
-          <span>New process id</span>
+        <div className="field">
+          <label htmlFor="f-modeler-new-process-id">New process id</label>
           <input
+            id="f-modeler-new-process-id"
             value={newId}
             onChange={(e) => setNewId(e.target.value)}
             pattern="[A-Za-z_][\w.-]*"
             required
           />
-        </label>
+        </div>
         <button type="submit">New process</button>
       </form>
       <ErrorBanner error={error} />

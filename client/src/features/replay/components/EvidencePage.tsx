@@ -46,26 +46,28 @@ export default function EvidencePage() {
       )}
       <ErrorBanner error={verifyError} />
       <div className="toolbar" role="search" aria-label="Filter evidence">
-        <label className="field">
-          <span>Actor</span>
+        <div className="field">
+          <label htmlFor="f-evidence-actor">Actor</label>
           <input
+            id="f-evidence-actor"
             value={actor}
             onChange={(e) => {
               setActor(e.target.value)
               setCursors([0])
             }}
           />
-        </label>
-        <label className="field">
-          <span>Entity id</span>
+        </div>
+        <div className="field">
+          <label htmlFor="f-evidence-entity-id">Entity id</label>
           <input
+            id="f-evidence-entity-id"
             value={entity}
             onChange={(e) => {
               setEntity(e.target.value)
               setCursors([0])
             }}
           />
-        </label>
+        </div>
       </div>
       <ErrorBanner error={list.error} />
       {list.loading && !list.data && <Loading />}

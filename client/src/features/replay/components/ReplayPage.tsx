@@ -74,21 +74,26 @@ function Picker({ process, version }: { process: string | null; version: string 
             navigate(`/replay?instance=${encodeURIComponent(key)}`)
           }}
         >
-          <label className="field">
-            <span>Process instance key</span>
+          <div className="field">
+            <label htmlFor="f-replay-process-instance-key">Process instance key</label>
             <input
+              id="f-replay-process-instance-key"
               value={key}
               onChange={(e) => setKey(e.target.value)}
               required
               inputMode="numeric"
             />
-          </label>
+          </div>
           <button type="submit">Open</button>
         </form>
         <form className="card row" onSubmit={(e) => void openCase(e)}>
-          <label className="field">
-            <span>Case kind</span>
-            <select value={caseKind} onChange={(e) => setCaseKind(e.target.value)}>
+          <div className="field">
+            <label htmlFor="f-replay-case-kind">Case kind</label>
+            <select
+              id="f-replay-case-kind"
+              value={caseKind}
+              onChange={(e) => setCaseKind(e.target.value)}
+            >
               {[
                 'incidents',
                 'service-requests',
@@ -100,16 +105,17 @@ function Picker({ process, version }: { process: string | null; version: string 
                 <option key={k}>{k}</option>
               ))}
             </select>
-          </label>
-          <label className="field">
-            <span>Case id</span>
+          </div>
+          <div className="field">
+            <label htmlFor="f-replay-case-id">Case id</label>
             <input
+              id="f-replay-case-id"
               value={caseId}
               onChange={(e) => setCaseId(e.target.value)}
               required
               placeholder="INC-000001"
             />
-          </label>
+          </div>
           <button type="submit">Open case</button>
           <ErrorBanner error={caseError} />
         </form>
@@ -323,7 +329,27 @@ function Replay({ instanceKey }: { instanceKey: string }) {
               »
             </button>
           </div>
-          <ol className="list-plain timeline" aria-label="Steps">
+          <ol
+            className="list-plain timeline"
+            aria-label="Steps"
+            tabIndex={0}
+            aria-keyshortcuts="ArrowUp ArrowDown Home End"
+            onKeyDown={(e) => {
+              const last = steps.length - 1
+              const next: Record<string, number> = {
+                ArrowDown: Math.min(last, index + 1),
+                ArrowRight: Math.min(last, index + 1),
+                ArrowUp: Math.max(0, index - 1),
+                ArrowLeft: Math.max(0, index - 1),
+                Home: 0,
+                End: last,
+              }
+              if (e.key in next) {
+                e.preventDefault()
+                setIndex(next[e.key]!)
+              }
+            }}
+          >
             {steps.map((s, i) => (
               <li key={s.position}>
                 <button aria-current={i === index ? 'step' : undefined} onClick={() => setIndex(i)}>

@@ -10,7 +10,8 @@ export function BarChart({
   data: { label: string; value: number; danger?: boolean }[]
   height?: number
 }) {
-  const w = Math.max(320, data.length * 48)
+  if (data.length === 0) return <p className="muted">No data yet.</p>
+  const w = Math.max(360, data.length * 64)
   const max = Math.max(1, ...data.map((d) => d.value))
   const plot = height - 36
   const bw = (w - 40) / Math.max(1, data.length)

@@ -1,0 +1,146 @@
+/**
+ * Sections specific to one kind on its detail page: SLA targets per priority (8.3.3), a
+ * service's dependencies and catalogue items (8.2.4), a supplier's contracts and reviews (8.3.4).
+ */
+import { useState } from 'react'
+import { api } from '../../../lib/api'
+import { formatValue, humanize } from '../../../lib/format'
+import { Link } from '../../../lib/router'
+import { ErrorBanner } from '../../../lib/ui'
+import { useApi } from '../../../lib/use-api'
+import { hasRole, type User } from '../../../lib/user'
+import { field, normalizeList, type CaseRecord } from '../api/cases'
+
+function SlaTargets({ record }: { record: CaseRecord }) {
+  const targets = (field(record, 'targets') ?? {}) as Record<string, CaseRecord>
+  const workload = field(record, 'workload') as Record<string, unknown> | undefined
+  const exceptions = field(record, 'exceptions')
+  return (
+    <section className="card" aria-labelledby="sla-targets">
+      <h2 id="sla-targets">Targets</h2>
+      <table className="data" aria-label="SLA targets per priority">
+        <thead>
+          <tr>
+            <th>Priority</th>
+            <th>Response (min)</th>
+            <th>Resolution (min)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(targets).map(([p, t]) => (
+            <tr key={p}>
+              <td>P{p}</td>
+              <td>{formatValue(field(t, 'responseMinutes'))}</td>
+              <td>{formatValue(field(t, 'resolutionMinutes'))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {workload && (
+        <p className="small">
+          Workload limits:{' '}
+          {Object.entries(workload)
+            .map(([k, v]) => `${humanize(k)} ${formatValue(v)}`)
+            .join(' · ')}
+        </p>
+      )}
+      {Array.isArray(exceptions) && (
+        <p className="small">Exceptions: {exceptions.map((e) => formatValue(e)).join('; ')}</p>
+      )}
+    </section>
+  )
+}
+
+function ServiceExtras({ id }: { id: string }) {
+  const deps = useApi<{ dependsOn?: CaseRecord[]; dependents?: CaseRecord[] }>(
+    `/services/${encodeURIComponent(id)}/dependencies`,
+  )
+  const items = useApi<unknown>(`/services/${encodeURIComponent(id)}/catalogue-items`)
+  const link = (sid: unknown) => (
+    <Link href={`/cases/services/${encodeURIComponent(String(sid))}`}>{String(sid)}</Link>
+  )
+  return (
+    <section className="card" aria-labelledby="service-extras">
+      <h2 id="service-extras">Dependencies and catalogue</h2>
+      <ErrorBanner error={deps.error ?? items.error} />
+      <ul className="list-plain small">
+        {(deps.data?.dependsOn ?? []).map((d, i) => (
+          <li key={`o${i}`}>
+            {formatValue(field(d, 'dependencyType'))} {link(field(d, 'dependsOnId'))}
+          </li>
+        ))}
+        {(deps.data?.dependents ?? []).map((d, i) => (
+          <li key={`i${i}`}>
+            used by {link(field(d, 'serviceId'))} ({formatValue(field(d, 'dependencyType'))})
+          </li>
+        ))}
+      </ul>
+      <h3>Catalogue items</h3>
+      <ul className="list-plain small">
+        {normalizeList(items.data).items.map((c) => (
+          <li key={String(c.id)}>
+            <strong>{formatValue(field(c, 'name'))}</strong> {formatValue(field(c, 'description'))}
+            {field(c, 'requiresApproval') === true && <span className="badge warn"> approval</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function SupplierExtras({ id, user }: { id: string; user: User }) {
+  const contracts = useApi<unknown>(`/suppliers/${encodeURIComponent(id)}/contracts`)
+  const [status, setStatus] = useState('')
+  const [error, setError] = useState<unknown>()
+  return (
+    <section className="card" aria-labelledby="supplier-extras">
+      <h2 id="supplier-extras">Contracts</h2>
+      <ErrorBanner error={contracts.error ?? error} />
+      <ul className="list-plain small">
+        {normalizeList(contracts.data).items.map((c) => (
+          <li key={String(c.id)}>
+            <strong>
+              {String(c.id)} {formatValue(field(c, 'title'))}
+            </strong>{' '}
+            {formatValue(field(c, 'startsOn'))} – {formatValue(field(c, 'endsOn'))}
+            <div className="muted">{formatValue(field(c, 'scope'))}</div>
+          </li>
+        ))}
+      </ul>
+      {hasRole(user, 'admin', 'staff') && (
+        <button
+          onClick={() =>
+            api<unknown>(`/suppliers/${encodeURIComponent(id)}/reviews`, {
+              method: 'POST',
+              body: {},
+            }).then(() => setStatus('Supplier review started.'), setError)
+          }
+        >
+          Start supplier review
+        </button>
+      )}
+      {status && (
+        <div className="banner ok" role="status">
+          {status}
+        </div>
+      )}
+    </section>
+  )
+}
+
+/** The kind-specific sections of a detail page, if any. */
+export function KindExtras({
+  kind,
+  record,
+  user,
+}: {
+  kind: string
+  record: CaseRecord
+  user: User
+}) {
+  const id = String(record.id)
+  if (kind === 'slas') return <SlaTargets record={record} />
+  if (kind === 'services') return <ServiceExtras id={id} />
+  if (kind === 'suppliers') return <SupplierExtras id={id} user={user} />
+  return null
+}
