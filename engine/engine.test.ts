@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets, type TestDatabase } from '../test/support/databases'
 import { EngineError } from './api'
@@ -143,6 +145,13 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     await expect(e.deployResources([{ name: 'feel.bpmn', content: badFeel }])).rejects.toThrow(
       /Task_Feel/,
     )
+    const camundaUserTask = bpmn(
+      'cut',
+      `<bpmn:startEvent id="start" /><bpmn:userTask id="Task_Native"><bpmn:extensionElements><zeebe:userTask /></bpmn:extensionElements></bpmn:userTask>${chain('start', 'Task_Native')}`,
+    )
+    await expect(
+      e.deployResources([{ name: 'cut.bpmn', content: camundaUserTask }]),
+    ).rejects.toThrow(/Task_Native[\s\S]*zeebe:userTask/)
     await expect(e.createProcessInstance({ bpmnProcessId: 'nope' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     })
@@ -409,6 +418,56 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
       maxJobsToActivate: 10,
     })
     expect(jobs.map((j) => j.variables.i).sort()).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('replaying the log rebuilds exactly the live state (appliers are the only writers)', async () => {
+    const e = await open()
+    const xml = (name: string) => ({
+      name,
+      content: readFileSync(
+        join(import.meta.dirname, '..', '..', 'shared', 'conformance', 'zeebe-process-test', name),
+      ),
+    })
+    await e.deployResources([
+      xml('pr-created.bpmn'),
+      xml('automated-tests.bpmn'),
+      xml('looping-servicetask.bpmn'),
+    ])
+    await e.publishMessage({
+      name: 'prCreated',
+      correlationKey: '',
+      timeToLiveMs: 0,
+      variables: { prId: 'p1' },
+    })
+    await e.publishMessage({
+      name: 'reviewReceived',
+      correlationKey: 'p1',
+      timeToLiveMs: 3_600_000,
+      variables: { reviewResult: 'approved' },
+    })
+    await completeOne(e, 'runTests')
+    const loop = await e.createProcessInstance({
+      bpmnProcessId: 'looping-servicetask',
+      variables: { totalLoops: 'x' },
+    })
+    await completeOne(e, 'test')
+    const [job] = await e.activateJobs({
+      type: 'runTests',
+      worker: 'w',
+      timeoutMs: 5000,
+      maxJobsToActivate: 1,
+    })
+    await e.failJob(job!.key, 2, 'later', 60_000)
+    clock.advance(1000)
+    await e.tick()
+    expect(Object.keys(e.state.incidents)).toHaveLength(1)
+    expect(loop.processInstanceKey).toBeTruthy()
+    const live = JSON.parse(JSON.stringify(e.state)) as unknown
+    const replayed = await createEngine({ sql: db.database.sql, clock })
+    expect(JSON.parse(JSON.stringify(replayed.state))).toEqual(live)
+    await e.close()
+    engine = await createEngine({ sql: db.database.sql, clock })
+    expect(JSON.parse(JSON.stringify(engine.state))).toEqual(live)
   })
 
   it('recovers from a snapshot plus the log tail', async () => {

@@ -314,8 +314,10 @@ export class Engine implements EngineApi {
 
   /** Writes a snapshot of the state; only when every applied record is durable. */
   private async snapshot(): Promise<void> {
-    await this.log.drain()
-    if (this.rt.batch.length > 0) return
+    // The state written must contain only durable records: check idleness synchronously right
+    // before serializing (a command may run while we wait).
+    do await this.log.drain()
+    while (!this.log.idle)
     const position = this.s.lastPosition
     const state = JSON.stringify(this.s)
     this.recordsSinceSnapshot = 0
@@ -1234,9 +1236,10 @@ export class Engine implements EngineApi {
 
   async close(): Promise<void> {
     if (this.closed) return
-    await this.log.drain()
-    if (this.snapshotting) await this.snapshotting
     this.closed = true
+    if (this.snapshotting) await this.snapshotting.catch(() => undefined)
+    do await this.log.drain()
+    while (!this.log.idle)
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     for (const [key, w] of this.waiters) {

@@ -282,6 +282,12 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       }
     }
     if (type === BpmnElementType.UserTask) {
+      if (extension(el, 'zeebe:UserTask')) {
+        fail(
+          id,
+          "Camunda user tasks ('zeebe:userTask') are not supported by this engine; remove 'zeebe:userTask' to make it a job-worker user task",
+        )
+      }
       const assignment = extension(el, 'zeebe:AssignmentDefinition')
       const schedule = extension(el, 'zeebe:TaskSchedule')
       const form = extension(el, 'zeebe:FormDefinition')

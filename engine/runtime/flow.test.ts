@@ -205,32 +205,43 @@ describe.each(testDatabaseTargets())(
     })
 
     it('a failing boundary timer expression is an incident; resolving re-runs the activation', async () => {
-    const e = await open()
-    await e.deployResources([
-      {
-        name: 'bt.bpmn',
-        content: bpmn(
-          'bt',
-          `<bpmn:startEvent id="start" />${serviceTask('task', 'bt-task')}
+      const e = await open()
+      await e.deployResources([
+        {
+          name: 'bt.bpmn',
+          content: bpmn(
+            'bt',
+            `<bpmn:startEvent id="start" />${serviceTask('task', 'bt-task')}
            <bpmn:boundaryEvent id="Deadline" attachedToRef="task"><bpmn:timerEventDefinition><bpmn:timeDate>= dueAt</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:boundaryEvent>
            <bpmn:endEvent id="end" /><bpmn:endEvent id="late" />${chain('start', 'task', 'end')}${flow('l', 'Deadline', 'late')}`,
-        ),
-      },
-    ])
-    const pi = await e.createProcessInstance({ bpmnProcessId: 'bt' })
-    const [incident] = await valuesOf(e, pi.processInstanceKey, 'INCIDENT')
-    expect(incident!.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'task' })
-    expect(await e.activateJobs({ type: 'bt-task', worker: 'w', timeoutMs: 1000, maxJobsToActivate: 1 })).toEqual([])
-    await e.setVariables(pi.processInstanceKey, { dueAt: new Date(clock.now() + 60_000).toISOString() }, false)
-    await e.resolveIncident(incident!.key)
-    const timers = await valuesOf(e, pi.processInstanceKey, 'TIMER')
-    expect(timers.map((r) => r.intent)).toEqual(['CREATED'])
-    clock.advance(60_000)
-    await e.tick()
-    expect(await trail(e, pi.processInstanceKey)).toContain('late:ELEMENT_COMPLETED')
-  })
+          ),
+        },
+      ])
+      const pi = await e.createProcessInstance({ bpmnProcessId: 'bt' })
+      const [incident] = await valuesOf(e, pi.processInstanceKey, 'INCIDENT')
+      expect(incident!.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'task' })
+      expect(
+        await e.activateJobs({
+          type: 'bt-task',
+          worker: 'w',
+          timeoutMs: 1000,
+          maxJobsToActivate: 1,
+        }),
+      ).toEqual([])
+      await e.setVariables(
+        pi.processInstanceKey,
+        { dueAt: new Date(clock.now() + 60_000).toISOString() },
+        false,
+      )
+      await e.resolveIncident(incident!.key)
+      const timers = await valuesOf(e, pi.processInstanceKey, 'TIMER')
+      expect(timers.map((r) => r.intent)).toEqual(['CREATED'])
+      clock.advance(60_000)
+      await e.tick()
+      expect(await trail(e, pi.processInstanceKey)).toContain('late:ELEMENT_COMPLETED')
+    })
 
-  it('timer and message event sub-processes, interrupting and not', async () => {
+    it('timer and message event sub-processes, interrupting and not', async () => {
       const e = await open()
       await e.deployResources([
         {

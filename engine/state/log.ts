@@ -170,6 +170,11 @@ export class GroupCommitLog {
     return done
   }
 
+  /** True when nothing is waiting to be written and no flush runs. */
+  get idle(): boolean {
+    return this.flushing === null && this.pending.length === 0
+  }
+
   /** Resolves when everything appended so far is durable. */
   async drain(): Promise<void> {
     while (this.flushing) await this.flushing

@@ -124,6 +124,14 @@ export const configSchema = {
     maximum: 720,
     description: 'Idle lifetime of a login session, in hours.',
   },
+  WORKING_DATA_RETENTION_DAYS: {
+    type: 'integer',
+    default: 0,
+    minimum: 0,
+    maximum: 36500,
+    description:
+      'Days after a process instance ends before its working data (tasks, their variables and comments) is purged; 0 = keep forever. The evidence trail and the engine record log are never purged, so histories outlive the purge.',
+  },
   LOG_LEVEL: {
     type: 'string',
     default: 'info',

@@ -27,6 +27,7 @@ import { seedCatalogue } from './seed/catalogue'
 import { HistoryService } from './history/history.service'
 import { InstancesService } from './history/instances.service'
 import { recordSourceOf, type RecordSource } from './history/record-source'
+import { startRetention } from './history/retention'
 import { tasksRoutes } from './inbox/tasks.routes'
 import { TasksService } from './inbox/tasks.service'
 import { startOverdueEscalation } from './inbox/overdue.escalation'
@@ -181,6 +182,13 @@ export async function startServer({
       log,
     })
     cleanup.unshift(() => escalation.stop())
+    const retention = startRetention({
+      db: database.db,
+      audit,
+      log,
+      days: config.WORKING_DATA_RETENTION_DAYS,
+    })
+    cleanup.unshift(() => retention.stop())
 
     const app = createApp({
       log,

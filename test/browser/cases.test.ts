@@ -46,6 +46,14 @@ describe('cases', () => {
     const caseId = decodeURIComponent(page.url().split('/').pop()!)
     const instances = page.getByRole('region', { name: 'Process instances' })
     await expect.poll(() => instances.textContent()).toContain('incident v1')
+    // and it can be linked to the affected CI (8.6.1 records affected CIs)
+    const linkForm = page.getByRole('form', { name: 'Link a case' })
+    await linkForm.getByLabel('Kind').selectOption('ci')
+    await linkForm.getByLabel('Id').fill('CI-000001')
+    await linkForm.getByLabel('Link type').fill('affects')
+    await linkForm.getByRole('button', { name: 'Link' }).click()
+    const linked = page.getByRole('region', { name: 'Linked cases' })
+    await expect.poll(() => linked.textContent()).toContain('affects → CI-000001')
     await screenshot(page, 'case-detail')
     // and its first user task is in the service desk's inbox
     await page

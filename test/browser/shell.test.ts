@@ -73,6 +73,30 @@ describe('app shell', () => {
     await context.close()
   })
 
+  test('an administrator creates a user, sees the one-time password, and deactivates the user', async () => {
+    // given
+    const { context, page } = await loginPage(browser, app, 'admin')
+    await page.goto('/admin/users')
+    const form = page.getByRole('form', { name: 'New user' })
+    // when
+    await form.getByLabel('Username').fill('newstarter')
+    await form.getByLabel('Display name').fill('Nora New-Starter')
+    await form.getByLabel('Role').selectOption('staff')
+    await form.getByRole('button', { name: 'Create' }).click()
+    // then
+    await expect
+      .poll(() => form.getByRole('status').textContent())
+      .toMatch(/one-time password: \S{12,}/)
+    const row = page.getByRole('table', { name: 'Users' }).getByRole('row', { name: /newstarter/ })
+    await row.waitFor()
+    await screenshot(page, 'admin-users')
+    // when
+    await row.getByRole('button', { name: 'Deactivate' }).click()
+    // then
+    await expect.poll(() => row.textContent()).toContain('inactive')
+    await context.close()
+  })
+
   test('the inbox of a logged-in staff member loads in under 2 s', async () => {
     // given a session (cookie) from the login API
     const context = await browser.newContext({ baseURL: app.url })

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { TaskView } from '../../server/src/inbox/task-model'
+import { purgeExpiredWorkingData } from '../../server/src/history/retention'
 import { repoRoot } from '../../server/src/server'
 import { eventually, startHarness, type Harness } from '../support/harness'
 
@@ -72,5 +73,74 @@ describe('restart mid-task', () => {
       15_000,
       'the instance to complete after the restart',
     )
+  })
+})
+
+describe('retention of working data (4.3.3)', () => {
+  it('purges tasks of long-ended instances while their history and evidence remain', async () => {
+    const h = await startHarness({ deployProcesses: false })
+    harnesses.push(h)
+    await h.server.services.processes.deploy(
+      [
+        { name: 'inbox-triage-form.form', content: fixture('inbox-triage-form.form') },
+        { name: 'inbox-triage.bpmn', content: fixture('inbox-triage.bpmn') },
+      ],
+      { actor: 'admin' },
+    )
+    const started = await h.server.services.instances.start(
+      'inbox-triage',
+      { caseKind: 'incident', caseId: 'INC-OLD1', title: 'Long ago' },
+      { caseKind: 'incident', caseId: 'INC-OLD1', actor: 'desk' },
+    )
+    const desk = await h.login('desk')
+    const task = await eventually(
+      async () => {
+        return (await desk.get<{ items: TaskView[] }>('/tasks?caseId=INC-OLD1')).body.items[0]
+      },
+      15_000,
+      'the task',
+    )
+    await desk.post(`/tasks/${task.id}/claim`)
+    const data = { summary: 'Fixed in 2024', impact: 'high' }
+    expect((await desk.post(`/tasks/${task.id}/complete`, { data })).status).toBe(200)
+    const auditor = await h.login('auditor')
+    const url = `/process-instances/${started.processInstanceKey}/history`
+    await eventually(
+      async () => {
+        const r = await auditor.get<{ instance: { state: string } }>(url)
+        return r.body.instance?.state === 'completed'
+      },
+      15_000,
+      'the instance to complete',
+    )
+
+    const { db } = h.server.database
+    const now = Date.now() + 400 * 86_400_000
+    expect(await purgeExpiredWorkingData({ db, audit: h.server.services.audit, days: 365 })).toBe(0)
+    expect(
+      await purgeExpiredWorkingData({
+        db,
+        audit: h.server.services.audit,
+        days: 365,
+        now: () => now,
+      }),
+    ).toBe(1)
+    expect((await desk.get(`/tasks/${task.id}`)).status).toBe(404)
+
+    const history = await auditor.get<{
+      steps: { elementId: string; intent: string }[]
+      evidence: {
+        entries: { action: string; after: { data?: unknown } }[]
+        verification: { ok: boolean }
+      }
+    }>(url)
+    expect(history.status).toBe(200)
+    expect(history.body.steps.some((s) => s.elementId === 'Task_TriageTicket')).toBe(true)
+    const completed = history.body.evidence.entries.find((e) => e.action === 'task.completed')
+    expect(completed?.after.data).toEqual(data)
+    expect(history.body.evidence.entries.map((e) => e.action)).toContain(
+      'retention.working-data-purged',
+    )
+    expect(history.body.evidence.verification.ok).toBe(true)
   })
 })

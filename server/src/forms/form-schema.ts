@@ -73,7 +73,7 @@ export const FORM_DATETIME_PATTERN =
 /** form-js time values: `10:30`, optionally with seconds and offset. */
 export const FORM_TIME_PATTERN = '^\\d{2}:\\d{2}(:\\d{2})?(Z|[+-]\\d{2}:?\\d{2})?$'
 
-const scalar = { type: ['string', 'number', 'boolean'] }
+const scalar = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] }
 
 function enumOf(c: FormComponent): unknown[] | undefined {
   if (c.valuesKey || c.valuesExpression) return undefined

@@ -13,16 +13,19 @@ interface AdminUser {
   displayName: string
   email: string | null
   roles: string[]
-  groups: (string | { id: string })[]
+  groups: (string | { id: string; isLead?: boolean })[]
   active: boolean
 }
 interface Group {
   id: string
   name: string
   description?: string
+  members?: number
 }
 
 const roles = ['admin', 'process-owner', 'staff', 'auditor', 'customer'] as const
+const isLead = (u: AdminUser, id: string) =>
+  u.groups.some((g) => typeof g !== 'string' && g.id === id && g.isLead === true)
 const groupIds = (u: AdminUser) => u.groups.map((g) => (typeof g === 'string' ? g : g.id))
 const listOf = <T,>(v: unknown): T[] =>
   Array.isArray(v) ? (v as T[]) : ((v as { items?: T[] })?.items ?? [])
@@ -107,7 +110,15 @@ function UserRow({
         <div className="row">
           {editing ? (
             <>
-              <button className="primary" onClick={() => void patch({ roles: r, groups: g })}>
+              <button
+                className="primary"
+                onClick={() =>
+                  void patch({
+                    roles: r,
+                    groups: g.map((id) => ({ id, isLead: isLead(user, id) })),
+                  })
+                }
+              >
                 Save
               </button>
               <button onClick={() => setEditing(false)}>Cancel</button>
@@ -252,6 +263,7 @@ export default function UsersPage() {
             {groupList.map((g) => (
               <li key={g.id}>
                 <strong>{g.name}</strong> <span className="muted small">{g.id}</span>
+                {g.members !== undefined && <span className="badge">{g.members} members</span>}
                 {g.description && <div className="small muted">{g.description}</div>}
               </li>
             ))}

@@ -239,3 +239,13 @@ export const updateCase = (kind: string, id: string, body: Record<string, unknow
   api<CaseRecord>(`/${kind}/${encodeURIComponent(id)}`, { method: 'PATCH', body })
 export const commentCase = (kind: string, id: string, body: string) =>
   api<unknown>(`/${kind}/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { body } })
+
+/** Links a case to another record. */
+export const linkCase = (
+  kind: string,
+  id: string,
+  body: { toKind: string; toId: string; linkType: string },
+) => api<unknown>(`/${kind}/${encodeURIComponent(id)}/links`, { method: 'POST', body })
+
+/** The route segment of a kind as records name it: `known-error` → `known-errors`, `ci` → `cis`. */
+export const pluralOf = (kind: string) => (kind.endsWith('s') ? kind : `${kind}s`)

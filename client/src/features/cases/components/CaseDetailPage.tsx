@@ -10,7 +10,16 @@ import { useServerEvents } from '../../../lib/socket'
 import { ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
-import { commentCase, field, kinds, normalizeList, updateCase, type CaseRecord } from '../api/cases'
+import {
+  commentCase,
+  field,
+  kinds,
+  linkCase,
+  normalizeList,
+  pluralOf,
+  updateCase,
+  type CaseRecord,
+} from '../api/cases'
 import { CiGraph, edgesOf } from './CiGraph'
 import { KindExtras } from './KindExtras'
 
@@ -158,6 +167,78 @@ function changesOf(before: unknown, after: unknown): [string, unknown, unknown][
     .map((k) => [k, before ? b[k] : undefined, a[k]])
 }
 
+const linkKinds = [
+  'incident',
+  'service-request',
+  'problem',
+  'known-error',
+  'change',
+  'release',
+  'improvement',
+  'complaint',
+  'audit-finding',
+  'ci',
+  'service',
+  'supplier',
+]
+
+/** Links this case to another record (e.g. incident → problem → known error → change, 8.6.3). */
+function LinkForm({ kind, id, onLinked }: { kind: string; id: string; onLinked: () => void }) {
+  const [toKind, setToKind] = useState('problem')
+  const [toId, setToId] = useState('')
+  const [linkType, setLinkType] = useState('related')
+  const [error, setError] = useState<unknown>()
+  return (
+    <form
+      aria-label="Link a case"
+      style={{ marginTop: '0.5rem' }}
+      onSubmit={(e) => {
+        e.preventDefault()
+        linkCase(kind, id, { toKind, toId, linkType }).then(() => {
+          setToId('')
+          setError(undefined)
+          onLinked()
+        }, setError)
+      }}
+    >
+      <div className="row">
+        <div className="field">
+          <label htmlFor="link-kind">Kind</label>
+          <select id="link-kind" value={toKind} onChange={(e) => setToKind(e.target.value)}>
+            {linkKinds.map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="link-id">Id</label>
+          <input
+            id="link-id"
+            value={toId}
+            onChange={(e) => setToId(e.target.value)}
+            required
+            size={12}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="link-type">Link type</label>
+          <input
+            id="link-type"
+            value={linkType}
+            onChange={(e) => setLinkType(e.target.value)}
+            required
+            size={10}
+          />
+        </div>
+        <button type="submit" style={{ alignSelf: 'end' }}>
+          Link
+        </button>
+      </div>
+      <ErrorBanner error={error} />
+    </form>
+  )
+}
+
 function CiExtras({ id, name }: { id: string; name: string }) {
   const relations = useApi<unknown>(`/cis/${encodeURIComponent(id)}/relations`)
   const history = useApi<unknown>(`/cis/${encodeURIComponent(id)}/history`)
@@ -280,17 +361,21 @@ export default function CaseDetailPage({
             {links.length === 0 && <p className="muted">None.</p>}
             <ul className="list-plain">
               {links.map((l, i) => {
-                const k = String(field(l, 'toKind') ?? field(l, 'kind') ?? '')
-                const target = String(field(l, 'toId') ?? field(l, 'caseId') ?? field(l, 'id'))
-                const plural = k.endsWith('s') ? k : `${k}s`
+                const outgoing = String(field(l, 'fromId')) === id
+                const k = String(field(l, outgoing ? 'toKind' : 'fromKind') ?? '')
+                const target = String(field(l, outgoing ? 'toId' : 'fromId'))
                 return (
                   <li key={i}>
-                    {formatValue(field(l, 'linkType') ?? field(l, 'type'))}:{' '}
-                    <Link href={`/cases/${plural}/${encodeURIComponent(target)}`}>{target}</Link>
+                    {formatValue(field(l, 'linkType'))}
+                    {outgoing ? ' → ' : ' ← '}
+                    <Link href={`/cases/${pluralOf(k)}/${encodeURIComponent(target)}`}>
+                      {target}
+                    </Link>
                   </li>
                 )
               })}
             </ul>
+            {canEdit && <LinkForm kind={kind} id={id} onLinked={reload} />}
           </section>
         </div>
       </div>

@@ -35,6 +35,17 @@ function caseLink(c: Record<string, unknown>): string | null {
   return `/cases/${kind.endsWith('s') ? kind : `${kind}s`}/${encodeURIComponent(id)}`
 }
 
+/** A case link as the record at its other end. */
+function linkTarget(l: Record<string, unknown>, caseId: string): Record<string, unknown> {
+  if (typeof l.toId !== 'string') return l
+  const outgoing = l.fromId === caseId
+  return {
+    kind: outgoing ? l.toKind : l.fromKind,
+    id: outgoing ? l.toId : l.fromId,
+    title: `(${String(l.linkType ?? 'related')})`,
+  }
+}
+
 function CaseList({ title, items }: { title: string; items: Record<string, unknown>[] }) {
   if (!items.length) return null
   return (
@@ -81,7 +92,10 @@ export function CaseContext({ detail }: { detail: TaskDetail }) {
             ])}
         />
       )}
-      <CaseList title="Related cases" items={detail.related ?? []} />
+      <CaseList
+        title="Related cases"
+        items={(detail.related ?? []).map((l) => linkTarget(l, String(c?.id ?? '')))}
+      />
       <CaseList title="Known-error matches" items={detail.matches?.knownErrors ?? []} />
       <CaseList title="Matching problems" items={detail.matches?.problems ?? []} />
       <CaseList title="Affected CIs" items={detail.matches?.cis ?? []} />
