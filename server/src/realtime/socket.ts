@@ -31,7 +31,8 @@ export function roomsFor(event: ServerEvent): string[] {
     case 'case.updated':
       return [
         ...readers,
-        'role:staff',
+        // the responsible group when there is one; unassigned cases concern every staff member
+        event.case.group ? `group:${event.case.group}` : 'role:staff',
         ...(event.case.requester ? [`user:${event.case.requester}`] : []),
       ]
     case 'process.changed':

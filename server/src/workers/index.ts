@@ -11,6 +11,7 @@ import { countReleaseIncidents } from './count-release-incidents.worker'
 import { detectIncidentTrend } from './detect-incident-trend.worker'
 import { escalate } from './escalate.worker'
 import { findMatches } from './find-matches.worker'
+import { loadFormOptions } from './load-form-options.worker'
 import { loadSlaTargets } from './load-sla-targets.worker'
 import { notifyCustomer } from './notify-customer.worker'
 import { notifyRfcOutcome } from './notify-rfc-outcome.worker'
@@ -38,6 +39,7 @@ export const workers: readonly AnyWorker[] = [
   detectIncidentTrend,
   escalate,
   findMatches,
+  loadFormOptions,
   loadSlaTargets,
   notifyCustomer,
   notifyRfcOutcome,

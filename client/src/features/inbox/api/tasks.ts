@@ -62,7 +62,7 @@ export interface TaskQuery {
 
 export const defaultTaskQuery: TaskQuery = {
   view: 'groups',
-  state: 'open',
+  // no state = the live tasks (open and claimed)
   sort: 'created',
   order: 'desc',
   page: 1,

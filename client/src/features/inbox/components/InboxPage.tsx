@@ -62,7 +62,7 @@ function Filters({
           value={query.state ?? ''}
           onChange={(e) => set({ state: e.target.value || undefined })}
         >
-          <option value="">Any</option>
+          <option value="">Active</option>
           <option value="open">Open</option>
           <option value="claimed">Claimed</option>
           <option value="completed">Completed</option>
