@@ -12,6 +12,7 @@
  *   --http-port N       ENGINE_HTTP_PORT     record log HTTP/JSON endpoint (default 26580;
  *                                            0 = any free port; `off` = not served)
  */
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { openEngineDatabase, startEngine } from './index'
 
@@ -57,10 +58,10 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv): MainOp
 
 async function main(): Promise<void> {
   const options = parseMainOptions(process.argv.slice(2), process.env)
+  const started = Date.now()
   const database = await openEngineDatabase(
     options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir },
   )
-  const started = Date.now()
   const running = await startEngine({
     sql: database.sql,
     port: options.port,
@@ -93,7 +94,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'))
 }
 
-main().catch((err: unknown) => {
-  console.error('engine: failed to start:', err instanceof Error ? err.message : err)
-  process.exit(1)
-})
+// Runs only as the entry point (`tsx engine/main.ts`), so tests can import the option parser.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error('engine: failed to start:', err instanceof Error ? err.message : err)
+    process.exit(1)
+  })
+}

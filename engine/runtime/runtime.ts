@@ -8,7 +8,6 @@
  * causes) before the next starts, which is what makes the engine a serial command queue.
  */
 import type { Clock, Variables } from '../api'
-import { EngineError, EngineErrorCode } from '../api'
 import { evaluateCondition, evaluateExpression, evaluateTyped, feelTypeName } from '../feel/feel'
 import {
   BpmnElementType,
@@ -962,7 +961,6 @@ export class Runtime {
       if (owner.state !== 'ACTIVATED') return
       this.closeBoundSubscriptions(owner)
       const flowId = ownerNode.outgoing.find((f) => model.flows.get(f)?.target === targetId)
-      this.selectFlows(owner, [])
       this.transition(owner, 'ELEMENT_COMPLETING')
       this.transition(owner, 'ELEMENT_COMPLETED')
       const scope = this.s.elementInstances[owner.flowScopeKey]
@@ -988,11 +986,6 @@ export class Runtime {
           return !(n?.type === BpmnElementType.StartEvent && n.scopeId !== owner.elementId)
         })
         for (const child of this.childrenOf(owner.key)) this.terminate(child, false)
-        for (const job of Object.values(this.s.jobs)) {
-          if (num(job.value.elementInstanceKey) === owner.key) {
-            this.emit('JOB', 'CANCELED', job.key, job.value, owner.piKey)
-          }
-        }
       }
       const espInstance = this.activate(esp, owner)
       this.pendingStart.set(espInstance.key, { startId: target.id, trigger })
@@ -1146,11 +1139,6 @@ export class Runtime {
     this.pendingStart.delete(key)
     return p
   }
-
-  /** Rejects with Zeebe's wording. */
-  static reject(code: EngineErrorCode, message: string): never {
-    throw new EngineError(code, message)
-  }
 }
 
 /** Sets `a.b.c` in a document (Zeebe's mapping targets may be nested paths). */
@@ -1223,5 +1211,3 @@ export function eventTypeOf(node: FlowNode): string {
       return 'LINK'
   }
 }
-
-export { EngineErrorCode }

@@ -118,3 +118,46 @@ describe('authorisation matrix', () => {
     }
   })
 })
+
+describe('bad bodies get a 400 with field errors on every write route', () => {
+  const bad: [string, 'post' | 'put' | 'patch', string, unknown][] = [
+    ['owner', 'post', '/process-drafts', { xml: 5 }],
+    ['owner', 'put', '/process-drafts/x', { xml: '<x/>' }],
+    ['owner', 'post', '/process-drafts/x/submit', { please: true }],
+    ['owner', 'post', '/process-drafts/x/reject', { reason: '' }],
+    ['admin', 'post', '/process-drafts/x/deploy', { now: 'yes' }],
+    ['desk', 'post', '/tasks/x/claim', { me: true }],
+    ['desk', 'post', '/tasks/x/assign', {}],
+    ['desk', 'post', '/tasks/x/complete', { data: 'text' }],
+    ['desk', 'post', '/tasks/x/comments', { body: 7 }],
+    ['desk', 'post', '/task-filters', { name: '', query: { view: 1 } }],
+    ['admin', 'post', '/users', { username: 'Bad Name', roles: ['wizard'] }],
+    ['admin', 'patch', '/users/1', {}],
+    ['admin', 'post', '/groups', { id: 'Bad Id' }],
+  ]
+  for (const [user, method, path, body] of bad) {
+    it(`${method.toUpperCase()} ${path} as ${user}`, async () => {
+      const res = await clients[user as User][method]<{ errors?: unknown[]; detail: string }>(
+        path,
+        body,
+      )
+      expect(res.status).toBe(400)
+      expect(res.body.detail).toBeTruthy()
+      expect(res.body.errors?.length ?? 0).toBeGreaterThan(0)
+    })
+  }
+
+  it('answers malformed JSON with a 400 problem', async () => {
+    const res = await fetch(`${h.url}/api/task-filters`, {
+      method: 'POST',
+      headers: {
+        cookie: clients.desk.cookie,
+        'x-csrf-token': clients.desk.csrf,
+        'content-type': 'application/json',
+      },
+      body: '{"name": ',
+    })
+    expect(res.status).toBe(400)
+    expect(res.headers.get('content-type')).toContain('application/problem+json')
+  })
+})

@@ -167,6 +167,9 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     for (const n of [1, 2, 3]) {
       const { id, instance } = await h.open('incident', { title: `Mail slow ${n}`, requester: 'customer', ciId: ci.id })
       ids.push(id)
+      // 9.1: the classification form offers the CMDB's CIs
+      const form = await h.task(instance, 'Task_ClassifyIncident')
+      expect(form.variables.ciOptions).toContainEqual({ label: `${ci.id} mail-01`, value: ci.id })
       await h.complete(instance, 'Task_ClassifyIncident', classify())
       await h.reached(instance, 'Task_DetectIncidentTrend')
     }

@@ -82,6 +82,17 @@ export function CaseContext({ detail }: { detail: TaskDetail }) {
           <SlaClock label="Resolution" due={detail.sla.resolutionDue} />
         </div>
       )}
+      {!c && Object.keys(detail.variables).length > 0 && (
+        <>
+          <h3>Process variables</h3>
+          <Props
+            entries={Object.entries(detail.variables).map(([k, v]) => [
+              humanize(k),
+              formatValue(v),
+            ])}
+          />
+        </>
+      )}
       {c && (
         <Props
           entries={Object.entries({ ...c, ...(typeof c.data === 'object' && c.data ? c.data : {}) })
