@@ -145,6 +145,12 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     await expect(e.deployResources([{ name: 'feel.bpmn', content: badFeel }])).rejects.toThrow(
       /Task_Feel/,
     )
+    await expect(
+      e.deployResources([
+        { name: 'a.bpmn', content: simple },
+        { name: 'b.bpmn', content: simple },
+      ]),
+    ).rejects.toThrow("duplicated process id 'simple' in the resources 'a.bpmn' and 'b.bpmn'")
     const camundaUserTask = bpmn(
       'cut',
       `<bpmn:startEvent id="start" /><bpmn:userTask id="Task_Native"><bpmn:extensionElements><zeebe:userTask /></bpmn:extensionElements></bpmn:userTask>${chain('start', 'Task_Native')}`,

@@ -512,6 +512,18 @@ export class Engine implements EngineApi {
       this.parsed.set(text, parsed.processes)
       bpmn.push({ name: r.name, xml: text, checksum, models: parsed.processes })
     }
+    const seen = new Map<string, string>()
+    for (const b of bpmn) {
+      for (const m of b.models) {
+        const other = seen.get(m.bpmnProcessId)
+        if (other !== undefined) {
+          problems.push(
+            `Expected the process ids to be unique within a deployment but found a duplicated process id '${m.bpmnProcessId}' in the resources '${other}' and '${b.name}'.`,
+          )
+        }
+        seen.set(m.bpmnProcessId, b.name)
+      }
+    }
     if (problems.length > 0) {
       reject(
         EngineErrorCode.InvalidArgument,

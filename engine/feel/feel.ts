@@ -157,8 +157,9 @@ export function feelTypeName(value: unknown): string {
 export function evaluateCondition(
   expression: string,
   variables: Record<string, unknown>,
+  now?: number,
 ): FeelResult {
-  const r = evaluateExpression(expression, variables)
+  const r = evaluateExpression(expression, variables, now)
   if (!r.ok) return r
   if (typeof r.value !== 'boolean') {
     return {

@@ -20,7 +20,7 @@ export const exclusiveGateway: ElementBehavior = {
         if (id === node.defaultFlow) continue
         const condition = flowOf(model, id).condition
         if (!condition) continue
-        const r = evaluateCondition(condition, vars)
+        const r = evaluateCondition(condition, vars, rt.clock.now())
         if (!r.ok) {
           rt.raiseIncident(ei, IncidentErrorType.ExtractValueError, r.message)
           return

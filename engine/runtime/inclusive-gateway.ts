@@ -19,7 +19,7 @@ export const inclusiveGateway: ElementBehavior = {
         selected.push(id)
         continue
       }
-      const r = evaluateCondition(condition, vars)
+      const r = evaluateCondition(condition, vars, rt.clock.now())
       if (!r.ok) {
         rt.raiseIncident(ei, IncidentErrorType.ExtractValueError, r.message)
         return

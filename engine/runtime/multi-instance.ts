@@ -71,7 +71,7 @@ export const multiInstanceBody: ElementBehavior = {
         numberOfCompletedInstances: body.miCompleted ?? 0,
         numberOfTerminatedInstances: body.miTerminated ?? 0,
       }
-      const r = evaluateCondition(mi.completionCondition, context)
+      const r = evaluateCondition(mi.completionCondition, context, rt.clock.now())
       if (!r.ok) {
         rt.raiseIncident(body, IncidentErrorType.ExtractValueError, r.message)
         return

@@ -512,7 +512,7 @@ export class Runtime {
         if (!flow || id === node.defaultFlow) continue
         if (!flow.condition) flows.push(id)
         else {
-          const r = evaluateCondition(flow.condition, vars)
+          const r = evaluateCondition(flow.condition, vars, this.clock.now())
           if (r.ok && r.value === true) flows.push(id)
         }
       }

@@ -58,6 +58,13 @@ export const configSchema = {
     description:
       'gRPC address of a Zeebe gateway (`grpc://host:26500` plaintext, `host:port` TLS); empty = start the embedded engine.',
   },
+  ENGINE_HISTORY_URL: {
+    type: 'string',
+    default: '',
+    pattern: '^$|^https?://',
+    description:
+      'HTTP/JSON history endpoint of an engine run separately with `npm run engine` (e.g. `http://engine:26580`), read for instance histories; empty = the embedded engine in-process.',
+  },
   ENGINE_PORT: {
     type: 'integer',
     default: 26500,

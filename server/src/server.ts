@@ -26,7 +26,7 @@ import { openapiRoutes } from './http/openapi'
 import { seedCatalogue } from './seed/catalogue'
 import { HistoryService } from './history/history.service'
 import { InstancesService } from './history/instances.service'
-import { recordSourceOf, type RecordSource } from './history/record-source'
+import { httpRecordSource, recordSourceOf, type RecordSource } from './history/record-source'
 import { startRetention } from './history/retention'
 import { tasksRoutes } from './inbox/tasks.routes'
 import { TasksService } from './inbox/tasks.service'
@@ -107,7 +107,15 @@ export async function startServer({
     // Procedures, instances, inbox and history (ISO/IEC 20000-1 4.3.2, 4.3.3, 8.1).
     const bus = new EventBus()
     const audit = new AuditTrail(database.db)
-    const records: RecordSource | undefined = engine ? recordSourceOf(engine.engine) : undefined
+    let records: RecordSource | undefined
+    if (engine) records = recordSourceOf(engine.engine)
+    else if (config.ENGINE_HISTORY_URL) {
+      const remote = httpRecordSource(config.ENGINE_HISTORY_URL, {
+        onError: (err) => log.warn('reading the engine history endpoint failed; retrying', err),
+      })
+      cleanup.unshift(async () => remote.close())
+      records = remote
+    }
     const processes = new ProcessesService({
       db: database.db,
       zeebe,

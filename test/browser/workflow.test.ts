@@ -144,4 +144,45 @@ describe('inbox and replay', () => {
     expect((await download).suggestedFilename()).toBe(`instance-${instanceKey}.json`)
     await auditor.context.close()
   })
+
+  test('a group lead assigns a task to a colleague, whose "My tasks" updates live', async () => {
+    // given another instance and desk2 looking at their own tasks
+    const started = await app.server.zeebe.createProcessInstance({
+      bpmnProcessId: 'browser-triage',
+      variables: {},
+    })
+    const key = String(started.processInstanceKey)
+    const desk = await apiAs(app, 'desk')
+    let taskId = ''
+    await expect
+      .poll(
+        async () => {
+          const t = (await desk<TaskList>('GET', '/tasks?view=groups')).items.find(
+            (x) => x.processInstanceKey === key,
+          )
+          taskId = t?.id ?? ''
+          return taskId
+        },
+        { timeout: 20_000 },
+      )
+      .not.toBe('')
+    const b = await loginPage(browser, app, 'desk2')
+    await b.page.goto('/inbox')
+    await b.page.getByRole('button', { name: /My tasks/ }).click()
+    const mine = b.page.locator('table[aria-label="Tasks"] tbody tr', {
+      hasText: 'Confirm resolution',
+    })
+    expect(await mine.count()).toBe(0)
+    // when the service desk lead assigns it to desk2
+    const a = await loginPage(browser, app, 'desk')
+    await a.page.goto(`/inbox/${taskId}`)
+    const assign = a.page.getByRole('form', { name: 'Assign task' })
+    await assign.getByLabel('Assign to').fill('desk2')
+    await assign.getByRole('button', { name: 'Assign' }).click()
+    await expect.poll(() => a.page.getByTestId('assignee').textContent()).toContain('desk2')
+    // then it appears among desk2's tasks without a reload
+    await expect.poll(() => mine.count(), { timeout: 10_000 }).toBe(1)
+    await a.context.close()
+    await b.context.close()
+  })
 })

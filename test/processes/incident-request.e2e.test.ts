@@ -114,6 +114,8 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     await h.complete(instance, 'Task_ConfirmResolution', { resolutionConfirmed: false })
     await h.reached(instance, 'Task_ReopenIncident')
     expect(await statusOf('incident', id)).not.toBe('closed')
+    await h.task(instance, 'Task_InvestigateAndDiagnose')
+    expect(await statusOf('incident', id)).toBe('in-progress')
     await resolve(instance)
     await h.complete(instance, 'Task_ConfirmResolution', { resolutionConfirmed: true })
     await h.reached(instance, 'EndEvent_IncidentClosed')

@@ -127,7 +127,9 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
       .where('baselines.release_id', '=', releaseId)
       .execute()
     expect(baselines).toEqual([expect.objectContaining({ ci_id: ciId })])
-    expect((await h.cases.findCase('release', releaseId))?.data.outcome).toBe('backed-out')
+    const release = await h.cases.findCase('release', releaseId)
+    expect(release?.data.outcome).toBe('backed-out')
+    expect(release?.status).toBe('closed')
   })
 
   it('9.2: an emergency change gets an emergency CAB and an emergency release; success updates the CMDB', async () => {
@@ -267,6 +269,8 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.complete(change, 'Task_ClassifyChange', { changeType: 'standard', changeNature: 'ci-change' })
     await h.complete(change, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
     expect(await h.hasCompleted(change, 'Task_CabDecision')).toBe(false)
+    await h.task(change, 'Task_BuildAndTestChange')
+    expect(await statusOf('change', rfcId)).toBe('scheduled')
     await h.complete(change, 'Task_BuildAndTestChange', { buildNotes: 'logrotate', testResult: 'passed' })
     const release = await h.instanceOf('release', await releaseOf(rfcId))
     await driveRelease(release)

@@ -134,7 +134,9 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     const { id, instance } = await h.open('improvement', { title: 'Faster triage', data: { source: 'service-report' } })
     await h.complete(instance, 'Task_EvaluateOpportunity', { meetsPolicyCriteria: true, impact: 1, urgency: 2, evaluation: 'good' })
     await h.complete(instance, 'Task_ApproveImprovement', { approved: true, approvalComment: 'go' })
+    await h.task(instance, 'Task_PlanImprovement')
     expect((await h.cases.findCase('improvement', id))?.priority).toBe(2)
+    expect(await statusOf(id)).toBe('approved')
     for (const achieved of [false, true]) {
       await h.complete(instance, 'Task_PlanImprovement', {
         targetDimensions: ['productivity'],

@@ -23,7 +23,8 @@ const INCIDENT_GROUP = 'service-desk'
 /**
  * 9.3: the release outcome is reported to change management (message `release-outcome`,
  * correlated on the id of every change the release implements) and to incident and service
- * request management (a notification to the service desk).
+ * request management (a notification to the service desk). The release's status becomes
+ * `deployed` or `backed-out`.
  */
 export const reportReleaseOutcome = defineWorker<In, Out>({
   type: 'report-release-outcome',
@@ -67,6 +68,12 @@ export const reportReleaseOutcome = defineWorker<In, Out>({
         detail: releaseOutcome,
       },
     })
+    if (releaseOutcome !== 'rejected') {
+      // 9.3: the release record shows whether it is deployed or was backed out
+      await deps.cases.setStatus('release', record.id, releaseOutcome, actorFor(job.type), {
+        processInstanceKey: job.processInstanceKey,
+      })
+    }
     if (releaseOutcome === 'backed-out') {
       await deps.cases.updateFields(
         'release',

@@ -101,3 +101,5 @@ export const completeTask = (id: string, data: Record<string, unknown>) =>
   api<unknown>(`/tasks/${id}/complete`, { method: 'POST', body: { data } })
 export const addComment = (id: string, body: string) =>
   api<Comment>(`/tasks/${id}/comments`, { method: 'POST', body: { body } })
+export const assignTask = (id: string, assignee: string) =>
+  api<unknown>(`/tasks/${id}/assign`, { method: 'POST', body: { assignee } })

@@ -236,23 +236,18 @@ export function InboxPage({ user, taskId }: { user: User; taskId?: string }) {
   return (
     <div>
       <h1>Inbox</h1>
-      <div className="tabs" role="tablist" aria-label="Task views">
+      <div className="tabs" role="group" aria-label="Task views">
         {views.map(([v, label]) => (
           <button
             key={v}
-            role="tab"
-            aria-selected={query.view === v && !query.overdue}
+            aria-pressed={query.view === v && !query.overdue}
             onClick={() => set({ view: v, overdue: undefined })}
           >
             {label}
             {counts && v !== 'all' && <span className="badge count">{counts[v]}</span>}
           </button>
         ))}
-        <button
-          role="tab"
-          aria-selected={!!query.overdue}
-          onClick={() => set({ view: 'all', overdue: true })}
-        >
+        <button aria-pressed={!!query.overdue} onClick={() => set({ view: 'all', overdue: true })}>
           Overdue
           {counts && <span className="badge danger count">{counts.overdue}</span>}
         </button>

@@ -7,7 +7,14 @@ import { useServerEvents } from '../../../lib/socket'
 import { ErrorBanner, Loading, PriorityBadge, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import type { User } from '../../../lib/user'
-import { addComment, claimTask, completeTask, unclaimTask, type TaskDetail } from '../api/tasks'
+import {
+  addComment,
+  assignTask,
+  claimTask,
+  completeTask,
+  unclaimTask,
+  type TaskDetail,
+} from '../api/tasks'
 import { CaseContext } from './CaseContext'
 
 // form-js is loaded with the first task opened, not with the inbox list.
@@ -125,6 +132,7 @@ export function TaskView({
   const [fieldErrors, setFieldErrors] = useState<FieldError[]>([])
   const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState(false)
+  const [assignee, setAssignee] = useState('')
 
   useServerEvents(
     ['task.claimed', 'task.unclaimed', 'task.assigned', 'task.completed', 'task.cancelled'],
@@ -163,6 +171,10 @@ export function TaskView({
   if (!data) return null
   const { task } = data
   const mine = task.assignee === user.username
+  // group leads (and administrators) hand tasks to members of the candidate groups
+  const canAssign =
+    user.roles.includes('admin') ||
+    user.groups.some((g) => g.isLead && task.candidateGroups.includes(g.id))
   const open = task.state === 'open' || task.state === 'claimed'
   return (
     <article aria-labelledby="task-title">
@@ -198,6 +210,32 @@ export function TaskView({
           </button>
         )}
       </header>
+      {open && canAssign && (
+        <form
+          className="row small"
+          aria-label="Assign task"
+          style={{ marginBottom: '0.5rem' }}
+          onSubmit={(e) => {
+            e.preventDefault()
+            void run(
+              () => assignTask(task.id, assignee.trim()),
+              () => setAssignee(''),
+            )
+          }}
+        >
+          <label htmlFor="assign-to">Assign to</label>
+          <input
+            id="assign-to"
+            value={assignee}
+            onChange={(e) => setAssignee(e.target.value)}
+            placeholder="username"
+            required
+          />
+          <button type="submit" disabled={busy}>
+            Assign
+          </button>
+        </form>
+      )}
       {notice && (
         <div className="banner info" role="status">
           {notice}

@@ -1,0 +1,84 @@
+/**
+ * The server against an engine that runs on its own (`npm run engine`): it reaches it only
+ * through the gateway address (ZEEBE_GRPC_ADDRESS), as it would a Zeebe cluster, and reads
+ * instance histories from the engine's HTTP/JSON history endpoint (ENGINE_HISTORY_URL).
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEngine, type RunningEngine } from '../../engine/index'
+import { openDatabase, type Database } from '../../server/src/db/database'
+import type { TaskView } from '../../server/src/inbox/task-model'
+import { repoRoot } from '../../server/src/server'
+import { eventually, startHarness, type Harness } from '../support/harness'
+
+const fixture = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', name))
+
+let engineDb: Database
+let engine: RunningEngine
+let h: Harness
+
+beforeAll(async () => {
+  engineDb = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://', migrate: false })
+  engine = await startEngine({ sql: engineDb.sql, port: 0, httpPort: 0 })
+  h = await startHarness({
+    deployProcesses: false,
+    env: {
+      ZEEBE_GRPC_ADDRESS: `grpc://${engine.address}`,
+      ENGINE_HISTORY_URL: engine.httpUrl ?? '',
+    },
+  })
+})
+afterAll(async () => {
+  await h?.stop()
+  await engine?.stop()
+  await engineDb?.close()
+})
+
+describe('a separately running engine', () => {
+  it('runs the inbox and serves histories through the gateway and the history endpoint', async () => {
+    expect(h.server.engine).toBeUndefined()
+    await h.server.services.processes.deploy(
+      [
+        { name: 'inbox-triage-form.form', content: fixture('inbox-triage-form.form') },
+        { name: 'inbox-triage.bpmn', content: fixture('inbox-triage.bpmn') },
+      ],
+      { actor: 'admin' },
+    )
+    const started = await h.server.services.instances.start(
+      'inbox-triage',
+      { caseKind: 'incident', caseId: 'INC-REMOTE', title: 'Remote engine' },
+      { caseKind: 'incident', caseId: 'INC-REMOTE', actor: 'desk' },
+    )
+    const desk = await h.login('desk')
+    const task = await eventually(
+      async () => {
+        return (await desk.get<{ items: TaskView[] }>('/tasks?caseId=INC-REMOTE')).body.items[0]
+      },
+      15_000,
+      'the task',
+    )
+    expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
+    const data = { summary: 'Handled remotely', impact: 'low' }
+    expect((await desk.post(`/tasks/${task.id}/complete`, { data })).status).toBe(200)
+    const auditor = await h.login('auditor')
+    const history = await eventually(
+      async () => {
+        const r = await auditor.get<{
+          instance: { state: string }
+          flowsTaken: string[]
+          steps: { elementId: string; intent: string; actor?: string | null }[]
+        }>(`/process-instances/${started.processInstanceKey}/history`)
+        return r.body.instance?.state === 'completed' ? r.body : undefined
+      },
+      15_000,
+      'the instance to complete',
+    )
+    expect(history.flowsTaken).toEqual(['Flow_ToTriage', 'Flow_ToDone'])
+    expect(
+      history.steps.find(
+        (s) => s.elementId === 'Task_TriageTicket' && s.intent === 'ELEMENT_COMPLETED',
+      )?.actor,
+    ).toBe('desk')
+  })
+})
