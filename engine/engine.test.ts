@@ -151,6 +151,13 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
         { name: 'b.bpmn', content: simple },
       ]),
     ).rejects.toThrow("duplicated process id 'simple' in the resources 'a.bpmn' and 'b.bpmn'")
+    const dmn = bpmn(
+      'dmn',
+      `<bpmn:startEvent id="start" /><bpmn:businessRuleTask id="Rule_Decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="d" resultVariable="r" /></bpmn:extensionElements></bpmn:businessRuleTask>${chain('start', 'Rule_Decide')}`,
+    )
+    await expect(e.deployResources([{ name: 'dmn.bpmn', content: dmn }])).rejects.toThrow(
+      /Rule_Decide[\s\S]*zeebe:calledDecision/,
+    )
     const camundaUserTask = bpmn(
       'cut',
       `<bpmn:startEvent id="start" /><bpmn:userTask id="Task_Native"><bpmn:extensionElements><zeebe:userTask /></bpmn:extensionElements></bpmn:userTask>${chain('start', 'Task_Native')}`,

@@ -41,7 +41,7 @@ export type EventDefinition =
   | { kind: 'error'; errorCode: string | null }
   | { kind: 'signal'; signalName: string }
   | { kind: 'terminate' }
-  | { kind: 'escalation' }
+  | { kind: 'escalation'; escalationCode: string | null }
   | { kind: 'link'; linkName: string }
 
 export interface Mapping {

@@ -237,6 +237,19 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       checkExpr(id, m.source)
       if (!m.target) fail(id, "Attribute 'target' must be present and not empty")
     }
+    for (const listeners of ['zeebe:ExecutionListeners', 'zeebe:TaskListeners']) {
+      if (nodes(extension(el, listeners), 'listeners').length > 0) {
+        const name =
+          listeners === 'zeebe:ExecutionListeners' ? 'executionListeners' : 'taskListeners'
+        fail(id, `'zeebe:${name}' are not supported by this engine`)
+      }
+    }
+    if (extension(el, 'zeebe:CalledDecision')) {
+      fail(
+        id,
+        "DMN decisions ('zeebe:calledDecision') are not supported by this engine; implement the rule as a job worker ('zeebe:taskDefinition')",
+      )
+    }
     const event = eventDefinitionOf(el, type, id, fail, checkExpr)
     let job: JobDefinition | undefined
     let userTask: UserTaskDefinition | undefined
@@ -483,8 +496,15 @@ function eventDefinitionOf(
     }
     case 'bpmn:TerminateEventDefinition':
       return { kind: 'terminate' }
-    case 'bpmn:EscalationEventDefinition':
-      return { kind: 'escalation' }
+    case 'bpmn:EscalationEventDefinition': {
+      const code = str(child(def, 'escalationRef'), 'escalationCode')
+      const isThrow =
+        type === BpmnElementType.EndEvent || type === BpmnElementType.IntermediateThrowEvent
+      if (isThrow && !code)
+        fail(id, "Must reference an escalation with a non-empty 'escalationCode'")
+      checkExpr(id, code)
+      return { kind: 'escalation', escalationCode: code ?? null }
+    }
     case 'bpmn:LinkEventDefinition':
       return { kind: 'link', linkName: str(def, 'name') ?? '' }
     default:

@@ -2,7 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets, type TestDatabase } from '../../test/support/databases'
 import { TestClock } from '../clock'
 import type { Engine } from '../engine'
-import { bpmn, chain, freshEngine, isActive, serviceTask, trail, valuesOf } from '../test-support'
+import {
+  bpmn,
+  chain,
+  flow,
+  freshEngine,
+  isActive,
+  serviceTask,
+  trail,
+  valuesOf,
+} from '../test-support'
 
 describe.each(testDatabaseTargets())('activities on $kind', (target) => {
   let db: TestDatabase
@@ -193,13 +202,72 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     expect(incident!.value).toMatchObject({ errorType: 'CALLED_ELEMENT_ERROR', elementId: 'Call' })
   })
 
+  it('call activity mappings: only mapped inputs go down, only mapped outputs come back', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'callee.bpmn',
+        content: bpmn(
+          'callee',
+          `<bpmn:startEvent id="s" />${serviceTask('calleeTask', 'callee-work')}<bpmn:endEvent id="e" />${chain('s', 'calleeTask', 'e')}`,
+        ),
+      },
+      {
+        name: 'caller.bpmn',
+        content: bpmn(
+          'caller',
+          `<bpmn:startEvent id="start" />
+           <bpmn:callActivity id="Call"><bpmn:extensionElements>
+             <zeebe:calledElement processId="callee" propagateAllParentVariables="false" />
+             <zeebe:ioMapping><zeebe:input source="= order.id" target="orderId" /><zeebe:output source="= status" target="calleeStatus" /></zeebe:ioMapping>
+           </bpmn:extensionElements></bpmn:callActivity>
+           <bpmn:boundaryEvent id="Abort" attachedToRef="Call"><bpmn:signalEventDefinition signalRef="AbortSig" /></bpmn:boundaryEvent>
+           <bpmn:endEvent id="end" /><bpmn:endEvent id="aborted" />${chain('start', 'Call', 'end')}${flow('a', 'Abort', 'aborted')}`,
+          '<bpmn:signal id="AbortSig" name="abort-calls" />',
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({
+      bpmnProcessId: 'caller',
+      variables: { order: { id: 'o-1' }, secret: 's' },
+    })
+    const [job] = await e.activateJobs({
+      type: 'callee-work',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 1,
+    })
+    expect(job!.variables).toEqual({ orderId: 'o-1' })
+    await e.completeJob(job!.key, { status: 'done', noise: 1 })
+    const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
+    const root = vars
+      .filter((r) => r.value.scopeKey === Number(pi.processInstanceKey))
+      .map((r) => r.value.name)
+    expect(root).toEqual(['order', 'secret', 'calleeStatus'])
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+
+    const second = await e.createProcessInstance({
+      bpmnProcessId: 'caller',
+      variables: { order: { id: 'o-2' } },
+    })
+    const [job2] = await e.activateJobs({
+      type: 'callee-work',
+      worker: 'w',
+      timeoutMs: 1000,
+      maxJobsToActivate: 1,
+    })
+    await e.broadcastSignal('abort-calls')
+    expect(await trail(e, second.processInstanceKey)).toContain('aborted:ELEMENT_COMPLETED')
+    expect(isActive(e, job2!.processInstanceKey)).toBe(false)
+  })
+
   it('runs parallel and sequential multi-instance with output collection and completion condition', async () => {
     const e = await open()
     const mi = (id: string, sequential: boolean, condition = '') =>
       bpmn(
         id,
         `<bpmn:startEvent id="start" />
-         <bpmn:serviceTask id="Each"><bpmn:extensionElements><zeebe:taskDefinition type="${id}-each" /></bpmn:extensionElements>
+         <bpmn:serviceTask id="Each"><bpmn:extensionElements><zeebe:taskDefinition type="${id}-each" /><zeebe:ioMapping><zeebe:input source="= item * 2" target="doubled" /></zeebe:ioMapping></bpmn:extensionElements>
            <bpmn:multiInstanceLoopCharacteristics isSequential="${sequential}"><bpmn:extensionElements>
              <zeebe:loopCharacteristics inputCollection="= items" inputElement="item" outputCollection="results" outputElement="= item * 10" />
            </bpmn:extensionElements>${condition ? `<bpmn:completionCondition xsi:type="bpmn:tFormalExpression">${condition}</bpmn:completionCondition>` : ''}</bpmn:multiInstanceLoopCharacteristics>
@@ -227,11 +295,13 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
       [3, 3],
     ])
     expect(Object.keys(jobs[0]!.variables).sort()).toEqual([
+      'doubled',
       'item',
       'items',
       'loopCounter',
       'results',
     ])
+    expect(jobs.map((j) => j.variables.doubled)).toEqual([2, 4, 6])
     for (const j of [...jobs].reverse()) await e.completeJob(j.key)
     const parVars = await valuesOf(e, par.processInstanceKey, 'VARIABLE')
     const results = parVars.filter(

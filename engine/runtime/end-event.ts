@@ -1,11 +1,13 @@
 /**
  * End events: none; error (throws the error to the nearest catching boundary or event
  * sub-process, else an UNHANDLED_ERROR_EVENT incident); terminate (ends the flow scope);
- * signal (broadcast); message (a job, like a send task).
+ * signal (broadcast); escalation (to its catch event, if any); message (a job, like a send
+ * task).
  */
 import { evaluateTyped } from '../feel/feel'
 import type { ElementBehavior } from './behavior'
 import { IncidentErrorType } from './runtime'
+import { throwEscalation } from './intermediate-throw-event'
 import { serviceTask } from './service-task'
 
 export const endEvent: ElementBehavior = {
@@ -28,6 +30,10 @@ export const endEvent: ElementBehavior = {
           `Expected to throw an error event with the code '${String(code.value)}', but it was not caught. No error events are available in the scope.`,
         )
       }
+      return
+    }
+    if (event?.kind === 'escalation') {
+      throwEscalation(rt, ei, event.escalationCode)
       return
     }
     if (event?.kind === 'signal') {

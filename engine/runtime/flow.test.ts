@@ -241,6 +241,57 @@ describe.each(testDatabaseTargets())(
       expect(await trail(e, pi.processInstanceKey)).toContain('late:ELEMENT_COMPLETED')
     })
 
+    it('escalations: non-interrupting boundary, interrupting event sub-process, uncaught', async () => {
+      const e = await open()
+      const escalation =
+        '<bpmn:escalation id="Esc" escalationCode="LATE" /><bpmn:escalation id="Other" escalationCode="OTHER" />'
+      await e.deployResources([
+        {
+          name: 'esc.bpmn',
+          content: bpmn(
+            'esc',
+            `<bpmn:startEvent id="start" />
+           <bpmn:subProcess id="Sub">
+             <bpmn:startEvent id="subStart" />
+             <bpmn:intermediateThrowEvent id="RaiseLate"><bpmn:escalationEventDefinition escalationRef="Esc" /></bpmn:intermediateThrowEvent>
+             ${serviceTask('inner', 'esc-inner')}
+             <bpmn:endEvent id="OtherEnd"><bpmn:escalationEventDefinition escalationRef="Other" /></bpmn:endEvent>
+             ${chain('subStart', 'RaiseLate', 'inner', 'OtherEnd')}
+           </bpmn:subProcess>
+           <bpmn:boundaryEvent id="OnLate" attachedToRef="Sub" cancelActivity="false"><bpmn:escalationEventDefinition escalationRef="Esc" /></bpmn:boundaryEvent>
+           <bpmn:endEvent id="end" /><bpmn:endEvent id="lateNoted" />
+           ${chain('start', 'Sub', 'end')}${flow('l', 'OnLate', 'lateNoted')}
+           <bpmn:subProcess id="OnOther" triggeredByEvent="true">
+             <bpmn:startEvent id="OtherStart"><bpmn:escalationEventDefinition escalationRef="Other" /></bpmn:startEvent>
+             <bpmn:endEvent id="OtherHandled" />${chain('OtherStart', 'OtherHandled')}
+           </bpmn:subProcess>`,
+            escalation,
+          ),
+        },
+        {
+          name: 'lone.bpmn',
+          content: bpmn(
+            'lone',
+            `<bpmn:startEvent id="start" /><bpmn:endEvent id="Up"><bpmn:escalationEventDefinition escalationRef="Esc2" /></bpmn:endEvent>${chain('start', 'Up')}`,
+            '<bpmn:escalation id="Esc2" escalationCode="NOBODY" />',
+          ),
+        },
+      ])
+      const pi = await e.createProcessInstance({ bpmnProcessId: 'esc' })
+      let t = await trail(e, pi.processInstanceKey)
+      expect(t).toContain('lateNoted:ELEMENT_COMPLETED')
+      expect(t).toContain('RaiseLate:ELEMENT_COMPLETED')
+      await completeOne(e, 'esc-inner')
+      t = await trail(e, pi.processInstanceKey)
+      expect(t).toContain('OtherHandled:ELEMENT_COMPLETED')
+      expect(t).toContain('Sub:ELEMENT_TERMINATED')
+      expect(t).not.toContain('end:ELEMENT_COMPLETED')
+      expect(isActive(e, pi.processInstanceKey)).toBe(false)
+      const lone = await e.createProcessInstance({ bpmnProcessId: 'lone' })
+      expect(isActive(e, lone.processInstanceKey)).toBe(false)
+      expect(await valuesOf(e, lone.processInstanceKey, 'INCIDENT')).toEqual([])
+    })
+
     it('timer and message event sub-processes, interrupting and not', async () => {
       const e = await open()
       await e.deployResources([

@@ -1,10 +1,12 @@
 /**
- * Intermediate throw events: none and escalation (pass through), signal (broadcast), message (a
- * job), link (continues at the catch link event of the same name in the same scope).
+ * Intermediate throw events: none (pass through), signal (broadcast), message (a job),
+ * escalation (to the nearest catching boundary or event sub-process; then continues unless
+ * that interrupted it), link (continues at the catch link event of the same name).
  */
 import { evaluateTyped } from '../feel/feel'
+import type { ElementInstanceState } from '../state/state'
 import type { ElementBehavior } from './behavior'
-import { IncidentErrorType } from './runtime'
+import { IncidentErrorType, type Runtime } from './runtime'
 import { serviceTask } from './service-task'
 
 export const intermediateThrowEvent: ElementBehavior = {
@@ -25,6 +27,10 @@ export const intermediateThrowEvent: ElementBehavior = {
       rt.complete(ei)
       return
     }
+    if (event?.kind === 'escalation') {
+      throwEscalation(rt, ei, event.escalationCode)
+      return
+    }
     if (event?.kind === 'link') {
       const model = rt.models(ei.defKey)
       const target = [...model.elements.values()].find(
@@ -43,4 +49,20 @@ export const intermediateThrowEvent: ElementBehavior = {
     rt.transition(ei, 'ELEMENT_ACTIVATED')
     rt.complete(ei)
   },
+}
+
+/**
+ * Shared by escalation throw and end events: ACTIVATED, the escalation goes to its catch event
+ * (if any), and the throwing event completes unless an interrupting catch terminated it.
+ */
+export function throwEscalation(rt: Runtime, ei: ElementInstanceState, code: string | null): void {
+  const evaluated = evaluateTyped(code ?? '', rt.visibleVariables(ei.key), 'STRING')
+  if (!evaluated.ok) {
+    rt.raiseIncident(ei, IncidentErrorType.ExtractValueError, evaluated.message)
+    return
+  }
+  rt.transition(ei, 'ELEMENT_ACTIVATED')
+  rt.throwEscalation(ei, String(evaluated.value))
+  const still = rt.instance(ei.key)
+  if (still && still.state === 'ACTIVATED') rt.complete(still)
 }

@@ -399,9 +399,10 @@ export class Runtime {
     }
     if (ei.loopCounter !== undefined) this.prepareMultiInstanceChild(ei, node)
     if (node.inputs.length > 0 && ei.type !== BpmnElementType.Process) {
-      const inputs = this.evaluateMappings(ei, node.inputs, ei.flowScopeKey)
+      const inputs = this.evaluateMappings(ei, node.inputs, ei.key)
       if (!inputs) return
-      // Input mappings of an element instance that is a multi-instance child see its locals.
+      // Evaluated in the element's own scope: a multi-instance child's mappings see its
+      // inputElement and loopCounter.
       this.setLocalVariables(ei.key, inputs)
     }
     behaviorOf(ei.type).activate(this, ei, node, trigger)
@@ -1029,41 +1030,66 @@ export class Runtime {
    * sub-process that matches (its code, or a catch-all) catches it. False when nothing does.
    */
   throwError(source: ElementInstanceState, errorCode: string, variables: Variables): boolean {
-    let cur: ElementInstanceState | undefined = source
+    const found = this.findCatch(source, 'error', errorCode)
+    if (!found) return false
+    this.fireCatch(found, variables)
+    return true
+  }
+
+  /**
+   * Throws an escalation from `source` (an escalation throw or end event). Returns whether a
+   * catch event took it; an uncaught escalation is not an error in Zeebe.
+   */
+  throwEscalation(source: ElementInstanceState, escalationCode: string): boolean {
+    const start = this.s.elementInstances[source.flowScopeKey]
+    const found = start ? this.findCatch(start, 'escalation', escalationCode) : undefined
+    if (!found) return false
+    this.fireCatch(found, {})
+    return true
+  }
+
+  /**
+   * The nearest catch event for an error or escalation thrown inside `from`: a boundary event of
+   * `from` or an enclosing activity, or an event sub-process start of an enclosing container,
+   * across call activities. The exact code wins over a catch-all at the same level.
+   */
+  private findCatch(
+    from: ElementInstanceState,
+    kind: 'error' | 'escalation',
+    code: string,
+  ): { host: ElementInstanceState; event: FlowNode } | undefined {
+    const codeOf = (n: FlowNode): string | null | undefined =>
+      n.event?.kind === 'error'
+        ? n.event.errorCode
+        : n.event?.kind === 'escalation'
+          ? n.event.escalationCode
+          : undefined
+    const pick = (events: FlowNode[]) => {
+      const candidates = events.filter((n) => n.event?.kind === kind)
+      return candidates.find((n) => codeOf(n) === code) ?? candidates.find((n) => !codeOf(n))
+    }
+    let cur: ElementInstanceState | undefined = from
     while (cur) {
       const model = this.models(cur.defKey)
       const node = elementOf(model, cur.elementId)
-      const boundaries = node.boundaries
-        .map((id) => elementOf(model, id))
-        .filter((b) => b.event?.kind === 'error')
-      const boundary =
-        boundaries.find((b) => b.event?.kind === 'error' && b.event.errorCode === errorCode) ??
-        boundaries.find((b) => b.event?.kind === 'error' && !b.event.errorCode)
       const hostsBoundaries = !node.multiInstance || cur.type === BpmnElementType.MultiInstanceBody
-      if (boundary && hostsBoundaries && cur !== undefined) {
-        const scope = this.s.elementInstances[cur.flowScopeKey]
-        if (scope) {
-          this.terminate(cur, false)
-          this.activate(boundary, scope, { variables })
-          return true
-        }
-      }
+      const boundary = hostsBoundaries
+        ? pick(node.boundaries.map((id) => elementOf(model, id)))
+        : undefined
+      if (boundary && this.s.elementInstances[cur.flowScopeKey])
+        return { host: cur, event: boundary }
       if (
-        cur.type === BpmnElementType.Process ||
-        cur.type === BpmnElementType.SubProcess ||
-        cur.type === BpmnElementType.EventSubProcess
+        cur.state === 'ACTIVATED' &&
+        (cur.type === BpmnElementType.Process ||
+          cur.type === BpmnElementType.SubProcess ||
+          cur.type === BpmnElementType.EventSubProcess)
       ) {
-        const starts = node.eventSubProcessIds
-          .map((id) => elementOf(model, id))
-          .map((esp) => elementOf(model, esp.startEventIds[0] ?? ''))
-          .filter((st) => st.event?.kind === 'error')
-        const start =
-          starts.find((st) => st.event?.kind === 'error' && st.event.errorCode === errorCode) ??
-          starts.find((st) => st.event?.kind === 'error' && !st.event.errorCode)
-        if (start && cur.state === 'ACTIVATED') {
-          this.triggerEvent(cur, start.id, { variables })
-          return true
-        }
+        const start = pick(
+          node.eventSubProcessIds
+            .map((id) => elementOf(model, id))
+            .map((esp) => elementOf(model, esp.startEventIds[0] ?? '')),
+        )
+        if (start) return { host: cur, event: start }
       }
       if (cur.key === cur.piKey) {
         cur = cur.parentEiKey !== undefined ? this.s.elementInstances[cur.parentEiKey] : undefined
@@ -1071,7 +1097,22 @@ export class Runtime {
         cur = this.s.elementInstances[cur.flowScopeKey]
       }
     }
-    return false
+    return undefined
+  }
+
+  private fireCatch(
+    found: { host: ElementInstanceState; event: FlowNode },
+    variables: Variables,
+  ): void {
+    const { host, event } = found
+    if (event.type === BpmnElementType.BoundaryEvent) {
+      const scope = this.s.elementInstances[host.flowScopeKey]
+      if (!scope) return
+      if (event.interrupting) this.terminate(host, false)
+      this.activate(event, scope, { variables })
+      return
+    }
+    this.triggerEvent(host, event.id, { variables })
   }
 
   // ---------------------------------------------------------------- process instances

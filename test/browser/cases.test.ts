@@ -124,7 +124,20 @@ describe('cases', () => {
     // given a seeded CI with relations
     const { context, page } = await loginPage(browser, app, 'desk')
     await page.goto('/cases/cis')
-    const first = page.locator('table[aria-label="Configuration items"] tbody tr a').first()
+    const table = page.getByRole('table', { name: 'Configuration items' })
+    await table.waitFor()
+    // the queue sorts on the server by a column header
+    await table.getByRole('button', { name: 'Name' }).click()
+    await expect
+      .poll(() => table.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort'))
+      .toBe('ascending')
+    await expect
+      .poll(async () => {
+        const names = await table.locator('tbody tr td:nth-child(2)').allTextContents()
+        return names.length > 1 && names.join('|') === [...names].sort().join('|')
+      })
+      .toBe(true)
+    const first = table.locator('tbody tr a').first()
     // when
     await first.click()
     // then
@@ -135,6 +148,25 @@ describe('cases', () => {
       'created',
     )
     await screenshot(page, 'ci-detail')
+    await context.close()
+  })
+
+  test('an administrator changes an SLA target (8.3.3)', async () => {
+    // given a seeded SLA
+    const { context, page } = await loginPage(browser, app, 'admin')
+    await page.goto('/cases/slas')
+    await page.getByRole('table', { name: 'SLAs' }).locator('tbody tr a').first().click()
+    const targets = page.getByRole('region', { name: 'Targets' })
+    await targets.getByRole('table').waitFor()
+    // when
+    await targets.getByRole('button', { name: 'Edit targets' }).click()
+    await targets.getByLabel('P1 resolution minutes').fill('45')
+    await targets.getByRole('button', { name: 'Save targets' }).click()
+    // then the stored targets show the new value
+    await expect
+      .poll(() => targets.getByRole('row', { name: /P1/ }).textContent())
+      .toMatch(/P1\d+45$/)
+    await screenshot(page, 'sla-detail')
     await context.close()
   })
 

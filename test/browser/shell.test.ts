@@ -97,6 +97,29 @@ describe('app shell', () => {
     await context.close()
   })
 
+  test('when the session ends elsewhere, the next request brings back the login form', async () => {
+    // given a logged-in staff member whose session is ended outside the app
+    const { context, page } = await loginPage(browser, app, 'network')
+    const status = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/me')).json()) as { csrfToken: string }
+      return (
+        await fetch('/api/auth/logout', {
+          method: 'POST',
+          headers: { 'X-CSRF-Token': me.csrfToken },
+        })
+      ).status
+    })
+    expect(status).toBe(204)
+    // when the app loads data again
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Incidents' })
+      .click()
+    // then it shows the login form instead of errors
+    await page.getByRole('button', { name: 'Log in' }).waitFor()
+    await context.close()
+  })
+
   test('the inbox of a logged-in staff member loads in under 2 s', async () => {
     // given a session (cookie) from the login API
     const context = await browser.newContext({ baseURL: app.url })

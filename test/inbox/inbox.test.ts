@@ -2,18 +2,14 @@
  * The task inbox end to end (ISO/IEC 20000-1 8.1 human steps): the real server on PGlite with
  * the embedded engine over gRPC; people act through HTTP and see changes over socket.io.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot } from '../../server/src/server'
 import { startOverdueEscalation } from '../../server/src/inbox/overdue.escalation'
 import type { TaskView } from '../../server/src/inbox/task-model'
 import { createLogger } from '../../server/src/log'
 import { NotificationService } from '../../server/src/notifications/notification.service'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
-
-const fixture = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', name))
+import { deployTriage } from '../support/triage'
 
 interface TaskPage {
   items: TaskView[]
@@ -32,13 +28,7 @@ let seq = 0
 
 beforeAll(async () => {
   h = await startHarness({ deployProcesses: false })
-  await h.server.services.processes.deploy(
-    [
-      { name: 'inbox-triage-form.form', content: fixture('inbox-triage-form.form') },
-      { name: 'inbox-triage.bpmn', content: fixture('inbox-triage.bpmn') },
-    ],
-    { actor: 'admin' },
-  )
+  await deployTriage(h)
   ;[desk, desk2, network, admin, auditor, customer] = await Promise.all(
     ['desk', 'desk2', 'network', 'admin', 'auditor', 'customer'].map((u) => h.login(u)),
   )

@@ -3,16 +3,11 @@
  * through the gateway address (ZEEBE_GRPC_ADDRESS), as it would a Zeebe cluster, and reads
  * instance histories from the engine's HTTP/JSON history endpoint (ENGINE_HISTORY_URL).
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEngine, type RunningEngine } from '../../engine/index'
 import { openDatabase, type Database } from '../../server/src/db/database'
-import type { TaskView } from '../../server/src/inbox/task-model'
-import { repoRoot } from '../../server/src/server'
 import { eventually, startHarness, type Harness } from '../support/harness'
-
-const fixture = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', name))
+import { deployTriage, startTriage } from '../support/triage'
 
 let engineDb: Database
 let engine: RunningEngine
@@ -38,26 +33,9 @@ afterAll(async () => {
 describe('a separately running engine', () => {
   it('runs the inbox and serves histories through the gateway and the history endpoint', async () => {
     expect(h.server.engine).toBeUndefined()
-    await h.server.services.processes.deploy(
-      [
-        { name: 'inbox-triage-form.form', content: fixture('inbox-triage-form.form') },
-        { name: 'inbox-triage.bpmn', content: fixture('inbox-triage.bpmn') },
-      ],
-      { actor: 'admin' },
-    )
-    const started = await h.server.services.instances.start(
-      'inbox-triage',
-      { caseKind: 'incident', caseId: 'INC-REMOTE', title: 'Remote engine' },
-      { caseKind: 'incident', caseId: 'INC-REMOTE', actor: 'desk' },
-    )
+    await deployTriage(h)
     const desk = await h.login('desk')
-    const task = await eventually(
-      async () => {
-        return (await desk.get<{ items: TaskView[] }>('/tasks?caseId=INC-REMOTE')).body.items[0]
-      },
-      15_000,
-      'the task',
-    )
+    const { task, processInstanceKey } = await startTriage(h, desk, 'INC-REMOTE', 'Remote engine')
     expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
     const data = { summary: 'Handled remotely', impact: 'low' }
     expect((await desk.post(`/tasks/${task.id}/complete`, { data })).status).toBe(200)
@@ -68,7 +46,7 @@ describe('a separately running engine', () => {
           instance: { state: string }
           flowsTaken: string[]
           steps: { elementId: string; intent: string; actor?: string | null }[]
-        }>(`/process-instances/${started.processInstanceKey}/history`)
+        }>(`/process-instances/${processInstanceKey}/history`)
         return r.body.instance?.state === 'completed' ? r.body : undefined
       },
       15_000,

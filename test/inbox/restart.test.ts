@@ -2,16 +2,15 @@
  * A server killed mid-task loses nothing: after a restart on the same data folder the task is
  * still claimed by the same person, its completion reaches the engine and the instance ends.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { TaskView } from '../../server/src/inbox/task-model'
 import { purgeExpiredWorkingData } from '../../server/src/history/retention'
-import { repoRoot } from '../../server/src/server'
 import { eventually, startHarness, type Harness } from '../support/harness'
+import { deployTriage, startTriage } from '../support/triage'
 
-const fixture = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', name))
 const dir = mkdtempSync(join(tmpdir(), 'sms-restart-'))
 const harnesses: Harness[] = []
 
@@ -24,26 +23,9 @@ describe('restart mid-task', () => {
   it('keeps the claimed task and completes it after the restart', async () => {
     const first = await startHarness({ pgliteDir: dir, deployProcesses: false })
     harnesses.push(first)
-    await first.server.services.processes.deploy(
-      [
-        { name: 'inbox-triage-form.form', content: fixture('inbox-triage-form.form') },
-        { name: 'inbox-triage.bpmn', content: fixture('inbox-triage.bpmn') },
-      ],
-      { actor: 'admin' },
-    )
-    const started = await first.server.services.instances.start(
-      'inbox-triage',
-      { caseKind: 'incident', caseId: 'INC-R1', title: 'Restart me' },
-      { caseKind: 'incident', caseId: 'INC-R1', actor: 'desk' },
-    )
+    await deployTriage(first)
     const desk = await first.login('desk')
-    const task = await eventually(
-      async () => {
-        return (await desk.get<{ items: TaskView[] }>('/tasks?caseId=INC-R1')).body.items[0]
-      },
-      15_000,
-      'the task',
-    )
+    const { task, processInstanceKey } = await startTriage(first, desk, 'INC-R1', 'Restart me')
     expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
     await first.stop()
     harnesses.pop()
@@ -66,7 +48,7 @@ describe('restart mid-task', () => {
     await eventually(
       async () => {
         const r = await auditor.get<{ instance: { state: string } }>(
-          `/process-instances/${started.processInstanceKey}/history`,
+          `/process-instances/${processInstanceKey}/history`,
         )
         return r.body.instance?.state === 'completed'
       },
@@ -80,31 +62,14 @@ describe('retention of working data (4.3.3)', () => {
   it('purges tasks of long-ended instances while their history and evidence remain', async () => {
     const h = await startHarness({ deployProcesses: false })
     harnesses.push(h)
-    await h.server.services.processes.deploy(
-      [
-        { name: 'inbox-triage-form.form', content: fixture('inbox-triage-form.form') },
-        { name: 'inbox-triage.bpmn', content: fixture('inbox-triage.bpmn') },
-      ],
-      { actor: 'admin' },
-    )
-    const started = await h.server.services.instances.start(
-      'inbox-triage',
-      { caseKind: 'incident', caseId: 'INC-OLD1', title: 'Long ago' },
-      { caseKind: 'incident', caseId: 'INC-OLD1', actor: 'desk' },
-    )
+    await deployTriage(h)
     const desk = await h.login('desk')
-    const task = await eventually(
-      async () => {
-        return (await desk.get<{ items: TaskView[] }>('/tasks?caseId=INC-OLD1')).body.items[0]
-      },
-      15_000,
-      'the task',
-    )
+    const { task, processInstanceKey } = await startTriage(h, desk, 'INC-OLD1', 'Long ago')
     await desk.post(`/tasks/${task.id}/claim`)
     const data = { summary: 'Fixed in 2024', impact: 'high' }
     expect((await desk.post(`/tasks/${task.id}/complete`, { data })).status).toBe(200)
     const auditor = await h.login('auditor')
-    const url = `/process-instances/${started.processInstanceKey}/history`
+    const url = `/process-instances/${processInstanceKey}/history`
     await eventually(
       async () => {
         const r = await auditor.get<{ instance: { state: string } }>(url)

@@ -127,9 +127,9 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
       .where('baselines.release_id', '=', releaseId)
       .execute()
     expect(baselines).toEqual([expect.objectContaining({ ci_id: ciId })])
-    const release = await h.cases.findCase('release', releaseId)
-    expect(release?.data.outcome).toBe('backed-out')
-    expect(release?.status).toBe('closed')
+    const releaseRecord = await h.cases.findCase('release', releaseId)
+    expect(releaseRecord?.data.outcome).toBe('backed-out')
+    expect(releaseRecord?.status).toBe('closed')
   })
 
   it('9.2: an emergency change gets an emergency CAB and an emergency release; success updates the CMDB', async () => {

@@ -69,6 +69,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     })
     await h.reached(instance, 'EndEvent_SupplierReviewClosed')
     // then
+    expect(prepare.customHeaders['io.camunda.zeebe:assignee']).toBe('supplier') // the relationship owner
     expect(prepare.variables.performance).toMatchObject({
       targets: [expect.objectContaining({ target: 'Availability', agreed: '99.9%' })],
     })

@@ -11,7 +11,7 @@ import {
   type FormEvent,
   type ReactNode,
 } from 'react'
-import { ApiError } from '../lib/api'
+import { ApiError, SESSION_EXPIRED } from '../lib/api'
 import { Link, matchPath, navigate, useLocation } from '../lib/router'
 import { closeSocket } from '../lib/socket'
 import { Loading } from '../lib/ui'
@@ -223,6 +223,12 @@ export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined)
   useEffect(() => {
     void loadSession().then(setUser)
+    const expired = () => {
+      closeSocket()
+      setUser(null)
+    }
+    window.addEventListener(SESSION_EXPIRED, expired)
+    return () => window.removeEventListener(SESSION_EXPIRED, expired)
   }, [])
   if (user === undefined) return <Loading />
   if (!user) return <LoginForm onLogin={setUser} />

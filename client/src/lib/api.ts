@@ -7,6 +7,7 @@ export interface FieldError {
   message: string
 }
 
+/** A failed request: HTTP status, problem title and detail, field errors. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -18,11 +19,16 @@ export class ApiError extends Error {
   }
 }
 
+/** Window event fired when a request finds the session gone. */
+export const SESSION_EXPIRED = 'sms:session-expired'
+
 let csrfToken = ''
+/** Remembers the CSRF token sent on state-changing requests. */
 export const setCsrfToken = (token: string) => {
   csrfToken = token
 }
 
+/** Calls the API at `/api${path}`; resolves with the JSON body, rejects with {@link ApiError}. */
 export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown } = {},
@@ -39,6 +45,10 @@ export async function api<T>(
   })
   if (res.status === 204) return undefined as T
   const data: unknown = await res.json().catch(() => ({}))
+  if (res.status === 401 && !path.startsWith('/auth/') && path !== '/me') {
+    // the session ended (expired or logged out elsewhere): the app shows the login form
+    window.dispatchEvent(new Event(SESSION_EXPIRED))
+  }
   if (!res.ok) {
     const p = data as { title?: string; detail?: string; errors?: FieldError[] }
     throw new ApiError(

@@ -330,7 +330,7 @@ export default function CaseDetailPage({
             />
           </section>
           {kind === 'cis' && <CiExtras id={id} name={name} />}
-          <KindExtras kind={kind} record={data} user={user} />
+          <KindExtras kind={kind} record={data} user={user} onSaved={reload} />
           <Comments kind={kind} id={id} comments={comments} onAdded={reload} />
         </div>
         <div>

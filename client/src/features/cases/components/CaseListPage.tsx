@@ -18,6 +18,7 @@ export default function CaseListPage({ kind, user }: { kind: string; user: User 
   const [status, setStatus] = useState('')
   const [priority, setPriority] = useState('')
   const [page, setPage] = useState(1)
+  const [sort, setSort] = useState('-createdAt')
   const [creating, setCreating] = useState(false)
   useEffect(() => {
     const t = setTimeout(() => {
@@ -32,6 +33,7 @@ export default function CaseListPage({ kind, user }: { kind: string; user: User 
           q,
           status: status.trim().toLowerCase(),
           priority: info.operational ? priority : undefined,
+          sort,
           limit: pageSize,
           offset: (page - 1) * pageSize,
         })
@@ -123,7 +125,17 @@ export default function CaseListPage({ kind, user }: { kind: string; user: User 
         <Empty>No {info.label.toLowerCase()} found.</Empty>
       )}
       {items.length > 0 && (
-        <CaseTable kind={kind} items={items} columns={info.columns} label={info.label} />
+        <CaseTable
+          kind={kind}
+          items={items}
+          columns={info.columns}
+          label={info.label}
+          sort={sort}
+          onSort={(next) => {
+            setSort(next)
+            setPage(1)
+          }}
+        />
       )}
       {list.data !== undefined && (
         <Pager page={page} pageSize={pageSize} total={total} onPage={setPage} />

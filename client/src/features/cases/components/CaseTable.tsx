@@ -4,24 +4,59 @@ import { Link } from '../../../lib/router'
 import { PriorityBadge, StatusBadge } from '../../../lib/ui'
 import { field, type CaseRecord } from '../api/cases'
 
+// Form-shaped fields live in `data`; the server sorts by typed columns only.
+const unsortable = new Set([
+  'workaround',
+  'changeType',
+  'plannedStart',
+  'plannedEnd',
+  'releaseType',
+  'plannedDate',
+  'findingType',
+  'clause',
+  'description',
+])
+
 export function CaseTable({
   kind,
   items,
   columns,
   label,
+  sort,
+  onSort,
 }: {
   kind: string
   items: CaseRecord[]
   columns: string[]
   label: string
+  /** Current sort, `field` or `-field`. */
+  sort?: string
+  onSort?: (sort: string) => void
 }) {
+  const key = sort?.replace(/^-/, '')
+  const desc = sort?.startsWith('-') ?? false
   return (
     <table className="data" aria-label={label}>
       <thead>
         <tr>
           {columns.map((c) => (
-            <th key={c} scope="col">
-              {humanize(c)}
+            <th
+              key={c}
+              scope="col"
+              aria-sort={key === c ? (desc ? 'descending' : 'ascending') : undefined}
+            >
+              {onSort && !unsortable.has(c) ? (
+                <button
+                  className="link"
+                  onClick={() => onSort(key === c && !desc ? `-${c}` : c)}
+                  title={`Sort by ${humanize(c).toLowerCase()}`}
+                >
+                  {humanize(c)}
+                  {key === c ? (desc ? ' ▾' : ' ▴') : ''}
+                </button>
+              ) : (
+                humanize(c)
+              )}
             </th>
           ))}
         </tr>

@@ -11,13 +11,75 @@ import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
 import { field, normalizeList, type CaseRecord } from '../api/cases'
 
-function SlaTargets({ record }: { record: CaseRecord }) {
+function SlaTargets({
+  record,
+  user,
+  onSaved,
+}: {
+  record: CaseRecord
+  user: User
+  onSaved: () => void
+}) {
   const targets = (field(record, 'targets') ?? {}) as Record<string, CaseRecord>
   const workload = field(record, 'workload') as Record<string, unknown> | undefined
   const exceptions = field(record, 'exceptions')
+  const [draft, setDraft] = useState<Record<
+    string,
+    { responseMinutes: number; resolutionMinutes: number }
+  > | null>(null)
+  const [error, setError] = useState<unknown>()
+  const canEdit = hasRole(user, 'admin')
+  const edit = () =>
+    setDraft(
+      Object.fromEntries(
+        ['1', '2', '3', '4'].map((p) => [
+          p,
+          {
+            responseMinutes: Number(field(targets[p] ?? {}, 'responseMinutes') ?? 0),
+            resolutionMinutes: Number(field(targets[p] ?? {}, 'resolutionMinutes') ?? 0),
+          },
+        ]),
+      ),
+    )
+  const save = () =>
+    api(`/slas/${encodeURIComponent(String(record.id))}`, {
+      method: 'PATCH',
+      body: { data: { targets: draft }, version: record.version },
+    }).then(() => {
+      setDraft(null)
+      setError(undefined)
+      onSaved()
+    }, setError)
+  const cell = (p: string, k: 'responseMinutes' | 'resolutionMinutes') =>
+    draft ? (
+      <input
+        type="number"
+        min={1}
+        aria-label={`P${p} ${k === 'responseMinutes' ? 'response' : 'resolution'} minutes`}
+        value={draft[p]?.[k] ?? 0}
+        onChange={(e) => setDraft({ ...draft, [p]: { ...draft[p]!, [k]: Number(e.target.value) } })}
+        style={{ width: '7rem' }}
+      />
+    ) : (
+      formatValue(field(targets[p] ?? {}, k))
+    )
   return (
     <section className="card" aria-labelledby="sla-targets">
-      <h2 id="sla-targets">Targets</h2>
+      <div className="row">
+        <h2 id="sla-targets" style={{ margin: 0 }}>
+          Targets
+        </h2>
+        <span className="spacer" />
+        {canEdit && !draft && <button onClick={edit}>Edit targets</button>}
+        {draft && (
+          <>
+            <button className="primary" onClick={() => void save()}>
+              Save targets
+            </button>
+            <button onClick={() => setDraft(null)}>Cancel</button>
+          </>
+        )}
+      </div>
       <table className="data" aria-label="SLA targets per priority">
         <thead>
           <tr>
@@ -27,15 +89,16 @@ function SlaTargets({ record }: { record: CaseRecord }) {
           </tr>
         </thead>
         <tbody>
-          {Object.entries(targets).map(([p, t]) => (
+          {(draft ? Object.keys(draft) : Object.keys(targets)).map((p) => (
             <tr key={p}>
               <td>P{p}</td>
-              <td>{formatValue(field(t, 'responseMinutes'))}</td>
-              <td>{formatValue(field(t, 'resolutionMinutes'))}</td>
+              <td>{cell(p, 'responseMinutes')}</td>
+              <td>{cell(p, 'resolutionMinutes')}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      <ErrorBanner error={error} />
       {workload && (
         <p className="small">
           Workload limits:{' '}
@@ -133,13 +196,15 @@ export function KindExtras({
   kind,
   record,
   user,
+  onSaved,
 }: {
   kind: string
   record: CaseRecord
   user: User
+  onSaved: () => void
 }) {
   const id = String(record.id)
-  if (kind === 'slas') return <SlaTargets record={record} />
+  if (kind === 'slas') return <SlaTargets record={record} user={user} onSaved={onSaved} />
   if (kind === 'services') return <ServiceExtras id={id} />
   if (kind === 'suppliers') return <SupplierExtras id={id} user={user} />
   return null
