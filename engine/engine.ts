@@ -50,6 +50,7 @@ import { ZEEBE_COMPAT_VERSION } from './version'
 
 export { TestClock, systemClock } from './clock'
 
+/** Options of {@link createEngine}. */
 export interface CreateEngineOptions {
   /** Database for the record log and snapshots (PGlite or PostgreSQL). */
   sql: SqlClient

@@ -32,6 +32,7 @@ export class RecordStream {
   }
 }
 
+/** ZPT-style inspections of one process instance. */
 export class InstanceView {
   constructor(
     private readonly stream: RecordStream,

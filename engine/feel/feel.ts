@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { evaluate as feelEvaluate, SyntaxError as FeelSyntaxError, toFeel } from 'feelin'
 
+/** A FEEL value, or why evaluation failed. */
 export type FeelResult = { ok: true; value: unknown } | { ok: false; message: string }
 
 /** True when `text` is a FEEL expression (`=`-prefixed), as Zeebe decides. */

@@ -142,6 +142,7 @@ export function elementOf(model: ProcessModel, id: string): FlowNode {
   return node
 }
 
+/** Looks a sequence flow up; throws when the model has none (an engine bug). */
 export function flowOf(model: ProcessModel, id: string): SequenceFlow {
   const flow = model.flows.get(id)
   if (!flow) throw new Error(`process ${model.bpmnProcessId} has no sequence flow ${id}`)

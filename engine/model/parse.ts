@@ -53,6 +53,7 @@ export interface ValidationError {
   message: string
 }
 
+/** Executable processes of a BPMN document and its validation errors. */
 export type ParsedBpmn = { processes: ProcessModel[]; errors: ValidationError[] }
 
 const taskTypes: Record<string, BpmnElementType> = {
@@ -194,6 +195,16 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
     }
     if (containerType === BpmnElementType.EventSubProcess && startEventIds.length !== 1) {
       fail(containerId, 'Must have exactly one start event')
+    }
+    if (containerType === BpmnElementType.EventSubProcess && noneStartEventId) {
+      fail(
+        noneStartEventId,
+        'Start events of event sub-processes must be of type message, timer, signal, error or escalation',
+      )
+    }
+    const noneStarts = startEventIds.filter((sid) => elements.get(sid)?.event?.kind === 'none')
+    if (isProcess && noneStarts.length > 1) {
+      fail(containerId, 'Multiple none start events are not allowed')
     }
     const existing = elements.get(containerId)
     const containerNode: FlowNode = {

@@ -4,6 +4,7 @@
  */
 import { getDate, parseDuration, parseInterval } from '@0dep/piso'
 
+/** When a timer fires next and how often it repeats. */
 export interface TimerSchedule {
   /** Epoch ms of the first (next) trigger. */
   dueDate: number

@@ -3,6 +3,7 @@ import type { FlowNode } from '../model/model'
 import type { ElementInstanceState } from '../state/state'
 import type { EventTrigger, Runtime } from './runtime'
 
+/** One element kind's steps in the element lifecycle. */
 export interface ElementBehavior {
   /**
    * Runs after ELEMENT_ACTIVATING and input mappings. Writes ELEMENT_ACTIVATED (via

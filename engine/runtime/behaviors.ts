@@ -45,6 +45,7 @@ const behaviors: Record<string, ElementBehavior> = {
   [BpmnElementType.MultiInstanceBody]: multiInstanceBody,
 }
 
+/** The behaviour of an element type (throws for an unknown type: an engine bug). */
 export function behaviorOf(type: string): ElementBehavior {
   const b = behaviors[type]
   if (!b) throw new Error(`no behaviour for element type ${type}`)

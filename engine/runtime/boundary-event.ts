@@ -1,6 +1,7 @@
 /** Boundary events: activated by their trigger (the host was terminated first if interrupting). */
 import type { ElementBehavior } from './behavior'
 
+/** Boundary event behaviour. */
 export const boundaryEvent: ElementBehavior = {
   activate(rt, ei, node, trigger) {
     rt.transition(ei, 'ELEMENT_ACTIVATED')

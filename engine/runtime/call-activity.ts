@@ -7,6 +7,7 @@ import { evaluateTyped } from '../feel/feel'
 import type { ElementBehavior } from './behavior'
 import { IncidentErrorType } from './runtime'
 
+/** Call activity behaviour. */
 export const callActivity: ElementBehavior = {
   activate(rt, ei, node) {
     const called = node.calledElement

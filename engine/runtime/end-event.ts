@@ -10,6 +10,7 @@ import { IncidentErrorType } from './runtime'
 import { throwEscalation } from './intermediate-throw-event'
 import { serviceTask } from './service-task'
 
+/** End event behaviour. */
 export const endEvent: ElementBehavior = {
   activate(rt, ei, node, trigger) {
     const event = node.event

@@ -5,6 +5,7 @@
 import { flowOf } from '../model/model'
 import type { ElementBehavior } from './behavior'
 
+/** Event-based gateway behaviour. */
 export const eventBasedGateway: ElementBehavior = {
   activate(rt, ei, node) {
     const model = rt.models(ei.defKey)

@@ -8,6 +8,7 @@ import { flowOf } from '../model/model'
 import type { ElementBehavior } from './behavior'
 import { IncidentErrorType } from './runtime'
 
+/** Exclusive gateway behaviour. */
 export const exclusiveGateway: ElementBehavior = {
   activate(rt, ei, node) {
     const model = rt.models(ei.defKey)

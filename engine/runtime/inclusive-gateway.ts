@@ -7,6 +7,7 @@ import { flowOf } from '../model/model'
 import type { ElementBehavior } from './behavior'
 import { IncidentErrorType } from './runtime'
 
+/** Inclusive gateway behaviour. */
 export const inclusiveGateway: ElementBehavior = {
   activate(rt, ei, node) {
     const model = rt.models(ei.defKey)

@@ -4,6 +4,7 @@
  */
 import type { ElementBehavior } from './behavior'
 
+/** Intermediate catch event behaviour. */
 export const intermediateCatchEvent: ElementBehavior = {
   activate(rt, ei, node, trigger) {
     if (trigger || node.event?.kind === 'link') {

@@ -9,6 +9,7 @@ import type { ElementBehavior } from './behavior'
 import { IncidentErrorType, type Runtime } from './runtime'
 import { serviceTask } from './service-task'
 
+/** Intermediate throw event behaviour. */
 export const intermediateThrowEvent: ElementBehavior = {
   activate(rt, ei, node, trigger) {
     const event = node.event

@@ -9,6 +9,7 @@ import { evaluateCondition, evaluateExpression } from '../feel/feel'
 import type { ElementBehavior } from './behavior'
 import { IncidentErrorType } from './runtime'
 
+/** Multi-instance body behaviour. */
 export const multiInstanceBody: ElementBehavior = {
   activate(rt, body, node) {
     const mi = node.multiInstance

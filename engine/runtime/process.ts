@@ -43,6 +43,7 @@ export function startContainer(rt: Runtime, ei: ElementInstanceState, node: Flow
   else rt.childLeft(ei)
 }
 
+/** Process (root instance) behaviour. */
 export const processBehavior: ElementBehavior = {
   activate(rt, ei, node) {
     if (!openEventSubProcessSubscriptions(rt, ei, node)) return

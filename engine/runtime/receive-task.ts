@@ -1,6 +1,7 @@
 /** Receive tasks: wait for a correlated message (subscription opened on activation). */
 import type { ElementBehavior } from './behavior'
 
+/** Receive task behaviour. */
 export const receiveTask: ElementBehavior = {
   activate(rt, ei, node, trigger) {
     if (trigger) {

@@ -28,6 +28,7 @@ import {
 } from '../state/state'
 import { behaviorOf } from './behaviors'
 
+/** Zeebe's incident error types the engine raises. */
 export const IncidentErrorType = {
   JobNoRetries: 'JOB_NO_RETRIES',
   ConditionError: 'CONDITION_ERROR',
@@ -58,6 +59,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? '')
 /** The executable model for a definition key (parsed once, cached by the engine). */
 export type ModelProvider = (defKey: number) => ProcessModel
 
+/** The processing core one engine holds: state, indexes, models, clock and the record batch. */
 export class Runtime {
   /** Records produced by the command being processed. */
   batch: EngineRecord[] = []

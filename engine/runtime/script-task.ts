@@ -4,6 +4,7 @@ import type { ElementBehavior } from './behavior'
 import { IncidentErrorType } from './runtime'
 import { serviceTask } from './service-task'
 
+/** Script task behaviour. */
 export const scriptTask: ElementBehavior = {
   activate(rt, ei, node, trigger) {
     if (!node.script) {

@@ -5,6 +5,7 @@
  */
 import type { ElementBehavior } from './behavior'
 
+/** Job-worker element behaviour. */
 export const serviceTask: ElementBehavior = {
   activate(rt, ei, node) {
     const prepared = rt.prepareJob(ei, node)

@@ -5,6 +5,7 @@
 import type { ElementBehavior } from './behavior'
 import { openEventSubProcessSubscriptions, startContainer } from './process'
 
+/** Embedded sub-process behaviour. */
 export const subProcess: ElementBehavior = {
   activate(rt, ei, node) {
     if (!openEventSubProcessSubscriptions(rt, ei, node)) return
@@ -13,6 +14,7 @@ export const subProcess: ElementBehavior = {
   },
 }
 
+/** Event sub-process behaviour. */
 export const eventSubProcess: ElementBehavior = {
   activate(rt, ei, node) {
     if (!openEventSubProcessSubscriptions(rt, ei, node)) return

@@ -33,6 +33,7 @@ function listHeader(value: unknown, isExpr: boolean): string {
   return JSON.stringify([])
 }
 
+/** Job-worker user task behaviour. */
 export const userTask: ElementBehavior = {
   activate(rt, ei, node) {
     const def = node.userTask ?? {}

@@ -9,6 +9,7 @@ export interface DueEntry {
   key: number
 }
 
+/** Min-heap of due items ordered by due time. */
 export class DueIndex {
   private readonly heap: DueEntry[] = []
 

@@ -73,7 +73,7 @@ describe('app shell', () => {
     await context.close()
   })
 
-  test('an administrator creates a user, sees the one-time password, and deactivates the user', async () => {
+  test('an administrator creates a user (one-time password shown), deactivates them and creates a group', async () => {
     // given
     const { context, page } = await loginPage(browser, app, 'admin')
     await page.goto('/admin/users')
@@ -94,6 +94,14 @@ describe('app shell', () => {
     await row.getByRole('button', { name: 'Deactivate' }).click()
     // then
     await expect.poll(() => row.textContent()).toContain('inactive')
+    // and a new group can be created
+    const groupForm = page.getByRole('form', { name: 'New group' })
+    await groupForm.getByLabel('Group id').fill('field-team')
+    await groupForm.getByLabel('Group name').fill('Field team')
+    await groupForm.getByRole('button', { name: 'Create group' }).click()
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Groups' }).textContent())
+      .toContain('Field team')
     await context.close()
   })
 

@@ -9,7 +9,7 @@ import type { TaskView } from '../../server/src/inbox/task-model'
 import { createLogger } from '../../server/src/log'
 import { NotificationService } from '../../server/src/notifications/notification.service'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
-import { deployTriage } from '../support/triage'
+import { deployTriage, fixture } from '../support/triage'
 
 interface TaskPage {
   items: TaskView[]
@@ -310,5 +310,66 @@ describe('overdue escalation built in (8.1)', () => {
     expect(after.body.task.escalatedAt).not.toBeNull()
     const evidence = await h.server.services.audit.list({ entityId: task.id })
     expect(evidence.map((e) => e.action)).toContain('task.overdue-escalated')
+  })
+})
+
+describe('the customer portal (8.1: the customer confirms)', () => {
+  it('offers a customer only the steps assigned to them, with only their form data', async () => {
+    const xml = fixture('inbox-triage.bpmn')
+      .toString('utf8')
+      .replace('id="inbox-triage"', 'id="customer-confirm"')
+      .replace('bpmnElement="inbox-triage"', 'bpmnElement="customer-confirm"')
+      .replace('name="Inbox triage"', 'name="Customer confirmation"')
+      .replace('name="Triage the ticket"', 'name="Confirm the resolution"')
+      .replace(
+        '<zeebe:assignmentDefinition candidateGroups="service-desk" />',
+        '<zeebe:assignmentDefinition assignee="=requester" />',
+      )
+    await h.server.services.processes.deploy(
+      [{ name: 'customer-confirm.bpmn', content: Buffer.from(xml) }],
+      { actor: 'admin' },
+    )
+    const customer2 = await h.login('customer2')
+    await h.server.services.instances.start('customer-confirm', {
+      caseKind: 'incident',
+      caseId: 'INC-PORTAL',
+      title: 'Mailbox full',
+      requester: 'customer',
+      internalNote: 'known flaky mailbox server',
+    })
+    const task = await eventually(
+      async () => {
+        const r = await customer.get<TaskPage>('/my-tasks')
+        return r.body.items.find((t) => t.caseId === 'INC-PORTAL')
+      },
+      15_000,
+      'the customer task',
+    )
+    expect(task).toMatchObject({
+      assignee: 'customer',
+      state: 'claimed',
+      name: 'Confirm the resolution',
+    })
+    expect((await customer2.get<TaskPage>('/my-tasks')).body.items).toEqual([])
+    expect((await customer2.get(`/my-tasks/${task.id}`)).status).toBe(404)
+    expect((await customer.get('/tasks')).status).toBe(403)
+    const detail = await customer.get<{ variables: Record<string, unknown>; form: unknown }>(
+      `/my-tasks/${task.id}`,
+    )
+    expect(detail.body.form).not.toBeNull()
+    expect(detail.body.variables).toMatchObject({ caseId: 'INC-PORTAL', title: 'Mailbox full' })
+    expect(detail.body.variables).not.toHaveProperty('internalNote')
+    expect(
+      (
+        await customer2.post(`/my-tasks/${task.id}/complete`, {
+          data: { summary: 'x', impact: 'low' },
+        })
+      ).status,
+    ).toBe(404)
+    const done = await customer.post<TaskView>(`/my-tasks/${task.id}/complete`, {
+      data: { summary: 'Works again, thanks', impact: 'low' },
+    })
+    expect(done.status).toBe(200)
+    expect(done.body.completedBy).toBe('customer')
   })
 })

@@ -142,6 +142,23 @@ export function tasksRoutes(deps: { tasks: TasksService; db: Kysely<DB> }): Rout
     res.status(201).json(await tasks.comment(sessionOf(req).user, id(req), body))
   })
 
+  // The customer portal: steps a procedure puts on the customer (8.1: confirm the resolution).
+  r.get('/my-tasks', requireRole(Role.Customer), async (req, res) => {
+    const q = parseTaskQuery(req.query)
+    res.json(await tasks.list(sessionOf(req).user, { ...q, view: 'mine' }))
+  })
+  r.get('/my-tasks/:id', requireRole(Role.Customer), async (req, res) => {
+    res.json(await tasks.detail(sessionOf(req).user, id(req)))
+  })
+  r.post('/my-tasks/:id/complete', requireRole(Role.Customer), async (req, res) => {
+    const { data } = validateComplete(req.body)
+    res.json(await tasks.complete(sessionOf(req).user, id(req), data))
+  })
+  r.post('/my-tasks/:id/comments', requireRole(Role.Customer), async (req, res) => {
+    const { body } = validateComment(req.body)
+    res.status(201).json(await tasks.comment(sessionOf(req).user, id(req), body))
+  })
+
   r.get('/task-filters', requireRole(...readers), async (req, res) => {
     const rows = await db
       .selectFrom('saved_filters')
@@ -243,6 +260,37 @@ openapi.register(
     tag: 'tasks',
     summary: 'Comment on a task',
     roles: actors,
+    requestBody: commentBody,
+  },
+  {
+    method: 'get',
+    path: '/my-tasks',
+    tag: 'customer portal',
+    summary: 'Steps assigned to the customer (e.g. confirm a resolution, 8.1)',
+    roles: [Role.Customer],
+  },
+  {
+    method: 'get',
+    path: '/my-tasks/:id',
+    tag: 'customer portal',
+    summary: 'One of your steps with its form and your case',
+    roles: [Role.Customer],
+  },
+  {
+    method: 'post',
+    path: '/my-tasks/:id/complete',
+    tag: 'customer portal',
+    summary: 'Complete one of your steps with its form data',
+    roles: [Role.Customer],
+    requestBody: completeBody,
+    status: 200,
+  },
+  {
+    method: 'post',
+    path: '/my-tasks/:id/comments',
+    tag: 'customer portal',
+    summary: 'Comment on one of your steps',
+    roles: [Role.Customer],
     requestBody: commentBody,
   },
   {

@@ -12,6 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnexpectedError, UserErro
 import type { EventBus, TaskEventPayload } from '../realtime/bus'
 import type { AuditSink } from '../processes/processes.service'
 import { describeBpmn } from '../processes/bpmn'
+import { dataFields, isFormJs } from '../forms/form-schema'
 import { validateFormData } from './form-validation'
 import {
   TaskState,
@@ -296,7 +297,16 @@ export class TasksService {
 
   private visible(q: TaskSelect, user: SessionUser): TaskSelect {
     if (isReader(user)) return q
-    if (!user.roles.includes('staff')) return q.where(sql<boolean>`false`)
+    if (!user.roles.includes('staff')) {
+      // customers see only the steps their procedures put on them (e.g. confirm a resolution)
+      if (!user.roles.includes('customer')) return q.where(sql<boolean>`false`)
+      return q.where((eb) =>
+        eb.or([
+          eb('assignee', '=', user.username),
+          sql<boolean>`candidate_users @> array[${user.username}]::text[]`,
+        ]),
+      )
+    }
     const groups = groupIds(user)
     return q.where((eb) =>
       eb.or([
@@ -442,8 +452,8 @@ export class TasksService {
       .select(['variables', 'submitted_data'])
       .where('id', '=', id)
       .executeTakeFirstOrThrow()
-    const variables = asObject(row.variables)
     const form = await this.formOf(task)
+    const variables = customerView(user, asObject(row.variables), form)
     const comments = await db
       .selectFrom('task_comments')
       .select(['id', 'author', 'body', 'created_at'])
@@ -800,6 +810,21 @@ export function grpcCode(err: unknown): number | undefined {
   }
   const m = /^(\d+) [A-Z_]+:/.exec(err instanceof Error ? err.message : '')
   return m ? Number(m[1]) : undefined
+}
+
+/**
+ * What a customer may see of a task's variables: the fields of its form and which case it is
+ * about. Internal working data (matches, assessments, notes) stays with staff.
+ */
+function customerView(
+  user: SessionUser,
+  vars: Record<string, unknown>,
+  form: unknown,
+): Record<string, unknown> {
+  if (user.roles.some((r) => r === 'staff' || r === 'admin' || r === 'auditor')) return vars
+  const keys = new Set(['caseId', 'caseKind', 'title'])
+  if (isFormJs(form)) for (const c of dataFields(form)) if (c.key) keys.add(c.key)
+  return Object.fromEntries(Object.entries(vars).filter(([k]) => keys.has(k)))
 }
 
 /** SLA clock from the variables the process set (response and resolution targets). */

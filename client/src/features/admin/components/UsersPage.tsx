@@ -220,6 +220,46 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
   )
 }
 
+function CreateGroup({ onCreated }: { onCreated: () => void }) {
+  const [id, setId] = useState('')
+  const [name, setName] = useState('')
+  const [error, setError] = useState<unknown>()
+  return (
+    <form
+      aria-label="New group"
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault()
+        api('/groups', { method: 'POST', body: { id, name } }).then(() => {
+          setId('')
+          setName('')
+          setError(undefined)
+          onCreated()
+        }, setError)
+      }}
+    >
+      <div className="field">
+        <label htmlFor="group-id">Group id</label>
+        <input
+          id="group-id"
+          value={id}
+          onChange={(e) => setId(e.target.value)}
+          pattern="[a-z][a-z0-9-]+"
+          required
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="group-name">Group name</label>
+        <input id="group-name" value={name} onChange={(e) => setName(e.target.value)} required />
+      </div>
+      <button type="submit" style={{ alignSelf: 'end' }}>
+        Create group
+      </button>
+      <ErrorBanner error={error} />
+    </form>
+  )
+}
+
 export default function UsersPage() {
   const users = useApi<unknown>('/users')
   const groups = useApi<unknown>('/groups')
@@ -256,9 +296,10 @@ export default function UsersPage() {
           </tbody>
         </table>
       )}
-      {groupList.length > 0 && (
+      {!missing && (
         <section className="card" aria-labelledby="groups-title" style={{ marginTop: '0.75rem' }}>
           <h2 id="groups-title">Groups</h2>
+          <CreateGroup onCreated={groups.reload} />
           <ul className="list-plain">
             {groupList.map((g) => (
               <li key={g.id}>

@@ -101,3 +101,16 @@ export function pathAt(steps: Step[], upTo: number) {
   }
   return { completed, active: new Set(active.keys()), taken }
 }
+
+/** Incidents open at a log position: created at or before it and not yet resolved. */
+export function openIncidentsAt(incidents: InstanceHistory['incidents'], position: number) {
+  const resolvedAt = new Map<string, number>()
+  for (const i of incidents)
+    if (i.intent === 'RESOLVED' && i.key !== undefined) resolvedAt.set(i.key, i.position ?? 0)
+  return incidents.filter(
+    (i) =>
+      i.intent !== 'RESOLVED' &&
+      (i.position ?? 0) <= position &&
+      !(i.key !== undefined && (resolvedAt.get(i.key) ?? Infinity) <= position),
+  )
+}

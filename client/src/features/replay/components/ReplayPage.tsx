@@ -11,7 +11,7 @@ import { download, formatDateTime, formatValue } from '../../../lib/format'
 import { navigate } from '../../../lib/router'
 import { Empty, ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
 import { useApi, withQuery } from '../../../lib/use-api'
-import { pathAt, type InstanceHistory, type InstanceSummary } from '../api/history'
+import { openIncidentsAt, pathAt, type InstanceHistory, type InstanceSummary } from '../api/history'
 
 interface Canvas {
   addMarker(id: string, marker: string): void
@@ -219,13 +219,8 @@ function Replay({ instanceKey }: { instanceKey: string }) {
     taken.forEach((id) => mark(id, 'marker-taken'))
     active.forEach((id) => mark(id, 'marker-active'))
     const at = steps[index]?.position ?? Infinity
-    for (const inc of data.incidents) {
-      if (
-        !inc.elementId ||
-        (inc.position !== undefined && inc.position > at) ||
-        !registry.get(inc.elementId)
-      )
-        continue
+    for (const inc of openIncidentsAt(data.incidents, at)) {
+      if (!inc.elementId || !registry.get(inc.elementId)) continue
       canvas.addMarker(inc.elementId, 'marker-incident')
       const html = document.createElement('div')
       html.className = 'incident-overlay'
@@ -404,6 +399,39 @@ function Replay({ instanceKey }: { instanceKey: string }) {
           )}
         </section>
       </div>
+      {(data.incidents.length > 0 || (data.childInstances ?? []).length > 0) && (
+        <section
+          className="card"
+          aria-labelledby="incidents-title"
+          style={{ marginTop: '0.75rem' }}
+        >
+          <h2 id="incidents-title">Incidents and called instances</h2>
+          <ul className="list-plain small">
+            {data.incidents.map((i, n) => (
+              <li key={n}>
+                <span className={`badge ${i.intent === 'RESOLVED' ? 'ok' : 'danger'}`}>
+                  {(i.intent ?? 'incident').toLowerCase()}
+                </span>{' '}
+                {formatDateTime(i.timestamp)} {i.elementId} {i.errorType}: {i.errorMessage}
+              </li>
+            ))}
+            {(data.childInstances ?? []).map((k) => (
+              <li key={k}>
+                called instance{' '}
+                <a
+                  href={`/replay?instance=${k}`}
+                  onClick={(e) => {
+                    e.preventDefault()
+                    navigate(`/replay?instance=${k}`)
+                  }}
+                >
+                  {k}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section className="card" aria-labelledby="evidence-title" style={{ marginTop: '0.75rem' }}>
         <h2 id="evidence-title">Evidence trail ({evidence.length})</h2>
         <table className="data" aria-label="Evidence entries of this instance">
