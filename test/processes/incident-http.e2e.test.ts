@@ -83,6 +83,22 @@ describe('incident procedure over HTTP (8.1)', () => {
       'incident-recorded',
       'incident-resolved',
     ])
+    // and (8.1 g): the customer confirms in the portal and the incident closes
+    const mine = await customer.get<{ items: TaskItem[] }>('/my-tasks')
+    const step = mine.body.items.find((t) => t.id === confirm.id)
+    expect(step).toBeDefined()
+    const confirmed = await customer.post(`/my-tasks/${confirm.id}/complete`, {
+      data: { resolutionConfirmed: true, customerComment: 'Printing works again.' },
+    })
+    expect(confirmed.status).toBe(200)
+    await eventually(
+      async () => {
+        const res = await customer.get<{ status: string }>(`/incidents/${id}`)
+        return res.body.status === 'closed'
+      },
+      20_000,
+      'the incident to close after the confirmation',
+    )
   })
 
   it('rejects form data the task form does not allow', async () => {

@@ -45,12 +45,17 @@ export interface InstanceHistory {
   steps: Step[]
   variables: VariableChange[]
   incidents: {
+    key?: string
+    intent?: string
     elementId?: string
     errorMessage?: string
     errorType?: string
     position?: number
+    timestamp?: string
     resolved?: boolean
   }[]
+  /** Keys of instances this one called (call activities). */
+  childInstances?: string[]
   tasks: HistoryTask[]
   evidence: {
     /** Audit-trail entries of this instance (4.3.3). */
