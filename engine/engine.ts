@@ -25,9 +25,10 @@ import {
   type Variables,
 } from './api'
 import { isSystemClock, systemClock } from './clock'
-import { BpmnElementType, type ProcessModel } from './model/model'
+import { BpmnElementType, type ProcessModel, type TimerDefinition } from './model/model'
 import { parseBpmn, type ValidationError } from './model/parse'
-import { parseTimerText } from './model/timer'
+import { parseTimerText, type TimerSchedule } from './model/timer'
+import { evaluateExpression } from './feel/feel'
 import { IncidentErrorType, Runtime } from './runtime/runtime'
 import { DueIndex } from './state/due-index'
 import {
@@ -424,12 +425,13 @@ export class Engine implements EngineApi {
     const node = model.elements.get(target)
     const again = (owner: number) => {
       if (repetitions === 1 || node?.event?.kind !== 'timer') return
-      const schedule = parseTimerText(
-        node.event.timer.kind,
-        node.event.timer.expression,
-        this.clock.now(),
-      )
-      if (typeof schedule === 'string' || node.event.timer.expression.trim().startsWith('=')) return
+      const ownerInstance = this.s.elementInstances[owner]
+      const timer = node.event.timer
+      // The cycle's next due date: FEEL cycles are re-evaluated in the owner's scope.
+      const schedule = ownerInstance
+        ? rt.timerSchedule(ownerInstance, timer, rt.visibleVariables(owner))
+        : this.startTimerSchedule(timer)
+      if (!schedule) return
       rt.emit(
         'TIMER',
         'CREATED',
@@ -626,6 +628,22 @@ export class Engine implements EngineApi {
     })
   }
 
+  /**
+   * The schedule of a timer start event: a FEEL expression is evaluated without variables (as
+   * Zeebe does on deployment). Null when it fails (the start event then never fires).
+   */
+  private startTimerSchedule(timer: TimerDefinition): TimerSchedule | null {
+    const now = this.clock.now()
+    let text = timer.expression
+    if (text.trim().startsWith('=')) {
+      const r = evaluateExpression(text, {}, now)
+      if (!r.ok || r.value === null) return null
+      text = String(r.value)
+    }
+    const schedule = parseTimerText(timer.kind, text, now)
+    return typeof schedule === 'string' ? null : schedule
+  }
+
   /** A new version replaces the previous version's timer start events with its own. */
   private scheduleStartTimers(rt: Runtime, def: ProcessDefinitionState): void {
     for (const t of Object.values(this.s.timers)) {
@@ -644,12 +662,8 @@ export class Engine implements EngineApi {
     for (const id of root?.startEventIds ?? []) {
       const st = model.elements.get(id)
       if (st?.event?.kind !== 'timer') continue
-      const schedule = parseTimerText(
-        st.event.timer.kind,
-        st.event.timer.expression,
-        this.clock.now(),
-      )
-      if (typeof schedule === 'string') continue
+      const schedule = this.startTimerSchedule(st.event.timer)
+      if (!schedule) continue
       rt.emit('TIMER', 'CREATED', rt.newKey(), {
         elementInstanceKey: -1,
         processInstanceKey: -1,
@@ -802,7 +816,8 @@ export class Engine implements EngineApi {
       if (!keys || cmd.maxJobsToActivate <= 0) return out
       const tenants = (cmd.tenantIds ?? []).map(tenantOf)
       const now = this.clock.now()
-      for (const key of [...keys]) {
+      // Deleting the visited entry while iterating a Set is safe; no copy of a long queue.
+      for (const key of keys) {
         if (out.length >= cmd.maxJobsToActivate) break
         const job = this.s.jobs[key]
         if (!job || job.state !== 'ACTIVATABLE') continue

@@ -101,3 +101,39 @@ export function rootVariables(engine: Engine, processInstanceKey: string): Recor
 export function isActive(engine: Engine, processInstanceKey: string): boolean {
   return engine.state.elementInstances[processInstanceKey] !== undefined
 }
+
+/**
+ * The event-sourcing invariant: an engine rebuilt from the log alone (no snapshot) has exactly
+ * the live engine's state. Call after a test's commands, before closing the engine.
+ */
+export async function expectReplayMatches(
+  engine: Engine,
+  sql: import('./state/sql').SqlClient,
+): Promise<void> {
+  const { createEngine } = await import('./engine')
+  const { TestClock } = await import('./clock')
+  const live = canonical(engine.state)
+  await sql.query('delete from engine_snapshots')
+  const replayed = await createEngine({ sql, clock: new TestClock(engine.clock.now()) })
+  const again = canonical(replayed.state)
+  if (again !== live) {
+    let at = 0
+    while (at < live.length && live[at] === again[at]) at++
+    throw new Error(
+      `replayed state differs from the live state at ${at}:\nlive:     …${live.slice(Math.max(0, at - 300), at + 300)}\nreplayed: …${again.slice(Math.max(0, at - 300), at + 300)}`,
+    )
+  }
+}
+
+/** JSON with object keys sorted, so equal values give equal text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        )
+      : v,
+  )
+}

@@ -11,7 +11,7 @@ import { testDatabaseTargets, type TestDatabase } from '../../test/support/datab
 import { TestClock } from '../clock'
 import type { Engine } from '../engine'
 import { parseBpmn } from '../model/parse'
-import { freshEngine } from '../test-support'
+import { expectReplayMatches, freshEngine } from '../test-support'
 import { RecordStream } from './record-stream'
 
 const MODELS = join(
@@ -39,6 +39,7 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
   })
   afterEach(async () => {
     stream.close()
+    await expectReplayMatches(engine, db.database.sql)
     await engine.close()
   })
 

@@ -262,6 +262,12 @@ export function createGatewayService(
           `Expected ${rpc} maxJobsToActivate to be greater than zero, but got ${command.maxJobsToActivate}`,
         )
       }
+      if (command.timeoutMs < 1) {
+        throw new GatewayError(
+          grpc.status.INVALID_ARGUMENT,
+          `Expected ${rpc} timeout to be greater than zero, but got ${command.timeoutMs}`,
+        )
+      }
     } catch (err) {
       call.emit('error', toServiceError(err))
       return

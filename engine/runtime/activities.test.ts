@@ -5,6 +5,7 @@ import type { Engine } from '../engine'
 import {
   bpmn,
   chain,
+  expectReplayMatches,
   flow,
   freshEngine,
   isActive,
@@ -25,6 +26,7 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     await db.drop()
   })
   afterEach(async () => {
+    await expectReplayMatches(engine, db.database.sql)
     await engine.close()
   })
   const open = async () => (engine = await freshEngine(db.database.sql, clock))

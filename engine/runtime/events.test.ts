@@ -6,6 +6,7 @@ import {
   bpmn,
   chain,
   completeOne,
+  expectReplayMatches,
   flow,
   freshEngine,
   isActive,
@@ -30,6 +31,7 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     await db.drop()
   })
   afterEach(async () => {
+    await expectReplayMatches(engine, db.database.sql)
     await engine.close()
   })
   const open = async () => (engine = await freshEngine(db.database.sql, clock))
@@ -118,6 +120,25 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     expect(started).toHaveLength(3)
     await e.deployResources([{ name: 'ticker.bpmn', content: model('R/PT1H') }])
     expect(Object.values(e.state.timers)).toHaveLength(1)
+    // A FEEL timer start event is evaluated on deployment.
+    await e.deployResources([
+      {
+        name: 'once.bpmn',
+        content: bpmn(
+          'once',
+          `<bpmn:startEvent id="At"><bpmn:timerEventDefinition><bpmn:timeDate>= now() + duration("PT2H")</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:startEvent><bpmn:endEvent id="end" />${chain('At', 'end')}`,
+        ),
+      },
+    ])
+    clock.advance(2 * 3_600_000)
+    await e.tick()
+    const once = (await e.readRecords({ valueTypes: ['PROCESS_INSTANCE'] })).filter(
+      (r) =>
+        r.intent === 'ELEMENT_COMPLETED' &&
+        r.value.bpmnProcessId === 'once' &&
+        r.value.bpmnElementType === 'PROCESS',
+    )
+    expect(once).toHaveLength(1)
   })
 
   it('correlates published messages to catch events, buffering with TTL and rejecting duplicate ids', async () => {

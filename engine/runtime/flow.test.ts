@@ -6,6 +6,7 @@ import {
   bpmn,
   chain,
   completeOne,
+  expectReplayMatches,
   flow,
   freshEngine,
   isActive,
@@ -29,6 +30,7 @@ describe.each(testDatabaseTargets())(
       await db.drop()
     })
     afterEach(async () => {
+      await expectReplayMatches(engine, db.database.sql)
       await engine.close()
     })
     const open = async () => (engine = await freshEngine(db.database.sql, clock))

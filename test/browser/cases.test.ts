@@ -39,6 +39,8 @@ describe('cases', () => {
     const form = page.getByRole('form', { name: 'New incident' })
     await form.getByLabel('Title *').fill('E-mail is down for the finance team')
     await form.getByLabel('Description').fill('Outlook cannot connect since 9:00.')
+    await expect.poll(() => form.getByLabel('Service').locator('option').count()).toBeGreaterThan(1)
+    await form.getByLabel('Service').selectOption({ index: 1 })
     await form.getByLabel('Priority', { exact: true }).selectOption('2')
     await form.getByRole('button', { name: 'Create' }).click()
     // then the case page shows the process instance it started
@@ -178,8 +180,29 @@ describe('cases', () => {
     await page.getByRole('table', { name: 'SLA performance' }).waitFor()
     expect(await page.locator('svg.chart').count()).toBeGreaterThan(3)
     await screenshot(page, 'reports')
+    // two changes planned in overlapping windows on the same CI (8.5.1.3)
+    const change = await apiAs(app, 'change')
+    const day = new Date().toISOString().slice(0, 10)
+    for (const [title, from, to] of [
+      ['Patch the database server', '20:00', '22:00'],
+      ['Upgrade the ERP application', '21:00', '23:00'],
+    ] as const) {
+      await change('POST', '/changes', {
+        title,
+        ciId: 'CI-000001',
+        data: {
+          scope: title,
+          plannedStart: `${day}T${from}:00.000Z`,
+          plannedEnd: `${day}T${to}:00.000Z`,
+        },
+      })
+    }
     await page.goto('/calendar')
-    await page.getByRole('grid').waitFor()
+    await page.getByRole('group', { name: /^Changes in/ }).waitFor()
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/RFC-\d+ overlaps RFC-\d+/)
+    expect(await page.locator('.calendar a.conflict').count()).toBe(2)
     await screenshot(page, 'change-calendar')
     await page.goto('/evidence')
     await page.getByRole('button', { name: 'Verify chain' }).click()

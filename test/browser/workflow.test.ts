@@ -63,6 +63,11 @@ describe('inbox and replay', () => {
     })
     await rowInB.waitFor()
     await screenshot(b.page, 'inbox-with-task')
+    // desk2 also has the task itself open in another tab
+    const taskId = (await rowInB.getAttribute('data-task-id')) ?? ''
+    const bTask = await b.context.newPage()
+    await bTask.goto(`/inbox/${taskId}`)
+    await bTask.getByRole('button', { name: 'Claim' }).waitFor()
 
     // when desk claims it
     await a.page.goto('/inbox')
@@ -70,7 +75,13 @@ describe('inbox and replay', () => {
     await a.page.getByRole('button', { name: 'Claim' }).click()
     await expect.poll(() => a.page.getByTestId('assignee').textContent()).toContain('desk')
 
-    // then desk2's inbox shows who took it or drops it from the open tasks
+    // then desk2's open task tells who took it and offers no claim any more
+    await expect
+      .poll(() => bTask.getByRole('status').first().textContent(), { timeout: 10_000 })
+      .toContain('desk claimed this task')
+    await expect.poll(() => bTask.getByRole('button', { name: 'Claim' }).count()).toBe(0)
+    await screenshot(bTask, 'task-claimed-by-colleague')
+    // and desk2's inbox shows who took it or drops it from the open tasks
     await expect
       .poll(
         async () => ((await rowInB.count()) === 0 ? 'gone' : ((await rowInB.textContent()) ?? '')),

@@ -306,6 +306,23 @@ describe.each(testDatabaseTargets())('the gateway over plain gRPC ($kind)', (tar
     expect(err.details).toContain('multi-tenancy')
   })
 
+  test.each([
+    ['an empty type', { type: '', maxJobsToActivate: 1, timeout: 1000 }, 'type'],
+    [
+      'no jobs to activate',
+      { type: 'x', maxJobsToActivate: 0, timeout: 1000 },
+      'maxJobsToActivate',
+    ],
+    ['no job timeout', { type: 'x', maxJobsToActivate: 1, timeout: 0 }, 'timeout'],
+  ])('ActivateJobs with %s is refused with INVALID_ARGUMENT', async (_what, request, field) => {
+    const err = await activate(client, { worker: 'w', requestTimeout: -1, ...request }).done.then(
+      () => undefined,
+      (e: grpc.ServiceError) => e,
+    )
+    expect(err?.code).toBe(grpc.status.INVALID_ARGUMENT)
+    expect(err?.details).toContain(field)
+  })
+
   test('RPCs the engine does not support answer UNIMPLEMENTED naming the RPC', async () => {
     for (const rpc of [
       'EvaluateDecision',

@@ -7,16 +7,19 @@ import {
   lazy,
   Suspense,
   useEffect,
+  useRef,
   useState,
   type FormEvent,
   type ReactNode,
 } from 'react'
 import { ApiError, SESSION_EXPIRED } from '../lib/api'
 import { Link, matchPath, navigate, useLocation } from '../lib/router'
-import { closeSocket } from '../lib/socket'
+import { closeSocket, useLiveStatus } from '../lib/socket'
 import { Loading } from '../lib/ui'
 import type { User } from '../lib/user'
 import { InboxPage } from '../features/inbox/components/InboxPage'
+import { MyTasksPanel } from '../features/inbox/components/MyTasksPanel'
+import { TaskView } from '../features/inbox/components/TaskView'
 import { homeFor, navFor, rolesFor } from './nav'
 import { loadSession, login, logout } from './session'
 
@@ -131,7 +134,16 @@ type Render = (p: Record<string, string>, user: User, query: URLSearchParams) =>
 const routes: [string, Render][] = [
   ['/inbox', (_p, u) => <InboxPage user={u} />],
   ['/inbox/:taskId', (p, u) => <InboxPage user={u} taskId={p.taskId} />],
-  ['/requests', (_p, u) => <MyRequestsPage user={u} />],
+  [
+    '/requests',
+    (_p, u) => <MyRequestsPage user={u} tasks={<MyTasksPanel basePath="/requests/tasks" />} />,
+  ],
+  [
+    '/requests/tasks/:taskId',
+    (p, u) => (
+      <TaskView taskId={p.taskId!} user={u} onChanged={() => undefined} backTo="/requests" />
+    ),
+  ],
   ['/calendar', () => <ChangeCalendar />],
   ['/baselines', () => <BaselinesPage />],
   ['/cases/:kind', (p, u) => <CaseListPage kind={p.kind!} user={u} />],
@@ -169,6 +181,23 @@ function Routes({ user }: { user: User }) {
   useEffect(() => {
     if (path === '/') navigate(homeFor(user), { replace: true })
   }, [path, user])
+  // After in-app navigation, move focus to the content so screen readers announce the new page.
+  const first = useRef(true)
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    document.getElementById('main')?.focus({ preventScroll: true })
+  }, [path])
+  // The page title follows the screen's heading (lazy screens render it a moment later).
+  useEffect(() => {
+    const t = setTimeout(() => {
+      const h1 = document.querySelector('#main h1')?.textContent?.trim()
+      document.title = h1 ? `${h1} · Service Management` : 'Service Management'
+    }, 300)
+    return () => clearTimeout(t)
+  }, [path, query])
   const need = rolesFor(path)
   if (need && !need.some((r) => user.roles.includes(r))) return <Forbidden />
   for (const [pattern, render] of routes) {
@@ -183,7 +212,21 @@ function Routes({ user }: { user: User }) {
   return path === '/' ? <Loading /> : <NotFound />
 }
 
+/** Shows whether live updates are flowing (socket.io connected). */
+function LiveIndicator() {
+  const up = useLiveStatus()
+  return (
+    <span className="small" title={up ? 'Live updates on' : 'Reconnecting…'}>
+      <span aria-hidden="true" style={{ color: up ? '#4ade80' : '#fbbf24' }}>
+        ●
+      </span>{' '}
+      {up ? 'Live' : 'Offline'}
+    </span>
+  )
+}
+
 function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
+  const { path } = useLocation()
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -192,6 +235,7 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
       <header>
         <span className="brand">Service Management</span>
         <span className="spacer" />
+        <LiveIndicator />
         <span className="small" data-testid="current-user">
           {user.displayName} · {user.roles.join(', ')}
         </span>
@@ -204,7 +248,14 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
             <ul>
               {s.items.map((i) => (
                 <li key={i.href}>
-                  <Link href={i.href}>{i.label}</Link>
+                  <Link
+                    href={i.href}
+                    aria-current={
+                      path === i.href || path.startsWith(`${i.href}/`) ? 'page' : undefined
+                    }
+                  >
+                    {i.label}
+                  </Link>
                 </li>
               ))}
             </ul>

@@ -2,7 +2,7 @@
  * One socket.io connection per tab (same origin, session cookie), opened on first use, and a
  * hook that subscribes a component to server events.
  */
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
 
 /** Payload of the task events. */
@@ -47,6 +47,24 @@ export function getSocket(): Socket {
 export function closeSocket(): void {
   socket?.close()
   socket = undefined
+}
+
+/** Whether the live connection is up; re-renders on connect/disconnect. */
+export function useLiveStatus(): boolean {
+  const [up, setUp] = useState(() => getSocket().connected)
+  useEffect(() => {
+    const s = getSocket()
+    const on = () => setUp(true)
+    const off = () => setUp(false)
+    s.on('connect', on)
+    s.on('disconnect', off)
+    setUp(s.connected)
+    return () => {
+      s.off('connect', on)
+      s.off('disconnect', off)
+    }
+  }, [])
+  return up
 }
 
 /** Calls `handler` for each of `events` while the component is mounted. */

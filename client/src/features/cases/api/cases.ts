@@ -11,7 +11,8 @@ export type CaseRecord = Record<string, unknown> & { id?: string | number; versi
 export interface CreateField {
   key: string
   label: string
-  type?: 'text' | 'textarea' | 'number' | 'select' | 'datetime-local' | 'date'
+  /** `service` is a select filled from the service catalogue. */
+  type?: 'text' | 'textarea' | 'number' | 'select' | 'datetime-local' | 'date' | 'service'
   options?: readonly (string | number)[]
   required?: boolean
   data?: boolean
@@ -43,6 +44,7 @@ const description: CreateField = {
   data: true,
 }
 const name: CreateField = { key: 'name', label: 'Name', required: true }
+const service: CreateField = { key: 'serviceId', label: 'Service', type: 'service' }
 const ops = ['id', 'title', 'status', 'priority', 'assignedGroup', 'assignee', 'createdAt']
 
 /** Every kind the server exposes, with the ISO/IEC 20000-1 clause it serves. */
@@ -57,6 +59,7 @@ export const kinds: Record<string, KindInfo> = {
     create: [
       title,
       description,
+      service,
       priority,
       {
         key: 'impact',
@@ -81,7 +84,7 @@ export const kinds: Record<string, KindInfo> = {
     process: 'service-request',
     operational: true,
     columns: ['id', 'title', 'status', 'priority', 'requester', 'createdAt'],
-    create: [title, description, priority],
+    create: [title, description, service, priority],
   },
   // 8.6.3
   problems: {

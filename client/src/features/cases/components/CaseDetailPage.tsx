@@ -101,11 +101,13 @@ function Comments({
   kind,
   id,
   comments,
+  canComment,
   onAdded,
 }: {
   kind: string
   id: string
   comments: CaseRecord[]
+  canComment: boolean
   onAdded: () => void
 }) {
   const [body, setBody] = useState('')
@@ -122,28 +124,30 @@ function Comments({
           </li>
         ))}
       </ul>
-      <form
-        className="field"
-        onSubmit={(e) => {
-          e.preventDefault()
-          commentCase(kind, id, body).then(() => {
-            setBody('')
-            onAdded()
-          }, setError)
-        }}
-      >
-        <label htmlFor="case-comment">Add a comment</label>
-        <textarea
-          id="case-comment"
-          value={body}
-          onChange={(e) => setBody(e.target.value)}
-          required
-        />
-        <ErrorBanner error={error} />
-        <div>
-          <button type="submit">Comment</button>
-        </div>
-      </form>
+      {canComment && (
+        <form
+          className="field"
+          onSubmit={(e) => {
+            e.preventDefault()
+            commentCase(kind, id, body).then(() => {
+              setBody('')
+              onAdded()
+            }, setError)
+          }}
+        >
+          <label htmlFor="case-comment">Add a comment</label>
+          <textarea
+            id="case-comment"
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            required
+          />
+          <ErrorBanner error={error} />
+          <div>
+            <button type="submit">Comment</button>
+          </div>
+        </form>
+      )}
     </section>
   )
 }
@@ -331,7 +335,13 @@ export default function CaseDetailPage({
           </section>
           {kind === 'cis' && <CiExtras id={id} name={name} />}
           <KindExtras kind={kind} record={data} user={user} onSaved={reload} />
-          <Comments kind={kind} id={id} comments={comments} onAdded={reload} />
+          <Comments
+            kind={kind}
+            id={id}
+            comments={comments}
+            canComment={hasRole(user, 'admin', 'staff', 'customer')}
+            onAdded={reload}
+          />
         </div>
         <div>
           {canEdit && (

@@ -3,7 +3,8 @@ import { useState } from 'react'
 import { Link } from '../../../lib/router'
 import { ErrorBanner, Loading } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
-import { field, normalizeList } from '../api/cases'
+import { conflicts, scheduled } from '../api/calendar'
+import { normalizeList } from '../api/cases'
 
 const day = 86_400_000
 const startOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate())
@@ -14,14 +15,12 @@ export default function ChangeCalendar() {
     return new Date(n.getFullYear(), n.getMonth(), 1)
   })
   const list = useApi<unknown>('/changes?limit=200')
-  const changes = normalizeList(list.data).items.flatMap((c) => {
-    const s = field(c, 'plannedStart')
-    if (typeof s !== 'string') return []
-    const e = field(c, 'plannedEnd')
-    const start = startOfDay(new Date(s)).getTime()
-    const end = typeof e === 'string' ? startOfDay(new Date(e)).getTime() : start
-    return [{ id: String(c.id), title: String(field(c, 'title') ?? ''), start, end }]
-  })
+  const changes = scheduled(normalizeList(list.data).items).map((c) => ({
+    ...c,
+    start: startOfDay(new Date(c.start)).getTime(),
+    end: startOfDay(new Date(c.end)).getTime(),
+  }))
+  const clashes = conflicts(scheduled(normalizeList(list.data).items))
   // Monday-first grid covering the month
   const first = new Date(month)
   const offset = (first.getDay() + 6) % 7
@@ -52,9 +51,19 @@ export default function ChangeCalendar() {
       </div>
       <ErrorBanner error={list.error} />
       {list.loading && !list.data && <Loading />}
-      <div className="calendar" role="grid" aria-label={`Changes in ${title}`}>
+      {clashes.size > 0 && (
+        <div className="banner error" role="alert">
+          Schedule conflicts:{' '}
+          {[...clashes]
+            .flatMap(([id, others]) =>
+              others.filter((o) => id < o).map((o) => `${id} overlaps ${o}`),
+            )
+            .join('; ')}
+        </div>
+      )}
+      <div className="calendar" role="group" aria-label={`Changes in ${title}`}>
         {['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((d) => (
-          <div key={d} className="dow" role="columnheader">
+          <div key={d} className="dow">
             {d}
           </div>
         ))}
@@ -62,14 +71,20 @@ export default function ChangeCalendar() {
           const t = d.getTime()
           const here = changes.filter((c) => c.start <= t && t < c.end + day)
           return (
-            <div key={t} role="gridcell" className={d.getMonth() === month.getMonth() ? '' : 'out'}>
+            <div key={t} className={d.getMonth() === month.getMonth() ? '' : 'out'}>
               <div>{d.getDate()}</div>
               {here.map((c) => (
                 <Link
                   key={c.id}
                   href={`/cases/changes/${encodeURIComponent(c.id)}`}
-                  title={c.title}
+                  title={
+                    clashes.has(c.id)
+                      ? `${c.title} — conflicts with ${clashes.get(c.id)!.join(', ')}`
+                      : c.title
+                  }
+                  className={clashes.has(c.id) ? 'conflict' : undefined}
                 >
+                  {clashes.has(c.id) && <span aria-hidden="true">⚠ </span>}
                   {c.id} {c.title}
                 </Link>
               ))}

@@ -43,7 +43,7 @@ export function CiGraph({ name, edges }: { name: string; edges: Edge[] }) {
     <svg
       viewBox={`0 0 ${w} ${h}`}
       width="100%"
-      role="img"
+      role="group"
       aria-label={`Relations of ${name}`}
       className="chart"
     >

@@ -2,7 +2,8 @@
 import { useState, type FormEvent } from 'react'
 import { ApiError, type FieldError } from '../../../lib/api'
 import { ErrorBanner } from '../../../lib/ui'
-import { createCase, type CaseRecord, type KindInfo } from '../api/cases'
+import { createCase, normalizeList, type CaseRecord, type KindInfo } from '../api/cases'
+import { useApi } from '../../../lib/use-api'
 
 export function CreateCaseForm({
   kind,
@@ -20,6 +21,9 @@ export function CreateCaseForm({
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   const fields = info.create ?? []
+  const needsServices = fields.some((f) => f.type === 'service')
+  const services = useApi<unknown>(needsServices ? '/services?limit=200' : null)
+  const serviceOptions = normalizeList(services.data).items
   async function submit(e: FormEvent) {
     e.preventDefault()
     setBusy(true)
@@ -81,6 +85,15 @@ export function CreateCaseForm({
               </label>
               {f.type === 'textarea' ? (
                 <textarea {...common} />
+              ) : f.type === 'service' ? (
+                <select {...common}>
+                  <option value="">None</option>
+                  {serviceOptions.map((o) => (
+                    <option key={String(o.id)} value={String(o.id)}>
+                      {String(o.name ?? o.id)}
+                    </option>
+                  ))}
+                </select>
               ) : f.type === 'select' ? (
                 <select {...common}>
                   <option value="">Choose…</option>

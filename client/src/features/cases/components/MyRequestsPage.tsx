@@ -1,5 +1,5 @@
 /** The customer's view: their incidents and requests, and forms to raise new ones. */
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import { useServerEvents } from '../../../lib/socket'
 import { Empty, ErrorBanner } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
@@ -58,10 +58,11 @@ function Section({ kind, user }: { kind: (typeof mine)[number]; user: User }) {
   )
 }
 
-export default function MyRequestsPage({ user }: { user: User }) {
+export default function MyRequestsPage({ user, tasks }: { user: User; tasks?: ReactNode }) {
   return (
     <div>
       <h1>My requests</h1>
+      {tasks}
       {mine.map((k) => (
         <Section key={k} kind={k} user={user} />
       ))}

@@ -37,7 +37,15 @@ export function TaskForm({
   submitRef.current = onSubmit
   const [unmatched, setUnmatched] = useState<FieldError[]>([])
 
+  // Rebuild only when the schema or the task's data really change: a reload after a comment
+  // or a live event must not wipe what the user has typed.
+  const schemaKey = JSON.stringify(schema)
+  const dataKey = JSON.stringify(data)
+  const latest = useRef({ schema, data, disabled })
+  latest.current = { schema, data, disabled }
+
   useEffect(() => {
+    const { schema, data } = latest.current
     const form = new Form({ container: container.current! })
     formRef.current = form
     form.on(
@@ -46,13 +54,14 @@ export function TaskForm({
         if (Object.keys(event.errors).length === 0) submitRef.current(event.data)
       },
     )
-    void form.importSchema(schema, data).then(() => form.setProperty('disabled', disabled))
+    void form
+      .importSchema(schema, data)
+      .then(() => form.setProperty('disabled', latest.current.disabled))
     return () => {
       form.destroy()
       formRef.current = null
     }
-    // the form is rebuilt only for a new schema or task data
-  }, [schema, data])
+  }, [schemaKey, dataKey])
 
   useEffect(() => {
     formRef.current?.setProperty('disabled', disabled)

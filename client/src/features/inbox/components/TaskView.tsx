@@ -120,10 +120,13 @@ export function TaskView({
   taskId,
   user,
   onChanged,
+  backTo = '/inbox',
 }: {
   taskId: string
   user: User
   onChanged: () => void
+  /** Where completing the task returns to. */
+  backTo?: string
 }) {
   const { data, error, loading, reload } = useApi<TaskDetail>(
     `/tasks/${encodeURIComponent(taskId)}`,
@@ -262,7 +265,7 @@ export function TaskView({
                           () => completeTask(task.id, d),
                           () => {
                             setFieldErrors([])
-                            navigate('/inbox')
+                            navigate(backTo)
                           },
                         )
                       }
@@ -274,7 +277,7 @@ export function TaskView({
                     onSubmit={(d) =>
                       void run(
                         () => completeTask(task.id, d),
-                        () => navigate('/inbox'),
+                        () => navigate(backTo),
                       )
                     }
                   />

@@ -335,7 +335,7 @@ function Editor({
     <div>
       <div className="row" style={{ marginBottom: '0.5rem' }}>
         <h1 style={{ margin: 0 }}>{bpmnProcessId || 'Process'}</h1>
-        {draft ? <StatusBadge status={draft.state} /> : <span className="badge">unsaved</span>}
+        {draft ? <StatusBadge status={draft.state} /> : <span className="badge">new draft</span>}
         {dirty && <span className="badge warn">unsaved changes</span>}
         <span className="spacer" />
         <label className="btn">
@@ -390,7 +390,9 @@ function Editor({
         <section className="card" aria-labelledby="problems-title">
           <h2 id="problems-title">
             Problems <span className={`badge ${errors ? 'danger' : 'ok'}`}>{errors} errors</span>{' '}
-            <span className="badge warn">{problems.length - errors} warnings</span>
+            <span className={`badge ${problems.length > errors ? 'warn' : ''}`}>
+              {problems.length - errors} warnings
+            </span>
           </h2>
           <ul className="list-plain" aria-label="Lint problems">
             {problems.map((p, i) => (

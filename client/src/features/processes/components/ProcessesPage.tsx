@@ -132,7 +132,7 @@ export default function ProcessesPage({ user }: { user: User }) {
                 <Link href={`/modeler?process=${encodeURIComponent(p.bpmnProcessId)}`}>Edit</Link>
               )}
             </div>
-            <table className="data" aria-label={`Versions of ${p.name}`}>
+            <table className="data fixed" aria-label={`Versions of ${p.name}`}>
               <thead>
                 <tr>
                   <th>Version</th>

@@ -43,7 +43,7 @@ function Section({
         {csv && (
           <button
             onClick={() => download(`${id}.csv`, toCsv(csv()), 'text/csv')}
-            aria-label={`Export ${title} as CSV`}
+            aria-label={`Export CSV of ${title}`}
           >
             Export CSV
           </button>
