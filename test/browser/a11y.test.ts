@@ -3,12 +3,9 @@
  * browser: no serious or critical violations in the product's own UI. The diagram canvases of
  * bpmn-js are excluded (graphics with their own keyboard model).
  */
-import { createRequire } from 'node:module'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, loginPage, startApp, type App } from './support'
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+import { launchBrowser, loginPage, seriousViolations, startApp, type App } from './support'
 
 let app: App
 let browser: Browser
@@ -23,32 +20,6 @@ afterAll(async () => {
   await app?.stop()
 })
 
-interface AxeViolation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: { target: string[] }[]
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath })
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> }
-      }
-    ).axe
-    const result = await axe.run(
-      { exclude: [['.djs-container']] },
-      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } },
-    )
-    return result.violations
-  })
-  return (violations as AxeViolation[])
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
-
 describe('accessibility (WCAG 2.1 AA, axe-core)', () => {
   test.each([
     ['desk', '/inbox', 'Inbox'],
@@ -56,6 +27,9 @@ describe('accessibility (WCAG 2.1 AA, axe-core)', () => {
     ['desk', '/cases/cis/CI-000007', 'erp-app-01'],
     ['desk', '/calendar', 'Change calendar'],
     ['owner', '/processes', 'Processes'],
+    ['owner', '/modeler', 'Modeler'],
+    ['auditor', '/replay', 'Replay'],
+    ['desk', '/baselines', 'Baselines'],
     ['auditor', '/reports', 'Service reports'],
     ['auditor', '/evidence', 'Evidence'],
     ['admin', '/admin/users', 'Users & groups'],

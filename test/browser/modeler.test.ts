@@ -7,7 +7,14 @@
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+import {
+  launchBrowser,
+  loginPage,
+  screenshot,
+  seriousViolations,
+  startApp,
+  type App,
+} from './support'
 
 let app: App
 let browser: Browser
@@ -42,6 +49,7 @@ describe('modeler, approval and deployment', () => {
     expect(await page.locator('.djs-overlay .lint-overlay').count()).toBeGreaterThan(0)
     expect(await page.getByRole('button', { name: 'Submit for approval' }).isDisabled()).toBe(true)
     await screenshot(page, 'modeler-lint-error')
+    expect(await seriousViolations(page)).toEqual([])
 
     // when the owner sets the job type in the properties panel
     await page.locator('g.djs-element[data-element-id="Task_NotifyCustomer"]').click()

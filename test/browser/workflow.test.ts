@@ -13,6 +13,7 @@ import {
   launchBrowser,
   loginPage,
   screenshot,
+  seriousViolations,
   startApp,
   type App,
 } from './support'
@@ -89,6 +90,7 @@ describe('inbox and replay', () => {
       )
       .toMatch(/gone|desk/)
     await screenshot(a.page, 'task-view')
+    expect(await seriousViolations(a.page)).toEqual([])
 
     // when desk fills in the form and completes the task
     await a.page.getByLabel('Yes').check()

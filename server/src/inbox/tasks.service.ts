@@ -76,7 +76,7 @@ export interface TaskQuery {
 
 export interface TaskPage {
   items: TaskView[]
-  /** Matching tasks, counted up to 1,000. */
+  /** Matching tasks, counted up to 1,000 (so are the sidebar counts). */
   total: number
   /** True when more than `total` tasks match. */
   totalIsLowerBound: boolean
@@ -347,7 +347,16 @@ export class TasksService {
     if (query.overdue) q = q.where('due_date', '<', now).where('state', 'in', LIVE)
     if (query.q) q = q.where('search', 'like', `%${escapeLike(query.q.toLowerCase())}%`)
     for (const [name, value] of Object.entries(query.variables ?? {})) {
-      q = q.where(sql<boolean>`variables ->> ${name} = ${value}`)
+      // containment uses the GIN index; a numeric or boolean text also matches that JSON value
+      const asText = JSON.stringify({ [name]: value })
+      const typed = /^(-?\d+(\.\d+)?|true|false)$/.test(value)
+        ? JSON.stringify({ [name]: JSON.parse(value) as unknown })
+        : asText
+      q = q.where(
+        typed === asText
+          ? sql<boolean>`variables @> ${asText}::jsonb`
+          : sql<boolean>`(variables @> ${asText}::jsonb or variables @> ${typed}::jsonb)`,
+      )
     }
     const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200)
     const page = Math.max(query.page ?? 1, 1)
@@ -411,26 +420,31 @@ export class TasksService {
     return value
   }
 
+  /** Sidebar counts, each counted up to {@link TOTAL_CAP} (a badge shows "1000+" beyond). */
   private async counts(base: TaskSelect, user: SessionUser, now: Date) {
     const groups = groupIds(user)
-    const row = await base
-      .where('state', 'in', LIVE)
-      .select([
-        sql<string>`count(*) filter (where assignee = ${user.username})::text`.as('mine'),
-        (groups.length
-          ? sql<string>`count(*) filter (where candidate_groups && ${sql.val(groups)}::text[])::text`
-          : sql<string>`'0'`
-        ).as('groups'),
-        sql<string>`count(*) filter (where assignee is null)::text`.as('unassigned'),
-        sql<string>`count(*) filter (where due_date < ${now})::text`.as('overdue'),
-      ])
-      .executeTakeFirstOrThrow()
-    return {
-      mine: Number(row.mine),
-      groups: Number(row.groups),
-      unassigned: Number(row.unassigned),
-      overdue: Number(row.overdue),
+    const live = base.where('state', 'in', LIVE)
+    const capped = async (q: TaskSelect) => {
+      const row = await this.deps.db
+        .selectFrom(
+          q
+            .select(sql<number>`1`.as('one'))
+            .limit(TOTAL_CAP)
+            .as('c'),
+        )
+        .select(sql<string>`count(*)::text`.as('n'))
+        .executeTakeFirstOrThrow()
+      return Number(row.n)
     }
+    const [mine, inGroups, unassigned, overdue] = await Promise.all([
+      capped(live.where('assignee', '=', user.username)),
+      groups.length
+        ? capped(live.where(sql<boolean>`candidate_groups && ${sql.val(groups)}::text[]`))
+        : Promise.resolve(0),
+      capped(live.where('assignee', 'is', null)),
+      capped(live.where('due_date', '<', now)),
+    ])
+    return { mine, groups: inGroups, unassigned, overdue }
   }
 
   /** A task the user may see, or 404 (a task they may not see does not exist for them). */
