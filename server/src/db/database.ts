@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { PGlitePool } from './pglite-pool'
@@ -92,7 +93,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   } else {
     const dir = options.pgliteDir
     if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true })
-    const pglite = await PGlite.create(dir.startsWith('memory://') ? undefined : dir)
+    // pg_trgm: trigram indexes make the inbox's text search an index lookup
+    const pglite = await PGlite.create(dir.startsWith('memory://') ? undefined : dir, {
+      extensions: { pg_trgm },
+    })
     const pool = new PGlitePool(pglite)
     // Kysely's Postgres driver only needs connect()/release()/query() and end().
     const db = new Kysely<DB>({

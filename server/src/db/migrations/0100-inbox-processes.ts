@@ -149,6 +149,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index tasks_by_variables on tasks using gin (variables jsonb_path_ops)`.execute(
     db,
   )
+  // Trigram index for the inbox's text search, where the server offers pg_trgm (PGlite does;
+  // a server without it, or without the right to add it, searches by scanning).
+  await sql`savepoint before_trgm`.execute(db)
+  try {
+    await sql`create extension if not exists pg_trgm`.execute(db)
+    await sql`create index tasks_by_search on tasks using gin (search gin_trgm_ops)`.execute(db)
+    await sql`release savepoint before_trgm`.execute(db)
+  } catch {
+    await sql`rollback to savepoint before_trgm`.execute(db)
+  }
   // Open tasks in the orders the inbox sorts by: a page is read off the index, not sorted.
   for (const [name, order] of [
     ['tasks_live_by_created', 'created_at asc nulls last, id'],

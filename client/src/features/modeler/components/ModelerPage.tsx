@@ -39,6 +39,7 @@ import {
   type DiagramDiff,
   type ElementRegistry,
   type Moddle,
+  type ModdleElement,
   type Overlays,
   type Selection,
 } from './diagram'
@@ -291,7 +292,7 @@ function Editor({
       const result = await diffDefinitions(
         moddle,
         before,
-        m.getDefinitions() as never,
+        m.getDefinitions() as unknown as ModdleElement,
         bpmnProcessId,
       )
       for (const e of result.added) if (registry.get(e.id!)) canvas.addMarker(e.id!, 'marker-added')
@@ -312,7 +313,7 @@ function Editor({
       const m = modelerRef.current!
       await m.importXML(await file.text())
       m.get<Canvas>('canvas').zoom('fit-viewport', 'auto')
-      const id = mainProcess(m.getDefinitions() as never)?.id
+      const id = mainProcess(m.getDefinitions() as unknown as ModdleElement)?.id
       if (!draft && id) setProcessId(id)
       setDirty(true)
       await lint()
