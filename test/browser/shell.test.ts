@@ -53,8 +53,13 @@ describe('app shell', () => {
     await page.goto('/inbox')
     // then
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor()
-    const status = await page.evaluate(async () => (await fetch('/api/tasks')).status)
-    expect(status).toBe(403)
+    // the API refuses staff work (claiming, the process list) and lists only the customer's own steps
+    const answers = await page.evaluate(async () => ({
+      processes: (await fetch('/api/processes')).status,
+      tasks: (await (await fetch('/api/tasks?view=all')).json()) as { items: unknown[] },
+    }))
+    expect(answers.processes).toBe(403)
+    expect(answers.tasks.items).toEqual([])
     await screenshot(page, 'customer-denied')
     await context.close()
   })

@@ -84,10 +84,10 @@ describe('incident procedure over HTTP (8.1)', () => {
       'incident-resolved',
     ])
     // and (8.1 g): the customer confirms in the portal and the incident closes
-    const mine = await customer.get<{ items: TaskItem[] }>('/my-tasks')
+    const mine = await customer.get<{ items: TaskItem[] }>('/tasks?view=mine')
     const step = mine.body.items.find((t) => t.id === confirm.id)
     expect(step).toBeDefined()
-    const confirmed = await customer.post(`/my-tasks/${confirm.id}/complete`, {
+    const confirmed = await customer.post(`/tasks/${confirm.id}/complete`, {
       data: { resolutionConfirmed: true, customerComment: 'Printing works again.' },
     })
     expect(confirmed.status).toBe(200)

@@ -15,6 +15,12 @@ import type { TaskQuery, TasksService } from './tasks.service'
 
 const readers = [Role.Admin, Role.Staff, Role.Auditor] as const
 const actors = [Role.Admin, Role.Staff] as const
+/**
+ * Customers reach the task list too, but see only the steps their procedures assign to them
+ * (8.1: confirm a resolution) and only complete or comment on those.
+ */
+const listers = [...readers, Role.Customer] as const
+const finishers = [...actors, Role.Customer] as const
 
 const querySchema = {
   type: 'object',
@@ -115,10 +121,10 @@ export function tasksRoutes(deps: { tasks: TasksService; db: Kysely<DB> }): Rout
   const { tasks, db } = deps
   const r = Router()
 
-  r.get('/tasks', requireRole(...readers), async (req, res) => {
+  r.get('/tasks', requireRole(...listers), async (req, res) => {
     res.json(await tasks.list(sessionOf(req).user, parseTaskQuery(req.query)))
   })
-  r.get('/tasks/:id', requireRole(...readers), async (req, res) => {
+  r.get('/tasks/:id', requireRole(...listers), async (req, res) => {
     res.json(await tasks.detail(sessionOf(req).user, id(req)))
   })
   r.post('/tasks/:id/claim', requireRole(...actors), async (req, res) => {
@@ -133,28 +139,11 @@ export function tasksRoutes(deps: { tasks: TasksService; db: Kysely<DB> }): Rout
     const { assignee } = validateAssign(req.body)
     res.json(await tasks.assign(sessionOf(req).user, id(req), assignee))
   })
-  r.post('/tasks/:id/complete', requireRole(...actors), async (req, res) => {
+  r.post('/tasks/:id/complete', requireRole(...finishers), async (req, res) => {
     const { data } = validateComplete(req.body)
     res.json(await tasks.complete(sessionOf(req).user, id(req), data))
   })
-  r.post('/tasks/:id/comments', requireRole(...actors), async (req, res) => {
-    const { body } = validateComment(req.body)
-    res.status(201).json(await tasks.comment(sessionOf(req).user, id(req), body))
-  })
-
-  // The customer portal: steps a procedure puts on the customer (8.1: confirm the resolution).
-  r.get('/my-tasks', requireRole(Role.Customer), async (req, res) => {
-    const q = parseTaskQuery(req.query)
-    res.json(await tasks.list(sessionOf(req).user, { ...q, view: 'mine' }))
-  })
-  r.get('/my-tasks/:id', requireRole(Role.Customer), async (req, res) => {
-    res.json(await tasks.detail(sessionOf(req).user, id(req)))
-  })
-  r.post('/my-tasks/:id/complete', requireRole(Role.Customer), async (req, res) => {
-    const { data } = validateComplete(req.body)
-    res.json(await tasks.complete(sessionOf(req).user, id(req), data))
-  })
-  r.post('/my-tasks/:id/comments', requireRole(Role.Customer), async (req, res) => {
+  r.post('/tasks/:id/comments', requireRole(...finishers), async (req, res) => {
     const { body } = validateComment(req.body)
     res.status(201).json(await tasks.comment(sessionOf(req).user, id(req), body))
   })
@@ -204,9 +193,9 @@ openapi.register(
     path: '/tasks',
     tag: 'tasks',
     summary: 'List tasks the user may see, filtered, sorted and paged, with sidebar counts',
-    roles: readers,
+    roles: listers,
     description:
-      'Staff see tasks of their groups, offered to them or assigned to them; admins and auditors see all. `var.<name>=<value>` filters on process variables.',
+      'Staff see tasks of their groups, offered to them or assigned to them; admins and auditors see all; customers see only the steps assigned to them. `var.<name>=<value>` filters on process variables.',
     query: Object.entries(querySchema.properties).map(([name, schema]) => ({ name, schema })),
   },
   {
@@ -215,7 +204,7 @@ openapi.register(
     tag: 'tasks',
     summary:
       'One task with its form (bound to its process version), variables, case, SLA and comments',
-    roles: readers,
+    roles: listers,
   },
   {
     method: 'post',
@@ -250,7 +239,7 @@ openapi.register(
     tag: 'tasks',
     summary:
       'Complete a claimed task with form data (validated against its form; 409 if the process no longer waits)',
-    roles: actors,
+    roles: finishers,
     requestBody: completeBody,
     status: 200,
   },
@@ -259,38 +248,7 @@ openapi.register(
     path: '/tasks/:id/comments',
     tag: 'tasks',
     summary: 'Comment on a task',
-    roles: actors,
-    requestBody: commentBody,
-  },
-  {
-    method: 'get',
-    path: '/my-tasks',
-    tag: 'customer portal',
-    summary: 'Steps assigned to the customer (e.g. confirm a resolution, 8.1)',
-    roles: [Role.Customer],
-  },
-  {
-    method: 'get',
-    path: '/my-tasks/:id',
-    tag: 'customer portal',
-    summary: 'One of your steps with its form and your case',
-    roles: [Role.Customer],
-  },
-  {
-    method: 'post',
-    path: '/my-tasks/:id/complete',
-    tag: 'customer portal',
-    summary: 'Complete one of your steps with its form data',
-    roles: [Role.Customer],
-    requestBody: completeBody,
-    status: 200,
-  },
-  {
-    method: 'post',
-    path: '/my-tasks/:id/comments',
-    tag: 'customer portal',
-    summary: 'Comment on one of your steps',
-    roles: [Role.Customer],
+    roles: finishers,
     requestBody: commentBody,
   },
   {

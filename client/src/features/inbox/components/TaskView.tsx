@@ -179,6 +179,8 @@ export function TaskView({
     user.roles.includes('admin') ||
     user.groups.some((g) => g.isLead && task.candidateGroups.includes(g.id))
   const open = task.state === 'open' || task.state === 'claimed'
+  // customers only complete the steps assigned to them; claiming is staff work
+  const staffWork = user.roles.includes('staff') || user.roles.includes('admin')
   return (
     <article aria-labelledby="task-title">
       <header className="row" style={{ marginBottom: '0.75rem' }}>
@@ -198,7 +200,7 @@ export function TaskView({
         <span className="small" data-testid="assignee">
           {task.assignee ? `Assigned to ${task.assignee}` : 'Unassigned'}
         </span>
-        {open && !task.assignee && (
+        {open && staffWork && !task.assignee && (
           <button
             className="primary"
             disabled={busy}
@@ -207,7 +209,7 @@ export function TaskView({
             Claim
           </button>
         )}
-        {open && mine && (
+        {open && staffWork && mine && (
           <button disabled={busy} onClick={() => void run(() => unclaimTask(task.id))}>
             Unclaim
           </button>
