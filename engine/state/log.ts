@@ -183,6 +183,10 @@ export class GroupCommitLog {
   private async flushLoop(): Promise<void> {
     try {
       while (this.waiters.length > 0) {
+        // Let the I/O phase run first: commands whose requests arrived meanwhile join this
+        // batch, so one commit carries many commands (PGlite runs on this thread; without the
+        // yield a commit held ~8 records, with it ~150, and throughput rose ~1.7×).
+        await new Promise<void>((resolve) => setImmediate(resolve))
         const batch = this.pending
         const waiters = this.waiters
         this.pending = []
