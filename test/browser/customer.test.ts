@@ -85,4 +85,46 @@ describe('customer portal', () => {
     expect(done.items.map((t) => t.caseId)).toEqual(['INC-CUST-1'])
     await context.close()
   })
+
+  test('field errors from the server appear on the form fields', async () => {
+    // given another step for the customer
+    await app.server.services.instances.start('customer-confirmation', {
+      caseKind: 'incident',
+      caseId: 'INC-CUST-2',
+      title: 'Scanner offline',
+      requester: 'customer',
+    })
+    const asCustomer = await apiAs(app, 'customer')
+    let taskId = ''
+    await expect
+      .poll(
+        async () => {
+          const list = await asCustomer<TaskList>('GET', '/tasks?view=mine')
+          taskId = list.items.find((t) => t.caseId === 'INC-CUST-2')?.id ?? ''
+          return taskId
+        },
+        { timeout: 20_000 },
+      )
+      .not.toBe('')
+    const { context, page } = await loginPage(browser, app, 'customer')
+    // the browser validates first, so the request is altered on its way: the server alone
+    // rejects it, and its per-field answer is what the page must show
+    await page.route('**/api/tasks/*/complete', async (route) => {
+      await route.continue({
+        postData: JSON.stringify({ data: { resolutionConfirmed: 'perhaps', extra: 1 } }),
+      })
+    })
+    await page.goto(`/requests/tasks/${taskId}`)
+    await page.getByLabel('Yes').check()
+    await page.getByRole('button', { name: 'Complete task' }).click()
+    // then the field shows the server's message and the task stays open
+    const fieldError = page.locator('.fjs-form-field-error, .fjs-form-field .fjs-error').first()
+    await fieldError.waitFor({ timeout: 10_000 })
+    expect((await fieldError.textContent())?.length ?? 0).toBeGreaterThan(0)
+    await page.getByText('/extra').waitFor()
+    await screenshot(page, 'customer-field-errors')
+    const still = await asCustomer<{ task: { state: string } }>('GET', `/tasks/${taskId}`)
+    expect(still.task.state).toBe('claimed')
+    await context.close()
+  })
 })
