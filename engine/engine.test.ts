@@ -437,9 +437,7 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     const e = await open()
     const xml = (name: string) => ({
       name,
-      content: readFileSync(
-        join(import.meta.dirname, '..', '..', 'shared', 'conformance', 'zeebe-process-test', name),
-      ),
+      content: readFileSync(join(import.meta.dirname, 'conformance', 'zeebe-process-test', name)),
     })
     await e.deployResources([
       xml('pr-created.bpmn'),

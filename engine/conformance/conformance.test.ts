@@ -1,6 +1,6 @@
 /**
  * Conformance with camunda/zeebe-process-test: every model in
- * ../shared/conformance/zeebe-process-test/ deploys, and behaves as the Java tests in that
+ * engine/conformance/zeebe-process-test/ deploys, and behaves as the Java tests in that
  * repository's `qa/abstracts/` expect (assertions, examples, inspections, jobs, timers). Each
  * `it` names the Java test it follows.
  */
@@ -14,15 +14,7 @@ import { parseBpmn } from '../model/parse'
 import { expectReplayMatches, freshEngine } from '../test-support'
 import { RecordStream } from './record-stream'
 
-const MODELS = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'conformance',
-  'zeebe-process-test',
-)
+const MODELS = join(import.meta.dirname, 'zeebe-process-test')
 const resource = (name: string) => ({ name, content: readFileSync(join(MODELS, name)) })
 
 describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', (target) => {
