@@ -13,7 +13,8 @@ export interface ProcessResource {
   content: Buffer
 }
 
-async function filesOf(dir: string, ext: string): Promise<ProcessResource[]> {
+/** The files of `dir` whose names end in `ext`, sorted by name. */
+export async function filesOf(dir: string, ext: string): Promise<ProcessResource[]> {
   const names = (await readdir(dir)).filter((f) => f.endsWith(ext)).sort()
   return Promise.all(
     names.map(async (name) => ({ name, content: await readFile(join(dir, name)) })),

@@ -8,7 +8,7 @@ import { Role } from '../auth/roles'
 import { UserError } from '../errors'
 import { openapi } from '../http/openapi'
 import type { AuditSink } from '../processes/processes.service'
-import type { ZeebeClient } from '../zeebe/zeebe-client'
+import { engineErrorText, type ZeebeClient } from '../zeebe/zeebe-client'
 import { historyHtml, type HistoryService } from './history.service'
 
 const readers = [Role.Admin, Role.Auditor, Role.ProcessOwner, Role.Staff] as const
@@ -60,9 +60,7 @@ export function historyRoutes(deps: {
     try {
       await zeebe.cancelProcessInstance(key)
     } catch (err) {
-      throw new UserError(
-        `The instance could not be cancelled: ${err instanceof Error ? err.message.replace(/^\d+ [A-Z_]+: /, '') : String(err)}`,
-      )
+      throw new UserError(`The instance could not be cancelled: ${engineErrorText(err)}`)
     }
     await audit?.append({
       actor: sessionOf(req).user.username,

@@ -8,7 +8,7 @@ import type { DB } from '../db/schema'
 import { UserError } from '../errors'
 import type { Logger } from '../log'
 import type { AuditSink } from '../processes/processes.service'
-import { toZeebeVariables, type ZeebeClient } from '../zeebe/zeebe-client'
+import { engineErrorText, toZeebeVariables, type ZeebeClient } from '../zeebe/zeebe-client'
 import type { EngineRecord, RecordSource } from './record-source'
 
 export interface StartedInstance {
@@ -82,9 +82,7 @@ export class InstancesService implements ProcessStarter {
         variables: toZeebeVariables(variables),
       })
     } catch (err) {
-      throw new UserError(
-        `Process ${bpmnProcessId} could not be started: ${err instanceof Error ? err.message.replace(/^\d+ [A-Z_]+: /, '') : String(err)}`,
-      )
+      throw new UserError(`Process ${bpmnProcessId} could not be started: ${engineErrorText(err)}`)
     }
     const row = {
       process_instance_key: str(created.processInstanceKey),

@@ -5,9 +5,9 @@
  * boundary event, or was cancelled) answers NOT_FOUND: its task is closed as cancelled.
  */
 import type { Logger } from '../log'
-import type { ZeebeClient } from '../zeebe/zeebe-client'
+import { grpcCode, type ZeebeClient } from '../zeebe/zeebe-client'
 import { USER_TASK_JOB_TYPE } from './task-model'
-import { grpcCode, type TasksService } from './tasks.service'
+import type { TasksService } from './tasks.service'
 
 export interface IntakeOptions {
   zeebe: ZeebeClient

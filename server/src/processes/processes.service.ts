@@ -5,12 +5,11 @@
  * only through the Zeebe client.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
-import type { ZeebeClient } from '../zeebe/zeebe-client'
+import { engineErrorText, type ZeebeClient } from '../zeebe/zeebe-client'
+import { filesOf, loadProcessResources, type ProcessResource } from '../forms/resources'
 import { describeBpmn, lintBpmn, type BpmnElementInfo, type LintProblem } from './bpmn'
 
 /** Where every state change of a procedure is written as evidence (4.3.3). */
@@ -35,10 +34,8 @@ export const DraftState = {
 } as const
 export type DraftState = (typeof DraftState)[keyof typeof DraftState]
 
-export interface DeployFile {
-  name: string
-  content: Buffer
-}
+/** A BPMN or form file to deploy. */
+export type DeployFile = ProcessResource
 
 export interface DeployedVersion {
   bpmnProcessId: string
@@ -139,7 +136,7 @@ export class ProcessesService {
     try {
       response = await zeebe.deployResources(resources)
     } catch (err) {
-      throw new UserError(`The engine rejected the deployment: ${engineMessage(err)}`)
+      throw new UserError(`The engine rejected the deployment: ${engineErrorText(err)}`)
     }
     const byName = new Map(files.map((f) => [f.name, f]))
     const metas = response.deployments as DeploymentMetadata[]
@@ -247,10 +244,9 @@ export class ProcessesService {
 
   /** Deploys every `.bpmn` of `processesDir` with every `.form` of the forms folder. */
   async deployDirectory(processesDir: string, actor = 'system'): Promise<DeployedVersion[]> {
-    const bpmn = await listFiles(processesDir, '.bpmn')
-    if (bpmn.length === 0) return []
-    const forms = await listFiles(this.deps.formsDir, '.form')
-    return this.deploy([...forms, ...bpmn], { actor })
+    const files = await loadProcessResources(processesDir, this.deps.formsDir)
+    if (!files.some((f) => f.name.endsWith('.bpmn'))) return []
+    return this.deploy(files, { actor })
   }
 
   /** Every process with its versions (state, approver, instance counts) and open drafts. */
@@ -553,7 +549,7 @@ export class ProcessesService {
         Object.values(p.elements).flatMap((e) => (e.formId ? [e.formId] : [])),
       ),
     )
-    const forms = (await listFiles(this.deps.formsDir, '.form')).filter((f) =>
+    const forms = (await filesOf(this.deps.formsDir, '.form')).filter((f) =>
       formIds.has(f.name.replace(/\.form$/, '')),
     )
     const deployed = await this.deploy(
@@ -613,26 +609,8 @@ export function diffElements(
   return { added, removed, changed }
 }
 
-async function listFiles(dir: string, ext: string): Promise<DeployFile[]> {
-  let names: string[]
-  try {
-    names = (await readdir(dir)).filter((n) => n.endsWith(ext)).sort()
-  } catch {
-    return []
-  }
-  return Promise.all(
-    names.map(async (name) => ({ name, content: await readFile(join(dir, name)) })),
-  )
-}
-
 function errorsIn(lint: LintProblem[]) {
   return lint.filter((p) => p.category === 'error').length
-}
-
-function engineMessage(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err)
-  // grpc-js prefixes "3 INVALID_ARGUMENT: "; the engine's own reason is what the author needs.
-  return text.replace(/^\d+ [A-Z_]+: /, '')
 }
 
 type DraftRow = {

@@ -50,3 +50,18 @@ export type ZeebeVariables = NonNullable<
 export function toZeebeVariables(vars: Record<string, unknown>): ZeebeVariables {
   return JSON.parse(JSON.stringify(vars)) as ZeebeVariables
 }
+
+/** gRPC status code of a client error (5 = NOT_FOUND), if any. */
+export function grpcCode(err: unknown): number | undefined {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'number') {
+    return err.code
+  }
+  const m = /^(\d+) [A-Z_]+:/.exec(err instanceof Error ? err.message : '')
+  return m ? Number(m[1]) : undefined
+}
+
+/** The engine's own reason of a client error, without grpc-js's "3 INVALID_ARGUMENT: " prefix. */
+export function engineErrorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err)
+  return text.replace(/^\d+ [A-Z_]+: /, '')
+}
