@@ -9,7 +9,7 @@ import type { TaskView } from '../../server/src/inbox/task-model'
 import { createLogger } from '../../server/src/log'
 import { NotificationService } from '../../server/src/notifications/notification.service'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
-import { deployTriage, fixture } from '../support/triage'
+import { deployTriage, fixture, startTriage } from '../support/triage'
 
 interface TaskPage {
   items: TaskView[]
@@ -40,20 +40,7 @@ afterAll(async () => {
 /** Starts a ticket and waits until its task is in the inbox. */
 async function startTicket(title = 'Printer on floor 3 is down') {
   const caseId = `INC-T${++seq}`
-  const started = await h.server.services.instances.start(
-    'inbox-triage',
-    { caseKind: 'incident', caseId, title },
-    { caseKind: 'incident', caseId, actor: 'desk' },
-  )
-  const task = await eventually(
-    async () => {
-      const r = await desk.get<TaskPage>(`/tasks?caseId=${caseId}`)
-      return r.body.items[0]
-    },
-    15_000,
-    `the task of ${caseId}`,
-  )
-  return { caseId, task, processInstanceKey: started.processInstanceKey }
+  return { caseId, ...(await startTriage(h, desk, caseId, title)) }
 }
 
 describe('a user task becomes a task in the inbox', () => {

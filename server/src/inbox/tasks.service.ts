@@ -12,6 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnexpectedError, UserErro
 import type { EventBus, TaskEventPayload } from '../realtime/bus'
 import type { AuditSink } from '../processes/processes.service'
 import { describeBpmn } from '../processes/bpmn'
+import { grpcCode } from '../zeebe/zeebe-client'
 import { dataFields, isFormJs } from '../forms/form-schema'
 import { validateFormData } from './form-validation'
 import {
@@ -37,6 +38,17 @@ export interface UserTaskJob {
   variables: Record<string, unknown>
   /** Epoch ms or ISO string when the activation times out. */
   deadline?: number | string
+}
+
+/** What the inbox needs of a deployed process version. */
+interface DeployedVersionInfo {
+  name: string
+  /** Element names by id. */
+  names: Record<string, string>
+  /** Linked form ids (`zeebe:formDefinition formId`) by element id. */
+  formIds: Record<string, string>
+  /** Embedded forms (`zeebe:userTaskForm`) by id, as JSON text. */
+  embeddedForms: Record<string, string>
 }
 
 /** Completes and extends jobs: the Zeebe client in production and tests alike. */
@@ -112,7 +124,8 @@ export interface TasksServiceDeps {
 }
 
 export class TasksService {
-  private readonly elementNames = new Map<string, Record<string, string>>()
+  /** Deployed versions never change: each is read and parsed once. */
+  private readonly versions = new Map<string, DeployedVersionInfo>()
 
   constructor(private readonly deps: TasksServiceDeps) {}
 
@@ -150,12 +163,7 @@ export class TasksService {
       return { task: taskView(existing, this.now()), created: false }
     }
     const definitionKey = String(job.processDefinitionKey)
-    const version = await db
-      .selectFrom('process_versions')
-      .select(['name', 'xml'])
-      .where('process_definition_key', '=', definitionKey)
-      .executeTakeFirst()
-    const names = await this.namesOf(definitionKey, version?.xml)
+    const version = await this.versionOf(definitionKey)
     const form = await this.resolveForm(definitionKey, job.elementId, h(UserTaskHeader.FormKey))
     const vars = job.variables
     const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null)
@@ -163,7 +171,7 @@ export class TasksService {
     const caseId = str(vars.caseId)
     const caseTitle = str(vars.caseTitle) ?? str(vars.title)
     const assignee = h(UserTaskHeader.Assignee) || null
-    const name = names[job.elementId] ?? job.elementId
+    const name = version?.names[job.elementId] ?? job.elementId
     const processName = version?.name ?? job.bpmnProcessId
     const row = {
       id: randomUUID(),
@@ -224,21 +232,30 @@ export class TasksService {
     return taskView(r, this.now())
   }
 
-  private async namesOf(definitionKey: string, xml: string | undefined) {
-    const cached = this.elementNames.get(definitionKey)
+  /**
+   * The name and parsed BPMN of a deployed version, or undefined when the server has no record
+   * of it. A stored version parsed at deployment; should it not parse now, ids stand in for
+   * names and no element form is found.
+   */
+  private async versionOf(definitionKey: string): Promise<DeployedVersionInfo | undefined> {
+    const cached = this.versions.get(definitionKey)
     if (cached) return cached
-    const names: Record<string, string> = {}
-    if (xml) {
-      try {
-        for (const p of (await describeBpmn(xml)).processes) {
-          for (const e of Object.values(p.elements)) names[e.id] = e.name
-        }
-      } catch {
-        // a stored version always parsed once; if it does not now, ids stand in for names
-      }
-      this.elementNames.set(definitionKey, names)
+    const row = await this.deps.db
+      .selectFrom('process_versions')
+      .select(['name', 'xml'])
+      .where('process_definition_key', '=', definitionKey)
+      .executeTakeFirst()
+    if (!row) return undefined
+    const info = await describeBpmn(row.xml).catch(() => undefined)
+    const elements = info?.processes.flatMap((p) => Object.values(p.elements)) ?? []
+    const version: DeployedVersionInfo = {
+      name: row.name,
+      names: Object.fromEntries(elements.map((e) => [e.id, e.name])),
+      formIds: Object.fromEntries(elements.flatMap((e) => (e.formId ? [[e.id, e.formId]] : []))),
+      embeddedForms: info?.embeddedForms ?? {},
     }
-    return names
+    this.versions.set(definitionKey, version)
+    return version
   }
 
   /**
@@ -263,19 +280,7 @@ export class TasksService {
         .executeTakeFirst()
       if (f) return { formId: f.form_id, formKey: f.form_key }
     }
-    const version = await db
-      .selectFrom('process_versions')
-      .select('xml')
-      .where('process_definition_key', '=', definitionKey)
-      .executeTakeFirst()
-    let formId: string | undefined
-    if (version) {
-      const info = await describeBpmn(version.xml)
-      formId = info.processes
-        .flatMap((p) => Object.values(p.elements))
-        .find((e) => e.id === elementId)?.formId
-    }
-    formId ??= headerKey
+    const formId = (await this.versionOf(definitionKey))?.formIds[elementId] ?? headerKey
     if (!formId) return { formId: null, formKey: null }
     const bound = await db
       .selectFrom('process_version_forms')
@@ -510,13 +515,8 @@ export class TasksService {
   async formOf(task: TaskView): Promise<unknown> {
     const { db } = this.deps
     if (task.formKey?.startsWith('camunda-forms:bpmn:')) {
-      const version = await db
-        .selectFrom('process_versions')
-        .select('xml')
-        .where('process_definition_key', '=', task.processDefinitionKey)
-        .executeTakeFirst()
-      if (!version) return null
-      const body = (await describeBpmn(version.xml)).embeddedForms[task.formId ?? '']
+      const version = await this.versionOf(task.processDefinitionKey)
+      const body = version?.embeddedForms[task.formId ?? '']
       return body ? (JSON.parse(body) as unknown) : null
     }
     if (!task.formKey) return null
@@ -815,15 +815,6 @@ function asObject(v: unknown): Record<string, unknown> {
   return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
     ? (parsed as Record<string, unknown>)
     : {}
-}
-
-/** gRPC status code of a client error (5 = NOT_FOUND), if any. */
-export function grpcCode(err: unknown): number | undefined {
-  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'number') {
-    return err.code
-  }
-  const m = /^(\d+) [A-Z_]+:/.exec(err instanceof Error ? err.message : '')
-  return m ? Number(m[1]) : undefined
 }
 
 /**
