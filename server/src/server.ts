@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { systemClock, type Clock } from '../../engine/clock'
 import { startEngine, type RunningEngine } from '../../engine/index'
 import { sessionMiddleware } from './auth/auth.middleware'
 import { authRoutes } from './auth/auth.routes'
@@ -40,7 +41,7 @@ import { seedDemoUsers, type SeededUser } from './seed/demo'
 import { createZeebeClient, plaintextAddress, type ZeebeClient } from './zeebe/zeebe-client'
 import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
-import { defaultWorkerSettings, startWorkers } from './workers/index'
+import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 
 /** The repository root (processes/, forms/, client/dist). */
@@ -51,6 +52,15 @@ export interface StartOptions {
   log?: Logger
   /** PGlite folder override, e.g. `memory://` in tests. Default `<DATA_DIR>/pglite`. */
   pgliteDir?: string
+  /**
+   * The time source of the embedded engine, the job workers and the overdue escalation. Tests
+   * pass a `TestClock` and move it to fire timers; the default is the wall clock.
+   */
+  clock?: Clock
+  /** Overrides of the job workers' settings (trend threshold, confirmation period, …). */
+  workerSettings?: Partial<WorkerSettings>
+  /** How often idle job workers poll, ms (tests shorten it). */
+  workerPollIntervalMs?: number
 }
 
 export interface RunningServer {
@@ -73,6 +83,7 @@ export interface RunningServer {
     cases: CaseService
     cmdb: CmdbService
     catalogue: CatalogueService
+    notifications: NotificationService
   }
   stop(): Promise<void>
 }
@@ -81,6 +92,9 @@ export async function startServer({
   config,
   log = createLogger(config.LOG_LEVEL),
   pgliteDir,
+  clock = systemClock,
+  workerSettings,
+  workerPollIntervalMs,
 }: StartOptions): Promise<RunningServer> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -91,7 +105,7 @@ export async function startServer({
     let engine: RunningEngine | undefined
     let address = config.ZEEBE_GRPC_ADDRESS
     if (!address) {
-      engine = await startEngine({ sql: database.sql, port: config.ENGINE_PORT })
+      engine = await startEngine({ sql: database.sql, port: config.ENGINE_PORT, clock })
       cleanup.unshift(() => engine!.stop())
       address = plaintextAddress(engine.address)
       log.info(`embedded engine listening on ${engine.address}`)
@@ -167,6 +181,7 @@ export async function startServer({
     const jobWorkers = startWorkers({
       zeebe,
       log,
+      ...(workerPollIntervalMs !== undefined ? { pollIntervalMs: workerPollIntervalMs } : {}),
       deps: {
         db: database.db,
         cases,
@@ -174,9 +189,9 @@ export async function startServer({
         catalogue,
         notifications,
         messages: zeebeMessagePublisher(zeebe),
-        settings: defaultWorkerSettings,
+        settings: { ...defaultWorkerSettings, ...workerSettings },
         log,
-        now: () => new Date(),
+        now: () => new Date(clock.now()),
       },
     })
     cleanup.unshift(() => jobWorkers.close())
@@ -188,6 +203,7 @@ export async function startServer({
       notifier: notifications,
       audit,
       log,
+      now: () => clock.now(),
     })
     cleanup.unshift(() => escalation.stop())
     const retention = startRetention({
@@ -249,6 +265,7 @@ export async function startServer({
         cases,
         cmdb,
         catalogue,
+        notifications,
       },
       stop: () => runAll(cleanup),
     }

@@ -1,53 +1,67 @@
 /**
- * End-to-end harness for the procedures: a fresh database, the real embedded engine (gRPC on
- * port 0, a test clock), the official Zeebe client, the real case services and job workers, and
- * processes/ + forms/ deployed together. User tasks are worked the way the inbox does it: by
- * activating `io.camunda.zeebe:userTask` jobs and completing them with the form data.
+ * End-to-end harness for the procedures: the real server (HTTP API, inbox, job workers, case
+ * services) on a fresh database, its embedded engine driven by a test clock, and processes/ +
+ * forms/ deployed as on a first start. Cases are opened and tasks worked **over HTTP as the
+ * roles would**: the case is created by the role that records it, and each user task is found
+ * in the inbox API, claimed and completed by its assignee or a member of its candidate groups,
+ * with the form's data (which the server validates). Engine records are read only to wait for
+ * and assert on the path an instance took.
  */
 import { TestClock } from '../../engine/clock'
-import { startEngine, type RunningEngine } from '../../engine/index'
-import { CaseService, CatalogueService, CmdbService, systemActor, type CaseKind } from '../../server/src/cases'
+import type { RunningEngine } from '../../engine/index'
+import type { CaseService, CatalogueService, CmdbService, CaseKind } from '../../server/src/cases'
+import { kindSpecs } from '../../server/src/cases/kinds'
 import type { Database } from '../../server/src/db/database'
-import { AuditTrail } from '../../server/src/evidence/audit-trail'
-import { loadProcessResources } from '../../server/src/forms/resources'
-import { createLogger } from '../../server/src/log'
-import { NotificationService } from '../../server/src/notifications/notification.service'
-import { EventBus } from '../../server/src/realtime/bus'
-import { seedDemoUsers } from '../../server/src/seed/demo'
-import { defaultWorkerSettings, startWorkers, type WorkerSettings } from '../../server/src/workers'
-import { zeebeMessagePublisher, type RunningWorkers } from '../../server/src/workers/start-workers'
-import { createZeebeClient, plaintextAddress, type ZeebeClient } from '../../server/src/zeebe/zeebe-client'
-import type { TestDatabase, TestDatabaseTarget } from '../support/databases'
-import { formsDir, processesDir } from './bpmn-model'
+import type { TaskView } from '../../server/src/inbox/task-model'
+import type { NotificationService } from '../../server/src/notifications/notification.service'
+import type { RunningServer } from '../../server/src/server'
+import type { WorkerSettings } from '../../server/src/workers'
+import type { TestDatabaseTarget } from '../support/databases'
+import { startHarness as startServerHarness, type ApiClient } from '../support/harness'
 
-const USER_TASK_JOB = 'io.camunda.zeebe:userTask'
-
-/** An activated user-task job the harness holds. */
-export interface HeldTask {
-  key: string
-  elementId: string
-  processInstanceKey: string
+/** A user task as the inbox shows it, with its variables (from `GET /api/tasks/:id`). */
+export interface InboxTask extends TaskView {
   variables: Record<string, unknown>
-  customHeaders: Record<string, unknown>
 }
 
 export interface Harness {
+  readonly server: RunningServer
   readonly database: Database
   readonly engine: RunningEngine
   readonly clock: TestClock
-  readonly zeebe: ZeebeClient
+  /** For assertions on what was stored (the tests act only through HTTP). */
   readonly cases: CaseService
   readonly cmdb: CmdbService
   readonly catalogue: CatalogueService
   readonly notifications: NotificationService
-  /** Creates a case as an administrator would (its procedure starts); returns id and instance. */
-  open(kind: CaseKind, body: Record<string, unknown>): Promise<{ id: string; instance: string }>
+  /** An HTTP client logged in as `username` (one session per user, reused). */
+  as(username: string): Promise<ApiClient>
+  /**
+   * Records a case over HTTP as the role that records it (`as`, default per kind: the service
+   * desk for incidents and requests, the process's manager group otherwise); its procedure
+   * starts. Returns its id and the instance key of its procedure.
+   */
+  open(
+    kind: CaseKind,
+    body: Record<string, unknown>,
+    as?: string,
+  ): Promise<{ id: string; instance: string }>
+  /** Records master data (a CI, a service, an SLA) over HTTP as `as` (default the admin). */
+  record(kind: CaseKind, body: Record<string, unknown>, as?: string): Promise<{ id: string }>
   /** The instance key of the (first, or `bpmnProcessId`) procedure of a case. */
   instanceOf(kind: CaseKind, id: string, bpmnProcessId?: string): Promise<string>
-  /** Waits for the user task `elementId` of an instance and returns it. */
-  task(instance: string, elementId: string): Promise<HeldTask>
-  /** Waits for the user task and completes it with the form data. */
-  complete(instance: string, elementId: string, data: Record<string, unknown>): Promise<HeldTask>
+  /** Waits for the open inbox task of `elementId` in an instance and returns it. */
+  task(instance: string, elementId: string): Promise<InboxTask>
+  /**
+   * Waits for the inbox task, then claims and completes it over HTTP with the form data as
+   * `as`, or as its assignee, or as a demo user in one of its candidate groups.
+   */
+  complete(
+    instance: string,
+    elementId: string,
+    data: Record<string, unknown>,
+    as?: string,
+  ): Promise<InboxTask>
   /** Waits until the element has completed in the instance (e.g. an end event). */
   reached(instance: string, elementId: string): Promise<void>
   /** Whether the element has completed (no waiting). */
@@ -61,77 +75,46 @@ export interface Harness {
   stop(): Promise<void>
 }
 
+/** Who records a case of each kind in these tests (ISO/IEC 20000-1 roles, demo users). */
+const recorderOf: Partial<Record<CaseKind, string>> = {
+  incident: 'desk',
+  'service-request': 'desk',
+  problem: 'problem',
+  'known-error': 'problem',
+  change: 'change',
+  release: 'release',
+  supplier: 'supplier',
+  improvement: 'improve',
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export async function startHarness(
   target: TestDatabaseTarget,
   settings: Partial<WorkerSettings> = {},
 ): Promise<Harness> {
-  const log = createLogger('error', 'harness')
-  const testDb: TestDatabase = await target.open()
-  const { database } = testDb
-  await seedDemoUsers(database.db)
+  // a fresh database of the target: PGlite in memory, or a new database on the server
+  const testDb = target.kind === 'postgres' ? await target.open() : undefined
   const clock = new TestClock(Date.now())
-  const engine = await startEngine({ sql: database.sql, port: 0, clock, defaultLongPollMs: 200 })
-  const { zeebe } = createZeebeClient(
-    {
-      ZEEBE_AUTH_STRATEGY: 'NONE',
-      ZEEBE_CLIENT_ID: '',
-      ZEEBE_CLIENT_SECRET: '',
-      ZEEBE_OAUTH_URL: '',
-      ZEEBE_TOKEN_AUDIENCE: '',
-    },
-    plaintextAddress(engine.address),
-  )
-  const resources = await loadProcessResources(processesDir, formsDir)
-  await zeebe.deployResources(
-    resources.map((r) =>
-      r.name.endsWith('.form') ? { name: r.name, form: r.content } : { name: r.name, process: r.content },
-    ),
-  )
-  const audit = new AuditTrail(database.db)
-  const bus = new EventBus()
-  const cases = new CaseService({
-    db: database.db,
-    audit,
-    bus,
-    log,
-    processStarter: {
-      async start(bpmnProcessId, variables) {
-        const created = await zeebe.createProcessInstance({
-          bpmnProcessId,
-          variables: JSON.parse(JSON.stringify(variables)) as Record<string, string>,
-        })
-        return {
-          processInstanceKey: String(created.processInstanceKey),
-          processDefinitionKey: String(created.processDefinitionKey),
-          version: Number(created.version),
-        }
-      },
-    },
+  const app = await startServerHarness({
+    clock,
+    workerSettings: settings,
+    workerPollIntervalMs: 50,
+    env: testDb ? { DATABASE_URL: testDb.url } : {},
   })
-  const cmdb = new CmdbService({ db: database.db, audit })
-  const catalogue = new CatalogueService({ db: database.db, audit })
-  const notifications = new NotificationService({ db: database.db, bus, log })
-  const running: RunningWorkers = startWorkers({
-    zeebe,
-    log,
-    pollIntervalMs: 50,
-    deps: {
-      db: database.db,
-      cases,
-      cmdb,
-      catalogue,
-      notifications,
-      messages: zeebeMessagePublisher(zeebe),
-      settings: { ...defaultWorkerSettings, ...settings },
-      log,
-      now: () => new Date(clock.now()),
-    },
-  })
-
-  const held = new Map<string, HeldTask>()
-  const admin = systemActor('test')
+  const { server } = app
+  const engine = server.engine
+  if (!engine) throw new Error('the process harness needs the embedded engine')
+  const groupsOf = new Map(server.seededUsers.map((u) => [u.username, u.groups]))
+  const sessions = new Map<string, Promise<ApiClient>>()
+  const as = (username: string) => {
+    let client = sessions.get(username)
+    if (!client) {
+      client = app.login(username)
+      sessions.set(username, client)
+    }
+    return client
+  }
 
   const until = async <T>(
     what: string,
@@ -157,9 +140,7 @@ export async function startHarness(
       limit: 100_000,
     })
     return new Set(
-      records
-        .filter((r) => r.intent === 'ELEMENT_COMPLETED')
-        .map((r) => String(r.value.elementId)),
+      records.filter((r) => r.intent === 'ELEMENT_COMPLETED').map((r) => String(r.value.elementId)),
     )
   }
 
@@ -167,63 +148,92 @@ export async function startHarness(
   const describe = async (instance: string) => {
     const records = await engine.engine.readRecords({ processInstanceKey: instance, limit: 100_000 })
     const active = new Map<string, string>()
-    const incidents: string[] = []
+    const notes: string[] = []
     for (const r of records) {
       if (r.valueType === 'PROCESS_INSTANCE') {
         if (r.intent === 'ELEMENT_ACTIVATED') active.set(r.key, String(r.value.elementId))
         if (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED') active.delete(r.key)
       }
       if (r.valueType === 'TIMER') {
-        incidents.push(`timer ${r.intent} ${String(r.value.targetElementId)} due ${new Date(Number(r.value.dueDate)).toISOString()}`)
+        notes.push(
+          `timer ${r.intent} ${String(r.value.targetElementId)} due ${new Date(Number(r.value.dueDate)).toISOString()}`,
+        )
       }
       if (r.valueType === 'INCIDENT' && r.intent === 'CREATED') {
-        incidents.push(`${String(r.value.elementId)}: ${String(r.value.errorMessage)}`)
+        notes.push(`${String(r.value.elementId)}: ${String(r.value.errorMessage)}`)
       }
     }
-    return `now ${new Date(clock.now()).toISOString()} active [${[...active.values()].join(', ')}]; incidents [${incidents.join(' | ')}]`
+    return `now ${new Date(clock.now()).toISOString()} active [${[...active.values()].join(', ')}]; incidents and timers [${notes.join(' | ')}]`
   }
 
-  const task = (instance: string, elementId: string) =>
-    until(`user task ${elementId} of ${instance}`, async () => {
-      const jobs = await zeebe.activateJobs({
-        type: USER_TASK_JOB,
-        worker: 'harness',
-        timeout: 3_600_000,
-        maxJobsToActivate: 50,
-        requestTimeout: 50,
-      })
-      for (const j of jobs) {
-        held.set(String(j.key), {
-          key: String(j.key),
-          elementId: j.elementId,
-          processInstanceKey: String(j.processInstanceKey),
-          variables: { ...(j.variables as Record<string, unknown>) },
-          customHeaders: { ...(j.customHeaders as Record<string, unknown>) },
-        })
-      }
-      return [...held.values()].find(
-        (t) => t.processInstanceKey === instance && t.elementId === elementId,
-      )
-    }, instance)
+  const task = async (instance: string, elementId: string): Promise<InboxTask> => {
+    const admin = await as('admin')
+    const found = await until(
+      `inbox task ${elementId} of ${instance}`,
+      async () => {
+        const res = await admin.get<{ items: TaskView[] }>(
+          `/tasks?view=all&processInstanceKey=${instance}&pageSize=200`,
+        )
+        if (res.status !== 200) throw new Error(`GET /tasks: ${res.status} ${JSON.stringify(res.body)}`)
+        return res.body.items.find(
+          (t) => t.elementId === elementId && (t.state === 'open' || t.state === 'claimed'),
+        )
+      },
+      instance,
+    )
+    const detail = await admin.get<{ task: TaskView; variables: Record<string, unknown> }>(
+      `/tasks/${found.id}`,
+    )
+    if (detail.status !== 200) throw new Error(`GET /tasks/${found.id}: ${detail.status}`)
+    return { ...detail.body.task, variables: detail.body.variables }
+  }
+
+  /** The user who works a task: its assignee, else a demo user in a candidate group. */
+  const workerOf = (t: TaskView) => {
+    if (t.assignee) return t.assignee
+    for (const [username, groups] of groupsOf) {
+      if (t.candidateGroups.some((g) => groups.includes(g))) return username
+    }
+    if (t.candidateUsers[0]) return t.candidateUsers[0]
+    throw new Error(`no demo user may work ${t.elementId} (groups ${t.candidateGroups.join(', ')})`)
+  }
 
   return {
-    database,
+    server,
+    database: server.database,
     engine,
     clock,
-    zeebe,
-    cases,
-    cmdb,
-    catalogue,
-    notifications,
-    async open(kind, body) {
-      const created = await cases.create(kind, body, admin)
-      const instance = created.processInstances[0]?.processInstanceKey
-      if (!instance) throw new Error(`no procedure started for ${kind}: ${created.processStartError ?? ''}`)
-      return { id: created.id, instance }
+    cases: server.services.cases,
+    cmdb: server.services.cmdb,
+    catalogue: server.services.catalogue,
+    notifications: server.services.notifications,
+    as,
+    async open(kind, body, recorder) {
+      const client = await as(recorder ?? recorderOf[kind] ?? 'admin')
+      const res = await client.post<{
+        id: string
+        processInstances: { processInstanceKey: string }[]
+        processStartError?: string
+      }>(`/${kindSpecs[kind].path}`, body)
+      if (res.status !== 201) {
+        throw new Error(`POST /${kindSpecs[kind].path}: ${res.status} ${JSON.stringify(res.body)}`)
+      }
+      const instance = res.body.processInstances[0]?.processInstanceKey
+      if (!instance) {
+        throw new Error(`no procedure started for ${kind}: ${res.body.processStartError ?? ''}`)
+      }
+      return { id: res.body.id, instance }
+    },
+    async record(kind, body, recorder = 'admin') {
+      const res = await (await as(recorder)).post<{ id: string }>(`/${kindSpecs[kind].path}`, body)
+      if (res.status !== 201) {
+        throw new Error(`POST /${kindSpecs[kind].path}: ${res.status} ${JSON.stringify(res.body)}`)
+      }
+      return res.body
     },
     async instanceOf(kind, id, bpmnProcessId) {
       return until(`a ${bpmnProcessId ?? kind} instance of ${id}`, async () => {
-        let q = database.db
+        let q = server.database.db
           .selectFrom('case_processes')
           .select('process_instance_key')
           .where('case_kind', '=', kind)
@@ -234,13 +244,23 @@ export async function startHarness(
       })
     },
     task,
-    async complete(instance, elementId, data) {
+    async complete(instance, elementId, data, worker) {
       const t = await task(instance, elementId)
-      await zeebe.completeJob({
-        jobKey: t.key,
-        variables: JSON.parse(JSON.stringify(data)) as Record<string, string>,
-      })
-      held.delete(t.key)
+      const client = await as(worker ?? workerOf(t))
+      if (t.assignee !== client.username) {
+        const claimed = await client.post(`/tasks/${t.id}/claim`)
+        if (claimed.status !== 200) {
+          throw new Error(
+            `${client.username} claiming ${elementId}: ${claimed.status} ${JSON.stringify(claimed.body)}`,
+          )
+        }
+      }
+      const done = await client.post(`/tasks/${t.id}/complete`, { data })
+      if (done.status !== 200) {
+        throw new Error(
+          `${client.username} completing ${elementId}: ${done.status} ${JSON.stringify(done.body)}`,
+        )
+      }
       return t
     },
     async reached(instance, elementId) {
@@ -279,10 +299,8 @@ export async function startHarness(
     },
     until,
     async stop() {
-      await running.close()
-      await zeebe.close()
-      await engine.stop()
-      await testDb.drop()
+      await app.stop()
+      await testDb?.drop()
     },
   }
 }

@@ -1,14 +1,13 @@
 /**
- * supplier-review.bpmn (ISO/IEC 20000-1 7.2) and improvement.bpmn (4.5.5) end to end on the
- * real engine with its test clock, the job workers and the case services.
+ * supplier-review.bpmn (ISO/IEC 20000-1 7.2) and improvement.bpmn (4.5.5) end to end, as the
+ * roles work them: suppliers, contracts, reviews and improvements recorded over HTTP, user
+ * tasks claimed and completed in the inbox API, the engine's test clock for the timers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemActor } from '../../server/src/cases'
 import { testDatabaseTargets } from '../support/databases'
 import { startHarness, type Harness } from './harness'
 
 const DAY = 24 * 3_600_000
-const admin = systemActor('test')
 
 describe.each(testDatabaseTargets())('supplier review and improvement procedures on $kind', (target) => {
   let h: Harness
@@ -20,18 +19,25 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     await h?.stop()
   })
 
+  /** The supplier manager records suppliers, contracts and reviews over HTTP (7.2). */
+  const created = async <T>(path: string, body: Record<string, unknown>): Promise<T> => {
+    const res = await (await h.as('supplier')).post<T>(path, body)
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return res.body
+  }
   const supplier = async (name: string, fields: Record<string, unknown> = {}) =>
     (
-      await h.cases.create(
-        'supplier',
-        { name, relationshipOwner: 'supplier', reviewIntervalDays: 90, ...fields },
-        admin,
-      )
+      await created<{ id: string }>('/suppliers', {
+        name,
+        relationshipOwner: 'supplier',
+        reviewIntervalDays: 90,
+        ...fields,
+      })
     ).id
+  const startReview = (supplierId: string) =>
+    created<{ processInstanceKey: string }>(`/suppliers/${supplierId}/reviews`, {})
   const contract = (supplierId: string) =>
-    h.catalogue.addContract(
-      supplierId,
-      {
+    created(`/suppliers/${supplierId}/contracts`, {
         title: 'Hosting contract',
         status: 'active',
         data: {
@@ -41,9 +47,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
           responsibilities: 'Run the data centre',
           reviewIntervalDays: 90,
         },
-      },
-      admin,
-    )
+      })
   const statusOf = async (id: string) => (await h.cases.findCase('improvement', id))?.status
 
   it('7.2: a review records performance, handles a dispute, raises an RFC and an improvement, and schedules the next review', async () => {
@@ -51,7 +55,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     const id = await supplier('Acme Hosting')
     await contract(id)
     // when
-    const { processInstanceKey: instance } = await h.cases.startSupplierReview(id, admin)
+    const { processInstanceKey: instance } = await startReview(id)
     const prepare = await h.task(instance, 'Task_PrepareSupplierReview')
     await h.complete(instance, 'Task_PrepareSupplierReview', { preparationNotes: 'ok', meetingAt: '2026-12-01T10:00' })
     await h.complete(instance, 'Task_HoldReviewMeeting', {
@@ -69,7 +73,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     })
     await h.reached(instance, 'EndEvent_SupplierReviewClosed')
     // then
-    expect(prepare.customHeaders['io.camunda.zeebe:assignee']).toBe('supplier') // the relationship owner
+    expect(prepare.assignee).toBe('supplier') // the relationship owner
     expect(prepare.variables.performance).toMatchObject({
       targets: [expect.objectContaining({ target: 'Availability', agreed: '99.9%' })],
     })
@@ -96,7 +100,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
 
   it('7.2: a supplier without contract targets gets them defined first (BPMN error NO_CONTRACT_TARGETS)', async () => {
     const id = await supplier('Bare Supplier')
-    const { processInstanceKey: instance } = await h.cases.startSupplierReview(id, admin)
+    const { processInstanceKey: instance } = await startReview(id)
     await h.task(instance, 'Task_DefineContractTargets')
     await contract(id)
     await h.complete(instance, 'Task_DefineContractTargets', { serviceTargets: 'Availability 99.9%' })

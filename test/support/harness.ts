@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../../server/src/config'
 import { createLogger } from '../../server/src/log'
-import { startServer, type RunningServer } from '../../server/src/server'
+import { startServer, type RunningServer, type StartOptions } from '../../server/src/server'
 
 export interface Harness {
   server: RunningServer
@@ -40,6 +40,10 @@ export interface HarnessOptions {
   passwords?: Record<string, string>
   deployProcesses?: boolean
   env?: Record<string, string>
+  /** The engine's, workers' and escalation's time source (a `TestClock` to move time by hand). */
+  clock?: StartOptions['clock']
+  workerSettings?: StartOptions['workerSettings']
+  workerPollIntervalMs?: number
 }
 
 async function call<T>(
@@ -76,6 +80,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     log: createLogger('error'),
     pgliteDir: options.pgliteDir ?? 'memory://',
+    clock: options.clock,
+    workerSettings: options.workerSettings,
+    workerPollIntervalMs: options.workerPollIntervalMs,
   })
   const passwords: Record<string, string> = { ...options.passwords }
   for (const u of server.seededUsers) passwords[u.username] = u.password

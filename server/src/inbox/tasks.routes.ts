@@ -31,6 +31,7 @@ const querySchema = {
     assignee: { type: 'string', maxLength: 200 },
     bpmnProcessId: { type: 'string', maxLength: 200 },
     processVersion: { type: 'integer', minimum: 1 },
+    processInstanceKey: { type: 'string', pattern: '^[0-9]{1,20}$' },
     caseId: { type: 'string', maxLength: 200 },
     caseKind: { type: 'string', maxLength: 100 },
     priority: { type: 'integer', minimum: 0, maximum: 100 },

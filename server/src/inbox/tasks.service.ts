@@ -70,6 +70,8 @@ export interface TaskQuery {
   assignee?: string
   bpmnProcessId?: string
   processVersion?: number
+  /** The tasks of one process instance (an Operate-style instance view). */
+  processInstanceKey?: string
   caseId?: string
   caseKind?: string
   priority?: number
@@ -343,6 +345,7 @@ export class TasksService {
     if (query.bpmnProcessId) q = q.where('bpmn_process_id', '=', query.bpmnProcessId)
     if (query.processVersion !== undefined)
       q = q.where('process_version', '=', query.processVersion)
+    if (query.processInstanceKey) q = q.where('process_instance_key', '=', query.processInstanceKey)
     if (query.caseId) q = q.where('case_id', '=', query.caseId)
     if (query.caseKind) q = q.where('case_kind', '=', query.caseKind)
     if (query.priority !== undefined) q = q.where('priority', '=', query.priority)
