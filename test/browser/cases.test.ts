@@ -38,14 +38,24 @@ describe('cases', () => {
     await page.getByRole('button', { name: 'New incident' }).click()
     const form = page.getByRole('form', { name: 'New incident' })
     await form.getByLabel('Title *').fill('E-mail is down for the finance team')
+    // the case's data is its kind's form, rendered by form-js
     await form.getByLabel('Description').fill('Outlook cannot connect since 9:00.')
+    await form.getByLabel('Information security incident').check()
     await expect.poll(() => form.getByLabel('Service').locator('option').count()).toBeGreaterThan(1)
     await form.getByLabel('Service').selectOption({ index: 1 })
     await form.getByLabel('Priority', { exact: true }).selectOption('2')
+    // what only the procedure sets is not offered on a new case (8.1)
+    expect(await form.getByLabel('Major incident').count()).toBe(0)
     await form.getByRole('button', { name: 'Create' }).click()
     // then the case page shows the process instance it started
     await page.waitForURL(/\/cases\/incidents\/INC-\d+$/)
     const caseId = decodeURIComponent(page.url().split('/').pop()!)
+    const desk = await apiAs(app, 'desk')
+    const created = await desk<{ data: Record<string, unknown> }>('GET', `/incidents/${caseId}`)
+    expect(created.data).toMatchObject({
+      description: 'Outlook cannot connect since 9:00.',
+      securityIncident: true,
+    })
     const instances = page.getByRole('region', { name: 'Process instances' })
     await expect.poll(() => instances.textContent()).toContain('incident v1')
     // and it can be linked to the affected CI (8.6.1 records affected CIs)
@@ -68,6 +78,47 @@ describe('cases', () => {
         { timeout: 15_000 },
       )
       .toBe(1)
+    await context.close()
+  })
+
+  test("a case's details are edited in its form; the server's field errors land on the fields (4.3.3)", async () => {
+    // given a known error recorded by the desk
+    const desk = await apiAs(app, 'desk')
+    const ke = await desk<{ id: string }>('POST', '/known-errors', {
+      title: 'Print queue stalls',
+      assignedGroup: 'service-desk',
+      data: { workaround: 'Restart the spooler' },
+    })
+    const { context, page } = await loginPage(browser, app, 'desk')
+    await page.goto(`/cases/known-errors/${ke.id}`)
+    const editor = page.getByRole('form', { name: 'Edit case' })
+    // when the desk records the symptoms in the form and saves
+    await editor.getByLabel('Symptoms').fill('Jobs stay queued')
+    await editor.getByRole('button', { name: 'Save' }).click()
+    // then only the change is stored, next to what was there
+    await expect
+      .poll(async () => (await desk<{ data: unknown }>('GET', `/known-errors/${ke.id}`)).data)
+      .toEqual({ workaround: 'Restart the spooler', symptoms: 'Jobs stay queued' })
+    // when a request the browser would not send reaches the server (altered on its way)
+    await page.route(`**/api/known-errors/${ke.id}`, async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue()
+      const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>
+      await route.continue({
+        postData: JSON.stringify({ ...body, data: { problemId: 'x'.repeat(41) } }),
+      })
+    })
+    await page.reload()
+    await page.getByRole('form', { name: 'Edit case' }).getByLabel('Root cause').fill('Disk full')
+    await page
+      .getByRole('form', { name: 'Edit case' })
+      .getByRole('button', { name: 'Save' })
+      .click()
+    // then the field the server names shows its message
+    const problemField = page
+      .getByRole('form', { name: 'Edit case' })
+      .locator('.fjs-form-field', { has: page.getByLabel('Problem', { exact: true }) })
+    await expect.poll(() => problemField.textContent()).toContain('must NOT have more than 40')
+    await screenshot(page, 'case-data-field-errors')
     await context.close()
   })
 

@@ -2,12 +2,15 @@
  * Document control of procedures (ISO/IEC 20000-1 4.3.2) in the browser: a process owner loads
  * a diagram, the linter flags a service task without a job type on the diagram and in the list,
  * the owner fixes it in the properties panel and submits; another owner approves; an
- * administrator deploys.
+ * administrator deploys. Forms are part of the procedure: the owner changes a user task's form
+ * inside a draft and saves it there, to be approved and deployed with the diagram.
  */
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
+  apiAs,
   launchBrowser,
   loginPage,
   screenshot,
@@ -18,6 +21,8 @@ import {
 
 let app: App
 let browser: Browser
+/** The form-js properties panel applies typed values after a debounce (300 ms). */
+const formJsDebounceMs = 600
 
 beforeAll(async () => {
   app = await startApp({ DEPLOY_PROCESSES: 'false' })
@@ -159,6 +164,80 @@ describe('modeler, approval and deployment', () => {
     // then no approve button is offered, only the note that another approver is needed
     expect(await section.getByRole('button', { name: 'Approve' }).count()).toBe(0)
     expect(await section.textContent()).toContain('awaiting another approver')
+    await owner.context.close()
+  })
+
+  test('an owner changes a form inside a draft and saves it there', async () => {
+    // given a deployed process whose user task links a form
+    const fixture = (name: string) =>
+      readFileSync(join(import.meta.dirname, '..', 'fixtures', name), 'utf8')
+    await app.server.services.processes.deploy(
+      [
+        { name: 'inbox-triage-form.form', content: Buffer.from(fixture('inbox-triage-form.form')) },
+        { name: 'inbox-triage.bpmn', content: Buffer.from(fixture('inbox-triage.bpmn')) },
+      ],
+      { actor: 'admin' },
+    )
+    const owner = await loginPage(browser, app, 'owner')
+    const page = owner.page
+    await page.goto('/modeler?process=inbox-triage')
+    await page.locator('g.djs-element[data-element-id="Task_TriageTicket"]').waitFor()
+    const forms = page.getByRole('region', { name: 'Forms' })
+    expect(await forms.textContent()).toContain('Save the draft')
+    await page.getByRole('button', { name: 'Save draft' }).click()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Draft saved')
+
+    // when the owner opens the linked form from the draft
+    const row = forms.locator('tr[data-form-id="inbox-triage-form"]')
+    await expect.poll(() => row.textContent()).toContain('deployed v1')
+    await forms.getByRole('button', { name: 'Edit form inbox-triage-form' }).click()
+    const editor = forms.getByLabel('Form editor: inbox-triage-form')
+    await editor.locator('[data-id="Field_Summary"]').waitFor()
+    const openGeneralGroup = async () => {
+      const header = editor.locator(
+        '[data-group-id="group-general"] .bio-properties-panel-group-header',
+      )
+      if (!(await header.getAttribute('class'))?.includes('open')) await header.click()
+    }
+
+    // and gives the form an id that does not match the form it edits
+    await openGeneralGroup()
+    await editor.locator('#bio-properties-panel-id').fill('Another_Form')
+    await forms.getByText('unsaved form changes').waitFor()
+    await forms.getByRole('button', { name: 'Save form to draft' }).click()
+    // then the server's errors are shown, naming the field
+    await expect.poll(() => forms.getByRole('alert').textContent()).toContain('400')
+    expect(await forms.getByRole('list', { name: 'Form errors' }).textContent()).toContain(
+      '/schema/id',
+    )
+    await screenshot(page, 'modeler-form-error')
+
+    // when the owner restores the id, renames a field's key and saves again
+    await editor.locator('#bio-properties-panel-id').fill('inbox-triage-form')
+    await page.waitForTimeout(formJsDebounceMs)
+    await editor.locator('[data-id="Field_Summary"]').click()
+    await openGeneralGroup()
+    await editor.locator('#bio-properties-panel-key').fill('ticketSummary')
+    await page.waitForTimeout(formJsDebounceMs)
+    await forms.getByRole('button', { name: 'Save form to draft' }).click()
+    await expect
+      .poll(() => forms.getByRole('status').textContent())
+      .toContain('saved into the draft')
+
+    // then the draft carries the changed form, and the list says so
+    await expect.poll(() => row.textContent()).toContain('changed in this draft')
+    expect(await forms.getByRole('alert').count()).toBe(0)
+    await screenshot(page, 'modeler-form-saved')
+    expect(await seriousViolations(page)).toEqual([])
+    const draftId = new URL(page.url()).searchParams.get('draft')
+    expect(draftId).toBeTruthy()
+    const api = await apiAs(app, 'auditor')
+    const saved = await api<{ schema: { components: { key?: string }[] }; source: string }>(
+      'GET',
+      `/process-drafts/${draftId}/forms/inbox-triage-form`,
+    )
+    expect(saved.source).toBe('draft')
+    expect(saved.schema.components.map((c) => c.key)).toContain('ticketSummary')
     await owner.context.close()
   })
 })

@@ -5,19 +5,22 @@
  * roles would**: the case is created by the role that records it, and each user task is found
  * in the inbox API, claimed and completed by its assignee or a member of its candidate groups,
  * with the form's data (which the server validates). Engine records are read only to wait for
- * and assert on the path an instance took.
+ * and assert on the path an instance took. With PATH_COVERAGE_DIR set, `stop()` writes the paths
+ * every instance took (see path-recorder.ts and `npm run coverage:paths`).
  */
 import { TestClock } from '../../engine/clock'
 import type { RunningEngine } from '../../engine/index'
 import type { CaseService, CatalogueService, CmdbService, CaseKind } from '../../server/src/cases'
 import { kindSpecs } from '../../server/src/cases/kinds'
 import type { Database } from '../../server/src/db/database'
+import type { EvidenceEntry } from '../../server/src/evidence/audit-trail'
 import type { TaskView } from '../../server/src/inbox/task-model'
 import type { NotificationService } from '../../server/src/notifications/notification.service'
 import type { RunningServer } from '../../server/src/server'
 import type { WorkerSettings } from '../../server/src/workers'
 import type { TestDatabaseTarget } from '../support/databases'
 import { startHarness as startServerHarness, type ApiClient } from '../support/harness'
+import { pathCoverageDir, recordPathsTaken } from './path-recorder'
 
 /** A user task as the inbox shows it, with its variables (from `GET /api/tasks/:id`). */
 export interface InboxTask extends TaskView {
@@ -70,6 +73,11 @@ export interface Harness {
   armed(instance: string, elementId: string): Promise<void>
   /** Moves the clock and fires what became due. */
   advance(ms: number): Promise<void>
+  /**
+   * The evidence trail (4.3.3) as the auditor reads it over HTTP (`GET /api/evidence`), oldest
+   * first, of a process instance or of one record.
+   */
+  trail(query: { processInstanceKey?: string; entityId?: string }): Promise<EvidenceEntry[]>
   /** Waits until `check` holds. */
   until<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T>
   stop(): Promise<void>
@@ -297,8 +305,17 @@ export async function startHarness(
       clock.advance(ms)
       await engine.engine.tick()
     },
+    async trail(query) {
+      const params = new URLSearchParams({ ...query, limit: '1000' })
+      const res = await (await as('auditor')).get<EvidenceEntry[]>(`/evidence?${params}`)
+      if (res.status !== 200) throw new Error(`GET /evidence: ${res.status} ${JSON.stringify(res.body)}`)
+      return res.body
+    },
     until,
     async stop() {
+      // opt-in: the paths every instance of this run took, for `npm run coverage:paths`
+      const coverageDir = pathCoverageDir()
+      if (coverageDir) await recordPathsTaken(engine, coverageDir, target.kind)
       await app.stop()
       await testDb?.drop()
     },

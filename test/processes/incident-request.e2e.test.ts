@@ -91,6 +91,15 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     await h.reached(instance, 'EndEvent_IncidentClosed')
     // then
     expect(review.assignee).toBe('desk')
+    // 4.3.3: who was named major incident manager, and by whom, is in the evidence trail
+    const trail = await h.trail({ processInstanceKey: instance })
+    expect(
+      trail.find(
+        (e) =>
+          e.action === 'task.completed' &&
+          (e.after as { elementId?: string }).elementId === 'Task_AssignMajorIncidentManager',
+      ),
+    ).toMatchObject({ actor: 'desk', after: { data: { majorIncidentManager: 'desk' } } })
     const incident = await h.cases.findCase('incident', id)
     expect(incident?.priority).toBe(1)
     expect(incident?.data.major).toBe(true)
@@ -105,6 +114,12 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     const incident = await h.cases.findCase('incident', id)
     expect(incident?.priority).toBe(2)
     expect(incident?.data.securityIncident).toBe(true)
+    // it is not a major incident: resolved and closed on the normal path
+    await resolve(instance)
+    await h.complete(instance, 'Task_ConfirmResolution', { resolutionConfirmed: true })
+    await h.reached(instance, 'EndEvent_IncidentClosed')
+    expect(await statusOf('incident', id)).toBe('closed')
+    expect(await h.hasCompleted(instance, 'Task_NotifyTopManagement')).toBe(false)
   })
 
   it('8.1 d: a rejected resolution reopens the incident for another investigation', async () => {
@@ -188,6 +203,28 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     await h.task(problemInstance, 'Task_ClassifyProblem')
     const links = await h.cases.linksOf('incident', ids[2]!)
     expect(links.some((l) => l.toKind === 'problem' && l.toId === problems[0]!.id)).toBe(true)
+    // every incident still runs to its end (the trend check does not stop it)
+    for (const id of ids) {
+      const instance = await h.instanceOf('incident', id)
+      await resolve(instance)
+      await h.complete(instance, 'Task_ConfirmResolution', { resolutionConfirmed: true })
+      await h.reached(instance, 'EndEvent_IncidentClosed')
+      expect(await statusOf('incident', id)).toBe('closed')
+    }
+    // and the problem is worked like any other (8.2) and closed once its resolution proves effective
+    await h.complete(problemInstance, 'Task_ClassifyProblem', {
+      category: 'hardware',
+      impact: 2,
+      urgency: 2,
+      problemStatement: 'mail-01 keeps slowing down',
+    })
+    await h.complete(problemInstance, 'Task_AnalyseRootCause', { rootCause: 'Disk', changeNeeded: false })
+    await h.complete(problemInstance, 'Task_ResolveProblem', { resolution: 'Disk replaced' })
+    await h.armed(problemInstance, 'Timer_WaitForEffectivenessReview')
+    await h.advance(31 * DAY)
+    await h.complete(problemInstance, 'Task_ReviewEffectiveness', { resolutionEffective: true })
+    await h.reached(problemInstance, 'EndEvent_ProblemClosed')
+    expect((await h.cases.findCase('problem', problems[0]!.id))?.status).toBe('closed')
   })
 
   it('8.1: a request needing approval is approved, fulfilled, confirmed and closed', async () => {
@@ -200,7 +237,20 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     await h.complete(instance, 'Task_FulfilRequest', { fulfilmentNotes: 'Delivered' })
     await h.complete(instance, 'Task_ConfirmFulfilment', { fulfilmentConfirmed: true })
     await h.reached(instance, 'EndEvent_RequestClosed')
-    expect(await statusOf('service-request', id)).toBe('closed')
+    const request = await h.cases.findCase('service-request', id)
+    expect(request?.status).toBe('closed')
+    expect(request?.data.closureCode).toBe('confirmed')
+    const told = await h.notifications.listFor({ username: 'customer', groups: [] })
+    expect(told.some((n) => n.caseId === id && n.template === 'request-fulfilled')).toBe(true)
+    // 4.3.3: the approval decision is evidenced
+    const trail = await h.trail({ processInstanceKey: instance })
+    expect(
+      trail.find(
+        (e) =>
+          e.action === 'task.completed' &&
+          (e.after as { elementId?: string }).elementId === 'Task_ApproveRequest',
+      ),
+    ).toMatchObject({ after: { data: { approved: true } } })
   })
 
   it('8.1: a rejected request is closed and the customer told', async () => {

@@ -9,6 +9,12 @@ import { startHarness, type Harness } from './harness'
 
 const DAY = 24 * 3_600_000
 
+/** A form datetime value (local `YYYY-MM-DDTHH:mm`) for a real-time instant. */
+const formDateTime = (at: Date) => {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`
+}
+
 describe.each(testDatabaseTargets())('problem, change and release procedures on $kind', (target) => {
   let h: Harness
   let ciId: string
@@ -27,7 +33,12 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
   /** Drives a release from its record to verification (9.3). */
   const driveRelease = async (
     instance: string,
-    { emergency = false, verified = true, failAcceptanceOnce = false } = {},
+    {
+      emergency = false,
+      verified = true,
+      failAcceptanceOnce = false,
+      deployedAt = '2026-12-01T10:00',
+    } = {},
   ) => {
     await h.complete(instance, 'Task_RecordReleaseScope', { releaseType: emergency ? 'emergency' : 'minor' })
     if (emergency) {
@@ -61,7 +72,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
       acceptanceCriteriaMet: true,
     })
     await h.complete(instance, 'Task_ApproveRelease', { approved: true })
-    await h.complete(instance, 'Task_DeployRelease', { deployedAt: '2026-12-01T10:00', deploymentNotes: 'ok' })
+    await h.complete(instance, 'Task_DeployRelease', { deployedAt, deploymentNotes: 'ok' })
     await h.complete(instance, 'Task_VerifyDeployment', { deploymentVerified: verified, verificationNotes: 'checked' })
   }
 
@@ -220,6 +231,11 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     expect(investigate.variables.matches).toMatchObject({
       knownErrors: [expect.objectContaining({ id: knownError, workaround: 'Restart at 02:00' })],
     })
+    // 8.1: the incident is resolved with the known error's workaround and closed
+    await h.complete(incident.instance, 'Task_InvestigateAndDiagnose', { diagnosis: `Known error ${knownError}` })
+    await h.complete(incident.instance, 'Task_ResolveIncident', { resolutionCode: 'workaround', resolution: 'Restarted' })
+    await h.complete(incident.instance, 'Task_ConfirmResolution', { resolutionConfirmed: true })
+    await h.reached(incident.instance, 'EndEvent_IncidentClosed')
     // when: the RFC is rejected by the CAB (message rfc-outcome back to the problem)
     const rfcId = await h.until('rfc', async () => {
       const links = await h.cases.linksOf('problem', id)
@@ -280,6 +296,16 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.complete(instance, 'Task_ResolveProblem', { resolution: 'Rotation in place' })
     await h.reached(instance, 'Task_CloseProblem')
     expect(await statusOf('problem', id)).toBe('closed')
+    // 9.3: the release's measurement period (P7D from its plan) ends; 8.2: so does the problem's
+    // effectiveness period (P30D), and the resolution is found effective
+    await h.armed(release, 'Timer_EarlyLifePeriodOver')
+    await h.armed(instance, 'Timer_WaitForEffectivenessReview')
+    await h.advance(31 * DAY)
+    await h.reached(release, 'EndEvent_ReleaseClosed')
+    await h.complete(instance, 'Task_ReviewEffectiveness', { resolutionEffective: true })
+    await h.reached(instance, 'EndEvent_ProblemClosed')
+    expect(await statusOf('release', await releaseOf(rfcId))).toBe('closed')
+    expect((await h.cases.findCase('change', rfcId))?.data.closureCode).toBe('confirmed')
   })
 
   it('8.2 f: a problem past its resolution target is escalated', async () => {
@@ -289,5 +315,122 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.advance(8 * DAY) // priority 1 problems: 7 days
     await h.reached(instance, 'EndEvent_ProblemEscalated')
     expect((await h.cases.findCase('problem', id))?.data.escalationLevel).toBe('hierarchical')
+    // the escalation does not interrupt the analysis: the problem is still resolved and closed
+    await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Missing index', changeNeeded: false })
+    await h.complete(instance, 'Task_ResolveProblem', { resolution: 'Index added' })
+    await h.armed(instance, 'Timer_WaitForEffectivenessReview')
+    await h.advance(31 * DAY)
+    await h.complete(instance, 'Task_ReviewEffectiveness', { resolutionEffective: true })
+    await h.reached(instance, 'EndEvent_ProblemClosed')
+    expect(await statusOf('problem', id)).toBe('closed')
+    // 4.3.3: the escalation is in the problem's evidence trail
+    const trail = await h.trail({ processInstanceKey: instance })
+    expect(trail.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['problem.updated', 'problem.status-changed', 'task.completed']),
+    )
+  })
+
+  it('9.3, 9.2, 8.2: a release not approved fails its change, which is remedied and closed; the problem hears "failed" and re-analyses', async () => {
+    // given: a problem whose root cause needs a change, approved by the CAB and built
+    const { id, instance } = await h.open('problem', { title: 'Queue stalls', ciId, data: { detectedBy: 'manual' } })
+    await h.complete(instance, 'Task_ClassifyProblem', { category: 'software', impact: 2, urgency: 2, problemStatement: 'q' })
+    await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Driver', changeNeeded: true, changeDescription: 'Upgrade driver' })
+    const rfcId = await h.until('rfc', async () =>
+      (await h.cases.linksOf('problem', id)).find((l) => l.fromKind === 'change')?.fromId,
+    )
+    const change = await h.instanceOf('change', rfcId)
+    await h.complete(change, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
+    await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 5, remediationPlan: 'Keep old driver' })
+    await h.complete(change, 'Task_CabDecision', {
+      riskAssessment: 'r',
+      impactOnServices: 'i',
+      businessBenefit: 'b',
+      technicalFeasibility: 't',
+      financialImpact: 'f',
+      approved: true,
+      decisionRationale: 'ok',
+    })
+    await h.complete(change, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
+    await h.complete(change, 'Task_BuildAndTestChange', { buildNotes: 'driver 2', testResult: 'passed' })
+    const releaseId = await releaseOf(rfcId)
+    const release = await h.instanceOf('release', releaseId)
+    // when: release management does not approve the release (message release-outcome "rejected")
+    await h.complete(release, 'Task_RecordReleaseScope', { releaseType: 'minor' })
+    await h.complete(release, 'Task_PlanRelease', {
+      plannedDeployment: '2026-12-01T10:00',
+      deliverables: 'Driver 2',
+      deploymentMethod: 'automated',
+      acceptanceCriteria: 'a',
+      backOutPlan: 'b',
+      measurementPeriod: 'P7D',
+    })
+    await h.complete(release, 'Task_BuildRelease', { buildNotes: 'b', buildVersion: '2' })
+    await h.complete(release, 'Task_AcceptanceTest', { testEnvironment: 'UAT', testResults: 'ok', acceptanceCriteriaMet: true })
+    await h.complete(release, 'Task_ApproveRelease', { approved: false })
+    await h.reached(release, 'EndEvent_ReleaseRejected')
+    // then: the change executes its remediation plan, is reviewed and closes unconfirmed (9.2)
+    const remediation = await h.task(change, 'Task_ExecuteRemediationPlan')
+    expect(remediation.variables.releaseOutcome).toBe('rejected')
+    await h.complete(change, 'Task_ExecuteRemediationPlan', { remediationDone: 'old driver kept', failureInvestigation: 'not approved' })
+    await h.complete(change, 'Task_PostImplementationReview', { objectivesMet: false, reviewNotes: 'not released' })
+    await h.reached(change, 'EndEvent_ChangeClosed')
+    const changeRecord = await h.cases.findCase('change', rfcId)
+    expect(changeRecord?.status).toBe('closed')
+    expect(changeRecord?.data.closureCode).toBe('unconfirmed')
+    expect(await h.hasCompleted(change, 'Task_UpdateCmdb')).toBe(false)
+    expect(await statusOf('release', releaseId)).toBe('rejected')
+    // 9.3: incident management is told of the outcome
+    const desk = await h.notifications.listFor({ username: 'desk', groups: ['service-desk'] })
+    expect(desk.some((n) => n.caseId === releaseId && n.template === 'release-outcome')).toBe(true)
+    // 8.2: the problem receives rfc-outcome "failed" and returns to root-cause analysis
+    const reanalyse = await h.task(instance, 'Task_AnalyseRootCause')
+    expect(reanalyse.variables.rfcOutcome).toBe('failed')
+    expect(await statusOf('problem', id)).toBe('investigating')
+    await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Driver', changeNeeded: false })
+    await h.complete(instance, 'Task_ResolveProblem', { resolution: 'Driver pinned' })
+    await h.armed(instance, 'Timer_WaitForEffectivenessReview')
+    await h.advance(31 * DAY)
+    await h.complete(instance, 'Task_ReviewEffectiveness', { resolutionEffective: true })
+    await h.reached(instance, 'EndEvent_ProblemClosed')
+    expect(await statusOf('problem', id)).toBe('closed')
+    // 4.3.3: the release approval decision is evidenced with who made it
+    const approval = (await h.trail({ processInstanceKey: release })).find(
+      (e) => e.action === 'task.completed' && (e.after as { elementId?: string }).elementId === 'Task_ApproveRelease',
+    )
+    expect(approval).toMatchObject({ actor: expect.any(String), after: { data: { approved: false } } })
+  })
+
+  it('9.3: incidents on its CI in the measurement period make the release a failure, closed unconfirmed', async () => {
+    // given: a release of a CI of its own, deployed a minute ago
+    const ci = await h.record('ci', { name: 'web-07', ciType: 'application' })
+    const { id, instance } = await h.open('release', { title: 'Web 7', ciId: ci.id, data: { releaseType: 'minor' } })
+    await driveRelease(instance, { deployedAt: formDateTime(new Date(Date.now() - 60_000)) })
+    await h.armed(instance, 'Timer_EarlyLifePeriodOver')
+    expect(await statusOf('release', id)).toBe('deployed')
+    // when: an incident is recorded on that CI during the measurement period (P7D)
+    const incident = await h.open('incident', { title: 'Web 7 errors', requester: 'customer', ciId: ci.id })
+    await h.advance(8 * DAY)
+    await h.reached(instance, 'EndEvent_ReleaseClosed')
+    // then
+    const closed = await h.cases.findCase('release', id)
+    expect(closed?.status).toBe('closed')
+    expect(closed?.data).toMatchObject({
+      outcome: 'failure',
+      relatedIncidents: [incident.id],
+      closureCode: 'unconfirmed',
+    })
+    const trail = await h.trail({ entityId: id })
+    expect(trail.filter((e) => e.action === 'release.status-changed').length).toBeGreaterThanOrEqual(2)
+    // and the incident itself runs to its end
+    await h.complete(incident.instance, 'Task_ClassifyIncident', {
+      category: 'software',
+      impact: 3,
+      urgency: 3,
+      assignedGroup: 'service-desk',
+    })
+    await h.complete(incident.instance, 'Task_InvestigateAndDiagnose', { diagnosis: 'Release bug' })
+    await h.complete(incident.instance, 'Task_ResolveIncident', { resolutionCode: 'fixed', resolution: 'Hotfix' })
+    await h.complete(incident.instance, 'Task_ConfirmResolution', { resolutionConfirmed: true })
+    await h.reached(incident.instance, 'EndEvent_IncidentClosed')
   })
 })

@@ -96,6 +96,26 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
       .execute()
     expect(improvements).toHaveLength(1)
     expect(improvements[0]?.data).toMatchObject({ source: 'supplier-review', description: 'Joint monitoring' })
+    // the RFC (9.2) and the improvement (4.5.5) it raised run their own procedures to an end
+    const change = await h.instanceOf('change', rfc!.fromId)
+    await h.complete(change, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
+    await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 0, remediationPlan: 'none' })
+    await h.complete(change, 'Task_CabDecision', {
+      riskAssessment: 'r',
+      impactOnServices: 'i',
+      businessBenefit: 'b',
+      technicalFeasibility: 't',
+      financialImpact: 'f',
+      approved: false,
+      decisionRationale: 'renegotiate at renewal',
+    })
+    await h.reached(change, 'EndEvent_ChangeRejected')
+    expect((await h.cases.findCase('change', rfc!.fromId))?.status).toBe('rejected')
+    const improvement = await h.instanceOf('improvement', improvements[0]!.id)
+    await h.complete(improvement, 'Task_EvaluateOpportunity', { meetsPolicyCriteria: false, impact: 3, urgency: 3, evaluation: 'later' })
+    await h.complete(improvement, 'Task_ApproveImprovement', { approved: false, approvalComment: 'later' })
+    await h.reached(improvement, 'EndEvent_ImprovementRejected')
+    expect(await statusOf(improvements[0]!.id)).toBe('rejected')
   })
 
   it('7.2: a supplier without contract targets gets them defined first (BPMN error NO_CONTRACT_TARGETS)', async () => {
@@ -112,7 +132,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     }
   })
 
-  it('7.2: the daily interval check starts a review for each supplier that is due', async () => {
+  it('7.2: the daily interval check starts a review for each supplier that is due, never a second while one runs', async () => {
     // given
     const id = await supplier('Due Supplier', {
       nextReviewAt: new Date(h.clock.now() - DAY).toISOString(),
@@ -123,6 +143,34 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     // then
     const instance = await h.instanceOf('supplier', id, 'supplier-review')
     await h.task(instance, 'Task_PrepareSupplierReview')
+    // when the next daily check runs while the review is still open, no second review starts
+    await h.advance(DAY)
+    await h.until('the second daily check', async () => {
+      const checks = await h.engine.engine.readRecords({ valueTypes: ['PROCESS_INSTANCE'], limit: 100_000 })
+      return (
+        checks.filter(
+          (r) =>
+            r.intent === 'ELEMENT_COMPLETED' &&
+            r.value.elementId === 'EndEvent_DueReviewsStarted' &&
+            r.timestamp > h.clock.now() - DAY / 2,
+        ).length > 0
+      )
+    })
+    const reviews = await h.database.db
+      .selectFrom('case_processes')
+      .select('process_instance_key')
+      .where('case_id', '=', id)
+      .where('bpmn_process_id', '=', 'supplier-review')
+      .execute()
+    expect(reviews).toEqual([{ process_instance_key: instance }])
+    // and the review runs to its end and schedules the next one an interval ahead
+    await h.complete(instance, 'Task_PrepareSupplierReview', { preparationNotes: 'due', meetingAt: '2026-12-01T10:00' })
+    await h.complete(instance, 'Task_HoldReviewMeeting', { contractReflectsRequirements: true })
+    await h.reached(instance, 'EndEvent_SupplierReviewClosed')
+    const next = (await h.cases.find('supplier', id))?.nextReviewAt
+    expect(new Date(String(next)).getTime()).toBeGreaterThan(h.clock.now() + 80 * DAY)
+    const trail = await h.trail({ entityId: id })
+    expect(trail.some((e) => e.action === 'supplier.updated' && e.processInstanceKey === instance)).toBe(true)
   })
 
   it('4.5.5: a rejected opportunity is reported and ends rejected', async () => {

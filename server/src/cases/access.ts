@@ -35,10 +35,17 @@ export function systemActor(component: string): Actor {
   return { username: `system:${component}`, roles: [Role.Admin], groups: [] }
 }
 
+/** True for workers and start-up tasks ({@link systemActor}), false for people. */
+export const isSystemActor = (a: Actor) => a.username.startsWith('system:')
+
 const has = (a: Actor, role: Role) => a.roles.includes(role)
 const inGroup = (a: Actor, group: string | null | undefined) =>
   !!group && a.groups.some((g) => g.id === group)
 const isOperational = (kind: CaseKind) => (operationalKinds as readonly string[]).includes(kind)
+
+/** A customer and nothing else: sees the customer's form of a case (no staff-only fields). */
+export const isCustomer = (a: Actor) =>
+  has(a, Role.Customer) && !has(a, Role.Admin) && !has(a, Role.Staff) && !has(a, Role.Auditor)
 
 /** May list / read records of the kind at all (before looking at a single record). */
 export function canReadKind(a: Actor, kind: CaseKind): boolean {

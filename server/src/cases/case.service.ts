@@ -18,6 +18,8 @@ import {
   canRead,
   canReadKind,
   canWrite,
+  isCustomer,
+  isSystemActor,
   seesOwnOnly,
   type Actor,
   type RecordScope,
@@ -32,7 +34,7 @@ import {
   type CaseKind,
   type KindSpec,
 } from './kinds'
-import { validateCreate, validateData, validatePatch } from './validators'
+import { refuseReadonly, validateCreate, validateData, validatePatch } from './validators'
 import { nextReference } from './references'
 import { slaTargetsOf } from './sla-targets'
 
@@ -319,10 +321,11 @@ export class CaseService {
     if (!canCreate(actor, kind)) throw new ForbiddenError(`You may not create ${spec.label}s.`)
     validateCreate(kind, body)
     const input = { ...(body as Record<string, unknown>) }
+    if (!isSystemActor(actor)) refuseReadonly(kind, input.data, isCustomer(actor))
     if (spec.table === 'cases') {
       // Whoever raises an incident, request or complaint is its requester unless they name one
       // (workers acting as `system:*` are not people and leave it empty).
-      if (customerKinds.includes(kind) && !actor.username.startsWith('system:')) {
+      if (customerKinds.includes(kind) && !isSystemActor(actor)) {
         input.requester ??= actor.username
       }
       if (seesOwnOnly(actor, kind)) {
@@ -408,6 +411,7 @@ export class CaseService {
     const spec = kindSpecs[kind]
     validatePatch(kind, body)
     const patch = body as Record<string, unknown> & { version: number }
+    if (!isSystemActor(actor)) refuseReadonly(kind, patch.data, isCustomer(actor))
     const row = await this.db.transaction().execute(async (tx) => {
       const current = await this.readableRow(spec, id, actor, tx, true)
       if (!canWrite(actor, kind, scopeOf(spec, current))) {
@@ -426,7 +430,8 @@ export class CaseService {
 
   /**
    * Changes fields of a record for a worker or the system, without a version check (the row is
-   * locked while it changes). Same validation and evidence as {@link update}.
+   * locked while it changes). Same validation and evidence as {@link update}; unlike people,
+   * the procedure may write the fields its case form shows readonly.
    */
   async updateFields(
     kind: CaseKind,

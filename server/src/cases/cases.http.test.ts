@@ -7,6 +7,8 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startHarness, type ApiClient, type Harness } from '../../../test/support/harness'
+import { UserError } from '../errors'
+import { systemActor } from './access'
 import { customerKinds, kindSpecs, operationalKinds, type CaseKind } from './kinds'
 
 type Role = 'admin' | 'desk' | 'network' | 'supplier' | 'owner' | 'auditor' | 'customer'
@@ -355,9 +357,9 @@ describe('bad bodies get 400 with field-level errors', () => {
     expect(wrongType.body.errors?.map((e) => e.path)).toContain(`/${field}`)
     expect(badData.body.errors?.map((e) => e.path)).toContain('/data')
     expect(noVersion.body.errors?.map((e) => e.path)).toContain('/version')
-    // unknown data keys are kept; a schema violation of a known key is a 400 under /data
-    if (kind === 'sla') expect(badDataPatch.status).toBe(400)
-    else expect(badDataPatch.status).toBe(200)
+    // data holds what the kind's form holds: an unknown key is a 400 naming it
+    expect(badDataPatch.status).toBe(400)
+    expect(badDataPatch.body.errors?.map((e) => e.path)).toContain('/data/priority')
   })
 
   test('procedure-driven status cannot be set through the API (issue 5)', async () => {
@@ -467,6 +469,188 @@ describe('bad bodies get 400 with field-level errors', () => {
   })
 })
 
+describe("case data follows the kind's form (4.3.3)", () => {
+  interface FormPart {
+    key?: string
+    readonly?: boolean
+    components?: FormPart[]
+  }
+  interface CaseFormView {
+    kind: string
+    formId: string
+    form: { id: string; components: FormPart[] }
+    readonly: string[]
+    dataSchema: { properties: Record<string, unknown>; required: string[] }
+  }
+
+  test.each(kinds)('serves the form of %s by kind and by URL segment', async (kind) => {
+    // when
+    const byKind = await as.desk.get<CaseFormView>(`/case-forms/${kind}`)
+    const byPath = await as.auditor.get<CaseFormView>(`/case-forms/${kindSpecs[kind].path}`)
+    // then
+    expect(byKind.status).toBe(200)
+    expect(byKind.body).toMatchObject({
+      kind,
+      formId: `case-${kind}`,
+      form: { id: `case-${kind}` },
+    })
+    expect(byPath.body).toEqual(byKind.body)
+    expect(Object.keys(byKind.body.dataSchema.properties).length).toBeGreaterThan(0)
+  })
+
+  test('an unknown kind has no form', async () => {
+    const r = await as.admin.get<Problem>('/case-forms/spaceships')
+    expect(r.status).toBe(404)
+  })
+
+  test("marks what only the procedure writes as readonly in the incident's form (8.1)", async () => {
+    // when
+    const { body } = await as.desk.get<CaseFormView>('/case-forms/incident')
+    // then
+    expect(body.readonly).toEqual(
+      expect.arrayContaining(['major', 'escalationLevel', 'closureCode', 'responseDue']),
+    )
+    expect(body.readonly).not.toContain('impact')
+    const all = (cs: FormPart[]): FormPart[] => cs.flatMap((c) => [c, ...all(c.components ?? [])])
+    const major = all(body.form.components).find((c) => c.key === 'major')
+    expect(major?.readonly).toBe(true)
+  })
+
+  test('8.1: a customer gets the incident form without what the service desk fills, and may not write it', async () => {
+    // given
+    const all = (cs: FormPart[]): FormPart[] => cs.flatMap((c) => [c, ...all(c.components ?? [])])
+    const keysOf = (v: CaseFormView) => all(v.form.components).map((c) => c.key)
+    // when
+    const forCustomer = await as.customer.get<CaseFormView & { staffOnly: string[] }>(
+      '/case-forms/incident',
+    )
+    const forDesk = await as.desk.get<CaseFormView>('/case-forms/incident')
+    const raised = await as.customer.post<Problem>('/incidents', {
+      title: 'Printer on fire',
+      data: { description: 'Smoke', impact: 1, resolution: 'none' },
+    })
+    const fine = await as.customer.post<Rec>('/incidents', {
+      title: 'Printer jammed',
+      data: { description: 'Paper stuck' },
+    })
+    const classified = await as.desk.patch<Rec>(`/incidents/${fine.body.id}`, {
+      version: fine.body.version,
+      data: { impact: 2, category: 'hardware' },
+    })
+    // then
+    expect(forCustomer.body.staffOnly).toEqual(
+      expect.arrayContaining(['impact', 'urgency', 'category', 'resolution', 'knownErrorId']),
+    )
+    expect(keysOf(forCustomer.body)).toContain('description')
+    expect(keysOf(forCustomer.body)).not.toContain('impact')
+    expect(keysOf(forDesk.body)).toContain('impact')
+    expect(raised.status).toBe(400)
+    expect(raised.body.errors?.map((e) => e.path).sort()).toEqual([
+      '/data/impact',
+      '/data/resolution',
+    ])
+    expect(fine.status).toBe(201)
+    expect(classified.status).toBe(200)
+  })
+
+  test('a value of the wrong type and a field the form does not have are 400 with field errors', async () => {
+    // when
+    const created = await as.desk.post<Problem>('/incidents', {
+      title: 'Typed data',
+      data: { impact: 'high', colour: 'red', description: 'ok' },
+    })
+    const inc = await as.desk.post<Rec>('/incidents', { title: 'Patched data' })
+    const patched = await as.desk.patch<Problem>(`/incidents/${inc.body.id}`, {
+      version: 1,
+      data: { urgency: 7, colour: 'red' },
+    })
+    // then
+    expect(created.status).toBe(400)
+    expect(created.body.errors?.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['/data/impact', '/data/colour']),
+    )
+    expect(patched.status).toBe(400)
+    expect(patched.body.errors?.map((e) => e.path)).toContain('/data/colour')
+    const fixed = await as.desk.patch<Problem>(`/incidents/${inc.body.id}`, {
+      version: 1,
+      data: { urgency: 7 },
+    })
+    expect(fixed.status).toBe(400)
+    expect(fixed.body.errors?.map((e) => e.path)).toContain('/data/urgency')
+  })
+
+  test('people cannot write what only the procedure sets: 400 naming each field (8.1, 9.2)', async () => {
+    // given
+    const inc = await as.desk.post<Rec>('/incidents', { title: 'Readonly probe' })
+    const rfc = await as.admin.post<Rec>('/changes', { title: 'RFC probe', data: { scope: 's' } })
+    // when
+    const onCreate = await as.desk.post<Problem>('/incidents', {
+      title: 'Self-declared major',
+      data: { major: true, closureCode: 'done' },
+    })
+    const onPatch = await as.admin.patch<Problem>(`/incidents/${inc.body.id}`, {
+      version: 1,
+      data: { description: 'fine', escalationLevel: 'hierarchical' },
+    })
+    const clearing = await as.admin.patch<Problem>(`/changes/${rfc.body.id}`, {
+      version: 1,
+      data: { majorImpact: null },
+    })
+    // then
+    expect(onCreate.status).toBe(400)
+    expect(onCreate.body.errors).toEqual([
+      { path: '/data/major', message: 'is set by the procedure and cannot be written' },
+      { path: '/data/closureCode', message: 'is set by the procedure and cannot be written' },
+    ])
+    expect(onPatch.status).toBe(400)
+    expect(onPatch.body.errors?.map((e) => e.path)).toEqual(['/data/escalationLevel'])
+    expect(clearing.status).toBe(400)
+    expect(clearing.body.errors?.map((e) => e.path)).toEqual(['/data/majorImpact'])
+    const unchanged = await as.desk.get<Rec & { data: Record<string, unknown> }>(
+      `/incidents/${inc.body.id}`,
+    )
+    expect(unchanged.body).toMatchObject({ version: 1, data: {} })
+  })
+
+  test('the procedure writes readonly fields, still checked against the form (8.1)', async () => {
+    // given
+    const inc = await as.desk.post<Rec>('/incidents', { title: 'Escalated by the procedure' })
+    const worker = systemActor('escalate')
+    // when
+    const written = await h.server.services.cases.updateFields(
+      'incident',
+      inc.body.id,
+      { data: { escalationLevel: 'functional', escalatedAt: '2026-11-25T10:30:00.000Z' } },
+      worker,
+    )
+    const badType = await h.server.services.cases
+      .updateFields('incident', inc.body.id, { data: { major: 'yes' } }, worker)
+      .catch((e: unknown) => e)
+    const unknown = await h.server.services.cases
+      .updateFields('incident', inc.body.id, { data: { mood: 'calm' } }, worker)
+      .catch((e: unknown) => e)
+    const raised = await h.server.services.cases.create(
+      'release',
+      { title: 'Release for a change', data: { releaseType: 'minor', changeId: 'RFC-000001' } },
+      systemActor('start-release'),
+    )
+    // then
+    expect(written.data).toEqual({
+      escalationLevel: 'functional',
+      escalatedAt: '2026-11-25T10:30:00.000Z',
+    })
+    expect(badType).toBeInstanceOf(UserError)
+    expect((badType as UserError).errors?.map((e) => e.path)).toEqual(['/data/major'])
+    expect(unknown).toBeInstanceOf(UserError)
+    expect((unknown as UserError).errors?.map((e) => e.path)).toEqual(['/data/mood'])
+    expect(raised.data).toEqual({ releaseType: 'minor', changeId: 'RFC-000001' })
+    const seen = await as.desk.get<Rec & { data: Record<string, unknown> }>(
+      `/incidents/${inc.body.id}`,
+    )
+    expect(seen.body.data.escalationLevel).toBe('functional')
+  })
+})
+
 describe('optimistic concurrency', () => {
   test('a stale version gets 409 and the row is unchanged', async () => {
     // given two people read the same incident
@@ -523,7 +707,7 @@ describe("customers' isolation (7.1, 8.1)", () => {
     // given
     const mine = await as.customer.post<Rec>('/incidents', {
       title: 'My laptop',
-      data: { impact: 3, urgency: 2 },
+      data: { description: 'It does not start' },
     })
     const theirs = await as.customer2.post<Rec>('/complaints', { title: 'Slow answers' })
     // when
@@ -573,6 +757,7 @@ describe('procedures and evidence', () => {
     }
     expect(doc.paths).toHaveProperty(['/api/evidence/verify'])
     expect(doc.paths).toHaveProperty(['/api/baselines/{id}'])
+    expect(doc.paths).toHaveProperty(['/api/case-forms/{kind}'])
   })
 
   test('verification reports the seq of a row tampered with in the database (4.3.3)', async () => {

@@ -8,7 +8,7 @@ import { sessionOf, requireLogin } from '../auth/auth.middleware'
 import { NotFoundError } from '../errors'
 import { openapi, type OpenApiRegistry, type QueryParameter } from '../http/openapi'
 import { bodyValidator } from '../http/validation'
-import type { Actor } from './access'
+import { isCustomer, type Actor } from './access'
 import { CaseService, type ListQuery } from './case.service'
 import {
   catalogueItemBodySchema,
@@ -18,8 +18,10 @@ import {
   type CatalogueService,
 } from './catalogue.service'
 import { RelationType, type CmdbService } from './cmdb.service'
-import { allKinds, kindSpecs, type CaseKind, type KindSpec } from './kinds'
-import { createSchemaOf, patchSchemaOf, queryValidator } from './validators'
+import { withoutStaffOnly } from '../forms/form-schema'
+import { caseForms } from './case-forms'
+import { allKinds, isCaseKind, kindSpecs, type CaseKind, type KindSpec } from './kinds'
+import { createSchemaOf, dataSchemaOf, patchSchemaOf, queryValidator } from './validators'
 
 export interface CasesRoutesDeps {
   cases: CaseService
@@ -444,9 +446,37 @@ export function casesRoutes({
     res.status(201).json(await cases.startSupplierReview(idOf(req), actorOf(req), reason))
   })
 
+  // The form of a kind's `data`, by kind (`incident`) or by its URL segment (`incidents`).
+  router.get('/case-forms/:kind', requireLogin, (req, res) => {
+    const name = String(req.params.kind)
+    const kind = isCaseKind(name) ? name : allKinds.find((k) => kindSpecs[k].path === name)
+    if (!kind) throw new NotFoundError(`No case kind ${name}.`)
+    const { formId, form, readonly, staffOnly } = caseForms[kind]
+    // customers get the form without the fields the service provider's staff fill (8.1)
+    const customer = isCustomer(actorOf(req))
+    res.json({
+      kind,
+      formId,
+      form: customer ? withoutStaffOnly(form) : form,
+      readonly,
+      staffOnly,
+      dataSchema: dataSchemaOf(kind),
+    })
+  })
+
   for (const kind of allKinds) kindRoutes(router, kindSpecs[kind], cases, registry)
 
   registry.register(
+    {
+      method: 'get',
+      path: '/case-forms/:kind',
+      tag: 'case-forms',
+      summary: "The form-js form of a kind's data, with its JSON schema and readonly fields",
+      roles: 'any',
+      description:
+        '`kind` as in links (`incident`) or in URLs (`incidents`). Every write of `data` is validated against `dataSchema` (4.3.3); fields in `readonly` are shown to people and written by the procedure only, a person writing one gets 400.',
+      response: '`{ kind, formId, form, readonly, dataSchema }`',
+    },
     {
       method: 'get',
       path: '/cis/:id/relations',

@@ -3,6 +3,7 @@
  * CMDB and catalogue helpers and the authorisation rules. Workers act as `systemActor('<job>')`.
  */
 export * from './kinds'
+export { caseFormId, caseForms, type CaseForm } from './case-forms'
 export * from './access'
 export {
   CaseService,

@@ -1,8 +1,10 @@
 /**
  * The record kinds the server keeps, one table row each: which table holds them, their human
- * reference prefix, the procedure that drives them, their typed fields and the JSON schema of
- * their form-shaped `data`. Services, routes and the OpenAPI document are all generated from
- * this table, so adding a field is one edit here (plus a migration for a typed column).
+ * reference prefix, the procedure that drives them and their typed fields. Their form-shaped
+ * `data` is described by the kind's form, `forms/case-<kind>.form` (see `case-forms.ts`).
+ * Services, routes and the OpenAPI document are all generated from this table and the forms, so
+ * adding a typed field is one edit here (plus a migration for its column), adding a data field
+ * one edit of the form.
  */
 
 /** Every record kind, as used in URLs (plural) and in links (singular). */
@@ -90,8 +92,6 @@ export interface KindSpec {
   /** The column searched by `q` besides id and data. */
   titleColumn: string
   fields: FieldSpec[]
-  /** JSON schema of `data`. */
-  dataSchema: Record<string, unknown>
   /** Status of a new record. */
   initialStatus: string
   /** Statuses a person may set with PATCH; empty = status is driven by the procedure only. */
@@ -104,8 +104,6 @@ const str = (maxLength = 200) => ({ type: 'string', minLength: 1, maxLength })
 const optStr = (maxLength = 200) => ({ type: ['string', 'null'], maxLength })
 const ref = { type: ['string', 'null'], minLength: 1, maxLength: 40 }
 const longText = { type: 'string', maxLength: 20_000 }
-/** ISO date-time; form-js date-time fields submit `YYYY-MM-DDTHH:mm` without seconds or zone. */
-const dateTime = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}', maxLength: 40 }
 
 const caseFields: FieldSpec[] = [
   { api: 'title', column: 'title', schema: str(300), writable: true, requiredOnCreate: true },
@@ -131,230 +129,6 @@ const caseFields: FieldSpec[] = [
   { api: 'requester', column: 'requester', schema: optStr(100), writable: true, filter: true },
 ]
 
-const impactScale = { type: 'integer', minimum: 1, maximum: 3, description: '1 high … 3 low' }
-
-/** `data` schemas per kind: the typed fields that forms and workers fill. */
-const dataSchemas: Record<CaseKind, Record<string, unknown>> = {
-  incident: {
-    type: 'object',
-    properties: {
-      description: longText,
-      impact: impactScale,
-      urgency: impactScale,
-      category: { type: 'string', maxLength: 100 },
-      /** 6.6.3 information security incident. */
-      securityIncident: { type: 'boolean' },
-      major: { type: 'boolean' },
-      channel: { enum: ['portal', 'phone', 'email', 'monitoring', 'walk-in'] },
-      resolution: longText,
-      knownErrorId: { type: 'string', maxLength: 40 },
-    },
-  },
-  'service-request': {
-    type: 'object',
-    properties: {
-      description: longText,
-      catalogueItemId: { type: 'string', maxLength: 40 },
-      requiresApproval: { type: 'boolean' },
-      fulfilmentNotes: longText,
-    },
-  },
-  problem: {
-    type: 'object',
-    properties: {
-      description: longText,
-      category: { type: 'string', maxLength: 100 },
-      detectedBy: { enum: ['manual', 'incident-trend', 'proactive'] },
-      rootCause: longText,
-      resolution: longText,
-    },
-  },
-  'known-error': {
-    type: 'object',
-    properties: {
-      problemId: { type: 'string', maxLength: 40 },
-      symptoms: longText,
-      rootCause: longText,
-      workaround: { type: 'string', minLength: 1, maxLength: 20_000 },
-      published: { type: 'boolean' },
-    },
-    required: ['workaround'],
-  },
-  change: {
-    type: 'object',
-    properties: {
-      /** 9.2: every RFC has a defined scope. */
-      scope: { type: 'string', minLength: 1, maxLength: 20_000 },
-      changeType: { enum: ['standard', 'normal', 'emergency'] },
-      majorImpact: { type: 'boolean' },
-      reason: longText,
-      affectedCis: { type: 'array', items: { type: 'string', maxLength: 40 }, maxItems: 500 },
-      risk: longText,
-      securityRisk: longText,
-      cost: { type: 'number', minimum: 0 },
-      remediationPlan: longText,
-      plannedStart: dateTime,
-      plannedEnd: dateTime,
-    },
-    required: ['scope'],
-  },
-  release: {
-    type: 'object',
-    properties: {
-      releaseType: { enum: ['major', 'minor', 'emergency'] },
-      plannedDate: dateTime,
-      deliverables: longText,
-      deploymentMethod: longText,
-      acceptanceCriteria: longText,
-      affectedCis: { type: 'array', items: { type: 'string', maxLength: 40 }, maxItems: 500 },
-      outcome: { enum: ['success', 'failure', 'backed-out'] },
-    },
-  },
-  improvement: {
-    type: 'object',
-    properties: {
-      source: {
-        enum: [
-          'audit-finding',
-          'management-review',
-          'service-report',
-          'problem-trend',
-          'complaint',
-          'supplier-review',
-          'staff',
-          'customer',
-        ],
-      },
-      description: longText,
-      benefit: longText,
-      /** 4.5.5.2 targets for quality, value, capability, cost, productivity… */
-      targets: {
-        type: 'array',
-        maxItems: 50,
-        items: {
-          type: 'object',
-          properties: {
-            dimension: {
-              enum: [
-                'quality',
-                'value',
-                'capability',
-                'cost',
-                'productivity',
-                'resource-utilisation',
-                'risk-reduction',
-              ],
-            },
-            measure: str(500),
-            target: { anyOf: [{ type: 'number' }, { type: 'string' }] },
-          },
-          required: ['dimension', 'measure', 'target'],
-          additionalProperties: false,
-        },
-      },
-      measurements: {
-        type: 'array',
-        maxItems: 500,
-        items: {
-          type: 'object',
-          properties: {
-            at: dateTime,
-            dimension: { type: 'string', maxLength: 50 },
-            value: { anyOf: [{ type: 'number' }, { type: 'string' }] },
-            note: { type: 'string', maxLength: 2000 },
-          },
-          required: ['at', 'dimension', 'value'],
-          additionalProperties: false,
-        },
-      },
-    },
-  },
-  complaint: {
-    type: 'object',
-    properties: {
-      description: longText,
-      channel: { enum: ['portal', 'phone', 'email', 'meeting'] },
-      response: longText,
-    },
-  },
-  'audit-finding': {
-    type: 'object',
-    properties: {
-      audit: { type: 'string', maxLength: 200 },
-      clause: { type: 'string', maxLength: 20 },
-      findingType: { enum: ['nonconformity', 'observation', 'opportunity'] },
-      description: longText,
-      correctiveAction: longText,
-    },
-  },
-  supplier: {
-    type: 'object',
-    properties: {
-      contactName: { type: 'string', maxLength: 200 },
-      contactEmail: { type: 'string', format: 'email', maxLength: 200 },
-      /** 7.2: lead supplier / subcontractor relationships. */
-      leadSupplierId: { type: 'string', maxLength: 40 },
-      notes: longText,
-    },
-  },
-  ci: {
-    type: 'object',
-    properties: {
-      serialNumber: { type: 'string', maxLength: 200 },
-      vendor: { type: 'string', maxLength: 200 },
-      underChangeControl: { type: 'boolean' },
-      attributes: { type: 'object' },
-    },
-  },
-  service: {
-    type: 'object',
-    properties: {
-      hours: { type: 'string', maxLength: 200 },
-      customers: { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 200 },
-      components: { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 200 },
-    },
-  },
-  sla: {
-    type: 'object',
-    properties: {
-      /** Response and resolution targets per priority 1-4, in minutes. */
-      targets: {
-        type: 'object',
-        properties: Object.fromEntries(
-          ['1', '2', '3', '4'].map((p) => [
-            p,
-            {
-              type: 'object',
-              properties: {
-                responseMinutes: { type: 'integer', minimum: 1 },
-                resolutionMinutes: { type: 'integer', minimum: 1 },
-              },
-              required: ['responseMinutes', 'resolutionMinutes'],
-              additionalProperties: false,
-            },
-          ]),
-        ),
-        required: ['1', '2', '3', '4'],
-        additionalProperties: false,
-      },
-      availabilityPercent: { type: 'number', minimum: 0, maximum: 100 },
-      /** Workload characteristics: e.g. maximum incidents or requests per month. */
-      workload: {
-        type: 'object',
-        properties: {
-          maxIncidentsPerMonth: { type: 'integer', minimum: 0 },
-          maxRequestsPerMonth: { type: 'integer', minimum: 0 },
-          maxUsers: { type: 'integer', minimum: 0 },
-        },
-        additionalProperties: false,
-      },
-      exceptions: { type: 'array', items: { type: 'string', maxLength: 1000 }, maxItems: 50 },
-      reviewedOn: { type: 'string', format: 'date' },
-    },
-    required: ['targets'],
-  },
-}
-
 const specs: KindSpec[] = [
   ...(
     [
@@ -376,7 +150,6 @@ const specs: KindSpec[] = [
     prefix,
     titleColumn: 'title',
     fields: caseFields,
-    dataSchema: dataSchemas[kind],
     initialStatus: processOfKind[kind] ? 'new' : 'open',
     editableStatuses: processOfKind[kind] ? [] : ['open', 'in-progress', 'resolved', 'closed'],
     clause,
@@ -412,7 +185,6 @@ const specs: KindSpec[] = [
         writable: true,
       },
     ],
-    dataSchema: dataSchemas.supplier,
     initialStatus: 'active',
     editableStatuses: ['active', 'under-review', 'suspended', 'retired'],
     clause: '7.2',
@@ -467,7 +239,6 @@ const specs: KindSpec[] = [
         filter: true,
       },
     ],
-    dataSchema: dataSchemas.ci,
     initialStatus: 'active',
     editableStatuses: ['planned', 'in-build', 'active', 'maintenance', 'retired'],
     clause: '9.1',
@@ -490,7 +261,6 @@ const specs: KindSpec[] = [
         filter: true,
       },
     ],
-    dataSchema: dataSchemas.service,
     initialStatus: 'live',
     editableStatuses: ['pipeline', 'live', 'retired'],
     clause: '6.1',
@@ -513,7 +283,6 @@ const specs: KindSpec[] = [
         filter: true,
       },
     ],
-    dataSchema: dataSchemas.sla,
     initialStatus: 'agreed',
     editableStatuses: ['draft', 'agreed', 'retired'],
     clause: '6.1',

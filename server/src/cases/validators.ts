@@ -1,19 +1,23 @@
 /**
- * Request-body schemas per kind, generated from {@link kindSpecs}, and their compiled ajv
- * validators (one per schema, compiled once). The schemas are also what the OpenAPI document
- * shows.
+ * Request-body schemas per kind, generated from {@link kindSpecs} and the kind's form
+ * (`case-forms.ts`), and their compiled ajv validators (one per schema, compiled once). The
+ * schemas are also what the OpenAPI document shows.
  */
 import { Ajv, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import { ajv, fieldErrors } from '../http/validation'
-import { UserError } from '../errors'
+import { UserError, type FieldError } from '../errors'
+import { caseForms } from './case-forms'
 import { allKinds, kindSpecs, type CaseKind, type KindSpec } from './kinds'
+
+/** JSON schema of a kind's `data`, derived from its form `forms/case-<kind>.form`. */
+export const dataSchemaOf = (kind: CaseKind) => caseForms[kind].dataSchema
 
 /** JSON schema of a create body for `kind`. */
 export function createSchemaOf(spec: KindSpec): Record<string, unknown> {
   const properties: Record<string, unknown> = {}
   for (const f of spec.fields) if (f.writable) properties[f.api] = f.schema
-  properties.data = spec.dataSchema
+  properties.data = dataSchemaOf(spec.kind)
   if (spec.editableStatuses.length && spec.table !== 'cases') {
     properties.status = { enum: spec.editableStatuses }
   }
@@ -35,8 +39,15 @@ export function patchSchemaOf(spec: KindSpec): Record<string, unknown> {
     },
   }
   for (const f of spec.fields) if (f.writable) properties[f.api] = f.schema
-  // `data` is merged key by key into the stored data, then the result is validated.
-  properties.data = { type: 'object' }
+  // `data` is merged key by key into the stored data (null removes a key), then the result is
+  // validated against the form; only the form's keys may appear.
+  properties.data = {
+    type: 'object',
+    properties: Object.fromEntries(
+      Object.keys(dataSchemaOf(spec.kind).properties).map((key) => [key, {}]),
+    ),
+    additionalProperties: false,
+  }
   if (spec.editableStatuses.length) properties.status = { enum: spec.editableStatuses }
   return {
     type: 'object',
@@ -47,7 +58,7 @@ export function patchSchemaOf(spec: KindSpec): Record<string, unknown> {
   }
 }
 
-const compileAll = (make: (s: KindSpec) => Record<string, unknown>) =>
+const compileAll = (make: (s: KindSpec) => object) =>
   Object.fromEntries(allKinds.map((k) => [k, ajv.compile(make(kindSpecs[k]))])) as Record<
     CaseKind,
     ValidateFunction
@@ -55,7 +66,7 @@ const compileAll = (make: (s: KindSpec) => Record<string, unknown>) =>
 
 const createValidators = compileAll(createSchemaOf)
 const patchValidators = compileAll(patchSchemaOf)
-const dataValidators = compileAll((s) => s.dataSchema)
+const dataValidators = compileAll((s) => dataSchemaOf(s.kind))
 
 function check(validate: ValidateFunction, value: unknown, prefix = ''): void {
   if (!validate(value)) {
@@ -74,6 +85,32 @@ export const validatePatch = (kind: CaseKind, body: unknown) => check(patchValid
 /** Throws a 400 unless `data` (after merging) is valid for `kind`; errors under `/data`. */
 export const validateData = (kind: CaseKind, data: unknown) =>
   check(dataValidators[kind], data, '/data')
+
+/**
+ * Throws a 400 naming each field of `data` that only the procedure writes (shown readonly in
+ * the kind's form): people see them, the job workers set them (ISO/IEC 20000-1 8.1, 8.2, 9.2:
+ * classification outcomes, escalations and closure codes are the procedure's record).
+ */
+export function refuseReadonly(kind: CaseKind, data: unknown, customer = false): void {
+  if (!data || typeof data !== 'object') return
+  const { readonly, staffOnly } = caseForms[kind]
+  const errors: FieldError[] = [
+    ...readonly
+      .filter((key) => key in data)
+      .map((key) => ({
+        path: `/data/${key}`,
+        message: 'is set by the procedure and cannot be written',
+      })),
+    // 8.1: the service desk classifies and resolves; a customer describes what happened
+    ...(customer ? staffOnly : [])
+      .filter((key) => key in data && !readonly.includes(key))
+      .map((key) => ({
+        path: `/data/${key}`,
+        message: "is for the service provider's staff only",
+      })),
+  ]
+  if (errors.length) throw new UserError('The request body is invalid.', errors)
+}
 
 /** Validators for query strings: strings are coerced to the schema's types. */
 export const queryAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true })

@@ -8,6 +8,8 @@ import * as m0002 from './migrations/0002-cases'
 import * as m0003 from './migrations/0003-evidence'
 import * as m0100 from './migrations/0100-inbox-processes'
 import * as m0200 from './migrations/0200-workers'
+import * as m0300 from './migrations/0300-inbox-query'
+import * as m0400 from './migrations/0400-draft-forms'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +18,8 @@ export const migrations: Record<string, Migration> = {
   '0003-evidence': m0003,
   '0100-inbox-processes': m0100,
   '0200-workers': m0200,
+  '0300-inbox-query': m0300,
+  '0400-draft-forms': m0400,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {

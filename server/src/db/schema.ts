@@ -96,6 +96,15 @@ export interface ProcessDraftsTable {
   version: Generated<number>
 }
 
+/** A form-js form a procedure draft changes; deployed with the draft's BPMN (4.3.2). */
+export interface DraftFormsTable {
+  draft_id: string
+  form_id: string
+  schema: unknown
+  updated_by: string
+  updated_at: Date | string
+}
+
 /** A process instance the server started or saw, with the case it handles. */
 export interface ProcessInstancesTable {
   process_instance_key: string
@@ -468,6 +477,7 @@ export interface DB {
   deployed_forms: DeployedFormsTable
   process_version_forms: ProcessVersionFormsTable
   process_drafts: ProcessDraftsTable
+  draft_forms: DraftFormsTable
   process_instances: ProcessInstancesTable
   tasks: TasksTable
   task_comments: TaskCommentsTable

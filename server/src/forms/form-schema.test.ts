@@ -4,8 +4,14 @@ import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import { afterAll, describe, expect, it } from 'vitest'
-import { dataFields, formToJsonSchema, isFormJs, type FormJs } from './form-schema'
-import { loadForms } from './load-forms'
+import {
+  dataFields,
+  formToJsonSchema,
+  isFormJs,
+  readonlyKeys,
+  type FormJs,
+} from './form-schema'
+import { loadForms, readFormSync } from './load-forms'
 import { loadProcessResources } from './resources'
 
 const ajv = new Ajv({ allErrors: true, strict: false })
@@ -152,6 +158,68 @@ describe('formToJsonSchema', () => {
   })
 })
 
+describe('conventions of case forms', () => {
+  const caseForm = formToJsonSchema({
+    components: [
+      { type: 'number', key: 'count', decimalDigits: 0, validate: { min: 0 } },
+      {
+        type: 'taglist',
+        key: 'cis',
+        valuesKey: 'cisOptions',
+        properties: { maxItems: '2', itemMaxLength: '5' },
+      },
+      { type: 'textfield', key: 'target', properties: { acceptsNumber: 'true' } },
+      {
+        type: 'dynamiclist',
+        path: 'rows',
+        properties: { maxItems: '1' },
+        components: [{ type: 'textfield', key: 'note' }],
+      },
+      {
+        type: 'group',
+        path: 'attributes',
+        properties: { additionalProperties: 'true' },
+        components: [{ type: 'text', text: 'free' }],
+      },
+      { type: 'checkbox', key: 'major', readonly: true },
+      {
+        type: 'group',
+        components: [{ type: 'textfield', key: 'closureCode', readonly: true }],
+      },
+      { type: 'textfield', key: 'note', readonly: '=locked' },
+    ],
+  })
+  const check = ajv.compile(caseForm)
+
+  it.each([
+    ['an integer for decimalDigits 0', { count: 3 }, true],
+    ['a fraction for decimalDigits 0', { count: 1.5 }, false],
+    ['more tags than maxItems', { cis: ['a', 'b', 'c'] }, false],
+    ['a tag longer than itemMaxLength', { cis: ['toolong'] }, false],
+    ['a number where acceptsNumber is set', { target: 99.9 }, true],
+    ['text where acceptsNumber is set', { target: '-10%' }, true],
+    ['more list rows than maxItems', { rows: [{ note: 'a' }, { note: 'b' }] }, false],
+    ['any key in a group with additionalProperties', { attributes: { rack: 'A1' } }, true],
+    ['an unknown key in a group without it', { attributes: { rack: 'A1' }, extra: 1 }, false],
+  ])('checks %s', (_name, data, ok) => {
+    expect(check(data)).toBe(ok)
+  })
+
+  it('lists the readonly data keys at the top level, groups without a path included', () => {
+    expect(
+      readonlyKeys({
+        components: [
+          { type: 'checkbox', key: 'major', readonly: true },
+          { type: 'group', components: [{ type: 'textfield', key: 'code', readonly: true }] },
+          { type: 'group', path: 'sla', readonly: true, components: [] },
+          { type: 'textfield', key: 'note', readonly: '=locked' },
+          { type: 'textfield', key: 'free' },
+        ],
+      }),
+    ).toEqual(['major', 'code', 'sla'])
+  })
+})
+
 describe('isFormJs and dataFields', () => {
   it('recognises forms and lists their keyed data fields in order', () => {
     expect(isFormJs(form)).toBe(true)
@@ -188,6 +256,21 @@ describe('loadForms and loadProcessResources', () => {
     expect([...forms.keys()]).toEqual(['b-form'])
     expect(resources.map((r) => r.name)).toEqual(['a.bpmn', 'b-form.form'])
     expect(resources[0]?.content.toString()).toBe('<definitions/>')
+  })
+
+  it('reads case forms like any form but leaves them out of the procedure deployment', async () => {
+    // given
+    const dir = await tempDir()
+    await writeFile(join(dir, 'case-thing.form'), JSON.stringify({ ...form, id: 'case-thing' }))
+    await writeFile(join(dir, 'task.form'), JSON.stringify({ ...form, id: 'task' }))
+    // when
+    const forms = await loadForms(dir)
+    const resources = await loadProcessResources(dir, dir)
+    // then
+    expect([...forms.keys()]).toEqual(['case-thing', 'task'])
+    expect(readFormSync(dir, 'case-thing').id).toBe('case-thing')
+    expect(() => readFormSync(dir, 'case-none')).toThrow('forms/case-none.form is missing')
+    expect(resources.map((r) => r.name)).toEqual(['task.form'])
   })
 
   it.each([

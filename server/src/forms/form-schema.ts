@@ -29,10 +29,31 @@ export interface FormComponent {
   subtype?: 'date' | 'time' | 'datetime'
   /** number fields that submit their value as a string. */
   serializeToString?: boolean
+  /** `0` makes a number field an integer field (form-js rejects decimals then, so does the schema). */
+  decimalDigits?: number
   disabled?: boolean
+  /** Shown but not editable in the form; `true` also means people may not write it (case forms). */
   readonly?: boolean | string
+  /** form-js custom properties (string values); see {@link CustomProperty}. */
+  properties?: Record<string, string>
   [key: string]: unknown
 }
+
+/**
+ * form-js custom properties (`properties` of a component, set in the form editor's "Custom
+ * properties" group) that tighten the derived schema where form-js has no `validate` option.
+ */
+export const CustomProperty = {
+  /** taglist, checklist, dynamiclist: at most this many entries. */
+  MaxItems: 'maxItems',
+  /** taglist: each entry is a string of at most this many characters. */
+  ItemMaxLength: 'itemMaxLength',
+  /** textfield: a number is accepted as well as text (`"true"`). */
+  AcceptsNumber: 'acceptsNumber',
+  /** group with a path: keys beyond the group's fields are kept (`"true"`), e.g. free attributes. */
+  AdditionalProperties: 'additionalProperties',
+} as const
+export type CustomProperty = (typeof CustomProperty)[keyof typeof CustomProperty]
 
 /** A form-js form (schemaVersion 16+). */
 export interface FormJs {
@@ -75,6 +96,19 @@ export const FORM_TIME_PATTERN = '^\\d{2}:\\d{2}(:\\d{2})?(Z|[+-]\\d{2}:?\\d{2})
 
 const scalar = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] }
 
+function customNumber(c: FormComponent, name: CustomProperty): number | undefined {
+  const raw = c.properties?.[name]
+  const n = raw === undefined ? NaN : Number(raw)
+  return Number.isInteger(n) && n >= 0 ? n : undefined
+}
+
+const customFlag = (c: FormComponent, name: CustomProperty) => c.properties?.[name] === 'true'
+
+function listLimits(c: FormComponent): Record<string, number> {
+  const maxItems = customNumber(c, CustomProperty.MaxItems)
+  return maxItems === undefined ? {} : { maxItems }
+}
+
 function enumOf(c: FormComponent): unknown[] | undefined {
   if (c.valuesKey || c.valuesExpression) return undefined
   const values = c.values?.map((x) => x.value)
@@ -89,7 +123,7 @@ export function fieldSchema(c: FormComponent): Record<string, unknown> {
     case 'number':
       if (c.serializeToString) return { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }
       return {
-        type: 'number',
+        type: c.decimalDigits === 0 ? 'integer' : 'number',
         ...(v.min !== undefined ? { minimum: v.min } : {}),
         ...(v.max !== undefined ? { maximum: v.max } : {}),
       }
@@ -99,8 +133,15 @@ export function fieldSchema(c: FormComponent): Record<string, unknown> {
     case 'radio':
       return values ? { enum: values } : scalar
     case 'checklist':
-    case 'taglist':
-      return { type: 'array', items: values ? { enum: values } : scalar, uniqueItems: true }
+    case 'taglist': {
+      const itemMaxLength = customNumber(c, CustomProperty.ItemMaxLength)
+      const items = values
+        ? { enum: values }
+        : itemMaxLength !== undefined
+          ? { type: 'string', maxLength: itemMaxLength }
+          : scalar
+      return { type: 'array', items, uniqueItems: true, ...listLimits(c) }
+    }
     case 'datetime':
       if (c.subtype === 'datetime') return { type: 'string', pattern: FORM_DATETIME_PATTERN }
       if (c.subtype === 'time') return { type: 'string', pattern: FORM_TIME_PATTERN }
@@ -108,9 +149,9 @@ export function fieldSchema(c: FormComponent): Record<string, unknown> {
     case 'expression':
     case 'filepicker':
       return {}
-    default:
+    default: {
       // textfield, textarea and unknown keyed fields
-      return {
+      const text = {
         type: 'string',
         ...(v.minLength !== undefined ? { minLength: v.minLength } : {}),
         ...(v.maxLength !== undefined ? { maxLength: v.maxLength } : {}),
@@ -118,6 +159,10 @@ export function fieldSchema(c: FormComponent): Record<string, unknown> {
         ...(v.validationType === 'email' ? { format: 'email' } : {}),
         ...(v.validationType === 'phone' ? { pattern: '^\\+?[0-9 ()-]{5,}$' } : {}),
       }
+      return customFlag(c, CustomProperty.AcceptsNumber)
+        ? { anyOf: [{ type: 'number' }, text] }
+        : text
+    }
   }
 }
 
@@ -131,14 +176,20 @@ function addComponents(schema: JsonSchemaObject, components: FormComponent[]): v
       // a repeatable group: an array of objects under `path`
       const item = emptyObject()
       addComponents(item, c.components ?? [])
-      schema.properties[c.path] = { type: 'array', items: item, ...(c.label ? { title: c.label } : {}) }
+      schema.properties[c.path] = {
+        type: 'array',
+        items: item,
+        ...listLimits(c),
+        ...(c.label ? { title: c.label } : {}),
+      }
       continue
     }
     if (c.components) {
       if (c.path) {
         const nested = emptyObject()
         addComponents(nested, c.components)
-        schema.properties[c.path] = { ...nested }
+        nested.additionalProperties = customFlag(c, CustomProperty.AdditionalProperties)
+        schema.properties[c.path] = { ...nested, ...(c.label ? { title: c.label } : {}) }
         if (nested.required.length) schema.required.push(c.path)
       } else {
         addComponents(schema, c.components)
@@ -162,7 +213,9 @@ function addComponents(schema: JsonSchemaObject, components: FormComponent[]): v
  * (textfield/textarea string, number number, checkbox boolean, select/radio the enumeration
  * of their values, checklist/taglist arrays, datetime strings), `required` from
  * `validate.required` (a required text must also be non-empty, a required list non-empty),
- * min/max/minLength/maxLength/pattern from `validate`. Unknown keys are rejected.
+ * min/max/minLength/maxLength/pattern from `validate`, integers from `decimalDigits: 0`, list
+ * sizes and the rest of {@link CustomProperty} from custom properties; groups and dynamic lists
+ * with a path nest objects and arrays of objects. Unknown keys are rejected.
  */
 export function formToJsonSchema(form: FormJs): JsonSchemaObject {
   const schema = emptyObject()
@@ -186,6 +239,53 @@ export function dataFields(form: FormJs): FormComponent[] {
     for (const c of components) {
       if (c.components) visit(c.components)
       else if (c.key && !NON_DATA_TYPES.has(c.type)) out.push(c)
+    }
+  }
+  visit(form.components ?? [])
+  return out
+}
+
+/**
+ * The data keys a form shows as `readonly: true` at its top level (fields, and groups or lists
+ * with a path): on case forms, what only the procedure writes.
+ */
+/**
+ * Top-level data keys of fields meant for the service provider's staff only (custom property
+ * `audience: staff`): a customer raising or following a case neither sees nor writes them.
+ */
+export function staffOnlyKeys(form: FormJs): string[] {
+  const out: string[] = []
+  const visit = (components: FormComponent[]) => {
+    for (const c of components) {
+      const name = c.path ?? c.key
+      if (c.properties?.audience === 'staff' && name) out.push(name)
+      else if (c.components && !c.path) visit(c.components)
+    }
+  }
+  visit(form.components ?? [])
+  return out
+}
+
+/** The form without its staff-only fields (see {@link staffOnlyKeys}), as customers get it. */
+export function withoutStaffOnly(form: FormJs): FormJs {
+  const keep = (components: FormComponent[]): FormComponent[] =>
+    components.flatMap((c) =>
+      c.properties?.audience === 'staff'
+        ? []
+        : c.components
+          ? [{ ...c, components: keep(c.components) }]
+          : [c],
+    )
+  return { ...form, components: keep(form.components ?? []) }
+}
+
+export function readonlyKeys(form: FormJs): string[] {
+  const out: string[] = []
+  const visit = (components: FormComponent[]) => {
+    for (const c of components) {
+      const name = c.path ?? c.key
+      if (c.readonly === true && name) out.push(name)
+      else if (c.components && !c.path) visit(c.components)
     }
   }
   visit(form.components ?? [])

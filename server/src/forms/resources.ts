@@ -1,11 +1,13 @@
 /**
- * The deployment unit of the procedures: every BPMN file of `processes/` and every form of
- * `forms/`, deployed together so linked forms (`zeebe:formDefinition formId`) resolve, as
+ * The deployment unit of the procedures: every BPMN file of `processes/` and every user-task
+ * form of `forms/` (case forms, `case-*.form`, belong to the case kinds, not to a procedure, and
+ * are not deployed), deployed together so linked forms (`zeebe:formDefinition formId`) resolve, as
  * Zeebe 8.4+ requires (ISO/IEC 20000-1 4.3.2 e: the relevant version is available at the point
  * of use).
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { isCaseForm } from './load-forms'
 
 /** One file to deploy: its name (`incident.bpmn`, `incident-classify.form`) and bytes. */
 export interface ProcessResource {
@@ -21,10 +23,14 @@ export async function filesOf(dir: string, ext: string): Promise<ProcessResource
   )
 }
 
-/** The BPMN files of `processesDir` followed by the forms of `formsDir`, each sorted by name. */
+/**
+ * The BPMN files of `processesDir` followed by the user-task forms of `formsDir`, each sorted by
+ * name.
+ */
 export async function loadProcessResources(
   processesDir: string,
   formsDir: string,
 ): Promise<ProcessResource[]> {
-  return [...(await filesOf(processesDir, '.bpmn')), ...(await filesOf(formsDir, '.form'))]
+  const forms = (await filesOf(formsDir, '.form')).filter((f) => !isCaseForm(f.name))
+  return [...(await filesOf(processesDir, '.bpmn')), ...forms]
 }

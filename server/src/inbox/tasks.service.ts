@@ -274,15 +274,19 @@ export class TasksService {
     if (headerKey?.startsWith('camunda-forms:bpmn:')) {
       return { formId: headerKey.slice('camunda-forms:bpmn:'.length), formKey: headerKey }
     }
-    if (headerKey && /^\d+$/.test(headerKey)) {
-      const f = await db
-        .selectFrom('deployed_forms')
-        .select(['form_id', 'form_key'])
-        .where('form_key', '=', headerKey)
-        .executeTakeFirst()
-      if (f) return { formId: f.form_id, formKey: f.form_key }
-    }
-    const formId = (await this.versionOf(definitionKey))?.formIds[elementId] ?? headerKey
+    // The engine names the form version it resolved (Zeebe binds linked forms to the latest
+    // version by default); the product binds them to the version deployed with the process
+    // version, so a running instance keeps its forms when a newer form is deployed.
+    const named =
+      headerKey && /^\d+$/.test(headerKey)
+        ? await db
+            .selectFrom('deployed_forms')
+            .select(['form_id', 'form_key'])
+            .where('form_key', '=', headerKey)
+            .executeTakeFirst()
+        : undefined
+    const formId =
+      named?.form_id ?? (await this.versionOf(definitionKey))?.formIds[elementId] ?? headerKey
     if (!formId) return { formId: null, formKey: null }
     const bound = await db
       .selectFrom('process_version_forms')
@@ -291,6 +295,7 @@ export class TasksService {
       .where('form_id', '=', formId)
       .executeTakeFirst()
     if (bound) return { formId, formKey: bound.form_key }
+    if (named) return { formId: named.form_id, formKey: named.form_key }
     const latest = await db
       .selectFrom('deployed_forms')
       .select('form_key')
@@ -353,6 +358,7 @@ export class TasksService {
     if (query.dueBefore) q = q.where('due_date', '<', new Date(query.dueBefore))
     if (query.dueAfter) q = q.where('due_date', '>=', new Date(query.dueAfter))
     if (query.overdue) q = q.where('due_date', '<', now).where('state', 'in', LIVE)
+    const dueBounded = Boolean(query.dueBefore || query.overdue)
     if (query.q) q = q.where('search', 'like', `%${escapeLike(query.q.toLowerCase())}%`)
     for (const [name, value] of Object.entries(query.variables ?? {})) {
       // containment uses the GIN index; a numeric or boolean text also matches that JSON value
@@ -385,15 +391,13 @@ export class TasksService {
         .limit(pageSize)
         .offset((page - 1) * pageSize)
         .execute(),
-      // Counting stops at TOTAL_CAP: a list of thousands is paged, not counted to the last row.
+      // Counting stops past TOTAL_CAP: a list of thousands is paged, not counted to the last row.
       this.deps.db
-        .selectFrom(
-          q
-            .select(sql<number>`1`.as('one'))
-            .limit(TOTAL_CAP + 1)
-            .as('capped'),
+        .selectNoFrom(
+          cappedCount(this.deps.db, q, TOTAL_CAP + 1, {
+            byDue: dueBounded && (!query.state || isLive(query.state)),
+          }).as('n'),
         )
-        .select(sql<string>`count(*)::text`.as('n'))
         .executeTakeFirstOrThrow(),
       this.cachedCounts(base, user, now),
     ])
@@ -428,31 +432,35 @@ export class TasksService {
     return value
   }
 
-  /** Sidebar counts, each counted up to {@link TOTAL_CAP} (a badge shows "1000+" beyond). */
+  /**
+   * Sidebar counts, each counted up to {@link TOTAL_CAP} (a badge shows "1000+" beyond), in one
+   * statement: PGlite serves one query at a time, so four round trips would queue behind each
+   * other (and behind the page).
+   */
   private async counts(base: TaskSelect, user: SessionUser, now: Date) {
     const groups = groupIds(user)
     const live = base.where('state', 'in', LIVE)
-    const capped = async (q: TaskSelect) => {
-      const row = await this.deps.db
-        .selectFrom(
-          q
-            .select(sql<number>`1`.as('one'))
-            .limit(TOTAL_CAP)
-            .as('c'),
-        )
-        .select(sql<string>`count(*)::text`.as('n'))
-        .executeTakeFirstOrThrow()
-      return Number(row.n)
+    const { db } = this.deps
+    const row = await db
+      .selectNoFrom([
+        cappedCount(db, live.where('assignee', '=', user.username), TOTAL_CAP).as('mine'),
+        groups.length
+          ? cappedCount(
+              db,
+              live.where(sql<boolean>`candidate_groups && ${sql.val(groups)}::text[]`),
+              TOTAL_CAP,
+            ).as('groups')
+          : sql<string>`'0'`.as('groups'),
+        cappedCount(db, live.where('assignee', 'is', null), TOTAL_CAP).as('unassigned'),
+        cappedCount(db, live.where('due_date', '<', now), TOTAL_CAP, { byDue: true }).as('overdue'),
+      ])
+      .executeTakeFirstOrThrow()
+    return {
+      mine: Number(row.mine),
+      groups: Number(row.groups),
+      unassigned: Number(row.unassigned),
+      overdue: Number(row.overdue),
     }
-    const [mine, inGroups, unassigned, overdue] = await Promise.all([
-      capped(live.where('assignee', '=', user.username)),
-      groups.length
-        ? capped(live.where(sql<boolean>`candidate_groups && ${sql.val(groups)}::text[]`))
-        : Promise.resolve(0),
-      capped(live.where('assignee', 'is', null)),
-      capped(live.where('due_date', '<', now)),
-    ])
-    return { mine, groups: inGroups, unassigned, overdue }
   }
 
   /** A task the user may see, or 404 (a task they may not see does not exist for them). */
@@ -801,6 +809,32 @@ type TaskEventType =
   | 'task.assigned'
   | 'task.completed'
   | 'task.cancelled'
+
+const isLive = (state: string) => (LIVE as readonly string[]).includes(state)
+
+/**
+ * `(select count(*) from (<q> limit <cap>))` as text: how many rows `q` matches, counted no
+ * further than `cap`. With `byDue` (the rows are bounded by an upper due date and are live) the
+ * rows are taken in due-date order, so the count walks the live due-date index from its start
+ * and reads only tasks inside the bound; unordered, the planner scans the table until it has
+ * met `cap` matches, reading every task due later on the way.
+ */
+function cappedCount(
+  db: Kysely<DB>,
+  q: TaskSelect,
+  cap: number,
+  options: { byDue?: boolean } = {},
+) {
+  const rows = options.byDue ? q.orderBy('due_date') : q
+  return db
+    .selectFrom(
+      rows
+        .select(sql<number>`1`.as('one'))
+        .limit(cap)
+        .as('capped'),
+    )
+    .select(sql<string>`count(*)::text`.as('n'))
+}
 
 function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)

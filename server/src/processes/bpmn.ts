@@ -14,6 +14,8 @@ interface Moddle {
     xml: string,
     type: string,
   ): Promise<{ rootElement: unknown; warnings: { message: string }[] }>
+  toXML(element: unknown, options?: { format?: boolean }): Promise<{ xml: string }>
+  create(type: string, attrs?: Record<string, unknown>): ModdleElement
 }
 const { BpmnModdle } = require('bpmn-moddle') as {
   BpmnModdle: new (packages: Record<string, unknown>) => Moddle
@@ -168,4 +170,48 @@ export async function lintBpmn(xml: string): Promise<LintProblem[]> {
   }
   const order = { error: 0, warn: 1, info: 2 }
   return problems.sort((a, b) => order[a.category] - order[b.category])
+}
+
+/** The `zeebe:versionTag` of a process, if it has one. */
+export async function versionTagOf(xml: string, bpmnProcessId: string): Promise<string | null> {
+  const process = (await parseBpmn(xml)).rootElements?.find(
+    (r) => r.$type === 'bpmn:Process' && r.id === bpmnProcessId,
+  )
+  const tag = process?.extensionElements?.values?.find((v) => v.$type === 'zeebe:VersionTag')
+  return typeof tag?.value === 'string' ? tag.value : null
+}
+
+/**
+ * The XML with `zeebe:versionTag value=tag` on the process (added, or replacing the one it has).
+ * Zeebe keeps the version of a resource whose bytes it already deployed; a new tag is how a
+ * procedure whose diagram is unchanged still gets a new version (e.g. for changed forms).
+ */
+export async function withVersionTag(
+  xml: string,
+  bpmnProcessId: string,
+  tag: string,
+): Promise<string> {
+  const m = moddle()
+  const { rootElement } = await m.fromXML(xml, 'bpmn:Definitions')
+  const definitions = rootElement as ModdleElement
+  const process = definitions.rootElements?.find(
+    (r) => r.$type === 'bpmn:Process' && r.id === bpmnProcessId,
+  )
+  if (!process) throw new UserError(`The BPMN file defines no process ${bpmnProcessId}.`)
+  let ext = process.extensionElements
+  if (!ext) {
+    ext = m.create('bpmn:ExtensionElements', { values: [] }) as { values?: ModdleElement[] }
+    ;(ext as ModdleElement).$parent = process
+    process.extensionElements = ext
+  }
+  const values = (ext.values ??= [])
+  const existing = values.find((v) => v.$type === 'zeebe:VersionTag')
+  if (existing) {
+    existing.value = tag
+  } else {
+    const versionTag = m.create('zeebe:VersionTag', { value: tag })
+    versionTag.$parent = ext
+    values.push(versionTag)
+  }
+  return (await m.toXML(definitions, { format: true })).xml
 }

@@ -12,6 +12,7 @@ import { NotFoundError, UserError } from '../errors'
 import { openapi } from '../http/openapi'
 import { bodyValidator } from '../http/validation'
 import type { EventBus } from '../realtime/bus'
+import { FORM_ID_PATTERN } from './form-validation'
 import type { ProcessesService } from './processes.service'
 
 const readers = [Role.Admin, Role.ProcessOwner, Role.Staff, Role.Auditor] as const
@@ -56,7 +57,39 @@ const rejectBody = {
 }
 const validateReject = bodyValidator<{ reason: string; version?: number }>(rejectBody)
 
+/** A form-js form saved into a draft; the form itself is checked by `formProblems`. */
+const formBody = {
+  type: 'object',
+  properties: {
+    schema: { type: 'object' },
+    version: { type: 'integer', minimum: 1 },
+  },
+  required: ['schema'],
+  additionalProperties: false,
+}
+const validateForm = bodyValidator<{ schema: Record<string, unknown>; version?: number }>(formBody)
+
 const param = (v: unknown) => (typeof v === 'string' ? v : '')
+const formIdPattern = new RegExp(FORM_ID_PATTERN)
+const formIdParam = (v: unknown) => {
+  const id = param(v)
+  if (!formIdPattern.test(id)) {
+    throw new UserError('The form id is invalid.', [
+      { path: '/formId', message: `must match ${FORM_ID_PATTERN}` },
+    ])
+  }
+  return id
+}
+const versionQuery = (v: unknown) => {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UserError('The version must be a positive integer.', [
+      { path: '/version', message: 'must be a positive integer' },
+    ])
+  }
+  return n
+}
 
 export function processesRoutes(deps: {
   processes: ProcessesService
@@ -93,6 +126,34 @@ export function processesRoutes(deps: {
   })
   r.get('/process-drafts/:id/diff', requireRole(...readers), async (req, res) => {
     res.json(await processes.diffDraft(param(req.params.id)))
+  })
+  r.get('/process-drafts/:id/forms', requireRole(...readers), async (req, res) => {
+    res.json(await processes.listDraftForms(param(req.params.id)))
+  })
+  r.get('/process-drafts/:id/forms/:formId', requireRole(...readers), async (req, res) => {
+    res.json(await processes.getDraftForm(param(req.params.id), formIdParam(req.params.formId)))
+  })
+  r.put('/process-drafts/:id/forms/:formId', requireRole(...authors), async (req, res) => {
+    const formId = formIdParam(req.params.formId)
+    const body = validateForm(req.body)
+    const result = await processes.saveDraftForm(
+      param(req.params.id),
+      formId,
+      body,
+      sessionOf(req).user.username,
+    )
+    changed(result.draft.bpmnProcessId)
+    res.json(result)
+  })
+  r.delete('/process-drafts/:id/forms/:formId', requireRole(...authors), async (req, res) => {
+    const draft = await processes.deleteDraftForm(
+      param(req.params.id),
+      formIdParam(req.params.formId),
+      sessionOf(req).user.username,
+      versionQuery(req.query.version),
+    )
+    changed(draft.bpmnProcessId)
+    res.json(draft)
   })
   r.post('/process-drafts', requireRole(...authors), async (req, res) => {
     const body = validateCreate(req.body)
@@ -219,8 +280,40 @@ openapi.register(
     method: 'get',
     path: '/process-drafts/:id/diff',
     tag: 'processes',
-    summary: 'Elements added, removed and changed against the deployed version',
+    summary:
+      'Elements added, removed and changed against the deployed version, and the forms its deployment adds or changes',
     roles: readers,
+  },
+  {
+    method: 'get',
+    path: '/process-drafts/:id/forms',
+    tag: 'processes',
+    summary:
+      "The draft's forms, and for every form its BPMN links the deployed (or bundled) version to start from",
+    roles: readers,
+  },
+  {
+    method: 'get',
+    path: '/process-drafts/:id/forms/:formId',
+    tag: 'processes',
+    summary: "One form of a draft (the draft's version, else the deployed or bundled one)",
+    roles: readers,
+  },
+  {
+    method: 'put',
+    path: '/process-drafts/:id/forms/:formId',
+    tag: 'processes',
+    summary:
+      "Save the draft's version of a form (author only, draft or rejected; a valid form-js form with this id)",
+    roles: authors,
+    requestBody: formBody,
+  },
+  {
+    method: 'delete',
+    path: '/process-drafts/:id/forms/:formId',
+    tag: 'processes',
+    summary: "Drop the draft's version of a form (`?version=` optimistic)",
+    roles: authors,
   },
   {
     method: 'post',
@@ -243,7 +336,8 @@ openapi.register(
     method: 'post',
     path: '/process-drafts/:id/deploy',
     tag: 'processes',
-    summary: 'Deploy an approved draft with the forms it links; the previous version is superseded',
+    summary:
+      'Deploy an approved draft with the forms it changes; the new version is bound to them, the previous one superseded',
     roles: [Role.Admin],
     requestBody: actionBody,
     status: 200,

@@ -5,12 +5,23 @@
  * only through the Zeebe client.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
 import { engineErrorText, type ZeebeClient } from '../zeebe/zeebe-client'
-import { filesOf, loadProcessResources, type ProcessResource } from '../forms/resources'
-import { describeBpmn, lintBpmn, type BpmnElementInfo, type LintProblem } from './bpmn'
+import { loadProcessResources, type ProcessResource } from '../forms/resources'
+import type { FormComponent } from '../forms/form-schema'
+import {
+  describeBpmn,
+  lintBpmn,
+  versionTagOf,
+  withVersionTag,
+  type BpmnElementInfo,
+  type LintProblem,
+} from './bpmn'
+import { FORM_ID_PATTERN, formProblems } from './form-validation'
 
 /** Where every state change of a procedure is written as evidence (4.3.3). */
 export interface AuditSink {
@@ -85,6 +96,58 @@ export interface DraftView {
   deployedAt: string | null
   processDefinitionKey: string | null
   version: number
+  /** Ids of the forms the draft carries its own version of (deployed with it). */
+  forms: string[]
+}
+
+/** Where the form a draft starts from comes from. */
+export const FormSource = {
+  /** The draft's own version, saved by its author. */
+  Draft: 'draft',
+  /** The version the latest deployment of the process is bound to (or the latest deployed). */
+  Deployed: 'deployed',
+  /** `forms/<id>.form` of the repository, never deployed yet. */
+  Bundled: 'bundled',
+} as const
+export type FormSource = (typeof FormSource)[keyof typeof FormSource]
+
+/** A form as a draft sees it: its own version, or the version it would start from. */
+export interface DraftFormView {
+  formId: string
+  /** A user task of the draft's BPMN links it (`zeebe:formDefinition formId`). */
+  linked: boolean
+  /** Where `schema` comes from. */
+  source: FormSource
+  /** The form-js schema: the draft's version, else the deployed or bundled one. */
+  schema: unknown
+  /** The draft's version differs from the deployed one (or nothing is deployed yet). */
+  changed: boolean
+  /** The deployed or bundled version the draft's version replaces; null for a new form. */
+  base: { source: FormSource; version: number | null; schema: unknown } | null
+  updatedBy: string | null
+  updatedAt: string | null
+}
+
+/** A form the deployment of a draft adds or changes, for the approver (4.3.2). */
+export interface FormChange {
+  formId: string
+  /** `draft`: the draft's version; `bundled`: `forms/<id>.form`, not deployed yet. */
+  source: FormSource
+  /** The deployed version it replaces; null for a new form. */
+  beforeVersion: number | null
+  /** Components by id (label, else key, else id). */
+  components: {
+    added: FormComponentInfo[]
+    removed: FormComponentInfo[]
+    changed: FormComponentInfo[]
+  }
+}
+
+export interface FormComponentInfo {
+  id: string
+  type: string
+  label: string
+  key?: string
 }
 
 export interface ElementDiff {
@@ -357,7 +420,23 @@ export class ProcessesService {
     let q = this.deps.db.selectFrom('process_drafts').selectAll().orderBy('updated_at', 'desc')
     if (filter.state) q = q.where('state', '=', filter.state)
     if (filter.bpmnProcessId) q = q.where('bpmn_process_id', '=', filter.bpmnProcessId)
-    return (await q.execute()).map((r) => draftView(r, false))
+    const rows = await q.execute()
+    const forms = await this.draftFormIds(rows.map((r) => r.id))
+    return rows.map((r) => draftView(r, false, forms.get(r.id) ?? []))
+  }
+
+  /** The ids of the forms each draft carries, by draft id. */
+  private async draftFormIds(draftIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>()
+    if (draftIds.length === 0) return out
+    const rows = await this.deps.db
+      .selectFrom('draft_forms')
+      .select(['draft_id', 'form_id'])
+      .where('draft_id', 'in', draftIds)
+      .orderBy('form_id')
+      .execute()
+    for (const r of rows) out.set(r.draft_id, [...(out.get(r.draft_id) ?? []), r.form_id])
+    return out
   }
 
   async getDraft(id: string): Promise<DraftView> {
@@ -367,7 +446,7 @@ export class ProcessesService {
       .where('id', '=', id)
       .executeTakeFirst()
     if (!row) throw new NotFoundError(`No process draft ${id}.`)
-    return draftView(row, true)
+    return draftView(row, true, (await this.draftFormIds([id])).get(id) ?? [])
   }
 
   /** Validates XML (parse, one executable process, lint) for a draft. */
@@ -434,7 +513,9 @@ export class ProcessesService {
     id: string,
     expect: { states: DraftState[]; version?: number },
     set: Partial<Record<string, unknown>>,
-    audit: { actor: string; action: string },
+    audit: { actor: string; action: string; detail?: Record<string, unknown> },
+    /** Further writes that stand or fall with the state change (same transaction). */
+    apply?: (tx: Transaction<DB>) => Promise<void>,
   ): Promise<DraftView> {
     const before = await this.getDraft(id)
     if (!expect.states.includes(before.state)) {
@@ -447,15 +528,18 @@ export class ProcessesService {
         `The draft was changed by someone else (version ${before.version}, you sent ${expect.version}). Reload it.`,
       )
     }
-    const res = await this.deps.db
-      .updateTable('process_drafts')
-      .set({ ...set, updated_at: new Date(), version: sql`version + 1` })
-      .where('id', '=', id)
-      .where('version', '=', before.version)
-      .executeTakeFirst()
-    if (Number(res.numUpdatedRows) !== 1) {
-      throw new ConflictError('The draft was changed by someone else meanwhile. Reload it.')
-    }
+    await this.deps.db.transaction().execute(async (tx) => {
+      const res = await tx
+        .updateTable('process_drafts')
+        .set({ ...set, updated_at: new Date(), version: sql`version + 1` })
+        .where('id', '=', id)
+        .where('version', '=', before.version)
+        .executeTakeFirst()
+      if (Number(res.numUpdatedRows) !== 1) {
+        throw new ConflictError('The draft was changed by someone else meanwhile. Reload it.')
+      }
+      await apply?.(tx)
+    })
     const after = await this.getDraft(id)
     await this.deps.audit?.append({
       actor: audit.actor,
@@ -468,6 +552,7 @@ export class ProcessesService {
         version: after.version,
         checksum: checksum(after.xml ?? ''),
         ...(after.rejectedReason ? { reason: after.rejectedReason } : {}),
+        ...audit.detail,
       },
     })
     return after
@@ -536,27 +621,301 @@ export class ProcessesService {
     )
   }
 
-  /** Deploys an approved draft with the current forms it links; the old version is superseded. */
+  // ---- forms of a draft (4.3.2: a procedure's forms are changed under the same control) ----
+
+  /** The form ids the user tasks of a BPMN link (`zeebe:formDefinition formId`). */
+  private async linkedFormIds(xml: string): Promise<Set<string>> {
+    const info = await describeBpmn(xml)
+    return new Set(
+      info.processes.flatMap((p) =>
+        Object.values(p.elements).flatMap((e) => (e.formId ? [e.formId] : [])),
+      ),
+    )
+  }
+
+  /**
+   * The version of a form a draft of `bpmnProcessId` starts from: the one the latest deployed
+   * version of the process is bound to, else the latest deployed version of the form, else
+   * `forms/<id>.form` of the repository; null for a form that exists nowhere yet.
+   */
+  private async baseForm(
+    bpmnProcessId: string,
+    formId: string,
+  ): Promise<DraftFormView['base']> {
+    const { db } = this.deps
+    const bound = await db
+      .selectFrom('process_versions as pv')
+      .innerJoin('process_version_forms as pvf', 'pvf.process_definition_key', 'pv.process_definition_key')
+      .innerJoin('deployed_forms as f', 'f.form_key', 'pvf.form_key')
+      .select(['f.version', 'f.schema'])
+      .where('pv.bpmn_process_id', '=', bpmnProcessId)
+      .where('pvf.form_id', '=', formId)
+      .orderBy('pv.version', 'desc')
+      .executeTakeFirst()
+    const deployed =
+      bound ??
+      (await db
+        .selectFrom('deployed_forms')
+        .select(['version', 'schema'])
+        .where('form_id', '=', formId)
+        .orderBy('version', 'desc')
+        .executeTakeFirst())
+    if (deployed) {
+      return { source: FormSource.Deployed, version: deployed.version, schema: asJson(deployed.schema) }
+    }
+    const bundled = await this.bundledForm(formId)
+    return bundled === undefined ? null : { source: FormSource.Bundled, version: null, schema: bundled }
+  }
+
+  /** `forms/<formId>.form` parsed, or undefined when the repository has no such form. */
+  private async bundledForm(formId: string): Promise<unknown> {
+    if (!new RegExp(FORM_ID_PATTERN).test(formId)) return undefined
+    try {
+      return JSON.parse(await readFile(join(this.deps.formsDir, `${formId}.form`), 'utf8')) as unknown
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw err
+    }
+  }
+
+  /** The latest deployed version of a form (what the engine binds a linked form to). */
+  private async latestDeployedForm(formId: string) {
+    const row = await this.deps.db
+      .selectFrom('deployed_forms')
+      .select(['version', 'schema'])
+      .where('form_id', '=', formId)
+      .orderBy('version', 'desc')
+      .executeTakeFirst()
+    return row ? { version: row.version, schema: asJson(row.schema) } : null
+  }
+
+  /**
+   * The forms of a draft: the ones it carries and, for every form its BPMN links, the
+   * deployed (or bundled) version an editor starts from.
+   */
+  async listDraftForms(draftId: string): Promise<DraftFormView[]> {
+    const draft = await this.getDraft(draftId)
+    const linked = await this.linkedFormIds(draft.xml ?? '')
+    const own = await this.deps.db
+      .selectFrom('draft_forms')
+      .selectAll()
+      .where('draft_id', '=', draftId)
+      .execute()
+    const ids = [...new Set([...linked, ...own.map((f) => f.form_id)])].sort()
+    const out: DraftFormView[] = []
+    for (const formId of ids) {
+      const view = await this.formView(draft, formId, linked, own.find((f) => f.form_id === formId))
+      if (view) out.push(view)
+    }
+    return out
+  }
+
+  /** One form of a draft (its own version, else the one it would start from). */
+  async getDraftForm(draftId: string, formId: string): Promise<DraftFormView> {
+    const draft = await this.getDraft(draftId)
+    const own = await this.deps.db
+      .selectFrom('draft_forms')
+      .selectAll()
+      .where('draft_id', '=', draftId)
+      .where('form_id', '=', formId)
+      .executeTakeFirst()
+    const view = await this.formView(draft, formId, await this.linkedFormIds(draft.xml ?? ''), own)
+    if (!view) {
+      throw new NotFoundError(`Neither the draft nor a deployment has a form ${formId}.`)
+    }
+    return view
+  }
+
+  private async formView(
+    draft: DraftView,
+    formId: string,
+    linked: Set<string>,
+    own: { schema: unknown; updated_by: string; updated_at: Date | string } | undefined,
+  ): Promise<DraftFormView | null> {
+    const base = await this.baseForm(draft.bpmnProcessId, formId)
+    const schema = own ? asJson(own.schema) : base?.schema
+    if (schema === undefined) {
+      // linked but existing nowhere: the editor starts from an empty form
+      return linked.has(formId)
+        ? { formId, linked: true, source: FormSource.Draft, schema: null, changed: false, base: null, updatedBy: null, updatedAt: null }
+        : null
+    }
+    const deployed = base?.source === FormSource.Deployed ? base : null
+    return {
+      formId,
+      linked: linked.has(formId),
+      source: own ? FormSource.Draft : (base?.source ?? FormSource.Draft),
+      schema,
+      changed: !!own && (!deployed || canonical(deployed.schema) !== canonical(schema)),
+      base,
+      updatedBy: own?.updated_by ?? null,
+      updatedAt: iso(own?.updated_at),
+    }
+  }
+
+  /** Only the author changes a draft, and only while it is a draft or rejected (4.3.2). */
+  private async editableDraft(draftId: string, actor: string): Promise<DraftView> {
+    const draft = await this.getDraft(draftId)
+    if (draft.author !== actor) throw new ForbiddenError('Only the author edits a draft.')
+    return draft
+  }
+
+  /**
+   * Saves the draft's version of a form. A form-js form (validated as `forms/` are) whose id is
+   * the form id; a form another procedure is bound to is not changed through this one. Like an
+   * XML edit, it needs the draft editable and returns a rejected draft to `draft`.
+   */
+  async saveDraftForm(
+    draftId: string,
+    formId: string,
+    input: { schema: unknown; version?: number },
+    actor: string,
+  ): Promise<{ form: DraftFormView; draft: DraftView }> {
+    const draft = await this.editableDraft(draftId, actor)
+    const problems = formProblems(formId, input.schema)
+    if (problems.length > 0) {
+      throw new UserError(
+        `The form ${formId} is not a valid form-js form.`,
+        problems.map((p) => ({ path: `/schema${p.path === '/' ? '' : p.path}`, message: p.message })),
+      )
+    }
+    const others = await this.deps.db
+      .selectFrom('process_version_forms as pvf')
+      .innerJoin('process_versions as pv', 'pv.process_definition_key', 'pvf.process_definition_key')
+      .select('pv.bpmn_process_id')
+      .distinct()
+      .where('pvf.form_id', '=', formId)
+      .where('pv.bpmn_process_id', '!=', draft.bpmnProcessId)
+      .execute()
+    if (others.length > 0) {
+      throw new ConflictError(
+        `The form ${formId} belongs to ${others.map((o) => o.bpmn_process_id).join(', ')}; change it in a draft of that procedure.`,
+      )
+    }
+    const json = JSON.stringify(input.schema)
+    const after = await this.transition(
+      draftId,
+      { states: [DraftState.Draft, DraftState.Rejected], version: input.version },
+      { state: DraftState.Draft, rejected_by: null, rejected_reason: null },
+      { actor, action: 'process-draft.form-saved', detail: { formId, formChecksum: checksum(json) } },
+      async (tx) => {
+        await tx
+          .insertInto('draft_forms')
+          .values({ draft_id: draftId, form_id: formId, schema: json, updated_by: actor, updated_at: new Date() })
+          .onConflict((oc) =>
+            oc.columns(['draft_id', 'form_id']).doUpdateSet({ schema: json, updated_by: actor, updated_at: new Date() }),
+          )
+          .execute()
+      },
+    )
+    return { form: await this.getDraftForm(draftId, formId), draft: after }
+  }
+
+  /** Drops the draft's version of a form: the deployed one stays in use. Same rules as a save. */
+  async deleteDraftForm(
+    draftId: string,
+    formId: string,
+    actor: string,
+    version?: number,
+  ): Promise<DraftView> {
+    await this.editableDraft(draftId, actor)
+    const own = await this.deps.db
+      .selectFrom('draft_forms')
+      .select('schema')
+      .where('draft_id', '=', draftId)
+      .where('form_id', '=', formId)
+      .executeTakeFirst()
+    if (!own) throw new NotFoundError(`The draft has no version of the form ${formId}.`)
+    return this.transition(
+      draftId,
+      { states: [DraftState.Draft, DraftState.Rejected], version },
+      { state: DraftState.Draft, rejected_by: null, rejected_reason: null },
+      {
+        actor,
+        action: 'process-draft.form-removed',
+        detail: { formId, formChecksum: checksum(JSON.stringify(asJson(own.schema))) },
+      },
+      async (tx) => {
+        await tx
+          .deleteFrom('draft_forms')
+          .where('draft_id', '=', draftId)
+          .where('form_id', '=', formId)
+          .execute()
+      },
+    )
+  }
+
+  /**
+   * The forms deploying the draft would deploy: for every form its BPMN links, the draft's
+   * version, else `forms/<id>.form`; only those that differ from the latest deployed version.
+   */
+  private async formsToDeploy(draft: DraftView) {
+    const linked = await this.linkedFormIds(draft.xml ?? '')
+    const own = await this.deps.db
+      .selectFrom('draft_forms')
+      .select(['form_id', 'schema'])
+      .where('draft_id', '=', draft.id)
+      .execute()
+    const out: { formId: string; source: FormSource; schema: unknown; before: { version: number; schema: unknown } | null }[] = []
+    for (const formId of [...linked].sort()) {
+      const mine = own.find((f) => f.form_id === formId)
+      const schema = mine ? asJson(mine.schema) : await this.bundledForm(formId)
+      if (schema === undefined) continue
+      const before = await this.latestDeployedForm(formId)
+      if (before && canonical(before.schema) === canonical(schema)) continue
+      out.push({ formId, source: mine ? FormSource.Draft : FormSource.Bundled, schema, before })
+    }
+    return out
+  }
+
+  /**
+   * Deploys an approved draft: its BPMN with the forms it changes (the draft's versions, else
+   * `forms/`), in one deployment. The new process version is bound to these form versions;
+   * instances already running keep theirs. The old version is superseded.
+   */
   async deployDraft(id: string, actor: string) {
     const draft = await this.getDraft(id)
     if (draft.state !== DraftState.Approved) {
       throw new ConflictError(`Only an approved draft can be deployed; this one is ${draft.state}.`)
     }
-    const xml = draft.xml ?? ''
-    const info = await describeBpmn(xml)
-    const formIds = new Set(
-      info.processes.flatMap((p) =>
-        Object.values(p.elements).flatMap((e) => (e.formId ? [e.formId] : [])),
-      ),
-    )
-    const forms = (await filesOf(this.deps.formsDir, '.form')).filter((f) =>
-      formIds.has(f.name.replace(/\.form$/, '')),
-    )
+    let xml = draft.xml ?? ''
+    const forms = await this.formsToDeploy(draft)
+    const resourceName = `${draft.bpmnProcessId}.bpmn`
+    let versionTag: string | null = null
+    if (forms.length > 0) {
+      // Zeebe keeps the version of a resource it already deployed byte for byte; changed forms
+      // need a new process version to be bound to, so the process gets a new version tag.
+      const latest = await this.deps.db
+        .selectFrom('process_versions')
+        .select(['xml', 'resource_name'])
+        .where('bpmn_process_id', '=', draft.bpmnProcessId)
+        .orderBy('version', 'desc')
+        .executeTakeFirst()
+      if (latest && latest.xml === xml && latest.resource_name === resourceName) {
+        versionTag = nextFormsVersionTag(await versionTagOf(xml, draft.bpmnProcessId))
+        xml = await withVersionTag(xml, draft.bpmnProcessId, versionTag)
+      }
+    }
     const deployed = await this.deploy(
-      [...forms, { name: `${draft.bpmnProcessId}.bpmn`, content: Buffer.from(xml) }],
+      [
+        ...forms.map((f) => ({
+          name: `${f.formId}.form`,
+          content: Buffer.from(`${JSON.stringify(f.schema, null, 2)}\n`),
+        })),
+        { name: resourceName, content: Buffer.from(xml) },
+      ],
       { actor, approvedBy: draft.approvedBy, draftId: id },
     )
     const mine = deployed.find((d) => d.bpmnProcessId === draft.bpmnProcessId)
+    const bound = mine
+      ? await this.deps.db
+          .selectFrom('process_version_forms as pvf')
+          .innerJoin('deployed_forms as f', 'f.form_key', 'pvf.form_key')
+          .select(['pvf.form_id', 'f.version', 'f.form_key'])
+          .where('pvf.process_definition_key', '=', mine.processDefinitionKey)
+          .orderBy('pvf.form_id')
+          .execute()
+      : []
     return {
       draft: await this.transition(
         id,
@@ -567,14 +926,29 @@ export class ProcessesService {
           deployed_at: new Date(),
           process_definition_key: mine?.processDefinitionKey ?? null,
         },
-        { actor, action: 'process-draft.deployed' },
+        {
+          actor,
+          action: 'process-draft.deployed',
+          detail: {
+            processVersion: mine?.version ?? null,
+            ...(versionTag ? { versionTag } : {}),
+            forms: bound.map((f) => ({ formId: f.form_id, version: f.version, formKey: f.form_key })),
+          },
+        },
       ),
       deployed: mine,
+      forms: bound.map((f) => ({ formId: f.form_id, version: f.version, formKey: f.form_key })),
     }
   }
 
-  /** Elements added, removed and changed between the latest deployed version and a draft. */
-  async diffDraft(id: string): Promise<ElementDiff & { againstVersion: number | null }> {
+  /**
+   * Elements added, removed and changed between the latest deployed version and a draft, and
+   * the forms its deployment would add or change, component by component (4.3.2: the approver
+   * sees the whole change).
+   */
+  async diffDraft(
+    id: string,
+  ): Promise<ElementDiff & { againstVersion: number | null; forms: { added: FormChange[]; changed: FormChange[] } }> {
     const draft = await this.getDraft(id)
     const after = (await describeBpmn(draft.xml ?? '')).processes[0]?.elements ?? {}
     let before: Record<string, BpmnElementInfo> = {}
@@ -588,7 +962,18 @@ export class ProcessesService {
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err
     }
-    return { againstVersion, ...diffElements(before, after) }
+    const forms: { added: FormChange[]; changed: FormChange[] } = { added: [], changed: [] }
+    for (const f of await this.formsToDeploy(draft)) {
+      const change: FormChange = {
+        formId: f.formId,
+        source: f.source,
+        beforeVersion: f.before?.version ?? null,
+        components: diffComponents(f.before?.schema, f.schema),
+      }
+      if (f.before) forms.changed.push(change)
+      else forms.added.push(change)
+    }
+    return { againstVersion, ...diffElements(before, after), forms }
   }
 }
 
@@ -634,7 +1019,7 @@ type DraftRow = {
   version: number
 }
 
-function draftView(r: DraftRow, withXml: boolean): DraftView {
+function draftView(r: DraftRow, withXml: boolean, forms: string[]): DraftView {
   return {
     id: r.id,
     bpmnProcessId: r.bpmn_process_id,
@@ -654,5 +1039,66 @@ function draftView(r: DraftRow, withXml: boolean): DraftView {
     deployedAt: iso(r.deployed_at),
     processDefinitionKey: r.process_definition_key,
     version: r.version,
+    forms,
+  }
+}
+
+/** JSON text with sorted keys: two forms are the same form when this is equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  )
+}
+
+/** jsonb comes back parsed from PostgreSQL, as text from some drivers. */
+function asJson(value: unknown): unknown {
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value
+}
+
+/**
+ * The version tag of a procedure redeployed for its forms: `<tag>+forms.<n>`, counting up from
+ * the tag it had (`v2` → `v2+forms.1` → `v2+forms.2`; none → `forms.1`).
+ */
+export function nextFormsVersionTag(current: string | null): string {
+  const m = /^(?:(.*)\+)?forms\.(\d+)$/.exec(current ?? '')
+  if (m) return `${m[1] ? `${m[1]}+` : ''}forms.${Number(m[2]) + 1}`
+  return current ? `${current}+forms.1` : 'forms.1'
+}
+
+function componentsOf(form: unknown): Map<string, FormComponent> {
+  const out = new Map<string, FormComponent>()
+  const visit = (components: unknown) => {
+    if (!Array.isArray(components)) return
+    for (const c of components as FormComponent[]) {
+      if (c && typeof c === 'object' && typeof c.id === 'string') out.set(c.id, c)
+      visit(c?.components)
+    }
+  }
+  visit((form as { components?: unknown } | null | undefined)?.components)
+  return out
+}
+
+function componentInfo(c: FormComponent): FormComponentInfo {
+  return {
+    id: c.id ?? '',
+    type: c.type,
+    label: c.label ?? c.key ?? c.id ?? '',
+    ...(c.key ? { key: c.key } : {}),
+  }
+}
+
+/** Components of a form added, removed and changed, by component id. */
+export function diffComponents(before: unknown, after: unknown): FormChange['components'] {
+  const b = componentsOf(before)
+  const a = componentsOf(after)
+  const own = (c: FormComponent) => canonical({ ...c, components: undefined })
+  return {
+    added: [...a.values()].filter((c) => !b.has(c.id!)).map(componentInfo),
+    removed: [...b.values()].filter((c) => !a.has(c.id!)).map(componentInfo),
+    changed: [...a.values()]
+      .filter((c) => b.has(c.id!) && own(b.get(c.id!)!) !== own(c))
+      .map(componentInfo),
   }
 }

@@ -23,14 +23,18 @@ export const startDueSupplierReviews = defineWorker<In, Out>({
       .execute()
     const started: string[] = []
     for (const { id } of due) {
-      // a review already started today (re-run of the daily check) is not started twice
+      // a review still running (started, no result recorded, instance not ended) is not started
+      // again: the supplier stays due until that review records its result and the next date
       const running = await deps.db
-        .selectFrom('case_processes')
-        .select('process_instance_key')
-        .where('case_kind', '=', 'supplier')
-        .where('case_id', '=', id)
-        .where('bpmn_process_id', '=', 'supplier-review')
-        .where('started_at', '>=', new Date(deps.now().getTime() - 86_400_000))
+        .selectFrom('case_processes as cp')
+        .leftJoin('supplier_reviews as sr', 'sr.process_instance_key', 'cp.process_instance_key')
+        .leftJoin('process_instances as pi', 'pi.process_instance_key', 'cp.process_instance_key')
+        .select('cp.process_instance_key')
+        .where('cp.case_kind', '=', 'supplier')
+        .where('cp.case_id', '=', id)
+        .where('cp.bpmn_process_id', '=', 'supplier-review')
+        .where('sr.id', 'is', null)
+        .where('pi.ended_at', 'is', null)
         .executeTakeFirst()
       if (running) continue
       await deps.cases.startSupplierReview(id, actorFor(job.type))

@@ -1,13 +1,14 @@
 /**
  * The case API (server/src/cases): one generic client for every kind at /api/<kind>. Records
- * are shown generically; the table below says what each kind lists and asks for on creation.
+ * are shown generically; the table below says what each kind lists and which typed fields it
+ * asks for on creation (the form-shaped `data` comes from the kind's form, see `case-data.ts`).
  */
 import { api } from '../../../lib/api'
 
 /** A case record as the server returns it (typed columns plus `data`). */
 export type CaseRecord = Record<string, unknown> & { id?: string | number; version?: number }
 
-/** A field of the create form; `data` fields go into the case's form-shaped `data`. */
+/** A typed field of the create form (a column of the case, not part of its `data`). */
 export interface CreateField {
   key: string
   label: string
@@ -15,7 +16,6 @@ export interface CreateField {
   type?: 'text' | 'textarea' | 'number' | 'select' | 'datetime-local' | 'date' | 'service'
   options?: readonly (string | number)[]
   required?: boolean
-  data?: boolean
 }
 
 /** What the UI knows about a kind. */
@@ -37,12 +37,6 @@ const priority: CreateField = {
   options: [1, 2, 3, 4],
 }
 const title: CreateField = { key: 'title', label: 'Title', required: true }
-const description: CreateField = {
-  key: 'description',
-  label: 'Description',
-  type: 'textarea',
-  data: true,
-}
 const name: CreateField = { key: 'name', label: 'Name', required: true }
 const service: CreateField = { key: 'serviceId', label: 'Service', type: 'service' }
 const ops = ['id', 'title', 'status', 'priority', 'assignedGroup', 'assignee', 'createdAt']
@@ -56,26 +50,7 @@ export const kinds: Record<string, KindInfo> = {
     process: 'incident',
     operational: true,
     columns: ops,
-    create: [
-      title,
-      description,
-      service,
-      priority,
-      {
-        key: 'impact',
-        label: 'Impact (1 high – 3 low)',
-        type: 'select',
-        options: [1, 2, 3],
-        data: true,
-      },
-      {
-        key: 'urgency',
-        label: 'Urgency (1 high – 3 low)',
-        type: 'select',
-        options: [1, 2, 3],
-        data: true,
-      },
-    ],
+    create: [title, service, priority],
   },
   // 8.6.2
   'service-requests': {
@@ -84,7 +59,7 @@ export const kinds: Record<string, KindInfo> = {
     process: 'service-request',
     operational: true,
     columns: ['id', 'title', 'status', 'priority', 'requester', 'createdAt'],
-    create: [title, description, service, priority],
+    create: [title, service, priority],
   },
   // 8.6.3
   problems: {
@@ -93,18 +68,14 @@ export const kinds: Record<string, KindInfo> = {
     process: 'problem',
     operational: true,
     columns: ops,
-    create: [title, description, priority],
+    create: [title, priority],
   },
   'known-errors': {
     label: 'Known errors',
     singular: 'known error',
     operational: true,
     columns: ['id', 'title', 'status', 'workaround', 'createdAt'],
-    create: [
-      title,
-      { key: 'symptoms', label: 'Symptoms', type: 'textarea', data: true },
-      { key: 'workaround', label: 'Workaround', type: 'textarea', data: true, required: true },
-    ],
+    create: [title],
   },
   // 8.5.1
   changes: {
@@ -113,20 +84,7 @@ export const kinds: Record<string, KindInfo> = {
     process: 'change',
     operational: true,
     columns: ['id', 'title', 'status', 'changeType', 'plannedStart', 'plannedEnd'],
-    create: [
-      title,
-      { key: 'scope', label: 'Scope', type: 'textarea', data: true, required: true },
-      {
-        key: 'changeType',
-        label: 'Type',
-        type: 'select',
-        options: ['standard', 'normal', 'emergency'],
-        data: true,
-      },
-      priority,
-      { key: 'plannedStart', label: 'Planned start', type: 'datetime-local', data: true },
-      { key: 'plannedEnd', label: 'Planned end', type: 'datetime-local', data: true },
-    ],
+    create: [title, priority],
   },
   // 8.5.3
   releases: {
@@ -135,17 +93,7 @@ export const kinds: Record<string, KindInfo> = {
     process: 'release',
     operational: true,
     columns: ['id', 'title', 'status', 'releaseType', 'plannedDate', 'createdAt'],
-    create: [
-      title,
-      {
-        key: 'releaseType',
-        label: 'Type',
-        type: 'select',
-        options: ['major', 'minor', 'emergency'],
-        data: true,
-      },
-      { key: 'plannedDate', label: 'Planned date', type: 'datetime-local', data: true },
-    ],
+    create: [title],
   },
   // 8.3.4
   suppliers: {
@@ -161,7 +109,7 @@ export const kinds: Record<string, KindInfo> = {
     process: 'improvement',
     operational: true,
     columns: ops,
-    create: [title, description, priority],
+    create: [title, priority],
   },
   // 8.2.6 / 8.6.1 complaints
   complaints: {
@@ -169,7 +117,7 @@ export const kinds: Record<string, KindInfo> = {
     singular: 'complaint',
     operational: true,
     columns: ['id', 'title', 'status', 'requester', 'createdAt'],
-    create: [title, description],
+    create: [title],
   },
   // 9.2
   'audit-findings': {
@@ -177,18 +125,7 @@ export const kinds: Record<string, KindInfo> = {
     singular: 'audit finding',
     operational: true,
     columns: ['id', 'title', 'status', 'findingType', 'clause', 'createdAt'],
-    create: [
-      title,
-      { key: 'clause', label: 'Clause', data: true },
-      {
-        key: 'findingType',
-        label: 'Type',
-        type: 'select',
-        options: ['nonconformity', 'observation', 'opportunity'],
-        data: true,
-      },
-      description,
-    ],
+    create: [title],
   },
   // 8.2.6
   cis: {

@@ -2,8 +2,8 @@
  * One case: its fields (editable with optimistic locking), links, process instances (open in
  * replay), comments; CIs add their relations graph and change history.
  */
-import { useState, type FormEvent } from 'react'
-import { ApiError } from '../../../lib/api'
+import { lazy, Suspense, useRef, useState, type FormEvent } from 'react'
+import { ApiError, type FieldError } from '../../../lib/api'
 import { formatDateTime, formatValue, humanize } from '../../../lib/format'
 import { Link } from '../../../lib/router'
 import { useServerEvents } from '../../../lib/socket'
@@ -20,8 +20,20 @@ import {
   updateCase,
   type CaseRecord,
 } from '../api/cases'
+import {
+  caseFormPath,
+  dataChanges,
+  initialData,
+  splitErrors,
+  type CaseFormView,
+} from '../api/case-data'
+import { useOptionLists } from '../hooks/use-option-lists'
+import type { CaseDataHandle } from './CaseDataForm'
 import { CiGraph, edgesOf } from './CiGraph'
 import { KindExtras } from './KindExtras'
+
+// form-js is large: loaded with the first form that needs it
+const CaseDataForm = lazy(() => import('./CaseDataForm').then((m) => ({ default: m.CaseDataForm })))
 
 const structural = new Set([
   'data',
@@ -46,27 +58,40 @@ function Editor({
   const [titleValue, setTitle] = useState(
     String(field(record, 'title') ?? field(record, 'name') ?? ''),
   )
-  const [desc, setDesc] = useState(String(field(record, 'description') ?? ''))
+  const [desc, setDesc] = useState(String(record.description ?? ''))
   const [error, setError] = useState<unknown>()
+  const [errors, setErrors] = useState<FieldError[]>([])
+  const [busy, setBusy] = useState(false)
+  const dataHandle = useRef<CaseDataHandle | null>(null)
+  const caseForm = useApi<CaseFormView>(caseFormPath(kind))
+  const schema = caseForm.data?.form
+  const lists = useOptionLists(schema)
   const titleKey = field(record, 'title') !== undefined ? 'title' : 'name'
+  // CIs and services keep a description column; cases keep theirs in their form-shaped data
   const topLevel = 'description' in record
-  const hasDescription = topLevel || field(record, 'description') !== undefined
+  const stored = (typeof record.data === 'object' && record.data ? record.data : {}) as Record<
+    string,
+    unknown
+  >
+  const { data: dataErrors, other } = splitErrors(errors)
   async function save(e: FormEvent) {
     e.preventDefault()
+    const entered = dataHandle.current ? dataHandle.current.collect() : { data: {}, initial: {} }
+    if (entered === undefined) return // form-js shows what is wrong
+    const changes = dataChanges(entered.data, entered.initial, caseForm.data?.readonly ?? [])
+    setBusy(true)
     try {
-      // operational cases keep the description in their form-shaped data
       await updateCase(kind, String(record.id), {
         [titleKey]: titleValue,
-        ...(!hasDescription
-          ? {}
-          : topLevel
-            ? { description: desc }
-            : { data: { description: desc } }),
+        ...(topLevel ? { description: desc } : {}),
+        ...(Object.keys(changes).length ? { data: changes } : {}),
         version: record.version,
       })
       setError(undefined)
+      setErrors([])
       onSaved()
     } catch (err) {
+      setErrors(err instanceof ApiError ? err.errors : [])
       setError(
         err instanceof ApiError && err.status === 409
           ? new Error(
@@ -74,26 +99,59 @@ function Editor({
             )
           : err,
       )
+    } finally {
+      setBusy(false)
     }
   }
+  const errorOf = (key: string) => other.find((x) => x.path === `/${key}`)?.message
   return (
-    <form className="card" onSubmit={(e) => void save(e)} aria-label="Edit case">
+    <section className="card" role="form" aria-label="Edit case">
       <h2>Edit</h2>
-      <div className="field">
-        <label htmlFor="case-title">{humanize(titleKey)}</label>
-        <input id="case-title" value={titleValue} onChange={(e) => setTitle(e.target.value)} />
-      </div>
-      {hasDescription && (
+      <form id={`edit-${kind}`} onSubmit={(e) => void save(e)}>
         <div className="field">
-          <label htmlFor="case-description">Description</label>
-          <textarea id="case-description" value={desc} onChange={(e) => setDesc(e.target.value)} />
+          <label htmlFor="case-title">{humanize(titleKey)}</label>
+          <input
+            id="case-title"
+            value={titleValue}
+            onChange={(e) => setTitle(e.target.value)}
+            aria-invalid={errorOf(titleKey) ? true : undefined}
+          />
+          {errorOf(titleKey) && <span className="field-error">{errorOf(titleKey)}</span>}
         </div>
+        {topLevel && (
+          <div className="field">
+            <label htmlFor="case-description">Description</label>
+            <textarea
+              id="case-description"
+              value={desc}
+              onChange={(e) => setDesc(e.target.value)}
+            />
+          </div>
+        )}
+      </form>
+      <ErrorBanner error={caseForm.error} />
+      {schema && (
+        <Suspense fallback={<Loading />}>
+          <CaseDataForm
+            schema={schema}
+            data={initialData(schema, stored, lists)}
+            disabled={busy}
+            serverErrors={dataErrors}
+            handle={dataHandle}
+            label="Case details"
+          />
+        </Suspense>
       )}
-      <ErrorBanner error={error} />
-      <button type="submit" style={{ marginTop: '0.5rem' }}>
+      {dataErrors.length === 0 && <ErrorBanner error={error} />}
+      <button
+        type="submit"
+        form={`edit-${kind}`}
+        disabled={busy || caseForm.loading}
+        style={{ marginTop: '0.5rem' }}
+      >
         Save
       </button>
-    </form>
+    </section>
   )
 }
 

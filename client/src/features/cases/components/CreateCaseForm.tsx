@@ -1,9 +1,26 @@
-/** Creates a case of one kind; the server starts its process. Field errors shown per field. */
-import { useState, type FormEvent } from 'react'
+/**
+ * Creates a case of one kind; the server starts its process. The typed fields (title, service,
+ * priority …) are plain inputs, the form-shaped `data` is the kind's form rendered by form-js.
+ * Field errors are shown per field, on either side.
+ */
+import { lazy, Suspense, useId, useRef, useState, type FormEvent } from 'react'
 import { ApiError, type FieldError } from '../../../lib/api'
-import { ErrorBanner } from '../../../lib/ui'
+import { ErrorBanner, Loading } from '../../../lib/ui'
+import {
+  caseFormPath,
+  creatableForm,
+  dataToCreate,
+  initialData,
+  splitErrors,
+  type CaseFormView,
+} from '../api/case-data'
 import { createCase, normalizeList, type CaseRecord, type KindInfo } from '../api/cases'
 import { useApi } from '../../../lib/use-api'
+import { useOptionLists } from '../hooks/use-option-lists'
+import type { CaseDataHandle } from './CaseDataForm'
+
+// form-js is large: loaded with the first form that needs it
+const CaseDataForm = lazy(() => import('./CaseDataForm').then((m) => ({ default: m.CaseDataForm })))
 
 export function CreateCaseForm({
   kind,
@@ -20,27 +37,36 @@ export function CreateCaseForm({
   const [errors, setErrors] = useState<FieldError[]>([])
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  const formId = useId()
+  const dataHandle = useRef<CaseDataHandle | null>(null)
+  const caseForm = useApi<CaseFormView>(caseFormPath(kind))
+  const schema = caseForm.data ? creatableForm(caseForm.data.form) : undefined
+  const lists = useOptionLists(schema)
   const fields = info.create ?? []
   const needsServices = fields.some((f) => f.type === 'service')
   const services = useApi<unknown>(needsServices ? '/services?limit=200' : null)
   const serviceOptions = normalizeList(services.data).items
+  const { data: dataErrors, other: fieldErrors } = splitErrors(errors)
+
   async function submit(e: FormEvent) {
     e.preventDefault()
+    const entered = dataHandle.current ? dataHandle.current.collect() : { data: {}, initial: {} }
+    if (entered === undefined) return // form-js shows what is wrong
     setBusy(true)
     setErrors([])
     setError(undefined)
     const body: Record<string, unknown> = {}
-    const data: Record<string, unknown> = {}
     for (const f of fields) {
       const v = values[f.key]
       if (v === undefined || v === '') continue
-      ;(f.data ? data : body)[f.key] =
+      body[f.key] =
         f.type === 'number' || (f.type === 'select' && typeof f.options?.[0] === 'number')
           ? Number(v)
           : f.type === 'datetime-local'
             ? new Date(v).toISOString()
             : v
     }
+    const data = dataToCreate(entered.data, entered.initial, caseForm.data?.readonly ?? [])
     if (Object.keys(data).length) body.data = data
     try {
       onCreated(await createCase(kind, body))
@@ -52,78 +78,95 @@ export function CreateCaseForm({
     }
   }
   const errorOf = (key: string) =>
-    errors.find((e) => e.path.replace(/^\/(data\/)?/, '') === key)?.message
+    fieldErrors.find((e) => e.path.replace(/^\//, '') === key)?.message
+  // errors about fields this form does not show go in the banner
+  const unshown = fieldErrors.filter((e) => !fields.some((f) => e.path === `/${f.key}`))
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-label={`New ${info.singular}`}>
+    <section className="card" role="form" aria-label={`New ${info.singular}`}>
       <h2>New {info.singular}</h2>
       {info.process && (
         <p className="small muted">Creating it starts the “{info.process}” process.</p>
       )}
-      <div className="grid-3">
-        {fields.map((f) => {
-          const id = `new-${kind}-${f.key}`
-          const err = errorOf(f.key)
-          const common = {
-            id,
-            name: f.key,
-            required: f.required,
-            value: values[f.key] ?? '',
-            'aria-invalid': err ? true : undefined,
-            'aria-describedby': err ? `${id}-error` : undefined,
-            onChange: (e: { target: { value: string } }) =>
-              setValues((v) => ({ ...v, [f.key]: e.target.value })),
-          }
-          return (
-            <div
-              key={f.key}
-              className="field"
-              style={f.type === 'textarea' ? { gridColumn: '1 / -1' } : undefined}
-            >
-              <label htmlFor={id}>
-                {f.label}
-                {f.required && ' *'}
-              </label>
-              {f.type === 'textarea' ? (
-                <textarea {...common} />
-              ) : f.type === 'service' ? (
-                <select {...common}>
-                  <option value="">None</option>
-                  {serviceOptions.map((o) => (
-                    <option key={String(o.id)} value={String(o.id)}>
-                      {String(o.name ?? o.id)}
-                    </option>
-                  ))}
-                </select>
-              ) : f.type === 'select' ? (
-                <select {...common}>
-                  <option value="">Choose…</option>
-                  {f.options?.map((o) => (
-                    <option key={o} value={o}>
-                      {o}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input type={f.type ?? 'text'} {...common} />
-              )}
-              {err && (
-                <span id={`${id}-error`} className="field-error">
-                  {err}
-                </span>
-              )}
-            </div>
-          )
-        })}
-      </div>
-      {errors.length === 0 && <ErrorBanner error={error} />}
+      <form id={formId} onSubmit={(e) => void submit(e)}>
+        <div className="grid-3">
+          {fields.map((f) => {
+            const id = `new-${kind}-${f.key}`
+            const err = errorOf(f.key)
+            const common = {
+              id,
+              name: f.key,
+              required: f.required,
+              value: values[f.key] ?? '',
+              'aria-invalid': err ? true : undefined,
+              'aria-describedby': err ? `${id}-error` : undefined,
+              onChange: (e: { target: { value: string } }) =>
+                setValues((v) => ({ ...v, [f.key]: e.target.value })),
+            }
+            return (
+              <div
+                key={f.key}
+                className="field"
+                style={f.type === 'textarea' ? { gridColumn: '1 / -1' } : undefined}
+              >
+                <label htmlFor={id}>
+                  {f.label}
+                  {f.required && ' *'}
+                </label>
+                {f.type === 'textarea' ? (
+                  <textarea {...common} />
+                ) : f.type === 'service' ? (
+                  <select {...common}>
+                    <option value="">None</option>
+                    {serviceOptions.map((o) => (
+                      <option key={String(o.id)} value={String(o.id)}>
+                        {String(o.name ?? o.id)}
+                      </option>
+                    ))}
+                  </select>
+                ) : f.type === 'select' ? (
+                  <select {...common}>
+                    <option value="">Choose…</option>
+                    {f.options?.map((o) => (
+                      <option key={o} value={o}>
+                        {o}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input type={f.type ?? 'text'} {...common} />
+                )}
+                {err && (
+                  <span id={`${id}-error`} className="field-error">
+                    {err}
+                  </span>
+                )}
+              </div>
+            )
+          })}
+        </div>
+      </form>
+      <ErrorBanner error={caseForm.error} />
+      {schema && (
+        <Suspense fallback={<Loading />}>
+          <CaseDataForm
+            schema={schema}
+            data={initialData(schema, {}, lists)}
+            disabled={busy}
+            serverErrors={dataErrors}
+            handle={dataHandle}
+            label={`Details of the new ${info.singular}`}
+          />
+        </Suspense>
+      )}
+      {(errors.length === 0 || unshown.length > 0) && <ErrorBanner error={error} />}
       <div className="row" style={{ marginTop: '0.75rem' }}>
-        <button type="submit" disabled={busy}>
+        <button type="submit" form={formId} disabled={busy || caseForm.loading}>
           Create
         </button>
         <button type="button" onClick={onCancel}>
           Cancel
         </button>
       </div>
-    </form>
+    </section>
   )
 }

@@ -19,6 +19,22 @@ export interface Draft {
   rejectedReason: string | null
   lint: LintIssue[]
   version: number
+  /** Ids of the forms the draft carries its own version of. */
+  forms: string[]
+}
+
+/** A form as a draft sees it (server: DraftFormView). */
+export interface DraftForm {
+  formId: string
+  /** A user task of the saved draft links it. */
+  linked: boolean
+  source: 'draft' | 'deployed' | 'bundled'
+  /** The form-js schema; null for a linked form that exists nowhere yet. */
+  schema: Record<string, unknown> | null
+  changed: boolean
+  base: { source: 'deployed' | 'bundled'; version: number | null } | null
+  updatedBy: string | null
+  updatedAt: string | null
 }
 
 export interface ProcessVersion {
@@ -52,3 +68,22 @@ export const submitDraft = (id: string, version: number) =>
     method: 'POST',
     body: { version },
   })
+
+const formPath = (draftId: string, formId: string) =>
+  `/process-drafts/${encodeURIComponent(draftId)}/forms/${encodeURIComponent(formId)}`
+export const listDraftForms = (draftId: string) =>
+  api<DraftForm[]>(`/process-drafts/${encodeURIComponent(draftId)}/forms`)
+export const getDraftForm = (draftId: string, formId: string) =>
+  api<DraftForm>(formPath(draftId, formId))
+export const saveDraftForm = (
+  draftId: string,
+  formId: string,
+  schema: Record<string, unknown>,
+  version: number,
+) =>
+  api<{ form: DraftForm; draft: Draft }>(formPath(draftId, formId), {
+    method: 'PUT',
+    body: { schema, version },
+  })
+export const deleteDraftForm = (draftId: string, formId: string, version: number) =>
+  api<Draft>(`${formPath(draftId, formId)}?version=${version}`, { method: 'DELETE' })

@@ -1,15 +1,15 @@
 /**
- * Forms of user tasks (`forms/`), edited with the form-js editor. The server has no form-draft
- * API yet, so an edited form is exported as a `.form` file for the repository.
+ * Forms of user tasks as deployed, opened in the form-js editor and exported as a `.form` file
+ * for the repository. Changing a form for production goes through a procedure draft: the
+ * modeler's Forms panel saves it into the draft, where it is approved and deployed with the
+ * BPMN (ISO/IEC 20000-1 4.3.2).
  */
-import { FormEditor } from '@bpmn-io/form-js'
-import '@bpmn-io/form-js/dist/assets/form-js.css'
-import '@bpmn-io/form-js/dist/assets/form-js-editor.css'
-import { useEffect, useRef, useState } from 'react'
+import { useRef } from 'react'
 import { download } from '../../../lib/format'
 import { Link } from '../../../lib/router'
 import { ErrorBanner, Loading } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
+import FormEditor, { type FormEditorHandle } from './FormEditor'
 
 interface FormInfo {
   id: string
@@ -18,18 +18,7 @@ interface FormInfo {
 }
 
 function Editor({ form }: { form: FormInfo }) {
-  const ref = useRef<HTMLDivElement>(null)
-  const editor = useRef<FormEditor | null>(null)
-  const [error, setError] = useState<unknown>()
-  useEffect(() => {
-    const e = new FormEditor({ container: ref.current! })
-    editor.current = e
-    e.importSchema(form.schema).catch(setError)
-    return () => {
-      e.destroy()
-      editor.current = null
-    }
-  }, [form])
+  const editor = useRef<FormEditorHandle | null>(null)
   return (
     <div>
       <div className="row" style={{ marginBottom: '0.5rem' }}>
@@ -47,13 +36,11 @@ function Editor({ form }: { form: FormInfo }) {
           Export .form
         </button>
       </div>
-      <ErrorBanner error={error} />
-      <div
-        ref={ref}
-        className="card"
-        style={{ minHeight: '30rem', padding: 0 }}
-        aria-label="Form editor"
-      />
+      <p className="small muted">
+        To change the form in production, open a draft of its process in the modeler and edit it
+        under Forms: it is then approved and deployed with the process.
+      </p>
+      <FormEditor schema={form.schema} editorRef={editor} />
     </div>
   )
 }

@@ -32,8 +32,10 @@ import {
   type ProcessInfo,
 } from '../api/processes'
 import { lintDefinitions, type LintProblem } from '../lint/lint'
+import DraftForms from './DraftForms'
 import {
   diffDefinitions,
+  linkedFormIds,
   mainProcess,
   type Canvas,
   type DiagramDiff,
@@ -153,10 +155,13 @@ function Editor({
   const [status, setStatus] = useState('')
   const [error, setError] = useState<unknown>()
   const [ready, setReady] = useState(false)
+  const [formIds, setFormIds] = useState<string[]>([])
 
   const lint = useCallback(async () => {
     const m = modelerRef.current
     if (!m) return
+    const next = linkedFormIds(m.getDefinitions() as unknown as ModdleElement)
+    setFormIds((prev) => (prev.join() === next.join() ? prev : next))
     const found = await lintDefinitions(m.getDefinitions())
     const overlays = m.get<Overlays>('overlays')
     const registry = m.get<ElementRegistry>('elementRegistry')
@@ -439,6 +444,15 @@ function Editor({
           </section>
         )}
       </div>
+      <DraftForms
+        draft={draft}
+        linkedFormIds={formIds}
+        editable={editable}
+        onDraftChanged={(d) => {
+          setDraft(d)
+          setStatus('')
+        }}
+      />
     </div>
   )
 }

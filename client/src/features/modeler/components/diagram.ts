@@ -31,6 +31,7 @@ export interface ModdleElement {
   $type: string
   flowElements?: ModdleElement[]
   rootElements?: ModdleElement[]
+  extensionElements?: { values?: (ModdleElement & { formId?: string })[] }
 }
 
 export interface Moddle {
@@ -55,6 +56,17 @@ export function flowElementsOf(process: ModdleElement | undefined): ModdleElemen
 export function mainProcess(definitions: ModdleElement, id?: string): ModdleElement | undefined {
   const processes = (definitions.rootElements ?? []).filter((r) => r.$type === 'bpmn:Process')
   return processes.find((p) => p.id === id) ?? processes[0]
+}
+
+/** Form ids the user tasks of the main process link (`zeebe:formDefinition formId`). */
+export function linkedFormIds(definitions: ModdleElement): string[] {
+  const ids = new Set<string>()
+  for (const el of flowElementsOf(mainProcess(definitions))) {
+    for (const ext of el.extensionElements?.values ?? []) {
+      if (ext.$type === 'zeebe:FormDefinition' && ext.formId) ids.add(ext.formId)
+    }
+  }
+  return [...ids].sort()
 }
 
 /** An element-level diff result. */

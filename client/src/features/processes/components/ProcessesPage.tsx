@@ -21,6 +21,8 @@ interface Draft {
   rejectedReason: string | null
   lint: { id: string; message: string; category: string }[]
   version: number
+  /** Forms the draft changes; approving the draft approves them too (4.3.2). */
+  forms?: string[]
 }
 interface Version {
   version: number
@@ -70,6 +72,7 @@ function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => voi
       <td>{formatDateTime(d.submittedAt)}</td>
       <td>{d.approvedBy ?? '—'}</td>
       <td>{errors ? <span className="badge danger">{errors} lint errors</span> : <span className="badge ok">clean</span>}</td>
+      <td>{d.forms?.length ? d.forms.join(', ') : '—'}</td>
       <td>
         <div className="row">
           {canReview && (
@@ -176,6 +179,7 @@ export default function ProcessesPage({ user }: { user: User }) {
                     <th>Submitted</th>
                     <th>Approved by</th>
                     <th>Lint</th>
+                    <th>Forms changed</th>
                     <th>Actions</th>
                   </tr>
                 </thead>
