@@ -83,6 +83,20 @@ export interface Harness {
   stop(): Promise<void>
 }
 
+/**
+ * The CAB's decision with the decision criteria of 9.2 recorded (the `change-cab-decision`
+ * form).
+ */
+export const cabDecision = (approved: boolean, decisionRationale: string) => ({
+  riskAssessment: 'r',
+  impactOnServices: 'i',
+  businessBenefit: 'b',
+  technicalFeasibility: 't',
+  financialImpact: 'f',
+  approved,
+  decisionRationale,
+})
+
 /** Who records a case of each kind in these tests (ISO/IEC 20000-1 roles, demo users). */
 const recorderOf: Partial<Record<CaseKind, string>> = {
   incident: 'desk',

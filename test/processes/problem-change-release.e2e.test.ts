@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets } from '../support/databases'
-import { startHarness, type Harness } from './harness'
+import { cabDecision, startHarness, type Harness } from './harness'
 
 const DAY = 24 * 3_600_000
 
@@ -105,15 +105,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
       estimatedCost: 1000,
       remediationPlan: 'Restore portal v1',
     })
-    await h.complete(instance, 'Task_CabDecision', {
-      riskAssessment: 'r',
-      impactOnServices: 'i',
-      businessBenefit: 'b',
-      technicalFeasibility: 't',
-      financialImpact: 'f',
-      approved: true,
-      decisionRationale: 'ok',
-    })
+    await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'))
     await h.complete(instance, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T12:00' })
     await h.complete(instance, 'Task_BuildAndTestChange', { buildNotes: 'built', testResult: 'passed' })
     const releaseId = await releaseOf(id)
@@ -244,15 +236,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     const change = await h.instanceOf('change', rfcId)
     await h.complete(change, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
     await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 1, remediationPlan: 'r' })
-    await h.complete(change, 'Task_CabDecision', {
-      riskAssessment: 'r',
-      impactOnServices: 'i',
-      businessBenefit: 'b',
-      technicalFeasibility: 't',
-      financialImpact: 'f',
-      approved: false,
-      decisionRationale: 'not now',
-    })
+    await h.complete(change, 'Task_CabDecision', cabDecision(false, 'not now'))
     await h.reached(change, 'EndEvent_ChangeRejected')
     // then: the problem returns to root-cause analysis
     await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Memory leak', workaround: '', changeNeeded: false })
@@ -341,15 +325,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     const change = await h.instanceOf('change', rfcId)
     await h.complete(change, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
     await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 5, remediationPlan: 'Keep old driver' })
-    await h.complete(change, 'Task_CabDecision', {
-      riskAssessment: 'r',
-      impactOnServices: 'i',
-      businessBenefit: 'b',
-      technicalFeasibility: 't',
-      financialImpact: 'f',
-      approved: true,
-      decisionRationale: 'ok',
-    })
+    await h.complete(change, 'Task_CabDecision', cabDecision(true, 'ok'))
     await h.complete(change, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
     await h.complete(change, 'Task_BuildAndTestChange', { buildNotes: 'driver 2', testResult: 'passed' })
     const releaseId = await releaseOf(rfcId)

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets } from '../support/databases'
-import { startHarness, type Harness } from './harness'
+import { cabDecision, startHarness, type Harness } from './harness'
 
 const DAY = 24 * 3_600_000
 
@@ -100,15 +100,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     const change = await h.instanceOf('change', rfc!.fromId)
     await h.complete(change, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
     await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 0, remediationPlan: 'none' })
-    await h.complete(change, 'Task_CabDecision', {
-      riskAssessment: 'r',
-      impactOnServices: 'i',
-      businessBenefit: 'b',
-      technicalFeasibility: 't',
-      financialImpact: 'f',
-      approved: false,
-      decisionRationale: 'renegotiate at renewal',
-    })
+    await h.complete(change, 'Task_CabDecision', cabDecision(false, 'renegotiate at renewal'))
     await h.reached(change, 'EndEvent_ChangeRejected')
     expect((await h.cases.findCase('change', rfc!.fromId))?.status).toBe('rejected')
     const improvement = await h.instanceOf('improvement', improvements[0]!.id)

@@ -76,9 +76,10 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
         priority: 2,
         serviceId: seeded.services.email,
         ciId: seeded.cis['mail-app'],
-        data: { impact: 2, urgency: 1, channel: 'portal' },
+        requester: 'customer',
+        data: { impact: 2, urgency: 1, channel: 'phone' },
       },
-      customer,
+      desk,
     )
     const second = await cases.create('incident', { title: 'Printer jam' }, desk)
     // then
@@ -141,12 +142,19 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
     // given a catalogue item that requires approval
     const items = await catalogue.catalogueItems(customer, seeded.services.email)
     const shared = items.find((i) => i.name === 'Shared mailbox')!
-    // when a customer claims it needs none
+    // when the service desk records it as needing none, and a customer tries the same
     const request = await cases.create(
       'service-request',
       { title: 'Team mailbox', data: { catalogueItemId: shared.id, requiresApproval: false } },
-      customer,
+      desk,
     )
+    const claimed = await cases
+      .create(
+        'service-request',
+        { title: 'My mailbox', data: { catalogueItemId: shared.id, requiresApproval: false } },
+        customer,
+      )
+      .catch((e: unknown) => e)
     const unknown = await cases
       .create('service-request', { title: 'x', data: { catalogueItemId: 'CAT-999999' } }, customer)
       .catch((e: unknown) => e)
@@ -163,6 +171,10 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
     })
     expect((unknown as UserError).errors).toEqual([
       { path: '/data/catalogueItemId', message: 'no catalogue item CAT-999999' },
+    ])
+    // the approval requirement is the service provider's to state, never the customer's
+    expect((claimed as UserError).errors).toEqual([
+      { path: '/data/requiresApproval', message: "is for the service provider's staff only" },
     ])
   })
 
