@@ -5,26 +5,30 @@
  *    process, bench/engine-workers.ts; instances are started from this one), the durable
  *    record log on (PGlite in a folder): PIs completed/s, jobs/s, p50/p99 start-to-end latency,
  *    records/s.
- * 2. The raw batched insert rate of the same store (multi-row INSERTs of record-sized rows).
+ * 2. The raw batched insert rate of the same store: synthetic record-sized rows in 500-record
+ *    batches; and, after the throughput phase, the engine's own records replayed through the
+ *    same insert path into a fresh store, in the engine's group-commit batches and in batches
+ *    of 500 (the fair baselines for the engine's records/s).
  * 3. `bpmn-engine` running the same model in-process, no durability: the JS peer.
  * 4. Memory per parked instance (instances waiting on a user task: heap and RSS).
  * 5. Restart time with 10,000 running instances.
  *
  * Phases: BENCH_PHASES=raw,throughput,peer,parked (default all).
  * Sizes: BENCH_INSTANCES (default 2000), BENCH_PARKED (default 100000), BENCH_RESTART (10000).
+ * BENCH_WORKER_NODE_ARGS: extra Node flags of the worker process (e.g. `--cpu-prof`).
  * Run with `--expose-gc` (the npm script does) so heap figures are after a full GC.
  */
 import { spawn } from 'node:child_process'
 import { EventEmitter } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Camunda8 } from '@camunda8/sdk'
 import { Engine as BpmnEngine } from 'bpmn-engine'
 import { BpmnModdle } from 'bpmn-moddle'
 import { createEngine } from '../engine/engine'
-import { openEngineDatabase, startEngine } from '../engine/index'
-import { ensureLogTables, insertRecords } from '../engine/state/log'
+import { type EngineDatabase, openEngineDatabase, startEngine } from '../engine/index'
+import { ensureLogTables, insertRecords, selectRecords } from '../engine/state/log'
 import type { EngineRecord } from '../engine/state/records'
 
 const TASKS = 10
@@ -106,11 +110,36 @@ function report(name: string, value: string): void {
   console.log(`${name.padEnd(48)} ${value}`)
 }
 
+/**
+ * CPU seconds a process has used so far (Linux /proc; NaN elsewhere). The machine may be shared,
+ * so CPU per instance shows the cost of the work when wall-clock rates vary with the load.
+ */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return NaN
+  }
+}
+
 /** Starts bench/engine-workers.ts in a child process; resolves once its workers poll. */
-async function startWorkerProcess(address: string): Promise<{ stop(): Promise<void> }> {
+async function startWorkerProcess(
+  address: string,
+): Promise<{ stop(): Promise<void>; cpuSeconds(): number }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'engine-workers.ts'), address, String(TASKS)],
+    [
+      // e.g. BENCH_WORKER_NODE_ARGS=--cpu-prof to profile the workers as well
+      ...(process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'engine-workers.ts'),
+      address,
+      String(TASKS),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   await new Promise<void>((resolve, reject) => {
@@ -120,6 +149,7 @@ async function startWorkerProcess(address: string): Promise<{ stop(): Promise<vo
     child.once('exit', (code) => reject(new Error(`workers exited with ${code}`)))
   })
   return {
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()
@@ -129,7 +159,21 @@ async function startWorkerProcess(address: string): Promise<{ stop(): Promise<vo
   }
 }
 
-async function throughput(): Promise<number> {
+/** What the throughput phase measured and wrote (for the store-alone replay). */
+interface ThroughputRun {
+  recordsPerSecond: number
+  /** Records per CPU-second of the engine process (which also runs the starting client). */
+  recordsPerCpuSecond: number
+  /** The engine's database, still open: its log holds the records written. */
+  database: EngineDatabase
+  /** Log positions of the measured part: (firstPosition, lastPosition]. */
+  firstPosition: number
+  lastPosition: number
+  /** Records per group commit, in order, during the measured part. */
+  batchSizes: number[]
+}
+
+async function throughput(): Promise<ThroughputRun> {
   const database = await openEngineDatabase({ dataDir: join(tempDir('throughput'), 'pglite') })
   const running = await startEngine({ sql: database.sql, port: 0 })
   const c8 = new Camunda8({
@@ -163,6 +207,12 @@ async function throughput(): Promise<number> {
   const startedAt = new Map<string, number>()
   const latencies: number[] = []
   let records = 0
+  // Group-commit batch sizes: the log hands each committed batch to the listeners in one
+  // synchronous loop, so the records seen before the next microtask are one batch.
+  const batchSizes: number[] = []
+  let batchOpen = false
+  let firstPosition = -1
+  let lastPosition = 0
   let resolveAll!: () => void
   const allDone = new Promise<void>((r) => (resolveAll = r))
   let completed = 0
@@ -178,6 +228,14 @@ async function throughput(): Promise<number> {
   }
   const off = running.engine.onRecord((r: EngineRecord) => {
     records++
+    if (firstPosition < 0) firstPosition = r.position - 1
+    lastPosition = r.position
+    if (!batchOpen) {
+      batchOpen = true
+      batchSizes.push(0)
+      queueMicrotask(() => (batchOpen = false))
+    }
+    batchSizes[batchSizes.length - 1]!++
     if (
       r.valueType === 'PROCESS_INSTANCE' &&
       r.intent === 'ELEMENT_COMPLETED' &&
@@ -192,6 +250,8 @@ async function throughput(): Promise<number> {
     }
   })
   const t0 = performance.now()
+  const engineCpu0 = process.cpuUsage()
+  const workerCpu0 = workers.cpuSeconds()
   let inFlight = 0
   for (let i = 0; i < INSTANCES; i++) {
     while (inFlight - completed >= IN_FLIGHT) {
@@ -214,6 +274,8 @@ async function throughput(): Promise<number> {
   }
   await allDone
   const seconds = (performance.now() - t0) / 1000
+  const engineCpu = process.cpuUsage(engineCpu0)
+  const workerCpu = workers.cpuSeconds() - workerCpu0
   off()
   latencies.sort((a, b) => a - b)
   report('engine: PIs completed/s (10 service tasks, SDK)', fmt(INSTANCES / seconds, 1))
@@ -224,11 +286,83 @@ async function throughput(): Promise<number> {
   )
   const recordsPerSecond = records / seconds
   report('engine: records/s (durable, group commit)', fmt(recordsPerSecond, 0))
+  report(
+    'engine: CPU per instance, engine process (incl. starting client) / worker process (ms)',
+    `${fmt((engineCpu.user + engineCpu.system) / 1000 / INSTANCES, 2)} / ${fmt((1000 * workerCpu) / INSTANCES, 2)}`,
+  )
+  report(
+    'engine: records per group commit (mean)',
+    fmt(records / Math.max(1, batchSizes.length), 0),
+  )
   await workers.stop()
   await zeebe.close()
   await running.stop()
-  await database.close()
-  return recordsPerSecond
+  const recordsPerCpuSecond = records / ((engineCpu.user + engineCpu.system) / 1e6)
+  return {
+    recordsPerSecond,
+    recordsPerCpuSecond,
+    database,
+    firstPosition,
+    lastPosition,
+    batchSizes,
+  }
+}
+
+/**
+ * The store alone doing exactly what the engine's log did in the throughput phase: the same
+ * records (read back from the engine's log), in the same group-commit batches, through the same
+ * insert path, into a fresh database; then the same records in 500-record batches.
+ */
+async function replayEngineWrites(run: ThroughputRun): Promise<{
+  sameBatches: number
+  sameBatchesPerCpuSecond: number
+  batchesOf500: number
+}> {
+  // Reads the records back page by page while replaying, so the replay's heap stays small (a
+  // heap holding all of them would slow the inserts down with GC work the engine never had).
+  const rate = async (batches: number[]): Promise<{ wall: number; cpu: number }> => {
+    const database = await openEngineDatabase({ dataDir: join(tempDir('replay'), 'pglite') })
+    await ensureLogTables(database.sql)
+    let buffer: EngineRecord[] = []
+    let after = run.firstPosition
+    let written = 0
+    let wall = 0
+    let cpu = 0
+    for (const size of batches) {
+      while (buffer.length < size && after < run.lastPosition) {
+        const page = await selectRecords(run.database.sql, { afterPosition: after, limit: 5_000 })
+        if (page.length === 0) break
+        buffer = buffer.concat(page.filter((r) => r.position <= run.lastPosition))
+        after = page[page.length - 1]!.position
+      }
+      const batch = buffer.slice(0, size)
+      buffer = buffer.slice(size)
+      const t0 = performance.now()
+      const c0 = process.cpuUsage()
+      await insertRecords(database.sql, batch)
+      const c = process.cpuUsage(c0)
+      wall += performance.now() - t0
+      cpu += (c.user + c.system) / 1000
+      written += batch.length
+    }
+    await database.close()
+    return { wall: written / (wall / 1000), cpu: written / (cpu / 1000) }
+  }
+  const total = run.lastPosition - run.firstPosition
+  const same = await rate(run.batchSizes)
+  report(
+    "store: the engine's writes replayed alone (same records, same batches), records/s",
+    `${fmt(same.wall, 0)} (${fmt(same.cpu, 0)} per CPU-second)`,
+  )
+  const of500 = await rate(
+    Array.from({ length: Math.ceil(total / 500) }, (_, i) => Math.min(500, total - i * 500)),
+  )
+  report(
+    "store: the engine's records in 500-record batches, records/s",
+    `${fmt(of500.wall, 0)} (${fmt(of500.cpu, 0)} per CPU-second)`,
+  )
+  await run.database.close()
+  return { sameBatches: same.wall, sameBatchesPerCpuSecond: same.cpu, batchesOf500: of500.wall }
 }
 
 /** The engine's own log table and insert path, fed 500-record batches with nothing else running. */
@@ -390,12 +524,29 @@ async function parkedAndRestart(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`engine benchmark on ${process.platform}/${process.arch}, Node ${process.version}`)
   const raw = PHASES.has('raw') ? await rawInsertRate() : NaN
-  const recordsPerSecond = PHASES.has('throughput') ? await throughput() : NaN
-  if (raw && recordsPerSecond) {
+  if (PHASES.has('throughput')) {
+    const run = await throughput()
+    const replay = await replayEngineWrites(run)
     report(
-      'engine: records/s as share of raw insert rate',
-      `${fmt((100 * recordsPerSecond) / raw, 1)} %`,
+      "engine: records/s as share of the store's rate for the same writes",
+      `${fmt((100 * run.recordsPerSecond) / replay.sameBatches, 1)} %`,
     )
+    report(
+      "engine: records/s as share of the store's rate for its records in 500-record batches",
+      `${fmt((100 * run.recordsPerSecond) / replay.batchesOf500, 1)} %`,
+    )
+    // The same ratio in CPU time: what it would be with a core to itself (on a shared machine
+    // the wall-clock ratios move with the other load).
+    report(
+      "engine: records per engine-process CPU-second as share of the store's per CPU-second",
+      `${fmt((100 * run.recordsPerCpuSecond) / replay.sameBatchesPerCpuSecond, 1)} %`,
+    )
+    if (raw) {
+      report(
+        'engine: records/s as share of the synthetic raw insert rate',
+        `${fmt((100 * run.recordsPerSecond) / raw, 1)} %`,
+      )
+    }
   }
   if (PHASES.has('peer')) await bpmnEnginePeer()
   if (PHASES.has('parked')) await parkedAndRestart()

@@ -229,8 +229,7 @@ export class Engine implements EngineApi {
         // the first error is the one to report
       }
     }
-    const batch = rt.batch
-    rt.batch = []
+    const batch = rt.endCommand()
     for (const d of rt.dueItems) this.due.push(d)
     rt.dueItems = []
     const available = [...rt.jobTypesAvailable]

@@ -185,6 +185,14 @@ export async function openEngineDatabase(options: {
           throw err
         }
       }),
+    // COPY reads its rows from a blob PGlite mounts as /dev/blob: no JSON parameter to build
+    // and parse, the cheapest way into a table (the record log's appends use it).
+    copyFrom: (table, columns, data) =>
+      exclusive(async () => {
+        await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
+          blob: new Blob([data]),
+        })
+      }),
   }
   return { sql, kind: 'pglite', close: () => exclusive(() => pglite.close()) }
 }

@@ -2,6 +2,9 @@
  * The gRPC server of the gateway: binds Zeebe's gateway service for an engine on a host and
  * port. Requests may be gzip-compressed and carry `authorization` metadata (the official clients
  * send an empty one); both are accepted, as the engine has no authentication of its own.
+ * Responses advertise `grpc-accept-encoding: identity` (see service.ts), so clients that
+ * compress by default (the Camunda SDK gzips every message) send the channel's later requests
+ * uncompressed.
  */
 import * as grpc from '@grpc/grpc-js'
 import type { EngineApi } from '../api'

@@ -75,6 +75,11 @@ export class Runtime {
   /** Root instances whose final variables a caller awaits (createProcessInstanceWithResult). */
   readonly resultWanted = new Set<number>()
   private replaying = false
+  /**
+   * Transient: PROCESS_INSTANCE values of the element instances the current command touched.
+   * Cleared after each command ({@link endCommand}), so parked instances keep no copy.
+   */
+  private readonly piValues = new Map<ElementInstanceState, Record<string, unknown>>()
 
   constructor(
     readonly s: EngineStateData,
@@ -180,6 +185,14 @@ export class Runtime {
     }
   }
 
+  /** Hands over the records the command produced and drops its transient caches. */
+  endCommand(): EngineRecord[] {
+    const batch = this.batch
+    this.batch = []
+    this.piValues.clear()
+    return batch
+  }
+
   /** Runs queued follow-up steps until none is left. */
   drainWork(): void {
     let step = this.work.shift()
@@ -220,8 +233,22 @@ export class Runtime {
     return out
   }
 
-  /** The PROCESS_INSTANCE record value for an element instance. */
+  /**
+   * The PROCESS_INSTANCE record value for an element instance. Every field is fixed for the
+   * element instance's life, so the transitions one command writes (ACTIVATING and ACTIVATED,
+   * COMPLETING and COMPLETED) share one value object (record values are never mutated), which
+   * the log serializes once (see log.ts).
+   */
   piValue(ei: ElementInstanceState, node?: FlowNode): Record<string, unknown> {
+    let value = this.piValues.get(ei)
+    if (!value) {
+      value = this.buildPiValue(ei, node)
+      this.piValues.set(ei, value)
+    }
+    return value
+  }
+
+  private buildPiValue(ei: ElementInstanceState, node?: FlowNode): Record<string, unknown> {
     const def = this.definition(ei.defKey)
     const root = ei.key === ei.piKey ? ei : this.s.elementInstances[ei.piKey]
     return {
@@ -363,27 +390,24 @@ export class Runtime {
       node.multiInstance && !asMultiInstanceChild ? BpmnElementType.MultiInstanceBody : node.type
     const key = this.newKey()
     const def = this.definition(flowScope.defKey)
-    this.emit(
-      'PROCESS_INSTANCE',
-      'ELEMENT_ACTIVATING',
-      key,
-      {
-        bpmnProcessId: def.bpmnProcessId,
-        version: def.version,
-        processDefinitionKey: flowScope.defKey,
-        processInstanceKey: flowScope.piKey,
-        elementId: node.id,
-        flowScopeKey: flowScope.key,
-        bpmnElementType: type,
-        bpmnEventType: eventTypeOf(node),
-        parentProcessInstanceKey: -1,
-        parentElementInstanceKey: -1,
-        tenantId: def.tenantId,
-      },
-      flowScope.piKey,
-    )
+    const value = {
+      bpmnProcessId: def.bpmnProcessId,
+      version: def.version,
+      processDefinitionKey: flowScope.defKey,
+      processInstanceKey: flowScope.piKey,
+      elementId: node.id,
+      flowScopeKey: flowScope.key,
+      bpmnElementType: type,
+      bpmnEventType: eventTypeOf(node),
+      parentProcessInstanceKey: -1,
+      parentElementInstanceKey: -1,
+      tenantId: def.tenantId,
+    }
+    this.emit('PROCESS_INSTANCE', 'ELEMENT_ACTIVATING', key, value, flowScope.piKey)
     const ei = this.s.elementInstances[key]
     if (!ei) throw new Error('element instance not created')
+    // Outside called instances the later transitions carry exactly this value: share it.
+    if (this.s.elementInstances[ei.piKey]?.parentPiKey === undefined) this.piValues.set(ei, value)
     this.later(() => this.continueActivation(ei.key, trigger))
     return ei
   }

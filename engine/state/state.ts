@@ -412,6 +412,23 @@ function consumeJoin(scope: ElementInstanceState, ei: ElementInstanceState): voi
   if (Object.keys(scope.joins).length === 0) delete scope.joins
 }
 
+/** Puts a job into `state`, its value merged with the record's (variables are not kept). */
+function setJobState(
+  s: EngineStateData,
+  idx: StateIndex,
+  key: number,
+  type: string,
+  v: Record<string, unknown>,
+  state: JobStateName,
+): void {
+  const job = s.jobs[key] ?? { key, state, value: v }
+  job.state = state
+  job.value = { ...job.value, ...v, variables: {} }
+  s.jobs[key] = job
+  if (state === 'ACTIVATABLE') StateIndex.add(idx.activatable, type, key)
+  else StateIndex.remove(idx.activatable, type, key)
+}
+
 function applyJob(
   s: EngineStateData,
   idx: StateIndex,
@@ -420,37 +437,37 @@ function applyJob(
   v: Record<string, unknown>,
 ): void {
   const type = text(v.type)
-  const existing = s.jobs[key]
-  const setState = (state: JobStateName) => {
-    const job = s.jobs[key] ?? { key, state, value: v }
-    job.state = state
-    job.value = { ...job.value, ...v, variables: {} }
-    s.jobs[key] = job
-    if (state === 'ACTIVATABLE') StateIndex.add(idx.activatable, type, key)
-    else StateIndex.remove(idx.activatable, type, key)
-  }
   switch (intent) {
     case 'CREATED':
-      setState('ACTIVATABLE')
+      setJobState(s, idx, key, type, v, 'ACTIVATABLE')
       StateIndex.add(idx.boundTo, num(v.elementInstanceKey), key)
       return
     case 'ACTIVATED':
-      setState('ACTIVATED')
+      setJobState(s, idx, key, type, v, 'ACTIVATED')
       return
     case 'TIMED_OUT':
     case 'RECURRED_AFTER_BACKOFF':
     case 'YIELDED':
-      setState('ACTIVATABLE')
+      setJobState(s, idx, key, type, v, 'ACTIVATABLE')
       return
     case 'FAILED':
-      setState(num(v.retries) > 0 && num(v.retryBackoff) <= 0 ? 'ACTIVATABLE' : 'FAILED')
+      setJobState(
+        s,
+        idx,
+        key,
+        type,
+        v,
+        num(v.retries) > 0 && num(v.retryBackoff) <= 0 ? 'ACTIVATABLE' : 'FAILED',
+      )
       return
     case 'RETRIES_UPDATED':
-    case 'TIMEOUT_UPDATED':
+    case 'TIMEOUT_UPDATED': {
+      const existing = s.jobs[key]
       if (existing) existing.value = { ...existing.value, ...v, variables: {} }
       return
+    }
     case 'ERROR_THROWN':
-      setState('ERROR_THROWN')
+      setJobState(s, idx, key, type, v, 'ERROR_THROWN')
       return
     case 'COMPLETED':
     case 'CANCELED':

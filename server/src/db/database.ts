@@ -104,7 +104,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     })
     database = {
       db,
-      sql: sqlClientOf(pool),
+      // the engine's record log appends with COPY where the client offers it
+      sql: { ...sqlClientOf(pool), copyFrom: (t, c, d) => pool.copyFrom(t, c, d) },
       kind: 'pglite',
       ping: () => timed(() => pool.query('select 1')),
       close: () => db.destroy(),

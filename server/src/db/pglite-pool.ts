@@ -46,6 +46,21 @@ export class PGlitePool {
     }
   }
 
+  /**
+   * Loads rows in COPY text format into `table`: PGlite reads them from a blob it mounts as
+   * /dev/blob, the cheapest way in (the engine's record log appends with it).
+   */
+  async copyFrom(table: string, columns: readonly string[], data: string): Promise<void> {
+    const client = await this.connect()
+    try {
+      await this.pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
+        blob: new Blob([data]),
+      })
+    } finally {
+      client.release()
+    }
+  }
+
   async query(sql: string, params?: readonly unknown[]) {
     const client = await this.connect()
     try {

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testDatabaseTargets } from '../../test/support/databases'
+import { openEngineDatabase } from '../index'
+import {
+  ensureLogTables,
+  GroupCommitLog,
+  insertRecords,
+  recordsAsCopyText,
+  selectRecords,
+} from './log'
+import type { EngineRecord } from './records'
+import type { SqlClient } from './sql'
+
+/** Records whose text needs every escape COPY's text format has, and some that need none. */
+function awkwardRecords(): EngineRecord[] {
+  return [
+    {
+      position: 1,
+      key: '2251799813685249',
+      timestamp: 1_700_000_000_000,
+      recordType: 'EVENT',
+      valueType: 'VARIABLE',
+      intent: 'CREATED',
+      processInstanceKey: '2251799813685250',
+      value: {
+        name: 'note',
+        value: JSON.stringify('tab\there\nnew line\r\\back\\slash "quoted" ü € 😀 \\N'),
+        scopeKey: 2251799813685250,
+      },
+    },
+    {
+      position: 2,
+      key: '2251799813685251',
+      timestamp: 1_700_000_000_001,
+      recordType: 'EVENT',
+      valueType: 'DEPLOYMENT',
+      intent: 'CREATED',
+      value: { resources: [{ resourceName: 'a\tb.bpmn' }], nested: { empty: '', n: null } },
+    },
+    {
+      position: 3,
+      key: '2251799813685252',
+      timestamp: 1_700_000_000_002,
+      recordType: 'EVENT',
+      valueType: 'MESSAGE',
+      intent: 'PUBLISHED',
+      processInstanceKey: '',
+      value: { name: '\\', correlationKey: '\\\\t', variables: { 'k\ney': ['\u2028', 1.5, true] } },
+    },
+  ]
+}
+
+interface Target {
+  name: string
+  open(): Promise<{ sql: SqlClient; close(): Promise<void> }>
+}
+
+/**
+ * The engine's own PGlite (COPY), and the server's database adapters (multi-row INSERT, no
+ * copyFrom) on PGlite and, with TEST_DATABASE_URL, on the PostgreSQL server.
+ */
+const targets: Target[] = [
+  {
+    name: 'engine PGlite (COPY)',
+    async open() {
+      const db = await openEngineDatabase({ dataDir: 'memory://' })
+      expect(db.sql.copyFrom).toBeTypeOf('function')
+      return { sql: db.sql, close: () => db.close() }
+    },
+  },
+  ...testDatabaseTargets().map((t): Target => ({
+    name: `server ${t.kind} (INSERT)`,
+    async open() {
+      const db = await t.open()
+      expect(db.database.sql).not.toHaveProperty('copyFrom')
+      return { sql: db.database.sql, close: () => db.drop() }
+    },
+  })),
+]
+
+describe.each(targets)('record log on $name', (target) => {
+  let db: { sql: SqlClient; close(): Promise<void> }
+
+  beforeAll(async () => {
+    db = await target.open()
+    await ensureLogTables(db.sql)
+  })
+  afterAll(async () => {
+    await db.close()
+  })
+
+  it('stores records exactly, whatever characters their values hold', async () => {
+    const records = awkwardRecords()
+    await insertRecords(db.sql, records)
+    const back = await selectRecords(db.sql, { afterPosition: 0 })
+    expect(back).toEqual(records.map((r) => (r.processInstanceKey === '' ? noPi(r) : r)))
+    expect(
+      await selectRecords(db.sql, { afterPosition: 0, processInstanceKey: '2251799813685250' }),
+    ).toEqual([records[0]])
+  })
+
+  it('writes a batch all or nothing', async () => {
+    const before = await selectRecords(db.sql, { afterPosition: 0 })
+    const next = before.length + 1
+    const batch: EngineRecord[] = [
+      { ...awkwardRecords()[1]!, position: next },
+      // a duplicate position violates the primary key: the whole batch must fail
+      { ...awkwardRecords()[1]!, position: next },
+    ]
+    await expect(insertRecords(db.sql, batch)).rejects.toThrow()
+    expect(await selectRecords(db.sql, { afterPosition: 0 })).toHaveLength(before.length)
+  })
+
+  it('group commit resolves appends once durable and hands batches over in order', async () => {
+    const seen: number[] = []
+    const log = new GroupCommitLog(db.sql, (batch) => seen.push(...batch.map((r) => r.position)))
+    const start = (await selectRecords(db.sql, { afterPosition: 0 })).length
+    const record = (position: number): EngineRecord => ({
+      ...awkwardRecords()[0]!,
+      position,
+      key: String(2251799813686000 + position),
+    })
+    const appends = Array.from({ length: 20 }, (_, i) => log.append([record(start + i + 1)]))
+    await Promise.all(appends)
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => start + i + 1))
+    const stored = await selectRecords(db.sql, { afterPosition: start })
+    expect(stored.map((r) => r.position)).toEqual(seen)
+  })
+})
+
+/** A record stored with an empty process instance key reads back without one. */
+function noPi(r: EngineRecord): EngineRecord {
+  const { processInstanceKey: _omitted, ...rest } = r
+  return rest
+}
+
+describe('COPY text format of records', () => {
+  it('escapes backslashes, tabs and line breaks and marks a missing instance key as null', () => {
+    const text = recordsAsCopyText(awkwardRecords())
+    const lines = text.split('\n')
+    expect(lines).toHaveLength(4)
+    expect(lines[3]).toBe('')
+    for (const line of lines.slice(0, 3)) expect(line.split('\t')).toHaveLength(8)
+    expect(lines[1]!.split('\t')[6]).toBe('\\N')
+  })
+})
