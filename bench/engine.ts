@@ -2,7 +2,8 @@
  * Engine benchmark (`npm run bench:engine`): prints figures, asserts nothing.
  *
  * 1. Throughput: a process of 10 service tasks, @camunda8/sdk workers over gRPC (in a child
- *    process, bench/engine-workers.ts; instances are started from this one), the durable
+ *    process, bench/engine-workers.ts; instances are started by this file run as a second child
+ *    process, `--starter`, so the engine process runs the engine only), the durable
  *    record log on (PGlite in a folder): PIs completed/s, jobs/s, p50/p99 start-to-end latency,
  *    records/s.
  * 2. The raw batched insert rate of the same store: synthetic record-sized rows in 500-record
@@ -14,7 +15,8 @@
  * 5. Restart time with 10,000 running instances.
  *
  * Phases: BENCH_PHASES=raw,throughput,peer,parked (default all).
- * Sizes: BENCH_INSTANCES (default 2000), BENCH_PARKED (default 100000), BENCH_RESTART (10000).
+ * Sizes: BENCH_INSTANCES (default 2000), BENCH_PARKED (default 100000), BENCH_RESTART (10000),
+ * BENCH_IN_FLIGHT (instances running at once in the throughput phase, default 200).
  * BENCH_WORKER_NODE_ARGS: extra Node flags of the worker process (e.g. `--cpu-prof`).
  * Run with `--expose-gc` (the npm script does) so heap figures are after a full GC.
  */
@@ -35,7 +37,8 @@ const TASKS = 10
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2000)
 const PARKED = Number(process.env.BENCH_PARKED ?? 100_000)
 const RESTART = Number(process.env.BENCH_RESTART ?? 10_000)
-const IN_FLIGHT = 200
+/** Instances kept running at once by the starter (BENCH_IN_FLIGHT, default 200). */
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 200)
 /** Comma-separated subset of raw,throughput,peer,parked (default all). */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'raw,throughput,peer,parked').split(','))
 
@@ -159,10 +162,122 @@ async function startWorkerProcess(
   }
 }
 
+/** Messages between the benchmark and its starter process (over the child's IPC channel). */
+type ToStarter = { go: true } | { completed: string[] }
+type FromStarter = { ready: true } | { latencies: number[] }
+
+/**
+ * Starts this file again as the instance starter (`--starter <host:port>`), in a process of its
+ * own as Camunda's benchmark "starter" app runs: the engine process then does engine work only,
+ * as in a deployment where clients are elsewhere. The benchmark tells it which instances
+ * completed (it sees the records); it keeps {@link IN_FLIGHT} instances running and measures
+ * each one's start-to-end latency.
+ */
+async function startStarterProcess(address: string): Promise<{
+  go(): Promise<number[]>
+  completed(key: string): void
+  cpuSeconds(): number
+  stop(): Promise<void>
+}> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', import.meta.filename, '--starter', address],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  )
+  let latencies!: (l: number[]) => void
+  const done = new Promise<number[]>((r) => (latencies = r))
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (m: FromStarter) => {
+      if ('ready' in m) resolve()
+      else latencies(m.latencies)
+    })
+    child.once('exit', (code) => reject(new Error(`starter exited with ${code}`)))
+  })
+  // completions go out once per turn of the event loop, not one message each
+  let keys: string[] = []
+  const send = (m: ToStarter) => child.send(m)
+  return {
+    go: () => {
+      send({ go: true })
+      return done
+    },
+    completed: (key) => {
+      if (keys.push(key) === 1) {
+        setImmediate(() => {
+          send({ completed: keys })
+          keys = []
+        })
+      }
+    },
+    cpuSeconds: () => cpuSecondsOf(child.pid),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.disconnect()
+      }),
+  }
+}
+
+/** The starter process: creates INSTANCES instances, IN_FLIGHT at a time (see above). */
+async function starterMain(address: string): Promise<void> {
+  const c8 = new Camunda8({
+    ZEEBE_GRPC_ADDRESS: `grpc://${address}`,
+    CAMUNDA_AUTH_STRATEGY: 'NONE',
+    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
+    CAMUNDA_LOG_LEVEL: 'none',
+  })
+  const zeebe = c8.getZeebeGrpcApiClient()
+  await zeebe.topology()
+  const send = (m: FromStarter) => process.send!(m)
+  const startedAt = new Map<string, number>()
+  // A completion may arrive before the create call's answer: match both ways.
+  const completedAt = new Map<string, number>()
+  const latencies: number[] = []
+  let free: (() => void) | undefined
+  const finish = (began: number, ended: number) => {
+    latencies.push(ended - began)
+    free?.()
+    if (latencies.length === INSTANCES) send({ latencies })
+  }
+  const go = new Promise<void>((resolve) => {
+    process.on('message', (m: ToStarter) => {
+      if ('go' in m) return resolve()
+      const now = performance.now()
+      for (const key of m.completed) {
+        const began = startedAt.get(key)
+        if (began === undefined) completedAt.set(key, now)
+        else {
+          startedAt.delete(key)
+          finish(began, now)
+        }
+      }
+    })
+  })
+  process.once('disconnect', () => void zeebe.close().finally(() => process.exit(0)))
+  send({ ready: true })
+  await go
+  for (let i = 0; i < INSTANCES; i++) {
+    while (i - latencies.length >= IN_FLIGHT) await new Promise<void>((r) => (free = r))
+    const before = performance.now()
+    void zeebe
+      .createProcessInstance({ bpmnProcessId: 'bench-ten-tasks', variables: { i } })
+      .then((created) => {
+        const key = created.processInstanceKey
+        const ended = completedAt.get(key)
+        if (ended === undefined) startedAt.set(key, before)
+        else {
+          completedAt.delete(key)
+          finish(before, ended)
+        }
+      })
+  }
+}
+
 /** What the throughput phase measured and wrote (for the store-alone replay). */
 interface ThroughputRun {
   recordsPerSecond: number
-  /** Records per CPU-second of the engine process (which also runs the starting client). */
+  /** Records per CPU-second of the engine process. */
   recordsPerCpuSecond: number
   /** The engine's database, still open: its log holds the records written. */
   database: EngineDatabase
@@ -204,8 +319,6 @@ async function throughput(): Promise<ThroughputRun> {
     'engine: latency of a lone instance p50 / max (ms)',
     `${fmt(percentile(alone, 50), 1)} / ${fmt(alone[alone.length - 1]!, 1)}`,
   )
-  const startedAt = new Map<string, number>()
-  const latencies: number[] = []
   let records = 0
   // Group-commit batch sizes: the log hands each committed batch to the listeners in one
   // synchronous loop, so the records seen before the next microtask are one batch.
@@ -216,16 +329,7 @@ async function throughput(): Promise<ThroughputRun> {
   let resolveAll!: () => void
   const allDone = new Promise<void>((r) => (resolveAll = r))
   let completed = 0
-  let free!: () => void
-  let slot = new Promise<void>((r) => (free = r))
-  // The completion may be seen before the create call's answer arrives: match both ways.
-  const completedAt = new Map<string, number>()
-  const finish = (began: number, ended: number) => {
-    latencies.push(ended - began)
-    completed++
-    free()
-    if (completed === INSTANCES) resolveAll()
-  }
+  const starter = await startStarterProcess(running.address)
   const off = running.engine.onRecord((r: EngineRecord) => {
     records++
     if (firstPosition < 0) firstPosition = r.position - 1
@@ -241,42 +345,22 @@ async function throughput(): Promise<ThroughputRun> {
       r.intent === 'ELEMENT_COMPLETED' &&
       r.value.bpmnElementType === 'PROCESS'
     ) {
-      const began = startedAt.get(r.key)
-      if (began === undefined) completedAt.set(r.key, performance.now())
-      else {
-        startedAt.delete(r.key)
-        finish(began, performance.now())
-      }
+      starter.completed(r.key)
+      if (++completed === INSTANCES) resolveAll()
     }
   })
   const t0 = performance.now()
   const engineCpu0 = process.cpuUsage()
   const workerCpu0 = workers.cpuSeconds()
-  let inFlight = 0
-  for (let i = 0; i < INSTANCES; i++) {
-    while (inFlight - completed >= IN_FLIGHT) {
-      slot = new Promise<void>((r) => (free = r))
-      await slot
-    }
-    inFlight++
-    const before = performance.now()
-    void zeebe
-      .createProcessInstance({ bpmnProcessId: 'bench-ten-tasks', variables: { i } })
-      .then((created) => {
-        const key = created.processInstanceKey
-        const ended = completedAt.get(key)
-        if (ended === undefined) startedAt.set(key, before)
-        else {
-          completedAt.delete(key)
-          finish(before, ended)
-        }
-      })
-  }
+  const starterCpu0 = starter.cpuSeconds()
+  const latenciesReady = starter.go()
   await allDone
   const seconds = (performance.now() - t0) / 1000
   const engineCpu = process.cpuUsage(engineCpu0)
   const workerCpu = workers.cpuSeconds() - workerCpu0
+  const starterCpu = starter.cpuSeconds() - starterCpu0
   off()
+  const latencies = await latenciesReady
   latencies.sort((a, b) => a - b)
   report('engine: PIs completed/s (10 service tasks, SDK)', fmt(INSTANCES / seconds, 1))
   report('engine: jobs completed/s', fmt((INSTANCES * TASKS) / seconds, 0))
@@ -287,13 +371,14 @@ async function throughput(): Promise<ThroughputRun> {
   const recordsPerSecond = records / seconds
   report('engine: records/s (durable, group commit)', fmt(recordsPerSecond, 0))
   report(
-    'engine: CPU per instance, engine process (incl. starting client) / worker process (ms)',
-    `${fmt((engineCpu.user + engineCpu.system) / 1000 / INSTANCES, 2)} / ${fmt((1000 * workerCpu) / INSTANCES, 2)}`,
+    'engine: CPU per instance, engine / worker / starter process (ms)',
+    `${fmt((engineCpu.user + engineCpu.system) / 1000 / INSTANCES, 2)} / ${fmt((1000 * workerCpu) / INSTANCES, 2)} / ${fmt((1000 * starterCpu) / INSTANCES, 2)}`,
   )
   report(
     'engine: records per group commit (mean)',
     fmt(records / Math.max(1, batchSizes.length), 0),
   )
+  await starter.stop()
   await workers.stop()
   await zeebe.close()
   await running.stop()
@@ -553,12 +638,15 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(figures))
 }
 
-main()
+const starterAddress = process.argv[2] === '--starter' ? process.argv[3] : undefined
+;(starterAddress ? starterMain(starterAddress) : main())
   .catch((err: unknown) => {
     console.error(err)
     process.exitCode = 1
   })
   .finally(() => {
+    // the starter stays up until the benchmark disconnects it
+    if (starterAddress && !process.exitCode) return
     for (const d of dirs) rmSync(d, { recursive: true, force: true })
     // the official client may keep sockets and timers alive for a while after close()
     process.exit()
