@@ -4,19 +4,13 @@
  * @camunda8/sdk worker per job type `bench-task-1…<tasks>` that completes every job at once.
  * Prints `workers ready`; SIGTERM closes the workers and exits.
  */
-import { Camunda8 } from '@camunda8/sdk'
+import { quietZeebeClient } from './zeebe-client'
 
 async function main(): Promise<void> {
   const [address, tasksArg] = process.argv.slice(2)
   if (!address) throw new Error('usage: engine-workers.ts <host:port> <tasks>')
   const tasks = Number(tasksArg ?? 10)
-  const c8 = new Camunda8({
-    ZEEBE_GRPC_ADDRESS: `grpc://${address}`,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
-    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
-    CAMUNDA_LOG_LEVEL: 'none',
-  })
-  const zeebe = c8.getZeebeGrpcApiClient()
+  const zeebe = quietZeebeClient(address)
   const workers = Array.from({ length: tasks }, (_, i) =>
     zeebe.createWorker({
       taskType: `bench-task-${i + 1}`,

@@ -25,7 +25,7 @@ import { EventEmitter } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Camunda8 } from '@camunda8/sdk'
+import { quietZeebeClient } from './zeebe-client'
 import { Engine as BpmnEngine } from 'bpmn-engine'
 import { BpmnModdle } from 'bpmn-moddle'
 import { createEngine } from '../engine/engine'
@@ -221,13 +221,7 @@ async function startStarterProcess(address: string): Promise<{
 
 /** The starter process: creates INSTANCES instances, IN_FLIGHT at a time (see above). */
 async function starterMain(address: string): Promise<void> {
-  const c8 = new Camunda8({
-    ZEEBE_GRPC_ADDRESS: `grpc://${address}`,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
-    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
-    CAMUNDA_LOG_LEVEL: 'none',
-  })
-  const zeebe = c8.getZeebeGrpcApiClient()
+  const zeebe = quietZeebeClient(address)
   await zeebe.topology()
   const send = (m: FromStarter) => process.send!(m)
   const startedAt = new Map<string, number>()
@@ -291,13 +285,7 @@ interface ThroughputRun {
 async function throughput(): Promise<ThroughputRun> {
   const database = await openEngineDatabase({ dataDir: join(tempDir('throughput'), 'pglite') })
   const running = await startEngine({ sql: database.sql, port: 0 })
-  const c8 = new Camunda8({
-    ZEEBE_GRPC_ADDRESS: `grpc://${running.address}`,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
-    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
-    CAMUNDA_LOG_LEVEL: 'none',
-  })
-  const zeebe = c8.getZeebeGrpcApiClient()
+  const zeebe = quietZeebeClient(running.address)
   await zeebe.deployResource({
     name: 'bench-ten-tasks.bpmn',
     process: Buffer.from(serviceTasksBpmn('zeebe')),
