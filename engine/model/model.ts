@@ -77,6 +77,10 @@ export interface UserTaskDefinition {
   formKey?: string
   /** `zeebe:formDefinition formId` (linked form deployed separately) */
   formId?: string
+  /** `zeebe:formDefinition bindingType`: `latest` (default), `deployment` or `versionTag`. */
+  formBindingType?: string
+  /** `zeebe:formDefinition versionTag`, for `bindingType="versionTag"`. */
+  formVersionTag?: string
 }
 
 export interface FlowNode {

@@ -325,6 +325,8 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
         priority: str(priority, 'priority'),
         formKey: str(form, 'formKey'),
         formId: str(form, 'formId'),
+        formBindingType: str(form, 'bindingType'),
+        formVersionTag: str(form, 'versionTag'),
       }
       for (const v of Object.values(userTask)) checkExpr(id, v)
       job = { type: USER_TASK_JOB_TYPE, retries: '1', headers }

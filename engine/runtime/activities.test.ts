@@ -83,6 +83,87 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
   })
 
+  it('resolves linked forms by binding type: latest, deployment and versionTag', async () => {
+    const e = await open()
+    const formV = (tag: string, label: string) =>
+      Buffer.from(
+        JSON.stringify({
+          id: 'bound-form',
+          type: 'default',
+          versionTag: tag,
+          components: [{ type: 'textfield', key: 'note', label, id: 'Field_Note' }],
+        }),
+      )
+    const task = (id: string, attrs: string) =>
+      `<bpmn:userTask id="${id}"><bpmn:extensionElements><zeebe:formDefinition formId="bound-form" ${attrs} /></bpmn:extensionElements></bpmn:userTask>`
+    const first = await e.deployResources([
+      { name: 'bound.form', content: formV('1.0', 'Note') },
+      {
+        name: 'bound.bpmn',
+        content: bpmn(
+          'bound',
+          `<bpmn:startEvent id="start" />
+           ${task('Task_Deployment', 'bindingType="deployment"')}
+           ${task('Task_Tag', 'bindingType="versionTag" versionTag="1.0"')}
+           ${task('Task_Latest', '')}
+           <bpmn:endEvent id="end" />${chain('start', 'Task_Deployment', 'Task_Tag', 'Task_Latest', 'end')}`,
+        ),
+      },
+    ])
+    const second = await e.deployResources([
+      { name: 'bound.form', content: formV('2.0', 'Note 2') },
+    ])
+    const v1 = first.forms[0]!.formKey
+    const v2 = second.forms[0]!.formKey
+    expect(v2).not.toBe(v1)
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'bound' })
+    const formKeys: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const [job] = await e.activateJobs({
+        type: 'io.camunda.zeebe:userTask',
+        worker: 'inbox',
+        timeoutMs: 1000,
+        maxJobsToActivate: 1,
+      })
+      formKeys.push(String(job!.customHeaders['io.camunda.zeebe:formKey']))
+      await e.completeJob(job!.key)
+    }
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    // the deployment's own form, the tagged one, then the newest
+    expect(formKeys).toEqual([v1, v1, v2])
+
+    // a deployment binding with no such form in the process's deployment, and an unknown tag
+    const lone = await e.deployResources([
+      {
+        name: 'lone.bpmn',
+        content: bpmn(
+          'lone',
+          `<bpmn:startEvent id="start" />${task('Task_Deployment', 'bindingType="deployment"')}<bpmn:endEvent id="end" />${chain('start', 'Task_Deployment', 'end')}`,
+        ),
+      },
+      {
+        name: 'tagged.bpmn',
+        content: bpmn(
+          'tagged',
+          `<bpmn:startEvent id="start" />${task('Task_Tag', 'bindingType="versionTag" versionTag="9.9"')}<bpmn:endEvent id="end" />${chain('start', 'Task_Tag', 'end')}`,
+        ),
+      },
+    ])
+    const missing = await e.createProcessInstance({ bpmnProcessId: 'lone' })
+    const untagged = await e.createProcessInstance({ bpmnProcessId: 'tagged' })
+    const [noForm] = await valuesOf(e, missing.processInstanceKey, 'INCIDENT')
+    const [noTag] = await valuesOf(e, untagged.processInstanceKey, 'INCIDENT')
+    expect(noForm!.value).toMatchObject({
+      errorType: 'FORM_NOT_FOUND',
+      errorMessage: `Expected to use a form with id 'bound-form' with binding type 'deployment', but no such form found in the deployment with key ${lone.key} which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended form to use.`,
+    })
+    expect(noTag!.value).toMatchObject({
+      errorType: 'FORM_NOT_FOUND',
+      errorMessage:
+        "Expected to use a form with id 'bound-form' and version tag '9.9', but no such form found. To resolve the incident, deploy a form with the given id and version tag.\n",
+    })
+  })
+
   it('runs FEEL script tasks, input/output mappings and embedded sub-processes', async () => {
     const e = await open()
     await e.deployResources([

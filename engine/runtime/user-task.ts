@@ -6,6 +6,7 @@
  */
 import { evaluateExpression } from '../feel/feel'
 import type { ElementBehavior } from './behavior'
+import type { FormState } from '../state/state'
 import { IncidentErrorType, type Runtime } from './runtime'
 
 const PREFIX = 'io.camunda.zeebe:'
@@ -31,6 +32,57 @@ function listHeader(value: unknown, isExpr: boolean): string {
     return JSON.stringify(items)
   }
   return JSON.stringify([])
+}
+
+/** The `versionTag` a deployed form declares in its JSON (read once per deployed form). */
+const formVersionTags = new WeakMap<FormState, string | undefined>()
+function versionTagOf(form: FormState): string | undefined {
+  if (!formVersionTags.has(form)) {
+    let tag: string | undefined
+    try {
+      const parsed = JSON.parse(form.resource) as { versionTag?: unknown }
+      tag = typeof parsed.versionTag === 'string' ? parsed.versionTag : undefined
+    } catch {
+      tag = undefined
+    }
+    formVersionTags.set(form, tag)
+  }
+  return formVersionTags.get(form)
+}
+
+/**
+ * The linked form a user task uses, by Zeebe's binding types: `latest` (default) the newest
+ * version of the form id; `deployment` the version deployed together with the instance's process
+ * definition; `versionTag` the newest version declaring that tag. A string is the incident's
+ * message (Zeebe's wording) when there is none.
+ */
+function linkedForm(
+  rt: Runtime,
+  defKey: number,
+  formId: string,
+  bindingType: string | undefined,
+  versionTag: string | undefined,
+): FormState | string {
+  const versions = (rt.idx.formVersions.get(formId) ?? []).map((k) => rt.s.forms[k]!)
+  if (bindingType === 'deployment') {
+    const deploymentKey = rt.s.processes[defKey]?.deploymentKey
+    const form = versions.find((f) => f.deploymentKey === deploymentKey)
+    return (
+      form ??
+      `Expected to use a form with id '${formId}' with binding type 'deployment', but no such form found in the deployment with key ${deploymentKey} which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended form to use.`
+    )
+  }
+  if (bindingType === 'versionTag') {
+    const form = versions.filter((f) => versionTagOf(f) === versionTag).at(-1)
+    return (
+      form ??
+      `Expected to use a form with id '${formId}' and version tag '${versionTag}', but no such form found. To resolve the incident, deploy a form with the given id and version tag.\n`
+    )
+  }
+  return (
+    versions.at(-1) ??
+    `Expected to find a form with id '${formId}', but no form with this id is found, at least a form with this id should be available. To resolve the Incident please deploy a form with the same id`
+  )
 }
 
 /** Job-worker user task behaviour. */
@@ -60,17 +112,12 @@ export const userTask: ElementBehavior = {
         kind === 'list' ? listHeader(r.value, (text ?? '').trim().startsWith('=')) : String(r.value)
     }
     if (def.formId) {
-      const keys = rt.idx.formVersions.get(def.formId)
-      const formKey = keys?.[keys.length - 1]
-      if (formKey === undefined) {
-        rt.raiseIncident(
-          ei,
-          IncidentErrorType.FormNotFound,
-          `Expected to find a form with id '${def.formId}', but no form with this id is found, at least a form with this id should be available. To resolve the Incident please deploy a form with the same id`,
-        )
+      const found = linkedForm(rt, ei.defKey, def.formId, def.formBindingType, def.formVersionTag)
+      if (typeof found === 'string') {
+        rt.raiseIncident(ei, IncidentErrorType.FormNotFound, found)
         return
       }
-      headers[PREFIX + 'formKey'] = String(formKey)
+      headers[PREFIX + 'formKey'] = String(found.key)
     } else if (def.formKey) {
       headers[PREFIX + 'formKey'] = def.formKey
     }
