@@ -81,6 +81,68 @@ describe('cases', () => {
     await context.close()
   })
 
+  test('files are attached to a case on its page and beside its task, and downloaded again', async () => {
+    // given an incident the service desk works
+    const desk = await apiAs(app, 'desk')
+    const incident = await desk<{ id: string }>('POST', '/incidents', {
+      title: 'Scanner drops pages',
+    })
+    const { context, page } = await loginPage(browser, app, 'desk')
+    await page.goto(`/cases/incidents/${incident.id}`)
+    const files = page.getByRole('region', { name: /^Attachments/ })
+    // when a log file is attached on the case page
+    await files.getByLabel('Attach files').setInputFiles({
+      name: 'scanner.log',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('paper jam at page 3\n'),
+    })
+    // then it is listed and downloads with its content
+    await expect.poll(() => files.getByRole('heading').textContent()).toBe('Attachments (1)')
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      files.getByRole('link', { name: 'scanner.log' }).click(),
+    ])
+    const path = await download.path()
+    const { readFile } = await import('node:fs/promises')
+    expect(await readFile(path, 'utf8')).toBe('paper jam at page 3\n')
+    // and beside the incident's first task a screenshot is added to the same case
+    let task = ''
+    await expect
+      .poll(
+        async () => {
+          const open = await desk<{ items: { id: string }[] }>(
+            'GET',
+            `/tasks?caseId=${incident.id}`,
+          )
+          task = open.items[0]?.id ?? ''
+          return task
+        },
+        { timeout: 15_000 },
+      )
+      .not.toBe('')
+    await page.goto(`/inbox/${task}`)
+    const beside = page
+      .getByRole('complementary', { name: 'Case context' })
+      .getByRole('region', { name: /^Attachments/ })
+    await expect.poll(() => beside.getByRole('heading').textContent()).toBe('Attachments (1)')
+    await beside.getByLabel('Attach files').setInputFiles({
+      name: 'scan.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    })
+    await expect.poll(() => beside.getByRole('heading').textContent()).toBe('Attachments (2)')
+    await screenshot(page, 'task-attachments')
+    const stored = await desk<{ name: string; uploadedBy: string }[]>(
+      'GET',
+      `/incidents/${incident.id}/attachments`,
+    )
+    expect(stored.map((a) => [a.name, a.uploadedBy])).toEqual([
+      ['scanner.log', 'desk'],
+      ['scan.png', 'desk'],
+    ])
+    await context.close()
+  })
+
   test("a case's details are edited in its form; the server's field errors land on the fields (4.3.3)", async () => {
     // given a known error recorded by the desk
     const desk = await apiAs(app, 'desk')

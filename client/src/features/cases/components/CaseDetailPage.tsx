@@ -28,6 +28,7 @@ import {
   type CaseFormView,
 } from '../api/case-data'
 import { useOptionLists } from '../hooks/use-option-lists'
+import { Attachments, attachmentsOf } from './Attachments'
 import type { CaseDataHandle } from './CaseDataForm'
 import { CiGraph, edgesOf } from './CiGraph'
 import { KindExtras } from './KindExtras'
@@ -398,6 +399,12 @@ export default function CaseDetailPage({
             id={id}
             comments={comments}
             canComment={hasRole(user, 'admin', 'staff', 'customer')}
+            onAdded={reload}
+          />
+          <Attachments
+            casePath={`/${kind}/${encodeURIComponent(id)}`}
+            attachments={attachmentsOf(field(data, 'attachments'))}
+            canAttach={hasRole(user, 'admin', 'staff', 'customer')}
             onAdded={reload}
           />
         </div>

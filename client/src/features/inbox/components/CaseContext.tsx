@@ -4,6 +4,7 @@ import { formatDateTime, formatDuration, formatValue, humanize } from '../../../
 import { Link } from '../../../lib/router'
 import { Props, StatusBadge } from '../../../lib/ui'
 import type { TaskDetail } from '../api/tasks'
+import { Attachments, attachmentsOf } from '../../cases/components/Attachments'
 
 const hidden = new Set(['data', 'version'])
 
@@ -27,12 +28,18 @@ export function SlaClock({ label, due }: { label: string; due: string | null }) 
   )
 }
 
-function caseLink(c: Record<string, unknown>): string | null {
+/** The API path of a case (`/incidents/INC-000001`), from its kind and id. */
+function casePath(c: Record<string, unknown>): string | null {
   const kind =
     typeof c.kind === 'string' ? c.kind : typeof c.caseKind === 'string' ? c.caseKind : null
   const id = typeof c.id === 'string' ? c.id : typeof c.caseId === 'string' ? c.caseId : null
   if (!kind || !id) return null
-  return `/cases/${kind.endsWith('s') ? kind : `${kind}s`}/${encodeURIComponent(id)}`
+  return `/${kind.endsWith('s') ? kind : `${kind}s`}/${encodeURIComponent(id)}`
+}
+
+function caseLink(c: Record<string, unknown>): string | null {
+  const path = casePath(c)
+  return path && `/cases${path}`
 }
 
 /** A case link as the record at its other end. */
@@ -70,8 +77,18 @@ function CaseList({ title, items }: { title: string; items: Record<string, unkno
   )
 }
 
-export function CaseContext({ detail }: { detail: TaskDetail }) {
+export function CaseContext({
+  detail,
+  canAttach,
+  onChanged,
+}: {
+  detail: TaskDetail
+  /** May add files to the case (staff working the task; customers on their own cases). */
+  canAttach: boolean
+  onChanged: () => void
+}) {
   const c = detail.case
+  const path = c && casePath(c)
   return (
     <aside className="card" aria-label="Case context">
       <h2>{c ? `${formatValue(c.id)} ${formatValue(c.title ?? '')}` : 'No case'}</h2>
@@ -110,6 +127,14 @@ export function CaseContext({ detail }: { detail: TaskDetail }) {
       <CaseList title="Known-error matches" items={detail.matches?.knownErrors ?? []} />
       <CaseList title="Matching problems" items={detail.matches?.problems ?? []} />
       <CaseList title="Affected CIs" items={detail.matches?.cis ?? []} />
+      {c && path && (
+        <Attachments
+          casePath={path}
+          attachments={attachmentsOf(c.attachments)}
+          canAttach={canAttach}
+          onAdded={onChanged}
+        />
+      )}
     </aside>
   )
 }

@@ -6,7 +6,7 @@ import { navigate } from '../../../lib/router'
 import { useServerEvents } from '../../../lib/socket'
 import { ErrorBanner, Loading, PriorityBadge, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
-import type { User } from '../../../lib/user'
+import { hasRole, type User } from '../../../lib/user'
 import {
   addComment,
   assignTask,
@@ -289,7 +289,11 @@ export function TaskView({
           </section>
           <Comments taskId={task.id} detail={data} onAdded={reload} />
         </div>
-        <CaseContext detail={data} />
+        <CaseContext
+          detail={data}
+          canAttach={hasRole(user, 'admin', 'staff', 'customer')}
+          onChanged={reload}
+        />
       </div>
     </article>
   )
