@@ -37,6 +37,7 @@ import {
 import { refuseReadonly, validateCreate, validateData, validatePatch } from './validators'
 import { nextReference } from './references'
 import { slaTargetsOf } from './sla-targets'
+import { iso, isoOrNull } from '../db/timestamps'
 
 /**
  * Starts a procedure for a case (in the server: the instances service over the Zeebe client).
@@ -159,9 +160,6 @@ const defaultGroup: Partial<Record<CaseKind, string>> = {
 
 type Row = Record<string, unknown>
 
-const iso = (v: unknown): string | null =>
-  v === null || v === undefined ? null : new Date(v as string | Date).toISOString()
-
 function toRecord(spec: KindSpec, row: Row): CaseRecord {
   const r: CaseRecord = {
     kind: spec.kind,
@@ -169,15 +167,15 @@ function toRecord(spec: KindSpec, row: Row): CaseRecord {
     status: String(row.status),
     version: Number(row.version),
     createdBy: String(row.created_by),
-    createdAt: iso(row.created_at) ?? '',
-    updatedAt: iso(row.updated_at) ?? '',
+    createdAt: iso(row.created_at as Date | string),
+    updatedAt: iso(row.updated_at as Date | string),
     data: (row.data ?? {}) as Record<string, unknown>,
   }
   for (const f of spec.fields) {
     const v = row[f.column]
     r[f.api] = v instanceof Date ? v.toISOString() : f.integer && v !== null ? Number(v) : v
   }
-  if (spec.table === 'cases') r.closedAt = iso(row.closed_at)
+  if (spec.table === 'cases') r.closedAt = isoOrNull(row.closed_at as Date | string | null)
   return r
 }
 
@@ -870,7 +868,7 @@ export class CaseService {
         processDefinitionKey: p.process_definition_key,
         version: p.process_version,
         startedBy: p.started_by,
-        startedAt: iso(p.started_at) ?? '',
+        startedAt: iso(p.started_at),
       })),
       comments: comments.map(toComment),
       attachments: attachments.map(toAttachment),
@@ -966,12 +964,12 @@ function toLink(r: {
     toId: r.to_id,
     linkType: r.link_type,
     createdBy: r.created_by,
-    createdAt: iso(r.created_at) ?? '',
+    createdAt: iso(r.created_at),
   }
 }
 
 function toComment(r: { id: number; author: string; body: string; created_at: Date }): CaseComment {
-  return { id: r.id, author: r.author, body: r.body, createdAt: iso(r.created_at) ?? '' }
+  return { id: r.id, author: r.author, body: r.body, createdAt: iso(r.created_at) }
 }
 
 function toAttachment(r: {
@@ -990,6 +988,6 @@ function toAttachment(r: {
     size: r.size,
     sha256: r.sha256,
     uploadedBy: r.uploaded_by,
-    createdAt: iso(r.created_at) ?? '',
+    createdAt: iso(r.created_at),
   }
 }

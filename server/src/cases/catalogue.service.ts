@@ -12,6 +12,7 @@ import { bodyValidator } from '../http/validation'
 import { canCreate, canReadKind, canWrite, type Actor } from './access'
 import { nextReference } from './references'
 import { slaTargetsOf, type SlaTarget } from './sla-targets'
+import { iso } from '../db/timestamps'
 
 /** A service another service depends on. */
 export interface ServiceDependency {
@@ -159,7 +160,6 @@ const validateContractPatch = bodyValidator<Partial<ContractBody> & { version: n
   contractPatchSchema,
 )
 
-const iso = (v: Date | string) => new Date(v).toISOString()
 const dateOnly = (v: unknown) => (v === null || v === undefined ? null : String(v))
 
 export class CatalogueService {

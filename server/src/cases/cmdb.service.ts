@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../erro
 import type { AuditTrail } from '../evidence/audit-trail'
 import { canCreate, canReadKind, canWrite, type Actor } from './access'
 import { nextReference } from './references'
+import { iso } from '../db/timestamps'
 
 /** A relation from a CI to another CI or to a service. */
 export interface CiRelation {
@@ -59,8 +60,6 @@ export const RelationType = {
   BacksUp: 'backs-up',
 } as const
 export type RelationType = (typeof RelationType)[keyof typeof RelationType]
-
-const iso = (v: Date | string) => new Date(v).toISOString()
 
 export class CmdbService {
   constructor(private readonly deps: { db: Kysely<DB>; audit: AuditTrail }) {}

@@ -3,6 +3,7 @@
  * it, and how the job's custom headers map onto it (Zeebe sets assignee, candidate groups and
  * users, form key, due and follow-up dates and priority as headers).
  */
+import { isoOrNull as iso } from '../db/timestamps'
 
 export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask'
 
@@ -122,9 +123,6 @@ interface TaskRow {
   escalated_at?: Date | string | null
   version: number
 }
-
-const iso = (d: Date | string | null) =>
-  d == null ? null : (d instanceof Date ? d : new Date(d)).toISOString()
 
 export function taskView(r: TaskRow, now = Date.now()): TaskView {
   const due = iso(r.due_date)

@@ -22,6 +22,7 @@ import {
   type LintProblem,
 } from './bpmn'
 import { FORM_ID_PATTERN, formProblems } from './form-validation'
+import { isoOrNull as iso } from '../db/timestamps'
 
 /** Where every state change of a procedure is written as evidence (4.3.3). */
 export interface AuditSink {
@@ -156,8 +157,6 @@ export interface ElementDiff {
   changed: { id: string; before: BpmnElementInfo; after: BpmnElementInfo }[]
 }
 
-const iso = (d: Date | string | null | undefined) =>
-  d == null ? null : (d instanceof Date ? d : new Date(d)).toISOString()
 const checksum = (text: string | Buffer) => createHash('sha256').update(text).digest('hex')
 
 interface DeploymentMetadata {
