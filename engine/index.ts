@@ -100,6 +100,22 @@ export interface EngineDatabase {
 }
 
 /**
+ * `SqlClient.copyFrom` on PGlite: COPY reads its rows from a blob PGlite mounts as /dev/blob,
+ * no JSON parameter to build and parse, the cheapest way into a table (the record log's
+ * appends use it). The caller holds PGlite's one connection.
+ */
+export async function copyIntoPglite(
+  pglite: PGlite,
+  table: string,
+  columns: readonly string[],
+  data: string,
+): Promise<void> {
+  await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
+    blob: new Blob([data]),
+  })
+}
+
+/**
  * Opens the engine's own database when it runs standalone (the server passes its own
  * connection instead): a PostgreSQL server when `databaseUrl` is set, else PGlite persisted in
  * `dataDir` (`memory://` = in memory).
@@ -185,14 +201,8 @@ export async function openEngineDatabase(options: {
           throw err
         }
       }),
-    // COPY reads its rows from a blob PGlite mounts as /dev/blob: no JSON parameter to build
-    // and parse, the cheapest way into a table (the record log's appends use it).
     copyFrom: (table, columns, data) =>
-      exclusive(async () => {
-        await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
-          blob: new Blob([data]),
-        })
-      }),
+      exclusive(() => copyIntoPglite(pglite, table, columns, data)),
   }
   return { sql, kind: 'pglite', close: () => exclusive(() => pglite.close()) }
 }

@@ -5,8 +5,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { systemClock, type Clock } from '../../engine/clock'
 import { startEngine, type RunningEngine } from '../../engine/index'
 import { sessionMiddleware } from './auth/auth.middleware'
@@ -15,6 +14,7 @@ import { usersRoutes } from './auth/users.routes'
 import { SessionStore } from './auth/sessions'
 import type { Config } from './config'
 import { openDatabase, pgliteDirOf, type Database } from './db/database'
+import { formsDir, repoRoot } from './paths'
 import { createApp } from './http/app'
 import { healthRoutes } from './http/health.routes'
 import { createLogger, type Logger } from './log'
@@ -44,8 +44,7 @@ import { notificationsRoutes } from './notifications/notifications.routes'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 
-/** The repository root (processes/, forms/, client/dist). */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export { repoRoot } from './paths'
 
 export interface StartOptions {
   config: Config
@@ -134,7 +133,7 @@ export async function startServer({
       db: database.db,
       zeebe,
       audit,
-      formsDir: join(repoRoot, 'forms'),
+      formsDir,
     })
     if (config.DEPLOY_PROCESSES) {
       const deployed = await processes.deployDirectory(join(repoRoot, 'processes'))

@@ -4,8 +4,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { basename, dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { basename, join } from 'node:path'
+import { formsDir, repoRoot } from '../../server/src/paths'
 
 const require = createRequire(import.meta.url)
 
@@ -28,10 +28,8 @@ export interface ModdleElement {
   [key: string]: unknown
 }
 
-/** The repository root. */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export { formsDir, repoRoot }
 export const processesDir = join(repoRoot, 'processes')
-export const formsDir = join(repoRoot, 'forms')
 
 export function isModdleElement(value: unknown): value is ModdleElement {
   return !!value && typeof value === 'object' && typeof (value as { $type?: unknown }).$type === 'string'

@@ -5,8 +5,6 @@
  * {@link formToJsonSchema}, so what the browser renders is exactly what the server accepts.
  * Fields the form shows `readonly: true` are written by the procedures (job workers) only.
  */
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
   formToJsonSchema,
   readonlyKeys,
@@ -15,10 +13,8 @@ import {
   type JsonSchemaObject,
 } from '../forms/form-schema'
 import { CASE_FORM_PREFIX, readFormSync } from '../forms/load-forms'
+import { formsDir } from '../paths'
 import { allKinds, type CaseKind } from './kinds'
-
-/** The repository's `forms/` folder. */
-export const formsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'forms')
 
 /** What the server knows about one kind's form. */
 export interface CaseForm {

@@ -4,6 +4,7 @@
  * with queries of the engine or of another request.
  */
 import type { PGlite } from '@electric-sql/pglite'
+import { copyIntoPglite } from '../../../engine/index'
 
 interface PooledClient {
   query(
@@ -46,16 +47,11 @@ export class PGlitePool {
     }
   }
 
-  /**
-   * Loads rows in COPY text format into `table`: PGlite reads them from a blob it mounts as
-   * /dev/blob, the cheapest way in (the engine's record log appends with it).
-   */
+  /** Loads rows in COPY text format into `table` (the engine's record log appends with it). */
   async copyFrom(table: string, columns: readonly string[], data: string): Promise<void> {
     const client = await this.connect()
     try {
-      await this.pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
-        blob: new Blob([data]),
-      })
+      await copyIntoPglite(this.pglite, table, columns, data)
     } finally {
       client.release()
     }

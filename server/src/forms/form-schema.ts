@@ -246,19 +246,15 @@ export function dataFields(form: FormJs): FormComponent[] {
 }
 
 /**
- * The data keys a form shows as `readonly: true` at its top level (fields, and groups or lists
- * with a path): on case forms, what only the procedure writes.
+ * Top-level data keys of the fields `holds` picks: a field's key, or a group's path (whose
+ * fields then count as one); fields of groups without a path are looked at one by one.
  */
-/**
- * Top-level data keys of fields meant for the service provider's staff only (custom property
- * `audience: staff`): a customer raising or following a case neither sees nor writes them.
- */
-export function staffOnlyKeys(form: FormJs): string[] {
+function keysWhere(form: FormJs, holds: (c: FormComponent) => boolean): string[] {
   const out: string[] = []
   const visit = (components: FormComponent[]) => {
     for (const c of components) {
       const name = c.path ?? c.key
-      if (c.properties?.audience === 'staff' && name) out.push(name)
+      if (holds(c) && name) out.push(name)
       else if (c.components && !c.path) visit(c.components)
     }
   }
@@ -266,11 +262,19 @@ export function staffOnlyKeys(form: FormJs): string[] {
   return out
 }
 
+const isStaffOnly = (c: FormComponent) => c.properties?.audience === 'staff'
+
+/**
+ * Top-level data keys of fields meant for the service provider's staff only (custom property
+ * `audience: staff`): a customer raising or following a case neither sees nor writes them.
+ */
+export const staffOnlyKeys = (form: FormJs): string[] => keysWhere(form, isStaffOnly)
+
 /** The form without its staff-only fields (see {@link staffOnlyKeys}), as customers get it. */
 export function withoutStaffOnly(form: FormJs): FormJs {
   const keep = (components: FormComponent[]): FormComponent[] =>
     components.flatMap((c) =>
-      c.properties?.audience === 'staff'
+      isStaffOnly(c)
         ? []
         : c.components
           ? [{ ...c, components: keep(c.components) }]
@@ -279,15 +283,8 @@ export function withoutStaffOnly(form: FormJs): FormJs {
   return { ...form, components: keep(form.components ?? []) }
 }
 
-export function readonlyKeys(form: FormJs): string[] {
-  const out: string[] = []
-  const visit = (components: FormComponent[]) => {
-    for (const c of components) {
-      const name = c.path ?? c.key
-      if (c.readonly === true && name) out.push(name)
-      else if (c.components && !c.path) visit(c.components)
-    }
-  }
-  visit(form.components ?? [])
-  return out
-}
+/**
+ * The data keys a form shows as `readonly: true` at its top level (fields, and groups or lists
+ * with a path): on case forms, what only the procedure writes.
+ */
+export const readonlyKeys = (form: FormJs): string[] => keysWhere(form, (c) => c.readonly === true)
