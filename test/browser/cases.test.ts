@@ -291,7 +291,8 @@ describe('cases', () => {
     // when / then
     await page.goto('/reports')
     await page.getByRole('table', { name: 'SLA performance' }).waitFor()
-    expect(await page.locator('svg.chart').count()).toBeGreaterThan(3)
+    // each chart renders when its own report has loaded
+    await expect.poll(() => page.locator('svg.chart').count()).toBeGreaterThan(3)
     await screenshot(page, 'reports')
     // two changes planned in overlapping windows on the same CI (8.5.1.3)
     const change = await apiAs(app, 'change')
