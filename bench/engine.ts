@@ -25,6 +25,7 @@ import { EventEmitter } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { percentile } from './stats'
 import { quietZeebeClient } from './zeebe-client'
 import { Engine as BpmnEngine } from 'bpmn-engine'
 import { BpmnModdle } from 'bpmn-moddle'
@@ -59,11 +60,6 @@ function gc(): void {
     g()
     g()
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
 /** The benchmark process: start → 10 service tasks in sequence → end. */

@@ -14,6 +14,7 @@ import type { SessionUser } from '../server/src/auth/sessions'
 import { openDatabase } from '../server/src/db/database'
 import { TasksService, type TaskQuery } from '../server/src/inbox/tasks.service'
 import { EventBus } from '../server/src/realtime/bus'
+import { percentile } from './stats'
 
 const TOTAL = Number(process.argv[2] ?? 100_000)
 const RUNS = 40
@@ -135,10 +136,8 @@ async function main() {
   )
   const all: number[] = []
   const allCpu: number[] = []
-  const pct = (xs: number[], x: number) =>
-    [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(x * xs.length))]!
   const ms = (xs: number[]) =>
-    `p50 ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms`
+    `p50 ${percentile(xs, 50).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms`
   for (const [name, q] of queries) {
     const times: number[] = []
     const cpu: number[] = []

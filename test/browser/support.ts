@@ -132,6 +132,31 @@ export async function loginPage(
   return { context, page }
 }
 
+/**
+ * A first load of the inbox: a staff member's session from the login API in a fresh browser
+ * context (empty cache), then /inbox until its task table (or its empty state) shows. Returns
+ * the milliseconds it took and the open page; the caller closes `context`.
+ */
+export async function firstInboxLoad(
+  browser: Browser,
+  app: App,
+  username = 'desk2',
+): Promise<{ took: number; context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: app.url })
+  const login = await context.request.post('/api/auth/login', {
+    data: { username, password: app.password(username) },
+  })
+  if (login.status() !== 200) {
+    await context.close()
+    throw new Error(`login of ${username} failed: ${login.status()}`)
+  }
+  const page = await context.newPage()
+  const started = performance.now()
+  await page.goto('/inbox')
+  await page.locator('table[aria-label="Tasks"], .empty').first().waitFor()
+  return { took: performance.now() - started, context, page }
+}
+
 /** Saves a full-page screenshot under test/screenshots/ (git-ignored) for reviewers. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true })

@@ -4,16 +4,13 @@
  * the old version is superseded, new instances start on the new version while running ones
  * finish on theirs, and every step is in the evidence trail (4.3.3).
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TaskView } from '../../server/src/inbox/task-model'
 import type { DraftView, ProcessView } from '../../server/src/processes/processes.service'
-import { repoRoot } from '../../server/src/server'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
+import { deployTriage, fixture } from '../support/triage'
 
-const fixture = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', name), 'utf8')
-const v1 = fixture('inbox-triage.bpmn')
+const v1 = fixture('inbox-triage.bpmn').toString('utf8')
 const v2 = v1.replace('name="Triage the ticket"', 'name="Triage and categorise the ticket"')
 /** A service task without a job type: Camunda 8 lint error and an engine deploy error. */
 const broken = v1
@@ -30,16 +27,7 @@ let customer: ApiClient
 
 beforeAll(async () => {
   h = await startHarness({ deployProcesses: false })
-  await h.server.services.processes.deploy(
-    [
-      {
-        name: 'inbox-triage-form.form',
-        content: Buffer.from(fixture('inbox-triage-form.form')),
-      },
-      { name: 'inbox-triage.bpmn', content: Buffer.from(v1) },
-    ],
-    { actor: 'admin' },
-  )
+  await deployTriage(h)
   ;[owner, approver, admin, desk, auditor, customer] = await Promise.all(
     ['owner', 'approver', 'admin', 'desk', 'auditor', 'customer'].map((u) => h.login(u)),
   )
@@ -175,7 +163,9 @@ describe('drafts, approval and deployment (4.3.2)', () => {
 
 describe('forms are bound to the version they were deployed with', () => {
   it('keeps the old form for tasks of the old version after a new form version is deployed', async () => {
-    const oldForm = JSON.parse(fixture('inbox-triage-form.form')) as { components: object[] }
+    const oldForm = JSON.parse(fixture('inbox-triage-form.form').toString('utf8')) as {
+      components: object[]
+    }
     const newForm = {
       ...oldForm,
       components: [

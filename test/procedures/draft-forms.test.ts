@@ -6,8 +6,6 @@
  * instance started before keeps the old form. Every change is evidence (4.3.3). Runs through
  * HTTP on the real server, on PGlite and (with TEST_DATABASE_URL) on PostgreSQL.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TaskView } from '../../server/src/inbox/task-model'
 import type {
@@ -15,13 +13,12 @@ import type {
   DraftView,
   FormChange,
 } from '../../server/src/processes/processes.service'
-import { repoRoot } from '../../server/src/server'
 import { testDatabaseTargets, type TestDatabase } from '../support/databases'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
+import { deployTriage, fixture } from '../support/triage'
 
-const fixture = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', name), 'utf8')
-const bpmn = fixture('inbox-triage.bpmn')
-const formV1 = JSON.parse(fixture('inbox-triage-form.form')) as {
+const bpmn = fixture('inbox-triage.bpmn').toString('utf8')
+const formV1 = JSON.parse(fixture('inbox-triage-form.form').toString('utf8')) as {
   id: string
   components: Record<string, unknown>[]
 }
@@ -55,13 +52,7 @@ describe.each(testDatabaseTargets())('forms in procedure drafts on $kind', (targ
       deployProcesses: false,
       env: testDb ? { DATABASE_URL: testDb.url } : {},
     })
-    await h.server.services.processes.deploy(
-      [
-        { name: `${FORM}.form`, content: Buffer.from(JSON.stringify(formV1)) },
-        { name: 'inbox-triage.bpmn', content: Buffer.from(bpmn) },
-      ],
-      { actor: 'admin' },
-    )
+    await deployTriage(h)
     ;[owner, approver, admin, desk, auditor] = await Promise.all(
       ['owner', 'approver', 'admin', 'desk', 'auditor'].map((u) => h.login(u)),
     )
