@@ -2,7 +2,7 @@
  * One case: its fields (editable with optimistic locking), links, process instances (open in
  * replay), comments; CIs add their relations graph and change history.
  */
-import { lazy, Suspense, useRef, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { ApiError, type FieldError } from '../../../lib/api'
 import { formatDateTime, formatValue, humanize } from '../../../lib/format'
 import { Link } from '../../../lib/router'
@@ -20,21 +20,12 @@ import {
   updateCase,
   type CaseRecord,
 } from '../api/cases'
-import {
-  caseFormPath,
-  dataChanges,
-  initialData,
-  splitErrors,
-  type CaseFormView,
-} from '../api/case-data'
-import { useOptionLists } from '../hooks/use-option-lists'
+import { dataChanges, splitErrors } from '../api/case-data'
+import { useCaseData } from '../hooks/use-case-data'
 import { Attachments, attachmentsOf } from './Attachments'
-import type { CaseDataHandle } from './CaseDataForm'
+import { CaseDataSection } from './CaseDataSection'
 import { CiGraph, edgesOf } from './CiGraph'
 import { KindExtras } from './KindExtras'
-
-// form-js is large: loaded with the first form that needs it
-const CaseDataForm = lazy(() => import('./CaseDataForm').then((m) => ({ default: m.CaseDataForm })))
 
 const structural = new Set([
   'data',
@@ -63,10 +54,7 @@ function Editor({
   const [error, setError] = useState<unknown>()
   const [errors, setErrors] = useState<FieldError[]>([])
   const [busy, setBusy] = useState(false)
-  const dataHandle = useRef<CaseDataHandle | null>(null)
-  const caseForm = useApi<CaseFormView>(caseFormPath(kind))
-  const schema = caseForm.data?.form
-  const lists = useOptionLists(schema)
+  const caseData = useCaseData(kind, 'edit')
   const titleKey = field(record, 'title') !== undefined ? 'title' : 'name'
   // CIs and services keep a description column; cases keep theirs in their form-shaped data
   const topLevel = 'description' in record
@@ -77,9 +65,9 @@ function Editor({
   const { data: dataErrors, other } = splitErrors(errors)
   async function save(e: FormEvent) {
     e.preventDefault()
-    const entered = dataHandle.current ? dataHandle.current.collect() : { data: {}, initial: {} }
+    const entered = caseData.collect()
     if (entered === undefined) return // form-js shows what is wrong
-    const changes = dataChanges(entered.data, entered.initial, caseForm.data?.readonly ?? [])
+    const changes = dataChanges(entered.data, entered.initial, caseData.readonly)
     setBusy(true)
     try {
       await updateCase(kind, String(record.id), {
@@ -130,24 +118,18 @@ function Editor({
           </div>
         )}
       </form>
-      <ErrorBanner error={caseForm.error} />
-      {schema && (
-        <Suspense fallback={<Loading />}>
-          <CaseDataForm
-            schema={schema}
-            data={initialData(schema, stored, lists)}
-            disabled={busy}
-            serverErrors={dataErrors}
-            handle={dataHandle}
-            label="Case details"
-          />
-        </Suspense>
-      )}
+      <CaseDataSection
+        caseData={caseData}
+        stored={stored}
+        disabled={busy}
+        serverErrors={dataErrors}
+        label="Case details"
+      />
       {dataErrors.length === 0 && <ErrorBanner error={error} />}
       <button
         type="submit"
         form={`edit-${kind}`}
-        disabled={busy || caseForm.loading}
+        disabled={busy || caseData.caseForm.loading}
         style={{ marginTop: '0.5rem' }}
       >
         Save

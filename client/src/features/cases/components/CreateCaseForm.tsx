@@ -3,24 +3,14 @@
  * priority …) are plain inputs, the form-shaped `data` is the kind's form rendered by form-js.
  * Field errors are shown per field, on either side.
  */
-import { lazy, Suspense, useId, useRef, useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent } from 'react'
 import { ApiError, type FieldError } from '../../../lib/api'
-import { ErrorBanner, Loading } from '../../../lib/ui'
-import {
-  caseFormPath,
-  creatableForm,
-  dataToCreate,
-  initialData,
-  splitErrors,
-  type CaseFormView,
-} from '../api/case-data'
+import { ErrorBanner } from '../../../lib/ui'
+import { dataToCreate, splitErrors } from '../api/case-data'
 import { createCase, normalizeList, type CaseRecord, type KindInfo } from '../api/cases'
 import { useApi } from '../../../lib/use-api'
-import { useOptionLists } from '../hooks/use-option-lists'
-import type { CaseDataHandle } from './CaseDataForm'
-
-// form-js is large: loaded with the first form that needs it
-const CaseDataForm = lazy(() => import('./CaseDataForm').then((m) => ({ default: m.CaseDataForm })))
+import { useCaseData } from '../hooks/use-case-data'
+import { CaseDataSection } from './CaseDataSection'
 
 export function CreateCaseForm({
   kind,
@@ -38,10 +28,7 @@ export function CreateCaseForm({
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   const formId = useId()
-  const dataHandle = useRef<CaseDataHandle | null>(null)
-  const caseForm = useApi<CaseFormView>(caseFormPath(kind))
-  const schema = caseForm.data ? creatableForm(caseForm.data.form) : undefined
-  const lists = useOptionLists(schema)
+  const caseData = useCaseData(kind, 'create')
   const fields = info.create ?? []
   const needsServices = fields.some((f) => f.type === 'service')
   const services = useApi<unknown>(needsServices ? '/services?limit=200' : null)
@@ -50,7 +37,7 @@ export function CreateCaseForm({
 
   async function submit(e: FormEvent) {
     e.preventDefault()
-    const entered = dataHandle.current ? dataHandle.current.collect() : { data: {}, initial: {} }
+    const entered = caseData.collect()
     if (entered === undefined) return // form-js shows what is wrong
     setBusy(true)
     setErrors([])
@@ -66,7 +53,7 @@ export function CreateCaseForm({
             ? new Date(v).toISOString()
             : v
     }
-    const data = dataToCreate(entered.data, entered.initial, caseForm.data?.readonly ?? [])
+    const data = dataToCreate(entered.data, entered.initial, caseData.readonly)
     if (Object.keys(data).length) body.data = data
     try {
       onCreated(await createCase(kind, body))
@@ -145,22 +132,16 @@ export function CreateCaseForm({
           })}
         </div>
       </form>
-      <ErrorBanner error={caseForm.error} />
-      {schema && (
-        <Suspense fallback={<Loading />}>
-          <CaseDataForm
-            schema={schema}
-            data={initialData(schema, {}, lists)}
-            disabled={busy}
-            serverErrors={dataErrors}
-            handle={dataHandle}
-            label={`Details of the new ${info.singular}`}
-          />
-        </Suspense>
-      )}
+      <CaseDataSection
+        caseData={caseData}
+        stored={{}}
+        disabled={busy}
+        serverErrors={dataErrors}
+        label={`Details of the new ${info.singular}`}
+      />
       {(errors.length === 0 || unshown.length > 0) && <ErrorBanner error={error} />}
       <div className="row" style={{ marginTop: '0.75rem' }}>
-        <button type="submit" form={formId} disabled={busy || caseForm.loading}>
+        <button type="submit" form={formId} disabled={busy || caseData.caseForm.loading}>
           Create
         </button>
         <button type="button" onClick={onCancel}>
