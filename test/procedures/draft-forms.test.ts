@@ -13,7 +13,7 @@ import type {
   DraftView,
   FormChange,
 } from '../../server/src/processes/processes.service'
-import { testDatabaseTargets, type TestDatabase } from '../support/databases'
+import { testDatabaseTargets } from '../support/databases'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
 import { deployTriage, fixture } from '../support/triage'
 
@@ -38,7 +38,6 @@ interface Problem {
 }
 
 describe.each(testDatabaseTargets())('forms in procedure drafts on $kind', (target) => {
-  let testDb: TestDatabase | undefined
   let h: Harness
   let owner: ApiClient
   let approver: ApiClient
@@ -47,11 +46,7 @@ describe.each(testDatabaseTargets())('forms in procedure drafts on $kind', (targ
   let auditor: ApiClient
 
   beforeAll(async () => {
-    testDb = target.kind === 'postgres' ? await target.open() : undefined
-    h = await startHarness({
-      deployProcesses: false,
-      env: testDb ? { DATABASE_URL: testDb.url } : {},
-    })
+    h = await startHarness({ database: target, deployProcesses: false })
     await deployTriage(h)
     ;[owner, approver, admin, desk, auditor] = await Promise.all(
       ['owner', 'approver', 'admin', 'desk', 'auditor'].map((u) => h.login(u)),
@@ -59,7 +54,6 @@ describe.each(testDatabaseTargets())('forms in procedure drafts on $kind', (targ
   })
   afterAll(async () => {
     await h?.stop()
-    await testDb?.drop()
   })
 
   const newDraft = async () => {

@@ -115,14 +115,13 @@ export async function startHarness(
   target: TestDatabaseTarget,
   settings: Partial<WorkerSettings> = {},
 ): Promise<Harness> {
-  // a fresh database of the target: PGlite in memory, or a new database on the server
-  const testDb = target.kind === 'postgres' ? await target.open() : undefined
   const clock = new TestClock(Date.now())
+  // a fresh database of the target: PGlite in memory, or a new database on the server
   const app = await startServerHarness({
+    database: target,
     clock,
     workerSettings: settings,
     workerPollIntervalMs: 50,
-    env: testDb ? { DATABASE_URL: testDb.url } : {},
   })
   const { server } = app
   const engine = server.engine
@@ -331,7 +330,6 @@ export async function startHarness(
       const coverageDir = pathCoverageDir()
       if (coverageDir) await recordPathsTaken(engine, coverageDir, target.kind)
       await app.stop()
-      await testDb?.drop()
     },
   }
 }

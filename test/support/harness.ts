@@ -6,6 +6,7 @@
 import { loadConfig } from '../../server/src/config'
 import { createLogger } from '../../server/src/log'
 import { startServer, type RunningServer, type StartOptions } from '../../server/src/server'
+import type { TestDatabaseTarget } from './databases'
 
 export interface Harness {
   server: RunningServer
@@ -34,6 +35,11 @@ export interface ApiClient {
 }
 
 export interface HarnessOptions {
+  /**
+   * The database to run on: a fresh one of this target (on the PostgreSQL server a new
+   * database, dropped on stop). Default PGlite.
+   */
+  database?: TestDatabaseTarget
   /** PGlite folder; default in memory. Reuse one to restart on the same data. */
   pgliteDir?: string
   /** Passwords of a previous start on the same folder (no re-seeding happens). */
@@ -68,22 +74,30 @@ async function call<T>(
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const testDb = options.database?.kind === 'postgres' ? await options.database.open() : undefined
   const config = loadConfig({
     PORT: '0',
     ENGINE_PORT: '0',
     DATA_DIR: '/tmp/unused-by-tests',
     DEPLOY_PROCESSES: options.deployProcesses === false ? 'false' : 'true',
     LOG_LEVEL: 'error',
+    ...(testDb ? { DATABASE_URL: testDb.url } : {}),
     ...options.env,
   })
-  const server = await startServer({
-    config,
-    log: createLogger('error'),
-    pgliteDir: options.pgliteDir ?? 'memory://',
-    clock: options.clock,
-    workerSettings: options.workerSettings,
-    workerPollIntervalMs: options.workerPollIntervalMs,
-  })
+  let server: RunningServer
+  try {
+    server = await startServer({
+      config,
+      log: createLogger('error'),
+      pgliteDir: options.pgliteDir ?? 'memory://',
+      clock: options.clock,
+      workerSettings: options.workerSettings,
+      workerPollIntervalMs: options.workerPollIntervalMs,
+    })
+  } catch (err) {
+    await testDb?.drop()
+    throw err
+  }
   const passwords: Record<string, string> = { ...options.passwords }
   for (const u of server.seededUsers) passwords[u.username] = u.password
   const url = server.url
@@ -112,7 +126,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         delete: (p) => call(`${url}/api${p}`, 'DELETE', headers),
       }
     },
-    stop: () => server.stop(),
+    async stop() {
+      await server.stop()
+      await testDb?.drop()
+    },
   }
 }
 
