@@ -10,7 +10,7 @@ import type { Clock, EngineApi } from './api'
 import { createEngine } from './engine'
 import { startGatewayServer, type GatewayServer } from './gateway/server'
 import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
-import type { SqlClient } from './state/sql'
+import { poolSqlClient, type SqlClient } from './state/sql'
 
 export type { SqlClient } from './state/sql'
 export type { EngineApi } from './api'
@@ -129,35 +129,7 @@ export async function openEngineDatabase(options: {
     pool.on('error', () => {
       // idle client errors surface on the next query; do not crash the engine
     })
-    const sql: SqlClient = {
-      async query<R>(text: string, params?: unknown[]) {
-        const r = await pool.query(text, params)
-        return { rows: r.rows as R[] }
-      },
-      async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-        const conn = await pool.connect()
-        const tx: SqlClient = {
-          async query<R>(text: string, params?: unknown[]) {
-            const r = await conn.query(text, params)
-            return { rows: r.rows as R[] }
-          },
-          transaction: (inner) => inner(tx),
-        }
-        try {
-          await conn.query('BEGIN')
-          const result = await fn(tx)
-          await conn.query('COMMIT')
-          return result
-        } catch (err) {
-          await conn.query('ROLLBACK').catch(() => {
-            // the connection is unusable; the original error is what matters
-          })
-          throw err
-        } finally {
-          conn.release()
-        }
-      },
-    }
+    const sql = poolSqlClient(pool)
     await sql.query('select 1')
     return { sql, kind: 'postgres', close: () => pool.end() }
   }

@@ -13,3 +13,45 @@ export interface SqlClient {
    */
   copyFrom?(table: string, columns: readonly string[], data: string): Promise<void>
 }
+
+/** A connection pool as node-postgres has it (the server's PGlite pool has the same shape). */
+export interface Queryable {
+  query(sql: string, params?: readonly unknown[]): Promise<{ rows: unknown[] }>
+  connect(): Promise<{
+    query(sql: string, params?: readonly unknown[]): Promise<{ rows: unknown[] }>
+    release(): void
+  }>
+}
+
+/** A {@link SqlClient} over a pool: statements on any connection, a transaction on one. */
+export function poolSqlClient(pool: Queryable): SqlClient {
+  return {
+    async query<R>(text: string, params?: unknown[]) {
+      const r = await pool.query(text, params)
+      return { rows: r.rows as R[] }
+    },
+    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      const conn = await pool.connect()
+      const tx: SqlClient = {
+        async query<R>(text: string, params?: unknown[]) {
+          const r = await conn.query(text, params)
+          return { rows: r.rows as R[] }
+        },
+        transaction: (inner) => inner(tx),
+      }
+      try {
+        await conn.query('BEGIN')
+        const result = await fn(tx)
+        await conn.query('COMMIT')
+        return result
+      } catch (err) {
+        await conn.query('ROLLBACK').catch(() => {
+          // the connection is unusable; the original error is what matters
+        })
+        throw err
+      } finally {
+        conn.release()
+      }
+    },
+  }
+}

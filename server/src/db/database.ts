@@ -10,7 +10,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { PGlitePool } from './pglite-pool'
-import type { SqlClient } from './sql-client'
+import { poolSqlClient, type SqlClient } from './sql-client'
 import type { DB } from './schema'
 import { migrateToLatest } from './migrate'
 
@@ -35,46 +35,6 @@ export interface OpenDatabaseOptions {
   migrate?: boolean
 }
 
-interface Queryable {
-  query(sql: string, params?: readonly unknown[]): Promise<{ rows: unknown[] }>
-  connect(): Promise<{
-    query(sql: string, params?: readonly unknown[]): Promise<{ rows: unknown[] }>
-    release(): void
-  }>
-}
-
-function sqlClientOf(pool: Queryable): SqlClient {
-  return {
-    async query<R>(text: string, params?: unknown[]) {
-      const r = await pool.query(text, params)
-      return { rows: r.rows as R[] }
-    },
-    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-      const conn = await pool.connect()
-      const tx: SqlClient = {
-        async query<R>(text: string, params?: unknown[]) {
-          const r = await conn.query(text, params)
-          return { rows: r.rows as R[] }
-        },
-        transaction: (inner) => inner(tx),
-      }
-      try {
-        await conn.query('BEGIN')
-        const result = await fn(tx)
-        await conn.query('COMMIT')
-        return result
-      } catch (err) {
-        await conn.query('ROLLBACK').catch(() => {
-          // the connection is already unusable; the original error is what matters
-        })
-        throw err
-      } finally {
-        conn.release()
-      }
-    },
-  }
-}
-
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   let database: Database
   if (options.databaseUrl) {
@@ -85,7 +45,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     database = {
       db,
-      sql: sqlClientOf(pool),
+      sql: poolSqlClient(pool),
       kind: 'postgres',
       ping: () => timed(() => pool.query('select 1')),
       close: () => db.destroy(),
@@ -105,7 +65,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     database = {
       db,
       // the engine's record log appends with COPY where the client offers it
-      sql: { ...sqlClientOf(pool), copyFrom: (t, c, d) => pool.copyFrom(t, c, d) },
+      sql: { ...poolSqlClient(pool), copyFrom: (t, c, d) => pool.copyFrom(t, c, d) },
       kind: 'pglite',
       ping: () => timed(() => pool.query('select 1')),
       close: () => db.destroy(),

@@ -3,4 +3,4 @@
  * engine receives one of these for its record log, so it shares the product's database
  * without depending on the server's query layer; the engine defines it.
  */
-export type { SqlClient } from '../../../engine/state/sql'
+export { poolSqlClient, type SqlClient } from '../../../engine/state/sql'
