@@ -10,9 +10,11 @@ import type { Clock, EngineApi } from './api'
 import { createEngine } from './engine'
 import { startGatewayServer, type GatewayServer } from './gateway/server'
 import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
+import { PGlitePool } from './state/pglite-pool'
 import { poolSqlClient, type SqlClient } from './state/sql'
 
 export type { SqlClient } from './state/sql'
+export { PGlitePool } from './state/pglite-pool'
 export type { EngineApi } from './api'
 
 export interface StartEngineOptions {
@@ -100,22 +102,6 @@ export interface EngineDatabase {
 }
 
 /**
- * `SqlClient.copyFrom` on PGlite: COPY reads its rows from a blob PGlite mounts as /dev/blob,
- * no JSON parameter to build and parse, the cheapest way into a table (the record log's
- * appends use it). The caller holds PGlite's one connection.
- */
-export async function copyIntoPglite(
-  pglite: PGlite,
-  table: string,
-  columns: readonly string[],
-  data: string,
-): Promise<void> {
-  await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
-    blob: new Blob([data]),
-  })
-}
-
-/**
  * Opens the engine's own database when it runs standalone (the server passes its own
  * connection instead): a PostgreSQL server when `databaseUrl` is set, else PGlite persisted in
  * `dataDir` (`memory://` = in memory).
@@ -136,45 +122,6 @@ export async function openEngineDatabase(options: {
   const dir = options.dataDir ?? 'memory://'
   const inMemory = dir.startsWith('memory://')
   if (!inMemory) mkdirSync(dir, { recursive: true })
-  const pglite = await PGlite.create(inMemory ? undefined : dir)
-  // PGlite has one connection: a transaction must not interleave with other queries.
-  let tail: Promise<void> = Promise.resolve()
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    let release!: () => void
-    const previous = tail
-    tail = new Promise<void>((resolve) => (release = resolve))
-    await previous
-    try {
-      return await fn()
-    } finally {
-      release()
-    }
-  }
-  const direct: SqlClient = {
-    async query<R>(text: string, params?: unknown[]) {
-      const r = await pglite.query(text, params)
-      return { rows: r.rows as R[] }
-    },
-    transaction: (inner) => inner(direct),
-  }
-  const sql: SqlClient = {
-    query: (text, params) => exclusive(() => direct.query(text, params)),
-    transaction: (fn) =>
-      exclusive(async () => {
-        await pglite.query('BEGIN')
-        try {
-          const result = await fn(direct)
-          await pglite.query('COMMIT')
-          return result
-        } catch (err) {
-          await pglite.query('ROLLBACK').catch(() => {
-            // already aborted; the original error is what matters
-          })
-          throw err
-        }
-      }),
-    copyFrom: (table, columns, data) =>
-      exclusive(() => copyIntoPglite(pglite, table, columns, data)),
-  }
-  return { sql, kind: 'pglite', close: () => exclusive(() => pglite.close()) }
+  const pool = new PGlitePool(await PGlite.create(inMemory ? undefined : dir))
+  return { sql: pool.sqlClient(), kind: 'pglite', close: () => pool.end() }
 }

@@ -9,7 +9,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { PGlitePool } from './pglite-pool'
+import { PGlitePool } from '../../../engine/index'
 import { poolSqlClient, type SqlClient } from './sql-client'
 import type { DB } from './schema'
 import { migrateToLatest } from './migrate'
@@ -65,7 +65,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     database = {
       db,
       // the engine's record log appends with COPY where the client offers it
-      sql: { ...poolSqlClient(pool), copyFrom: (t, c, d) => pool.copyFrom(t, c, d) },
+      sql: pool.sqlClient(),
       kind: 'pglite',
       ping: () => timed(() => pool.query('select 1')),
       close: () => db.destroy(),
