@@ -5,7 +5,8 @@
  *    process, bench/engine-workers.ts; instances are started by this file run as a second child
  *    process, `--starter`, so the engine process runs the engine only), the durable
  *    record log on (PGlite in a folder): PIs completed/s, jobs/s, p50/p99 start-to-end latency,
- *    records/s.
+ *    records/s, CPU per instance of each process, and how busy the engine process's main
+ *    thread was (the gateway, the engine and PGlite all run on it).
  * 2. The raw batched insert rate of the same store: synthetic record-sized rows in 500-record
  *    batches; and, after the throughput phase, the engine's own records replayed through the
  *    same insert path into a fresh store, in the engine's group-commit batches and in batches
@@ -110,12 +111,14 @@ function report(name: string, value: string): void {
 }
 
 /**
- * CPU seconds a process has used so far (Linux /proc; NaN elsewhere). The machine may be shared,
- * so CPU per instance shows the cost of the work when wall-clock rates vary with the load.
+ * CPU seconds a process (or one of its threads) has used so far (Linux /proc; NaN elsewhere). The
+ * machine may be shared, so CPU per instance shows the cost of the work when wall-clock rates
+ * vary with the load.
  */
-function cpuSecondsOf(pid: number | undefined): number {
+function cpuSecondsOf(pid: number | undefined, thread?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`
+    const stat = readFileSync(path, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux)
     return (Number(fields[11]) + Number(fields[12])) / 100
@@ -335,12 +338,18 @@ async function throughput(): Promise<ThroughputRun> {
   })
   const t0 = performance.now()
   const engineCpu0 = process.cpuUsage()
+  // The engine's JavaScript, gateway and PGlite all run on the main thread (its thread id is the
+  // process id); the rest of the process's CPU is V8's GC helpers and libuv's pool.
+  const mainThreadCpu0 = cpuSecondsOf(process.pid, process.pid)
+  const commits0 = running.engine.commitStats
   const workerCpu0 = workers.cpuSeconds()
   const starterCpu0 = starter.cpuSeconds()
   const latenciesReady = starter.go()
   await allDone
   const seconds = (performance.now() - t0) / 1000
   const engineCpu = process.cpuUsage(engineCpu0)
+  const mainThreadCpu = cpuSecondsOf(process.pid, process.pid) - mainThreadCpu0
+  const commits1 = running.engine.commitStats
   const workerCpu = workers.cpuSeconds() - workerCpu0
   const starterCpu = starter.cpuSeconds() - starterCpu0
   off()
@@ -359,8 +368,19 @@ async function throughput(): Promise<ThroughputRun> {
     `${fmt((engineCpu.user + engineCpu.system) / 1000 / INSTANCES, 2)} / ${fmt((1000 * workerCpu) / INSTANCES, 2)} / ${fmt((1000 * starterCpu) / INSTANCES, 2)}`,
   )
   report(
+    "engine: the engine process's main thread: busy share of the run, CPU per instance (ms)",
+    `${fmt((100 * mainThreadCpu) / seconds, 1)} % / ${fmt((1000 * mainThreadCpu) / INSTANCES, 2)}`,
+  )
+  report(
     'engine: records per group commit (mean)',
     fmt(records / Math.max(1, batchSizes.length), 0),
+  )
+  // PGlite commits on the main thread: the rest of its busy share is the gateway and the engine,
+  // and what is left of the run it waited for requests
+  const commitMs = commits1.commitMs - commits0.commitMs
+  report(
+    'engine: group commits: share of the run, mean duration (ms)',
+    `${fmt((100 * commitMs) / (seconds * 1000), 1)} % / ${fmt(commitMs / Math.max(1, commits1.commits - commits0.commits), 1)}`,
   )
   await starter.stop()
   await workers.stop()

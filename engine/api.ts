@@ -7,6 +7,7 @@
  * Keys are Zeebe int64 keys as decimal strings. Variables are JSON objects. Durations are
  * milliseconds. Times are epoch milliseconds from the engine's {@link Clock}.
  */
+import type { CommitStats } from './state/log'
 import type { EngineRecord } from './state/records'
 
 /** Closed set of rejection reasons; the gateway maps each to the gRPC status of the same name. */
@@ -191,6 +192,8 @@ export interface EngineApi {
   readRecords(query: RecordQuery): Promise<EngineRecord[]>
   /** Calls `listener` for each record once it is durable. Returns the unsubscribe function. */
   onRecord(listener: (record: EngineRecord) => void): () => void
+  /** The record log's group commits so far: how many, their records, the time spent in them. */
+  readonly commitStats: CommitStats
 
   /** Fires due timers, job timeouts, back-offs and message TTLs up to the clock's now. */
   tick(): Promise<void>

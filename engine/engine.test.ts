@@ -100,6 +100,11 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
       ['CREATED', 'a', '1'],
       ['CREATED', 'b', '2'],
     ])
+    // every record of the log went through a counted group commit
+    const all = await e.readRecords({ afterPosition: 0, limit: 10_000 })
+    expect(e.commitStats.records).toBe(all.length)
+    expect(e.commitStats.commits).toBeGreaterThanOrEqual(4)
+    expect(e.commitStats.commits).toBeLessThanOrEqual(all.length)
   })
 
   it('versions deployments: identical resource keeps the version, a change makes a new one', async () => {

@@ -32,6 +32,7 @@ import { evaluateExpression } from './feel/feel'
 import { IncidentErrorType, Runtime } from './runtime/runtime'
 import { DueIndex } from './state/due-index'
 import {
+  type CommitStats,
   ensureLogTables,
   GroupCommitLog,
   loadSnapshot,
@@ -1254,6 +1255,10 @@ export class Engine implements EngineApi {
   onRecord(listener: (record: EngineRecord) => void): () => void {
     this.recordListeners.add(listener)
     return () => this.recordListeners.delete(listener)
+  }
+
+  get commitStats(): CommitStats {
+    return this.log.stats
   }
 
   /** Test and diagnostics view of the state (do not mutate). */

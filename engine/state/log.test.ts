@@ -126,6 +126,31 @@ describe.each(targets)('record log on $name', (target) => {
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => start + i + 1))
     const stored = await selectRecords(db.sql, { afterPosition: start })
     expect(stored.map((r) => r.position)).toEqual(seen)
+    // the twenty appends of one turn share commits, and the log counts what it committed
+    const stats = log.stats
+    expect(stats.records).toBe(20)
+    expect(stats.commits).toBeGreaterThanOrEqual(1)
+    expect(stats.commits).toBeLessThan(20)
+    expect(stats.commitMs).toBeGreaterThan(0)
+  })
+
+  it('group commit holds at most the cap, never splits an append, and keeps the order', async () => {
+    const batches: number[][] = []
+    const log = new GroupCommitLog(db.sql, (batch) => batches.push(batch.map((r) => r.position)), 5)
+    let next = (await selectRecords(db.sql, { afterPosition: 0 })).length
+    const records = (n: number): EngineRecord[] =>
+      Array.from({ length: n }, () => {
+        next++
+        return { ...awkwardRecords()[0]!, position: next, key: String(2251799813687000 + next) }
+      })
+    const first = next
+    // appends of 2, 2, 2, 7 and 1 records in one turn, with at most 5 records a commit
+    await Promise.all([2, 2, 2, 7, 1].map((n) => log.append(records(n))))
+    expect(batches.map((b) => b.length)).toEqual([4, 2, 7, 1])
+    expect(batches.flat()).toEqual(Array.from({ length: 14 }, (_, i) => first + i + 1))
+    expect(log.stats).toMatchObject({ commits: 4, records: 14 })
+    const stored = await selectRecords(db.sql, { afterPosition: first })
+    expect(stored.map((r) => r.position)).toEqual(batches.flat())
   })
 })
 
