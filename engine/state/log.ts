@@ -228,8 +228,8 @@ export const MAX_RECORDS_PER_COMMIT = 300
 export class GroupCommitLog {
   private readonly counters: CommitStats = { commits: 0, records: 0, commitMs: 0 }
   private pending: EngineRecord[] = []
-  /** One per append, in order; `end` is the index in `pending` just past its records. */
-  private waiters: { resolve: () => void; reject: (e: unknown) => void; end: number }[] = []
+  /** One per append, in order, with how many records it appended. */
+  private waiters: { resolve: () => void; reject: (e: unknown) => void; records: number }[] = []
   private flushing: Promise<void> | null = null
   private failure: unknown = null
 
@@ -249,8 +249,9 @@ export class GroupCommitLog {
     if (records.length === 0 && !this.flushing && this.pending.length === 0)
       return Promise.resolve()
     for (const r of records) this.pending.push(r)
-    const end = this.pending.length
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject, end }))
+    const done = new Promise<void>((resolve, reject) =>
+      this.waiters.push({ resolve, reject, records: records.length }),
+    )
     if (!this.flushing) this.flushing = this.flushLoop()
     return done
   }
@@ -279,13 +280,15 @@ export class GroupCommitLog {
       return taken
     }
     let count = 1
-    while (count < this.waiters.length && this.waiters[count]!.end <= this.maxRecordsPerCommit)
-      count++
-    const cut = this.waiters[count - 1]!.end
+    let cut = this.waiters[0]!.records
+    while (
+      count < this.waiters.length &&
+      cut + this.waiters[count]!.records <= this.maxRecordsPerCommit
+    )
+      cut += this.waiters[count++]!.records
     const taken = { batch: this.pending.slice(0, cut), waiters: this.waiters.slice(0, count) }
     this.pending = this.pending.slice(cut)
     this.waiters = this.waiters.slice(count)
-    for (const w of this.waiters) w.end -= cut
     return taken
   }
 
