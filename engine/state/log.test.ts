@@ -152,6 +152,23 @@ describe.each(targets)('record log on $name', (target) => {
     const stored = await selectRecords(db.sql, { afterPosition: first })
     expect(stored.map((r) => r.position)).toEqual(batches.flat())
   })
+
+  it('a failed commit rejects every waiting append and leaves the log idle', async () => {
+    const log = new GroupCommitLog(db.sql, () => {}, 1)
+    const stored = (await selectRecords(db.sql, { afterPosition: 0 })).length
+    const existing: EngineRecord = { ...awkwardRecords()[0]!, position: stored + 1 }
+    await log.append([existing])
+    const next = existing.position + 1
+    // the first commit repeats a stored position and fails; the two behind it wait for the cap
+    const appends = [existing.position, next, next + 1].map((position) =>
+      log.append([{ ...existing, position }]),
+    )
+    for (const a of appends) await expect(a).rejects.toThrow()
+    expect(log.failed).toBeTruthy()
+    expect(log.idle).toBe(true)
+    await expect(log.append([{ ...existing, position: next + 2 }])).rejects.toThrow()
+    expect(await selectRecords(db.sql, { afterPosition: existing.position })).toEqual([])
+  })
 })
 
 /** A record stored with an empty process instance key reads back without one. */

@@ -306,6 +306,9 @@ export class GroupCommitLog {
         } catch (err) {
           this.failure = err
           for (const w of [...waiters, ...this.waiters]) w.reject(err)
+          // the records behind it are refused with their appends: nothing is left waiting, so
+          // the log is idle (close() waits for that)
+          this.pending = []
           this.waiters = []
           return
         }
