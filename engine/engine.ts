@@ -43,6 +43,7 @@ import type { EngineRecord } from './state/records'
 import type { SqlClient } from './state/sql'
 import {
   buildIndex,
+  upgradeLoadedState,
   emptyState,
   type EngineStateData,
   type ProcessDefinitionState,
@@ -151,7 +152,7 @@ export class Engine implements EngineApi {
   async start(): Promise<void> {
     await ensureLogTables(this.sql)
     const snapshot = await loadSnapshot(this.sql)
-    if (snapshot) this.s = JSON.parse(snapshot.state) as EngineStateData
+    if (snapshot) this.s = upgradeLoadedState(JSON.parse(snapshot.state) as EngineStateData)
     for (const p of Object.values(this.s.processes)) await this.ensureModel(p)
     this.idx = buildIndex(this.s)
     this.rt = new Runtime(this.s, this.idx, (k) => this.modelOf(k), this.clock)

@@ -46,6 +46,28 @@ export async function trail(engine: Engine, processInstanceKey: string): Promise
   return records.map((r: EngineRecord) => `${String(r.value.elementId)}:${r.intent}`)
 }
 
+/**
+ * The path an instance took, as Zeebe's record stream shows it: the element ids of its
+ * ELEMENT_COMPLETED records in order (the process itself last when it completed). A
+ * multi-instance body completes under the same element id as its inner instances, after them.
+ * With `flows`, the ids of SEQUENCE_FLOW_TAKEN records are included where they were taken.
+ * Records of called instances are not included (they have their own processInstanceKey).
+ */
+export async function completedPath(
+  engine: Engine,
+  processInstanceKey: string,
+  options: { flows?: boolean } = {},
+): Promise<string[]> {
+  const records = await engine.readRecords({ processInstanceKey, valueTypes: ['PROCESS_INSTANCE'] })
+  return records
+    .filter(
+      (r) =>
+        r.intent === 'ELEMENT_COMPLETED' ||
+        (options.flows === true && r.intent === 'SEQUENCE_FLOW_TAKEN'),
+    )
+    .map((r) => String(r.value.elementId))
+}
+
 /** Activates and completes one job of `type`; fails the test when none is there. */
 export async function completeOne(
   engine: Engine,
@@ -95,6 +117,20 @@ export function message(id: string, name: string, correlationKey = ''): string {
 export function rootVariables(engine: Engine, processInstanceKey: string): Record<string, unknown> {
   const vars = engine.state.variables[processInstanceKey] ?? {}
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.value]))
+}
+
+/** The root scope's variables from the VARIABLE records (also after the instance ended). */
+export async function finalVariables(
+  engine: Engine,
+  processInstanceKey: string,
+): Promise<Record<string, unknown>> {
+  const records = await engine.readRecords({ processInstanceKey, valueTypes: ['VARIABLE'] })
+  const out: Record<string, unknown> = {}
+  for (const r of records) {
+    if (String(r.value.scopeKey) !== processInstanceKey) continue
+    out[String(r.value.name)] = JSON.parse(String(r.value.value)) as unknown
+  }
+  return out
 }
 
 /** True while the process instance is active. */

@@ -1,8 +1,12 @@
 /**
- * Multi-instance bodies (parallel and sequential): one inner instance per item of
- * `inputCollection` (with `inputElement` and `loopCounter` as its locals), `outputElement`
- * collected into `outputCollection` (a local variable of the body), the completion condition
- * checked after each inner instance with Zeebe's `numberOfInstances`,
+ * Multi-instance bodies (parallel and sequential), as Zeebe's MultiInstanceBodyProcessor runs
+ * them. The body (MULTI_INSTANCE_BODY, the activity's element id) activates, creates one inner
+ * instance per item of `inputCollection` (all at once, or one after the other), each with
+ * `inputElement` and `loopCounter` as its locals, collects each `outputElement` into
+ * `outputCollection` (a local of the body), and completes when no inner instance is left, or
+ * when the completion condition holds; then the activity's outgoing flows are taken like any
+ * other element's. The completion condition is evaluated while an inner instance completes, in
+ * its scope, with Zeebe's `numberOfInstances` (inner instances created so far),
  * `numberOfActiveInstances`, `numberOfCompletedInstances` and `numberOfTerminatedInstances`.
  */
 import { evaluateCondition, evaluateExpression } from '../feel/feel'
@@ -53,39 +57,41 @@ export const multiInstanceBody: ElementBehavior = {
       list[(child.loopCounter ?? 1) - 1] = value
       rt.setVariable(body.key, mi.outputCollection, list)
     }
+    if (mi.completionCondition) {
+      // Zeebe evaluates it before the inner instance is counted as completed, so the counts are
+      // those after this completion.
+      const context = {
+        ...rt.visibleVariables(child.key),
+        numberOfInstances: body.miActivated ?? 0,
+        numberOfActiveInstances: body.children - 1,
+        numberOfCompletedInstances: (body.miCompleted ?? 0) + 1,
+        numberOfTerminatedInstances: body.miTerminated ?? 0,
+      }
+      const r = evaluateCondition(mi.completionCondition, context, rt.clock.now())
+      if (!r.ok) {
+        rt.raiseIncident(child, IncidentErrorType.ExtractValueError, r.message)
+        return false
+      }
+      if (r.value === true) rt.completionConditionMet.add(body.key)
+      else rt.completionConditionMet.delete(body.key)
+    }
     return true
   },
   childLeft(rt, body, node) {
     const mi = node.multiInstance
     if (!mi || body.state !== 'ACTIVATED') return
-    let total = body.loopCounter ?? 0
+    if (rt.completionConditionMet.delete(body.key)) {
+      for (const child of rt.childrenOf(body.key)) rt.terminate(child, false)
+      rt.complete(body)
+      return
+    }
     if (mi.sequential) {
       const items = rt.multiInstanceItems(body, node)
       if (!items) return
-      total = items.length
-    }
-    if (mi.completionCondition) {
-      const context = {
-        ...rt.visibleVariables(body.key),
-        numberOfInstances: total,
-        numberOfActiveInstances: body.children,
-        numberOfCompletedInstances: body.miCompleted ?? 0,
-        numberOfTerminatedInstances: body.miTerminated ?? 0,
-      }
-      const r = evaluateCondition(mi.completionCondition, context, rt.clock.now())
-      if (!r.ok) {
-        rt.raiseIncident(body, IncidentErrorType.ExtractValueError, r.message)
+      if ((body.miActivated ?? 0) < items.length) {
+        rt.activate(node, body, undefined, true)
         return
       }
-      if (r.value === true) {
-        for (const child of rt.childrenOf(body.key)) rt.terminate(child, false)
-        rt.complete(body)
-        return
-      }
-    }
-    if (mi.sequential && (body.loopCounter ?? 0) < total) {
-      rt.activate(node, body, undefined, true)
-      return
     }
     if (body.children === 0) rt.complete(body)
   },

@@ -67,6 +67,11 @@ export class Runtime {
   dueItems: DueItem[] = []
   /** Job types that may have become activatable. */
   readonly jobTypesAvailable = new Set<string>()
+  /**
+   * Transient: multi-instance bodies whose completion condition held while an inner instance
+   * completed; the body completes once that instance has left (see multi-instance.ts).
+   */
+  readonly completionConditionMet = new Set<number>()
   /** Transient: flows a gateway selected on activation, taken when it completes. */
   private readonly selectedFlows = new Map<number, string[]>()
   private readonly work: (() => void)[] = []
@@ -441,6 +446,12 @@ export class Runtime {
     const items = body ? this.multiInstanceItems(body, node) : null
     const item = items ? items[(ei.loopCounter ?? 1) - 1] : null
     if (mi.inputElement) this.setVariable(ei.key, mi.inputElement, item ?? null)
+    // As Zeebe does: an output element that is just a variable (or a path into one) gets a null
+    // local first, so what the inner instance produces under that name stays in its own scope.
+    const output = outputElementVariable(mi.outputElement)
+    if (output && output !== mi.inputElement && output !== 'loopCounter') {
+      this.setVariable(ei.key, output, null)
+    }
     this.setVariable(ei.key, 'loopCounter', ei.loopCounter)
   }
 
@@ -494,6 +505,8 @@ export class Runtime {
       this.mergeDocument(ei.flowScopeKey, outputs)
     }
     const scopeOfChild = this.s.elementInstances[ei.flowScopeKey]
+    // Only the inner instances of a multi-instance body carry a loop counter (the body itself
+    // completes like any other element and takes its outgoing flows).
     if (scopeOfChild && ei.loopCounter !== undefined) {
       const hook = behaviorOf(scopeOfChild.type).childCompleting
       if (hook && !hook(this, scopeOfChild, ei, node)) return
@@ -509,7 +522,7 @@ export class Runtime {
     }
     if (!flowScope) return
     if (ei.loopCounter !== undefined) {
-      // A multi-instance child: the body decides what happens next.
+      // An inner instance of a multi-instance body: the body decides what happens next.
       this.childLeft(flowScope)
       return
     }
@@ -1206,6 +1219,13 @@ export class Runtime {
     this.pendingStart.delete(key)
     return p
   }
+}
+
+/** The variable an output element expression names (`= x` or `= x.y` → `x`), if it is one. */
+function outputElementVariable(expression: string | undefined): string | undefined {
+  const m = /^\s*=\s*([A-Za-z_][A-Za-z0-9_]*)(\.[A-Za-z_][A-Za-z0-9_]*)*\s*$/.exec(expression ?? '')
+  const name = m?.[1]
+  return name && !['null', 'true', 'false'].includes(name) ? name : undefined
 }
 
 /** Sets `a.b.c` in a document (Zeebe's mapping targets may be nested paths). */

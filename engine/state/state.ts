@@ -52,7 +52,8 @@ export interface ElementInstanceState {
   loopCounter?: number
   /** Call activity: the called process instance. */
   calledPiKey?: number
-  /** Multi-instance body: inner instances completed / terminated so far. */
+  /** Multi-instance body: inner instances created / completed / terminated so far. */
+  miActivated?: number
   miCompleted?: number
   miTerminated?: number
 }
@@ -340,8 +341,8 @@ function applyProcessInstance(
       }
       if (scope) {
         if (scope.type === BpmnElementType.MultiInstanceBody) {
-          ei.loopCounter = (scope.loopCounter ?? 0) + 1
-          scope.loopCounter = ei.loopCounter
+          ei.loopCounter = (scope.miActivated ?? 0) + 1
+          scope.miActivated = ei.loopCounter
         }
         scope.children++
         StateIndex.add(idx.childrenOf, flowScopeKey, key)
@@ -478,6 +479,21 @@ function applyJob(
     default:
       return
   }
+}
+
+/**
+ * Brings a state loaded from an older snapshot up to the current shape. Multi-instance bodies
+ * used to count their inner instances in `loopCounter` (which marks an inner instance); the
+ * count is `miActivated` now.
+ */
+export function upgradeLoadedState(s: EngineStateData): EngineStateData {
+  for (const ei of Object.values(s.elementInstances)) {
+    if (ei.type === BpmnElementType.MultiInstanceBody && ei.loopCounter !== undefined) {
+      ei.miActivated = ei.loopCounter
+      delete ei.loopCounter
+    }
+  }
+  return s
 }
 
 /** Rebuilds the derived indexes of a loaded state. */
