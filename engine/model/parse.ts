@@ -123,6 +123,14 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
     const err = syntaxError(text)
     if (err) fail(elementId, `failed to parse expression '${text.trim().slice(1)}': ${err}`)
   }
+  /** Where Zeebe accepts only an expression, a static value is a deployment error. */
+  const checkNonStatic = (elementId: string, text: string | undefined) => {
+    if (text === undefined || text === '' || isExpression(text)) return
+    fail(
+      elementId,
+      `Expected expression but found static value '${text}'. An expression must start with '=' (e.g. '=${text}').`,
+    )
+  }
 
   const walk = (container: Node, containerId: string, isProcess: boolean): FlowNode => {
     const childIds: string[] = []
@@ -141,6 +149,7 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       if (el.$type === 'bpmn:SequenceFlow') {
         const condition = str(child(el, 'conditionExpression'), 'body')?.trim()
         checkExpr(id, condition)
+        checkNonStatic(id, condition)
         flows.set(id, {
           id,
           source: str(child(el, 'sourceRef'), 'id') ?? '',
@@ -248,6 +257,8 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       checkExpr(id, m.source)
       if (!m.target) fail(id, "Attribute 'target' must be present and not empty")
     }
+    // Input sources may be static values (strings); output sources must be expressions.
+    for (const m of outputs) checkNonStatic(id, m.source)
     for (const listeners of ['zeebe:ExecutionListeners', 'zeebe:TaskListeners']) {
       if (nodes(extension(el, listeners), 'listeners').length > 0) {
         const name =
@@ -261,7 +272,7 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
         "DMN decisions ('zeebe:calledDecision') are not supported by this engine; implement the rule as a job worker ('zeebe:taskDefinition')",
       )
     }
-    const event = eventDefinitionOf(el, type, id, fail, checkExpr)
+    const event = eventDefinitionOf(el, type, id, fail, checkExpr, checkNonStatic)
     let job: JobDefinition | undefined
     let userTask: UserTaskDefinition | undefined
     let script: FlowNode['script']
@@ -362,6 +373,8 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       }
       checkExpr(id, inputCollection)
       checkExpr(id, multiInstance.outputElement)
+      checkNonStatic(id, inputCollection)
+      checkNonStatic(id, multiInstance.outputElement)
       checkExpr(id, completionCondition)
     } else if (loop) {
       fail(id, 'Standard loop characteristics are currently not supported')
@@ -454,6 +467,7 @@ function eventDefinitionOf(
   id: string,
   fail: (id: string, message: string) => void,
   checkExpr: (id: string, text: string | undefined) => void,
+  checkNonStatic: (id: string, text: string | undefined) => void,
 ): EventDefinition | undefined {
   const isEvent =
     type === BpmnElementType.StartEvent ||
@@ -464,7 +478,7 @@ function eventDefinitionOf(
     type === BpmnElementType.ReceiveTask
   if (!isEvent) return undefined
   if (type === BpmnElementType.ReceiveTask) {
-    return messageDefinition(child(el, 'messageRef'), type, id, fail, checkExpr)
+    return messageDefinition(child(el, 'messageRef'), type, id, fail, checkExpr, checkNonStatic)
   }
   const defs = nodes(el, 'eventDefinitions')
   if (defs.length === 0) {
@@ -491,7 +505,7 @@ function eventDefinitionOf(
       return { kind: 'timer', timer: { kind, expression } }
     }
     case 'bpmn:MessageEventDefinition':
-      return messageDefinition(child(def, 'messageRef'), type, id, fail, checkExpr)
+      return messageDefinition(child(def, 'messageRef'), type, id, fail, checkExpr, checkNonStatic)
     case 'bpmn:ErrorEventDefinition': {
       const errorRef = child(def, 'errorRef')
       const code = str(errorRef, 'errorCode')
@@ -532,6 +546,7 @@ function messageDefinition(
   id: string,
   fail: (id: string, message: string) => void,
   checkExpr: (id: string, text: string | undefined) => void,
+  checkNonStatic: (id: string, text: string | undefined) => void,
 ): EventDefinition {
   const name = str(message, 'name') ?? ''
   if (!message || !name.trim()) {
@@ -546,5 +561,6 @@ function messageDefinition(
   }
   checkExpr(id, name)
   checkExpr(id, correlationKey)
+  checkNonStatic(id, correlationKey)
   return { kind: 'message', messageName: name, correlationKey }
 }

@@ -364,11 +364,9 @@ export class Runtime {
     const context = this.visibleVariables(scopeKey)
     const result: Variables = {}
     for (const m of mappings) {
-      const r = evaluateExpression(
-        m.source.trim().startsWith('=') ? m.source : `=${m.source}`,
-        context,
-        this.clock.now(),
-      )
+      // A source without `=` is a static value: always a string (Zeebe quotes it as a string
+      // literal; only input mappings may have one, deployment rejects static output sources).
+      const r = evaluateExpression(m.source, context, this.clock.now())
       if (!r.ok) {
         this.raiseIncident(ei, IncidentErrorType.IoMappingError, r.message)
         return null
