@@ -306,7 +306,10 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     })
     await expect(e.resolveIncident(incident!.key)).rejects.toMatchObject({
       code: 'FAILED_PRECONDITION',
+      message: `Expected to resolve incident with key '${incident!.key}', but job with key '${job!.key}' has no retries left. Please update the job retries and retry resolving the incident`,
     })
+    // the rejected command changed nothing: the incident is still open
+    expect(e.state.incidents[Number(incident!.key)]).toBeDefined()
     await expect(e.completeJob(job!.key)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' })
     await e.updateJobRetries(job!.key, 1)
     expect(

@@ -1195,10 +1195,12 @@ export class Engine implements EngineApi {
       const jobKey = num(incident.value.jobKey)
       if (jobKey > 0) {
         const job = this.s.jobs[jobKey]
-        if (job && job.state === 'FAILED' && num(job.value.retries) <= 0) {
+        // Zeebe (since 8.3.x, camunda/camunda#16484): rejected with INVALID_STATE, which its
+        // gateway answers as FAILED_PRECONDITION, until the job's retries are raised.
+        if (job && num(job.value.retries) <= 0) {
           reject(
             EngineErrorCode.FailedPrecondition,
-            `Expected to resolve incident with key '${incidentKey}', but job with key '${jobKey}' has no retries left; update its retries first`,
+            `Expected to resolve incident with key '${incidentKey}', but job with key '${jobKey}' has no retries left. Please update the job retries and retry resolving the incident`,
           )
         }
       }

@@ -210,6 +210,12 @@ describe.each(testDatabaseTargets())('@camunda8/sdk against the engine ($kind)',
       'CREATED',
     )
     expect(String(incident.value.errorMessage)).toContain('printer on fire')
+    // Zeebe rejects resolving while the job has no retries left (INVALID_STATE → 9)
+    const early = await rejection(zeebe.resolveIncident({ incidentKey: incident.key }))
+    expect(early.code).toBe(9)
+    expect(early.message).toContain(
+      `Expected to resolve incident with key '${incident.key}', but job with key '${job!.key}' has no retries left. Please update the job retries and retry resolving the incident`,
+    )
     // when
     await zeebe.updateJobRetries({ jobKey: job!.key, retries: 1 })
     await zeebe.resolveIncident({ incidentKey: incident.key })
