@@ -5,7 +5,7 @@ import { testDatabaseTargets, type TestDatabase } from '../test/support/database
 import { EngineError } from './api'
 import { TestClock } from './clock'
 import { createEngine, type Engine } from './engine'
-import { bpmn, chain, completeOne, flow, serviceTask, trail } from './test-support'
+import { bpmn, chain, completedPath, completeOne, flow, serviceTask, trail } from './test-support'
 
 const simple = bpmn(
   'simple',
@@ -76,6 +76,12 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
       'end:ELEMENT_COMPLETED',
       'simple:ELEMENT_COMPLETING',
       'simple:ELEMENT_COMPLETED',
+    ])
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+      'start',
+      'task',
+      'end',
+      'simple',
     ])
     const records = await e.readRecords({ processInstanceKey: pi.processInstanceKey })
     const activating = records.find(
@@ -227,6 +233,20 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
       maxJobsToActivate: 5,
     })
     expect(after.map((j) => j.processInstanceKey)).toEqual([broken.processInstanceKey])
+    for (const job of [...jobsA, ...jobsC, ...after]) await e.completeJob(job.key)
+    const viaA = ['start', 's', 'gw', 'toA', 'a', 'ae', 'end', 'xor']
+    expect(await completedPath(e, big.processInstanceKey, { flows: true })).toEqual(viaA)
+    expect(await completedPath(e, small.processInstanceKey, { flows: true })).toEqual([
+      'start',
+      's',
+      'gw',
+      'toC',
+      'c',
+      'ce',
+      'end',
+      'xor',
+    ])
+    expect(await completedPath(e, broken.processInstanceKey, { flows: true })).toEqual(viaA)
   })
 
   it('forks and joins parallel gateways', async () => {
@@ -253,6 +273,21 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     t = await trail(e, pi.processInstanceKey)
     expect(t.filter((x) => x === 'join:ELEMENT_ACTIVATING')).toHaveLength(1)
     expect(t[t.length - 1]).toBe('and:ELEMENT_COMPLETED')
+    expect(await completedPath(e, pi.processInstanceKey, { flows: true })).toEqual([
+      'start',
+      's',
+      'fork',
+      'fa',
+      'fb',
+      'a',
+      'aj',
+      'b',
+      'bj',
+      'join',
+      'je',
+      'end',
+      'and',
+    ])
   })
 
   it('handles job failure, back-off, retries exhausted, incident resolution and timeouts', async () => {
@@ -328,6 +363,12 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
       `Expected to complete job with key '${fourth!.key}', but no such job was found`,
     )
     expect((await trail(e, pi.processInstanceKey)).at(-1)).toBe('simple:ELEMENT_COMPLETED')
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+      'start',
+      'task',
+      'end',
+      'simple',
+    ])
   })
 
   it('propagates job variables to the nearest scope that has them, else the root', async () => {
@@ -371,6 +412,12 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
       ['UPDATED', Number(job!.elementInstanceKey), '2'],
     ])
     expect(byName('fresh')).toEqual([['CREATED', root, 'true']])
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+      'start',
+      'task',
+      'end',
+      'scopes',
+    ])
   })
 
   it('keeps every acknowledged command across a crash (no close, no snapshot)', async () => {
@@ -406,6 +453,14 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     await r.completeJob(activated!.key)
     for (const j of jobs) await r.completeJob(j.key)
     expect(Object.keys(r.state.elementInstances)).toEqual([])
+    for (const p of [done, ...waiting]) {
+      expect(await completedPath(r, p.processInstanceKey)).toEqual([
+        'start',
+        'task',
+        'end',
+        'simple',
+      ])
+    }
     // Keys keep increasing after recovery.
     const next = await r.createProcessInstance({ bpmnProcessId: 'simple' })
     expect(BigInt(next.processInstanceKey)).toBeGreaterThan(BigInt(waiting[2]!.processInstanceKey))
@@ -439,6 +494,15 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
       maxJobsToActivate: 10,
     })
     expect(jobs.map((j) => j.variables.i).sort()).toEqual([0, 1, 2, 3, 4, 5])
+    for (const job of jobs) {
+      await engine.completeJob(job.key)
+      expect(await completedPath(engine, job.processInstanceKey)).toEqual([
+        'start',
+        'task',
+        'end',
+        'simple',
+      ])
+    }
   })
 
   it('replaying the log rebuilds exactly the live state (appliers are the only writers)', async () => {

@@ -11,7 +11,7 @@ import { testDatabaseTargets, type TestDatabase } from '../../test/support/datab
 import { TestClock } from '../clock'
 import type { Engine } from '../engine'
 import { parseBpmn } from '../model/parse'
-import { expectReplayMatches, freshEngine } from '../test-support'
+import { completedPath, expectReplayMatches, freshEngine } from '../test-support'
 import { RecordStream } from './record-stream'
 
 const MODELS = join(import.meta.dirname, 'zeebe-process-test')
@@ -58,6 +58,9 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
     await engine.completeJob(last.key, variables)
   }
 
+  /** The element ids an instance completed, in order (see completedPath). */
+  const pathOf = (key: string | number) => completedPath(engine, String(key))
+
   async function increaseTime(ms: number) {
     clock.advance(ms)
     await engine.tick()
@@ -99,6 +102,13 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       await completeTask('servicetask')
       expect(view.isCompleted).toBe(true)
       expect(view.passed('servicetask')).toBe(1)
+      expect(await pathOf(view.key)).toEqual([
+        'startevent',
+        'servicetask',
+        'Gateway_0fhwf5d',
+        'endevent',
+        'looping-servicetask',
+      ])
     })
 
     it('hasPassedElement multiple times and hasPassedElementsInOrder', async () => {
@@ -127,6 +137,20 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
         'Gateway_0fhwf5d',
         'endevent',
       ])
+      expect(await completedPath(e, two.processInstanceKey, { flows: true })).toEqual([
+        'startevent',
+        'Flow_0gk7cr0',
+        'servicetask',
+        'Flow_0cw7eu9',
+        'Gateway_0fhwf5d',
+        'loopSequenceFlow',
+        'servicetask',
+        'Flow_0cw7eu9',
+        'Gateway_0fhwf5d',
+        'Flow_117ogjm',
+        'endevent',
+        'looping-servicetask',
+      ])
     })
 
     it('isTerminated after cancel', async () => {
@@ -151,6 +175,16 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       await completeTask('servicetask2')
       await completeTask('servicetask3')
       expect(view.waitingAt()).toEqual([])
+      expect(await pathOf(view.key)).toEqual([
+        'startevent',
+        'Gateway_0s6ix13',
+        'servicetask1',
+        'servicetask2',
+        'servicetask3',
+        'Gateway_12nd7sp',
+        'endevent',
+        'multiple-tasks',
+      ])
     })
 
     it('isWaitingForMessages / hasCorrelatedMessageByName / ByCorrelationKey (message-event)', async () => {
@@ -166,6 +200,12 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       expect(view.correlatedMessages('messageName', 'message')).toBe(1)
       expect(view.correlatedMessages('correlationKey', 'key')).toBe(1)
       expect(view.isCompleted).toBe(true)
+      expect(await pathOf(view.key)).toEqual([
+        'StartEvent_1',
+        'Event_1qemgo0',
+        'Event_1pevv8z',
+        'message-event',
+      ])
     })
 
     it('hasVariableWithValue for typed variables', async () => {
@@ -226,6 +266,19 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       )
       expect(view.latestCalled('alternate-start-end').calledProcesses()).toEqual([])
       expect(view.isCompleted).toBe(true)
+      expect(await pathOf(view.key)).toEqual([
+        'StartEvent_1',
+        'callactivityTwo',
+        'callactivityOne',
+        'Event_1w612bd',
+        'multiple-call-activity',
+      ])
+      expect(await pathOf(nested.key)).toEqual([
+        'StartEvent_1',
+        'callactivity',
+        'Event_1w612bd',
+        'call-activity',
+      ])
     })
   })
 
@@ -240,6 +293,13 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       expect(view.passed('callactivity')).toBe(1)
       expect(view.isCompleted).toBe(true)
       expect(view.calledProcesses().filter((c) => c.bpmnProcessId === 'wrongId')).toEqual([])
+      expect(await pathOf(view.key)).toEqual([
+        'StartEvent_1',
+        'callactivity',
+        'Event_1w612bd',
+        'call-activity',
+      ])
+      expect(await pathOf(child!.key)).toEqual(['StartEvent_1', 'Event_0ahcnkn', 'start-end'])
     })
   })
 
@@ -290,6 +350,11 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       expect(created(wrong.key)).toEqual([])
       const [c] = created(started.key)
       expect(stream.instance(num(c!.value.processInstanceKey)).isCompleted).toBe(true)
+      expect(await pathOf(num(c!.value.processInstanceKey))).toEqual([
+        'StartEvent_1',
+        'Event_0hmgljx',
+        'message-start-event',
+      ])
     })
 
     it('hasExpired / hasNotExpired', async () => {
@@ -399,6 +464,42 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       expect(pi.variables()).toMatchObject({ reviewResult: 'approved' })
       expect(pi.latestCalled('automatedTestsProcess').passed('runTests')).toBe(3)
       expect(pi.isCompleted).toBe(true)
+      expect(await pathOf(pi.key)).toEqual([
+        'prCreated',
+        'Gateway_0lfyniu',
+        'requestReview',
+        'Gateway_1wymgxc',
+        'reviewReceived',
+        'Gateway_0febbwp',
+        'triggerTests',
+        'Gateway_0ywtzgs',
+        'mergeCode',
+        'deploySnapshot',
+        'Event_12sbcc5',
+        'prCreatedProcess',
+      ])
+      // the multi-instance sub-process (one inner instance per operating system), then its
+      // body, then the flow to the end event
+      const inner = ['runTests', 'Event_1xtvw54', 'Activity_1kq2g9a']
+      expect(
+        await completedPath(engine, String(pi.latestCalled('automatedTestsProcess').key), {
+          flows: true,
+        }),
+      ).toEqual([
+        'automatedTestsTriggered',
+        'Flow_1ffhit7',
+        'Event_1i6p8uy',
+        'Flow_14xhr6b',
+        'Event_1i6p8uy',
+        'Flow_14xhr6b',
+        'Event_1i6p8uy',
+        'Flow_14xhr6b',
+        ...[1, 2, 3].flatMap(() => [inner[0], 'Flow_1h74e0o', inner[1], inner[2]]),
+        'Activity_1kq2g9a',
+        'Flow_1wap6x2',
+        'Event_0mdz5cy',
+        'automatedTestsProcess',
+      ])
     })
 
     it('testRemindReviewer', async () => {
@@ -420,6 +521,23 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       ).toEqual(['requestReview', 'remindReviewer', 'mergeCode', 'deploySnapshot'])
       expect(pi.passed('makeChanges')).toBe(0)
       expect(pi.isCompleted).toBe(true)
+      expect(await pathOf(pi.key)).toEqual([
+        'prCreated',
+        'Gateway_0lfyniu',
+        'requestReview',
+        'triggerTests',
+        'Gateway_1wymgxc',
+        'remindReviewerTimer',
+        'remindReviewer',
+        'Gateway_1wymgxc',
+        'reviewReceived',
+        'Gateway_0febbwp',
+        'Gateway_0ywtzgs',
+        'mergeCode',
+        'deploySnapshot',
+        'Event_12sbcc5',
+        'prCreatedProcess',
+      ])
     })
 
     it('testRejectReview', async () => {
@@ -447,6 +565,25 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       ).toEqual(['requestReview', 'makeChanges', 'requestReview', 'mergeCode', 'deploySnapshot'])
       expect(pi.passed('remindReviewer')).toBe(0)
       expect(pi.isCompleted).toBe(true)
+      expect(await pathOf(pi.key)).toEqual([
+        'prCreated',
+        'Gateway_0lfyniu',
+        'requestReview',
+        'triggerTests',
+        'Gateway_1wymgxc',
+        'reviewReceived',
+        'Gateway_0febbwp',
+        'makeChanges',
+        'requestReview',
+        'Gateway_1wymgxc',
+        'reviewReceived',
+        'Gateway_0febbwp',
+        'Gateway_0ywtzgs',
+        'mergeCode',
+        'deploySnapshot',
+        'Event_12sbcc5',
+        'prCreatedProcess',
+      ])
     })
   })
 
@@ -477,6 +614,16 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
         expect(view.isCompleted).toBe(true)
         expect(view.passed('EndEvent_FastFlow')).toBe(1)
         expect(view.passed('EndEvent_SlowFlow')).toBe(0)
+        // the fast path's terminate end event ends the instance (completed); the 30-day timer
+        // catch event is terminated, so it is not on the path
+        expect(await pathOf(view.key)).toEqual([
+          'StartEvent_Main',
+          'Gateway_SplitParallel',
+          'Activity_InvokeDummyWorker',
+          'TimerEvent_Wait1s',
+          'EndEvent_FastFlow',
+          'Process_Timer_Test_01',
+        ])
         const timers = stream
           .of('TIMER')
           .filter((r) => num(r.value.processInstanceKey) === view.key)
@@ -502,6 +649,11 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       expect(started).toHaveLength(1)
       expect(stream.instance(started[0]!.key).isCompleted).toBe(true)
       expect(stream.instance(started[0]!.key).passed('timer')).toBe(1)
+      expect(await pathOf(started[0]!.key)).toEqual([
+        'timer',
+        'endevent',
+        'timer-start-event-daily',
+      ])
       const next = stream.of('TIMER', 'CREATED').at(-1)
       expect(next!.value.dueDate).toBe(clock.now() + 24 * 3_600_000)
     })

@@ -5,6 +5,7 @@ import type { Engine } from '../engine'
 import {
   bpmn,
   chain,
+  completedPath,
   expectReplayMatches,
   flow,
   freshEngine,
@@ -81,6 +82,13 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     expect(second!.variables).toEqual({ owner: 'carol', decision: 'ok' })
     await e.completeJob(second!.key)
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+      'start',
+      'Task_Triage',
+      'Task_Embedded',
+      'end',
+      'ut',
+    ])
   })
 
   it('resolves linked forms by binding type: latest, deployment and versionTag', async () => {
@@ -129,6 +137,14 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
       await e.completeJob(job!.key)
     }
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+      'start',
+      'Task_Deployment',
+      'Task_Tag',
+      'Task_Latest',
+      'end',
+      'bound',
+    ])
     // the deployment's own form, the tagged one, then the newest
     expect(formKeys).toEqual([v1, v1, v2])
 
@@ -201,6 +217,21 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
       ['result', '{"value":21}'],
     ])
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, pi.processInstanceKey, { flows: true })).toEqual([
+      'start',
+      'f_start_Script_Sum',
+      'Script_Sum',
+      'f_Script_Sum_Sub',
+      'subStart',
+      'f_subStart_inner',
+      'inner',
+      'f_inner_subEnd',
+      'subEnd',
+      'Sub',
+      'f_Sub_end',
+      'end',
+      'sp',
+    ])
   })
 
   it('call activities pass variables down and back, and cancel with the parent', async () => {
@@ -255,6 +286,13 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
         .map((r) => r.value.name),
     ).toEqual(['childId', 'x', 'y'])
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+      'start',
+      'Call',
+      'end',
+      'parent',
+    ])
+    expect(await completedPath(e, childKey)).toEqual(['s', 'childTask', 'e', 'child'])
 
     const second = await e.createProcessInstance({
       bpmnProcessId: 'parent',
@@ -328,6 +366,12 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
       .map((r) => r.value.name)
     expect(root).toEqual(['order', 'secret', 'calleeStatus'])
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+      'start',
+      'Call',
+      'end',
+      'caller',
+    ])
 
     const second = await e.createProcessInstance({
       bpmnProcessId: 'caller',
@@ -340,7 +384,12 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
       maxJobsToActivate: 1,
     })
     await e.broadcastSignal('abort-calls')
-    expect(await trail(e, second.processInstanceKey)).toContain('aborted:ELEMENT_COMPLETED')
+    expect(await completedPath(e, second.processInstanceKey)).toEqual([
+      'start',
+      'Abort',
+      'aborted',
+      'caller',
+    ])
     expect(isActive(e, job2!.processInstanceKey)).toBe(false)
   })
 
@@ -392,6 +441,18 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     )
     expect(results.map((r) => r.value.value)).toEqual(['[10,20,30]'])
     expect(isActive(e, par.processInstanceKey)).toBe(false)
+    // three inner instances, then the body; then the flow to the end event is taken
+    const through = (id: string, n: number) => [
+      'start',
+      'f_start_Each',
+      ...Array<string>(n + 1).fill('Each'),
+      'f_Each_end',
+      'end',
+      id,
+    ]
+    expect(await completedPath(e, par.processInstanceKey, { flows: true })).toEqual(
+      through('par', 3),
+    )
 
     const seq = await e.createProcessInstance({
       bpmnProcessId: 'seq',
@@ -414,6 +475,9 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     expect(next.map((j) => j.variables.item)).toEqual(['b'])
     await e.completeJob(next[0]!.key)
     expect(isActive(e, seq.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, seq.processInstanceKey, { flows: true })).toEqual(
+      through('seq', 2),
+    )
 
     const cond = await e.createProcessInstance({
       bpmnProcessId: 'cond',
@@ -430,9 +494,15 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     expect(isActive(e, cond.processInstanceKey)).toBe(false)
     const t = await trail(e, cond.processInstanceKey)
     expect(t.filter((x) => x === 'Each:ELEMENT_TERMINATED')).toHaveLength(2)
+    expect(await completedPath(e, cond.processInstanceKey, { flows: true })).toEqual(
+      through('cond', 2),
+    )
 
     const empty = await e.createProcessInstance({ bpmnProcessId: 'par', variables: { items: [] } })
     expect(isActive(e, empty.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, empty.processInstanceKey, { flows: true })).toEqual(
+      through('par', 0),
+    )
     const bad = await e.createProcessInstance({ bpmnProcessId: 'par', variables: { items: 'x' } })
     const [incident] = await valuesOf(e, bad.processInstanceKey, 'INCIDENT')
     expect(incident!.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR' })
@@ -469,6 +539,8 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
       maxJobsToActivate: 1,
     })
     expect(job!.processInstanceKey).toBe(pi.processInstanceKey)
+    await e.completeJob(job!.key)
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual(['second', 'end', 'si'])
     await expect(
       e.createProcessInstance({ bpmnProcessId: 'si', startInstructions: [{ elementId: 'nope' }] }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
@@ -503,6 +575,7 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     const r = await result
     expect(r.variables).toEqual({ a: 1, b: 2 })
     expect(r.bpmnProcessId).toBe('wr')
+    expect(await completedPath(e, r.processInstanceKey)).toEqual(['start', 't', 'end', 'wr'])
 
     const pi = await e.createProcessInstance({ bpmnProcessId: 'wr' })
     await e.cancelProcessInstance(pi.processInstanceKey)

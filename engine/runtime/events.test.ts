@@ -5,6 +5,7 @@ import type { Engine } from '../engine'
 import {
   bpmn,
   chain,
+  completedPath,
   completeOne,
   expectReplayMatches,
   flow,
@@ -66,6 +67,14 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
       'CREATED',
       'TRIGGERED',
     ])
+    expect(await completedPath(e, pi.processInstanceKey, { flows: true })).toEqual([
+      'start',
+      'f_start_Timer_Wait',
+      'Timer_Wait',
+      'f_Timer_Wait_end',
+      'end',
+      'timer',
+    ])
   })
 
   it('interrupting and non-interrupting timer boundary events', async () => {
@@ -97,6 +106,16 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     expect(t).toContain('task:ELEMENT_TERMINATED')
     expect(t).toContain('escalated:ELEMENT_COMPLETED')
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+      'start',
+      'Remind',
+      'reminded',
+      'Remind',
+      'reminded',
+      'Escalate',
+      'escalated',
+      'boundary',
+    ])
     expect(
       await e.activateJobs({ type: 'slow', worker: 'w', timeoutMs: 1, maxJobsToActivate: 1 }),
     ).toEqual([])
@@ -118,6 +137,9 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
       (r) => r.intent === 'ELEMENT_COMPLETED' && r.value.bpmnElementType === 'PROCESS',
     )
     expect(started).toHaveLength(3)
+    for (const r of started) {
+      expect(await completedPath(e, r.key)).toEqual(['Every', 'end', 'ticker'])
+    }
     await e.deployResources([{ name: 'ticker.bpmn', content: model('R/PT1H') }])
     expect(Object.values(e.state.timers)).toHaveLength(1)
     // A FEEL timer start event is evaluated on deployment.
@@ -139,6 +161,7 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
         r.value.bpmnElementType === 'PROCESS',
     )
     expect(once).toHaveLength(1)
+    expect(await completedPath(e, once[0]!.key)).toEqual(['At', 'end', 'once'])
   })
 
   it('correlates published messages to catch events, buffering with TTL and rejecting duplicate ids', async () => {
@@ -163,6 +186,7 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
       variables: { ok: true },
     })
     expect(isActive(e, a.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, a.processInstanceKey)).toEqual(['start', 'Wait', 'end', 'msg'])
     // Buffered: published before the instance exists.
     await e.publishMessage({
       name: 'approved',
@@ -181,6 +205,7 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     ).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
     const b = await e.createProcessInstance({ bpmnProcessId: 'msg', variables: { orderId: 'B' } })
     expect(isActive(e, b.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, b.processInstanceKey)).toEqual(['start', 'Wait', 'end', 'msg'])
     const recs = await e.readRecords({
       processInstanceKey: b.processInstanceKey,
       valueTypes: ['VARIABLE'],
@@ -225,7 +250,12 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     const one = await e.createProcessInstance({ bpmnProcessId: 'mb', variables: { id: 1 } })
     const two = await e.createProcessInstance({ bpmnProcessId: 'mb', variables: { id: 2 } })
     await e.publishMessage({ name: 'cancel', correlationKey: '1', timeToLiveMs: 0 })
-    expect(await trail(e, one.processInstanceKey)).toContain('cancelledEnd:ELEMENT_COMPLETED')
+    expect(await completedPath(e, one.processInstanceKey)).toEqual([
+      'start',
+      'Cancelled',
+      'cancelledEnd',
+      'mb',
+    ])
     await completeOne(e, 'mb-task')
     expect(isActive(e, two.processInstanceKey)).toBe(true)
     await e.publishMessage({
@@ -235,6 +265,16 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
       variables: { answer: 42 },
     })
     expect(isActive(e, two.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, two.processInstanceKey, { flows: true })).toEqual([
+      'start',
+      'f_start_task',
+      'task',
+      'f_task_Receive',
+      'Receive',
+      'f_Receive_end',
+      'end',
+      'mb',
+    ])
 
     const first = await e.publishMessage({
       name: 'open',
@@ -257,6 +297,15 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     })
     expect(jobs).toHaveLength(2)
     expect(jobs[0]!.variables).toEqual({ v: 1 })
+    for (const job of jobs) {
+      await e.completeJob(job.key)
+      expect(await completedPath(e, job.processInstanceKey)).toEqual([
+        'MsgStart',
+        'work',
+        'end',
+        'ms',
+      ])
+    }
   })
 
   it('a buffered message starts the next instance once the one with its key has ended', async () => {
@@ -298,6 +347,15 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
       maxJobsToActivate: 5,
     })
     expect(second.map((j) => j.variables.n)).toEqual([2])
+    await e.completeJob(second[0]!.key)
+    for (const job of [first[0]!, second[0]!]) {
+      expect(await completedPath(e, job.processInstanceKey)).toEqual([
+        'MsgStart',
+        'work',
+        'end',
+        'one',
+      ])
+    }
   })
 
   it('link events continue at the catch link of the same name', async () => {
@@ -316,8 +374,16 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     ])
     const pi = await e.createProcessInstance({ bpmnProcessId: 'link' })
     const t = await trail(e, pi.processInstanceKey)
-    expect(t).toContain('Landing:ELEMENT_COMPLETED')
     expect(t.at(-1)).toBe('link:ELEMENT_COMPLETED')
+    expect(await completedPath(e, pi.processInstanceKey, { flows: true })).toEqual([
+      'start',
+      'f_start_GoTo',
+      'GoTo',
+      'Landing',
+      'f_Landing_end',
+      'end',
+      'link',
+    ])
     const broken = bpmn(
       'brokenLink',
       `<bpmn:startEvent id="start" /><bpmn:intermediateThrowEvent id="GoTo"><bpmn:linkEventDefinition name="nowhere" /></bpmn:intermediateThrowEvent>${chain('start', 'GoTo')}`,
@@ -352,6 +418,7 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     })
     await completed
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual(['start', 'Short', 'end', 'auto'])
   })
 
   it('non-interrupting message boundary events fire per message; signal event sub-processes start', async () => {
@@ -383,6 +450,17 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     expect(t).toContain('task:ELEMENT_TERMINATED')
     expect(t).toContain('StopEnd:ELEMENT_COMPLETED')
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+      'start',
+      'Note',
+      'noted',
+      'Note',
+      'noted',
+      'StopStart',
+      'StopEnd',
+      'OnStop',
+      'ni',
+    ])
     const jobs = await valuesOf(e, pi.processInstanceKey, 'JOB')
     expect(jobs.map((r) => r.intent)).toEqual(['CREATED', 'CANCELED'])
   })
@@ -412,6 +490,7 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     const pi = await e.createProcessInstance({ bpmnProcessId: 'sig' })
     await e.broadcastSignal('go', { fromSignal: 'yes' })
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await completedPath(e, pi.processInstanceKey)).toEqual(['start', 'WaitGo', 'end', 'sig'])
     const created = (await e.readRecords({ valueTypes: ['PROCESS_INSTANCE'] })).filter(
       (r) =>
         r.intent === 'ELEMENT_COMPLETED' &&
@@ -419,6 +498,7 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
         r.value.bpmnElementType === 'PROCESS',
     )
     expect(created).toHaveLength(1)
+    expect(await completedPath(e, created[0]!.key)).toEqual(['OnGo', 'end', 'sigstart'])
     const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
     expect(vars.map((r) => [r.value.name, r.value.value])).toEqual([['fromSignal', '"yes"']])
   })

@@ -5,6 +5,7 @@ import type { Engine } from '../engine'
 import {
   bpmn,
   chain,
+  completedPath,
   completeOne,
   expectReplayMatches,
   flow,
@@ -59,12 +60,39 @@ describe.each(testDatabaseTargets())(
       expect(isActive(e, pi.processInstanceKey)).toBe(false)
       const t = await trail(e, pi.processInstanceKey)
       expect(t.filter((x) => x === 'join:ELEMENT_ACTIVATING')).toHaveLength(1)
+      expect(await completedPath(e, pi.processInstanceKey, { flows: true })).toEqual([
+        'start',
+        's',
+        'fork',
+        'toA',
+        'toB',
+        'a',
+        'aj',
+        'b',
+        'bj',
+        'join',
+        'je',
+        'end',
+        'or',
+      ])
       const only = await e.createProcessInstance({
         bpmnProcessId: 'or',
         variables: { wantA: false, wantB: false },
       })
       await completeOne(e, 'or-c')
       expect(isActive(e, only.processInstanceKey)).toBe(false)
+      expect(await completedPath(e, only.processInstanceKey, { flows: true })).toEqual([
+        'start',
+        's',
+        'fork',
+        'toC',
+        'c',
+        'cj',
+        'join',
+        'je',
+        'end',
+        'or',
+      ])
     })
 
     it('event-based gateways take the first event and close the others', async () => {
@@ -91,12 +119,30 @@ describe.each(testDatabaseTargets())(
         timeToLiveMs: 0,
         variables: { amount: 5 },
       })
-      expect(await trail(e, paid.processInstanceKey)).toContain('paidEnd:ELEMENT_COMPLETED')
+      expect(await completedPath(e, paid.processInstanceKey, { flows: true })).toEqual([
+        'start',
+        'f_start_gw',
+        'gw',
+        'p',
+        'Paid',
+        'pe',
+        'paidEnd',
+        'eb',
+      ])
       const timers = await valuesOf(e, paid.processInstanceKey, 'TIMER')
       expect(timers.map((r) => r.intent)).toEqual(['CREATED', 'CANCELED'])
       clock.advance(3_600_000)
       await e.tick()
-      expect(await trail(e, late.processInstanceKey)).toContain('timeoutEnd:ELEMENT_COMPLETED')
+      expect(await completedPath(e, late.processInstanceKey, { flows: true })).toEqual([
+        'start',
+        'f_start_gw',
+        'gw',
+        't',
+        'Timeout',
+        'te',
+        'timeoutEnd',
+        'eb',
+      ])
       const subs = await valuesOf(e, late.processInstanceKey, 'MESSAGE_SUBSCRIPTION')
       expect(subs.map((r) => r.intent)).toEqual(['CREATED', 'DELETED'])
     })
@@ -134,7 +180,12 @@ describe.each(testDatabaseTargets())(
         maxJobsToActivate: 1,
       })
       await e.throwError(job!.key, 'NOT_FOUND', 'missing', { reason: 'gone' })
-      expect(await trail(e, pi.processInstanceKey)).toContain('notFoundEnd:ELEMENT_COMPLETED')
+      expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+        'start',
+        'OnNotFound',
+        'notFoundEnd',
+        'err',
+      ])
       const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
       expect(vars.map((r) => r.value.name)).toContain('reason')
 
@@ -146,8 +197,15 @@ describe.each(testDatabaseTargets())(
         maxJobsToActivate: 1,
       })
       await e.throwError(inner!.key, 'OTHER')
-      expect(await trail(e, outer.processInstanceKey)).toContain('caughtEnd:ELEMENT_COMPLETED')
+      expect(await completedPath(e, outer.processInstanceKey)).toEqual([
+        'start',
+        'AnyError',
+        'caughtEnd',
+        'outer',
+      ])
       expect(isActive(e, inner!.processInstanceKey)).toBe(false)
+      expect(await completedPath(e, inner!.processInstanceKey)).toEqual(['start'])
+      expect((await trail(e, inner!.processInstanceKey)).at(-1)).toBe('err:ELEMENT_TERMINATED')
 
       const lone = await e.createProcessInstance({ bpmnProcessId: 'err' })
       const [j3] = await e.activateJobs({
@@ -166,6 +224,12 @@ describe.each(testDatabaseTargets())(
       await e.resolveIncident(incident!.key)
       await completeOne(e, 'risky')
       expect(isActive(e, lone.processInstanceKey)).toBe(false)
+      expect(await completedPath(e, lone.processInstanceKey)).toEqual([
+        'start',
+        'task',
+        'end',
+        'err',
+      ])
     })
 
     it('error end events and error event sub-processes; terminate end events', async () => {
@@ -199,10 +263,24 @@ describe.each(testDatabaseTargets())(
       const pi = await e.createProcessInstance({ bpmnProcessId: 'esp' })
       const t = await trail(e, pi.processInstanceKey)
       expect(t).toContain('keep:ELEMENT_TERMINATED')
-      expect(t).toContain('BoomEnd:ELEMENT_COMPLETED')
+      expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+        'start',
+        'fork',
+        'BoomStart',
+        'BoomEnd',
+        'OnBoom',
+        'esp',
+      ])
       expect(isActive(e, pi.processInstanceKey)).toBe(false)
       const term = await e.createProcessInstance({ bpmnProcessId: 'term' })
       expect(isActive(e, term.processInstanceKey)).toBe(false)
+      // a terminate end event completes the instance (it is not terminated)
+      expect(await completedPath(e, term.processInstanceKey)).toEqual([
+        'start',
+        'fork',
+        'Stop',
+        'term',
+      ])
       expect(await trail(e, term.processInstanceKey)).toContain('other:ELEMENT_TERMINATED')
     })
 
@@ -240,7 +318,14 @@ describe.each(testDatabaseTargets())(
       expect(timers.map((r) => r.intent)).toEqual(['CREATED'])
       clock.advance(60_000)
       await e.tick()
-      expect(await trail(e, pi.processInstanceKey)).toContain('late:ELEMENT_COMPLETED')
+      expect(await completedPath(e, pi.processInstanceKey, { flows: true })).toEqual([
+        'start',
+        'f_start_task',
+        'Deadline',
+        'l',
+        'late',
+        'bt',
+      ])
     })
 
     it('escalations: non-interrupting boundary, interrupting event sub-process, uncaught', async () => {
@@ -289,8 +374,21 @@ describe.each(testDatabaseTargets())(
       expect(t).toContain('Sub:ELEMENT_TERMINATED')
       expect(t).not.toContain('end:ELEMENT_COMPLETED')
       expect(isActive(e, pi.processInstanceKey)).toBe(false)
+      expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+        'start',
+        'subStart',
+        'RaiseLate',
+        'OnLate',
+        'lateNoted',
+        'inner',
+        'OtherStart',
+        'OtherHandled',
+        'OnOther',
+        'esc',
+      ])
       const lone = await e.createProcessInstance({ bpmnProcessId: 'lone' })
       expect(isActive(e, lone.processInstanceKey)).toBe(false)
+      expect(await completedPath(e, lone.processInstanceKey)).toEqual(['start', 'Up', 'lone'])
       expect(await valuesOf(e, lone.processInstanceKey, 'INCIDENT')).toEqual([])
     })
 
@@ -333,6 +431,17 @@ describe.each(testDatabaseTargets())(
       expect(t).toContain('work:ELEMENT_TERMINATED')
       expect(t).toContain('AbortEnd:ELEMENT_COMPLETED')
       expect(isActive(e, pi.processInstanceKey)).toBe(false)
+      expect(await completedPath(e, pi.processInstanceKey)).toEqual([
+        'start',
+        'RemindStart',
+        'remind',
+        'RemindEnd',
+        'Reminder',
+        'AbortStart',
+        'AbortEnd',
+        'Abort',
+        'esp2',
+      ])
     })
   },
 )
