@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets, type TestDatabase } from '../../test/support/databases'
 import { TestClock } from '../clock'
-import type { Engine } from '../engine'
+import { createEngine, type Engine } from '../engine'
 import type { EngineRecord } from '../state/records'
 import {
   bpmn,
@@ -380,6 +380,41 @@ describe.each(testDatabaseTargets())('multi-instance on $kind', (target) => {
     expect(await activateAll(e, 'condseq-each')).toEqual([])
     expect(await completedPath(e, seq.processInstanceKey, { flows: true })).toEqual(
       pathThrough('condseq', 2),
+    )
+  })
+
+  it('a snapshot written before the fix (body counting in loopCounter) still completes the body', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'old.bpmn',
+        content: around('old', eachTask('old-each', loop(false, 'inputCollection="= items"'))),
+      },
+    ])
+    const p = await e.createProcessInstance({ bpmnProcessId: 'old', variables: { items: [1, 2] } })
+    const [first, second] = await activateAll(e, 'old-each')
+    await e.completeJob(first!.key)
+    await e.close() // writes a snapshot
+    // rewrite the snapshot into the old shape: the body's inner-instance count in loopCounter
+    const { rows } = await db.database.sql.query<{ position: string; state: string }>(
+      'select position, state from engine_snapshots',
+    )
+    const state = JSON.parse(rows[0]!.state) as {
+      elementInstances: Record<string, Record<string, unknown>>
+    }
+    const body = Object.values(state.elementInstances).find(
+      (ei) => ei.type === 'MULTI_INSTANCE_BODY',
+    )!
+    body.loopCounter = body.miActivated
+    delete body.miActivated
+    await db.database.sql.query('update engine_snapshots set state = $1 where position = $2', [
+      JSON.stringify(state),
+      rows[0]!.position,
+    ])
+    engine = await createEngine({ sql: db.database.sql, clock })
+    await engine.completeJob(second!.key)
+    expect(await completedPath(engine, p.processInstanceKey, { flows: true })).toEqual(
+      pathThrough('old', 2),
     )
   })
 
