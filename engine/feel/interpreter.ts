@@ -59,7 +59,8 @@ function allTrue(values: Iterable<() => unknown>): boolean | null {
 
 function parseString(literal: string): string {
   const body = literal.slice(1, -1)
-  return body.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{6}|.)/g, (_m, e: string) => {
+  // feel-scala's escapes; any other backslash stays (regular expressions: "\\d+")
+  return body.replace(/\\(u[0-9a-fA-F]{4}|["\\nrt'])/g, (_m, e: string) => {
     if (e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16))
     return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[e] ?? e
   })
@@ -219,7 +220,8 @@ class Compiler {
     const compiled = entries.map((entry) => {
       const [keyNode, valueNode] = children(entry)
       const inner = children(keyNode)[0]
-      const key = inner.name === 'StringLiteral' ? parseString(this.text(inner)) : this.name(keyNode)
+      const key =
+        inner.name === 'StringLiteral' ? parseString(this.text(inner)) : this.name(keyNode)
       return { key, value: this.expr(valueNode) }
     })
     return (env) => {
@@ -243,7 +245,8 @@ class Compiler {
     }
     const literalIndex =
       filterNode.name === 'NumericLiteral' ||
-      (filterNode.name === 'ArithmeticExpression' && children(filterNode)[1]?.name === 'NumericLiteral')
+      (filterNode.name === 'ArithmeticExpression' &&
+        children(filterNode)[1]?.name === 'NumericLiteral')
     const perItem = ['Comparison', 'FunctionInvocation'].includes(filterNode.name)
     return (env) => {
       const list = target(env)
@@ -272,10 +275,11 @@ class Compiler {
         ? { name: this.name(children(p)[0]), value: this.expr(children(p)[1]) }
         : { name: '', value: this.expr(p) },
     )
-    const calleeName =
-      ['VariableName', 'DateTimeConstructor', 'SpecialFunctionName'].includes(calleeNode.name)
-        ? this.name(calleeNode)
-        : null
+    const calleeName = ['VariableName', 'DateTimeConstructor', 'SpecialFunctionName'].includes(
+      calleeNode.name,
+    )
+      ? this.name(calleeNode)
+      : null
     const callee = calleeName === null ? this.expr(calleeNode) : null
     return (env) => {
       let fn: unknown
@@ -353,9 +357,7 @@ class Compiler {
 
   private functionDefinition(c: SyntaxNode[]): Compiled {
     const formal = c.find((n) => n.name === 'FormalParameters')
-    const names = formal
-      ? children(formal).map((p) => this.name(children(p)[0]))
-      : []
+    const names = formal ? children(formal).map((p) => this.name(children(p)[0])) : []
     const bodyNode = c.find((n) => n.name === 'FunctionBody')
     if (!bodyNode) return () => null
     const body = this.expr(bodyNode)

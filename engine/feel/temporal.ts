@@ -83,7 +83,8 @@ export function addDuration(a: unknown, b: FeelDuration, sign: 1 | -1): unknown 
 
 /** Adds or subtracts two durations of the same kind; null for mixed kinds. */
 export function addDurations(a: FeelDuration, b: FeelDuration, sign: 1 | -1): unknown {
-  if (isYearsMonths(a) && isYearsMonths(b)) return yearsMonths(totalMonths(a) + sign * totalMonths(b))
+  if (isYearsMonths(a) && isYearsMonths(b))
+    return yearsMonths(totalMonths(a) + sign * totalMonths(b))
   if (isDaysTime(a) && isDaysTime(b)) {
     return daysTime(durationNanos(a) + BigInt(sign) * durationNanos(b))
   }

@@ -6,6 +6,7 @@
  */
 import Decimal from 'decimal.js'
 import { FeelDate, FeelDateTime, FeelDuration, FeelTime } from 'feelin'
+import { temporalJson } from './format'
 
 /** FEEL numbers: Scala BigDecimal's default MathContext (DECIMAL128). */
 export const Num = Decimal.clone({
@@ -158,9 +159,14 @@ export function compare(a: unknown, b: unknown): number | null {
  */
 export function equals(a: unknown, b: unknown): boolean | null {
   if (isNull(a) || isNull(b)) return isNull(a) && isNull(b)
-  if (isNum(a) || isText(a) || isTemporal(a)) {
+  if (isNum(a) || isText(a) || isDuration(a)) {
     const c = compare(a, b)
     return c === null ? null : c === 0
+  }
+  if (isTemporal(a)) {
+    // java's equals: the same local value in the same zone (not merely the same instant)
+    const c = compare(a, b)
+    return c === null ? null : (a as { iso: string }).iso === (b as { iso: string }).iso
   }
   if (isBool(a)) return isBool(b) ? a === b : null
   if (isList(a)) {
@@ -227,7 +233,7 @@ export function toJson(v: unknown): unknown {
   if (isText(v) || isBool(v)) return v
   if (typeof v === 'number') return Number.isFinite(v) ? v : null
   if (isList(v)) return v.map(toJson)
-  if (isTemporal(v)) return (v as { iso: string }).iso
+  if (isTemporal(v)) return temporalJson(v)
   if (isContext(v)) {
     const out: Record<string, unknown> = {}
     for (const [k, x] of Object.entries(v)) out[k] = toJson(x)

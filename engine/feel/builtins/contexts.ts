@@ -8,7 +8,8 @@ type Ctx = Record<string, unknown>
 function getPath(context: Ctx, keys: unknown[]): unknown {
   let value: unknown = context
   for (const key of keys) {
-    if (!isContext(value) || !isText(key) || !Object.prototype.hasOwnProperty.call(value, key)) return null
+    if (!isContext(value) || !isText(key) || !Object.prototype.hasOwnProperty.call(value, key))
+      return null
     value = value[key]
   }
   return keys.length === 0 ? null : (value ?? null)
@@ -32,11 +33,14 @@ export const contextBuiltins: Builtins = {
   'get entries': def(['context|m'], (context: unknown) =>
     isContext(context) ? Object.entries(context).map(([key, value]) => ({ key, value })) : null,
   ),
-  'context put': def(['context', 'key|keys', 'value'], (context: unknown, key: unknown, value: unknown) => {
-    if (!isContext(context)) return null
-    if (isText(key)) return { ...context, [key]: value }
-    return stringKeys(key) ? putPath(context, key, value) : null
-  }),
+  'context put': def(
+    ['context', 'key|keys', 'value'],
+    (context: unknown, key: unknown, value: unknown) => {
+      if (!isContext(context)) return null
+      if (isText(key)) return { ...context, [key]: value }
+      return stringKeys(key) ? putPath(context, key, value) : null
+    },
+  ),
   'context merge': def(['...contexts'], (contexts: unknown) =>
     isList(contexts) && contexts.every(isContext) ? Object.assign({}, ...contexts) : null,
   ),
@@ -52,10 +56,13 @@ export const contextBuiltins: Builtins = {
   not: def(['negand'], (b: unknown) => (isBool(b) ? !b : null)),
   'is defined': def(['value'], (v: unknown) => !isNull(v)),
   'get or else': def(['value', 'default'], (v: unknown, d: unknown) => (isNull(v) ? d : v)),
-  assert: def(['value', 'condition', 'cause?'], (v: unknown, condition: unknown, cause?: unknown) => {
-    if (condition === true) return v
-    throw new FeelFatalError(isText(cause) ? cause : 'The condition is not fulfilled')
-  }),
+  assert: def(
+    ['value', 'condition', 'cause?'],
+    (v: unknown, condition: unknown, cause?: unknown) => {
+      if (condition === true) return v
+      throw new FeelFatalError(isText(cause) ? cause : 'The condition is not fulfilled')
+    },
+  ),
   'is empty': def(['list'], (list: unknown) => (isList(list) ? list.length === 0 : null)),
   uuid: def([], () => randomUUID()),
   'to json': def(['value'], (v: unknown) => JSON.stringify(toJson(v))),

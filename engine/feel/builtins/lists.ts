@@ -1,14 +1,5 @@
 /** List built-ins (feel-scala's ListBuiltinFunctions), with FEEL equality and decimals. */
-import {
-  compare,
-  equals,
-  isFunction,
-  isList,
-  isNull,
-  isNum,
-  isText,
-  Num,
-} from '../values'
+import { compare, equals, isFunction, isList, isNull, isNum, isText, Num } from '../values'
 import { def, type Builtins } from './registry'
 
 const numbers = (list: unknown): Num[] | null =>
@@ -43,7 +34,12 @@ function extreme(list: unknown, sign: 1 | -1): unknown {
   return compare(best, best) === null ? null : best
 }
 
-function join(list: unknown, delimiter: unknown = null, prefix: unknown = null, suffix: unknown = null): unknown {
+function join(
+  list: unknown,
+  delimiter: unknown = null,
+  prefix: unknown = null,
+  suffix: unknown = null,
+): unknown {
   if (!isList(list) || !list.every((i) => isText(i) || isNull(i))) return null
   const str = (v: unknown) => (isText(v) ? v : isNull(v) ? '' : null)
   const [d, p, s] = [str(delimiter), str(prefix), str(suffix)]
@@ -106,23 +102,29 @@ export const listBuiltins: Builtins = {
   all: def(['...list'], (list: unknown) => all(list)),
   or: def(['...list'], (list: unknown) => some(list)),
   any: def(['...list'], (list: unknown) => some(list)),
-  sublist: def(['list', 'start position|start', 'length?'], (list: unknown, start: unknown, length?: unknown) => {
-    if (!isList(list) || !isNum(start) || start.isZero()) return null
-    const from = Math.max(0, listIndex(list, start))
-    if (length === undefined) return list.slice(from)
-    return isNum(length) ? list.slice(from, from + length.trunc().toNumber()) : null
-  }),
+  sublist: def(
+    ['list', 'start position|start', 'length?'],
+    (list: unknown, start: unknown, length?: unknown) => {
+      if (!isList(list) || !isNum(start) || start.isZero()) return null
+      const from = Math.max(0, listIndex(list, start))
+      if (length === undefined) return list.slice(from)
+      return isNum(length) ? list.slice(from, from + length.trunc().toNumber()) : null
+    },
+  ),
   append: def(['list', '...items'], (list: unknown, items: unknown) =>
     isList(list) && isList(items) ? [...list, ...items] : null,
   ),
   concatenate: def(['...lists'], (lists: unknown) =>
     isList(lists) ? lists.flatMap((l) => (isList(l) ? l : [l])) : null,
   ),
-  'insert before': def(['list', 'position', 'newItem'], (list: unknown, pos: unknown, item: unknown) => {
-    if (!isList(list) || !isNum(pos) || pos.isZero()) return null
-    const at = listIndex(list, pos)
-    return [...list.slice(0, at), item, ...list.slice(at)]
-  }),
+  'insert before': def(
+    ['list', 'position', 'newItem'],
+    (list: unknown, pos: unknown, item: unknown) => {
+      if (!isList(list) || !isNum(pos) || pos.isZero()) return null
+      const at = listIndex(list, pos)
+      return [...list.slice(0, at), item, ...list.slice(at)]
+    },
+  ),
   remove: def(['list', 'position'], (list: unknown, pos: unknown) => {
     if (!isList(list) || !isNum(pos) || pos.isZero()) return null
     const at = listIndex(list, pos)

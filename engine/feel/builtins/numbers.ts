@@ -1,6 +1,14 @@
 /** Numeric built-ins (feel-scala's NumericBuiltinFunctions), on decimals. */
 import Decimal from 'decimal.js'
-import { durationNanos, isDaysTime, isNum, isText, isYearsMonths, Num, totalMonths } from '../values'
+import {
+  durationNanos,
+  isDaysTime,
+  isNum,
+  isText,
+  isYearsMonths,
+  Num,
+  totalMonths,
+} from '../values'
 import { daysTime, yearsMonths } from '../temporal'
 import { def, type Builtins } from './registry'
 

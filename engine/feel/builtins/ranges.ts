@@ -21,17 +21,20 @@ function rangeFn(cases: {
   rp?: (a: R, b: unknown) => boolean
   rr: (a: R, b: R) => boolean
 }) {
-  return def(['a|point|range|point1|range1', 'b|point2|range2|point|range'], (a: unknown, b: unknown) => {
-    try {
-      if (isRange(a) && isRange(b)) return cases.rr(a, b)
-      if (isRange(a)) return cases.rp ? cases.rp(a, b) : null
-      if (isRange(b)) return cases.pr ? cases.pr(a, b) : null
-      return cases.pp ? cases.pp(a, b) : null
-    } catch (err) {
-      if (err instanceof Incomparable) return null
-      throw err
-    }
-  })
+  return def(
+    ['a|point|range|point1|range1', 'b|point2|range2|point|range'],
+    (a: unknown, b: unknown) => {
+      try {
+        if (isRange(a) && isRange(b)) return cases.rr(a, b)
+        if (isRange(a)) return cases.rp ? cases.rp(a, b) : null
+        if (isRange(b)) return cases.pr ? cases.pr(a, b) : null
+        return cases.pp ? cases.pp(a, b) : null
+      } catch (err) {
+        if (err instanceof Incomparable) return null
+        throw err
+      }
+    },
+  )
 }
 
 const before = {
@@ -76,7 +79,12 @@ const swap =
 
 export const rangeBuiltins: Builtins = {
   before: rangeFn(before),
-  after: rangeFn({ pp: swap(before.pp), pr: swap(before.rp), rp: swap(before.pr), rr: swap(before.rr) }),
+  after: rangeFn({
+    pp: swap(before.pp),
+    pr: swap(before.rp),
+    rp: swap(before.pr),
+    rr: swap(before.rr),
+  }),
   meets: rangeFn({ rr: meets }),
   'met by': rangeFn({ rr: swap(meets) }),
   overlaps: rangeFn({ rr: overlaps }),

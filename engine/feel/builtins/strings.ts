@@ -1,5 +1,6 @@
 /** String and conversion built-ins: feelin's where they match feel-scala, ours where not. */
 import { isList, isNull, isNum, isTemporal, isText, Num, typeName } from '../values'
+import { temporalString } from '../format'
 import { def, fromFeelin, type Builtins } from './registry'
 
 /** feel-scala's `string(x)`: numbers plainly, lists and contexts in FEEL notation. */
@@ -8,7 +9,7 @@ export function feelString(v: unknown): string {
   if (isText(v)) return v
   if (isNum(v)) return v.toFixed()
   if (typeof v === 'boolean') return String(v)
-  if (isTemporal(v)) return (v as { iso: string }).iso
+  if (isTemporal(v)) return temporalString(v) ?? ''
   if (isList(v)) return `[${v.map(feelString).join(', ')}]`
   if (typeName(v) === 'context') {
     const entries = Object.entries(v as Record<string, unknown>)
@@ -32,7 +33,9 @@ const camundaStrings = {
   'from base64': (text: unknown) => {
     if (!isText(text)) return null
     const bytes = Buffer.from(text, 'base64')
-    return bytes.toString('base64').replace(/=+$/, '') === text.replace(/=+$/, '') ? bytes.toString() : null
+    return bytes.toString('base64').replace(/=+$/, '') === text.replace(/=+$/, '')
+      ? bytes.toString()
+      : null
   },
   extract: (text: unknown, pattern: unknown) => {
     if (!isText(text) || !isText(pattern)) return null

@@ -26,7 +26,11 @@ function dateAndTimeFn(a: unknown, b?: unknown): unknown {
   if (b === undefined) {
     if (!isText(a)) return isDateTime(a) ? a : null
     try {
-      return /T/.test(a) ? dateAndTime(a) : isDate(parseDay(a)) ? dateAndTime(`${a}T00:00:00`) : null
+      return /T/.test(a)
+        ? dateAndTime(a)
+        : isDate(parseDay(a))
+          ? dateAndTime(`${a}T00:00:00`)
+          : null
     } catch {
       return null
     }
@@ -36,7 +40,10 @@ function dateAndTimeFn(a: unknown, b?: unknown): unknown {
   if (isDateTime(a) && isText(b)) {
     try {
       if (a.zone === null) return new FeelDateTime(a.unwrap(), b)
-      const instant = a.unwrap().toZonedDateTime(a.zone === 'UTC' ? 'UTC' : a.zone).toInstant()
+      const instant = a
+        .unwrap()
+        .toZonedDateTime(a.zone === 'UTC' ? 'UTC' : a.zone)
+        .toInstant()
       return new FeelDateTime(instant.toZonedDateTimeISO(b).toPlainDateTime(), b)
     } catch {
       return null
