@@ -8,7 +8,8 @@
 import { SyntaxError as FeelSyntaxError } from 'feelin'
 import { FeelFatalError, withClock } from './builtins'
 import { Env } from './env'
-import { compileExpression, compileUnaryTests, type Compiled } from './interpreter'
+import { compileExpression, compileUnaryTests } from './compile'
+import type { Compiled } from './syntax'
 import { fromJs, toJson } from './values'
 
 export { toJson }

@@ -1,18 +1,27 @@
 /**
  * A FEEL interpreter with feel-scala's semantics over feelin's parser (lezer-feel syntax trees):
- * each expression is compiled once into closures, then evaluated against an `Env`.
- * Failures that feel-scala suppresses (missing variables, wrong types, unknown functions) give
- * null; `assert` failures are fatal (`FeelFatalError`).
+ * each expression is compiled once into closures (`compile.ts`), then evaluated against an
+ * `Env`. Failures that feel-scala suppresses (missing variables, wrong types, unknown
+ * functions) give null; `assert` failures are fatal (`FeelFatalError`).
  */
 import type { SyntaxNode } from '@lezer/common'
-import { parseExpression, parseUnaryTests, SyntaxError as FeelSyntaxError } from 'feelin'
-import { builtin, builtinNames, invoke } from './builtins'
+import { SyntaxError as FeelSyntaxError } from 'feelin'
+import { builtin, invoke } from './builtins'
 import { Env } from './env'
 import { arithmetic, negate } from './operators'
 import { parseAt, property } from './properties'
 import {
+  allTrue,
+  anyTrue,
+  children,
+  type Compiled,
+  compareOp,
+  type ExpressionCompiler,
+  parseString,
+} from './syntax'
+import { positiveTest, positiveTests } from './unary-tests'
+import {
   compare,
-  equals,
   FeelFunction,
   FeelRange,
   isContext,
@@ -20,68 +29,14 @@ import {
   isList,
   isNull,
   isNum,
-  isRange,
   Num,
   typeName,
 } from './values'
 
-export type Compiled = (env: Env) => unknown
-/** A unary test: whether the input value `?` passes (null when undecidable). */
-type Test = (env: Env, input: unknown) => boolean | null
-
-const children = (node: SyntaxNode): SyntaxNode[] => {
-  const out: SyntaxNode[] = []
-  for (let c = node.firstChild; c; c = c.nextSibling) if (!c.type.isSkipped) out.push(c)
-  return out
-}
-
-/** Three-valued or over lazily evaluated operands (feel-scala's atLeastOne). */
-function anyTrue(values: Iterable<() => unknown>): boolean | null {
-  let unknown = false
-  for (const v of values) {
-    const x = v()
-    if (x === true) return true
-    if (x !== false) unknown = true
-  }
-  return unknown ? null : false
-}
-
-/** Three-valued and (feel-scala's all). */
-function allTrue(values: Iterable<() => unknown>): boolean | null {
-  let unknown = false
-  for (const v of values) {
-    const x = v()
-    if (x === false) return false
-    if (x !== true) unknown = true
-  }
-  return unknown ? null : true
-}
-
-function parseString(literal: string): string {
-  const body = literal.slice(1, -1)
-  // feel-scala's escapes; any other backslash stays (regular expressions: "\\d+")
-  return body.replace(/\\(u[0-9a-fA-F]{4}|["\\nrt'])/g, (_m, e: string) => {
-    if (e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16))
-    return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[e] ?? e
-  })
-}
-
-/** Comparison operators of `a op b` and of the unary tests `op b`. */
-function compareOp(op: string, a: unknown, b: unknown): boolean | null {
-  if (op === '=') return equals(a, b)
-  if (op === '!=') {
-    const r = equals(a, b)
-    return r === null ? null : !r
-  }
-  const c = compare(a, b)
-  if (c === null) return null
-  return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0
-}
-
-class Compiler {
+export class Compiler implements ExpressionCompiler {
   constructor(private readonly src: string) {}
 
-  private text(node: SyntaxNode): string {
+  text(node: SyntaxNode): string {
     return this.src.slice(node.from, node.to)
   }
 
@@ -206,7 +161,7 @@ class Compiler {
       }
     }
     if (op === 'in') {
-      const tests = c[2].name === '(' ? this.positiveTests(c[3]) : this.positiveTest(c[2])
+      const tests = c[2].name === '(' ? positiveTests(this, c[3]) : positiveTest(this, c[2])
       return (env) => {
         const x = left(env)
         return tests(env.child({ '?': x }), x)
@@ -414,98 +369,4 @@ class Compiler {
       return new FeelRange(s, e, open === '[', close === ']')
     }
   }
-
-  // unary tests -------------------------------------------------------------------------------
-
-  unaryTests(node: SyntaxNode): Test {
-    const c = children(node)
-    if (c[0]?.name === 'Wildcard') return () => true
-    if (c[0]?.name === 'not') {
-      const tests = this.positiveTests(c[2])
-      return (env, input) => {
-        const r = tests(env, input)
-        return r === null ? null : !r
-      }
-    }
-    return this.positiveTests(c[0])
-  }
-
-  private positiveTests(node: SyntaxNode): Test {
-    if (node.name !== 'PositiveUnaryTests') return this.positiveTest(node)
-    const tests = children(node).map((t) => this.positiveTest(t))
-    return (env, input) => anyTrue(tests.map((t) => () => t(env, input)))
-  }
-
-  private positiveTest(node: SyntaxNode): Test {
-    const inner = node.name === 'PositiveUnaryTest' ? children(node)[0] : node
-    if (inner.name === 'SimplePositiveUnaryTest') {
-      const c = children(inner)
-      if (c.length === 1) {
-        const range = this.expr(c[0])
-        return (env, input) => {
-          const r = range(env)
-          return isRange(r) ? r.includes(input) : null
-        }
-      }
-      const op = this.text(c[0])
-      const bound = this.expr(c[1])
-      return (env, input) => compareOp(op, input, bound(env))
-    }
-    // an expression: true, a list containing the input, or a value equal to the input
-    const value = this.expr(inner)
-    return (env, input) => {
-      const x = value(env)
-      if (x === true) return true
-      if (isRange(x)) return x.includes(input)
-      if (isList(x) && x.some((i) => equals(i, input) === true)) return true
-      const eq = equals(input, x)
-      if (eq === true) return true
-      if (x === false || isList(x)) return false
-      return eq === null ? null : false
-    }
-  }
-}
-
-/** Built-in names the parser must know (`get or else` holds the keyword `or`). */
-const parseNames: Record<string, unknown> = Object.fromEntries(
-  builtinNames.filter((n) => n.includes(' ')).map((n) => [n, null]),
-)
-
-/** A compiled expression or unary tests; a syntax error throws feelin's SyntaxError. */
-export function compileExpression(expression: string, names: Record<string, unknown>): Compiled {
-  const tree = parseExpression(expression, { ...parseNames, ...names }, 'camunda')
-  return new Compiler(expression).expr(checked(tree.topNode, expression))
-}
-
-export function compileUnaryTests(
-  tests: string,
-  names: Record<string, unknown>,
-): (env: Env, input: unknown) => boolean | null {
-  const tree = parseUnaryTests(tests, { ...parseNames, ...names }, 'camunda')
-  const test = new Compiler(tests).unaryTests(checked(tree.topNode, tests))
-  return (env, input) => test(env.child({ '?': input }), input)
-}
-
-/** Throws feelin's SyntaxError for the first error node (as feelin's own evaluate would). */
-function checked(top: SyntaxNode, input: string): SyntaxNode {
-  const cursor = top.cursor()
-  do {
-    if (cursor.type.isError) {
-      const node = cursor.node
-      const parent = node.parent?.name ?? top.name
-      let next: SyntaxNode | null = null
-      for (let n: SyntaxNode | null = node; n && !next; n = n.parent) next = n.nextSibling
-      const message =
-        node.from !== node.to
-          ? `Unrecognized token in <${parent}>`
-          : next
-            ? `Unrecognized token <${next.name}> in <${parent}>`
-            : `Incomplete <${parent}>`
-      throw new FeelSyntaxError(message, {
-        input: input.slice(node.from, node.to),
-        position: { from: node.from, to: node.to },
-      })
-    }
-  } while (cursor.next())
-  return top
 }
