@@ -10,6 +10,7 @@ import {
   isDuration,
   isTime,
   isYearsMonths,
+  offsetNanos,
   totalMonths,
 } from './values'
 
@@ -35,7 +36,7 @@ export function formatDuration(d: FeelDuration): string {
 
 /** `+01:00`, `Z` for zero (java's offset id). */
 function formatOffset(v: FeelTime | FeelDateTime): string {
-  const total = durationNanos(v['time offset']) / 1_000_000_000n
+  const total = (offsetNanos(v) ?? 0n) / 1_000_000_000n
   if (total === 0n) return 'Z'
   const abs = total < 0n ? -total : total
   const pad = (n: bigint) => n.toString().padStart(2, '0')

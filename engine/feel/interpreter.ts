@@ -236,7 +236,7 @@ export class Compiler implements ExpressionCompiler {
       ? this.name(calleeNode)
       : null
     const callee = calleeName === null ? this.expr(calleeNode) : null
-    return (env) => {
+    const call: Compiled = (env) => {
       let fn: unknown
       if (calleeName !== null) {
         const v = env.get(calleeName)
@@ -253,6 +253,13 @@ export class Compiler implements ExpressionCompiler {
         params.map((p) => p.value(env)),
       )
     }
+    // date("2020-01-01"), duration("P3D"): pure constructors of literals, evaluated once
+    const literal = children(paramsNode).every((p) =>
+      ['StringLiteral', 'NumericLiteral'].includes(named ? (children(p)[1]?.name ?? '') : p.name),
+    )
+    if (calleeNode.name !== 'DateTimeConstructor' || !literal) return call
+    let folded: { value: unknown } | null = null
+    return (env) => (folded ??= { value: call(env) }).value
   }
 
   /** The cartesian product of `x in list, y in list2` as scopes (null if one is no list). */

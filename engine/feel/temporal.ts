@@ -13,6 +13,7 @@ import {
   isTime,
   isYearsMonths,
   Num,
+  offsetNanos,
   totalMonths,
 } from './values'
 
@@ -94,7 +95,7 @@ export function addDurations(a: FeelDuration, b: FeelDuration, sign: 1 | -1): un
 function epochNanos(v: FeelDate | FeelDateTime): bigint {
   const pdt = isDate(v) ? v.unwrap().toPlainDateTime() : v.unwrap()
   const local = pdt.toZonedDateTime('UTC').epochNanoseconds
-  return isDateTime(v) && v.zone !== null ? local - durationNanos(v['time offset']) : local
+  return isDateTime(v) ? local - (offsetNanos(v) ?? 0n) : local
 }
 
 function timeNanos(v: FeelTime): bigint {
@@ -102,7 +103,7 @@ function timeNanos(v: FeelTime): bigint {
   const nanos =
     BigInt((t.hour * 60 + t.minute) * 60 + t.second) * NANOS_PER_SECOND +
     BigInt(t.millisecond * 1e6 + t.microsecond * 1e3 + t.nanosecond)
-  return v.zone !== null ? nanos - durationNanos(v['time offset']) : nanos
+  return nanos - (offsetNanos(v) ?? 0n)
 }
 
 /** `a - b` of two dates, two times or two date-times (local with local, zoned with zoned). */

@@ -87,9 +87,18 @@ export function typeName(v: unknown): string {
   return 'unknown'
 }
 
+const FIXED_OFFSET = /^([+-])(\d\d):(\d\d)(?::(\d\d))?$/
+
 /** The offset of a zoned time or date-time in nanoseconds; null for a local one. */
-function offsetNanos(v: FeelTime | FeelDateTime): bigint | null {
+export function offsetNanos(v: FeelTime | FeelDateTime): bigint | null {
   if (v.zone === null) return null
+  if (v.zone === 'UTC') return 0n
+  // fixed offsets without Temporal's (slow) zone machinery
+  const m = FIXED_OFFSET.exec(v.zone)
+  if (m) {
+    const seconds = (Number(m[2]) * 60 + Number(m[3])) * 60 + Number(m[4] ?? 0)
+    return BigInt(m[1] === '-' ? -seconds : seconds) * 1_000_000_000n
+  }
   return durationNanos(v['time offset'])
 }
 
