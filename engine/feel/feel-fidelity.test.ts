@@ -172,6 +172,7 @@ const ranges: Row[] = [
   ['during(5, [1..10])', {}, true],
   ['[1..10].start', {}, 1],
   ['(1..10].start included', {}, false],
+  ['[1..2] = [1..2]', {}, null],
 ]
 
 const temporal: Row[] = [

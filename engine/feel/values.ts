@@ -191,16 +191,8 @@ export function equals(a: unknown, b: unknown): boolean | null {
       ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && equals(a[k], b[k]) === true)
     )
   }
-  if (isRange(a)) {
-    if (!isRange(b)) return null
-    return (
-      a.startIncluded === b.startIncluded &&
-      a.endIncluded === b.endIncluded &&
-      equals(a.start, b.start) === true &&
-      equals(a.end, b.end) === true
-    )
-  }
-  return a === b
+  // ranges and functions have no equality in feel-scala (ValComparator): not comparable
+  return null
 }
 
 /**
