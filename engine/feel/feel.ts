@@ -1,11 +1,18 @@
 /**
- * FEEL for the engine: `feelin` plus the Camunda built-ins it lacks, with Zeebe's conventions.
- * A value that starts with `=` is an expression; anything else is a static value (a string).
- * Results are converted to plain JSON values (dates and durations become ISO strings), which is
- * what Zeebe stores in variables.
+ * FEEL for the engine, with Zeebe's semantics (feel-scala): feelin parses, our interpreter
+ * (`interpreter.ts`) evaluates with decimal numbers and feel-scala's rules for equality,
+ * comparison, temporal arithmetic and built-ins. A value that starts with `=` is an expression;
+ * anything else is a static value (a string). Results are plain JSON values (numbers, dates and
+ * durations as ISO strings), which is what Zeebe stores in variables.
  */
-import { randomUUID } from 'node:crypto'
-import { evaluate as feelEvaluate, SyntaxError as FeelSyntaxError, toFeel } from 'feelin'
+import { SyntaxError as FeelSyntaxError } from 'feelin'
+import { FeelFatalError, withClock } from './builtins'
+import { Env } from './env'
+import { compileExpression, compileUnaryTests } from './compile'
+import type { Compiled } from './syntax'
+import { fromJs, toJson } from './values'
+
+export { toJson }
 
 /** A FEEL value, or why evaluation failed. */
 export type FeelResult = { ok: true; value: unknown } | { ok: false; message: string }
@@ -19,108 +26,58 @@ function body(expression: string): string {
   return expression.trimStart().slice(1).trim()
 }
 
-const isList = (v: unknown): v is unknown[] => Array.isArray(v)
-const isText = (v: unknown): v is string => typeof v === 'string'
+/** Variable names the parser must know to read them as one name (spaces, operators). */
+const SPECIAL = /[\s./\-'+*]/
 
-/** A JS function feelin can call: parameter names given explicitly (`$args`), as feelin
- * otherwise parses them from the source text, which transpilers rewrite. */
-type FeelFn = ((...args: never[]) => unknown) & { $args: string[] }
-
-function fn<A extends unknown[]>(names: string[], impl: (...args: A) => unknown): FeelFn {
-  return Object.assign(impl as (...args: never[]) => unknown, { $args: names })
-}
-
-/** Camunda extensions missing from feelin (names as in `@camunda/feel-builtins`). */
-const camundaExtras: Record<string, FeelFn> = {
-  'is defined': fn(['value'], (value: unknown) => value !== null && value !== undefined),
-  'get or else': fn(['value', 'default'], (value: unknown, def: unknown) => value ?? def),
-  'is empty': fn(['list'], (list: unknown) => (isList(list) ? list.length === 0 : null)),
-  'is blank': fn(['text'], (text: unknown) => (isText(text) ? text.trim() === '' : null)),
-  trim: fn(['text'], (text: unknown) => (isText(text) ? text.trim() : null)),
-  uuid: fn([], () => randomUUID()),
-  'random number': fn([], () => Math.random()),
-  'to base64': fn(['text'], (text: unknown) =>
-    isText(text) ? Buffer.from(text).toString('base64') : null,
-  ),
-  'from base64': fn(['text'], (text: unknown) =>
-    isText(text) ? Buffer.from(text, 'base64').toString() : null,
-  ),
-  'to json': fn(['value'], (value: unknown) => JSON.stringify(toJson(value))),
-  'from json': fn(['text'], (text: unknown) => {
-    if (!isText(text)) return null
-    try {
-      return JSON.parse(text) as unknown
-    } catch {
-      return null
-    }
-  }),
-  'duplicate values': fn(['list'], (list: unknown) => {
-    if (!isList(list)) return null
-    const seen = new Set<string>()
-    const dup = new Set<string>()
-    const out: unknown[] = []
-    for (const v of list) {
-      const k = JSON.stringify(v)
-      if (seen.has(k) && !dup.has(k)) {
-        dup.add(k)
-        out.push(v)
-      }
-      seen.add(k)
-    }
-    return out
-  }),
-  partition: fn(['list', 'size'], (list: unknown, size: unknown) => {
-    if (!isList(list) || typeof size !== 'number' || size <= 0) return null
-    const out: unknown[][] = []
-    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
-    return out
-  }),
-  extract: fn(['text', 'pattern'], (text: unknown, pattern: unknown) =>
-    isText(text) && isText(pattern) ? (text.match(new RegExp(pattern, 'g')) ?? []) : null,
-  ),
-  assert: fn(['value', 'condition'], (value: unknown, condition: unknown) => {
-    if (condition !== true) throw new Error('The assertion failed')
-    return value
-  }),
-  'last day of month': fn(['date'], (date: unknown) => {
-    const d = new Date(String(date))
-    if (Number.isNaN(d.getTime())) return null
-    const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0))
-    return last.toISOString().slice(0, 10)
-  }),
-}
-
-/** Converts a FEEL result to a plain JSON value. */
-export function toJson(value: unknown): unknown {
-  if (value === undefined) return null
-  if (value === null || typeof value !== 'object') {
-    return typeof value === 'function' ? null : value
+function specialNames(variables: Record<string, unknown>): Record<string, unknown> | null {
+  let names: Record<string, unknown> | null = null
+  for (const key in variables) {
+    if (SPECIAL.test(key)) (names ??= {})[key] = variables[key]
   }
-  const text = JSON.stringify(value)
-  return text === undefined ? null : (JSON.parse(text) as unknown)
+  return names
 }
 
-const syntaxCache = new Map<string, string | null>()
+type Entry<T> = { ok: true; value: T } | { ok: false; message: string }
+const CACHE_LIMIT = 10_000
+
+function cached<T>(cache: Map<string, Entry<T>>, key: string, build: () => T): Entry<T> {
+  let entry = cache.get(key)
+  if (!entry) {
+    try {
+      entry = { ok: true, value: build() }
+    } catch (err) {
+      if (!(err instanceof FeelSyntaxError)) throw err
+      entry = { ok: false, message: err.message }
+    }
+    if (cache.size >= CACHE_LIMIT) cache.clear()
+    cache.set(key, entry)
+  }
+  return entry
+}
+
+const expressions = new Map<string, Entry<Compiled>>()
+
+function compiled(text: string, variables: Record<string, unknown>): Entry<Compiled> {
+  const names = specialNames(variables)
+  const key = names ? `${text}\u0000${Object.keys(names).sort().join('\u0000')}` : text
+  return cached(expressions, key, () => compileExpression(text, names ?? {}))
+}
 
 /** Null when the expression parses; else the parser's message. Cached per expression. */
 export function syntaxError(expression: string): string | null {
   if (!isExpression(expression)) return null
-  const cached = syntaxCache.get(expression)
-  if (cached !== undefined) return cached
-  let result: string | null = null
-  try {
-    feelEvaluate(body(expression), { ...camundaExtras })
-  } catch (err) {
-    result = err instanceof FeelSyntaxError ? err.message : null
-  }
-  if (syntaxCache.size > 10_000) syntaxCache.clear()
-  syntaxCache.set(expression, result)
-  return result
+  const entry = compiled(body(expression), {})
+  return entry.ok ? null : entry.message
+}
+
+function failure(kind: 'parse' | 'evaluate', text: string, message: string): FeelResult {
+  return { ok: false, message: `failed to ${kind} expression '${text}': ${message}` }
 }
 
 /**
  * Evaluates `expression` (static text or `=`FEEL) against `variables`. Missing variables are
- * null, as in Zeebe; a syntax error or a failing function is a failure with a message.
+ * null, as in Zeebe; a syntax error or a fatal failure (`assert`) is a failure with a message.
+ * `now` (ms) is the engine clock for `now()` and `today()`.
  */
 export function evaluateExpression(
   expression: string,
@@ -128,19 +85,38 @@ export function evaluateExpression(
   now?: number,
 ): FeelResult {
   if (!isExpression(expression)) return { ok: true, value: expression }
-  const syntax = syntaxError(expression)
-  if (syntax)
-    return { ok: false, message: `failed to parse expression '${body(expression)}': ${syntax}` }
+  const text = body(expression)
+  const entry = compiled(text, variables)
+  if (!entry.ok) return failure('parse', text, entry.message)
   try {
-    const context: Record<string, unknown> = { ...variables, ...camundaExtras }
-    if (now !== undefined) context.now = fn([], () => toFeel(new Date(now)))
-    const { value } = feelEvaluate(body(expression), context)
+    const value = withClock(now, () => entry.value(Env.root(variables)))
     return { ok: true, value: toJson(value) }
   } catch (err) {
-    return {
-      ok: false,
-      message: `failed to evaluate expression '${body(expression)}': ${err instanceof Error ? err.message : String(err)}`,
-    }
+    return failure('evaluate', text, err instanceof Error ? err.message : String(err))
+  }
+}
+
+const unaryTests = new Map<string, Entry<ReturnType<typeof compileUnaryTests>>>()
+
+/**
+ * Evaluates unary tests (a DMN input entry such as `< 10`, `[1..5]`, `"a","b"`, `not("x")`,
+ * `-`, `? > 3`) against `input`: true, false, or null when undecidable.
+ */
+export function evaluateUnaryTests(
+  tests: string,
+  input: unknown,
+  variables: Record<string, unknown> = {},
+  now?: number,
+): FeelResult {
+  const names = specialNames(variables)
+  const key = names ? `${tests}\u0000${Object.keys(names).sort().join('\u0000')}` : tests
+  const entry = cached(unaryTests, key, () => compileUnaryTests(tests, names ?? {}))
+  if (!entry.ok) return failure('parse', tests, entry.message)
+  try {
+    const value = withClock(now, () => entry.value(Env.root(variables), fromJs(input)))
+    return { ok: true, value }
+  } catch (err) {
+    return failure('evaluate', tests, err instanceof Error ? err.message : String(err))
   }
 }
 
@@ -192,3 +168,5 @@ export function evaluateTyped(
   }
   return r
 }
+
+export { FeelFatalError }
