@@ -1280,7 +1280,8 @@ export class Engine implements EngineApi {
         waiting = this.userTaskRequests.wait(String(key))
       })
     } catch (err) {
-      this.userTaskRequests.drop(String(key))
+      // Only the waiter this command registered (a rejected command registered none).
+      if (waiting) this.userTaskRequests.drop(String(key))
       throw err
     }
     if (!waiting) throw new EngineError(EngineErrorCode.Internal, 'user task command lost')
