@@ -122,7 +122,10 @@ export function parseCamundaUserTask(
     const formKey = attr(form, 'formKey')
     const formId = attr(form, 'formId')
     const externalReference = attr(form, 'externalReference')
-    const bindingType = attr(form, 'bindingType')
+    // zeebe-bpmn-moddle defaults bindingType to 'latest'; only a written one counts here.
+    const bindingType = Object.prototype.hasOwnProperty.call(form, 'bindingType')
+      ? attr(form, 'bindingType')
+      : undefined
     if (blank(externalReference) === blank(formId)) {
       fail(
         "Exactly one of the attributes 'formId, externalReference' must be present and not blank for native user tasks",
