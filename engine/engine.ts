@@ -1295,7 +1295,10 @@ export class Engine implements EngineApi {
     return this.userTaskCommand(userTaskKey, (rt) => assignUserTask(rt, userTaskKey, cmd))
   }
 
-  claimUserTask(userTaskKey: string, cmd: { assignee: string; action?: string }): Promise<UserTask> {
+  claimUserTask(
+    userTaskKey: string,
+    cmd: { assignee: string; action?: string },
+  ): Promise<UserTask> {
     return this.userTaskCommand(userTaskKey, (rt) => claimUserTask(rt, userTaskKey, cmd))
   }
 

@@ -14,7 +14,8 @@ export const TaskListenerEventType = {
   Completing: 'completing',
   Canceling: 'canceling',
 } as const
-export type TaskListenerEventType = (typeof TaskListenerEventType)[keyof typeof TaskListenerEventType]
+export type TaskListenerEventType =
+  (typeof TaskListenerEventType)[keyof typeof TaskListenerEventType]
 
 export interface TaskListenerDefinition {
   eventType: TaskListenerEventType
@@ -109,7 +110,10 @@ export function parseCamundaUserTask(
   }
   const blank = (v: string | undefined) => v === undefined || v.trim() === ''
   const def = { headers, listeners: [] } as CamundaUserTaskDefinition
-  const set = (key: Exclude<keyof CamundaUserTaskDefinition, 'headers' | 'listeners'>, value: string | undefined) => {
+  const set = (
+    key: Exclude<keyof CamundaUserTaskDefinition, 'headers' | 'listeners'>,
+    value: string | undefined,
+  ) => {
     if (value !== undefined && value.trim() !== '') def[key] = value
   }
   set('assignee', attr(assignment, 'assignee'))
@@ -137,7 +141,9 @@ export function parseCamundaUserTask(
       )
     }
     if (!blank(externalReference) && bindingType !== undefined) {
-      fail("Attribute 'externalReference' must not be used in combination with attribute 'bindingType'")
+      fail(
+        "Attribute 'externalReference' must not be used in combination with attribute 'bindingType'",
+      )
     }
     set('formId', formId)
     set('externalReference', externalReference)

@@ -23,20 +23,31 @@ import { linkedForm } from './user-task'
 
 type Evaluated<T> = { ok: true; value: T } | { ok: false; type: IncidentErrorType; message: string }
 
-const fail = <T>(message: string, type: IncidentErrorType = IncidentErrorType.ExtractValueError): Evaluated<T> => ({
+const fail = <T>(
+  message: string,
+  type: IncidentErrorType = IncidentErrorType.ExtractValueError,
+): Evaluated<T> => ({
   ok: false,
   type,
   message,
 })
 const body = (text: string) => (isExpression(text) ? text.trim().slice(1).trim() : text)
 
-function evalString(text: string | undefined, vars: Record<string, unknown>, now: number): Evaluated<string> {
+function evalString(
+  text: string | undefined,
+  vars: Record<string, unknown>,
+  now: number,
+): Evaluated<string> {
   if (text === undefined) return { ok: true, value: '' }
   const r = evaluateTyped(text, vars, 'STRING', now)
   return r.ok ? { ok: true, value: String(r.value) } : fail(r.message)
 }
 
-function evalList(text: string | undefined, vars: Record<string, unknown>, now: number): Evaluated<string[]> {
+function evalList(
+  text: string | undefined,
+  vars: Record<string, unknown>,
+  now: number,
+): Evaluated<string[]> {
   if (text === undefined) return { ok: true, value: [] }
   if (!isExpression(text)) return { ok: true, value: staticList(text) }
   const r = evaluateTyped(text, vars, 'ARRAY', now)
@@ -50,7 +61,11 @@ function evalList(text: string | undefined, vars: Record<string, unknown>, now: 
   return { ok: true, value: items as string[] }
 }
 
-function evalDate(text: string | undefined, vars: Record<string, unknown>, now: number): Evaluated<string> {
+function evalDate(
+  text: string | undefined,
+  vars: Record<string, unknown>,
+  now: number,
+): Evaluated<string> {
   if (text === undefined) return { ok: true, value: '' }
   const r = evaluateExpression(text, vars, now)
   if (!r.ok) return fail(r.message)
@@ -61,17 +76,24 @@ function evalDate(text: string | undefined, vars: Record<string, unknown>, now: 
     )
   }
   const date = normalizeDateTime(r.value)
-  if (date === null) return fail(`Invalid date-time format '${r.value}' for expression '${body(text)}'.`)
+  if (date === null)
+    return fail(`Invalid date-time format '${r.value}' for expression '${body(text)}'.`)
   return { ok: true, value: date }
 }
 
-function evalPriority(text: string | undefined, vars: Record<string, unknown>, now: number): Evaluated<number> {
+function evalPriority(
+  text: string | undefined,
+  vars: Record<string, unknown>,
+  now: number,
+): Evaluated<number> {
   if (text === undefined) return { ok: true, value: DEFAULT_PRIORITY }
   const r = evaluateTyped(text, vars, 'NUMBER', now)
   if (!r.ok) return fail(r.message)
   const p = Number(r.value)
   if (!Number.isInteger(p)) {
-    return fail(`Expected result of the expression '${body(text)}' to be 'INTEGER', but was '${p}'.`)
+    return fail(
+      `Expected result of the expression '${body(text)}' to be 'INTEGER', but was '${p}'.`,
+    )
   }
   if (p < 0 || p > 100) return fail(`Expected priority to be in the range [0,100] but was '${p}'.`)
   return { ok: true, value: p }
@@ -125,7 +147,11 @@ function evaluateProperties(
 }
 
 /** Activation of a Camunda user task (dispatched from the user task behaviour). */
-export function activateCamundaUserTask(rt: Runtime, ei: ElementInstanceState, node: FlowNode): void {
+export function activateCamundaUserTask(
+  rt: Runtime,
+  ei: ElementInstanceState,
+  node: FlowNode,
+): void {
   const props = evaluateProperties(rt, ei, node)
   if (!props.ok) {
     rt.raiseIncident(ei, props.type, props.message)

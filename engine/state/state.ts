@@ -231,7 +231,8 @@ export function applyRecord(
     }
     case 'JOB':
       applyJob(s, idx, r.intent, key, v)
-      if (r.intent === 'COMPLETED' && v.jobKind === 'TASK_LISTENER') applyTaskListenerJobCompleted(s, v)
+      if (r.intent === 'COMPLETED' && v.jobKind === 'TASK_LISTENER')
+        applyTaskListenerJobCompleted(s, v)
       return
     case 'USER_TASK':
       applyUserTask(s, r.intent, key, v)

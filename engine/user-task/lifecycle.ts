@@ -173,7 +173,10 @@ function createListenerJob(
       recurringTime: -1,
       deadline: -1,
       timeout: -1,
-      customHeaders: { ...(rt.nodeOf(ei).camundaUserTask?.headers ?? {}), ...listenerHeaders(task) },
+      customHeaders: {
+        ...(rt.nodeOf(ei).camundaUserTask?.headers ?? {}),
+        ...listenerHeaders(task),
+      },
       variables: {},
       errorMessage: '',
       errorCode: '',
@@ -203,10 +206,7 @@ export function cancelUserTask(rt: Runtime, ei: ElementInstanceState): void {
  * Variables a completing listener's job sees: the completion's variables over the visible
  * ones (Zeebe shadows process variables with them). Null for other jobs.
  */
-export function listenerJobVariables(
-  rt: Runtime,
-  job: Record<string, unknown>,
-): Variables | null {
+export function listenerJobVariables(rt: Runtime, job: Record<string, unknown>): Variables | null {
   if (job.jobKind !== 'TASK_LISTENER' || job.listenerEventType !== 'COMPLETING') return null
   const ei = rt.s.elementInstances[num(job.elementInstanceKey)]
   const task = ei ? taskOf(rt, ei) : undefined

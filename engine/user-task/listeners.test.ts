@@ -33,7 +33,12 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
 
   /** Activates the one job of `type` (fails the test when there is none). */
   async function activate(e: Engine, type: string): Promise<ActivatedJob> {
-    const [job] = await e.activateJobs({ type, worker: 'w', timeoutMs: 60_000, maxJobsToActivate: 1 })
+    const [job] = await e.activateJobs({
+      type,
+      worker: 'w',
+      timeoutMs: 60_000,
+      maxJobsToActivate: 1,
+    })
     if (!job) throw new Error(`no job of type ${type}`)
     return job
   }
@@ -68,7 +73,14 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
     await e.completeJob(create.key)
     expect(openTask(e, pi.processInstanceKey).state).toBe('ASSIGNING')
     await e.completeJob((await activate(e, 'on-assign-1')).key)
-    expect(await e.activateJobs({ type: 'on-assign-1', worker: 'w', timeoutMs: 1, maxJobsToActivate: 1 })).toEqual([])
+    expect(
+      await e.activateJobs({
+        type: 'on-assign-1',
+        worker: 'w',
+        timeoutMs: 1,
+        maxJobsToActivate: 1,
+      }),
+    ).toEqual([])
     const second = await activate(e, 'on-assign-2')
     expect(second.customHeaders['io.camunda.zeebe:changedAttributes']).toBe('["assignee"]')
     await e.completeJob(second.key)
@@ -89,7 +101,10 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
       'JOB:COMPLETED:ASSIGNING',
       'USER_TASK:ASSIGNED',
     ])
-    const jobs = await e.readRecords({ processInstanceKey: pi.processInstanceKey, valueTypes: ['JOB'] })
+    const jobs = await e.readRecords({
+      processInstanceKey: pi.processInstanceKey,
+      valueTypes: ['JOB'],
+    })
     expect(jobs.every((j) => j.value.jobKind === 'TASK_LISTENER')).toBe(true)
     expect(openTask(e, pi.processInstanceKey)).toMatchObject({ state: 'CREATED', assignee: 'ann' })
   })
@@ -139,7 +154,10 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
     const completedJob = (
       await e.readRecords({ processInstanceKey: pi.processInstanceKey, valueTypes: ['JOB'] })
     ).find((r) => r.intent === 'COMPLETED')!
-    expect(completedJob.value.result).toMatchObject({ denied: true, deniedReason: 'amount too high' })
+    expect(completedJob.value.result).toMatchObject({
+      denied: true,
+      deniedReason: 'amount too high',
+    })
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
   })
 
@@ -157,19 +175,35 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
     const pi = await e.createProcessInstance({ bpmnProcessId: 'p' })
     const key = openTask(e, pi.processInstanceKey).userTaskKey
     const assigned = e.assignUserTask(key, { assignee: 'ann' })
-    await e.completeJob((await activate(e, 'route')).key, {}, {
-      corrections: { assignee: 'bob', priority: 90, dueDate: '2026-02-01T00:00:00Z' },
+    await e.completeJob(
+      (await activate(e, 'route')).key,
+      {},
+      {
+        corrections: { assignee: 'bob', priority: 90, dueDate: '2026-02-01T00:00:00Z' },
+      },
+    )
+    expect(await assigned).toMatchObject({
+      assignee: 'bob',
+      priority: 90,
+      dueDate: '2026-02-01T00:00Z',
     })
-    expect(await assigned).toMatchObject({ assignee: 'bob', priority: 90, dueDate: '2026-02-01T00:00Z' })
     const records = await userTaskRecords(e, pi.processInstanceKey)
-    expect(records.map((r) => r.intent)).toEqual(['CREATING', 'CREATED', 'ASSIGNING', 'CORRECTED', 'ASSIGNED'])
+    expect(records.map((r) => r.intent)).toEqual([
+      'CREATING',
+      'CREATED',
+      'ASSIGNING',
+      'CORRECTED',
+      'ASSIGNED',
+    ])
     expect(records[3]!.value.changedAttributes).toEqual(['assignee', 'dueDate', 'priority'])
     expect(records[4]!.value).toMatchObject({ assignee: 'bob', priority: 90 })
     // a correction out of range is refused
     const update = e.updateUserTask(key, { changeset: { priority: 10 } })
     const guard = await activate(e, 'guard')
     expect(guard.customHeaders['io.camunda.zeebe:changedAttributes']).toBe('["priority"]')
-    expect(await rejectionOf(e.completeJob(guard.key, {}, { corrections: { priority: 500 } }))).toMatchObject({
+    expect(
+      await rejectionOf(e.completeJob(guard.key, {}, { corrections: { priority: 500 } })),
+    ).toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
     await e.completeJob(guard.key, {}, { denied: true })
@@ -192,15 +226,24 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
     const job = await activate(e, 'setup')
     expect(await rejectionOf(e.completeJob(job.key, {}, { denied: true }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
-      message: expect.stringContaining("Denying result is not supported for 'creating' task listener jobs"),
+      message: expect.stringContaining(
+        "Denying result is not supported for 'creating' task listener jobs",
+      ),
     })
     await e.failJob(job.key, 0, 'directory down')
     const [incident] = Object.values(e.state.incidents)
     expect(incident?.value).toMatchObject({ errorType: 'JOB_NO_RETRIES', elementId: 'Task' })
     await e.updateJobRetries(job.key, 1)
     await e.resolveIncident(String(incident!.key))
-    await e.completeJob((await activate(e, 'setup')).key, {}, { corrections: { candidateUsers: ['ann'] } })
-    expect(openTask(e, pi.processInstanceKey)).toMatchObject({ state: 'CREATED', candidateUsers: ['ann'] })
+    await e.completeJob(
+      (await activate(e, 'setup')).key,
+      {},
+      { corrections: { candidateUsers: ['ann'] } },
+    )
+    expect(openTask(e, pi.processInstanceKey)).toMatchObject({
+      state: 'CREATED',
+      candidateUsers: ['ann'],
+    })
   })
 
   it('a pending listener job is canceled with the task; the waiting command is told', async () => {

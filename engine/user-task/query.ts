@@ -50,7 +50,8 @@ export function listUserTasks(s: EngineStateData, filter: UserTaskFilter = {}): 
       (t) =>
         (filter.state === undefined || t.state === filter.state) &&
         (filter.assignee === undefined || (t.assignee ?? '') === filter.assignee) &&
-        (filter.candidateGroup === undefined || t.candidateGroups.includes(filter.candidateGroup)) &&
+        (filter.candidateGroup === undefined ||
+          t.candidateGroups.includes(filter.candidateGroup)) &&
         (filter.candidateUser === undefined || t.candidateUsers.includes(filter.candidateUser)) &&
         (filter.processInstanceKey === undefined ||
           t.processInstanceKey === filter.processInstanceKey) &&

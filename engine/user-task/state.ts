@@ -8,13 +8,7 @@ import type { EngineStateData } from '../state/state'
 
 /** Zeebe's user task lifecycle states (`UserTaskState.LifecycleState`). */
 export type UserTaskLifecycle =
-  | 'CREATING'
-  | 'CREATED'
-  | 'ASSIGNING'
-  | 'CLAIMING'
-  | 'UPDATING'
-  | 'COMPLETING'
-  | 'CANCELING'
+  'CREATING' | 'CREATED' | 'ASSIGNING' | 'CLAIMING' | 'UPDATING' | 'COMPLETING' | 'CANCELING'
 
 export interface UserTaskState {
   key: number

@@ -57,12 +57,16 @@ export function openTask(engine: Engine, processInstanceKey: string) {
 }
 
 /** The rejection of a promise (fails when it resolves). */
-export async function rejectionOf(p: Promise<unknown>): Promise<{ code?: string; message: string }> {
+export async function rejectionOf(
+  p: Promise<unknown>,
+): Promise<{ code?: string; message: string }> {
   try {
     await p
   } catch (err) {
     const code =
-      err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : undefined
+      err && typeof err === 'object' && 'code' in err
+        ? String((err as { code: unknown }).code)
+        : undefined
     return { code, message: err instanceof Error ? err.message : String(err) }
   }
   throw new Error('expected a rejection')

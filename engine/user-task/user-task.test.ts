@@ -95,7 +95,9 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
     expect(assigning).toMatchObject({ assignee: 'carol', changedAttributes: ['assignee'] })
     expect(assigned).toMatchObject({ assignee: 'carol', action: '' })
     // no job: a Camunda user task is not a job-worker task
-    expect(await e.readRecords({ processInstanceKey: pi.processInstanceKey, valueTypes: ['JOB'] })).toEqual([])
+    expect(
+      await e.readRecords({ processInstanceKey: pi.processInstanceKey, valueTypes: ['JOB'] }),
+    ).toEqual([])
     expect(openTask(e, pi.processInstanceKey)).toMatchObject({
       state: 'CREATED',
       assignee: 'carol',
@@ -136,8 +138,12 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
       message: `Expected to claim user task with key '${key}', but provided assignee is empty`,
     })
     // assign overrides; allowOverride: false is a claim
-    expect((await e.assignUserTask(key, { assignee: 'bob', action: 'escalate' })).assignee).toBe('bob')
-    expect(await rejectionOf(e.assignUserTask(key, { assignee: 'cid', allowOverride: false }))).toMatchObject({
+    expect((await e.assignUserTask(key, { assignee: 'bob', action: 'escalate' })).assignee).toBe(
+      'bob',
+    )
+    expect(
+      await rejectionOf(e.assignUserTask(key, { assignee: 'cid', allowOverride: false })),
+    ).toMatchObject({
       message: `Expected to claim user task with key '${key}', but it has already been assigned`,
     })
     expect((await e.unassignUserTask(key)).assignee).toBeUndefined()
@@ -145,15 +151,26 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
     const updated = await e.updateUserTask(key, {
       changeset: { priority: 80, candidateGroups: ['ops'], dueDate: '2026-03-01T08:00:00+02:00' },
     })
-    expect(updated).toMatchObject({ priority: 80, candidateGroups: ['ops'], dueDate: '2026-03-01T08:00+02:00' })
-    expect(await rejectionOf(e.updateUserTask(key, { changeset: { priority: 101 } }))).toMatchObject({
+    expect(updated).toMatchObject({
+      priority: 80,
+      candidateGroups: ['ops'],
+      dueDate: '2026-03-01T08:00+02:00',
+    })
+    expect(
+      await rejectionOf(e.updateUserTask(key, { changeset: { priority: 101 } })),
+    ).toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
-    expect(await rejectionOf(e.updateUserTask(key, { changeset: { dueDate: 'tomorrow' } }))).toMatchObject({
+    expect(
+      await rejectionOf(e.updateUserTask(key, { changeset: { dueDate: 'tomorrow' } })),
+    ).toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
     // complete
-    const done = await e.completeUserTask(key, { variables: { decision: 'approved' }, action: 'approve' })
+    const done = await e.completeUserTask(key, {
+      variables: { decision: 'approved' },
+      action: 'approve',
+    })
     expect(done.state).toBe('COMPLETED')
     const records = await userTaskRecords(e, pi.processInstanceKey)
     expect(records.map((r) => `${r.intent}:${String(r.value.action)}`)).toEqual([
@@ -172,11 +189,19 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
       'COMPLETING:approve',
       'COMPLETED:approve',
     ])
-    expect(records[10]!.value.changedAttributes).toEqual(['candidateGroupsList', 'dueDate', 'priority'])
+    expect(records[10]!.value.changedAttributes).toEqual([
+      'candidateGroupsList',
+      'dueDate',
+      'priority',
+    ])
     expect(records[4]!.value.changedAttributes).toEqual([])
     expect(records[13]!.value.variables).toEqual({ decision: 'approved' })
     expect(await taskPath(e, pi.processInstanceKey)).toEqual(
-      expect.arrayContaining(['USER_TASK:COMPLETED', 'PI:ELEMENT_COMPLETING', 'PI:ELEMENT_COMPLETED']),
+      expect.arrayContaining([
+        'USER_TASK:COMPLETED',
+        'PI:ELEMENT_COMPLETING',
+        'PI:ELEMENT_COMPLETED',
+      ]),
     )
     const path = await taskPath(e, pi.processInstanceKey)
     expect(path.slice(-4)).toEqual([
@@ -203,18 +228,21 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
 
   it('without output mappings, completion variables propagate to the process', async () => {
     const e = await open()
-    await e.deployResources([{ name: 'p.bpmn', content: taskProcess('p', camundaUserTask('Task')) }])
+    await e.deployResources([
+      { name: 'p.bpmn', content: taskProcess('p', camundaUserTask('Task')) },
+    ])
     const pi = await e.createProcessInstance({ bpmnProcessId: 'p', variables: { a: 1 } })
     await e.completeUserTask(openTask(e, pi.processInstanceKey).userTaskKey, {
       variables: { a: 2, b: 'x' },
     })
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
-    const vars = await e.readRecords({ processInstanceKey: pi.processInstanceKey, valueTypes: ['VARIABLE'] })
-    expect(vars.map((r) => `${r.intent}:${String(r.value.name)}=${String(r.value.value)}`)).toEqual([
-      'CREATED:a=1',
-      'UPDATED:a=2',
-      'CREATED:b="x"',
-    ])
+    const vars = await e.readRecords({
+      processInstanceKey: pi.processInstanceKey,
+      valueTypes: ['VARIABLE'],
+    })
+    expect(vars.map((r) => `${r.intent}:${String(r.value.name)}=${String(r.value.value)}`)).toEqual(
+      ['CREATED:a=1', 'UPDATED:a=2', 'CREATED:b="x"'],
+    )
   })
 
   it('an interrupting timer boundary cancels the task: CANCELING, CANCELED, then the boundary', async () => {
@@ -255,7 +283,9 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
 
   it('cancelling the instance cancels its open task', async () => {
     const e = await open()
-    await e.deployResources([{ name: 'p.bpmn', content: taskProcess('p', camundaUserTask('Task')) }])
+    await e.deployResources([
+      { name: 'p.bpmn', content: taskProcess('p', camundaUserTask('Task')) },
+    ])
     const pi = await e.createProcessInstance({ bpmnProcessId: 'p' })
     const key = openTask(e, pi.processInstanceKey).userTaskKey
     await e.cancelProcessInstance(pi.processInstanceKey)
@@ -273,7 +303,10 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
     await e.deployResources([
       {
         name: 'p.bpmn',
-        content: taskProcess('p', camundaUserTask('Task', '<zeebe:assignmentDefinition candidateGroups="ops" />')),
+        content: taskProcess(
+          'p',
+          camundaUserTask('Task', '<zeebe:assignmentDefinition candidateGroups="ops" />'),
+        ),
       },
     ])
     const pi = await e.createProcessInstance({ bpmnProcessId: 'p' })
@@ -281,7 +314,11 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
     await e.claimUserTask(key, { assignee: 'ann' })
     await e.close()
     engine = await createEngine({ sql: db.database.sql, clock })
-    expect(engine.getUserTask(key)).toMatchObject({ assignee: 'ann', candidateGroups: ['ops'], state: 'CREATED' })
+    expect(engine.getUserTask(key)).toMatchObject({
+      assignee: 'ann',
+      candidateGroups: ['ops'],
+      state: 'CREATED',
+    })
     // again without the snapshot: the log alone rebuilds the task
     await engine.close()
     await db.database.sql.query('delete from engine_snapshots')

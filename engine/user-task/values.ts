@@ -20,7 +20,13 @@ export function normalizeDateTime(text: string): string | null {
   if (s !== '00' || Number(nanos) !== 0) {
     out += `:${s}`
     if (Number(nanos) !== 0) {
-      out += '.' + (nanos.endsWith('000000') ? nanos.slice(0, 3) : nanos.endsWith('000') ? nanos.slice(0, 6) : nanos)
+      out +=
+        '.' +
+        (nanos.endsWith('000000')
+          ? nanos.slice(0, 3)
+          : nanos.endsWith('000')
+            ? nanos.slice(0, 6)
+            : nanos)
     }
   }
   out += offset === '+00:00' || offset === '-00:00' ? 'Z' : offset
@@ -111,7 +117,8 @@ export function checkChanges(changes: TaskChanges, what: string): TaskChanges | 
   for (const key of ['dueDate', 'followUpDate'] as const) {
     const v = changes[key]
     if (v === undefined || v === null) continue
-    if (typeof v !== 'string') return `Expected ${what} '${key}' to be a date-time string, but was '${String(v)}'`
+    if (typeof v !== 'string')
+      return `Expected ${what} '${key}' to be a date-time string, but was '${String(v)}'`
     if (v === '') {
       out[key] = ''
       continue
