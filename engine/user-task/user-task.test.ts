@@ -298,6 +298,33 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
     expect(await rejectionOf(e.completeUserTask(key))).toMatchObject({ code: 'NOT_FOUND' })
   })
 
+  it('a parallel multi-instance Camunda user task creates one task per item and completes with all of them', async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'mi.bpmn',
+        content: taskProcess(
+          'mi',
+          camundaUserTask(
+            'Task',
+            '<zeebe:assignmentDefinition assignee="= reviewer" />',
+            '<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="= reviewers" inputElement="reviewer" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics>',
+          ),
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({
+      bpmnProcessId: 'mi',
+      variables: { reviewers: ['ann', 'bob'] },
+    })
+    const tasks = e.listUserTasks({ processInstanceKey: pi.processInstanceKey })
+    expect(tasks.map((t) => t.assignee)).toEqual(['ann', 'bob'])
+    await e.completeUserTask(tasks[0]!.userTaskKey)
+    expect(isActive(e, pi.processInstanceKey)).toBe(true)
+    await e.completeUserTask(tasks[1]!.userTaskKey)
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+  })
+
   it('an engine reopened on the same database keeps an open task completable (snapshot and log replay)', async () => {
     const e = await open()
     await e.deployResources([

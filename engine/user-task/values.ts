@@ -10,6 +10,13 @@ import { DATE_TIME } from '../model/camunda-user-task'
  * out when zero, fractions in groups of three, `Z` for UTC); null when `text` is none.
  */
 export function normalizeDateTime(text: string): string | null {
+  const zoned = ZONED.exec(text.trim())
+  if (zoned) {
+    // FEEL's zoned date-time (`…@Europe/Berlin`): Java prints the offset, then the zone id.
+    const [, local = '', zone = ''] = zoned
+    const offset = offsetIn(zone, local)
+    return offset === null ? null : normalizeDateTime(`${local}${offset}[${zone}]`)
+  }
   const m = DATE_TIME.exec(text.trim())
   if (!m) return null
   const [, y, mo, d, h, mi, s = '00', frac = '', offset = 'Z', zone = ''] = m
@@ -31,6 +38,31 @@ export function normalizeDateTime(text: string): string | null {
   }
   out += offset === '+00:00' || offset === '-00:00' ? 'Z' : offset
   return out + zone
+}
+
+const ZONED =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)@([A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*)$/
+
+/** The UTC offset (`+01:00`, `Z`) of `zone` at the wall-clock time `local`; null if unknown. */
+function offsetIn(zone: string, local: string): string | null {
+  let format: Intl.DateTimeFormat
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+  } catch {
+    return null
+  }
+  const minutesAt = (t: number): number => {
+    const name = format.formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? ''
+    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name)
+    return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0
+  }
+  const asUtc = Date.parse(`${local}Z`)
+  if (Number.isNaN(asUtc)) return null
+  const minutes = minutesAt(asUtc - minutesAt(asUtc) * 60_000)
+  if (minutes === 0) return 'Z'
+  const abs = Math.abs(minutes)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
 }
 
 /** Zeebe's static candidate list: comma-separated, trimmed, empty entries dropped. */
