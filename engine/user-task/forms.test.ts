@@ -144,6 +144,42 @@ describe.each(testDatabaseTargets())(
       }
     })
 
+    it('a listener whose job type fails to evaluate pauses the transition with an incident; resolving creates the job', async () => {
+      const e = await open()
+      await e.deployResources([
+        {
+          name: 'p.bpmn',
+          content: taskProcess(
+            'p',
+            camundaUserTask(
+              'Task',
+              `<zeebe:assignmentDefinition assignee="ann" /><zeebe:taskListeners><zeebe:taskListener eventType="assigning" type="= queue" /></zeebe:taskListeners>`,
+            ),
+          ),
+        },
+      ])
+      const pi = await e.createProcessInstance({ bpmnProcessId: 'p' })
+      const [incident] = Object.values(e.state.incidents)
+      expect(incident?.value).toMatchObject({
+        errorType: 'EXTRACT_VALUE_ERROR',
+        errorMessage: "Expected result of the expression 'queue' to be 'STRING', but was 'NULL'.",
+      })
+      expect(openTask(e, pi.processInstanceKey).state).toBe('ASSIGNING')
+      await e.setVariables(pi.processInstanceKey, { queue: 'routing' }, false)
+      await e.resolveIncident(String(incident!.key))
+      const [job] = await e.activateJobs({
+        type: 'routing',
+        worker: 'w',
+        timeoutMs: 1000,
+        maxJobsToActivate: 1,
+      })
+      await e.completeJob(job!.key)
+      expect(openTask(e, pi.processInstanceKey)).toMatchObject({
+        state: 'CREATED',
+        assignee: 'ann',
+      })
+    })
+
     it('rejects invalid Camunda user tasks at deployment', async () => {
       const e = await open()
       const invalid: [string, RegExp][] = [
