@@ -122,6 +122,65 @@ export interface ActivatedJob {
   tenantId: string
 }
 
+/**
+ * The result a job worker may complete a task listener job with (gateway.proto 8.8
+ * `JobResult`): deny the transition, and/or correct the task.
+ */
+export interface JobResult {
+  denied?: boolean
+  deniedReason?: string
+  corrections?: UserTaskChanges
+}
+
+/** Task properties a user task update or a task listener's corrections may change. */
+export interface UserTaskChanges {
+  assignee?: string
+  dueDate?: string
+  followUpDate?: string
+  candidateUsers?: string[]
+  candidateGroups?: string[]
+  priority?: number
+}
+
+/** A Camunda user task (`zeebe:userTask`) as the engine holds it while it is open. */
+export interface UserTask {
+  userTaskKey: string
+  /** Lifecycle state: CREATED when idle, else the transition in flight (ASSIGNING, …). */
+  state: string
+  assignee?: string
+  candidateGroups: string[]
+  candidateUsers: string[]
+  dueDate?: string
+  followUpDate?: string
+  priority: number
+  /** Key of the linked form (`formId`), if any. */
+  formKey?: string
+  externalFormReference?: string
+  customHeaders: Record<string, string>
+  elementId: string
+  elementInstanceKey: string
+  processInstanceKey: string
+  processDefinitionKey: string
+  processDefinitionVersion: number
+  bpmnProcessId: string
+  tenantId: string
+  /** Epoch ms of creation. */
+  creationDate: number
+}
+
+/** Filter of {@link EngineApi.listUserTasks}; every given field must match. */
+export interface UserTaskFilter {
+  state?: string
+  assignee?: string
+  candidateGroup?: string
+  candidateUser?: string
+  processInstanceKey?: string
+  processDefinitionKey?: string
+  bpmnProcessId?: string
+  elementId?: string
+  tenantId?: string
+}
+
 export interface PublishMessageCommand {
   name: string
   correlationKey: string
@@ -158,7 +217,8 @@ export interface EngineApi {
    * Returns the unsubscribe function.
    */
   onJobsAvailable(type: string, listener: () => void): () => void
-  completeJob(jobKey: string, variables?: Variables): Promise<void>
+  /** `result`: only for task listener jobs (deny the transition, correct the task). */
+  completeJob(jobKey: string, variables?: Variables, result?: JobResult): Promise<void>
   failJob(
     jobKey: string,
     retries: number,
@@ -187,6 +247,32 @@ export interface EngineApi {
     variables: Variables,
     local: boolean,
   ): Promise<{ key: string }>
+
+  /**
+   * Camunda user task commands (Zeebe's USER_TASK ASSIGN, CLAIM, UPDATE, COMPLETE). Each
+   * resolves once the transition finished (after its task listeners: ASSIGNED, UPDATED,
+   * COMPLETED) with the task as it then is, and rejects when the command is invalid
+   * (NOT_FOUND, FAILED_PRECONDITION with Zeebe's wording, INVALID_ARGUMENT) or a listener
+   * denied it (FAILED_PRECONDITION). `allowOverride: false` makes assign a claim.
+   */
+  assignUserTask(
+    userTaskKey: string,
+    cmd: { assignee: string; action?: string; allowOverride?: boolean },
+  ): Promise<UserTask>
+  claimUserTask(userTaskKey: string, cmd: { assignee: string; action?: string }): Promise<UserTask>
+  unassignUserTask(userTaskKey: string, cmd?: { action?: string }): Promise<UserTask>
+  updateUserTask(
+    userTaskKey: string,
+    cmd: { changeset?: Omit<UserTaskChanges, 'assignee'>; action?: string },
+  ): Promise<UserTask>
+  completeUserTask(
+    userTaskKey: string,
+    cmd?: { variables?: Variables; action?: string },
+  ): Promise<UserTask>
+  /** An open user task, or undefined (completed and canceled tasks are in the records). */
+  getUserTask(userTaskKey: string): UserTask | undefined
+  /** Open user tasks matching `filter`, oldest first. */
+  listUserTasks(filter?: UserTaskFilter): UserTask[]
 
   /** Records with position > `afterPosition`, oldest first, at most `limit`. */
   readRecords(query: RecordQuery): Promise<EngineRecord[]>

@@ -169,13 +169,6 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     await expect(e.deployResources([{ name: 'dmn.bpmn', content: dmn }])).rejects.toThrow(
       /Rule_Decide[\s\S]*zeebe:calledDecision/,
     )
-    const camundaUserTask = bpmn(
-      'cut',
-      `<bpmn:startEvent id="start" /><bpmn:userTask id="Task_Native"><bpmn:extensionElements><zeebe:userTask /></bpmn:extensionElements></bpmn:userTask>${chain('start', 'Task_Native')}`,
-    )
-    await expect(
-      e.deployResources([{ name: 'cut.bpmn', content: camundaUserTask }]),
-    ).rejects.toThrow(/Task_Native[\s\S]*zeebe:userTask/)
     await expect(e.createProcessInstance({ bpmnProcessId: 'nope' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     })

@@ -20,8 +20,12 @@ import {
   EngineErrorCode,
   type EngineInfo,
   type InstanceResult,
+  type JobResult,
   type PublishMessageCommand,
   type RecordQuery,
+  type UserTask,
+  type UserTaskChanges,
+  type UserTaskFilter,
   type Variables,
 } from './api'
 import { isSystemClock, systemClock } from './clock'
@@ -50,6 +54,16 @@ import {
   type StateIndex,
 } from './state/state'
 import { ZEEBE_COMPAT_VERSION } from './version'
+import {
+  assignUserTask,
+  claimUserTask,
+  completeTaskListenerJob,
+  completeUserTask,
+  updateUserTask,
+} from './user-task/commands'
+import { continueTransition, listenerJobVariables } from './user-task/lifecycle'
+import { getUserTask, listUserTasks } from './user-task/query'
+import { UserTaskRequests } from './user-task/requests'
 
 export { TestClock, systemClock } from './clock'
 
@@ -139,6 +153,7 @@ export class Engine implements EngineApi {
   private timer: NodeJS.Timeout | null = null
   private armedFor = Infinity
   private closed = false
+  private readonly userTaskRequests = new UserTaskRequests()
 
   constructor(options: CreateEngineOptions) {
     this.sql = options.sql
@@ -146,6 +161,7 @@ export class Engine implements EngineApi {
     this.snapshotEvery = options.snapshotEveryRecords ?? 100_000
     this.snapshotMinInterval = options.snapshotMinIntervalMs ?? 60_000
     this.log = new GroupCommitLog(this.sql, (records) => this.onDurable(records))
+    this.recordListeners.add((r) => this.userTaskRequests.onRecord(r))
   }
 
   /** Loads the latest snapshot and replays the log after it. */
@@ -831,7 +847,9 @@ export class Engine implements EngineApi {
           { ...job.value, worker: cmd.worker, deadline, timeout: cmd.timeoutMs, variables: {} },
           num(job.value.processInstanceKey),
         )
-        const all = rt.visibleVariables(num(job.value.elementInstanceKey))
+        const all =
+          listenerJobVariables(rt, job.value) ??
+          rt.visibleVariables(num(job.value.elementInstanceKey))
         const variables =
           cmd.fetchVariable && cmd.fetchVariable.length > 0
             ? Object.fromEntries(cmd.fetchVariable.filter((n) => n in all).map((n) => [n, all[n]]))
@@ -886,10 +904,14 @@ export class Engine implements EngineApi {
     return job
   }
 
-  completeJob(jobKey: string, variables?: Variables): Promise<void> {
+  completeJob(jobKey: string, variables?: Variables, result?: JobResult): Promise<void> {
     return this.exec((rt) => {
       const vars = checkVariables(variables)
       const job = this.jobFor(jobKey, 'complete', ['ACTIVATABLE', 'ACTIVATED'])
+      if (job.value.jobKind === 'TASK_LISTENER') {
+        completeTaskListenerJob(rt, job, vars, result)
+        return
+      }
       rt.emit(
         'JOB',
         'COMPLETED',
@@ -1212,6 +1234,7 @@ export class Engine implements EngineApi {
       else if (ei.state === 'COMPLETING') rt.continueCompletion(ei.key)
       else if (ei.state === 'ACTIVATED' && ei.type === BpmnElementType.MultiInstanceBody)
         rt.childLeft(ei)
+      else if (ei.state === 'ACTIVATED' && ei.userTaskKey !== undefined) continueTransition(rt, ei)
     })
   }
 
@@ -1247,6 +1270,72 @@ export class Engine implements EngineApi {
       else rt.mergeDocument(key, vars)
       return { key: String(docKey) }
     })
+  }
+
+  // ------------------------------------------------------------------ user tasks
+
+  /** Runs a user task command and waits for its transition to finish (see EngineApi). */
+  private async userTaskCommand(key: string, fn: (rt: Runtime) => void): Promise<UserTask> {
+    let waiting: Promise<UserTask> | undefined
+    try {
+      await this.exec((rt) => {
+        fn(rt)
+        waiting = this.userTaskRequests.wait(String(key))
+      })
+    } catch (err) {
+      // Only the waiter this command registered (a rejected command registered none).
+      if (waiting) this.userTaskRequests.drop(String(key))
+      throw err
+    }
+    if (!waiting) throw new EngineError(EngineErrorCode.Internal, 'user task command lost')
+    return waiting
+  }
+
+  assignUserTask(
+    userTaskKey: string,
+    cmd: { assignee: string; action?: string; allowOverride?: boolean },
+  ): Promise<UserTask> {
+    return this.userTaskCommand(userTaskKey, (rt) => assignUserTask(rt, userTaskKey, cmd))
+  }
+
+  claimUserTask(
+    userTaskKey: string,
+    cmd: { assignee: string; action?: string },
+  ): Promise<UserTask> {
+    return this.userTaskCommand(userTaskKey, (rt) => claimUserTask(rt, userTaskKey, cmd))
+  }
+
+  unassignUserTask(userTaskKey: string, cmd: { action?: string } = {}): Promise<UserTask> {
+    return this.userTaskCommand(userTaskKey, (rt) =>
+      assignUserTask(rt, userTaskKey, { assignee: '', action: cmd.action || 'unassign' }),
+    )
+  }
+
+  updateUserTask(
+    userTaskKey: string,
+    cmd: { changeset?: Omit<UserTaskChanges, 'assignee'>; action?: string },
+  ): Promise<UserTask> {
+    return this.userTaskCommand(userTaskKey, (rt) =>
+      updateUserTask(rt, userTaskKey, {
+        ...(cmd.changeset ? { changeset: { ...cmd.changeset } } : {}),
+        ...(cmd.action ? { action: cmd.action } : {}),
+      }),
+    )
+  }
+
+  completeUserTask(
+    userTaskKey: string,
+    cmd: { variables?: Variables; action?: string } = {},
+  ): Promise<UserTask> {
+    return this.userTaskCommand(userTaskKey, (rt) => completeUserTask(rt, userTaskKey, cmd))
+  }
+
+  getUserTask(userTaskKey: string): UserTask | undefined {
+    return getUserTask(this.s, String(userTaskKey))
+  }
+
+  listUserTasks(filter?: UserTaskFilter): UserTask[] {
+    return listUserTasks(this.s, filter)
   }
 
   // ------------------------------------------------------------------ history
@@ -1287,6 +1376,7 @@ export class Engine implements EngineApi {
       )
     }
     this.waiters.clear()
+    this.userTaskRequests.close()
     if (!this.log.failed) {
       await writeSnapshot(this.sql, this.s.lastPosition, JSON.stringify(this.s), this.clock.now())
     }

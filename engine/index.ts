@@ -15,7 +15,7 @@ import { poolSqlClient, type SqlClient } from './state/sql'
 
 export type { SqlClient } from './state/sql'
 export { PGlitePool } from './state/pglite-pool'
-export type { EngineApi } from './api'
+export type { EngineApi, JobResult, UserTask, UserTaskChanges, UserTaskFilter } from './api'
 
 export interface StartEngineOptions {
   /** Database for the record log (PGlite or a PostgreSQL server). */

@@ -2,6 +2,7 @@
  * The executable model of one BPMN process: plain, immutable data the runtime walks. Built
  * once per deployed process definition by {@link parseDeploymentResource} (parse.ts).
  */
+import type { CamundaUserTaskDefinition } from './camunda-user-task'
 
 /** Zeebe's `bpmnElementType` names. */
 export const BpmnElementType = {
@@ -101,6 +102,8 @@ export interface FlowNode {
   readonly inputs: readonly Mapping[]
   readonly outputs: readonly Mapping[]
   readonly userTask?: UserTaskDefinition
+  /** Camunda user task (`zeebe:userTask`); such a task has no `job`. */
+  readonly camundaUserTask?: CamundaUserTaskDefinition
   readonly calledElement?: {
     processId: string
     propagateAllChildVariables: boolean

@@ -18,6 +18,11 @@ import {
   type UserTaskDefinition,
 } from './model'
 import { parseTimerText } from './timer'
+import {
+  type CamundaUserTaskDefinition,
+  isCamundaUserTask,
+  parseCamundaUserTask,
+} from './camunda-user-task'
 
 const require = createRequire(import.meta.url)
 const zeebeSchema: unknown = require('zeebe-bpmn-moddle/resources/zeebe.json')
@@ -260,6 +265,7 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
     // Input sources may be static values (strings); output sources must be expressions.
     for (const m of outputs) checkNonStatic(id, m.source)
     for (const listeners of ['zeebe:ExecutionListeners', 'zeebe:TaskListeners']) {
+      if (listeners === 'zeebe:TaskListeners' && isCamundaUserTask(el)) continue
       if (nodes(extension(el, listeners), 'listeners').length > 0) {
         const name =
           listeners === 'zeebe:ExecutionListeners' ? 'executionListeners' : 'taskListeners'
@@ -316,13 +322,10 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
         job = { type: jobType, retries, headers }
       }
     }
-    if (type === BpmnElementType.UserTask) {
-      if (extension(el, 'zeebe:UserTask')) {
-        fail(
-          id,
-          "Camunda user tasks ('zeebe:userTask') are not supported by this engine; remove 'zeebe:userTask' to make it a job-worker user task",
-        )
-      }
+    let camundaUserTask: CamundaUserTaskDefinition | undefined
+    if (type === BpmnElementType.UserTask && isCamundaUserTask(el)) {
+      camundaUserTask = parseCamundaUserTask(el, (message) => fail(id, message))
+    } else if (type === BpmnElementType.UserTask) {
       const assignment = extension(el, 'zeebe:AssignmentDefinition')
       const schedule = extension(el, 'zeebe:TaskSchedule')
       const form = extension(el, 'zeebe:FormDefinition')
@@ -405,6 +408,7 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       inputs,
       outputs,
       ...(userTask ? { userTask } : {}),
+      ...(camundaUserTask ? { camundaUserTask } : {}),
       ...(calledElement ? { calledElement } : {}),
       ...(script ? { script } : {}),
       ...(multiInstance ? { multiInstance } : {}),

@@ -643,6 +643,7 @@ export class Runtime {
       if (called) this.terminate(called, false)
     }
     this.resolveIncidentsOf(ei.key)
+    behaviorOf(ei.type).terminating?.(this, ei)
     this.transition(ei, 'ELEMENT_TERMINATED')
     const scope = this.s.elementInstances[ei.flowScopeKey]
     if (notifyScope && scope) this.childLeft(scope)

@@ -1,10 +1,13 @@
 /**
- * Job-worker user tasks (no `zeebe:userTask`): a job of type `io.camunda.zeebe:userTask` with
+ * User tasks. Camunda user tasks (`zeebe:userTask`) run in camunda-user-task.ts. Job-worker
+ * user tasks (no `zeebe:userTask`): a job of type `io.camunda.zeebe:userTask` with
  * Zeebe's custom headers for assignee, candidate groups/users (JSON array strings), form key
  * (embedded `camunda-forms:bpmn:<id>`, custom, or the linked form's key), due and follow-up
  * dates and priority.
  */
 import { evaluateExpression } from '../feel/feel'
+import { cancelUserTask } from '../user-task/lifecycle'
+import { activateCamundaUserTask } from './camunda-user-task'
 import type { ElementBehavior } from './behavior'
 import type { FormState } from '../state/state'
 import { IncidentErrorType, type Runtime } from './runtime'
@@ -56,7 +59,7 @@ function versionTagOf(form: FormState): string | undefined {
  * definition; `versionTag` the newest version declaring that tag. A string is the incident's
  * message (Zeebe's wording) when there is none.
  */
-function linkedForm(
+export function linkedForm(
   rt: Runtime,
   defKey: number,
   formId: string,
@@ -85,9 +88,16 @@ function linkedForm(
   )
 }
 
-/** Job-worker user task behaviour. */
+/** User task behaviour: Camunda user tasks, else job-worker user tasks. */
 export const userTask: ElementBehavior = {
+  terminating(rt, ei) {
+    if (ei.userTaskKey !== undefined) cancelUserTask(rt, ei)
+  },
   activate(rt, ei, node) {
+    if (node.camundaUserTask) {
+      activateCamundaUserTask(rt, ei, node)
+      return
+    }
     const def = node.userTask ?? {}
     const vars = rt.visibleVariables(ei.key)
     const headers: Record<string, string> = {}

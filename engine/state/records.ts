@@ -20,6 +20,7 @@ export const ValueType = {
   Timer: 'TIMER',
   Signal: 'SIGNAL',
   SignalSubscription: 'SIGNAL_SUBSCRIPTION',
+  UserTask: 'USER_TASK',
   Error: 'ERROR',
 } as const
 export type ValueType = (typeof ValueType)[keyof typeof ValueType]

@@ -6,6 +6,11 @@
  */
 import type { EngineRecord } from './records'
 import { BpmnElementType, type ProcessModel } from '../model/model'
+import {
+  applyTaskListenerJobCompleted,
+  applyUserTask,
+  type UserTaskState,
+} from '../user-task/state'
 
 /** Partition 1's first key, as Zeebe generates them. */
 export const FIRST_KEY = 2251799813685249
@@ -56,6 +61,8 @@ export interface ElementInstanceState {
   miActivated?: number
   miCompleted?: number
   miTerminated?: number
+  /** Camunda user task: the USER_TASK key of its task while it exists. */
+  userTaskKey?: number
 }
 
 export type JobStateName = 'ACTIVATABLE' | 'ACTIVATED' | 'FAILED' | 'ERROR_THROWN'
@@ -109,6 +116,8 @@ export interface EngineStateData {
   signalSubscriptions: Record<string, SubscriptionState>
   /** `${bpmnProcessId}\u0000${correlationKey}` → process instance started by a message. */
   messageStartLocks: Record<string, number>
+  /** Camunda user tasks by USER_TASK key (user-task/state.ts). */
+  userTasks: Record<string, UserTaskState>
 }
 
 export function emptyState(): EngineStateData {
@@ -126,6 +135,7 @@ export function emptyState(): EngineStateData {
     messageSubscriptions: {},
     signalSubscriptions: {},
     messageStartLocks: {},
+    userTasks: {},
   }
 }
 
@@ -222,6 +232,11 @@ export function applyRecord(
     }
     case 'JOB':
       applyJob(s, idx, r.intent, key, v)
+      if (r.intent === 'COMPLETED' && v.jobKind === 'TASK_LISTENER')
+        applyTaskListenerJobCompleted(s, v)
+      return
+    case 'USER_TASK':
+      applyUserTask(s, r.intent, key, v)
       return
     case 'INCIDENT':
       if (r.intent === 'CREATED') s.incidents[key] = { key, value: v }

@@ -1,0 +1,215 @@
+/**
+ * The user task lifecycle as Zeebe 8.8 runs it: a transition (CREATING, ASSIGNING, CLAIMING,
+ * UPDATING, COMPLETING) is written, then each task listener of its event type runs as a job of
+ * kind TASK_LISTENER, one after the other; when the last one completed the transition is
+ * finalized (CREATED, ASSIGNED, UPDATED, COMPLETED). A listener may correct the task
+ * (USER_TASK CORRECTED) or deny the transition (ASSIGNMENT_DENIED, UPDATE_DENIED,
+ * COMPLETION_DENIED: the task is CREATED again, as it was). Cancellation writes CANCELING and
+ * CANCELED.
+ */
+import type { Variables } from '../api'
+import { evaluateTyped } from '../feel/feel'
+import type { TaskListenerEventType } from '../model/camunda-user-task'
+import { IncidentErrorType, type Runtime } from '../runtime/runtime'
+import type { ElementInstanceState } from '../state/state'
+import { UserTaskIntent, type UserTaskState, userTasksOf } from './state'
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
+const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
+
+/** The listener event type of a transition in flight. */
+const eventTypeOf: Record<string, TaskListenerEventType> = {
+  CREATING: 'creating',
+  ASSIGNING: 'assigning',
+  CLAIMING: 'assigning',
+  UPDATING: 'updating',
+  COMPLETING: 'completing',
+  CANCELING: 'canceling',
+}
+
+/** What a transition's denial writes. */
+export const deniedIntentOf: Record<string, UserTaskIntent | undefined> = {
+  ASSIGNING: UserTaskIntent.AssignmentDenied,
+  CLAIMING: UserTaskIntent.AssignmentDenied,
+  UPDATING: UserTaskIntent.UpdateDenied,
+  COMPLETING: UserTaskIntent.CompletionDenied,
+}
+
+/** The task of an element instance, if it has one. */
+export function taskOf(rt: Runtime, ei: ElementInstanceState): UserTaskState | undefined {
+  return ei.userTaskKey !== undefined ? userTasksOf(rt.s)[ei.userTaskKey] : undefined
+}
+
+/** Writes a USER_TASK record for a task. */
+export function emitUserTask(rt: Runtime, intent: string, value: Record<string, unknown>): void {
+  rt.emit('USER_TASK', intent, num(value.userTaskKey), value, num(value.processInstanceKey))
+}
+
+/**
+ * Starts a transition: writes `intent` (ASSIGNING, CLAIMING, UPDATING, COMPLETING) with the
+ * task's new values, then runs the first listener or finalizes at once.
+ */
+export function startTransition(
+  rt: Runtime,
+  ei: ElementInstanceState,
+  intent: string,
+  value: Record<string, unknown>,
+): void {
+  emitUserTask(rt, intent, value)
+  continueTransition(rt, ei)
+}
+
+/**
+ * The next step of the transition in flight: the next listener's job, or the final record.
+ * Also what resolving a listener incident re-runs.
+ */
+export function continueTransition(rt: Runtime, ei: ElementInstanceState): void {
+  const task = taskOf(rt, ei)
+  if (!task || !task.pending || task.state === 'CREATED') return
+  const eventType = eventTypeOf[task.state]
+  const listeners = (rt.nodeOf(ei).camundaUserTask?.listeners ?? []).filter(
+    (l) => l.eventType === eventType,
+  )
+  const next = listeners[task.listenersDone]
+  if (next && eventType) {
+    createListenerJob(rt, ei, task.pending, next.type, next.retries, eventType)
+    return
+  }
+  finalize(rt, ei, task)
+}
+
+function finalize(rt: Runtime, ei: ElementInstanceState, task: UserTaskState): void {
+  const pending = task.pending ?? task.value
+  switch (task.state) {
+    case 'CREATING': {
+      emitUserTask(rt, UserTaskIntent.Created, { ...pending, assignee: '' })
+      // Activation writes ELEMENT_ACTIVATED before the assignment; later (after creating
+      // listeners) the assignment follows CREATED at once.
+      if (ei.state === 'ACTIVATED') assignOnCreation(rt, ei, str(pending.assignee))
+      return
+    }
+    case 'ASSIGNING':
+    case 'CLAIMING':
+      emitUserTask(rt, UserTaskIntent.Assigned, pending)
+      return
+    case 'UPDATING':
+      emitUserTask(rt, UserTaskIntent.Updated, pending)
+      return
+    case 'COMPLETING': {
+      emitUserTask(rt, UserTaskIntent.Completed, pending)
+      const scope = rt.s.elementInstances[ei.flowScopeKey]
+      if (ei.state !== 'ACTIVATED' || (scope && scope.state !== 'ACTIVATED')) return
+      rt.transition(ei, 'ELEMENT_COMPLETING')
+      rt.applyResultVariables(ei, rt.nodeOf(ei), pending.variables as Variables | undefined)
+      rt.continueCompletion(ei.key)
+      return
+    }
+    default:
+      return
+  }
+}
+
+/** After CREATED: the assignee of the definition (or a creating listener's correction). */
+export function assignOnCreation(rt: Runtime, ei: ElementInstanceState, assignee: string): void {
+  const task = taskOf(rt, ei)
+  if (!task || assignee === '') return
+  startTransition(rt, ei, UserTaskIntent.Assigning, {
+    ...task.value,
+    assignee,
+    changedAttributes: ['assignee'],
+    action: '',
+  })
+}
+
+/** Zeebe's task headers on a listener job: the task's properties. */
+function listenerHeaders(task: Record<string, unknown>): Record<string, string> {
+  const h: Record<string, string> = {}
+  const put = (name: string, value: string) => {
+    if (value !== '' && value !== '[]' && value !== '-1') h[`io.camunda.zeebe:${name}`] = value
+  }
+  put('userTaskKey', str(task.userTaskKey))
+  put('action', str(task.action))
+  put('assignee', str(task.assignee))
+  put('candidateGroups', JSON.stringify(list(task.candidateGroupsList)))
+  put('candidateUsers', JSON.stringify(list(task.candidateUsersList)))
+  put('changedAttributes', JSON.stringify(list(task.changedAttributes)))
+  put('dueDate', str(task.dueDate))
+  put('followUpDate', str(task.followUpDate))
+  put('formKey', str(task.formKey))
+  put('priority', str(task.priority))
+  return h
+}
+
+function createListenerJob(
+  rt: Runtime,
+  ei: ElementInstanceState,
+  task: Record<string, unknown>,
+  typeExpression: string,
+  retriesExpression: string,
+  eventType: TaskListenerEventType,
+): void {
+  const vars = rt.visibleVariables(ei.key)
+  const type = evaluateTyped(typeExpression, vars, 'STRING', rt.clock.now())
+  if (!type.ok) {
+    rt.raiseIncident(ei, IncidentErrorType.ExtractValueError, type.message)
+    return
+  }
+  const retries = evaluateTyped(retriesExpression, vars, 'NUMBER', rt.clock.now())
+  if (!retries.ok) {
+    rt.raiseIncident(ei, IncidentErrorType.ExtractValueError, retries.message)
+    return
+  }
+  const def = rt.definition(ei.defKey)
+  rt.emit(
+    'JOB',
+    'CREATED',
+    rt.newKey(),
+    {
+      type: String(type.value),
+      worker: '',
+      retries: Number(retries.value),
+      retryBackoff: 0,
+      recurringTime: -1,
+      deadline: -1,
+      timeout: -1,
+      customHeaders: {
+        ...(rt.nodeOf(ei).camundaUserTask?.headers ?? {}),
+        ...listenerHeaders(task),
+      },
+      variables: {},
+      errorMessage: '',
+      errorCode: '',
+      elementId: ei.elementId,
+      elementInstanceKey: ei.key,
+      processInstanceKey: ei.piKey,
+      bpmnProcessId: def.bpmnProcessId,
+      processDefinitionVersion: def.version,
+      processDefinitionKey: ei.defKey,
+      tenantId: def.tenantId,
+      jobKind: 'TASK_LISTENER',
+      listenerEventType: eventType.toUpperCase(),
+    },
+    ei.piKey,
+  )
+}
+
+/** Element termination: CANCELING, CANCELED (pending listener jobs were canceled before). */
+export function cancelUserTask(rt: Runtime, ei: ElementInstanceState): void {
+  const task = taskOf(rt, ei)
+  if (!task || task.state === 'CANCELING') return
+  emitUserTask(rt, UserTaskIntent.Canceling, task.value)
+  emitUserTask(rt, UserTaskIntent.Canceled, task.value)
+}
+
+/**
+ * Variables a completing listener's job sees: the completion's variables over the visible
+ * ones (Zeebe shadows process variables with them). Null for other jobs.
+ */
+export function listenerJobVariables(rt: Runtime, job: Record<string, unknown>): Variables | null {
+  if (job.jobKind !== 'TASK_LISTENER' || job.listenerEventType !== 'COMPLETING') return null
+  const ei = rt.s.elementInstances[num(job.elementInstanceKey)]
+  const task = ei ? taskOf(rt, ei) : undefined
+  const completion = (task?.pending?.variables ?? {}) as Variables
+  return { ...rt.visibleVariables(num(job.elementInstanceKey)), ...completion }
+}
