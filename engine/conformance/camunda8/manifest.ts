@@ -4,7 +4,9 @@
  * the model and Zeebe's documented behaviour (never pasted from a run of our engine).
  */
 
-export type Vars = Record<string, unknown>
+/** A JSON value as the SDK types variables (it has no null). */
+export type Json = string | number | boolean | Json[] | { [key: string]: Json }
+export type Vars = { [key: string]: Json }
 
 /** One action of a scripted run, performed through the SDK (or the engine's TestClock). */
 export type Step =
