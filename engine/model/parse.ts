@@ -553,13 +553,15 @@ function messageDefinition(
   checkNonStatic: (id: string, text: string | undefined) => void,
 ): EventDefinition {
   const name = str(message, 'name') ?? ''
-  if (!message || !name.trim()) {
+  const isThrow =
+    type === BpmnElementType.IntermediateThrowEvent || type === BpmnElementType.EndEvent
+  // Zeebe's MessageEventDefinitionValidator skips throw events: a message throw or end event
+  // is a job (its zeebe:taskDefinition is checked elsewhere) and needs no message reference.
+  if (!isThrow && (!message || !name.trim())) {
     fail(id, 'Must reference a message with a non-empty name')
   }
   const subscription = message ? extension(message, 'zeebe:Subscription') : undefined
   const correlationKey = str(subscription, 'correlationKey') ?? ''
-  const isThrow =
-    type === BpmnElementType.IntermediateThrowEvent || type === BpmnElementType.EndEvent
   if (type !== BpmnElementType.StartEvent && !isThrow && !correlationKey.trim()) {
     fail(id, "Must have a 'zeebe:subscription' with a non-empty 'correlationKey'")
   }

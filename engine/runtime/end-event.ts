@@ -24,7 +24,8 @@ export const endEvent: ElementBehavior = {
         rt.raiseIncident(ei, IncidentErrorType.ExtractValueError, code.message)
         return
       }
-      if (!rt.throwError(ei, String(code.value), {})) {
+      const activated = () => rt.transition(ei, 'ELEMENT_ACTIVATED')
+      if (!rt.throwError(ei, String(code.value), {}, activated)) {
         rt.raiseIncident(
           ei,
           IncidentErrorType.UnhandledErrorEvent,

@@ -1066,10 +1066,18 @@ export class Runtime {
   /**
    * Throws a BPMN error from `source`: the nearest error boundary event or error event
    * sub-process that matches (its code, or a catch-all) catches it. False when nothing does.
+   * `beforeThrow` runs once a catch event is known, before it fires (an error end event is
+   * ACTIVATED only then, as in Zeebe's EndEventProcessor).
    */
-  throwError(source: ElementInstanceState, errorCode: string, variables: Variables): boolean {
+  throwError(
+    source: ElementInstanceState,
+    errorCode: string,
+    variables: Variables,
+    beforeThrow?: () => void,
+  ): boolean {
     const found = this.findCatch(source, 'error', errorCode)
     if (!found) return false
+    beforeThrow?.()
     this.fireCatch(found, variables)
     return true
   }

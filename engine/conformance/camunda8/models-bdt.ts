@@ -30,11 +30,6 @@ function jobTask(
   }
 }
 
-const messageThrowBug = {
-  feature: 'bug: a message throw/end event with zeebe:taskDefinition needs no message reference',
-  refusal: /Must reference a message with a non-empty name/,
-}
-
 export const bdtModels: Manifest[] = [
   jobTask(
     'simpleScriptTask.bpmn',
@@ -54,7 +49,6 @@ export const bdtModels: Manifest[] = [
   {
     resources: [dir + 'simpleMessageThrowEvent.bpmn'],
     covers: 'message intermediate throw event (job, no message reference)',
-    pending: messageThrowBug,
     runs: [
       {
         name: 'job completed',
@@ -67,7 +61,6 @@ export const bdtModels: Manifest[] = [
   {
     resources: [dir + 'simpleMessageEndEvent.bpmn'],
     covers: 'message end event (job, no message reference)',
-    pending: messageThrowBug,
     runs: [
       {
         name: 'job completed',

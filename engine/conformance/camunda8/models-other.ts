@@ -73,8 +73,6 @@ export const multiInstanceModels: Manifest[] = [
       },
       {
         name: 'the error end event is ACTIVATED before the error is thrown (EndEventProcessor)',
-        knownBug:
-          'an error end event whose error is caught goes ACTIVATING -> TERMINATING without ELEMENT_ACTIVATED',
         start: { process: 'scopeErrorEndEvent', variables: { elements: [1], error: true } },
         steps: [],
         path: [

@@ -158,7 +158,6 @@ export const sdkModels: Manifest[] = [
   {
     resources: ['camunda-8-js-sdk/zeebe-user-task.bpmn'],
     covers: 'Camunda user task (zeebe:userTask)',
-    pending: { feature: 'Camunda user tasks (zeebe:userTask)', refusal: /zeebe:userTask/ },
     runs: [
       {
         name: 'user task completed',
