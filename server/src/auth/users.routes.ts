@@ -178,8 +178,11 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
           password_hash: await hashPassword(password),
           roles: body.roles,
         })
+        // two requests for one new username: the second finds it taken here
+        .onConflict((oc) => oc.column('username').doNothing())
         .returning('id')
-        .executeTakeFirstOrThrow()
+        .executeTakeFirst()
+      if (!u) throw new ConflictError(`The username ${body.username} is taken.`)
       for (const g of body.groups ?? []) {
         await tx
           .insertInto('user_groups')
