@@ -36,8 +36,8 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
 function nonNegativeInt(params: URLSearchParams, name: string): number | undefined {
   const raw = params.get(name)
   if (raw === null || raw === '') return undefined
-  if (!/^\d+$/.test(raw))
-    throw new BadRequest(`${name} must be a non-negative integer, got '${raw}'`)
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw new BadRequest(`${name} must be a non-negative integer below 2^53, got '${raw}'`)
   return Number(raw)
 }
 
@@ -114,7 +114,17 @@ export function createRecordsHandler(
 }
 
 async function handle(engine: EngineApi, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://engine')
+  // the request target is the client's text: `//x` or `//[` do not parse against a base
+  const target = req.url ?? '/'
+  if (!URL.canParse(target, 'http://engine')) {
+    send(res, 400, {
+      status: 400,
+      title: 'Bad request',
+      detail: 'The request target is no URL path',
+    })
+    return
+  }
+  const url = new URL(target, 'http://engine')
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, {
       status: 405,
@@ -134,7 +144,7 @@ async function handle(engine: EngineApi, req: IncomingMessage, res: ServerRespon
     }
     const match = /^\/process-definitions\/([^/]+)\/xml$/.exec(url.pathname)
     if (match) {
-      const key = decodeURIComponent(match[1]!)
+      const key = match[1]!
       if (!/^\d+$/.test(key))
         throw new BadRequest(`process definition key must be an int64, got '${key}'`)
       const xml = await processDefinitionXml(engine, key)

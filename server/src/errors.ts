@@ -2,6 +2,7 @@
  * The error hierarchy handlers throw; one express middleware turns them into problem JSON
  * `{ status, title, detail, errors? }` (RFC 9457).
  */
+import { STATUS_CODES } from 'node:http'
 
 /** A field-level problem, e.g. from ajv validation of a form submission. */
 export interface FieldError {
@@ -49,6 +50,12 @@ export class TooManyRequestsError extends UserError {
   override readonly title = 'Too Many Requests'
 }
 
+/** A request body that is not JSON (the API reads nothing else). */
+export class UnsupportedMediaTypeError extends UserError {
+  override readonly status = 415
+  override readonly title = 'Unsupported Media Type'
+}
+
 /** A failure of ours or of a dependency; its message is logged, not shown. */
 export class UnexpectedError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -74,17 +81,20 @@ export function toProblem(err: unknown): Problem {
       ...(err.errors ? { errors: err.errors } : {}),
     }
   }
-  // body-parser and friends set `status`/`type` on their errors (malformed JSON, too large).
+  // body-parser and friends set `status`/`type` on their errors (malformed JSON 400, too large
+  // 413, unsupported charset or encoding 415): the title is the status's own reason phrase.
   if (
     err &&
     typeof err === 'object' &&
     'status' in err &&
     typeof err.status === 'number' &&
+    Number.isInteger(err.status) &&
+    err.status >= 400 &&
     err.status < 500
   ) {
-    const message =
-      'message' in err && typeof err.message === 'string' ? err.message : 'Bad request'
-    return { status: err.status, title: 'Bad Request', detail: message }
+    const title = STATUS_CODES[err.status] ?? 'Bad Request'
+    const message = 'message' in err && typeof err.message === 'string' ? err.message : title
+    return { status: err.status, title, detail: message }
   }
   return { status: 500, title: 'Internal Server Error', detail: 'An unexpected error occurred.' }
 }

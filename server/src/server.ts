@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Express } from 'express'
 import { join } from 'node:path'
 import { systemClock, type Clock } from '../../engine/clock'
 import { startEngine, type RunningEngine } from '../../engine/index'
@@ -64,6 +65,8 @@ export interface StartOptions {
 
 export interface RunningServer {
   readonly url: string
+  /** The express application (its router stack lists every route, e.g. for the fuzz test). */
+  readonly app: Express
   readonly database: Database
   readonly zeebe: ZeebeClient
   /** The embedded engine, when one was started. */
@@ -249,6 +252,7 @@ export async function startServer({
       config.PUBLIC_URL || `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`
     return {
       url,
+      app,
       database,
       zeebe,
       engine,

@@ -384,6 +384,12 @@ describe.each(testDatabaseTargets())('the gateway over plain gRPC ($kind)', (tar
     expect(next.records[0]!.position).toBeGreaterThan(page.lastPosition)
     const bad = await fetch(`${running.httpUrl}/records?valueType=NOPE`)
     expect(bad.status).toBe(400)
+    // a request target that is no URL path, a malformed escape or a position past 2^53: 400
+    for (const target of ['//', '//[', '/process-definitions/%E0%A4%A/xml']) {
+      expect((await fetch(`${running.httpUrl}${target}`)).status, target).toBe(400)
+    }
+    const huge = await fetch(`${running.httpUrl}/records?afterPosition=${'9'.repeat(30)}`)
+    expect(huge.status).toBe(400)
     // and the XML
     const deployed = (await running.engine.readRecords({ valueTypes: ['PROCESS'], limit: 1 }))[0]!
     const key = String(deployed.value.processDefinitionKey ?? deployed.key)

@@ -129,7 +129,18 @@ describe.each(testDatabaseTargets())('forms in procedure drafts on $kind', (targ
         ...formV1,
         components: [{ type: 'textfield', key: 'x', id: 'Field_X', validate: { pattern: '(' } }],
       },
-      '/schema/components',
+      '/schema/components/0/validate/pattern',
+    ],
+    [
+      'a field whose pattern needs backtracking (a lookahead: RE2 cannot check it)',
+      {
+        ...formV1,
+        components: [
+          ...formV1.components,
+          { type: 'textfield', key: 'x', id: 'Field_X', validate: { pattern: '^(?=.*\\d)\\w+$' } },
+        ],
+      },
+      `/schema/components/${formV1.components.length}/validate/pattern`,
     ],
   ])('rejects %s with field errors', async (_what, schema, path) => {
     // given a draft
@@ -284,6 +295,46 @@ describe.each(testDatabaseTargets())('forms in procedure drafts on $kind', (targ
       forms: [expect.objectContaining({ formId: FORM, version: 2 })],
     })
     expect((await h.server.services.audit.verify()).ok).toBe(true)
+  })
+
+  it('refuses to deploy a draft whose form was stored with a pattern RE2 cannot check', async () => {
+    // given an approved draft carrying a form stored before patterns were checked on save
+    const draft = await newDraft()
+    const legacy = {
+      ...formV1,
+      components: [
+        ...formV1.components,
+        { type: 'textfield', key: 'ref', id: 'Field_Ref', validate: { pattern: '^(\\w)\\1$' } },
+      ],
+    }
+    await h.server.database.db
+      .insertInto('draft_forms')
+      .values({
+        draft_id: draft.id,
+        form_id: FORM,
+        schema: JSON.stringify(legacy),
+        updated_by: 'owner',
+        updated_at: new Date(),
+      })
+      .execute()
+    const submitted = await owner.post<DraftView>(`/process-drafts/${draft.id}/submit`, {
+      version: draft.version,
+    })
+    const approved = await approver.post<DraftView>(`/process-drafts/${draft.id}/approve`, {
+      version: submitted.body.version,
+    })
+    expect(approved.status).toBe(200)
+    // when an admin deploys it
+    const res = await admin.post<Problem>(`/process-drafts/${draft.id}/deploy`)
+    // then it is refused naming the field, and nothing was deployed
+    expect(res.status).toBe(400)
+    expect(res.body.errors).toEqual([
+      {
+        path: `/forms/${FORM}/components/${formV1.components.length}/validate/pattern`,
+        message: expect.stringMatching(/^the pattern of ref cannot be checked in linear time/),
+      },
+    ])
+    expect((await owner.get<DraftView>(`/process-drafts/${draft.id}`)).body.state).toBe('approved')
   })
 
   it('returns a rejected draft to draft when a form is saved, and drops a form on request', async () => {

@@ -3,6 +3,7 @@ import { Router } from 'express'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { TooManyRequestsError, UnauthorizedError } from '../errors'
+import { openapi } from '../http/openapi'
 import { bodyValidator } from '../http/validation'
 import { SESSION_COOKIE, sessionOf } from './auth.middleware'
 import { verifyPassword } from './password'
@@ -14,7 +15,7 @@ interface LoginBody {
   password: string
 }
 
-const validateLogin = bodyValidator<LoginBody>({
+const loginBody = {
   type: 'object',
   properties: {
     username: { type: 'string', minLength: 1, maxLength: 200 },
@@ -22,7 +23,8 @@ const validateLogin = bodyValidator<LoginBody>({
   },
   required: ['username', 'password'],
   additionalProperties: false,
-})
+} as const
+const validateLogin = bodyValidator<LoginBody>(loginBody)
 
 // A hash of a random password: verifying against it costs as much as a real check, so a
 // response's timing does not tell whether the username exists.
@@ -89,3 +91,31 @@ export function authRoutes({
 
   return router
 }
+
+openapi.register(
+  {
+    method: 'post',
+    path: '/auth/login',
+    tag: 'auth',
+    summary: 'Log in: sets the session cookie, returns the user and the CSRF token (rate-limited)',
+    roles: 'public',
+    requestBody: loginBody,
+    status: 200,
+  },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    tag: 'auth',
+    summary: 'Log out: ends the session',
+    roles: 'any',
+    status: 204,
+    response: 'Logged out',
+  },
+  {
+    method: 'get',
+    path: '/me',
+    tag: 'auth',
+    summary: 'The logged-in user and the CSRF token',
+    roles: 'any',
+  },
+)

@@ -8,7 +8,7 @@ import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, NotFoundError, UserError } from '../errors'
 import { openapi } from '../http/openapi'
-import { bodyValidator } from '../http/validation'
+import { bodyValidator, int4IdSchema, paramsValidator } from '../http/validation'
 import type { AuditSink } from '../processes/processes.service'
 import { requireRole, sessionOf } from './auth.middleware'
 import { generatePassword, hashPassword } from './password'
@@ -118,11 +118,14 @@ async function userView(db: Kysely<DB>, id: number) {
   }
 }
 
-const idParam = (req: Request) => {
-  const n = Number(req.params.id)
-  if (!Number.isInteger(n) || n < 1) throw new NotFoundError(`No user ${String(req.params.id)}.`)
-  return n
-}
+/** `:id` of `/users/:id`: a `serial` row id. */
+const userParams = { id: int4IdSchema }
+const validateUserParams = paramsValidator<{ id: number }>({
+  type: 'object',
+  properties: userParams,
+  required: ['id'],
+})
+const idParam = (req: Request) => validateUserParams(req.params).id
 
 export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
   const r = Router()
@@ -175,8 +178,11 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
           password_hash: await hashPassword(password),
           roles: body.roles,
         })
+        // two requests for one new username: the second finds it taken here
+        .onConflict((oc) => oc.column('username').doNothing())
         .returning('id')
-        .executeTakeFirstOrThrow()
+        .executeTakeFirst()
+      if (!u) throw new ConflictError(`The username ${body.username} is taken.`)
       for (const g of body.groups ?? []) {
         await tx
           .insertInto('user_groups')
@@ -323,6 +329,7 @@ openapi.register(
     tag: 'users',
     summary: 'One account',
     roles: [Role.Admin, Role.Auditor],
+    params: userParams,
   },
   {
     method: 'post',
@@ -338,6 +345,7 @@ openapi.register(
     tag: 'users',
     summary: 'Change roles, groups, name, password or deactivate (ends the user’s sessions)',
     roles: [Role.Admin],
+    params: userParams,
     requestBody: patchUserBody,
   },
   {

@@ -7,7 +7,15 @@ import { Router, type Request } from 'express'
 import { sessionOf, requireLogin } from '../auth/auth.middleware'
 import { NotFoundError } from '../errors'
 import { openapi, type OpenApiRegistry, type QueryParameter } from '../http/openapi'
-import { bodyValidator } from '../http/validation'
+import {
+  bodyValidator,
+  int4IdSchema,
+  int4Schema,
+  limitSchema,
+  offsetSchema,
+  paramsValidator,
+  queryValidator,
+} from '../http/validation'
 import { isCustomer, type Actor } from './access'
 import { CaseService, type ListQuery } from './case.service'
 import {
@@ -21,7 +29,7 @@ import { RelationType, type CmdbService } from './cmdb.service'
 import { withoutStaffOnly } from '../forms/form-schema'
 import { caseForms } from './case-forms'
 import { allKinds, isCaseKind, kindSpecs, type CaseKind, type KindSpec } from './kinds'
-import { createSchemaOf, dataSchemaOf, patchSchemaOf, queryValidator } from './validators'
+import { createSchemaOf, dataSchemaOf, patchSchemaOf } from './validators'
 
 export interface CasesRoutesDeps {
   cases: CaseService
@@ -138,39 +146,45 @@ const validateBaseline = bodyValidator<{
   releaseId?: string | null
 }>(baselineBodySchema)
 
-const commonQuery: QueryParameter[] = [
-  { name: 'status', description: 'Comma-separated statuses.', schema: { type: 'string' } },
-  { name: 'q', description: 'Text in id, title/name or data.', schema: { type: 'string' } },
-  { name: 'createdFrom', schema: { type: 'string', format: 'date-time' } },
-  { name: 'createdTo', schema: { type: 'string', format: 'date-time' } },
-  {
-    name: 'sort',
-    description: 'Field name, `-` prefix for descending (default -createdAt).',
-    schema: { type: 'string' },
-  },
-  { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-  { name: 'offset', schema: { type: 'integer', minimum: 0, default: 0 } },
-]
+const queryDescriptions: Record<string, string> = {
+  status: 'Comma-separated statuses.',
+  q: 'Text in id, title/name or data.',
+  sort: 'Field name, `-` prefix for descending (default -createdAt).',
+  limit: 'Page size (default 50).',
+}
 
-function listQuerySchema(spec: KindSpec): Record<string, unknown> {
-  const properties: Record<string, unknown> = {
+/** The query of a kind's list: what the route validates and the OpenAPI document shows. */
+function listQueryProperties(spec: KindSpec): Record<string, Record<string, unknown>> {
+  const properties: Record<string, Record<string, unknown>> = {
     status: { type: 'string', pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$' },
     q: { type: 'string', maxLength: 200 },
     createdFrom: { type: 'string', format: 'date-time' },
     createdTo: { type: 'string', format: 'date-time' },
     sort: { type: 'string', pattern: '^-?[A-Za-z]+$' },
-    limit: { type: 'integer', minimum: 1, maximum: 200 },
-    offset: { type: 'integer', minimum: 0 },
+    limit: limitSchema(200),
+    offset: offsetSchema,
   }
   for (const f of spec.fields) {
     if (f.filter) {
-      properties[f.api] = f.integer
-        ? { type: 'integer' }
-        : { type: 'string', minLength: 1, maxLength: 100 }
+      properties[f.api] = f.integer ? int4Schema : { type: 'string', minLength: 1, maxLength: 100 }
     }
   }
-  return { type: 'object', properties, additionalProperties: false }
+  return properties
 }
+
+const listQueryParameters = (spec: KindSpec): QueryParameter[] =>
+  Object.entries(listQueryProperties(spec)).map(([name, schema]) => ({
+    name,
+    schema,
+    ...(queryDescriptions[name] ? { description: queryDescriptions[name] } : {}),
+  }))
+
+const baselinesQuery = { releaseId: { type: 'string', maxLength: 40 } } as const
+const validateBaselinesQuery = queryValidator<{ releaseId?: string }>({
+  type: 'object',
+  properties: baselinesQuery,
+  additionalProperties: false,
+})
 
 const actorOf = (req: Request): Actor => sessionOf(req).user
 /** Route ids look like INC-000123; anything else cannot exist. */
@@ -179,18 +193,30 @@ const idOf = (req: Request, name = 'id'): string => {
   if (!/^[A-Z]{2,4}-\d{6,}$/.test(id)) throw new NotFoundError(`No record ${id}.`)
   return id
 }
-const numberOf = (req: Request, name: string): number => {
-  const n = Number(req.params[name])
-  if (!Number.isSafeInteger(n) || n < 1) throw new NotFoundError(`No ${name} ${req.params[name]}.`)
-  return n
-}
+/** Numeric path parameters: `serial` row ids of attachments and relations. */
+const rowIdParams = { attachmentId: int4IdSchema, relationId: int4IdSchema } as const
+type RowIdParam = keyof typeof rowIdParams
+const rowIdValidators = Object.fromEntries(
+  Object.entries(rowIdParams).map(([name, schema]) => [
+    name,
+    paramsValidator<Record<string, number>>({
+      type: 'object',
+      properties: { [name]: schema },
+      required: [name],
+    }),
+  ]),
+) as Record<RowIdParam, (params: unknown) => Record<string, number>>
+const numberOf = (req: Request, name: RowIdParam): number =>
+  rowIdValidators[name](req.params)[name]!
 
 /** Registers the routes of one kind on `router`. */
 function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry: OpenApiRegistry) {
   const base = `/${spec.path}`
-  const validateQuery = queryValidator<Record<string, string | number | undefined>>(
-    listQuerySchema(spec),
-  )
+  const validateQuery = queryValidator<Record<string, string | number | undefined>>({
+    type: 'object',
+    properties: listQueryProperties(spec),
+    additionalProperties: false,
+  })
 
   router.get(base, requireLogin, async (req, res) => {
     const q = validateQuery(req.query)
@@ -287,15 +313,7 @@ function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry
       summary: `List ${label}s (filtered, sorted, paginated, with total)`,
       roles: 'any',
       description: `Customers see only their own. ${rules}`,
-      query: [
-        ...commonQuery,
-        ...spec.fields
-          .filter((f) => f.filter)
-          .map((f) => ({
-            name: f.api,
-            schema: f.integer ? { type: 'integer' } : { type: 'string' },
-          })),
-      ],
+      query: listQueryParameters(spec),
     },
     {
       method: 'post',
@@ -350,6 +368,7 @@ function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry
       tag,
       summary: 'Download an attachment',
       roles: 'any',
+      params: { attachmentId: rowIdParams.attachmentId },
       responseType: 'application/octet-stream',
     },
   )
@@ -405,7 +424,7 @@ export function casesRoutes({
     res.json(await cmdb.impact([id]))
   })
   router.get('/baselines', requireLogin, async (req, res) => {
-    const releaseId = typeof req.query.releaseId === 'string' ? req.query.releaseId : undefined
+    const { releaseId } = validateBaselinesQuery(req.query)
     res.json(await cmdb.baselines(actorOf(req), releaseId))
   })
   router.post('/baselines', requireLogin, async (req, res) => {
@@ -498,6 +517,7 @@ export function casesRoutes({
       tag: 'cis',
       summary: 'Remove a relation (kept in the CI history)',
       roles: ['admin', 'staff (owner group)'],
+      params: { relationId: rowIdParams.relationId },
       status: 204,
       response: 'Removed',
     },
@@ -528,7 +548,7 @@ export function casesRoutes({
       tag: 'baselines',
       summary: 'Configuration baselines, newest first',
       roles: ['admin', 'staff', 'process-owner', 'auditor'],
-      query: [{ name: 'releaseId', schema: { type: 'string' } }],
+      query: Object.entries(baselinesQuery).map(([name, schema]) => ({ name, schema })),
     },
     {
       method: 'post',

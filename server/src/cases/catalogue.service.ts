@@ -8,7 +8,7 @@ import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
 import type { AuditTrail } from '../evidence/audit-trail'
-import { bodyValidator } from '../http/validation'
+import { bodyValidator, versionSchema } from '../http/validation'
 import { canCreate, canReadKind, canWrite, type Actor } from './access'
 import { nextReference } from './references'
 import { slaTargetsOf, type SlaTarget } from './sla-targets'
@@ -133,7 +133,7 @@ export const contractBodySchema = {
 /** Body of `PATCH /api/suppliers/:id/contracts/:contractId`. */
 export const contractPatchSchema = {
   type: 'object',
-  properties: { version: { type: 'integer', minimum: 1 }, ...contractBodySchema.properties },
+  properties: { version: versionSchema, ...contractBodySchema.properties },
   required: ['version'],
   minProperties: 2,
   additionalProperties: false,

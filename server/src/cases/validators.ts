@@ -3,10 +3,10 @@
  * (`case-forms.ts`), and their compiled ajv validators (one per schema, compiled once). The
  * schemas are also what the OpenAPI document shows.
  */
-import { Ajv, type ValidateFunction } from 'ajv'
-import addFormats from 'ajv-formats'
-import { ajv, fieldErrors } from '../http/validation'
+import type { Ajv, ValidateFunction } from 'ajv'
+import { ajv, fieldErrors, versionSchema } from '../http/validation'
 import { UserError, type FieldError } from '../errors'
+import { formAjv } from '../forms/form-ajv'
 import { caseForms } from './case-forms'
 import { allKinds, kindSpecs, type CaseKind, type KindSpec } from './kinds'
 
@@ -33,8 +33,7 @@ export function createSchemaOf(spec: KindSpec): Record<string, unknown> {
 export function patchSchemaOf(spec: KindSpec): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     version: {
-      type: 'integer',
-      minimum: 1,
+      ...versionSchema,
       description: 'The version read; a stale version gets 409.',
     },
   }
@@ -58,15 +57,17 @@ export function patchSchemaOf(spec: KindSpec): Record<string, unknown> {
   }
 }
 
-const compileAll = (make: (s: KindSpec) => object) =>
-  Object.fromEntries(allKinds.map((k) => [k, ajv.compile(make(kindSpecs[k]))])) as Record<
+const compileAll = (make: (s: KindSpec) => object, using: Ajv = ajv) =>
+  Object.fromEntries(allKinds.map((k) => [k, using.compile(make(kindSpecs[k]))])) as Record<
     CaseKind,
     ValidateFunction
   >
 
-const createValidators = compileAll(createSchemaOf)
+// case data is form data: schemas holding the form's fields run their patterns on RE2, like
+// task submissions (see forms/form-ajv.ts)
+const createValidators = compileAll(createSchemaOf, formAjv)
 const patchValidators = compileAll(patchSchemaOf)
-const dataValidators = compileAll((s) => dataSchemaOf(s.kind))
+const dataValidators = compileAll((s) => dataSchemaOf(s.kind), formAjv)
 
 function check(validate: ValidateFunction, value: unknown, prefix = ''): void {
   if (!validate(value)) {
@@ -110,20 +111,4 @@ export function refuseReadonly(kind: CaseKind, data: unknown, customer = false):
       })),
   ]
   if (errors.length) throw new UserError('The request body is invalid.', errors)
-}
-
-/** Validators for query strings: strings are coerced to the schema's types. */
-export const queryAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true })
-addFormats.default(queryAjv)
-
-/** Compiles a query-string schema; the function returns the typed query or throws a 400. */
-export function queryValidator<T>(schema: Record<string, unknown>): (query: unknown) => T {
-  const validate = queryAjv.compile(schema)
-  return (query: unknown) => {
-    const copy = { ...(query as Record<string, unknown>) }
-    if (!validate(copy)) {
-      throw new UserError('The query is invalid.', fieldErrors(validate.errors))
-    }
-    return copy as T
-  }
 }

@@ -2,8 +2,8 @@
 import { Router } from 'express'
 import { requireRole } from '../auth/auth.middleware'
 import { Role } from '../auth/roles'
-import { queryValidator } from '../cases/validators'
 import { openapi, type OpenApiRegistry } from '../http/openapi'
+import { BIGINT_API_MAX, limitSchema, queryValidator } from '../http/validation'
 import type { AuditTrail, EvidenceQuery } from './audit-trail'
 
 const querySchema = {
@@ -15,10 +15,11 @@ const querySchema = {
     processInstanceKey: { type: 'string', pattern: '^[0-9]{1,20}$' },
     from: { type: 'string', format: 'date-time' },
     to: { type: 'string', format: 'date-time' },
-    afterSeq: { type: 'integer', minimum: 0 },
-    beforeSeq: { type: 'integer', minimum: 1 },
+    // `seq` is a bigint column
+    afterSeq: { type: 'integer', minimum: 0, maximum: BIGINT_API_MAX },
+    beforeSeq: { type: 'integer', minimum: 1, maximum: BIGINT_API_MAX },
     order: { enum: ['asc', 'desc'] },
-    limit: { type: 'integer', minimum: 1, maximum: 1000 },
+    limit: limitSchema(1000),
   },
   additionalProperties: false,
 } as const

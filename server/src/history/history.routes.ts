@@ -7,18 +7,42 @@ import { requireRole, sessionOf } from '../auth/auth.middleware'
 import { Role } from '../auth/roles'
 import { UserError } from '../errors'
 import { openapi } from '../http/openapi'
+import { limitSchema, paramsValidator, queryValidator, versionSchema } from '../http/validation'
 import type { AuditSink } from '../processes/processes.service'
 import { engineErrorText, type ZeebeClient } from '../zeebe/zeebe-client'
 import { historyHtml, type HistoryService } from './history.service'
 
 const readers = [Role.Admin, Role.Auditor, Role.ProcessOwner, Role.Staff] as const
-const KEY = /^\d{1,20}$/
+/** `:key`: a process instance key, a decimal int64 (kept as text, as Zeebe's clients do). */
+const keyParams = { key: { type: 'string', pattern: '^[0-9]{1,20}$' } }
+const validateKeyParams = paramsValidator<{ key: string }>({
+  type: 'object',
+  properties: keyParams,
+  required: ['key'],
+})
+const keyParam = (params: unknown) => validateKeyParams(params).key
 
-function keyParam(v: unknown): string {
-  const key = typeof v === 'string' ? v : ''
-  if (!KEY.test(key)) throw new UserError('A process instance key is a decimal number.')
-  return key
+const listQuery = {
+  bpmnProcessId: { type: 'string', maxLength: 200 },
+  version: versionSchema,
+  state: { type: 'string', maxLength: 40 },
+  caseKind: { type: 'string', maxLength: 100 },
+  caseId: { type: 'string', maxLength: 200 },
+  limit: { ...limitSchema(1000), default: 100 },
+} as const
+interface ListQuery {
+  bpmnProcessId?: string
+  version?: number
+  state?: string
+  caseKind?: string
+  caseId?: string
+  limit: number
 }
+const validateListQuery = queryValidator<ListQuery>({
+  type: 'object',
+  properties: listQuery,
+  additionalProperties: false,
+})
 
 export function historyRoutes(deps: {
   history: HistoryService
@@ -28,35 +52,32 @@ export function historyRoutes(deps: {
   const { history, zeebe, audit } = deps
   const r = Router()
   r.get('/process-instances', requireRole(...readers), async (req, res) => {
-    const q = req.query
-    const s = (v: unknown) => (typeof v === 'string' && v ? v : undefined)
-    const version = s(q.version)
-    if (version !== undefined && !/^\d+$/.test(version)) {
-      throw new UserError('version must be a positive integer.')
-    }
+    const q = validateListQuery(req.query)
+    // an empty text filter is no filter
+    const s = (v: string | undefined) => v || undefined
     res.json(
       await history.list({
         bpmnProcessId: s(q.bpmnProcessId),
-        version: version ? Number(version) : undefined,
+        version: q.version,
         state: s(q.state),
         caseKind: s(q.caseKind),
         caseId: s(q.caseId),
-        limit: s(q.limit) ? Number(q.limit) : undefined,
+        limit: q.limit,
       }),
     )
   })
   r.get('/process-instances/:key/history', requireRole(...readers), async (req, res) => {
-    res.json(await history.history(keyParam(req.params.key)))
+    res.json(await history.history(keyParam(req.params)))
   })
   r.get('/process-instances/:key/history.html', requireRole(...readers), async (req, res) => {
-    const h = await history.history(keyParam(req.params.key))
+    const h = await history.history(keyParam(req.params))
     res
       .type('text/html')
       .setHeader('Content-Disposition', `inline; filename="instance-${h.instance.key}.html"`)
     res.send(historyHtml(h))
   })
   r.post('/process-instances/:key/cancel', requireRole(Role.Admin), async (req, res) => {
-    const key = keyParam(req.params.key)
+    const key = keyParam(req.params)
     try {
       await zeebe.cancelProcessInstance(key)
     } catch (err) {
@@ -81,14 +102,12 @@ openapi.register(
     tag: 'history',
     summary: 'Process instances by process, version, state or case',
     roles: readers,
-    query: ['bpmnProcessId', 'version', 'state', 'caseKind', 'caseId', 'limit'].map((name) => ({
-      name,
-      schema: { type: 'string' },
-    })),
+    query: Object.entries(listQuery).map(([name, schema]) => ({ name, schema })),
   },
   {
     method: 'get',
     path: '/process-instances/:key/history',
+    params: keyParams,
     tag: 'history',
     summary:
       'Evidence of one instance (4.3.3): exact BPMN version, steps, path taken, variables, tasks with who and what, incidents, evidence chain status',
@@ -97,6 +116,7 @@ openapi.register(
   {
     method: 'get',
     path: '/process-instances/:key/history.html',
+    params: keyParams,
     tag: 'history',
     summary: 'The same history as a printable HTML report',
     roles: readers,
@@ -105,6 +125,7 @@ openapi.register(
   {
     method: 'post',
     path: '/process-instances/:key/cancel',
+    params: keyParams,
     tag: 'history',
     summary: 'Cancel a running instance',
     roles: [Role.Admin],

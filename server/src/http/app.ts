@@ -1,5 +1,6 @@
 /**
- * The express application: security headers, JSON bodies, the API routers under `/api`, the
+ * The express application: security headers, JSON bodies (anything else is 415; NUL characters
+ * and runaway nesting are 400 before a route sees them), the API routers under `/api`, the
  * built client with single-page fallback, and one error middleware that writes problem JSON.
  */
 import { existsSync } from 'node:fs'
@@ -7,6 +8,7 @@ import { join } from 'node:path'
 import express, { type ErrorRequestHandler, type Router } from 'express'
 import { NotFoundError, toProblem } from '../errors'
 import type { Logger } from '../log'
+import { refuseUnsafeInput, requireJsonBody } from './validation'
 
 export interface AppOptions {
   /** Routers mounted under `/api`, in order. The session middleware comes first. */
@@ -28,7 +30,9 @@ export function createApp({ apiRouters, clientDist, log }: AppOptions): express.
   })
 
   const api = express.Router()
-  api.use(express.json({ limit: '2mb' }))
+  api.use(requireJsonBody)
+  api.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }))
+  api.use(refuseUnsafeInput)
   for (const r of apiRouters) api.use(r)
   api.use((req) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}.`)

@@ -2,6 +2,7 @@
 import { Router } from 'express'
 import type { Database } from '../db/database'
 import type { ZeebeClient } from '../zeebe/zeebe-client'
+import { openapi } from './openapi'
 import { productVersion } from '../version'
 
 export interface HealthDeps {
@@ -73,3 +74,11 @@ export function healthRoutes(deps: HealthDeps): Router {
   })
   return router
 }
+
+openapi.register({
+  method: 'get',
+  path: '/health',
+  tag: 'meta',
+  summary: 'Engine, database and version (503 when degraded)',
+  roles: 'public',
+})

@@ -54,6 +54,25 @@ describe('OpenAPI registry', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
+  it('shows the schema a route validates a path parameter with', () => {
+    // given
+    const registry = new OpenApiRegistry()
+    const id = { type: 'integer', minimum: 1, maximum: 2147483647 }
+    // when
+    registry.register({
+      method: 'get',
+      path: '/users/:id',
+      summary: 'Get',
+      roles: 'any',
+      params: { id },
+    })
+    const doc = registry.document() as { paths: Record<string, Record<string, Operation>> }
+    // then
+    expect(doc.paths['/api/users/{id}']!.get!.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: id },
+    ])
+  })
+
   it('keeps one operation per method and path when a router registers twice', () => {
     // given
     const registry = new OpenApiRegistry()

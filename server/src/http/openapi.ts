@@ -29,6 +29,8 @@ export interface OperationSpec {
   tag?: string
   description?: string
   query?: QueryParameter[]
+  /** JSON schemas of path parameters by name (default: a string), the ones the route validates. */
+  params?: Record<string, Record<string, unknown>>
   /** JSON schema of the request body. */
   requestBody?: Record<string, unknown>
   /** Description of the success response (default `OK`). */
@@ -75,7 +77,7 @@ export class OpenApiRegistry {
             name,
             in: 'path',
             required: true,
-            schema: { type: 'string' },
+            schema: op.params?.[name] ?? { type: 'string' },
           })),
           ...(op.query ?? []).map((q) => ({
             name: q.name,

@@ -1,12 +1,14 @@
 /**
  * Validates a task submission against the task's form (ajv, one compiled validator per form
- * schema). Values the form does not know are rejected; fields the form leaves empty may be
- * omitted. Failures are a 400 with one error per field.
+ * schema; patterns run on RE2, in time linear in the input). Values the form does not know are
+ * rejected; fields the form leaves empty may be omitted. Failures are a 400 with one error per
+ * field.
  */
 import type { ValidateFunction } from 'ajv'
-import { UserError } from '../errors'
+import { ConflictError, UserError } from '../errors'
+import { formAjv } from '../forms/form-ajv'
 import { formToJsonSchema, isFormJs } from '../forms/form-schema'
-import { ajv, fieldErrors } from '../http/validation'
+import { fieldErrors } from '../http/validation'
 
 const cache = new Map<string, ValidateFunction>()
 
@@ -19,7 +21,15 @@ export function validateFormData(
   const cacheKey = JSON.stringify(schema)
   let validate = cache.get(cacheKey)
   if (!validate) {
-    validate = ajv.compile(schema)
+    try {
+      validate = formAjv.compile(schema)
+    } catch (err) {
+      // a form deployed before patterns were checked on save, e.g. with a lookahead: it cannot
+      // be checked safely, and accepting its data unchecked would lose the form's rules
+      throw new ConflictError(
+        `The task's form cannot be checked: ${err instanceof Error ? err.message : String(err)}. A process owner must correct the form's patterns.`,
+      )
+    }
     cache.set(cacheKey, validate)
   }
   // form-js submits empty optional fields as '' or null; they mean "not given"

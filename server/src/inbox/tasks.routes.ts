@@ -10,7 +10,14 @@ import { Role } from '../auth/roles'
 import type { DB } from '../db/schema'
 import { NotFoundError, UserError } from '../errors'
 import { openapi } from '../http/openapi'
-import { ajv, bodyValidator, fieldErrors } from '../http/validation'
+import {
+  ajv,
+  bodyValidator,
+  fieldErrors,
+  int4IdSchema,
+  paramsValidator,
+  versionSchema,
+} from '../http/validation'
 import type { TaskQuery, TasksService } from './tasks.service'
 
 const readers = [Role.Admin, Role.Staff, Role.Auditor] as const
@@ -30,7 +37,7 @@ const querySchema = {
     group: { type: 'string', maxLength: 200 },
     assignee: { type: 'string', maxLength: 200 },
     bpmnProcessId: { type: 'string', maxLength: 200 },
-    processVersion: { type: 'integer', minimum: 1 },
+    processVersion: versionSchema,
     processInstanceKey: { type: 'string', pattern: '^[0-9]{1,20}$' },
     caseId: { type: 'string', maxLength: 200 },
     caseKind: { type: 'string', maxLength: 100 },
@@ -42,7 +49,8 @@ const querySchema = {
     q: { type: 'string', maxLength: 200 },
     sort: { enum: ['created', 'due', 'priority', 'name', 'followUp'] },
     order: { enum: ['asc', 'desc'] },
-    page: { type: 'integer', minimum: 1 },
+    // (page - 1) × pageSize stays within an int4 offset
+    page: { type: 'integer', minimum: 1, maximum: 10_000_000 },
     pageSize: { type: 'integer', minimum: 1, maximum: 200 },
   },
   additionalProperties: false,
@@ -117,6 +125,13 @@ const filterBody = {
 const validateFilter = bodyValidator<{ name: string; query: Record<string, string> }>(filterBody)
 
 const id = (req: Request) => String(req.params.id)
+/** `:id` of `/task-filters/:id`: a `serial` row id. */
+const filterParams = { id: int4IdSchema }
+const validateFilterParams = paramsValidator<{ id: number }>({
+  type: 'object',
+  properties: filterParams,
+  required: ['id'],
+})
 
 export function tasksRoutes(deps: { tasks: TasksService; db: Kysely<DB> }): Router {
   const { tasks, db } = deps
@@ -176,10 +191,10 @@ export function tasksRoutes(deps: { tasks: TasksService; db: Kysely<DB> }): Rout
     res.status(201).json(row)
   })
   r.delete('/task-filters/:id', requireRole(...readers), async (req, res) => {
-    const n = Number(req.params.id)
+    const { id: filterId } = validateFilterParams(req.params)
     const result = await db
       .deleteFrom('saved_filters')
-      .where('id', '=', Number.isInteger(n) ? n : -1)
+      .where('id', '=', filterId)
       .where('user_id', '=', sessionOf(req).user.id)
       .executeTakeFirst()
     if (Number(result.numDeletedRows) === 0) throw new NotFoundError('No such saved filter.')
@@ -273,6 +288,7 @@ openapi.register(
     tag: 'tasks',
     summary: 'Delete a saved filter',
     roles: readers,
+    params: filterParams,
     status: 204,
   },
 )

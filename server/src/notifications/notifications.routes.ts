@@ -5,9 +5,25 @@
  */
 import { Router } from 'express'
 import { requireLogin, sessionOf } from '../auth/auth.middleware'
-import { UserError } from '../errors'
 import { openapi } from '../http/openapi'
+import { int4IdSchema, limitSchema, paramsValidator, queryValidator } from '../http/validation'
 import type { NotificationService } from './notification.service'
+
+const listQuery = {
+  unread: { type: 'boolean' },
+  limit: { ...limitSchema(500), default: 50 },
+} as const
+const validateListQuery = queryValidator<{ unread?: boolean; limit: number }>({
+  type: 'object',
+  properties: listQuery,
+  additionalProperties: false,
+})
+const idParams = { id: int4IdSchema }
+const validateIdParams = paramsValidator<{ id: number }>({
+  type: 'object',
+  properties: idParams,
+  required: ['id'],
+})
 
 export function notificationsRoutes({
   notifications,
@@ -20,20 +36,13 @@ export function notificationsRoutes({
     return { username: user.username, groups: user.groups.map((g) => g.id) }
   }
   r.get('/notifications', requireLogin, async (req, res) => {
-    const limit = Number(req.query.limit ?? 50)
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw new UserError('limit must be an integer from 1 to 500.')
-    }
+    const { unread, limit } = validateListQuery(req.query)
     res.json({
-      items: await notifications.listFor(userOf(req), {
-        unreadOnly: req.query.unread === 'true',
-        limit,
-      }),
+      items: await notifications.listFor(userOf(req), { unreadOnly: unread === true, limit }),
     })
   })
   r.post('/notifications/:id/read', requireLogin, async (req, res) => {
-    const id = Number(req.params.id)
-    if (!Number.isInteger(id) || id < 1) throw new UserError('Notification ids are integers.')
+    const { id } = validateIdParams(req.params)
     await notifications.markRead(id, userOf(req))
     res.status(204).end()
   })
@@ -47,10 +56,7 @@ openapi.register(
     tag: 'notifications',
     summary: 'Notifications addressed to you or your groups, newest first (8.1)',
     roles: 'any',
-    query: [
-      { name: 'unread', schema: { type: 'string', enum: ['true', 'false'] } },
-      { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 500 } },
-    ],
+    query: Object.entries(listQuery).map(([name, schema]) => ({ name, schema })),
   },
   {
     method: 'post',
@@ -58,6 +64,7 @@ openapi.register(
     tag: 'notifications',
     summary: 'Mark a notification read',
     roles: 'any',
+    params: idParams,
     status: 204,
   },
 )

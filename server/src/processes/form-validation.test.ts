@@ -55,12 +55,69 @@ describe('formProblems', () => {
         ...valid,
         components: [{ type: 'textfield', key: 'a', id: 'Field_A', validate: { pattern: '[' } }],
       },
-      '/components',
+      '/components/0/validate/pattern',
+    ],
+    [
+      'a pattern with a backreference (RE2 cannot check it in linear time)',
+      {
+        ...valid,
+        components: [
+          { type: 'textfield', key: 'a', id: 'Field_A', validate: { pattern: '^(a)\\1$' } },
+        ],
+      },
+      '/components/0/validate/pattern',
+    ],
+    [
+      'a pattern with a lookahead inside a group',
+      {
+        ...valid,
+        components: [
+          {
+            type: 'group',
+            id: 'Group_1',
+            components: [
+              { type: 'textfield', key: 'b', id: 'Field_B', validate: { pattern: '^(?=.*\\d).+$' } },
+            ],
+          },
+        ],
+      },
+      '/components/0/components/0/validate/pattern',
     ],
   ])('reports %s', (_what, form, path) => {
     // when the form is checked
     const problems = formProblems('triage', form)
     // then the problem names where it is
     expect(problems.map((p) => p.path)).toContain(path)
+  })
+})
+
+describe('formProblems on patterns', () => {
+  it('names the field whose pattern RE2 refuses, and why', () => {
+    // given a pattern with a lookbehind
+    const form = {
+      ...valid,
+      components: [
+        { type: 'textfield', key: 'code', id: 'Field_Code', validate: { pattern: '(?<!x)y' } },
+      ],
+    }
+    // when
+    const problems = formProblems('triage', form)
+    // then
+    expect(problems).toEqual([
+      {
+        path: '/components/0/validate/pattern',
+        message: expect.stringMatching(/^the pattern of code cannot be checked in linear time/),
+      },
+    ])
+  })
+
+  it('accepts the exponential-backtracking pattern: RE2 checks it in linear time', () => {
+    // given ^(a+)+$, which blocks a backtracking engine
+    const form = {
+      ...valid,
+      components: [{ type: 'textfield', key: 'a', id: 'Field_A', validate: { pattern: '^(a+)+$' } }],
+    }
+    // then
+    expect(formProblems('triage', form)).toEqual([])
   })
 })

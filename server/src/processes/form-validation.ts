@@ -3,12 +3,13 @@
  * forms of a procedure are legible and identifiable; 4.3.3: what the form records can be
  * validated). The rules are those the repository's `forms/` are held to: valid against the
  * form-js JSON schema, the form's id is the id it is saved under, component ids and field keys
- * are unique, and the submission schema derived from it compiles with ajv as the inbox will
- * compile it.
+ * are unique, every `validate.pattern` compiles under RE2 (the server checks submissions in
+ * linear time, see `forms/form-ajv.ts`), and the submission schema derived from it compiles with
+ * ajv as the inbox will compile it.
  */
 import { Ajv } from 'ajv'
-import addFormats from 'ajv-formats'
 import type { FieldError } from '../errors'
+import { createFormAjv, patternProblem } from '../forms/form-ajv'
 import { formToJsonSchema, type FormComponent, type FormJs } from '../forms/form-schema'
 import { fieldErrors } from '../http/validation'
 import formJsSchema from './form-js.schema.json'
@@ -57,13 +58,19 @@ export function formProblems(formId: string, form: unknown): FieldError[] {
       problems.push({ path: `${pointer}/key`, message: `the field key ${binding} is used twice` })
     }
     if (binding) keys.add(binding)
+    const pattern = c.validate?.pattern
+    const problem = typeof pattern === 'string' && pattern ? patternProblem(pattern) : undefined
+    if (problem) {
+      problems.push({
+        path: `${pointer}/validate/pattern`,
+        message: `the pattern of ${c.key ?? c.id ?? 'the field'} ${problem}`,
+      })
+    }
   }
   if (problems.length > 0) return problems
   try {
     // a fresh instance: the check must not grow the shared validator cache with every save
-    const submission = new Ajv({ allErrors: true })
-    addFormats.default(submission)
-    submission.compile(formToJsonSchema(form))
+    createFormAjv().compile(formToJsonSchema(form))
   } catch (err) {
     problems.push({
       path: '/components',

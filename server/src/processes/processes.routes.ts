@@ -10,7 +10,12 @@ import { Role } from '../auth/roles'
 import type { DB } from '../db/schema'
 import { NotFoundError, UserError } from '../errors'
 import { openapi } from '../http/openapi'
-import { bodyValidator } from '../http/validation'
+import {
+  bodyValidator,
+  paramsValidator,
+  queryValidator,
+  versionSchema,
+} from '../http/validation'
 import type { EventBus } from '../realtime/bus'
 import { FORM_ID_PATTERN } from './form-validation'
 import type { ProcessesService } from './processes.service'
@@ -34,7 +39,7 @@ const updateBody = {
   type: 'object',
   properties: {
     xml: { type: 'string', minLength: 1, maxLength: MAX_XML },
-    version: { type: 'integer', minimum: 1 },
+    version: versionSchema,
   },
   required: ['xml', 'version'],
   additionalProperties: false,
@@ -42,7 +47,7 @@ const updateBody = {
 const validateUpdate = bodyValidator<{ xml: string; version: number }>(updateBody)
 const actionBody = {
   type: 'object',
-  properties: { version: { type: 'integer', minimum: 1 } },
+  properties: { version: versionSchema },
   additionalProperties: false,
 }
 const validateAction = bodyValidator<{ version?: number }>(actionBody)
@@ -50,7 +55,7 @@ const rejectBody = {
   type: 'object',
   properties: {
     reason: { type: 'string', minLength: 3, maxLength: 4000 },
-    version: { type: 'integer', minimum: 1 },
+    version: versionSchema,
   },
   required: ['reason'],
   additionalProperties: false,
@@ -62,7 +67,7 @@ const formBody = {
   type: 'object',
   properties: {
     schema: { type: 'object' },
-    version: { type: 'integer', minimum: 1 },
+    version: versionSchema,
   },
   required: ['schema'],
   additionalProperties: false,
@@ -80,16 +85,29 @@ const formIdParam = (v: unknown) => {
   }
   return id
 }
-const versionQuery = (v: unknown) => {
-  if (v === undefined) return undefined
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UserError('The version must be a positive integer.', [
-      { path: '/version', message: 'must be a positive integer' },
-    ])
-  }
-  return n
-}
+/** `?version=`: a form version to read, or the draft version a change was based on. */
+const versionQuery = { version: versionSchema } as const
+const validateVersionQuery = queryValidator<{ version?: number }>({
+  type: 'object',
+  properties: versionQuery,
+  additionalProperties: false,
+})
+const draftsQuery = {
+  state: { type: 'string', maxLength: 40 },
+  bpmnProcessId: { type: 'string', maxLength: 200 },
+} as const
+const validateDraftsQuery = queryValidator<{ state?: string; bpmnProcessId?: string }>({
+  type: 'object',
+  properties: draftsQuery,
+  additionalProperties: false,
+})
+/** `:version` of a deployed process: a number or `latest`. */
+const processVersionParams = { version: { anyOf: [{ const: 'latest' }, versionSchema] } } as const
+const validateProcessVersionParams = paramsValidator<{ version: number | 'latest' }>({
+  type: 'object',
+  properties: processVersionParams,
+  required: ['version'],
+})
 
 export function processesRoutes(deps: {
   processes: ProcessesService
@@ -104,22 +122,13 @@ export function processesRoutes(deps: {
     res.json(await processes.list())
   })
   r.get('/processes/:id/versions/:version', requireRole(...readers), async (req, res) => {
-    const raw = param(req.params.version)
-    const version = raw === 'latest' ? 'latest' : Number(raw)
-    if (version !== 'latest' && (!Number.isInteger(version) || version < 1)) {
-      throw new UserError('The version must be a positive integer or "latest".')
-    }
+    const { version } = validateProcessVersionParams(req.params)
     res.json(await processes.getVersion(param(req.params.id), version))
   })
 
   r.get('/process-drafts', requireRole(...readers), async (req, res) => {
-    res.json(
-      await processes.listDrafts({
-        state: typeof req.query.state === 'string' ? req.query.state : undefined,
-        bpmnProcessId:
-          typeof req.query.bpmnProcessId === 'string' ? req.query.bpmnProcessId : undefined,
-      }),
-    )
+    const { state, bpmnProcessId } = validateDraftsQuery(req.query)
+    res.json(await processes.listDrafts({ state, bpmnProcessId }))
   })
   r.get('/process-drafts/:id', requireRole(...readers), async (req, res) => {
     res.json(await processes.getDraft(param(req.params.id)))
@@ -150,7 +159,7 @@ export function processesRoutes(deps: {
       param(req.params.id),
       formIdParam(req.params.formId),
       sessionOf(req).user.username,
-      versionQuery(req.query.version),
+      validateVersionQuery(req.query).version,
     )
     changed(draft.bpmnProcessId)
     res.json(draft)
@@ -228,8 +237,8 @@ export function processesRoutes(deps: {
       .selectFrom('deployed_forms')
       .select(['form_id', 'version', 'form_key', 'schema'])
       .where('form_id', '=', param(req.params.id))
-    const v = Number(req.query.version)
-    q = Number.isInteger(v) && v > 0 ? q.where('version', '=', v) : q.orderBy('version', 'desc')
+    const { version } = validateVersionQuery(req.query)
+    q = version !== undefined ? q.where('version', '=', version) : q.orderBy('version', 'desc')
     const f = await q.executeTakeFirst()
     if (!f) throw new NotFoundError(`No deployed form ${param(req.params.id)}.`)
     res.json({ id: f.form_id, version: f.version, formKey: f.form_key, schema: f.schema })
@@ -267,8 +276,16 @@ openapi.register(
     tag: 'processes',
     summary: 'One deployed version with its BPMN XML (`latest` allowed)',
     roles: readers,
+    params: processVersionParams,
   },
-  { method: 'get', path: '/process-drafts', tag: 'processes', summary: 'Drafts', roles: readers },
+  {
+    method: 'get',
+    path: '/process-drafts',
+    tag: 'processes',
+    summary: 'Drafts',
+    roles: readers,
+    query: Object.entries(draftsQuery).map(([name, schema]) => ({ name, schema })),
+  },
   {
     method: 'get',
     path: '/process-drafts/:id',
@@ -314,6 +331,7 @@ openapi.register(
     tag: 'processes',
     summary: "Drop the draft's version of a form (`?version=` optimistic)",
     roles: authors,
+    query: Object.entries(versionQuery).map(([name, schema]) => ({ name, schema })),
   },
   {
     method: 'post',
@@ -349,5 +367,6 @@ openapi.register(
     tag: 'forms',
     summary: 'A deployed form (`?version=` for an older one)',
     roles: readers,
+    query: Object.entries(versionQuery).map(([name, schema]) => ({ name, schema })),
   },
 )

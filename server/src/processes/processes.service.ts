@@ -879,6 +879,17 @@ export class ProcessesService {
     }
     let xml = draft.xml ?? ''
     const forms = await this.formsToDeploy(draft)
+    // held to the rules of a save again: a form saved before a rule existed (RE2 patterns) or
+    // a bundled one must not reach the inbox unchecked
+    const problems = forms.flatMap((f) =>
+      formProblems(f.formId, f.schema).map((p) => ({
+        path: `/forms/${f.formId}${p.path === '/' ? '' : p.path}`,
+        message: p.message,
+      })),
+    )
+    if (problems.length > 0) {
+      throw new UserError('The draft carries forms that cannot be deployed; correct them first.', problems)
+    }
     const resourceName = `${draft.bpmnProcessId}.bpmn`
     let versionTag: string | null = null
     if (forms.length > 0) {

@@ -7,6 +7,7 @@
 import type { Server as HttpServer } from 'node:http'
 import { Server } from 'socket.io'
 import { parseCookies, SESSION_COOKIE } from '../auth/auth.middleware'
+import { isSameOrigin } from '../auth/origin'
 import type { SessionStore } from '../auth/sessions'
 import type { Logger } from '../log'
 import type { EventBus, ServerEvent } from './bus'
@@ -54,11 +55,10 @@ export function startRealtime({ http, sessions, bus, log }: RealtimeOptions) {
   const io = new Server(http, {
     path: '/socket.io',
     serveClient: false,
-    // same-origin only: a page elsewhere cannot ride the session cookie
+    // same-origin only: a page elsewhere cannot ride the session cookie. The check never throws
+    // (`Origin: null` or any non-URL is refused with 403): a throw here would end the process.
     allowRequest: (req, callback) => {
-      const origin = req.headers.origin
-      const host = req.headers.host
-      callback(null, !origin || (!!host && new URL(origin).host === host))
+      callback(null, isSameOrigin(req.headers.origin, req.headers.host))
     },
   })
   io.use((socket, next) => {
