@@ -3,6 +3,9 @@
  * folder is given) with the embedded engine on an ephemeral port, demo users seeded, and HTTP
  * clients that log in as a role and carry the session cookie and CSRF token.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { loadConfig } from '../../server/src/config'
 import { createLogger } from '../../server/src/log'
 import { startServer, type RunningServer, type StartOptions } from '../../server/src/server'
@@ -75,10 +78,13 @@ async function call<T>(
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const testDb = options.database?.kind === 'postgres' ? await options.database.open() : undefined
+  // DATA_DIR holds the evidence signing key and anchor: one per database, so suites never share
+  // an anchor; a restart on the same PGlite folder finds the same key and anchor again.
+  const ownDataDir = options.pgliteDir ? undefined : mkdtempSync(join(tmpdir(), 'sms-data-'))
   const config = loadConfig({
     PORT: '0',
     ENGINE_PORT: '0',
-    DATA_DIR: '/tmp/unused-by-tests',
+    DATA_DIR: ownDataDir ?? `${options.pgliteDir!}.data`,
     DEPLOY_PROCESSES: options.deployProcesses === false ? 'false' : 'true',
     LOG_LEVEL: 'error',
     ...(testDb ? { DATABASE_URL: testDb.url } : {}),
@@ -96,6 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     })
   } catch (err) {
     await testDb?.drop()
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true })
     throw err
   }
   const passwords: Record<string, string> = { ...options.passwords }
@@ -129,6 +136,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await server.stop()
       await testDb?.drop()
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true })
     },
   }
 }
