@@ -43,7 +43,10 @@ export interface HarnessOptions {
    * database, dropped on stop). Default PGlite.
    */
   database?: TestDatabaseTarget
-  /** PGlite folder; default in memory. Reuse one to restart on the same data. */
+  /**
+   * PGlite folder; default in memory. Reuse one to restart on the same data; DATA_DIR (the
+   * evidence signing key and anchor) is then `<pgliteDir>.data`, which the caller removes.
+   */
   pgliteDir?: string
   /** Passwords of a previous start on the same folder (no re-seeding happens). */
   passwords?: Record<string, string>
