@@ -11,7 +11,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import type { Logger } from '../log'
-import { readAnchorFile, writeAnchorFile } from './anchor-file'
+import { EvidenceAnchor } from './anchor'
 import { verifyChain, BreakKind, type HeldCheckpoint, type VerifyResult } from './chain-verifier'
 import {
   CHECKPOINT_ACTION,
@@ -91,11 +91,8 @@ const SYSTEM_ACTOR = 'system:evidence'
 export class AuditTrail {
   private readonly signer: EvidenceSigner | undefined
   private readonly options: AuditTrailOptions
-  /** The newest checkpoint held outside the database (memory, mirrored to the anchor file). */
-  private anchor: Checkpoint | undefined
-  /** Why the anchor file could not be used, reported by every verification. */
-  private anchorProblem: string | undefined
-  private anchorWrites: Promise<void> = Promise.resolve()
+  /** The newest checkpoint held outside the database; only with a signer. */
+  private readonly anchor: EvidenceAnchor | undefined
   private lastCheckpointEntrySeq = 0
   private started = false
   private settleTimer: NodeJS.Timeout | undefined
@@ -110,6 +107,8 @@ export class AuditTrail {
   ) {
     this.signer = options.signer
     this.options = options
+    this.anchor =
+      options.signer && new EvidenceAnchor(db, options.signer, options.anchorFile, options.log)
   }
 
   /**
@@ -242,22 +241,24 @@ export class AuditTrail {
    * carries a checkpoint of the head signed now, and the anchor moves up to it.
    */
   async verify(pageSize = 1000, extra: HeldCheckpoint[] = []): Promise<VerifyResult> {
-    if (this.anchorProblem) {
+    const problem = this.anchor?.problem
+    if (problem) {
       return {
         ok: false,
         entries: 0,
         brokenAt: 1,
         kind: BreakKind.BadAnchor,
-        reason: this.anchorProblem,
+        reason: problem,
         signedUpTo: 0,
       }
     }
     const held = [...extra]
-    if (this.anchor) held.push({ checkpoint: this.anchor, source: "the server's anchor" })
+    const anchored = this.anchor?.checkpoint
+    if (anchored) held.push({ checkpoint: anchored, source: "the server's anchor" })
     const result = await verifyChain(this.db, { signer: this.signer, held, pageSize })
-    if (!result.ok || !this.signer || result.headSeq === 0) return result
+    if (!result.ok || !this.signer || !this.anchor || result.headSeq === 0) return result
     const checkpoint = this.signer.sign(result.headSeq, result.headHash, new Date())
-    await this.advanceAnchor(checkpoint)
+    await this.anchor.advance(checkpoint)
     return { ...result, checkpoint }
   }
 
@@ -291,7 +292,7 @@ export class AuditTrail {
 
   /** The checkpoint held outside the database, if any (the anchor). */
   get anchored(): Checkpoint | undefined {
-    return this.anchor
+    return this.anchor?.checkpoint
   }
 
   /**
@@ -299,45 +300,7 @@ export class AuditTrail {
    * contains the current anchor (then the anchor stays as evidence of the rewrite).
    */
   async anchorNow(): Promise<Checkpoint | undefined> {
-    if (!this.signer) return undefined
-    const last = await this.db
-      .selectFrom('evidence')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst()
-    if (!last) return this.anchor
-    return this.advanceAnchor(this.signer.sign(Number(last.seq), last.hash, new Date()))
-  }
-
-  private advanceAnchor(checkpoint: Checkpoint): Promise<Checkpoint | undefined> {
-    const step = this.anchorWrites.then(async () => {
-      const current = this.anchor
-      if (current && checkpoint.seq <= current.seq) return current
-      if (current && !(await this.contains(current))) {
-        this.options.log?.error(
-          `the evidence trail no longer contains the anchored entry ${current.seq}: the anchor stays; see GET /api/evidence/verify`,
-        )
-        return current
-      }
-      if (this.options.anchorFile) await writeAnchorFile(this.options.anchorFile, checkpoint)
-      this.anchor = checkpoint
-      return checkpoint
-    })
-    this.anchorWrites = step.then(
-      () => undefined,
-      () => undefined,
-    )
-    return step
-  }
-
-  private async contains(checkpoint: Checkpoint): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('evidence')
-      .select('hash')
-      .where('seq', '=', String(checkpoint.seq))
-      .executeTakeFirst()
-    return row?.hash === checkpoint.hash
+    return this.anchor?.advanceToHead()
   }
 
   /**
@@ -347,27 +310,7 @@ export class AuditTrail {
    */
   async start(): Promise<void> {
     if (this.started) return
-    const { signer, anchorFile, log } = this.options
-    if (anchorFile) {
-      const content = await readAnchorFile(anchorFile)
-      if (content.kind === 'unreadable') this.anchorProblem = content.problem
-      if (content.kind === 'checkpoint') {
-        const check = signer?.check(content.checkpoint) ?? 'valid'
-        if (check === 'valid') this.anchor = content.checkpoint
-        else {
-          this.anchorProblem =
-            check === 'other-key'
-              ? `the anchor file ${anchorFile} was signed with key ${content.checkpoint.keyId}, not the configured key ${signer!.keyId}`
-              : `the signature of the anchor file ${anchorFile} does not verify: it was altered`
-        }
-      }
-      if (this.anchorProblem) log?.error(`evidence anchor: ${this.anchorProblem}`)
-    }
-    if (this.anchor && !(await this.contains(this.anchor))) {
-      log?.error(
-        `the evidence trail no longer contains the anchored entry ${this.anchor.seq} (signed ${this.anchor.signedAt}): see GET /api/evidence/verify`,
-      )
-    }
+    await this.anchor?.load()
     const last = await this.db
       .selectFrom('evidence')
       .select((eb) => eb.fn.max('seq').as('seq'))
@@ -375,9 +318,14 @@ export class AuditTrail {
       .executeTakeFirst()
     this.lastCheckpointEntrySeq = Number(last?.seq ?? 0)
     this.started = true
-    if (signer) {
-      await this.checkpoint()
-      await this.anchorNow()
+    if (this.signer) {
+      try {
+        await this.checkpoint()
+        await this.anchorNow()
+      } catch (err) {
+        // a trail the database refuses to extend is reported by verification; start anyway
+        this.options.log?.error('could not checkpoint the evidence trail at start', err)
+      }
       const every = this.options.checkpointIntervalMs ?? 0
       if (every > 0) {
         this.intervalTimer = setInterval(() => this.runSettle(true), every)

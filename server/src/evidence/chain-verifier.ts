@@ -105,11 +105,15 @@ export async function verifyChain(
   const span = (seq: number) =>
     signedUpTo + 1 >= seq ? `entry ${seq} was` : `entries ${signedUpTo + 1}–${seq} were`
 
+  // Walk up to the head as it is now: entries appended meanwhile only come after it (the
+  // database inserts at the head only), and checkpoints held before this call are not beyond it.
+  const head = await readHead(db)
   for (;;) {
     const rows = await db
       .selectFrom('evidence')
       .selectAll()
       .where('seq', '>=', String(expectedSeq))
+      .where('seq', '<=', String(head?.seq ?? 0))
       .orderBy('seq')
       .limit(pageSize)
       .execute()
@@ -179,17 +183,27 @@ export async function verifyChain(
           `the trail ends at entry ${lastSeq}, but ${source} (signed ${checkpoint.signedAt}) vouches for entry ${checkpoint.seq}: ${removed} removed from the end`,
         )
   }
-  const head = await db
-    .selectFrom('evidence_head')
-    .select(['seq', 'hash'])
-    .where('id', '=', 1)
-    .executeTakeFirst()
-  const headSeq = Number(head?.seq ?? 0)
+  const headSeq = head?.seq ?? 0
   if (!head || headSeq !== lastSeq || head.hash !== prevHash) {
     return fail(
       Math.min(headSeq, lastSeq) + 1,
       BreakKind.HeadMismatch,
       `the chain head (seq ${headSeq}) does not match the last entry (seq ${lastSeq}): entries were removed`,
+    )
+  }
+  // Entries past the head (the head was set back over them): the maximum is read before the
+  // head, so an append committing in between cannot look like one.
+  const max = await db
+    .selectFrom('evidence')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst()
+  const maxSeq = Number(max?.seq ?? 0)
+  const headNow = await readHead(db)
+  if (maxSeq > (headNow?.seq ?? 0)) {
+    return fail(
+      headSeq + 1,
+      BreakKind.HeadMismatch,
+      `the chain head (seq ${headNow?.seq ?? 0}) was set back behind the last entry (seq ${maxSeq})`,
     )
   }
   return {
@@ -202,6 +216,15 @@ export async function verifyChain(
     signaturesChecked: !!signer,
     anchoredSeq: held.length ? held[held.length - 1]!.checkpoint.seq : null,
   }
+}
+
+async function readHead(db: Kysely<DB>): Promise<{ seq: number; hash: string } | undefined> {
+  const head = await db
+    .selectFrom('evidence_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst()
+  return head && { seq: Number(head.seq), hash: head.hash }
 }
 
 interface CheckpointBreak {

@@ -163,6 +163,33 @@ describe.each(testDatabaseTargets())('evidence integrity on $kind (4.3.3)', (tar
     expect(await trail.verify()).toMatchObject({ ok: false, kind: 'rewritten', brokenAt: 1 })
   })
 
+  it('reports a head set back over entries that are still there', async () => {
+    // given
+    const { db, trail } = await fresh()
+    await appendMany(trail, 4)
+    const [second] = await trail.list({ afterSeq: 1, limit: 1 })
+    // when
+    await asSuperuser(db, async () => {
+      await sql`update evidence_head set seq = 2, hash = ${second!.hash}`.execute(db)
+    })
+    // then
+    expect(await trail.verify()).toMatchObject({ ok: false, kind: 'head-mismatch', brokenAt: 3 })
+  })
+
+  it('never reports a break while entries are appended during verification', async () => {
+    // given
+    const { trail } = await fresh({ checkpointEvery: 5, settleDelayMs: 1 })
+    await trail.start()
+    await appendMany(trail, 5)
+    // when verifications run while 30 more entries (and checkpoints) come in
+    const appending = appendMany(trail, 30)
+    const results = []
+    for (let i = 0; i < 5; i++) results.push(await trail.verify(7))
+    await appending
+    // then
+    for (const result of results) expect(result).toMatchObject({ ok: true })
+  })
+
   it('catches a row edited and the plain SHA-256 chain recomputed, by the checkpoint signatures', async () => {
     // given ten entries and a checkpoint entry (11) vouching for entry 10; no outside anchor
     const { db, trail } = await fresh()
