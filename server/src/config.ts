@@ -139,6 +139,30 @@ export const configSchema = {
     description:
       'Days after a process instance ends before its working data (tasks, their variables and comments) is purged; 0 = keep forever. The evidence trail and the engine record log are never purged, so histories outlive the purge.',
   },
+  EVIDENCE_SIGNING_KEY: {
+    type: 'string',
+    default: '',
+    pattern: '^$|^[0-9a-fA-F]{64}$',
+    description:
+      'Ed25519 private key (32-byte seed as 64 hex characters, e.g. `openssl rand -hex 32`) that signs the checkpoints of the evidence trail; keep it in a secret store, never in the database. Empty = a key generated on first start in `<DATA_DIR>/evidence-signing.key` (mode 0600, logged once): back that file up.',
+    secret: true,
+  },
+  EVIDENCE_CHECKPOINT_ENTRIES: {
+    type: 'integer',
+    default: 100,
+    minimum: 0,
+    maximum: 1000000,
+    description:
+      'Append a signed checkpoint to the evidence trail after this many entries (0 = not by count; checkpoints still come by time, at start and on demand).',
+  },
+  EVIDENCE_CHECKPOINT_MINUTES: {
+    type: 'integer',
+    default: 60,
+    minimum: 0,
+    maximum: 10080,
+    description:
+      'Minutes between signed checkpoints of the evidence trail while entries come in (0 = not by time).',
+  },
   LOG_LEVEL: {
     type: 'string',
     default: 'info',

@@ -20,6 +20,8 @@ import { createApp } from './http/app'
 import { healthRoutes } from './http/health.routes'
 import { createLogger, type Logger } from './log'
 import { AuditTrail } from './evidence/audit-trail'
+import { anchorFileOf } from './evidence/anchor-file'
+import { loadSigningKey } from './evidence/signing-key'
 import { historyRoutes } from './history/history.routes'
 import { CaseService, CatalogueService, CmdbService, casesRoutes } from './cases/index'
 import { isCaseKind } from './cases/kinds'
@@ -122,7 +124,23 @@ export async function startServer({
 
     // Procedures, instances, inbox and history (ISO/IEC 20000-1 4.3.2, 4.3.3, 8.1).
     const bus = new EventBus()
-    const audit = new AuditTrail(database.db)
+    // The evidence trail's checkpoints are signed with a key kept outside the database; the
+    // anchor file outlives the process only with the database (not for an in-memory one).
+    const throwaway = !config.DATABASE_URL && (pgliteDir ?? '').startsWith('memory://')
+    const audit = new AuditTrail(database.db, {
+      signer: loadSigningKey({
+        configured: config.EVIDENCE_SIGNING_KEY,
+        dataDir: config.DATA_DIR,
+        log,
+      }),
+      anchorFile: throwaway ? undefined : anchorFileOf(config.DATA_DIR),
+      checkpointEvery: config.EVIDENCE_CHECKPOINT_ENTRIES,
+      checkpointIntervalMs: config.EVIDENCE_CHECKPOINT_MINUTES * 60_000,
+      log,
+    })
+    await audit.start()
+    // stops after everything that appends (those stop first) and before the database closes
+    cleanup.unshift(() => audit.stop())
     let records: RecordSource | undefined
     if (engine) records = recordSourceOf(engine.engine)
     else if (config.ENGINE_HISTORY_URL) {

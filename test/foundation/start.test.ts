@@ -3,7 +3,7 @@
  * PGlite in DATA_DIR), started as a child process the way a person starts it.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
@@ -97,6 +97,8 @@ describe('npm start on embedded defaults', () => {
     }
     firstPasswords = output().slice(output().indexOf('Demo users created'))
     expect(firstPasswords).toMatch(/admin\s+\S{16}/)
+    // the evidence signing key was generated outside the database, readable by its owner only
+    expect(statSync(join(dataDir, 'evidence-signing.key')).mode & 0o777).toBe(0o600)
     await stop(child)
   })
 
@@ -114,6 +116,18 @@ describe('npm start on embedded defaults', () => {
       body: JSON.stringify({ username: 'admin', password }),
     })
     expect(login.status).toBe(200)
+    // and the evidence trail of the first start verifies against the anchor it left (4.3.3)
+    const auditorPassword = /auditor\s+(\S{16})/.exec(firstPasswords)?.[1]
+    const auditor = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'auditor', password: auditorPassword }),
+    })
+    const cookie = (auditor.headers.get('set-cookie') ?? '').split(';')[0]!
+    const verified = await fetch(`${url}/api/evidence/verify`, { headers: { cookie } })
+    const result = (await verified.json()) as { ok: boolean; anchoredSeq: number | null }
+    expect(result).toMatchObject({ ok: true })
+    expect(result.anchoredSeq).toBeGreaterThan(0)
     await stop(child)
   })
 

@@ -17,6 +17,7 @@ const harnesses: Harness[] = []
 afterAll(async () => {
   for (const h of harnesses) await h.stop().catch(() => undefined)
   rmSync(dir, { recursive: true, force: true })
+  rmSync(`${dir}.data`, { recursive: true, force: true }) // the harness's DATA_DIR for `dir`
 })
 
 describe('restart mid-task', () => {

@@ -3,6 +3,9 @@
  * folder is given) with the embedded engine on an ephemeral port, demo users seeded, and HTTP
  * clients that log in as a role and carry the session cookie and CSRF token.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { loadConfig } from '../../server/src/config'
 import { createLogger } from '../../server/src/log'
 import { startServer, type RunningServer, type StartOptions } from '../../server/src/server'
@@ -40,7 +43,10 @@ export interface HarnessOptions {
    * database, dropped on stop). Default PGlite.
    */
   database?: TestDatabaseTarget
-  /** PGlite folder; default in memory. Reuse one to restart on the same data. */
+  /**
+   * PGlite folder; default in memory. Reuse one to restart on the same data; DATA_DIR (the
+   * evidence signing key and anchor) is then `<pgliteDir>.data`, which the caller removes.
+   */
   pgliteDir?: string
   /** Passwords of a previous start on the same folder (no re-seeding happens). */
   passwords?: Record<string, string>
@@ -75,10 +81,13 @@ async function call<T>(
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const testDb = options.database?.kind === 'postgres' ? await options.database.open() : undefined
+  // DATA_DIR holds the evidence signing key and anchor: one per database, so suites never share
+  // an anchor; a restart on the same PGlite folder finds the same key and anchor again.
+  const ownDataDir = options.pgliteDir ? undefined : mkdtempSync(join(tmpdir(), 'sms-data-'))
   const config = loadConfig({
     PORT: '0',
     ENGINE_PORT: '0',
-    DATA_DIR: '/tmp/unused-by-tests',
+    DATA_DIR: ownDataDir ?? `${options.pgliteDir!}.data`,
     DEPLOY_PROCESSES: options.deployProcesses === false ? 'false' : 'true',
     LOG_LEVEL: 'error',
     ...(testDb ? { DATABASE_URL: testDb.url } : {}),
@@ -96,6 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     })
   } catch (err) {
     await testDb?.drop()
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true })
     throw err
   }
   const passwords: Record<string, string> = { ...options.passwords }
@@ -129,6 +139,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await server.stop()
       await testDb?.drop()
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true })
     },
   }
 }

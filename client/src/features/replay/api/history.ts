@@ -61,7 +61,15 @@ export interface InstanceHistory {
     /** Audit-trail entries of this instance (4.3.3). */
     entries?: EvidenceEntry[]
     /** Verification of the whole hash chain. */
-    verification?: { ok: boolean; entries?: number; headSeq?: number; firstBroken?: unknown }
+    verification?: {
+      ok: boolean
+      entries?: number
+      headSeq?: number
+      /** When broken: the first entry that can no longer be trusted, the kind and why. */
+      brokenAt?: number
+      kind?: string
+      reason?: string
+    }
   } | null
 }
 

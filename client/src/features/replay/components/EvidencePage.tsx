@@ -40,8 +40,23 @@ export default function EvidencePage() {
       {verify && (
         <div className={`banner ${verify.ok ? 'ok' : 'error'}`} role="status">
           {verify.ok
-            ? 'The evidence chain is intact.'
-            : `The chain is broken: ${JSON.stringify(verify.firstBroken ?? verify)}`}
+            ? `The evidence chain is intact (${String(verify.entries)} entries).`
+            : `The chain is broken at entry ${String(verify.brokenAt)} (${String(verify.kind)}): ${String(verify.reason)}`}
+          {verify.ok === true && verify.checkpoint !== undefined && (
+            <>
+              {' '}
+              <button
+                onClick={() =>
+                  download(
+                    `evidence-checkpoint-${String(verify.headSeq)}.json`,
+                    JSON.stringify(verify.checkpoint, null, 2),
+                  )
+                }
+              >
+                Keep signed checkpoint
+              </button>
+            </>
+          )}
         </div>
       )}
       <ErrorBanner error={verifyError} />

@@ -7,7 +7,7 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer'
 import 'bpmn-js/dist/assets/diagram-js.css'
 import 'bpmn-js/dist/assets/bpmn-js.css'
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
-import { download, formatDateTime, formatValue } from '../../../lib/format'
+import { download, formatDateTime } from '../../../lib/format'
 import { navigate } from '../../../lib/router'
 import { Empty, ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
 import { useApi, withQuery } from '../../../lib/use-api'
@@ -257,10 +257,9 @@ function Replay({ instanceKey }: { instanceKey: string }) {
             {verification.entries !== undefined && ` (${verification.entries} entries)`}
           </span>
         ) : verification ? (
-          <span className="badge danger" data-testid="evidence-status">
+          <span className="badge danger" data-testid="evidence-status" title={verification.reason}>
             Evidence chain broken
-            {verification.firstBroken !== undefined &&
-              ` at ${formatValue(verification.firstBroken)}`}
+            {verification.brokenAt !== undefined && ` at entry ${verification.brokenAt}`}
           </span>
         ) : (
           <span className="badge" data-testid="evidence-status">
