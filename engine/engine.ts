@@ -11,6 +11,7 @@ import {
   type Clock,
   type CreatedInstance,
   type CreateInstanceCommand,
+  type DecisionEvaluationResult,
   type DeployedForm,
   type DeployedProcess,
   type DeploymentResult,
@@ -19,12 +20,24 @@ import {
   EngineError,
   EngineErrorCode,
   type EngineInfo,
+  type EvaluateDecisionCommand,
   type InstanceResult,
   type PublishMessageCommand,
   type RecordQuery,
   type Variables,
 } from './api'
 import { isSystemClock, systemClock } from './clock'
+import { evaluateDecisionCommand } from './dmn/behavior'
+import {
+  deploymentBindingProblems,
+  dmnDeploymentProblems,
+  isDmnResource,
+  loadDrgModels,
+  parseDmnResource,
+  planDmn,
+  writeDmn,
+  type DmnDeployResource,
+} from './dmn/deploy'
 import { BpmnElementType, type ProcessModel, type TimerDefinition } from './model/model'
 import { parseBpmn, type ValidationError } from './model/parse'
 import { parseTimerText, type TimerSchedule } from './model/timer'
@@ -167,6 +180,7 @@ export class Engine implements EngineApi {
       this.rt.replay(page)
       after = page[page.length - 1]!.position
     }
+    await loadDrgModels(this.rt)
     this.rebuildDueIndex()
     this.armTimer()
   }
@@ -474,9 +488,16 @@ export class Engine implements EngineApi {
     const problems: string[] = []
     const bpmn: { name: string; xml: string; checksum: string; models: ProcessModel[] }[] = []
     const forms: { name: string; formId: string; text: string; checksum: string }[] = []
+    const dmn: DmnDeployResource[] = []
     for (const r of resources) {
       const text = r.content.toString('utf8')
       const checksum = createHash('md5').update(r.content).digest('hex')
+      if (isDmnResource(r.name)) {
+        const parsedDmn = await parseDmnResource(r.name, text, checksum)
+        if (parsedDmn.ok) dmn.push(parsedDmn.resource)
+        else problems.push(parsedDmn.problem)
+        continue
+      }
       if (r.name.endsWith('.form')) {
         let formId: unknown
         try {
@@ -494,7 +515,7 @@ export class Engine implements EngineApi {
       }
       if (!r.name.endsWith('.bpmn') && !r.name.endsWith('.xml')) {
         problems.push(
-          `'${r.name}': Expected the resource to be a BPMN (.bpmn, .xml) or form (.form) file`,
+          `'${r.name}': Expected the resource to be a BPMN (.bpmn, .xml), DMN (.dmn) or form (.form) file`,
         )
         continue
       }
@@ -527,6 +548,8 @@ export class Engine implements EngineApi {
         seen.set(m.bpmnProcessId, b.name)
       }
     }
+    problems.push(...dmnDeploymentProblems(dmn, this.s, tenant))
+    problems.push(...deploymentBindingProblems(bpmn, dmn))
     if (problems.length > 0) {
       reject(
         EngineErrorCode.InvalidArgument,
@@ -535,6 +558,7 @@ export class Engine implements EngineApi {
     }
     return this.exec((rt) => {
       const deploymentKey = rt.newKey()
+      const dmnDeployment = planDmn(rt, dmn, tenant, deploymentKey)
       const processes: DeployedProcess[] = []
       const deployedForms: DeployedForm[] = []
       const created: ProcessDefinitionState[] = []
@@ -545,7 +569,9 @@ export class Engine implements EngineApi {
             .reverse()
             .map((k) => this.s.processes[k])
             .find((p) => p?.tenantId === tenant)
-          if (latest && latest.checksum === b.checksum && latest.resourceName === b.name) {
+          // New DMN resources version the deployment's processes with them (as Zeebe does).
+          const duplicate = latest?.checksum === b.checksum && latest.resourceName === b.name
+          if (latest && duplicate && !dmnDeployment.hasNew) {
             processes.push({
               bpmnProcessId: latest.bpmnProcessId,
               version: latest.version,
@@ -614,6 +640,13 @@ export class Engine implements EngineApi {
           tenantId: tenant,
         })
       }
+      const dmnResult = writeDmn(
+        rt,
+        dmnDeployment,
+        dmn,
+        deploymentKey,
+        created.length > 0 || deployedForms.some((f) => this.s.forms[f.formKey]?.deploymentKey === deploymentKey),
+      )
       rt.emit('DEPLOYMENT', 'CREATED', deploymentKey, {
         resources: resources.map((r) => ({ resourceName: r.name })),
         processesMetadata: processes.map((p) => ({
@@ -621,10 +654,18 @@ export class Engine implements EngineApi {
           processDefinitionKey: Number(p.processDefinitionKey),
         })),
         formMetadata: deployedForms.map((f) => ({ ...f, formKey: Number(f.formKey) })),
+        ...dmnResult.metadata,
         tenantId: tenant,
       })
       for (const def of created) this.scheduleStartTimers(rt, def)
-      return { key: String(deploymentKey), processes, forms: deployedForms, tenantId: tenant }
+      return {
+        key: String(deploymentKey),
+        processes,
+        forms: deployedForms,
+        decisions: dmnResult.decisions,
+        decisionRequirements: dmnResult.decisionRequirements,
+        tenantId: tenant,
+      }
     })
   }
 
@@ -1210,6 +1251,17 @@ export class Engine implements EngineApi {
       else if (ei.state === 'ACTIVATED' && ei.type === BpmnElementType.MultiInstanceBody)
         rt.childLeft(ei)
     })
+  }
+
+  evaluateDecision(cmd: EvaluateDecisionCommand): Promise<DecisionEvaluationResult> {
+    return this.exec((rt) =>
+      evaluateDecisionCommand(rt, {
+        ...(cmd.decisionId ? { decisionId: cmd.decisionId } : {}),
+        ...(cmd.decisionKey ? { decisionKey: cmd.decisionKey } : {}),
+        variables: checkVariables(cmd.variables),
+        tenantId: tenantOf(cmd.tenantId),
+      }),
+    )
   }
 
   setVariables(

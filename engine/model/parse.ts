@@ -17,6 +17,7 @@ import {
   type SequenceFlow,
   type UserTaskDefinition,
 } from './model'
+import { parseCalledDecision } from './called-decision'
 import { parseTimerText } from './timer'
 
 const require = createRequire(import.meta.url)
@@ -255,12 +256,16 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
         fail(id, `'zeebe:${name}' are not supported by this engine`)
       }
     }
-    if (extension(el, 'zeebe:CalledDecision')) {
-      fail(
-        id,
-        "DMN decisions ('zeebe:calledDecision') are not supported by this engine; implement the rule as a job worker ('zeebe:taskDefinition')",
-      )
-    }
+    const calledDecision =
+      type === BpmnElementType.BusinessRuleTask
+        ? parseCalledDecision(
+            id,
+            extensions(el, 'zeebe:CalledDecision'),
+            extension(el, 'zeebe:TaskDefinition') !== undefined,
+            fail,
+            checkExpr,
+          )
+        : undefined
     const event = eventDefinitionOf(el, type, id, fail, checkExpr)
     let job: JobDefinition | undefined
     let userTask: UserTaskDefinition | undefined
@@ -274,7 +279,8 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
     const needsJob =
       type === BpmnElementType.ServiceTask ||
       type === BpmnElementType.SendTask ||
-      type === BpmnElementType.BusinessRuleTask ||
+      (type === BpmnElementType.BusinessRuleTask &&
+        extensions(el, 'zeebe:CalledDecision').length === 0) ||
       (type === BpmnElementType.IntermediateThrowEvent && event?.kind === 'message') ||
       (type === BpmnElementType.EndEvent && event?.kind === 'message')
     if (type === BpmnElementType.ScriptTask) {
@@ -394,6 +400,7 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       ...(userTask ? { userTask } : {}),
       ...(calledElement ? { calledElement } : {}),
       ...(script ? { script } : {}),
+      ...(calledDecision ? { calledDecision } : {}),
       ...(multiInstance ? { multiInstance } : {}),
       startEventIds: [],
       eventSubProcessIds: [],

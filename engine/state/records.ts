@@ -21,6 +21,9 @@ export const ValueType = {
   Signal: 'SIGNAL',
   SignalSubscription: 'SIGNAL_SUBSCRIPTION',
   Error: 'ERROR',
+  DecisionRequirements: 'DECISION_REQUIREMENTS',
+  Decision: 'DECISION',
+  DecisionEvaluation: 'DECISION_EVALUATION',
 } as const
 export type ValueType = (typeof ValueType)[keyof typeof ValueType]
 

@@ -6,6 +6,7 @@
  */
 import type { EngineRecord } from './records'
 import { BpmnElementType, type ProcessModel } from '../model/model'
+import { applyDmnRecord, type DmnStateData } from '../dmn/state'
 
 /** Partition 1's first key, as Zeebe generates them. */
 export const FIRST_KEY = 2251799813685249
@@ -93,7 +94,7 @@ export interface SubscriptionState {
 }
 
 /** The whole engine state; serialized as-is into snapshots. */
-export interface EngineStateData {
+export interface EngineStateData extends DmnStateData {
   lastKey: number
   lastPosition: number
   processes: Record<string, ProcessDefinitionState>
@@ -125,6 +126,8 @@ export function emptyState(): EngineStateData {
     messageSubscriptions: {},
     signalSubscriptions: {},
     messageStartLocks: {},
+    decisionRequirements: {},
+    decisions: {},
   }
 }
 
@@ -292,6 +295,10 @@ export function applyRecord(
         StateIndex.remove(idx.signalsByName, text(v.signalName), key)
         StateIndex.remove(idx.boundTo, num(v.catchEventInstanceKey), key)
       }
+      return
+    case 'DECISION_REQUIREMENTS':
+    case 'DECISION':
+      applyDmnRecord(s, r.valueType, r.intent, key, v)
       return
     default:
       return
