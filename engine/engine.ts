@@ -645,7 +645,8 @@ export class Engine implements EngineApi {
         dmnDeployment,
         dmn,
         deploymentKey,
-        created.length > 0 || deployedForms.some((f) => this.s.forms[f.formKey]?.deploymentKey === deploymentKey),
+        created.length > 0 ||
+          deployedForms.some((f) => this.s.forms[f.formKey]?.deploymentKey === deploymentKey),
       )
       rt.emit('DEPLOYMENT', 'CREATED', deploymentKey, {
         resources: resources.map((r) => ({ resourceName: r.name })),

@@ -134,7 +134,8 @@ export function writeDmn(
   othersNew: boolean,
 ): DmnDeploymentResult {
   let plan = deployment.plan
-  if (!duplicatesOnly(plan) || othersNew) plan = versionTogether(plan, deploymentKey, () => rt.newKey())
+  if (!duplicatesOnly(plan) || othersNew)
+    plan = versionTogether(plan, deploymentKey, () => rt.newKey())
   plan.drgs.forEach((drg, i) => {
     if (drg.duplicate) return
     const resource = resources[i]!

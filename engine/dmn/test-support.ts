@@ -117,3 +117,24 @@ export async function evaluateTable(
     variables,
   )
 }
+
+/**
+ * The priority matrix (ISO/IEC 20000-1 8.6.1: incidents prioritized by impact and urgency):
+ * impact × urgency → P1..P4 (UNIQUE, one rule per cell).
+ */
+export const priorityMatrix = tableDecision({
+  id: 'Decision_PriorityMatrix',
+  inputs: ['impact', 'urgency'],
+  outputs: ['priority'],
+  rules: [
+    ['"high"', '"high"', '"P1"'],
+    ['"high"', '"medium"', '"P2"'],
+    ['"high"', '"low"', '"P3"'],
+    ['"medium"', '"high"', '"P2"'],
+    ['"medium"', '"medium"', '"P3"'],
+    ['"medium"', '"low"', '"P4"'],
+    ['"low"', '"high"', '"P3"'],
+    ['"low"', '"medium"', '"P4"'],
+    ['"low"', '"low"', '"P4"'],
+  ],
+})
