@@ -7,19 +7,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets, type TestDatabase } from '../../test/support/databases'
 import { TestClock } from '../clock'
 import { createEngine, type Engine } from '../engine'
-import { bpmn, chain, expectReplayMatches, freshEngine, isActive } from '../test-support'
-import { definitions, fixture, literalDecision, priorityMatrix } from './test-support'
-
-const dmn = (name: string, body: string, id = 'Definitions_1') => ({
-  name,
-  content: Buffer.from(definitions(body, id)),
-})
-
-const ruleProcess = (processId: string, calledDecision: string) =>
-  bpmn(
-    processId,
-    `<bpmn:startEvent id="start" /><bpmn:businessRuleTask id="Task_Decide"><bpmn:extensionElements><zeebe:calledDecision ${calledDecision} /></bpmn:extensionElements></bpmn:businessRuleTask><bpmn:endEvent id="end" />${chain('start', 'Task_Decide', 'end')}`,
-  )
+import { expectReplayMatches, freshEngine, isActive } from '../test-support'
+import {
+  dmnResource as dmn,
+  fixture,
+  literalDecision,
+  priorityMatrix,
+  ruleProcess,
+} from './test-support'
 
 /** The priority matrix with a literal decision requiring it (two decisions, one DRG). */
 const routing = () =>

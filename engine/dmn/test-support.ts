@@ -4,6 +4,7 @@ import { expect } from 'vitest'
 import { evaluateDecision, type DecisionEvaluation } from './evaluate'
 import type { DecisionRequirementsGraph } from './model'
 import { parseDmn } from './parse'
+import { bpmn, chain } from '../test-support'
 
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -138,3 +139,27 @@ export const priorityMatrix = tableDecision({
     ['"low"', '"low"', '"P4"'],
   ],
 })
+
+/** A `.dmn` deployment resource of `body` (decisions) in a DRG with id `id`. */
+export const dmnResource = (name: string, body: string, id = 'Definitions_1') => ({
+  name,
+  content: Buffer.from(definitions(body, id)),
+})
+
+/** A literal decision carrying `zeebe:versionTag`. */
+export const taggedDecision = (id: string, expression: string, tag: string) =>
+  literalDecision(id, expression).replace(
+    `<decision id="${id}" name="${id} name">`,
+    `<decision id="${id}" name="${id} name"><extensionElements><zeebe:versionTag value="${tag}" /></extensionElements>`,
+  )
+
+/** start → Task_Decide (business rule task with `zeebe:calledDecision <attributes>`) → end. */
+export function ruleProcess(processId: string, calledDecision: string, extra = ''): Buffer {
+  return bpmn(
+    processId,
+    `<bpmn:startEvent id="start" />
+     <bpmn:businessRuleTask id="Task_Decide"><bpmn:extensionElements><zeebe:calledDecision ${calledDecision} />${extra}</bpmn:extensionElements></bpmn:businessRuleTask>
+     <bpmn:endEvent id="end" />
+     ${chain('start', 'Task_Decide', 'end')}`,
+  )
+}

@@ -7,7 +7,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets, type TestDatabase } from '../../test/support/databases'
 import { TestClock } from '../clock'
-import { definitions, literalDecision, priorityMatrix, tableDecision } from '../dmn/test-support'
+import {
+  dmnResource as dmn,
+  literalDecision,
+  priorityMatrix,
+  ruleProcess,
+  taggedDecision as tagged,
+} from '../dmn/test-support'
 import type { Engine } from '../engine'
 import {
   bpmn,
@@ -19,29 +25,6 @@ import {
   trail,
   valuesOf,
 } from '../test-support'
-
-const dmn = (name: string, body: string, id = 'Definitions_1') => ({
-  name,
-  content: Buffer.from(definitions(body, id)),
-})
-
-/** A literal decision carrying `zeebe:versionTag`. */
-const tagged = (id: string, expression: string, tag: string) =>
-  literalDecision(id, expression).replace(
-    `<decision id="${id}" name="${id} name">`,
-    `<decision id="${id}" name="${id} name"><extensionElements><zeebe:versionTag value="${tag}" /></extensionElements>`,
-  )
-
-/** start → Task_Decide (business rule task) → end. */
-function ruleProcess(processId: string, calledDecision: string, extra = ''): Buffer {
-  return bpmn(
-    processId,
-    `<bpmn:startEvent id="start" />
-     <bpmn:businessRuleTask id="Task_Decide"><bpmn:extensionElements><zeebe:calledDecision ${calledDecision} />${extra}</bpmn:extensionElements></bpmn:businessRuleTask>
-     <bpmn:endEvent id="end" />
-     ${chain('start', 'Task_Decide', 'end')}`,
-  )
-}
 
 describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) => {
   let db: TestDatabase
@@ -302,108 +285,6 @@ describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) =>
       (v) => v.value.name === 'queue',
     )
     expect(queue?.value.value).toBe('"major-incident"')
-  })
-
-  it('a failed evaluation raises an incident; fixing the variables and resolving completes', async () => {
-    // given: a UNIQUE table whose rules overlap above 10
-    const e = await open()
-    await e.deployResources([
-      dmn(
-        'fee.dmn',
-        tableDecision({
-          id: 'Decision_Fee',
-          inputs: ['amount'],
-          outputs: ['fee'],
-          rules: [
-            ['>= 0', '"small"'],
-            ['>= 10', '"large"'],
-          ],
-        }),
-      ),
-      {
-        name: 'fee.bpmn',
-        content: ruleProcess('fee', 'decisionId="Decision_Fee" resultVariable="fee"'),
-      },
-    ])
-    // when
-    const pi = await e.createProcessInstance({ bpmnProcessId: 'fee', variables: { amount: 15 } })
-    // then
-    const [failed] = await valuesOf(e, pi.processInstanceKey, 'DECISION_EVALUATION')
-    expect(failed!.intent).toBe('FAILED')
-    expect(failed!.value.failedDecisionId).toBe('Decision_Fee')
-    expect(failed!.value.decisionOutput).toBe('null')
-    const [incident] = await valuesOf(e, pi.processInstanceKey, 'INCIDENT')
-    expect(incident!.value.errorType).toBe('DECISION_EVALUATION_ERROR')
-    expect(incident!.value.errorMessage).toBe(failed!.value.evaluationFailureMessage)
-    expect(String(incident!.value.errorMessage)).toMatch(
-      /^Expected to evaluate decision 'Decision_Fee', but /,
-    )
-    expect(incident!.value.elementId).toBe('Task_Decide')
-    expect(e.state.elementInstances[String(incident!.value.elementInstanceKey)]?.state).toBe(
-      'ACTIVATING',
-    )
-    // when: the variable is fixed and the incident resolved
-    await e.setVariables(pi.processInstanceKey, { amount: 5 }, false)
-    await e.resolveIncident(incident!.key)
-    // then: evaluated again, the instance completes
-    const evaluations = await valuesOf(e, pi.processInstanceKey, 'DECISION_EVALUATION')
-    expect(evaluations.map((r) => [r.intent, r.value.decisionOutput])).toEqual([
-      ['FAILED', 'null'],
-      ['EVALUATED', '"small"'],
-    ])
-    expect(isActive(e, pi.processInstanceKey)).toBe(false)
-    expect(rootVariables(e, pi.processInstanceKey)).toEqual({})
-    const fee = (await valuesOf(e, pi.processInstanceKey, 'VARIABLE')).find(
-      (v) => v.value.name === 'fee',
-    )
-    expect(fee?.value.value).toBe('"small"')
-  })
-
-  it('a decision that is not deployed raises CALLED_DECISION_ERROR until it is', async () => {
-    // given
-    const e = await open()
-    await e.deployResources([
-      {
-        name: 'missing.bpmn',
-        content: ruleProcess('missing', 'decisionId="Decision_Later" resultVariable="r"'),
-      },
-    ])
-    const pi = await e.createProcessInstance({ bpmnProcessId: 'missing' })
-    const [incident] = await valuesOf(e, pi.processInstanceKey, 'INCIDENT')
-    expect(incident!.value).toMatchObject({
-      errorType: 'CALLED_DECISION_ERROR',
-      errorMessage:
-        "Expected to evaluate decision 'Decision_Later', but no decision found for id 'Decision_Later'",
-    })
-    // when
-    await e.deployResources([dmn('later.dmn', literalDecision('Decision_Later', '"found"'))])
-    await e.resolveIncident(incident!.key)
-    // then
-    expect(isActive(e, pi.processInstanceKey)).toBe(false)
-    const r = (await valuesOf(e, pi.processInstanceKey, 'VARIABLE')).find(
-      (v) => v.value.name === 'r',
-    )
-    expect(r?.value.value).toBe('"found"')
-  })
-
-  it('a version tag no decision carries raises an incident with Zeebe message', async () => {
-    const e = await open()
-    await e.deployResources([
-      dmn('rule.dmn', tagged('Decision_Rule', '"one"', 'v1')),
-      {
-        name: 'tag.bpmn',
-        content: ruleProcess(
-          'tag',
-          'decisionId="Decision_Rule" resultVariable="r" bindingType="versionTag" versionTag="v9"',
-        ),
-      },
-    ])
-    const pi = await e.createProcessInstance({ bpmnProcessId: 'tag' })
-    const [incident] = await valuesOf(e, pi.processInstanceKey, 'INCIDENT')
-    expect(incident!.value.errorType).toBe('CALLED_DECISION_ERROR')
-    expect(incident!.value.errorMessage).toBe(
-      "Expected to evaluate decision with id 'Decision_Rule' and version tag 'v9', but no such decision found. To resolve this incident, deploy a decision with the given id and version tag.",
-    )
   })
 
   it('business rule tasks with a task definition stay job-worker tasks', async () => {
