@@ -7,7 +7,15 @@
  * Keys are Zeebe int64 keys as decimal strings. Variables are JSON objects. Durations are
  * milliseconds. Times are epoch milliseconds from the engine's {@link Clock}.
  */
+import type {
+  DecisionEvaluationResult,
+  DeployedDecision,
+  DeployedDecisionRequirements,
+  EvaluateDecisionCommand,
+} from './dmn/api'
 import type { CommitStats } from './state/log'
+
+export type * from './dmn/api'
 import type { EngineRecord } from './state/records'
 
 /** Closed set of rejection reasons; the gateway maps each to the gRPC status of the same name. */
@@ -66,6 +74,9 @@ export interface DeploymentResult {
   key: string
   processes: DeployedProcess[]
   forms: DeployedForm[]
+  /** Decisions and DRGs of the deployment's `.dmn` resources. */
+  decisions: DeployedDecision[]
+  decisionRequirements: DeployedDecisionRequirements[]
   tenantId: string
 }
 
@@ -242,6 +253,8 @@ export interface EngineApi {
     tenantId?: string,
   ): Promise<{ key: string; tenantId: string }>
   resolveIncident(incidentKey: string): Promise<void>
+  /** Evaluates a deployed decision (Zeebe's EvaluateDecision); NOT_FOUND when there is none. */
+  evaluateDecision(cmd: EvaluateDecisionCommand): Promise<DecisionEvaluationResult>
   setVariables(
     elementInstanceKey: string,
     variables: Variables,

@@ -164,10 +164,10 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     ).rejects.toThrow("duplicated process id 'simple' in the resources 'a.bpmn' and 'b.bpmn'")
     const dmn = bpmn(
       'dmn',
-      `<bpmn:startEvent id="start" /><bpmn:businessRuleTask id="Rule_Decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="d" resultVariable="r" /></bpmn:extensionElements></bpmn:businessRuleTask>${chain('start', 'Rule_Decide')}`,
+      `<bpmn:startEvent id="start" /><bpmn:businessRuleTask id="Rule_Decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="d" /></bpmn:extensionElements></bpmn:businessRuleTask>${chain('start', 'Rule_Decide')}`,
     )
     await expect(e.deployResources([{ name: 'dmn.bpmn', content: dmn }])).rejects.toThrow(
-      /Rule_Decide[\s\S]*zeebe:calledDecision/,
+      /Rule_Decide > extensionElements > calledDecision[\s\S]*'resultVariable'/,
     )
     await expect(e.createProcessInstance({ bpmnProcessId: 'nope' })).rejects.toMatchObject({
       code: 'NOT_FOUND',

@@ -11,6 +11,7 @@ import {
   type Clock,
   type CreatedInstance,
   type CreateInstanceCommand,
+  type DecisionEvaluationResult,
   type DeployedForm,
   type DeployedProcess,
   type DeploymentResult,
@@ -19,6 +20,7 @@ import {
   EngineError,
   EngineErrorCode,
   type EngineInfo,
+  type EvaluateDecisionCommand,
   type InstanceResult,
   type JobResult,
   type PublishMessageCommand,
@@ -29,6 +31,17 @@ import {
   type Variables,
 } from './api'
 import { isSystemClock, systemClock } from './clock'
+import { evaluateDecisionCommand } from './dmn/behavior'
+import {
+  deploymentBindingProblems,
+  dmnDeploymentProblems,
+  isDmnResource,
+  loadDrgModels,
+  parseDmnResource,
+  planDmn,
+  writeDmn,
+  type DmnDeployResource,
+} from './dmn/deploy'
 import { BpmnElementType, type ProcessModel, type TimerDefinition } from './model/model'
 import { parseBpmn, type ValidationError } from './model/parse'
 import { parseTimerText, type TimerSchedule } from './model/timer'
@@ -184,6 +197,7 @@ export class Engine implements EngineApi {
       this.rt.replay(page)
       after = page[page.length - 1]!.position
     }
+    await loadDrgModels(this.rt)
     this.rebuildDueIndex()
     this.armTimer()
   }
@@ -491,9 +505,16 @@ export class Engine implements EngineApi {
     const problems: string[] = []
     const bpmn: { name: string; xml: string; checksum: string; models: ProcessModel[] }[] = []
     const forms: { name: string; formId: string; text: string; checksum: string }[] = []
+    const dmn: DmnDeployResource[] = []
     for (const r of resources) {
       const text = r.content.toString('utf8')
       const checksum = createHash('md5').update(r.content).digest('hex')
+      if (isDmnResource(r.name)) {
+        const parsedDmn = await parseDmnResource(r.name, text, checksum)
+        if (parsedDmn.ok) dmn.push(parsedDmn.resource)
+        else problems.push(parsedDmn.problem)
+        continue
+      }
       if (r.name.endsWith('.form')) {
         let formId: unknown
         try {
@@ -511,7 +532,7 @@ export class Engine implements EngineApi {
       }
       if (!r.name.endsWith('.bpmn') && !r.name.endsWith('.xml')) {
         problems.push(
-          `'${r.name}': Expected the resource to be a BPMN (.bpmn, .xml) or form (.form) file`,
+          `'${r.name}': Expected the resource to be a BPMN (.bpmn, .xml), DMN (.dmn) or form (.form) file`,
         )
         continue
       }
@@ -544,6 +565,8 @@ export class Engine implements EngineApi {
         seen.set(m.bpmnProcessId, b.name)
       }
     }
+    problems.push(...dmnDeploymentProblems(dmn, this.s, tenant))
+    problems.push(...deploymentBindingProblems(bpmn, dmn))
     if (problems.length > 0) {
       reject(
         EngineErrorCode.InvalidArgument,
@@ -552,6 +575,7 @@ export class Engine implements EngineApi {
     }
     return this.exec((rt) => {
       const deploymentKey = rt.newKey()
+      const dmnDeployment = planDmn(rt, dmn, tenant, deploymentKey)
       const processes: DeployedProcess[] = []
       const deployedForms: DeployedForm[] = []
       const created: ProcessDefinitionState[] = []
@@ -562,7 +586,9 @@ export class Engine implements EngineApi {
             .reverse()
             .map((k) => this.s.processes[k])
             .find((p) => p?.tenantId === tenant)
-          if (latest && latest.checksum === b.checksum && latest.resourceName === b.name) {
+          // New DMN resources version the deployment's processes with them (as Zeebe does).
+          const duplicate = latest?.checksum === b.checksum && latest.resourceName === b.name
+          if (latest && duplicate && !dmnDeployment.hasNew) {
             processes.push({
               bpmnProcessId: latest.bpmnProcessId,
               version: latest.version,
@@ -631,6 +657,14 @@ export class Engine implements EngineApi {
           tenantId: tenant,
         })
       }
+      const dmnResult = writeDmn(
+        rt,
+        dmnDeployment,
+        dmn,
+        deploymentKey,
+        created.length > 0 ||
+          deployedForms.some((f) => this.s.forms[f.formKey]?.deploymentKey === deploymentKey),
+      )
       rt.emit('DEPLOYMENT', 'CREATED', deploymentKey, {
         resources: resources.map((r) => ({ resourceName: r.name })),
         processesMetadata: processes.map((p) => ({
@@ -638,10 +672,18 @@ export class Engine implements EngineApi {
           processDefinitionKey: Number(p.processDefinitionKey),
         })),
         formMetadata: deployedForms.map((f) => ({ ...f, formKey: Number(f.formKey) })),
+        ...dmnResult.metadata,
         tenantId: tenant,
       })
       for (const def of created) this.scheduleStartTimers(rt, def)
-      return { key: String(deploymentKey), processes, forms: deployedForms, tenantId: tenant }
+      return {
+        key: String(deploymentKey),
+        processes,
+        forms: deployedForms,
+        decisions: dmnResult.decisions,
+        decisionRequirements: dmnResult.decisionRequirements,
+        tenantId: tenant,
+      }
     })
   }
 
@@ -1236,6 +1278,17 @@ export class Engine implements EngineApi {
         rt.childLeft(ei)
       else if (ei.state === 'ACTIVATED' && ei.userTaskKey !== undefined) continueTransition(rt, ei)
     })
+  }
+
+  evaluateDecision(cmd: EvaluateDecisionCommand): Promise<DecisionEvaluationResult> {
+    return this.exec((rt) =>
+      evaluateDecisionCommand(rt, {
+        ...(cmd.decisionId ? { decisionId: cmd.decisionId } : {}),
+        ...(cmd.decisionKey ? { decisionKey: cmd.decisionKey } : {}),
+        variables: checkVariables(cmd.variables),
+        tenantId: tenantOf(cmd.tenantId),
+      }),
+    )
   }
 
   setVariables(

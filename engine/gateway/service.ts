@@ -17,6 +17,7 @@ import {
   toProtoJob,
   toServiceError,
 } from './convert'
+import { dmnDeployments, evaluateDecisionRpc } from './decision'
 import { JobDispatcher } from './job-dispatcher'
 
 /** Long-poll time of ActivateJobs when the request says 0, as Zeebe's gateway default. */
@@ -192,6 +193,7 @@ export function createGatewayService(
         ...result.processes.map((p) => ({
           process: { ...p, tenantId: p.tenantId || DEFAULT_TENANT },
         })),
+        ...dmnDeployments(result),
         ...result.forms.map((f) => ({ form: { ...f, tenantId: f.tenantId || DEFAULT_TENANT } })),
       ],
     }
@@ -468,6 +470,8 @@ export function createGatewayService(
     await engine.resolveIncident(requireKey(req.incidentKey, 'ResolveIncident', 'incidentKey'))
     return {}
   })
+
+  handlers.EvaluateDecision = unary((req) => evaluateDecisionRpc(engine, req))
 
   handlers.SetVariables = unary(async (req) => {
     const rpc = 'SetVariables'

@@ -84,6 +84,16 @@ export interface UserTaskDefinition {
   formVersionTag?: string
 }
 
+/** `zeebe:calledDecision` of a business rule task (parsed in called-decision.ts). */
+export interface CalledDecisionDefinition {
+  /** Static id or `=`FEEL. */
+  decisionId: string
+  resultVariable: string
+  bindingType: 'latest' | 'deployment' | 'versionTag'
+  /** With `bindingType="versionTag"`: static or `=`FEEL. */
+  versionTag?: string
+}
+
 export interface FlowNode {
   readonly id: string
   readonly name?: string
@@ -110,6 +120,7 @@ export interface FlowNode {
     propagateAllParentVariables: boolean
   }
   readonly script?: { expression: string; resultVariable?: string }
+  readonly calledDecision?: CalledDecisionDefinition
   readonly multiInstance?: MultiInstanceDefinition
   /** Containers (process, sub-processes): the none start event and child ids. */
   readonly noneStartEventId?: string

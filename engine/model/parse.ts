@@ -17,6 +17,7 @@ import {
   type SequenceFlow,
   type UserTaskDefinition,
 } from './model'
+import { parseCalledDecision } from './called-decision'
 import { parseTimerText } from './timer'
 import {
   type CamundaUserTaskDefinition,
@@ -272,12 +273,16 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
         fail(id, `'zeebe:${name}' are not supported by this engine`)
       }
     }
-    if (extension(el, 'zeebe:CalledDecision')) {
-      fail(
-        id,
-        "DMN decisions ('zeebe:calledDecision') are not supported by this engine; implement the rule as a job worker ('zeebe:taskDefinition')",
-      )
-    }
+    const calledDecision =
+      type === BpmnElementType.BusinessRuleTask
+        ? parseCalledDecision(
+            id,
+            extensions(el, 'zeebe:CalledDecision'),
+            extension(el, 'zeebe:TaskDefinition') !== undefined,
+            fail,
+            checkExpr,
+          )
+        : undefined
     const event = eventDefinitionOf(el, type, id, fail, checkExpr, checkNonStatic)
     let job: JobDefinition | undefined
     let userTask: UserTaskDefinition | undefined
@@ -291,7 +296,8 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
     const needsJob =
       type === BpmnElementType.ServiceTask ||
       type === BpmnElementType.SendTask ||
-      type === BpmnElementType.BusinessRuleTask ||
+      (type === BpmnElementType.BusinessRuleTask &&
+        extensions(el, 'zeebe:CalledDecision').length === 0) ||
       (type === BpmnElementType.IntermediateThrowEvent && event?.kind === 'message') ||
       (type === BpmnElementType.EndEvent && event?.kind === 'message')
     if (type === BpmnElementType.ScriptTask) {
@@ -411,6 +417,7 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       ...(camundaUserTask ? { camundaUserTask } : {}),
       ...(calledElement ? { calledElement } : {}),
       ...(script ? { script } : {}),
+      ...(calledDecision ? { calledDecision } : {}),
       ...(multiInstance ? { multiInstance } : {}),
       startEventIds: [],
       eventSubProcessIds: [],

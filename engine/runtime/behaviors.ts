@@ -2,6 +2,7 @@
 import { BpmnElementType } from '../model/model'
 import type { ElementBehavior } from './behavior'
 import { boundaryEvent } from './boundary-event'
+import { businessRuleTask } from './business-rule-task'
 import { callActivity } from './call-activity'
 import { endEvent } from './end-event'
 import { eventBasedGateway } from './event-based-gateway'
@@ -28,7 +29,7 @@ const behaviors: Record<string, ElementBehavior> = {
   [BpmnElementType.EndEvent]: endEvent,
   [BpmnElementType.ServiceTask]: serviceTask,
   [BpmnElementType.SendTask]: serviceTask,
-  [BpmnElementType.BusinessRuleTask]: serviceTask,
+  [BpmnElementType.BusinessRuleTask]: businessRuleTask,
   [BpmnElementType.ScriptTask]: scriptTask,
   [BpmnElementType.UserTask]: userTask,
   [BpmnElementType.ReceiveTask]: receiveTask,

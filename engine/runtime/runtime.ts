@@ -8,6 +8,7 @@
  * causes) before the next starts, which is what makes the engine a serial command queue.
  */
 import type { Clock, Variables } from '../api'
+import type { DecisionRequirementsGraph } from '../dmn/model'
 import { evaluateCondition, evaluateExpression, evaluateTyped, feelTypeName } from '../feel/feel'
 import {
   BpmnElementType,
@@ -35,6 +36,8 @@ export const IncidentErrorType = {
   IoMappingError: 'IO_MAPPING_ERROR',
   ExtractValueError: 'EXTRACT_VALUE_ERROR',
   CalledElementError: 'CALLED_ELEMENT_ERROR',
+  CalledDecisionError: 'CALLED_DECISION_ERROR',
+  DecisionEvaluationError: 'DECISION_EVALUATION_ERROR',
   FormNotFound: 'FORM_NOT_FOUND',
   UnhandledErrorEvent: 'UNHANDLED_ERROR_EVENT',
   Unknown: 'UNKNOWN',
@@ -85,6 +88,8 @@ export class Runtime {
    * Cleared after each command ({@link endCommand}), so parked instances keep no copy.
    */
   private readonly piValues = new Map<ElementInstanceState, Record<string, unknown>>()
+  /** Parsed DMN decision requirements graphs by key (the engine fills it, see dmn/deploy.ts). */
+  readonly drgs = new Map<number, DecisionRequirementsGraph>()
 
   constructor(
     readonly s: EngineStateData,

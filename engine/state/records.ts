@@ -22,6 +22,9 @@ export const ValueType = {
   SignalSubscription: 'SIGNAL_SUBSCRIPTION',
   UserTask: 'USER_TASK',
   Error: 'ERROR',
+  DecisionRequirements: 'DECISION_REQUIREMENTS',
+  Decision: 'DECISION',
+  DecisionEvaluation: 'DECISION_EVALUATION',
 } as const
 export type ValueType = (typeof ValueType)[keyof typeof ValueType]
 

@@ -11,6 +11,7 @@ import {
   applyUserTask,
   type UserTaskState,
 } from '../user-task/state'
+import { applyDmnRecord, type DmnStateData } from '../dmn/state'
 
 /** Partition 1's first key, as Zeebe generates them. */
 export const FIRST_KEY = 2251799813685249
@@ -101,7 +102,7 @@ export interface SubscriptionState {
 }
 
 /** The whole engine state; serialized as-is into snapshots. */
-export interface EngineStateData {
+export interface EngineStateData extends DmnStateData {
   lastKey: number
   lastPosition: number
   processes: Record<string, ProcessDefinitionState>
@@ -136,6 +137,8 @@ export function emptyState(): EngineStateData {
     signalSubscriptions: {},
     messageStartLocks: {},
     userTasks: {},
+    decisionRequirements: {},
+    decisions: {},
   }
 }
 
@@ -308,6 +311,10 @@ export function applyRecord(
         StateIndex.remove(idx.signalsByName, text(v.signalName), key)
         StateIndex.remove(idx.boundTo, num(v.catchEventInstanceKey), key)
       }
+      return
+    case 'DECISION_REQUIREMENTS':
+    case 'DECISION':
+      applyDmnRecord(s, r.valueType, r.intent, key, v)
       return
     default:
       return
