@@ -5,16 +5,17 @@
  */
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import pg from 'pg'
 import type { Clock, EngineApi } from './api'
 import { createEngine } from './engine'
 import { startGatewayServer, type GatewayServer } from './gateway/server'
 import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
+import { createPgPool } from './state/pg-pool'
 import { PGlitePool } from './state/pglite-pool'
 import { poolSqlClient, type SqlClient } from './state/sql'
 
 export type { SqlClient } from './state/sql'
 export { PGlitePool } from './state/pglite-pool'
+export { createPgPool } from './state/pg-pool'
 export type { EngineApi } from './api'
 
 export interface StartEngineOptions {
@@ -111,10 +112,8 @@ export async function openEngineDatabase(options: {
   dataDir?: string
 }): Promise<EngineDatabase> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 })
-    pool.on('error', () => {
-      // idle client errors surface on the next query; do not crash the engine
-    })
+    // connection errors surface on the next query (and the engine's outage handling)
+    const pool = createPgPool({ connectionString: options.databaseUrl, max: 4 })
     const sql = poolSqlClient(pool)
     await sql.query('select 1')
     return { sql, kind: 'postgres', close: () => pool.end() }
