@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import type { Clock, EngineApi } from './api'
-import { createEngine } from './engine'
+import { createEngine, type EngineLogger } from './engine'
 import { startGatewayServer, type GatewayServer } from './gateway/server'
 import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
 import { createPgPool } from './state/pg-pool'
@@ -16,7 +16,8 @@ import { poolSqlClient, type SqlClient } from './state/sql'
 export type { SqlClient } from './state/sql'
 export { PGlitePool } from './state/pglite-pool'
 export { createPgPool } from './state/pg-pool'
-export type { EngineApi } from './api'
+export type { EngineApi, EngineStatus } from './api'
+export type { EngineLogger } from './engine'
 
 export interface StartEngineOptions {
   /** Database for the record log (PGlite or a PostgreSQL server). */
@@ -33,6 +34,10 @@ export interface StartEngineOptions {
   defaultLongPollMs?: number
   /** Reports failures that happen outside any request (default: ignored). */
   onError?: (err: unknown) => void
+  /** Where the engine logs its record log going down and recovering (default the console). */
+  logger?: EngineLogger
+  /** Back-off of recovery attempts after a database outage (default 200 ms doubling to 5 s). */
+  recoveryBackoffMs?: { initial: number; max: number }
 }
 
 export interface RunningEngine {
@@ -57,6 +62,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   const engine = await createEngine({
     sql: options.sql,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.recoveryBackoffMs ? { recoveryBackoffMs: options.recoveryBackoffMs } : {}),
   })
   let gateway: GatewayServer | undefined
   let http: RecordsHttpServer | undefined
