@@ -174,6 +174,8 @@ export class Engine implements EngineApi {
   private readonly backoff: { initial: number; max: number }
   /** Set while the log is down: commands are refused until the state is rebuilt. */
   private outage: { since: number; error: unknown; attempts: number } | null = null
+  /** The last position handed to `onRecord` listeners. */
+  private delivered = 0
   private recovery: NodeJS.Timeout | null = null
 
   constructor(options: CreateEngineOptions) {
@@ -195,6 +197,7 @@ export class Engine implements EngineApi {
   async start(): Promise<void> {
     await ensureLogTables(this.sql)
     await this.load()
+    this.delivered = this.s.lastPosition
     this.armTimer()
   }
 
@@ -245,7 +248,9 @@ export class Engine implements EngineApi {
   private unavailable(): EngineError {
     return new EngineError(
       EngineErrorCode.Unavailable,
-      `The engine cannot take commands: its record log's database does not answer (${errorText(this.outage?.error)}); it recovers by itself, retry later`,
+      // "partition", as Zeebe's gateway words it: the Camunda SDK then reports the error at once
+      // instead of retrying forever as it does for network errors
+      `Expected to execute the command on partition 1, but it is unavailable: its record log's database does not answer (${errorText(this.outage?.error)}). Please try again; the engine recovers by itself`,
     )
   }
 
@@ -284,9 +289,18 @@ export class Engine implements EngineApi {
     const outage = this.outage
     if (!outage || this.closed) return
     outage.attempts++
+    let missed: EngineRecord[] = []
     try {
       await this.log.drain()
       await this.load()
+      // A commit whose answer was lost may have committed all the same: its records are in
+      // the rebuilt state, but listeners never saw them. They get them now, before anything new.
+      for (let after = this.delivered; after < this.s.lastPosition;) {
+        const page = await selectRecords(this.sql, { afterPosition: after, limit: 5000 })
+        if (page.length === 0) break
+        missed = missed.concat(page)
+        after = page[page.length - 1]!.position
+      }
     } catch (err) {
       outage.error = err
       if (!this.closed) this.scheduleRecovery(Math.min(delay * 2, this.backoff.max))
@@ -295,6 +309,7 @@ export class Engine implements EngineApi {
     if (this.closed) return
     this.log.reset()
     this.outage = null
+    this.onDurable(missed)
     this.logger.info(
       `engine: record log recovered after ${((Date.now() - outage.since) / 1000).toFixed(1)} s (${outage.attempts} attempt${outage.attempts === 1 ? '' : 's'}); state rebuilt up to position ${this.s.lastPosition}`,
     )
@@ -392,6 +407,8 @@ export class Engine implements EngineApi {
   }
 
   private onDurable(records: EngineRecord[]): void {
+    if (records.length === 0) return
+    this.delivered = records[records.length - 1]!.position
     this.recordsSinceSnapshot += records.length
     for (const listener of this.recordListeners) {
       for (const r of records) {

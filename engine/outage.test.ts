@@ -22,16 +22,25 @@ const simple = bpmn(
    ${chain('start', 'task', 'end')}`,
 )
 
-/** `sql` with a switch: while `down`, every statement fails as a lost connection does. */
-function breakable(sql: SqlClient): { sql: SqlClient; down: boolean } {
-  const state = { down: false, sql: undefined as unknown as SqlClient }
+/**
+ * `sql` with switches: while `down`, every statement fails as a lost connection does; with
+ * `loseAnswers`, record log writes run and commit, then fail as if the connection broke before
+ * the answer arrived (the commit's outcome is unknown to the engine).
+ */
+function breakable(sql: SqlClient): { sql: SqlClient; down: boolean; loseAnswers: boolean } {
+  const state = { down: false, loseAnswers: false, sql: undefined as unknown as SqlClient }
   const check = () => {
     if (state.down) throw new Error('Connection terminated unexpectedly')
   }
+  const lost = () => {
+    if (state.loseAnswers) throw new Error('Connection terminated unexpectedly')
+  }
   state.sql = {
-    async query(text, params) {
+    async query<R>(text: string, params?: unknown[]) {
       check()
-      return sql.query(text, params)
+      const result = await sql.query<R>(text, params)
+      if (/^\s*insert into engine_records/.test(text)) lost()
+      return result
     },
     async transaction(fn) {
       check()
@@ -41,7 +50,8 @@ function breakable(sql: SqlClient): { sql: SqlClient; down: boolean } {
       ? {
           copyFrom: async (table: string, columns: readonly string[], data: string) => {
             check()
-            return sql.copyFrom!(table, columns, data)
+            await sql.copyFrom!(table, columns, data)
+            lost()
           },
         }
       : {}),
@@ -160,6 +170,25 @@ describe.each(testDatabaseTargets())('engine outages on $kind', (target) => {
     const again = await open(db.database.sql)
     expect(again.state.lastPosition).toBe(e.state.lastPosition)
     expect(Object.keys(again.state.elementInstances)).toEqual([])
+  })
+
+  it('a commit whose answer was lost but which committed: its records are kept and reach the listeners once, in order', async () => {
+    await db.database.sql.query('drop table if exists engine_records, engine_snapshots')
+    const flaky = breakable(db.database.sql)
+    const e = await open(flaky.sql)
+    const seen: number[] = []
+    e.onRecord((r) => seen.push(r.position))
+    await e.deployResources([{ name: 'simple.bpmn', content: simple }])
+    flaky.loseAnswers = true
+    const err = await rejection(e.createProcessInstance({ bpmnProcessId: 'simple' }))
+    expect((err as EngineError).code).toBe(EngineErrorCode.Unavailable)
+    flaky.loseAnswers = false
+    await expect.poll(() => e.status.log, { timeout: 5_000 }).toBe('up')
+    // the instance is there after all (the caller was told UNAVAILABLE: its outcome unknown)
+    expect(Object.keys(e.state.jobs)).toHaveLength(1)
+    await e.createProcessInstance({ bpmnProcessId: 'simple' })
+    await expect.poll(() => seen.length).toBe(e.state.lastPosition)
+    expect(seen).toEqual(seen.map((_, i) => i + 1))
   })
 
   it('keeps retrying while the database stays down, and writes no snapshot of a diverged state on close', async () => {
