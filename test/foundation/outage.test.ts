@@ -251,6 +251,9 @@ describe.skipIf(unavailable)('the product recovers from a PostgreSQL outage', ()
   })
 })
 
-describe.skipIf(!unavailable)('the product recovers from a PostgreSQL outage', () => {
-  test.skip(`skipped: ${unavailable}`, () => {})
-})
+// without PostgreSQL binaries the suite shows as skipped, with the reason
+if (unavailable) {
+  describe('the product recovers from a PostgreSQL outage', () => {
+    test.skip(`needs a PostgreSQL cluster of its own: ${unavailable}`, () => {})
+  })
+}
