@@ -27,6 +27,12 @@ export const EngineErrorCode = {
   ResourceExhausted: 'RESOURCE_EXHAUSTED',
   Unimplemented: 'UNIMPLEMENTED',
   Internal: 'INTERNAL',
+  /**
+   * The engine cannot take commands now (its record log's database does not answer); it
+   * recovers by itself, so the command may be retried (gRPC UNAVAILABLE, as Zeebe's gateway
+   * answers when no broker can take the request).
+   */
+  Unavailable: 'UNAVAILABLE',
 } as const
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode]
 
@@ -207,10 +213,27 @@ export interface EngineInfo {
   partitionsCount: number
 }
 
+/**
+ * Whether the engine takes commands: `up`; `down` while its record log's database does not
+ * answer (commands are refused with UNAVAILABLE and the engine retries until it can rebuild
+ * its state from the durable log); `closed` after `close()`.
+ */
+export interface EngineStatus {
+  log: 'up' | 'down' | 'closed'
+  /** When the log went down (epoch ms, wall clock). */
+  since?: number
+  /** Why it is down (the database error's message; never the connection string). */
+  error?: string
+  /** Recovery attempts made so far in this outage. */
+  attempts?: number
+}
+
 /** The engine, as the gateway and in-process callers see it. */
 export interface EngineApi {
   readonly info: EngineInfo
   readonly clock: Clock
+  /** Whether the engine's record log works (see {@link EngineStatus}). */
+  readonly status: EngineStatus
 
   deployResources(resources: DeployResource[], tenantId?: string): Promise<DeploymentResult>
   createProcessInstance(cmd: CreateInstanceCommand): Promise<CreatedInstance>

@@ -21,6 +21,7 @@ import {
   EngineErrorCode,
   type EngineInfo,
   type EvaluateDecisionCommand,
+  type EngineStatus,
   type InstanceResult,
   type JobResult,
   type PublishMessageCommand,
@@ -53,6 +54,7 @@ import {
   ensureLogTables,
   GroupCommitLog,
   loadSnapshot,
+  MAX_RECORDS_PER_COMMIT,
   selectRecords,
   writeSnapshot,
 } from './state/log'
@@ -93,7 +95,31 @@ export interface CreateEngineOptions {
    */
   snapshotEveryRecords?: number
   snapshotMinIntervalMs?: number
+  /**
+   * Where the engine writes one line per change of its log's state (down, recovered); default
+   * the console. Lines name the database error, never the connection string.
+   */
+  logger?: EngineLogger
+  /**
+   * Back-off between attempts to recover after a failed commit: the first wait and the
+   * longest (default 200 ms doubling up to 5 s).
+   */
+  recoveryBackoffMs?: { initial: number; max: number }
 }
+
+/** The lines the engine writes about itself. */
+export interface EngineLogger {
+  warn(message: string): void
+  info(message: string): void
+}
+
+const consoleLogger: EngineLogger = {
+  warn: (m) => console.warn(m),
+  info: (m) => console.info(m),
+}
+
+/** The message of a database error, without anything but its text. */
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
 const DEFAULT_TENANT = '<default>'
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
@@ -128,6 +154,12 @@ function checkVariables(v: unknown): Variables {
   return v
 }
 
+/** A with-result waiter whose instance finished in a command, settled once that is durable. */
+interface FinishedResult {
+  settle: () => void
+  fail: (err: unknown) => void
+}
+
 interface ResultWaiter {
   resolve: (r: InstanceResult) => void
   reject: (e: unknown) => void
@@ -152,7 +184,7 @@ export class Engine implements EngineApi {
   private idx: StateIndex = buildIndex(this.s)
   private rt!: Runtime
   private readonly log: GroupCommitLog
-  private readonly due = new DueIndex()
+  private due = new DueIndex()
   private readonly modelsByKey = new Map<number, ProcessModel>()
   private readonly parsed = new Map<string, ProcessModel[]>()
   private readonly recordListeners = new Set<(r: EngineRecord) => void>()
@@ -167,19 +199,48 @@ export class Engine implements EngineApi {
   private armedFor = Infinity
   private closed = false
   private readonly userTaskRequests = new UserTaskRequests()
+  private readonly logger: EngineLogger
+  private readonly backoff: { initial: number; max: number }
+  /** Set while the log is down: commands are refused until the state is rebuilt. */
+  private outage: { since: number; error: unknown; attempts: number } | null = null
+  /** The last position handed to `onRecord` listeners. */
+  private delivered = 0
+  private recovery: NodeJS.Timeout | null = null
 
   constructor(options: CreateEngineOptions) {
     this.sql = options.sql
     this.clock = options.clock ?? systemClock
     this.snapshotEvery = options.snapshotEveryRecords ?? 100_000
     this.snapshotMinInterval = options.snapshotMinIntervalMs ?? 60_000
-    this.log = new GroupCommitLog(this.sql, (records) => this.onDurable(records))
+    this.logger = options.logger ?? consoleLogger
+    this.backoff = options.recoveryBackoffMs ?? { initial: 200, max: 5_000 }
+    this.log = new GroupCommitLog(
+      this.sql,
+      (records) => this.onDurable(records),
+      MAX_RECORDS_PER_COMMIT,
+      (err) => this.onLogFailed(err),
+    )
     this.recordListeners.add((r) => this.userTaskRequests.onRecord(r))
   }
 
-  /** Loads the latest snapshot and replays the log after it. */
+  /** Creates the tables if needed, loads the latest snapshot and replays the log after it. */
   async start(): Promise<void> {
     await ensureLogTables(this.sql)
+    await this.load()
+    this.delivered = this.s.lastPosition
+    this.armTimer()
+  }
+
+  /**
+   * Builds the in-memory state from what is durable: the latest snapshot, then the log after
+   * it. Used on start and to recover after a failed commit (the state then held records that
+   * never became durable, so it is thrown away and rebuilt the same way).
+   */
+  private async load(): Promise<void> {
+    this.s = emptyState()
+    this.modelsByKey.clear()
+    this.due = new DueIndex()
+    this.recordsSinceSnapshot = 0
     const snapshot = await loadSnapshot(this.sql)
     if (snapshot) this.s = upgradeLoadedState(JSON.parse(snapshot.state) as EngineStateData)
     for (const p of Object.values(this.s.processes)) await this.ensureModel(p)
@@ -199,7 +260,93 @@ export class Engine implements EngineApi {
     }
     await loadDrgModels(this.rt)
     this.rebuildDueIndex()
+  }
+
+  // ------------------------------------------------------------------ outages
+
+  /** The log's state: see {@link EngineStatus}. */
+  get status(): EngineStatus {
+    if (this.closed) return { log: 'closed' }
+    if (!this.outage) return { log: 'up' }
+    return {
+      log: 'down',
+      since: this.outage.since,
+      error: errorText(this.outage.error),
+      attempts: this.outage.attempts,
+    }
+  }
+
+  private unavailable(): EngineError {
+    return new EngineError(
+      EngineErrorCode.Unavailable,
+      // "partition", as Zeebe's gateway words it: the Camunda SDK then reports the error at once
+      // instead of retrying forever as it does for network errors
+      `Expected to execute the command on partition 1, but it is unavailable: its record log's database does not answer (${errorText(this.outage?.error)}). Please try again; the engine recovers by itself`,
+    )
+  }
+
+  /**
+   * A commit failed: the in-memory state holds records that are not durable (the failed
+   * batch's and those queued behind it, all rejected). Refuse every command, fail the callers
+   * waiting for results, and rebuild from the database once it answers again.
+   */
+  private onLogFailed(err: unknown): void {
+    if (this.outage || this.closed) return
+    this.outage = { since: Date.now(), error: err, attempts: 0 }
+    this.logger.warn(
+      `engine: writing the record log failed (${errorText(err)}); refusing commands until the database answers again`,
+    )
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.armedFor = Infinity
+    for (const [, w] of this.waiters) {
+      if (w.timer) clearTimeout(w.timer)
+      w.reject(this.unavailable())
+    }
+    this.waiters.clear()
+    this.scheduleRecovery(this.backoff.initial)
+  }
+
+  private scheduleRecovery(delay: number): void {
+    this.recovery = setTimeout(() => {
+      this.recovery = null
+      void this.recover(delay)
+    }, delay)
+    this.recovery.unref()
+  }
+
+  /** One recovery attempt; schedules the next with a longer wait when it fails. */
+  private async recover(delay: number): Promise<void> {
+    const outage = this.outage
+    if (!outage || this.closed) return
+    outage.attempts++
+    let missed: EngineRecord[] = []
+    try {
+      await this.log.drain()
+      await this.load()
+      // A commit whose answer was lost may have committed all the same: its records are in
+      // the rebuilt state, but listeners never saw them. They get them now, before anything new.
+      for (let after = this.delivered; after < this.s.lastPosition;) {
+        const page = await selectRecords(this.sql, { afterPosition: after, limit: 5000 })
+        if (page.length === 0) break
+        missed = missed.concat(page)
+        after = page[page.length - 1]!.position
+      }
+    } catch (err) {
+      outage.error = err
+      if (!this.closed) this.scheduleRecovery(Math.min(delay * 2, this.backoff.max))
+      return
+    }
+    if (this.closed) return
+    this.log.reset()
+    this.outage = null
+    this.onDurable(missed)
+    this.logger.info(
+      `engine: record log recovered after ${((Date.now() - outage.since) / 1000).toFixed(1)} s (${outage.attempts} attempt${outage.attempts === 1 ? '' : 's'}); state rebuilt up to position ${this.s.lastPosition}`,
+    )
     this.armTimer()
+    // long polls and job streams waited through the outage: let them look again
+    for (const type of [...this.jobListeners.keys()]) this.notifyJobs(type)
   }
 
   // ------------------------------------------------------------------ models
@@ -237,8 +384,7 @@ export class Engine implements EngineApi {
    */
   private async exec<T>(fn: (rt: Runtime) => T): Promise<T> {
     if (this.closed) reject(EngineErrorCode.Unimplemented, 'The engine is closed')
-    if (this.log.failed)
-      reject(EngineErrorCode.Internal, `The engine's log failed: ${String(this.log.failed)}`)
+    if (this.outage) throw this.unavailable()
     const rt = this.rt
     let result: T | undefined
     let error: unknown
@@ -268,9 +414,18 @@ export class Engine implements EngineApi {
     rt.jobTypesAvailable.clear()
     const finished = this.collectResults()
     this.armTimer()
-    if (batch.length > 0) await this.log.append(batch)
+    if (batch.length > 0) {
+      try {
+        await this.log.append(batch)
+      } catch {
+        // not durable: the engine is down now and rebuilds its state without these records
+        const down = this.unavailable()
+        for (const f of finished) f.fail(down)
+        throw down
+      }
+    }
     for (const type of available) this.notifyJobs(type)
-    for (const f of finished) f()
+    for (const f of finished) f.settle()
     this.maybeSnapshot()
     if (error !== undefined) {
       if (error instanceof EngineError) throw error
@@ -283,6 +438,8 @@ export class Engine implements EngineApi {
   }
 
   private onDurable(records: EngineRecord[]): void {
+    if (records.length === 0) return
+    this.delivered = records[records.length - 1]!.position
     this.recordsSinceSnapshot += records.length
     for (const listener of this.recordListeners) {
       for (const r of records) {
@@ -308,8 +465,8 @@ export class Engine implements EngineApi {
   }
 
   /** Settles with-result waiters whose instance finished in this command (after durability). */
-  private collectResults(): (() => void)[] {
-    const out: (() => void)[] = []
+  private collectResults(): FinishedResult[] {
+    const out: FinishedResult[] = []
     for (const [key, w] of this.waiters) {
       if (this.s.elementInstances[key]) continue
       const vars = this.rt.stash.get(key)
@@ -322,16 +479,21 @@ export class Engine implements EngineApi {
           w.fetchVariables && w.fetchVariables.length > 0
             ? Object.fromEntries(w.fetchVariables.filter((n) => n in vars).map((n) => [n, vars[n]]))
             : vars
-        out.push(() => w.resolve({ ...w.created, variables: picked }))
+        out.push({
+          settle: () => w.resolve({ ...w.created, variables: picked }),
+          fail: w.reject,
+        })
       } else {
-        out.push(() =>
-          w.reject(
-            new EngineError(
-              EngineErrorCode.FailedPrecondition,
-              `Expected to receive the result of process instance '${key}', but it was terminated`,
+        out.push({
+          settle: () =>
+            w.reject(
+              new EngineError(
+                EngineErrorCode.FailedPrecondition,
+                `Expected to receive the result of process instance '${key}', but it was terminated`,
+              ),
             ),
-          ),
-        )
+          fail: w.reject,
+        })
       }
     }
     return out
@@ -340,9 +502,15 @@ export class Engine implements EngineApi {
   private maybeSnapshot(): void {
     if (this.recordsSinceSnapshot < this.snapshotEvery || this.snapshotting || this.closed) return
     if (performance.now() - this.lastSnapshotAt < this.snapshotMinInterval) return
-    this.snapshotting = this.snapshot().finally(() => {
-      this.snapshotting = null
-    })
+    const count = this.recordsSinceSnapshot
+    this.snapshotting = this.snapshot()
+      .catch(() => {
+        // the database did not take it (an outage); the next chance writes one
+        this.recordsSinceSnapshot += count
+      })
+      .finally(() => {
+        this.snapshotting = null
+      })
   }
 
   /** Writes a snapshot of the state; only when every applied record is durable. */
@@ -351,6 +519,8 @@ export class Engine implements EngineApi {
     // before serializing (a command may run while we wait).
     do await this.log.drain()
     while (!this.log.idle)
+    // after a failed commit the state holds records that are not durable, until rebuilt
+    if (this.outage) throw this.unavailable()
     const position = this.s.lastPosition
     const state = JSON.stringify(this.s)
     this.recordsSinceSnapshot = 0
@@ -843,6 +1013,9 @@ export class Engine implements EngineApi {
       }
       return c
     })
+    // the result may be refused before anyone awaits it (the creation itself failing, or an
+    // outage); the rejection is what the caller gets through the chain below
+    result.catch(() => undefined)
     return created.then(() => result)
   }
 
@@ -1419,6 +1592,8 @@ export class Engine implements EngineApi {
     while (!this.log.idle)
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
+    if (this.recovery) clearTimeout(this.recovery)
+    this.recovery = null
     for (const [key, w] of this.waiters) {
       if (w.timer) clearTimeout(w.timer)
       w.reject(
@@ -1430,7 +1605,8 @@ export class Engine implements EngineApi {
     }
     this.waiters.clear()
     this.userTaskRequests.close()
-    if (!this.log.failed) {
+    // a state that holds records which never became durable must not become a snapshot
+    if (!this.outage) {
       await writeSnapshot(this.sql, this.s.lastPosition, JSON.stringify(this.s), this.clock.now())
     }
   }

@@ -5,17 +5,26 @@
  */
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import pg from 'pg'
 import type { Clock, EngineApi } from './api'
-import { createEngine } from './engine'
+import { createEngine, type EngineLogger } from './engine'
 import { startGatewayServer, type GatewayServer } from './gateway/server'
 import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
+import { createPgPool } from './state/pg-pool'
 import { PGlitePool } from './state/pglite-pool'
 import { poolSqlClient, type SqlClient } from './state/sql'
 
 export type { SqlClient } from './state/sql'
 export { PGlitePool } from './state/pglite-pool'
-export type { EngineApi, JobResult, UserTask, UserTaskChanges, UserTaskFilter } from './api'
+export { createPgPool } from './state/pg-pool'
+export type {
+  EngineApi,
+  EngineStatus,
+  JobResult,
+  UserTask,
+  UserTaskChanges,
+  UserTaskFilter,
+} from './api'
+export type { EngineLogger } from './engine'
 
 export interface StartEngineOptions {
   /** Database for the record log (PGlite or a PostgreSQL server). */
@@ -32,6 +41,10 @@ export interface StartEngineOptions {
   defaultLongPollMs?: number
   /** Reports failures that happen outside any request (default: ignored). */
   onError?: (err: unknown) => void
+  /** Where the engine logs its record log going down and recovering (default the console). */
+  logger?: EngineLogger
+  /** Back-off of recovery attempts after a database outage (default 200 ms doubling to 5 s). */
+  recoveryBackoffMs?: { initial: number; max: number }
 }
 
 export interface RunningEngine {
@@ -56,6 +69,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   const engine = await createEngine({
     sql: options.sql,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.recoveryBackoffMs ? { recoveryBackoffMs: options.recoveryBackoffMs } : {}),
   })
   let gateway: GatewayServer | undefined
   let http: RecordsHttpServer | undefined
@@ -111,10 +126,8 @@ export async function openEngineDatabase(options: {
   dataDir?: string
 }): Promise<EngineDatabase> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 })
-    pool.on('error', () => {
-      // idle client errors surface on the next query; do not crash the engine
-    })
+    // connection errors surface on the next query (and the engine's outage handling)
+    const pool = createPgPool({ connectionString: options.databaseUrl, max: 4 })
     const sql = poolSqlClient(pool)
     await sql.query('select 1')
     return { sql, kind: 'postgres', close: () => pool.end() }

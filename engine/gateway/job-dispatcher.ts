@@ -8,8 +8,17 @@
  * activatable), round-robin so no stream starves; long polls are answered in arrival order. A
  * job activated for a call that went away meanwhile is yielded back: failed with its retries
  * unchanged and no back-off, so it is activatable again at once.
+ *
+ * While the engine is unavailable (a database outage), polls wait (and end empty at their
+ * long-poll timeout) and streams stay open; both are served again once the engine recovered.
  */
-import type { ActivateJobsCommand, ActivatedJob, EngineApi } from '../api'
+import {
+  type ActivateJobsCommand,
+  type ActivatedJob,
+  type EngineApi,
+  EngineError,
+  EngineErrorCode,
+} from '../api'
 
 /** A pending ActivateJobs request. */
 export interface JobPoll {
@@ -203,7 +212,11 @@ export class JobDispatcher {
     try {
       return await this.engine.activateJobs(command)
     } catch (err) {
-      this.options.onError?.(err)
+      // While the engine is unavailable (its log's database is down) polls keep waiting and
+      // streams stay open: the engine says when it recovered (every type's listeners fire) and
+      // logs the outage itself, so it is not reported once per poll.
+      if (!(err instanceof EngineError && err.code === EngineErrorCode.Unavailable))
+        this.options.onError?.(err)
       return []
     }
   }

@@ -172,7 +172,9 @@ export function createGatewayService(
           partitions: Array.from({ length: engine.info.partitionsCount }, (_, i) => ({
             partitionId: i + 1,
             role: 'LEADER',
-            health: 'HEALTHY',
+            // as a Zeebe broker reports a partition that cannot process: UNHEALTHY while the
+            // record log's database is down
+            health: engine.status.log === 'up' ? 'HEALTHY' : 'UNHEALTHY',
           })),
         },
       ],

@@ -224,6 +224,10 @@ export const MAX_RECORDS_PER_COMMIT = 300
  * Group commit: `append` queues records and resolves once they are durable. While a flush
  * runs, newly appended records wait and go out together in the next flushes, in order, at most
  * `maxRecordsPerCommit` records a commit.
+ *
+ * A failed commit rejects its appends and every append queued behind it, and the log refuses
+ * appends from then on ({@link failed}) until {@link reset}: the records' owner applied them to
+ * its state already, so it must rebuild that state from what is durable before appending again.
  */
 export class GroupCommitLog {
   private readonly counters: CommitStats = { commits: 0, records: 0, commitMs: 0 }
@@ -237,11 +241,22 @@ export class GroupCommitLog {
     private readonly sql: SqlClient,
     private readonly onDurable: (records: EngineRecord[]) => void,
     private readonly maxRecordsPerCommit = MAX_RECORDS_PER_COMMIT,
+    /** Called once per failure, after the failed commit's appends (and all queued) rejected. */
+    private readonly onFailed: (err: unknown) => void = () => {},
   ) {}
 
-  /** The first write error, after which the log accepts nothing more. */
+  /** The write error that stopped the log, until {@link reset}; null while it works. */
   get failed(): unknown {
     return this.failure
+  }
+
+  /**
+   * Accepts appends again after a failure. Only when idle (a failure leaves it idle): the
+   * caller has rebuilt its state from the durable log, so nothing it appended before is owed.
+   */
+  reset(): void {
+    if (!this.idle) throw new Error('the log can only be reset when idle')
+    this.failure = null
   }
 
   append(records: EngineRecord[]): Promise<void> {
@@ -310,6 +325,11 @@ export class GroupCommitLog {
           // the log is idle (close() waits for that)
           this.pending = []
           this.waiters = []
+          try {
+            this.onFailed(err)
+          } catch {
+            // the owner's failure handling must not break the flush loop's cleanup
+          }
           return
         }
         if (batch.length > 0) {

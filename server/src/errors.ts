@@ -56,6 +56,52 @@ export class UnsupportedMediaTypeError extends UserError {
   override readonly title = 'Unsupported Media Type'
 }
 
+/**
+ * A dependency (the database, the process engine) does not answer right now: 503, and the
+ * request may be retried later. Its message is shown (it says what is unavailable).
+ */
+export class ServiceUnavailableError extends Error {
+  readonly status = 503
+  readonly title = 'Service Unavailable'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'ServiceUnavailableError'
+  }
+}
+
+/**
+ * SQLSTATEs and socket errors of a database that is not there: connection exceptions (class
+ * 08), the server shutting down or starting (57P01-57P03), a refused or broken connection.
+ */
+const DATABASE_DOWN_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+])
+const DATABASE_DOWN_MESSAGES = [
+  'Connection terminated',
+  'connection timeout',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'the database system is',
+]
+
+/** True when `err` says the database cannot be reached (not that a statement was wrong). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false
+  const code = 'code' in err && typeof err.code === 'string' ? err.code : ''
+  if (DATABASE_DOWN_CODES.has(code) || code.startsWith('08')) return true
+  const message = err instanceof Error ? err.message : ''
+  if (DATABASE_DOWN_MESSAGES.some((m) => message.includes(m))) return true
+  // an AggregateError of every address that refused (node's happy eyeballs)
+  if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable)
+  return false
+}
+
 /** A failure of ours or of a dependency; its message is logged, not shown. */
 export class UnexpectedError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -73,6 +119,15 @@ export interface Problem {
 }
 
 export function toProblem(err: unknown): Problem {
+  if (err instanceof ServiceUnavailableError)
+    return { status: 503, title: err.title, detail: err.message }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: 503,
+      title: 'Service Unavailable',
+      detail: 'The database is unavailable; nothing was changed. Please try again shortly.',
+    }
+  }
   if (err instanceof UserError) {
     return {
       status: err.status,

@@ -109,7 +109,13 @@ export async function startServer({
     let engine: RunningEngine | undefined
     let address = config.ZEEBE_GRPC_ADDRESS
     if (!address) {
-      engine = await startEngine({ sql: database.sql, port: config.ENGINE_PORT, clock })
+      engine = await startEngine({
+        sql: database.sql,
+        port: config.ENGINE_PORT,
+        clock,
+        // one line when its record log goes down (a database outage) and one when it recovers
+        logger: { warn: (m) => log.warn(m), info: (m) => log.info(m) },
+      })
       cleanup.unshift(() => engine!.stop())
       address = plaintextAddress(engine.address)
       log.info(`embedded engine listening on ${engine.address}`)
@@ -238,7 +244,16 @@ export async function startServer({
       log,
       clientDist: join(repoRoot, 'client', 'dist'),
       apiRouters: [
-        healthRoutes({ database, zeebe, engine: { embedded: !!engine, address } }),
+        healthRoutes({
+          database,
+          zeebe,
+          engine: {
+            embedded: !!engine,
+            address,
+            ...(engine ? { status: () => engine!.engine.status } : {}),
+          },
+          workers: jobWorkers,
+        }),
         sessionMiddleware(sessions),
         authRoutes({ db: database.db, sessions, cookieSecure: config.COOKIE_SECURE }),
         usersRoutes({ db: database.db, audit }),

@@ -46,6 +46,7 @@ function server(adminUrl: string): TestDatabaseTarget {
     async open() {
       const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
       const admin = new pg.Client({ connectionString: adminUrl })
+      admin.on('error', () => undefined) // a broken connection fails the query, not the process
       await admin.connect()
       await admin.query(`create database ${name}`)
       await admin.end()
@@ -57,6 +58,7 @@ function server(adminUrl: string): TestDatabaseTarget {
         async drop() {
           await database.close()
           const c = new pg.Client({ connectionString: adminUrl })
+          c.on('error', () => undefined)
           await c.connect()
           await c.query(`drop database if exists ${name} with (force)`)
           await c.end()

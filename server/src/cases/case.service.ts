@@ -8,7 +8,14 @@
 import { createHash } from 'node:crypto'
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { DB } from '../db/schema'
-import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  isDatabaseUnavailable,
+  ServiceUnavailableError,
+  UserError,
+} from '../errors'
 import type { AuditTrail } from '../evidence/audit-trail'
 import type { Logger } from '../log'
 import type { EventBus } from '../realtime/bus'
@@ -392,6 +399,19 @@ export class CaseService {
       try {
         await this.startProcess(spec, record, bpmnProcessId, actor)
       } catch (err) {
+        if (err instanceof ServiceUnavailableError || isDatabaseUnavailable(err)) {
+          // the case is recorded (one transaction, above), but the engine or the database
+          // went away before its procedure was started and linked: say so with 503 rather
+          // than 201, and name the case so it is not raised twice
+          const down = err instanceof ServiceUnavailableError ? 'process engine' : 'database'
+          this.deps.log?.warn(
+            `could not start ${bpmnProcessId} for ${record.id}: ${down} unavailable`,
+          )
+          throw new ServiceUnavailableError(
+            `${record.id} was recorded, but its procedure could not start: the ${down} is unavailable. Do not raise it again; its procedure starts once the ${down} is back.`,
+            { cause: err },
+          )
+        }
         processStartError = err instanceof Error ? err.message : String(err)
         this.deps.log?.error(`could not start ${bpmnProcessId} for ${record.id}`, err)
       }

@@ -9,7 +9,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { PGlitePool } from '../../../engine/index'
+import { createPgPool, PGlitePool } from '../../../engine/index'
 import { poolSqlClient, type SqlClient } from './sql-client'
 import type { DB } from './schema'
 import { migrateToLatest } from './migrate'
@@ -38,10 +38,9 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   let database: Database
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
-    pool.on('error', () => {
-      // idle client errors surface on the next query; do not crash the process
-    })
+    // connection errors (an outage, a terminated backend) surface on the next query; they
+    // must never crash the process, also on connections checked out by a transaction
+    const pool = createPgPool({ connectionString: options.databaseUrl, max: 10 })
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     database = {
       db,

@@ -5,10 +5,15 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
-import { UserError } from '../errors'
+import { ServiceUnavailableError, UserError } from '../errors'
 import type { Logger } from '../log'
 import type { AuditSink } from '../processes/processes.service'
-import { engineErrorText, toZeebeVariables, type ZeebeClient } from '../zeebe/zeebe-client'
+import {
+  engineErrorText,
+  isEngineUnavailable,
+  toZeebeVariables,
+  type ZeebeClient,
+} from '../zeebe/zeebe-client'
 import type { EngineRecord, RecordSource } from './record-source'
 
 export interface StartedInstance {
@@ -52,6 +57,9 @@ const EVIDENCE_TYPES = new Set([
 export class InstancesService implements ProcessStarter {
   private unsubscribe?: () => void
   private chain: Promise<void> = Promise.resolve()
+  /** Set while applying live records fails (the database is down); they are retried. */
+  private paused = false
+  private stopped = false
 
   constructor(
     private readonly deps: {
@@ -82,7 +90,9 @@ export class InstancesService implements ProcessStarter {
         variables: toZeebeVariables(variables),
       })
     } catch (err) {
-      throw new UserError(`Process ${bpmnProcessId} could not be started: ${engineErrorText(err)}`)
+      const reason = `Process ${bpmnProcessId} could not be started: ${engineErrorText(err)}`
+      if (isEngineUnavailable(err)) throw new ServiceUnavailableError(reason, { cause: err })
+      throw new UserError(reason)
     }
     const row = {
       process_instance_key: str(created.processInstanceKey),
@@ -158,8 +168,37 @@ export class InstancesService implements ProcessStarter {
   private enqueue(batch: EngineRecord[]) {
     if (batch.length === 0) return
     this.chain = this.chain
-      .then(() => this.apply(batch))
+      .then(() => this.applyUntilDone(batch))
       .catch((err: unknown) => this.deps.log.error('tracking process instances failed', err))
+  }
+
+  /**
+   * Applies a live batch, record by record, retrying from the record that failed (with
+   * back-off) while the database does not answer: records are applied in order and none is
+   * skipped, so the cursor never passes a record whose tracking and evidence were not written
+   * (ISO/IEC 20000-1 4.3.3). One line when tracking pauses and one when it resumes.
+   */
+  private async applyUntilDone(batch: EngineRecord[]) {
+    let next = 0
+    for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        for (; next < batch.length; next++) await this.apply([batch[next]!])
+        if (this.paused) {
+          this.paused = false
+          this.deps.log.info('tracking process instances resumed')
+        }
+        return
+      } catch (err) {
+        if (this.stopped) throw err
+        if (!this.paused) {
+          this.paused = true
+          this.deps.log.warn(
+            `tracking process instances paused at record ${batch[next]!.position} (${err instanceof Error ? err.message : String(err)}); retrying`,
+          )
+        }
+        await new Promise((r) => setTimeout(r, delay))
+      }
+    }
   }
 
   /** Waits until every record seen so far is applied (tests, shutdown). */
@@ -168,6 +207,7 @@ export class InstancesService implements ProcessStarter {
   }
 
   stop() {
+    this.stopped = true
     this.unsubscribe?.()
   }
 

@@ -60,7 +60,9 @@ export function createApp({ apiRouters, clientDist, log }: AppOptions): express.
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     const problem = toProblem(err)
-    if (problem.status >= 500) log.error(`${req.method} ${req.originalUrl} failed`, err)
+    // an outage answers 503 to many requests: one line each, without a stack
+    if (problem.status === 503) log.warn(`${req.method} ${req.originalUrl}: ${problem.detail}`)
+    else if (problem.status >= 500) log.error(`${req.method} ${req.originalUrl} failed`, err)
     res.status(problem.status).type('application/problem+json').json(problem)
   }
   app.use(onError)

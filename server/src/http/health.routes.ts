@@ -1,6 +1,12 @@
-/** `GET /api/health`: engine, database and version, for people and load balancers. */
+/**
+ * `GET /api/health`: each dependency checked for real (the engine, its record log, the
+ * database, the job workers) and the version, for people and load balancers: 200 when all
+ * are up, 503 when any is down.
+ */
 import { Router } from 'express'
+import type { EngineStatus } from '../../../engine/api'
 import type { Database } from '../db/database'
+import type { WorkersStatus } from '../workers/start-workers'
 import type { ZeebeClient } from '../zeebe/zeebe-client'
 import { openapi } from './openapi'
 import { productVersion } from '../version'
@@ -8,7 +14,14 @@ import { productVersion } from '../version'
 export interface HealthDeps {
   database: Database
   zeebe: ZeebeClient
-  engine: { embedded: boolean; address: string }
+  engine: {
+    embedded: boolean
+    address: string
+    /** The embedded engine's own view of its record log (absent for a remote Zeebe). */
+    status?: () => EngineStatus
+  }
+  /** The job workers, when they run in this process. */
+  workers?: { status(): WorkersStatus }
 }
 
 export interface Health {
@@ -20,9 +33,14 @@ export interface Health {
     address: string
     gatewayVersion?: string
     brokers?: number
+    /** Partitions the brokers report, and how many of them are HEALTHY. */
+    partitions?: { total: number; healthy: number }
+    /** The embedded engine's record log. */
+    log?: EngineStatus
     error?: string
   }
   database: { status: 'up' | 'down'; kind: string; latencyMs?: number; error?: string }
+  workers?: WorkersStatus
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -33,7 +51,48 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
     ),
   ])
 
-export async function checkHealth({ database, zeebe, engine }: HealthDeps): Promise<Health> {
+/** Zeebe's PartitionBrokerHealth: the clients decode it as its name or its number. */
+const isHealthy = (health: unknown) => health === 'HEALTHY' || health === 0
+
+function engineHealth(
+  engine: HealthDeps['engine'],
+  topology: PromiseSettledResult<Awaited<ReturnType<ZeebeClient['topology']>>>,
+): Health['engine'] {
+  const base = { embedded: engine.embedded, address: engine.address }
+  const log = engine.status?.()
+  if (topology.status === 'rejected') {
+    return {
+      status: 'down',
+      ...base,
+      ...(log ? { log } : {}),
+      error: String(topology.reason),
+    }
+  }
+  const partitions = topology.value.brokers.flatMap((b) => b.partitions)
+  const healthy = partitions.filter((p) => isHealthy(p.health)).length
+  const problems: string[] = []
+  if (partitions.length === 0) problems.push('the gateway knows no partition')
+  else if (healthy < partitions.length)
+    problems.push(`${partitions.length - healthy} of ${partitions.length} partitions unhealthy`)
+  if (log && log.log !== 'up')
+    problems.push(`record log ${log.log}${log.error ? ` (${log.error})` : ''}`)
+  return {
+    status: problems.length ? 'down' : 'up',
+    ...base,
+    gatewayVersion: topology.value.gatewayVersion,
+    brokers: topology.value.brokers.length,
+    partitions: { total: partitions.length, healthy },
+    ...(log ? { log } : {}),
+    ...(problems.length ? { error: problems.join('; ') } : {}),
+  }
+}
+
+export async function checkHealth({
+  database,
+  zeebe,
+  engine,
+  workers,
+}: HealthDeps): Promise<Health> {
   const [topology, ping] = await Promise.allSettled([
     withTimeout(zeebe.topology(), 3000),
     withTimeout(database.ping(), 3000),
@@ -41,27 +100,18 @@ export async function checkHealth({ database, zeebe, engine }: HealthDeps): Prom
   const health: Health = {
     status: 'ok',
     version: productVersion,
-    engine:
-      topology.status === 'fulfilled'
-        ? {
-            status: 'up',
-            embedded: engine.embedded,
-            address: engine.address,
-            gatewayVersion: topology.value.gatewayVersion,
-            brokers: topology.value.brokers.length,
-          }
-        : {
-            status: 'down',
-            embedded: engine.embedded,
-            address: engine.address,
-            error: String(topology.reason),
-          },
+    engine: engineHealth(engine, topology),
     database:
       ping.status === 'fulfilled'
         ? { status: 'up', kind: database.kind, latencyMs: Math.round(ping.value * 100) / 100 }
         : { status: 'down', kind: database.kind, error: String(ping.reason) },
+    ...(workers ? { workers: workers.status() } : {}),
   }
-  if (health.engine.status === 'down' || health.database.status === 'down')
+  if (
+    health.engine.status === 'down' ||
+    health.database.status === 'down' ||
+    health.workers?.status === 'down'
+  )
     health.status = 'degraded'
   return health
 }

@@ -8,11 +8,18 @@ import { randomUUID } from 'node:crypto'
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { SessionUser } from '../auth/sessions'
 import type { DB } from '../db/schema'
-import { ConflictError, ForbiddenError, NotFoundError, UnexpectedError, UserError } from '../errors'
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnexpectedError,
+  UserError,
+} from '../errors'
 import type { EventBus, TaskEventPayload } from '../realtime/bus'
 import type { AuditSink } from '../processes/processes.service'
 import { describeBpmn } from '../processes/bpmn'
-import { grpcCode } from '../zeebe/zeebe-client'
+import { grpcCode, isEngineUnavailable } from '../zeebe/zeebe-client'
 import { dataFields, isFormJs } from '../forms/form-schema'
 import { validateFormData } from './form-validation'
 import {
@@ -691,6 +698,12 @@ export class TasksService {
         .set({ state: TaskState.Claimed, completed_by: null, version: sql`version + 1` })
         .where('id', '=', task.id)
         .execute()
+      if (isEngineUnavailable(err)) {
+        throw new ServiceUnavailableError(
+          'The process engine is unavailable; the task was not completed and stays claimed by you. Please submit it again shortly.',
+          { cause: err },
+        )
+      }
       throw new UnexpectedError(`Completing job ${task.jobKey} failed`, { cause: err })
     }
     const row = await this.deps.db

@@ -61,4 +61,4 @@ export const workers: readonly AnyWorker[] = [
 
 export { ErrorCode, defineWorker, type AnyWorker, type JobData } from './define-worker'
 export { defaultWorkerSettings, type WorkerDeps, type WorkerSettings } from './deps'
-export { startWorkers, type RunningWorkers } from './start-workers'
+export { startWorkers, type RunningWorkers, type WorkersStatus } from './start-workers'

@@ -12,7 +12,19 @@ import { workers as allWorkers } from './index'
 export interface RunningWorkers {
   /** Job types served. */
   readonly types: string[]
+  /** Whether the workers are polling and their client is connected (for /api/health). */
+  status(): WorkersStatus
   close(): Promise<void>
+}
+
+/** The job workers as /api/health reports them. */
+export interface WorkersStatus {
+  /** `down` when closed, or when a worker's client reports its connection lost. */
+  status: 'up' | 'down'
+  total: number
+  connected: number
+  /** Job types whose worker has no connection, when any. */
+  disconnected?: string[]
 }
 
 /** A {@link MessagePublisher} over the Zeebe client (PublishMessage). */
@@ -56,8 +68,13 @@ export function startWorkers({
   workers?: readonly AnyWorker[]
   pollIntervalMs?: number
 }): RunningWorkers {
+  // the client's view of each worker's connection: lost on a connection error, back when ready
+  const connected = new Map<string, boolean>(workers.map((w) => [w.type, true]))
+  let closed = false
   const running = workers.map((w) =>
     zeebe.createWorker({
+      onConnectionError: () => connected.set(w.type, false),
+      onReady: () => connected.set(w.type, true),
       taskType: w.type,
       timeout: w.timeoutMs,
       pollInterval: pollIntervalMs,
@@ -99,7 +116,17 @@ export function startWorkers({
   log.info(`started ${running.length} job workers`)
   return {
     types: workers.map((w) => w.type),
+    status() {
+      const lost = [...connected].filter(([, up]) => !up).map(([type]) => type)
+      return {
+        status: closed || lost.length > 0 ? 'down' : 'up',
+        total: workers.length,
+        connected: closed ? 0 : workers.length - lost.length,
+        ...(lost.length > 0 ? { disconnected: lost } : {}),
+      }
+    },
     async close() {
+      closed = true
       await Promise.all(running.map((r) => r.close()))
     },
   }

@@ -60,6 +60,14 @@ export function grpcCode(err: unknown): number | undefined {
   return m ? Number(m[1]) : undefined
 }
 
+/**
+ * True when a client error says the engine cannot take requests now: gRPC UNAVAILABLE (14),
+ * from the engine during a database outage, or from the channel when the gateway is gone.
+ */
+export function isEngineUnavailable(err: unknown): boolean {
+  return grpcCode(err) === 14
+}
+
 /** The engine's own reason of a client error, without grpc-js's "3 INVALID_ARGUMENT: " prefix. */
 export function engineErrorText(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err)
