@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { DB } from '../db/schema'
-import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
+import { ConflictError, ForbiddenError, NotFoundError, UnexpectedError, UserError } from '../errors'
 import type { AuditTrail } from '../evidence/audit-trail'
 import type { Logger } from '../log'
 import type { EventBus } from '../realtime/bus'
@@ -38,19 +38,15 @@ import { refuseReadonly, validateCreate, validateData, validatePatch } from './v
 import { nextReference } from './references'
 import { slaTargetsOf } from './sla-targets'
 import { iso, isoOrNull } from '../db/timestamps'
+import { CrashPoint, Outbox, OutboxKind, type Checkpoint } from '../outbox/outbox'
+import {
+  ProcedureStarts,
+  type LinkedInstance,
+  type ProcedureStartPayload,
+  type ProcessStarter,
+} from './procedure-starts'
 
-/**
- * Starts a procedure for a case (in the server: the instances service over the Zeebe client).
- * `link` tells the starter which case the instance handles and who started it.
- */
-export interface ProcessStarter {
-  start(
-    bpmnProcessId: string,
-    variables: Record<string, unknown>,
-    link?: { caseKind?: string; caseId?: string; actor?: string },
-  ): Promise<{ processInstanceKey: string; processDefinitionKey: string; version: number }>
-}
-
+export type { ProcessStarter } from './procedure-starts'
 /** A record of any kind as the API returns it: typed fields by their API names, plus `data`. */
 export interface CaseRecord {
   kind: CaseKind
@@ -206,16 +202,31 @@ export interface CaseServiceDeps {
   log?: Logger
   /** Largest attachment in bytes (default 1 MiB). */
   maxAttachmentBytes?: number
+  /** Crash-test hook (see {@link CrashPoint}). */
+  checkpoint?: Checkpoint
 }
 
 /** The generic record service. */
 export class CaseService {
   private readonly db: Kysely<DB>
   private readonly maxAttachmentBytes: number
+  /** Procedure starts through the outbox (absent without a process starter). */
+  readonly starts?: ProcedureStarts
+  private readonly outbox: Outbox
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.db = deps.db
     this.maxAttachmentBytes = deps.maxAttachmentBytes ?? 1024 * 1024
+    this.outbox = new Outbox(deps.db)
+    if (deps.processStarter) {
+      this.starts = new ProcedureStarts({
+        db: deps.db,
+        outbox: this.outbox,
+        starter: deps.processStarter,
+        log: deps.log,
+        link: (tx, p, instance) => this.linkIn(tx, p, instance),
+      })
+    }
   }
 
   /** The largest attachment accepted, in bytes. */
@@ -382,21 +393,34 @@ export class CaseService {
         tx,
       )
       if (kind === 'ci') await ciHistory(tx, id, actor.username, 'created', null, created)
-      return created
+      // the procedure's start commits with the case: a crash before it runs leaves it pending
+      const bpmnProcessId = processOfKind[kind]
+      const startId =
+        bpmnProcessId && this.starts
+          ? await this.starts.enqueue(tx, {
+              bpmnProcessId,
+              caseKind: kind,
+              caseId: id,
+              actor: actor.username,
+              variables: await this.procedureVariables(spec, created, {}, tx),
+            })
+          : undefined
+      return { created, startId }
     })
-    this.publish('case.created', record, actor)
+    this.publish('case.created', record.created, actor)
+    this.deps.checkpoint?.(CrashPoint.CaseCommitted)
 
     let processStartError: string | undefined
-    const bpmnProcessId = processOfKind[kind]
-    if (bpmnProcessId && this.deps.processStarter) {
-      try {
-        await this.startProcess(spec, record, bpmnProcessId, actor)
-      } catch (err) {
-        processStartError = err instanceof Error ? err.message : String(err)
-        this.deps.log?.error(`could not start ${bpmnProcessId} for ${record.id}`, err)
+    if (record.startId && this.starts) {
+      const outcome = await this.starts.deliver(record.startId)
+      if (outcome.state !== 'done') {
+        processStartError = outcome.error
+        this.deps.log?.error(
+          `could not start the procedure of ${record.created.id}${outcome.state === 'pending' ? ' (it will be retried)' : ''}: ${outcome.error}`,
+        )
       }
     }
-    const detail = await this.detail(spec, (await this.rowOf(spec, record.id, this.db))!)
+    const detail = await this.detail(spec, (await this.rowOf(spec, record.created.id, this.db))!)
     return processStartError ? { ...detail, processStartError } : detail
   }
 
@@ -609,42 +633,61 @@ export class CaseService {
   async linkProcessInstance(
     kind: CaseKind,
     id: string,
-    instance: {
-      processInstanceKey: string
-      bpmnProcessId: string
-      processDefinitionKey: string
-      version: number
-    },
+    instance: LinkedInstance,
     actor: Actor,
   ): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const inserted = await tx
-        .insertInto('case_processes')
-        .values({
-          process_instance_key: instance.processInstanceKey,
-          case_kind: kind,
-          case_id: id,
-          bpmn_process_id: instance.bpmnProcessId,
-          process_definition_key: instance.processDefinitionKey,
-          process_version: instance.version,
-          started_by: actor.username,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .returning('process_instance_key')
-        .executeTakeFirst()
-      if (!inserted) return
-      await this.deps.audit.append(
-        {
-          actor: actor.username,
-          action: 'process-instance.linked',
-          entityType: kind,
-          entityId: id,
-          after: instance,
-          processInstanceKey: instance.processInstanceKey,
-        },
-        tx,
+    await this.db
+      .transaction()
+      .execute((tx) =>
+        this.linkIn(
+          tx,
+          {
+            caseKind: kind,
+            caseId: id,
+            actor: actor.username,
+            bpmnProcessId: instance.bpmnProcessId,
+          },
+          instance,
+        ),
       )
-    })
+  }
+
+  private async linkIn(
+    tx: Kysely<DB>,
+    p: Pick<ProcedureStartPayload, 'caseKind' | 'caseId' | 'actor' | 'bpmnProcessId'>,
+    instance: LinkedInstance,
+  ): Promise<void> {
+    const inserted = await tx
+      .insertInto('case_processes')
+      .values({
+        process_instance_key: instance.processInstanceKey,
+        case_kind: p.caseKind,
+        case_id: p.caseId,
+        bpmn_process_id: instance.bpmnProcessId,
+        process_definition_key: instance.processDefinitionKey,
+        process_version: instance.version,
+        started_by: p.actor,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('process_instance_key')
+      .executeTakeFirst()
+    if (!inserted) return
+    await this.deps.audit.append(
+      {
+        actor: p.actor,
+        action: 'process-instance.linked',
+        entityType: p.caseKind,
+        entityId: p.caseId,
+        after: {
+          processInstanceKey: instance.processInstanceKey,
+          bpmnProcessId: instance.bpmnProcessId,
+          processDefinitionKey: instance.processDefinitionKey,
+          version: instance.version,
+        },
+        processInstanceKey: instance.processInstanceKey,
+      },
+      tx,
+    )
   }
 
   /** Starts a supplier review (7.2) for one supplier and links the instance. */
@@ -658,19 +701,42 @@ export class CaseService {
     if (!canWrite(actor, 'supplier', scopeOf(spec, row))) {
       throw new ForbiddenError(`You may not start a review of ${supplierId}.`)
     }
-    if (!this.deps.processStarter) throw new ConflictError('No process engine is connected.')
-    return this.startProcess(spec, toRecord(spec, row), SUPPLIER_REVIEW_PROCESS, actor, {
-      reviewReason: reason,
-    })
+    const starts = this.starts
+    if (!starts) throw new ConflictError('No process engine is connected.')
+    const record = toRecord(spec, row)
+    // a start still waiting for the engine is delivered, not doubled
+    const startId =
+      (await starts.pendingFor('supplier', supplierId, SUPPLIER_REVIEW_PROCESS)) ??
+      (await this.db.transaction().execute(async (tx) =>
+        starts.enqueue(tx, {
+          bpmnProcessId: SUPPLIER_REVIEW_PROCESS,
+          caseKind: 'supplier',
+          caseId: supplierId,
+          actor: actor.username,
+          variables: await this.procedureVariables(spec, record, { reviewReason: reason }, tx),
+        }),
+      ))
+    const outcome = await starts.deliver(startId)
+    if (outcome.state === 'failed') throw new UserError(outcome.error)
+    if (outcome.state === 'pending') {
+      throw new UnexpectedError(
+        `The engine could not be reached; the review of ${supplierId} starts when it is back: ${outcome.error}`,
+      )
+    }
+    return {
+      ...outcome.instance,
+      startedBy: actor.username,
+      startedAt: new Date().toISOString(),
+    }
   }
 
-  private async startProcess(
+  /** The variables a record's procedure starts with. */
+  private async procedureVariables(
     spec: KindSpec,
     record: CaseRecord,
-    bpmnProcessId: string,
-    actor: Actor,
-    extra: Record<string, unknown> = {},
-  ): Promise<CaseProcessInstance> {
+    extra: Record<string, unknown>,
+    db: Kysely<DB>,
+  ): Promise<Record<string, unknown>> {
     const { kind: _k, id: _i, data, ...typed } = record
     const variables: Record<string, unknown> = {
       ...data,
@@ -683,22 +749,10 @@ export class CaseService {
     if (spec.kind === 'service-request') variables.approvalRequired = data.requiresApproval === true
     // 8.1: the SLA targets for the case's priority, for the escalation timers.
     if (typeof record.serviceId === 'string' && typeof record.priority === 'number') {
-      const sla = await slaTargetsOf(this.db, record.serviceId, record.priority)
+      const sla = await slaTargetsOf(db, record.serviceId, record.priority)
       if (sla) variables.sla = sla
     }
-    const started = await this.deps.processStarter!.start(bpmnProcessId, variables, {
-      caseKind: spec.kind,
-      caseId: record.id,
-      actor: actor.username,
-    })
-    const instance = {
-      processInstanceKey: String(started.processInstanceKey),
-      processDefinitionKey: String(started.processDefinitionKey),
-      version: Number(started.version),
-      bpmnProcessId,
-    }
-    await this.linkProcessInstance(spec.kind, record.id, instance, actor)
-    return { ...instance, startedBy: actor.username, startedAt: new Date().toISOString() }
+    return variables
   }
 
   // ---------------------------------------------------------------- comments and attachments
@@ -859,8 +913,16 @@ export class CaseService {
         .orderBy('id')
         .execute(),
     ])
+    // a procedure that could not start (yet) says why, until it runs
+    const start =
+      processes.length === 0 && this.starts
+        ? await this.outbox.latest(OutboxKind.StartProcedure, `${spec.kind}:${record.id}`)
+        : undefined
     return {
       ...record,
+      ...(start && start.state !== 'done' && start.lastError
+        ? { processStartError: start.lastError }
+        : {}),
       links,
       processInstances: processes.map((p) => ({
         processInstanceKey: p.process_instance_key,

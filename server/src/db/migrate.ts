@@ -10,6 +10,7 @@ import * as m0100 from './migrations/0100-inbox-processes'
 import * as m0200 from './migrations/0200-workers'
 import * as m0300 from './migrations/0300-inbox-query'
 import * as m0400 from './migrations/0400-draft-forms'
+import * as m0500 from './migrations/0500-outbox'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0200-workers': m0200,
   '0300-inbox-query': m0300,
   '0400-draft-forms': m0400,
+  '0500-outbox': m0500,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {
