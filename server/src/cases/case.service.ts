@@ -408,10 +408,10 @@ export class CaseService {
       return { created, startId }
     })
     this.publish('case.created', record.created, actor)
-    this.deps.checkpoint?.(CrashPoint.CaseCommitted)
 
     let processStartError: string | undefined
     if (record.startId && this.starts) {
+      this.deps.checkpoint?.(CrashPoint.CaseCommitted)
       const outcome = await this.starts.deliver(record.startId)
       if (outcome.state !== 'done') {
         processStartError = outcome.error
@@ -636,20 +636,18 @@ export class CaseService {
     instance: LinkedInstance,
     actor: Actor,
   ): Promise<void> {
-    await this.db
-      .transaction()
-      .execute((tx) =>
-        this.linkIn(
-          tx,
-          {
-            caseKind: kind,
-            caseId: id,
-            actor: actor.username,
-            bpmnProcessId: instance.bpmnProcessId,
-          },
-          instance,
-        ),
-      )
+    await this.db.transaction().execute((tx) =>
+      this.linkIn(
+        tx,
+        {
+          caseKind: kind,
+          caseId: id,
+          actor: actor.username,
+          bpmnProcessId: instance.bpmnProcessId,
+        },
+        instance,
+      ),
+    )
   }
 
   private async linkIn(
@@ -728,6 +726,45 @@ export class CaseService {
       startedBy: actor.username,
       startedAt: new Date().toISOString(),
     }
+  }
+
+  /**
+   * Cases of procedure-driven kinds still in their first status with neither an instance nor an
+   * outbox row: stored by a version before the outbox, whose process died before the start.
+   * Each gets its start; since that version may have created the instance before dying, the
+   * start first looks for an instance created with the case's variables.
+   */
+  async adoptStrandedCases(limit = 100): Promise<number> {
+    const starts = this.starts
+    if (!starts) return 0
+    const kinds = Object.keys(processOfKind)
+    const rows = await sql<Row>`select c.* from cases c
+      where c.kind in (${sql.join(kinds)}) and c.status = 'new'
+        and not exists (select 1 from case_processes p
+          where p.case_kind = c.kind and p.case_id = c.id)
+        and not exists (select 1 from outbox o
+          where o.kind = ${OutboxKind.StartProcedure} and o.subject = c.kind || ':' || c.id)
+      order by c.created_at limit ${limit}`.execute(this.db)
+    for (const row of rows.rows) {
+      const kind = String(row.kind) as CaseKind
+      const spec = kindSpecs[kind]
+      const record = toRecord(spec, row)
+      await this.db.transaction().execute(async (tx) =>
+        starts.enqueue(
+          tx,
+          {
+            bpmnProcessId: processOfKind[kind]!,
+            caseKind: kind,
+            caseId: record.id,
+            actor: record.createdBy,
+            variables: await this.procedureVariables(spec, record, {}, tx),
+            matchCase: true,
+          },
+          1,
+        ),
+      )
+    }
+    return rows.rows.length
   }
 
   /** The variables a record's procedure starts with. */

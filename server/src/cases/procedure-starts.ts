@@ -116,12 +116,16 @@ export class ProcedureStarts {
     },
   ) {}
 
-  /** Adds the start to the outbox inside the transaction that creates its case. */
-  enqueue(tx: Kysely<DB>, payload: ProcedureStartPayload): Promise<string> {
+  /**
+   * Adds the start to the outbox inside the transaction that creates its case. `attempts` 1
+   * says an earlier start may have happened (a stranded case adopted by the reconciler).
+   */
+  enqueue(tx: Kysely<DB>, payload: ProcedureStartPayload, attempts = 0): Promise<string> {
     return this.deps.outbox.add(tx, {
       kind: OutboxKind.StartProcedure,
       subject: `${payload.caseKind}:${payload.caseId}`,
       payload,
+      attempts,
     })
   }
 

@@ -2,12 +2,14 @@
 import { Router } from 'express'
 import type { Database } from '../db/database'
 import type { ZeebeClient } from '../zeebe/zeebe-client'
+import type { ReconcilerStatus } from '../outbox/reconciler'
 import { productVersion } from '../version'
 
 export interface HealthDeps {
   database: Database
   zeebe: ZeebeClient
   engine: { embedded: boolean; address: string }
+  reconciler?: { status(): ReconcilerStatus }
 }
 
 export interface Health {
@@ -22,6 +24,8 @@ export interface Health {
     error?: string
   }
   database: { status: 'up' | 'down'; kind: string; latencyMs?: number; error?: string }
+  /** What the reconciler repaired since start (crash recovery), when it runs. */
+  reconciler?: ReconcilerStatus
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -32,7 +36,12 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
     ),
   ])
 
-export async function checkHealth({ database, zeebe, engine }: HealthDeps): Promise<Health> {
+export async function checkHealth({
+  database,
+  zeebe,
+  engine,
+  reconciler,
+}: HealthDeps): Promise<Health> {
   const [topology, ping] = await Promise.allSettled([
     withTimeout(zeebe.topology(), 3000),
     withTimeout(database.ping(), 3000),
@@ -59,6 +68,7 @@ export async function checkHealth({ database, zeebe, engine }: HealthDeps): Prom
       ping.status === 'fulfilled'
         ? { status: 'up', kind: database.kind, latencyMs: Math.round(ping.value * 100) / 100 }
         : { status: 'down', kind: database.kind, error: String(ping.reason) },
+    ...(reconciler ? { reconciler: reconciler.status() } : {}),
   }
   if (health.engine.status === 'down' || health.database.status === 'down')
     health.status = 'degraded'
