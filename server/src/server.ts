@@ -35,7 +35,10 @@ import { startRetention } from './history/retention'
 import { tasksRoutes } from './inbox/tasks.routes'
 import { TasksService } from './inbox/tasks.service'
 import { startOverdueEscalation } from './inbox/overdue.escalation'
-import { startUserTaskIntake } from './inbox/user-task.intake'
+import { INBOX_WORKER, startUserTaskIntake } from './inbox/user-task.intake'
+import { releaseUnstoredActivations } from './inbox/intake-recovery'
+import type { Checkpoint } from './outbox/outbox'
+import { startReconciler, type Reconciler } from './outbox/reconciler'
 import { processesRoutes } from './processes/processes.routes'
 import { ProcessesService } from './processes/processes.service'
 import { EventBus } from './realtime/bus'
@@ -63,6 +66,13 @@ export interface StartOptions {
   workerSettings?: Partial<WorkerSettings>
   /** How often idle job workers poll, ms (tests shorten it). */
   workerPollIntervalMs?: number
+  /**
+   * Called between the steps of every multi-step action (see `CrashPoint`). Crash tests pass a
+   * hook that kills the process at a chosen point; production passes none.
+   */
+  checkpoint?: Checkpoint
+  /** Between reconciler passes, ms (default 30 s). */
+  reconcileEveryMs?: number
 }
 
 export interface RunningServer {
@@ -88,6 +98,7 @@ export interface RunningServer {
     cmdb: CmdbService
     catalogue: CatalogueService
     notifications: NotificationService
+    reconciler: Reconciler
   }
   stop(): Promise<void>
 }
@@ -99,6 +110,8 @@ export async function startServer({
   clock = systemClock,
   workerSettings,
   workerPollIntervalMs,
+  checkpoint,
+  reconcileEveryMs,
 }: StartOptions): Promise<RunningServer> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -168,7 +181,14 @@ export async function startServer({
         `processes deployed: ${deployed.map((d) => `${d.bpmnProcessId} v${d.version}`).join(', ') || 'none'}`,
       )
     }
-    const instances = new InstancesService({ db: database.db, zeebe, audit, records, log })
+    const instances = new InstancesService({
+      db: database.db,
+      zeebe,
+      audit,
+      records,
+      log,
+      checkpoint,
+    })
     await instances.follow()
     cleanup.unshift(async () => {
       instances.stop()
@@ -179,6 +199,9 @@ export async function startServer({
       bus,
       jobs: zeebe,
       audit,
+      jobHistory: instances,
+      log,
+      checkpoint,
       // the task view shows its case as the user may see it (cases is built below)
       caseContext: async (kind, id, user) => {
         if (!isCaseKind(kind)) return null
@@ -189,11 +212,31 @@ export async function startServer({
         }
       },
     })
-    const intake = startUserTaskIntake({ zeebe, tasks, log })
+    // user-task jobs a killed process activated but never stored go back to the engine before
+    // the inbox worker starts, so it activates them again at once (not after their lock)
+    const releaseUnstored = records
+      ? () =>
+          releaseUnstoredActivations({
+            db: database.db,
+            records,
+            zeebe,
+            workerName: INBOX_WORKER,
+            log,
+          })
+      : undefined
+    const releasedAtStart = (await releaseUnstored?.()) ?? 0
+    const intake = startUserTaskIntake({ zeebe, tasks, log, checkpoint })
     cleanup.unshift(() => intake.stop())
     const history = new HistoryService({ db: database.db, records, evidence: audit })
     // Case data, CMDB and catalogue (8.x, 9.1, 6.1, 7.2); procedures start via `instances`.
-    const cases = new CaseService({ db: database.db, audit, bus, processStarter: instances, log })
+    const cases = new CaseService({
+      db: database.db,
+      audit,
+      bus,
+      processStarter: instances,
+      log,
+      checkpoint,
+    })
     const cmdb = new CmdbService({ db: database.db, audit })
     const catalogue = new CatalogueService({ db: database.db, audit })
     if (config.SEED_DEMO_DATA) await seedCatalogue({ db: database.db, cases, cmdb, catalogue })
@@ -232,6 +275,29 @@ export async function startServer({
       now: () => clock.now(),
     })
     cleanup.unshift(() => escalation.stop())
+    // finishes what a crash left half done, now and every 30 s (issue: crash consistency)
+    let releasedUncounted = releasedAtStart
+    const reconciler = startReconciler({
+      log,
+      everyMs: reconcileEveryMs,
+      steps: {
+        adoptStrandedCases: () => cases.adoptStrandedCases(),
+        deliverStarts: () => cases.starts!.deliverDue(),
+        adoptStrandedTasks: () => tasks.completions.adoptStranded(),
+        deliverCompletions: () => tasks.completions.deliverDue(),
+        ...(releaseUnstored
+          ? {
+              releaseUnstoredActivations: async () => {
+                const n = releasedUncounted + (await releaseUnstored())
+                releasedUncounted = 0
+                return n
+              },
+            }
+          : {}),
+        fillEvidenceGaps: () => tasks.completions.fillEvidenceGaps(),
+      },
+    })
+    cleanup.unshift(() => reconciler.stop())
     const retention = startRetention({
       db: database.db,
       audit,
@@ -253,6 +319,7 @@ export async function startServer({
             ...(engine ? { status: () => engine!.engine.status } : {}),
           },
           workers: jobWorkers,
+          reconciler,
         }),
         sessionMiddleware(sessions),
         authRoutes({ db: database.db, sessions, cookieSecure: config.COOKIE_SECURE }),
@@ -302,6 +369,7 @@ export async function startServer({
         cmdb,
         catalogue,
         notifications,
+        reconciler,
       },
       stop: () => runAll(cleanup),
     }

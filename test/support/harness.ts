@@ -115,32 +115,35 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server,
     url,
     passwords,
-    async login(username) {
-      const res = await fetch(`${url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: passwords[username] }),
-      })
-      if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status}`)
-      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
-      const { csrfToken } = (await res.json()) as { csrfToken: string }
-      const headers = { cookie, 'x-csrf-token': csrfToken }
-      return {
-        username,
-        cookie,
-        csrf: csrfToken,
-        get: (p) => call(`${url}/api${p}`, 'GET', headers),
-        post: (p, b) => call(`${url}/api${p}`, 'POST', headers, b ?? {}),
-        put: (p, b) => call(`${url}/api${p}`, 'PUT', headers, b ?? {}),
-        patch: (p, b) => call(`${url}/api${p}`, 'PATCH', headers, b ?? {}),
-        delete: (p) => call(`${url}/api${p}`, 'DELETE', headers),
-      }
-    },
+    login: (username) => loginAt(url, username, passwords[username] ?? ''),
     async stop() {
       await server.stop()
       await testDb?.drop()
       if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/** Logs in at the server of `url`; the client sends its cookie and CSRF token on every call. */
+export async function loginAt(url: string, username: string, password: string): Promise<ApiClient> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status}`)
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const { csrfToken } = (await res.json()) as { csrfToken: string }
+  const headers = { cookie, 'x-csrf-token': csrfToken }
+  return {
+    username,
+    cookie,
+    csrf: csrfToken,
+    get: (p) => call(`${url}/api${p}`, 'GET', headers),
+    post: (p, b) => call(`${url}/api${p}`, 'POST', headers, b ?? {}),
+    put: (p, b) => call(`${url}/api${p}`, 'PUT', headers, b ?? {}),
+    patch: (p, b) => call(`${url}/api${p}`, 'PATCH', headers, b ?? {}),
+    delete: (p) => call(`${url}/api${p}`, 'DELETE', headers),
   }
 }
 

@@ -14,6 +14,7 @@ import {
   NotFoundError,
   isDatabaseUnavailable,
   ServiceUnavailableError,
+  UnexpectedError,
   UserError,
 } from '../errors'
 import type { AuditTrail } from '../evidence/audit-trail'
@@ -45,19 +46,15 @@ import { refuseReadonly, validateCreate, validateData, validatePatch } from './v
 import { nextReference } from './references'
 import { slaTargetsOf } from './sla-targets'
 import { iso, isoOrNull } from '../db/timestamps'
+import { CrashPoint, Outbox, OutboxKind, type Checkpoint } from '../outbox/outbox'
+import {
+  ProcedureStarts,
+  type LinkedInstance,
+  type ProcedureStartPayload,
+  type ProcessStarter,
+} from './procedure-starts'
 
-/**
- * Starts a procedure for a case (in the server: the instances service over the Zeebe client).
- * `link` tells the starter which case the instance handles and who started it.
- */
-export interface ProcessStarter {
-  start(
-    bpmnProcessId: string,
-    variables: Record<string, unknown>,
-    link?: { caseKind?: string; caseId?: string; actor?: string },
-  ): Promise<{ processInstanceKey: string; processDefinitionKey: string; version: number }>
-}
-
+export type { ProcessStarter } from './procedure-starts'
 /** A record of any kind as the API returns it: typed fields by their API names, plus `data`. */
 export interface CaseRecord {
   kind: CaseKind
@@ -213,16 +210,31 @@ export interface CaseServiceDeps {
   log?: Logger
   /** Largest attachment in bytes (default 1 MiB). */
   maxAttachmentBytes?: number
+  /** Crash-test hook (see {@link CrashPoint}). */
+  checkpoint?: Checkpoint
 }
 
 /** The generic record service. */
 export class CaseService {
   private readonly db: Kysely<DB>
   private readonly maxAttachmentBytes: number
+  /** Procedure starts through the outbox (absent without a process starter). */
+  readonly starts?: ProcedureStarts
+  private readonly outbox: Outbox
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.db = deps.db
     this.maxAttachmentBytes = deps.maxAttachmentBytes ?? 1024 * 1024
+    this.outbox = new Outbox(deps.db)
+    if (deps.processStarter) {
+      this.starts = new ProcedureStarts({
+        db: deps.db,
+        outbox: this.outbox,
+        starter: deps.processStarter,
+        log: deps.log,
+        link: (tx, p, instance) => this.linkIn(tx, p, instance),
+      })
+    }
   }
 
   /** The largest attachment accepted, in bytes. */
@@ -389,34 +401,51 @@ export class CaseService {
         tx,
       )
       if (kind === 'ci') await ciHistory(tx, id, actor.username, 'created', null, created)
-      return created
+      // the procedure's start commits with the case: a crash before it runs leaves it pending
+      const bpmnProcessId = processOfKind[kind]
+      const startId =
+        bpmnProcessId && this.starts
+          ? await this.starts.enqueue(tx, {
+              bpmnProcessId,
+              caseKind: kind,
+              caseId: id,
+              actor: actor.username,
+              variables: await this.procedureVariables(spec, created, {}, tx),
+            })
+          : undefined
+      return { created, startId }
     })
-    this.publish('case.created', record, actor)
+    this.publish('case.created', record.created, actor)
 
     let processStartError: string | undefined
-    const bpmnProcessId = processOfKind[kind]
-    if (bpmnProcessId && this.deps.processStarter) {
+    if (record.startId && this.starts) {
+      this.deps.checkpoint?.(CrashPoint.CaseCommitted)
+      let outcome: Awaited<ReturnType<ProcedureStarts['deliver']>>
       try {
-        await this.startProcess(spec, record, bpmnProcessId, actor)
+        outcome = await this.starts.deliver(record.startId)
       } catch (err) {
-        if (err instanceof ServiceUnavailableError || isDatabaseUnavailable(err)) {
-          // the case is recorded (one transaction, above), but the engine or the database
-          // went away before its procedure was started and linked: say so with 503 rather
-          // than 201, and name the case so it is not raised twice
-          const down = err instanceof ServiceUnavailableError ? 'process engine' : 'database'
-          this.deps.log?.warn(
-            `could not start ${bpmnProcessId} for ${record.id}: ${down} unavailable`,
-          )
-          throw new ServiceUnavailableError(
-            `${record.id} was recorded, but its procedure could not start: the ${down} is unavailable. Do not raise it again; its procedure starts once the ${down} is back.`,
-            { cause: err },
-          )
-        }
-        processStartError = err instanceof Error ? err.message : String(err)
-        this.deps.log?.error(`could not start ${bpmnProcessId} for ${record.id}`, err)
+        if (!isDatabaseUnavailable(err)) throw err
+        outcome = { state: 'pending', error: 'the database is unavailable' }
+      }
+      if (outcome.state === 'pending') {
+        // The case and its start are committed (one transaction, above); the reconciler starts
+        // the procedure once the engine or database is back. Say so with 503 rather than 201,
+        // naming the case so that it is not raised twice.
+        this.deps.log?.warn(
+          `could not start the procedure of ${record.created.id} yet (it will be retried): ${outcome.error}`,
+        )
+        throw new ServiceUnavailableError(
+          `${record.created.id} was recorded, but its procedure could not start yet (${outcome.error}). Do not raise it again; its procedure starts once the process engine and database are back.`,
+        )
+      }
+      if (outcome.state !== 'done') {
+        processStartError = outcome.error
+        this.deps.log?.error(
+          `could not start the procedure of ${record.created.id}: ${outcome.error}`,
+        )
       }
     }
-    const detail = await this.detail(spec, (await this.rowOf(spec, record.id, this.db))!)
+    const detail = await this.detail(spec, (await this.rowOf(spec, record.created.id, this.db))!)
     return processStartError ? { ...detail, processStartError } : detail
   }
 
@@ -629,42 +658,59 @@ export class CaseService {
   async linkProcessInstance(
     kind: CaseKind,
     id: string,
-    instance: {
-      processInstanceKey: string
-      bpmnProcessId: string
-      processDefinitionKey: string
-      version: number
-    },
+    instance: LinkedInstance,
     actor: Actor,
   ): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const inserted = await tx
-        .insertInto('case_processes')
-        .values({
-          process_instance_key: instance.processInstanceKey,
-          case_kind: kind,
-          case_id: id,
-          bpmn_process_id: instance.bpmnProcessId,
-          process_definition_key: instance.processDefinitionKey,
-          process_version: instance.version,
-          started_by: actor.username,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .returning('process_instance_key')
-        .executeTakeFirst()
-      if (!inserted) return
-      await this.deps.audit.append(
-        {
-          actor: actor.username,
-          action: 'process-instance.linked',
-          entityType: kind,
-          entityId: id,
-          after: instance,
-          processInstanceKey: instance.processInstanceKey,
-        },
+    await this.db.transaction().execute((tx) =>
+      this.linkIn(
         tx,
-      )
-    })
+        {
+          caseKind: kind,
+          caseId: id,
+          actor: actor.username,
+          bpmnProcessId: instance.bpmnProcessId,
+        },
+        instance,
+      ),
+    )
+  }
+
+  private async linkIn(
+    tx: Kysely<DB>,
+    p: Pick<ProcedureStartPayload, 'caseKind' | 'caseId' | 'actor' | 'bpmnProcessId'>,
+    instance: LinkedInstance,
+  ): Promise<void> {
+    const inserted = await tx
+      .insertInto('case_processes')
+      .values({
+        process_instance_key: instance.processInstanceKey,
+        case_kind: p.caseKind,
+        case_id: p.caseId,
+        bpmn_process_id: instance.bpmnProcessId,
+        process_definition_key: instance.processDefinitionKey,
+        process_version: instance.version,
+        started_by: p.actor,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('process_instance_key')
+      .executeTakeFirst()
+    if (!inserted) return
+    await this.deps.audit.append(
+      {
+        actor: p.actor,
+        action: 'process-instance.linked',
+        entityType: p.caseKind,
+        entityId: p.caseId,
+        after: {
+          processInstanceKey: instance.processInstanceKey,
+          bpmnProcessId: instance.bpmnProcessId,
+          processDefinitionKey: instance.processDefinitionKey,
+          version: instance.version,
+        },
+        processInstanceKey: instance.processInstanceKey,
+      },
+      tx,
+    )
   }
 
   /** Starts a supplier review (7.2) for one supplier and links the instance. */
@@ -678,19 +724,81 @@ export class CaseService {
     if (!canWrite(actor, 'supplier', scopeOf(spec, row))) {
       throw new ForbiddenError(`You may not start a review of ${supplierId}.`)
     }
-    if (!this.deps.processStarter) throw new ConflictError('No process engine is connected.')
-    return this.startProcess(spec, toRecord(spec, row), SUPPLIER_REVIEW_PROCESS, actor, {
-      reviewReason: reason,
-    })
+    const starts = this.starts
+    if (!starts) throw new ConflictError('No process engine is connected.')
+    const record = toRecord(spec, row)
+    // a start still waiting for the engine is delivered, not doubled
+    const startId =
+      (await starts.pendingFor('supplier', supplierId, SUPPLIER_REVIEW_PROCESS)) ??
+      (await this.db.transaction().execute(async (tx) =>
+        starts.enqueue(tx, {
+          bpmnProcessId: SUPPLIER_REVIEW_PROCESS,
+          caseKind: 'supplier',
+          caseId: supplierId,
+          actor: actor.username,
+          variables: await this.procedureVariables(spec, record, { reviewReason: reason }, tx),
+        }),
+      ))
+    const outcome = await starts.deliver(startId)
+    if (outcome.state === 'failed') throw new UserError(outcome.error)
+    if (outcome.state === 'pending') {
+      throw new UnexpectedError(
+        `The engine could not be reached; the review of ${supplierId} starts when it is back: ${outcome.error}`,
+      )
+    }
+    return {
+      ...outcome.instance,
+      startedBy: actor.username,
+      startedAt: new Date().toISOString(),
+    }
   }
 
-  private async startProcess(
+  /**
+   * Cases of procedure-driven kinds still in their first status with neither an instance nor an
+   * outbox row: stored by a version before the outbox, whose process died before the start.
+   * Each gets its start; since that version may have created the instance before dying, the
+   * start first looks for an instance created with the case's variables.
+   */
+  async adoptStrandedCases(limit = 100): Promise<number> {
+    const starts = this.starts
+    if (!starts) return 0
+    const kinds = Object.keys(processOfKind)
+    const rows = await sql<Row>`select c.* from cases c
+      where c.kind in (${sql.join(kinds)}) and c.status = 'new'
+        and not exists (select 1 from case_processes p
+          where p.case_kind = c.kind and p.case_id = c.id)
+        and not exists (select 1 from outbox o
+          where o.kind = ${OutboxKind.StartProcedure} and o.subject = c.kind || ':' || c.id)
+      order by c.created_at limit ${limit}`.execute(this.db)
+    for (const row of rows.rows) {
+      const kind = String(row.kind) as CaseKind
+      const spec = kindSpecs[kind]
+      const record = toRecord(spec, row)
+      await this.db.transaction().execute(async (tx) =>
+        starts.enqueue(
+          tx,
+          {
+            bpmnProcessId: processOfKind[kind]!,
+            caseKind: kind,
+            caseId: record.id,
+            actor: record.createdBy,
+            variables: await this.procedureVariables(spec, record, {}, tx),
+            matchCase: true,
+          },
+          1,
+        ),
+      )
+    }
+    return rows.rows.length
+  }
+
+  /** The variables a record's procedure starts with. */
+  private async procedureVariables(
     spec: KindSpec,
     record: CaseRecord,
-    bpmnProcessId: string,
-    actor: Actor,
-    extra: Record<string, unknown> = {},
-  ): Promise<CaseProcessInstance> {
+    extra: Record<string, unknown>,
+    db: Kysely<DB>,
+  ): Promise<Record<string, unknown>> {
     const { kind: _k, id: _i, data, ...typed } = record
     const variables: Record<string, unknown> = {
       ...data,
@@ -703,22 +811,10 @@ export class CaseService {
     if (spec.kind === 'service-request') variables.approvalRequired = data.requiresApproval === true
     // 8.1: the SLA targets for the case's priority, for the escalation timers.
     if (typeof record.serviceId === 'string' && typeof record.priority === 'number') {
-      const sla = await slaTargetsOf(this.db, record.serviceId, record.priority)
+      const sla = await slaTargetsOf(db, record.serviceId, record.priority)
       if (sla) variables.sla = sla
     }
-    const started = await this.deps.processStarter!.start(bpmnProcessId, variables, {
-      caseKind: spec.kind,
-      caseId: record.id,
-      actor: actor.username,
-    })
-    const instance = {
-      processInstanceKey: String(started.processInstanceKey),
-      processDefinitionKey: String(started.processDefinitionKey),
-      version: Number(started.version),
-      bpmnProcessId,
-    }
-    await this.linkProcessInstance(spec.kind, record.id, instance, actor)
-    return { ...instance, startedBy: actor.username, startedAt: new Date().toISOString() }
+    return variables
   }
 
   // ---------------------------------------------------------------- comments and attachments
@@ -879,8 +975,16 @@ export class CaseService {
         .orderBy('id')
         .execute(),
     ])
+    // a procedure that could not start (yet) says why, until it runs
+    const start =
+      processes.length === 0 && this.starts
+        ? await this.outbox.latest(OutboxKind.StartProcedure, `${spec.kind}:${record.id}`)
+        : undefined
     return {
       ...record,
+      ...(start && start.state !== 'done' && start.lastError
+        ? { processStartError: start.lastError }
+        : {}),
       links,
       processInstances: processes.map((p) => ({
         processInstanceKey: p.process_instance_key,

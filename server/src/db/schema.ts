@@ -507,4 +507,21 @@ export interface DB {
   sla_breaches: SlaBreachesTable
   notifications: NotificationsTable
   supplier_reviews: SupplierReviewsTable
+  outbox: OutboxTable
+}
+
+/** The durable intent of an action that spans the database and the engine (see 0510-outbox). */
+export interface OutboxTable {
+  id: string
+  kind: string
+  subject: string
+  payload: unknown
+  state: Generated<string>
+  attempts: Generated<number>
+  after_position: string | number | null
+  last_error: string | null
+  result: unknown
+  next_attempt_at: Generated<Date>
+  created_at: CreatedAt
+  done_at: Date | null
 }

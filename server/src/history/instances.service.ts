@@ -8,8 +8,10 @@ import type { DB } from '../db/schema'
 import { ServiceUnavailableError, UserError } from '../errors'
 import type { Logger } from '../log'
 import type { AuditSink } from '../processes/processes.service'
+import { CrashPoint, type Checkpoint } from '../outbox/outbox'
 import {
   engineErrorText,
+  grpcCode,
   isEngineUnavailable,
   toZeebeVariables,
   type ZeebeClient,
@@ -54,6 +56,16 @@ const EVIDENCE_TYPES = new Set([
   'EXCLUSIVE_GATEWAY',
 ])
 
+/** The engine refused to start a process; `code` is the gRPC status (5 = not deployed). */
+export class ProcessStartError extends UserError {
+  constructor(
+    message: string,
+    readonly code: number | undefined,
+  ) {
+    super(message)
+  }
+}
+
 export class InstancesService implements ProcessStarter {
   private unsubscribe?: () => void
   private chain: Promise<void> = Promise.resolve()
@@ -68,6 +80,8 @@ export class InstancesService implements ProcessStarter {
       audit?: AuditSink
       records?: RecordSource
       log: Logger
+      /** Crash-test hook (see {@link CrashPoint}). */
+      checkpoint?: Checkpoint
     },
   ) {}
 
@@ -92,46 +106,152 @@ export class InstancesService implements ProcessStarter {
     } catch (err) {
       const reason = `Process ${bpmnProcessId} could not be started: ${engineErrorText(err)}`
       if (isEngineUnavailable(err)) throw new ServiceUnavailableError(reason, { cause: err })
-      throw new UserError(reason)
+      throw new ProcessStartError(reason, grpcCode(err))
     }
-    const row = {
-      process_instance_key: str(created.processInstanceKey),
-      process_definition_key: str(created.processDefinitionKey),
-      bpmn_process_id: bpmnProcessId,
+    this.deps.checkpoint?.(CrashPoint.ProcedureStarted)
+    const started: StartedInstance = {
+      processInstanceKey: str(created.processInstanceKey),
+      processDefinitionKey: str(created.processDefinitionKey),
+      bpmnProcessId,
       version: Number(created.version),
+    }
+    await this.recordStarted(started, link)
+    return started
+  }
+
+  /**
+   * Records that an instance was started for a case: its row with the case link and the
+   * `process-instance.started` evidence, in one transaction and once (a retry after a crash
+   * finds the link already there and records nothing).
+   */
+  async recordStarted(
+    started: StartedInstance,
+    link: { caseKind?: string; caseId?: string; actor?: string },
+  ): Promise<void> {
+    const row = {
+      process_instance_key: started.processInstanceKey,
+      process_definition_key: started.processDefinitionKey,
+      bpmn_process_id: started.bpmnProcessId,
+      version: started.version,
       case_kind: link.caseKind ?? null,
       case_id: link.caseId ?? null,
       started_by: link.actor ?? null,
       ended_at: null,
     }
-    await this.deps.db
-      .insertInto('process_instances')
-      .values(row)
-      .onConflict((oc) =>
-        oc.column('process_instance_key').doUpdateSet({
-          case_kind: row.case_kind,
-          case_id: row.case_id,
-          started_by: row.started_by,
-        }),
+    await this.deps.db.transaction().execute(async (tx) => {
+      // the record-log follower may have stored the instance already, without its case
+      const stored = await tx
+        .insertInto('process_instances')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .column('process_instance_key')
+            .doUpdateSet({
+              case_kind: row.case_kind,
+              case_id: row.case_id,
+              started_by: row.started_by,
+            })
+            .where((eb) =>
+              eb.and([
+                eb('process_instances.started_by', 'is', null),
+                eb('process_instances.case_id', 'is', null),
+              ]),
+            ),
+        )
+        .returning('process_instance_key')
+        .executeTakeFirst()
+      if (!stored) return
+      await this.deps.audit?.append(
+        {
+          actor: link.actor ?? 'system',
+          action: 'process-instance.started',
+          entityType: link.caseKind ?? 'process-instance',
+          entityId: link.caseId ?? row.process_instance_key,
+          processInstanceKey: row.process_instance_key,
+          after: {
+            bpmnProcessId: started.bpmnProcessId,
+            version: row.version,
+            processDefinitionKey: row.process_definition_key,
+          },
+        },
+        tx,
       )
-      .execute()
-    await this.deps.audit?.append({
-      actor: link.actor ?? 'system',
-      action: 'process-instance.started',
-      entityType: link.caseKind ?? 'process-instance',
-      entityId: link.caseId ?? row.process_instance_key,
-      processInstanceKey: row.process_instance_key,
-      after: {
-        bpmnProcessId,
-        version: row.version,
-        processDefinitionKey: row.process_definition_key,
-      },
     })
-    return {
-      processInstanceKey: row.process_instance_key,
-      processDefinitionKey: row.process_definition_key,
-      bpmnProcessId,
-      version: row.version,
+  }
+
+  /** Whether the engine's record log can be read (embedded engine or ENGINE_HISTORY_URL). */
+  get canReadHistory(): boolean {
+    return this.deps.records !== undefined
+  }
+
+  /**
+   * A record-log position no later than anything the engine writes from now on (the follower's
+   * stored cursor), or undefined without a record log.
+   */
+  async logPosition(): Promise<number | undefined> {
+    if (!this.deps.records) return undefined
+    const cursor = await this.deps.db
+      .selectFrom('record_cursors')
+      .select('position')
+      .where('name', '=', 'instances')
+      .executeTakeFirst()
+    return Number(cursor?.position ?? 0)
+  }
+
+  /**
+   * The instance of `bpmnProcessId` whose creation (PROCESS_INSTANCE_CREATION/CREATED, which
+   * carries the creation's variables, as Zeebe exports it) the record log holds after
+   * `afterPosition` with variables that `match`; undefined if there is none or no record log.
+   */
+  async findStarted(
+    bpmnProcessId: string,
+    match: (variables: Record<string, unknown>) => boolean,
+    afterPosition = 0,
+  ): Promise<StartedInstance | undefined> {
+    const { records } = this.deps
+    if (!records) return undefined
+    let position = afterPosition
+    for (;;) {
+      const page = await records.read({
+        afterPosition: position,
+        limit: 1000,
+        valueTypes: ['PROCESS_INSTANCE_CREATION'],
+      })
+      for (const r of page) {
+        const v = r.value
+        const vars = (v.variables ?? {}) as Record<string, unknown>
+        if (r.intent === 'CREATED' && str(v.bpmnProcessId) === bpmnProcessId && match(vars)) {
+          return {
+            processInstanceKey: str(v.processInstanceKey),
+            processDefinitionKey: str(v.processDefinitionKey),
+            bpmnProcessId,
+            version: Number(v.version ?? 0),
+          }
+        }
+      }
+      if (page.length < 1000) return undefined
+      position = page[page.length - 1]!.position
+    }
+  }
+
+  /**
+   * Whether the record log shows job `jobKey` of the instance completed (true), not completed
+   * (false), or cannot tell (undefined: no record log).
+   */
+  async jobCompleted(processInstanceKey: string, jobKey: string): Promise<boolean | undefined> {
+    const { records } = this.deps
+    if (!records) return undefined
+    let position = 0
+    for (;;) {
+      const page = await records.read({
+        afterPosition: position,
+        limit: 1000,
+        processInstanceKey,
+        valueTypes: ['JOB'],
+      })
+      if (page.some((r) => r.key === jobKey && r.intent === 'COMPLETED')) return true
+      if (page.length < 1000) return false
+      position = page[page.length - 1]!.position
     }
   }
 

@@ -9,6 +9,7 @@ import type { Database } from '../db/database'
 import type { WorkersStatus } from '../workers/start-workers'
 import type { ZeebeClient } from '../zeebe/zeebe-client'
 import { openapi } from './openapi'
+import type { ReconcilerStatus } from '../outbox/reconciler'
 import { productVersion } from '../version'
 
 export interface HealthDeps {
@@ -22,6 +23,7 @@ export interface HealthDeps {
   }
   /** The job workers, when they run in this process. */
   workers?: { status(): WorkersStatus }
+  reconciler?: { status(): ReconcilerStatus }
 }
 
 export interface Health {
@@ -41,6 +43,8 @@ export interface Health {
   }
   database: { status: 'up' | 'down'; kind: string; latencyMs?: number; error?: string }
   workers?: WorkersStatus
+  /** What the reconciler repaired since start (crash recovery), when it runs. */
+  reconciler?: ReconcilerStatus
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -92,6 +96,7 @@ export async function checkHealth({
   zeebe,
   engine,
   workers,
+  reconciler,
 }: HealthDeps): Promise<Health> {
   const [topology, ping] = await Promise.allSettled([
     withTimeout(zeebe.topology(), 3000),
@@ -106,6 +111,7 @@ export async function checkHealth({
         ? { status: 'up', kind: database.kind, latencyMs: Math.round(ping.value * 100) / 100 }
         : { status: 'down', kind: database.kind, error: String(ping.reason) },
     ...(workers ? { workers: workers.status() } : {}),
+    ...(reconciler ? { reconciler: reconciler.status() } : {}),
   }
   if (
     health.engine.status === 'down' ||

@@ -157,7 +157,9 @@ export function tasksRoutes(deps: { tasks: TasksService; db: Kysely<DB> }): Rout
   })
   r.post('/tasks/:id/complete', requireRole(...finishers), async (req, res) => {
     const { data } = validateComplete(req.body)
-    res.json(await tasks.complete(sessionOf(req).user, id(req), data))
+    const task = await tasks.complete(sessionOf(req).user, id(req), data)
+    // 202: the submission is stored and reaches the engine when it is back
+    res.status(task.state === 'completing' ? 202 : 200).json(task)
   })
   r.post('/tasks/:id/comments', requireRole(...finishers), async (req, res) => {
     const { body } = validateComment(req.body)
@@ -254,7 +256,7 @@ openapi.register(
     path: '/tasks/:id/complete',
     tag: 'tasks',
     summary:
-      'Complete a claimed task with form data (validated against its form; 409 if the process no longer waits)',
+      'Complete a claimed task with form data (validated against its form; 409 if the process no longer waits; 202 with the task `completing` when the engine is unreachable: the submission is kept and sent when it is back)',
     roles: finishers,
     requestBody: completeBody,
     status: 200,

@@ -12,14 +12,15 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  ServiceUnavailableError,
   UnexpectedError,
   UserError,
 } from '../errors'
 import type { EventBus, TaskEventPayload } from '../realtime/bus'
 import type { AuditSink } from '../processes/processes.service'
 import { describeBpmn } from '../processes/bpmn'
-import { grpcCode, isEngineUnavailable } from '../zeebe/zeebe-client'
+import type { Logger } from '../log'
+import { CrashPoint, Outbox, type Checkpoint } from '../outbox/outbox'
+import { TaskCompletions, type JobCompleter, type JobHistory } from './task-completion'
 import { dataFields, isFormJs } from '../forms/form-schema'
 import { validateFormData } from './form-validation'
 import {
@@ -58,10 +59,7 @@ interface DeployedVersionInfo {
   embeddedForms: Record<string, string>
 }
 
-/** Completes and extends jobs: the Zeebe client in production and tests alike. */
-export interface JobCompleter {
-  completeJob(req: { jobKey: string; variables: Record<string, unknown> }): Promise<unknown>
-}
+export type { JobCompleter } from './task-completion'
 
 /** Looks up the case a task belongs to, as the user may see it (null if none or not allowed). */
 export type CaseContextLookup = (
@@ -130,13 +128,33 @@ export interface TasksServiceDeps {
   audit?: AuditSink
   caseContext?: CaseContextLookup
   now?: () => number
+  /** The engine's history, to tell a lost completion from a cancelled job after a crash. */
+  jobHistory?: JobHistory
+  log?: Logger
+  /** Crash-test hook (see {@link CrashPoint}). */
+  checkpoint?: Checkpoint
 }
 
 export class TasksService {
   /** Deployed versions never change: each is read and parsed once. */
   private readonly versions = new Map<string, DeployedVersionInfo>()
 
-  constructor(private readonly deps: TasksServiceDeps) {}
+  /** Job completions through the outbox. */
+  readonly completions: TaskCompletions
+
+  constructor(private readonly deps: TasksServiceDeps) {
+    this.completions = new TaskCompletions({
+      db: deps.db,
+      jobs: deps.jobs,
+      outbox: new Outbox(deps.db),
+      history: deps.jobHistory,
+      audit: (tx, actor, action, task, extra) => this.audit(actor, action, task, extra, tx),
+      publish: (type, task, actor) => this.publish(type, task, actor),
+      now: () => this.now(),
+      log: deps.log,
+      checkpoint: deps.checkpoint,
+    })
+  }
 
   private now() {
     return this.deps.now?.() ?? Date.now()
@@ -553,8 +571,9 @@ export class TasksService {
     set: Record<string, unknown>,
     expectStates: TaskState[],
     conflict: string,
+    db: Kysely<DB> = this.deps.db,
   ): Promise<TaskView> {
-    const row = await this.deps.db
+    const row = await db
       .updateTable('tasks')
       .set({ ...set, version: sql`version + 1` })
       .where('id', '=', task.id)
@@ -649,9 +668,11 @@ export class TasksService {
   }
 
   /**
-   * Completes a task: the data is validated against the task's form, stored, and only then is
-   * the job completed. A job that no longer exists (the instance moved on or was cancelled)
-   * closes the task as cancelled and answers 409.
+   * Completes a task: the data is validated against the task's form and stored with the task in
+   * `completing` and its outbox row; then the job is completed (see `task-completion.ts`). A job
+   * that no longer exists (the instance moved on or was cancelled) closes the task as cancelled
+   * and answers 409. When the engine cannot be reached the task stays `completing` (the
+   * submission is kept and sent when the engine is back) and is returned as such.
    */
   async complete(user: SessionUser, id: string, data: Record<string, unknown>): Promise<TaskView> {
     const task = await this.get(user, id)
@@ -670,56 +691,41 @@ export class TasksService {
     }
     const form = await this.formOf(task)
     const cleaned = validateFormData(form, data)
-    const completing = await this.change(
-      task,
-      {
-        state: TaskState.Completing,
-        submitted_data: JSON.stringify(cleaned),
-        completed_by: user.username,
-      },
-      [TaskState.Claimed],
-      'The task changed meanwhile; reload it.',
-    )
-    try {
-      await this.deps.jobs.completeJob({ jobKey: task.jobKey, variables: cleaned })
-    } catch (err) {
-      if (grpcCode(err) === 5) {
-        const cancelled = await this.markCancelled(
-          completing,
-          'The process no longer waits for this task.',
-        )
-        await this.audit(user.username, 'task.cancelled', cancelled)
-        throw new ConflictError(
-          'The process no longer waits for this task (it moved on or was cancelled); the task is closed.',
-        )
-      }
-      await this.deps.db
-        .updateTable('tasks')
-        .set({ state: TaskState.Claimed, completed_by: null, version: sql`version + 1` })
-        .where('id', '=', task.id)
-        .execute()
-      if (isEngineUnavailable(err)) {
-        throw new ServiceUnavailableError(
-          'The process engine is unavailable; the task was not completed and stays claimed by you. Please submit it again shortly.',
-          { cause: err },
-        )
-      }
-      throw new UnexpectedError(`Completing job ${task.jobKey} failed`, { cause: err })
-    }
-    const row = await this.deps.db
-      .updateTable('tasks')
-      .set({
-        state: TaskState.Completed,
-        completed_at: new Date(this.now()),
-        version: sql`version + 1`,
+    const outboxId = await this.deps.db.transaction().execute(async (tx) => {
+      await this.change(
+        task,
+        {
+          state: TaskState.Completing,
+          submitted_data: JSON.stringify(cleaned),
+          completed_by: user.username,
+        },
+        [TaskState.Claimed],
+        'The task changed meanwhile; reload it.',
+        tx,
+      )
+      return this.completions.enqueue(tx, task.id, {
+        jobKey: task.jobKey,
+        variables: cleaned,
+        actor: user.username,
       })
-      .where('id', '=', task.id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    const done = taskView(row, this.now())
-    await this.audit(user.username, 'task.completed', done, { data: cleaned })
-    this.publish('task.completed', done, user.username)
-    return done
+    })
+    this.deps.checkpoint?.(CrashPoint.TaskCompleting)
+    const outcome = await this.completions.deliver(outboxId)
+    if (outcome.state === 'cancelled') {
+      throw new ConflictError(
+        'The process no longer waits for this task (it moved on or was cancelled); the task is closed.',
+      )
+    }
+    if (outcome.state === 'rejected') {
+      throw new UnexpectedError(`Completing job ${task.jobKey} failed`, { cause: outcome.error })
+    }
+    if (outcome.state === 'pending') {
+      this.deps.log?.warn(
+        `the engine did not take the completion of job ${task.jobKey}; it is sent again later`,
+        outcome.error,
+      )
+    }
+    return outcome.task
   }
 
   private async markCancelled(task: TaskView, reason: string): Promise<TaskView> {
@@ -786,21 +792,30 @@ export class TasksService {
       .execute()
   }
 
-  private async audit(actor: string, action: string, task: TaskView, extra?: object) {
-    await this.deps.audit?.append({
-      actor,
-      action,
-      entityType: 'task',
-      entityId: task.id,
-      processInstanceKey: task.processInstanceKey,
-      after: {
-        state: task.state,
-        assignee: task.assignee,
-        elementId: task.elementId,
-        name: task.name,
-        ...extra,
+  private async audit(
+    actor: string,
+    action: string,
+    task: TaskView,
+    extra?: object,
+    tx?: Kysely<DB>,
+  ) {
+    await this.deps.audit?.append(
+      {
+        actor,
+        action,
+        entityType: 'task',
+        entityId: task.id,
+        processInstanceKey: task.processInstanceKey,
+        after: {
+          state: task.state,
+          assignee: task.assignee,
+          elementId: task.elementId,
+          name: task.name,
+          ...extra,
+        },
       },
-    })
+      tx,
+    )
   }
 
   private publish(type: TaskEventType, task: TaskView, actor?: string) {

@@ -24,17 +24,23 @@ import {
 import { FORM_ID_PATTERN, formProblems } from './form-validation'
 import { isoOrNull as iso } from '../db/timestamps'
 
-/** Where every state change of a procedure is written as evidence (4.3.3). */
+/**
+ * Where every state change of a procedure is written as evidence (4.3.3). Pass `tx`, the
+ * transaction of the change, so the change and its evidence commit together.
+ */
 export interface AuditSink {
-  append(entry: {
-    actor: string
-    action: string
-    entityType: string
-    entityId: string
-    before?: unknown
-    after?: unknown
-    processInstanceKey?: string | null
-  }): Promise<unknown>
+  append(
+    entry: {
+      actor: string
+      action: string
+      entityType: string
+      entityId: string
+      before?: unknown
+      after?: unknown
+      processInstanceKey?: string | null
+    },
+    tx?: Kysely<DB>,
+  ): Promise<unknown>
 }
 
 export const DraftState = {
