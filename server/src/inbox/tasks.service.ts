@@ -8,13 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { SessionUser } from '../auth/sessions'
 import type { DB } from '../db/schema'
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnexpectedError,
-  UserError,
-} from '../errors'
+import { ConflictError, ForbiddenError, NotFoundError, UnexpectedError, UserError } from '../errors'
 import type { EventBus, TaskEventPayload } from '../realtime/bus'
 import type { AuditSink } from '../processes/processes.service'
 import { describeBpmn } from '../processes/bpmn'
