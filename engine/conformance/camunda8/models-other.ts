@@ -310,10 +310,6 @@ export const otherModels: Manifest[] = [
     resources: ['zeebe-play/solos-transport-process.bpmn', 'zeebe-play/is_legal_good.dmn'],
     covers:
       'DMN business rule task (zeebe:calledDecision) as multi-instance, parallel gateways, timers, event-based gateway, non-interrupting message event sub-process, embedded form',
-    pending: {
-      feature: 'DMN decisions (zeebe:calledDecision)',
-      refusal: /zeebe:calledDecision|DMN|\.dmn/,
-    },
     runs: [
       {
         name: 'inspection finds spice',
