@@ -65,7 +65,9 @@ describe.each(testDatabaseTargets())('listeners and binding types over gRPC ($ki
       { name: 'sdk-child.bpmn', process: child('sdk-stable-work', 'stable') },
       { name: 'sdk-parent.bpmn', process: parent },
     ])
-    const childMeta = deployed.deployments.find((d) => d.process?.bpmnProcessId === 'sdkChild')
+    const childMeta = (deployed.deployments as { process?: Record<string, unknown> }[]).find(
+      (d) => d.process?.bpmnProcessId === 'sdkChild',
+    )
     expect(childMeta?.process).toEqual({
       bpmnProcessId: 'sdkChild',
       version: 1,
