@@ -66,6 +66,11 @@ export interface DeployedProcess {
   processDefinitionKey: string
   resourceName: string
   tenantId: string
+  /**
+   * `zeebe:versionTag` of the process, if it has one. In-process only: the gRPC
+   * ProcessMetadata of Zeebe 8.8 (and the SDK's zeebe.proto) has no such field.
+   */
+  versionTag?: string
 }
 
 export interface DeployedForm {

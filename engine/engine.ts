@@ -77,6 +77,7 @@ import {
   updateUserTask,
 } from './user-task/commands'
 import { continueTransition, listenerJobVariables } from './user-task/lifecycle'
+import { completeExecutionListenerJob, throwErrorRejection } from './runtime/execution-listeners'
 import { getUserTask, listUserTasks } from './user-task/query'
 import { UserTaskRequests } from './user-task/requests'
 
@@ -625,7 +626,8 @@ export class Engine implements EngineApi {
     const model = this.modelOf(defKey)
     const node = model.elements.get(target)
     const again = (owner: number) => {
-      if (repetitions === 1 || node?.event?.kind !== 'timer') return
+      // Zeebe reschedules while repetitions are -1 (unbounded, cron) or more than 1.
+      if ((repetitions >= 0 && repetitions <= 1) || node?.event?.kind !== 'timer') return
       const ownerInstance = this.s.elementInstances[owner]
       const timer = node.event.timer
       // The cycle's next due date: FEEL cycles are re-evaluated in the owner's scope.
@@ -749,22 +751,38 @@ export class Engine implements EngineApi {
       const processes: DeployedProcess[] = []
       const deployedForms: DeployedForm[] = []
       const created: ProcessDefinitionState[] = []
+      const latestProcess = (id: string) =>
+        [...(this.idx.versions.get(id) ?? [])]
+          .reverse()
+          .map((k) => this.s.processes[k])
+          .find((p) => p?.tenantId === tenant)
+      const latestForm = (id: string) => {
+        const versions = this.idx.formVersions.get(id) ?? []
+        return versions.length > 0 ? this.s.forms[versions[versions.length - 1]!] : undefined
+      }
+      // Zeebe versions the resources of a deployment together: an unchanged resource is a
+      // duplicate (no new version) only when every resource of the deployment (processes,
+      // forms, decisions) is unchanged.
+      const duplicatesOnly =
+        bpmn.every((b) =>
+          b.models.every((m) => {
+            const latest = latestProcess(m.bpmnProcessId)
+            return latest?.checksum === b.checksum && latest.resourceName === b.name
+          }),
+        ) &&
+        forms.every((f) => latestForm(f.formId)?.checksum === f.checksum) &&
+        !dmnDeployment.hasNew
       for (const b of bpmn) {
         for (const m of b.models) {
-          const versions = this.idx.versions.get(m.bpmnProcessId) ?? []
-          const latest = [...versions]
-            .reverse()
-            .map((k) => this.s.processes[k])
-            .find((p) => p?.tenantId === tenant)
-          // New DMN resources version the deployment's processes with them (as Zeebe does).
-          const duplicate = latest?.checksum === b.checksum && latest.resourceName === b.name
-          if (latest && duplicate && !dmnDeployment.hasNew) {
+          const latest = latestProcess(m.bpmnProcessId)
+          if (duplicatesOnly && latest) {
             processes.push({
               bpmnProcessId: latest.bpmnProcessId,
               version: latest.version,
               processDefinitionKey: String(latest.key),
               resourceName: latest.resourceName,
               tenantId: tenant,
+              ...(latest.versionTag ? { versionTag: latest.versionTag } : {}),
             })
             continue
           }
@@ -779,6 +797,7 @@ export class Engine implements EngineApi {
             resource: b.xml,
             tenantId: tenant,
             deploymentKey,
+            versionTag: m.versionTag ?? '',
             duplicate: false,
           })
           this.modelsByKey.set(key, m)
@@ -790,14 +809,13 @@ export class Engine implements EngineApi {
             processDefinitionKey: String(key),
             resourceName: b.name,
             tenantId: tenant,
+            ...(m.versionTag ? { versionTag: m.versionTag } : {}),
           })
         }
       }
       for (const f of forms) {
-        const versions = this.idx.formVersions.get(f.formId) ?? []
-        const latest =
-          versions.length > 0 ? this.s.forms[versions[versions.length - 1]!] : undefined
-        if (latest && latest.checksum === f.checksum) {
+        const latest = latestForm(f.formId)
+        if (duplicatesOnly && latest) {
           deployedForms.push({
             formId: f.formId,
             version: latest.version,
@@ -1127,6 +1145,10 @@ export class Engine implements EngineApi {
         completeTaskListenerJob(rt, job, vars, result)
         return
       }
+      if (job.value.jobKind === 'EXECUTION_LISTENER') {
+        completeExecutionListenerJob(rt, job, vars)
+        return
+      }
       rt.emit(
         'JOB',
         'COMPLETED',
@@ -1191,6 +1213,8 @@ export class Engine implements EngineApi {
     return this.exec((rt) => {
       const vars = checkVariables(variables)
       const job = this.jobFor(jobKey, 'throw an error for', ['ACTIVATABLE', 'ACTIVATED'])
+      const notSupported = throwErrorRejection(job)
+      if (notSupported) reject(EngineErrorCode.FailedPrecondition, notSupported)
       rt.emit(
         'JOB',
         'ERROR_THROWN',

@@ -118,7 +118,12 @@ export interface FlowNode {
     processId: string
     propagateAllChildVariables: boolean
     propagateAllParentVariables: boolean
+    /** `latest` (default), `deployment` or `versionTag` (see call-activity.ts). */
+    bindingType?: string
+    versionTag?: string
   }
+  /** `zeebe:executionListeners`, in document order (see runtime/execution-listeners.ts). */
+  readonly executionListeners?: readonly ExecutionListenerDefinition[]
   readonly script?: { expression: string; resultVariable?: string }
   readonly calledDecision?: CalledDecisionDefinition
   readonly multiInstance?: MultiInstanceDefinition
@@ -136,10 +141,21 @@ export interface SequenceFlow {
   readonly condition?: string
 }
 
+/** A `zeebe:executionListener`: a job of `type` that runs when the element starts or ends. */
+export interface ExecutionListenerDefinition {
+  readonly eventType: 'start' | 'end'
+  /** Static type or `=`FEEL. */
+  readonly type: string
+  /** Static number text or `=`FEEL. */
+  readonly retries: string
+}
+
 /** One executable process of a deployment. */
 export interface ProcessModel {
   readonly bpmnProcessId: string
   readonly name?: string
+  /** `zeebe:versionTag` of the process, if any. */
+  readonly versionTag?: string
   readonly elements: ReadonlyMap<string, FlowNode>
   readonly flows: ReadonlyMap<string, SequenceFlow>
   /** Embedded forms (`zeebe:userTaskForm`) by id. */

@@ -19,6 +19,7 @@ import {
 } from './model'
 import { parseCalledDecision } from './called-decision'
 import { parseTimerText } from './timer'
+import { parseExecutionListeners } from './execution-listeners'
 import {
   type CamundaUserTaskDefinition,
   isCamundaUserTask,
@@ -265,13 +266,11 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
     }
     // Input sources may be static values (strings); output sources must be expressions.
     for (const m of outputs) checkNonStatic(id, m.source)
-    for (const listeners of ['zeebe:ExecutionListeners', 'zeebe:TaskListeners']) {
-      if (listeners === 'zeebe:TaskListeners' && isCamundaUserTask(el)) continue
-      if (nodes(extension(el, listeners), 'listeners').length > 0) {
-        const name =
-          listeners === 'zeebe:ExecutionListeners' ? 'executionListeners' : 'taskListeners'
-        fail(id, `'zeebe:${name}' are not supported by this engine`)
-      }
+    if (
+      !isCamundaUserTask(el) &&
+      nodes(extension(el, 'zeebe:TaskListeners'), 'listeners').length > 0
+    ) {
+      fail(id, `'zeebe:taskListeners' are not supported by this engine`)
     }
     const calledDecision =
       type === BpmnElementType.BusinessRuleTask
@@ -284,6 +283,13 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
           )
         : undefined
     const event = eventDefinitionOf(el, type, id, fail, checkExpr, checkNonStatic)
+    const executionListeners = parseExecutionListeners(
+      extension(el, 'zeebe:ExecutionListeners'),
+      type,
+      event,
+      (message) => fail(id, message),
+      (text) => checkExpr(id, text),
+    )
     let job: JobDefinition | undefined
     let userTask: UserTaskDefinition | undefined
     let script: FlowNode['script']
@@ -359,10 +365,21 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
         fail(id, "Must have exactly one 'zeebe:calledElement' extension element with a 'processId'")
       }
       checkExpr(id, processId)
+      // zeebe-bpmn-moddle defaults bindingType to 'latest'; Zeebe's default is 'latest' too.
+      const bindingType = str(ce, 'bindingType') ?? 'latest'
+      const versionTag = str(ce, 'versionTag')
+      if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) {
+        fail(id, "Attribute 'bindingType' must be one of: latest, deployment, versionTag")
+      }
+      if (bindingType === 'versionTag' && !versionTag?.trim()) {
+        fail(id, "Attribute 'versionTag' must be present and not empty")
+      }
       calledElement = {
         processId,
         propagateAllChildVariables: ce?.propagateAllChildVariables !== false,
         propagateAllParentVariables: ce?.propagateAllParentVariables !== false,
+        bindingType,
+        ...(versionTag ? { versionTag } : {}),
       }
     }
     let multiInstance: MultiInstanceDefinition | undefined
@@ -419,6 +436,7 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       ...(script ? { script } : {}),
       ...(calledDecision ? { calledDecision } : {}),
       ...(multiInstance ? { multiInstance } : {}),
+      ...(executionListeners ? { executionListeners } : {}),
       startEventIds: [],
       eventSubProcessIds: [],
       childIds: [],
@@ -426,6 +444,17 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
   }
 
   walk(proc, processId, true)
+  const processListeners = parseExecutionListeners(
+    extension(proc, 'zeebe:ExecutionListeners'),
+    BpmnElementType.Process,
+    undefined,
+    (message) => fail(processId, message),
+    (text) => checkExpr(processId, text),
+  )
+  const root = elements.get(processId)
+  if (root && processListeners)
+    elements.set(processId, { ...root, executionListeners: processListeners })
+  const versionTag = str(extension(proc, 'zeebe:VersionTag'), 'value')
   // Incoming and outgoing flows come from the sequence flows (the XML may omit the refs).
   const incoming = new Map<string, string[]>()
   const outgoing = new Map<string, string[]>()
@@ -466,6 +495,7 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
   return {
     bpmnProcessId: processId,
     name: str(proc, 'name'),
+    ...(versionTag ? { versionTag } : {}),
     elements,
     flows,
     userTaskForms: forms,

@@ -28,6 +28,7 @@ import {
   StateIndex,
 } from '../state/state'
 import { behaviorOf } from './behaviors'
+import { runExecutionListeners } from './execution-listeners'
 
 /** Zeebe's incident error types the engine raises. */
 export const IncidentErrorType = {
@@ -425,6 +426,11 @@ export class Runtime {
     const ei = this.s.elementInstances[key]
     if (!ei || ei.state !== 'ACTIVATING') return
     const node = this.nodeOf(ei)
+    // Start listeners have completed (a listener job or a later incident): go on after them.
+    if ((ei.listenerIndex ?? 0) > 0) {
+      this.activateAfterStartListeners(ei, node, trigger)
+      return
+    }
     // A retried activation (incident resolved) starts without the subscriptions it left open.
     this.closeBoundSubscriptions(ei)
     if (ei.type === BpmnElementType.MultiInstanceBody) {
@@ -439,6 +445,16 @@ export class Runtime {
       // inputElement and loopCounter.
       this.setLocalVariables(ei.key, inputs)
     }
+    this.activateAfterStartListeners(ei, node, trigger)
+  }
+
+  /** The element's start listeners (one job at a time, see execution-listeners.ts), then its behaviour. */
+  private activateAfterStartListeners(
+    ei: ElementInstanceState,
+    node: FlowNode,
+    trigger?: EventTrigger,
+  ): void {
+    if (!runExecutionListeners(this, ei, node, 'start')) return
     behaviorOf(ei.type).activate(this, ei, node, trigger)
   }
 
@@ -498,7 +514,10 @@ export class Runtime {
     const node = this.nodeOf(ei)
     const behavior = behaviorOf(ei.type)
     if (behavior.completing && !behavior.completing(this, ei, node)) return
+    // After an end listener the output mappings have been applied already.
+    const afterEndListener = (ei.listenerIndex ?? 0) > 0
     if (
+      !afterEndListener &&
       node.outputs.length > 0 &&
       ei.type !== BpmnElementType.MultiInstanceBody &&
       ei.type !== BpmnElementType.Process
@@ -507,6 +526,7 @@ export class Runtime {
       if (!outputs) return
       this.mergeDocument(ei.flowScopeKey, outputs)
     }
+    if (!runExecutionListeners(this, ei, node, 'end')) return
     const scopeOfChild = this.s.elementInstances[ei.flowScopeKey]
     // Only the inner instances of a multi-instance body carry a loop counter (the body itself
     // completes like any other element and takes its outgoing flows).

@@ -5,6 +5,7 @@
  * state serializes to a snapshot with JSON.
  */
 import type { EngineRecord } from './records'
+import { applyExecutionListenerProgress } from './listener-index'
 import { BpmnElementType, type ProcessModel } from '../model/model'
 import {
   applyTaskListenerJobCompleted,
@@ -25,6 +26,8 @@ export interface ProcessDefinitionState {
   tenantId: string
   deploymentKey: number
   resource: string
+  /** `zeebe:versionTag` of the process, if it has one. */
+  versionTag?: string
 }
 
 export interface FormState {
@@ -64,6 +67,8 @@ export interface ElementInstanceState {
   miTerminated?: number
   /** Camunda user task: the USER_TASK key of its task while it exists. */
   userTaskKey?: number
+  /** Execution listeners of the running event type completed so far (listener-index.ts). */
+  listenerIndex?: number
 }
 
 export type JobStateName = 'ACTIVATABLE' | 'ACTIVATED' | 'FAILED' | 'ERROR_THROWN'
@@ -191,6 +196,7 @@ export function applyRecord(
   if (key > s.lastKey) s.lastKey = key
   if (r.recordType !== 'EVENT') return
   const v = r.value
+  applyExecutionListenerProgress(s, r)
   switch (r.valueType) {
     case 'PROCESS':
       if (r.intent === 'CREATED') {
@@ -203,6 +209,7 @@ export function applyRecord(
           tenantId: text(v.tenantId),
           deploymentKey: num(v.deploymentKey),
           resource: text(v.resource),
+          ...(text(v.versionTag) ? { versionTag: text(v.versionTag) } : {}),
         }
         s.processes[key] = p
         indexVersion(idx.versions, p.bpmnProcessId, key, s.processes)
