@@ -27,6 +27,7 @@ import {
   StateIndex,
 } from '../state/state'
 import { behaviorOf } from './behaviors'
+import { afterElementCompleted, beforeElementCompleted, onElementTerminating } from './compensation'
 
 /** Zeebe's incident error types the engine raises. */
 export const IncidentErrorType = {
@@ -513,7 +514,9 @@ export class Runtime {
     const flowScope = this.s.elementInstances[ei.flowScopeKey]
     const selected = this.selectedFlows.get(ei.key)
     this.selectedFlows.delete(ei.key)
+    beforeElementCompleted(this, ei, node)
     this.transition(ei, 'ELEMENT_COMPLETED')
+    afterElementCompleted(this, ei, node)
     if (behavior.completed) {
       behavior.completed(this, ei, node)
       return
@@ -637,6 +640,7 @@ export class Runtime {
     if (ei.state === 'TERMINATING') return
     this.transition(ei, 'ELEMENT_TERMINATING')
     this.cancelBound(ei)
+    onElementTerminating(this, ei)
     for (const child of this.childrenOf(ei.key)) this.terminate(child, false)
     if (ei.calledPiKey !== undefined) {
       const called = this.s.elementInstances[ei.calledPiKey]
@@ -1284,6 +1288,7 @@ function canReach(model: ProcessModel, from: string, to: string): boolean {
 
 /** Zeebe's `bpmnEventType` of an element. */
 export function eventTypeOf(node: FlowNode): string {
+  if (node.isForCompensation) return 'COMPENSATION'
   const e = node.event
   if (!e) return 'UNSPECIFIED'
   switch (e.kind) {
@@ -1303,5 +1308,7 @@ export function eventTypeOf(node: FlowNode): string {
       return 'ESCALATION'
     case 'link':
       return 'LINK'
+    case 'compensation':
+      return 'COMPENSATION'
   }
 }

@@ -21,6 +21,7 @@ export const ValueType = {
   Signal: 'SIGNAL',
   SignalSubscription: 'SIGNAL_SUBSCRIPTION',
   UserTask: 'USER_TASK',
+  CompensationSubscription: 'COMPENSATION_SUBSCRIPTION',
   Error: 'ERROR',
 } as const
 export type ValueType = (typeof ValueType)[keyof typeof ValueType]

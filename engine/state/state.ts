@@ -11,6 +11,7 @@ import {
   applyUserTask,
   type UserTaskState,
 } from '../user-task/state'
+import { applyCompensationSubscription, type CompensationSubscriptions } from './compensation-state'
 
 /** Partition 1's first key, as Zeebe generates them. */
 export const FIRST_KEY = 2251799813685249
@@ -118,6 +119,8 @@ export interface EngineStateData {
   messageStartLocks: Record<string, number>
   /** Camunda user tasks by USER_TASK key (user-task/state.ts). */
   userTasks: Record<string, UserTaskState>
+  /** Compensation subscriptions per process instance (compensation-state.ts; absent in old snapshots). */
+  compensationSubscriptions?: CompensationSubscriptions
 }
 
 export function emptyState(): EngineStateData {
@@ -136,6 +139,7 @@ export function emptyState(): EngineStateData {
     signalSubscriptions: {},
     messageStartLocks: {},
     userTasks: {},
+    compensationSubscriptions: {},
   }
 }
 
@@ -308,6 +312,9 @@ export function applyRecord(
         StateIndex.remove(idx.signalsByName, text(v.signalName), key)
         StateIndex.remove(idx.boundTo, num(v.catchEventInstanceKey), key)
       }
+      return
+    case 'COMPENSATION_SUBSCRIPTION':
+      applyCompensationSubscription(s, r.intent, key, v)
       return
     default:
       return
