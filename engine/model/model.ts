@@ -28,6 +28,8 @@ export const BpmnElementType = {
   EventSubProcess: 'EVENT_SUB_PROCESS',
   CallActivity: 'CALL_ACTIVITY',
   MultiInstanceBody: 'MULTI_INSTANCE_BODY',
+  AdHocSubProcess: 'AD_HOC_SUB_PROCESS',
+  AdHocSubProcessInnerInstance: 'AD_HOC_SUB_PROCESS_INNER_INSTANCE',
   SequenceFlow: 'SEQUENCE_FLOW',
 } as const
 export type BpmnElementType = (typeof BpmnElementType)[keyof typeof BpmnElementType]
@@ -44,6 +46,8 @@ export type EventDefinition =
   | { kind: 'terminate' }
   | { kind: 'escalation'; escalationCode: string | null }
   | { kind: 'link'; linkName: string }
+  /** Compensation throw/end events (`activityRef`: the one activity to compensate) and boundaries. */
+  | { kind: 'compensation'; activityRef?: string }
 
 export interface Mapping {
   source: string
@@ -65,6 +69,19 @@ export interface MultiInstanceDefinition {
   outputCollection?: string
   outputElement?: string
   completionCondition?: string
+}
+
+/** An ad-hoc sub-process's `zeebe:adHoc`, completion condition and activatable elements. */
+export interface AdHocDefinition {
+  activeElementsCollection?: string
+  completionCondition?: string
+  cancelRemainingInstances: boolean
+  outputCollection?: string
+  outputElement?: string
+  /** Inner elements that may be activated: flow nodes without incoming flows (no boundaries). */
+  activatable: readonly string[]
+  /** Id of the synthetic element of its inner instances (`<id>#innerInstance`). */
+  innerInstanceId: string
 }
 
 export interface UserTaskDefinition {
@@ -127,6 +144,12 @@ export interface FlowNode {
   readonly script?: { expression: string; resultVariable?: string }
   readonly calledDecision?: CalledDecisionDefinition
   readonly multiInstance?: MultiInstanceDefinition
+  /** A compensation handler (`isForCompensation="true"`). */
+  readonly isForCompensation?: boolean
+  /** A compensation boundary event: the handler its association points to. */
+  readonly compensationHandler?: string
+  /** Ad-hoc sub-processes (model/ad-hoc.ts). */
+  readonly adHoc?: AdHocDefinition
   /** Containers (process, sub-processes): the none start event and child ids. */
   readonly noneStartEventId?: string
   readonly startEventIds: readonly string[]

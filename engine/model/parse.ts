@@ -25,6 +25,12 @@ import {
   isCamundaUserTask,
   parseCamundaUserTask,
 } from './camunda-user-task'
+import { applyAdHocSubProcesses } from './ad-hoc'
+import {
+  applyCompensation,
+  compensationEventDefinition,
+  noteUnresolvedReferences,
+} from './compensation'
 
 const require = createRequire(import.meta.url)
 const zeebeSchema: unknown = require('zeebe-bpmn-moddle/resources/zeebe.json')
@@ -82,6 +88,7 @@ const taskTypes: Record<string, BpmnElementType> = {
   'bpmn:IntermediateThrowEvent': BpmnElementType.IntermediateThrowEvent,
   'bpmn:BoundaryEvent': BpmnElementType.BoundaryEvent,
   'bpmn:SubProcess': BpmnElementType.SubProcess,
+  'bpmn:AdHocSubProcess': BpmnElementType.AdHocSubProcess,
   'bpmn:CallActivity': BpmnElementType.CallActivity,
 }
 
@@ -101,6 +108,7 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   }
   const errors: ValidationError[] = []
   const processes: ProcessModel[] = []
+  noteUnresolvedReferences(warnings)
   for (const root of nodes(definitions, 'rootElements')) {
     if (root.$type !== 'bpmn:Process') continue
     if (root.isExecutable === false) continue
@@ -192,7 +200,11 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
         startEventIds.push(id)
         if (node.event?.kind === 'none') noneStartEventId = id
       }
-      if (type === BpmnElementType.SubProcess || type === BpmnElementType.EventSubProcess) {
+      if (
+        type === BpmnElementType.SubProcess ||
+        type === BpmnElementType.EventSubProcess ||
+        type === BpmnElementType.AdHocSubProcess
+      ) {
         walk(el, id, false)
       }
     }
@@ -204,7 +216,8 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
     if (isProcess && startEventIds.length === 0) {
       fail(containerId, 'Must have at least one start event')
     }
-    if (!isProcess && containerType === BpmnElementType.SubProcess) {
+    const isAdHoc = container.$type === 'bpmn:AdHocSubProcess' // validated in ad-hoc.ts
+    if (!isProcess && containerType === BpmnElementType.SubProcess && !isAdHoc) {
       if (startEventIds.length !== 1 || !noneStartEventId) {
         fail(containerId, 'Must have exactly one none start event')
       }
@@ -492,6 +505,8 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       fail(id, 'Event-based gateway must have at least 2 outgoing sequence flows')
     }
   }
+  applyCompensation(proc, elements, fail)
+  applyAdHocSubProcesses(proc, elements, fail, checkExpr, checkNonStatic)
   return {
     bpmnProcessId: processId,
     name: str(proc, 'name'),
@@ -575,6 +590,8 @@ function eventDefinitionOf(
     }
     case 'bpmn:LinkEventDefinition':
       return { kind: 'link', linkName: str(def, 'name') ?? '' }
+    case 'bpmn:CompensateEventDefinition':
+      return compensationEventDefinition(def, type, id, fail)
     default:
       fail(id, `Event definition of type '${def.$type.replace('bpmn:', '')}' is not supported`)
       return { kind: 'none' }

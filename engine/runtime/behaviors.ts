@@ -1,5 +1,6 @@
 /** Which behaviour runs each `bpmnElementType`. */
 import { BpmnElementType } from '../model/model'
+import { adHocSubProcess, adHocSubProcessInnerInstance } from './ad-hoc-sub-process'
 import type { ElementBehavior } from './behavior'
 import { boundaryEvent } from './boundary-event'
 import { businessRuleTask } from './business-rule-task'
@@ -44,6 +45,8 @@ const behaviors: Record<string, ElementBehavior> = {
   [BpmnElementType.BoundaryEvent]: boundaryEvent,
   [BpmnElementType.CallActivity]: callActivity,
   [BpmnElementType.MultiInstanceBody]: multiInstanceBody,
+  [BpmnElementType.AdHocSubProcess]: adHocSubProcess,
+  [BpmnElementType.AdHocSubProcessInnerInstance]: adHocSubProcessInnerInstance,
 }
 
 /** The behaviour of an element type (throws for an unknown type: an engine bug). */

@@ -9,6 +9,7 @@ import type { ElementBehavior } from './behavior'
 import { IncidentErrorType } from './runtime'
 import { throwEscalation } from './intermediate-throw-event'
 import { serviceTask } from './service-task'
+import { throwCompensation } from './compensation'
 
 /** End event behaviour. */
 export const endEvent: ElementBehavior = {
@@ -36,6 +37,10 @@ export const endEvent: ElementBehavior = {
     }
     if (event?.kind === 'escalation') {
       throwEscalation(rt, ei, event.escalationCode)
+      return
+    }
+    if (event?.kind === 'compensation') {
+      throwCompensation(rt, ei, node)
       return
     }
     if (event?.kind === 'signal') {

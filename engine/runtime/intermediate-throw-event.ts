@@ -8,6 +8,7 @@ import type { ElementInstanceState } from '../state/state'
 import type { ElementBehavior } from './behavior'
 import { IncidentErrorType, type Runtime } from './runtime'
 import { serviceTask } from './service-task'
+import { throwCompensation } from './compensation'
 
 /** Intermediate throw event behaviour. */
 export const intermediateThrowEvent: ElementBehavior = {
@@ -30,6 +31,10 @@ export const intermediateThrowEvent: ElementBehavior = {
     }
     if (event?.kind === 'escalation') {
       throwEscalation(rt, ei, event.escalationCode)
+      return
+    }
+    if (event?.kind === 'compensation') {
+      throwCompensation(rt, ei, node)
       return
     }
     if (event?.kind === 'link') {

@@ -29,6 +29,7 @@ import {
 } from '../state/state'
 import { behaviorOf } from './behaviors'
 import { runExecutionListeners } from './execution-listeners'
+import { afterElementCompleted, beforeElementCompleted, onElementTerminating } from './compensation'
 
 /** Zeebe's incident error types the engine raises. */
 export const IncidentErrorType = {
@@ -538,7 +539,9 @@ export class Runtime {
     const flowScope = this.s.elementInstances[ei.flowScopeKey]
     const selected = this.selectedFlows.get(ei.key)
     this.selectedFlows.delete(ei.key)
+    beforeElementCompleted(this, ei, node)
     this.transition(ei, 'ELEMENT_COMPLETED')
+    afterElementCompleted(this, ei, node)
     if (behavior.completed) {
       behavior.completed(this, ei, node)
       return
@@ -662,6 +665,7 @@ export class Runtime {
     if (ei.state === 'TERMINATING') return
     this.transition(ei, 'ELEMENT_TERMINATING')
     this.cancelBound(ei)
+    onElementTerminating(this, ei)
     for (const child of this.childrenOf(ei.key)) this.terminate(child, false)
     if (ei.calledPiKey !== undefined) {
       const called = this.s.elementInstances[ei.calledPiKey]
@@ -1309,6 +1313,7 @@ function canReach(model: ProcessModel, from: string, to: string): boolean {
 
 /** Zeebe's `bpmnEventType` of an element. */
 export function eventTypeOf(node: FlowNode): string {
+  if (node.isForCompensation) return 'COMPENSATION'
   const e = node.event
   if (!e) return 'UNSPECIFIED'
   switch (e.kind) {
@@ -1328,5 +1333,7 @@ export function eventTypeOf(node: FlowNode): string {
       return 'ESCALATION'
     case 'link':
       return 'LINK'
+    case 'compensation':
+      return 'COMPENSATION'
   }
 }

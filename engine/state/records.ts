@@ -21,6 +21,7 @@ export const ValueType = {
   Signal: 'SIGNAL',
   SignalSubscription: 'SIGNAL_SUBSCRIPTION',
   UserTask: 'USER_TASK',
+  CompensationSubscription: 'COMPENSATION_SUBSCRIPTION',
   Error: 'ERROR',
   DecisionRequirements: 'DECISION_REQUIREMENTS',
   Decision: 'DECISION',

@@ -13,6 +13,7 @@ import {
   type UserTaskState,
 } from '../user-task/state'
 import { applyDmnRecord, type DmnStateData } from '../dmn/state'
+import { applyCompensationSubscription, type CompensationSubscriptions } from './compensation-state'
 
 /** Partition 1's first key, as Zeebe generates them. */
 export const FIRST_KEY = 2251799813685249
@@ -124,6 +125,8 @@ export interface EngineStateData extends DmnStateData {
   messageStartLocks: Record<string, number>
   /** Camunda user tasks by USER_TASK key (user-task/state.ts). */
   userTasks: Record<string, UserTaskState>
+  /** Compensation subscriptions per process instance (compensation-state.ts; absent in old snapshots). */
+  compensationSubscriptions?: CompensationSubscriptions
 }
 
 export function emptyState(): EngineStateData {
@@ -144,6 +147,7 @@ export function emptyState(): EngineStateData {
     userTasks: {},
     decisionRequirements: {},
     decisions: {},
+    compensationSubscriptions: {},
   }
 }
 
@@ -322,6 +326,9 @@ export function applyRecord(
     case 'DECISION_REQUIREMENTS':
     case 'DECISION':
       applyDmnRecord(s, r.valueType, r.intent, key, v)
+      return
+    case 'COMPENSATION_SUBSCRIPTION':
+      applyCompensationSubscription(s, r.intent, key, v)
       return
     default:
       return
