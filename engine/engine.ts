@@ -21,6 +21,8 @@ import {
   type EngineInfo,
   type InstanceResult,
   type JobResult,
+  type MigrateInstanceCommand,
+  type ModifyInstanceCommand,
   type PublishMessageCommand,
   type RecordQuery,
   type UserTask,
@@ -64,6 +66,10 @@ import {
 import { continueTransition, listenerJobVariables } from './user-task/lifecycle'
 import { getUserTask, listUserTasks } from './user-task/query'
 import { UserTaskRequests } from './user-task/requests'
+import { nextVersion } from './commands/appliers'
+import { deleteResource } from './commands/delete-resource'
+import { migrateProcessInstance } from './commands/migrate'
+import { modifyProcessInstance } from './commands/modify'
 
 export { TestClock, systemClock } from './clock'
 
@@ -573,7 +579,7 @@ export class Engine implements EngineApi {
             continue
           }
           const key = rt.newKey()
-          const version = (latest?.version ?? 0) + 1
+          const version = nextVersion(this.s, 'process', m.bpmnProcessId, tenant, latest?.version)
           rt.emit('PROCESS', 'CREATED', key, {
             bpmnProcessId: m.bpmnProcessId,
             version,
@@ -612,7 +618,7 @@ export class Engine implements EngineApi {
           continue
         }
         const key = rt.newKey()
-        const version = (latest?.version ?? 0) + 1
+        const version = nextVersion(this.s, 'form', f.formId, tenant, latest?.version)
         rt.emit('FORM', 'CREATED', key, {
           formId: f.formId,
           version,
@@ -822,6 +828,18 @@ export class Engine implements EngineApi {
       }
       rt.terminate(pi, false)
     })
+  }
+
+  modifyProcessInstance(cmd: ModifyInstanceCommand): Promise<void> {
+    return this.exec((rt) => modifyProcessInstance(rt, cmd))
+  }
+
+  migrateProcessInstance(cmd: MigrateInstanceCommand): Promise<void> {
+    return this.exec((rt) => migrateProcessInstance(rt, cmd))
+  }
+
+  deleteResource(resourceKey: string): Promise<void> {
+    return this.exec((rt) => deleteResource(rt, resourceKey))
   }
 
   // ------------------------------------------------------------------ jobs

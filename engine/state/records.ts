@@ -22,6 +22,9 @@ export const ValueType = {
   SignalSubscription: 'SIGNAL_SUBSCRIPTION',
   UserTask: 'USER_TASK',
   Error: 'ERROR',
+  ProcessInstanceModification: 'PROCESS_INSTANCE_MODIFICATION',
+  ProcessInstanceMigration: 'PROCESS_INSTANCE_MIGRATION',
+  ResourceDeletion: 'RESOURCE_DELETION',
 } as const
 export type ValueType = (typeof ValueType)[keyof typeof ValueType]
 

@@ -5,6 +5,7 @@
  * state serializes to a snapshot with JSON.
  */
 import type { EngineRecord } from './records'
+import { applyCommandRecord } from '../commands/appliers'
 import { BpmnElementType, type ProcessModel } from '../model/model'
 import {
   applyTaskListenerJobCompleted,
@@ -187,6 +188,7 @@ export function applyRecord(
   const key = num(r.key)
   if (key > s.lastKey) s.lastKey = key
   if (r.recordType !== 'EVENT') return
+  if (applyCommandRecord(s, idx, r)) return
   const v = r.value
   switch (r.valueType) {
     case 'PROCESS':
