@@ -324,15 +324,22 @@ describe.each(testDatabaseTargets())('the gateway over plain gRPC ($kind)', (tar
   })
 
   test('RPCs the engine does not support answer UNIMPLEMENTED naming the RPC', async () => {
-    for (const rpc of [
-      'EvaluateDecision',
-      'ModifyProcessInstance',
-      'MigrateProcessInstance',
-      'DeleteResource',
-    ]) {
+    for (const rpc of ['EvaluateDecision']) {
       const err = await callError(client, rpc, {})
       expect(err.code).toBe(grpc.status.UNIMPLEMENTED)
       expect(err.details).toContain(rpc)
+    }
+  })
+
+  test('ModifyProcessInstance, MigrateProcessInstance and DeleteResource require their keys', async () => {
+    for (const [rpc, field] of [
+      ['ModifyProcessInstance', 'processInstanceKey'],
+      ['MigrateProcessInstance', 'processInstanceKey'],
+      ['DeleteResource', 'resourceKey'],
+    ] as const) {
+      const err = await callError(client, rpc, {})
+      expect(err.code).toBe(grpc.status.INVALID_ARGUMENT)
+      expect(err.details).toContain(`Expected ${rpc} to have a positive ${field}`)
     }
   })
 
