@@ -212,6 +212,29 @@ export interface PublishMessageCommand {
   tenantId?: string
 }
 
+/** One activate instruction of {@link EngineApi.modifyProcessInstance}. */
+export interface ActivateInstruction {
+  elementId: string
+  /** Key of the ancestor scope instance to create the element in; absent, 0 or -1 = none. */
+  ancestorElementInstanceKey?: string
+  /** Variables to create: in the root scope (scopeId empty) or in the scope of element `scopeId`. */
+  variableInstructions?: { variables: Variables; scopeId?: string }[]
+}
+
+/** ModifyProcessInstance: activate elements, terminate element instances (gateway.proto). */
+export interface ModifyInstanceCommand {
+  processInstanceKey: string
+  activateInstructions?: ActivateInstruction[]
+  terminateInstructions?: { elementInstanceKey: string }[]
+}
+
+/** MigrateProcessInstance: the target definition and element mappings (gateway.proto). */
+export interface MigrateInstanceCommand {
+  processInstanceKey: string
+  targetProcessDefinitionKey: string
+  mappingInstructions: { sourceElementId: string; targetElementId: string }[]
+}
+
 /** Topology facts the gateway reports. */
 export interface EngineInfo {
   version: string
@@ -314,6 +337,13 @@ export interface EngineApi {
   getUserTask(userTaskKey: string): UserTask | undefined
   /** Open user tasks matching `filter`, oldest first. */
   listUserTasks(filter?: UserTaskFilter): UserTask[]
+
+  /** Activates and terminates elements of a running instance (Zeebe's modification rules). */
+  modifyProcessInstance(cmd: ModifyInstanceCommand): Promise<void>
+  /** Moves a running instance to another process definition (Zeebe's migration rules). */
+  migrateProcessInstance(cmd: MigrateInstanceCommand): Promise<void>
+  /** Deletes a process definition (without running instances) or a form; the log keeps it. */
+  deleteResource(resourceKey: string): Promise<void>
 
   /** Records with position > `afterPosition`, oldest first, at most `limit`. */
   readRecords(query: RecordQuery): Promise<EngineRecord[]>

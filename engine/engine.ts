@@ -24,6 +24,8 @@ import {
   type EngineStatus,
   type InstanceResult,
   type JobResult,
+  type MigrateInstanceCommand,
+  type ModifyInstanceCommand,
   type PublishMessageCommand,
   type RecordQuery,
   type UserTask,
@@ -80,6 +82,10 @@ import { continueTransition, listenerJobVariables } from './user-task/lifecycle'
 import { completeExecutionListenerJob, throwErrorRejection } from './runtime/execution-listeners'
 import { getUserTask, listUserTasks } from './user-task/query'
 import { UserTaskRequests } from './user-task/requests'
+import { nextVersion } from './commands/appliers'
+import { deleteResource } from './commands/delete-resource'
+import { migrateProcessInstance } from './commands/migrate'
+import { modifyProcessInstance } from './commands/modify'
 
 export { TestClock, systemClock } from './clock'
 
@@ -787,7 +793,7 @@ export class Engine implements EngineApi {
             continue
           }
           const key = rt.newKey()
-          const version = (latest?.version ?? 0) + 1
+          const version = nextVersion(this.s, 'process', m.bpmnProcessId, tenant, latest?.version)
           rt.emit('PROCESS', 'CREATED', key, {
             bpmnProcessId: m.bpmnProcessId,
             version,
@@ -826,7 +832,7 @@ export class Engine implements EngineApi {
           continue
         }
         const key = rt.newKey()
-        const version = (latest?.version ?? 0) + 1
+        const version = nextVersion(this.s, 'form', f.formId, tenant, latest?.version)
         rt.emit('FORM', 'CREATED', key, {
           formId: f.formId,
           version,
@@ -1055,6 +1061,18 @@ export class Engine implements EngineApi {
       }
       rt.terminate(pi, false)
     })
+  }
+
+  modifyProcessInstance(cmd: ModifyInstanceCommand): Promise<void> {
+    return this.exec((rt) => modifyProcessInstance(rt, cmd))
+  }
+
+  migrateProcessInstance(cmd: MigrateInstanceCommand): Promise<void> {
+    return this.exec((rt) => migrateProcessInstance(rt, cmd))
+  }
+
+  deleteResource(resourceKey: string): Promise<void> {
+    return this.exec((rt) => deleteResource(rt, resourceKey))
   }
 
   // ------------------------------------------------------------------ jobs

@@ -19,6 +19,7 @@ import {
 } from './convert'
 import { dmnDeployments, evaluateDecisionRpc } from './decision'
 import { JobDispatcher } from './job-dispatcher'
+import { migrateCommandOf, modifyCommandOf } from './instance-commands'
 
 /** Long-poll time of ActivateJobs when the request says 0, as Zeebe's gateway default. */
 export const DEFAULT_LONG_POLL_MS = 10_000
@@ -484,6 +485,23 @@ export function createGatewayService(
       req.local === true,
     )
     return { key: result.key }
+  })
+
+  handlers.ModifyProcessInstance = unary(async (req) => {
+    const rpc = 'ModifyProcessInstance'
+    await engine.modifyProcessInstance(modifyCommandOf(req, rpc))
+    return {}
+  })
+
+  handlers.MigrateProcessInstance = unary(async (req) => {
+    const rpc = 'MigrateProcessInstance'
+    await engine.migrateProcessInstance(migrateCommandOf(req, rpc))
+    return {}
+  })
+
+  handlers.DeleteResource = unary(async (req) => {
+    await engine.deleteResource(requireKey(req.resourceKey, 'DeleteResource', 'resourceKey'))
+    return {}
   })
 
   return { handlers, dispatcher, close: () => dispatcher.close() }

@@ -26,6 +26,9 @@ export const ValueType = {
   DecisionRequirements: 'DECISION_REQUIREMENTS',
   Decision: 'DECISION',
   DecisionEvaluation: 'DECISION_EVALUATION',
+  ProcessInstanceModification: 'PROCESS_INSTANCE_MODIFICATION',
+  ProcessInstanceMigration: 'PROCESS_INSTANCE_MIGRATION',
+  ResourceDeletion: 'RESOURCE_DELETION',
 } as const
 export type ValueType = (typeof ValueType)[keyof typeof ValueType]
 

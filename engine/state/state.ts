@@ -6,6 +6,7 @@
  */
 import type { EngineRecord } from './records'
 import { applyExecutionListenerProgress } from './listener-index'
+import { applyCommandRecord } from '../commands/appliers'
 import { BpmnElementType, type ProcessModel } from '../model/model'
 import {
   applyTaskListenerJobCompleted,
@@ -199,6 +200,7 @@ export function applyRecord(
   const key = num(r.key)
   if (key > s.lastKey) s.lastKey = key
   if (r.recordType !== 'EVENT') return
+  if (applyCommandRecord(s, idx, r)) return
   const v = r.value
   applyExecutionListenerProgress(s, r)
   switch (r.valueType) {

@@ -323,11 +323,28 @@ describe.each(testDatabaseTargets())('the gateway over plain gRPC ($kind)', (tar
     expect(err?.details).toContain(field)
   })
 
-  test('RPCs the engine does not support answer UNIMPLEMENTED naming the RPC', async () => {
-    for (const rpc of ['ModifyProcessInstance', 'MigrateProcessInstance', 'DeleteResource']) {
+  test('RPCs added since the first gateway are served, not UNIMPLEMENTED', async () => {
+    for (const rpc of [
+      'EvaluateDecision',
+      'ModifyProcessInstance',
+      'MigrateProcessInstance',
+      'DeleteResource',
+    ]) {
+      // an empty request is refused on its content, so the RPC is implemented
       const err = await callError(client, rpc, {})
-      expect(err.code).toBe(grpc.status.UNIMPLEMENTED)
-      expect(err.details).toContain(rpc)
+      expect(err.code, rpc).toBe(grpc.status.INVALID_ARGUMENT)
+    }
+  })
+
+  test('ModifyProcessInstance, MigrateProcessInstance and DeleteResource require their keys', async () => {
+    for (const [rpc, field] of [
+      ['ModifyProcessInstance', 'processInstanceKey'],
+      ['MigrateProcessInstance', 'processInstanceKey'],
+      ['DeleteResource', 'resourceKey'],
+    ] as const) {
+      const err = await callError(client, rpc, {})
+      expect(err.code).toBe(grpc.status.INVALID_ARGUMENT)
+      expect(err.details).toContain(`Expected ${rpc} to have a positive ${field}`)
     }
   })
 
