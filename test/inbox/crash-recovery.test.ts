@@ -122,7 +122,12 @@ describe.each(testDatabaseTargets())(
       }
       const db = await target.open()
       databases.push(db)
-      return { args: ['--database-url', db.url], open: async () => db.database, close: false }
+      // a data folder of its own all the same: the evidence anchor file lives there
+      return {
+        args: ['--database-url', db.url, '--data-dir', join(root, name)],
+        open: async () => db.database,
+        close: false,
+      }
     }
 
     /** Runs the scenario's first start until the child kills itself at `point`. */

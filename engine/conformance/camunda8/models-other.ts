@@ -281,16 +281,13 @@ export const otherModels: Manifest[] = [
   {
     resources: ['camunda-bpmn-model/ZeebeExecutionListenersTest.bpmn'],
     covers: 'execution listeners (start and end) on a service task',
-    pending: {
-      feature: 'execution listeners',
-      refusal: /'zeebe:executionListeners' are not supported/,
-    },
     runs: [
       {
         name: 'listener jobs run around the task job',
         start: { process: 'Process_1a53s9c' },
         steps: [
-          { job: 'task_start_el_1', headers: { aKey: 'aValue', bKey: 'bValue' } },
+          // the listener's own zeebe:taskHeaders are newer than 8.8 and not passed on (engine/README)
+          { job: 'task_start_el_1' },
           { job: 'task_start_el_2' },
           { job: 'task_type' },
           { job: 'task_end_el_1' },
