@@ -3,6 +3,7 @@
  * unless a Zeebe address is configured, the official Zeebe client, and the HTTP API serving the
  * built client. `main.ts` calls it for `npm start`; integration tests call it directly.
  */
+import { zeebeDecisionEvaluator } from './workers/decisions'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
@@ -215,6 +216,7 @@ export async function startServer({
         catalogue,
         notifications,
         messages: zeebeMessagePublisher(zeebe),
+        decisions: zeebeDecisionEvaluator(zeebe),
         settings: { ...defaultWorkerSettings, ...workerSettings },
         log,
         now: () => new Date(clock.now()),

@@ -22,6 +22,11 @@ import {
   type LintProblem,
 } from './bpmn'
 import { FORM_ID_PATTERN, formProblems } from './form-validation'
+import {
+  recordDecisionDeployment,
+  resourceOf,
+  type DecisionDeploymentMetadata,
+} from './decision-deployment'
 import { isoOrNull as iso } from '../db/timestamps'
 
 /** Where every state change of a procedure is written as evidence (4.3.3). */
@@ -189,11 +194,7 @@ export class ProcessesService {
     by: { actor: string; approvedBy?: string | null; draftId?: string | null },
   ): Promise<DeployedVersion[]> {
     const { db, zeebe } = this.deps
-    const resources = files.map((f) =>
-      f.name.endsWith('.form')
-        ? { name: f.name, form: f.content }
-        : { name: f.name, process: f.content },
-    )
+    const resources = files.map(resourceOf)
     let response: { key: string; deployments: unknown[] }
     try {
       response = await zeebe.deployResources(resources)
@@ -301,10 +302,16 @@ export class ProcessesService {
         resourceName: p.resourceName,
       })
     }
+    await recordDecisionDeployment(this.deps, {
+      deploymentKey: String(response.key),
+      metas: response.deployments as DecisionDeploymentMetadata[],
+      files: byName,
+      by,
+    })
     return deployed
   }
 
-  /** Deploys every `.bpmn` of `processesDir` with every `.form` of the forms folder. */
+  /** Deploys every `.bpmn` and `.dmn` of `processesDir` with every `.form` of the forms folder. */
   async deployDirectory(processesDir: string, actor = 'system'): Promise<DeployedVersion[]> {
     const files = await loadProcessResources(processesDir, this.deps.formsDir)
     if (!files.some((f) => f.name.endsWith('.bpmn'))) return []
@@ -998,7 +1005,11 @@ export function diffElements(
     const b = before[a.id]
     if (!b) return []
     const same =
-      b.name === a.name && b.type === a.type && b.formId === a.formId && b.formKey === a.formKey
+      b.name === a.name &&
+      b.type === a.type &&
+      b.formId === a.formId &&
+      b.formKey === a.formKey &&
+      JSON.stringify(b.calledDecision) === JSON.stringify(a.calledDecision)
     return same ? [] : [{ id: a.id, before: b, after: a }]
   })
   return { added, removed, changed }
