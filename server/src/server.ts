@@ -38,6 +38,7 @@ import { TasksService } from './inbox/tasks.service'
 import { startOverdueEscalation } from './inbox/overdue.escalation'
 import { startUserTaskIntake } from './inbox/user-task.intake'
 import { processesRoutes } from './processes/processes.routes'
+import { decisionsRoutes } from './processes/decisions.routes'
 import { ProcessesService } from './processes/processes.service'
 import { EventBus } from './realtime/bus'
 import { startRealtime } from './realtime/socket'
@@ -162,6 +163,7 @@ export async function startServer({
       zeebe,
       audit,
       formsDir,
+      processesDir: join(repoRoot, 'processes'),
     })
     if (config.DEPLOY_PROCESSES) {
       const deployed = await processes.deployDirectory(join(repoRoot, 'processes'))
@@ -260,6 +262,7 @@ export async function startServer({
         authRoutes({ db: database.db, sessions, cookieSecure: config.COOKIE_SECURE }),
         usersRoutes({ db: database.db, audit }),
         processesRoutes({ processes, db: database.db, bus }),
+        decisionsRoutes({ processes }),
         tasksRoutes({ tasks, db: database.db }),
         historyRoutes({ history, zeebe, audit }),
         openapiRoutes(),
