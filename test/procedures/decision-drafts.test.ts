@@ -241,6 +241,39 @@ describe.each(testDatabaseTargets())('decision drafts on $kind', (target) => {
     ])
   })
 
+  it('a procedure draft deploys with the latest version of the decisions it calls (bindingType deployment)', async () => {
+    // given: the incident procedure as deployed, renamed task
+    const latest = await desk.get<{ xml: string; version: number }>(
+      '/processes/incident/versions/latest',
+    )
+    const xml = latest.body.xml.replace('name="Record priority"', 'name="Record the priority"')
+    const created = await owner.post<DraftView>('/process-drafts', { xml })
+    expect(created.status).toBe(201)
+    const id = created.body.id
+    expect((await owner.post(`/process-drafts/${id}/submit`)).status).toBe(200)
+    expect((await approver.post(`/process-drafts/${id}/approve`)).status).toBe(200)
+    // when
+    const deployed = await admin.post<{
+      deployed: { version: number; processDefinitionKey: string }
+    }>(`/process-drafts/${id}/deploy`)
+    // then: the new version evaluates the matrix deployed with it: Zeebe versions the resources
+    // of a deployment together, so the unchanged DMN becomes version 3, the same XML as version 2
+    expect(deployed.status).toBe(200)
+    expect(deployed.body.deployed.version).toBe(latest.body.version + 1)
+    const list = await desk.get<DecisionRequirementsView[]>('/decisions')
+    const drg = list.body.find((d) => d.decisionRequirementsId === 'priority-matrix-drg')!
+    expect(drg.calledBy.find((c) => c.bpmnProcessId === 'incident')).toMatchObject({
+      version: latest.body.version + 1,
+      decisionVersion: 3,
+    })
+    const v2 = await desk.get<{ xml: string }>('/decisions/priority-matrix-drg/versions/2')
+    const v3 = await desk.get<{ xml: string; approvedBy: string }>(
+      '/decisions/priority-matrix-drg/versions/3',
+    )
+    expect(v3.body.xml).toBe(v2.body.xml)
+    expect(v3.body.approvedBy).toBe('approver')
+  })
+
   it('an instance of a procedure from before the business rule task gets the latest version through EvaluateDecision', async () => {
     // given: a job of an old incident version (no allocatedPriority variable)
     const id = await raise('Old procedure version')
@@ -271,10 +304,10 @@ describe.each(testDatabaseTargets())('decision drafts on $kind', (target) => {
       },
       deps,
     )
-    // then: version 2 (deployed above) decided priority 3
+    // then: the latest version (3, the edited matrix deployed again above) decided priority 3
     expect(result).toMatchObject({
       outcome: 'complete',
-      variables: { priority: 3, priorityDecision: { decisionId: 'priority-matrix', version: 2 } },
+      variables: { priority: 3, priorityDecision: { decisionId: 'priority-matrix', version: 3 } },
     })
   })
 })
