@@ -218,6 +218,13 @@ describe.each(testDatabaseTargets())('decision drafts on $kind', (target) => {
     expect(older.priority).toBe(4)
     expect(older.data.priorityDecisionVersion).toBe(1)
 
+    // a restart deploys processes/ again: the approved matrix stays in force (no new version)
+    await h.server.services.processes.deployDirectory(join(repoRoot, 'processes'))
+    const restarted = await desk.get<{ version: number; xml: string }>(
+      '/decisions/priority-matrix-drg/versions/latest',
+    )
+    expect(restarted.body).toMatchObject({ version: 2, xml: edited })
+
     // the history: both versions, the new one approved by the approver
     const list = await desk.get<DecisionRequirementsView[]>('/decisions')
     const drg = list.body.find((d) => d.decisionRequirementsId === 'priority-matrix-drg')!

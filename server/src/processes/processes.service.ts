@@ -29,6 +29,7 @@ import {
 } from './decision-deployment'
 import { isoOrNull as iso } from '../db/timestamps'
 import { DecisionDrafts } from './decision-drafts'
+import { shippedOrApproved } from './shipped'
 
 /** Where every state change of a procedure is written as evidence (4.3.3). */
 export interface AuditSink {
@@ -327,10 +328,16 @@ export class ProcessesService {
     return deployed
   }
 
-  /** Deploys every `.bpmn` and `.dmn` of `processesDir` with every `.form` of the forms folder. */
+  /**
+   * Deploys every `.bpmn` and `.dmn` of `processesDir` with every `.form` of the forms folder; a
+   * `.bpmn` or `.dmn` unchanged since it was last deployed from there is replaced by its latest
+   * deployed version (an approved change is not undone by a restart).
+   */
   async deployDirectory(processesDir: string, actor = 'system'): Promise<DeployedVersion[]> {
-    const files = await loadProcessResources(processesDir, this.deps.formsDir)
-    if (!files.some((f) => f.name.endsWith('.bpmn'))) return []
+    const shipped = await loadProcessResources(processesDir, this.deps.formsDir)
+    if (!shipped.some((f) => f.name.endsWith('.bpmn'))) return []
+    // a shipped file unchanged since its last start keeps what document control deployed since
+    const files = await shippedOrApproved(this.deps.db, shipped, actor)
     return this.deploy(files, { actor })
   }
 
