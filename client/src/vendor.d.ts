@@ -34,3 +34,27 @@ declare module 'zeebe-bpmn-moddle/resources/zeebe.json' {
   const descriptor: Record<string, unknown>
   export default descriptor
 }
+
+declare module 'dmn-js/lib/Modeler' {
+  interface View {
+    type: string
+    element: { id: string; name?: string }
+  }
+  interface Viewer {
+    on(event: string, callback: (event: unknown) => void): void
+  }
+  export default class DmnModeler {
+    constructor(options: { container: HTMLElement; common?: Record<string, unknown> })
+    importXML(xml: string): Promise<{ warnings: unknown[] }>
+    saveXML(options?: { format?: boolean }): Promise<{ xml?: string }>
+    getViews(): View[]
+    getActiveView(): View | null
+    getActiveViewer(): Viewer | null
+    open(view: View): Promise<unknown>
+    on(
+      event: 'views.changed',
+      callback: (event: { views: View[]; activeView: View | null }) => void,
+    ): void
+    destroy(): void
+  }
+}

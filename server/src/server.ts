@@ -3,6 +3,7 @@
  * unless a Zeebe address is configured, the official Zeebe client, and the HTTP API serving the
  * built client. `main.ts` calls it for `npm start`; integration tests call it directly.
  */
+import { zeebeDecisionEvaluator } from './workers/decisions'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
@@ -40,6 +41,7 @@ import { releaseUnstoredActivations } from './inbox/intake-recovery'
 import type { Checkpoint } from './outbox/outbox'
 import { startReconciler, type Reconciler } from './outbox/reconciler'
 import { processesRoutes } from './processes/processes.routes'
+import { decisionsRoutes } from './processes/decisions.routes'
 import { ProcessesService } from './processes/processes.service'
 import { EventBus } from './realtime/bus'
 import { startRealtime } from './realtime/socket'
@@ -174,6 +176,7 @@ export async function startServer({
       zeebe,
       audit,
       formsDir,
+      processesDir: join(repoRoot, 'processes'),
     })
     if (config.DEPLOY_PROCESSES) {
       const deployed = await processes.deployDirectory(join(repoRoot, 'processes'))
@@ -258,6 +261,7 @@ export async function startServer({
         catalogue,
         notifications,
         messages: zeebeMessagePublisher(zeebe),
+        decisions: zeebeDecisionEvaluator(zeebe),
         settings: { ...defaultWorkerSettings, ...workerSettings },
         log,
         now: () => new Date(clock.now()),
@@ -325,6 +329,7 @@ export async function startServer({
         authRoutes({ db: database.db, sessions, cookieSecure: config.COOKIE_SECURE }),
         usersRoutes({ db: database.db, audit }),
         processesRoutes({ processes, db: database.db, bus }),
+        decisionsRoutes({ processes }),
         tasksRoutes({ tasks, db: database.db }),
         historyRoutes({ history, zeebe, audit }),
         openapiRoutes(),

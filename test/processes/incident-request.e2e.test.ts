@@ -51,7 +51,10 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     // then
     const incident = await h.cases.findCase('incident', id)
     expect(incident?.status).toBe('closed')
-    expect(incident?.priority).toBe(3) // impact 2 × urgency 2 in matrix version 1
+    expect(incident?.priority).toBe(3) // impact 2 × urgency 2 in priority-matrix.dmn
+    // 4.3.3: the case names the decision version that decided (deployed with the procedure)
+    expect(incident?.data.priorityDecisionVersion).toBe(1)
+    expect(incident?.data.priorityDecisionKey).toMatch(/^\d+$/)
     expect(incident?.data.closureCode).toBe('confirmed')
     expect(confirm.assignee).toBe('customer')
     const told = await h.notifications.listFor({ username: 'customer', groups: [] })

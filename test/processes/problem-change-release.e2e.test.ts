@@ -119,6 +119,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     // then
     const change = await h.cases.findCase('change', id)
     expect(change?.data.majorImpact).toBe(true) // removal of a service is always major (9.2)
+    expect(change?.data.changeDecisionVersion).toBe(1) // change-classification.dmn decided (4.3.3)
     expect(change?.data.closureCode).toBe('unconfirmed')
     expect(change?.status).toBe('closed')
     expect(assessment.variables.impact).toMatchObject({ cis: [expect.objectContaining({ id: ciId })] })

@@ -4,7 +4,7 @@
  * executable, lints clean with bpmnlint's recommended rules and Camunda 8.8 compatibility, names
  * and documents every element with its clause, and references only forms that exist.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -48,6 +48,7 @@ const flowNodeTypes = new Set([
   'bpmn:IntermediateThrowEvent',
   'bpmn:BoundaryEvent',
   'bpmn:ServiceTask',
+  'bpmn:BusinessRuleTask',
   'bpmn:UserTask',
   'bpmn:ReceiveTask',
   'bpmn:SendTask',
@@ -61,6 +62,7 @@ const flowNodeTypes = new Set([
 
 const idPrefix: Record<string, RegExp> = {
   'bpmn:ServiceTask': /^Task_[A-Z]\w+$/,
+  'bpmn:BusinessRuleTask': /^Task_[A-Z]\w+$/,
   'bpmn:UserTask': /^Task_[A-Z]\w+$/,
   'bpmn:ReceiveTask': /^Receive_[A-Z]\w+$/,
   'bpmn:ExclusiveGateway': /^Gateway_[A-Z]\w+$/,
@@ -220,6 +222,34 @@ describe('automated steps and messages of all procedures', () => {
     // then
     expect([...waitedOn].filter((m) => !published.has(m))).toEqual([])
     expect(waitedOn.size).toBeGreaterThan(0)
+  })
+
+  it('4.3.2: calls only decisions of processes/*.dmn, bound to the version deployed with it', async () => {
+    // given: the decisions the .dmn files define (each file is named after its decision)
+    const { describeDmn } = await import('../../server/src/processes/dmn')
+    const dmnFiles = readdirSync(join(repoRoot, 'processes')).filter((f) => f.endsWith('.dmn'))
+    const defined = new Map<string, string>()
+    for (const f of dmnFiles) {
+      const info = await describeDmn(readFileSync(join(repoRoot, 'processes', f), 'utf8'))
+      expect(info.decisions.map((d) => d.id)).toContain(f.replace(/\.dmn$/, ''))
+      for (const d of info.decisions) defined.set(d.id, f)
+    }
+    // when
+    const bad: string[] = []
+    const called = new Set<string>()
+    for (const p of parsed) {
+      for (const el of p.elements.filter((e) => e.$type === 'bpmn:BusinessRuleTask')) {
+        const call = extensions(el, 'zeebe:CalledDecision')[0]
+        const id = call ? str(call, 'decisionId') : undefined
+        if (!call || !id || !str(call, 'resultVariable')) bad.push(`${el.id}: no calledDecision`)
+        else if (!defined.has(id)) bad.push(`${el.id}: decision ${id} is in no processes/*.dmn`)
+        else called.add(id)
+        if (call && str(call, 'bindingType') !== 'deployment') bad.push(`${el.id}: bindingType is not deployment`)
+      }
+    }
+    // then: every decision is used, and used as deployed with its procedure
+    expect(bad).toEqual([])
+    expect([...defined.keys()].filter((d) => !called.has(d))).toEqual([])
   })
 
   it('catches every BPMN error code it declares with one the workers throw', async () => {

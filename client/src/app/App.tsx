@@ -31,6 +31,7 @@ const MyRequestsPage = lazy(() => import('../features/cases/components/MyRequest
 const ProcessesPage = lazy(() => import('../features/processes/components/ProcessesPage'))
 const ModelerPage = lazy(() => import('../features/modeler/components/ModelerPage'))
 const FormsPage = lazy(() => import('../features/modeler/components/FormsPage'))
+const DecisionEditorPage = lazy(() => import('../features/modeler/components/DecisionEditorPage'))
 const ReplayPage = lazy(() => import('../features/replay/components/ReplayPage'))
 const EvidencePage = lazy(() => import('../features/replay/components/EvidencePage'))
 const ReportsPage = lazy(() => import('../features/reports/components/ReportsPage'))
@@ -161,6 +162,17 @@ const routes: [string, Render][] = [
     ),
   ],
   ['/forms', (_p, _u, q) => <FormsPage formId={q.get('id')} />],
+  [
+    '/decisions',
+    (_p, u, q) => (
+      <DecisionEditorPage
+        key={`${q.get('draft') ?? ''}|${q.get('id') ?? ''}`}
+        user={u}
+        draftId={q.get('draft')}
+        decisionsId={q.get('id')}
+      />
+    ),
+  ],
   [
     '/replay',
     (_p, _u, q) => (

@@ -54,6 +54,7 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/processes', label: 'Processes', roles: ['process-owner', 'admin', 'auditor'] },
       { href: '/modeler', label: 'Modeler', roles: ['process-owner', 'admin'] },
       { href: '/forms', label: 'Forms', roles: ['process-owner', 'admin'] },
+      { href: '/decisions', label: 'Decisions', roles: ['process-owner', 'admin'] },
     ],
   },
   {

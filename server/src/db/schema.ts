@@ -94,6 +94,44 @@ export interface ProcessDraftsTable {
   deployed_at: Date | null
   process_definition_key: string | null
   version: Generated<number>
+  /** `process` (BPMN + forms) or `decision` (a `.dmn`; `bpmn_process_id` is then its DRG id). */
+  kind: Generated<string>
+}
+
+/** A deployed version of a `.dmn` (decision requirements graph) with its exact XML (4.3.2). */
+export interface DecisionRequirementsVersionsTable {
+  decision_requirements_key: string
+  decision_requirements_id: string
+  version: number
+  name: string
+  resource_name: string
+  xml: string
+  checksum: string
+  /** `deployed` for the latest version, `superseded` for older ones. */
+  state: string
+  deployment_key: string
+  deployed_at: CreatedAt
+  deployed_by: string
+  approved_by: string | null
+  draft_id: string | null
+}
+
+/** A decision of a deployed DRG version. */
+export interface DeployedDecisionsTable {
+  decision_key: string
+  decision_id: string
+  name: string
+  version: number
+  decision_requirements_key: string
+  decision_requirements_id: string
+  deployment_key: string
+}
+
+/** The decision version a process version evaluates (`bindingType="deployment"`). */
+export interface ProcessVersionDecisionsTable {
+  process_definition_key: string
+  decision_id: string
+  decision_key: string
 }
 
 /** A form-js form a procedure draft changes; deployed with the draft's BPMN (4.3.2). */
@@ -478,6 +516,9 @@ export interface DB {
   process_version_forms: ProcessVersionFormsTable
   process_drafts: ProcessDraftsTable
   draft_forms: DraftFormsTable
+  decision_requirements_versions: DecisionRequirementsVersionsTable
+  deployed_decisions: DeployedDecisionsTable
+  process_version_decisions: ProcessVersionDecisionsTable
   process_instances: ProcessInstancesTable
   tasks: TasksTable
   task_comments: TaskCommentsTable

@@ -46,6 +46,8 @@ export interface BpmnElementInfo {
   /** Linked form (`zeebe:formDefinition formId`) or form key of a user task. */
   formId?: string
   formKey?: string
+  /** The decision a business rule task evaluates (`zeebe:calledDecision`). */
+  calledDecision?: { decisionId: string; bindingType: string }
 }
 
 export interface BpmnProcessInfo {
@@ -98,6 +100,10 @@ function collectElements(container: ModdleElement, out: Record<string, BpmnEleme
       if (ext.$type === 'zeebe:FormDefinition') {
         if (ext.formId) info.formId = ext.formId
         if (ext.formKey) info.formKey = ext.formKey
+      }
+      if (ext.$type === 'zeebe:CalledDecision' && typeof ext.decisionId === 'string') {
+        const bindingType = typeof ext.bindingType === 'string' ? ext.bindingType : 'latest'
+        info.calledDecision = { decisionId: ext.decisionId, bindingType }
       }
     }
     out[el.id] = info

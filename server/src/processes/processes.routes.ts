@@ -30,11 +30,17 @@ const createBody = {
   properties: {
     xml: { type: 'string', minLength: 1, maxLength: MAX_XML },
     bpmnProcessId: { type: 'string', minLength: 1, maxLength: 200 },
+    /** `decision`: a `.dmn` (DMN XML) instead of a procedure's BPMN. */
+    kind: { enum: ['process', 'decision'] },
   },
   required: ['xml'],
   additionalProperties: false,
 }
-const validateCreate = bodyValidator<{ xml: string; bpmnProcessId?: string }>(createBody)
+const validateCreate = bodyValidator<{
+  xml: string
+  bpmnProcessId?: string
+  kind?: 'process' | 'decision'
+}>(createBody)
 const updateBody = {
   type: 'object',
   properties: {
@@ -95,8 +101,13 @@ const validateVersionQuery = queryValidator<{ version?: number }>({
 const draftsQuery = {
   state: { type: 'string', maxLength: 40 },
   bpmnProcessId: { type: 'string', maxLength: 200 },
+  kind: { enum: ['process', 'decision'] },
 } as const
-const validateDraftsQuery = queryValidator<{ state?: string; bpmnProcessId?: string }>({
+const validateDraftsQuery = queryValidator<{
+  state?: string
+  bpmnProcessId?: string
+  kind?: 'process' | 'decision'
+}>({
   type: 'object',
   properties: draftsQuery,
   additionalProperties: false,
@@ -127,14 +138,14 @@ export function processesRoutes(deps: {
   })
 
   r.get('/process-drafts', requireRole(...readers), async (req, res) => {
-    const { state, bpmnProcessId } = validateDraftsQuery(req.query)
-    res.json(await processes.listDrafts({ state, bpmnProcessId }))
+    const { state, bpmnProcessId, kind } = validateDraftsQuery(req.query)
+    res.json(await processes.listDrafts({ state, bpmnProcessId, kind }))
   })
   r.get('/process-drafts/:id', requireRole(...readers), async (req, res) => {
     res.json(await processes.getDraft(param(req.params.id)))
   })
   r.get('/process-drafts/:id/diff', requireRole(...readers), async (req, res) => {
-    res.json(await processes.diffDraft(param(req.params.id)))
+    res.json(await processes.diff(param(req.params.id)))
   })
   r.get('/process-drafts/:id/forms', requireRole(...readers), async (req, res) => {
     res.json(await processes.listDraftForms(param(req.params.id)))
@@ -298,7 +309,7 @@ openapi.register(
     path: '/process-drafts/:id/diff',
     tag: 'processes',
     summary:
-      'Elements added, removed and changed against the deployed version, and the forms its deployment adds or changes',
+      'Against the deployed version: for a procedure the elements added, removed and changed and the forms its deployment adds or changes; for a decision the decisions and table rules added, removed and changed, and the procedures deployed with it',
     roles: readers,
   },
   {
@@ -337,7 +348,8 @@ openapi.register(
     method: 'post',
     path: '/process-drafts',
     tag: 'processes',
-    summary: 'Create a draft (parsed and linted with Camunda 8 rules)',
+    summary:
+      'Create a draft: a procedure (BPMN, parsed and linted with Camunda 8 rules) or, with `kind: decision`, a decision (DMN)',
     roles: authors,
     requestBody: createBody,
   },

@@ -22,7 +22,14 @@ import {
   type LintProblem,
 } from './bpmn'
 import { FORM_ID_PATTERN, formProblems } from './form-validation'
+import {
+  recordDecisionDeployment,
+  resourceOf,
+  type DecisionDeploymentMetadata,
+} from './decision-deployment'
 import { isoOrNull as iso } from '../db/timestamps'
+import { DecisionDrafts } from './decision-drafts'
+import { shippedOrApproved } from './shipped'
 
 /**
  * Where every state change of a procedure is written as evidence (4.3.3). Pass `tx`, the
@@ -105,7 +112,15 @@ export interface DraftView {
   version: number
   /** Ids of the forms the draft carries its own version of (deployed with it). */
   forms: string[]
+  /**
+   * `process`: a BPMN process with its forms; `decision`: a `.dmn` whose decision requirements
+   * id is in `bpmnProcessId` (see decision-drafts.ts). Both follow the same control.
+   */
+  kind: DraftKind
 }
+
+export const DraftKind = { Process: 'process', Decision: 'decision' } as const
+export type DraftKind = (typeof DraftKind)[keyof typeof DraftKind]
 
 /** Where the form a draft starts from comes from. */
 export const FormSource = {
@@ -181,10 +196,17 @@ export interface ProcessesServiceDeps {
   audit?: AuditSink
   /** `forms/` of the repository: forms a draft references are deployed with it. */
   formsDir: string
+  /** `processes/` of the repository: `.dmn` files a procedure calls, never deployed yet. */
+  processesDir?: string
 }
 
 export class ProcessesService {
-  constructor(private readonly deps: ProcessesServiceDeps) {}
+  /** Drafts of `.dmn` files: the `decision` kind of draft. */
+  readonly decisions: DecisionDrafts
+
+  constructor(private readonly deps: ProcessesServiceDeps) {
+    this.decisions = new DecisionDrafts(this, deps)
+  }
 
   /**
    * Deploys BPMN and form files in one deployment and records the versions Zeebe assigned.
@@ -195,11 +217,7 @@ export class ProcessesService {
     by: { actor: string; approvedBy?: string | null; draftId?: string | null },
   ): Promise<DeployedVersion[]> {
     const { db, zeebe } = this.deps
-    const resources = files.map((f) =>
-      f.name.endsWith('.form')
-        ? { name: f.name, form: f.content }
-        : { name: f.name, process: f.content },
-    )
+    const resources = files.map(resourceOf)
     let response: { key: string; deployments: unknown[] }
     try {
       response = await zeebe.deployResources(resources)
@@ -307,13 +325,25 @@ export class ProcessesService {
         resourceName: p.resourceName,
       })
     }
+    await recordDecisionDeployment(this.deps, {
+      deploymentKey: String(response.key),
+      metas: response.deployments as DecisionDeploymentMetadata[],
+      files: byName,
+      by,
+    })
     return deployed
   }
 
-  /** Deploys every `.bpmn` of `processesDir` with every `.form` of the forms folder. */
+  /**
+   * Deploys every `.bpmn` and `.dmn` of `processesDir` with every `.form` of the forms folder; a
+   * `.bpmn` or `.dmn` unchanged since it was last deployed from there is replaced by its latest
+   * deployed version (an approved change is not undone by a restart).
+   */
   async deployDirectory(processesDir: string, actor = 'system'): Promise<DeployedVersion[]> {
-    const files = await loadProcessResources(processesDir, this.deps.formsDir)
-    if (!files.some((f) => f.name.endsWith('.bpmn'))) return []
+    const shipped = await loadProcessResources(processesDir, this.deps.formsDir)
+    if (!shipped.some((f) => f.name.endsWith('.bpmn'))) return []
+    // a shipped file unchanged since its last start keeps what document control deployed since
+    const files = await shippedOrApproved(this.deps.db, shipped, actor)
     return this.deploy(files, { actor })
   }
 
@@ -345,7 +375,7 @@ export class ProcessesService {
       Number(
         counts.find((c) => c.process_definition_key === key && c.state === state)?.n ?? '0',
       )
-    const drafts = await this.listDrafts({})
+    const drafts = await this.listDrafts({ kind: DraftKind.Process })
     const out = new Map<string, ProcessView>()
     for (const v of versions) {
       let p = out.get(v.bpmn_process_id)
@@ -421,8 +451,13 @@ export class ProcessesService {
 
   // ---- drafts (4.3.2) -------------------------------------------------------------------
 
-  async listDrafts(filter: { state?: string; bpmnProcessId?: string }): Promise<DraftView[]> {
+  async listDrafts(filter: {
+    state?: string
+    bpmnProcessId?: string
+    kind?: DraftKind
+  }): Promise<DraftView[]> {
     let q = this.deps.db.selectFrom('process_drafts').selectAll().orderBy('updated_at', 'desc')
+    if (filter.kind) q = q.where('kind', '=', filter.kind)
     if (filter.state) q = q.where('state', '=', filter.state)
     if (filter.bpmnProcessId) q = q.where('bpmn_process_id', '=', filter.bpmnProcessId)
     const rows = await q.execute()
@@ -473,7 +508,11 @@ export class ProcessesService {
     return { bpmnProcessId: id, lint: await lintBpmn(xml) }
   }
 
-  async createDraft(input: { xml: string; bpmnProcessId?: string }, author: string) {
+  async createDraft(
+    input: { xml: string; bpmnProcessId?: string; kind?: DraftKind },
+    author: string,
+  ) {
+    if (input.kind === DraftKind.Decision) return this.decisions.create(input.xml, author)
     const { bpmnProcessId, lint } = await this.check(input.xml, input.bpmnProcessId)
     const latest = await this.deps.db
       .selectFrom('process_versions')
@@ -513,8 +552,11 @@ export class ProcessesService {
     return this.getDraft(id)
   }
 
-  /** Optimistic concurrency: `version` must be the draft's current version. */
-  private async transition(
+  /**
+   * Optimistic concurrency: `version` must be the draft's current version. Evidence of a
+   * `decision` draft is written as `decision-draft.*` on entity type `decision-draft`.
+   */
+  async transition(
     id: string,
     expect: { states: DraftState[]; version?: number },
     set: Partial<Record<string, unknown>>,
@@ -548,8 +590,11 @@ export class ProcessesService {
     const after = await this.getDraft(id)
     await this.deps.audit?.append({
       actor: audit.actor,
-      action: audit.action,
-      entityType: 'process-draft',
+      action:
+        before.kind === DraftKind.Decision
+          ? audit.action.replace(/^process-draft\./, 'decision-draft.')
+          : audit.action,
+      entityType: `${before.kind}-draft`,
       entityId: id,
       before: { state: before.state, version: before.version },
       after: {
@@ -566,6 +611,7 @@ export class ProcessesService {
   async updateDraft(id: string, input: { xml: string; version: number }, actor: string) {
     const draft = await this.getDraft(id)
     if (draft.author !== actor) throw new ForbiddenError('Only the author edits a draft.')
+    if (draft.kind === DraftKind.Decision) return this.decisions.update(draft, input, actor)
     const { lint } = await this.check(input.xml, draft.bpmnProcessId)
     return this.transition(
       id,
@@ -700,6 +746,7 @@ export class ProcessesService {
    */
   async listDraftForms(draftId: string): Promise<DraftFormView[]> {
     const draft = await this.getDraft(draftId)
+    if (draft.kind === DraftKind.Decision) return []
     const linked = await this.linkedFormIds(draft.xml ?? '')
     const own = await this.deps.db
       .selectFrom('draft_forms')
@@ -718,6 +765,7 @@ export class ProcessesService {
   /** One form of a draft (its own version, else the one it would start from). */
   async getDraftForm(draftId: string, formId: string): Promise<DraftFormView> {
     const draft = await this.getDraft(draftId)
+    if (draft.kind === DraftKind.Decision) throw new NotFoundError('A decision draft has no forms.')
     const own = await this.deps.db
       .selectFrom('draft_forms')
       .selectAll()
@@ -762,6 +810,9 @@ export class ProcessesService {
   private async editableDraft(draftId: string, actor: string): Promise<DraftView> {
     const draft = await this.getDraft(draftId)
     if (draft.author !== actor) throw new ForbiddenError('Only the author edits a draft.')
+    if (draft.kind === DraftKind.Decision) {
+      throw new ConflictError('A decision draft has no forms; forms belong to procedure drafts.')
+    }
     return draft
   }
 
@@ -880,6 +931,7 @@ export class ProcessesService {
    */
   async deployDraft(id: string, actor: string) {
     const draft = await this.getDraft(id)
+    if (draft.kind === DraftKind.Decision) return this.decisions.deploy(draft, actor)
     if (draft.state !== DraftState.Approved) {
       throw new ConflictError(`Only an approved draft can be deployed; this one is ${draft.state}.`)
     }
@@ -914,6 +966,8 @@ export class ProcessesService {
     }
     const deployed = await this.deploy(
       [
+        // bindingType="deployment": the decisions it calls go with it
+        ...(await this.decisions.filesCalledBy(xml)),
         ...forms.map((f) => ({
           name: `${f.formId}.form`,
           content: Buffer.from(`${JSON.stringify(f.schema, null, 2)}\n`),
@@ -962,6 +1016,13 @@ export class ProcessesService {
    * the forms its deployment would add or change, component by component (4.3.2: the approver
    * sees the whole change).
    */
+  /** The diff an approver reads: elements and forms of a procedure, rules of a decision. */
+  async diff(id: string) {
+    const draft = await this.getDraft(id)
+    if (draft.kind === DraftKind.Decision) return this.decisions.diff(draft)
+    return { kind: DraftKind.Process, ...(await this.diffDraft(id)) }
+  }
+
   async diffDraft(
     id: string,
   ): Promise<ElementDiff & { againstVersion: number | null; forms: { added: FormChange[]; changed: FormChange[] } }> {
@@ -1004,7 +1065,11 @@ export function diffElements(
     const b = before[a.id]
     if (!b) return []
     const same =
-      b.name === a.name && b.type === a.type && b.formId === a.formId && b.formKey === a.formKey
+      b.name === a.name &&
+      b.type === a.type &&
+      b.formId === a.formId &&
+      b.formKey === a.formKey &&
+      JSON.stringify(b.calledDecision) === JSON.stringify(a.calledDecision)
     return same ? [] : [{ id: a.id, before: b, after: a }]
   })
   return { added, removed, changed }
@@ -1033,6 +1098,7 @@ type DraftRow = {
   deployed_at: Date | string | null
   process_definition_key: string | null
   version: number
+  kind: string
 }
 
 function draftView(r: DraftRow, withXml: boolean, forms: string[]): DraftView {
@@ -1056,6 +1122,7 @@ function draftView(r: DraftRow, withXml: boolean, forms: string[]): DraftView {
     processDefinitionKey: r.process_definition_key,
     version: r.version,
     forms,
+    kind: r.kind === DraftKind.Decision ? DraftKind.Decision : DraftKind.Process,
   }
 }
 

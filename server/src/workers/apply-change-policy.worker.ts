@@ -1,4 +1,5 @@
 import { defineWorker } from './define-worker'
+import { decidedBy, evaluateLatest, type DecisionRef } from './decisions'
 import {
   actorFor,
   caseRefProperties,
@@ -8,24 +9,34 @@ import {
   type CaseRefInput,
 } from './worker-helpers'
 
+/** The decision of `processes/change-classification.dmn`. */
+export const CHANGE_DECISION = 'change-classification'
+
+const CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const
+type ChangeType = (typeof CHANGE_TYPES)[number]
+
 interface In extends CaseRefInput {
-  changeType: 'standard' | 'normal' | 'emergency'
+  changeType: ChangeType
   changeNature?: string | null
   potentialMajorImpact?: boolean | null
   affectedCiIds?: string[] | null
+  /**
+   * What the business rule task `Task_ClassifyByPolicy` got from the decision (absent in
+   * instances of process versions from before it).
+   */
+  changeClass?: unknown
 }
 interface Out {
   changeType: string
   majorImpact: boolean
+  changeDecision: DecisionRef
 }
 
-/** 9.2: per the change management policy, removing or transferring a service is always major. */
-export const ALWAYS_MAJOR = ['service-removal', 'service-transfer'] as const
-
 /**
- * 9.2: applies the change management policy: a change has potential major impact when the
- * classifier says so or it removes or transfers a service; such changes go through clause 5.
- * A standard change with major impact is treated as normal (it is not pre-approved).
+ * 9.2: records the change class and potential major impact the change management policy (the
+ * decision `change-classification`, the version deployed with the instance's procedure) decided,
+ * and which version decided. Changes with potential major impact go through clause 5; the class
+ * routes the RFC (standard: pre-approved; normal: CAB; emergency: emergency CAB).
  */
 export const applyChangePolicy = defineWorker<In, Out>({
   type: 'apply-change-policy',
@@ -33,10 +44,11 @@ export const applyChangePolicy = defineWorker<In, Out>({
     type: 'object',
     properties: {
       ...caseRefProperties,
-      changeType: { enum: ['standard', 'normal', 'emergency'] },
+      changeType: { enum: [...CHANGE_TYPES] },
       changeNature: { type: ['string', 'null'] },
       potentialMajorImpact: { type: ['boolean', 'null'] },
       affectedCiIds: { type: ['array', 'null'], items: { type: 'string' } },
+      changeClass: {},
     },
     required: ['caseKind', 'caseId', 'changeType'],
   },
@@ -45,11 +57,30 @@ export const applyChangePolicy = defineWorker<In, Out>({
     if (isOutcome(found)) return found
     const { changeNature, potentialMajorImpact } = job.variables
     const affectedCis = stringList(job.variables.affectedCiIds)
-    const majorImpact =
-      potentialMajorImpact === true ||
-      (ALWAYS_MAJOR as readonly string[]).includes(changeNature ?? '')
-    const changeType =
-      job.variables.changeType === 'standard' && majorImpact ? 'normal' : job.variables.changeType
+    let decided: unknown
+    let decision: DecisionRef
+    if ('changeClass' in job.variables) {
+      decided = job.variables.changeClass
+      decision = await decidedBy(job, deps, CHANGE_DECISION)
+    } else {
+      ;({ output: decided, decision } = await evaluateLatest(deps, CHANGE_DECISION, {
+        changeType: job.variables.changeType,
+        changeNature: changeNature ?? null,
+        potentialMajorImpact: potentialMajorImpact ?? null,
+      }))
+    }
+    const result = decided as { changeType?: unknown; majorImpact?: unknown } | null
+    if (
+      !result ||
+      !CHANGE_TYPES.includes(result.changeType as ChangeType) ||
+      typeof result.majorImpact !== 'boolean'
+    ) {
+      throw new Error(
+        `The decision ${decision.decisionId} (version ${decision.version}) gave no change class (standard, normal, emergency) and major impact for a ${job.variables.changeType} change of nature ${changeNature ?? 'none'} (got ${JSON.stringify(decided ?? null)}); the process owner must complete the policy.`,
+      )
+    }
+    const changeType = result.changeType as ChangeType
+    const majorImpact = result.majorImpact
     await deps.cases.updateFields(
       found.kind,
       found.record.id,
@@ -57,6 +88,8 @@ export const applyChangePolicy = defineWorker<In, Out>({
         data: {
           changeType,
           majorImpact,
+          changeDecisionVersion: decision.version,
+          changeDecisionKey: decision.decisionKey,
           ...(changeNature ? { changeNature } : {}),
           ...(affectedCis.length ? { affectedCis } : {}),
         },
@@ -64,6 +97,6 @@ export const applyChangePolicy = defineWorker<In, Out>({
       actorFor(job.type),
       job.processInstanceKey,
     )
-    return job.complete({ changeType, majorImpact })
+    return job.complete({ changeType, majorImpact, changeDecision: decision })
   },
 })

@@ -127,38 +127,72 @@ describe.each(testDatabaseTargets())('worker framework on $kind', (target) => {
     expect(told[0]).toMatchObject({ recipient: 'customer', template: 'incident-recorded' })
   })
 
-  it('8.1 b: prioritises with the newest version of the priority matrix', async () => {
-    // given
+  it('8.1 b, 4.3.3: records the priority the decision allocated and the decision version bound to the process version', async () => {
+    // given: a deployment recorded priority-matrix version 3 with process version pd-prio
     const id = await incident('Slow VPN')
-    const before = await prioritiseCase.run(
-      job('prioritise-case', { caseKind: 'incident', caseId: id, impact: 3, urgency: 3 }),
-      deps,
-    )
-    // when the process owner publishes version 2 in which every cell is priority 2
-    const cells = Object.fromEntries(['1', '2', '3'].map((i) => [i, { '1': 2, '2': 2, '3': 2 }]))
     await deps.db
-      .insertInto('priority_matrices')
+      .insertInto('deployed_decisions')
       .values({
-        version: 2,
-        description: 'test',
-        cells: JSON.stringify(cells),
-        created_by: 'owner',
+        decision_key: '9001',
+        decision_id: 'priority-matrix',
+        name: 'Priority',
+        version: 3,
+        decision_requirements_key: '9000',
+        decision_requirements_id: 'priority-matrix-drg',
+        deployment_key: '8999',
       })
       .execute()
-    const after = await prioritiseCase.run(
-      job('prioritise-case', { caseKind: 'incident', caseId: id, impact: 3, urgency: 3 }),
+    await deps.db
+      .insertInto('process_version_decisions')
+      .values({
+        process_definition_key: 'pd-prio',
+        decision_id: 'priority-matrix',
+        decision_key: '9001',
+      })
+      .execute()
+    const input = { caseKind: 'incident', caseId: id, impact: 3, urgency: 3 }
+    // when
+    const result = await prioritiseCase.run(
+      job(
+        'prioritise-case',
+        { ...input, allocatedPriority: 4 },
+        { processDefinitionKey: 'pd-prio' },
+      ),
+      deps,
+    )
+    const unbound = await prioritiseCase.run(
+      job(
+        'prioritise-case',
+        { ...input, allocatedPriority: 4 },
+        { processDefinitionKey: 'pd-other' },
+      ),
+      deps,
+    )
+    const noRule = await prioritiseCase.run(
+      job(
+        'prioritise-case',
+        { ...input, allocatedPriority: null },
+        { processDefinitionKey: 'pd-prio' },
+      ),
       deps,
     )
     // then
-    expect(before).toEqual({
+    const priorityDecision = { decisionId: 'priority-matrix', version: 3, decisionKey: '9001' }
+    expect(result).toEqual({
       outcome: 'complete',
-      variables: { priority: 4, priorityMatrixVersion: 1, isMajorIncident: false },
+      variables: { priority: 4, priorityDecision, isMajorIncident: false },
     })
-    expect(after).toEqual({
-      outcome: 'complete',
-      variables: { priority: 2, priorityMatrixVersion: 2, isMajorIncident: false },
+    const record = await deps.cases.findCase('incident', id)
+    expect(record?.priority).toBe(4)
+    expect(record?.data).toMatchObject({ priorityDecisionVersion: 3, priorityDecisionKey: '9001' })
+    // no evidence of the deciding version, or no priority: the job fails and is retried
+    expect(unbound).toMatchObject({ outcome: 'fail', retries: 2 })
+    expect(unbound).toMatchObject({
+      errorMessage: expect.stringContaining('decision priority-matrix'),
     })
-    expect((await deps.cases.findCase('incident', id))?.priority).toBe(2)
-    await deps.db.deleteFrom('priority_matrices').where('version', '=', 2).execute()
+    expect(noRule).toMatchObject({
+      outcome: 'fail',
+      errorMessage: expect.stringContaining('allocated no priority 1–4 for impact 3 and urgency 3'),
+    })
   })
 })

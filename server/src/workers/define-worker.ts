@@ -37,6 +37,8 @@ export interface JobData {
   type: string
   processInstanceKey: string
   bpmnProcessId: string
+  /** The process version the job belongs to (a business rule task's decision is bound to it). */
+  processDefinitionKey?: string
   elementId: string
   retries: number
   variables: Record<string, unknown>

@@ -8,6 +8,7 @@ import type { CaseService, CatalogueService, CmdbService } from '../cases'
 import type { DB } from '../db/schema'
 import type { Logger } from '../log'
 import type { NotificationService } from '../notifications/notification.service'
+import type { DecisionEvaluator } from './decisions'
 
 /** Publishes a BPMN message (Zeebe PublishMessage). */
 export interface MessagePublisher {
@@ -81,6 +82,11 @@ export interface WorkerDeps {
   messages: MessagePublisher
   settings: WorkerSettings
   log: Logger
+  /**
+   * Evaluates a decision's latest version, for instances of process versions deployed before
+   * their business rule task existed (the server passes Zeebe's EvaluateDecision).
+   */
+  decisions?: DecisionEvaluator
   /** Current time (tests pass the engine's clock). */
   now(): Date
 }

@@ -1,5 +1,5 @@
 import { defineWorker } from './define-worker'
-import type { WorkerDeps } from './deps'
+import { decidedBy, evaluateLatest, type DecisionRef } from './decisions'
 import {
   actorFor,
   caseRefProperties,
@@ -8,6 +8,9 @@ import {
   type CaseRefInput,
 } from './worker-helpers'
 
+/** The decision of `processes/priority-matrix.dmn`. */
+export const PRIORITY_DECISION = 'priority-matrix'
+
 interface In extends CaseRefInput {
   /** 1 high … 3 low. */
   impact: number
@@ -15,30 +18,24 @@ interface In extends CaseRefInput {
   urgency: number
   securityIncident?: boolean | null
   majorIncidentCandidate?: boolean | null
+  /**
+   * The priority the business rule task `Task_DecidePriority` got from the decision (absent in
+   * instances of process versions from before it; null when no rule matched).
+   */
+  allocatedPriority?: number | null
 }
 interface Out {
   priority: number
-  priorityMatrixVersion: number
   isMajorIncident: boolean
-}
-
-/** The impact × urgency matrix in force: the highest version of `priority_matrices`. */
-export async function currentPriorityMatrix(
-  deps: Pick<WorkerDeps, 'db'>,
-): Promise<{ version: number; cells: Record<string, Record<string, number>> }> {
-  const row = await deps.db
-    .selectFrom('priority_matrices')
-    .select(['version', 'cells'])
-    .orderBy('version', 'desc')
-    .executeTakeFirstOrThrow()
-  return { version: row.version, cells: row.cells as Record<string, Record<string, number>> }
+  priorityDecision: DecisionRef
 }
 
 /**
- * 8.1 b, 8.2 c, 4.5.5: priority from impact × urgency using the versioned matrix the process
- * owner maintains. 6.6.3: an information security incident gets at least priority 2. 8.1: a
- * major incident per the agreed definition: flagged by the classifier, or priority 1 with high
- * impact.
+ * 8.1 b, 8.2 c, 4.5.5: records the priority the decision `priority-matrix` allocated from
+ * impact × urgency (6.6.3: an information security incident gets at least priority 2; the rule
+ * is the decision's) and which version of the decision decided it, the one deployed with the
+ * instance's procedure. 8.1: a major incident per the agreed definition: flagged by the
+ * classifier, or priority 1 with high impact.
  */
 export const prioritiseCase = defineWorker<In, Out>({
   type: 'prioritise-case',
@@ -50,6 +47,7 @@ export const prioritiseCase = defineWorker<In, Out>({
       urgency: { type: 'integer', minimum: 1, maximum: 3 },
       securityIncident: { type: ['boolean', 'null'] },
       majorIncidentCandidate: { type: ['boolean', 'null'] },
+      allocatedPriority: { type: ['number', 'null'] },
     },
     required: ['caseKind', 'caseId', 'impact', 'urgency'],
   },
@@ -57,9 +55,29 @@ export const prioritiseCase = defineWorker<In, Out>({
     const found = await loadCase(job, deps)
     if (isOutcome(found)) return found
     const { impact, urgency, securityIncident, majorIncidentCandidate } = job.variables
-    const matrix = await currentPriorityMatrix(deps)
-    let priority = matrix.cells[String(impact)]?.[String(urgency)] ?? 4
-    if (securityIncident === true) priority = Math.min(priority, 2)
+    let allocated: unknown
+    let decision: DecisionRef
+    if ('allocatedPriority' in job.variables) {
+      allocated = job.variables.allocatedPriority
+      decision = await decidedBy(job, deps, PRIORITY_DECISION)
+    } else {
+      ;({ output: allocated, decision } = await evaluateLatest(deps, PRIORITY_DECISION, {
+        impact,
+        urgency,
+        securityIncident: securityIncident ?? null,
+      }))
+    }
+    if (
+      typeof allocated !== 'number' ||
+      !Number.isInteger(allocated) ||
+      allocated < 1 ||
+      allocated > 4
+    ) {
+      throw new Error(
+        `The decision ${decision.decisionId} (version ${decision.version}) allocated no priority 1–4 for impact ${impact} and urgency ${urgency} (got ${JSON.stringify(allocated ?? null)}); the process owner must complete the matrix.`,
+      )
+    }
+    const priority = allocated
     const isMajorIncident =
       found.kind === 'incident' &&
       (majorIncidentCandidate === true || (priority === 1 && impact === 1))
@@ -71,7 +89,8 @@ export const prioritiseCase = defineWorker<In, Out>({
         data: {
           impact,
           urgency,
-          priorityMatrixVersion: matrix.version,
+          priorityDecisionVersion: decision.version,
+          priorityDecisionKey: decision.decisionKey,
           ...(found.kind === 'incident'
             ? { securityIncident: securityIncident === true, major: isMajorIncident }
             : {}),
@@ -80,6 +99,6 @@ export const prioritiseCase = defineWorker<In, Out>({
       actorFor(job.type),
       job.processInstanceKey,
     )
-    return job.complete({ priority, priorityMatrixVersion: matrix.version, isMajorIncident })
+    return job.complete({ priority, isMajorIncident, priorityDecision: decision })
   },
 })

@@ -87,6 +87,11 @@ export function startWorkers({
           type: job.type,
           processInstanceKey: String(job.processInstanceKey),
           bpmnProcessId: job.bpmnProcessId,
+          // on the wire (ActivatedJob.processDefinitionKey); the SDK's Job type omits it
+          processDefinitionKey: String(
+            (job as unknown as { processDefinitionKey?: string | number }).processDefinitionKey ??
+              '',
+          ),
           elementId: job.elementId,
           retries: job.retries,
           variables: { ...(job.variables as Record<string, unknown>) },

@@ -61,24 +61,85 @@ describe.each(testDatabaseTargets())('worker rules on $kind', (target) => {
 
   it.each([
     ['service-transfer', 'standard', 'normal', true],
-    ['service-removal', 'normal', 'normal', true],
-    ['ci-change', 'standard', 'standard', false],
     ['ci-change', 'emergency', 'emergency', false],
   ])(
-    '9.2: a %s classified %s is handled as %s (major impact: %s)',
-    async (changeNature, changeType, expectedType, major) => {
+    '9.2, 4.3.3: a %s classified %s is recorded as the decision classed it (%s, major impact %s) with its version',
+    async (changeNature, changeType, decidedType, major) => {
+      // given: the deployment bound change-classification version 2 to process version pd-chg
+      await deps.db
+        .insertInto('deployed_decisions')
+        .values({
+          decision_key: '7001',
+          decision_id: 'change-classification',
+          name: 'Change class',
+          version: 2,
+          decision_requirements_key: '7000',
+          decision_requirements_id: 'change-classification-drg',
+          deployment_key: '6999',
+        })
+        .onConflict((oc) => oc.column('decision_key').doNothing())
+        .execute()
+      await deps.db
+        .insertInto('process_version_decisions')
+        .values({
+          process_definition_key: 'pd-chg',
+          decision_id: 'change-classification',
+          decision_key: '7001',
+        })
+        .onConflict((oc) => oc.columns(['process_definition_key', 'decision_id']).doNothing())
+        .execute()
       const { id } = await deps.cases.create('change', { title: 'c', data: { scope: 's' } }, admin)
+      // when
       const result = await applyChangePolicy.run(
-        job('apply-change-policy', { caseKind: 'change', caseId: id, changeType, changeNature }),
+        {
+          ...job('apply-change-policy', {
+            caseKind: 'change',
+            caseId: id,
+            changeType,
+            changeNature,
+            changeClass: { changeType: decidedType, majorImpact: major },
+          }),
+          processDefinitionKey: 'pd-chg',
+        },
         deps,
       )
+      // then
       expect(result).toEqual({
         outcome: 'complete',
-        variables: { changeType: expectedType, majorImpact: major },
+        variables: {
+          changeType: decidedType,
+          majorImpact: major,
+          changeDecision: { decisionId: 'change-classification', version: 2, decisionKey: '7001' },
+        },
       })
-      expect((await deps.cases.findCase('change', id))?.data.majorImpact).toBe(major)
+      expect((await deps.cases.findCase('change', id))?.data).toMatchObject({
+        changeType: decidedType,
+        majorImpact: major,
+        changeDecisionVersion: 2,
+        changeDecisionKey: '7001',
+      })
     },
   )
+
+  it('9.2: a decision result without a change class fails the job instead of routing the RFC', async () => {
+    const { id } = await deps.cases.create('change', { title: 'c', data: { scope: 's' } }, admin)
+    const result = await applyChangePolicy.run(
+      {
+        ...job('apply-change-policy', {
+          caseKind: 'change',
+          caseId: id,
+          changeType: 'normal',
+          changeClass: null,
+        }),
+        processDefinitionKey: 'pd-chg',
+      },
+      deps,
+    )
+    expect(result).toMatchObject({
+      outcome: 'fail',
+      errorMessage: expect.stringContaining('gave no change class'),
+    })
+  })
 
   it('8.2 a: opens one problem per CI trend and links later incidents to the same open problem', async () => {
     // given

@@ -10,6 +10,8 @@ import { useServerEvents } from '../../../lib/socket'
 import { Empty, ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
+import type { DecisionFile } from '../../modeler/api/decisions'
+import { DecisionVersions, ProcedureDecisions } from './Decisions'
 
 interface Draft {
   id: string
@@ -23,6 +25,8 @@ interface Draft {
   version: number
   /** Forms the draft changes; approving the draft approves them too (4.3.2). */
   forms?: string[]
+  /** `decision`: a draft of a `.dmn` (edited in the decision editor). */
+  kind?: 'process' | 'decision'
 }
 interface Version {
   version: number
@@ -62,7 +66,9 @@ function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => voi
   return (
     <tr data-draft-id={d.id}>
       <td>
-        <Link href={`/modeler?draft=${encodeURIComponent(d.id)}`}>Draft {d.id.slice(0, 8)}</Link>
+        <Link href={`/${d.kind === 'decision' ? 'decisions' : 'modeler'}?draft=${encodeURIComponent(d.id)}`}>
+          Draft {d.id.slice(0, 8)}
+        </Link>
       </td>
       <td>
         <StatusBadge status={d.state} />
@@ -72,7 +78,7 @@ function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => voi
       <td>{formatDateTime(d.submittedAt)}</td>
       <td>{d.approvedBy ?? '—'}</td>
       <td>{errors ? <span className="badge danger">{errors} lint errors</span> : <span className="badge ok">clean</span>}</td>
-      <td>{d.forms?.length ? d.forms.join(', ') : '—'}</td>
+      {d.kind !== 'decision' && <td>{d.forms?.length ? d.forms.join(', ') : '—'}</td>}
       <td>
         <div className="row">
           {canReview && (
@@ -107,7 +113,11 @@ function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => voi
 
 export default function ProcessesPage({ user }: { user: User }) {
   const { data, error, loading, reload } = useApi<Process[]>('/processes')
-  useServerEvents(['process.changed'], () => reload())
+  const decisions = useApi<DecisionFile[]>('/decisions')
+  useServerEvents(['process.changed'], () => {
+    reload()
+    decisions.reload()
+  })
   return (
     <div>
       <div className="row">
@@ -135,6 +145,7 @@ export default function ProcessesPage({ user }: { user: User }) {
                 <Link href={`/modeler?process=${encodeURIComponent(p.bpmnProcessId)}`}>Edit</Link>
               )}
             </div>
+            <ProcedureDecisions bpmnProcessId={p.bpmnProcessId} files={decisions.data ?? []} user={user} />
             <table className="data fixed" aria-label={`Versions of ${p.name}`}>
               <thead>
                 <tr>
@@ -186,6 +197,63 @@ export default function ProcessesPage({ user }: { user: User }) {
                 <tbody>
                   {open.map((d) => (
                     <DraftRow key={d.id} d={d} user={user} onDone={reload} />
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        )
+      })}
+      <h2 id="decisions-title">Decisions</h2>
+      <ErrorBanner error={decisions.error} />
+      {decisions.data?.map((f) => {
+        const open = f.drafts.filter((d) => d.state !== 'deployed')
+        return (
+          <section
+            key={f.decisionRequirementsId}
+            className="card"
+            aria-labelledby={`d-${f.decisionRequirementsId}`}
+            data-decisions-id={f.decisionRequirementsId}
+          >
+            <div className="row">
+              <h2 id={`d-${f.decisionRequirementsId}`}>
+                {f.name} <span className="muted small">{f.resourceName}</span>
+              </h2>
+              <span className="spacer" />
+              {hasRole(user, 'process-owner', 'admin') && (
+                <Link href={`/decisions?id=${encodeURIComponent(f.decisionRequirementsId)}`}>Edit decision</Link>
+              )}
+            </div>
+            <p className="small muted">
+              Evaluated by:{' '}
+              {[...new Set(f.calledBy.map((c) => `${c.bpmnProcessId} v${c.version} → v${c.decisionVersion}`))].join(', ') ||
+                'no procedure'}
+            </p>
+            <DecisionVersions file={f} />
+            {open.length > 0 && (
+              <table className="data" aria-label={`Drafts of ${f.name}`} style={{ marginTop: '0.5rem' }}>
+                <thead>
+                  <tr>
+                    <th>Draft</th>
+                    <th>State</th>
+                    <th>Author</th>
+                    <th>Submitted</th>
+                    <th>Approved by</th>
+                    <th>Lint</th>
+                    <th>Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {open.map((d) => (
+                    <DraftRow
+                      key={d.id}
+                      d={{ ...d, kind: 'decision' }}
+                      user={user}
+                      onDone={() => {
+                        reload()
+                        decisions.reload()
+                      }}
+                    />
                   ))}
                 </tbody>
               </table>

@@ -1,0 +1,345 @@
+/**
+ * The decision editor (bpmn.io dmn-js) beside the BPMN modeler: a `.dmn` of the procedures (the
+ * priority matrix, the change policy) opened in its decision requirements diagram, decision
+ * table or literal expression view; saved as a draft of kind `decision`, compared rule by rule
+ * with the deployed version, submitted for approval by someone else (ISO/IEC 20000-1 4.3.2).
+ * The bpmn.io logo dmn-js draws stays visible (its licence). Loaded lazily.
+ */
+import DmnModeler from 'dmn-js/lib/Modeler'
+import 'dmn-js/dist/assets/diagram-js.css'
+import 'dmn-js/dist/assets/dmn-js-shared.css'
+import 'dmn-js/dist/assets/dmn-js-drd.css'
+import 'dmn-js/dist/assets/dmn-js-decision-table.css'
+import 'dmn-js/dist/assets/dmn-js-decision-table-controls.css'
+import 'dmn-js/dist/assets/dmn-js-literal-expression.css'
+import 'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css'
+import { useEffect, useRef, useState } from 'react'
+import { ApiError } from '../../../lib/api'
+import { download } from '../../../lib/format'
+import { Link } from '../../../lib/router'
+import { ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
+import { useApi } from '../../../lib/use-api'
+import type { User } from '../../../lib/user'
+import {
+  createDecisionDraft,
+  getDecisionDiff,
+  getDecisionXml,
+  type DecisionDiff,
+  type DecisionFile,
+} from '../api/decisions'
+import { getDraft, saveDraft, submitDraft, type Draft } from '../api/processes'
+
+interface View {
+  type: string
+  element: { id: string; name?: string }
+}
+
+const viewLabel: Record<string, string> = {
+  drd: 'Requirements diagram',
+  decisionTable: 'decision table',
+  literalExpression: 'literal expression',
+}
+
+function label(v: View) {
+  return v.type === 'drd'
+    ? viewLabel.drd
+    : `${v.element.name ?? v.element.id} (${viewLabel[v.type] ?? v.type})`
+}
+
+function DiffView({ diff }: { diff: DecisionDiff }) {
+  const cells = (r: { inputs: string[]; outputs: string[] }) =>
+    `${r.inputs.join(' | ')} → ${r.outputs.join(' | ')}`
+  const nothing = !diff.added.length && !diff.removed.length && !diff.changed.length
+  return (
+    <section className="card" aria-labelledby="decision-diff-title">
+      <h2 id="decision-diff-title">
+        Changes against deployed version {diff.againstVersion ?? '—'}
+      </h2>
+      {nothing && <p className="muted">No changes.</p>}
+      <ul className="list-plain small" aria-label="Decision changes">
+        {diff.added.map((d) => (
+          <li key={`a-${d.id}`}>
+            <span className="badge ok">added</span> decision {d.name}
+          </li>
+        ))}
+        {diff.removed.map((d) => (
+          <li key={`r-${d.id}`}>
+            <span className="badge danger">removed</span> decision {d.name}
+          </li>
+        ))}
+        {diff.changed.map((d) => (
+          <li key={`c-${d.id}`}>
+            <strong>{d.name}</strong>
+            {d.changed.length > 0 && (
+              <span className="muted"> ({d.changed.join(', ')} changed)</span>
+            )}
+            <ul className="list-plain">
+              {d.rules.added.map((r) => (
+                <li key={r.id}>
+                  <span className="badge ok">rule {r.index} added</span> {cells(r)}
+                </li>
+              ))}
+              {d.rules.removed.map((r) => (
+                <li key={r.id}>
+                  <span className="badge danger">rule {r.index} removed</span> {cells(r)}
+                </li>
+              ))}
+              {d.rules.changed.map((r) => (
+                <li key={r.id}>
+                  <span className="badge warn">rule {r.after.index} changed</span>{' '}
+                  <del>{cells(r.before)}</del> → <ins>{cells(r.after)}</ins>
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      {diff.procedures.length > 0 && (
+        <p className="small muted">
+          Deployed with: {diff.procedures.join(', ')} (new instances use the new version).
+        </p>
+      )}
+    </section>
+  )
+}
+
+function Home() {
+  const { data, error, loading } = useApi<DecisionFile[]>('/decisions')
+  return (
+    <div>
+      <h1>Decisions</h1>
+      <ErrorBanner error={error} />
+      {loading && <Loading />}
+      <table className="data" aria-label="Decisions">
+        <thead>
+          <tr>
+            <th>Decisions</th>
+            <th>Deployed</th>
+            <th>Evaluated by</th>
+            <th>Drafts</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {data?.map((f) => (
+            <tr key={f.decisionRequirementsId}>
+              <td>
+                {f.name} <span className="muted small">{f.resourceName}</span>
+              </td>
+              <td>v{f.latestVersion}</td>
+              <td>{[...new Set(f.calledBy.map((c) => c.bpmnProcessId))].join(', ') || '—'}</td>
+              <td>
+                {f.drafts
+                  .filter((d) => d.state !== 'deployed')
+                  .map((d) => (
+                    <div key={d.id}>
+                      <Link href={`/decisions?draft=${encodeURIComponent(d.id)}`}>
+                        Draft by {d.author}
+                      </Link>{' '}
+                      <StatusBadge status={d.state} />
+                    </div>
+                  ))}
+              </td>
+              <td>
+                <Link
+                  className="btn"
+                  href={`/decisions?id=${encodeURIComponent(f.decisionRequirementsId)}`}
+                >
+                  Edit decision
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+export default function DecisionEditorPage(props: {
+  user: User
+  draftId: string | null
+  decisionsId: string | null
+}) {
+  if (!props.draftId && !props.decisionsId) return <Home />
+  return <Editor {...props} />
+}
+
+function Editor({
+  user,
+  draftId,
+  decisionsId,
+}: {
+  user: User
+  draftId: string | null
+  decisionsId: string | null
+}) {
+  const containerRef = useRef<HTMLDivElement>(null)
+  const modelerRef = useRef<DmnModeler | null>(null)
+  const [draft, setDraft] = useState<Draft | null>(null)
+  const [drgId, setDrgId] = useState(decisionsId ?? '')
+  const [views, setViews] = useState<View[]>([])
+  const [active, setActive] = useState<View | null>(null)
+  const [dirty, setDirty] = useState(false)
+  const [ready, setReady] = useState(false)
+  const [status, setStatus] = useState('')
+  const [error, setError] = useState<unknown>()
+  const [diff, setDiff] = useState<DecisionDiff | null>(null)
+
+  useEffect(() => {
+    const modeler = new DmnModeler({
+      container: containerRef.current!,
+      common: { keyboard: { bindTo: document } },
+    })
+    modelerRef.current = modeler
+    const watched = new WeakSet<object>()
+    modeler.on('views.changed', (e: { views: View[]; activeView: View | null }) => {
+      setViews(e.views)
+      setActive(e.activeView)
+      const viewer = modeler.getActiveViewer()
+      if (viewer && !watched.has(viewer)) {
+        watched.add(viewer)
+        viewer.on('elements.changed', () => setDirty(true))
+      }
+    })
+    let cancelled = false
+    void (async () => {
+      try {
+        let xml: string
+        if (draftId) {
+          const d = await getDraft(draftId)
+          if (cancelled) return
+          setDraft(d)
+          setDrgId(d.bpmnProcessId)
+          xml = d.xml ?? ''
+        } else {
+          xml = (await getDecisionXml(decisionsId ?? '', 'latest')).xml
+        }
+        if (cancelled) return
+        await modeler.importXML(xml)
+        if (cancelled) return
+        // a decision file of the procedures has one decision: open its table
+        const first = modeler.getViews().find((v: View) => v.type !== 'drd')
+        if (first) await modeler.open(first)
+        setReady(true)
+        setDirty(false)
+      } catch (err) {
+        if (!cancelled) setError(err)
+      }
+    })()
+    return () => {
+      cancelled = true
+      modeler.destroy()
+      modelerRef.current = null
+    }
+  }, [draftId, decisionsId])
+
+  async function currentXml() {
+    const { xml } = await modelerRef.current!.saveXML({ format: true })
+    return xml ?? ''
+  }
+
+  async function save(): Promise<Draft | null> {
+    setError(undefined)
+    try {
+      const xml = await currentXml()
+      const saved = draft
+        ? await saveDraft(draft.id, xml, draft.version)
+        : await createDecisionDraft(xml)
+      setDraft(saved)
+      setDirty(false)
+      setStatus(`Draft saved (revision ${saved.version}).`)
+      if (!draft)
+        window.history.replaceState(null, '', `/decisions?draft=${encodeURIComponent(saved.id)}`)
+      if (diff) setDiff(await getDecisionDiff(saved.id))
+      return saved
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 409
+          ? new Error('The draft was changed elsewhere; reload it before saving.')
+          : err,
+      )
+      return null
+    }
+  }
+
+  async function submit() {
+    const saved = dirty || !draft ? await save() : draft
+    if (!saved) return
+    try {
+      setDraft(await submitDraft(saved.id, saved.version))
+      setStatus('Submitted for approval.')
+    } catch (err) {
+      setError(err)
+    }
+  }
+
+  async function compare() {
+    setError(undefined)
+    if (diff) {
+      setDiff(null)
+      return
+    }
+    const saved = dirty || !draft ? await save() : draft
+    if (!saved) return
+    try {
+      setDiff(await getDecisionDiff(saved.id))
+    } catch (err) {
+      setError(err)
+    }
+  }
+
+  const editable = !draft || draft.state === 'draft' || draft.state === 'rejected'
+  return (
+    <div>
+      <div className="row" style={{ marginBottom: '0.5rem' }}>
+        <h1 style={{ margin: 0 }}>{drgId || 'Decisions'}</h1>
+        {draft ? <StatusBadge status={draft.state} /> : <span className="badge">new draft</span>}
+        {dirty && <span className="badge warn">unsaved changes</span>}
+        <span className="spacer" />
+        <Link href="/processes">Processes</Link>
+        <button
+          onClick={() =>
+            void currentXml().then((x) => download(`${drgId}.dmn`, x, 'application/xml'))
+          }
+        >
+          Download
+        </button>
+        <button onClick={() => void compare()} aria-pressed={!!diff} disabled={!ready}>
+          {diff ? 'Hide changes' : 'Compare with deployed'}
+        </button>
+        <button onClick={() => void save()} disabled={!ready || !editable}>
+          Save draft
+        </button>
+        <button className="primary" onClick={() => void submit()} disabled={!ready || !editable}>
+          Submit for approval
+        </button>
+      </div>
+      {status && (
+        <div className="banner ok" role="status">
+          {status}
+        </div>
+      )}
+      {draft?.rejectedReason && draft.state === 'rejected' && (
+        <div className="banner error">Rejected: {draft.rejectedReason}</div>
+      )}
+      {draft && draft.author !== user.username && (
+        <p className="small muted">Draft by {draft.author}.</p>
+      )}
+      <ErrorBanner error={error} />
+      <div className="tabs" role="toolbar" aria-label="Decision views">
+        {views.map((v) => (
+          <button
+            key={`${v.type}-${v.element.id}`}
+            aria-pressed={active?.element.id === v.element.id && active.type === v.type}
+            onClick={() => void modelerRef.current?.open(v)}
+          >
+            {label(v)}
+          </button>
+        ))}
+      </div>
+      <div ref={containerRef} className="canvas dmn-editor" aria-label="Decision editor" />
+      {diff && <DiffView diff={diff} />}
+    </div>
+  )
+}
