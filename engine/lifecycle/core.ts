@@ -39,6 +39,7 @@ import {
   upgradeLoadedState,
 } from '../state/state'
 import { UserTaskRequests } from '../user-task/requests'
+import { DueTimer } from './due-timer'
 import { consoleLogger, type CreateEngineOptions, type EngineLogger, errorText } from './options'
 
 export class EngineCore {
@@ -58,8 +59,7 @@ export class EngineCore {
   private lastSnapshotAt = performance.now()
   private recordsSinceSnapshot = 0
   private snapshotting: Promise<void> | null = null
-  private timer: NodeJS.Timeout | null = null
-  private armedFor = Infinity
+  private readonly dueTimer: DueTimer
   private closed = false
   readonly userTaskRequests = new UserTaskRequests()
   private readonly logger: EngineLogger
@@ -73,6 +73,11 @@ export class EngineCore {
   constructor(options: CreateEngineOptions) {
     this.sql = options.sql
     this.clock = options.clock ?? systemClock
+    this.dueTimer = new DueTimer(this.clock, () => {
+      this.tick().catch(() => {
+        // failures surface through the log's failure state
+      })
+    })
     this.snapshotEvery = options.snapshotEveryRecords ?? 100_000
     this.snapshotMinInterval = options.snapshotMinIntervalMs ?? 60_000
     this.logger = options.logger ?? consoleLogger
@@ -159,9 +164,7 @@ export class EngineCore {
     this.logger.warn(
       `engine: writing the record log failed (${errorText(err)}); refusing commands until the database answers again`,
     )
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    this.armedFor = Infinity
+    this.dueTimer.stop()
     this.results.failAll(() => this.unavailable())
     this.scheduleRecovery(this.backoff.initial)
   }
@@ -239,11 +242,8 @@ export class EngineCore {
         // the first error is the one to report
       }
     }
-    const batch = rt.endCommand()
-    for (const d of rt.dueItems) this.due.push(d)
-    rt.dueItems = []
-    const available = [...rt.jobTypesAvailable]
-    rt.jobTypesAvailable.clear()
+    const { records: batch, dueItems, jobTypes: available } = rt.endCommand()
+    for (const d of dueItems) this.due.push(d)
     const finished = this.results.collect(this.s, rt)
     this.armTimer()
     if (batch.length > 0) {
@@ -331,25 +331,7 @@ export class EngineCore {
   /** With the system clock: one OS timer for the earliest due item. */
   private armTimer(): void {
     if (!isSystemClock(this.clock) || this.closed) return
-    const next = this.due.peekDue()
-    if (next === undefined) {
-      if (this.timer) clearTimeout(this.timer)
-      this.timer = null
-      this.armedFor = Infinity
-      return
-    }
-    if (this.timer && this.armedFor <= next) return
-    if (this.timer) clearTimeout(this.timer)
-    this.armedFor = next
-    const delay = Math.min(Math.max(0, next - this.clock.now()), 2_147_483_647)
-    this.timer = setTimeout(() => {
-      this.timer = null
-      this.armedFor = Infinity
-      this.tick().catch(() => {
-        // failures surface through the log's failure state
-      })
-    }, delay)
-    this.timer.unref()
+    this.dueTimer.arm(this.due.peekDue())
   }
 
   tick(): Promise<void> {
@@ -392,8 +374,7 @@ export class EngineCore {
     if (this.snapshotting) await this.snapshotting.catch(() => undefined)
     do await this.log.drain()
     while (!this.log.idle)
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
+    this.dueTimer.stop()
     if (this.recovery) clearTimeout(this.recovery)
     this.recovery = null
     this.results.failAll(

@@ -50,14 +50,24 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? '')
 /** The executable model for a definition key (parsed once, cached by the engine). */
 export type ModelProvider = (defKey: number) => ProcessModel
 
+/** What one command produced, handed over by {@link Runtime.endCommand}. */
+export interface CommandOutput {
+  /** The event records, in order (to be made durable). */
+  records: EngineRecord[]
+  /** Due items created (the engine adds them to its due-date index). */
+  dueItems: DueItem[]
+  /** Job types that may have become activatable (waiting workers are told after durability). */
+  jobTypes: string[]
+}
+
 /** The processing core one engine holds: state, indexes, models, clock and the record batch. */
 export class Runtime {
   /** Records produced by the command being processed. */
-  batch: EngineRecord[] = []
-  /** Due items created while processing (the engine adds them to its index). */
-  dueItems: DueItem[] = []
+  private batch: EngineRecord[] = []
+  /** Due items created while processing. */
+  private dueItems: DueItem[] = []
   /** Job types that may have become activatable. */
-  readonly jobTypesAvailable = new Set<string>()
+  private readonly jobTypesAvailable = new Set<string>()
   /**
    * Transient: multi-instance bodies whose completion condition held while an inner instance
    * completed; the body completes once that instance has left (see multi-instance.ts).
@@ -183,12 +193,18 @@ export class Runtime {
     }
   }
 
-  /** Hands over the records the command produced and drops its transient caches. */
-  endCommand(): EngineRecord[] {
-    const batch = this.batch
+  /** Hands over what the command produced and drops its transient caches. */
+  endCommand(): CommandOutput {
+    const output: CommandOutput = {
+      records: this.batch,
+      dueItems: this.dueItems,
+      jobTypes: [...this.jobTypesAvailable],
+    }
     this.batch = []
+    this.dueItems = []
+    this.jobTypesAvailable.clear()
     this.piValues.clear()
-    return batch
+    return output
   }
 
   /** Runs queued follow-up steps until none is left. */
