@@ -14,8 +14,8 @@ import type { Clock, Variables } from '../api'
 import type { DecisionRequirementsGraph } from '../dmn/model'
 import { elementOf, type FlowNode, type ProcessModel } from '../model/model'
 import type { EngineRecord, ValueType } from '../state/records'
+import { applyRecord } from '../state/appliers'
 import {
-  applyRecord,
   type ElementInstanceState,
   type EngineStateData,
   type ProcessDefinitionState,
