@@ -13,7 +13,7 @@
 import type { Clock, Variables } from '../api'
 import type { DecisionRequirementsGraph } from '../dmn/model'
 import { elementOf, type FlowNode, type ProcessModel } from '../model/model'
-import type { EngineRecord, ValueType } from '../state/records'
+import { type EngineRecord, typed, type ValueType } from '../state/records'
 import { applyRecord } from '../state/appliers'
 import {
   type ElementInstanceState,
@@ -165,31 +165,32 @@ export class Runtime {
     }
   }
 
-  private trackDue(r: EngineRecord): void {
-    const v = r.value
+  private trackDue(record: EngineRecord): void {
+    const r = typed(record)
     const key = num(r.key)
     if (r.valueType === 'TIMER' && r.intent === 'CREATED') {
-      this.dueItems.push({ due: num(v.dueDate), kind: 'timer', key })
+      this.dueItems.push({ due: r.value.dueDate, kind: 'timer', key })
     } else if (r.valueType === 'JOB') {
+      const v = r.value
       if (r.intent === 'ACTIVATED' || r.intent === 'TIMEOUT_UPDATED') {
-        this.dueItems.push({ due: num(v.deadline), kind: 'job-timeout', key })
-      } else if (r.intent === 'FAILED' && num(v.retries) > 0 && num(v.retryBackoff) > 0) {
-        this.dueItems.push({ due: num(v.recurringTime), kind: 'job-backoff', key })
+        this.dueItems.push({ due: v.deadline, kind: 'job-timeout', key })
+      } else if (r.intent === 'FAILED' && v.retries > 0 && v.retryBackoff > 0) {
+        this.dueItems.push({ due: v.recurringTime, kind: 'job-backoff', key })
       }
       if (
         r.intent === 'CREATED' ||
         r.intent === 'TIMED_OUT' ||
         r.intent === 'RECURRED_AFTER_BACKOFF' ||
         r.intent === 'YIELDED' ||
-        (r.intent === 'FAILED' && num(v.retries) > 0 && num(v.retryBackoff) <= 0)
+        (r.intent === 'FAILED' && v.retries > 0 && v.retryBackoff <= 0)
       ) {
-        this.jobTypesAvailable.add(str(v.type))
+        this.jobTypesAvailable.add(v.type)
       }
-    } else if (r.valueType === 'INCIDENT' && r.intent === 'RESOLVED' && num(v.jobKey) > 0) {
-      const job = this.s.jobs[num(v.jobKey)]
+    } else if (r.valueType === 'INCIDENT' && r.intent === 'RESOLVED' && r.value.jobKey > 0) {
+      const job = this.s.jobs[r.value.jobKey]
       if (job) this.jobTypesAvailable.add(str(job.value.type))
-    } else if (r.valueType === 'MESSAGE' && r.intent === 'PUBLISHED' && num(v.timeToLive) > 0) {
-      this.dueItems.push({ due: num(v.deadline), kind: 'message', key })
+    } else if (r.valueType === 'MESSAGE' && r.intent === 'PUBLISHED' && r.value.timeToLive > 0) {
+      this.dueItems.push({ due: r.value.deadline, kind: 'message', key })
     }
   }
 
