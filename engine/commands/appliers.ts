@@ -1,6 +1,6 @@
 /**
  * Appliers of the records that process instance modification, migration and resource deletion
- * write (Zeebe's MIGRATED and DELETED intents). `applyRecord` (state/state.ts) hands every event
+ * write (Zeebe's MIGRATED and DELETED intents). `applyRecord` (state/appliers.ts) hands every event
  * to {@link applyCommandRecord} first; it returns true for the records it owns, so replaying the
  * log rebuilds the same state as the live commands.
  */

@@ -47,3 +47,113 @@ export interface EngineRecord {
   processInstanceKey?: string
   value: Record<string, unknown>
 }
+
+/**
+ * The value shapes the engine reads most, as the engine writes them (keys are numbers, `-1` for
+ * none). Records read back from the log have the same shapes (JSON keeps numbers numbers).
+ */
+export interface ProcessInstanceRecordValue {
+  bpmnProcessId: string
+  version: number
+  processDefinitionKey: number
+  processInstanceKey: number
+  elementId: string
+  flowScopeKey: number
+  bpmnElementType: string
+  bpmnEventType: string
+  parentProcessInstanceKey: number
+  parentElementInstanceKey: number
+  tenantId: string
+}
+
+export interface JobRecordValue {
+  type: string
+  worker: string
+  retries: number
+  retryBackoff: number
+  recurringTime: number
+  deadline: number
+  timeout: number
+  customHeaders: Record<string, string>
+  variables: Record<string, unknown>
+  errorMessage: string
+  errorCode: string
+  elementId: string
+  elementInstanceKey: number
+  processInstanceKey: number
+  bpmnProcessId: string
+  processDefinitionVersion: number
+  processDefinitionKey: number
+  tenantId: string
+  jobKind: string
+  listenerEventType: string
+}
+
+export interface VariableRecordValue {
+  name: string
+  /** JSON text */
+  value: string
+  scopeKey: number
+  processInstanceKey: number
+  processDefinitionKey: number
+  bpmnProcessId: string
+  tenantId: string
+}
+
+export interface IncidentRecordValue {
+  errorType: string
+  errorMessage: string
+  bpmnProcessId: string
+  processDefinitionKey: number
+  processInstanceKey: number
+  elementId: string
+  elementInstanceKey: number
+  jobKey: number
+  variableScopeKey: number
+  tenantId: string
+}
+
+export interface TimerRecordValue {
+  elementInstanceKey: number
+  processInstanceKey: number
+  processDefinitionKey: number
+  dueDate: number
+  targetElementId: string
+  repetitions: number
+  tenantId: string
+}
+
+export interface MessageRecordValue {
+  name: string
+  correlationKey: string
+  timeToLive: number
+  messageId: string
+  variables: Record<string, unknown>
+  deadline: number
+  tenantId: string
+}
+
+interface RecordValues {
+  PROCESS_INSTANCE: ProcessInstanceRecordValue
+  JOB: JobRecordValue
+  VARIABLE: VariableRecordValue
+  INCIDENT: IncidentRecordValue
+  TIMER: TimerRecordValue
+  MESSAGE: MessageRecordValue
+}
+
+/** A record whose `value` is typed on its `valueType` (a discriminated union). */
+export type TypedRecord = {
+  [V in ValueType]: Omit<EngineRecord, 'valueType' | 'value'> & {
+    valueType: V
+    value: V extends keyof RecordValues ? RecordValues[V] : Record<string, unknown>
+  }
+}[ValueType]
+
+/**
+ * The record as a {@link TypedRecord}: for records the engine wrote itself (or read back from
+ * its log), whose values have the shapes above. Narrow on `valueType` to read its value.
+ */
+export function typed(record: EngineRecord): TypedRecord {
+  return record as TypedRecord
+}

@@ -1,0 +1,227 @@
+/**
+ * Job commands (Zeebe's JobBatchActivateProcessor, JobCompleteProcessor, JobFailProcessor,
+ * JobThrowErrorProcessor, JobUpdateRetriesProcessor, JobUpdateTimeoutProcessor). Job deadlines
+ * and back-offs fire from the due-date index (timer.ts).
+ */
+import {
+  type ActivateJobsCommand,
+  type ActivatedJob,
+  EngineErrorCode,
+  type JobResult,
+  type Variables,
+} from '../api'
+import { completeExecutionListenerJob, throwErrorRejection } from '../runtime/execution-listeners'
+import { IncidentErrorType, type Runtime } from '../runtime/runtime'
+import { completeTaskListenerJob } from '../user-task/commands'
+import { listenerJobVariables } from '../user-task/lifecycle'
+import { checkVariables, num, parseKey, reject, str, tenantOf } from './common'
+
+export function activateJobs(rt: Runtime, cmd: ActivateJobsCommand): ActivatedJob[] {
+  const out: ActivatedJob[] = []
+  const keys = rt.idx.activatable.get(cmd.type)
+  if (!keys || cmd.maxJobsToActivate <= 0) return out
+  const tenants = (cmd.tenantIds ?? []).map(tenantOf)
+  const now = rt.clock.now()
+  // Deleting the visited entry while iterating a Set is safe; no copy of a long queue.
+  for (const key of keys) {
+    if (out.length >= cmd.maxJobsToActivate) break
+    const job = rt.s.jobs[key]
+    if (!job || job.state !== 'ACTIVATABLE') continue
+    if (tenants.length > 0 && !tenants.includes(str(job.value.tenantId))) continue
+    const deadline = now + Math.max(0, cmd.timeoutMs)
+    rt.emit(
+      'JOB',
+      'ACTIVATED',
+      key,
+      { ...job.value, worker: cmd.worker, deadline, timeout: cmd.timeoutMs, variables: {} },
+      num(job.value.processInstanceKey),
+    )
+    const all =
+      listenerJobVariables(rt, job.value) ?? rt.visibleVariables(num(job.value.elementInstanceKey))
+    const variables =
+      cmd.fetchVariable && cmd.fetchVariable.length > 0
+        ? Object.fromEntries(cmd.fetchVariable.filter((n) => n in all).map((n) => [n, all[n]]))
+        : all
+    const v = job.value
+    out.push({
+      key: String(key),
+      type: str(v.type),
+      processInstanceKey: str(v.processInstanceKey),
+      bpmnProcessId: str(v.bpmnProcessId),
+      processDefinitionVersion: num(v.processDefinitionVersion),
+      processDefinitionKey: str(v.processDefinitionKey),
+      elementId: str(v.elementId),
+      elementInstanceKey: str(v.elementInstanceKey),
+      customHeaders: { ...(v.customHeaders as Record<string, string>) },
+      worker: cmd.worker,
+      retries: num(v.retries),
+      deadline,
+      variables,
+      tenantId: str(v.tenantId),
+    })
+  }
+  return out
+}
+
+function jobFor(rt: Runtime, jobKey: string, action: string, states: string[]) {
+  const key = parseKey(jobKey, 'job key')
+  const job = rt.s.jobs[key]
+  if (!job) {
+    reject(
+      EngineErrorCode.NotFound,
+      `Expected to ${action} job with key '${jobKey}', but no such job was found`,
+    )
+  }
+  if (!states.includes(job.state)) {
+    reject(
+      EngineErrorCode.FailedPrecondition,
+      `Expected to ${action} job with key '${jobKey}', but it is in state '${job.state}'`,
+    )
+  }
+  return job
+}
+
+export function completeJob(
+  rt: Runtime,
+  jobKey: string,
+  variables?: Variables,
+  result?: JobResult,
+): void {
+  const vars = checkVariables(variables)
+  const job = jobFor(rt, jobKey, 'complete', ['ACTIVATABLE', 'ACTIVATED'])
+  if (job.value.jobKind === 'TASK_LISTENER') {
+    completeTaskListenerJob(rt, job, vars, result)
+    return
+  }
+  if (job.value.jobKind === 'EXECUTION_LISTENER') {
+    completeExecutionListenerJob(rt, job, vars)
+    return
+  }
+  rt.emit(
+    'JOB',
+    'COMPLETED',
+    job.key,
+    { ...job.value, variables: vars },
+    num(job.value.processInstanceKey),
+  )
+  const ei = rt.s.elementInstances[num(job.value.elementInstanceKey)]
+  if (!ei) return
+  rt.applyResultVariables(ei, rt.nodeOf(ei), vars)
+  rt.complete(ei)
+}
+
+export function failJob(
+  rt: Runtime,
+  jobKey: string,
+  retries: number,
+  errorMessage?: string,
+  retryBackOffMs?: number,
+  variables?: Variables,
+): void {
+  const vars = checkVariables(variables)
+  const job = jobFor(rt, jobKey, 'fail', ['ACTIVATABLE', 'ACTIVATED'])
+  const backoff = retries > 0 ? Math.max(0, retryBackOffMs ?? 0) : 0
+  rt.emit(
+    'JOB',
+    'FAILED',
+    job.key,
+    {
+      ...job.value,
+      retries,
+      errorMessage: errorMessage ?? '',
+      retryBackoff: backoff,
+      recurringTime: backoff > 0 ? rt.clock.now() + backoff : -1,
+      worker: '',
+      deadline: -1,
+      variables: {},
+    },
+    num(job.value.processInstanceKey),
+  )
+  const ei = rt.s.elementInstances[num(job.value.elementInstanceKey)]
+  if (!ei) return
+  if (Object.keys(vars).length > 0) rt.setLocalVariables(ei.key, vars)
+  if (retries <= 0) {
+    rt.raiseIncident(
+      ei,
+      IncidentErrorType.JobNoRetries,
+      errorMessage && errorMessage.length > 0 ? errorMessage : 'No more retries left.',
+      job.key,
+    )
+  }
+}
+
+export function throwError(
+  rt: Runtime,
+  jobKey: string,
+  errorCode: string,
+  errorMessage?: string,
+  variables?: Variables,
+): void {
+  const vars = checkVariables(variables)
+  const job = jobFor(rt, jobKey, 'throw an error for', ['ACTIVATABLE', 'ACTIVATED'])
+  const notSupported = throwErrorRejection(job)
+  if (notSupported) reject(EngineErrorCode.FailedPrecondition, notSupported)
+  rt.emit(
+    'JOB',
+    'ERROR_THROWN',
+    job.key,
+    { ...job.value, errorCode, errorMessage: errorMessage ?? '', variables: vars },
+    num(job.value.processInstanceKey),
+  )
+  const ei = rt.s.elementInstances[num(job.value.elementInstanceKey)]
+  if (!ei) return
+  if (!rt.throwError(ei, errorCode, vars)) {
+    rt.raiseIncident(
+      ei,
+      IncidentErrorType.UnhandledErrorEvent,
+      `Expected to throw an error event with the code '${errorCode}' with message '${errorMessage ?? ''}', but it was not caught. No error events are available in the scope.`,
+      job.key,
+    )
+  }
+}
+
+export function updateJobRetries(rt: Runtime, jobKey: string, retries: number): void {
+  const job = jobFor(rt, jobKey, 'update retries of', [
+    'ACTIVATABLE',
+    'ACTIVATED',
+    'FAILED',
+    'ERROR_THROWN',
+  ])
+  if (retries < 1) {
+    reject(
+      EngineErrorCode.InvalidArgument,
+      `Expected to update retries for job with key '${jobKey}' with a positive amount of retries, but the amount given was '${retries}'`,
+    )
+  }
+  rt.emit(
+    'JOB',
+    'RETRIES_UPDATED',
+    job.key,
+    { ...job.value, retries, variables: {} },
+    num(job.value.processInstanceKey),
+  )
+}
+
+export function updateJobTimeout(rt: Runtime, jobKey: string, timeoutMs: number): void {
+  const key = parseKey(jobKey, 'job key')
+  const job = rt.s.jobs[key]
+  if (!job) {
+    reject(
+      EngineErrorCode.NotFound,
+      `Expected to update job timeout with key '${jobKey}', but no such job was found`,
+    )
+  }
+  if (job.state !== 'ACTIVATED') {
+    reject(
+      EngineErrorCode.FailedPrecondition,
+      `Expected to update the timeout of job with key '${jobKey}', but it is not active`,
+    )
+  }
+  rt.emit(
+    'JOB',
+    'TIMEOUT_UPDATED',
+    key,
+    { ...job.value, deadline: rt.clock.now() + timeoutMs, timeout: timeoutMs, variables: {} },
+    num(job.value.processInstanceKey),
+  )
+}

@@ -1,0 +1,164 @@
+/**
+ * Message and signal commands (Zeebe's MessagePublishProcessor, message start events, and
+ * SignalBroadcastProcessor): publish with TTL and correlation, buffered messages starting the
+ * next instance of a message start event, signal broadcast. Message TTLs expire from the
+ * due-date index (timer.ts).
+ */
+import { type PublishMessageCommand, EngineErrorCode, type Variables } from '../api'
+import type { Runtime } from '../runtime/runtime'
+import type { ProcessDefinitionState } from '../state/state'
+import { checkVariables, num, reject, str, tenantOf } from './common'
+
+export function publishMessage(
+  rt: Runtime,
+  cmd: PublishMessageCommand,
+): { key: string; tenantId: string } {
+  const tenant = tenantOf(cmd.tenantId)
+  const variables = checkVariables(cmd.variables)
+  const correlationKey = cmd.correlationKey ?? ''
+  const now = rt.clock.now()
+  if (cmd.messageId) {
+    for (const mk of rt.idx.messagesByName.get(cmd.name) ?? []) {
+      const m = rt.s.messages[mk]
+      if (
+        m &&
+        str(m.value.messageId) === cmd.messageId &&
+        str(m.value.correlationKey) === correlationKey &&
+        str(m.value.tenantId) === tenant
+      ) {
+        reject(
+          EngineErrorCode.AlreadyExists,
+          `Expected to publish a new message with id '${cmd.messageId}', but a message with that id was already published`,
+        )
+      }
+    }
+  }
+  const key = rt.newKey()
+  const ttl = Math.max(0, cmd.timeToLiveMs)
+  const value = {
+    name: cmd.name,
+    correlationKey,
+    timeToLive: ttl,
+    messageId: cmd.messageId ?? '',
+    variables,
+    tenantId: tenant,
+    deadline: now + ttl,
+  }
+  rt.emit('MESSAGE', 'PUBLISHED', key, value)
+  const correlated = new Set<string>()
+  const subs = [...(rt.idx.subscriptionsByMessage.get(cmd.name) ?? [])].sort((a, b) => a - b)
+  for (const sk of subs) {
+    const sub = rt.s.messageSubscriptions[sk]
+    if (
+      !sub ||
+      str(sub.value.correlationKey) !== correlationKey ||
+      str(sub.value.tenantId) !== tenant
+    )
+      continue
+    const pid = str(sub.value.bpmnProcessId)
+    if (correlated.has(pid)) continue
+    correlated.add(pid)
+    correlate(rt, sk, key, value)
+  }
+  for (const def of rt.latestDefinitions()) {
+    if (def.tenantId !== tenant || correlated.has(def.bpmnProcessId)) continue
+    if (startByMessage(rt, def, key, value)) correlated.add(def.bpmnProcessId)
+  }
+  if (ttl <= 0) rt.emit('MESSAGE', 'EXPIRED', key, value)
+  return { key: String(key), tenantId: tenant }
+}
+
+/**
+ * Starts an instance of `def` at its message start event for this message, unless an instance
+ * started with the same correlation key is still active (Zeebe's one-per-key rule).
+ */
+function startByMessage(
+  rt: Runtime,
+  def: ProcessDefinitionState,
+  messageKey: number,
+  message: Record<string, unknown>,
+): boolean {
+  const name = str(message.name)
+  const correlationKey = str(message.correlationKey)
+  const model = rt.models(def.key)
+  const root = model.elements.get(model.bpmnProcessId)
+  const start = (root?.startEventIds ?? [])
+    .map((id) => model.elements.get(id))
+    .find((n) => n?.event?.kind === 'message' && n.event.messageName === name)
+  if (!start) return false
+  if (
+    correlationKey !== '' &&
+    rt.s.messageStartLocks[`${def.bpmnProcessId}\u0000${correlationKey}`]
+  ) {
+    return false
+  }
+  const variables = (message.variables ?? {}) as Variables
+  const pi = rt.createInstance(def, {}, { startEventId: start.id, trigger: { variables } })
+  rt.emit('MESSAGE_START_EVENT_SUBSCRIPTION', 'CORRELATED', rt.newKey(), {
+    processDefinitionKey: def.key,
+    bpmnProcessId: def.bpmnProcessId,
+    startEventId: start.id,
+    messageName: name,
+    messageKey,
+    correlationKey,
+    processInstanceKey: pi.key,
+    variables,
+    tenantId: def.tenantId,
+  })
+  return true
+}
+
+/** After a message-started instance ended: a buffered message with its key may start the next. */
+export function startFromBufferedMessage(rt: Runtime, lock: string): void {
+  const [bpmnProcessId = '', correlationKey = ''] = lock.split('\u0000')
+  const def = rt.latestDefinitions().find((d) => d.bpmnProcessId === bpmnProcessId)
+  if (!def) return
+  const now = rt.clock.now()
+  const candidates = Object.values(rt.s.messages)
+    .filter(
+      (m) =>
+        str(m.value.correlationKey) === correlationKey &&
+        num(m.value.deadline) > now &&
+        str(m.value.tenantId) === def.tenantId &&
+        !m.correlated.includes(bpmnProcessId),
+    )
+    .sort((a, b) => a.key - b.key)
+  for (const m of candidates) {
+    if (startByMessage(rt, def, m.key, m.value)) return
+  }
+}
+
+/** Correlates a message; non-interrupting events keep their subscription open. */
+function correlate(
+  rt: Runtime,
+  subscriptionKey: number,
+  messageKey: number,
+  message: Record<string, unknown>,
+): void {
+  const sub = rt.s.messageSubscriptions[subscriptionKey]
+  if (!sub) return
+  const ownerKey = num(sub.value.elementInstanceKey)
+  const keepOpen = sub.value.interrupting === false
+  rt.correlateSubscription(subscriptionKey, messageKey, message)
+  const owner = rt.s.elementInstances[ownerKey]
+  if (keepOpen && owner && owner.state === 'ACTIVATED') {
+    rt.emit(
+      'MESSAGE_SUBSCRIPTION',
+      'CREATED',
+      rt.newKey(),
+      { ...sub.value, messageKey: -1, variables: {} },
+      owner.piKey,
+    )
+  }
+}
+
+export function broadcastSignal(
+  rt: Runtime,
+  signalName: string,
+  variables?: Variables,
+  tenantId?: string,
+): { key: string; tenantId: string } {
+  const tenant = tenantOf(tenantId)
+  const key = rt.broadcastSignal(signalName, checkVariables(variables), tenant)
+  return { key: String(key), tenantId: tenant }
+}
