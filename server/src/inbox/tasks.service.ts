@@ -17,6 +17,8 @@ import { CrashPoint, Outbox, type Checkpoint } from '../outbox/outbox'
 import { TaskCompletions, type JobCompleter, type JobHistory } from './task-completion'
 import { dataFields, isFormJs } from '../forms/form-schema'
 import { validateFormData } from './form-validation'
+import { hiddenDataKeys } from '../cases/projection'
+import { isCaseKind } from '../cases/kinds'
 import {
   TaskState,
   UserTaskHeader,
@@ -888,6 +890,9 @@ function customerView(
   if (user.roles.some((r) => r === 'staff' || r === 'admin' || r === 'auditor')) return vars
   const keys = new Set(['caseId', 'caseKind', 'title'])
   if (isFormJs(form)) for (const c of dataFields(form)) if (c.key) keys.add(c.key)
+  // the case's staff-only and internal fields stay with staff even when a task form shows them
+  const kind = typeof vars.caseKind === 'string' ? vars.caseKind : ''
+  if (isCaseKind(kind)) for (const k of hiddenDataKeys(kind, user)) keys.delete(k)
   return Object.fromEntries(Object.entries(vars).filter(([k]) => keys.has(k)))
 }
 
