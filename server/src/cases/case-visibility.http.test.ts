@@ -221,6 +221,20 @@ describe.each(testDatabaseTargets())('case visibility and closed cases on $kind'
     },
   )
 
+  test('a customer cannot filter their tasks on a staff-only variable; staff can', async () => {
+    // when
+    const byCustomer = await as.customer.get<Problem>('/tasks?var.urgency=1')
+    const byInternal = await as.customer.get<Problem>('/tasks?var.priorityDecisionVersion=1')
+    const byStaff = await as.desk.get('/tasks?var.urgency=1')
+    const onFormField = await as.customer.get('/tasks?var.caseId=INC-000001')
+    // then
+    expect(byCustomer.status).toBe(400)
+    expect(byCustomer.body.detail).toContain('urgency')
+    expect(byInternal.status).toBe(400)
+    expect(byStaff.status).toBe(200)
+    expect(onFormField.status).toBe(200)
+  })
+
   /** A case of `kind` closed by its procedure. */
   async function closedCase(kind: CaseKind): Promise<Rec> {
     const base = `/${kindSpecs[kind].path}`

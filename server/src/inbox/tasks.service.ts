@@ -18,7 +18,7 @@ import { TaskCompletions, type JobCompleter, type JobHistory } from './task-comp
 import { dataFields, isFormJs } from '../forms/form-schema'
 import { validateFormData } from './form-validation'
 import { hiddenDataKeys } from '../cases/projection'
-import { isCaseKind } from '../cases/kinds'
+import { customerKinds, isCaseKind } from '../cases/kinds'
 import {
   TaskState,
   UserTaskHeader,
@@ -382,6 +382,12 @@ export class TasksService {
     const dueBounded = Boolean(query.dueBefore || query.overdue)
     if (query.q) q = q.where('search', 'like', `%${escapeLike(query.q.toLowerCase())}%`)
     for (const [name, value] of Object.entries(query.variables ?? {})) {
+      // a staff-only value is no filter key for customers (it would tell them the value, 8.1)
+      if (customerKinds.some((k) => hiddenDataKeys(k, user).includes(name))) {
+        throw new UserError(`Customers cannot filter on ${name}.`, [
+          { path: `/var.${name}`, message: 'is for staff only' },
+        ])
+      }
       // containment uses the GIN index; a numeric or boolean text also matches that JSON value
       const asText = JSON.stringify({ [name]: value })
       const typed = /^(-?\d+(\.\d+)?|true|false)$/.test(value)
