@@ -233,15 +233,26 @@ export async function startHarness(
       const client = await as(recorder ?? recorderOf[kind] ?? 'admin')
       const res = await client.post<{
         id: string
-        processInstances: { processInstanceKey: string }[]
+        processInstances?: { processInstanceKey: string }[]
         processStartError?: string
       }>(`/${kindSpecs[kind].path}`, body)
       if (res.status !== 201) {
         throw new Error(`POST /${kindSpecs[kind].path}: ${res.status} ${JSON.stringify(res.body)}`)
       }
-      const instance = res.body.processInstances[0]?.processInstanceKey
+      // engine keys and start errors are for staff only: a customer's answer has none
+      const seen = res.body.processInstances
+        ? res.body
+        : (
+            await (
+              await as('admin')
+            ).get<{
+              processInstances: { processInstanceKey: string }[]
+              processStartError?: string
+            }>(`/${kindSpecs[kind].path}/${res.body.id}`)
+          ).body
+      const instance = seen.processInstances?.[0]?.processInstanceKey
       if (!instance) {
-        throw new Error(`no procedure started for ${kind}: ${res.body.processStartError ?? ''}`)
+        throw new Error(`no procedure started for ${kind}: ${seen.processStartError ?? ''}`)
       }
       return { id: res.body.id, instance }
     },

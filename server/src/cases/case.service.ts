@@ -42,6 +42,7 @@ import {
   type CaseKind,
   type KindSpec,
 } from './kinds'
+import { caseForActor, hiddenDataKeys, withReferenceNames } from './projection'
 import { refuseReadonly, validateCreate, validateData, validatePatch } from './validators'
 import { nextReference } from './references'
 import { slaTargetsOf } from './sla-targets'
@@ -261,8 +262,13 @@ export class CaseService {
     }
     if (query.q) {
       const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      // customers search only the data they may see (a staff-only value is no search key)
+      const hidden = hiddenDataKeys(kind, actor)
+      const data = hidden.length
+        ? sql`(data - array[${sql.join(hidden.map((k) => sql`${k}`))}]::text[])`
+        : sql`data`
       where.push(
-        sql`(id ilike ${like} or ${sql.ref(spec.titleColumn)} ilike ${like} or data::text ilike ${like})`,
+        sql`(id ilike ${like} or ${sql.ref(spec.titleColumn)} ilike ${like} or ${data}::text ilike ${like})`,
       )
     }
     if (query.createdFrom) where.push(sql`created_at >= ${new Date(query.createdFrom)}`)
@@ -287,8 +293,9 @@ export class CaseService {
         this.db,
       ),
     ])
+    const items = rows.rows.map((r) => caseForActor(kind, toRecord(spec, r), actor))
     return {
-      items: rows.rows.map((r) => toRecord(spec, r)),
+      items: await withReferenceNames(this.db, items),
       total: Number(count.rows[0]?.n ?? 0),
       limit,
       offset,
@@ -299,7 +306,7 @@ export class CaseService {
   async get(kind: CaseKind, id: string, actor: Actor): Promise<CaseDetail> {
     const spec = kindSpecs[kind]
     const row = await this.readableRow(spec, id, actor, this.db)
-    return this.detail(spec, row)
+    return this.detail(spec, row, actor)
   }
 
   /** The record without what hangs on it; undefined when it does not exist. For workers. */
@@ -445,8 +452,12 @@ export class CaseService {
         )
       }
     }
-    const detail = await this.detail(spec, (await this.rowOf(spec, record.created.id, this.db))!)
-    return processStartError ? { ...detail, processStartError } : detail
+    const detail = await this.detail(
+      spec,
+      (await this.rowOf(spec, record.created.id, this.db))!,
+      actor,
+    )
+    return caseForActor(kind, processStartError ? { ...detail, processStartError } : detail, actor)
   }
 
   /**
@@ -464,6 +475,7 @@ export class CaseService {
       if (!canWrite(actor, kind, scopeOf(spec, current))) {
         throw new ForbiddenError(`You may not change ${id}.`)
       }
+      refuseClosed(spec, current)
       if (Number(current.version) !== patch.version) {
         throw new ConflictError(
           `${id} was changed by someone else (version ${String(current.version)}, you sent ${patch.version}); reload and try again.`,
@@ -472,7 +484,7 @@ export class CaseService {
       return this.applyChange(spec, current, patch, actor, tx)
     })
     this.publish('case.updated', toRecord(spec, row), actor)
-    return this.detail(spec, row)
+    return this.detail(spec, row, actor)
   }
 
   /**
@@ -494,6 +506,8 @@ export class CaseService {
       if (!canWrite(actor, kind, scopeOf(spec, current))) {
         throw new ForbiddenError(`You may not change ${id}.`)
       }
+      // the procedure finishes its own records; people change a closed record through it only
+      if (!isSystemActor(actor)) refuseClosed(spec, current)
       return this.applyChange(spec, current, fields, actor, tx, processInstanceKey)
     })
     const record = toRecord(spec, row)
@@ -949,8 +963,10 @@ export class CaseService {
     return r.rows[0]
   }
 
-  private async detail(spec: KindSpec, row: Row): Promise<CaseDetail> {
-    const record = toRecord(spec, row)
+  /** The record with what hangs on it, as `actor` may see it ({@link caseForActor}). */
+  private async detail(spec: KindSpec, row: Row, actor: Actor): Promise<CaseDetail> {
+    const [record] = await withReferenceNames(this.db, [toRecord(spec, row)])
+    if (!record) throw new UnexpectedError(`${String(row.id)} could not be read.`)
     const [links, processes, comments, attachments] = await Promise.all([
       this.linksOf(spec.kind, record.id),
       this.db
@@ -980,23 +996,27 @@ export class CaseService {
       processes.length === 0 && this.starts
         ? await this.outbox.latest(OutboxKind.StartProcedure, `${spec.kind}:${record.id}`)
         : undefined
-    return {
-      ...record,
-      ...(start && start.state !== 'done' && start.lastError
-        ? { processStartError: start.lastError }
-        : {}),
-      links,
-      processInstances: processes.map((p) => ({
-        processInstanceKey: p.process_instance_key,
-        bpmnProcessId: p.bpmn_process_id,
-        processDefinitionKey: p.process_definition_key,
-        version: p.process_version,
-        startedBy: p.started_by,
-        startedAt: iso(p.started_at),
-      })),
-      comments: comments.map(toComment),
-      attachments: attachments.map(toAttachment),
-    }
+    return caseForActor(
+      spec.kind,
+      {
+        ...record,
+        ...(start && start.state !== 'done' && start.lastError
+          ? { processStartError: start.lastError }
+          : {}),
+        links,
+        processInstances: processes.map((p) => ({
+          processInstanceKey: p.process_instance_key,
+          bpmnProcessId: p.bpmn_process_id,
+          processDefinitionKey: p.process_definition_key,
+          version: p.process_version,
+          startedBy: p.started_by,
+          startedAt: iso(p.started_at),
+        })),
+        comments: comments.map(toComment),
+        attachments: attachments.map(toAttachment),
+      },
+      actor,
+    )
   }
 
   /** Referenced service, CI, supplier and group must exist: a 400 naming the field otherwise. */
@@ -1040,6 +1060,19 @@ export class CaseService {
       },
     })
   }
+}
+
+/**
+ * ISO/IEC 20000-1 4.3.3, 8.1, 9.2: a closed, cancelled or rejected case is a finished record.
+ * People (admins too) cannot change it; a procedure step reopens it ({@link CaseService.setStatus},
+ * which is evidence). Comments, attachments and links may still be added.
+ */
+function refuseClosed(spec: KindSpec, row: Row): void {
+  const status = String(row.status)
+  if (spec.table !== 'cases' || !finalStatuses.includes(status)) return
+  throw new ConflictError(
+    `${String(row.id)} is ${status}; a ${status} ${spec.label} cannot be changed. Add a comment, or reopen it through its procedure.`,
+  )
 }
 
 async function insertRow(

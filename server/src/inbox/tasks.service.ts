@@ -17,6 +17,8 @@ import { CrashPoint, Outbox, type Checkpoint } from '../outbox/outbox'
 import { TaskCompletions, type JobCompleter, type JobHistory } from './task-completion'
 import { dataFields, isFormJs } from '../forms/form-schema'
 import { validateFormData } from './form-validation'
+import { hiddenDataKeys } from '../cases/projection'
+import { customerKinds, isCaseKind } from '../cases/kinds'
 import {
   TaskState,
   UserTaskHeader,
@@ -380,6 +382,12 @@ export class TasksService {
     const dueBounded = Boolean(query.dueBefore || query.overdue)
     if (query.q) q = q.where('search', 'like', `%${escapeLike(query.q.toLowerCase())}%`)
     for (const [name, value] of Object.entries(query.variables ?? {})) {
+      // a staff-only value is no filter key for customers (it would tell them the value, 8.1)
+      if (customerKinds.some((k) => hiddenDataKeys(k, user).includes(name))) {
+        throw new UserError(`Customers cannot filter on ${name}.`, [
+          { path: `/var.${name}`, message: 'is for staff only' },
+        ])
+      }
       // containment uses the GIN index; a numeric or boolean text also matches that JSON value
       const asText = JSON.stringify({ [name]: value })
       const typed = /^(-?\d+(\.\d+)?|true|false)$/.test(value)
@@ -888,6 +896,9 @@ function customerView(
   if (user.roles.some((r) => r === 'staff' || r === 'admin' || r === 'auditor')) return vars
   const keys = new Set(['caseId', 'caseKind', 'title'])
   if (isFormJs(form)) for (const c of dataFields(form)) if (c.key) keys.add(c.key)
+  // the case's staff-only and internal fields stay with staff even when a task form shows them
+  const kind = typeof vars.caseKind === 'string' ? vars.caseKind : ''
+  if (isCaseKind(kind)) for (const k of hiddenDataKeys(kind, user)) keys.delete(k)
   return Object.fromEntries(Object.entries(vars).filter(([k]) => keys.has(k)))
 }
 
