@@ -185,4 +185,33 @@ describe('the incident record follows its procedure (8.1 d)', () => {
       ['network', 'Task_ResolveIncident'],
     ])
   })
+
+  it('a decision the record refuses (an unknown service) is a 400; neither the task nor the incident changes', async () => {
+    const raised = await customer.post<{ id: string }>('/incidents', { title: 'Phone is dead' })
+    const id = raised.body.id
+    const task = await openTask(desk, id, 'Task_ClassifyIncident')
+    expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
+    const refused = await desk.post<{ errors?: { path: string }[] }>(
+      `/tasks/${task.id}/complete`,
+      {
+        data: {
+          serviceId: 'SVC-999999',
+          category: 'hardware',
+          impact: 3,
+          urgency: 3,
+          assignedGroup: 'network',
+        },
+      },
+    )
+    expect(refused.status).toBe(400)
+    expect(JSON.stringify(refused.body)).toContain('serviceId')
+    const after = await desk.get<{ task: { state: string } }>(`/tasks/${task.id}`)
+    expect(after.body.task.state).toBe('claimed')
+    expect(await incident(id)).toMatchObject({
+      status: 'new',
+      serviceId: null,
+      assignedGroup: 'service-desk',
+      statusHistory: [],
+    })
+  })
 })
