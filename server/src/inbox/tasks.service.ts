@@ -741,7 +741,8 @@ export class TasksService {
           caseKind: task.caseKind,
           caseId: task.caseId,
           mapping,
-          data: cleaned,
+          // a field submitted empty clears what it maps to; one left out changes nothing
+          data: { ...emptiedFields(data), ...cleaned },
           actor: user,
         })
       }
@@ -950,4 +951,13 @@ function slaOf(vars: Record<string, unknown>, now: number) {
     (responseDue !== null && Date.parse(responseDue) < now && vars.respondedAt == null) ||
     (resolutionDue !== null && Date.parse(resolutionDue) < now && vars.resolvedAt == null)
   return { responseDue, resolutionDue, breached }
+}
+
+/** The fields of a submission given empty ('' or null), as null. */
+function emptiedFields(data: Record<string, unknown>): Record<string, null> {
+  return Object.fromEntries(
+    Object.entries(data)
+      .filter(([, v]) => v === '' || v === null)
+      .map(([k]) => [k, null]),
+  )
 }
