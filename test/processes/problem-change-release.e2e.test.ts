@@ -147,6 +147,15 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     const releaseRecord = await h.cases.findCase('release', releaseId)
     expect(releaseRecord?.data.outcome).toBe('backed-out')
     expect(releaseRecord?.status).toBe('closed')
+    // 9.3, 4.3.3: the plan, build, verification and back-out are on the release record
+    expect(releaseRecord?.data).toMatchObject({
+      releaseType: 'minor',
+      plannedDate: '2026-12-01T10:00',
+      backOutPlan: 'Restore',
+      buildVersion: '2',
+      deploymentVerified: false,
+      backOutDone: 'restored',
+    })
   })
 
   it('9.2: an emergency change gets an emergency CAB and an emergency release; success updates the CMDB', async () => {
