@@ -171,6 +171,7 @@ describe('the incident record follows its procedure (8.1 d)', () => {
       'the incident to close',
     )
     expect(closed.statusHistory.at(-1)).toMatchObject({ from: 'resolved', to: 'closed' })
+    expect(closed.data).toMatchObject({ resolutionConfirmed: true, customerComment: 'Works again.' })
     expect(closed.statusHistory.at(-1)?.elementId).toMatch(/^Task_/)
 
     // 4.3.3: the evidence names each task's decision with its element and actor
@@ -183,6 +184,7 @@ describe('the incident record follows its procedure (8.1 d)', () => {
       ['desk', 'Task_ClassifyIncident'],
       ['network', 'Task_InvestigateAndDiagnose'],
       ['network', 'Task_ResolveIncident'],
+      ['customer', 'Task_ConfirmResolution'],
     ])
   })
 
