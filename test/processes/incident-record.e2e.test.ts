@@ -4,7 +4,10 @@
  * extension properties), and the status follows the procedure with a history naming who, when
  * and which element. Checked after every task as the roles see it over HTTP.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { repoRoot } from '../../server/src/paths'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
 
 interface TaskItem {
@@ -215,5 +218,27 @@ describe('the incident record follows its procedure (8.1 d)', () => {
       assignedGroup: 'service-desk',
       statusHistory: [],
     })
+  })
+
+  it('a draft declaring a record field the incident does not have gets a lint error and cannot be submitted (4.3.2)', async () => {
+    const owner = await h.login('owner')
+    const xml = readFileSync(join(repoRoot, 'processes', 'incident.bpmn'), 'utf8').replace(
+      'name="record:diagnosis" value="diagnosis"',
+      'name="record:diagnosys" value="diagnosis"',
+    )
+    const draft = await owner.post<{
+      id: string
+      lint: { rule: string; id: string; category: string; message: string }[]
+    }>('/process-drafts', { xml })
+    expect(draft.status).toBe(201)
+    expect(draft.body.lint.filter((p) => p.rule === 'record-updates')).toEqual([
+      {
+        rule: 'record-updates',
+        category: 'error',
+        id: 'Task_InvestigateAndDiagnose',
+        message: 'record:diagnosys: incidents have no field "diagnosys"',
+      },
+    ])
+    expect((await owner.post(`/process-drafts/${draft.body.id}/submit`)).status).toBe(400)
   })
 })

@@ -112,3 +112,29 @@ export function recordPatch(
   if (Object.keys(data).length) fields.data = data
   return { fields, ...(mapping.status !== undefined ? { status: mapping.status } : {}) }
 }
+
+/**
+ * What is wrong with the record updates a process declares, per element: for a draft's lint
+ * (errors block its submission, so a diagram that would lose decisions is never deployed).
+ * `kind` is the record kind the process drives (undefined: none, so no element may declare any).
+ */
+export function recordUpdateLint(
+  kind: CaseKind | undefined,
+  elements: readonly { id: string; type: string; properties?: Record<string, string> }[],
+): { id: string; message: string }[] {
+  const problems: { id: string; message: string }[] = []
+  for (const el of elements) {
+    const mapping = recordMappingOf(el.properties)
+    if (!mapping) continue
+    if (el.type !== 'UserTask') {
+      problems.push({ id: el.id, message: 'record: properties belong on user tasks' })
+    } else if (!kind) {
+      problems.push({ id: el.id, message: 'this process drives no record to write on' })
+    } else {
+      problems.push(
+        ...recordMappingProblems(kind, mapping).map((message) => ({ id: el.id, message })),
+      )
+    }
+  }
+  return problems
+}
