@@ -26,6 +26,8 @@ import { loadSigningKey } from './evidence/signing-key'
 import { historyRoutes } from './history/history.routes'
 import { CaseService, CatalogueService, CmdbService, casesRoutes } from './cases/index'
 import { isCaseKind } from './cases/kinds'
+import { recordPatch } from './cases/record-updates'
+import { UserError } from './errors'
 import { evidenceRoutes } from './evidence/evidence.routes'
 import { openapiRoutes } from './http/openapi'
 import { seedCatalogue } from './seed/catalogue'
@@ -206,6 +208,23 @@ export async function startServer({
       log,
       checkpoint,
       // the task view shows its case as the user may see it (cases is built below)
+      recordDecision: (tx, d) => {
+        if (!isCaseKind(d.caseKind)) {
+          throw new UserError(`The task's case kind "${d.caseKind}" is unknown.`)
+        }
+        return cases.applyTaskDecision(
+          d.caseKind,
+          d.caseId,
+          recordPatch(d.caseKind, d.mapping, d.data),
+          d.actor,
+          tx,
+          {
+            taskId: d.task.id,
+            elementId: d.task.elementId,
+            processInstanceKey: d.task.processInstanceKey,
+          },
+        )
+      },
       caseContext: async (kind, id, user) => {
         if (!isCaseKind(kind)) return null
         try {

@@ -67,7 +67,30 @@ describe('cases', () => {
     const linked = page.getByRole('region', { name: 'Linked cases' })
     await expect.poll(() => linked.textContent()).toContain('affects → CI-000001')
     await screenshot(page, 'case-detail')
-    // and its first user task is in the service desk's inbox
+    // and its status history shows the classification task's change (8.1 d)
+    const history = page.getByRole('region', { name: 'Status history' })
+    await expect.poll(() => history.textContent()).toContain('No change yet.')
+    let classify: { id: string } | undefined
+    await expect
+      .poll(
+        async () => {
+          const { items } = await desk<{ items: { id: string; elementId: string }[] }>(
+            'GET',
+            `/tasks?caseId=${caseId}&view=all`,
+          )
+          classify = items.find((t) => t.elementId === 'Task_ClassifyIncident')
+          return classify !== undefined
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true)
+    await desk('POST', `/tasks/${classify!.id}/claim`)
+    await desk('POST', `/tasks/${classify!.id}/complete`, {
+      data: { category: 'software', impact: 2, urgency: 2, assignedGroup: 'service-desk' },
+    })
+    await expect.poll(() => history.textContent()).toContain('Task_ClassifyIncident')
+    expect(await history.textContent()).toContain('classified')
+    // its first user task is in the service desk's inbox
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Inbox' })

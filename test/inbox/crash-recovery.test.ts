@@ -6,6 +6,8 @@
  *   engine had created it and the key was never stored;
  * - a task killed in `completing` (before or after the engine took the CompleteJob) ends
  *   `completed` with exactly one `task.completed` evidence entry, and its instance moves on;
+ *   what it decides is on its case once, with one status change and one `incident.decided`
+ *   entry (written with the submission, never again by the reconciler);
  * - a user task the engine activated but the inbox never stored is in the inbox within seconds
  *   of the restart, not after the job's lock.
  * ISO/IEC 20000-1 4.3.3: records of the SMS are protected against loss; 8.1: no incident is
@@ -220,9 +222,10 @@ describe.each(testDatabaseTargets())(
         const store = await freshStore(point.replace(':', '-'))
         let taskId = ''
         let processInstanceKey = ''
+        let caseId = ''
         await crashAt(store.args, point, async (c) => {
           const desk = await login(c, 'desk')
-          const caseId = await newIncident(desk, 'Mail is slow')
+          caseId = await newIncident(desk, 'Mail is slow')
           const task = await taskOf(desk, caseId)
           taskId = task.id
           processInstanceKey = task.processInstanceKey
@@ -266,6 +269,25 @@ describe.each(testDatabaseTargets())(
           'the instance to complete',
         )
         expect((await health(second.url)).totals.tasksCompleted).toBe(1)
+        // and what the task decided is on the incident, once, with its status history and
+        // evidence: written with the submission, not again by the reconciler (8.1 d)
+        const incident = await desk.get<{
+          status: string
+          data: { category?: string }
+          statusHistory: { to: string; actor: string; elementId: string }[]
+        }>(`/incidents/${caseId}`)
+        expect(incident.body).toMatchObject({
+          status: 'triaged',
+          data: { category: 'Restarted the relay' },
+        })
+        expect(incident.body.statusHistory).toEqual([
+          expect.objectContaining({ to: 'triaged', actor: 'desk', elementId: 'Task_TriageTicket' }),
+        ])
+        const caseTrail = await auditor.get<{ action: string }[]>(
+          `/evidence?entityType=incident&entityId=${caseId}`,
+        )
+        expect(caseTrail.body.filter((e) => e.action === 'incident.decided')).toHaveLength(1)
+        expect(caseTrail.body.filter((e) => e.action === 'incident.status-changed')).toHaveLength(1)
         expect((await auditor.get<{ ok: boolean }>('/evidence/verify')).body.ok).toBe(true)
         await stopChild(second)
       },

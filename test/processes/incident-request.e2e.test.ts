@@ -243,6 +243,12 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     const request = await h.cases.findCase('service-request', id)
     expect(request?.status).toBe('closed')
     expect(request?.data.closureCode).toBe('confirmed')
+    // 8.1 d: the approval, fulfilment and confirmation are on the record (declared in the diagram)
+    expect(request?.data).toMatchObject({
+      approved: true,
+      fulfilmentNotes: 'Delivered',
+      fulfilmentConfirmed: true,
+    })
     const told = await h.notifications.listFor({ username: 'customer', groups: [] })
     expect(told.some((n) => n.caseId === id && n.template === 'request-fulfilled')).toBe(true)
     // 4.3.3: the approval decision is evidenced

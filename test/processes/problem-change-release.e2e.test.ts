@@ -122,6 +122,19 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     expect(change?.data.changeDecisionVersion).toBe(1) // change-classification.dmn decided (4.3.3)
     expect(change?.data.closureCode).toBe('unconfirmed')
     expect(change?.status).toBe('closed')
+    // 9.2, 4.3.3: what the tasks decided is on the record, as the diagram declares
+    expect(change?.data).toMatchObject({
+      risk: 'medium',
+      securityRisk: 'low',
+      cost: 1000,
+      remediationPlan: 'Restore portal v1',
+      cabApproved: true,
+      decisionRationale: 'ok',
+      plannedStart: '2026-12-01T10:00',
+      plannedEnd: '2026-12-01T12:00',
+      objectivesMet: false,
+      reviewNotes: 'failed',
+    })
     expect(assessment.variables.impact).toMatchObject({ cis: [expect.objectContaining({ id: ciId })] })
     expect(await h.hasCompleted(instance, 'Task_UpdateCmdb')).toBe(false)
     const baselines = await h.database.db
@@ -134,6 +147,15 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     const releaseRecord = await h.cases.findCase('release', releaseId)
     expect(releaseRecord?.data.outcome).toBe('backed-out')
     expect(releaseRecord?.status).toBe('closed')
+    // 9.3, 4.3.3: the plan, build, verification and back-out are on the release record
+    expect(releaseRecord?.data).toMatchObject({
+      releaseType: 'minor',
+      plannedDate: '2026-12-01T10:00',
+      backOutPlan: 'Restore',
+      buildVersion: '2',
+      deploymentVerified: false,
+      backOutDone: 'restored',
+    })
   })
 
   it('9.2: an emergency change gets an emergency CAB and an emergency release; success updates the CMDB', async () => {
@@ -244,6 +266,15 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.complete(instance, 'Task_ResolveProblem', { resolution: 'Config tuned' })
     await h.reached(instance, 'Task_CloseProblem')
     expect(await statusOf('problem', id)).toBe('closed')
+    // 8.2 e: the analysis and resolution are on the problem (the emptied workaround cleared)
+    const analysed = await h.cases.findCase('problem', id)
+    expect(analysed?.data).toMatchObject({
+      category: 'software',
+      rootCause: 'Memory leak',
+      changeNeeded: false,
+      resolution: 'Config tuned',
+    })
+    expect(analysed?.data.workaround).toBeUndefined()
     // after the effectiveness period: not effective → reopened
     await h.armed(instance, 'Timer_WaitForEffectivenessReview')
     await h.advance(31 * DAY)

@@ -201,6 +201,16 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     const improvement = await h.cases.findCase('improvement', id)
     expect(improvement?.status).toBe('closed')
     expect(improvement?.data.closureCode).toBe('confirmed')
+    // 4.5.5, 4.3.3: what the tasks decided is on the record (declared in the diagram)
+    expect(improvement?.data).toMatchObject({
+      evaluation: 'good',
+      approvalComment: 'go',
+      plan: 'Templates',
+      plannedTargets: 'Triage < 10 min',
+      implementationNotes: 'done',
+      targetsAchieved: true,
+      furtherAction: 'replan',
+    })
   })
 
   it('4.5.5: a result that misses its targets can be accepted, reported and closed', async () => {

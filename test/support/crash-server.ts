@@ -52,7 +52,16 @@ async function main() {
       {
         name: 'incident.bpmn',
         content: Buffer.from(
-          fixture('inbox-triage.bpmn').toString('utf8').replaceAll('"inbox-triage"', '"incident"'),
+          fixture('inbox-triage.bpmn')
+            .toString('utf8')
+            .replaceAll('"inbox-triage"', '"incident"')
+            // the triage writes its summary and a status on the incident (record-updates.ts)
+            .replace(
+              '<zeebe:priorityDefinition priority="80" />',
+              '<zeebe:priorityDefinition priority="80" /><zeebe:properties>' +
+                '<zeebe:property name="record:category" value="summary" />' +
+                '<zeebe:property name="record:status" value="triaged" /></zeebe:properties>',
+            ),
         ),
       },
     ],

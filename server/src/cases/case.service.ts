@@ -44,6 +44,13 @@ import {
 } from './kinds'
 import { caseForActor, hiddenDataKeys, withReferenceNames } from './projection'
 import { refuseReadonly, validateCreate, validateData, validatePatch } from './validators'
+import type { RecordPatch } from './record-updates'
+import {
+  recordStatusChange,
+  statusHistoryOf,
+  type ChangeOrigin,
+  type StatusChange,
+} from './status-history'
 import { nextReference } from './references'
 import { slaTargetsOf } from './sla-targets'
 import { iso, isoOrNull } from '../db/timestamps'
@@ -127,6 +134,8 @@ export interface CaseDetail extends CaseRecord {
   processInstances: CaseProcessInstance[]
   comments: CaseComment[]
   attachments: AttachmentInfo[]
+  /** Every status change: who, when, at which element of the procedure (8.1 d, 8.2 e). */
+  statusHistory: StatusChange[]
   /** Set when the record was stored but its procedure could not be started. */
   processStartError?: string
 }
@@ -508,7 +517,7 @@ export class CaseService {
       }
       // the procedure finishes its own records; people change a closed record through it only
       if (!isSystemActor(actor)) refuseClosed(spec, current)
-      return this.applyChange(spec, current, fields, actor, tx, processInstanceKey)
+      return this.applyChange(spec, current, fields, actor, tx, { processInstanceKey })
     })
     const record = toRecord(spec, row)
     this.publish('case.updated', record, actor)
@@ -525,7 +534,7 @@ export class CaseService {
     id: string,
     status: string,
     actor: Actor,
-    options: { processInstanceKey?: string } = {},
+    options: ChangeOrigin = {},
   ): Promise<CaseRecord> {
     if (!/^[a-z][a-z0-9-]{0,39}$/.test(status)) {
       throw new UserError(`Status "${status}" is not a lower-case word.`)
@@ -537,12 +546,52 @@ export class CaseService {
         throw new ForbiddenError(`You may not change ${id}.`)
       }
       if (current.status === status) return undefined
-      return this.applyChange(spec, current, { status }, actor, tx, options.processInstanceKey)
+      return this.applyChange(spec, current, { status }, actor, tx, options)
     })
     if (!row) return (await this.find(kind, id))!
     const record = toRecord(spec, row)
     this.publish('case.updated', record, actor)
     return record
+  }
+
+  /**
+   * Writes what a completed user task decides on its case (see `record-updates.ts`) inside the
+   * caller's transaction, the one that stores the submission: fields, status, evidence and status
+   * history commit with the task or not at all. The task's assignment authorises the change (the
+   * diagram declares it); the values are validated like any other change. Besides the change's
+   * own entry, an entry `<kind>.decided` names the task, its element and what it decided (4.3.3).
+   * Returns what tells the clients after commit, or undefined when nothing changed.
+   */
+  async applyTaskDecision(
+    kind: CaseKind,
+    id: string,
+    change: RecordPatch,
+    actor: Actor,
+    tx: Kysely<DB>,
+    origin: ChangeOrigin & { taskId: string },
+  ): Promise<(() => void) | undefined> {
+    const spec = kindSpecs[kind]
+    const current = await this.lockedRow(spec, id, tx)
+    validatePatch(kind, { ...change.fields, version: Number(current.version) })
+    const patch: Record<string, unknown> = { ...change.fields }
+    if (change.status !== undefined && change.status !== current.status) {
+      patch.status = change.status
+    }
+    if (Object.keys(patch).length === 0) return undefined
+    const record = toRecord(spec, await this.applyChange(spec, current, patch, actor, tx, origin))
+    await this.deps.audit.append(
+      {
+        actor: actor.username,
+        action: `${spec.kind}.decided`,
+        entityType: spec.kind,
+        entityId: record.id,
+        before: null,
+        after: { taskId: origin.taskId, elementId: origin.elementId ?? null, ...patch },
+        processInstanceKey: origin.processInstanceKey ?? null,
+      },
+      tx,
+    )
+    return () => this.publish('case.updated', record, actor)
   }
 
   private async applyChange(
@@ -551,8 +600,9 @@ export class CaseService {
     patch: Record<string, unknown>,
     actor: Actor,
     tx: Kysely<DB>,
-    processInstanceKey?: string,
+    origin: ChangeOrigin = {},
   ): Promise<Row> {
+    const { processInstanceKey } = origin
     const before = toRecord(spec, current)
     await this.checkReferences(spec, patch, tx)
     const sets: RawBuilder<unknown>[] = [
@@ -598,6 +648,16 @@ export class CaseService {
       tx,
     )
     if (spec.kind === 'ci') await ciHistory(tx, after.id, actor.username, 'updated', before, after)
+    if (action) {
+      await recordStatusChange(tx, {
+        kind: spec.kind,
+        id: after.id,
+        from: before.status,
+        to: after.status,
+        actor: actor.username,
+        origin,
+      })
+    }
     return row
   }
 
@@ -967,7 +1027,7 @@ export class CaseService {
   private async detail(spec: KindSpec, row: Row, actor: Actor): Promise<CaseDetail> {
     const [record] = await withReferenceNames(this.db, [toRecord(spec, row)])
     if (!record) throw new UnexpectedError(`${String(row.id)} could not be read.`)
-    const [links, processes, comments, attachments] = await Promise.all([
+    const [links, processes, comments, attachments, statusHistory] = await Promise.all([
       this.linksOf(spec.kind, record.id),
       this.db
         .selectFrom('case_processes')
@@ -990,6 +1050,7 @@ export class CaseService {
         .where('case_id', '=', record.id)
         .orderBy('id')
         .execute(),
+      statusHistoryOf(this.db, spec.kind, record.id),
     ])
     // a procedure that could not start (yet) says why, until it runs
     const start =
@@ -1014,6 +1075,7 @@ export class CaseService {
         })),
         comments: comments.map(toComment),
         attachments: attachments.map(toAttachment),
+        statusHistory,
       },
       actor,
     )

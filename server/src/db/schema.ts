@@ -397,6 +397,19 @@ export interface CaseProcessesTable {
   started_at: CreatedAt
 }
 
+/** A status change of a case: who, when, at which element of its procedure (8.1 d, 8.2 e). */
+export interface CaseStatusHistoryTable {
+  id: Generated<number>
+  case_kind: string
+  case_id: string
+  from_status: string | null
+  to_status: string
+  actor: string
+  element_id: string | null
+  process_instance_key: string | null
+  changed_at: CreatedAt
+}
+
 export interface CaseCommentsTable {
   id: Generated<number>
   case_kind: string
@@ -539,6 +552,7 @@ export interface DB {
   cases: CasesTable
   case_links: CaseLinksTable
   case_processes: CaseProcessesTable
+  case_status_history: CaseStatusHistoryTable
   case_comments: CaseCommentsTable
   case_attachments: CaseAttachmentsTable
   evidence: EvidenceTable

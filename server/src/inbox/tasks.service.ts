@@ -12,6 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnexpectedError, UserErro
 import type { EventBus, TaskEventPayload } from '../realtime/bus'
 import type { AuditSink } from '../processes/processes.service'
 import { describeBpmn } from '../processes/bpmn'
+import { recordMappingOf, type RecordMapping } from '../cases/record-updates'
 import type { Logger } from '../log'
 import { CrashPoint, Outbox, type Checkpoint } from '../outbox/outbox'
 import { TaskCompletions, type JobCompleter, type JobHistory } from './task-completion'
@@ -53,7 +54,25 @@ interface DeployedVersionInfo {
   formIds: Record<string, string>
   /** Embedded forms (`zeebe:userTaskForm`) by id, as JSON text. */
   embeddedForms: Record<string, string>
+  /** What each user task writes on its case (`record:` extension properties) by element id. */
+  recordMappings: Record<string, RecordMapping>
 }
+
+/**
+ * Writes what a completed task decides on its case inside `tx`, the transaction that stores the
+ * submission (see `cases/record-updates.ts`); returns what tells the clients after commit.
+ */
+export type TaskDecisionRecorder = (
+  tx: Kysely<DB>,
+  decision: {
+    task: TaskView
+    caseKind: string
+    caseId: string
+    mapping: RecordMapping
+    data: Record<string, unknown>
+    actor: SessionUser
+  },
+) => Promise<(() => void) | undefined>
 
 export type { JobCompleter } from './task-completion'
 
@@ -123,6 +142,8 @@ export interface TasksServiceDeps {
   jobs: JobCompleter
   audit?: AuditSink
   caseContext?: CaseContextLookup
+  /** Writes task decisions on their cases (declared per user task in the diagram). */
+  recordDecision?: TaskDecisionRecorder
   now?: () => number
   /** The engine's history, to tell a lost completion from a cancelled job after a crash. */
   jobHistory?: JobHistory
@@ -276,6 +297,12 @@ export class TasksService {
       names: Object.fromEntries(elements.map((e) => [e.id, e.name])),
       formIds: Object.fromEntries(elements.flatMap((e) => (e.formId ? [[e.id, e.formId]] : []))),
       embeddedForms: info?.embeddedForms ?? {},
+      recordMappings: Object.fromEntries(
+        elements.flatMap((e) => {
+          const mapping = recordMappingOf(e.properties)
+          return mapping ? [[e.id, mapping]] : []
+        }),
+      ),
     }
     this.versions.set(definitionKey, version)
     return version
@@ -693,6 +720,16 @@ export class TasksService {
     }
     const form = await this.formOf(task)
     const cleaned = validateFormData(form, data)
+    const mapping = (await this.versionOf(task.processDefinitionKey))?.recordMappings[
+      task.elementId
+    ]
+    if (mapping && !(task.caseKind && task.caseId && this.deps.recordDecision)) {
+      // a declared record update must not be lost silently
+      throw new UnexpectedError(
+        `Task ${task.id} (${task.elementId}) declares record updates but has no case to write them on.`,
+      )
+    }
+    let announce: (() => void) | undefined
     const outboxId = await this.deps.db.transaction().execute(async (tx) => {
       await this.change(
         task,
@@ -705,12 +742,25 @@ export class TasksService {
         'The task changed meanwhile; reload it.',
         tx,
       )
+      // 4.3.3, 8.1 d: what the task decides is on its case with the submission, or neither is
+      if (mapping && task.caseKind && task.caseId && this.deps.recordDecision) {
+        announce = await this.deps.recordDecision(tx, {
+          task,
+          caseKind: task.caseKind,
+          caseId: task.caseId,
+          mapping,
+          // a field submitted empty clears what it maps to; one left out changes nothing
+          data: { ...emptiedFields(data), ...cleaned },
+          actor: user,
+        })
+      }
       return this.completions.enqueue(tx, task.id, {
         jobKey: task.jobKey,
         variables: cleaned,
         actor: user.username,
       })
     })
+    announce?.()
     this.deps.checkpoint?.(CrashPoint.TaskCompleting)
     const outcome = await this.completions.deliver(outboxId)
     if (outcome.state === 'cancelled') {
@@ -912,4 +962,13 @@ function slaOf(vars: Record<string, unknown>, now: number) {
     (responseDue !== null && Date.parse(responseDue) < now && vars.respondedAt == null) ||
     (resolutionDue !== null && Date.parse(resolutionDue) < now && vars.resolvedAt == null)
   return { responseDue, resolutionDue, breached }
+}
+
+/** The fields of a submission given empty ('' or null), as null. */
+function emptiedFields(data: Record<string, unknown>): Record<string, null> {
+  return Object.fromEntries(
+    Object.entries(data)
+      .filter(([, v]) => v === '' || v === null)
+      .map(([k]) => [k, null]),
+  )
 }

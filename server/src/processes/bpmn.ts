@@ -48,6 +48,8 @@ export interface BpmnElementInfo {
   formKey?: string
   /** The decision a business rule task evaluates (`zeebe:calledDecision`). */
   calledDecision?: { decisionId: string; bindingType: string }
+  /** Custom extension properties (`zeebe:properties`), by name; e.g. the record updates. */
+  properties?: Record<string, string>
 }
 
 export interface BpmnProcessInfo {
@@ -104,6 +106,13 @@ function collectElements(container: ModdleElement, out: Record<string, BpmnEleme
       if (ext.$type === 'zeebe:CalledDecision' && typeof ext.decisionId === 'string') {
         const bindingType = typeof ext.bindingType === 'string' ? ext.bindingType : 'latest'
         info.calledDecision = { decisionId: ext.decisionId, bindingType }
+      }
+      if (ext.$type === 'zeebe:Properties' && Array.isArray(ext.properties)) {
+        const props: Record<string, string> = {}
+        for (const p of ext.properties as ModdleElement[]) {
+          if (typeof p.name === 'string') props[p.name] = typeof p.value === 'string' ? p.value : ''
+        }
+        info.properties = { ...info.properties, ...props }
       }
     }
     out[el.id] = info

@@ -28,6 +28,8 @@ import {
   type DecisionDeploymentMetadata,
 } from './decision-deployment'
 import { isoOrNull as iso } from '../db/timestamps'
+import { processOfKind, type CaseKind } from '../cases/kinds'
+import { recordUpdateLint } from '../cases/record-updates'
 import { DecisionDrafts } from './decision-drafts'
 import { shippedOrApproved } from './shipped'
 
@@ -505,7 +507,13 @@ export class ProcessesService {
         [{ path: '/xml', message: `process id must stay ${expectedId}` }],
       )
     }
-    return { bpmnProcessId: id, lint: await lintBpmn(xml) }
+    // 4.3.3: record updates that name fields the record does not have would lose decisions
+    const kind = Object.entries(processOfKind).find(([, processId]) => processId === id)?.[0]
+    const recordLint = recordUpdateLint(
+      kind as CaseKind | undefined,
+      Object.values(executable[0]!.elements),
+    ).map((p) => ({ rule: 'record-updates', category: 'error' as const, ...p }))
+    return { bpmnProcessId: id, lint: [...recordLint, ...(await lintBpmn(xml))] }
   }
 
   async createDraft(

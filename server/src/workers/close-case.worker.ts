@@ -45,6 +45,7 @@ export const closeCase = defineWorker<In, Out>({
     )
     const closed = await deps.cases.setStatus(found.kind, job.variables.caseId, 'closed', actor, {
       processInstanceKey: job.processInstanceKey,
+      elementId: job.elementId,
     })
     return job.complete({
       caseStatus: closed.status,

@@ -72,6 +72,7 @@ export const reportReleaseOutcome = defineWorker<In, Out>({
       // 9.3: the release record shows whether it is deployed or was backed out
       await deps.cases.setStatus('release', record.id, releaseOutcome, actorFor(job.type), {
         processInstanceKey: job.processInstanceKey,
+        elementId: job.elementId,
       })
     }
     if (releaseOutcome === 'backed-out') {

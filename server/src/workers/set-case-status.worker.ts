@@ -30,7 +30,7 @@ export const setCaseStatus = defineWorker<In, Out>({
       job.variables.caseId,
       job.variables.status,
       actorFor(job.type),
-      { processInstanceKey: job.processInstanceKey },
+      { processInstanceKey: job.processInstanceKey, elementId: job.elementId },
     )
     return job.complete({ caseStatus: updated.status })
   },

@@ -32,6 +32,7 @@ const structural = new Set([
   'links',
   'processInstances',
   'process_instances',
+  'statusHistory',
   'comments',
   'attachments',
   'relations',
@@ -352,6 +353,7 @@ export default function CaseDetailPage({
   const links = normalizeList(field(data, 'links')).items
   const instances = normalizeList(field(data, 'processInstances')).items
   const comments = normalizeList(field(data, 'comments')).items
+  const statusHistory = normalizeList(field(data, 'statusHistory')).items
   const canEdit = hasRole(user, 'admin', 'staff')
   return (
     <article>
@@ -412,6 +414,19 @@ export default function CaseDetailPage({
                 )
               })}
             </ul>
+          </section>
+          <section className="card" aria-labelledby="case-status-history">
+            <h2 id="case-status-history">Status history</h2>
+            {statusHistory.length === 0 && <p className="muted">No change yet.</p>}
+            <ol className="list-plain">
+              {statusHistory.map((c, i) => (
+                <li key={i}>
+                  <StatusBadge status={String(field(c, 'to'))} /> {formatValue(field(c, 'at'))} ·{' '}
+                  {formatValue(field(c, 'actor'))}
+                  {field(c, 'elementId') ? <> · {formatValue(field(c, 'elementId'))}</> : null}
+                </li>
+              ))}
+            </ol>
           </section>
           <section className="card" aria-labelledby="case-links">
             <h2 id="case-links">Linked cases</h2>
