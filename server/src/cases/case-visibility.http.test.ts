@@ -15,7 +15,7 @@ import { testDatabaseTargets } from '../../../test/support/databases'
 import { startHarness, type ApiClient, type Harness } from '../../../test/support/harness'
 import { systemActor } from './access'
 import { caseForms } from './case-forms'
-import { kindSpecs, type CaseKind } from './kinds'
+import { customerKinds, kindSpecs, type CaseKind } from './kinds'
 import { internalDataKeys } from './projection'
 
 interface Rec {
@@ -41,10 +41,8 @@ const minimalProcess = (id: string) => `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`
 
-/** Kinds whose form has staff-only fields (all of them customer kinds today). */
-const staffKinds = (Object.keys(caseForms) as CaseKind[]).filter(
-  (k) => caseForms[k].staffOnly.length > 0,
-)
+/** Kinds a customer raises whose form has staff-only fields (customers read no other kind). */
+const staffKinds = customerKinds.filter((k) => caseForms[k].staffOnly.length > 0)
 
 /** A valid value for every staff-only field of the kind, strings unique so leaks are findable. */
 function staffValues(kind: CaseKind): Record<string, unknown> {
@@ -55,6 +53,8 @@ function staffValues(kind: CaseKind): Record<string, unknown> {
       if (Array.isArray(p.enum)) return [key, p.enum[p.enum.length - 1]]
       if (p.type === 'boolean') return [key, true]
       if (p.type === 'number' || p.type === 'integer') return [key, 7]
+      // a date-time pattern: an unusual instant, so that a leak is findable
+      if (typeof p.pattern === 'string') return [key, '2001-02-03T04:05:06Z']
       return [key, `staffsecret${kind.replace(/-/g, '')}${key}`]
     }),
   )
