@@ -47,26 +47,7 @@ export function takeFlow(
   const model = this.models(defKey)
   const flow = model.flows.get(flowId)
   if (!flow) return
-  const def = this.definition(defKey)
-  this.emit(
-    'PROCESS_INSTANCE',
-    'SEQUENCE_FLOW_TAKEN',
-    this.newKey(),
-    {
-      bpmnProcessId: def.bpmnProcessId,
-      version: def.version,
-      processDefinitionKey: defKey,
-      processInstanceKey: flowScope.piKey,
-      elementId: flowId,
-      flowScopeKey: flowScope.key,
-      bpmnElementType: BpmnElementType.SequenceFlow,
-      bpmnEventType: 'UNSPECIFIED',
-      parentProcessInstanceKey: -1,
-      parentElementInstanceKey: -1,
-      tenantId: def.tenantId,
-    },
-    flowScope.piKey,
-  )
+  this.emitFlowTaken(flowScope, defKey, flowId)
   const target = elementOf(model, flow.target)
   if (!isJoining(target.type, target.incoming.length)) {
     this.activate(target, flowScope)
@@ -93,6 +74,7 @@ export function checkJoin(this: Runtime, flowScope: ElementInstanceState, gatewa
   if (!blocked && !blockedByJoin) this.activate(gateway, flowScope)
 }
 
+/** The SEQUENCE_FLOW_TAKEN record of `flowId` in `flowScope`. */
 export function emitFlowTaken(
   this: Runtime,
   flowScope: ElementInstanceState,
