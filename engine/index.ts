@@ -9,6 +9,7 @@ import type { Clock, EngineApi } from './api'
 import { createEngine, type EngineLogger } from './engine'
 import { startGatewayServer, type GatewayServer } from './gateway/server'
 import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
+import { startRestServer, type RestServer } from './rest/server'
 import { createPgPool } from './state/pg-pool'
 import { PGlitePool } from './state/pglite-pool'
 import { poolSqlClient, type SqlClient } from './state/sql'
@@ -37,6 +38,8 @@ export interface StartEngineOptions {
   clock?: Clock
   /** Port of the HTTP/JSON record log endpoint (engine/http/); absent = not served, 0 = free. */
   httpPort?: number
+  /** Port of the Orchestration Cluster REST API (v2, engine/rest/); absent = not served, 0 = free. */
+  restPort?: number
   /** Long-poll time of ActivateJobs requests that say 0; default 10 s like Zeebe's gateway. */
   defaultLongPollMs?: number
   /** Reports failures that happen outside any request (default: ignored). */
@@ -59,6 +62,8 @@ export interface RunningEngine {
   readonly gateway: GatewayServer
   /** `http://host:port` of the record log endpoint, when `httpPort` was given. */
   readonly httpUrl?: string
+  /** `http://host:port` of the v2 REST API, when `restPort` was given. */
+  readonly restUrl?: string
   /** Stops serving (pending polls end, streams close), then closes the engine. */
   stop(): Promise<void>
 }
@@ -74,6 +79,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   })
   let gateway: GatewayServer | undefined
   let http: RecordsHttpServer | undefined
+  let rest: RestServer | undefined
   try {
     gateway = await startGatewayServer({
       engine,
@@ -85,7 +91,16 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     if (options.httpPort !== undefined) {
       http = await startRecordsHttpServer({ engine, host, port: options.httpPort })
     }
+    if (options.restPort !== undefined) {
+      rest = await startRestServer({
+        context: { engine },
+        host,
+        port: options.restPort,
+        onError: options.onError,
+      })
+    }
   } catch (err) {
+    await http?.stop()
     await gateway?.stop()
     await engine.close()
     throw err
@@ -99,9 +114,10 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     clock: engine.clock,
     gateway: served,
     ...(http ? { httpUrl: http.url } : {}),
+    ...(rest ? { restUrl: rest.url } : {}),
     stop() {
       stopping ??= (async () => {
-        await Promise.all([served.stop(), http?.stop()])
+        await Promise.all([served.stop(), http?.stop(), rest?.stop()])
         await engine.close()
       })()
       return stopping

@@ -9,6 +9,7 @@ describe('standalone engine options', () => {
       dataDir: './data/engine',
       databaseUrl: '',
       httpPort: 26580,
+      restPort: 8080,
     })
   })
 
@@ -17,6 +18,7 @@ describe('standalone engine options', () => {
       ENGINE_PORT: '1234',
       ENGINE_DATABASE_URL: 'postgres://other/x',
       ENGINE_HTTP_PORT: 'off',
+      ENGINE_REST_PORT: 'off',
       ENGINE_HOST: '0.0.0.0',
     })
     expect(options).toMatchObject({
@@ -24,6 +26,7 @@ describe('standalone engine options', () => {
       host: '0.0.0.0',
       databaseUrl: 'postgres://db/engine',
       httpPort: undefined,
+      restPort: undefined,
     })
   })
 

@@ -11,6 +11,8 @@
  *   --database-url URL  ENGINE_DATABASE_URL  postgres://… instead of PGlite
  *   --http-port N       ENGINE_HTTP_PORT     record log HTTP/JSON endpoint (default 26580;
  *                                            0 = any free port; `off` = not served)
+ *   --rest-port N       ENGINE_REST_PORT     Orchestration Cluster REST API v2 (default 8080;
+ *                                            0 = any free port; `off` = not served)
  */
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -24,6 +26,8 @@ export interface MainOptions {
   databaseUrl: string
   /** undefined = no HTTP endpoint. */
   httpPort: number | undefined
+  /** undefined = no v2 REST API. */
+  restPort: number | undefined
 }
 
 function portOf(name: string, raw: string): number {
@@ -43,16 +47,19 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv): MainOp
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
       'http-port': { type: 'string' },
+      'rest-port': { type: 'string' },
     },
     strict: true,
   })
   const http = values['http-port'] ?? env.ENGINE_HTTP_PORT ?? '26580'
+  const rest = values['rest-port'] ?? env.ENGINE_REST_PORT ?? '8080'
   return {
     port: portOf('--port', values.port ?? env.ENGINE_PORT ?? '26500'),
     host: values.host ?? env.ENGINE_HOST ?? '127.0.0.1',
     dataDir: values['data-dir'] ?? env.ENGINE_DATA_DIR ?? './data/engine',
     databaseUrl: values['database-url'] ?? env.ENGINE_DATABASE_URL ?? '',
     httpPort: http === 'off' ? undefined : portOf('--http-port', http),
+    restPort: rest === 'off' ? undefined : portOf('--rest-port', rest),
   }
 }
 
@@ -67,6 +74,7 @@ async function main(): Promise<void> {
     port: options.port,
     host: options.host,
     httpPort: options.httpPort,
+    restPort: options.restPort,
     onError: (err) => console.error('engine:', err),
   })
   const store = database.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${options.dataDir}`
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
     `engine gateway listening on ${running.address} (record log in ${store}, ready in ${Date.now() - started} ms)`,
   )
   if (running.httpUrl) console.log(`engine record log HTTP endpoint on ${running.httpUrl}`)
+  if (running.restUrl) console.log(`engine REST API (v2) on ${running.restUrl}/v2`)
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

@@ -1,0 +1,7 @@
+/** Every route the engine's v2 REST API serves: the route modules' lists, joined. */
+import type { RestRoute } from './types'
+import { clusterRoutes } from './cluster.routes'
+
+export function allRoutes(): RestRoute[] {
+  return [...clusterRoutes]
+}
