@@ -43,6 +43,24 @@ describe('configuration', () => {
     expect(problems).toMatch(/^DATABASE_URL=/m)
   })
 
+  test("a cluster REST address must be a URL and comes with the same cluster's gRPC address", () => {
+    expect(() =>
+      loadConfig({
+        CAMUNDA_REST_ADDRESS: 'camunda:8080',
+        ZEEBE_GRPC_ADDRESS: 'grpc://camunda:26500',
+      }),
+    ).toThrow(/CAMUNDA_REST_ADDRESS=/)
+    expect(() => loadConfig({ CAMUNDA_REST_ADDRESS: 'http://camunda:8080' })).toThrow(
+      /CAMUNDA_REST_ADDRESS=.*set ZEEBE_GRPC_ADDRESS/,
+    )
+    const config = loadConfig({
+      CAMUNDA_REST_ADDRESS: 'http://camunda:8080',
+      ZEEBE_GRPC_ADDRESS: 'grpc://camunda:26500',
+    })
+    expect(config.CAMUNDA_REST_ADDRESS).toBe('http://camunda:8080')
+    expect(loadConfig({}).ENGINE_REST_PORT).toBe(8080)
+  })
+
   test('never prints a secret, even when it is invalid', () => {
     let message = ''
     try {

@@ -65,6 +65,21 @@ export const configSchema = {
     description:
       'HTTP/JSON history endpoint of an engine run separately with `npm run engine` (e.g. `http://engine:26580`), read for instance histories; empty = the embedded engine in-process.',
   },
+  CAMUNDA_REST_ADDRESS: {
+    type: 'string',
+    default: '',
+    pattern: '^$|^https?://[^/\\s]+/?$',
+    description:
+      "Orchestration Cluster REST API (v2) of a Camunda 8.8 cluster (`http://camunda:8080`), beside ZEEBE_GRPC_ADDRESS and with the same auth settings; empty = the embedded engine's.",
+  },
+  ENGINE_REST_PORT: {
+    type: 'integer',
+    default: 8080,
+    minimum: 0,
+    maximum: 65535,
+    description:
+      "Port of the embedded engine's Orchestration Cluster REST API (v2) when ZEEBE_GRPC_ADDRESS is empty (0 = any free port).",
+  },
   ENGINE_PORT: {
     type: 'integer',
     default: 26500,
@@ -228,6 +243,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       return `${name}=${shown}: ${e.message ?? 'invalid'}${spec ? ` (${spec.description})` : ''}`
     })
     throw new ConfigError(problems)
+  }
+  // a cluster's REST API without its gateway would leave the server talking to two engines
+  if (input.CAMUNDA_REST_ADDRESS && !input.ZEEBE_GRPC_ADDRESS) {
+    throw new ConfigError([
+      `CAMUNDA_REST_ADDRESS=${JSON.stringify(env.CAMUNDA_REST_ADDRESS)}: set ZEEBE_GRPC_ADDRESS to the same cluster's gateway, or unset both for the embedded engine`,
+    ])
   }
   return Object.freeze(input) as Config
 }

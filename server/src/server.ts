@@ -129,13 +129,16 @@ export async function startServer({
       engine = await startEngine({
         sql: database.sql,
         port: config.ENGINE_PORT,
+        restPort: config.ENGINE_REST_PORT,
         clock,
         // one line when its record log goes down (a database outage) and one when it recovers
         logger: { warn: (m) => log.warn(m), info: (m) => log.info(m) },
       })
       cleanup.unshift(() => engine!.stop())
       address = plaintextAddress(engine.address)
-      log.info(`embedded engine listening on ${engine.address}`)
+      log.info(
+        `embedded engine listening on ${engine.address} (REST API v2 on ${engine.restUrl}/v2)`,
+      )
     }
     const { zeebe } = createZeebeClient(config, address)
     cleanup.unshift(async () => {

@@ -27,6 +27,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<App> {
   const config = loadConfig({
     PORT: '0',
     ENGINE_PORT: '0',
+    ENGINE_REST_PORT: '0',
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
     ...env,

@@ -29,6 +29,7 @@ async function main() {
   const config = loadConfig({
     PORT: '0',
     ENGINE_PORT: '0',
+    ENGINE_REST_PORT: '0',
     DATA_DIR: dataDir,
     DEPLOY_PROCESSES: 'false',
     LOG_LEVEL: 'info',

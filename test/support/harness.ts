@@ -87,6 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig({
     PORT: '0',
     ENGINE_PORT: '0',
+    ENGINE_REST_PORT: '0',
     DATA_DIR: ownDataDir ?? `${options.pgliteDir!}.data`,
     DEPLOY_PROCESSES: options.deployProcesses === false ? 'false' : 'true',
     LOG_LEVEL: 'error',
