@@ -9,10 +9,11 @@
  * Deleting removes the definition from the state only: its PROCESS/FORM CREATED record (with the
  * resource) stays in the log, which is the history.
  *
- * Decision requirements and decisions: {@link resourceDeletionHandlers} is the hook a decision
- * store registers with; until one does, a decision key is answered like any unknown key.
+ * Decision requirements: {@link resourceDeletionHandlers} holds the DRG handler
+ * (engine/dmn/delete.ts); a decision key is answered like any unknown key, as in Zeebe.
  */
 import { EngineError, EngineErrorCode } from '../api'
+import { dmnResourceDeletion } from '../dmn/delete'
 import { evaluateExpression } from '../feel/feel'
 import { BpmnElementType } from '../model/model'
 import { parseTimerText } from '../model/timer'
@@ -34,8 +35,8 @@ export interface ResourceDeletionHandler {
   tenantOf(rt: Runtime, resourceKey: number): string
 }
 
-/** Extra resource kinds (decision requirements and decisions, when DMN is deployed). */
-export const resourceDeletionHandlers: ResourceDeletionHandler[] = []
+/** Resource kinds beyond processes and forms: decision requirements (DRGs). */
+export const resourceDeletionHandlers: ResourceDeletionHandler[] = [dmnResourceDeletion]
 
 function processValue(def: ProcessDefinitionState): Record<string, unknown> {
   // As Zeebe: no checksum and no resource in the deletion records.

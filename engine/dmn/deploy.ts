@@ -135,7 +135,7 @@ export function writeDmn(
 ): DmnDeploymentResult {
   let plan = deployment.plan
   if (!duplicatesOnly(plan) || othersNew)
-    plan = versionTogether(plan, deploymentKey, () => rt.newKey())
+    plan = versionTogether(plan, deploymentKey, () => rt.newKey(), dmnRegistryOf(rt.s))
   plan.drgs.forEach((drg, i) => {
     if (drg.duplicate) return
     const resource = resources[i]!

@@ -41,10 +41,31 @@ export interface StoredDecision {
   deploymentKey: number
 }
 
-/** What is deployed so far (any order). */
+/** What is deployed so far (any order); deleted DRGs and decisions are not in it. */
 export interface DmnRegistry {
   drgs: readonly StoredDrg[]
   decisions: readonly StoredDecision[]
+  /**
+   * Highest version ever given per {@link versionSlot} (deleted ones included): as Zeebe's
+   * version manager, a deleted version's number is never given again.
+   */
+  highestVersions?: Readonly<Record<string, number>>
+}
+
+/** The key of {@link DmnRegistry.highestVersions} for a DRG or decision id of a tenant. */
+export function versionSlot(kind: 'drg' | 'decision', id: string, tenantId: string): string {
+  return `${kind}\u0000${tenantId}\u0000${id}`
+}
+
+/** The version after `current` and after every version ever given to the id (deleted too). */
+function nextVersion(
+  registry: DmnRegistry | undefined,
+  kind: 'drg' | 'decision',
+  id: string,
+  tenantId: string,
+  current: number,
+): number {
+  return Math.max(current, registry?.highestVersions?.[versionSlot(kind, id, tenantId)] ?? 0) + 1
 }
 
 /** A DMN resource of a deployment, parsed. */
@@ -134,7 +155,7 @@ export function planDmnDeployment(input: {
             decisionRequirementsKey: newKey(),
             decisionRequirementsId: drg.id,
             decisionRequirementsName: drg.name,
-            version: (stored?.version ?? 0) + 1,
+            version: nextVersion(registry, 'drg', drg.id, tenantId, stored?.version ?? 0),
             namespace: drg.namespace,
             resourceName,
             checksum,
@@ -166,7 +187,13 @@ export function planDmnDeployment(input: {
           : {
               ...common,
               decisionKey: newKey(),
-              version: (before?.version ?? 0) + 1,
+              version: nextVersion(
+                registry,
+                'decision',
+                decision.id,
+                tenantId,
+                before?.version ?? 0,
+              ),
               deploymentKey,
               duplicate: false,
             },
@@ -189,13 +216,14 @@ export function versionTogether(
   plan: DmnDeploymentPlan,
   deploymentKey: number,
   newKey: () => number,
+  registry?: DmnRegistry,
 ): DmnDeploymentPlan {
   const drgs = plan.drgs.map((d) =>
     d.duplicate
       ? {
           ...d,
           decisionRequirementsKey: newKey(),
-          version: d.version + 1,
+          version: nextVersion(registry, 'drg', d.decisionRequirementsId, d.tenantId, d.version),
           deploymentKey,
           duplicate: false,
         }
@@ -210,7 +238,13 @@ export function versionTogether(
       ...decision,
       decisionKey: newKey(),
       decisionRequirementsKey: drgs[i]?.decisionRequirementsKey ?? decision.decisionRequirementsKey,
-      version: decision.version + 1,
+      version: nextVersion(
+        registry,
+        'decision',
+        decision.decisionId,
+        decision.tenantId,
+        decision.version,
+      ),
       deploymentKey,
       duplicate: false,
     }

@@ -3,7 +3,7 @@
  * CREATED records applied to plain data (so snapshots and log replay rebuild them), and the
  * {@link DmnRegistry} view the registry functions take.
  */
-import type { DmnRegistry, StoredDecision, StoredDrg } from './registry'
+import { versionSlot, type DmnRegistry, type StoredDecision, type StoredDrg } from './registry'
 
 /** A deployed DRG with its resource text (re-parsed after a restart). */
 export interface DrgState extends StoredDrg {
@@ -14,6 +14,13 @@ export interface DrgState extends StoredDrg {
 export interface DmnStateData {
   decisionRequirements?: Record<string, DrgState>
   decisions?: Record<string, StoredDecision>
+  /** Highest version ever given per DRG/decision id and tenant (see DmnRegistry). */
+  dmnHighestVersions?: Record<string, number>
+}
+
+function noteVersion(s: DmnStateData, slot: string, version: number): void {
+  const highest = (s.dmnHighestVersions ??= {})
+  if ((highest[slot] ?? 0) < version) highest[slot] = version
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
@@ -27,6 +34,28 @@ export function applyDmnRecord(
   key: number,
   v: Record<string, unknown>,
 ): void {
+  if (intent === 'DELETED') {
+    // the deleted version's number stays taken (Zeebe's version manager)
+    if (valueType === 'DECISION_REQUIREMENTS') {
+      // the record's key is a new one (Zeebe); the value names the DRG
+      const drgKey = num(v.decisionRequirementsKey)
+      const drg = s.decisionRequirements?.[drgKey]
+      if (!drg) return
+      noteVersion(s, versionSlot('drg', drg.decisionRequirementsId, drg.tenantId), drg.version)
+      delete s.decisionRequirements![drgKey]
+    } else if (valueType === 'DECISION') {
+      const decisionKey = num(v.decisionKey)
+      const decision = s.decisions?.[decisionKey]
+      if (!decision) return
+      noteVersion(
+        s,
+        versionSlot('decision', decision.decisionId, decision.tenantId),
+        decision.version,
+      )
+      delete s.decisions![decisionKey]
+    }
+    return
+  }
   if (intent !== 'CREATED') return
   if (valueType === 'DECISION_REQUIREMENTS') {
     ;(s.decisionRequirements ??= {})[key] = {
@@ -62,5 +91,6 @@ export function dmnRegistryOf(s: DmnStateData): DmnRegistry {
   return {
     drgs: Object.values(s.decisionRequirements ?? {}),
     decisions: Object.values(s.decisions ?? {}),
+    highestVersions: s.dmnHighestVersions ?? {},
   }
 }
