@@ -142,6 +142,10 @@ export interface ActivatedJob {
   deadline: number
   variables: Variables
   tenantId: string
+  /** BPMN_ELEMENT, EXECUTION_LISTENER or TASK_LISTENER (the v2 API's `kind`). */
+  kind?: string
+  /** START/END for execution listeners, CREATING/ASSIGNING/… for task listeners, else UNSPECIFIED. */
+  listenerEventType?: string
 }
 
 /**

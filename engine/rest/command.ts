@@ -24,7 +24,9 @@ export function bodyValidator<T>(schema: object): ValidateFunction<T> {
 function problemOf(errors: ErrorObject[]): RestProblem {
   const missing = errors.filter((e) => e.keyword === 'required')
   if (missing.length === errors.length) {
-    const names = missing.map((e) => String((e.params as { missingProperty: string }).missingProperty))
+    const names = missing.map((e) =>
+      String((e.params as { missingProperty: string }).missingProperty),
+    )
     return invalidArgument(names.map((n) => `No ${n} provided`))
   }
   return new RestProblem(400, 'Bad Request', 'Failed to read request')
