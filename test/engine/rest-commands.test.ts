@@ -27,7 +27,8 @@ async function problem(
   throw new Error('expected the call to fail')
 }
 
-const file = (name: string, content: Buffer | string) => new File([content], name)
+const file = (name: string, content: Buffer | string) =>
+  new File([typeof content === 'string' ? content : new Uint8Array(content)], name)
 // The client brands keys; the engine's keys are the same decimal strings.
 const key = (k: string) => k as never
 
