@@ -22,6 +22,8 @@ export interface RestRequest {
   /** The raw body bytes (multipart uploads read this with `contentType`). */
   rawBody: Buffer
   contentType: string
+  /** Aborted when the client goes away before the answer was sent (long polls stop waiting). */
+  signal: AbortSignal
 }
 
 export interface RestResponse {
