@@ -132,15 +132,19 @@ export async function activityOf(
       ? Promise.resolve([])
       : db
           .selectFrom('tasks')
-          .select(['id', 'name', 'element_id', 'completed_by', 'completed_at'])
+          .select(['id', 'name', 'element_id', 'state', 'completed_by', 'completed_at'])
           .where('case_id', '=', id)
           .where('case_kind', '=', kind)
-          .where('state', '=', 'completed')
           .execute(),
   ])
   const taskNames = new Map(tasks.map((t) => [t.id, t.name]))
   const entries: ActivityEntry[] = [
-    ...comments.map((c) => commentEntry(c, c.task_id ? (taskNames.get(c.task_id) ?? null) : null)),
+    ...comments.map((c) =>
+      // which step of the procedure an entry came from is staff information
+      customer
+        ? { ...commentEntry(c), taskId: null }
+        : commentEntry(c, c.task_id ? (taskNames.get(c.task_id) ?? null) : null),
+    ),
     ...statuses.map((s): ActivityEntry => ({
       id: `status:${s.id}`,
       type: ActivityType.StatusChange,
@@ -154,7 +158,7 @@ export async function activityOf(
       ...(customer ? {} : { elementId: s.element_id }),
     })),
     ...tasks
-      .filter((t) => t.completed_at)
+      .filter((t) => t.state === 'completed' && t.completed_at)
       .map((t): ActivityEntry => ({
         id: `task:${t.id}`,
         type: ActivityType.TaskCompleted,

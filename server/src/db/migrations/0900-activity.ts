@@ -20,12 +20,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table case_comments alter column visibility set not null`.execute(db)
   await sql`alter table case_comments add constraint case_comments_visibility
     check (visibility in ('staff', 'customer'))`.execute(db)
-  // the stream merges the completed tasks of a case
-  await sql`create index tasks_by_case on tasks (case_id, case_kind)`.execute(db)
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop index tasks_by_case`.execute(db)
   await sql`alter table case_comments drop constraint case_comments_visibility`.execute(db)
   await sql`alter table case_comments drop column task_id`.execute(db)
   await sql`alter table case_comments drop column visibility`.execute(db)
