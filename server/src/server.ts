@@ -24,7 +24,14 @@ import { AuditTrail } from './evidence/audit-trail'
 import { anchorFileOf } from './evidence/anchor-file'
 import { loadSigningKey } from './evidence/signing-key'
 import { historyRoutes } from './history/history.routes'
-import { CaseService, CatalogueService, CmdbService, casesRoutes } from './cases/index'
+import {
+  ActivityService,
+  CaseService,
+  CatalogueService,
+  CmdbService,
+  activityRoutes,
+  casesRoutes,
+} from './cases/index'
 import { isCaseKind } from './cases/kinds'
 import { recordPatch } from './cases/record-updates'
 import { UserError } from './errors'
@@ -262,6 +269,8 @@ export async function startServer({
       log,
       checkpoint,
     })
+    // one activity stream per case: work notes and replies (8.1, 8.2.6)
+    const activity = new ActivityService({ db: database.db, audit, bus, cases })
     const cmdb = new CmdbService({ db: database.db, audit })
     const catalogue = new CatalogueService({ db: database.db, audit })
     if (config.SEED_DEMO_DATA) await seedCatalogue({ db: database.db, cases, cmdb, catalogue })
@@ -355,7 +364,8 @@ export async function startServer({
         tasksRoutes({ tasks, db: database.db }),
         historyRoutes({ history, zeebe, audit }),
         openapiRoutes(),
-        casesRoutes({ cases, cmdb, catalogue }),
+        casesRoutes({ cases, activity, cmdb, catalogue }),
+        activityRoutes({ activity, task: (user, id) => tasks.get(user, id) }),
         evidenceRoutes({ audit }),
         notificationsRoutes({ notifications }),
       ],

@@ -1,6 +1,7 @@
 /**
  * One service for every record kind of {@link kindSpecs}: list, get, create, update (with
- * optimistic concurrency), status changes by the procedures, links, comments and attachments.
+ * optimistic concurrency), status changes by the procedures, links and attachments (work notes
+ * and replies: `activity.service.ts`).
  * Every state change writes its evidence entry (4.3.3) in the same transaction and publishes a
  * `case.*` event after commit. Every method takes the acting user and enforces the rules of
  * `access.ts`; workers pass {@link systemActor}.
@@ -51,6 +52,7 @@ import {
   type ChangeOrigin,
   type StatusChange,
 } from './status-history'
+import { activityOf, commentsFor, type ActivityEntry, type CommentRow } from './activity'
 import { nextReference } from './references'
 import { slaTargetsOf } from './sla-targets'
 import { iso, isoOrNull } from '../db/timestamps'
@@ -111,11 +113,14 @@ export interface CaseProcessInstance {
   startedAt: string
 }
 
+/** A work note (`visibility: staff`) or reply (`customer`); see `activity.ts`. */
 export interface CaseComment {
   id: number
   author: string
   body: string
   createdAt: string
+  visibility: string
+  taskId: string | null
 }
 
 export interface AttachmentInfo {
@@ -136,6 +141,8 @@ export interface CaseDetail extends CaseRecord {
   attachments: AttachmentInfo[]
   /** Every status change: who, when, at which element of the procedure (8.1 d, 8.2 e). */
   statusHistory: StatusChange[]
+  /** Notes, replies, status changes and completed tasks in time order, as the reader may see them. */
+  activity: ActivityEntry[]
   /** Set when the record was stored but its procedure could not be started. */
   processStartError?: string
 }
@@ -193,7 +200,8 @@ function toRecord(spec: KindSpec, row: Row): CaseRecord {
   return r
 }
 
-function scopeOf(spec: KindSpec, row: Row): RecordScope {
+/** The parts of a stored row the rules of `access.ts` look at. */
+export function scopeOf(spec: KindSpec, row: Row): RecordScope {
   return spec.table === 'cases'
     ? {
         assignedGroup: row.assigned_group as string | null,
@@ -891,35 +899,7 @@ export class CaseService {
     return variables
   }
 
-  // ---------------------------------------------------------------- comments and attachments
-
-  /** Adds a comment. */
-  async comment(kind: CaseKind, id: string, body: string, actor: Actor): Promise<CaseComment> {
-    const spec = kindSpecs[kind]
-    return this.db.transaction().execute(async (tx) => {
-      const row = await this.readableRow(spec, id, actor, tx, true)
-      if (!canComment(actor, kind, scopeOf(spec, row))) {
-        throw new ForbiddenError(`You may not comment on ${id}.`)
-      }
-      const inserted = await tx
-        .insertInto('case_comments')
-        .values({ case_kind: kind, case_id: id, author: actor.username, body })
-        .returningAll()
-        .executeTakeFirstOrThrow()
-      const comment = toComment(inserted)
-      await this.deps.audit.append(
-        {
-          actor: actor.username,
-          action: 'comment.added',
-          entityType: kind,
-          entityId: id,
-          after: comment,
-        },
-        tx,
-      )
-      return comment
-    })
-  }
+  // ---------------------------------------------------------------- attachments (notes and replies: activity.service.ts)
 
   /** Stores an attachment (bytea) after checking the size limit. */
   async attach(
@@ -1027,7 +1007,7 @@ export class CaseService {
   private async detail(spec: KindSpec, row: Row, actor: Actor): Promise<CaseDetail> {
     const [record] = await withReferenceNames(this.db, [toRecord(spec, row)])
     if (!record) throw new UnexpectedError(`${String(row.id)} could not be read.`)
-    const [links, processes, comments, attachments, statusHistory] = await Promise.all([
+    const [links, processes, comments, attachments, statusHistory, activity] = await Promise.all([
       this.linksOf(spec.kind, record.id),
       this.db
         .selectFrom('case_processes')
@@ -1036,13 +1016,8 @@ export class CaseService {
         .where('case_id', '=', record.id)
         .orderBy('started_at')
         .execute(),
-      this.db
-        .selectFrom('case_comments')
-        .selectAll()
-        .where('case_kind', '=', spec.kind)
-        .where('case_id', '=', record.id)
-        .orderBy('id')
-        .execute(),
+      // customers read replies only, never work notes
+      commentsFor(this.db, spec.kind, record.id, actor),
       this.db
         .selectFrom('case_attachments')
         .select(['id', 'name', 'content_type', 'size', 'sha256', 'uploaded_by', 'created_at'])
@@ -1051,6 +1026,7 @@ export class CaseService {
         .orderBy('id')
         .execute(),
       statusHistoryOf(this.db, spec.kind, record.id),
+      activityOf(this.db, spec.kind, record.id, actor),
     ])
     // a procedure that could not start (yet) says why, until it runs
     const start =
@@ -1076,6 +1052,7 @@ export class CaseService {
         comments: comments.map(toComment),
         attachments: attachments.map(toAttachment),
         statusHistory,
+        activity,
       },
       actor,
     )
@@ -1127,13 +1104,13 @@ export class CaseService {
 /**
  * ISO/IEC 20000-1 4.3.3, 8.1, 9.2: a closed, cancelled or rejected case is a finished record.
  * People (admins too) cannot change it; a procedure step reopens it ({@link CaseService.setStatus},
- * which is evidence). Comments, attachments and links may still be added.
+ * which is evidence). Work notes, attachments and links may still be added.
  */
 function refuseClosed(spec: KindSpec, row: Row): void {
   const status = String(row.status)
   if (spec.table !== 'cases' || !finalStatuses.includes(status)) return
   throw new ConflictError(
-    `${String(row.id)} is ${status}; a ${status} ${spec.label} cannot be changed. Add a comment, or reopen it through its procedure.`,
+    `${String(row.id)} is ${status}; a ${status} ${spec.label} cannot be changed. Add a work note, or reopen it through its procedure.`,
   )
 }
 
@@ -1187,8 +1164,15 @@ function toLink(r: {
   }
 }
 
-function toComment(r: { id: number; author: string; body: string; created_at: Date }): CaseComment {
-  return { id: r.id, author: r.author, body: r.body, createdAt: iso(r.created_at) }
+function toComment(r: CommentRow): CaseComment {
+  return {
+    id: r.id,
+    author: r.author,
+    body: r.body,
+    createdAt: iso(r.created_at),
+    visibility: r.visibility,
+    taskId: r.task_id,
+  }
 }
 
 function toAttachment(r: {

@@ -17,6 +17,8 @@ import {
   queryValidator,
 } from '../http/validation'
 import { isCustomer, type Actor } from './access'
+import { ActivityType } from './activity'
+import type { ActivityService } from './activity.service'
 import { CaseService, type ListQuery } from './case.service'
 import {
   catalogueItemBodySchema,
@@ -33,6 +35,8 @@ import { createSchemaOf, dataSchemaOf, patchSchemaOf } from './validators'
 
 export interface CasesRoutesDeps {
   cases: CaseService
+  /** Writes the legacy `POST …/comments` into the activity stream. */
+  activity: ActivityService
   cmdb: CmdbService
   catalogue: CatalogueService
   registry?: OpenApiRegistry
@@ -210,7 +214,12 @@ const numberOf = (req: Request, name: RowIdParam): number =>
   rowIdValidators[name](req.params)[name]!
 
 /** Registers the routes of one kind on `router`. */
-function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry: OpenApiRegistry) {
+function kindRoutes(
+  router: Router,
+  spec: KindSpec,
+  { cases, activity }: Pick<CasesRoutesDeps, 'cases' | 'activity'>,
+  registry: OpenApiRegistry,
+) {
   const base = `/${spec.path}`
   const validateQuery = queryValidator<Record<string, string | number | undefined>>({
     type: 'object',
@@ -266,7 +275,10 @@ function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry
   })
   router.post(`${base}/:id/comments`, requireLogin, async (req, res) => {
     const { body } = validateComment(req.body)
-    res.status(201).json(await cases.comment(spec.kind, idOf(req), body, actorOf(req)))
+    // kept for API clients: a customer's comment is a reply, anyone else's a work note
+    const actor = actorOf(req)
+    const type = isCustomer(actor) ? ActivityType.Reply : ActivityType.WorkNote
+    res.status(201).json(await activity.add(spec.kind, idOf(req), { type, body }, actor))
   })
   router.get(`${base}/:id/attachments`, requireLogin, async (req, res) => {
     res.json((await cases.get(spec.kind, idOf(req), actorOf(req))).attachments)
@@ -344,12 +356,19 @@ function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry
       roles: rolesToWrite(spec.kind),
       requestBody: linkBodySchema,
     },
-    { method: 'get', path: `${base}/:id/comments`, tag, summary: 'Comments', roles: 'any' },
+    {
+      method: 'get',
+      path: `${base}/:id/comments`,
+      tag,
+      summary: 'Work notes and replies (customers: replies only); see also …/activity',
+      roles: 'any',
+    },
     {
       method: 'post',
       path: `${base}/:id/comments`,
       tag,
-      summary: 'Add a comment',
+      summary:
+        "Add a comment: a customer's is a reply, anyone else's a work note (…/activity chooses)",
       roles: 'any',
       requestBody: commentBodySchema,
     },
@@ -394,6 +413,7 @@ function rolesToWrite(kind: CaseKind): string[] {
 /** Every record route, mounted under `/api`. */
 export function casesRoutes({
   cases,
+  activity,
   cmdb,
   catalogue,
   registry = openapi,
@@ -483,7 +503,7 @@ export function casesRoutes({
     })
   })
 
-  for (const kind of allKinds) kindRoutes(router, kindSpecs[kind], cases, registry)
+  for (const kind of allKinds) kindRoutes(router, kindSpecs[kind], { cases, activity }, registry)
 
   registry.register(
     {

@@ -417,6 +417,10 @@ export interface CaseCommentsTable {
   author: string
   body: string
   created_at: CreatedAt
+  /** `staff` = work note, `customer` = reply the customer sees (migration 0900). */
+  visibility: string
+  /** The task the entry was written from, if any. */
+  task_id: string | null
 }
 
 export interface CaseAttachmentsTable {

@@ -36,6 +36,16 @@ export function roomsFor(event: ServerEvent): string[] {
         event.case.group ? `group:${event.case.group}` : 'role:staff',
         ...(event.case.requester ? [`user:${event.case.requester}`] : []),
       ]
+    case 'case.activity':
+      // a work note reaches staff roles only: never a group or user room a customer may be in
+      if (event.entry.visibility === 'staff') {
+        return [...readers, 'role:staff', 'role:process-owner']
+      }
+      return [
+        ...readers,
+        event.case.group ? `group:${event.case.group}` : 'role:staff',
+        ...(event.case.requester ? [`user:${event.case.requester}`] : []),
+      ]
     case 'process.changed':
       return [...readers, 'role:process-owner']
     case 'notification.created':

@@ -177,8 +177,36 @@ export const createCase = (kind: string, body: Record<string, unknown>) =>
   api<CaseRecord>(`/${kind}`, { method: 'POST', body })
 export const updateCase = (kind: string, id: string, body: Record<string, unknown>) =>
   api<CaseRecord>(`/${kind}/${encodeURIComponent(id)}`, { method: 'PATCH', body })
-export const commentCase = (kind: string, id: string, body: string) =>
-  api<unknown>(`/${kind}/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { body } })
+
+/** What people write in a case's activity: a work note (staff only) or a reply the customer sees. */
+export type WrittenType = 'work-note' | 'reply'
+
+/** One entry of a case's activity stream (GET /api/<kind>/:id/activity, also `activity` of a case). */
+export interface ActivityEntry {
+  id: string
+  type: WrittenType | 'status-change' | 'task-completed'
+  visibility: 'staff' | 'customer'
+  actor: string
+  actorName: string | null
+  at: string
+  body?: string
+  taskId?: string | null
+  taskName?: string | null
+  from?: string | null
+  to?: string
+  elementId?: string | null
+}
+
+/** The activity of a case as it comes with the case (`activity`), or none. */
+export const activityOf = (c: Record<string, unknown> | null | undefined): ActivityEntry[] =>
+  Array.isArray(c?.activity) ? (c.activity as ActivityEntry[]) : []
+
+/** Adds a work note or reply on the case. */
+export const addActivity = (kind: string, id: string, type: WrittenType, body: string) =>
+  api<ActivityEntry>(`/${kind}/${encodeURIComponent(id)}/activity`, {
+    method: 'POST',
+    body: { type, body },
+  })
 
 /** Links a case to another record. */
 export const linkCase = (

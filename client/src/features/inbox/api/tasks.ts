@@ -101,5 +101,8 @@ export const completeTask = (id: string, data: Record<string, unknown>) =>
   api<unknown>(`/tasks/${id}/complete`, { method: 'POST', body: { data } })
 export const addComment = (id: string, body: string) =>
   api<Comment>(`/tasks/${id}/comments`, { method: 'POST', body: { body } })
+/** Adds a work note or reply to the task's case, naming the task. */
+export const addTaskActivity = (id: string, type: 'work-note' | 'reply', body: string) =>
+  api<unknown>(`/tasks/${id}/activity`, { method: 'POST', body: { type, body } })
 export const assignTask = (id: string, assignee: string) =>
   api<unknown>(`/tasks/${id}/assign`, { method: 'POST', body: { assignee } })
