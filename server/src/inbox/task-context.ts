@@ -94,7 +94,7 @@ export function contextFieldProblems(kind: CaseKind, fields: readonly ContextFie
   return fields.flatMap(({ field }) =>
     isTyped(kind, field) || componentOf(kind, field)
       ? []
-      : [`context:${field}: ${kindSpecs[kind].label}s have no field "${field}"`],
+      : [`context:${field}: ${kindSpecs[kind].label} records have no field "${field}"`],
   )
 }
 
