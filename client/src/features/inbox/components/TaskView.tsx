@@ -16,6 +16,7 @@ import {
   type TaskDetail,
 } from '../api/tasks'
 import { CaseContext } from './CaseContext'
+import { DecisionContext } from './DecisionContext'
 
 // form-js is loaded with the first task opened, not with the inbox list.
 const TaskForm = lazy(() => import('./TaskForm').then((m) => ({ default: m.TaskForm })))
@@ -200,7 +201,7 @@ export function TaskView({
         <span className="small" data-testid="assignee">
           {task.assignee ? `Assigned to ${task.assignee}` : 'Unassigned'}
         </span>
-        {open && staffWork && !task.assignee && (
+        {open && staffWork && !task.assignee && !data.segregation && (
           <button
             className="primary"
             disabled={busy}
@@ -249,6 +250,7 @@ export function TaskView({
       <ErrorBanner error={actionError} />
       <div className="grid-2">
         <div>
+          <DecisionContext detail={data} />
           <section className="card" aria-label="Task form">
             {!open ? (
               <p className="muted">This task is {task.state}.</p>
