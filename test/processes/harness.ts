@@ -209,14 +209,17 @@ export async function startHarness(
     return { ...detail.body.task, variables: detail.body.variables }
   }
 
-  /** The user who works a task: its assignee, else a demo user in a candidate group. */
-  const workerOf = (t: TaskView) => {
-    if (t.assignee) return t.assignee
-    for (const [username, groups] of groupsOf) {
-      if (t.candidateGroups.some((g) => groups.includes(g))) return username
+  /** Who may work a task: its assignee, else the demo users in a candidate group, in order. */
+  const workersOf = (t: TaskView) => {
+    if (t.assignee) return [t.assignee]
+    const members = [...groupsOf]
+      .filter(([, groups]) => t.candidateGroups.some((g) => groups.includes(g)))
+      .map(([username]) => username)
+    const all = [...members, ...t.candidateUsers]
+    if (!all.length) {
+      throw new Error(`no demo user may work ${t.elementId} (groups ${t.candidateGroups.join(', ')})`)
     }
-    if (t.candidateUsers[0]) return t.candidateUsers[0]
-    throw new Error(`no demo user may work ${t.elementId} (groups ${t.candidateGroups.join(', ')})`)
+    return all
   }
 
   return {
@@ -278,10 +281,15 @@ export async function startHarness(
     task,
     async complete(instance, elementId, data, worker) {
       const t = await task(instance, elementId)
-      const client = await as(worker ?? workerOf(t))
+      const candidates = worker ? [worker] : workersOf(t)
+      let client = await as(candidates[0]!)
       if (t.assignee !== client.username) {
-        const claimed = await client.post(`/tasks/${t.id}/claim`)
-        if (claimed.status !== 200) {
+        for (const [i, username] of candidates.entries()) {
+          client = await as(username)
+          const claimed = await client.post(`/tasks/${t.id}/claim`)
+          if (claimed.status === 200) break
+          // segregation of duties (sod: in the diagram): someone else in the group does it
+          if (claimed.status === 403 && !worker && i < candidates.length - 1) continue
           throw new Error(
             `${client.username} claiming ${elementId}: ${claimed.status} ${JSON.stringify(claimed.body)}`,
           )

@@ -539,8 +539,11 @@ describe("case data follows the kind's form (4.3.3)", () => {
     })
     // then
     expect(forCustomer.body.staffOnly).toEqual(
-      expect.arrayContaining(['impact', 'urgency', 'category', 'resolution', 'knownErrorId']),
+      expect.arrayContaining(['impact', 'urgency', 'category', 'knownErrorId']),
     )
+    // 8.1: the customer confirms the resolution, so they read it; only the procedure writes it
+    expect(forCustomer.body.staffOnly).not.toContain('resolution')
+    expect(forCustomer.body.readonly).toContain('resolution')
     expect(keysOf(forCustomer.body)).toContain('description')
     expect(keysOf(forCustomer.body)).not.toContain('impact')
     expect(keysOf(forDesk.body)).toContain('impact')

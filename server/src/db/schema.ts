@@ -194,6 +194,10 @@ export interface TasksTable {
   escalated_at: Date | null
   submitted_data: unknown
   version: Generated<number>
+  /** `sod:notRequester` of the task's element: not for the case's requester or recorder. */
+  sod_not_requester: Generated<boolean>
+  /** `sod:notCompleterOf` of the task's element: not for who completed these elements. */
+  sod_not_completer_of: Generated<string[]>
 }
 
 export interface TaskCommentsTable {

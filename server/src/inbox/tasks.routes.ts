@@ -221,14 +221,15 @@ openapi.register(
     path: '/tasks/:id',
     tag: 'tasks',
     summary:
-      'One task with its form (bound to its process version), variables, case, SLA and comments',
+      'One task with its form (bound to its process version), variables, case, SLA and comments; `context`: the case fields its diagram declares (`context:` properties) with labels and display values; `segregation`: why segregation of duties (`sod:`) keeps it from you, or null',
     roles: listers,
   },
   {
     method: 'post',
     path: '/tasks/:id/claim',
     tag: 'tasks',
-    summary: 'Claim a task offered to you (409 when someone else was first)',
+    summary:
+      'Claim a task offered to you (409 when someone else was first; 403 naming the rule when segregation of duties keeps it from you)',
     roles: actors,
     requestBody: emptyBody,
     status: 200,

@@ -30,6 +30,7 @@ import {
 import { isoOrNull as iso } from '../db/timestamps'
 import { processOfKind, type CaseKind } from '../cases/kinds'
 import { recordUpdateLint } from '../cases/record-updates'
+import { taskDeclarationLint } from '../inbox/task-declarations'
 import { DecisionDrafts } from './decision-drafts'
 import { shippedOrApproved } from './shipped'
 
@@ -513,7 +514,8 @@ export class ProcessesService {
       kind as CaseKind | undefined,
       Object.values(executable[0]!.elements),
     ).map((p) => ({ rule: 'record-updates', category: 'error' as const, ...p }))
-    return { bpmnProcessId: id, lint: [...recordLint, ...(await lintBpmn(xml))] }
+    const taskLint = taskDeclarationLint(kind as CaseKind | undefined, executable[0]!.elements)
+    return { bpmnProcessId: id, lint: [...recordLint, ...taskLint, ...(await lintBpmn(xml))] }
   }
 
   async createDraft(

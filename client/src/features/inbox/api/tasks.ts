@@ -90,6 +90,20 @@ export interface TaskDetail {
   } | null
   sla?: { responseDue: string | null; resolutionDue: string | null; breached: boolean } | null
   comments?: Comment[]
+  /** The case fields the task's diagram declares it shows (`context:`), read-only. */
+  context?: ContextItem[]
+  /** Why the user may not complete the task (`sod:` segregation of duties), or null. */
+  segregation?: { rule: string; reason: string } | null
+}
+
+/** One case field a task shows above its form. */
+export interface ContextItem {
+  field: string
+  label: string
+  value: unknown
+  /** Names for references, option labels, Yes/No; '' when not recorded. */
+  display: string
+  type: 'text' | 'number' | 'boolean' | 'datetime' | 'list'
 }
 
 export const taskListPath = (q: TaskQuery) =>

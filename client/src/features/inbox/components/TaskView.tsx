@@ -22,6 +22,7 @@ import {
   type TaskDetail,
 } from '../api/tasks'
 import { CaseContext } from './CaseContext'
+import { DecisionContext } from './DecisionContext'
 
 // form-js is loaded with the first task opened, not with the inbox list.
 const TaskForm = lazy(() => import('./TaskForm').then((m) => ({ default: m.TaskForm })))
@@ -209,7 +210,7 @@ export function TaskView({
         <span className="small" data-testid="assignee">
           {task.assignee ? `Assigned to ${task.assignee}` : 'Unassigned'}
         </span>
-        {open && staffWork && !task.assignee && (
+        {open && staffWork && !task.assignee && !data.segregation && (
           <button
             className="primary"
             disabled={busy}
@@ -258,6 +259,7 @@ export function TaskView({
       <ErrorBanner error={actionError} />
       <div className="grid-2">
         <div>
+          <DecisionContext detail={data} />
           <section className="card" aria-label="Task form">
             {!open ? (
               <p className="muted">This task is {task.state}.</p>
