@@ -38,7 +38,10 @@ export const EditTarget = {
 } as const
 export type EditTarget = (typeof EditTarget)[keyof typeof EditTarget]
 
-/** Statuses of a change in which edits may still be attached: before its approval (9.2). */
+/**
+ * Statuses of a change in which edits may still be attached: before its approval (9.2), and only
+ * while the CAB has not decided (`data.cabApproved`).
+ */
 export const editableChangeStatuses: readonly string[] = ['new', 'assessed']
 
 /** Body of `POST /api/changes/:id/record-edits`. */
@@ -165,12 +168,15 @@ export class ChangeRecordEdits {
         where kind = 'change' and id = ${changeId} for update`.execute(tx)
       const row = change.rows[0]
       if (!row || !canReadKind(actor, 'change')) throw new NotFoundError(`No change ${changeId}.`)
-      if (!canWrite(actor, 'change', { assignedGroup: row.assigned_group, assignee: row.assignee })) {
+      if (
+        !canWrite(actor, 'change', { assignedGroup: row.assigned_group, assignee: row.assignee })
+      ) {
         throw new ForbiddenError(`You may not change ${changeId}.`)
       }
-      if (!editableChangeStatuses.includes(row.status)) {
+      const decided = row.data?.cabApproved !== undefined
+      if (!editableChangeStatuses.includes(row.status) || decided) {
         throw new ConflictError(
-          `${changeId} is ${row.status}: edits are attached to a change before it is approved (9.2), so that its approval covers them. Raise a new change (POST /api/changes) for this edit. Nothing was recorded.`,
+          `${changeId} is ${decided ? 'decided by the CAB' : row.status}: edits are attached to a change before it is approved (9.2), so that its approval covers them. Raise a new change (POST /api/changes) for this edit. Nothing was recorded.`,
         )
       }
       await this.checkTarget(tx, input, row.data ?? {})
@@ -240,7 +246,9 @@ export class ChangeRecordEdits {
             action: 'change.record-edits-applied',
             entityType: 'change',
             entityId: changeId,
-            after: { edits: done.map((e) => ({ id: e.id, kind: e.targetKind, target: e.appliedTargetId })) },
+            after: {
+              edits: done.map((e) => ({ id: e.id, kind: e.targetKind, target: e.appliedTargetId })),
+            },
             processInstanceKey: origin.processInstanceKey ?? null,
           },
           tx,
@@ -400,11 +408,14 @@ export class ChangeRecordEdits {
       case EditTarget.Ci:
       case EditTarget.Service:
       case EditTarget.Sla: {
-        if ('version' in patch) throw invalid('no version: the edit applies to the record as it is then')
+        if ('version' in patch)
+          throw invalid('no version: the edit applies to the record as it is then')
         validatePatch(targetKind, { ...patch, version: 1 })
         refuseReadonly(targetKind, patch.data)
         const table = kindSpecs[targetKind].table
-        const found = await sql`select 1 from ${sql.table(table)} where id = ${targetId}`.execute(tx)
+        const found = await sql`select 1 from ${sql.table(table)} where id = ${targetId}`.execute(
+          tx,
+        )
         if (!found.rows.length) {
           throw new NotFoundError(`No ${targetKind} ${targetId}.`)
         }
