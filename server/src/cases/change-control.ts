@@ -164,8 +164,13 @@ export async function checkEdit(
       `The change a release implements is fixed when the release is recorded (9.3); ${current.id} implements ${String(current.data.changeId ?? 'none')}. Nothing was changed.`,
     )
   }
-  if (kind === 'change' && ('changeType' in data || 'standardChangeModelId' in data)) {
-    const merged = { ...current.data, ...data }
+  const merged = { ...current.data, ...data }
+  const scoped = ['changeType', 'standardChangeModelId', 'affectedCis'].some((k) => k in data)
+  if (
+    kind === 'change' &&
+    merged.changeType === 'standard' &&
+    (scoped || patch.ciId !== undefined || patch.serviceId !== undefined)
+  ) {
     await refuseMisfitStandardChange(tx, {
       ciId: patch.ciId !== undefined ? patch.ciId : current.ciId,
       serviceId: patch.serviceId !== undefined ? patch.serviceId : current.serviceId,
