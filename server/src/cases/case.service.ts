@@ -63,6 +63,8 @@ import {
   type ProcedureStartPayload,
   type ProcessStarter,
 } from './procedure-starts'
+import { checkCreate, checkEdit } from './change-control'
+import { ChangeRecordEdits } from './change-record-edits'
 
 export type { ProcessStarter } from './procedure-starts'
 /** A record of any kind as the API returns it: typed fields by their API names, plus `data`. */
@@ -239,9 +241,12 @@ export class CaseService {
   /** Procedure starts through the outbox (absent without a process starter). */
   readonly starts?: ProcedureStarts
   private readonly outbox: Outbox
+  /** Edits of records under change control that changes apply (9.2, `change-control.ts`). */
+  readonly changeControl: ChangeRecordEdits
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.db = deps.db
+    this.changeControl = new ChangeRecordEdits({ db: deps.db, audit: deps.audit, cases: this })
     this.maxAttachmentBytes = deps.maxAttachmentBytes ?? 1024 * 1024
     this.outbox = new Outbox(deps.db)
     if (deps.processStarter) {
@@ -399,6 +404,7 @@ export class CaseService {
 
     const record = await this.db.transaction().execute(async (tx) => {
       await this.checkReferences(spec, input, tx)
+      if (!isSystemActor(actor)) await checkCreate(tx, kind, input, data)
       const id = await nextReference(tx, spec.prefix)
       const columns: string[] = ['id', 'status', 'created_by', 'data']
       const values: unknown[] = [id, input.status ?? spec.initialStatus, actor.username, data]
@@ -498,6 +504,7 @@ export class CaseService {
           `${id} was changed by someone else (version ${String(current.version)}, you sent ${patch.version}); reload and try again.`,
         )
       }
+      await checkEdit(tx, kind, toRecord(spec, current), patch)
       return this.applyChange(spec, current, patch, actor, tx)
     })
     this.publish('case.updated', toRecord(spec, row), actor)
@@ -525,6 +532,7 @@ export class CaseService {
       }
       // the procedure finishes its own records; people change a closed record through it only
       if (!isSystemActor(actor)) refuseClosed(spec, current)
+      if (!isSystemActor(actor)) await checkEdit(tx, kind, toRecord(spec, current), fields)
       return this.applyChange(spec, current, fields, actor, tx, { processInstanceKey })
     })
     const record = toRecord(spec, row)
@@ -600,6 +608,26 @@ export class CaseService {
       tx,
     )
     return () => this.publish('case.updated', record, actor)
+  }
+
+  /**
+   * Applies an edit a change carries (9.2, `change-record-edits.ts`) inside the caller's
+   * transaction: validated and evidenced like any change, attributed to the change's procedure.
+   * Returns what tells the clients after commit.
+   */
+  async applyInTransaction(
+    kind: CaseKind,
+    id: string,
+    fields: Record<string, unknown>,
+    actor: Actor,
+    tx: Kysely<DB>,
+    origin: ChangeOrigin = {},
+  ): Promise<{ record: CaseRecord; publish: () => void }> {
+    const spec = kindSpecs[kind]
+    const current = await this.lockedRow(spec, id, tx)
+    validatePatch(kind, { ...fields, version: Number(current.version) })
+    const record = toRecord(spec, await this.applyChange(spec, current, fields, actor, tx, origin))
+    return { record, publish: () => this.publish('case.updated', record, actor) }
   }
 
   private async applyChange(

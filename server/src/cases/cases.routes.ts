@@ -27,6 +27,7 @@ import {
   dependenciesBodySchema,
   type CatalogueService,
 } from './catalogue.service'
+import { changeControlRoutes } from './change-control.routes'
 import { RelationType, type CmdbService } from './cmdb.service'
 import { withoutStaffOnly } from '../forms/form-schema'
 import { caseForms } from './case-forms'
@@ -419,6 +420,7 @@ export function casesRoutes({
   registry = openapi,
 }: CasesRoutesDeps): Router {
   const router = Router()
+  router.use(changeControlRoutes(cases, registry))
 
   // Specific routes first, so `/cis/:id/relations` is not taken for something else.
   router.get('/cis/:id/relations', requireLogin, async (req, res) => {

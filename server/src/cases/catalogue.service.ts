@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../erro
 import type { AuditTrail } from '../evidence/audit-trail'
 import { bodyValidator, versionSchema } from '../http/validation'
 import { canCreate, canReadKind, canWrite, type Actor } from './access'
+import { refuseDirectEdit } from './change-control'
 import { nextReference } from './references'
 import { slaTargetsOf, type SlaTarget } from './sla-targets'
 import { iso } from '../db/timestamps'
@@ -392,6 +393,8 @@ export class CatalogueService {
       )
       const row = current.rows[0]
       if (!row) throw new NotFoundError(`No contract ${contractId} of ${supplierId}.`)
+      // 7.2, 9.2: a contract in force changes through a change (or document control)
+      refuseDirectEdit('contract', { id: contractId, status: row.status, data: {} })
       if (row.version !== patch.version) {
         throw new ConflictError(`${contractId} was changed by someone else; reload and try again.`)
       }
