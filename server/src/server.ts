@@ -25,6 +25,7 @@ import { anchorFileOf } from './evidence/anchor-file'
 import { loadSigningKey } from './evidence/signing-key'
 import { historyRoutes } from './history/history.routes'
 import { CaseService, CatalogueService, CmdbService, casesRoutes } from './cases/index'
+import { changeCalendarRoutes } from './cases/change-calendar.routes'
 import { isCaseKind } from './cases/kinds'
 import { recordPatch } from './cases/record-updates'
 import { UserError } from './errors'
@@ -352,6 +353,7 @@ export async function startServer({
         tasksRoutes({ tasks, db: database.db }),
         historyRoutes({ history, zeebe, audit }),
         openapiRoutes(),
+        changeCalendarRoutes({ db: database.db }),
         casesRoutes({ cases, cmdb, catalogue }),
         evidenceRoutes({ audit }),
         notificationsRoutes({ notifications }),
