@@ -4,7 +4,6 @@
  * conflicts (overlapping changes to the same CI or service) marked on the change and listed.
  */
 import { useState } from 'react'
-import { formatValue } from '../../../lib/format'
 import { Link } from '../../../lib/router'
 import { useServerEvents } from '../../../lib/socket'
 import { ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
@@ -123,7 +122,7 @@ export default function ChangeCalendar() {
                     <StatusBadge status={c.status} />
                   </td>
                   <td>{c.plannedStart}</td>
-                  <td>{formatValue(c.plannedEnd)}</td>
+                  <td>{c.plannedEnd ?? '—'}</td>
                   <td>{touches(c)}</td>
                   <td>
                     {c.conflicts.length
