@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { instantOf, rangeErrors, rangeRuleProblems, rangeRules } from './date-ranges'
-import type { FormJs } from './form-schema'
+import type { FormComponent, FormJs } from './form-schema'
 
-const dt = (key: string, label: string, rangeStart?: string) => ({
+const dt = (key: string, label: string, rangeStart?: string): FormComponent => ({
   type: 'datetime',
   subtype: 'datetime',
   key,
