@@ -2,7 +2,8 @@
  * The schedule of change and finished records in the browser (ISO/IEC 20000-1 9.2, 4.3.3), on
  * embedded defaults with the real procedures: a change scheduled in its procedure's
  * `Task_ScheduleChange` shows on the change calendar from its record, in conflict with another
- * change to the same CI; a closed case's page offers no edit controls (the server answers 409
+ * change to the same CI; a date-time field holding a date without its time blocks saving instead
+ * of being submitted empty; a closed case's page offers no edit controls (the server answers 409
  * anyway), while an open one does.
  */
 import type { Browser } from 'playwright-core'
@@ -106,6 +107,38 @@ describe('change calendar and finished cases', () => {
     expect(await onDay.count()).toBe(1)
     expect(await onDay.getAttribute('title')).toContain(planned.id)
     await screenshot(page, 'change-calendar-scheduled')
+    await context.close()
+  })
+
+  test('4.3.3: a date without its time in a date-time field is not dropped: saving is refused', async () => {
+    // given: an RFC without a planned window, opened by the change manager
+    const change = await apiAs(app, 'change')
+    const rfc = await change<{ id: string; version: number }>('POST', '/changes', {
+      title: 'Move the file share',
+      data: { scope: 'Share' },
+    })
+    const { context, page } = await loginPage(browser, app, 'change')
+    let patches = 0
+    page.on('request', (r) => {
+      if (r.method() === 'PATCH' && r.url().includes(`/api/changes/${rfc.id}`)) patches++
+    })
+    await page.goto(`/cases/changes/${rfc.id}`)
+    const editor = page.getByRole('form', { name: 'Edit case' })
+    // when: only the date of the planned start is entered, and the RFC saved
+    const date = editor.getByLabel('Planned start', { exact: true })
+    await date.fill('12/10/2026')
+    await date.press('Tab')
+    await editor.getByRole('button', { name: 'Save' }).click()
+    // then: the field says a time is missing, nothing is sent, the record is as it was
+    const field = editor.locator('.fjs-form-field-datetime', { has: date })
+    await expect.poll(() => field.textContent()).toContain('Date and time must both be entered.')
+    expect(patches).toBe(0)
+    const stored = await change<{ version: number; data: Record<string, unknown> }>(
+      'GET',
+      `/changes/${rfc.id}`,
+    )
+    expect(stored.version).toBe(rfc.version)
+    expect(stored.data.plannedStart).toBeUndefined()
     await context.close()
   })
 

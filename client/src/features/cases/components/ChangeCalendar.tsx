@@ -84,7 +84,12 @@ export default function ChangeCalendar() {
                 title={titleOf(c)}
                 className={c.conflicts.length ? 'conflict' : undefined}
               >
-                {c.conflicts.length > 0 && <span aria-label="conflict">⚠ </span>}
+                {c.conflicts.length > 0 && (
+                  <>
+                    <span aria-hidden="true">⚠ </span>
+                    <span className="visually-hidden">Conflict: </span>
+                  </>
+                )}
                 {c.id} {c.title}
               </Link>
             ))}
