@@ -126,11 +126,18 @@ describe('change calendar and finished cases', () => {
     const editor = page.getByRole('form', { name: 'Edit case' })
     // when: only the date of the planned start is entered, and the RFC saved
     const date = editor.getByLabel('Planned start', { exact: true })
+    await date.waitFor({ timeout: 20_000 })
     await date.fill('12/10/2026')
-    await date.press('Tab')
-    await editor.getByRole('button', { name: 'Save' }).click()
+    await date.press('Enter')
+    // the date picker's calendar closes, so that Save can be reached
+    await date.press('Escape')
+    await page.getByRole('heading', { name: new RegExp(rfc.id) }).click()
+    await editor.getByRole('button', { name: 'Save' }).click({ timeout: 10_000 })
     // then: the field says a time is missing, nothing is sent, the record is as it was
-    const field = editor.locator('.fjs-form-field-datetime', { has: date })
+    await screenshot(page, 'case-date-without-time')
+    const field = editor.locator('.fjs-form-field-datetime', {
+      has: page.getByLabel('Planned start', { exact: true }),
+    })
     await expect.poll(() => field.textContent()).toContain('Date and time must both be entered.')
     expect(patches).toBe(0)
     const stored = await change<{ version: number; data: Record<string, unknown> }>(
@@ -140,7 +147,7 @@ describe('change calendar and finished cases', () => {
     expect(stored.version).toBe(rfc.version)
     expect(stored.data.plannedStart).toBeUndefined()
     await context.close()
-  })
+  }, 120_000)
 
   test('4.3.3: a closed case has no edit controls; an open one has', async () => {
     // given: two known errors (their status is set by people), one of them closed
