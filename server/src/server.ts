@@ -32,6 +32,7 @@ import {
   activityRoutes,
   casesRoutes,
 } from './cases/index'
+import { changeCalendarRoutes } from './cases/change-calendar.routes'
 import { isCaseKind } from './cases/kinds'
 import { recordPatch } from './cases/record-updates'
 import { UserError } from './errors'
@@ -364,6 +365,7 @@ export async function startServer({
         tasksRoutes({ tasks, db: database.db }),
         historyRoutes({ history, zeebe, audit }),
         openapiRoutes(),
+        changeCalendarRoutes({ db: database.db }),
         casesRoutes({ cases, activity, cmdb, catalogue }),
         activityRoutes({ activity, task: (user, id) => tasks.get(user, id) }),
         evidenceRoutes({ audit }),

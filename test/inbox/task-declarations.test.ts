@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot } from '../../server/src/paths'
 import { testDatabaseTargets } from '../support/databases'
 import { loginAt } from '../support/harness'
-import { cabDecision, startHarness, type Harness } from '../processes/harness'
+import { approvedChange, cabDecision, startHarness, type Harness } from '../processes/harness'
 
 interface ContextItem {
   field: string
@@ -202,7 +202,12 @@ describe.each(testDatabaseTargets())(
       })
       expect(created.status).toBe(201)
       const builder = await loginAt(h.server.url, 'rm-cm', password)
-      const { id, instance } = await h.open('release', { title: 'Portal 2.0 release' })
+      // a release comes from an approved change (9.3)
+      const change = await approvedChange(h, 'Portal 2.0')
+      const { id, instance } = await h.open('release', {
+        title: 'Portal 2.0 release',
+        data: { changeId: change.id },
+      })
       await h.complete(instance, 'Task_RecordReleaseScope', { releaseType: 'minor' })
       await h.complete(instance, 'Task_PlanRelease', {
         plannedDeployment: '2026-12-01T10:00',

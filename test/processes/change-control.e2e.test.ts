@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { completedPath } from '../../engine/test-support'
 import { systemActor } from '../../server/src/cases/access'
 import { testDatabaseTargets } from '../support/databases'
-import { cabDecision, startHarness, type Harness } from './harness'
+import {
+  approvedChange as approvedChangeOf,
+  cabDecision,
+  startHarness,
+  type Harness,
+} from './harness'
 
 interface Problem {
   status: number
@@ -79,26 +84,7 @@ describe.each(testDatabaseTargets())('change control as the only door on $kind',
     )
 
   /** A change the CAB approved (its procedure's scheduling step reached). */
-  const approvedChange = async () => {
-    const { id, instance } = await h.open('change', {
-      title: 'Approved change',
-      data: { scope: 'x', changeType: 'normal' },
-    })
-    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
-    await h.complete(instance, 'Task_AssessChange', {
-      riskLevel: 'low',
-      securityRisk: 'low',
-      estimatedCost: 1,
-      remediationPlan: 'r',
-    })
-    await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'))
-    await h.complete(instance, 'Task_ScheduleChange', {
-      plannedStart: '2026-12-01T10:00',
-      plannedEnd: '2026-12-01T11:00',
-    })
-    await h.task(instance, 'Task_BuildAndTestChange')
-    return { id, instance }
-  }
+  const approvedChange = () => approvedChangeOf(h)
 
   /** Drives a release its change started through to verified deployment (9.3). */
   const deployRelease = async (changeId: string) => {

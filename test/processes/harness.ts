@@ -97,6 +97,37 @@ export const cabDecision = (approved: boolean, decisionRationale: string) => ({
   decisionRationale,
 })
 
+/**
+ * A change the CAB approved and scheduled (its procedure waits at build and test): what a
+ * release needs behind it (ISO/IEC 20000-1 9.3). Returns the change's case and instance.
+ */
+export async function approvedChange(
+  h: Harness,
+  title = 'Approved change',
+): Promise<{ id: string; instance: string }> {
+  const { id, instance } = await h.open('change', {
+    title,
+    data: { scope: 'x', changeType: 'normal' },
+  })
+  await h.complete(instance, 'Task_ClassifyChange', {
+    changeType: 'normal',
+    changeNature: 'ci-change',
+  })
+  await h.complete(instance, 'Task_AssessChange', {
+    riskLevel: 'low',
+    securityRisk: 'low',
+    estimatedCost: 1,
+    remediationPlan: 'r',
+  })
+  await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'))
+  await h.complete(instance, 'Task_ScheduleChange', {
+    plannedStart: '2026-12-01T10:00',
+    plannedEnd: '2026-12-01T11:00',
+  })
+  await h.task(instance, 'Task_BuildAndTestChange')
+  return { id, instance }
+}
+
 /** Who records a case of each kind in these tests (ISO/IEC 20000-1 roles, demo users). */
 const recorderOf: Partial<Record<CaseKind, string>> = {
   incident: 'desk',

@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { completedPath } from '../../engine/test-support'
 import { testDatabaseTargets } from '../support/databases'
-import { cabDecision, startHarness, type Harness } from './harness'
+import {
+  approvedChange as approvedChangeOf,
+  cabDecision,
+  startHarness,
+  type Harness,
+} from './harness'
 
 const DAY = 24 * 3_600_000
 
@@ -78,15 +83,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
   }
 
   /** A change approved by the CAB and scheduled (9.2): what a release implements (9.3). */
-  const approvedChange = async () => {
-    const { id, instance } = await h.open('change', { title: 'Approved change', data: { scope: 'x' } })
-    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
-    await h.complete(instance, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 1, remediationPlan: 'r' })
-    await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'))
-    await h.complete(instance, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
-    await h.task(instance, 'Task_BuildAndTestChange')
-    return id
-  }
+  const approvedChange = async () => (await approvedChangeOf(h)).id
 
   /** The release a change started (via start-release). */
   const releaseOf = async (changeId: string) =>

@@ -6,6 +6,7 @@
 import { Router, type Request } from 'express'
 import { sessionOf, requireLogin } from '../auth/auth.middleware'
 import { NotFoundError } from '../errors'
+import { refuseReversedRange } from '../forms/date-ranges'
 import { openapi, type OpenApiRegistry, type QueryParameter } from '../http/openapi'
 import {
   bodyValidator,
@@ -230,6 +231,7 @@ function kindRoutes(
 
   router.get(base, requireLogin, async (req, res) => {
     const q = validateQuery(req.query)
+    refuseReversedRange(q.createdFrom, q.createdTo, '/createdTo', 'createdFrom')
     const filters: Record<string, string | number> = {}
     for (const f of spec.fields) {
       const v = q[f.api]

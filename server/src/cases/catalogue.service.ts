@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
 import type { AuditTrail } from '../evidence/audit-trail'
+import { refuseReversedRange } from '../forms/date-ranges'
 import { bodyValidator, versionSchema } from '../http/validation'
 import { canCreate, canReadKind, canWrite, type Actor } from './access'
 import { refuseDirectEdit } from './change-control'
@@ -350,6 +351,7 @@ export class CatalogueService {
   /** Adds a contract (admin, supplier managers). */
   async addContract(supplierId: string, body: unknown, actor: Actor): Promise<Contract> {
     const input = validateContract(body)
+    refuseReversedRange(input.startsOn, input.endsOn, '/endsOn', 'startsOn') // 7.2
     return this.deps.db.transaction().execute(async (tx) => {
       await this.supplier(supplierId, actor, tx)
       if (!canCreate(actor, 'supplier')) throw new ForbiddenError('You may not change suppliers.')
@@ -400,6 +402,8 @@ export class CatalogueService {
       }
       if (patch.data) await this.checkServices(patch.data, tx)
       const before = toContract(row)
+      const term = { ...before, ...patch }
+      refuseReversedRange(term.startsOn, term.endsOn, '/endsOn', 'startsOn') // 7.2
       const updated = await sql<Parameters<typeof toContract>[0]>`
         update contracts set
           title = ${patch.title ?? before.title},

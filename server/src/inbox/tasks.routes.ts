@@ -9,6 +9,7 @@ import { requireRole, sessionOf } from '../auth/auth.middleware'
 import { Role } from '../auth/roles'
 import type { DB } from '../db/schema'
 import { NotFoundError, UserError } from '../errors'
+import { refuseReversedRange } from '../forms/date-ranges'
 import { openapi } from '../http/openapi'
 import {
   ajv,
@@ -80,6 +81,7 @@ export function parseTaskQuery(raw: Record<string, unknown>): TaskQuery {
       fieldErrors(validateQuery.errors).map((e) => ({ ...e, path: `?${e.path.slice(1)}` })),
     )
   }
+  refuseReversedRange(out.dueAfter, out.dueBefore, '?dueBefore', 'dueAfter')
   return { ...(out as TaskQuery), ...(Object.keys(variables).length ? { variables } : {}) }
 }
 

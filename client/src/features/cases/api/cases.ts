@@ -217,3 +217,15 @@ export const linkCase = (
 
 /** The route segment of a kind as records name it: `known-error` → `known-errors`, `ci` → `cis`. */
 export const pluralOf = (kind: string) => (kind.endsWith('s') ? kind : `${kind}s`)
+
+/**
+ * Statuses that end an operational case (the server's `finalStatuses` for the `cases` table):
+ * such a case refuses edits with 409 (ISO/IEC 20000-1 4.3.3, 9.2) until its procedure reopens it.
+ */
+export const finishedStatuses: readonly string[] = ['closed', 'cancelled', 'rejected']
+
+/** True when `record` of the kind (URL segment) is a finished operational case: no editing. */
+export const isFinished = (kind: string, record: CaseRecord): boolean =>
+  !!kinds[kind]?.operational &&
+  typeof record.status === 'string' &&
+  finishedStatuses.includes(record.status)

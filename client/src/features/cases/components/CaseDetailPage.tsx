@@ -14,6 +14,7 @@ import {
   activityOf,
   addActivity,
   field,
+  isFinished,
   kinds,
   linkCase,
   normalizeList,
@@ -301,7 +302,9 @@ export default function CaseDetailPage({
   const links = normalizeList(field(data, 'links')).items
   const instances = normalizeList(field(data, 'processInstances')).items
   const statusHistory = normalizeList(field(data, 'statusHistory')).items
-  const canEdit = hasRole(user, 'admin', 'staff')
+  // a closed, cancelled or rejected case is a finished record: the server refuses edits (409)
+  const finished = isFinished(kind, data)
+  const canEdit = hasRole(user, 'admin', 'staff') && !finished
   return (
     <article>
       <p>
@@ -342,6 +345,12 @@ export default function CaseDetailPage({
         <div>
           {canEdit && (
             <Editor key={String(data.version)} kind={kind} record={data} onSaved={reload} />
+          )}
+          {finished && (
+            <p className="banner info" role="status">
+              This {info?.singular ?? 'case'} is {String(data.status)}: it can no longer be edited.
+              Comments may still be added; its procedure can reopen it.
+            </p>
           )}
           <section className="card" aria-labelledby="case-instances">
             <h2 id="case-instances">Process instances</h2>
