@@ -145,7 +145,9 @@ export function searchSchema(spec: EntitySpec<unknown>, orGroups: boolean): obje
           additionalProperties: false,
           required: ['field'],
           properties: {
-            field: { type: 'string', enum: Object.keys(spec.sorts) },
+            field: Object.keys(spec.sorts).length
+              ? { type: 'string', enum: Object.keys(spec.sorts) }
+              : { not: {} },
             order: { type: 'string', enum: ['ASC', 'DESC', 'asc', 'desc'] },
           },
         },
@@ -255,6 +257,21 @@ export class EntitySearch<T> {
           : {}),
       },
     }
+  }
+
+  /**
+   * Validates a body with only a `filter` (statistics requests) and returns its SQL condition on
+   * the table as `t`, its parameters appended to `params`.
+   */
+  where(body: unknown, params: unknown[]): string {
+    const request = (body ?? {}) as SearchBody
+    if (!this.validate(request)) throw badRequest(describeAjvError(this.validate.errors))
+    if (request.sort !== undefined || request.page !== undefined)
+      throw badRequest('Request property [sort] cannot be parsed')
+    return this.filterSql(request.filter ?? {}, (v) => {
+      params.push(v)
+      return `$${params.length}`
+    })
   }
 
   /** One row by its key, or undefined. */
