@@ -16,9 +16,9 @@ import { ensureSearchTables, Tables } from './tables'
 export interface SearchProjectionOptions {
   engine: Pick<EngineApi, 'onRecord' | 'readRecords'>
   sql: SqlClient
-  /** Wait before writing a batch, so records of several commits go together (default 20 ms). */
+  /** Wait before writing a batch, so records of several commits go together and an element, job or task that starts and ends within it is written once (default 200 ms; Camunda's exporter flushes every second). */
   batchDelayMs?: number
-  /** Most records written in one batch (default 2,000). */
+  /** Most records written in one batch (default 5,000). */
   maxBatch?: number
   /** Reports write failures (default: ignored; the projection retries from its watermark). */
   onError?: (err: unknown) => void
@@ -71,7 +71,7 @@ export class SearchProjection {
       this.queue.length = 0
       this.gap = true
     } else this.queue.push(r)
-    this.schedule(this.options.batchDelayMs ?? 20)
+    this.schedule(this.options.batchDelayMs ?? 200)
   }
 
   private schedule(delay: number): void {
@@ -101,7 +101,7 @@ export class SearchProjection {
   }
 
   private async drain(): Promise<void> {
-    const max = this.options.maxBatch ?? 2000
+    const max = this.options.maxBatch ?? 5000
     try {
       while (!this.stopped) {
         // records at or below the watermark were written already (catch-up read them)
