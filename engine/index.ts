@@ -10,6 +10,7 @@ import { createEngine, type EngineLogger } from './engine'
 import { startGatewayServer, type GatewayServer } from './gateway/server'
 import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
 import { startRestServer, type RestServer } from './rest/server'
+import { openSearchStore, type SearchStore } from './search/store'
 import { createPgPool } from './state/pg-pool'
 import { PGlitePool } from './state/pglite-pool'
 import { poolSqlClient, type SqlClient } from './state/sql'
@@ -64,6 +65,8 @@ export interface RunningEngine {
   readonly httpUrl?: string
   /** `http://host:port` of the v2 REST API, when `restPort` was given. */
   readonly restUrl?: string
+  /** The secondary storage behind the v2 searches, when `restPort` was given. */
+  readonly search?: SearchStore
   /** Stops serving (pending polls end, streams close), then closes the engine. */
   stop(): Promise<void>
 }
@@ -80,6 +83,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   let gateway: GatewayServer | undefined
   let http: RecordsHttpServer | undefined
   let rest: RestServer | undefined
+  let search: SearchStore | undefined
   try {
     gateway = await startGatewayServer({
       engine,
@@ -92,14 +96,17 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       http = await startRecordsHttpServer({ engine, host, port: options.httpPort })
     }
     if (options.restPort !== undefined) {
+      // the v2 API's searches read a projection of the records (Camunda's secondary storage)
+      search = await openSearchStore({ engine, sql: options.sql, onError: options.onError })
       rest = await startRestServer({
-        context: { engine },
+        context: { engine, search },
         host,
         port: options.restPort,
         onError: options.onError,
       })
     }
   } catch (err) {
+    await search?.projection.stop()
     await http?.stop()
     await gateway?.stop()
     await engine.close()
@@ -115,9 +122,11 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     gateway: served,
     ...(http ? { httpUrl: http.url } : {}),
     ...(rest ? { restUrl: rest.url } : {}),
+    ...(search ? { search } : {}),
     stop() {
       stopping ??= (async () => {
         await Promise.all([served.stop(), http?.stop(), rest?.stop()])
+        await search?.projection.stop()
         await engine.close()
       })()
       return stopping

@@ -2,7 +2,8 @@
 import type { RestRoute } from './types'
 import { clusterRoutes } from './cluster.routes'
 import { commandRoutes } from './command.routes'
+import { queryRoutes } from './query.routes'
 
 export function allRoutes(): RestRoute[] {
-  return [...clusterRoutes, ...commandRoutes]
+  return [...clusterRoutes, ...commandRoutes, ...queryRoutes]
 }

@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { EngineApi } from '../api'
+import type { SearchStore } from '../search/store'
 
 export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -36,6 +37,8 @@ export interface RestResponse {
 /** What every handler can use. Modules that need more (a search store) add it here. */
 export interface RestContext {
   engine: EngineApi
+  /** The secondary storage the search routes read (engine/search/); absent = searches answer 503. */
+  search?: SearchStore
 }
 
 export type RestHandler = (req: RestRequest, ctx: RestContext) => Promise<RestResponse>
