@@ -350,7 +350,7 @@ export async function startServer({
         processesRoutes({ processes, db: database.db, bus }),
         decisionsRoutes({ processes }),
         tasksRoutes({ tasks, db: database.db }),
-        historyRoutes({ history, zeebe, audit }),
+        historyRoutes({ history, instances }),
         openapiRoutes(),
         casesRoutes({ cases, cmdb, catalogue }),
         evidenceRoutes({ audit }),

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { describeBpmn } from './bpmn'
 import { describeDmn } from './dmn'
-import type { AuditSink } from './processes.service'
+import type { UnmigratedAuditSink as AuditSink } from '../evidence/audit-sink'
 
 /** The DeployResource answer entries this module reads (gateway.proto's metadata). */
 export interface DecisionDeploymentMetadata {

@@ -15,12 +15,12 @@ import type { DB } from '../db/schema'
 import { ConflictError, NotFoundError } from '../errors'
 import { isoOrNull as iso } from '../db/timestamps'
 import { describeBpmn } from './bpmn'
+import type { UnmigratedAuditSink as AuditSink } from '../evidence/audit-sink'
 import { dmnFilesHolding } from './decision-deployment'
 import { checkDmn, describeDmn, diffDmn, type DecisionDiff } from './dmn'
 import {
   DraftKind,
   DraftState,
-  type AuditSink,
   type DeployedVersion,
   type DeployFile,
   type DraftView,

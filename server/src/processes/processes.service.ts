@@ -32,25 +32,7 @@ import { processOfKind, type CaseKind } from '../cases/kinds'
 import { recordUpdateLint } from '../cases/record-updates'
 import { DecisionDrafts } from './decision-drafts'
 import { shippedOrApproved } from './shipped'
-
-/**
- * Where every state change of a procedure is written as evidence (4.3.3). Pass `tx`, the
- * transaction of the change, so the change and its evidence commit together.
- */
-export interface AuditSink {
-  append(
-    entry: {
-      actor: string
-      action: string
-      entityType: string
-      entityId: string
-      before?: unknown
-      after?: unknown
-      processInstanceKey?: string | null
-    },
-    tx?: Kysely<DB>,
-  ): Promise<unknown>
-}
+import type { UnmigratedAuditSink as AuditSink } from '../evidence/audit-sink'
 
 export const DraftState = {
   Draft: 'draft',
