@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
-import { describeBpmn } from './bpmn'
+import { deployedVersionInfo } from './process-version-info'
 import { describeDmn } from './dmn'
 import type { AuditSink } from '../evidence/audit-sink'
 import { checksum } from './processes.model'
@@ -149,13 +149,8 @@ export async function recordDecisionDeployment(
     if (!p) continue
     const file = files.get(p.resourceName)
     if (!file) continue
-    const info = await describeBpmn(file.content.toString('utf8'))
-    const proc = info.processes.find((x) => x.id === p.bpmnProcessId)
-    const called = new Set(
-      Object.values(proc?.elements ?? {}).flatMap((e) =>
-        e.calledDecision?.bindingType === 'deployment' ? [e.calledDecision.decisionId] : [],
-      ),
-    )
+    const info = await deployedVersionInfo(file.content.toString('utf8'), p.bpmnProcessId)
+    const called = new Set(Object.values(info.calledDecisions))
     for (const decisionId of called) {
       const d = decisions.find((x) => x.dmnDecisionId === decisionId)
       if (!d) continue

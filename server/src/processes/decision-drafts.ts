@@ -13,10 +13,10 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { NotFoundError } from '../errors'
 import { isoOrNull as iso } from '../db/timestamps'
-import { describeBpmn } from './bpmn'
 import { dmnFilesHolding } from './decision-deployment'
 import { checkDmn, describeDmn, diffDmn, type DecisionDiff } from './dmn'
 import { requireApproved, type DraftStore } from './draft-store'
+import { decisionsCalledIn } from './process-version-info'
 import type { ProcessDeployment } from './process-deployment'
 import { DraftKind, DraftState, type DeployFile, type DraftView } from './processes.model'
 
@@ -77,7 +77,7 @@ export class DecisionDrafts {
     const out: { bpmnProcessId: string; xml: string; called: Set<string> }[] = []
     for (const r of rows) {
       if (out.some((o) => o.bpmnProcessId === r.bpmn_process_id)) continue
-      out.push({ bpmnProcessId: r.bpmn_process_id, xml: r.xml, called: await calledIn(r.xml) })
+      out.push({ bpmnProcessId: r.bpmn_process_id, xml: r.xml, called: await decisionsCalledIn(r.xml) })
     }
     return out
   }
@@ -130,7 +130,7 @@ export class DecisionDrafts {
    * `processes/` file that defines it (never deployed yet).
    */
   async filesCalledBy(xml: string, except?: string): Promise<DeployFile[]> {
-    const wanted = await calledIn(xml)
+    const wanted = await decisionsCalledIn(xml)
     const out = new Map<string, DeployFile>()
     const missing = new Set<string>()
     for (const decisionId of wanted) {
@@ -353,16 +353,4 @@ export class DecisionDrafts {
       approvedBy: row.approved_by,
     }
   }
-}
-
-/** Decision ids a BPMN calls with `bindingType="deployment"`. */
-async function calledIn(xml: string): Promise<Set<string>> {
-  const info = await describeBpmn(xml)
-  return new Set(
-    info.processes.flatMap((p) =>
-      Object.values(p.elements).flatMap((e) =>
-        e.calledDecision?.bindingType === 'deployment' ? [e.calledDecision.decisionId] : [],
-      ),
-    ),
-  )
 }

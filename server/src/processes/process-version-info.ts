@@ -22,6 +22,8 @@ export interface ProcessVersionInfo {
   embeddedForms: Record<string, string>
   /** What each user task writes on its case (`record:` extension properties) by element id. */
   recordMappings: Record<string, RecordMapping>
+  /** Decisions called with `bindingType="deployment"` (deployed with the version) by element id. */
+  calledDecisions: Record<string, string>
 }
 
 /** The form a user task uses: its id and the deployed form (or embedded form key). */
@@ -68,12 +70,22 @@ function infoOf(info: BpmnInfo | undefined, name: string, processId?: string): P
         return mapping ? [[e.id, mapping]] : []
       }),
     ),
+    calledDecisions: Object.fromEntries(
+      elements.flatMap((e) =>
+        e.calledDecision?.bindingType === 'deployment' ? [[e.id, e.calledDecision.decisionId]] : [],
+      ),
+    ),
   }
 }
 
 /** The form ids the user tasks of a BPMN link, in every process it defines. */
 export async function linkedFormIds(xml: string): Promise<Set<string>> {
   return new Set(Object.values(infoOf(await describeBpmn(xml), '').formIds))
+}
+
+/** The decision ids a BPMN calls with `bindingType="deployment"`, in every process it defines. */
+export async function decisionsCalledIn(xml: string): Promise<Set<string>> {
+  return new Set(Object.values(infoOf(await describeBpmn(xml), '').calledDecisions))
 }
 
 /** Deployed process versions as inbox, history and deployment read them; parsed once each. */

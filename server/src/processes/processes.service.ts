@@ -13,11 +13,11 @@
  * - draft-deployment.ts: deploying an approved draft; decision-drafts.ts: `.dmn` drafts
  * - process-version-info.ts: which form and which element names a process version has
  */
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import type { AuditSink } from '../evidence/audit-sink'
 import type { ZeebeClient } from '../zeebe/zeebe-client'
-import { requireAuthor, DraftStore, type DraftAudit } from './draft-store'
+import { requireAuthor, DraftStore } from './draft-store'
 import { DecisionDrafts } from './decision-drafts'
 import { DraftDeployment } from './draft-deployment'
 import { DraftDiff } from './draft-diff'
@@ -30,7 +30,6 @@ import {
   type DeployedVersion,
   type DeployFile,
   type DraftFormView,
-  type DraftState,
   type DraftView,
   type ProcessView,
 } from './processes.model'
@@ -125,17 +124,6 @@ export class ProcessesService {
   ): Promise<DraftView> {
     if (input.kind === DraftKind.Decision) return this.decisions.create(input.xml, author)
     return this.processDrafts.create(input, author)
-  }
-
-  /** Optimistic concurrency: `version` must be the draft's current version. */
-  transition(
-    id: string,
-    expect: { states: DraftState[]; version?: number },
-    set: Partial<Record<string, unknown>>,
-    audit: DraftAudit,
-    apply?: (tx: Transaction<DB>) => Promise<void>,
-  ): Promise<DraftView> {
-    return this.drafts.transition(id, expect, set, audit, apply)
   }
 
   async updateDraft(id: string, input: { xml: string; version: number }, actor: string) {
