@@ -363,7 +363,7 @@ export async function startServer({
         processesRoutes({ processes, db: database.db, bus }),
         decisionsRoutes({ processes }),
         tasksRoutes({ tasks, db: database.db }),
-        historyRoutes({ history, zeebe, audit }),
+        historyRoutes({ history, instances }),
         openapiRoutes(),
         changeCalendarRoutes({ db: database.db }),
         casesRoutes({ cases, activity, cmdb, catalogue }),

@@ -9,7 +9,7 @@ import type { DB } from '../db/schema'
 import { ConflictError, NotFoundError, UserError } from '../errors'
 import { openapi } from '../http/openapi'
 import { bodyValidator, int4IdSchema, paramsValidator } from '../http/validation'
-import type { AuditSink } from '../processes/processes.service'
+import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { requireRole, sessionOf } from './auth.middleware'
 import { generatePassword, hashPassword } from './password'
 import { allRoles, Role } from './roles'
@@ -90,7 +90,7 @@ const validateCreateGroup = bodyValidator<{ id: string; name: string; descriptio
 
 export interface UsersRoutesDeps {
   db: Kysely<DB>
-  audit?: AuditSink
+  audit: AuditSink
 }
 
 async function userView(db: Kysely<DB>, id: number) {
@@ -168,7 +168,7 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
       .executeTakeFirst()
     if (exists) throw new ConflictError(`The username ${body.username} is taken.`)
     const password = body.password ?? generatePassword()
-    const created = await db.transaction().execute(async (tx) => {
+    const view = await writeWithEvidence(db, audit, async (tx) => {
       const u = await tx
         .insertInto('users')
         .values({
@@ -189,15 +189,17 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
           .values({ user_id: u.id, group_id: g.id, is_lead: g.isLead ?? false })
           .execute()
       }
-      return u.id
-    })
-    const view = await userView(db, created)
-    await audit?.append({
-      actor: sessionOf(req).user.username,
-      action: 'user.created',
-      entityType: 'user',
-      entityId: body.username,
-      after: view,
+      const created = await userView(tx, u.id)
+      return {
+        result: created,
+        evidence: {
+          actor: sessionOf(req).user.username,
+          action: 'user.created',
+          entityType: 'user',
+          entityId: body.username,
+          after: created,
+        },
+      }
     })
     // the password is shown once, to the administrator who created the account
     res.status(201).json({ ...view, ...(body.password ? {} : { password }) })
@@ -212,7 +214,7 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
       throw new ConflictError('You cannot deactivate yourself or take away your own admin role.')
     }
     await checkGroups(body.groups)
-    await db.transaction().execute(async (tx) => {
+    const after = await writeWithEvidence(db, audit, async (tx) => {
       const set: Record<string, unknown> = {}
       if (body.displayName !== undefined) set.display_name = body.displayName
       if (body.email !== undefined) set.email = body.email
@@ -234,15 +236,18 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
       if (body.active === false || body.password) {
         await tx.deleteFrom('sessions').where('user_id', '=', id).execute()
       }
-    })
-    const after = await userView(db, id)
-    await audit?.append({
-      actor: me.username,
-      action: body.password ? 'user.updated-with-password' : 'user.updated',
-      entityType: 'user',
-      entityId: after.username,
-      before,
-      after,
+      const updated = await userView(tx, id)
+      return {
+        result: updated,
+        evidence: {
+          actor: me.username,
+          action: body.password ? 'user.updated-with-password' : 'user.updated',
+          entityType: 'user',
+          entityId: updated.username,
+          before,
+          after: updated,
+        },
+      }
     })
     res.json(after)
   })
@@ -296,19 +301,24 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
   )
   r.post('/groups', requireRole(Role.Admin), async (req, res) => {
     const body = validateCreateGroup(req.body)
-    const inserted = await db
-      .insertInto('groups')
-      .values({ id: body.id, name: body.name, description: body.description ?? null })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returningAll()
-      .executeTakeFirst()
-    if (!inserted) throw new ConflictError(`A group ${body.id} exists.`)
-    await audit?.append({
-      actor: sessionOf(req).user.username,
-      action: 'group.created',
-      entityType: 'group',
-      entityId: body.id,
-      after: inserted,
+    const inserted = await writeWithEvidence(db, audit, async (tx) => {
+      const group = await tx
+        .insertInto('groups')
+        .values({ id: body.id, name: body.name, description: body.description ?? null })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returningAll()
+        .executeTakeFirst()
+      if (!group) throw new ConflictError(`A group ${body.id} exists.`)
+      return {
+        result: group,
+        evidence: {
+          actor: sessionOf(req).user.username,
+          action: 'group.created',
+          entityType: 'group',
+          entityId: body.id,
+          after: group,
+        },
+      }
     })
     res.status(201).json(inserted)
   })

@@ -5,11 +5,9 @@
 import { Router } from 'express'
 import { requireRole, sessionOf } from '../auth/auth.middleware'
 import { Role } from '../auth/roles'
-import { UserError } from '../errors'
 import { openapi } from '../http/openapi'
 import { limitSchema, paramsValidator, queryValidator, versionSchema } from '../http/validation'
-import type { AuditSink } from '../processes/processes.service'
-import { engineErrorText, type ZeebeClient } from '../zeebe/zeebe-client'
+import type { InstancesService } from './instances.service'
 import { historyHtml, type HistoryService } from './history.service'
 
 const readers = [Role.Admin, Role.Auditor, Role.ProcessOwner, Role.Staff] as const
@@ -46,10 +44,9 @@ const validateListQuery = queryValidator<ListQuery>({
 
 export function historyRoutes(deps: {
   history: HistoryService
-  zeebe: ZeebeClient
-  audit?: AuditSink
+  instances: InstancesService
 }): Router {
-  const { history, zeebe, audit } = deps
+  const { history, instances } = deps
   const r = Router()
   r.get('/process-instances', requireRole(...readers), async (req, res) => {
     const q = validateListQuery(req.query)
@@ -78,18 +75,7 @@ export function historyRoutes(deps: {
   })
   r.post('/process-instances/:key/cancel', requireRole(Role.Admin), async (req, res) => {
     const key = keyParam(req.params)
-    try {
-      await zeebe.cancelProcessInstance(key)
-    } catch (err) {
-      throw new UserError(`The instance could not be cancelled: ${engineErrorText(err)}`)
-    }
-    await audit?.append({
-      actor: sessionOf(req).user.username,
-      action: 'process-instance.cancelled',
-      entityType: 'process-instance',
-      entityId: key,
-      processInstanceKey: key,
-    })
+    await instances.cancel(key, sessionOf(req).user.username)
     res.status(202).json({ key, state: 'cancelling' })
   })
   return r
