@@ -131,6 +131,21 @@ export const configSchema = {
     maximum: 720,
     description: 'Idle lifetime of a login session, in hours.',
   },
+  TRUST_PROXY: {
+    type: 'string',
+    default: '',
+    pattern: '^$|^[0-9]{1,2}$|^[0-9A-Za-z:./]+( *, *[0-9A-Za-z:./]+)*$',
+    description:
+      'Reverse proxies whose `X-Forwarded-For` names the client (login throttling and logs): addresses, CIDR ranges or `loopback`/`uniquelocal`, comma-separated, or the number of proxy hops; empty = none, the socket peer is the client.',
+  },
+  LOGIN_MAX_FAILURES: {
+    type: 'integer',
+    default: 10,
+    minimum: 1,
+    maximum: 1000,
+    description:
+      'Unsuccessful logins allowed per account from one address in 15 minutes (×10 per address over all accounts; ×5 per account over all addresses, after which only addresses the account logged in from before may try). Counted in the database.',
+  },
   WORKING_DATA_RETENTION_DAYS: {
     type: 'integer',
     default: 0,

@@ -332,6 +332,7 @@ export async function startServer({
     const app = createApp({
       log,
       clientDist: join(repoRoot, 'client', 'dist'),
+      trustProxy: config.TRUST_PROXY,
       apiRouters: [
         healthRoutes({
           database,
@@ -345,7 +346,12 @@ export async function startServer({
           reconciler,
         }),
         sessionMiddleware(sessions),
-        authRoutes({ db: database.db, sessions, cookieSecure: config.COOKIE_SECURE }),
+        authRoutes({
+          db: database.db,
+          sessions,
+          cookieSecure: config.COOKIE_SECURE,
+          loginLimit: config.LOGIN_MAX_FAILURES,
+        }),
         usersRoutes({ db: database.db, audit }),
         processesRoutes({ processes, db: database.db, bus }),
         decisionsRoutes({ processes }),

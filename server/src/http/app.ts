@@ -16,12 +16,26 @@ export interface AppOptions {
   /** Folder of the built client (index.html and assets); skipped when absent. */
   clientDist: string
   log: Logger
+  /**
+   * Proxies trusted to name the client in `X-Forwarded-For` (TRUST_PROXY): '' = none, digits = a
+   * hop count, else addresses / CIDR ranges / `loopback`, comma-separated.
+   */
+  trustProxy?: string
 }
 
-export function createApp({ apiRouters, clientDist, log }: AppOptions): express.Express {
+export function createApp({
+  apiRouters,
+  clientDist,
+  log,
+  trustProxy = '',
+}: AppOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback')
+  // by default nobody: a client must not choose its own address with a header (login throttle)
+  app.set(
+    'trust proxy',
+    trustProxy === '' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy,
+  )
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('X-Frame-Options', 'DENY')
