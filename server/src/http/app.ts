@@ -9,6 +9,7 @@ import express, { type ErrorRequestHandler, type Router } from 'express'
 import { NotFoundError, toProblem } from '../errors'
 import type { Logger } from '../log'
 import { refuseUnsafeInput, requireJsonBody } from './validation'
+import { APP_CSP } from './content-security'
 
 export interface AppOptions {
   /** Routers mounted under `/api`, in order. The session middleware comes first. */
@@ -40,6 +41,8 @@ export function createApp({
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('X-Frame-Options', 'DENY')
     res.setHeader('Referrer-Policy', 'same-origin')
+    // HTML exports set a stricter one of their own
+    res.setHeader('Content-Security-Policy', APP_CSP)
     next()
   })
 
