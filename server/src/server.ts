@@ -103,6 +103,8 @@ export interface RunningServer {
     catalogue: CatalogueService
     notifications: NotificationService
     reconciler: Reconciler
+    /** Live updates; `sweep()` drops sockets whose session ended (tests call it). */
+    realtime: { sweep(): Promise<number> }
   }
   stop(): Promise<void>
 }
@@ -400,6 +402,7 @@ export async function startServer({
         catalogue,
         notifications,
         reconciler,
+        realtime,
       },
       stop: () => runAll(cleanup),
     }
