@@ -9,6 +9,7 @@ describe('standalone engine options', () => {
       dataDir: './data/engine',
       databaseUrl: '',
       httpPort: 26580,
+      token: '',
     })
   })
 

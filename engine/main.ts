@@ -11,6 +11,10 @@
  *   --database-url URL  ENGINE_DATABASE_URL  postgres://… instead of PGlite
  *   --http-port N       ENGINE_HTTP_PORT     record log HTTP/JSON endpoint (default 26580;
  *                                            0 = any free port; `off` = not served)
+ *   (environment only)  ENGINE_TOKEN         shared secret every gRPC call and HTTP request
+ *                                            must carry as `authorization: Bearer <token>`
+ *                                            (clients: CAMUNDA_AUTH_STRATEGY=BEARER); required
+ *                                            when the host is not loopback
  */
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -24,6 +28,8 @@ export interface MainOptions {
   databaseUrl: string
   /** undefined = no HTTP endpoint. */
   httpPort: number | undefined
+  /** Bearer token clients must send; '' = none (loopback only). */
+  token: string
 }
 
 function portOf(name: string, raw: string): number {
@@ -53,6 +59,8 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv): MainOp
     dataDir: values['data-dir'] ?? env.ENGINE_DATA_DIR ?? './data/engine',
     databaseUrl: values['database-url'] ?? env.ENGINE_DATABASE_URL ?? '',
     httpPort: http === 'off' ? undefined : portOf('--http-port', http),
+    // a secret stays off the command line (visible in the process list)
+    token: env.ENGINE_TOKEN ?? '',
   }
 }
 
@@ -67,6 +75,7 @@ async function main(): Promise<void> {
     port: options.port,
     host: options.host,
     httpPort: options.httpPort,
+    token: options.token,
     onError: (err) => console.error('engine:', err),
   })
   const store = database.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${options.dataDir}`

@@ -76,8 +76,15 @@ export const configSchema = {
   ZEEBE_AUTH_STRATEGY: {
     type: 'string',
     default: 'NONE',
-    enum: ['NONE', 'OAUTH', 'BASIC'],
-    description: 'How the server authenticates to a real Zeebe gateway.',
+    enum: ['NONE', 'OAUTH', 'BASIC', 'BEARER'],
+    description:
+      'How the server authenticates to a Zeebe gateway given by ZEEBE_GRPC_ADDRESS (`BEARER` = the static ZEEBE_BEARER_TOKEN, e.g. the ENGINE_TOKEN of a standalone `npm run engine`). The embedded engine always gets a random token of its own.',
+  },
+  ZEEBE_BEARER_TOKEN: {
+    type: 'string',
+    default: '',
+    description: 'Static bearer token for the Zeebe gateway (ZEEBE_AUTH_STRATEGY=BEARER).',
+    secret: true,
   },
   ZEEBE_CLIENT_ID: {
     type: 'string',

@@ -4,6 +4,7 @@
  * built client. `main.ts` calls it for `npm start`; integration tests call it directly.
  */
 import { zeebeDecisionEvaluator } from './workers/decisions'
+import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
@@ -127,9 +128,17 @@ export async function startServer({
   try {
     let engine: RunningEngine | undefined
     let address = config.ZEEBE_GRPC_ADDRESS
+    let zeebeAuth: Pick<Config, 'ZEEBE_AUTH_STRATEGY' | 'ZEEBE_BEARER_TOKEN'> = config
     if (!address) {
+      // the embedded gateway serves only callers holding this start's random token: another
+      // local process cannot bypass the app's authorisation and evidence through it
+      zeebeAuth = {
+        ZEEBE_AUTH_STRATEGY: 'BEARER',
+        ZEEBE_BEARER_TOKEN: randomBytes(32).toString('base64url'),
+      }
       engine = await startEngine({
         sql: database.sql,
+        token: zeebeAuth.ZEEBE_BEARER_TOKEN,
         port: config.ENGINE_PORT,
         clock,
         // one line when its record log goes down (a database outage) and one when it recovers
@@ -139,7 +148,7 @@ export async function startServer({
       address = plaintextAddress(engine.address)
       log.info(`embedded engine listening on ${engine.address}`)
     }
-    const { zeebe } = createZeebeClient(config, address)
+    const { zeebe } = createZeebeClient({ ...config, ...zeebeAuth }, address)
     cleanup.unshift(async () => {
       await zeebe.close()
     })
@@ -171,6 +180,9 @@ export async function startServer({
     else if (config.ENGINE_HISTORY_URL) {
       const remote = httpRecordSource(config.ENGINE_HISTORY_URL, {
         onError: (err) => log.warn('reading the engine history endpoint failed; retrying', err),
+        ...(config.ZEEBE_AUTH_STRATEGY === 'BEARER'
+          ? { bearerToken: config.ZEEBE_BEARER_TOKEN }
+          : {}),
       })
       cleanup.unshift(async () => remote.close())
       records = remote
