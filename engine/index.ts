@@ -9,6 +9,7 @@ import type { Clock, EngineApi } from './api'
 import { createEngine, type EngineLogger } from './engine'
 import { startGatewayServer, type GatewayServer } from './gateway/server'
 import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
+import { bearerMatches } from './gateway/bearer-guard'
 import { startRestServer, type RestServer } from './rest/server'
 import { openSearchStore, type SearchStore } from './search/store'
 import { createPgPool } from './state/pg-pool'
@@ -49,7 +50,16 @@ export interface StartEngineOptions {
   logger?: EngineLogger
   /** Back-off of recovery attempts after a database outage (default 200 ms doubling to 5 s). */
   recoveryBackoffMs?: { initial: number; max: number }
+  /**
+   * Shared secret every gRPC call and HTTP request must carry as `authorization: Bearer
+   * <token>`; empty = none. Required when `host` is not a loopback interface.
+   */
+  token?: string
 }
+
+/** Whether `host` binds only the loopback interface. */
+export const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || host.startsWith('127.')
 
 export interface RunningEngine {
   /** `host:port` the gateway listens on. */
@@ -74,6 +84,12 @@ export interface RunningEngine {
 /** Creates the engine on `sql` (recovering its state from the log) and serves its gateway. */
 export async function startEngine(options: StartEngineOptions): Promise<RunningEngine> {
   const host = options.host ?? '127.0.0.1'
+  if (!isLoopback(host) && !options.token) {
+    // the gateway has no authorisation of its own: off the loopback it needs the shared secret
+    throw new Error(
+      `The engine binds ${host}, beyond this machine: set a token (ENGINE_TOKEN) that every client must send.`,
+    )
+  }
   const engine = await createEngine({
     sql: options.sql,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -91,9 +107,15 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       port: options.port ?? 26500,
       defaultLongPollMs: options.defaultLongPollMs,
       onError: options.onError,
+      token: options.token,
     })
     if (options.httpPort !== undefined) {
-      http = await startRecordsHttpServer({ engine, host, port: options.httpPort })
+      http = await startRecordsHttpServer({
+        engine,
+        host,
+        port: options.httpPort,
+        token: options.token,
+      })
     }
     if (options.restPort !== undefined) {
       // the v2 API's searches read a projection of the records (Camunda's secondary storage)
@@ -103,6 +125,10 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         host,
         port: options.restPort,
         onError: options.onError,
+        // the same shared secret as the gateway and the record log endpoint, when there is one
+        ...(options.token
+          ? { authenticate: (req) => bearerMatches(req.headers.authorization, options.token!) }
+          : {}),
       })
     }
   } catch (err) {

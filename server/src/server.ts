@@ -4,6 +4,7 @@
  * built client. `main.ts` calls it for `npm start`; integration tests call it directly.
  */
 import { zeebeDecisionEvaluator } from './workers/decisions'
+import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
@@ -111,6 +112,8 @@ export interface RunningServer {
     catalogue: CatalogueService
     notifications: NotificationService
     reconciler: Reconciler
+    /** Live updates; `sweep()` drops sockets whose session ended (tests call it). */
+    realtime: { sweep(): Promise<number> }
   }
   stop(): Promise<void>
 }
@@ -133,9 +136,17 @@ export async function startServer({
   try {
     let engine: RunningEngine | undefined
     let address = config.ZEEBE_GRPC_ADDRESS
+    let zeebeAuth: Pick<Config, 'ZEEBE_AUTH_STRATEGY' | 'ZEEBE_BEARER_TOKEN'> = config
     if (!address) {
+      // the embedded gateway serves only callers holding this start's random token: another
+      // local process cannot bypass the app's authorisation and evidence through it
+      zeebeAuth = {
+        ZEEBE_AUTH_STRATEGY: 'BEARER',
+        ZEEBE_BEARER_TOKEN: randomBytes(32).toString('base64url'),
+      }
       engine = await startEngine({
         sql: database.sql,
+        token: zeebeAuth.ZEEBE_BEARER_TOKEN,
         port: config.ENGINE_PORT,
         restPort: config.ENGINE_REST_PORT,
         clock,
@@ -148,7 +159,7 @@ export async function startServer({
         `embedded engine listening on ${engine.address} (REST API v2 on ${engine.restUrl}/v2)`,
       )
     }
-    const { zeebe } = createZeebeClient(config, address)
+    const { zeebe } = createZeebeClient({ ...config, ...zeebeAuth }, address)
     cleanup.unshift(async () => {
       await zeebe.close()
     })
@@ -180,6 +191,9 @@ export async function startServer({
     else if (config.ENGINE_HISTORY_URL) {
       const remote = httpRecordSource(config.ENGINE_HISTORY_URL, {
         onError: (err) => log.warn('reading the engine history endpoint failed; retrying', err),
+        ...(config.ZEEBE_AUTH_STRATEGY === 'BEARER'
+          ? { bearerToken: config.ZEEBE_BEARER_TOKEN }
+          : {}),
       })
       cleanup.unshift(async () => remote.close())
       records = remote
@@ -345,6 +359,7 @@ export async function startServer({
     const app = createApp({
       log,
       clientDist: join(repoRoot, 'client', 'dist'),
+      trustProxy: config.TRUST_PROXY,
       apiRouters: [
         healthRoutes({
           database,
@@ -358,7 +373,12 @@ export async function startServer({
           reconciler,
         }),
         sessionMiddleware(sessions),
-        authRoutes({ db: database.db, sessions, cookieSecure: config.COOKIE_SECURE }),
+        authRoutes({
+          db: database.db,
+          sessions,
+          cookieSecure: config.COOKIE_SECURE,
+          loginLimit: config.LOGIN_MAX_FAILURES,
+        }),
         usersRoutes({ db: database.db, audit }),
         processesRoutes({ processes, db: database.db, bus }),
         decisionsRoutes({ processes }),
@@ -409,6 +429,7 @@ export async function startServer({
         catalogue,
         notifications,
         reconciler,
+        realtime,
       },
       stop: () => runAll(cleanup),
     }

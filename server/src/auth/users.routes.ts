@@ -12,6 +12,7 @@ import { bodyValidator, int4IdSchema, paramsValidator } from '../http/validation
 import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { requireRole, sessionOf } from './auth.middleware'
 import { generatePassword, hashPassword } from './password'
+import { passwordProblems } from './password-policy'
 import { allRoles, Role } from './roles'
 
 const groupsOfUser = {
@@ -88,6 +89,18 @@ const validateCreateGroup = bodyValidator<{ id: string; name: string; descriptio
   createGroupBody,
 )
 
+/** Throws a 400 naming why a chosen password is refused (see `password-policy.ts`). */
+function refuseWeakPassword(password: string | undefined, context: string[]): void {
+  if (password === undefined) return
+  const problems = passwordProblems(password, context)
+  if (problems.length) {
+    throw new UserError(
+      'The password is too easy to guess.',
+      problems.map((message) => ({ path: '/password', message })),
+    )
+  }
+}
+
 export interface UsersRoutesDeps {
   db: Kysely<DB>
   audit: AuditSink
@@ -160,6 +173,7 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
 
   r.post('/users', requireRole(Role.Admin), async (req, res) => {
     const body = validateCreateUser(req.body)
+    refuseWeakPassword(body.password, [body.username, body.displayName])
     await checkGroups(body.groups)
     const exists = await db
       .selectFrom('users')
@@ -209,6 +223,11 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
     const id = idParam(req)
     const body = validatePatchUser(req.body)
     const before = await userView(db, id)
+    refuseWeakPassword(body.password, [
+      before.username,
+      before.displayName,
+      body.displayName ?? before.displayName,
+    ])
     const me = sessionOf(req).user
     if (me.id === id && (body.active === false || (body.roles && !body.roles.includes('admin')))) {
       throw new ConflictError('You cannot deactivate yourself or take away your own admin role.')

@@ -28,6 +28,7 @@ import {
   canReadKind,
   canWrite,
   isCustomer,
+  staffDecidedFields,
   isSystemActor,
   seesOwnOnly,
   type Actor,
@@ -44,7 +45,13 @@ import {
   type KindSpec,
 } from './kinds'
 import { caseForActor, hiddenDataKeys, withReferenceNames } from './projection'
-import { refuseReadonly, validateCreate, validateData, validatePatch } from './validators'
+import {
+  refuseReadonly,
+  refuseStaffDecided,
+  validateCreate,
+  validateData,
+  validatePatch,
+} from './validators'
 import type { RecordPatch } from './record-updates'
 import {
   recordStatusChange,
@@ -375,7 +382,7 @@ export class CaseService {
         input.requester ??= actor.username
       }
       if (seesOwnOnly(actor, kind)) {
-        for (const f of ['assignedGroup', 'assignee'] as const) {
+        for (const f of staffDecidedFields) {
           if (input[f] !== undefined && input[f] !== null)
             throw new ForbiddenError(`Customers cannot set ${f}.`)
         }
@@ -589,6 +596,7 @@ export class CaseService {
     const spec = kindSpecs[kind]
     const current = await this.lockedRow(spec, id, tx)
     validatePatch(kind, { ...change.fields, version: Number(current.version) })
+    if (isCustomer(actor)) refuseStaffDecided(kind, change.fields)
     const patch: Record<string, unknown> = { ...change.fields }
     if (change.status !== undefined && change.status !== current.status) {
       patch.status = change.status

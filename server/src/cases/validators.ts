@@ -5,8 +5,9 @@
  */
 import type { Ajv, ValidateFunction } from 'ajv'
 import { ajv, fieldErrors, versionSchema } from '../http/validation'
-import { UserError, type FieldError } from '../errors'
 import { rangeErrors } from '../forms/date-ranges'
+import { ForbiddenError, UserError, type FieldError } from '../errors'
+import { staffDecidedFields } from './access'
 import { formAjv } from '../forms/form-ajv'
 import { caseForms } from './case-forms'
 import { allKinds, kindSpecs, type CaseKind, type KindSpec } from './kinds'
@@ -125,4 +126,23 @@ export function refuseReadonly(kind: CaseKind, data: unknown, customer = false):
       })),
   ]
   if (errors.length) throw new UserError('The request body is invalid.', errors)
+}
+
+/**
+ * Throws a 403 when a customer's change names a field the service provider decides: a typed
+ * {@link staffDecidedFields} entry (priority, assignment) or an `audience: staff` data field
+ * (impact, urgency, …). Used where a customer's submission reaches the record other than by
+ * create (a user task assigned to the customer whose diagram maps such a field: 8.1 b).
+ */
+export function refuseStaffDecided(kind: CaseKind, fields: Record<string, unknown>): void {
+  const data = fields.data && typeof fields.data === 'object' ? fields.data : {}
+  const named = [
+    ...staffDecidedFields.filter((f) => f in fields),
+    ...caseForms[kind].staffOnly.filter((key) => key in data).map((key) => `data.${key}`),
+  ]
+  if (named.length) {
+    throw new ForbiddenError(
+      `Customers cannot set ${named.join(', ')}: the service provider decides them.`,
+    )
+  }
 }

@@ -16,6 +16,7 @@ import * as m0700 from './migrations/0700-decisions'
 import * as m0800 from './migrations/0800-case-status-history'
 import * as m0900 from './migrations/0900-activity'
 import * as m0910 from './migrations/0910-taskctx-task-segregation'
+import * as m0930 from './migrations/0930-sec-login-throttle'
 import * as m0940 from './migrations/0940-controls-change-control'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0800-case-status-history': m0800,
   '0900-activity': m0900,
   '0910-taskctx-task-segregation': m0910,
+  '0930-sec-login-throttle': m0930,
   '0940-controls-change-control': m0940,
 }
 

@@ -9,6 +9,7 @@ import { openapi } from '../http/openapi'
 import { limitSchema, paramsValidator, queryValidator, versionSchema } from '../http/validation'
 import type { InstancesService } from './instances.service'
 import { historyHtml, type HistoryService } from './history.service'
+import { EXPORT_CSP } from '../http/content-security'
 
 const readers = [Role.Admin, Role.Auditor, Role.ProcessOwner, Role.Staff] as const
 /** `:key`: a process instance key, a decimal int64 (kept as text, as Zeebe's clients do). */
@@ -71,6 +72,7 @@ export function historyRoutes(deps: {
     res
       .type('text/html')
       .setHeader('Content-Disposition', `inline; filename="instance-${h.instance.key}.html"`)
+      .setHeader('Content-Security-Policy', EXPORT_CSP)
     res.send(historyHtml(h))
   })
   r.post('/process-instances/:key/cancel', requireRole(Role.Admin), async (req, res) => {
