@@ -67,14 +67,31 @@ describe('change calendar and finished cases', () => {
       ciId: ci.id,
       data: { scope: 'Patch', plannedStart: `${day}T20:00`, plannedEnd: `${day}T22:00` },
     })
-    // when: another RFC is classified standard and scheduled by the change manager on the same CI
+    // when: another RFC is assessed, approved by the CAB (someone other than its recorder: 4.1.3)
+    // and scheduled by the change manager on the same CI
+    const cab = await apiAs(app, 'cab')
     const rfc = await change<{ id: string }>('POST', '/changes', {
       title: 'Rebuild ledger indexes',
       data: { scope: 'Indexes' },
     })
     await completeTask(change, rfc.id, 'Task_ClassifyChange', {
-      changeType: 'standard',
+      changeType: 'normal',
       changeNature: 'ci-change',
+    })
+    await completeTask(change, rfc.id, 'Task_AssessChange', {
+      riskLevel: 'low',
+      securityRisk: 'low',
+      estimatedCost: 1,
+      remediationPlan: 'Rebuild again',
+    })
+    await completeTask(cab, rfc.id, 'Task_CabDecision', {
+      riskAssessment: 'r',
+      impactOnServices: 'i',
+      businessBenefit: 'b',
+      technicalFeasibility: 't',
+      financialImpact: 'f',
+      approved: true,
+      decisionRationale: 'ok',
     })
     await completeTask(change, rfc.id, 'Task_ScheduleChange', {
       plannedStart: `${day}T21:00`,
@@ -175,11 +192,11 @@ describe('change calendar and finished cases', () => {
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'can no longer be edited' }).count())
       .toBe(1)
-    // then: no edit form, no save, no link form; comments stay open
+    // then: no edit form, no save, no link form; the activity stream stays open to staff
     expect(await page.getByRole('form', { name: 'Edit case' }).count()).toBe(0)
     expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0)
     expect(await page.getByRole('form', { name: 'Link a case' }).count()).toBe(0)
-    expect(await page.getByLabel('Add a comment').count()).toBe(1)
+    expect(await page.getByRole('form', { name: 'Write in the activity' }).count()).toBe(1)
     await screenshot(page, 'case-closed-no-edit')
     await context.close()
   })

@@ -192,7 +192,7 @@ describe.each(testDatabaseTargets())(
     it('4.1.3, 9.3: whoever built a release does not approve it; a change manager who did not build it does', async () => {
       // given: a release manager who is also a change manager builds the release
       const admin = await h.as('admin')
-      const password = 'release-and-change-2026'
+      const password = 'Vq7#mTz2-kLp9wX'
       const created = await admin.post('/users', {
         username: 'rm-cm',
         displayName: 'Rita Release-and-Change',

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChangeCalendarView } from '../../server/src/cases/change-calendar'
 import { testDatabaseTargets } from '../support/databases'
-import { startHarness, type Harness } from './harness'
+import { cabDecision, startHarness, type Harness } from './harness'
 
 interface Problem {
   status: number
@@ -30,7 +30,7 @@ describe.each(testDatabaseTargets())('scheduling a change onto the calendar on $
   })
 
   it('9.2: the schedule is validated, lands on the RFC and shows on the calendar with its conflict', async () => {
-    // given: a standard change goes straight to scheduling; another RFC on the same CI is planned
+    // given: a change approved by the CAB reaches scheduling; another RFC on the same CI is planned
     const { id, instance } = await h.open('change', {
       title: 'Ledger index rebuild',
       data: { scope: 'Rebuild indexes' },
@@ -41,9 +41,16 @@ describe.each(testDatabaseTargets())('scheduling a change onto the calendar on $
       data: { scope: 'Patch', plannedStart: '2027-05-04T21:00', plannedEnd: '2027-05-04T23:00' },
     })
     await h.complete(instance, 'Task_ClassifyChange', {
-      changeType: 'standard',
+      changeType: 'normal',
       changeNature: 'ci-change',
     })
+    await h.complete(instance, 'Task_AssessChange', {
+      riskLevel: 'low',
+      securityRisk: 'low',
+      estimatedCost: 1,
+      remediationPlan: 'r',
+    })
+    await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'))
     const task = await h.task(instance, 'Task_ScheduleChange')
     const manager = await h.as('change')
     expect((await manager.post(`/tasks/${task.id}/claim`)).status).toBe(200)

@@ -172,7 +172,10 @@ describe('authorisation matrix: every role × every record kind', () => {
     // when
     const list = await client.get<{ items: Rec[]; total: number }>(base)
     const get = await client.get<Rec>(`${base}/${fixtures[kind]}`)
-    const create = await client.post<Rec>(base, validBody(kind))
+    // customers never set the priority; staff decide it (8.1)
+    const body = validBody(kind)
+    if (role === 'customer') delete body.priority
+    const create = await client.post<Rec>(base, body)
     const current = await as.admin.get<Rec>(`${base}/${fixtures[kind]}`)
     const patch = await client.patch<Rec>(
       `${base}/${fixtures[kind]}`,

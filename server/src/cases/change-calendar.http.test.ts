@@ -161,8 +161,10 @@ describe.each(testDatabaseTargets())('dates, ranges and the change calendar on $
         endsOn: '2026-01-01',
         data,
       })
+      // a draft: an active contract is under change control (9.1) and refuses direct edits
       const ok = await as.admin.post<Rec>(`/suppliers/${supplier}/contracts`, {
         title: 'Forwards',
+        status: 'draft',
         startsOn: '2026-01-01',
         endsOn: '2027-01-01',
         data,
