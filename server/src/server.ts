@@ -53,6 +53,7 @@ import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
+import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
 
 export { repoRoot } from './paths'
 
@@ -103,6 +104,8 @@ export interface RunningServer {
     catalogue: CatalogueService
     notifications: NotificationService
     reconciler: Reconciler
+    reports: ReportsService
+    reportScheduler: ReturnType<typeof startReportScheduler>
   }
   stop(): Promise<void>
 }
@@ -331,6 +334,10 @@ export async function startServer({
       days: config.WORKING_DATA_RETENTION_DAYS,
     })
     cleanup.unshift(() => retention.stop())
+    // service reports (6.2): stored snapshots, monthly ones run by the due-check
+    const reports = new ReportsService({ db: database.db, audit, now: () => new Date(clock.now()) })
+    const reportScheduler = startReportScheduler({ reports, log })
+    cleanup.unshift(() => reportScheduler.stop())
 
     const app = createApp({
       log,
@@ -358,6 +365,7 @@ export async function startServer({
         casesRoutes({ cases, cmdb, catalogue }),
         evidenceRoutes({ audit }),
         notificationsRoutes({ notifications }),
+        reportsRoutes({ reports }),
       ],
     })
     const http: Server = createServer(app)
@@ -397,6 +405,8 @@ export async function startServer({
         catalogue,
         notifications,
         reconciler,
+        reports,
+        reportScheduler,
       },
       stop: () => runAll(cleanup),
     }

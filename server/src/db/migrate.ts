@@ -14,6 +14,7 @@ import * as m0500 from './migrations/0500-evidence-integrity'
 import * as m0510 from './migrations/0510-outbox'
 import * as m0700 from './migrations/0700-decisions'
 import * as m0800 from './migrations/0800-case-status-history'
+import * as m0950 from './migrations/0950-reports'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0510-outbox': m0510,
   '0700-decisions': m0700,
   '0800-case-status-history': m0800,
+  '0950-reports': m0950,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {
