@@ -144,23 +144,24 @@ export class ReportsService {
 
   /**
    * Runs a definition and stores its snapshot with its hash in the evidence trail, all in one
-   * transaction (4.3.3). `claim` (the due-check) moves `next_run_at` in that transaction too and
-   * returns false when another run already took this due date.
+   * transaction (4.3.3). `claimDue` (the due-check) moves `next_run_at` in that transaction too and
+   * returns undefined when another run already took this due date.
    */
   async run(
     id: string,
     actor: string,
-    options: { claimDueAt?: Date } = {},
+    options: { claimDue?: boolean } = {},
   ): Promise<ReportSnapshot | undefined> {
     return this.deps.db.transaction().execute(async (tx) => {
       const definition = await this.getDefinition(id, tx)
       const ranAt = this.now()
-      if (options.claimDueAt) {
+      if (options.claimDue) {
+        // a concurrent claim waits for this row lock, then finds the date moved past `ranAt`
         const claimed = await tx
           .updateTable('report_definitions')
           .set({ next_run_at: nextMonthlyRun(ranAt) })
           .where('id', '=', id)
-          .where('next_run_at', '=', options.claimDueAt)
+          .where('next_run_at', '<=', ranAt)
           .returning('id')
           .executeTakeFirst()
         if (!claimed) return undefined
@@ -285,16 +286,14 @@ export class ReportsService {
   async runDue(actor = 'system:report-scheduler'): Promise<ReportSnapshot[]> {
     const due = await this.deps.db
       .selectFrom('report_definitions')
-      .select(['id', 'next_run_at'])
+      .select('id')
       .where('schedule', '=', Schedule.Monthly)
       .where('next_run_at', '<=', this.now())
       .orderBy('id')
       .execute()
     const taken: ReportSnapshot[] = []
     for (const d of due) {
-      const snapshot = await this.run(d.id, actor, {
-        claimDueAt: new Date(d.next_run_at as Date | string),
-      })
+      const snapshot = await this.run(d.id, actor, { claimDue: true })
       if (snapshot) taken.push(snapshot)
     }
     return taken
