@@ -53,7 +53,7 @@ async function fill(db: Kysely<DB>) {
         'case ' || i, case when i % 21 = 0 then null else 'svc-' || (i % 20 + 1) end,
         case when i % 3 = 0 then 'sup-' || (i % 10 + 1) end,
         (array['service-desk','network','change-managers'])[i % 3 + 1], 'bench', created,
-        case when closed then created + ((i * 7919) % 432000) * interval '1 second' end,
+        case when closed then created + ((i::bigint * 7919) % 432000) * interval '1 second' end,
         case when k = 'incident' then jsonb_build_object('impact', (i / 7) % 3 + 1,
           'major', (i % 4) = 0 and (i / 7) % 3 = 0) else '{}'::jsonb end
       from (select i, ${kinds} as k,

@@ -26,7 +26,7 @@ export type Cell = string | number | boolean | null
 export interface ChartSpec {
   kind: 'bar' | 'line'
   label: string
-  /** Column whose values label the x axis. */
+  /** Field of the rows whose values label the x axis (a column, or a row's `label`). */
   x: string
   /** Numeric columns drawn. */
   series: string[]

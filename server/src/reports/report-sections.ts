@@ -393,6 +393,7 @@ async function changesReleases({ db, period }: Ctx): Promise<ReportSection> {
     ],
     rows: [
       ...raised.map((r) => ({
+        label: `${String(r.kind)} raised`,
         kind: String(r.kind),
         stage: 'raised',
         outcome: null,
@@ -400,6 +401,7 @@ async function changesReleases({ db, period }: Ctx): Promise<ReportSection> {
         count: num(r.n),
       })),
       ...ended.map((r) => ({
+        label: `${String(r.kind)} ${String(r.outcome)}${r.objectives_met === 'true' ? ' (met)' : r.objectives_met === 'false' ? ' (not met)' : ''}`,
         kind: String(r.kind),
         stage: 'ended',
         outcome: String(r.outcome),
@@ -410,7 +412,7 @@ async function changesReleases({ db, period }: Ctx): Promise<ReportSection> {
     chart: {
       kind: 'bar',
       label: 'Changes and releases by outcome',
-      x: 'outcome',
+      x: 'label',
       series: ['count'],
     },
   }
@@ -559,11 +561,12 @@ async function improvements({ db, period }: Ctx): Promise<ReportSection> {
       { key: 'count', label: 'Count' },
     ],
     rows: found.map((r) => ({
+      label: `${String(r.status)} (${String(r.achieved)})`,
       status: String(r.status),
       targetsAchieved: String(r.achieved),
       count: num(r.n),
     })),
-    chart: { kind: 'bar', label: 'Improvements by status', x: 'status', series: ['count'] },
+    chart: { kind: 'bar', label: 'Improvements by status', x: 'label', series: ['count'] },
   }
 }
 
