@@ -10,6 +10,8 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:reports
  *     # also PostgreSQL: a database of its own is created there and dropped afterwards
  *   BENCH_LANES=postgres npm run bench:reports     # one lane only (pglite | postgres)
+ *   BENCH_KEEP=1 …                                 # keep the PostgreSQL database (prints its URL)
+ *   BENCH_REUSE_URL=postgres://…/bench_reports_x …  # time again on a kept database, no fill
  */
 import { randomBytes } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
@@ -23,6 +25,8 @@ import { percentile } from './stats'
 const TOTAL = Number(process.argv[2] ?? 1_000_000)
 const RUNS = 5
 const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || ''
+const keep = process.env.BENCH_KEEP === '1'
+const reuseUrl = process.env.BENCH_REUSE_URL ?? ''
 const lanes = (process.env.BENCH_LANES ?? (serverUrl ? 'pglite,postgres' : 'pglite')).split(',')
 
 const SPAN_FROM = '2023-07-01T00:00:00Z'
@@ -88,7 +92,13 @@ async function fill(db: Kysely<DB>) {
   await sql`analyze`.execute(db)
 }
 
-async function openLane(lane: string): Promise<{ database: Database; drop: () => Promise<void> }> {
+async function openLane(
+  lane: string,
+): Promise<{ database: Database; drop: () => Promise<void>; reused?: boolean }> {
+  if (reuseUrl) {
+    const database = await openDatabase({ databaseUrl: reuseUrl, pgliteDir: '' })
+    return { database, drop: () => database.close(), reused: true }
+  }
   if (lane === 'pglite') {
     const database = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' })
     return { database, drop: () => database.close() }
@@ -106,6 +116,10 @@ async function openLane(lane: string): Promise<{ database: Database; drop: () =>
     database,
     async drop() {
       await database.close()
+      if (keep) {
+        console.log(`  kept: BENCH_REUSE_URL=${u.toString()}`)
+        return
+      }
       const c = new pg.Client({ connectionString: serverUrl })
       await c.connect()
       await c.query(`drop database if exists ${name} with (force)`)
@@ -115,12 +129,14 @@ async function openLane(lane: string): Promise<{ database: Database; drop: () =>
 }
 
 async function bench(lane: string) {
-  const { database, drop } = await openLane(lane)
+  const { database, drop, reused } = await openLane(lane)
   try {
     const db = database.db
-    console.log(`\n${lane}: filling ${TOTAL.toLocaleString('en')} cases…`)
     const t0 = performance.now()
-    await fill(db)
+    if (!reused) {
+      console.log(`\n${lane}: filling ${TOTAL.toLocaleString('en')} cases…`)
+      await fill(db)
+    }
     const counts = await sql<{ cases: number; history: number; breaches: number }>`select
         (select count(*) from cases)::int as cases,
         (select count(*) from case_status_history)::int as history,
@@ -159,7 +175,7 @@ async function bench(lane: string) {
 }
 
 async function main() {
-  for (const lane of lanes) await bench(lane.trim())
+  for (const lane of reuseUrl ? ['postgres'] : lanes) await bench(lane.trim())
 }
 
 main().catch((err: unknown) => {

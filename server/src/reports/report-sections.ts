@@ -94,25 +94,25 @@ async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
       where c.kind in (${list(SLA_KINDS)}) and c.status = 'closed'
         and ${inPeriod(sql`c.closed_at`, period)}
     ),
-    seg as (
-      select h.case_id, h.from_status, h.changed_at,
-        lag(h.changed_at) over (partition by h.case_id order by h.changed_at, h.id) as prev_at
-      from case_status_history h join scope s on s.id = h.case_id and s.kind = h.case_kind
-    ),
-    paused as (
-      select seg.case_id,
-        sum(extract(epoch from (seg.changed_at - coalesce(seg.prev_at, s.created_at)))) as secs
-      from seg join scope s on s.id = seg.case_id
-      where seg.from_status in (${paused}) group by seg.case_id
-    ),
     measured as (
       select s.service_id, s.priority, t.sla_id, t.sla_name,
         (t.targets -> (s.priority::text) ->> 'resolutionMinutes')::float8 as target_minutes,
         (extract(epoch from (s.closed_at - s.created_at)) - coalesce(p.secs, 0)) / 60.0 as minutes,
         exists (select 1 from sla_breaches b where b.case_id = s.id and b.case_kind = s.kind
           and b.target = 'resolution') as breached
-      from scope s left join paused p on p.case_id = s.id
-        left join targets t on t.service_id = s.service_id
+      from scope s
+      -- each case's own history through its index: the time spent in a paused status is the
+      -- time from the change before (or creation) to the change that left that status
+      left join lateral (
+        select sum(extract(epoch from (x.changed_at - coalesce(x.prev_at, s.created_at)))) as secs
+        from (
+          select h.from_status, h.changed_at,
+            lag(h.changed_at) over (order by h.changed_at, h.id) as prev_at
+          from case_status_history h where h.case_id = s.id and h.case_kind = s.kind
+        ) x
+        where x.from_status in (${paused})
+      ) p on true
+      left join targets t on t.service_id = s.service_id
     )
     select m.sla_id, m.sla_name, sv.name as service, m.priority, m.target_minutes,
       count(*)::int as cases,
