@@ -97,20 +97,20 @@ async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
     measured as (
       select s.service_id, s.priority, t.sla_id, t.sla_name,
         (t.targets -> (s.priority::text) ->> 'resolutionMinutes')::float8 as target_minutes,
-        (extract(epoch from (s.closed_at - s.created_at)) - coalesce(p.secs, 0)) / 60.0 as minutes,
+        (extract(epoch from (s.closed_at - s.created_at))::float8 - coalesce(p.secs, 0)) / 60.0
+          as minutes,
         exists (select 1 from sla_breaches b where b.case_id = s.id and b.case_kind = s.kind
           and b.target = 'resolution') as breached
       from scope s
-      -- each case's own history through its index: the time spent in a paused status is the
-      -- time from the change before (or creation) to the change that left that status
+      -- each case's own history through its index. Time paused = Σ leaving a paused status −
+      -- Σ entering one (each stay is an exit minus its entry); a case created in a paused
+      -- status has one exit more than entries, its stay starting at creation.
       left join lateral (
-        select sum(extract(epoch from (x.changed_at - coalesce(x.prev_at, s.created_at)))) as secs
-        from (
-          select h.from_status, h.changed_at,
-            lag(h.changed_at) over (order by h.changed_at, h.id) as prev_at
-          from case_status_history h where h.case_id = s.id and h.case_kind = s.kind
-        ) x
-        where x.from_status in (${paused})
+        select coalesce(sum(extract(epoch from h.changed_at)::float8) filter (where h.from_status in (${paused})), 0)
+          - coalesce(sum(extract(epoch from h.changed_at)::float8) filter (where h.to_status in (${paused})), 0)
+          - extract(epoch from s.created_at)::float8 * (count(*) filter (where h.from_status in (${paused}))
+            - count(*) filter (where h.to_status in (${paused}))) as secs
+        from case_status_history h where h.case_id = s.id and h.case_kind = s.kind
       ) p on true
       left join targets t on t.service_id = s.service_id
     )
@@ -358,15 +358,19 @@ async function changesReleases({ db, period }: Ctx): Promise<ReportSection> {
   const ended = await rows(
     db,
     sql<Record<string, unknown>>`select c.kind,
-        case when c.kind = 'release' and exists (select 1 from case_status_history h
-            where h.case_id = c.id and h.case_kind = c.kind and h.to_status = 'backed-out') then 'backed-out'
-          when c.kind = 'release' and exists (select 1 from case_status_history h
-            where h.case_id = c.id and h.case_kind = c.kind and h.to_status = 'deployed') then 'deployed'
-          else c.status end as outcome,
+        case when o.backed_out then 'backed-out' when o.deployed then 'deployed' else c.status end
+          as outcome,
         case when c.kind = 'change' then coalesce(c.data ->> 'objectivesMet', 'not recorded') end
           as objectives_met,
         count(*)::int as n
-      from cases c where c.kind in ('change', 'release') and ${inPeriod(sql`c.closed_at`, period)}
+      from cases c
+      -- a release's own history through its index (not a scan of every status change)
+      left join lateral (
+        select bool_or(h.to_status = 'backed-out') as backed_out,
+          bool_or(h.to_status = 'deployed') as deployed
+        from case_status_history h where h.case_id = c.id and h.case_kind = c.kind
+      ) o on c.kind = 'release'
+      where c.kind in ('change', 'release') and ${inPeriod(sql`c.closed_at`, period)}
       group by 1, 2, 3 order by 1, 2, 3`,
   )
   const raised = await rows(
@@ -583,7 +587,16 @@ export const sectionQueries: Record<SectionId, (ctx: Ctx) => Promise<ReportSecti
   [SectionId.Improvements]: improvements,
 }
 
-/** Computes the sections, in the order asked. */
+/**
+ * Settings for the report's transaction: no JIT compilation (on a PostgreSQL server it costs
+ * more than these short aggregates take) and room to sort a period's rows in memory.
+ */
+export async function applyReportSettings(tx: Kysely<DB>): Promise<void> {
+  await sql`set local jit = off`.execute(tx)
+  await sql`set local work_mem = '32MB'`.execute(tx)
+}
+
+/** Computes the sections, in the order asked (inside a transaction: see applyReportSettings). */
 export async function computeSections(
   db: Kysely<DB>,
   sections: readonly SectionId[],

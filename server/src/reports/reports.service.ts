@@ -20,7 +20,7 @@ import {
   type SectionId,
   type SnapshotContent,
 } from './report-model'
-import { computeSections, type Period } from './report-sections'
+import { applyReportSettings, computeSections, type Period } from './report-sections'
 
 /** What a person gives to define a report. */
 export interface DefinitionInput {
@@ -167,6 +167,7 @@ export class ReportsService {
         if (!claimed) return undefined
       }
       const period = periodOf(definition.period, ranAt)
+      await applyReportSettings(tx)
       const sections = await computeSections(
         tx,
         definition.sections,
