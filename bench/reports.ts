@@ -14,6 +14,7 @@
  *   BENCH_REUSE_URL=postgres://…/bench_reports_x …  # time again on a kept database, no fill
  */
 import { randomBytes } from 'node:crypto'
+import { pathToFileURL } from 'node:url'
 import { sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import { openDatabase, type Database } from '../server/src/db/database'
@@ -33,7 +34,8 @@ const SPAN_FROM = '2023-07-01T00:00:00Z'
 const SPAN_SECONDS = 3 * 365 * 86_400
 const period = { from: new Date('2026-05-01T00:00:00Z'), to: new Date('2026-06-01T00:00:00Z') }
 
-async function fill(db: Kysely<DB>) {
+/** Fills `db` with TOTAL cases and their histories, breaches, SLAs, suppliers and reviews. */
+export async function fill(db: Kysely<DB>) {
   await sql`insert into services (id, name, created_by)
     select 'svc-' || i, 'Service ' || i, 'bench' from generate_series(1, 20) i`.execute(db)
   await sql`insert into slas (id, service_id, name, created_by, data)
@@ -177,7 +179,9 @@ async function main() {
   for (const lane of reuseUrl ? ['postgres'] : lanes) await bench(lane.trim())
 }
 
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exit(1)
-})
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  })
+}
