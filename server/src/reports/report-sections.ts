@@ -186,8 +186,9 @@ async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
       `the statuses ${CLOCK_PAUSED_STATUSES.join(', ')} (service restored and waiting for the customer's ` +
       'confirmation, or waiting for the customer or a supplier), taken from the status history; "breached" ' +
       'counts the resolution breaches the procedure recorded (Timer_ResolutionTargetBreached); "over target" ' +
-      'the cases whose measured time exceeds the target; met = neither. Cases without an SLA target are ' +
-      'listed with an empty target and no percentage.',
+      'the cases whose measured time exceeds the target; met = neither. The clock runs around the clock: ' +
+      'the SLA records hold no business hours. Cases without an SLA target are listed with an empty ' +
+      'target and no percentage.',
     columns: [
       { key: 'target', label: 'Target' },
       { key: 'sla', label: 'SLA' },

@@ -5,8 +5,7 @@
  */
 import { Router, type Request, type RequestHandler } from 'express'
 import { sessionOf } from '../auth/auth.middleware'
-import { Role } from '../auth/roles'
-import { StaffGroup } from '../auth/roles'
+import { Role, StaffGroup } from '../auth/roles'
 import { ForbiddenError } from '../errors'
 import { openapi } from '../http/openapi'
 import { bodyValidator, paramsValidator, queryValidator } from '../http/validation'
