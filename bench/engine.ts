@@ -283,7 +283,12 @@ interface ThroughputRun {
 
 async function throughput(): Promise<ThroughputRun> {
   const database = await openEngineDatabase({ dataDir: join(tempDir('throughput'), 'pglite') })
-  const running = await startEngine({ sql: database.sql, port: 0 })
+  // BENCH_REST=1: also serve the v2 REST API, so the secondary storage projects every record
+  const running = await startEngine({
+    sql: database.sql,
+    port: 0,
+    ...(process.env.BENCH_REST === '1' ? { restPort: 0 } : {}),
+  })
   const zeebe = quietZeebeClient(running.address)
   await zeebe.deployResource({
     name: 'bench-ten-tasks.bpmn',

@@ -142,6 +142,10 @@ export interface ActivatedJob {
   deadline: number
   variables: Variables
   tenantId: string
+  /** BPMN_ELEMENT, EXECUTION_LISTENER or TASK_LISTENER (the v2 API's `kind`). */
+  kind?: string
+  /** START/END for execution listeners, CREATING/ASSIGNING/… for task listeners, else UNSPECIFIED. */
+  listenerEventType?: string
 }
 
 /**
@@ -208,6 +212,14 @@ export interface PublishMessageCommand {
   correlationKey: string
   timeToLiveMs: number
   messageId?: string
+  variables?: Variables
+  tenantId?: string
+}
+
+/** Zeebe 8.8's message correlation: a message that is never buffered (see EngineApi.correlateMessage). */
+export interface CorrelateMessageCommand {
+  name: string
+  correlationKey?: string
   variables?: Variables
   tenantId?: string
 }
@@ -298,6 +310,14 @@ export interface EngineApi {
   updateJobTimeout(jobKey: string, timeoutMs: number): Promise<void>
 
   publishMessage(cmd: PublishMessageCommand): Promise<{ key: string; tenantId: string }>
+  /**
+   * Publishes a message that is not buffered and correlates it as a published one; resolves with
+   * the message key and the first process instance it correlated to (Zeebe 8.8's
+   * MESSAGE_CORRELATION). NOT_FOUND when nothing would correlate (then nothing is written).
+   */
+  correlateMessage(
+    cmd: CorrelateMessageCommand,
+  ): Promise<{ key: string; tenantId: string; processInstanceKey: string }>
   broadcastSignal(
     signalName: string,
     variables?: Variables,

@@ -24,6 +24,7 @@ import {
   type MigrateInstanceCommand,
   type ModifyInstanceCommand,
   type PublishMessageCommand,
+  type CorrelateMessageCommand,
   type RecordQuery,
   type UserTask,
   type UserTaskChanges,
@@ -183,6 +184,12 @@ export class Engine implements EngineApi {
 
   publishMessage(cmd: PublishMessageCommand): Promise<{ key: string; tenantId: string }> {
     return this.core.exec((rt) => messages.publishMessage(rt, cmd))
+  }
+
+  correlateMessage(
+    cmd: CorrelateMessageCommand,
+  ): Promise<{ key: string; tenantId: string; processInstanceKey: string }> {
+    return this.core.exec((rt) => messages.correlateMessage(rt, cmd))
   }
 
   broadcastSignal(

@@ -9,7 +9,9 @@ import type { Clock, EngineApi } from './api'
 import { createEngine, type EngineLogger } from './engine'
 import { startGatewayServer, type GatewayServer } from './gateway/server'
 import { startRecordsHttpServer, type RecordsHttpServer } from './http/records.http'
+import { bearerMatches } from './gateway/bearer-guard'
 import { startRestServer, type RestServer } from './rest/server'
+import { openSearchStore, type SearchStore } from './search/store'
 import { createPgPool } from './state/pg-pool'
 import { PGlitePool } from './state/pglite-pool'
 import { poolSqlClient, type SqlClient } from './state/sql'
@@ -48,7 +50,16 @@ export interface StartEngineOptions {
   logger?: EngineLogger
   /** Back-off of recovery attempts after a database outage (default 200 ms doubling to 5 s). */
   recoveryBackoffMs?: { initial: number; max: number }
+  /**
+   * Shared secret every gRPC call and HTTP request must carry as `authorization: Bearer
+   * <token>`; empty = none. Required when `host` is not a loopback interface.
+   */
+  token?: string
 }
+
+/** Whether `host` binds only the loopback interface. */
+export const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || host.startsWith('127.')
 
 export interface RunningEngine {
   /** `host:port` the gateway listens on. */
@@ -64,6 +75,8 @@ export interface RunningEngine {
   readonly httpUrl?: string
   /** `http://host:port` of the v2 REST API, when `restPort` was given. */
   readonly restUrl?: string
+  /** The secondary storage behind the v2 searches, when `restPort` was given. */
+  readonly search?: SearchStore
   /** Stops serving (pending polls end, streams close), then closes the engine. */
   stop(): Promise<void>
 }
@@ -71,6 +84,12 @@ export interface RunningEngine {
 /** Creates the engine on `sql` (recovering its state from the log) and serves its gateway. */
 export async function startEngine(options: StartEngineOptions): Promise<RunningEngine> {
   const host = options.host ?? '127.0.0.1'
+  if (!isLoopback(host) && !options.token) {
+    // the gateway has no authorisation of its own: off the loopback it needs the shared secret
+    throw new Error(
+      `The engine binds ${host}, beyond this machine: set a token (ENGINE_TOKEN) that every client must send.`,
+    )
+  }
   const engine = await createEngine({
     sql: options.sql,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -80,6 +99,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   let gateway: GatewayServer | undefined
   let http: RecordsHttpServer | undefined
   let rest: RestServer | undefined
+  let search: SearchStore | undefined
   try {
     gateway = await startGatewayServer({
       engine,
@@ -87,19 +107,32 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       port: options.port ?? 26500,
       defaultLongPollMs: options.defaultLongPollMs,
       onError: options.onError,
+      token: options.token,
     })
     if (options.httpPort !== undefined) {
-      http = await startRecordsHttpServer({ engine, host, port: options.httpPort })
+      http = await startRecordsHttpServer({
+        engine,
+        host,
+        port: options.httpPort,
+        token: options.token,
+      })
     }
     if (options.restPort !== undefined) {
+      // the v2 API's searches read a projection of the records (Camunda's secondary storage)
+      search = await openSearchStore({ engine, sql: options.sql, onError: options.onError })
       rest = await startRestServer({
-        context: { engine },
+        context: { engine, search },
         host,
         port: options.restPort,
         onError: options.onError,
+        // the same shared secret as the gateway and the record log endpoint, when there is one
+        ...(options.token
+          ? { authenticate: (req) => bearerMatches(req.headers.authorization, options.token!) }
+          : {}),
       })
     }
   } catch (err) {
+    await search?.projection.stop()
     await http?.stop()
     await gateway?.stop()
     await engine.close()
@@ -115,9 +148,11 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     gateway: served,
     ...(http ? { httpUrl: http.url } : {}),
     ...(rest ? { restUrl: rest.url } : {}),
+    ...(search ? { search } : {}),
     stop() {
       stopping ??= (async () => {
         await Promise.all([served.stop(), http?.stop(), rest?.stop()])
+        await search?.projection.stop()
         await engine.close()
       })()
       return stopping

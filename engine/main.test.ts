@@ -10,6 +10,7 @@ describe('standalone engine options', () => {
       databaseUrl: '',
       httpPort: 26580,
       restPort: 8080,
+      token: '',
     })
   })
 

@@ -13,6 +13,10 @@
  *                                            0 = any free port; `off` = not served)
  *   --rest-port N       ENGINE_REST_PORT     Orchestration Cluster REST API v2 (default 8080;
  *                                            0 = any free port; `off` = not served)
+ *   (environment only)  ENGINE_TOKEN         shared secret every gRPC call and HTTP request
+ *                                            must carry as `authorization: Bearer <token>`
+ *                                            (clients: CAMUNDA_AUTH_STRATEGY=BEARER); required
+ *                                            when the host is not loopback
  */
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -28,6 +32,8 @@ export interface MainOptions {
   httpPort: number | undefined
   /** undefined = no v2 REST API. */
   restPort: number | undefined
+  /** Bearer token clients must send; '' = none (loopback only). */
+  token: string
 }
 
 function portOf(name: string, raw: string): number {
@@ -60,6 +66,8 @@ export function parseMainOptions(argv: string[], env: NodeJS.ProcessEnv): MainOp
     databaseUrl: values['database-url'] ?? env.ENGINE_DATABASE_URL ?? '',
     httpPort: http === 'off' ? undefined : portOf('--http-port', http),
     restPort: rest === 'off' ? undefined : portOf('--rest-port', rest),
+    // a secret stays off the command line (visible in the process list)
+    token: env.ENGINE_TOKEN ?? '',
   }
 }
 
@@ -75,6 +83,7 @@ async function main(): Promise<void> {
     host: options.host,
     httpPort: options.httpPort,
     restPort: options.restPort,
+    token: options.token,
     onError: (err) => console.error('engine:', err),
   })
   const store = database.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${options.dataDir}`

@@ -54,7 +54,7 @@ export async function trail(engine: Engine, processInstanceKey: string): Promise
  * Records of called instances are not included (they have their own processInstanceKey).
  */
 export async function completedPath(
-  engine: Engine,
+  engine: Pick<Engine, 'readRecords'>,
   processInstanceKey: string,
   options: { flows?: boolean } = {},
 ): Promise<string[]> {

@@ -1,7 +1,8 @@
 /**
  * The gRPC server of the gateway: binds Zeebe's gateway service for an engine on a host and
  * port. Requests may be gzip-compressed and carry `authorization` metadata (the official clients
- * send an empty one); both are accepted, as the engine has no authentication of its own.
+ * send an empty one); with a `token` every call must carry it as a bearer token (see
+ * bearer-guard.ts), without one any caller is served.
  * Responses advertise `grpc-accept-encoding: identity` (see service.ts), so clients that
  * compress by default (the Camunda SDK gzips every message) send the channel's later requests
  * uncompressed.
@@ -9,6 +10,7 @@
 import * as grpc from '@grpc/grpc-js'
 import type { EngineApi } from '../api'
 import { loadGatewayService } from './proto'
+import { guardHandlers } from './bearer-guard'
 import { createGatewayService, type GatewayService } from './service'
 
 export interface GatewayServerOptions {
@@ -20,6 +22,8 @@ export interface GatewayServerOptions {
   /** Long-poll time for ActivateJobs requests that say 0; default 10 s like Zeebe. */
   defaultLongPollMs?: number
   onError?: (err: unknown) => void
+  /** Shared secret every call must carry as `authorization: Bearer <token>`; empty = none. */
+  token?: string
 }
 
 /** A listening gateway. */
@@ -48,7 +52,10 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     defaultLongPollMs: options.defaultLongPollMs,
     onError: options.onError,
   })
-  server.addService(definition, service.handlers)
+  server.addService(
+    definition,
+    options.token ? guardHandlers(definition, service.handlers, options.token) : service.handlers,
+  )
   boundPort = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       `${host}:${options.port}`,

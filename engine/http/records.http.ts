@@ -11,6 +11,7 @@
  * Read-only: every other method answers 405 (ISO/IEC 20000-1 4.3.3: records are retrieved, never
  * changed, through this endpoint).
  */
+import { bearerMatches } from '../gateway/bearer-guard'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { EngineApi, RecordQuery } from '../api'
@@ -179,10 +180,28 @@ export interface RecordsHttpServer {
 export async function startRecordsHttpServer(options: {
   engine: EngineApi
   host?: string
+  /** Shared secret requests must carry as `authorization: Bearer <token>`; empty = none. */
+  token?: string
   port: number
 }): Promise<RecordsHttpServer> {
   const host = options.host ?? '127.0.0.1'
-  const server: Server = createServer(createRecordsHandler(options.engine))
+  const handler = createRecordsHandler(options.engine)
+  const token = options.token
+  const server: Server = createServer((req, res) => {
+    // with a token, the record log is read only by those who carry it (see bearer-guard.ts)
+    if (token && !bearerMatches(req.headers.authorization, token)) {
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' })
+      res.end(
+        JSON.stringify({
+          status: 401,
+          title: 'Unauthorized',
+          detail: 'A bearer token is required.',
+        }),
+      )
+      return
+    }
+    handler(req, res)
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, host, () => resolve())

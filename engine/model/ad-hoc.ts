@@ -10,18 +10,7 @@
  * and event sub-processes inside an ad-hoc sub-process.
  */
 import { BpmnElementType, type AdHocDefinition, type FlowNode } from './model'
-
-type Node = { $type: string; [key: string]: unknown }
-const isNode = (v: unknown): v is Node =>
-  typeof v === 'object' && v !== null && typeof (v as { $type?: unknown }).$type === 'string'
-const nodes = (n: Node | undefined, key: string): Node[] => {
-  const v = n?.[key]
-  return Array.isArray(v) ? v.filter(isNode) : []
-}
-const attr = (n: Node | undefined, key: string): string | undefined => {
-  const v = n?.[key]
-  return typeof v === 'string' ? v : undefined
-}
+import { nodes, str as attr, type Node } from './moddle'
 
 /** The suffix of an inner instance's element id (Zeebe's AD_HOC_SUB_PROCESS_INNER_INSTANCE_ID_POSTFIX). */
 export const INNER_INSTANCE_SUFFIX = '#innerInstance'

@@ -6,9 +6,9 @@
  * calledDecision`, the element identifier Zeebe's ValidationErrorFormatter writes.
  */
 import type { CalledDecisionDefinition } from './model'
+import type { Node } from './moddle'
 
 /** What the parser needs from a moddle element (kept structural to avoid a cycle). */
-type Node = { $type: string; [key: string]: unknown }
 
 const BINDING_TYPES = ['deployment', 'latest', 'versionTag'] as const
 

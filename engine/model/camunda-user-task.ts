@@ -5,6 +5,7 @@
  * text or `=`FEEL; the runtime evaluates them on activation (runtime/camunda-user-task.ts).
  */
 import { isExpression, syntaxError } from '../feel/feel'
+import { extension, nodes as children, str as attr, type Node } from './moddle'
 
 /** The lifecycle events a task listener can react to (Zeebe's `ZeebeTaskListenerEventType`). */
 export const TaskListenerEventType = {
@@ -46,21 +47,6 @@ export interface CamundaUserTaskDefinition {
 }
 
 /** A moddle element, read through guards (as in parse.ts). */
-type Node = { $type: string; [key: string]: unknown }
-const isNode = (v: unknown): v is Node =>
-  typeof v === 'object' && v !== null && typeof (v as { $type?: unknown }).$type === 'string'
-const attr = (n: Node | undefined, key: string): string | undefined => {
-  const v = n?.[key]
-  return typeof v === 'string' ? v : undefined
-}
-const children = (n: Node | undefined, key: string): Node[] => {
-  const v = n?.[key]
-  return Array.isArray(v) ? v.filter(isNode) : []
-}
-function extension(el: Node, type: string): Node | undefined {
-  const ext = el.extensionElements
-  return isNode(ext) ? children(ext, 'values').find((v) => v.$type === type) : undefined
-}
 
 /** `isExpression` as a plain boolean (its type guard would narrow static text to `never`). */
 const expr = (text: string): boolean => isExpression(text)

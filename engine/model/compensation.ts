@@ -8,14 +8,8 @@
  * Zeebe and are refused.
  */
 import { BpmnElementType, type EventDefinition, type FlowNode } from './model'
+import { isNode, nodes, type Node } from './moddle'
 
-type Node = { $type: string; [key: string]: unknown }
-const isNode = (v: unknown): v is Node =>
-  typeof v === 'object' && v !== null && typeof (v as { $type?: unknown }).$type === 'string'
-const nodes = (n: Node | undefined, key: string): Node[] => {
-  const v = n?.[key]
-  return Array.isArray(v) ? v.filter(isNode) : []
-}
 const idOf = (n: unknown): string | undefined =>
   isNode(n) && typeof n.id === 'string' ? n.id : undefined
 

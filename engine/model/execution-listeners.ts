@@ -6,17 +6,9 @@
  * and error end events.
  */
 import { BpmnElementType, type EventDefinition, type ExecutionListenerDefinition } from './model'
+import { isNode, str as attr } from './moddle'
 
 /** A moddle element (`zeebe:ExecutionListeners`), read through guards. */
-type Node = { $type: string; [key: string]: unknown }
-
-const isNode = (v: unknown): v is Node =>
-  typeof v === 'object' && v !== null && typeof (v as { $type?: unknown }).$type === 'string'
-
-function attr(n: Node, key: string): string | undefined {
-  const v = n[key]
-  return typeof v === 'string' ? v : undefined
-}
 
 const GATEWAYS: ReadonlySet<string> = new Set([
   BpmnElementType.ExclusiveGateway,

@@ -8,57 +8,22 @@ import { BpmnModdle } from 'bpmn-moddle'
 import { isExpression, syntaxError } from '../feel/feel'
 import {
   BpmnElementType,
-  type EventDefinition,
   type FlowNode,
-  type JobDefinition,
   type Mapping,
-  type MultiInstanceDefinition,
   type ProcessModel,
   type SequenceFlow,
-  type UserTaskDefinition,
 } from './model'
 import { parseCalledDecision } from './called-decision'
-import { parseTimerText } from './timer'
+import { eventDefinitionOf } from './events'
+import { parseTaskParts } from './tasks'
+import { child, extension, extensions, isNode, nodes, str, type Node } from './moddle'
 import { parseExecutionListeners } from './execution-listeners'
-import {
-  type CamundaUserTaskDefinition,
-  isCamundaUserTask,
-  parseCamundaUserTask,
-} from './camunda-user-task'
+import { isCamundaUserTask } from './camunda-user-task'
 import { applyAdHocSubProcesses } from './ad-hoc'
-import {
-  applyCompensation,
-  compensationEventDefinition,
-  noteUnresolvedReferences,
-} from './compensation'
+import { applyCompensation, noteUnresolvedReferences } from './compensation'
 
 const require = createRequire(import.meta.url)
 const zeebeSchema: unknown = require('zeebe-bpmn-moddle/resources/zeebe.json')
-
-/** A moddle element, read through guards. */
-type Node = { $type: string; [key: string]: unknown }
-
-const isNode = (v: unknown): v is Node =>
-  typeof v === 'object' && v !== null && typeof (v as { $type?: unknown }).$type === 'string'
-
-function str(n: Node | undefined, key: string): string | undefined {
-  const v = n?.[key]
-  return typeof v === 'string' ? v : undefined
-}
-function nodes(n: Node | undefined, key: string): Node[] {
-  const v = n?.[key]
-  return Array.isArray(v) ? v.filter(isNode) : []
-}
-function child(n: Node | undefined, key: string): Node | undefined {
-  const v = n?.[key]
-  return isNode(v) ? v : undefined
-}
-function extensions(n: Node, type: string): Node[] {
-  return nodes(child(n, 'extensionElements'), 'values').filter((v) => v.$type === type)
-}
-function extension(n: Node, type: string): Node | undefined {
-  return extensions(n, type)[0]
-}
 
 /** One element-level validation failure. */
 export interface ValidationError {
@@ -92,8 +57,7 @@ const taskTypes: Record<string, BpmnElementType> = {
   'bpmn:CallActivity': BpmnElementType.CallActivity,
 }
 
-/** The job type of a job-worker user task (Zeebe's constant). */
-export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask'
+export { USER_TASK_JOB_TYPE } from './tasks'
 
 /** Parses BPMN XML. Malformed XML throws an Error with the parser's message. */
 export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
@@ -303,121 +267,7 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
       (message) => fail(id, message),
       (text) => checkExpr(id, text),
     )
-    let job: JobDefinition | undefined
-    let userTask: UserTaskDefinition | undefined
-    let script: FlowNode['script']
-    const headers: Record<string, string> = {}
-    for (const h of nodes(extension(el, 'zeebe:TaskHeaders'), 'values')) {
-      const key = str(h, 'key')
-      if (key) headers[key] = str(h, 'value') ?? ''
-    }
-    const taskDefinition = extension(el, 'zeebe:TaskDefinition')
-    const needsJob =
-      type === BpmnElementType.ServiceTask ||
-      type === BpmnElementType.SendTask ||
-      (type === BpmnElementType.BusinessRuleTask &&
-        extensions(el, 'zeebe:CalledDecision').length === 0) ||
-      (type === BpmnElementType.IntermediateThrowEvent && event?.kind === 'message') ||
-      (type === BpmnElementType.EndEvent && event?.kind === 'message')
-    if (type === BpmnElementType.ScriptTask) {
-      const s = extension(el, 'zeebe:Script')
-      if (s) {
-        const expression = str(s, 'expression') ?? ''
-        const resultVariable = str(s, 'resultVariable')
-        if (!isExpression(expression)) fail(id, "Attribute 'expression' must be a FEEL expression")
-        checkExpr(id, expression)
-        if (!resultVariable) fail(id, "Attribute 'resultVariable' must be present and not empty")
-        script = { expression, ...(resultVariable ? { resultVariable } : {}) }
-      } else if (!taskDefinition) {
-        fail(id, "Must have exactly one 'zeebe:taskDefinition' or 'zeebe:script' extension element")
-      }
-    }
-    if (needsJob || (type === BpmnElementType.ScriptTask && !script)) {
-      if (!taskDefinition) {
-        fail(id, "Must have exactly one 'zeebe:taskDefinition' extension element")
-      } else {
-        const jobType = str(taskDefinition, 'type') ?? ''
-        if (!jobType.trim()) fail(id, "Attribute 'type' must be present and not empty")
-        const retries = str(taskDefinition, 'retries') ?? '3'
-        checkExpr(id, jobType)
-        checkExpr(id, retries)
-        if (!retries.trim().startsWith('=') && !/^\d+$/.test(retries.trim())) {
-          fail(id, `Attribute 'retries' must be a number or an expression, but was '${retries}'`)
-        }
-        job = { type: jobType, retries, headers }
-      }
-    }
-    let camundaUserTask: CamundaUserTaskDefinition | undefined
-    if (type === BpmnElementType.UserTask && isCamundaUserTask(el)) {
-      camundaUserTask = parseCamundaUserTask(el, (message) => fail(id, message))
-    } else if (type === BpmnElementType.UserTask) {
-      const assignment = extension(el, 'zeebe:AssignmentDefinition')
-      const schedule = extension(el, 'zeebe:TaskSchedule')
-      const form = extension(el, 'zeebe:FormDefinition')
-      const priority = extension(el, 'zeebe:PriorityDefinition')
-      userTask = {
-        assignee: str(assignment, 'assignee'),
-        candidateGroups: str(assignment, 'candidateGroups'),
-        candidateUsers: str(assignment, 'candidateUsers'),
-        dueDate: str(schedule, 'dueDate'),
-        followUpDate: str(schedule, 'followUpDate'),
-        priority: str(priority, 'priority'),
-        formKey: str(form, 'formKey'),
-        formId: str(form, 'formId'),
-        formBindingType: str(form, 'bindingType'),
-        formVersionTag: str(form, 'versionTag'),
-      }
-      for (const v of Object.values(userTask)) checkExpr(id, v)
-      job = { type: USER_TASK_JOB_TYPE, retries: '1', headers }
-    }
-    let calledElement: FlowNode['calledElement']
-    if (type === BpmnElementType.CallActivity) {
-      const ce = extension(el, 'zeebe:CalledElement')
-      const processId = str(ce, 'processId') ?? ''
-      if (!ce || !processId.trim()) {
-        fail(id, "Must have exactly one 'zeebe:calledElement' extension element with a 'processId'")
-      }
-      checkExpr(id, processId)
-      // zeebe-bpmn-moddle defaults bindingType to 'latest'; Zeebe's default is 'latest' too.
-      const bindingType = str(ce, 'bindingType') ?? 'latest'
-      const versionTag = str(ce, 'versionTag')
-      if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) {
-        fail(id, "Attribute 'bindingType' must be one of: latest, deployment, versionTag")
-      }
-      if (bindingType === 'versionTag' && !versionTag?.trim()) {
-        fail(id, "Attribute 'versionTag' must be present and not empty")
-      }
-      calledElement = {
-        processId,
-        propagateAllChildVariables: ce?.propagateAllChildVariables !== false,
-        propagateAllParentVariables: ce?.propagateAllParentVariables !== false,
-        bindingType,
-        ...(versionTag ? { versionTag } : {}),
-      }
-    }
-    let multiInstance: MultiInstanceDefinition | undefined
-    const loop = child(el, 'loopCharacteristics')
-    if (loop?.$type === 'bpmn:MultiInstanceLoopCharacteristics') {
-      const zl = extension(loop, 'zeebe:LoopCharacteristics')
-      const inputCollection = str(zl, 'inputCollection') ?? ''
-      if (!inputCollection) fail(id, "Attribute 'inputCollection' must be present and not empty")
-      const completionCondition = str(child(loop, 'completionCondition'), 'body')?.trim()
-      multiInstance = {
-        sequential: loop.isSequential === true,
-        inputCollection,
-        inputElement: str(zl, 'inputElement'),
-        outputCollection: str(zl, 'outputCollection'),
-        outputElement: str(zl, 'outputElement'),
-        ...(completionCondition ? { completionCondition } : {}),
-      }
-      checkExpr(id, inputCollection)
-      checkExpr(id, multiInstance.outputElement)
-      checkNonStatic(id, inputCollection)
-      checkNonStatic(id, multiInstance.outputElement)
-      checkExpr(id, completionCondition)
-    } else if (loop) {
-      fail(id, 'Standard loop characteristics are currently not supported')
-    }
+    const parts = parseTaskParts(el, type, id, event, { fail, checkExpr, checkNonStatic })
     const outgoing = nodes(el, 'outgoing').map((f) => str(f, 'id') ?? '')
     const defaultFlow = str(child(el, 'default'), 'id')
     if (type === BpmnElementType.BoundaryEvent && !event) {
@@ -440,15 +290,10 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
         ? { attachedTo: str(child(el, 'attachedToRef'), 'id') }
         : {}),
       boundaries,
-      ...(job ? { job } : {}),
+      ...parts,
       inputs,
       outputs,
-      ...(userTask ? { userTask } : {}),
-      ...(camundaUserTask ? { camundaUserTask } : {}),
-      ...(calledElement ? { calledElement } : {}),
-      ...(script ? { script } : {}),
       ...(calledDecision ? { calledDecision } : {}),
-      ...(multiInstance ? { multiInstance } : {}),
       ...(executionListeners ? { executionListeners } : {}),
       startEventIds: [],
       eventSubProcessIds: [],
@@ -515,112 +360,4 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
     flows,
     userTaskForms: forms,
   }
-}
-
-function eventDefinitionOf(
-  el: Node,
-  type: BpmnElementType,
-  id: string,
-  fail: (id: string, message: string) => void,
-  checkExpr: (id: string, text: string | undefined) => void,
-  checkNonStatic: (id: string, text: string | undefined) => void,
-): EventDefinition | undefined {
-  const isEvent =
-    type === BpmnElementType.StartEvent ||
-    type === BpmnElementType.EndEvent ||
-    type === BpmnElementType.IntermediateCatchEvent ||
-    type === BpmnElementType.IntermediateThrowEvent ||
-    type === BpmnElementType.BoundaryEvent ||
-    type === BpmnElementType.ReceiveTask
-  if (!isEvent) return undefined
-  if (type === BpmnElementType.ReceiveTask) {
-    return messageDefinition(child(el, 'messageRef'), type, id, fail, checkExpr, checkNonStatic)
-  }
-  const defs = nodes(el, 'eventDefinitions')
-  if (defs.length === 0) {
-    if (type === BpmnElementType.IntermediateCatchEvent)
-      fail(id, 'Must have exactly one event definition')
-    return type === BpmnElementType.BoundaryEvent ? undefined : { kind: 'none' }
-  }
-  if (defs.length > 1) fail(id, 'Must have exactly one event definition')
-  const def = defs[0]!
-  switch (def.$type) {
-    case 'bpmn:TimerEventDefinition': {
-      const pick = (['timeDuration', 'timeDate', 'timeCycle'] as const).find((k) => child(def, k))
-      if (!pick) {
-        fail(id, 'Must have either one time duration, time date or time cycle')
-        return { kind: 'timer', timer: { kind: 'duration', expression: 'PT0S' } }
-      }
-      const expression = (str(child(def, pick), 'body') ?? '').trim()
-      const kind = pick === 'timeDuration' ? 'duration' : pick === 'timeDate' ? 'date' : 'cycle'
-      if (isExpression(expression)) checkExpr(id, expression)
-      else {
-        const err = parseTimerText(kind, expression, 0)
-        if (typeof err === 'string') fail(id, err)
-      }
-      return { kind: 'timer', timer: { kind, expression } }
-    }
-    case 'bpmn:MessageEventDefinition':
-      return messageDefinition(child(def, 'messageRef'), type, id, fail, checkExpr, checkNonStatic)
-    case 'bpmn:ErrorEventDefinition': {
-      const errorRef = child(def, 'errorRef')
-      const code = str(errorRef, 'errorCode')
-      if (type === BpmnElementType.EndEvent && !code) {
-        fail(id, "Must reference an error with a non-empty 'errorCode'")
-      }
-      checkExpr(id, code)
-      return { kind: 'error', errorCode: code ?? null }
-    }
-    case 'bpmn:SignalEventDefinition': {
-      const name = str(child(def, 'signalRef'), 'name')
-      if (!name) fail(id, 'Must reference a signal with a non-empty name')
-      checkExpr(id, name)
-      return { kind: 'signal', signalName: name ?? '' }
-    }
-    case 'bpmn:TerminateEventDefinition':
-      return { kind: 'terminate' }
-    case 'bpmn:EscalationEventDefinition': {
-      const code = str(child(def, 'escalationRef'), 'escalationCode')
-      const isThrow =
-        type === BpmnElementType.EndEvent || type === BpmnElementType.IntermediateThrowEvent
-      if (isThrow && !code)
-        fail(id, "Must reference an escalation with a non-empty 'escalationCode'")
-      checkExpr(id, code)
-      return { kind: 'escalation', escalationCode: code ?? null }
-    }
-    case 'bpmn:LinkEventDefinition':
-      return { kind: 'link', linkName: str(def, 'name') ?? '' }
-    case 'bpmn:CompensateEventDefinition':
-      return compensationEventDefinition(def, type, id, fail)
-    default:
-      fail(id, `Event definition of type '${def.$type.replace('bpmn:', '')}' is not supported`)
-      return { kind: 'none' }
-  }
-}
-
-function messageDefinition(
-  message: Node | undefined,
-  type: BpmnElementType,
-  id: string,
-  fail: (id: string, message: string) => void,
-  checkExpr: (id: string, text: string | undefined) => void,
-  checkNonStatic: (id: string, text: string | undefined) => void,
-): EventDefinition {
-  const name = str(message, 'name') ?? ''
-  const isThrow =
-    type === BpmnElementType.IntermediateThrowEvent || type === BpmnElementType.EndEvent
-  // Zeebe's MessageEventDefinitionValidator skips throw events: a message throw or end event
-  // is a job (its zeebe:taskDefinition is checked elsewhere) and needs no message reference.
-  if (!isThrow && (!message || !name.trim())) {
-    fail(id, 'Must reference a message with a non-empty name')
-  }
-  const subscription = message ? extension(message, 'zeebe:Subscription') : undefined
-  const correlationKey = str(subscription, 'correlationKey') ?? ''
-  if (type !== BpmnElementType.StartEvent && !isThrow && !correlationKey.trim()) {
-    fail(id, "Must have a 'zeebe:subscription' with a non-empty 'correlationKey'")
-  }
-  checkExpr(id, name)
-  checkExpr(id, correlationKey)
-  checkNonStatic(id, correlationKey)
-  return { kind: 'message', messageName: name, correlationKey }
 }

@@ -58,6 +58,8 @@ export function activateJobs(rt: Runtime, cmd: ActivateJobsCommand): ActivatedJo
       deadline,
       variables,
       tenantId: str(v.tenantId),
+      kind: str(v.jobKind) || 'BPMN_ELEMENT',
+      listenerEventType: str(v.listenerEventType) || 'UNSPECIFIED',
     })
   }
   return out

@@ -4,7 +4,12 @@
  * next instance of a message start event, signal broadcast. Message TTLs expire from the
  * due-date index (timer.ts).
  */
-import { type PublishMessageCommand, EngineErrorCode, type Variables } from '../api'
+import {
+  type CorrelateMessageCommand,
+  type PublishMessageCommand,
+  EngineErrorCode,
+  type Variables,
+} from '../api'
 import type { Runtime } from '../runtime/runtime'
 import type { ProcessDefinitionState } from '../state/state'
 import { checkVariables, num, reject, str, tenantOf } from './common'
@@ -13,6 +18,92 @@ export function publishMessage(
   rt: Runtime,
   cmd: PublishMessageCommand,
 ): { key: string; tenantId: string } {
+  const { key, tenantId } = publish(rt, cmd)
+  return { key, tenantId }
+}
+
+/**
+ * Zeebe 8.8's message correlation (MESSAGE_CORRELATION CORRELATE, the v2 API's
+ * `/messages/correlation`): a message that is never buffered, correlated like a published one
+ * (at most once per bpmnProcessId, catch events before message start events), answered with the
+ * first process instance it correlated to. With nothing to correlate to it is rejected
+ * (NOT_FOUND, Zeebe's message) and nothing is written.
+ */
+export function correlateMessage(
+  rt: Runtime,
+  cmd: CorrelateMessageCommand,
+): { key: string; tenantId: string; processInstanceKey: string } {
+  const tenant = tenantOf(cmd.tenantId)
+  const correlationKey = cmd.correlationKey ?? ''
+  if (!hasCorrelationTarget(rt, cmd.name, correlationKey, tenant)) {
+    reject(
+      EngineErrorCode.NotFound,
+      `Expected to find subscription for message with name '${cmd.name}' and correlation key '${correlationKey}', but none was found.`,
+    )
+  }
+  const variables = checkVariables(cmd.variables)
+  const correlation = (messageKey: number, processInstanceKey: number) => ({
+    name: cmd.name,
+    correlationKey,
+    variables,
+    tenantId: tenant,
+    messageKey,
+    processInstanceKey,
+    requestId: -1,
+    requestStreamId: -1,
+  })
+  const published = publish(
+    rt,
+    { name: cmd.name, correlationKey, timeToLiveMs: 0, variables, tenantId: tenant },
+    (key) => rt.emit('MESSAGE_CORRELATION', 'CORRELATING', key, correlation(key, -1)),
+  )
+  const first = published.processInstanceKeys[0] ?? -1
+  rt.emit(
+    'MESSAGE_CORRELATION',
+    'CORRELATED',
+    Number(published.key),
+    correlation(Number(published.key), first),
+  )
+  return { key: published.key, tenantId: tenant, processInstanceKey: String(first) }
+}
+
+/** Whether a message would correlate: an open subscription, or a message start event to start. */
+function hasCorrelationTarget(
+  rt: Runtime,
+  name: string,
+  correlationKey: string,
+  tenant: string,
+): boolean {
+  for (const sk of rt.idx.subscriptionsByMessage.get(name) ?? []) {
+    const sub = rt.s.messageSubscriptions[sk]
+    if (
+      sub &&
+      str(sub.value.correlationKey) === correlationKey &&
+      str(sub.value.tenantId) === tenant
+    )
+      return true
+  }
+  return rt.latestDefinitions().some((def) => {
+    if (def.tenantId !== tenant) return false
+    if (
+      correlationKey !== '' &&
+      rt.s.messageStartLocks[`${def.bpmnProcessId}\u0000${correlationKey}`]
+    )
+      return false
+    const model = rt.models(def.key)
+    return (model.elements.get(model.bpmnProcessId)?.startEventIds ?? []).some((id) => {
+      const event = model.elements.get(id)?.event
+      return event?.kind === 'message' && event.messageName === name
+    })
+  })
+}
+
+/** Publishes a message and correlates it; the keys of the instances it correlated to, in order. */
+function publish(
+  rt: Runtime,
+  cmd: PublishMessageCommand,
+  beforePublished?: (key: number) => void,
+): { key: string; tenantId: string; processInstanceKeys: number[] } {
   const tenant = tenantOf(cmd.tenantId)
   const variables = checkVariables(cmd.variables)
   const correlationKey = cmd.correlationKey ?? ''
@@ -34,6 +125,7 @@ export function publishMessage(
     }
   }
   const key = rt.newKey()
+  beforePublished?.(key)
   const ttl = Math.max(0, cmd.timeToLiveMs)
   const value = {
     name: cmd.name,
@@ -46,6 +138,7 @@ export function publishMessage(
   }
   rt.emit('MESSAGE', 'PUBLISHED', key, value)
   const correlated = new Set<string>()
+  const processInstanceKeys: number[] = []
   const subs = [...(rt.idx.subscriptionsByMessage.get(cmd.name) ?? [])].sort((a, b) => a - b)
   for (const sk of subs) {
     const sub = rt.s.messageSubscriptions[sk]
@@ -58,26 +151,31 @@ export function publishMessage(
     const pid = str(sub.value.bpmnProcessId)
     if (correlated.has(pid)) continue
     correlated.add(pid)
+    processInstanceKeys.push(num(sub.value.processInstanceKey))
     correlate(rt, sk, key, value)
   }
   for (const def of rt.latestDefinitions()) {
     if (def.tenantId !== tenant || correlated.has(def.bpmnProcessId)) continue
-    if (startByMessage(rt, def, key, value)) correlated.add(def.bpmnProcessId)
+    const started = startByMessage(rt, def, key, value)
+    if (started === undefined) continue
+    correlated.add(def.bpmnProcessId)
+    processInstanceKeys.push(started)
   }
   if (ttl <= 0) rt.emit('MESSAGE', 'EXPIRED', key, value)
-  return { key: String(key), tenantId: tenant }
+  return { key: String(key), tenantId: tenant, processInstanceKeys }
 }
 
 /**
  * Starts an instance of `def` at its message start event for this message, unless an instance
- * started with the same correlation key is still active (Zeebe's one-per-key rule).
+ * started with the same correlation key is still active (Zeebe's one-per-key rule). Returns the
+ * new instance's key, or undefined when none was started.
  */
 function startByMessage(
   rt: Runtime,
   def: ProcessDefinitionState,
   messageKey: number,
   message: Record<string, unknown>,
-): boolean {
+): number | undefined {
   const name = str(message.name)
   const correlationKey = str(message.correlationKey)
   const model = rt.models(def.key)
@@ -85,12 +183,12 @@ function startByMessage(
   const start = (root?.startEventIds ?? [])
     .map((id) => model.elements.get(id))
     .find((n) => n?.event?.kind === 'message' && n.event.messageName === name)
-  if (!start) return false
+  if (!start) return undefined
   if (
     correlationKey !== '' &&
     rt.s.messageStartLocks[`${def.bpmnProcessId}\u0000${correlationKey}`]
   ) {
-    return false
+    return undefined
   }
   const variables = (message.variables ?? {}) as Variables
   const pi = rt.createInstance(def, {}, { startEventId: start.id, trigger: { variables } })
@@ -105,7 +203,7 @@ function startByMessage(
     variables,
     tenantId: def.tenantId,
   })
-  return true
+  return pi.key
 }
 
 /** After a message-started instance ended: a buffered message with its key may start the next. */
@@ -124,7 +222,7 @@ export function startFromBufferedMessage(rt: Runtime, lock: string): void {
     )
     .sort((a, b) => a.key - b.key)
   for (const m of candidates) {
-    if (startByMessage(rt, def, m.key, m.value)) return
+    if (startByMessage(rt, def, m.key, m.value) !== undefined) return
   }
 }
 

@@ -195,6 +195,10 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
             )
           }
         }
+        const gone = new AbortController()
+        res.on('close', () => {
+          if (!res.writableFinished) gone.abort()
+        })
         const request: RestRequest = {
           method: method as RestMethod,
           path,
@@ -204,6 +208,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
           body,
           rawBody,
           contentType,
+          signal: gone.signal,
         }
         send(res, await route.handler(request, options.context))
         return

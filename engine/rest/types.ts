@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { EngineApi } from '../api'
+import type { SearchStore } from '../search/store'
 
 export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -22,6 +23,8 @@ export interface RestRequest {
   /** The raw body bytes (multipart uploads read this with `contentType`). */
   rawBody: Buffer
   contentType: string
+  /** Aborted when the client goes away before the answer was sent (long polls stop waiting). */
+  signal: AbortSignal
 }
 
 export interface RestResponse {
@@ -34,6 +37,8 @@ export interface RestResponse {
 /** What every handler can use. Modules that need more (a search store) add it here. */
 export interface RestContext {
   engine: EngineApi
+  /** The secondary storage the search routes read (engine/search/); absent = searches answer 503. */
+  search?: SearchStore
 }
 
 export type RestHandler = (req: RestRequest, ctx: RestContext) => Promise<RestResponse>

@@ -15,6 +15,7 @@ export const ValueType = {
   VariableDocument: 'VARIABLE_DOCUMENT',
   Incident: 'INCIDENT',
   Message: 'MESSAGE',
+  MessageCorrelation: 'MESSAGE_CORRELATION',
   MessageSubscription: 'MESSAGE_SUBSCRIPTION',
   MessageStartEventSubscription: 'MESSAGE_START_EVENT_SUBSCRIPTION',
   Timer: 'TIMER',

@@ -91,8 +91,15 @@ export const configSchema = {
   ZEEBE_AUTH_STRATEGY: {
     type: 'string',
     default: 'NONE',
-    enum: ['NONE', 'OAUTH', 'BASIC'],
-    description: 'How the server authenticates to a real Zeebe gateway.',
+    enum: ['NONE', 'OAUTH', 'BASIC', 'BEARER'],
+    description:
+      'How the server authenticates to a Zeebe gateway given by ZEEBE_GRPC_ADDRESS (`BEARER` = the static ZEEBE_BEARER_TOKEN, e.g. the ENGINE_TOKEN of a standalone `npm run engine`). The embedded engine always gets a random token of its own.',
+  },
+  ZEEBE_BEARER_TOKEN: {
+    type: 'string',
+    default: '',
+    description: 'Static bearer token for the Zeebe gateway (ZEEBE_AUTH_STRATEGY=BEARER).',
+    secret: true,
   },
   ZEEBE_CLIENT_ID: {
     type: 'string',
@@ -145,6 +152,21 @@ export const configSchema = {
     minimum: 1,
     maximum: 720,
     description: 'Idle lifetime of a login session, in hours.',
+  },
+  TRUST_PROXY: {
+    type: 'string',
+    default: '',
+    pattern: '^$|^[0-9]{1,2}$|^[0-9A-Za-z:./]+( *, *[0-9A-Za-z:./]+)*$',
+    description:
+      'Reverse proxies whose `X-Forwarded-For` names the client (login throttling and logs): addresses, CIDR ranges or `loopback`/`uniquelocal`, comma-separated, or the number of proxy hops; empty = none, the socket peer is the client.',
+  },
+  LOGIN_MAX_FAILURES: {
+    type: 'integer',
+    default: 10,
+    minimum: 1,
+    maximum: 1000,
+    description:
+      'Unsuccessful logins allowed per account from one address in 15 minutes (×10 per address over all accounts; ×5 per account over all addresses, after which only addresses the account logged in from before may try). Counted in the database.',
   },
   WORKING_DATA_RETENTION_DAYS: {
     type: 'integer',

@@ -4,6 +4,7 @@
  * built client. `main.ts` calls it for `npm start`; integration tests call it directly.
  */
 import { zeebeDecisionEvaluator } from './workers/decisions'
+import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
@@ -24,7 +25,15 @@ import { AuditTrail } from './evidence/audit-trail'
 import { anchorFileOf } from './evidence/anchor-file'
 import { loadSigningKey } from './evidence/signing-key'
 import { historyRoutes } from './history/history.routes'
-import { CaseService, CatalogueService, CmdbService, casesRoutes } from './cases/index'
+import {
+  ActivityService,
+  CaseService,
+  CatalogueService,
+  CmdbService,
+  activityRoutes,
+  casesRoutes,
+} from './cases/index'
+import { changeCalendarRoutes } from './cases/change-calendar.routes'
 import { isCaseKind } from './cases/kinds'
 import { recordPatch } from './cases/record-updates'
 import { UserError } from './errors'
@@ -104,6 +113,8 @@ export interface RunningServer {
     catalogue: CatalogueService
     notifications: NotificationService
     reconciler: Reconciler
+    /** Live updates; `sweep()` drops sockets whose session ended (tests call it). */
+    realtime: { sweep(): Promise<number> }
     reports: ReportsService
     reportScheduler: ReturnType<typeof startReportScheduler>
   }
@@ -128,9 +139,17 @@ export async function startServer({
   try {
     let engine: RunningEngine | undefined
     let address = config.ZEEBE_GRPC_ADDRESS
+    let zeebeAuth: Pick<Config, 'ZEEBE_AUTH_STRATEGY' | 'ZEEBE_BEARER_TOKEN'> = config
     if (!address) {
+      // the embedded gateway serves only callers holding this start's random token: another
+      // local process cannot bypass the app's authorisation and evidence through it
+      zeebeAuth = {
+        ZEEBE_AUTH_STRATEGY: 'BEARER',
+        ZEEBE_BEARER_TOKEN: randomBytes(32).toString('base64url'),
+      }
       engine = await startEngine({
         sql: database.sql,
+        token: zeebeAuth.ZEEBE_BEARER_TOKEN,
         port: config.ENGINE_PORT,
         restPort: config.ENGINE_REST_PORT,
         clock,
@@ -143,7 +162,7 @@ export async function startServer({
         `embedded engine listening on ${engine.address} (REST API v2 on ${engine.restUrl}/v2)`,
       )
     }
-    const { zeebe } = createZeebeClient(config, address)
+    const { zeebe } = createZeebeClient({ ...config, ...zeebeAuth }, address)
     cleanup.unshift(async () => {
       await zeebe.close()
     })
@@ -175,6 +194,9 @@ export async function startServer({
     else if (config.ENGINE_HISTORY_URL) {
       const remote = httpRecordSource(config.ENGINE_HISTORY_URL, {
         onError: (err) => log.warn('reading the engine history endpoint failed; retrying', err),
+        ...(config.ZEEBE_AUTH_STRATEGY === 'BEARER'
+          ? { bearerToken: config.ZEEBE_BEARER_TOKEN }
+          : {}),
       })
       cleanup.unshift(async () => remote.close())
       records = remote
@@ -265,6 +287,8 @@ export async function startServer({
       log,
       checkpoint,
     })
+    // one activity stream per case: work notes and replies (8.1, 8.2.6)
+    const activity = new ActivityService({ db: database.db, audit, bus, cases })
     const cmdb = new CmdbService({ db: database.db, audit })
     const catalogue = new CatalogueService({ db: database.db, audit })
     if (config.SEED_DEMO_DATA) await seedCatalogue({ db: database.db, cases, cmdb, catalogue })
@@ -342,6 +366,7 @@ export async function startServer({
     const app = createApp({
       log,
       clientDist: join(repoRoot, 'client', 'dist'),
+      trustProxy: config.TRUST_PROXY,
       apiRouters: [
         healthRoutes({
           database,
@@ -355,14 +380,21 @@ export async function startServer({
           reconciler,
         }),
         sessionMiddleware(sessions),
-        authRoutes({ db: database.db, sessions, cookieSecure: config.COOKIE_SECURE }),
+        authRoutes({
+          db: database.db,
+          sessions,
+          cookieSecure: config.COOKIE_SECURE,
+          loginLimit: config.LOGIN_MAX_FAILURES,
+        }),
         usersRoutes({ db: database.db, audit }),
         processesRoutes({ processes, db: database.db, bus }),
         decisionsRoutes({ processes }),
         tasksRoutes({ tasks, db: database.db }),
-        historyRoutes({ history, zeebe, audit }),
+        historyRoutes({ history, instances }),
         openapiRoutes(),
-        casesRoutes({ cases, cmdb, catalogue }),
+        changeCalendarRoutes({ db: database.db }),
+        casesRoutes({ cases, activity, cmdb, catalogue }),
+        activityRoutes({ activity, task: (user, id) => tasks.get(user, id) }),
         evidenceRoutes({ audit }),
         notificationsRoutes({ notifications }),
         reportsRoutes({ reports }),
@@ -405,6 +437,7 @@ export async function startServer({
         catalogue,
         notifications,
         reconciler,
+        realtime,
         reports,
         reportScheduler,
       },

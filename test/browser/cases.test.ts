@@ -289,21 +289,25 @@ describe('cases', () => {
     await context.close()
   })
 
-  test('an administrator changes an SLA target (8.3.3)', async () => {
-    // given a seeded SLA
+  test('an administrator editing an agreed SLA target is sent to change control (6.1, 9.2)', async () => {
+    // given a seeded, agreed SLA
     const { context, page } = await loginPage(browser, app, 'admin')
     await page.goto('/cases/slas')
     await page.getByRole('table', { name: 'SLAs' }).locator('tbody tr a').first().click()
     const targets = page.getByRole('region', { name: 'Targets' })
     await targets.getByRole('table').waitFor()
+    const before = await targets.getByRole('row', { name: /P1/ }).textContent()
     // when
     await targets.getByRole('button', { name: 'Edit targets' }).click()
     await targets.getByLabel('P1 resolution minutes').fill('45')
     await targets.getByRole('button', { name: 'Save targets' }).click()
-    // then the stored targets show the new value
+    // then the page names the door, and the stored targets are unchanged
     await expect
-      .poll(() => targets.getByRole('row', { name: /P1/ }).textContent())
-      .toMatch(/P1\d+45$/)
+      .poll(() => targets.getByRole('alert').textContent())
+      .toMatch(/409 Conflict: SLA SLA-\d+ is agreed and under change control.*POST \/api\/changes/)
+    await page.reload()
+    await targets.getByRole('table').waitFor()
+    expect(await targets.getByRole('row', { name: /P1/ }).textContent()).toBe(before)
     await screenshot(page, 'sla-detail')
     await context.close()
   })

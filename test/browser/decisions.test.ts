@@ -7,7 +7,15 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { apiAs, launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+import {
+  allCspViolations,
+  apiAs,
+  launchBrowser,
+  loginPage,
+  screenshot,
+  startApp,
+  type App,
+} from './support'
 
 let app: App
 let browser: Browser
@@ -96,5 +104,10 @@ describe('decision editor, approval and deployment', () => {
     )
     expect(v2.approvedBy).toBe('approver')
     expect(v2.xml).toMatch(/<outputEntry id="PriorityMatrix_Rule9_Out1">\s*<text>3<\/text>/)
+  })
+
+  // 8.7.3: the strict Content-Security-Policy (no inline script, no eval) leaves the editors whole
+  test('the Content-Security-Policy refused nothing the editors did', () => {
+    expect(allCspViolations()).toEqual([])
   })
 })

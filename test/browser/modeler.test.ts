@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
+  allCspViolations,
   apiAs,
   launchBrowser,
   loginPage,
@@ -239,5 +240,10 @@ describe('modeler, approval and deployment', () => {
     expect(saved.source).toBe('draft')
     expect(saved.schema.components.map((c) => c.key)).toContain('ticketSummary')
     await owner.context.close()
+  })
+
+  // 8.7.3: the strict Content-Security-Policy (no inline script, no eval) leaves the editors whole
+  test('the Content-Security-Policy refused nothing the editors did', () => {
+    expect(allCspViolations()).toEqual([])
   })
 })

@@ -3,7 +3,7 @@
  * port 0) and Debian's Chromium driven by playwright-core, headless with background networking
  * off and a fresh profile per launch.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
@@ -113,6 +113,29 @@ export function launchBrowser(): Promise<Browser> {
   })
 }
 
+const violations = new WeakMap<Page, string[]>()
+const everyViolation: string[] = []
+
+/**
+ * Starts recording what the page's Content-Security-Policy refused (Chromium reports each
+ * refusal as a console error); {@link cspViolations} returns them.
+ */
+export function watchCsp(page: Page): void {
+  const seen: string[] = []
+  violations.set(page, seen)
+  page.on('console', (msg) => {
+    if (!/Content Security Policy/i.test(msg.text())) return
+    seen.push(msg.text())
+    everyViolation.push(`${page.url()}: ${msg.text()}`)
+  })
+}
+
+/** What the page's Content-Security-Policy refused since {@link watchCsp}. */
+export const cspViolations = (page: Page): readonly string[] => violations.get(page) ?? []
+
+/** Every refusal on any page of this test file watched so far (pages from {@link loginPage}). */
+export const allCspViolations = (): readonly string[] => everyViolation
+
 /** A new browser context (own cookies) logged in through the login form. */
 export async function loginPage(
   browser: Browser,
@@ -124,6 +147,7 @@ export async function loginPage(
     viewport: { width: 1400, height: 900 },
   })
   const page = await context.newPage()
+  watchCsp(page)
   page.setDefaultTimeout(30_000)
   await page.goto('/')
   await page.getByLabel('Username').fill(username)
@@ -175,7 +199,10 @@ interface AxeViolation {
 
 /** Serious and critical WCAG 2.1 A/AA violations axe-core finds on the page (diagram canvases excluded). */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath })
+  // evaluated, not added as an inline <script>: the app's Content-Security-Policy refuses those
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.evaluate(`${readFileSync(axePath, 'utf8')}\n;window.axe = axe`)
+  }
   const violations = await page.evaluate(async () => {
     const axe = (
       window as unknown as {

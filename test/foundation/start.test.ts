@@ -62,7 +62,13 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-const embedded = { DATA_DIR: dataDir, PORT: '0', ENGINE_PORT: '0', ENGINE_REST_PORT: '0', LOG_LEVEL: 'warn' }
+const embedded = {
+  DATA_DIR: dataDir,
+  PORT: '0',
+  ENGINE_PORT: '0',
+  ENGINE_REST_PORT: '0',
+  LOG_LEVEL: 'warn',
+}
 
 describe('npm start on embedded defaults', () => {
   let firstPasswords = ''

@@ -97,6 +97,37 @@ export const cabDecision = (approved: boolean, decisionRationale: string) => ({
   decisionRationale,
 })
 
+/**
+ * A change the CAB approved and scheduled (its procedure waits at build and test): what a
+ * release needs behind it (ISO/IEC 20000-1 9.3). Returns the change's case and instance.
+ */
+export async function approvedChange(
+  h: Harness,
+  title = 'Approved change',
+): Promise<{ id: string; instance: string }> {
+  const { id, instance } = await h.open('change', {
+    title,
+    data: { scope: 'x', changeType: 'normal' },
+  })
+  await h.complete(instance, 'Task_ClassifyChange', {
+    changeType: 'normal',
+    changeNature: 'ci-change',
+  })
+  await h.complete(instance, 'Task_AssessChange', {
+    riskLevel: 'low',
+    securityRisk: 'low',
+    estimatedCost: 1,
+    remediationPlan: 'r',
+  })
+  await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'))
+  await h.complete(instance, 'Task_ScheduleChange', {
+    plannedStart: '2026-12-01T10:00',
+    plannedEnd: '2026-12-01T11:00',
+  })
+  await h.task(instance, 'Task_BuildAndTestChange')
+  return { id, instance }
+}
+
 /** Who records a case of each kind in these tests (ISO/IEC 20000-1 roles, demo users). */
 const recorderOf: Partial<Record<CaseKind, string>> = {
   incident: 'desk',
@@ -209,14 +240,17 @@ export async function startHarness(
     return { ...detail.body.task, variables: detail.body.variables }
   }
 
-  /** The user who works a task: its assignee, else a demo user in a candidate group. */
-  const workerOf = (t: TaskView) => {
-    if (t.assignee) return t.assignee
-    for (const [username, groups] of groupsOf) {
-      if (t.candidateGroups.some((g) => groups.includes(g))) return username
+  /** Who may work a task: its assignee, else the demo users in a candidate group, in order. */
+  const workersOf = (t: TaskView) => {
+    if (t.assignee) return [t.assignee]
+    const members = [...groupsOf]
+      .filter(([, groups]) => t.candidateGroups.some((g) => groups.includes(g)))
+      .map(([username]) => username)
+    const all = [...members, ...t.candidateUsers]
+    if (!all.length) {
+      throw new Error(`no demo user may work ${t.elementId} (groups ${t.candidateGroups.join(', ')})`)
     }
-    if (t.candidateUsers[0]) return t.candidateUsers[0]
-    throw new Error(`no demo user may work ${t.elementId} (groups ${t.candidateGroups.join(', ')})`)
+    return all
   }
 
   return {
@@ -278,10 +312,15 @@ export async function startHarness(
     task,
     async complete(instance, elementId, data, worker) {
       const t = await task(instance, elementId)
-      const client = await as(worker ?? workerOf(t))
+      const candidates = worker ? [worker] : workersOf(t)
+      let client = await as(candidates[0]!)
       if (t.assignee !== client.username) {
-        const claimed = await client.post(`/tasks/${t.id}/claim`)
-        if (claimed.status !== 200) {
+        for (const [i, username] of candidates.entries()) {
+          client = await as(username)
+          const claimed = await client.post(`/tasks/${t.id}/claim`)
+          if (claimed.status === 200) break
+          // segregation of duties (sod: in the diagram): someone else in the group does it
+          if (claimed.status === 403 && !worker && i < candidates.length - 1) continue
           throw new Error(
             `${client.username} claiming ${elementId}: ${claimed.status} ${JSON.stringify(claimed.body)}`,
           )

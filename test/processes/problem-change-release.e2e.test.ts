@@ -4,8 +4,14 @@
  * over HTTP, user tasks claimed and completed in the inbox API, the engine's test clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { completedPath } from '../../engine/test-support'
 import { testDatabaseTargets } from '../support/databases'
-import { cabDecision, startHarness, type Harness } from './harness'
+import {
+  approvedChange as approvedChangeOf,
+  cabDecision,
+  startHarness,
+  type Harness,
+} from './harness'
 
 const DAY = 24 * 3_600_000
 
@@ -75,6 +81,9 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.complete(instance, 'Task_DeployRelease', { deployedAt, deploymentNotes: 'ok' })
     await h.complete(instance, 'Task_VerifyDeployment', { deploymentVerified: verified, verificationNotes: 'checked' })
   }
+
+  /** A change approved by the CAB and scheduled (9.2): what a release implements (9.3). */
+  const approvedChange = async () => (await approvedChangeOf(h)).id
 
   /** The release a change started (via start-release). */
   const releaseOf = async (changeId: string) =>
@@ -204,7 +213,8 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
   })
 
   it('9.3: a release that fails acceptance is rebuilt; a release not approved ends rejected', async () => {
-    const { id, instance } = await h.open('release', { title: 'Quarterly release', data: { releaseType: 'major' } })
+    const changeId = await approvedChange()
+    const { id, instance } = await h.open('release', { title: 'Quarterly release', data: { releaseType: 'major', changeId } })
     await h.complete(instance, 'Task_RecordReleaseScope', { releaseType: 'major' })
     await h.complete(instance, 'Task_PlanRelease', {
       plannedDeployment: '2026-12-01T10:00',
@@ -290,7 +300,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     expect(await h.hasCompleted(instance, 'Task_PublishKnownError')).toBe(true)
   })
 
-  it('8.2, 9.2: a problem waits for its RFC; a standard change implemented through a release resumes it', async () => {
+  it('8.2, 9.2: a problem waits for its RFC; a change classed standard that picks no model goes to the CAB, is implemented through a release and resumes it', async () => {
     const { id, instance } = await h.open('problem', { title: 'Disk fills', ciId, data: { detectedBy: 'manual' } })
     await h.complete(instance, 'Task_ClassifyProblem', { category: 'hardware', impact: 3, urgency: 3, problemStatement: 'disk' })
     await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Logs', changeNeeded: true, changeDescription: 'Log rotation' })
@@ -299,8 +309,20 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     )
     const change = await h.instanceOf('change', rfcId)
     await h.complete(change, 'Task_ClassifyChange', { changeType: 'standard', changeNature: 'ci-change' })
+    // 9.2: no pre-approved model fits (none is picked): the change goes the normal way
+    await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 1, remediationPlan: 'r' })
+    expect((await h.cases.findCase('change', rfcId))?.data.standardChangeRefusal).toMatch(/must pick a model/)
+    await h.complete(change, 'Task_CabDecision', cabDecision(true, 'ok'))
     await h.complete(change, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
-    expect(await h.hasCompleted(change, 'Task_CabDecision')).toBe(false)
+    const path = await completedPath(h.engine.engine, change)
+    expect(path.slice(path.indexOf('Gateway_ChangeClass'), path.indexOf('Task_AssessChange') + 1)).toEqual([
+      'Gateway_ChangeClass',
+      'Task_CheckStandardChange',
+      'Gateway_FitsStandardModel',
+      'Gateway_MergeMajorImpact',
+      'Task_AssessChangeImpact',
+      'Task_AssessChange',
+    ])
     await h.task(change, 'Task_BuildAndTestChange')
     expect(await statusOf('change', rfcId)).toBe('scheduled')
     await h.complete(change, 'Task_BuildAndTestChange', { buildNotes: 'logrotate', testResult: 'passed' })
@@ -411,7 +433,8 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
   it('9.3: incidents on its CI in the measurement period make the release a failure, closed unconfirmed', async () => {
     // given: a release of a CI of its own, deployed a minute ago
     const ci = await h.record('ci', { name: 'web-07', ciType: 'application' })
-    const { id, instance } = await h.open('release', { title: 'Web 7', ciId: ci.id, data: { releaseType: 'minor' } })
+    const changeId = await approvedChange()
+    const { id, instance } = await h.open('release', { title: 'Web 7', ciId: ci.id, data: { releaseType: 'minor', changeId } })
     await driveRelease(instance, { deployedAt: formDateTime(new Date(Date.now() - 60_000)) })
     await h.armed(instance, 'Timer_EarlyLifePeriodOver')
     expect(await statusOf('release', id)).toBe('deployed')

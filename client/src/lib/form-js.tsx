@@ -26,6 +26,21 @@ function fieldIdsByName(form: Form): Map<string, string> {
   )
 }
 
+/** form-js's own message on a date-time field holding a date and no time (or the reverse). */
+export const HALF_DATETIME_MESSAGE = 'Date and time must both be entered.'
+
+/**
+ * Whether a date-time field of the rendered form holds only half its value: form-js then shows
+ * {@link HALF_DATETIME_MESSAGE} but submits the field as empty, so a date without a time would be
+ * silently dropped (4.3.3). Submissions are refused instead, and the message stays on the field.
+ */
+export function hasHalfDateTime(container: HTMLElement | null): boolean {
+  if (!container) return false
+  return [...container.querySelectorAll('.fjs-form-field-datetime')].some((f) =>
+    (f.textContent ?? '').includes(HALF_DATETIME_MESSAGE),
+  )
+}
+
 export interface FormJsOptions {
   schema: object
   data: Record<string, unknown>
@@ -62,7 +77,8 @@ export function useFormJs(options: FormJsOptions): {
     form.on(
       'submit',
       (event: { data: Record<string, unknown>; errors: Record<string, string[]> }) => {
-        if (Object.keys(event.errors).length === 0) latest.current.onSubmit?.(event.data)
+        if (Object.keys(event.errors).length > 0 || hasHalfDateTime(container.current)) return
+        latest.current.onSubmit?.(event.data)
       },
     )
     void form

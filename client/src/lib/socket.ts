@@ -31,6 +31,8 @@ export interface ServerEvents {
   'task.cancelled': TaskEvent
   'case.created': CaseEvent
   'case.updated': CaseEvent
+  /** A new entry in a case's activity (work notes reach staff only). */
+  'case.activity': CaseEvent & { entry: { id: string; type: string; visibility: string } }
   'process.changed': { bpmnProcessId: string }
 }
 export type ServerEventName = keyof ServerEvents

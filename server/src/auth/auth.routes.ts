@@ -7,7 +7,7 @@ import { openapi } from '../http/openapi'
 import { bodyValidator } from '../http/validation'
 import { SESSION_COOKIE, sessionOf } from './auth.middleware'
 import { verifyPassword } from './password'
-import { RateLimiter } from './rate-limit'
+import { limitsFor, LoginThrottle } from './login-throttle'
 import type { SessionStore } from './sessions'
 
 interface LoginBody {
@@ -35,7 +35,7 @@ export interface AuthRoutesDeps {
   db: Kysely<DB>
   sessions: SessionStore
   cookieSecure: boolean
-  /** Login attempts per client and username per 15 minutes. */
+  /** Unsuccessful logins per account from one address per 15 minutes (LOGIN_MAX_FAILURES). */
   loginLimit?: number
 }
 
@@ -46,12 +46,13 @@ export function authRoutes({
   loginLimit = 10,
 }: AuthRoutesDeps): Router {
   const router = Router()
-  const limiter = new RateLimiter(loginLimit, 15 * 60_000)
+  const throttle = new LoginThrottle(db, limitsFor(loginLimit))
 
   router.post('/auth/login', async (req, res) => {
     const body = validateLogin(req.body)
-    const key = `${req.ip ?? ''}|${body.username.toLowerCase()}`
-    const wait = limiter.hit(key)
+    // the peer address, or the proxy's client only through a proxy TRUST_PROXY names
+    const address = req.ip ?? req.socket.remoteAddress ?? ''
+    const wait = await throttle.attempt(body.username, address)
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait))
       throw new TooManyRequestsError(`Too many login attempts; try again in ${wait} s.`)
@@ -64,7 +65,7 @@ export function authRoutes({
     const ok = await verifyPassword(body.password, user?.password_hash ?? DUMMY_HASH)
     if (!user || !ok || !user.active)
       throw new UnauthorizedError('Unknown username or wrong password.')
-    limiter.reset(key)
+    await throttle.succeeded(body.username, address)
     const { token, csrfToken, expiresAt } = await sessions.create(user.id)
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,

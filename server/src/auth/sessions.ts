@@ -26,7 +26,12 @@ export interface Session {
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex')
 
+/** The stored id of a session: the SHA-256 of its cookie token (never the token itself). */
+export const sessionIdOf = hash
+
 export class SessionStore {
+  private readonly endedListeners = new Set<(sessionId: string) => void>()
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly ttlMs: number,
@@ -93,7 +98,32 @@ export class SessionStore {
   }
 
   async delete(token: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('id', '=', hash(token)).execute()
+    const id = hash(token)
+    await this.db.deleteFrom('sessions').where('id', '=', id).execute()
+    for (const listener of this.endedListeners) listener(id)
+  }
+
+  /** Calls `listener` with the id of each session ended by {@link delete} (a logout). */
+  onEnded(listener: (sessionId: string) => void): () => void {
+    this.endedListeners.add(listener)
+    return () => this.endedListeners.delete(listener)
+  }
+
+  /**
+   * Which of the session ids `ids` are still live (not expired, not deleted, user active),
+   * without sliding their expiry: a connected socket is no activity of its user.
+   */
+  async liveOf(ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set()
+    const rows = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select('sessions.id')
+      .where('sessions.id', 'in', ids)
+      .where('sessions.expires_at', '>', new Date())
+      .where('users.active', '=', true)
+      .execute()
+    return new Set(rows.map((r) => r.id))
   }
 
   async deleteExpired(): Promise<void> {

@@ -9,9 +9,10 @@ import type { DB } from '../db/schema'
 import { ConflictError, NotFoundError, UserError } from '../errors'
 import { openapi } from '../http/openapi'
 import { bodyValidator, int4IdSchema, paramsValidator } from '../http/validation'
-import type { AuditSink } from '../processes/processes.service'
+import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { requireRole, sessionOf } from './auth.middleware'
 import { generatePassword, hashPassword } from './password'
+import { passwordProblems } from './password-policy'
 import { allRoles, Role } from './roles'
 
 const groupsOfUser = {
@@ -88,9 +89,21 @@ const validateCreateGroup = bodyValidator<{ id: string; name: string; descriptio
   createGroupBody,
 )
 
+/** Throws a 400 naming why a chosen password is refused (see `password-policy.ts`). */
+function refuseWeakPassword(password: string | undefined, context: string[]): void {
+  if (password === undefined) return
+  const problems = passwordProblems(password, context)
+  if (problems.length) {
+    throw new UserError(
+      'The password is too easy to guess.',
+      problems.map((message) => ({ path: '/password', message })),
+    )
+  }
+}
+
 export interface UsersRoutesDeps {
   db: Kysely<DB>
-  audit?: AuditSink
+  audit: AuditSink
 }
 
 async function userView(db: Kysely<DB>, id: number) {
@@ -160,6 +173,7 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
 
   r.post('/users', requireRole(Role.Admin), async (req, res) => {
     const body = validateCreateUser(req.body)
+    refuseWeakPassword(body.password, [body.username, body.displayName])
     await checkGroups(body.groups)
     const exists = await db
       .selectFrom('users')
@@ -168,7 +182,7 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
       .executeTakeFirst()
     if (exists) throw new ConflictError(`The username ${body.username} is taken.`)
     const password = body.password ?? generatePassword()
-    const created = await db.transaction().execute(async (tx) => {
+    const view = await writeWithEvidence(db, audit, async (tx) => {
       const u = await tx
         .insertInto('users')
         .values({
@@ -189,15 +203,17 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
           .values({ user_id: u.id, group_id: g.id, is_lead: g.isLead ?? false })
           .execute()
       }
-      return u.id
-    })
-    const view = await userView(db, created)
-    await audit?.append({
-      actor: sessionOf(req).user.username,
-      action: 'user.created',
-      entityType: 'user',
-      entityId: body.username,
-      after: view,
+      const created = await userView(tx, u.id)
+      return {
+        result: created,
+        evidence: {
+          actor: sessionOf(req).user.username,
+          action: 'user.created',
+          entityType: 'user',
+          entityId: body.username,
+          after: created,
+        },
+      }
     })
     // the password is shown once, to the administrator who created the account
     res.status(201).json({ ...view, ...(body.password ? {} : { password }) })
@@ -207,12 +223,17 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
     const id = idParam(req)
     const body = validatePatchUser(req.body)
     const before = await userView(db, id)
+    refuseWeakPassword(body.password, [
+      before.username,
+      before.displayName,
+      body.displayName ?? before.displayName,
+    ])
     const me = sessionOf(req).user
     if (me.id === id && (body.active === false || (body.roles && !body.roles.includes('admin')))) {
       throw new ConflictError('You cannot deactivate yourself or take away your own admin role.')
     }
     await checkGroups(body.groups)
-    await db.transaction().execute(async (tx) => {
+    const after = await writeWithEvidence(db, audit, async (tx) => {
       const set: Record<string, unknown> = {}
       if (body.displayName !== undefined) set.display_name = body.displayName
       if (body.email !== undefined) set.email = body.email
@@ -234,15 +255,18 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
       if (body.active === false || body.password) {
         await tx.deleteFrom('sessions').where('user_id', '=', id).execute()
       }
-    })
-    const after = await userView(db, id)
-    await audit?.append({
-      actor: me.username,
-      action: body.password ? 'user.updated-with-password' : 'user.updated',
-      entityType: 'user',
-      entityId: after.username,
-      before,
-      after,
+      const updated = await userView(tx, id)
+      return {
+        result: updated,
+        evidence: {
+          actor: me.username,
+          action: body.password ? 'user.updated-with-password' : 'user.updated',
+          entityType: 'user',
+          entityId: updated.username,
+          before,
+          after: updated,
+        },
+      }
     })
     res.json(after)
   })
@@ -296,19 +320,24 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
   )
   r.post('/groups', requireRole(Role.Admin), async (req, res) => {
     const body = validateCreateGroup(req.body)
-    const inserted = await db
-      .insertInto('groups')
-      .values({ id: body.id, name: body.name, description: body.description ?? null })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returningAll()
-      .executeTakeFirst()
-    if (!inserted) throw new ConflictError(`A group ${body.id} exists.`)
-    await audit?.append({
-      actor: sessionOf(req).user.username,
-      action: 'group.created',
-      entityType: 'group',
-      entityId: body.id,
-      after: inserted,
+    const inserted = await writeWithEvidence(db, audit, async (tx) => {
+      const group = await tx
+        .insertInto('groups')
+        .values({ id: body.id, name: body.name, description: body.description ?? null })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returningAll()
+        .executeTakeFirst()
+      if (!group) throw new ConflictError(`A group ${body.id} exists.`)
+      return {
+        result: group,
+        evidence: {
+          actor: sessionOf(req).user.username,
+          action: 'group.created',
+          entityType: 'group',
+          entityId: body.id,
+          after: group,
+        },
+      }
     })
     res.status(201).json(inserted)
   })

@@ -85,6 +85,42 @@ describe('user and group management', () => {
     expect((await admin.patch(`/users/${self.body.user.id}`, { active: false })).status).toBe(409)
   })
 
+  it('8.7.3: refuses a common or guessable password on create and on change, and keeps the old one', async () => {
+    // given
+    const created = await admin.post<UserView>('/users', {
+      username: 'chooser',
+      displayName: 'Chris Chooser',
+      roles: ['staff'],
+      password: 'xK9#mP2$vL7q-own-phrase',
+    })
+    expect(created.status).toBe(201)
+    // when
+    const common = await admin.post<{ errors: { path: string }[] }>('/users', {
+      username: 'weakling',
+      displayName: 'Wes Weak',
+      roles: ['staff'],
+      password: 'Password2024!',
+    })
+    const listed = await admin.patch<{ errors: { path: string }[] }>(`/users/${created.body.id}`, {
+      password: '1qaz2wsx3edc',
+    })
+    const named = await admin.patch(`/users/${created.body.id}`, { password: 'chris-2024-secret' })
+    const strong = await admin.patch(`/users/${created.body.id}`, {
+      password: 'paddle orbit velvet 93',
+    })
+    // then
+    expect(common.status).toBe(400)
+    expect(common.body.errors.map((e) => e.path)).toEqual(['/password'])
+    expect((await admin.get<UserView[]>('/users')).body.map((u) => u.username)).not.toContain(
+      'weakling',
+    )
+    expect(listed.status).toBe(400)
+    expect(named.status).toBe(400)
+    expect(strong.status).toBe(200)
+    h.passwords.chooser = 'paddle orbit velvet 93'
+    expect((await (await h.login('chooser')).get('/me')).status).toBe(200)
+  })
+
   it('lists groups and their members for assignment, and creates groups', async () => {
     const members = await desk.get<{ username: string; isLead: boolean }[]>(
       '/groups/service-desk/members',

@@ -47,6 +47,14 @@ const isOperational = (kind: CaseKind) => (operationalKinds as readonly string[]
 export const isCustomer = (a: Actor) =>
   has(a, Role.Customer) && !has(a, Role.Admin) && !has(a, Role.Staff) && !has(a, Role.Auditor)
 
+/**
+ * Typed case fields the service provider decides, never the customer (8.1 b: incidents are
+ * prioritised by the provider, taking impact and urgency into account; 8.1 a: requests are
+ * assigned by the provider). A customer naming one on any route is refused; the form-shaped
+ * equivalents (`impact`, `urgency`, …) are the kind's `audience: staff` fields.
+ */
+export const staffDecidedFields = ['priority', 'assignedGroup', 'assignee'] as const
+
 /** May list / read records of the kind at all (before looking at a single record). */
 export function canReadKind(a: Actor, kind: CaseKind): boolean {
   if (has(a, Role.Admin) || has(a, Role.Auditor) || has(a, Role.ProcessOwner)) return true

@@ -330,8 +330,14 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
       { title: 'Bigger disk', data: { scope: 'mail disk' } },
       desk,
     )
-    const rel = await cases.create('release', { title: 'Mail 2026.1' }, desk)
     const admin = systemActor('test')
+    // 9.3: a release implements an approved change (the CAB's approval, as its procedure records it)
+    await cases.setStatus('change', rfc.id, 'scheduled', admin)
+    const rel = await cases.create(
+      'release',
+      { title: 'Mail 2026.1', data: { changeId: rfc.id } },
+      desk,
+    )
     // when
     await cases.link(
       { kind: 'incident', id: inc.id },
@@ -384,10 +390,21 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
   it('keeps CI change history with before/after and takes a baseline (9.1)', async () => {
     // given
     const id = seeded.cis['core-switch']!
-    const ci = await cases.get('ci', id, network)
+    // 9.1, 9.2: the core switch is under change control: the implementation of a change writes it
+    const implementation = systemActor('apply-record-edits')
+    const rfc = await cases.create(
+      'change',
+      { title: 'Switch firmware', data: { scope: 'core switch' } },
+      network,
+    )
+    await cases.setStatus('change', rfc.id, 'scheduled', systemActor('test'))
     // when
-    await cases.update('ci', id, { version: ci.version, ciVersion: 'IOS-XE 17.12' }, network)
-    const release = await cases.create('release', { title: 'Switch firmware' }, network)
+    await cases.updateFields('ci', id, { ciVersion: 'IOS-XE 17.12' }, implementation)
+    const release = await cases.create(
+      'release',
+      { title: 'Switch firmware', data: { changeId: rfc.id } },
+      network,
+    )
     const baseline = await cmdb.takeBaseline(
       { name: 'Before release', ciIds: [id, seeded.cis.firewall!], releaseId: release.id },
       network,
@@ -395,7 +412,7 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
     const unknownRelease = await cmdb
       .takeBaseline({ name: 'x', ciIds: [id], releaseId: 'REL-999999' }, network)
       .catch((e: unknown) => e)
-    await cases.update('ci', id, { version: ci.version + 1, ciVersion: 'IOS-XE 17.15' }, network)
+    await cases.updateFields('ci', id, { ciVersion: 'IOS-XE 17.15' }, implementation)
     // then
     const history = await cmdb.history(id, auditor)
     expect(history.map((h) => h.action)).toEqual([
@@ -418,10 +435,15 @@ describe.each(testDatabaseTargets())('case data on $kind', (target) => {
     expect(stored.releaseId).toBe(release.id)
     expect(await cmdb.baselines(auditor, release.id)).toHaveLength(1)
     expect(unknownRelease).toBeInstanceOf(UserError)
-    // a CI owned by another group cannot be changed by desk staff
+    // a CI owned by another group cannot be changed by desk staff; its owners only through a change
+    const current = (await cases.find('ci', id))!
     await expect(
-      cases.update('ci', id, { version: ci.version + 2, location: 'x' }, desk),
+      cases.update('ci', id, { version: current.version, location: 'x' }, desk),
     ).rejects.toBeInstanceOf(ForbiddenError)
+    await expect(
+      cases.update('ci', id, { version: current.version, location: 'x' }, network),
+    ).rejects.toThrow(/under change control \(9\.1\): raise a change/)
+    expect((await cases.find('ci', id))?.version).toBe(current.version)
   })
 
   it('finds the CIs and services a change to a CI may impact (9.2 assessment)', async () => {

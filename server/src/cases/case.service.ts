@@ -1,6 +1,7 @@
 /**
  * One service for every record kind of {@link kindSpecs}: list, get, create, update (with
- * optimistic concurrency), status changes by the procedures, links, comments and attachments.
+ * optimistic concurrency), status changes by the procedures, links and attachments (work notes
+ * and replies: `activity.service.ts`).
  * Every state change writes its evidence entry (4.3.3) in the same transaction and publishes a
  * `case.*` event after commit. Every method takes the acting user and enforces the rules of
  * `access.ts`; workers pass {@link systemActor}.
@@ -27,6 +28,7 @@ import {
   canReadKind,
   canWrite,
   isCustomer,
+  staffDecidedFields,
   isSystemActor,
   seesOwnOnly,
   type Actor,
@@ -43,7 +45,13 @@ import {
   type KindSpec,
 } from './kinds'
 import { caseForActor, hiddenDataKeys, withReferenceNames } from './projection'
-import { refuseReadonly, validateCreate, validateData, validatePatch } from './validators'
+import {
+  refuseReadonly,
+  refuseStaffDecided,
+  validateCreate,
+  validateData,
+  validatePatch,
+} from './validators'
 import type { RecordPatch } from './record-updates'
 import {
   recordStatusChange,
@@ -51,6 +59,7 @@ import {
   type ChangeOrigin,
   type StatusChange,
 } from './status-history'
+import { activityOf, commentsFor, type ActivityEntry, type CommentRow } from './activity'
 import { nextReference } from './references'
 import { slaTargetsOf } from './sla-targets'
 import { iso, isoOrNull } from '../db/timestamps'
@@ -61,6 +70,8 @@ import {
   type ProcedureStartPayload,
   type ProcessStarter,
 } from './procedure-starts'
+import { checkCreate, checkEdit } from './change-control'
+import { ChangeRecordEdits } from './change-record-edits'
 
 export type { ProcessStarter } from './procedure-starts'
 /** A record of any kind as the API returns it: typed fields by their API names, plus `data`. */
@@ -111,11 +122,14 @@ export interface CaseProcessInstance {
   startedAt: string
 }
 
+/** A work note (`visibility: staff`) or reply (`customer`); see `activity.ts`. */
 export interface CaseComment {
   id: number
   author: string
   body: string
   createdAt: string
+  visibility: string
+  taskId: string | null
 }
 
 export interface AttachmentInfo {
@@ -136,6 +150,8 @@ export interface CaseDetail extends CaseRecord {
   attachments: AttachmentInfo[]
   /** Every status change: who, when, at which element of the procedure (8.1 d, 8.2 e). */
   statusHistory: StatusChange[]
+  /** Notes, replies, status changes and completed tasks in time order, as the reader may see them. */
+  activity: ActivityEntry[]
   /** Set when the record was stored but its procedure could not be started. */
   processStartError?: string
 }
@@ -193,7 +209,8 @@ function toRecord(spec: KindSpec, row: Row): CaseRecord {
   return r
 }
 
-function scopeOf(spec: KindSpec, row: Row): RecordScope {
+/** The parts of a stored row the rules of `access.ts` look at. */
+export function scopeOf(spec: KindSpec, row: Row): RecordScope {
   return spec.table === 'cases'
     ? {
         assignedGroup: row.assigned_group as string | null,
@@ -231,9 +248,12 @@ export class CaseService {
   /** Procedure starts through the outbox (absent without a process starter). */
   readonly starts?: ProcedureStarts
   private readonly outbox: Outbox
+  /** Edits of records under change control that changes apply (9.2, `change-control.ts`). */
+  readonly changeControl: ChangeRecordEdits
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.db = deps.db
+    this.changeControl = new ChangeRecordEdits({ db: deps.db, audit: deps.audit, cases: this })
     this.maxAttachmentBytes = deps.maxAttachmentBytes ?? 1024 * 1024
     this.outbox = new Outbox(deps.db)
     if (deps.processStarter) {
@@ -362,7 +382,7 @@ export class CaseService {
         input.requester ??= actor.username
       }
       if (seesOwnOnly(actor, kind)) {
-        for (const f of ['assignedGroup', 'assignee'] as const) {
+        for (const f of staffDecidedFields) {
           if (input[f] !== undefined && input[f] !== null)
             throw new ForbiddenError(`Customers cannot set ${f}.`)
         }
@@ -391,6 +411,7 @@ export class CaseService {
 
     const record = await this.db.transaction().execute(async (tx) => {
       await this.checkReferences(spec, input, tx)
+      if (!isSystemActor(actor)) await checkCreate(tx, kind, input, data)
       const id = await nextReference(tx, spec.prefix)
       const columns: string[] = ['id', 'status', 'created_by', 'data']
       const values: unknown[] = [id, input.status ?? spec.initialStatus, actor.username, data]
@@ -490,6 +511,7 @@ export class CaseService {
           `${id} was changed by someone else (version ${String(current.version)}, you sent ${patch.version}); reload and try again.`,
         )
       }
+      await checkEdit(tx, kind, toRecord(spec, current), patch)
       return this.applyChange(spec, current, patch, actor, tx)
     })
     this.publish('case.updated', toRecord(spec, row), actor)
@@ -517,6 +539,7 @@ export class CaseService {
       }
       // the procedure finishes its own records; people change a closed record through it only
       if (!isSystemActor(actor)) refuseClosed(spec, current)
+      if (!isSystemActor(actor)) await checkEdit(tx, kind, toRecord(spec, current), fields)
       return this.applyChange(spec, current, fields, actor, tx, { processInstanceKey })
     })
     const record = toRecord(spec, row)
@@ -573,6 +596,7 @@ export class CaseService {
     const spec = kindSpecs[kind]
     const current = await this.lockedRow(spec, id, tx)
     validatePatch(kind, { ...change.fields, version: Number(current.version) })
+    if (isCustomer(actor)) refuseStaffDecided(kind, change.fields)
     const patch: Record<string, unknown> = { ...change.fields }
     if (change.status !== undefined && change.status !== current.status) {
       patch.status = change.status
@@ -592,6 +616,26 @@ export class CaseService {
       tx,
     )
     return () => this.publish('case.updated', record, actor)
+  }
+
+  /**
+   * Applies an edit a change carries (9.2, `change-record-edits.ts`) inside the caller's
+   * transaction: validated and evidenced like any change, attributed to the change's procedure.
+   * Returns what tells the clients after commit.
+   */
+  async applyInTransaction(
+    kind: CaseKind,
+    id: string,
+    fields: Record<string, unknown>,
+    actor: Actor,
+    tx: Kysely<DB>,
+    origin: ChangeOrigin = {},
+  ): Promise<{ record: CaseRecord; publish: () => void }> {
+    const spec = kindSpecs[kind]
+    const current = await this.lockedRow(spec, id, tx)
+    validatePatch(kind, { ...fields, version: Number(current.version) })
+    const record = toRecord(spec, await this.applyChange(spec, current, fields, actor, tx, origin))
+    return { record, publish: () => this.publish('case.updated', record, actor) }
   }
 
   private async applyChange(
@@ -891,35 +935,7 @@ export class CaseService {
     return variables
   }
 
-  // ---------------------------------------------------------------- comments and attachments
-
-  /** Adds a comment. */
-  async comment(kind: CaseKind, id: string, body: string, actor: Actor): Promise<CaseComment> {
-    const spec = kindSpecs[kind]
-    return this.db.transaction().execute(async (tx) => {
-      const row = await this.readableRow(spec, id, actor, tx, true)
-      if (!canComment(actor, kind, scopeOf(spec, row))) {
-        throw new ForbiddenError(`You may not comment on ${id}.`)
-      }
-      const inserted = await tx
-        .insertInto('case_comments')
-        .values({ case_kind: kind, case_id: id, author: actor.username, body })
-        .returningAll()
-        .executeTakeFirstOrThrow()
-      const comment = toComment(inserted)
-      await this.deps.audit.append(
-        {
-          actor: actor.username,
-          action: 'comment.added',
-          entityType: kind,
-          entityId: id,
-          after: comment,
-        },
-        tx,
-      )
-      return comment
-    })
-  }
+  // ---------------------------------------------------------------- attachments (notes and replies: activity.service.ts)
 
   /** Stores an attachment (bytea) after checking the size limit. */
   async attach(
@@ -1027,7 +1043,7 @@ export class CaseService {
   private async detail(spec: KindSpec, row: Row, actor: Actor): Promise<CaseDetail> {
     const [record] = await withReferenceNames(this.db, [toRecord(spec, row)])
     if (!record) throw new UnexpectedError(`${String(row.id)} could not be read.`)
-    const [links, processes, comments, attachments, statusHistory] = await Promise.all([
+    const [links, processes, comments, attachments, statusHistory, activity] = await Promise.all([
       this.linksOf(spec.kind, record.id),
       this.db
         .selectFrom('case_processes')
@@ -1036,13 +1052,8 @@ export class CaseService {
         .where('case_id', '=', record.id)
         .orderBy('started_at')
         .execute(),
-      this.db
-        .selectFrom('case_comments')
-        .selectAll()
-        .where('case_kind', '=', spec.kind)
-        .where('case_id', '=', record.id)
-        .orderBy('id')
-        .execute(),
+      // customers read replies only, never work notes
+      commentsFor(this.db, spec.kind, record.id, actor),
       this.db
         .selectFrom('case_attachments')
         .select(['id', 'name', 'content_type', 'size', 'sha256', 'uploaded_by', 'created_at'])
@@ -1051,6 +1062,7 @@ export class CaseService {
         .orderBy('id')
         .execute(),
       statusHistoryOf(this.db, spec.kind, record.id),
+      activityOf(this.db, spec.kind, record.id, actor),
     ])
     // a procedure that could not start (yet) says why, until it runs
     const start =
@@ -1076,6 +1088,7 @@ export class CaseService {
         comments: comments.map(toComment),
         attachments: attachments.map(toAttachment),
         statusHistory,
+        activity,
       },
       actor,
     )
@@ -1127,13 +1140,13 @@ export class CaseService {
 /**
  * ISO/IEC 20000-1 4.3.3, 8.1, 9.2: a closed, cancelled or rejected case is a finished record.
  * People (admins too) cannot change it; a procedure step reopens it ({@link CaseService.setStatus},
- * which is evidence). Comments, attachments and links may still be added.
+ * which is evidence). Work notes, attachments and links may still be added.
  */
 function refuseClosed(spec: KindSpec, row: Row): void {
   const status = String(row.status)
   if (spec.table !== 'cases' || !finalStatuses.includes(status)) return
   throw new ConflictError(
-    `${String(row.id)} is ${status}; a ${status} ${spec.label} cannot be changed. Add a comment, or reopen it through its procedure.`,
+    `${String(row.id)} is ${status}; a ${status} ${spec.label} cannot be changed. Add a work note, or reopen it through its procedure.`,
   )
 }
 
@@ -1187,8 +1200,15 @@ function toLink(r: {
   }
 }
 
-function toComment(r: { id: number; author: string; body: string; created_at: Date }): CaseComment {
-  return { id: r.id, author: r.author, body: r.body, createdAt: iso(r.created_at) }
+function toComment(r: CommentRow): CaseComment {
+  return {
+    id: r.id,
+    author: r.author,
+    body: r.body,
+    createdAt: iso(r.created_at),
+    visibility: r.visibility,
+    taskId: r.task_id,
+  }
 }
 
 function toAttachment(r: {

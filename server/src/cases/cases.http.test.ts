@@ -45,7 +45,13 @@ const minimalProcess = (id: string) => `<?xml version="1.0" encoding="UTF-8"?>
 
 let h: Harness
 const as = {} as Record<Role | 'customer2', ApiClient>
-let ids: { services: Record<string, string>; cis: Record<string, string>; supplier: string }
+let ids: {
+  services: Record<string, string>
+  cis: Record<string, string>
+  supplier: string
+  /** A change approved (scheduled): what a release implements (9.3). */
+  approvedChange: string
+}
 let counter = 0
 
 /** A valid create body for each kind. */
@@ -56,6 +62,8 @@ function validBody(kind: CaseKind): Record<string, unknown> {
       return { title: `Known error ${n}`, data: { workaround: 'Restart the queue' } }
     case 'change':
       return { title: `Change ${n}`, data: { scope: 'Replace disk', changeType: 'normal' } }
+    case 'release':
+      return { title: `Release ${n}`, priority: 3, data: { changeId: ids.approvedChange } }
     case 'audit-finding':
       return { title: `Finding ${n}`, data: { findingType: 'nonconformity', clause: '8.1' } }
     case 'supplier':
@@ -105,8 +113,18 @@ beforeAll(async () => {
     services: Object.fromEntries(services.body.items.map((s) => [s.name, s.id])),
     cis: Object.fromEntries(cis.body.items.map((c) => [c.name, c.id])),
     supplier: suppliers.body.items[0]!.id,
+    approvedChange: '',
   }
   ids.services.email = ids.services['E-mail']!
+  // the minimal procedures here do not approve: the change is marked approved as its CAB would
+  const change = await as.admin.post<Rec>('/changes', validBody('change'))
+  await h.server.services.cases.setStatus(
+    'change',
+    change.body.id,
+    'scheduled',
+    systemActor('test'),
+  )
+  ids.approvedChange = change.body.id
 })
 
 afterAll(async () => {
@@ -138,6 +156,9 @@ describe('authorisation matrix: every role × every record kind', () => {
     (role === 'network' && kind === 'ci') ||
     (role === 'supplier' && kind === 'supplier') ||
     (role === 'auditor' && kind === 'audit-finding')
+  /** 6.1, 9.2: live services and agreed SLAs change only through a change: 409 for the admin. */
+  const underChangeControl = (role: Role, kind: CaseKind) =>
+    role === 'admin' && (kind === 'service' || kind === 'sla')
   /** Customers get 404 for other people's cases of their kinds, 403 for kinds they never see. */
   const denied = (role: Role, kind: CaseKind) =>
     role === 'customer' && isCustomerKind(kind) ? 404 : 403
@@ -163,7 +184,13 @@ describe('authorisation matrix: every role × every record kind', () => {
     expect(get.status).toBe(visible ? 200 : denied(role, kind))
     expect(create.status, JSON.stringify(create.body)).toBe(canCreate(role, kind) ? 201 : 403)
     expect(patch.status, JSON.stringify(patch.body)).toBe(
-      canPatch(role, kind) ? 200 : visible ? 403 : denied(role, kind),
+      underChangeControl(role, kind)
+        ? 409
+        : canPatch(role, kind)
+          ? 200
+          : visible
+            ? 403
+            : denied(role, kind),
     )
     if (patch.status === 200) expect(patch.body.version).toBe(current.body.version + 1)
     if (patch.status !== 200) {
@@ -539,8 +566,11 @@ describe("case data follows the kind's form (4.3.3)", () => {
     })
     // then
     expect(forCustomer.body.staffOnly).toEqual(
-      expect.arrayContaining(['impact', 'urgency', 'category', 'resolution', 'knownErrorId']),
+      expect.arrayContaining(['impact', 'urgency', 'category', 'knownErrorId']),
     )
+    // 8.1: the customer confirms the resolution, so they read it; only the procedure writes it
+    expect(forCustomer.body.staffOnly).not.toContain('resolution')
+    expect(forCustomer.body.readonly).toContain('resolution')
     expect(keysOf(forCustomer.body)).toContain('description')
     expect(keysOf(forCustomer.body)).not.toContain('impact')
     expect(keysOf(forDesk.body)).toContain('impact')
@@ -684,21 +714,33 @@ describe('optimistic concurrency', () => {
     expect(history.body.map((e) => e.action)).toEqual(['created', 'updated'])
   })
 
-  test('a contract changed by someone else gets 409 (7.2)', async () => {
-    const [contract] = (
-      await as.supplier.get<{ id: string; version: number }[]>(
+  test('a draft contract changed by someone else gets 409 (7.2)', async () => {
+    // given a draft (a contract in force changes only through a change, 9.2)
+    const contract = (
+      await as.supplier.post<{ id: string; version: number }>(
         `/suppliers/${ids.supplier}/contracts`,
+        {
+          title: 'Draft contract',
+          status: 'draft',
+          data: {
+            scope: 'Spare parts',
+            services: [ids.services.email],
+            serviceTargets: [{ measure: 'Delivery days', target: 2 }],
+            responsibilities: 'Supplier delivers parts.',
+            reviewIntervalDays: 90,
+          },
+        },
       )
     ).body
-    const path = `/suppliers/${ids.supplier}/contracts/${contract!.id}`
-    const first = await as.supplier.patch(path, { version: contract!.version, status: 'active' })
-    const stale = await as.admin.patch(path, { version: contract!.version, status: 'expired' })
+    const path = `/suppliers/${ids.supplier}/contracts/${contract.id}`
+    const first = await as.supplier.patch(path, { version: contract.version, title: 'Draft 2' })
+    const stale = await as.admin.patch(path, { version: contract.version, title: 'Draft 3' })
     expect(first.status).toBe(200)
     expect(stale.status).toBe(409)
-    const now = await as.supplier.get<{ id: string; status: string }[]>(
+    const now = await as.supplier.get<{ id: string; title: string }[]>(
       `/suppliers/${ids.supplier}/contracts`,
     )
-    expect(now.body.find((c) => c.id === contract!.id)?.status).toBe('active')
+    expect(now.body.find((c) => c.id === contract.id)?.title).toBe('Draft 2')
   })
 })
 

@@ -6,6 +6,7 @@
 import { Router, type Request } from 'express'
 import { sessionOf, requireLogin } from '../auth/auth.middleware'
 import { NotFoundError } from '../errors'
+import { refuseReversedRange } from '../forms/date-ranges'
 import { openapi, type OpenApiRegistry, type QueryParameter } from '../http/openapi'
 import {
   bodyValidator,
@@ -17,6 +18,8 @@ import {
   queryValidator,
 } from '../http/validation'
 import { isCustomer, type Actor } from './access'
+import { ActivityType } from './activity'
+import type { ActivityService } from './activity.service'
 import { CaseService, type ListQuery } from './case.service'
 import {
   catalogueItemBodySchema,
@@ -25,6 +28,7 @@ import {
   dependenciesBodySchema,
   type CatalogueService,
 } from './catalogue.service'
+import { changeControlRoutes } from './change-control.routes'
 import { RelationType, type CmdbService } from './cmdb.service'
 import { withoutStaffOnly } from '../forms/form-schema'
 import { caseForms } from './case-forms'
@@ -33,6 +37,8 @@ import { createSchemaOf, dataSchemaOf, patchSchemaOf } from './validators'
 
 export interface CasesRoutesDeps {
   cases: CaseService
+  /** Writes the legacy `POST …/comments` into the activity stream. */
+  activity: ActivityService
   cmdb: CmdbService
   catalogue: CatalogueService
   registry?: OpenApiRegistry
@@ -210,7 +216,12 @@ const numberOf = (req: Request, name: RowIdParam): number =>
   rowIdValidators[name](req.params)[name]!
 
 /** Registers the routes of one kind on `router`. */
-function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry: OpenApiRegistry) {
+function kindRoutes(
+  router: Router,
+  spec: KindSpec,
+  { cases, activity }: Pick<CasesRoutesDeps, 'cases' | 'activity'>,
+  registry: OpenApiRegistry,
+) {
   const base = `/${spec.path}`
   const validateQuery = queryValidator<Record<string, string | number | undefined>>({
     type: 'object',
@@ -220,6 +231,7 @@ function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry
 
   router.get(base, requireLogin, async (req, res) => {
     const q = validateQuery(req.query)
+    refuseReversedRange(q.createdFrom, q.createdTo, '/createdTo', 'createdFrom')
     const filters: Record<string, string | number> = {}
     for (const f of spec.fields) {
       const v = q[f.api]
@@ -266,7 +278,10 @@ function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry
   })
   router.post(`${base}/:id/comments`, requireLogin, async (req, res) => {
     const { body } = validateComment(req.body)
-    res.status(201).json(await cases.comment(spec.kind, idOf(req), body, actorOf(req)))
+    // kept for API clients: a customer's comment is a reply, anyone else's a work note
+    const actor = actorOf(req)
+    const type = isCustomer(actor) ? ActivityType.Reply : ActivityType.WorkNote
+    res.status(201).json(await activity.add(spec.kind, idOf(req), { type, body }, actor))
   })
   router.get(`${base}/:id/attachments`, requireLogin, async (req, res) => {
     res.json((await cases.get(spec.kind, idOf(req), actorOf(req))).attachments)
@@ -344,12 +359,19 @@ function kindRoutes(router: Router, spec: KindSpec, cases: CaseService, registry
       roles: rolesToWrite(spec.kind),
       requestBody: linkBodySchema,
     },
-    { method: 'get', path: `${base}/:id/comments`, tag, summary: 'Comments', roles: 'any' },
+    {
+      method: 'get',
+      path: `${base}/:id/comments`,
+      tag,
+      summary: 'Work notes and replies (customers: replies only); see also …/activity',
+      roles: 'any',
+    },
     {
       method: 'post',
       path: `${base}/:id/comments`,
       tag,
-      summary: 'Add a comment',
+      summary:
+        "Add a comment: a customer's is a reply, anyone else's a work note (…/activity chooses)",
       roles: 'any',
       requestBody: commentBodySchema,
     },
@@ -394,11 +416,13 @@ function rolesToWrite(kind: CaseKind): string[] {
 /** Every record route, mounted under `/api`. */
 export function casesRoutes({
   cases,
+  activity,
   cmdb,
   catalogue,
   registry = openapi,
 }: CasesRoutesDeps): Router {
   const router = Router()
+  router.use(changeControlRoutes(cases, registry))
 
   // Specific routes first, so `/cis/:id/relations` is not taken for something else.
   router.get('/cis/:id/relations', requireLogin, async (req, res) => {
@@ -483,7 +507,7 @@ export function casesRoutes({
     })
   })
 
-  for (const kind of allKinds) kindRoutes(router, kindSpecs[kind], cases, registry)
+  for (const kind of allKinds) kindRoutes(router, kindSpecs[kind], { cases, activity }, registry)
 
   registry.register(
     {

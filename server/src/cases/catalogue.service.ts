@@ -8,8 +8,10 @@ import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
 import type { AuditTrail } from '../evidence/audit-trail'
+import { refuseReversedRange } from '../forms/date-ranges'
 import { bodyValidator, versionSchema } from '../http/validation'
 import { canCreate, canReadKind, canWrite, type Actor } from './access'
+import { refuseDirectEdit } from './change-control'
 import { nextReference } from './references'
 import { slaTargetsOf, type SlaTarget } from './sla-targets'
 import { iso } from '../db/timestamps'
@@ -349,6 +351,7 @@ export class CatalogueService {
   /** Adds a contract (admin, supplier managers). */
   async addContract(supplierId: string, body: unknown, actor: Actor): Promise<Contract> {
     const input = validateContract(body)
+    refuseReversedRange(input.startsOn, input.endsOn, '/endsOn', 'startsOn') // 7.2
     return this.deps.db.transaction().execute(async (tx) => {
       await this.supplier(supplierId, actor, tx)
       if (!canCreate(actor, 'supplier')) throw new ForbiddenError('You may not change suppliers.')
@@ -392,11 +395,15 @@ export class CatalogueService {
       )
       const row = current.rows[0]
       if (!row) throw new NotFoundError(`No contract ${contractId} of ${supplierId}.`)
+      // 7.2, 9.2: a contract in force changes through a change (or document control)
+      refuseDirectEdit('contract', { id: contractId, status: row.status, data: {} })
       if (row.version !== patch.version) {
         throw new ConflictError(`${contractId} was changed by someone else; reload and try again.`)
       }
       if (patch.data) await this.checkServices(patch.data, tx)
       const before = toContract(row)
+      const term = { ...before, ...patch }
+      refuseReversedRange(term.startsOn, term.endsOn, '/endsOn', 'startsOn') // 7.2
       const updated = await sql<Parameters<typeof toContract>[0]>`
         update contracts set
           title = ${patch.title ?? before.title},

@@ -34,5 +34,8 @@ export {
   type ServiceDependency,
 } from './catalogue.service'
 export { casesRoutes, LinkType, type CasesRoutesDeps } from './cases.routes'
+export { ActivityService } from './activity.service'
+export { activityRoutes } from './activity.routes'
+export { ActivityType, Visibility, type ActivityEntry } from './activity'
 export { nextReference } from './references'
 export { slaTargetsOf, type SlaTarget } from './sla-targets'

@@ -47,8 +47,8 @@ export function caseForActor<T extends { data: Record<string, unknown> }>(
   return out as T
 }
 
-/** Reference fields and where their display name is. */
-const referenceTables = {
+/** Reference fields and where their display name is: table, key, name column, name field. */
+export const referenceTables = {
   serviceId: ['services', 'id', 'name', 'serviceName'],
   ciId: ['cis', 'id', 'name', 'ciName'],
   supplierId: ['suppliers', 'id', 'name', 'supplierName'],

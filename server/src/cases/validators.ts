@@ -5,7 +5,9 @@
  */
 import type { Ajv, ValidateFunction } from 'ajv'
 import { ajv, fieldErrors, versionSchema } from '../http/validation'
-import { UserError, type FieldError } from '../errors'
+import { rangeErrors } from '../forms/date-ranges'
+import { ForbiddenError, UserError, type FieldError } from '../errors'
+import { staffDecidedFields } from './access'
 import { formAjv } from '../forms/form-ajv'
 import { caseForms } from './case-forms'
 import { allKinds, kindSpecs, type CaseKind, type KindSpec } from './kinds'
@@ -79,13 +81,26 @@ function check(validate: ValidateFunction, value: unknown, prefix = ''): void {
   }
 }
 
-/** Throws a 400 with field errors unless `body` is a valid create body for `kind`. */
-export const validateCreate = (kind: CaseKind, body: unknown) => check(createValidators[kind], body)
+/**
+ * Throws a 400 with field errors unless `body` is a valid create body for `kind`, the declared
+ * ranges of its `data` included.
+ */
+export function validateCreate(kind: CaseKind, body: unknown): void {
+  check(createValidators[kind], body)
+  const ranges = rangeErrors(caseForms[kind].form, (body as { data?: unknown }).data, '/data')
+  if (ranges.length) throw new UserError('The request body is invalid.', ranges)
+}
 /** Throws a 400 with field errors unless `body` is a valid PATCH body for `kind`. */
 export const validatePatch = (kind: CaseKind, body: unknown) => check(patchValidators[kind], body)
-/** Throws a 400 unless `data` (after merging) is valid for `kind`; errors under `/data`. */
-export const validateData = (kind: CaseKind, data: unknown) =>
+/**
+ * Throws a 400 unless `data` (after merging) is valid for `kind`, its declared ranges included
+ * (an end before its start, `date-ranges.ts`); errors under `/data`.
+ */
+export function validateData(kind: CaseKind, data: unknown): void {
   check(dataValidators[kind], data, '/data')
+  const ranges = rangeErrors(caseForms[kind].form, data, '/data')
+  if (ranges.length) throw new UserError('The request body is invalid.', ranges)
+}
 
 /**
  * Throws a 400 naming each field of `data` that only the procedure writes (shown readonly in
@@ -111,4 +126,23 @@ export function refuseReadonly(kind: CaseKind, data: unknown, customer = false):
       })),
   ]
   if (errors.length) throw new UserError('The request body is invalid.', errors)
+}
+
+/**
+ * Throws a 403 when a customer's change names a field the service provider decides: a typed
+ * {@link staffDecidedFields} entry (priority, assignment) or an `audience: staff` data field
+ * (impact, urgency, …). Used where a customer's submission reaches the record other than by
+ * create (a user task assigned to the customer whose diagram maps such a field: 8.1 b).
+ */
+export function refuseStaffDecided(kind: CaseKind, fields: Record<string, unknown>): void {
+  const data = fields.data && typeof fields.data === 'object' ? fields.data : {}
+  const named = [
+    ...staffDecidedFields.filter((f) => f in fields),
+    ...caseForms[kind].staffOnly.filter((key) => key in data).map((key) => `data.${key}`),
+  ]
+  if (named.length) {
+    throw new ForbiddenError(
+      `Customers cannot set ${named.join(', ')}: the service provider decides them.`,
+    )
+  }
 }

@@ -14,6 +14,10 @@ import * as m0500 from './migrations/0500-evidence-integrity'
 import * as m0510 from './migrations/0510-outbox'
 import * as m0700 from './migrations/0700-decisions'
 import * as m0800 from './migrations/0800-case-status-history'
+import * as m0900 from './migrations/0900-activity'
+import * as m0910 from './migrations/0910-taskctx-task-segregation'
+import * as m0930 from './migrations/0930-sec-login-throttle'
+import * as m0940 from './migrations/0940-controls-change-control'
 import * as m0950 from './migrations/0950-reports'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
@@ -29,6 +33,10 @@ export const migrations: Record<string, Migration> = {
   '0510-outbox': m0510,
   '0700-decisions': m0700,
   '0800-case-status-history': m0800,
+  '0900-activity': m0900,
+  '0910-taskctx-task-segregation': m0910,
+  '0930-sec-login-throttle': m0930,
+  '0940-controls-change-control': m0940,
   '0950-reports': m0950,
 }
 

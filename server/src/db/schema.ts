@@ -194,6 +194,10 @@ export interface TasksTable {
   escalated_at: Date | null
   submitted_data: unknown
   version: Generated<number>
+  /** `sod:notRequester` of the task's element: not for the case's requester or recorder. */
+  sod_not_requester: Generated<boolean>
+  /** `sod:notCompleterOf` of the task's element: not for who completed these elements. */
+  sod_not_completer_of: Generated<string[]>
 }
 
 export interface TaskCommentsTable {
@@ -397,6 +401,38 @@ export interface CaseProcessesTable {
   started_at: CreatedAt
 }
 
+/** A standard change model of the register (9.2), pre-approved by a change (0940). */
+export interface StandardChangeModelsTable {
+  id: string
+  name: string
+  description: Generated<string>
+  risk: string
+  tasks: unknown
+  ci_ids: unknown
+  service_ids: unknown
+  /** active | retired */
+  status: string
+  version: number
+  approved_by_change: string
+  created_at: CreatedAt
+  updated_at: Generated<Date>
+}
+
+/** An edit of a record under change control that a change applies when implemented (0940). */
+export interface ChangeRecordEditsTable {
+  id: Generated<number>
+  change_id: string
+  target_kind: string
+  /** null: a new record (a new standard change model). */
+  target_id: string | null
+  patch: unknown
+  created_by: string
+  created_at: CreatedAt
+  applied_at: Date | null
+  applied_target_id: string | null
+  process_instance_key: string | null
+}
+
 /** A status change of a case: who, when, at which element of its procedure (8.1 d, 8.2 e). */
 export interface CaseStatusHistoryTable {
   id: Generated<number>
@@ -417,6 +453,10 @@ export interface CaseCommentsTable {
   author: string
   body: string
   created_at: CreatedAt
+  /** `staff` = work note, `customer` = reply the customer sees (migration 0900). */
+  visibility: string
+  /** The task the entry was written from, if any. */
+  task_id: string | null
 }
 
 export interface CaseAttachmentsTable {
@@ -553,6 +593,8 @@ export interface DB {
   case_links: CaseLinksTable
   case_processes: CaseProcessesTable
   case_status_history: CaseStatusHistoryTable
+  standard_change_models: StandardChangeModelsTable
+  change_record_edits: ChangeRecordEditsTable
   case_comments: CaseCommentsTable
   case_attachments: CaseAttachmentsTable
   evidence: EvidenceTable

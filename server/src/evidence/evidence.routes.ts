@@ -7,6 +7,7 @@ import { Router } from 'express'
 import { requireRole, sessionOf } from '../auth/auth.middleware'
 import { Role } from '../auth/roles'
 import { ConflictError } from '../errors'
+import { refuseReversedRange } from '../forms/date-ranges'
 import { openapi, type OpenApiRegistry } from '../http/openapi'
 import { BIGINT_API_MAX, bodyValidator, limitSchema, queryValidator } from '../http/validation'
 import type { AuditTrail, EvidenceQuery } from './audit-trail'
@@ -58,7 +59,9 @@ export function evidenceRoutes({ audit, registry = openapi }: EvidenceRoutesDeps
   const readers = requireRole(Role.Admin, Role.Auditor)
 
   router.get('/evidence', readers, async (req, res) => {
-    res.json(await audit.list(validateQuery(req.query)))
+    const query = validateQuery(req.query)
+    refuseReversedRange(query.from, query.to, '/to', 'from')
+    res.json(await audit.list(query))
   })
   router.get('/evidence/verify', readers, async (_req, res) => {
     res.json(await audit.verify())

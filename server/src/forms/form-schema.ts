@@ -52,6 +52,11 @@ export const CustomProperty = {
   AcceptsNumber: 'acceptsNumber',
   /** group with a path: keys beyond the group's fields are kept (`"true"`), e.g. free attributes. */
   AdditionalProperties: 'additionalProperties',
+  /**
+   * date/date-time: this field ends the range started by the named field of the same object; an
+   * end before its start is refused (see `date-ranges.ts`).
+   */
+  RangeStart: 'rangeStart',
 } as const
 export type CustomProperty = (typeof CustomProperty)[keyof typeof CustomProperty]
 

@@ -5,12 +5,11 @@
 import { Router } from 'express'
 import { requireRole, sessionOf } from '../auth/auth.middleware'
 import { Role } from '../auth/roles'
-import { UserError } from '../errors'
 import { openapi } from '../http/openapi'
 import { limitSchema, paramsValidator, queryValidator, versionSchema } from '../http/validation'
-import type { AuditSink } from '../processes/processes.service'
-import { engineErrorText, type ZeebeClient } from '../zeebe/zeebe-client'
+import type { InstancesService } from './instances.service'
 import { historyHtml, type HistoryService } from './history.service'
+import { EXPORT_CSP } from '../http/content-security'
 
 const readers = [Role.Admin, Role.Auditor, Role.ProcessOwner, Role.Staff] as const
 /** `:key`: a process instance key, a decimal int64 (kept as text, as Zeebe's clients do). */
@@ -46,10 +45,9 @@ const validateListQuery = queryValidator<ListQuery>({
 
 export function historyRoutes(deps: {
   history: HistoryService
-  zeebe: ZeebeClient
-  audit?: AuditSink
+  instances: InstancesService
 }): Router {
-  const { history, zeebe, audit } = deps
+  const { history, instances } = deps
   const r = Router()
   r.get('/process-instances', requireRole(...readers), async (req, res) => {
     const q = validateListQuery(req.query)
@@ -74,22 +72,12 @@ export function historyRoutes(deps: {
     res
       .type('text/html')
       .setHeader('Content-Disposition', `inline; filename="instance-${h.instance.key}.html"`)
+      .setHeader('Content-Security-Policy', EXPORT_CSP)
     res.send(historyHtml(h))
   })
   r.post('/process-instances/:key/cancel', requireRole(Role.Admin), async (req, res) => {
     const key = keyParam(req.params)
-    try {
-      await zeebe.cancelProcessInstance(key)
-    } catch (err) {
-      throw new UserError(`The instance could not be cancelled: ${engineErrorText(err)}`)
-    }
-    await audit?.append({
-      actor: sessionOf(req).user.username,
-      action: 'process-instance.cancelled',
-      entityType: 'process-instance',
-      entityId: key,
-      processInstanceKey: key,
-    })
+    await instances.cancel(key, sessionOf(req).user.username)
     res.status(202).json({ key, state: 'cancelling' })
   })
   return r

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { NotFoundError } from '../errors'
-import { describeBpmn } from '../processes/bpmn'
+import { ProcessVersions } from '../processes/process-version-info'
 import type { EngineRecord, RecordSource } from './record-source'
 
 export interface HistoryStep {
@@ -32,13 +32,20 @@ export interface EvidenceLike {
 const str = (v: unknown) => (v == null ? '' : String(v))
 
 export class HistoryService {
+  /** Element names of the version an instance runs on. */
+  private readonly versions: ProcessVersions
+
   constructor(
     private readonly deps: {
       db: Kysely<DB>
       records?: RecordSource
       evidence?: EvidenceLike
+      /** Shared with the inbox when given, so each version is parsed once. */
+      versions?: ProcessVersions
     },
-  ) {}
+  ) {
+    this.versions = deps.versions ?? new ProcessVersions(deps.db)
+  }
 
   async list(filter: {
     bpmnProcessId?: string
@@ -110,12 +117,7 @@ export class HistoryService {
       .selectAll()
       .where('process_definition_key', '=', definitionKey)
       .executeTakeFirst()
-    const names: Record<string, string> = {}
-    if (version) {
-      for (const p of (await describeBpmn(version.xml)).processes) {
-        for (const e of Object.values(p.elements)) names[e.id] = e.name
-      }
-    }
+    const names = (await this.versions.of(definitionKey))?.names ?? {}
     const tasks = await db
       .selectFrom('tasks')
       .select([

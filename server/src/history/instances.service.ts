@@ -1,13 +1,16 @@
 /**
  * Process instances as the server knows them: started for cases (the link case ↔ instance),
  * tracked from the engine's record log (active → completed / cancelled, on which version), and
- * engine records that concern a case written into the evidence trail (ISO/IEC 20000-1 4.3.3).
+ * engine records that concern a case written into the evidence trail (ISO/IEC 20000-1 4.3.3) by
+ * the record follower of `evidence/`, in the transaction of the tracking.
  */
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ServiceUnavailableError, UserError } from '../errors'
 import type { Logger } from '../log'
-import type { AuditSink } from '../processes/processes.service'
+import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
+import { appendEngineEvidence } from '../evidence/engine-evidence'
+import { RecordFollower } from '../evidence/record-follower'
 import { CrashPoint, type Checkpoint } from '../outbox/outbox'
 import {
   engineErrorText,
@@ -36,26 +39,6 @@ export interface ProcessStarter {
 
 const str = (v: unknown) => (v == null ? '' : String(v))
 
-/** Element types whose completion is worth a line of evidence. */
-const EVIDENCE_TYPES = new Set([
-  'PROCESS',
-  'USER_TASK',
-  'SERVICE_TASK',
-  'SEND_TASK',
-  'SCRIPT_TASK',
-  'BUSINESS_RULE_TASK',
-  'RECEIVE_TASK',
-  'MANUAL_TASK',
-  'CALL_ACTIVITY',
-  'SUB_PROCESS',
-  'BOUNDARY_EVENT',
-  'INTERMEDIATE_CATCH_EVENT',
-  'INTERMEDIATE_THROW_EVENT',
-  'END_EVENT',
-  'START_EVENT',
-  'EXCLUSIVE_GATEWAY',
-])
-
 /** The engine refused to start a process; `code` is the gRPC status (5 = not deployed). */
 export class ProcessStartError extends UserError {
   constructor(
@@ -67,23 +50,35 @@ export class ProcessStartError extends UserError {
 }
 
 export class InstancesService implements ProcessStarter {
-  private unsubscribe?: () => void
-  private chain: Promise<void> = Promise.resolve()
-  /** Set while applying live records fails (the database is down); they are retried. */
-  private paused = false
-  private stopped = false
+  /** Follows the record log: instance states and their evidence. */
+  private readonly follower: RecordFollower | undefined
 
   constructor(
     private readonly deps: {
       db: Kysely<DB>
       zeebe: ZeebeClient
-      audit?: AuditSink
+      audit: AuditSink
       records?: RecordSource
       log: Logger
       /** Crash-test hook (see {@link CrashPoint}). */
       checkpoint?: Checkpoint
     },
-  ) {}
+  ) {
+    this.follower =
+      deps.records &&
+      new RecordFollower({
+        db: deps.db,
+        records: deps.records,
+        log: deps.log,
+        name: 'instances',
+        valueTypes: ['PROCESS_INSTANCE', 'INCIDENT'],
+        label: 'tracking process instances',
+        apply: async (tx, r) => {
+          await trackInstance(tx, r)
+          await appendEngineEvidence(tx, deps.audit, r)
+        },
+      })
+  }
 
   async start(
     bpmnProcessId: string,
@@ -161,7 +156,7 @@ export class InstancesService implements ProcessStarter {
         .returning('process_instance_key')
         .executeTakeFirst()
       if (!stored) return
-      await this.deps.audit?.append(
+      await this.deps.audit.append(
         {
           actor: link.actor ?? 'system',
           action: 'process-instance.started',
@@ -179,6 +174,26 @@ export class InstancesService implements ProcessStarter {
     })
   }
 
+  /** Cancels an instance in the engine; the cancellation request is evidence. */
+  async cancel(processInstanceKey: string, actor: string): Promise<void> {
+    try {
+      await this.deps.zeebe.cancelProcessInstance(processInstanceKey)
+    } catch (err) {
+      throw new UserError(`The instance could not be cancelled: ${engineErrorText(err)}`)
+    }
+    // the change is the engine's; the evidence is the only write here
+    await writeWithEvidence(this.deps.db, this.deps.audit, async () => ({
+      result: undefined,
+      evidence: {
+        actor,
+        action: 'process-instance.cancelled',
+        entityType: 'process-instance',
+        entityId: processInstanceKey,
+        processInstanceKey,
+      },
+    }))
+  }
+
   /** Whether the engine's record log can be read (embedded engine or ENGINE_HISTORY_URL). */
   get canReadHistory(): boolean {
     return this.deps.records !== undefined
@@ -189,13 +204,7 @@ export class InstancesService implements ProcessStarter {
    * stored cursor), or undefined without a record log.
    */
   async logPosition(): Promise<number | undefined> {
-    if (!this.deps.records) return undefined
-    const cursor = await this.deps.db
-      .selectFrom('record_cursors')
-      .select('position')
-      .where('name', '=', 'instances')
-      .executeTakeFirst()
-    return Number(cursor?.position ?? 0)
+    return this.follower?.position()
   }
 
   /**
@@ -257,163 +266,49 @@ export class InstancesService implements ProcessStarter {
 
   /** Catches up with the record log from the stored cursor, then follows it live. */
   async follow(): Promise<void> {
-    const { records, db } = this.deps
-    if (!records) return
-    const cursor = await db
-      .selectFrom('record_cursors')
-      .select('position')
-      .where('name', '=', 'instances')
-      .executeTakeFirst()
-    let position = Number(cursor?.position ?? 0)
-    const buffered: EngineRecord[] = []
-    let live = false
-    this.unsubscribe = records.subscribe((r) => {
-      if (!live) buffered.push(r)
-      else this.enqueue([r])
-    })
-    for (;;) {
-      const page = await records.read({
-        afterPosition: position,
-        limit: 1000,
-        valueTypes: ['PROCESS_INSTANCE', 'INCIDENT'],
-      })
-      if (page.length === 0) break
-      await this.apply(page)
-      position = page[page.length - 1]!.position
-    }
-    live = true
-    this.enqueue(buffered.filter((r) => r.position > position))
-  }
-
-  private enqueue(batch: EngineRecord[]) {
-    if (batch.length === 0) return
-    this.chain = this.chain
-      .then(() => this.applyUntilDone(batch))
-      .catch((err: unknown) => this.deps.log.error('tracking process instances failed', err))
-  }
-
-  /**
-   * Applies a live batch, record by record, retrying from the record that failed (with
-   * back-off) while the database does not answer: records are applied in order and none is
-   * skipped, so the cursor never passes a record whose tracking and evidence were not written
-   * (ISO/IEC 20000-1 4.3.3). One line when tracking pauses and one when it resumes.
-   */
-  private async applyUntilDone(batch: EngineRecord[]) {
-    let next = 0
-    for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
-      try {
-        for (; next < batch.length; next++) await this.apply([batch[next]!])
-        if (this.paused) {
-          this.paused = false
-          this.deps.log.info('tracking process instances resumed')
-        }
-        return
-      } catch (err) {
-        if (this.stopped) throw err
-        if (!this.paused) {
-          this.paused = true
-          this.deps.log.warn(
-            `tracking process instances paused at record ${batch[next]!.position} (${err instanceof Error ? err.message : String(err)}); retrying`,
-          )
-        }
-        await new Promise((r) => setTimeout(r, delay))
-      }
-    }
+    await this.follower?.follow()
   }
 
   /** Waits until every record seen so far is applied (tests, shutdown). */
   async settled(): Promise<void> {
-    await this.chain
+    await this.follower?.settled()
   }
 
   stop() {
-    this.stopped = true
-    this.unsubscribe?.()
+    this.follower?.stop()
   }
+}
 
-  private async apply(batch: EngineRecord[]) {
-    const { db } = this.deps
-    let last = 0
-    for (const r of batch) {
-      last = Math.max(last, r.position)
-      if (r.recordType !== 'EVENT') continue
-      const v = r.value
-      if (r.valueType === 'PROCESS_INSTANCE' && v.bpmnElementType === 'PROCESS') {
-        const key = str(v.processInstanceKey)
-        if (r.intent === 'ELEMENT_ACTIVATED') {
-          await db
-            .insertInto('process_instances')
-            .values({
-              process_instance_key: key,
-              process_definition_key: str(v.processDefinitionKey),
-              bpmn_process_id: str(v.bpmnProcessId),
-              version: Number(v.version ?? 0),
-              case_kind: null,
-              case_id: null,
-              started_by: null,
-              started_at: new Date(r.timestamp),
-              ended_at: null,
-            })
-            .onConflict((oc) => oc.column('process_instance_key').doNothing())
-            .execute()
-        } else if (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED') {
-          await db
-            .updateTable('process_instances')
-            .set({
-              state: r.intent === 'ELEMENT_COMPLETED' ? 'completed' : 'cancelled',
-              ended_at: new Date(r.timestamp),
-            })
-            .where('process_instance_key', '=', key)
-            .execute()
-        }
-      }
-      await this.evidence(r)
-    }
-    if (last > 0) {
-      await db
-        .insertInto('record_cursors')
-        .values({ name: 'instances', position: last })
-        .onConflict((oc) =>
-          oc
-            .column('name')
-            .doUpdateSet({ position: sql`greatest(record_cursors.position, ${last})` }),
-        )
-        .execute()
-    }
-  }
-
-  /** Engine records that concern a case go into the evidence trail. */
-  private async evidence(r: EngineRecord) {
-    const { audit, db } = this.deps
-    if (!audit) return
-    const v = r.value
-    const relevant =
-      (r.valueType === 'PROCESS_INSTANCE' &&
-        (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED') &&
-        EVIDENCE_TYPES.has(str(v.bpmnElementType))) ||
-      r.valueType === 'INCIDENT'
-    if (!relevant) return
-    const key = str(v.processInstanceKey ?? r.processInstanceKey)
-    const inst = await db
-      .selectFrom('process_instances')
-      .select(['case_kind', 'case_id'])
+/** Keeps `process_instances` in step with the engine: started, completed, cancelled. */
+async function trackInstance(tx: Kysely<DB>, r: EngineRecord): Promise<void> {
+  const v = r.value
+  if (r.recordType !== 'EVENT' || r.valueType !== 'PROCESS_INSTANCE') return
+  if (v.bpmnElementType !== 'PROCESS') return
+  const key = str(v.processInstanceKey)
+  if (r.intent === 'ELEMENT_ACTIVATED') {
+    await tx
+      .insertInto('process_instances')
+      .values({
+        process_instance_key: key,
+        process_definition_key: str(v.processDefinitionKey),
+        bpmn_process_id: str(v.bpmnProcessId),
+        version: Number(v.version ?? 0),
+        case_kind: null,
+        case_id: null,
+        started_by: null,
+        started_at: new Date(r.timestamp),
+        ended_at: null,
+      })
+      .onConflict((oc) => oc.column('process_instance_key').doNothing())
+      .execute()
+  } else if (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED') {
+    await tx
+      .updateTable('process_instances')
+      .set({
+        state: r.intent === 'ELEMENT_COMPLETED' ? 'completed' : 'cancelled',
+        ended_at: new Date(r.timestamp),
+      })
       .where('process_instance_key', '=', key)
-      .executeTakeFirst()
-    if (!inst?.case_kind || !inst.case_id) return
-    await audit.append({
-      actor: 'system:engine',
-      action: `engine.${r.valueType.toLowerCase()}.${r.intent.toLowerCase()}`,
-      entityType: inst.case_kind,
-      entityId: inst.case_id,
-      processInstanceKey: key,
-      after: {
-        position: r.position,
-        elementId: v.elementId ?? null,
-        bpmnElementType: v.bpmnElementType ?? null,
-        ...(r.valueType === 'INCIDENT'
-          ? { errorType: v.errorType ?? null, errorMessage: v.errorMessage ?? null }
-          : {}),
-      },
-    })
+      .execute()
   }
 }

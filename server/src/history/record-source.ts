@@ -37,7 +37,12 @@ export function recordSourceOf(engine: {
  */
 export function httpRecordSource(
   baseUrl: string,
-  options: { pollMs?: number; onError?: (err: unknown) => void } = {},
+  options: {
+    pollMs?: number
+    onError?: (err: unknown) => void
+    /** Sent as `authorization: Bearer <token>` (a standalone engine's ENGINE_TOKEN). */
+    bearerToken?: string
+  } = {},
 ): RecordSource & { close(): void } {
   const base = baseUrl.replace(/\/+$/, '')
   const read = async (q: RecordQuery): Promise<EngineRecord[]> => {
@@ -46,7 +51,9 @@ export function httpRecordSource(
     params.set('limit', String(Math.min(q.limit ?? 1000, 10_000)))
     if (q.processInstanceKey) params.set('processInstanceKey', q.processInstanceKey)
     if (q.valueTypes?.length) params.set('valueType', q.valueTypes.join(','))
-    const res = await fetch(`${base}/records?${params.toString()}`)
+    const res = await fetch(`${base}/records?${params.toString()}`, {
+      headers: options.bearerToken ? { authorization: `Bearer ${options.bearerToken}` } : {},
+    })
     if (!res.ok) throw new Error(`engine history endpoint answered ${res.status}`)
     const body = (await res.json()) as { records: EngineRecord[] }
     return body.records

@@ -8,11 +8,11 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import type { Logger } from '../log'
-import type { AuditTrail } from '../evidence/audit-trail'
+import type { AuditSink } from '../evidence/audit-sink'
 
 export interface RetentionOptions {
   db: Kysely<DB>
-  audit?: AuditTrail
+  audit: AuditSink
   log: Logger
   /** Days after an instance ended; 0 = keep forever (nothing is purged). */
   days: number
@@ -51,7 +51,7 @@ export async function purgeExpiredWorkingData(
         .where('state', 'in', ['completed', 'cancelled'])
         .returning('id')
         .execute()
-      await audit?.append(
+      await audit.append(
         {
           actor: 'system:retention',
           action: 'retention.working-data-purged',

@@ -9,6 +9,7 @@ import express, { type ErrorRequestHandler, type Router } from 'express'
 import { NotFoundError, toProblem } from '../errors'
 import type { Logger } from '../log'
 import { refuseUnsafeInput, requireJsonBody } from './validation'
+import { APP_CSP } from './content-security'
 
 export interface AppOptions {
   /** Routers mounted under `/api`, in order. The session middleware comes first. */
@@ -16,16 +17,32 @@ export interface AppOptions {
   /** Folder of the built client (index.html and assets); skipped when absent. */
   clientDist: string
   log: Logger
+  /**
+   * Proxies trusted to name the client in `X-Forwarded-For` (TRUST_PROXY): '' = none, digits = a
+   * hop count, else addresses / CIDR ranges / `loopback`, comma-separated.
+   */
+  trustProxy?: string
 }
 
-export function createApp({ apiRouters, clientDist, log }: AppOptions): express.Express {
+export function createApp({
+  apiRouters,
+  clientDist,
+  log,
+  trustProxy = '',
+}: AppOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback')
+  // by default nobody: a client must not choose its own address with a header (login throttle)
+  app.set(
+    'trust proxy',
+    trustProxy === '' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy,
+  )
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('X-Frame-Options', 'DENY')
     res.setHeader('Referrer-Policy', 'same-origin')
+    // HTML exports set a stricter one of their own
+    res.setHeader('Content-Security-Policy', APP_CSP)
     next()
   })
 

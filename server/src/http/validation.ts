@@ -8,6 +8,7 @@ import type { RequestHandler } from 'express'
 import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import { UnsupportedMediaTypeError, UserError, type FieldError } from '../errors'
+import { FORM_DATETIME_PATTERN } from '../forms/form-schema'
 
 export const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true })
 addFormats.default(ajv)
@@ -31,6 +32,23 @@ export const offsetSchema = { type: 'integer', minimum: 0, maximum: INT4_MAX } a
 /** How many rows a page holds: 1 … `max`. */
 export const limitSchema = (max: number) => ({ type: 'integer', minimum: 1, maximum: max }) as const
 
+/**
+ * What a person reads for a failed keyword where ajv's own words say little: a date where a
+ * date and a time are expected is refused, never dropped or read as midnight, and says so.
+ */
+function messageOf(e: ErrorObject): string {
+  if (e.keyword === 'pattern' && e.params.pattern === FORM_DATETIME_PATTERN) {
+    return 'must be a date and a time, e.g. 2026-12-10T09:30 (a date alone is not accepted here)'
+  }
+  if (e.keyword === 'format' && e.params.format === 'date-time') {
+    return 'must be a date and a time with an offset, e.g. 2026-12-10T09:30:00Z (a date alone is not accepted here)'
+  }
+  if (e.keyword === 'format' && e.params.format === 'date') {
+    return 'must be a date, e.g. 2026-12-10'
+  }
+  return e.message ?? 'is invalid'
+}
+
 export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldError[] {
   return (errors ?? []).map((e) => {
     const missing = e.keyword === 'required' ? `/${String(e.params.missingProperty)}` : ''
@@ -38,7 +56,7 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
       e.keyword === 'additionalProperties' ? `/${String(e.params.additionalProperty)}` : ''
     return {
       path: `${e.instancePath}${missing}${extra}` || '/',
-      message: e.message ?? 'is invalid',
+      message: messageOf(e),
     }
   })
 }

@@ -1,11 +1,12 @@
 /**
  * Validates a task submission against the task's form (ajv, one compiled validator per form
  * schema; patterns run on RE2, in time linear in the input). Values the form does not know are
- * rejected; fields the form leaves empty may be omitted. Failures are a 400 with one error per
- * field.
+ * rejected; fields the form leaves empty may be omitted; a range's end may not be before its
+ * start (`date-ranges.ts`). Failures are a 400 with one error per field.
  */
 import type { ValidateFunction } from 'ajv'
 import { ConflictError, UserError } from '../errors'
+import { rangeErrors } from '../forms/date-ranges'
 import { formAjv } from '../forms/form-ajv'
 import { formToJsonSchema, isFormJs } from '../forms/form-schema'
 import { fieldErrors } from '../http/validation'
@@ -41,5 +42,8 @@ export function validateFormData(
   if (!validate(cleaned)) {
     throw new UserError('The form data is invalid.', fieldErrors(validate.errors))
   }
+  // ends before their starts (`rangeStart` in the form): 4.3.3, 9.2 schedules
+  const ranges = rangeErrors(form, cleaned)
+  if (ranges.length) throw new UserError('The form data is invalid.', ranges)
   return cleaned
 }

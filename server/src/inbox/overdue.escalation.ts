@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import type { Logger } from '../log'
-import type { AuditSink } from '../processes/processes.service'
+import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { TaskState } from './task-model'
 
 /** Where escalations go: the notification outbox. */
@@ -24,7 +24,7 @@ export interface EscalationNotifier {
 export interface OverdueEscalationOptions {
   db: Kysely<DB>
   notifier: EscalationNotifier
-  audit?: AuditSink
+  audit: AuditSink
   log: Logger
   /** How often to look. Default 1 minute. */
   everyMs?: number
@@ -42,36 +42,50 @@ export function startOverdueEscalation(options: OverdueEscalationOptions): Runni
   const now = () => new Date(options.now?.() ?? Date.now())
 
   const runOnce = async () => {
-    // claim the tasks to escalate atomically, so two servers never escalate one task twice
-    const due = await db
-      .updateTable('tasks')
-      .set({ escalated_at: now() })
-      .where('state', 'in', [TaskState.Open, TaskState.Claimed])
-      .where('due_date', '<', now())
-      .where('escalated_at', 'is', null)
-      .where(
-        'id',
-        'in',
-        db
-          .selectFrom('tasks')
-          .select('id')
-          .where('state', 'in', [TaskState.Open, TaskState.Claimed])
-          .where('due_date', '<', now())
-          .where('escalated_at', 'is', null)
-          .limit(200),
-      )
-      .returning([
-        'id',
-        'name',
-        'candidate_groups',
-        'assignee',
-        'case_kind',
-        'case_id',
-        'case_title',
-        'due_date',
-        'process_instance_key',
-      ])
-      .execute()
+    // claim the tasks to escalate atomically, so two servers never escalate one task twice; the
+    // claim and its evidence commit together (4.3.3)
+    const due = await writeWithEvidence(db, audit, async (tx) => {
+      const claimed = await tx
+        .updateTable('tasks')
+        .set({ escalated_at: now() })
+        .where('state', 'in', [TaskState.Open, TaskState.Claimed])
+        .where('due_date', '<', now())
+        .where('escalated_at', 'is', null)
+        .where(
+          'id',
+          'in',
+          tx
+            .selectFrom('tasks')
+            .select('id')
+            .where('state', 'in', [TaskState.Open, TaskState.Claimed])
+            .where('due_date', '<', now())
+            .where('escalated_at', 'is', null)
+            .limit(200),
+        )
+        .returning([
+          'id',
+          'name',
+          'candidate_groups',
+          'assignee',
+          'case_kind',
+          'case_id',
+          'case_title',
+          'due_date',
+          'process_instance_key',
+        ])
+        .execute()
+      return {
+        result: claimed,
+        evidence: claimed.map((t) => ({
+          actor: 'system:inbox',
+          action: 'task.overdue-escalated',
+          entityType: 'task',
+          entityId: t.id,
+          processInstanceKey: t.process_instance_key,
+          after: { groups: t.candidate_groups, assignee: t.assignee, dueDate: t.due_date },
+        })),
+      }
+    })
     for (const t of due) {
       const detail = `the task "${t.name}" was due ${new Date(t.due_date ?? 0).toISOString()}`
       const context = {
@@ -96,14 +110,6 @@ export function startOverdueEscalation(options: OverdueEscalationOptions): Runni
           context,
         })
       }
-      await audit?.append({
-        actor: 'system:inbox',
-        action: 'task.overdue-escalated',
-        entityType: 'task',
-        entityId: t.id,
-        processInstanceKey: t.process_instance_key,
-        after: { groups: t.candidate_groups, assignee: t.assignee, dueDate: t.due_date },
-      })
     }
     return due.length
   }

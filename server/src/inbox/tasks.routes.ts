@@ -9,6 +9,7 @@ import { requireRole, sessionOf } from '../auth/auth.middleware'
 import { Role } from '../auth/roles'
 import type { DB } from '../db/schema'
 import { NotFoundError, UserError } from '../errors'
+import { refuseReversedRange } from '../forms/date-ranges'
 import { openapi } from '../http/openapi'
 import {
   ajv,
@@ -80,6 +81,7 @@ export function parseTaskQuery(raw: Record<string, unknown>): TaskQuery {
       fieldErrors(validateQuery.errors).map((e) => ({ ...e, path: `?${e.path.slice(1)}` })),
     )
   }
+  refuseReversedRange(out.dueAfter, out.dueBefore, '?dueBefore', 'dueAfter')
   return { ...(out as TaskQuery), ...(Object.keys(variables).length ? { variables } : {}) }
 }
 
@@ -221,14 +223,15 @@ openapi.register(
     path: '/tasks/:id',
     tag: 'tasks',
     summary:
-      'One task with its form (bound to its process version), variables, case, SLA and comments',
+      'One task with its form (bound to its process version), variables, case, SLA and comments; `context`: the case fields its diagram declares (`context:` properties) with labels and display values; `segregation`: why segregation of duties (`sod:`) keeps it from you, or null',
     roles: listers,
   },
   {
     method: 'post',
     path: '/tasks/:id/claim',
     tag: 'tasks',
-    summary: 'Claim a task offered to you (409 when someone else was first)',
+    summary:
+      'Claim a task offered to you (409 when someone else was first; 403 naming the rule when segregation of duties keeps it from you)',
     roles: actors,
     requestBody: emptyBody,
     status: 200,

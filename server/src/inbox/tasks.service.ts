@@ -10,7 +10,7 @@ import type { SessionUser } from '../auth/sessions'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UnexpectedError, UserError } from '../errors'
 import type { EventBus, TaskEventPayload } from '../realtime/bus'
-import type { AuditSink } from '../processes/processes.service'
+import type { UnmigratedAuditSink as AuditSink } from '../evidence/audit-sink'
 import { describeBpmn } from '../processes/bpmn'
 import { recordMappingOf, type RecordMapping } from '../cases/record-updates'
 import type { Logger } from '../log'
@@ -20,6 +20,8 @@ import { dataFields, isFormJs } from '../forms/form-schema'
 import { validateFormData } from './form-validation'
 import { hiddenDataKeys } from '../cases/projection'
 import { customerKinds, isCaseKind } from '../cases/kinds'
+import { offeredOnly, segregationColumns, segregationOf, SegregationOfDuties } from './segregation'
+import { declaredForTask } from './task-declarations'
 import {
   TaskState,
   UserTaskHeader,
@@ -56,6 +58,8 @@ interface DeployedVersionInfo {
   embeddedForms: Record<string, string>
   /** What each user task writes on its case (`record:` extension properties) by element id. */
   recordMappings: Record<string, RecordMapping>
+  /** Extension properties (`zeebe:properties`) by element id: `context:`, `sod:`, … */
+  properties: Record<string, Record<string, string>>
 }
 
 /**
@@ -159,6 +163,9 @@ export class TasksService {
   /** Job completions through the outbox. */
   readonly completions: TaskCompletions
 
+  /** Who may not complete a task, as its diagram declares (`sod:` properties). */
+  readonly segregation: SegregationOfDuties
+
   constructor(private readonly deps: TasksServiceDeps) {
     this.completions = new TaskCompletions({
       db: deps.db,
@@ -170,6 +177,10 @@ export class TasksService {
       now: () => this.now(),
       log: deps.log,
       checkpoint: deps.checkpoint,
+    })
+    this.segregation = new SegregationOfDuties({
+      db: deps.db,
+      rulesOf: async (t) => segregationOf(await this.elementProperties(t)),
     })
   }
 
@@ -250,6 +261,7 @@ export class TasksService {
       cancel_reason: null,
       escalated_at: null,
       submitted_data: null,
+      ...segregationColumns(segregationOf(version?.properties[job.elementId])),
     }
     const inserted = await db
       .insertInto('tasks')
@@ -303,9 +315,17 @@ export class TasksService {
           return mapping ? [[e.id, mapping]] : []
         }),
       ),
+      properties: Object.fromEntries(
+        elements.flatMap((e) => (e.properties ? [[e.id, e.properties]] : [])),
+      ),
     }
     this.versions.set(definitionKey, version)
     return version
+  }
+
+  /** The extension properties (`zeebe:properties`) of a task's element in its process version. */
+  async elementProperties(task: TaskView): Promise<Record<string, string> | undefined> {
+    return (await this.versionOf(task.processDefinitionKey))?.properties[task.elementId]
   }
 
   /**
@@ -380,7 +400,8 @@ export class TasksService {
   async list(user: SessionUser, query: TaskQuery): Promise<TaskPage> {
     const { db } = this.deps
     const now = new Date(this.now())
-    const base = this.visible(db.selectFrom('tasks'), user)
+    // 4.1.3: a task someone may not complete (segregation of duties) is not offered to them
+    const base = offeredOnly(this.visible(db.selectFrom('tasks'), user), user)
     let q = base
     const view = query.view ?? 'all'
     if (view === 'mine') q = q.where('assignee', '=', user.username)
@@ -559,6 +580,8 @@ export class TasksService {
       variables,
       submittedData: row.submitted_data ?? null,
       case: caseRecord,
+      // the case fields the diagram says the task shows; why the user may not complete it, if so
+      ...(await declaredForTask(this, db, task, caseRecord, user)),
       related: list(links),
       // known errors, resolved problems and CIs the find-matches step found for the case (8.1 d)
       matches: {
@@ -619,6 +642,7 @@ export class TasksService {
     if (!isCandidate(user, task) && !user.roles.includes('admin')) {
       throw new ForbiddenError('This task is not offered to you or your groups.')
     }
+    await this.segregation.enforce(user.username, task)
     if (task.state === TaskState.Claimed && task.assignee === user.username) return task
     if (task.state !== TaskState.Open) {
       throw new ConflictError(
@@ -685,6 +709,7 @@ export class TasksService {
         { path: '/assignee', message: 'must be a member of a candidate group' },
       ])
     }
+    await this.segregation.enforce(assignee, task, user.username)
     const assigned = await this.change(
       task,
       { state: TaskState.Claimed, assignee, claimed_at: new Date(this.now()) },
@@ -718,6 +743,7 @@ export class TasksService {
           : 'Claim the task before completing it.',
       )
     }
+    await this.segregation.enforce(user.username, task)
     const form = await this.formOf(task)
     const cleaned = validateFormData(form, data)
     const mapping = (await this.versionOf(task.processDefinitionKey))?.recordMappings[

@@ -172,13 +172,51 @@ function getLinter(): BpmnLinter {
   })
 }
 
-/** Lints BPMN XML; returns every problem (errors first). Malformed XML is a 400. */
+/**
+ * Diagrams whose plane names no element of the file (`bpmnElement` pointing at a missing
+ * process): reported as errors and left out of the linted model, because bpmnlint's Camunda
+ * rules stop on such a plane and would then check nothing else (a service task without a job
+ * type would pass).
+ */
+function danglingDiagrams(definitions: ModdleElement): LintProblem[] {
+  const diagrams = (definitions as { diagrams?: ModdleElement[] }).diagrams
+  if (!diagrams?.length) return []
+  const problems: LintProblem[] = []
+  const kept = diagrams.filter((d) => {
+    const plane = (d as { plane?: ModdleElement & { bpmnElement?: unknown } }).plane
+    if (!plane || plane.bpmnElement) return true
+    problems.push({
+      rule: 'diagram-plane',
+      id: plane.id ?? d.id ?? '',
+      message:
+        'The diagram is drawn for an element this file does not define (its plane names a missing process or collaboration); draw it for the process.',
+      category: 'error',
+    })
+    return false
+  })
+  ;(definitions as { diagrams?: ModdleElement[] }).diagrams = kept
+  return problems
+}
+
+/**
+ * Lints BPMN XML; returns every problem (errors first). Malformed XML is a 400. A rule that
+ * fails instead of checking is an error, not information: what it did not check must not pass.
+ */
 export async function lintBpmn(xml: string): Promise<LintProblem[]> {
   const definitions = await parseBpmn(xml)
+  const problems: LintProblem[] = danglingDiagrams(definitions)
   const results = await getLinter().lint(definitions)
-  const problems: LintProblem[] = []
   for (const [rule, reports] of Object.entries(results)) {
     for (const r of reports) {
+      if (r.category === 'rule-error') {
+        problems.push({
+          rule,
+          id: r.id ?? '',
+          message: `This check could not run on the diagram (${r.message}); the diagram cannot be submitted until it can.`,
+          category: 'error',
+        })
+        continue
+      }
       const category = r.category === 'error' ? 'error' : r.category === 'warn' ? 'warn' : 'info'
       problems.push({ rule, id: r.id ?? '', message: r.message, category })
     }

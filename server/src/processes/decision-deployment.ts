@@ -5,12 +5,12 @@
  * `bindingType="deployment"` (the ones deployed with it), so a case can name the version that
  * decided it. Only DeployResource's public answer is read.
  */
-import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
-import { describeBpmn } from './bpmn'
+import { deployedVersionInfo } from './process-version-info'
 import { describeDmn } from './dmn'
-import type { AuditSink } from './processes.service'
+import type { AuditSink } from '../evidence/audit-sink'
+import { checksum } from './processes.model'
 
 /** The DeployResource answer entries this module reads (gateway.proto's metadata). */
 export interface DecisionDeploymentMetadata {
@@ -40,7 +40,6 @@ export interface DeployedDecisionRequirements {
   decisions: { decisionId: string; version: number; decisionKey: string }[]
 }
 
-const checksum = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /** The resource of a deployment as Zeebe gets it: `.dmn` files go in as decisions. */
 export function resourceOf(file: { name: string; content: Buffer }) {
@@ -55,7 +54,8 @@ export function resourceOf(file: { name: string; content: Buffer }) {
  * back existing keys) records nothing new, so deploying the same files again is harmless.
  */
 export async function recordDecisionDeployment(
-  deps: { db: Kysely<DB>; audit?: AuditSink },
+  /** `db` is the transaction of the deployment's recording; evidence is written in it. */
+  deps: { db: Kysely<DB>; audit: AuditSink },
   input: {
     deploymentKey: string
     metas: DecisionDeploymentMetadata[]
@@ -117,20 +117,23 @@ export async function recordDecisionDeployment(
         .where('version', '<', drg.version)
         .where('state', '=', 'deployed')
         .execute()
-      await audit?.append({
-        actor: by.actor,
-        action: 'decision.deployed',
-        entityType: 'decision-version',
-        entityId: `${drg.dmnDecisionRequirementsId}:${drg.version}`,
-        after: {
-          decisionRequirementsKey: key,
-          version: drg.version,
-          checksum: checksum(xml),
-          decisions: mine.map((d) => ({ decisionId: d.dmnDecisionId, version: d.version, decisionKey: String(d.decisionKey) })),
-          approvedBy: by.approvedBy ?? null,
-          draftId: by.draftId ?? null,
+      await audit.append(
+        {
+          actor: by.actor,
+          action: 'decision.deployed',
+          entityType: 'decision-version',
+          entityId: `${drg.dmnDecisionRequirementsId}:${drg.version}`,
+          after: {
+            decisionRequirementsKey: key,
+            version: drg.version,
+            checksum: checksum(xml),
+            decisions: mine.map((d) => ({ decisionId: d.dmnDecisionId, version: d.version, decisionKey: String(d.decisionKey) })),
+            approvedBy: by.approvedBy ?? null,
+            draftId: by.draftId ?? null,
+          },
         },
-      })
+        db,
+      )
     }
     out.push({
       decisionRequirementsId: drg.dmnDecisionRequirementsId,
@@ -146,13 +149,8 @@ export async function recordDecisionDeployment(
     if (!p) continue
     const file = files.get(p.resourceName)
     if (!file) continue
-    const info = await describeBpmn(file.content.toString('utf8'))
-    const proc = info.processes.find((x) => x.id === p.bpmnProcessId)
-    const called = new Set(
-      Object.values(proc?.elements ?? {}).flatMap((e) =>
-        e.calledDecision?.bindingType === 'deployment' ? [e.calledDecision.decisionId] : [],
-      ),
-    )
+    const info = await deployedVersionInfo(file.content.toString('utf8'), p.bpmnProcessId)
+    const called = new Set(Object.values(info.calledDecisions))
     for (const decisionId of called) {
       const d = decisions.find((x) => x.dmnDecisionId === decisionId)
       if (!d) continue

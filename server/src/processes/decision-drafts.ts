@@ -7,39 +7,18 @@
  * calls one of its decisions with `bindingType="deployment"`, so new instances of those
  * procedures evaluate the new version while running instances keep theirs.
  */
-import { createHash, randomUUID } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
-import { ConflictError, NotFoundError } from '../errors'
+import { NotFoundError } from '../errors'
 import { isoOrNull as iso } from '../db/timestamps'
-import { describeBpmn } from './bpmn'
 import { dmnFilesHolding } from './decision-deployment'
 import { checkDmn, describeDmn, diffDmn, type DecisionDiff } from './dmn'
-import {
-  DraftKind,
-  DraftState,
-  type AuditSink,
-  type DeployedVersion,
-  type DeployFile,
-  type DraftView,
-} from './processes.service'
-
-/** What a decision draft needs of the procedure drafts' machinery. */
-interface DraftMachinery {
-  getDraft(id: string): Promise<DraftView>
-  transition(
-    id: string,
-    expect: { states: DraftState[]; version?: number },
-    set: Partial<Record<string, unknown>>,
-    audit: { actor: string; action: string; detail?: Record<string, unknown> },
-  ): Promise<DraftView>
-  deploy(
-    files: DeployFile[],
-    by: { actor: string; approvedBy?: string | null; draftId?: string | null },
-  ): Promise<DeployedVersion[]>
-}
+import { requireApproved, type DraftStore } from './draft-store'
+import { decisionsCalledIn } from './process-version-info'
+import type { ProcessDeployment } from './process-deployment'
+import { DraftKind, DraftState, type DeployFile, type DraftView } from './processes.model'
 
 export interface DecisionVersionView {
   version: number
@@ -64,14 +43,15 @@ export interface DecisionRequirementsView {
   drafts: DraftView[]
 }
 
-const sha = (text: string) => createHash('sha256').update(text).digest('hex')
-
 export class DecisionDrafts {
   constructor(
-    private readonly drafts: DraftMachinery & {
-      listDrafts(filter: { kind?: DraftKind; bpmnProcessId?: string }): Promise<DraftView[]>
+    private readonly deps: {
+      db: Kysely<DB>
+      drafts: DraftStore
+      deployment: ProcessDeployment
+      /** `processes/` of the repository: `.dmn` files a procedure calls, never deployed yet. */
+      processesDir?: string
     },
-    private readonly deps: { db: Kysely<DB>; audit?: AuditSink; processesDir?: string },
   ) {}
 
   /** The latest deployed version of a DRG, with its XML. */
@@ -97,7 +77,7 @@ export class DecisionDrafts {
     const out: { bpmnProcessId: string; xml: string; called: Set<string> }[] = []
     for (const r of rows) {
       if (out.some((o) => o.bpmnProcessId === r.bpmn_process_id)) continue
-      out.push({ bpmnProcessId: r.bpmn_process_id, xml: r.xml, called: await calledIn(r.xml) })
+      out.push({ bpmnProcessId: r.bpmn_process_id, xml: r.xml, called: await decisionsCalledIn(r.xml) })
     }
     return out
   }
@@ -105,37 +85,17 @@ export class DecisionDrafts {
   async create(xml: string, author: string): Promise<DraftView> {
     const info = await checkDmn(xml)
     const latest = await this.latest(info.id)
-    const id = randomUUID()
-    await this.deps.db
-      .insertInto('process_drafts')
-      .values({
-        id,
+    return this.deps.drafts.create(
+      {
         kind: DraftKind.Decision,
-        bpmn_process_id: info.id,
+        bpmnProcessId: info.id,
         xml,
-        state: DraftState.Draft,
         author,
-        base_version: latest?.version ?? null,
-        lint: JSON.stringify([]),
-        updated_at: new Date(),
-        submitted_at: null,
-        approved_by: null,
-        approved_at: null,
-        rejected_by: null,
-        rejected_reason: null,
-        deployed_by: null,
-        deployed_at: null,
-        process_definition_key: null,
-      })
-      .execute()
-    await this.deps.audit?.append({
-      actor: author,
-      action: 'decision-draft.created',
-      entityType: 'decision-draft',
-      entityId: id,
-      after: { decisionRequirementsId: info.id, checksum: sha(xml) },
-    })
-    return this.drafts.getDraft(id)
+        baseVersion: latest?.version ?? null,
+        lint: [],
+      },
+      { decisionRequirementsId: info.id },
+    )
   }
 
   /** A draft keeps its DRG id and every decision a deployed procedure calls. */
@@ -151,7 +111,7 @@ export class DecisionDrafts {
 
   async update(draft: DraftView, input: { xml: string; version: number }, actor: string) {
     await this.check(draft, input.xml)
-    return this.drafts.transition(
+    return this.deps.drafts.transition(
       draft.id,
       { states: [DraftState.Draft, DraftState.Rejected], version: input.version },
       {
@@ -170,7 +130,7 @@ export class DecisionDrafts {
    * `processes/` file that defines it (never deployed yet).
    */
   async filesCalledBy(xml: string, except?: string): Promise<DeployFile[]> {
-    const wanted = await calledIn(xml)
+    const wanted = await decisionsCalledIn(xml)
     const out = new Map<string, DeployFile>()
     const missing = new Set<string>()
     for (const decisionId of wanted) {
@@ -218,9 +178,7 @@ export class DecisionDrafts {
    * one of its decisions (bound to the version deployed with it), in one deployment.
    */
   async deploy(draft: DraftView, actor: string) {
-    if (draft.state !== DraftState.Approved) {
-      throw new ConflictError(`Only an approved draft can be deployed; this one is ${draft.state}.`)
-    }
+    requireApproved(draft)
     const xml = draft.xml ?? ''
     const info = await checkDmn(xml, { decisionRequirementsId: draft.bpmnProcessId })
     const mine = new Set(info.decisions.map((d) => d.id))
@@ -243,7 +201,7 @@ export class DecisionDrafts {
       const name = p && resourceOfProcess.find((r) => r.bpmn_process_id === p.bpmnProcessId)?.resource_name
       if (name) f.name = name
     }
-    const deployed = await this.drafts.deploy(files, {
+    const deployed = await this.deps.deployment.deploy(files, {
       actor,
       approvedBy: draft.approvedBy,
       draftId: draft.id,
@@ -262,7 +220,7 @@ export class DecisionDrafts {
       version: d.version,
       processDefinitionKey: d.processDefinitionKey,
     }))
-    const after = await this.drafts.transition(
+    const after = await this.deps.drafts.transition(
       draft.id,
       { states: [DraftState.Approved] },
       { state: DraftState.Deployed, deployed_by: actor, deployed_at: new Date() },
@@ -312,7 +270,7 @@ export class DecisionDrafts {
       .orderBy('decision_requirements_id')
       .orderBy('version', 'desc')
       .execute()
-    const drafts = await this.drafts.listDrafts({ kind: DraftKind.Decision })
+    const drafts = await this.deps.drafts.listDrafts({ kind: DraftKind.Decision })
     const callers = await this.callers()
     const out = new Map<string, DecisionRequirementsView>()
     for (const v of versions) {
@@ -395,16 +353,4 @@ export class DecisionDrafts {
       approvedBy: row.approved_by,
     }
   }
-}
-
-/** Decision ids a BPMN calls with `bindingType="deployment"`. */
-async function calledIn(xml: string): Promise<Set<string>> {
-  const info = await describeBpmn(xml)
-  return new Set(
-    info.processes.flatMap((p) =>
-      Object.values(p.elements).flatMap((e) =>
-        e.calledDecision?.bindingType === 'deployment' ? [e.calledDecision.decisionId] : [],
-      ),
-    ),
-  )
 }

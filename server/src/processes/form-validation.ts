@@ -9,6 +9,7 @@
  */
 import { Ajv } from 'ajv'
 import type { FieldError } from '../errors'
+import { rangeRuleProblems } from '../forms/date-ranges'
 import { createFormAjv, patternProblem } from '../forms/form-ajv'
 import { formToJsonSchema, type FormComponent, type FormJs } from '../forms/form-schema'
 import { fieldErrors } from '../http/validation'
@@ -67,6 +68,7 @@ export function formProblems(formId: string, form: unknown): FieldError[] {
       })
     }
   }
+  for (const message of rangeRuleProblems(form)) problems.push({ path: '/components', message })
   if (problems.length > 0) return problems
   try {
     // a fresh instance: the check must not grow the shared validator cache with every save

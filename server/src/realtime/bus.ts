@@ -28,6 +28,14 @@ export interface CaseEventPayload {
   actor?: string
 }
 
+/** A new entry of a case's activity stream: ids only, readers fetch the stream. */
+export interface ActivityEventEntry {
+  id: string
+  type: string
+  /** `staff` entries (work notes) never reach customers. */
+  visibility: 'staff' | 'customer'
+}
+
 export type ServerEvent =
   | { type: 'task.created'; task: TaskEventPayload }
   | { type: 'task.claimed'; task: TaskEventPayload }
@@ -37,6 +45,7 @@ export type ServerEvent =
   | { type: 'task.cancelled'; task: TaskEventPayload }
   | { type: 'case.created'; case: CaseEventPayload }
   | { type: 'case.updated'; case: CaseEventPayload }
+  | { type: 'case.activity'; case: CaseEventPayload; entry: ActivityEventEntry }
   | { type: 'process.changed'; bpmnProcessId: string }
   | { type: 'notification.created'; recipient: string; notificationId: string }
 

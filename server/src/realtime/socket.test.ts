@@ -30,6 +30,30 @@ describe('live update scoping', () => {
     expect(unassigned).toContain('role:staff')
   })
 
+  it('sends a work note to staff roles only and a reply also to the case requester', () => {
+    const activity = (visibility: 'staff' | 'customer') =>
+      roomsFor({
+        type: 'case.activity',
+        case: {
+          kind: 'incident',
+          caseId: 'INC-3',
+          status: 'new',
+          group: 'network',
+          requester: 'cora',
+        },
+        entry: {
+          id: 'comment:1',
+          type: visibility === 'staff' ? 'work-note' : 'reply',
+          visibility,
+        },
+      })
+    // 8.1: the customer follows the conversation, never the staff's work notes
+    expect(activity('staff').sort()).toEqual(
+      ['role:admin', 'role:auditor', 'role:process-owner', 'role:staff'].sort(),
+    )
+    expect(activity('customer')).toEqual(expect.arrayContaining(['group:network', 'user:cora']))
+  })
+
   it('sends a group notification to the group room and a personal one to the user', () => {
     expect(
       roomsFor({ type: 'notification.created', recipient: 'group:cab', notificationId: '1' }),

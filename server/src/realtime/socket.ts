@@ -8,7 +8,7 @@ import type { Server as HttpServer } from 'node:http'
 import { Server } from 'socket.io'
 import { parseCookies, SESSION_COOKIE } from '../auth/auth.middleware'
 import { isSameOrigin } from '../auth/origin'
-import type { SessionStore } from '../auth/sessions'
+import { sessionIdOf, type SessionStore } from '../auth/sessions'
 import type { Logger } from '../log'
 import type { EventBus, ServerEvent } from './bus'
 
@@ -36,6 +36,16 @@ export function roomsFor(event: ServerEvent): string[] {
         event.case.group ? `group:${event.case.group}` : 'role:staff',
         ...(event.case.requester ? [`user:${event.case.requester}`] : []),
       ]
+    case 'case.activity':
+      // a work note reaches staff roles only: never a group or user room a customer may be in
+      if (event.entry.visibility === 'staff') {
+        return [...readers, 'role:staff', 'role:process-owner']
+      }
+      return [
+        ...readers,
+        event.case.group ? `group:${event.case.group}` : 'role:staff',
+        ...(event.case.requester ? [`user:${event.case.requester}`] : []),
+      ]
     case 'process.changed':
       return [...readers, 'role:process-owner']
     case 'notification.created':
@@ -49,9 +59,17 @@ export interface RealtimeOptions {
   sessions: SessionStore
   bus: EventBus
   log: Logger
+  /** How often connected sockets' sessions are checked for expiry, ms (default 30 s). */
+  sweepEveryMs?: number
 }
 
-export function startRealtime({ http, sessions, bus, log }: RealtimeOptions) {
+export function startRealtime({
+  http,
+  sessions,
+  bus,
+  log,
+  sweepEveryMs = 30_000,
+}: RealtimeOptions) {
   const io = new Server(http, {
     path: '/socket.io',
     serveClient: false,
@@ -69,6 +87,7 @@ export function startRealtime({ http, sessions, bus, log }: RealtimeOptions) {
       .then((session) => {
         if (!session) return next(new Error('Log in first.'))
         socket.data.username = session.user.username
+        socket.data.sessionId = sessionIdOf(token)
         void socket.join([
           `user:${session.user.username}`,
           ...session.user.groups.map((g) => `group:${g.id}`),
@@ -86,9 +105,42 @@ export function startRealtime({ http, sessions, bus, log }: RealtimeOptions) {
     const rooms = roomsFor(event)
     if (rooms.length) io.to(rooms).emit(type, payload)
   })
+
+  // A socket lives no longer than its session (8.7.3): dropped at once on logout, and within
+  // `sweepEveryMs` when the session expires, its user is deactivated or its password changed.
+  const sessionIdOfSocket = (s: { data: { sessionId?: unknown } }) =>
+    typeof s.data.sessionId === 'string' ? s.data.sessionId : undefined
+  const stopOnEnded = sessions.onEnded((ended) => {
+    for (const s of io.of('/').sockets.values()) {
+      if (sessionIdOfSocket(s) === ended) s.disconnect(true)
+    }
+  })
+  /** Disconnects every socket whose session is no longer live; returns how many. */
+  const sweep = async (): Promise<number> => {
+    const connected = [...io.of('/').sockets.values()]
+    const ids = [...new Set(connected.map(sessionIdOfSocket).filter((id) => id !== undefined))]
+    const live = await sessions.liveOf(ids)
+    let dropped = 0
+    for (const s of connected) {
+      const id = sessionIdOfSocket(s)
+      if (id === undefined || !live.has(id)) {
+        s.disconnect(true)
+        dropped++
+      }
+    }
+    return dropped
+  }
+  const timer = setInterval(() => {
+    sweep().catch((err: unknown) => log.warn('checking the sockets’ sessions failed', err))
+  }, sweepEveryMs)
+  timer.unref()
+
   return {
     io,
+    sweep,
     async close() {
+      clearInterval(timer)
+      stopOnEnded()
       unsubscribe()
       await new Promise<void>((resolve) => {
         void io.close(() => resolve())

@@ -4,7 +4,10 @@
  */
 import type { AnyWorker } from './define-worker'
 import { applyChangePolicy } from './apply-change-policy.worker'
+import { applyRecordEdits } from './apply-record-edits.worker'
 import { assessChangeImpact } from './assess-change-impact.worker'
+import { checkReleaseChange } from './check-release-change.worker'
+import { checkStandardChange } from './check-standard-change.worker'
 import { closeCase } from './close-case.worker'
 import { collectSupplierPerformance } from './collect-supplier-performance.worker'
 import { countReleaseIncidents } from './count-release-incidents.worker'
@@ -32,7 +35,10 @@ import { updateCmdb } from './update-cmdb.worker'
 
 export const workers: readonly AnyWorker[] = [
   applyChangePolicy,
+  applyRecordEdits,
   assessChangeImpact,
+  checkReleaseChange,
+  checkStandardChange,
   closeCase,
   collectSupplierPerformance,
   countReleaseIncidents,

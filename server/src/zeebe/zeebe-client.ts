@@ -18,6 +18,7 @@ export function createZeebeClient(
     | 'ZEEBE_CLIENT_SECRET'
     | 'ZEEBE_OAUTH_URL'
     | 'ZEEBE_TOKEN_AUDIENCE'
+    | 'ZEEBE_BEARER_TOKEN'
   >,
   address: string,
 ): { camunda: Camunda8; zeebe: ZeebeClient } {
@@ -31,6 +32,9 @@ export function createZeebeClient(
           CAMUNDA_OAUTH_URL: config.ZEEBE_OAUTH_URL,
           ZEEBE_TOKEN_AUDIENCE: config.ZEEBE_TOKEN_AUDIENCE,
         }
+      : {}),
+    ...(config.ZEEBE_AUTH_STRATEGY === 'BEARER'
+      ? { CAMUNDA_OAUTH_TOKEN: config.ZEEBE_BEARER_TOKEN }
       : {}),
     CAMUNDA_LOG_LEVEL: 'error',
   })

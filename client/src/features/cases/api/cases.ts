@@ -177,8 +177,36 @@ export const createCase = (kind: string, body: Record<string, unknown>) =>
   api<CaseRecord>(`/${kind}`, { method: 'POST', body })
 export const updateCase = (kind: string, id: string, body: Record<string, unknown>) =>
   api<CaseRecord>(`/${kind}/${encodeURIComponent(id)}`, { method: 'PATCH', body })
-export const commentCase = (kind: string, id: string, body: string) =>
-  api<unknown>(`/${kind}/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { body } })
+
+/** What people write in a case's activity: a work note (staff only) or a reply the customer sees. */
+export type WrittenType = 'work-note' | 'reply'
+
+/** One entry of a case's activity stream (GET /api/<kind>/:id/activity, also `activity` of a case). */
+export interface ActivityEntry {
+  id: string
+  type: WrittenType | 'status-change' | 'task-completed'
+  visibility: 'staff' | 'customer'
+  actor: string
+  actorName: string | null
+  at: string
+  body?: string
+  taskId?: string | null
+  taskName?: string | null
+  from?: string | null
+  to?: string
+  elementId?: string | null
+}
+
+/** The activity of a case as it comes with the case (`activity`), or none. */
+export const activityOf = (c: Record<string, unknown> | null | undefined): ActivityEntry[] =>
+  Array.isArray(c?.activity) ? (c.activity as ActivityEntry[]) : []
+
+/** Adds a work note or reply on the case. */
+export const addActivity = (kind: string, id: string, type: WrittenType, body: string) =>
+  api<ActivityEntry>(`/${kind}/${encodeURIComponent(id)}/activity`, {
+    method: 'POST',
+    body: { type, body },
+  })
 
 /** Links a case to another record. */
 export const linkCase = (
@@ -189,3 +217,15 @@ export const linkCase = (
 
 /** The route segment of a kind as records name it: `known-error` → `known-errors`, `ci` → `cis`. */
 export const pluralOf = (kind: string) => (kind.endsWith('s') ? kind : `${kind}s`)
+
+/**
+ * Statuses that end an operational case (the server's `finalStatuses` for the `cases` table):
+ * such a case refuses edits with 409 (ISO/IEC 20000-1 4.3.3, 9.2) until its procedure reopens it.
+ */
+export const finishedStatuses: readonly string[] = ['closed', 'cancelled', 'rejected']
+
+/** True when `record` of the kind (URL segment) is a finished operational case: no editing. */
+export const isFinished = (kind: string, record: CaseRecord): boolean =>
+  !!kinds[kind]?.operational &&
+  typeof record.status === 'string' &&
+  finishedStatuses.includes(record.status)

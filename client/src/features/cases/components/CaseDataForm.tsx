@@ -6,7 +6,7 @@
  */
 import { useEffect, type RefObject } from 'react'
 import type { FieldError } from '../../../lib/api'
-import { UnmatchedErrors, useFormJs } from '../../../lib/form-js'
+import { hasHalfDateTime, UnmatchedErrors, useFormJs } from '../../../lib/form-js'
 import type { FormSchema } from '../api/case-data'
 
 /** What the form holds when the parent submits. */
@@ -64,7 +64,9 @@ export function CaseDataForm({
           data: Record<string, unknown>
           errors: Record<string, unknown>
         }
-        if (Object.keys(result.errors).length) return undefined
+        // a date without its time would be submitted as empty: refused, form-js says why
+        if (Object.keys(result.errors).length || hasHalfDateTime(container.current))
+          return undefined
         const state = live._getState() as { initialData?: Record<string, unknown> }
         return { data: result.data, initial: state.initialData ?? {} }
       },
@@ -72,7 +74,7 @@ export function CaseDataForm({
     return () => {
       handle.current = null
     }
-  }, [handle, form, isDisabled])
+  }, [handle, form, isDisabled, container])
 
   return (
     <section aria-label={label} className="case-data">

@@ -1,6 +1,6 @@
 /**
  * One case: its fields (editable with optimistic locking), links, process instances (open in
- * replay), comments; CIs add their relations graph and change history.
+ * replay), the activity stream (work notes, replies, status changes); CIs add their relations graph and change history.
  */
 import { useState, type FormEvent } from 'react'
 import { ApiError, type FieldError } from '../../../lib/api'
@@ -11,8 +11,10 @@ import { ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
 import {
-  commentCase,
+  activityOf,
+  addActivity,
   field,
+  isFinished,
   kinds,
   linkCase,
   normalizeList,
@@ -22,6 +24,7 @@ import {
 } from '../api/cases'
 import { dataChanges, splitErrors } from '../api/case-data'
 import { useCaseData } from '../hooks/use-case-data'
+import { ActivityStream } from './ActivityStream'
 import { Attachments, attachmentsOf } from './Attachments'
 import { CaseDataSection } from './CaseDataSection'
 import { CiGraph, edgesOf } from './CiGraph'
@@ -34,6 +37,7 @@ const structural = new Set([
   'process_instances',
   'statusHistory',
   'comments',
+  'activity',
   'attachments',
   'relations',
   'version',
@@ -135,61 +139,6 @@ function Editor({
       >
         Save
       </button>
-    </section>
-  )
-}
-
-function Comments({
-  kind,
-  id,
-  comments,
-  canComment,
-  onAdded,
-}: {
-  kind: string
-  id: string
-  comments: CaseRecord[]
-  canComment: boolean
-  onAdded: () => void
-}) {
-  const [body, setBody] = useState('')
-  const [error, setError] = useState<unknown>()
-  return (
-    <section className="card" aria-labelledby="case-comments">
-      <h2 id="case-comments">Comments ({comments.length})</h2>
-      <ul className="list-plain">
-        {comments.map((c, i) => (
-          <li key={String(c.id ?? i)}>
-            <strong>{formatValue(field(c, 'author'))}</strong>{' '}
-            <span className="muted small">{formatDateTime(field(c, 'createdAt') as string)}</span>
-            <div>{formatValue(field(c, 'body'))}</div>
-          </li>
-        ))}
-      </ul>
-      {canComment && (
-        <form
-          className="field"
-          onSubmit={(e) => {
-            e.preventDefault()
-            commentCase(kind, id, body).then(() => {
-              setBody('')
-              onAdded()
-            }, setError)
-          }}
-        >
-          <label htmlFor="case-comment">Add a comment</label>
-          <textarea
-            id="case-comment"
-            value={body}
-            onChange={(e) => setBody(e.target.value)}
-            required
-          />
-          <ErrorBanner error={error} />
-          <div>
-            <button type="submit">Comment</button>
-          </div>
-        </form>
-      )}
     </section>
   )
 }
@@ -338,7 +287,7 @@ export default function CaseDetailPage({
 }) {
   const info = kinds[kind]
   const { data, error, loading, reload } = useApi<CaseRecord>(`/${kind}/${encodeURIComponent(id)}`)
-  useServerEvents(['case.updated'], (_n, p) => {
+  useServerEvents(['case.updated', 'case.activity'], (_n, p) => {
     if (p.case.caseId === id) reload()
   })
   if (loading && !data) return <Loading />
@@ -352,9 +301,10 @@ export default function CaseDetailPage({
   )
   const links = normalizeList(field(data, 'links')).items
   const instances = normalizeList(field(data, 'processInstances')).items
-  const comments = normalizeList(field(data, 'comments')).items
   const statusHistory = normalizeList(field(data, 'statusHistory')).items
-  const canEdit = hasRole(user, 'admin', 'staff')
+  // a closed, cancelled or rejected case is a finished record: the server refuses edits (409)
+  const finished = isFinished(kind, data)
+  const canEdit = hasRole(user, 'admin', 'staff') && !finished
   return (
     <article>
       <p>
@@ -378,11 +328,11 @@ export default function CaseDetailPage({
           </section>
           {kind === 'cis' && <CiExtras id={id} name={name} />}
           <KindExtras kind={kind} record={data} user={user} onSaved={reload} />
-          <Comments
-            kind={kind}
-            id={id}
-            comments={comments}
-            canComment={hasRole(user, 'admin', 'staff', 'customer')}
+          <ActivityStream
+            entries={activityOf(data)}
+            user={user}
+            status={typeof data.status === 'string' ? data.status : null}
+            post={(type, body) => addActivity(kind, id, type, body)}
             onAdded={reload}
           />
           <Attachments
@@ -395,6 +345,12 @@ export default function CaseDetailPage({
         <div>
           {canEdit && (
             <Editor key={String(data.version)} kind={kind} record={data} onSaved={reload} />
+          )}
+          {finished && (
+            <p className="banner info" role="status">
+              This {info?.singular ?? 'case'} is {String(data.status)}: it can no longer be edited.
+              Comments may still be added; its procedure can reopen it.
+            </p>
           )}
           <section className="card" aria-labelledby="case-instances">
             <h2 id="case-instances">Process instances</h2>

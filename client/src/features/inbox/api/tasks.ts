@@ -90,6 +90,20 @@ export interface TaskDetail {
   } | null
   sla?: { responseDue: string | null; resolutionDue: string | null; breached: boolean } | null
   comments?: Comment[]
+  /** The case fields the task's diagram declares it shows (`context:`), read-only. */
+  context?: ContextItem[]
+  /** Why the user may not complete the task (`sod:` segregation of duties), or null. */
+  segregation?: { rule: string; reason: string } | null
+}
+
+/** One case field a task shows above its form. */
+export interface ContextItem {
+  field: string
+  label: string
+  value: unknown
+  /** Names for references, option labels, Yes/No; '' when not recorded. */
+  display: string
+  type: 'text' | 'number' | 'boolean' | 'datetime' | 'list'
 }
 
 export const taskListPath = (q: TaskQuery) =>
@@ -101,5 +115,8 @@ export const completeTask = (id: string, data: Record<string, unknown>) =>
   api<unknown>(`/tasks/${id}/complete`, { method: 'POST', body: { data } })
 export const addComment = (id: string, body: string) =>
   api<Comment>(`/tasks/${id}/comments`, { method: 'POST', body: { body } })
+/** Adds a work note or reply to the task's case, naming the task. */
+export const addTaskActivity = (id: string, type: 'work-note' | 'reply', body: string) =>
+  api<unknown>(`/tasks/${id}/activity`, { method: 'POST', body: { type, body } })
 export const assignTask = (id: string, assignee: string) =>
   api<unknown>(`/tasks/${id}/assign`, { method: 'POST', body: { assignee } })

@@ -6,7 +6,7 @@ import { Props, StatusBadge } from '../../../lib/ui'
 import type { TaskDetail } from '../api/tasks'
 import { Attachments, attachmentsOf } from '../../cases/components/Attachments'
 
-const hidden = new Set(['data', 'version'])
+const hidden = new Set(['data', 'version', 'activity'])
 
 /** Time left to a target, ticking every 30 s; red once passed. */
 export function SlaClock({ label, due }: { label: string; due: string | null }) {
@@ -92,6 +92,11 @@ export function CaseContext({
   return (
     <aside className="card" aria-label="Case context">
       <h2>{c ? `${formatValue(c.id)} ${formatValue(c.title ?? '')}` : 'No case'}</h2>
+      {c && caseLink(c) && (
+        <p className="small">
+          <Link href={caseLink(c)!}>Open the case page</Link>
+        </p>
+      )}
       {detail.sla && (
         <div style={{ marginBottom: '0.5rem' }}>
           {detail.sla.breached && <span className="badge danger">SLA breached</span>}

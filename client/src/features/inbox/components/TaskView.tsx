@@ -1,4 +1,7 @@
-/** One task: header with claim/unclaim, the form, the case context and comments. */
+/**
+ * One task: header with claim/unclaim, the form, the activity stream of its case (reply to the
+ * customer or add a work note from here), the case context and the task's own comments.
+ */
 import { lazy, Suspense, useState, type FormEvent } from 'react'
 import { ApiError, type FieldError } from '../../../lib/api'
 import { formatDateTime, formatRelative } from '../../../lib/format'
@@ -7,8 +10,11 @@ import { useServerEvents } from '../../../lib/socket'
 import { ErrorBanner, Loading, PriorityBadge, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
+import { activityOf } from '../../cases/api/cases'
+import { ActivityStream } from '../../cases/components/ActivityStream'
 import {
   addComment,
+  addTaskActivity,
   assignTask,
   claimTask,
   completeTask,
@@ -16,6 +22,7 @@ import {
   type TaskDetail,
 } from '../api/tasks'
 import { CaseContext } from './CaseContext'
+import { DecisionContext } from './DecisionContext'
 
 // form-js is loaded with the first task opened, not with the inbox list.
 const TaskForm = lazy(() => import('./TaskForm').then((m) => ({ default: m.TaskForm })))
@@ -152,6 +159,9 @@ export function TaskView({
       reload()
     },
   )
+  useServerEvents(['case.activity'], (_n, p) => {
+    if (data?.task.caseId && p.case.caseId === data.task.caseId) reload()
+  })
 
   async function run(action: () => Promise<unknown>, after?: () => void) {
     setBusy(true)
@@ -200,7 +210,7 @@ export function TaskView({
         <span className="small" data-testid="assignee">
           {task.assignee ? `Assigned to ${task.assignee}` : 'Unassigned'}
         </span>
-        {open && staffWork && !task.assignee && (
+        {open && staffWork && !task.assignee && !data.segregation && (
           <button
             className="primary"
             disabled={busy}
@@ -249,6 +259,7 @@ export function TaskView({
       <ErrorBanner error={actionError} />
       <div className="grid-2">
         <div>
+          <DecisionContext detail={data} />
           <section className="card" aria-label="Task form">
             {!open ? (
               <p className="muted">This task is {task.state}.</p>
@@ -287,7 +298,19 @@ export function TaskView({
               </>
             )}
           </section>
-          <Comments taskId={task.id} detail={data} onAdded={reload} />
+          {data.case && (
+            <ActivityStream
+              entries={activityOf(data.case)}
+              user={user}
+              status={typeof data.case.status === 'string' ? data.case.status : null}
+              post={(type, body) => addTaskActivity(task.id, type, body)}
+              onAdded={reload}
+            />
+          )}
+          {/* the task's own comments: where there is no case, or where some were written */}
+          {(!data.case || (data.comments ?? []).length > 0) && (
+            <Comments taskId={task.id} detail={data} onAdded={reload} />
+          )}
         </div>
         <CaseContext
           detail={data}

@@ -1,0 +1,518 @@
+/**
+ * Folds a batch of engine records into the secondary storage's rows, as Camunda's exporter
+ * handlers do for its secondary storage: the rows a batch touches are read once, changed in
+ * memory record by record, and written back with one upsert per table (tables.ts).
+ */
+import type { EngineRecord } from '../state/records'
+import type { SqlClient } from '../state/sql'
+import { bpmnInfo, type BpmnInfo } from './bpmn-info'
+import { deleteRows, loadRows, Tables, upsertRows, type Row, type TableName } from './tables'
+
+/** What instances need from their process definition. */
+interface DefinitionInfo {
+  name: string
+  versionTag: string | null
+  version: number
+  info: BpmnInfo
+}
+
+/** A key from a record value (JSON number or string; -1 / '' / absent = none). */
+export function keyOf(v: unknown): string | null {
+  if (v === undefined || v === null || v === '' || v === -1 || v === '-1') return null
+  return String(v)
+}
+
+const str = (v: unknown): string | null =>
+  v === undefined || v === null || v === '' ? null : String(v)
+
+/** Epoch ms of a Zeebe date text (`2026-02-01T10:00Z`, `…+01:00[Europe/Berlin]`); null if none. */
+export function dateMs(v: unknown): number | null {
+  if (typeof v === 'number') return v > 0 ? v : null
+  if (typeof v !== 'string' || v === '') return null
+  const ms = Date.parse(v.replace(/\[[^\]]*\]$/, ''))
+  return Number.isNaN(ms) ? null : ms
+}
+
+const USER_TASK_STATE: Record<string, string | undefined> = {
+  CREATING: 'CREATING',
+  CREATED: 'CREATED',
+  ASSIGNING: 'ASSIGNING',
+  CLAIMING: 'ASSIGNING',
+  ASSIGNED: 'CREATED',
+  UPDATING: 'UPDATING',
+  UPDATED: 'CREATED',
+  COMPLETING: 'COMPLETING',
+  COMPLETED: 'COMPLETED',
+  CANCELING: 'CANCELING',
+  CANCELED: 'CANCELED',
+  ASSIGNMENT_DENIED: 'CREATED',
+  UPDATE_DENIED: 'CREATED',
+  COMPLETION_DENIED: 'CREATED',
+  MIGRATED: 'CREATED',
+}
+/** USER_TASK intents whose value holds the task's accepted attributes. */
+const USER_TASK_TAKES_VALUES = new Set([
+  'CREATING',
+  'CREATED',
+  'ASSIGNED',
+  'UPDATED',
+  'CORRECTED',
+  'MIGRATED',
+])
+/** JOB intents that are Camunda 8.8 job states (others, like ACTIVATED, leave the state). */
+const JOB_STATES = new Set([
+  'CREATED',
+  'COMPLETED',
+  'FAILED',
+  'TIMED_OUT',
+  'RETRIES_UPDATED',
+  'ERROR_THROWN',
+  'CANCELED',
+  'MIGRATED',
+])
+
+/** Applies record batches to the search tables; keeps a cache of definition names. */
+export class SearchWriter {
+  private readonly definitions = new Map<string, DefinitionInfo>()
+
+  constructor(private readonly sql: SqlClient) {}
+
+  /** Folds `records` (in log order) into the tables and stores `position` as the watermark. */
+  async apply(records: readonly EngineRecord[], position: number): Promise<void> {
+    const batch = new Batch()
+    await this.load(records, batch)
+    for (const r of records) this.fold(r, batch)
+    await this.sql.transaction(async (tx) => {
+      for (const [name, rows] of batch.dirty) {
+        await upsertRows(tx, Tables[name], [...rows.values()])
+      }
+      for (const [name, keys] of batch.deleted) await deleteRows(tx, Tables[name], keys)
+      await tx.query(
+        `insert into ${Tables.position.name} (id, position) values (1, $1)
+         on conflict (id) do update set position = excluded.position`,
+        [position],
+      )
+    })
+  }
+
+  /** Reads the rows the batch changes (those it creates are not read). */
+  private async load(records: readonly EngineRecord[], batch: Batch): Promise<void> {
+    const want = new Map<TableName, Set<string>>()
+    const need = (t: TableName, key: string | null) => {
+      if (key === null) return
+      let set = want.get(t)
+      if (!set) want.set(t, (set = new Set()))
+      set.add(key)
+    }
+    const defs = new Set<string>()
+    for (const r of records) {
+      const v = r.value
+      switch (r.valueType) {
+        case 'PROCESS_INSTANCE':
+          if (r.intent === 'SEQUENCE_FLOW_TAKEN') break
+          if (v.bpmnElementType === 'PROCESS') {
+            if (r.intent !== 'ELEMENT_ACTIVATING') need('processInstances', r.key)
+          } else if (r.intent !== 'ELEMENT_ACTIVATING') need('elementInstances', r.key)
+          defs.add(String(v.processDefinitionKey))
+          break
+        case 'INCIDENT':
+          need('processInstances', keyOf(v.processInstanceKey))
+          need('elementInstances', keyOf(v.elementInstanceKey))
+          if (r.intent !== 'CREATED') need('incidents', r.key)
+          break
+        case 'USER_TASK':
+          if (r.intent !== 'CREATING') need('userTasks', r.key)
+          defs.add(String(v.processDefinitionKey))
+          break
+        case 'JOB':
+          if (r.intent !== 'CREATED') need('jobs', r.key)
+          break
+      }
+    }
+    for (const [t, keys] of want) {
+      for (const row of await loadRows(this.sql, Tables[t], keys)) {
+        batch.put(t, String(row[Tables[t].pk[0]!]), row, false)
+      }
+    }
+    const missing = [...defs].filter((k) => !this.definitions.has(k))
+    if (missing.length > 0) {
+      const { rows } = await this.sql.query<Row>(
+        `select process_definition_key::text as key, process_definition_id, name, version_tag,
+           version, bpmn_xml from ${Tables.processDefinitions.name}
+         where process_definition_key = any($1::bigint[])`,
+        [missing],
+      )
+      for (const row of rows) {
+        this.remember(
+          String(row.key),
+          String(row.process_definition_id),
+          Number(row.version),
+          str(row.version_tag),
+          String(row.bpmn_xml),
+        )
+      }
+    }
+  }
+
+  private remember(
+    key: string,
+    bpmnProcessId: string,
+    version: number,
+    versionTag: string | null,
+    xml: string,
+  ): DefinitionInfo {
+    if (this.definitions.size >= 2000) this.definitions.clear()
+    const info = bpmnInfo(xml, bpmnProcessId)
+    const def = { name: info.processName ?? bpmnProcessId, versionTag, version, info }
+    this.definitions.set(key, def)
+    return def
+  }
+
+  private fold(r: EngineRecord, b: Batch): void {
+    const v = r.value
+    switch (r.valueType) {
+      case 'PROCESS':
+        return this.foldProcess(r, b)
+      case 'FORM':
+        if (r.intent === 'CREATED') {
+          b.put('forms', String(v.formKey), {
+            form_key: String(v.formKey),
+            form_id: v.formId,
+            version: v.version,
+            schema: v.resource,
+            tenant_id: v.tenantId,
+          })
+        } else if (r.intent === 'DELETED') b.delete('forms', String(v.formKey))
+        return
+      case 'DECISION_REQUIREMENTS':
+        b.put('decisionRequirements', String(v.decisionRequirementsKey), {
+          decision_requirements_key: String(v.decisionRequirementsKey),
+          decision_requirements_id: v.decisionRequirementsId,
+          decision_requirements_name: v.decisionRequirementsName,
+          version: v.decisionRequirementsVersion,
+          resource_name: v.resourceName,
+          tenant_id: v.tenantId,
+          xml: v.resource,
+        })
+        return
+      case 'DECISION':
+        if (r.intent !== 'CREATED') return
+        b.put('decisionDefinitions', String(v.decisionKey), {
+          decision_definition_key: String(v.decisionKey),
+          decision_definition_id: v.decisionId,
+          name: v.decisionName,
+          version: v.version,
+          decision_requirements_id: v.decisionRequirementsId,
+          decision_requirements_key: keyOf(v.decisionRequirementsKey),
+          tenant_id: v.tenantId,
+        })
+        return
+      case 'PROCESS_INSTANCE':
+        return this.foldElement(r, b)
+      case 'VARIABLE':
+        b.put('variables', r.key, {
+          variable_key: r.key,
+          name: v.name,
+          value: v.value,
+          scope_key: keyOf(v.scopeKey),
+          process_instance_key: keyOf(v.processInstanceKey),
+          tenant_id: v.tenantId,
+        })
+        return
+      case 'INCIDENT':
+        return this.foldIncident(r, b)
+      case 'USER_TASK':
+        return this.foldUserTask(r, b)
+      case 'JOB':
+        return this.foldJob(r, b)
+      default:
+        return
+    }
+  }
+
+  private foldProcess(r: EngineRecord, b: Batch): void {
+    const v = r.value
+    const key = String(v.processDefinitionKey)
+    if (r.intent === 'DELETED') {
+      b.delete('processDefinitions', key)
+      return
+    }
+    if (r.intent !== 'CREATED') return
+    const versionTag = str(v.versionTag)
+    const def = this.remember(
+      key,
+      String(v.bpmnProcessId),
+      Number(v.version),
+      versionTag,
+      String(v.resource),
+    )
+    b.put('processDefinitions', key, {
+      process_definition_key: key,
+      process_definition_id: v.bpmnProcessId,
+      name: def.info.processName ?? null,
+      version: v.version,
+      version_tag: versionTag,
+      resource_name: v.resourceName,
+      tenant_id: v.tenantId,
+      has_start_form: def.info.startForm !== undefined,
+      start_form_id: def.info.startForm?.formId ?? null,
+      start_form_key: def.info.startForm?.formKey ?? null,
+      bpmn_xml: v.resource,
+    })
+  }
+
+  private foldElement(r: EngineRecord, b: Batch): void {
+    const v = r.value
+    const pdKey = String(v.processDefinitionKey)
+    const def = this.definitions.get(pdKey)
+    if (r.intent === 'SEQUENCE_FLOW_TAKEN') {
+      const pi = String(v.processInstanceKey)
+      b.put('sequenceFlows', `${pi}/${String(v.elementId)}`, {
+        process_instance_key: pi,
+        sequence_flow_id: v.elementId,
+        process_definition_key: pdKey,
+        process_definition_id: v.bpmnProcessId,
+        tenant_id: v.tenantId,
+      })
+      return
+    }
+    const ended =
+      r.intent === 'ELEMENT_COMPLETED'
+        ? 'COMPLETED'
+        : r.intent === 'ELEMENT_TERMINATED'
+          ? 'TERMINATED'
+          : null
+    if (v.bpmnElementType === 'PROCESS') {
+      if (r.intent === 'ELEMENT_ACTIVATING') {
+        b.put('processInstances', r.key, {
+          process_instance_key: r.key,
+          process_definition_key: pdKey,
+          process_definition_id: v.bpmnProcessId,
+          process_definition_name: def?.name ?? v.bpmnProcessId,
+          process_definition_version: v.version,
+          process_definition_version_tag: def?.versionTag ?? null,
+          start_date: r.timestamp,
+          end_date: null,
+          state: 'ACTIVE',
+          incident_count: 0,
+          tenant_id: v.tenantId,
+          parent_process_instance_key: keyOf(v.parentProcessInstanceKey),
+          parent_element_instance_key: keyOf(v.parentElementInstanceKey),
+        })
+        return
+      }
+      const row = b.get('processInstances', r.key)
+      if (!row) return
+      if (ended) Object.assign(row, { state: ended, end_date: r.timestamp })
+      else if (r.intent === 'ELEMENT_MIGRATED') {
+        Object.assign(row, {
+          process_definition_key: pdKey,
+          process_definition_id: v.bpmnProcessId,
+          process_definition_name: def?.name ?? v.bpmnProcessId,
+          process_definition_version: v.version,
+          process_definition_version_tag: def?.versionTag ?? null,
+        })
+      }
+      b.touch('processInstances', r.key)
+      return
+    }
+    const elementId = String(v.elementId)
+    const elementName = def?.info.names.get(elementId) ?? elementId
+    if (r.intent === 'ELEMENT_ACTIVATING') {
+      b.put('elementInstances', r.key, {
+        element_instance_key: r.key,
+        process_instance_key: keyOf(v.processInstanceKey),
+        process_definition_key: pdKey,
+        process_definition_id: v.bpmnProcessId,
+        element_id: elementId,
+        element_name: elementName,
+        type: v.bpmnElementType,
+        state: 'ACTIVE',
+        start_date: r.timestamp,
+        end_date: null,
+        incident_key: null,
+        flow_scope_key: keyOf(v.flowScopeKey),
+        tenant_id: v.tenantId,
+      })
+      return
+    }
+    const row = b.get('elementInstances', r.key)
+    if (!row) return
+    if (ended) Object.assign(row, { state: ended, end_date: r.timestamp })
+    else if (r.intent === 'ELEMENT_MIGRATED') {
+      Object.assign(row, {
+        process_definition_key: pdKey,
+        process_definition_id: v.bpmnProcessId,
+        element_id: elementId,
+        element_name: elementName,
+      })
+    }
+    b.touch('elementInstances', r.key)
+  }
+
+  private foldIncident(r: EngineRecord, b: Batch): void {
+    const v = r.value
+    const pi = keyOf(v.processInstanceKey)
+    const ei = keyOf(v.elementInstanceKey)
+    const instance = pi ? b.get('processInstances', pi) : undefined
+    const element = ei ? b.get('elementInstances', ei) : undefined
+    if (r.intent === 'CREATED') {
+      b.put('incidents', r.key, {
+        incident_key: r.key,
+        process_definition_key: keyOf(v.processDefinitionKey),
+        process_definition_id: v.bpmnProcessId,
+        process_instance_key: pi,
+        error_type: v.errorType,
+        error_message: v.errorMessage,
+        element_id: v.elementId,
+        element_instance_key: ei,
+        creation_time: r.timestamp,
+        state: 'ACTIVE',
+        job_key: keyOf(v.jobKey),
+        tenant_id: v.tenantId,
+      })
+      if (instance) {
+        instance.incident_count = Number(instance.incident_count ?? 0) + 1
+        b.touch('processInstances', pi!)
+      }
+      if (element) {
+        element.incident_key = r.key
+        b.touch('elementInstances', ei!)
+      }
+      return
+    }
+    const row = b.get('incidents', r.key)
+    if (!row) return
+    if (r.intent === 'RESOLVED') {
+      row.state = 'RESOLVED'
+      if (instance) {
+        instance.incident_count = Math.max(0, Number(instance.incident_count ?? 0) - 1)
+        b.touch('processInstances', pi!)
+      }
+      if (element && element.incident_key === r.key) {
+        element.incident_key = null
+        b.touch('elementInstances', ei!)
+      }
+    } else if (r.intent === 'MIGRATED') {
+      Object.assign(row, {
+        process_definition_key: keyOf(v.processDefinitionKey),
+        process_definition_id: v.bpmnProcessId,
+        element_id: v.elementId,
+      })
+    }
+    b.touch('incidents', r.key)
+  }
+
+  private foldUserTask(r: EngineRecord, b: Batch): void {
+    const v = r.value
+    const pdKey = String(v.processDefinitionKey)
+    const def = this.definitions.get(pdKey)
+    let row = b.get('userTasks', r.key)
+    if (r.intent === 'CREATING' || !row) {
+      row = {
+        user_task_key: r.key,
+        creation_date: dateMs(v.creationTimestamp) ?? r.timestamp,
+        completion_date: null,
+      }
+      b.put('userTasks', r.key, row)
+    }
+    const state = USER_TASK_STATE[r.intent]
+    if (state) row.state = state
+    if (r.intent === 'COMPLETED' || r.intent === 'CANCELED') row.completion_date = r.timestamp
+    if (USER_TASK_TAKES_VALUES.has(r.intent)) {
+      const elementId = String(v.elementId)
+      Object.assign(row, {
+        name: def?.info.names.get(elementId) ?? elementId,
+        assignee: str(v.assignee),
+        element_id: elementId,
+        candidate_groups: Array.isArray(v.candidateGroupsList) ? v.candidateGroupsList : [],
+        candidate_users: Array.isArray(v.candidateUsersList) ? v.candidateUsersList : [],
+        process_definition_id: v.bpmnProcessId,
+        follow_up_date: dateMs(v.followUpDate),
+        due_date: dateMs(v.dueDate),
+        tenant_id: v.tenantId,
+        external_form_reference: str(v.externalFormReference),
+        process_definition_version: v.processDefinitionVersion,
+        custom_headers: v.customHeaders ?? {},
+        priority: v.priority ?? 50,
+        element_instance_key: keyOf(v.elementInstanceKey),
+        process_name: def?.name ?? v.bpmnProcessId,
+        process_definition_key: pdKey,
+        process_instance_key: keyOf(v.processInstanceKey),
+        form_key: keyOf(v.formKey),
+      })
+    }
+    b.touch('userTasks', r.key)
+  }
+
+  private foldJob(r: EngineRecord, b: Batch): void {
+    const v = r.value
+    let row = b.get('jobs', r.key)
+    if (r.intent === 'CREATED' || !row) {
+      row = { job_key: r.key, state: 'CREATED', end_time: null }
+      b.put('jobs', r.key, row)
+    }
+    if (JOB_STATES.has(r.intent)) row.state = r.intent
+    if (r.intent === 'COMPLETED' || r.intent === 'CANCELED' || r.intent === 'ERROR_THROWN')
+      row.end_time = r.timestamp
+    const result = (v.result ?? {}) as Record<string, unknown>
+    const retries = Number(v.retries ?? 0)
+    Object.assign(row, {
+      type: v.type,
+      worker: str(v.worker) ?? '',
+      kind: v.jobKind ?? 'BPMN_ELEMENT',
+      listener_event_type: v.listenerEventType ?? 'UNSPECIFIED',
+      retries,
+      error_message: str(v.errorMessage),
+      error_code: str(v.errorCode),
+      deadline: dateMs(v.deadline),
+      element_id: v.elementId,
+      element_instance_key: keyOf(v.elementInstanceKey),
+      process_instance_key: keyOf(v.processInstanceKey),
+      process_definition_key: keyOf(v.processDefinitionKey),
+      process_definition_id: v.bpmnProcessId,
+      tenant_id: v.tenantId,
+      custom_headers: v.customHeaders ?? {},
+      has_failed_with_retries_left:
+        r.intent === 'FAILED' ? retries > 0 : (row.has_failed_with_retries_left ?? false),
+      denied_reason: str(result.deniedReason) ?? row.denied_reason ?? null,
+      is_denied: typeof result.denied === 'boolean' ? result.denied : (row.is_denied ?? null),
+    })
+    b.touch('jobs', r.key)
+  }
+}
+
+/** The rows one batch reads and writes, per table. */
+class Batch {
+  readonly rows = new Map<TableName, Map<string, Row>>()
+  readonly dirty = new Map<TableName, Map<string, Row>>()
+  readonly deleted = new Map<TableName, Set<string>>()
+
+  get(t: TableName, key: string): Row | undefined {
+    return this.rows.get(t)?.get(key)
+  }
+
+  put(t: TableName, key: string, row: Row, dirty = true): void {
+    let rows = this.rows.get(t)
+    if (!rows) this.rows.set(t, (rows = new Map()))
+    rows.set(key, row)
+    this.deleted.get(t)?.delete(key)
+    if (dirty) this.touch(t, key)
+  }
+
+  touch(t: TableName, key: string): void {
+    const row = this.get(t, key)
+    if (!row) return
+    let dirty = this.dirty.get(t)
+    if (!dirty) this.dirty.set(t, (dirty = new Map()))
+    dirty.set(key, row)
+  }
+
+  delete(t: TableName, key: string): void {
+    this.rows.get(t)?.delete(key)
+    this.dirty.get(t)?.delete(key)
+    let set = this.deleted.get(t)
+    if (!set) this.deleted.set(t, (set = new Set()))
+    set.add(key)
+  }
+}

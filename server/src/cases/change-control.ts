@@ -1,0 +1,180 @@
+/**
+ * Change control as the only door (ISO/IEC 20000-1 9.2, 9.3, 9.1, 6.1, 7.2): the rules
+ * `case.service.ts` and `catalogue.service.ts` apply to people's writes, inside the transaction
+ * of the write, before anything is written.
+ *
+ * - Records under change control are changed only through a change (its implementation step
+ *   applies the edits attached to it, `change-record-edits.ts`) or through document control:
+ *   CIs flagged `underChangeControl`, services (not in `pipeline`), SLAs (not in `draft`) and
+ *   supplier contracts (not in `draft`). A direct edit gets 409 naming the door.
+ * - A release starts only from an approved change (9.3): creating one names an approved change
+ *   (`data.changeId`), else 422. The release procedure checks it again (`check-release-change`).
+ * - A standard change picks an active model of the standard change catalogue and fits its scope
+ *   (9.2, `standard-changes.ts`), else 422. The change procedure checks it again
+ *   (`check-standard-change`).
+ */
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema'
+import { ConflictError, UserError } from '../errors'
+import type { CaseKind } from './kinds'
+import { fitOfStandardChange } from './standard-changes'
+
+/** 422: the request is well-formed but the rule it breaks is not about its shape. */
+export class UnprocessableError extends UserError {
+  override readonly status = 422
+  override readonly title = 'Unprocessable Content'
+}
+
+/** The door to use instead of a direct edit of a controlled record. */
+export const CHANGE_DOOR =
+  'raise a change (POST /api/changes) and attach the edit to it (POST /api/changes/{changeId}/record-edits); its implementation applies it once the change is approved'
+
+/** Statuses of a change that has been approved and not yet finished (9.2). */
+export const approvedChangeStatuses: readonly string[] = ['approved', 'scheduled']
+
+/** The parts of a record the rules look at: its status and data. */
+interface Controlled {
+  id: string
+  status: string
+  data: Record<string, unknown>
+}
+
+/**
+ * Why a record is under change control, or undefined when people may edit it directly.
+ * `contract` is a supplier contract (7.2).
+ */
+export function changeControlOf(
+  kind: CaseKind | 'contract',
+  record: Controlled,
+): string | undefined {
+  switch (kind) {
+    case 'ci':
+      return record.data.underChangeControl === true
+        ? `CI ${record.id} is under change control (9.1)`
+        : undefined
+    case 'service':
+      return record.status !== 'pipeline'
+        ? `service ${record.id} is in the service catalogue (${record.status}) and under change control (6.1, 9.2)`
+        : undefined
+    case 'sla':
+      return record.status !== 'draft'
+        ? `SLA ${record.id} is ${record.status} and under change control (6.1, 9.2)`
+        : undefined
+    case 'contract':
+      return record.status !== 'draft'
+        ? `contract ${record.id} is ${record.status} and under change control (7.2, 9.2)`
+        : undefined
+    default:
+      return undefined
+  }
+}
+
+/**
+ * Throws 409 naming the door when a person edits a record under change control directly.
+ * Putting a CI under change control is not refused: it only tightens control.
+ */
+export function refuseDirectEdit(kind: CaseKind | 'contract', current: Controlled): void {
+  const why = changeControlOf(kind, current)
+  if (!why) return
+  const documents =
+    kind === 'sla' || kind === 'contract' || kind === 'service'
+      ? ', or revise it as a controlled document'
+      : ''
+  throw new ConflictError(`${why}: ${CHANGE_DOOR}${documents}. Nothing was changed.`)
+}
+
+/**
+ * 9.3: a release a person creates names the approved change it implements; 422 otherwise.
+ */
+export async function refuseReleaseWithoutChange(
+  tx: Kysely<DB>,
+  data: Record<string, unknown>,
+): Promise<void> {
+  const reason = await releaseChangeProblem(tx, data.changeId)
+  if (reason) {
+    throw new UnprocessableError(
+      `A release starts only from an approved change (9.3): ${reason}. Raise a change (POST /api/changes); once approved, its procedure starts the release. Nothing was recorded.`,
+      [{ path: '/data/changeId', message: reason }],
+    )
+  }
+}
+
+/** Why `changeId` is no approved change a release may implement, or undefined when it is. */
+export async function releaseChangeProblem(
+  db: Kysely<DB>,
+  changeId: unknown,
+): Promise<string | undefined> {
+  if (typeof changeId !== 'string' || !changeId) return 'no change is named (data.changeId)'
+  const change = await db
+    .selectFrom('cases')
+    .select(['id', 'status'])
+    .where('kind', '=', 'change')
+    .where('id', '=', changeId)
+    .executeTakeFirst()
+  if (!change) return `there is no change ${changeId}`
+  if (!approvedChangeStatuses.includes(change.status)) {
+    return `change ${changeId} is ${change.status}, not approved`
+  }
+  return undefined
+}
+
+/** 9.2: a standard change a person records or edits fits an active model; 422 otherwise. */
+export async function refuseMisfitStandardChange(
+  tx: Kysely<DB>,
+  change: { ciId?: unknown; serviceId?: unknown; data: Record<string, unknown> },
+): Promise<void> {
+  if (change.data.changeType !== 'standard') return
+  const fit = await fitOfStandardChange(tx, change)
+  if (!fit.fits) {
+    throw new UnprocessableError(
+      `A standard change must fit a pre-approved model of the standard change catalogue (9.2): ${fit.reason}. Nothing was recorded.`,
+      [{ path: '/data/standardChangeModelId', message: fit.reason }],
+    )
+  }
+}
+
+/**
+ * The checks of a person's create, inside its transaction (`input` the typed fields, `data` the
+ * record's data).
+ */
+export async function checkCreate(
+  tx: Kysely<DB>,
+  kind: CaseKind,
+  input: Record<string, unknown>,
+  data: Record<string, unknown>,
+): Promise<void> {
+  if (kind === 'release') await refuseReleaseWithoutChange(tx, data)
+  if (kind === 'change') await refuseMisfitStandardChange(tx, { ...input, data })
+}
+
+/**
+ * The checks of a person's edit, inside its transaction, before anything is written: `current`
+ * as stored, `patch` the typed fields and `data` keys sent.
+ */
+export async function checkEdit(
+  tx: Kysely<DB>,
+  kind: CaseKind,
+  current: Controlled & Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Promise<void> {
+  refuseDirectEdit(kind, current)
+  const data = (patch.data ?? {}) as Record<string, unknown>
+  if (kind === 'release' && 'changeId' in data && data.changeId !== current.data.changeId) {
+    throw new ConflictError(
+      `The change a release implements is fixed when the release is recorded (9.3); ${current.id} implements ${String(current.data.changeId ?? 'none')}. Nothing was changed.`,
+    )
+  }
+  const merged = { ...current.data, ...data }
+  const scoped = ['changeType', 'standardChangeModelId', 'affectedCis'].some((k) => k in data)
+  if (
+    kind === 'change' &&
+    merged.changeType === 'standard' &&
+    (scoped || patch.ciId !== undefined || patch.serviceId !== undefined)
+  ) {
+    await refuseMisfitStandardChange(tx, {
+      ciId: patch.ciId !== undefined ? patch.ciId : current.ciId,
+      serviceId: patch.serviceId !== undefined ? patch.serviceId : current.serviceId,
+      data: merged,
+    })
+  }
+}
