@@ -62,6 +62,7 @@ import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
+import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
 
 export { repoRoot } from './paths'
 
@@ -114,6 +115,8 @@ export interface RunningServer {
     reconciler: Reconciler
     /** Live updates; `sweep()` drops sockets whose session ended (tests call it). */
     realtime: { sweep(): Promise<number> }
+    reports: ReportsService
+    reportScheduler: ReturnType<typeof startReportScheduler>
   }
   stop(): Promise<void>
 }
@@ -355,6 +358,10 @@ export async function startServer({
       days: config.WORKING_DATA_RETENTION_DAYS,
     })
     cleanup.unshift(() => retention.stop())
+    // service reports (6.2): stored snapshots, monthly ones run by the due-check
+    const reports = new ReportsService({ db: database.db, audit, now: () => new Date(clock.now()) })
+    const reportScheduler = startReportScheduler({ reports, log })
+    cleanup.unshift(() => reportScheduler.stop())
 
     const app = createApp({
       log,
@@ -390,6 +397,7 @@ export async function startServer({
         activityRoutes({ activity, task: (user, id) => tasks.get(user, id) }),
         evidenceRoutes({ audit }),
         notificationsRoutes({ notifications }),
+        reportsRoutes({ reports }),
       ],
     })
     const http: Server = createServer(app)
@@ -430,6 +438,8 @@ export async function startServer({
         notifications,
         reconciler,
         realtime,
+        reports,
+        reportScheduler,
       },
       stop: () => runAll(cleanup),
     }

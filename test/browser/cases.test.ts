@@ -317,9 +317,8 @@ describe('cases', () => {
     const { context, page } = await loginPage(browser, app, 'auditor')
     // when / then
     await page.goto('/reports')
-    await page.getByRole('table', { name: 'SLA performance' }).waitFor()
-    // each chart renders when its own report has loaded
-    await expect.poll(() => page.locator('svg.chart').count()).toBeGreaterThan(3)
+    // the reports are run and stored on the server (test/browser/reports.test.ts runs one)
+    await page.getByRole('table', { name: 'Stored reports' }).waitFor()
     await screenshot(page, 'reports')
     // two changes planned in overlapping windows on the same CI (8.5.1.3)
     const change = await apiAs(app, 'change')

@@ -184,7 +184,7 @@ const routes: [string, Render][] = [
     ),
   ],
   ['/evidence', () => <EvidencePage />],
-  ['/reports', () => <ReportsPage />],
+  ['/reports', (_p, u, q) => <ReportsPage user={u} snapshotId={q.get('snapshot')} />],
   ['/admin/users', () => <UsersPage />],
 ]
 

@@ -18,6 +18,7 @@ import * as m0900 from './migrations/0900-activity'
 import * as m0910 from './migrations/0910-taskctx-task-segregation'
 import * as m0930 from './migrations/0930-sec-login-throttle'
 import * as m0940 from './migrations/0940-controls-change-control'
+import * as m0950 from './migrations/0950-reports'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0910-taskctx-task-segregation': m0910,
   '0930-sec-login-throttle': m0930,
   '0940-controls-change-control': m0940,
+  '0950-reports': m0950,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {

@@ -605,6 +605,36 @@ export interface DB {
   notifications: NotificationsTable
   supplier_reviews: SupplierReviewsTable
   outbox: OutboxTable
+  report_definitions: ReportDefinitionsTable
+  report_snapshots: ReportSnapshotsTable
+}
+
+/** 6.2 a report definition: what, which period, for whom, how often (see 0950-reports). */
+export interface ReportDefinitionsTable {
+  id: string
+  name: string
+  audience: string
+  sections: Json
+  period: Json
+  granularity: Generated<string>
+  /** `none` or `monthly`. */
+  schedule: Generated<string>
+  next_run_at: Date | string | null
+  created_by: string
+  created_at: CreatedAt
+}
+
+/** 6.2 a stored run of a report: canonical JSON text and its SHA-256 (also in the evidence). */
+export interface ReportSnapshotsTable {
+  id: string
+  definition_id: string
+  period_from: Date | string
+  period_to: Date | string
+  ran_by: string
+  ran_at: Date | string
+  content: string
+  sha256: string
+  evidence_seq: string | number
 }
 
 /** The durable intent of an action that spans the database and the engine (see 0510-outbox). */

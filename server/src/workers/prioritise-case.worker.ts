@@ -1,3 +1,4 @@
+import { isMajorIncident as isMajor } from '../cases/major-incident'
 import { defineWorker } from './define-worker'
 import { decidedBy, evaluateLatest, type DecisionRef } from './decisions'
 import {
@@ -80,7 +81,7 @@ export const prioritiseCase = defineWorker<In, Out>({
     const priority = allocated
     const isMajorIncident =
       found.kind === 'incident' &&
-      (majorIncidentCandidate === true || (priority === 1 && impact === 1))
+      isMajor({ priority, impact, flaggedByClassifier: majorIncidentCandidate })
     await deps.cases.updateFields(
       found.kind,
       job.variables.caseId,

@@ -1,247 +1,224 @@
 /**
- * Service reports (ISO/IEC 20000-1 6.2, 8.3.3): performance against SLA targets per service and
- * priority, major incidents, workload over time, trends, nonconformities, complaints. Charts are
- * inline SVG; every table exports as CSV.
+ * Service reports (ISO/IEC 20000-1 6.2): report definitions (what, which period, for whom,
+ * monthly or not), running one on the server over all records, and the stored snapshots, each
+ * shown again exactly as it was run and exported as CSV or printable HTML. Managers define and
+ * run reports; auditors open stored snapshots read-only.
  */
-import { useMemo, type ReactNode } from 'react'
-import { download, formatDateTime, toCsv } from '../../../lib/format'
-import { ErrorBanner, Loading } from '../../../lib/ui'
+import { useEffect, useState, type FormEvent } from 'react'
+import { formatDateTime } from '../../../lib/format'
+import { navigate, setQuery } from '../../../lib/router'
+import { Empty, ErrorBanner, Loading } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
-import { get, lastWeeks, majorIncidents, perWeek, slaPerformance, type Row } from '../api/metrics'
-import { BarChart, LineChart } from './charts'
+import type { User } from '../../../lib/user'
+import {
+  allSections,
+  createDefinition,
+  isReportManager,
+  runDefinition,
+  type ReportDefinition,
+  type ReportSnapshot,
+  type SnapshotSummary,
+} from '../api/reports'
+import { SnapshotView } from './SnapshotView'
 
-const list = (v: unknown): Row[] =>
-  Array.isArray(v)
-    ? (v as Row[])
-    : Array.isArray((v as { items?: unknown })?.items)
-      ? (v as { items: Row[] }).items
-      : []
-
-function useRows(kind: string) {
-  const s = useApi<unknown>(`/${kind}?limit=200`)
-  return { rows: list(s.data), loading: s.loading, error: s.error }
+function NewDefinition({ onCreated }: { onCreated: () => void }) {
+  const [name, setName] = useState('Monthly service report')
+  const [audience, setAudience] = useState('Customer service review')
+  const [period, setPeriod] = useState<'previous-month' | 'current-month'>('previous-month')
+  const [monthly, setMonthly] = useState(true)
+  const [error, setError] = useState<unknown>()
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    try {
+      await createDefinition({
+        name,
+        audience,
+        sections: allSections,
+        period: { kind: period },
+        granularity: 'week',
+        schedule: monthly && period === 'previous-month' ? 'monthly' : 'none',
+      })
+      setError(undefined)
+      onCreated()
+    } catch (err) {
+      setError(err)
+    }
+  }
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} aria-label="Define a report">
+      <h2 style={{ marginTop: 0 }}>Define a report</h2>
+      <div className="row" style={{ alignItems: 'end', flexWrap: 'wrap' }}>
+        <div className="field">
+          <label htmlFor="report-name">Name</label>
+          <input id="report-name" value={name} onChange={(e) => setName(e.target.value)} required />
+        </div>
+        <div className="field">
+          <label htmlFor="report-audience">Audience</label>
+          <input
+            id="report-audience"
+            value={audience}
+            onChange={(e) => setAudience(e.target.value)}
+            required
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="report-period">Period</label>
+          <select
+            id="report-period"
+            value={period}
+            onChange={(e) => setPeriod(e.target.value as typeof period)}
+          >
+            <option value="previous-month">Previous month</option>
+            <option value="current-month">Current month so far</option>
+          </select>
+        </div>
+        <label>
+          <input
+            type="checkbox"
+            checked={monthly && period === 'previous-month'}
+            disabled={period !== 'previous-month'}
+            onChange={(e) => setMonthly(e.target.checked)}
+          />{' '}
+          Run monthly by itself
+        </label>
+        <button type="submit">Define report</button>
+      </div>
+      <ErrorBanner error={error} />
+    </form>
+  )
 }
 
-function Section({
-  id,
-  title,
-  csv,
-  children,
-}: {
-  id: string
-  title: string
-  csv?: () => (string | number | null)[][]
-  children: ReactNode
-}) {
+function Definitions({ manager, onRun }: { manager: boolean; onRun: (s: ReportSnapshot) => void }) {
+  const list = useApi<{ items: ReportDefinition[] }>('/reports/definitions')
+  const [running, setRunning] = useState<string>()
+  const [error, setError] = useState<unknown>()
+  async function run(id: string) {
+    setRunning(id)
+    try {
+      onRun(await runDefinition(id))
+      setError(undefined)
+    } catch (err) {
+      setError(err)
+    } finally {
+      setRunning(undefined)
+    }
+  }
+  const items = list.data?.items ?? []
   return (
-    <section className="card" aria-labelledby={id}>
-      <div className="row">
-        <h2 id={id} style={{ margin: 0 }}>
-          {title}
-        </h2>
-        <span className="spacer" />
-        {csv && (
-          <button
-            onClick={() => download(`${id}.csv`, toCsv(csv()), 'text/csv')}
-            aria-label={`Export CSV of ${title}`}
-          >
-            Export CSV
-          </button>
-        )}
-      </div>
-      {children}
+    <section className="card" aria-labelledby="report-definitions">
+      <h2 id="report-definitions" style={{ marginTop: 0 }}>
+        Report definitions
+      </h2>
+      {manager && <NewDefinition onCreated={list.reload} />}
+      <ErrorBanner error={list.error ?? error} />
+      {list.loading && !list.data && <Loading />}
+      {list.data && items.length === 0 && <Empty>No report defined yet.</Empty>}
+      <ul className="list-plain">
+        {items.map((d) => (
+          <li key={d.id} className="row">
+            <strong>{d.id}</strong> {d.name}
+            <span className="muted small">
+              for {d.audience} · {d.period.kind}
+              {d.schedule === 'monthly' && d.nextRunAt
+                ? ` · monthly, next ${formatDateTime(d.nextRunAt)}`
+                : ''}
+            </span>
+            {manager && (
+              <button
+                onClick={() => void run(d.id)}
+                disabled={running !== undefined}
+                aria-label={`Run ${d.name}`}
+              >
+                {running === d.id ? 'Running…' : 'Run now'}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
     </section>
   )
 }
 
-export default function ReportsPage() {
-  const incidents = useRows('incidents')
-  const requests = useRows('service-requests')
-  const changes = useRows('changes')
-  const findings = useRows('audit-findings')
-  const complaints = useRows('complaints')
-  const slas = useRows('slas')
-  const services = useRows('services')
-  const weeks = useMemo(() => lastWeeks(12), [])
-  const names = useMemo(
-    () => new Map(services.rows.map((s) => [String(s.id), String(get(s, 'name') ?? s.id)])),
-    [services.rows],
+function Snapshots({ tick, openId }: { tick: number; openId: string | null }) {
+  const list = useApi<{ items: SnapshotSummary[] }>('/reports/snapshots')
+  const { reload } = list
+  useEffect(() => {
+    if (tick) reload()
+  }, [tick, reload])
+  const items = list.data?.items ?? []
+  return (
+    <section className="card" aria-labelledby="report-snapshots">
+      <h2 id="report-snapshots" style={{ marginTop: 0 }}>
+        Stored reports
+      </h2>
+      <ErrorBanner error={list.error} />
+      {list.data && items.length === 0 && <Empty>No report run yet.</Empty>}
+      <table className="data" aria-label="Stored reports">
+        <thead>
+          <tr>
+            <th>Snapshot</th>
+            <th>Report</th>
+            <th>Period from</th>
+            <th>Run by</th>
+            <th>Run at</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((s) => (
+            <tr key={s.id} aria-current={s.id === openId ? 'true' : undefined}>
+              <td>
+                <button className="link" onClick={() => setQuery({ snapshot: s.id })}>
+                  {s.id}
+                </button>
+              </td>
+              <td>{s.definitionName}</td>
+              <td>{formatDateTime(s.period.from)}</td>
+              <td>{s.ranBy}</td>
+              <td>{formatDateTime(s.ranAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   )
-  const sla = useMemo(
-    () => slaPerformance(incidents.rows, slas.rows, names),
-    [incidents.rows, slas.rows, names],
+}
+
+function OpenSnapshot({ id }: { id: string }) {
+  const s = useApi<ReportSnapshot>(`/reports/snapshots/${encodeURIComponent(id)}`)
+  return (
+    <>
+      <ErrorBanner error={s.error} />
+      {s.loading && !s.data && <Loading />}
+      {s.data && s.data.id === id && <SnapshotView snapshot={s.data} />}
+    </>
   )
-  const majors = majorIncidents(incidents.rows)
-  const workload = [
-    { name: 'Incidents', values: perWeek(incidents.rows, weeks, 'createdAt'), color: '#0b5cad' },
-    { name: 'Requests', values: perWeek(requests.rows, weeks, 'createdAt'), color: '#1a6b34' },
-    { name: 'Changes', values: perWeek(changes.rows, weeks, 'createdAt'), color: '#8a5300' },
-  ]
-  const trend = [
-    { name: 'Opened', values: perWeek(incidents.rows, weeks, 'createdAt'), color: '#b42318' },
-    {
-      name: 'Closed',
-      values: perWeek(incidents.rows, weeks, 'closedAt', 'resolvedAt'),
-      color: '#1a6b34',
-    },
-  ]
-  const byType = new Map<string, number>()
-  for (const f of findings.rows) {
-    const t = String(get(f, 'findingType') ?? 'unclassified')
-    byType.set(t, (byType.get(t) ?? 0) + 1)
-  }
-  const errors = [incidents, requests, changes, findings, complaints, slas, services]
-    .map((s) => s.error)
-    .find(Boolean)
-  const loading = [incidents, slas].some((s) => s.loading && !s.rows.length)
-  const shortWeek = (w: string) => w.slice(5)
+}
+
+export default function ReportsPage({
+  user,
+  snapshotId,
+}: {
+  user: User
+  snapshotId: string | null
+}) {
+  const manager = isReportManager(user)
+  const [tick, setTick] = useState(0)
   return (
     <div>
       <h1>Service reports</h1>
       <p className="muted small">
-        Figures from the last 200 cases of each kind; weeks start on Monday.
+        Computed on the server over all records of the period; every run is stored as a snapshot
+        with its SHA-256 in the evidence trail and can be shown again unchanged.
       </p>
-      <ErrorBanner error={errors} />
-      {loading && <Loading />}
-      <div className="grid-2">
-        <Section
-          id="sla-performance"
-          title="Performance against SLA targets"
-          csv={() => [
-            ['service', 'priority', 'total', 'resolved', 'met', 'breached', 'percentMet'],
-            ...sla.map((r) => [
-              r.service,
-              r.priority,
-              r.total,
-              r.resolved,
-              r.met,
-              r.breached,
-              r.percentMet,
-            ]),
-          ]}
-        >
-          <BarChart
-            label="Share of resolved incidents within the resolution target, per service and priority"
-            data={sla.map((r) => ({
-              label: `${r.service} P${r.priority}`,
-              value: r.percentMet ?? 0,
-              danger: (r.percentMet ?? 100) < 90,
-            }))}
-          />
-          <table className="data" aria-label="SLA performance">
-            <thead>
-              <tr>
-                <th>Service</th>
-                <th>Priority</th>
-                <th>Total</th>
-                <th>Resolved</th>
-                <th>Met</th>
-                <th>Breached</th>
-                <th>% met</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sla.map((r) => (
-                <tr key={`${r.service}-${r.priority}`}>
-                  <td>{r.service}</td>
-                  <td>P{r.priority}</td>
-                  <td>{r.total}</td>
-                  <td>{r.resolved}</td>
-                  <td>{r.met}</td>
-                  <td className={r.breached ? 'error' : ''}>{r.breached}</td>
-                  <td>{r.percentMet === null ? '—' : `${r.percentMet}%`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Section>
-        <Section
-          id="major-incidents"
-          title={`Major incidents (${majors.length})`}
-          csv={() => [
-            ['id', 'title', 'status', 'createdAt', 'closedAt'],
-            ...majors.map((m) => [
-              String(m.id),
-              String(get(m, 'title') ?? ''),
-              String(get(m, 'status') ?? ''),
-              String(get(m, 'createdAt') ?? ''),
-              String(get(m, 'closedAt') ?? ''),
-            ]),
-          ]}
-        >
-          <ul className="list-plain small">
-            {majors.slice(0, 15).map((m) => (
-              <li key={String(m.id)}>
-                <strong>{String(m.id)}</strong> {String(get(m, 'title') ?? '')} ·{' '}
-                {String(get(m, 'status') ?? '')} · {formatDateTime(get(m, 'createdAt') as string)}
-              </li>
-            ))}
-            {majors.length === 0 && <li className="muted">None.</li>}
-          </ul>
-        </Section>
-        <Section
-          id="workload"
-          title="Workload per week"
-          csv={() => [
-            ['week', ...workload.map((s) => s.name)],
-            ...weeks.map((w, i) => [w, ...workload.map((s) => s.values[i] ?? 0)]),
-          ]}
-        >
-          <LineChart
-            label="Cases created per week"
-            labels={weeks.map(shortWeek)}
-            series={workload}
-          />
-        </Section>
-        <Section
-          id="incident-trend"
-          title="Incident trend: opened vs closed"
-          csv={() => [
-            ['week', 'opened', 'closed'],
-            ...weeks.map((w, i) => [w, trend[0]!.values[i] ?? 0, trend[1]!.values[i] ?? 0]),
-          ]}
-        >
-          <LineChart
-            label="Incidents opened and closed per week"
-            labels={weeks.map(shortWeek)}
-            series={trend}
-          />
-        </Section>
-        <Section
-          id="nonconformities"
-          title="Audit findings by type"
-          csv={() => [['type', 'count'], ...[...byType].map(([t, n]) => [t, n])]}
-        >
-          <BarChart
-            label="Audit findings by type"
-            data={[...byType].map(([label, value]) => ({
-              label,
-              value,
-              danger: label === 'nonconformity',
-            }))}
-          />
-        </Section>
-        <Section
-          id="complaints"
-          title="Complaints per week (customer satisfaction)"
-          csv={() => [
-            ['week', 'complaints'],
-            ...weeks.map((w, i) => [w, perWeek(complaints.rows, weeks, 'createdAt')[i] ?? 0]),
-          ]}
-        >
-          <LineChart
-            label="Complaints per week"
-            labels={weeks.map(shortWeek)}
-            series={[
-              {
-                name: 'Complaints',
-                values: perWeek(complaints.rows, weeks, 'createdAt'),
-                color: '#b42318',
-              },
-            ]}
-          />
-        </Section>
-      </div>
+      <Definitions
+        manager={manager}
+        onRun={(s) => {
+          setTick((t) => t + 1)
+          navigate(`/reports?snapshot=${encodeURIComponent(s.id)}`)
+        }}
+      />
+      <Snapshots tick={tick} openId={snapshotId} />
+      {snapshotId && <OpenSnapshot id={snapshotId} />}
     </div>
   )
 }
