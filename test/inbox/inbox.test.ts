@@ -209,6 +209,42 @@ describe('claiming and completing', () => {
     expect(after.body.task.state).toBe('cancelled')
   })
 
+  it('leaves a completing task to its completion when the job is found gone meanwhile', async () => {
+    // a job that timed out comes back to the inbox worker, which stores it and extends its lock;
+    // when the engine took the task's completion in between (the job is gone, the server has
+    // not recorded the answer yet), the lock extension's "no such job" must not cancel the task
+    const { task } = await startTicket()
+    expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
+    await h.server.database.db
+      .updateTable('tasks')
+      .set({ state: 'completing' })
+      .where('id', '=', task.id)
+      .execute()
+    await h.server.zeebe.completeJob({ jobKey: task.jobKey, variables: {} })
+    await h.server.services.tasks.cancelByJobKey(task.jobKey, 'The process no longer waits.')
+    const after = await desk.get<{ task: TaskView }>(`/tasks/${task.id}`)
+    expect(after.body.task.state).toBe('completing')
+    const trail = await auditor.get<{ action: string }[]>(`/evidence?entityId=${task.id}`)
+    expect(trail.body.map((e) => e.action)).not.toContain('task.cancelled')
+  })
+
+  it('records the keep-alive closing a task in the evidence with the task', async () => {
+    const { task, processInstanceKey } = await startTicket()
+    expect((await admin.post(`/process-instances/${processInstanceKey}/cancel`)).status).toBe(202)
+    await h.server.database.db
+      .updateTable('tasks')
+      .set({ job_deadline: new Date(0) })
+      .where('id', '=', task.id)
+      .execute()
+    await h.server.services.intake.keepAlive()
+    const trail = await auditor.get<{ action: string; actor: string }[]>(
+      `/evidence?entityId=${task.id}`,
+    )
+    expect(trail.body).toContainEqual(
+      expect.objectContaining({ action: 'task.cancelled', actor: 'system:inbox' }),
+    )
+  })
+
   it('keeps comments on a task', async () => {
     const { task } = await startTicket()
     expect(

@@ -806,29 +806,28 @@ export class TasksService {
     return outcome.task
   }
 
-  private async markCancelled(task: TaskView, reason: string): Promise<TaskView> {
-    const row = await this.deps.db
-      .updateTable('tasks')
-      .set({ state: TaskState.Cancelled, cancel_reason: reason, version: sql`version + 1` })
-      .where('id', '=', task.id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    const cancelled = taskView(row, this.now())
-    this.publish('task.cancelled', cancelled)
-    return cancelled
-  }
-
-  /** Closes the task of a job the engine no longer has (found by the keep-alive). */
+  /**
+   * Closes the task of a job the engine no longer has (found by the keep-alive). Only an open or
+   * claimed task: one `completing` has its completion in the outbox, which finds out itself
+   * whether the job went because that completion reached the engine (the job is gone the moment
+   * the engine takes it, possibly before the keep-alive asks) or because the process moved on.
+   * The state change and its evidence entry are one transaction.
+   */
   async cancelByJobKey(jobKey: string, reason: string): Promise<void> {
-    const row = await this.deps.db
-      .selectFrom('tasks')
-      .selectAll()
-      .where('job_key', '=', jobKey)
-      .where('state', 'in', [...LIVE, TaskState.Completing])
-      .executeTakeFirst()
-    if (!row) return
-    const cancelled = await this.markCancelled(taskView(row, this.now()), reason)
-    await this.audit('system:inbox', 'task.cancelled', cancelled)
+    const cancelled = await this.deps.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .updateTable('tasks')
+        .set({ state: TaskState.Cancelled, cancel_reason: reason, version: sql`version + 1` })
+        .where('job_key', '=', jobKey)
+        .where('state', 'in', LIVE)
+        .returningAll()
+        .executeTakeFirst()
+      if (!row) return undefined
+      const task = taskView(row, this.now())
+      await this.audit('system:inbox', 'task.cancelled', task, undefined, tx)
+      return task
+    })
+    if (cancelled) this.publish('task.cancelled', cancelled)
   }
 
   async comment(user: SessionUser, id: string, body: string) {
