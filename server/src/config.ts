@@ -200,6 +200,14 @@ export const configSchema = {
     description:
       'Minutes between signed checkpoints of the evidence trail while entries come in (0 = not by time).',
   },
+  EVENT_LOOP_LAG_WARN_MS: {
+    type: 'integer',
+    default: 200,
+    minimum: 0,
+    maximum: 600000,
+    description:
+      'Log a warning when the p99 event-loop lag of the HTTP thread over a 10-second window passes this many milliseconds (0 = never); the figures are on `/api/health` either way.',
+  },
   LOG_LEVEL: {
     type: 'string',
     default: 'info',

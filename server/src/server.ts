@@ -19,6 +19,7 @@ import type { Config } from './config'
 import { openDatabase, pgliteDirOf, type Database } from './db/database'
 import { formsDir, repoRoot } from './paths'
 import { createApp } from './http/app'
+import { startEventLoopMonitor } from './http/event-loop'
 import { healthRoutes } from './http/health.routes'
 import { createLogger, type Logger } from './log'
 import { AuditTrail } from './evidence/audit-trail'
@@ -363,6 +364,9 @@ export async function startServer({
     const reportScheduler = startReportScheduler({ reports, log })
     cleanup.unshift(() => reportScheduler.stop())
 
+    const eventLoop = startEventLoopMonitor({ log, thresholdMs: config.EVENT_LOOP_LAG_WARN_MS })
+    cleanup.unshift(async () => eventLoop.stop())
+
     const app = createApp({
       log,
       clientDist: join(repoRoot, 'client', 'dist'),
@@ -378,6 +382,7 @@ export async function startServer({
           },
           workers: jobWorkers,
           reconciler,
+          eventLoop,
         }),
         sessionMiddleware(sessions),
         authRoutes({

@@ -86,12 +86,15 @@ describe('npm start on embedded defaults', () => {
       version: string
       engine: { status: string; embedded: boolean }
       database: { status: string; kind: string }
+      eventLoop: { p99Ms: number; worstMs: number; thresholdMs: number }
     }
     expect(body).toMatchObject({
       status: 'ok',
       engine: { status: 'up', embedded: true },
       database: { status: 'up', kind: 'pglite' },
+      eventLoop: { thresholdMs: 200 },
     })
+    expect(body.eventLoop.worstMs).toBeGreaterThanOrEqual(0)
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/)
     const page = await fetch(url)
     expect(page.status).toBe(200)

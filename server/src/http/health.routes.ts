@@ -1,6 +1,6 @@
 /**
  * `GET /api/health`: each dependency checked for real (the engine, its record log, the
- * database, the job workers) and the version, for people and load balancers: 200 when all
+ * database, the job workers), the HTTP thread's event-loop lag and the version, for people and load balancers: 200 when all
  * are up, 503 when any is down.
  */
 import { Router } from 'express'
@@ -11,6 +11,7 @@ import type { ZeebeClient } from '../zeebe/zeebe-client'
 import { openapi } from './openapi'
 import type { ReconcilerStatus } from '../outbox/reconciler'
 import { productVersion } from '../version'
+import type { EventLoopLag } from './event-loop'
 
 export interface HealthDeps {
   database: Database
@@ -24,6 +25,8 @@ export interface HealthDeps {
   /** The job workers, when they run in this process. */
   workers?: { status(): WorkersStatus }
   reconciler?: { status(): ReconcilerStatus }
+  /** The HTTP thread's event-loop lag. */
+  eventLoop?: { status(): EventLoopLag }
 }
 
 export interface Health {
@@ -45,6 +48,8 @@ export interface Health {
   workers?: WorkersStatus
   /** What the reconciler repaired since start (crash recovery), when it runs. */
   reconciler?: ReconcilerStatus
+  /** How late the HTTP thread ran its callbacks (last window and worst since start). */
+  eventLoop?: EventLoopLag
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -97,6 +102,7 @@ export async function checkHealth({
   engine,
   workers,
   reconciler,
+  eventLoop,
 }: HealthDeps): Promise<Health> {
   const [topology, ping] = await Promise.allSettled([
     withTimeout(zeebe.topology(), 3000),
@@ -112,6 +118,7 @@ export async function checkHealth({
         : { status: 'down', kind: database.kind, error: String(ping.reason) },
     ...(workers ? { workers: workers.status() } : {}),
     ...(reconciler ? { reconciler: reconciler.status() } : {}),
+    ...(eventLoop ? { eventLoop: eventLoop.status() } : {}),
   }
   if (
     health.engine.status === 'down' ||
