@@ -300,6 +300,13 @@ describe('live updates', () => {
     expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
     const event = await claimed
     expect(event.task).toMatchObject({ taskId: task.id, assignee: 'desk' })
+    // the event carries the row as the list shows it, so the colleague's inbox patches in place
+    const listed = await desk.get<TaskPage>(
+      `/tasks?view=mine&processInstanceKey=${task.processInstanceKey}`,
+    )
+    expect((event.task as { view?: unknown }).view).toEqual(
+      listed.body.items.find((t) => t.id === task.id),
+    )
     await new Promise((r) => setTimeout(r, 300))
     expect(seenByOutsider).toEqual([])
   })

@@ -13,6 +13,8 @@ export interface TaskEvent {
     candidateUsers: string[]
     assignee: string | null
     actor?: string
+    /** The task as the inbox lists it after the change (the inbox's `Task`). */
+    view?: unknown
   }
 }
 

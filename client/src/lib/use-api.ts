@@ -9,6 +9,8 @@ export interface ApiState<T> {
   loading: boolean
   /** Fetches again (e.g. after a live event); keeps the old data while loading. */
   reload: () => void
+  /** Changes the loaded data in place (a live event's delta), without a request. */
+  mutate: (change: (data: T | undefined) => T | undefined) => void
 }
 
 /** GETs `path` (skipped when null) and tracks its state; stale responses are ignored. */
@@ -39,7 +41,8 @@ export function useApi<T>(path: string | null): ApiState<T> {
     }
   }, [path, tick])
   const reload = useCallback(() => setTick((t) => t + 1), [])
-  return { data, error, loading, reload }
+  const mutate = useCallback((change: (d: T | undefined) => T | undefined) => setData(change), [])
+  return { data, error, loading, reload, mutate }
 }
 
 /** Builds `/path?k=v` skipping empty values. */

@@ -902,6 +902,7 @@ export class TasksService {
       candidateUsers: task.candidateUsers,
       assignee: task.assignee,
       ...(actor ? { actor } : {}),
+      view: { ...task },
     }
     this.deps.bus.publish({ type, task: payload })
   }

@@ -14,6 +14,11 @@ export interface TaskEventPayload {
   assignee: string | null
   /** Who caused the change (username), if a person did. */
   actor?: string
+  /**
+   * The task after the change as `GET /api/tasks` lists it, for clients to patch their lists
+   * without a reload. It goes only to the rooms above, all of which may see the task.
+   */
+  view?: Record<string, unknown>
 }
 
 /** A case as it concerns live updates. */

@@ -229,3 +229,17 @@ export const isFinished = (kind: string, record: CaseRecord): boolean =>
   !!kinds[kind]?.operational &&
   typeof record.status === 'string' &&
   finishedStatuses.includes(record.status)
+
+/** Whether a live event's case `kind` (`incident`) is the list's URL segment (`incidents`). */
+export const isKindOf = (segment: string, kind: string) =>
+  segment === kind || segment === `${kind}s`
+
+/**
+ * A loaded case list with one case's new status from a live event; undefined when the case is
+ * not in it (only a reload can tell whether it belongs there now).
+ */
+export function withCaseStatus(list: unknown, caseId: string, status: string): unknown {
+  const { items, total } = normalizeList(list)
+  if (!items.some((c) => String(c.id) === caseId)) return undefined
+  return { items: items.map((c) => (String(c.id) === caseId ? { ...c, status } : c)), total }
+}

@@ -1,11 +1,12 @@
 /** Cases of one kind: search, status and priority filters, paging, create, live refresh. */
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { navigate } from '../../../lib/router'
 import { useServerEvents } from '../../../lib/socket'
 import { Empty, ErrorBanner, Loading, Pager } from '../../../lib/ui'
+import { useLiveReload } from '../../../lib/live-reload'
 import { useApi, withQuery } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
-import { kinds, normalizeList } from '../api/cases'
+import { isKindOf, kinds, normalizeList, withCaseStatus } from '../api/cases'
 import { CaseTable } from './CaseTable'
 import { CreateCaseForm } from './CreateCaseForm'
 
@@ -40,10 +41,17 @@ export default function CaseListPage({ kind, user }: { kind: string; user: User 
       : null,
   )
 
-  const pending = useRef<ReturnType<typeof setTimeout>>(undefined)
-  useServerEvents(['case.created', 'case.updated'], () => {
-    clearTimeout(pending.current)
-    pending.current = setTimeout(list.reload, 300)
+  // a status change of a listed case is applied in place (unless the list filters or sorts by
+  // status); anything else reloads, coalesced, at most every 2 s, not while the tab is hidden
+  const reloads = useLiveReload(list.reload, { delayMs: 300, minIntervalMs: 2000 })
+  useServerEvents(['case.created', 'case.updated'], (name, p) => {
+    if (!isKindOf(kind, p.case.kind)) return
+    const patched =
+      name === 'case.updated' && !status && !sort.includes('status')
+        ? withCaseStatus(list.data, p.case.caseId, p.case.status)
+        : undefined
+    if (patched) list.mutate(() => patched)
+    else reloads.request()
   })
   if (!info) return <ErrorBanner error={new Error(`Unknown case kind “${kind}”.`)} />
   const { items, total } = normalizeList(list.data)

@@ -2,9 +2,10 @@
 import { useState, type ReactNode } from 'react'
 import { useServerEvents } from '../../../lib/socket'
 import { Empty, ErrorBanner } from '../../../lib/ui'
+import { useLiveReload } from '../../../lib/live-reload'
 import { useApi } from '../../../lib/use-api'
 import type { User } from '../../../lib/user'
-import { kinds, normalizeList } from '../api/cases'
+import { isKindOf, kinds, normalizeList, withCaseStatus } from '../api/cases'
 import { CaseTable } from './CaseTable'
 import { CreateCaseForm } from './CreateCaseForm'
 
@@ -15,8 +16,14 @@ function Section({ kind, user }: { kind: (typeof mine)[number]; user: User }) {
   const list = useApi<unknown>(`/${kind}?requester=${encodeURIComponent(user.username)}`)
   const [creating, setCreating] = useState(false)
   const [created, setCreated] = useState('')
-  useServerEvents(['case.created', 'case.updated'], (_n, p) => {
-    if (p.case.kind === kind || `${p.case.kind}s` === kind) list.reload()
+  // the customer's own cases only reach this page: a status change is applied in place
+  const reloads = useLiveReload(list.reload, { minIntervalMs: 2000 })
+  useServerEvents(['case.created', 'case.updated'], (name, p) => {
+    if (!isKindOf(kind, p.case.kind)) return
+    const patched =
+      name === 'case.updated' ? withCaseStatus(list.data, p.case.caseId, p.case.status) : undefined
+    if (patched) list.mutate(() => patched)
+    else reloads.request()
   })
   const { items } = normalizeList(list.data)
   return (

@@ -7,7 +7,9 @@ import { formatDateTime, formatRelative } from '../../../lib/format'
 import { Link } from '../../../lib/router'
 import { useServerEvents } from '../../../lib/socket'
 import { Empty, ErrorBanner, Loading, Pager, PriorityBadge, StatusBadge } from '../../../lib/ui'
+import { useLiveReload } from '../../../lib/live-reload'
 import { useApi } from '../../../lib/use-api'
+import { patchTaskPage } from '../api/live'
 import type { User } from '../../../lib/user'
 import { defaultTaskQuery, taskListPath, type TaskPage, type TaskQuery } from '../api/tasks'
 import { useSavedFilters } from '../hooks/use-saved-filters'
@@ -200,7 +202,10 @@ export function InboxPage({ user, taskId }: { user: User; taskId?: string }) {
   const list = useApi<TaskPage>(taskListPath(query))
   const processes = useApi<ProcessSummary[]>('/processes')
   const [notes, setNotes] = useState<Record<string, string>>({})
-  const pending = useRef<ReturnType<typeof setTimeout>>(undefined)
+  // events change the page in place; a reload only when the page cannot tell (a new task's
+  // place, a filter it cannot check), at most one every 2 s and none while the tab is hidden
+  const reloads = useLiveReload(list.reload, { minIntervalMs: 2000 })
+  const viewer = { username: user.username, groups: user.groups.map((g) => g.id) }
 
   useServerEvents(
     [
@@ -211,13 +216,17 @@ export function InboxPage({ user, taskId }: { user: User; taskId?: string }) {
       'task.completed',
       'task.cancelled',
     ],
-    (name, { task }) => {
+    (name, event) => {
+      const { task } = event
       if (task.actor && task.actor !== user.username) {
         const verb = name.slice(5)
         setNotes((n) => ({ ...n, [task.taskId]: `${verb} by ${task.actor}` }))
       }
-      clearTimeout(pending.current)
-      pending.current = setTimeout(list.reload, 250)
+      const page = list.data
+      if (!page) return reloads.request()
+      const patched = patchTaskPage(page, name, event, query, viewer)
+      if (patched.page !== page) list.mutate(() => patched.page)
+      if (!patched.settled) reloads.request()
     },
   )
 

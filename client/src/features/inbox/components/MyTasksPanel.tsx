@@ -6,13 +6,26 @@
 import { formatRelative } from '../../../lib/format'
 import { Link } from '../../../lib/router'
 import { useServerEvents } from '../../../lib/socket'
+import { useLiveReload } from '../../../lib/live-reload'
 import { useApi } from '../../../lib/use-api'
 import { taskListPath, defaultTaskQuery, type TaskPage } from '../api/tasks'
 
 export function MyTasksPanel({ basePath }: { basePath: string }) {
   const list = useApi<TaskPage>(taskListPath({ ...defaultTaskQuery, view: 'mine' }))
-  useServerEvents(['task.created', 'task.assigned', 'task.completed', 'task.cancelled'], () =>
-    list.reload(),
+  const reloads = useLiveReload(list.reload, { minIntervalMs: 2000 })
+  useServerEvents(
+    ['task.created', 'task.assigned', 'task.completed', 'task.cancelled'],
+    (name, p) => {
+      // a task that ends leaves the panel at once; a new one needs the list
+      if ((name === 'task.completed' || name === 'task.cancelled') && list.data) {
+        const left = list.data.items.filter((t) => t.id !== p.task.taskId)
+        if (left.length !== list.data.items.length) {
+          list.mutate((d) => d && { ...d, items: left, total: Math.max(0, d.total - 1) })
+          return
+        }
+      }
+      reloads.request()
+    },
   )
   const items = list.data?.items ?? []
   if (list.error || items.length === 0) return null
