@@ -58,3 +58,9 @@ declare module 'dmn-js/lib/Modeler' {
     destroy(): void
   }
 }
+
+declare module 'diagram-js-minimap' {
+  import type { ModuleDeclaration } from 'didi'
+  const module: ModuleDeclaration
+  export default module
+}

@@ -242,6 +242,66 @@ describe('modeler, approval and deployment', () => {
     await owner.context.close()
   })
 
+  test('the canvas opens fitted clear of the palette, with zoom, minimap and full screen, and no console errors', async () => {
+    // given an owner opening a diagram
+    const owner = await loginPage(browser, app, 'owner')
+    const page = owner.page
+    const consoleErrors: string[] = []
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text())
+    })
+    await page.goto('/modeler')
+    await page.getByLabel('New process id').fill('browser-zoom')
+    await page.getByRole('button', { name: 'New process' }).click()
+    await page.locator('g.djs-element[data-element-id="StartEvent_1"]').waitFor()
+    await page
+      .locator('input[type=file]')
+      .setInputFiles(join(import.meta.dirname, 'fixtures', 'notify-customer.bpmn'))
+    const task = page.locator('g.djs-element[data-element-id="Task_NotifyCustomer"]')
+    await task.waitFor()
+
+    // then no shape sits under the palette
+    const palette = (await page.locator('.djs-palette').boundingBox())!
+    const shapes = page.locator('g.djs-element.djs-shape:not([data-element-id$="_plane"])')
+    for (const box of await Promise.all((await shapes.all()).map((s) => s.boundingBox()))) {
+      if (box && box.width > 0) expect(box.x).toBeGreaterThan(palette.x + palette.width - 1)
+    }
+
+    // when the owner zooms in, out, back to 100 % and to fit
+    const controls = page.getByRole('toolbar', { name: 'Diagram view' })
+    const level = () => page.getByTestId('zoom-level').textContent()
+    await controls.getByRole('button', { name: '100 %' }).click()
+    await expect.poll(level).toBe('100 %')
+    const at100 = (await task.boundingBox())!.width
+    await controls.getByRole('button', { name: 'Zoom in' }).click()
+    await expect.poll(level).toBe('120 %')
+    expect((await task.boundingBox())!.width).toBeGreaterThan(at100 * 1.15)
+    await controls.getByRole('button', { name: 'Zoom out' }).click()
+    await expect.poll(level).toBe('100 %')
+    await controls.getByRole('button', { name: 'Fit' }).click()
+
+    // and opens the minimap and the full-screen canvas
+    await controls.getByRole('button', { name: 'Minimap' }).click()
+    await page.locator('.djs-minimap.open').waitFor()
+    const before = (await page.locator('.canvas').boundingBox())!
+    await controls.getByRole('button', { name: 'Full screen' }).click()
+    const full = (await page.locator('.canvas').boundingBox())!
+    expect(full.height).toBeGreaterThan(before.height)
+    await page.keyboard.press('Escape')
+    await controls.getByRole('button', { name: 'Full screen' }).waitFor()
+
+    // the bpmn.io watermark stays visible and uncovered (its licence requires it)
+    const logo = (await page.locator('.bjs-powered-by').boundingBox())!
+    const bar = (await controls.boundingBox())!
+    expect(logo.width).toBeGreaterThan(0)
+    expect(bar.x + bar.width < logo.x || bar.y > logo.y + logo.height).toBe(true)
+
+    // then bpmn-js complained about nothing (its keyboard binding included)
+    expect(consoleErrors).toEqual([])
+    await screenshot(page, 'modeler-controls')
+    await owner.context.close()
+  })
+
   // 8.7.3: the strict Content-Security-Policy (no inline script, no eval) leaves the editors whole
   test('the Content-Security-Policy refused nothing the editors did', () => {
     expect(allCspViolations()).toEqual([])

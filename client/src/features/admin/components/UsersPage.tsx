@@ -244,7 +244,7 @@ function CreateGroup({ onCreated }: { onCreated: () => void }) {
           id="group-id"
           value={id}
           onChange={(e) => setId(e.target.value)}
-          pattern="[a-z][a-z0-9-]+"
+          pattern="[a-z][a-z0-9\-]+"
           required
         />
       </div>

@@ -189,7 +189,8 @@ function Editor({
   useEffect(() => {
     const modeler = new DmnModeler({
       container: containerRef.current!,
-      common: { keyboard: { bindTo: document } },
+      // the editors bind their shortcuts to the view while it has focus
+      common: { keyboard: { bind: true } },
     })
     modelerRef.current = modeler
     const watched = new WeakSet<object>()

@@ -14,6 +14,8 @@ import {
   ZeebePropertiesProviderModule,
 } from 'bpmn-js-properties-panel'
 import ZeebeBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-cloud'
+import MinimapModule from 'diagram-js-minimap'
+import 'diagram-js-minimap/assets/diagram-js-minimap.css'
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError } from '../../../lib/api'
@@ -32,6 +34,7 @@ import {
   type ProcessInfo,
 } from '../api/processes'
 import { lintDefinitions, type LintProblem } from '../lint/lint'
+import { DiagramControls, fitWithPadding } from './DiagramControls'
 import DraftForms from './DraftForms'
 import {
   diffDefinitions,
@@ -62,6 +65,13 @@ const blank = (id: string) => `<?xml version="1.0" encoding="UTF-8"?>
 
 const diffMarkers = ['marker-added', 'marker-changed'] as const
 
+/** diagram-js-minimap's service. */
+interface MinimapService {
+  open(): void
+  close(): void
+  isOpen(): boolean
+}
+
 function Home() {
   const { data, error, loading } = useApi<ProcessInfo[]>('/processes')
   const [newId, setNewId] = useState('')
@@ -81,7 +91,7 @@ function Home() {
             id="f-modeler-new-process-id"
             value={newId}
             onChange={(e) => setNewId(e.target.value)}
-            pattern="[A-Za-z_][\w.-]*"
+            pattern="[A-Za-z_][\w.\-]*"
             required
           />
         </div>
@@ -155,6 +165,11 @@ function Editor({
   const [status, setStatus] = useState('')
   const [error, setError] = useState<unknown>()
   const [ready, setReady] = useState(false)
+  const [fullScreen, setFullScreen] = useState(false)
+  // the canvas takes its new size when full screen turns on or off
+  useEffect(() => {
+    if (ready) modelerRef.current?.get<Canvas>('canvas').resized()
+  }, [fullScreen, ready])
   const [formIds, setFormIds] = useState<string[]>([])
 
   const lint = useCallback(async () => {
@@ -192,9 +207,12 @@ function Editor({
         BpmnPropertiesProviderModule,
         ZeebePropertiesProviderModule,
         ZeebeBehaviorsModule,
+        MinimapModule,
       ],
       moddleExtensions: { zeebe: zeebeModdle },
-      keyboard: { bindTo: document },
+      // bpmn-js binds its shortcuts to the canvas while it has focus
+      keyboard: { bind: true },
+      minimap: { open: false },
     })
     modelerRef.current = modeler
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -221,7 +239,7 @@ function Editor({
         if (cancelled) return
         await modeler.importXML(xml)
         if (cancelled) return
-        modeler.get<Canvas>('canvas').zoom('fit-viewport', 'auto')
+        fitWithPadding(modeler.get<Canvas>('canvas'))
         setReady(true)
         setDirty(false)
         await lint()
@@ -317,7 +335,7 @@ function Editor({
     try {
       const m = modelerRef.current!
       await m.importXML(await file.text())
-      m.get<Canvas>('canvas').zoom('fit-viewport', 'auto')
+      fitWithPadding(m.get<Canvas>('canvas'))
       const id = mainProcess(m.getDefinitions() as unknown as ModdleElement)?.id
       if (!draft && id) setProcessId(id)
       setDirty(true)
@@ -388,8 +406,18 @@ function Editor({
         <p className="small muted">Draft by {draft.author}.</p>
       )}
       <ErrorBanner error={error} />
-      <div className="modeler-layout">
-        <div ref={canvasRef} className="canvas" aria-label="BPMN diagram" />
+      <div className={`modeler-layout${fullScreen ? ' full-screen' : ''}`}>
+        <div className="canvas-frame">
+          {ready && (
+            <DiagramControls
+              canvas={modelerRef.current?.get<Canvas>('canvas')}
+              minimap={modelerRef.current?.get<MinimapService>('minimap')}
+              fullScreen={fullScreen}
+              onFullScreen={setFullScreen}
+            />
+          )}
+          <div ref={canvasRef} className="canvas" aria-label="BPMN diagram" />
+        </div>
         <div ref={panelRef} className="properties" aria-label="Properties" />
       </div>
       <div className="grid-2" style={{ marginTop: '0.75rem' }}>

@@ -1,10 +1,24 @@
 /** Narrow views of the bpmn-js services the client uses. */
 
+export interface Rect {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
 export interface Canvas {
   addMarker(id: string, marker: string): void
   removeMarker(id: string, marker: string): void
-  zoom(level: 'fit-viewport' | number, center?: 'auto'): void
+  /** Sets the zoom and returns it; without arguments, returns the current zoom. */
+  zoom(level?: 'fit-viewport' | number, center?: 'auto'): number
   scrollToElement(element: unknown): void
+  /** The visible area (`outer`, in pixels) and the diagram's bounds (`inner`). */
+  viewbox(): Rect & { scale: number; inner: Rect; outer: Rect }
+  viewbox(box: Rect): void
+  /** Tells the canvas its container changed size. */
+  resized(): void
+  getContainer(): HTMLElement
 }
 
 export interface ElementRegistry {
