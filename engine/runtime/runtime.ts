@@ -23,6 +23,7 @@ import {
 } from '../state/state'
 import * as variables from './variables'
 import * as transitions from './transitions'
+import * as termination from './termination'
 import * as flows from './flows'
 import * as incidents from './incidents'
 import * as jobs from './jobs'
@@ -321,7 +322,13 @@ export class Runtime {
   readonly complete = transitions.complete
   readonly continueCompletion = transitions.continueCompletion
   readonly childLeft = transitions.childLeft
-  readonly terminate = transitions.terminate
+  readonly terminate = termination.terminate
+  readonly terminateAll = termination.terminateAll
+  readonly finishTermination = termination.finishTermination
+  /** What runs once an awaited termination ended (termination.ts); by element instance key. */
+  readonly afterTermination = new Map<number, () => void>()
+  /** Element instances whose termination is running right now (on the call stack). */
+  readonly terminatingNow = new Set<number>()
 
   // ---------------------------------------------------------------- sequence flows (flows.ts)
 
