@@ -35,7 +35,7 @@ export function triggerEvent(
     this.transition(owner, 'ELEMENT_COMPLETED')
     const scope = this.s.elementInstances[owner.flowScopeKey]
     if (!scope || !flowId) return
-    this.emitFlowTaken(scope, owner.defKey, flowId)
+    this.emitFlowTaken(scope, owner.defKey, flowId, owner.key)
     this.activate(target, scope, trigger)
     return
   }

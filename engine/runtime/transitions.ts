@@ -35,6 +35,7 @@ export function activate(
     parentProcessInstanceKey: -1,
     parentElementInstanceKey: -1,
     tenantId: def.tenantId,
+    ...this.treePath({ key, flowScopeKey: flowScope.key, defKey: flowScope.defKey }),
   }
   this.emit('PROCESS_INSTANCE', 'ELEMENT_ACTIVATING', key, value, flowScope.piKey)
   const ei = this.s.elementInstances[key]

@@ -193,6 +193,9 @@ function createListenerJob(
       tenantId: def.tenantId,
       jobKind: 'TASK_LISTENER',
       listenerEventType: eventType.toUpperCase(),
+      // Zeebe's exporter JSON names it so (`listenerEventType` is this engine's older name)
+      jobListenerEventType: eventType.toUpperCase(),
+      changedAttributes: [],
     },
     ei.piKey,
   )
