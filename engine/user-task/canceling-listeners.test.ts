@@ -216,6 +216,63 @@ describe.each(testDatabaseTargets())('canceling task listeners on $kind', (targe
     expect(canceling?.value.assignee).toBe('')
   })
 
+  it('a terminate end event and an interrupting event sub-process wait for the canceling listeners', async () => {
+    const e = await open()
+    const task = camundaUserTask('Task', listeners(['canceling', 'on-cancel']))
+    await e.deployResources([
+      {
+        name: 'term.bpmn',
+        content: bpmn(
+          'term',
+          `<bpmn:startEvent id="start" /><bpmn:parallelGateway id="fork" />${task}
+           ${serviceTask('go', 'go')}<bpmn:endEvent id="end" />
+           <bpmn:endEvent id="kill"><bpmn:terminateEventDefinition /></bpmn:endEvent>
+           ${chain('start', 'fork', 'Task', 'end')}${flow('f1', 'fork', 'go')}${flow('f2', 'go', 'kill')}`,
+        ),
+      },
+      {
+        name: 'esp.bpmn',
+        content: bpmn(
+          'esp',
+          `<bpmn:startEvent id="start" />${task}<bpmn:endEvent id="end" />${chain('start', 'Task', 'end')}
+           <bpmn:subProcess id="late" triggeredByEvent="true">
+             <bpmn:startEvent id="tick" isInterrupting="true"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent>
+             <bpmn:endEvent id="lateEnd" />${chain('tick', 'lateEnd')}
+           </bpmn:subProcess>`,
+        ),
+      },
+    ])
+    const term = await e.createProcessInstance({ bpmnProcessId: 'term' })
+    await e.completeJob((await activate(e, 'go')).key)
+    // the terminate end event completed; the process waits for the task's termination
+    expect(isActive(e, term.processInstanceKey)).toBe(true)
+    await e.completeJob((await activate(e, 'on-cancel')).key)
+    expect(await completedPath(e, term.processInstanceKey)).toEqual([
+      'start',
+      'fork',
+      'go',
+      'kill',
+      'term',
+    ])
+
+    const esp = await e.createProcessInstance({ bpmnProcessId: 'esp' })
+    clock.advance(60_000)
+    await e.tick()
+    expect((await trail(e, esp.processInstanceKey)).slice(-1)).toEqual(['Task:ELEMENT_TERMINATING'])
+    await e.completeJob((await activate(e, 'on-cancel')).key)
+    expect(await completedPath(e, esp.processInstanceKey)).toEqual([
+      'start',
+      'tick',
+      'lateEnd',
+      'late',
+      'esp',
+    ])
+    const steps = await trail(e, esp.processInstanceKey)
+    expect(steps.indexOf('Task:ELEMENT_TERMINATED')).toBeLessThan(
+      steps.indexOf('late:ELEMENT_ACTIVATING'),
+    )
+  })
+
   it('inside a sub-process, by a terminate instruction of a modification, and across a restart', async () => {
     const e = await open()
     await e.deployResources([
