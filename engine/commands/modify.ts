@@ -268,13 +268,15 @@ function terminateWithEmptyScopes(rt: Runtime, key: number, required: Set<number
   const ei = rt.s.elementInstances[key]
   if (!ei) return
   const flowScopeKey = ei.key !== ei.piKey ? ei.flowScopeKey : -1
-  rt.terminate(ei, false)
-  let scope = rt.s.elementInstances[flowScopeKey]
-  while (scope && scope.children === 0 && !scope.joins && !required.has(scope.key)) {
-    const next = scope.key !== scope.piKey ? scope.flowScopeKey : -1
-    rt.terminate(scope, false)
-    scope = rt.s.elementInstances[next]
-  }
+  // After the element is TERMINATED (later, when a canceling task listener runs first).
+  rt.terminate(ei, false, () => {
+    let scope = rt.s.elementInstances[flowScopeKey]
+    while (scope && scope.children === 0 && !scope.joins && !required.has(scope.key)) {
+      const next = scope.key !== scope.piKey ? scope.flowScopeKey : -1
+      rt.terminate(scope, false)
+      scope = rt.s.elementInstances[next]
+    }
+  })
 }
 
 /** Runs a ModifyProcessInstance command (inside the engine's command processing). */

@@ -60,12 +60,13 @@ const eventTypeAliases: Record<string, TaskListenerEventType> = {
   cancel: 'canceling',
 }
 
-/** Event types this engine runs (canceling listeners are not: see engine/README.md). */
+/** Event types Zeebe 8.8 runs. */
 const supportedEventTypes: TaskListenerEventType[] = [
   'creating',
   'assigning',
   'updating',
   'completing',
+  'canceling',
 ]
 
 /** Zeebe's ISO-8601 date-time with offset (optionally a zone id), as ZonedDateTime parses. */
@@ -159,9 +160,7 @@ export function parseCamundaUserTask(
     const retries = attr(l, 'retries') ?? '3'
     if (!supportedEventTypes.includes(eventType)) {
       fail(
-        eventType === 'canceling'
-          ? "Task listener event type 'canceling' is not supported by this engine"
-          : `Task listener event type '${raw}' is not supported. Currently, only 'creating', 'assigning', 'updating', 'completing' event types are supported.`,
+        `Task listener event type '${raw}' is not supported. Currently, only 'creating', 'assigning', 'updating', 'completing', 'canceling' event types and 'create', 'assignment', 'update', 'complete', 'cancel' deprecated event types are supported.`,
       )
     }
     if (blank(type)) fail("Attribute 'type' must be present and not empty")

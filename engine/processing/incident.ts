@@ -34,5 +34,5 @@ export function resolveIncident(rt: Runtime, incidentKey: string): void {
   else if (ei.state === 'COMPLETING') rt.continueCompletion(ei.key)
   else if (ei.state === 'ACTIVATED' && ei.type === BpmnElementType.MultiInstanceBody)
     rt.childLeft(ei)
-  else if (ei.state === 'ACTIVATED' && ei.userTaskKey !== undefined) continueTransition(rt, ei)
+  else if (ei.userTaskKey !== undefined) continueTransition(rt, ei)
 }

@@ -178,8 +178,7 @@ export const adHocSubProcessInnerInstance: ElementBehavior = {
     const definition = rt.nodeOf(adHoc).adHoc
     if (result === false || !definition) return
     if (result === true && definition.cancelRemainingInstances) {
-      for (const child of rt.childrenOf(adHoc.key)) rt.terminate(child, false)
-      rt.complete(adHoc)
+      rt.terminateAll(rt.childrenOf(adHoc.key), () => rt.complete(adHoc))
       return
     }
     if (adHoc.children === 0) rt.complete(adHoc)

@@ -11,8 +11,11 @@ export interface ElementBehavior {
    * failure it raises an incident and returns, leaving the element ACTIVATING.
    */
   activate(rt: Runtime, ei: ElementInstanceState, node: FlowNode, trigger?: EventTrigger): void
-  /** Runs in TERMINATING just before ELEMENT_TERMINATED (jobs and subscriptions are gone). */
-  terminating?(rt: Runtime, ei: ElementInstanceState): void
+  /**
+   * Runs in TERMINATING just before ELEMENT_TERMINATED (jobs, subscriptions and children are
+   * gone). True = wait (Zeebe's AWAIT): `rt.finishTermination(ei)` is called when done.
+   */
+  terminating?(rt: Runtime, ei: ElementInstanceState): boolean | void
   /** Runs in COMPLETING before output mappings; false = an incident was raised. */
   completing?(rt: Runtime, ei: ElementInstanceState, node: FlowNode): boolean
   /** Replaces the default leave step (take outgoing flows) after ELEMENT_COMPLETED. */

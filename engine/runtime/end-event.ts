@@ -61,7 +61,8 @@ export const endEvent: ElementBehavior = {
     const scope = rt.instance(ei.flowScopeKey)
     if (!scope) return
     if (node.event?.kind === 'terminate') {
-      for (const child of rt.childrenOf(scope.key)) rt.terminate(child, false)
+      rt.terminateAll(rt.childrenOf(scope.key), () => rt.childLeft(scope))
+      return
     }
     rt.childLeft(scope)
   },

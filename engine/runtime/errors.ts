@@ -101,8 +101,9 @@ export function fireCatch(
   if (event.type === BpmnElementType.BoundaryEvent) {
     const scope = this.s.elementInstances[host.flowScopeKey]
     if (!scope) return
-    if (event.interrupting) this.terminate(host, false)
-    this.activate(event, scope, { variables })
+    if (event.interrupting)
+      this.terminate(host, false, () => this.activate(event, scope, { variables }))
+    else this.activate(event, scope, { variables })
     return
   }
   this.triggerEvent(host, event.id, { variables })

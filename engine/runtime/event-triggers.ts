@@ -35,15 +35,16 @@ export function triggerEvent(
     this.transition(owner, 'ELEMENT_COMPLETED')
     const scope = this.s.elementInstances[owner.flowScopeKey]
     if (!scope || !flowId) return
-    this.emitFlowTaken(scope, owner.defKey, flowId)
+    this.emitFlowTaken(scope, owner.defKey, flowId, owner.key)
     this.activate(target, scope, trigger)
     return
   }
   if (target.type === BpmnElementType.BoundaryEvent) {
     const scope = this.s.elementInstances[owner.flowScopeKey]
     if (!scope) return
-    if (target.interrupting) this.terminate(owner, false)
-    this.activate(target, scope, trigger)
+    if (target.interrupting)
+      this.terminate(owner, false, () => this.activate(target, scope, trigger))
+    else this.activate(target, scope, trigger)
     return
   }
   if (target.type === BpmnElementType.StartEvent && target.scopeId !== owner.elementId) {
@@ -55,10 +56,14 @@ export function triggerEvent(
         const n = model.elements.get(t)
         return !(n?.type === BpmnElementType.StartEvent && n.scopeId !== owner.elementId)
       })
-      for (const child of this.childrenOf(owner.key)) this.terminate(child, false)
     }
-    const espInstance = this.activate(esp, owner)
-    this.pendingStart.set(espInstance.key, { startId: target.id, trigger })
+    const start = () => {
+      const espInstance = this.activate(esp, owner)
+      this.pendingStart.set(espInstance.key, { startId: target.id, trigger })
+    }
+    // An interrupting one starts once every other child is terminated.
+    if (target.interrupting) this.terminateAll(this.childrenOf(owner.key), start)
+    else start()
     return
   }
 }

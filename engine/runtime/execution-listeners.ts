@@ -86,6 +86,9 @@ export function runExecutionListeners(
       tenantId: def.tenantId,
       jobKind: 'EXECUTION_LISTENER',
       listenerEventType: eventType === 'start' ? 'START' : 'END',
+      // Zeebe's exporter JSON names it so (`listenerEventType` is this engine's older name)
+      jobListenerEventType: eventType === 'start' ? 'START' : 'END',
+      changedAttributes: [],
     },
     ei.piKey,
   )

@@ -33,7 +33,7 @@ export function takeOutgoing(
     }
     if (flows.length === 0 && node.defaultFlow) flows.push(node.defaultFlow)
   }
-  for (const id of flows) this.takeFlow(flowScope, ei.defKey, id)
+  for (const id of flows) this.takeFlow(flowScope, ei.defKey, id, ei.key)
   return flows.length
 }
 
@@ -43,11 +43,12 @@ export function takeFlow(
   flowScope: ElementInstanceState,
   defKey: number,
   flowId: string,
+  sourceKey?: number,
 ): void {
   const model = this.models(defKey)
   const flow = model.flows.get(flowId)
   if (!flow) return
-  this.emitFlowTaken(flowScope, defKey, flowId)
+  this.emitFlowTaken(flowScope, defKey, flowId, sourceKey)
   const target = elementOf(model, flow.target)
   if (!isJoining(target.type, target.incoming.length)) {
     this.activate(target, flowScope)
@@ -80,6 +81,8 @@ export function emitFlowTaken(
   flowScope: ElementInstanceState,
   defKey: number,
   flowId: string,
+  /** The element the flow leaves: the record carries its tree path, as Zeebe's does. */
+  sourceKey?: number,
 ): void {
   const def = this.definition(defKey)
   this.emit(
@@ -98,6 +101,9 @@ export function emitFlowTaken(
       parentProcessInstanceKey: -1,
       parentElementInstanceKey: -1,
       tenantId: def.tenantId,
+      ...(sourceKey !== undefined
+        ? this.treePath({ key: sourceKey, flowScopeKey: flowScope.key, defKey })
+        : {}),
     },
     flowScope.piKey,
   )

@@ -27,6 +27,14 @@ export function raiseIncident(
       jobKey,
       variableScopeKey: ei.key,
       tenantId: def.tenantId,
+      ...this.treePath({
+        key: ei.key,
+        flowScopeKey: ei.key === ei.piKey ? -1 : ei.flowScopeKey,
+        defKey: ei.defKey,
+        ...(ei.key === ei.piKey && ei.parentEiKey !== undefined
+          ? { callerKey: ei.parentEiKey }
+          : {}),
+      }),
     },
     ei.piKey,
   )

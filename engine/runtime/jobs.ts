@@ -61,6 +61,9 @@ export function createJob(
       tenantId: def.tenantId,
       jobKind: 'BPMN_ELEMENT',
       listenerEventType: 'UNSPECIFIED',
+      // Zeebe's exporter JSON names it so (`listenerEventType` is this engine's older name)
+      jobListenerEventType: 'UNSPECIFIED',
+      changedAttributes: [],
     },
     ei.piKey,
   )

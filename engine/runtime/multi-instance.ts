@@ -81,8 +81,7 @@ export const multiInstanceBody: ElementBehavior = {
     const mi = node.multiInstance
     if (!mi || body.state !== 'ACTIVATED') return
     if (rt.completionConditionMet.delete(body.key)) {
-      for (const child of rt.childrenOf(body.key)) rt.terminate(child, false)
-      rt.complete(body)
+      rt.terminateAll(rt.childrenOf(body.key), () => rt.complete(body))
       return
     }
     if (mi.sequential) {

@@ -23,12 +23,14 @@ import {
 } from '../state/state'
 import * as variables from './variables'
 import * as transitions from './transitions'
+import * as termination from './termination'
 import * as flows from './flows'
 import * as incidents from './incidents'
 import * as jobs from './jobs'
 import * as subscriptions from './subscriptions'
 import * as triggers from './event-triggers'
 import * as errors from './errors'
+import { type ElementTreePath, elementTreePath, type TreePosition } from './tree-path'
 
 export { IncidentErrorType } from './incidents'
 
@@ -115,6 +117,9 @@ export class Runtime {
     value: Record<string, unknown>,
     processInstanceKey?: number,
   ): EngineRecord {
+    if (valueType === 'PROCESS_INSTANCE' && value.elementInstancePath === undefined) {
+      value = { ...value, ...this.treePathOfValue(key, value) }
+    }
     const record: EngineRecord = {
       position: this.s.lastPosition + 1,
       key: String(key),
@@ -248,6 +253,23 @@ export class Runtime {
     return out
   }
 
+  /** Zeebe's element tree path of an element instance (tree-path.ts). */
+  treePath(position: TreePosition): ElementTreePath {
+    return elementTreePath(this.s, this.models, position)
+  }
+
+  /** The tree path of a PROCESS_INSTANCE record's element, from its value. */
+  treePathOfValue(key: number, value: Record<string, unknown>): ElementTreePath {
+    const piKey = num(value.processInstanceKey)
+    const caller = num(value.parentElementInstanceKey)
+    return this.treePath({
+      key,
+      flowScopeKey: key === piKey ? -1 : num(value.flowScopeKey),
+      defKey: num(value.processDefinitionKey),
+      ...(key === piKey && caller > 0 ? { callerKey: caller } : {}),
+    })
+  }
+
   /**
    * The PROCESS_INSTANCE record value for an element instance. Every field is fixed for the
    * element instance's life, so the transitions one command writes (ACTIVATING and ACTIVATED,
@@ -266,7 +288,7 @@ export class Runtime {
   private buildPiValue(ei: ElementInstanceState, node?: FlowNode): Record<string, unknown> {
     const def = this.definition(ei.defKey)
     const root = ei.key === ei.piKey ? ei : this.s.elementInstances[ei.piKey]
-    return {
+    const value = {
       bpmnProcessId: def.bpmnProcessId,
       version: def.version,
       processDefinitionKey: ei.defKey,
@@ -279,6 +301,7 @@ export class Runtime {
       parentElementInstanceKey: root?.parentEiKey ?? -1,
       tenantId: def.tenantId,
     }
+    return { ...value, ...this.treePathOfValue(ei.key, value) }
   }
 
   transition(ei: ElementInstanceState, intent: string): void {
@@ -321,7 +344,13 @@ export class Runtime {
   readonly complete = transitions.complete
   readonly continueCompletion = transitions.continueCompletion
   readonly childLeft = transitions.childLeft
-  readonly terminate = transitions.terminate
+  readonly terminate = termination.terminate
+  readonly terminateAll = termination.terminateAll
+  readonly finishTermination = termination.finishTermination
+  /** What runs once an awaited termination ended (termination.ts); by element instance key. */
+  readonly afterTermination = new Map<number, () => void>()
+  /** Element instances whose termination is running right now (on the call stack). */
+  readonly terminatingNow = new Set<number>()
 
   // ---------------------------------------------------------------- sequence flows (flows.ts)
 

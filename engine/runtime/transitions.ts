@@ -3,7 +3,7 @@ import { evaluateTyped } from '../feel/feel'
 import { BpmnElementType, elementOf, type FlowNode } from '../model/model'
 import { type ElementInstanceState } from '../state/state'
 import { behaviorOf } from './behaviors'
-import { afterElementCompleted, beforeElementCompleted, onElementTerminating } from './compensation'
+import { afterElementCompleted, beforeElementCompleted } from './compensation'
 import { runExecutionListeners } from './execution-listeners'
 import { IncidentErrorType } from './incidents'
 import { type Runtime, type EventTrigger, eventTypeOf } from './runtime'
@@ -35,6 +35,7 @@ export function activate(
     parentProcessInstanceKey: -1,
     parentElementInstanceKey: -1,
     tenantId: def.tenantId,
+    ...this.treePath({ key, flowScopeKey: flowScope.key, defKey: flowScope.defKey }),
   }
   this.emit('PROCESS_INSTANCE', 'ELEMENT_ACTIVATING', key, value, flowScope.piKey)
   const ei = this.s.elementInstances[key]
@@ -204,27 +205,6 @@ export function childLeft(this: Runtime, scope: ElementInstanceState): void {
     return
   }
   if (scope.children === 0 && !scope.joins) this.complete(scope)
-}
-
-/**
- * Terminates an element instance and everything below it (TERMINATING … TERMINATED). With
- * `notifyScope`, the flow scope is told (it may then complete).
- */
-export function terminate(this: Runtime, ei: ElementInstanceState, notifyScope: boolean): void {
-  if (ei.state === 'TERMINATING') return
-  this.transition(ei, 'ELEMENT_TERMINATING')
-  this.cancelBound(ei)
-  onElementTerminating(this, ei)
-  for (const child of this.childrenOf(ei.key)) this.terminate(child, false)
-  if (ei.calledPiKey !== undefined) {
-    const called = this.s.elementInstances[ei.calledPiKey]
-    if (called) this.terminate(called, false)
-  }
-  this.resolveIncidentsOf(ei.key)
-  behaviorOf(ei.type).terminating?.(this, ei)
-  this.transition(ei, 'ELEMENT_TERMINATED')
-  const scope = this.s.elementInstances[ei.flowScopeKey]
-  if (notifyScope && scope) this.childLeft(scope)
 }
 
 /** The variable an output element expression names (`= x` or `= x.y` → `x`), if it is one. */

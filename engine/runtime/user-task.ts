@@ -91,7 +91,7 @@ export function linkedForm(
 /** User task behaviour: Camunda user tasks, else job-worker user tasks. */
 export const userTask: ElementBehavior = {
   terminating(rt, ei) {
-    if (ei.userTaskKey !== undefined) cancelUserTask(rt, ei)
+    return ei.userTaskKey !== undefined && cancelUserTask(rt, ei)
   },
   activate(rt, ei, node) {
     if (node.camundaUserTask) {

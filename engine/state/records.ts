@@ -65,6 +65,13 @@ export interface ProcessInstanceRecordValue {
   parentProcessInstanceKey: number
   parentElementInstanceKey: number
   tenantId: string
+  /**
+   * Zeebe 8.8's element tree path (runtime/tree-path.ts), root process instance first; absent
+   * in records logged before the engine wrote it.
+   */
+  elementInstancePath?: number[][]
+  processDefinitionPath?: number[]
+  callingElementPath?: number[]
 }
 
 export interface JobRecordValue {
@@ -87,7 +94,11 @@ export interface JobRecordValue {
   processDefinitionKey: number
   tenantId: string
   jobKind: string
+  /** This engine's older name of `jobListenerEventType` (kept for its readers). */
   listenerEventType: string
+  /** Absent in records logged before the engine wrote them. */
+  jobListenerEventType?: string
+  changedAttributes?: string[]
 }
 
 export interface VariableRecordValue {
@@ -112,6 +123,9 @@ export interface IncidentRecordValue {
   jobKey: number
   variableScopeKey: number
   tenantId: string
+  elementInstancePath?: number[][]
+  processDefinitionPath?: number[]
+  callingElementPath?: number[]
 }
 
 export interface TimerRecordValue {

@@ -156,6 +156,13 @@ export function completeUserTask(
   })
 }
 
+/** The assignee the model gave a task still CREATING (Zeebe's `findInitialAssignee`). */
+function initialAssignee(rt: Runtime, job: Record<string, unknown>): string {
+  const ei = rt.s.elementInstances[num(job.elementInstanceKey)]
+  const task = ei ? taskOf(rt, ei) : undefined
+  return task?.state === 'CREATING' ? str(task.value.assignee) : ''
+}
+
 /** Event types whose transition a listener may deny. */
 const deniable = ['ASSIGNING', 'UPDATING', 'COMPLETING']
 
@@ -178,15 +185,28 @@ export function completeTaskListenerJob(
     )
   }
   const denied = result?.denied === true
+  const ids = `(job key '${job.key}', type '${str(v.type)}', processInstanceKey '${str(v.processInstanceKey)}')`
   if (denied && !deniable.includes(eventType)) {
     reject(
       EngineErrorCode.InvalidArgument,
-      `Denying result is not supported for '${eventType.toLowerCase()}' task listener jobs (job key '${job.key}', type '${str(v.type)}', processInstanceKey '${str(v.processInstanceKey)}'). Only the following listener event types support denying: [assigning, updating, completing].`,
+      `Denying result is not supported for '${eventType}' task listener jobs ${ids}. Only the following listener event types support denying: [ASSIGNING, COMPLETING, UPDATING].`,
     )
   }
   const corrections = checkChanges(result?.corrections ?? {}, 'the correction')
   if (typeof corrections === 'string') reject(EngineErrorCode.InvalidArgument, corrections)
   const corrected = Object.keys(corrections)
+  if (denied && corrected.length > 0) {
+    reject(
+      EngineErrorCode.InvalidArgument,
+      `Expected to complete task listener job with corrections, but the job result is denied ${ids}. The corrections would be reverted by the denial. Either complete the job with corrections without setting denied, or complete the job with a denied result but no corrections.`,
+    )
+  }
+  if (eventType === 'CREATING' && corrected.includes('assignee') && initialAssignee(rt, v)) {
+    reject(
+      EngineErrorCode.InvalidArgument,
+      `Expected to complete task listener job, but correcting the assignee on 'CREATING' event is not supported when the user task has an assignee defined in the model ${ids}. Use the 'CREATING' event to set an assignee only if it was not defined. Use the 'ASSIGNING' event to correct an assignee that is already defined.`,
+    )
+  }
   rt.emit(
     'JOB',
     'COMPLETED',

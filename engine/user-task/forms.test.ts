@@ -196,7 +196,6 @@ describe.each(testDatabaseTargets())(
           /Priority must be a number between 0 and 100, but was '200'/,
         ],
         ['<zeebe:taskSchedule dueDate="next week" />', /dueDate/],
-        [listeners(['canceling', 'x']), /'canceling' is not supported by this engine/],
         [listeners(['assigning', '']), /Attribute 'type' must be present and not empty/],
         ['<zeebe:assignmentDefinition assignee="= a +" />', /failed to parse expression/],
       ]

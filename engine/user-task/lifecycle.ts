@@ -68,9 +68,7 @@ export function continueTransition(rt: Runtime, ei: ElementInstanceState): void 
   const task = taskOf(rt, ei)
   if (!task || !task.pending || task.state === 'CREATED') return
   const eventType = eventTypeOf[task.state]
-  const listeners = (rt.nodeOf(ei).camundaUserTask?.listeners ?? []).filter(
-    (l) => l.eventType === eventType,
-  )
+  const listeners = eventType ? listenersOf(rt, ei, eventType) : []
   const next = listeners[task.listenersDone]
   if (next && eventType) {
     createListenerJob(rt, ei, task.pending, next.type, next.retries, eventType)
@@ -105,6 +103,12 @@ function finalize(rt: Runtime, ei: ElementInstanceState, task: UserTaskState): v
       rt.continueCompletion(ei.key)
       return
     }
+    case 'CANCELING':
+      // The last canceling listener completed: CANCELED, then the element's termination goes
+      // on (Zeebe's CONTINUE_TERMINATING_ELEMENT).
+      emitUserTask(rt, UserTaskIntent.Canceled, task.value)
+      rt.finishTermination(ei)
+      return
     default:
       return
   }
@@ -189,17 +193,37 @@ function createListenerJob(
       tenantId: def.tenantId,
       jobKind: 'TASK_LISTENER',
       listenerEventType: eventType.toUpperCase(),
+      // Zeebe's exporter JSON names it so (`listenerEventType` is this engine's older name)
+      jobListenerEventType: eventType.toUpperCase(),
+      changedAttributes: [],
     },
     ei.piKey,
   )
 }
 
-/** Element termination: CANCELING, CANCELED (pending listener jobs were canceled before). */
-export function cancelUserTask(rt: Runtime, ei: ElementInstanceState): void {
+/**
+ * Element termination (Zeebe's UserTaskProcessor.onTerminateInternal; the job of a listener
+ * that was running is canceled before): CANCELING with the task as it stands, then the first
+ * canceling listener's job, and true = the element's termination waits for the canceling
+ * listeners (their last one writes CANCELED and finishes the termination); without canceling
+ * listeners CANCELED at once.
+ */
+export function cancelUserTask(rt: Runtime, ei: ElementInstanceState): boolean {
   const task = taskOf(rt, ei)
-  if (!task || task.state === 'CANCELING') return
+  if (!task) return false
+  if (task.state === 'CANCELING') return true
   emitUserTask(rt, UserTaskIntent.Canceling, task.value)
-  emitUserTask(rt, UserTaskIntent.Canceled, task.value)
+  const canceling = listenersOf(rt, ei, 'canceling')
+  if (canceling.length === 0) {
+    emitUserTask(rt, UserTaskIntent.Canceled, task.value)
+    return false
+  }
+  continueTransition(rt, ei)
+  return true
+}
+
+function listenersOf(rt: Runtime, ei: ElementInstanceState, eventType: TaskListenerEventType) {
+  return (rt.nodeOf(ei).camundaUserTask?.listeners ?? []).filter((l) => l.eventType === eventType)
 }
 
 /**

@@ -227,9 +227,7 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
     const job = await activate(e, 'setup')
     expect(await rejectionOf(e.completeJob(job.key, {}, { denied: true }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
-      message: expect.stringContaining(
-        "Denying result is not supported for 'creating' task listener jobs",
-      ),
+      message: `Denying result is not supported for 'CREATING' task listener jobs (job key '${job.key}', type 'setup', processInstanceKey '${pi.processInstanceKey}'). Only the following listener event types support denying: [ASSIGNING, COMPLETING, UPDATING].`,
     })
     await e.failJob(job.key, 0, 'directory down')
     const [incident] = Object.values(e.state.incidents)
@@ -245,6 +243,47 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
       state: 'CREATED',
       candidateUsers: ['ann'],
     })
+  })
+
+  it("rejects a denial with corrections, and a creating listener's assignee correction when the model names one", async () => {
+    const e = await open()
+    await e.deployResources([
+      {
+        name: 'p.bpmn',
+        content: taskProcess(
+          'p',
+          camundaUserTask(
+            'Task',
+            `<zeebe:assignmentDefinition assignee="ann" />${listeners(['creating', 'setup'], ['completing', 'check'])}`,
+          ),
+        ),
+      },
+    ])
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'p' })
+    const ids = (key: string, type: string) =>
+      `(job key '${key}', type '${type}', processInstanceKey '${pi.processInstanceKey}')`
+    const setup = await activate(e, 'setup')
+    expect(
+      await rejectionOf(e.completeJob(setup.key, {}, { corrections: { assignee: 'bob' } })),
+    ).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: `Expected to complete task listener job, but correcting the assignee on 'CREATING' event is not supported when the user task has an assignee defined in the model ${ids(setup.key, 'setup')}. Use the 'CREATING' event to set an assignee only if it was not defined. Use the 'ASSIGNING' event to correct an assignee that is already defined.`,
+    })
+    await e.completeJob(setup.key, {}, { corrections: { priority: 70 } })
+    const key = openTask(e, pi.processInstanceKey).userTaskKey
+    void e.completeUserTask(key).catch(() => undefined)
+    const check = await activate(e, 'check')
+    expect(
+      await rejectionOf(
+        e.completeJob(check.key, {}, { denied: true, corrections: { priority: 10 } }),
+      ),
+    ).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: `Expected to complete task listener job with corrections, but the job result is denied ${ids(check.key, 'check')}. The corrections would be reverted by the denial. Either complete the job with corrections without setting denied, or complete the job with a denied result but no corrections.`,
+    })
+    await e.completeJob(check.key)
+    expect(isActive(e, pi.processInstanceKey)).toBe(false)
+    expect(await taskPath(e, pi.processInstanceKey)).toContain('USER_TASK:CORRECTED')
   })
 
   it('a pending listener job is canceled with the task; the waiting command is told', async () => {

@@ -49,7 +49,8 @@ export class UserTaskRequests {
           `${denials[r.intent]} of the User Task with key '${r.key}' was denied by Task Listener. Reason to deny: '${String(r.value.deniedReason ?? '')}'`,
         ),
       )
-    } else if (r.intent === 'CANCELED') {
+    } else if (r.intent === 'CANCELING' || r.intent === 'CANCELED') {
+      // Zeebe rejects the ongoing request when the task starts canceling.
       this.waiters.delete(r.key)
       w.reject(
         new EngineError(
