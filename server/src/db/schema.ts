@@ -213,6 +213,11 @@ export interface RecordCursorsTable {
   position: string | number
 }
 
+/** Engine steps already written as case evidence (`<action>:<key>`, see 0970-v2-history). */
+export interface EngineEvidenceSeenTable {
+  key: string
+}
+
 export interface SavedFiltersTable {
   id: Generated<number>
   user_id: number
@@ -577,6 +582,7 @@ export interface DB {
   task_comments: TaskCommentsTable
   saved_filters: SavedFiltersTable
   record_cursors: RecordCursorsTable
+  engine_evidence_seen: EngineEvidenceSeenTable
   ref_counters: RefCountersTable
   services: ServicesTable
   service_dependencies: ServiceDependenciesTable
