@@ -175,7 +175,7 @@ export const configSchema = {
     minimum: 0,
     maximum: 36500,
     description:
-      'Days after a process instance ends before its working data (tasks, their variables and comments) is purged; 0 = keep forever. The evidence trail and the engine record log are never purged, so histories outlive the purge.',
+      'Days after a process instance ends before its working data (tasks, their variables and comments) is purged; 0 = keep forever. The evidence trail and the engine’s history (its secondary storage) are not purged by the server, so histories outlive the purge.',
   },
   EVIDENCE_SIGNING_KEY: {
     type: 'string',

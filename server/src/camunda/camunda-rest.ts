@@ -125,12 +125,7 @@ export class CamundaRest {
   /** Every item a search finds, page after page (cursor paging, so pages stay stable). */
   async searchAll<T>(
     entity:
-      | 'process-instances'
-      | 'element-instances'
-      | 'variables'
-      | 'incidents'
-      | 'jobs'
-      | 'user-tasks',
+      'process-instances' | 'element-instances' | 'variables' | 'incidents' | 'jobs' | 'user-tasks',
     query: SearchQuery = {},
   ): Promise<T[]> {
     const out: T[] = []
@@ -138,11 +133,10 @@ export class CamundaRest {
     const path = `/${entity}/search${entity === 'variables' ? '?truncateValues=false' : ''}`
     let after: string | undefined
     for (;;) {
-      const page = await this.request<{ items: T[]; page: { endCursor?: string } }>(
-        'POST',
-        path,
-        { ...query, page: { limit: PAGE, ...(after ? { after } : {}) } },
-      )
+      const page = await this.request<{ items: T[]; page: { endCursor?: string } }>('POST', path, {
+        ...query,
+        page: { limit: PAGE, ...(after ? { after } : {}) },
+      })
       out.push(...page.items)
       after = page.page.endCursor
       if (page.items.length < PAGE || !after) return out
@@ -190,8 +184,7 @@ export class CamundaRest {
     }
     if (!res.ok) {
       const problem = (await res.json().catch(() => undefined)) as
-        | { title?: string; detail?: string }
-        | undefined
+        { title?: string; detail?: string } | undefined
       throw new CamundaRestError(res.status, problem, path)
     }
     return (await res.json()) as T
@@ -199,7 +192,8 @@ export class CamundaRest {
 
   private async authHeaders(): Promise<Record<string, string>> {
     const a = this.auth
-    if (a.ZEEBE_AUTH_STRATEGY === 'BEARER') return { authorization: `Bearer ${a.ZEEBE_BEARER_TOKEN}` }
+    if (a.ZEEBE_AUTH_STRATEGY === 'BEARER')
+      return { authorization: `Bearer ${a.ZEEBE_BEARER_TOKEN}` }
     if (a.ZEEBE_AUTH_STRATEGY !== 'OAUTH') return {}
     // client credentials, as the Zeebe client gets its token; renewed a minute before expiry
     if (!this.token || this.token.expires < Date.now() + 60_000) {

@@ -70,7 +70,8 @@ export async function readInstance(
     })
     for (const e of inner) {
       scopeOf.set(e.elementInstanceKey, scope)
-      if (CONTAINERS.has(types.get(e.elementInstanceKey) ?? e.type)) scopes.push(e.elementInstanceKey)
+      if (CONTAINERS.has(types.get(e.elementInstanceKey) ?? e.type))
+        scopes.push(e.elementInstanceKey)
     }
   }
   return {

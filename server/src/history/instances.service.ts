@@ -11,7 +11,12 @@ import type { DB } from '../db/schema'
 import { ServiceUnavailableError, UserError } from '../errors'
 import type { Logger } from '../log'
 import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
-import { pollUntil, type CamundaRest, type Job, type ProcessInstance } from '../camunda/camunda-rest'
+import {
+  pollUntil,
+  type CamundaRest,
+  type Job,
+  type ProcessInstance,
+} from '../camunda/camunda-rest'
 import { InstanceTracker } from './instance-tracker'
 import { CrashPoint, type Checkpoint } from '../outbox/outbox'
 import {

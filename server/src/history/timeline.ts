@@ -149,7 +149,9 @@ export function buildTimeline(input: TimelineInput) {
   // each taking of a flow: after the completion of its source that precedes a target instance
   const completedOf = new Map<string, (typeof elements)[number][]>()
   const instancesOf = new Map<string, (typeof elements)[number][]>()
-  for (const e of [...elements].sort((a, b) => cmpKey(a.elementInstanceKey, b.elementInstanceKey))) {
+  for (const e of [...elements].sort((a, b) =>
+    cmpKey(a.elementInstanceKey, b.elementInstanceKey),
+  )) {
     push(instancesOf, e.elementId, e)
     if (e.state === 'COMPLETED' && e.endDate) push(completedOf, e.elementId, e)
   }
@@ -208,7 +210,12 @@ export function buildTimeline(input: TimelineInput) {
     events.push({
       sort: [ms(start), BigInt(scope ? v.scopeKey : piKey), 0, -1],
       timestamp: start,
-      variable: { name: v.name, value: parseValue(v.value), scopeKey: v.scopeKey, timestamp: start },
+      variable: {
+        name: v.name,
+        value: parseValue(v.value),
+        scopeKey: v.scopeKey,
+        timestamp: start,
+      },
     })
   }
 

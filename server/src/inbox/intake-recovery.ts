@@ -65,7 +65,10 @@ export async function releaseUnstoredActivations(deps: {
       const code = grpcCode(err)
       // 5: the job is gone, 9: no longer activated (timed out, completed): nothing to hand back
       if (code !== 5 && code !== 9) {
-        log?.warn(`handing back the unstored user-task job ${job.jobKey} failed; retrying later`, err)
+        log?.warn(
+          `handing back the unstored user-task job ${job.jobKey} failed; retrying later`,
+          err,
+        )
       }
     }
   }
