@@ -651,6 +651,7 @@ export interface OutboxTable {
   payload: unknown
   state: Generated<string>
   attempts: Generated<number>
+  /** When the latest engine call was sent (epoch ms; a record-log position before 0970). */
   after_position: string | number | null
   last_error: string | null
   result: unknown

@@ -141,7 +141,7 @@ export class InstancesService implements ProcessStarter {
       ended_at: null,
     }
     await this.deps.db.transaction().execute(async (tx) => {
-      // the record-log follower may have stored the instance already, without its case
+      // the instance tracker may have stored the instance already, without its case
       const stored = await tx
         .insertInto('process_instances')
         .values(row)
