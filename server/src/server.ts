@@ -268,7 +268,11 @@ export async function startServer({
         workerName: INBOX_WORKER,
         log,
       })
-    const releasedAtStart = await releaseUnstored()
+    // an unreachable REST API does not stop the start: the reconciler tries again
+    const releasedAtStart = await releaseUnstored().catch((err: unknown) => {
+      log.warn('handing back unstored user-task jobs failed; the reconciler retries', err)
+      return 0
+    })
     const intake = startUserTaskIntake({ zeebe, tasks, log, checkpoint })
     cleanup.unshift(() => intake.stop())
     const history = new HistoryService({ db: database.db, camunda, evidence: audit })
