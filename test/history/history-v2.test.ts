@@ -234,5 +234,32 @@ describe('instance history through the v2 API', () => {
       value: true,
       scopeKey: key,
     })
+
+    // and the engine's steps are in the case's evidence trail, each once however many passes
+    await h.server.services.instances.settled()
+    await h.server.services.instances.settled()
+    const engineEvidence = await h.server.database.db
+      .selectFrom('evidence')
+      .select(['action', 'entity_id', 'after'])
+      .where('process_instance_key', '=', key)
+      .where('action', 'like', 'engine.%')
+      .orderBy('seq')
+      .execute()
+    const lines = engineEvidence.map((e) => {
+      const after = e.after as { elementId: string }
+      return `${e.action} ${after.elementId}`
+    })
+    expect(engineEvidence.every((e) => e.entity_id === 'INC-HIST')).toBe(true)
+    expect(new Set(lines).size).toBe(lines.length)
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'engine.process_instance.element_completed Task_Review',
+        'engine.incident.created Gateway_IsApproved',
+        'engine.incident.resolved Gateway_IsApproved',
+        'engine.process_instance.element_completed Gateway_IsApproved',
+        'engine.process_instance.element_completed SubProcess_Close',
+        'engine.process_instance.element_completed history-v2',
+      ]),
+    )
   })
 })
