@@ -58,19 +58,20 @@ export const configSchema = {
     description:
       'gRPC address of a Zeebe gateway (`grpc://host:26500` plaintext, `host:port` TLS); empty = start the embedded engine.',
   },
-  ENGINE_HISTORY_URL: {
-    type: 'string',
-    default: '',
-    pattern: '^$|^https?://',
-    description:
-      'HTTP/JSON history endpoint of an engine run separately with `npm run engine` (e.g. `http://engine:26580`), read for instance histories; empty = the embedded engine in-process.',
-  },
   CAMUNDA_REST_ADDRESS: {
     type: 'string',
     default: '',
     pattern: '^$|^https?://[^/\\s]+/?$',
     description:
-      "Orchestration Cluster REST API (v2) of a Camunda 8.8 cluster (`http://camunda:8080`), beside ZEEBE_GRPC_ADDRESS and with the same auth settings; empty = the embedded engine's.",
+      "Orchestration Cluster REST API (v2) of a Camunda 8.8 cluster (`http://camunda:8080`), beside ZEEBE_GRPC_ADDRESS and with the same auth settings; required with it (instance histories and tracking are read through it); empty = the embedded engine's.",
+  },
+  CAMUNDA_SEARCH_LAG_MS: {
+    type: 'integer',
+    default: 10000,
+    minimum: 0,
+    maximum: 600000,
+    description:
+      "How long (ms) a cluster's secondary storage may lag its engine: how far back each instance-tracking pass reads again, and how long crash recovery waits for v2 searches to show what a lost call did. The embedded engine uses 2000.",
   },
   ENGINE_REST_PORT: {
     type: 'integer',
@@ -174,7 +175,7 @@ export const configSchema = {
     minimum: 0,
     maximum: 36500,
     description:
-      'Days after a process instance ends before its working data (tasks, their variables and comments) is purged; 0 = keep forever. The evidence trail and the engine record log are never purged, so histories outlive the purge.',
+      'Days after a process instance ends before its working data (tasks, their variables and comments) is purged; 0 = keep forever. The evidence trail and the engine’s history (its secondary storage) are not purged by the server, so histories outlive the purge.',
   },
   EVIDENCE_SIGNING_KEY: {
     type: 'string',
@@ -278,6 +279,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (input.CAMUNDA_REST_ADDRESS && !input.ZEEBE_GRPC_ADDRESS) {
     throw new ConfigError([
       `CAMUNDA_REST_ADDRESS=${JSON.stringify(env.CAMUNDA_REST_ADDRESS)}: set ZEEBE_GRPC_ADDRESS to the same cluster's gateway, or unset both for the embedded engine`,
+    ])
+  }
+  // instance histories, tracking and crash recovery read the cluster's v2 searches
+  if (input.ZEEBE_GRPC_ADDRESS && !input.CAMUNDA_REST_ADDRESS) {
+    throw new ConfigError([
+      `ZEEBE_GRPC_ADDRESS=${JSON.stringify(env.ZEEBE_GRPC_ADDRESS)}: set CAMUNDA_REST_ADDRESS to the same cluster's Orchestration Cluster REST API (v2)`,
     ])
   }
   return Object.freeze(input) as Config

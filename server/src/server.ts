@@ -43,7 +43,7 @@ import { openapiRoutes } from './http/openapi'
 import { seedCatalogue } from './seed/catalogue'
 import { HistoryService } from './history/history.service'
 import { InstancesService } from './history/instances.service'
-import { httpRecordSource, recordSourceOf, type RecordSource } from './history/record-source'
+import { CamundaRest } from './camunda/camunda-rest'
 import { startRetention } from './history/retention'
 import { tasksRoutes } from './inbox/tasks.routes'
 import { TasksService } from './inbox/tasks.service'
@@ -190,18 +190,13 @@ export async function startServer({
     await audit.start()
     // stops after everything that appends (those stop first) and before the database closes
     cleanup.unshift(() => audit.stop())
-    let records: RecordSource | undefined
-    if (engine) records = recordSourceOf(engine.engine)
-    else if (config.ENGINE_HISTORY_URL) {
-      const remote = httpRecordSource(config.ENGINE_HISTORY_URL, {
-        onError: (err) => log.warn('reading the engine history endpoint failed; retrying', err),
-        ...(config.ZEEBE_AUTH_STRATEGY === 'BEARER'
-          ? { bearerToken: config.ZEEBE_BEARER_TOKEN }
-          : {}),
-      })
-      cleanup.unshift(async () => remote.close())
-      records = remote
-    }
+    // histories, instance tracking and crash recovery read Camunda 8.8's v2 searches: the
+    // embedded engine's (behind the same random token) or the cluster's
+    const camunda = engine
+      ? new CamundaRest(engine.restUrl!, { ...config, ...zeebeAuth })
+      : new CamundaRest(config.CAMUNDA_REST_ADDRESS, config)
+    // the embedded engine's projection folds records every 200 ms (engine/README.md)
+    const lagMs = engine ? 2_000 : config.CAMUNDA_SEARCH_LAG_MS
     const processes = new ProcessesService({
       db: database.db,
       zeebe,
@@ -219,7 +214,8 @@ export async function startServer({
       db: database.db,
       zeebe,
       audit,
-      records,
+      camunda,
+      lagMs,
       log,
       checkpoint,
     })
@@ -265,20 +261,22 @@ export async function startServer({
     })
     // user-task jobs a killed process activated but never stored go back to the engine before
     // the inbox worker starts, so it activates them again at once (not after their lock)
-    const releaseUnstored = records
-      ? () =>
-          releaseUnstoredActivations({
-            db: database.db,
-            records,
-            zeebe,
-            workerName: INBOX_WORKER,
-            log,
-          })
-      : undefined
-    const releasedAtStart = (await releaseUnstored?.()) ?? 0
+    const releaseUnstored = () =>
+      releaseUnstoredActivations({
+        db: database.db,
+        camunda,
+        zeebe,
+        workerName: INBOX_WORKER,
+        log,
+      })
+    // an unreachable REST API does not stop the start: the reconciler tries again
+    const releasedAtStart = await releaseUnstored().catch((err: unknown) => {
+      log.warn('handing back unstored user-task jobs failed; the reconciler retries', err)
+      return 0
+    })
     const intake = startUserTaskIntake({ zeebe, tasks, log, checkpoint })
     cleanup.unshift(() => intake.stop())
-    const history = new HistoryService({ db: database.db, records, evidence: audit })
+    const history = new HistoryService({ db: database.db, camunda, evidence: audit })
     // Case data, CMDB and catalogue (8.x, 9.1, 6.1, 7.2); procedures start via `instances`.
     const cases = new CaseService({
       db: database.db,
@@ -339,15 +337,11 @@ export async function startServer({
         deliverStarts: () => cases.starts!.deliverDue(),
         adoptStrandedTasks: () => tasks.completions.adoptStranded(),
         deliverCompletions: () => tasks.completions.deliverDue(),
-        ...(releaseUnstored
-          ? {
-              releaseUnstoredActivations: async () => {
-                const n = releasedUncounted + (await releaseUnstored())
-                releasedUncounted = 0
-                return n
-              },
-            }
-          : {}),
+        releaseUnstoredActivations: async () => {
+          const n = releasedUncounted + (await releaseUnstored())
+          releasedUncounted = 0
+          return n
+        },
         fillEvidenceGaps: () => tasks.completions.fillEvidenceGaps(),
       },
     })

@@ -245,8 +245,8 @@ describe.skipIf(unavailable)('the product recovers from a PostgreSQL outage', ()
     )
     expect(rows.filter((r) => !jobsCompleted.has(String(r.job_key)))).toEqual([])
 
-    // the server's tracking skipped no record: each completed classification is evidence
-    await h.server.services.instances.settled()
+    // the server's tracking skipped no step: each completed classification is evidence (the
+    // tracker reads v2, which shows a step shortly after the engine took it)
     const classified = (
       await h.server.engine!.engine.readRecords({
         valueTypes: ['PROCESS_INSTANCE'],
@@ -256,15 +256,24 @@ describe.skipIf(unavailable)('the product recovers from a PostgreSQL outage', ()
       .filter(
         (r) => r.intent === 'ELEMENT_COMPLETED' && r.value.elementId === 'Task_ClassifyIncident',
       )
-      .map((r) => r.position)
+      .map((r) => r.key)
     expect(classified.length).toBeGreaterThanOrEqual(completed.size)
-    const evidence = await h.server.database.db
-      .selectFrom('evidence')
-      .select(sql<string>`after->>'position'`.as('position'))
-      .where('action', '=', 'engine.process_instance.element_completed')
-      .execute()
-    const evidenced = new Set(evidence.map((e) => Number(e.position)))
-    expect(classified.filter((p) => !evidenced.has(p))).toEqual([])
+    const evidenced = new Set<string>()
+    await eventually(
+      async () => {
+        await h.server.services.instances.settled()
+        const evidence = await h.server.database.db
+          .selectFrom('evidence')
+          .select(sql<string>`after->>'elementInstanceKey'`.as('key'))
+          .where('action', '=', 'engine.process_instance.element_completed')
+          .execute()
+        for (const e of evidence) evidenced.add(e.key)
+        return classified.every((k) => evidenced.has(k))
+      },
+      10_000,
+      'the evidence of every completed classification',
+    ).catch(() => undefined)
+    expect(classified.filter((k) => !evidenced.has(k))).toEqual([])
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * The server against an engine that runs on its own (`npm run engine`): it reaches it only
- * through the gateway address (ZEEBE_GRPC_ADDRESS), as it would a Zeebe cluster, and reads
- * instance histories from the engine's HTTP/JSON history endpoint (ENGINE_HISTORY_URL).
+ * through the gateway address (ZEEBE_GRPC_ADDRESS) and the Orchestration Cluster REST API
+ * (CAMUNDA_REST_ADDRESS), as it would a Camunda 8.8 cluster, and reads instance histories
+ * through v2's searches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEngine, type RunningEngine } from '../../engine/index'
@@ -15,12 +16,12 @@ let h: Harness
 
 beforeAll(async () => {
   engineDb = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://', migrate: false })
-  engine = await startEngine({ sql: engineDb.sql, port: 0, httpPort: 0 })
+  engine = await startEngine({ sql: engineDb.sql, port: 0, restPort: 0 })
   h = await startHarness({
     deployProcesses: false,
     env: {
       ZEEBE_GRPC_ADDRESS: `grpc://${engine.address}`,
-      ENGINE_HISTORY_URL: engine.httpUrl ?? '',
+      CAMUNDA_REST_ADDRESS: engine.restUrl ?? '',
     },
   })
 })
@@ -31,7 +32,7 @@ afterAll(async () => {
 })
 
 describe('a separately running engine', () => {
-  it('runs the inbox and serves histories through the gateway and the history endpoint', async () => {
+  it('runs the inbox and serves histories through the gateway and the v2 API', async () => {
     expect(h.server.engine).toBeUndefined()
     await deployTriage(h)
     const desk = await h.login('desk')

@@ -7,16 +7,17 @@
  * steps leaves the row pending, and the reconciler delivers it after the restart.
  *
  * How a retry avoids a second instance: the outbox row's id travels with the instance as the
- * variable {@link START_ID_VARIABLE}, and before each call the row stores a record-log position
- * that precedes anything the engine writes afterwards. Zeebe publishes every creation as a
- * PROCESS_INSTANCE_CREATION/CREATED record with the creation's variables, so a retry whose
- * earlier call may have reached the engine (`attempts > 0`) first looks in the record log after
- * that position for a creation carrying its id: found, the instance is linked and nothing is
- * sent; not found, the earlier call never created anything and the start is sent again. The
- * engine answers CreateProcessInstance only after the creation is durable, and a killed server
- * has no call in flight when it comes back, so the look-up cannot miss an instance that a later
- * moment would show. Without a record log (a remote Zeebe without ENGINE_HISTORY_URL) nothing
- * can be looked up: the start is retried (at least once) and the retry logged as a warning.
+ * variable {@link START_ID_VARIABLE}, and before each call the row stores when the call was sent
+ * (`begunAt`). A retry whose earlier call may have reached the engine (`attempts > 0`) first
+ * searches v2's process instances (Camunda 8.8's Orchestration Cluster API, the same on the
+ * embedded engine and on a cluster) for an instance carrying its id: found, the instance is
+ * linked and nothing is sent; not found, the earlier call never created anything and the start
+ * is sent again. The engine answers CreateProcessInstance only after the creation is durable, and
+ * a killed server has no call in flight when it comes back; but v2 reads secondary storage, which
+ * shows a creation some time later (eventual consistency). So "not found" counts only once the
+ * lag bound (`CAMUNDA_SEARCH_LAG_MS`, on the embedded engine 2 s) has passed since the call was
+ * sent: until then the search is repeated. A restart usually takes longer than that, so the
+ * retry rarely waits.
  */
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
@@ -52,21 +53,20 @@ export interface ProcessStarter {
     variables: Record<string, unknown>,
     link?: { caseKind?: string; caseId?: string; actor?: string },
   ): Promise<StartedProcedure>
-  /** A record-log position before anything the engine writes from now on. */
-  logPosition?(): Promise<number | undefined>
-  /** The instance created after `afterPosition` with matching variables, if any. */
+  /**
+   * The instance created with all variables of one of `matches` (names to values), if any,
+   * waiting for secondary storage until the lag bound after `begunAt` (epoch ms).
+   */
   findStarted?(
     bpmnProcessId: string,
-    match: (variables: Record<string, unknown>) => boolean,
-    afterPosition?: number,
+    matches: Record<string, string>[],
+    begunAt?: number,
   ): Promise<StartedProcedure | undefined>
   /** Records an instance found by {@link findStarted} as started for the case. */
   recordStarted?(
     started: StartedProcedure & { bpmnProcessId: string },
     link: { caseKind?: string; caseId?: string; actor?: string },
   ): Promise<void>
-  /** Whether {@link findStarted} can see the engine's history. */
-  readonly canReadHistory?: boolean
 }
 
 /** The payload of a `start-procedure` outbox row. */
@@ -157,13 +157,14 @@ export class ProcedureStarts {
     const link = { caseKind: p.caseKind, caseId: p.caseId, actor: p.actor }
     if (row.attempts > 0) {
       // an earlier call may have created the instance before the process died
-      if (starter.findStarted && starter.canReadHistory) {
+      if (starter.findStarted) {
         const found = await starter.findStarted(
           p.bpmnProcessId,
-          (vars) =>
-            vars[START_ID_VARIABLE] === id ||
-            (p.matchCase === true && vars.caseId === p.caseId && vars.caseKind === p.caseKind),
-          row.afterPosition ?? 0,
+          [
+            { [START_ID_VARIABLE]: id },
+            ...(p.matchCase === true ? [{ caseId: p.caseId, caseKind: p.caseKind }] : []),
+          ],
+          row.begunAt ?? 0,
         )
         if (found) {
           const instance = { ...found, bpmnProcessId: p.bpmnProcessId }
@@ -172,11 +173,11 @@ export class ProcedureStarts {
         }
       } else {
         log?.warn(
-          `starting ${p.bpmnProcessId} for ${p.caseId} again: an earlier attempt's outcome is unknown and the engine's history cannot be read, so a second instance may result`,
+          `starting ${p.bpmnProcessId} for ${p.caseId} again: an earlier attempt's outcome is unknown and cannot be looked up, so a second instance may result`,
         )
       }
     }
-    await outbox.begin(id, await starter.logPosition?.())
+    await outbox.begin(id, Date.now())
     let started: StartedProcedure
     try {
       started = await starter.start(

@@ -213,6 +213,11 @@ export interface RecordCursorsTable {
   position: string | number
 }
 
+/** Engine steps already written as case evidence (`<action>:<key>`, see 0970-v2-history). */
+export interface EngineEvidenceSeenTable {
+  key: string
+}
+
 export interface SavedFiltersTable {
   id: Generated<number>
   user_id: number
@@ -577,6 +582,7 @@ export interface DB {
   task_comments: TaskCommentsTable
   saved_filters: SavedFiltersTable
   record_cursors: RecordCursorsTable
+  engine_evidence_seen: EngineEvidenceSeenTable
   ref_counters: RefCountersTable
   services: ServicesTable
   service_dependencies: ServiceDependenciesTable
@@ -645,6 +651,7 @@ export interface OutboxTable {
   payload: unknown
   state: Generated<string>
   attempts: Generated<number>
+  /** When the latest engine call was sent (epoch ms; a record-log position before 0970). */
   after_position: string | number | null
   last_error: string | null
   result: unknown

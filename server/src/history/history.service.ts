@@ -1,35 +1,27 @@
 /**
  * Instance history as evidence (ISO/IEC 20000-1 4.3.3): for one process instance, the BPMN of
- * the exact version it ran on, every element step from the engine's record log with its time,
- * the path taken (flows), what is still active, incidents, variables at each step, the tasks
- * with who claimed and completed them and the data they submitted, and the evidence-trail
- * entries with the chain's verification.
+ * the exact version it ran on, every element step with its time (from the engine's v2 searches,
+ * so the same on the embedded engine and on a Camunda 8.8 cluster), the path taken (flows), what
+ * is still active, incidents, its variables, the tasks with who claimed and completed them and
+ * the data they submitted, and the evidence-trail entries with the chain's verification.
  */
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { NotFoundError } from '../errors'
+import type { CamundaRest } from '../camunda/camunda-rest'
 import { ProcessVersions } from '../processes/process-version-info'
-import type { EngineRecord, RecordSource } from './record-source'
+import { readInstance } from './instance-reader'
+import { buildTimeline, type HistoryStep } from './timeline'
 
-export interface HistoryStep {
-  position: number
-  timestamp: string
-  intent: string
-  elementId: string
-  elementName: string
-  elementType: string
-  elementInstanceKey: string
-  flowScopeKey: string
-  /** Who did it: the person completing a user task or the worker completing a job. */
-  actor?: string | null
-}
+export type { HistoryStep }
 
 export interface EvidenceLike {
   list(q: { processInstanceKey?: string; limit?: number }): Promise<unknown[]>
   verify(): Promise<unknown>
 }
 
-const str = (v: unknown) => (v == null ? '' : String(v))
+/** v2's instance states as the server names them (`process_instances.state`). */
+const STATE = { ACTIVE: 'active', COMPLETED: 'completed', TERMINATED: 'cancelled' } as const
 
 export class HistoryService {
   /** Element names of the version an instance runs on. */
@@ -38,7 +30,7 @@ export class HistoryService {
   constructor(
     private readonly deps: {
       db: Kysely<DB>
-      records?: RecordSource
+      camunda: CamundaRest
       evidence?: EvidenceLike
       /** Shared with the inbox when given, so each version is parsed once. */
       versions?: ProcessVersions
@@ -79,23 +71,6 @@ export class HistoryService {
     }))
   }
 
-  private async allRecords(processInstanceKey: string): Promise<EngineRecord[]> {
-    const out: EngineRecord[] = []
-    if (!this.deps.records) return out
-    let after = 0
-    for (;;) {
-      const page = await this.deps.records.read({
-        processInstanceKey,
-        afterPosition: after,
-        limit: 5000,
-      })
-      out.push(...page)
-      if (page.length < 5000) break
-      after = page[page.length - 1]!.position
-    }
-    return out
-  }
-
   async history(processInstanceKey: string) {
     const { db } = this.deps
     const inst = await db
@@ -103,21 +78,15 @@ export class HistoryService {
       .selectAll()
       .where('process_instance_key', '=', processInstanceKey)
       .executeTakeFirst()
-    const records = (await this.allRecords(processInstanceKey)).filter(
-      (r) => r.recordType === 'EVENT',
-    )
-    if (!inst && records.length === 0) {
-      throw new NotFoundError(`No process instance ${processInstanceKey}.`)
-    }
-    const definitionKey =
-      inst?.process_definition_key ??
-      str(records.find((r) => r.valueType === 'PROCESS_INSTANCE')?.value.processDefinitionKey)
+    const read = await readInstance(this.deps.camunda, processInstanceKey)
+    if (!inst && !read) throw new NotFoundError(`No process instance ${processInstanceKey}.`)
+    const definitionKey = inst?.process_definition_key ?? read!.instance.processDefinitionKey
     const version = await db
       .selectFrom('process_versions')
       .selectAll()
       .where('process_definition_key', '=', definitionKey)
       .executeTakeFirst()
-    const names = (await this.versions.of(definitionKey))?.names ?? {}
+    const info = await this.versions.of(definitionKey)
     const tasks = await db
       .selectFrom('tasks')
       .select([
@@ -137,85 +106,43 @@ export class HistoryService {
       .orderBy('created_at')
       .execute()
     const taskByElementInstance = new Map(tasks.map((t) => [t.element_instance_key, t]))
-    const jobWorker = new Map<string, string>()
-    for (const r of records) {
-      if (r.valueType === 'JOB' && r.intent === 'COMPLETED') {
-        jobWorker.set(str(r.value.elementInstanceKey), str(r.value.worker))
-      }
-    }
-
-    const steps: HistoryStep[] = []
+    // not yet in secondary storage (it lags the engine a little): the steps follow shortly
+    const timeline = read
+      ? buildTimeline({
+          instance: read.instance,
+          elements: read.elements,
+          flowsTaken: read.flowsTaken,
+          flows: info?.flows ?? {},
+          incidents: read.incidents,
+          variables: read.variables,
+          names: info?.names ?? {},
+        })
+      : { steps: [], incidents: [], variables: [] }
+    const steps: HistoryStep[] = timeline.steps.map((s) =>
+      s.intent === 'ELEMENT_COMPLETED'
+        ? {
+            ...s,
+            actor:
+              taskByElementInstance.get(s.elementInstanceKey)?.completed_by ??
+              read?.jobWorkers.get(s.elementInstanceKey) ??
+              null,
+          }
+        : s,
+    )
     const flowsTaken: string[] = []
     const open = new Map<string, string>()
     const completed = new Set<string>()
-    for (const r of records) {
-      if (r.valueType !== 'PROCESS_INSTANCE') continue
-      const v = r.value
-      const elementId = str(v.elementId)
-      const type = str(v.bpmnElementType)
-      if (r.intent === 'SEQUENCE_FLOW_TAKEN') flowsTaken.push(elementId)
-      if (r.intent === 'ELEMENT_ACTIVATED') open.set(r.key, elementId)
-      if (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED') {
-        open.delete(r.key)
-        if (r.intent === 'ELEMENT_COMPLETED') completed.add(elementId)
+    for (const s of steps) {
+      if (s.intent === 'SEQUENCE_FLOW_TAKEN') flowsTaken.push(s.elementId)
+      if (s.intent === 'ELEMENT_ACTIVATED') open.set(s.elementInstanceKey, s.elementId)
+      if (s.intent === 'ELEMENT_COMPLETED' || s.intent === 'ELEMENT_TERMINATED') {
+        open.delete(s.elementInstanceKey)
+        if (s.intent === 'ELEMENT_COMPLETED') completed.add(s.elementId)
       }
-      if (
-        r.intent !== 'ELEMENT_ACTIVATED' &&
-        r.intent !== 'ELEMENT_COMPLETED' &&
-        r.intent !== 'ELEMENT_TERMINATED' &&
-        r.intent !== 'SEQUENCE_FLOW_TAKEN'
-      ) {
-        continue
-      }
-      const task = taskByElementInstance.get(r.key)
-      steps.push({
-        position: r.position,
-        timestamp: new Date(r.timestamp).toISOString(),
-        intent: r.intent,
-        elementId,
-        elementName: names[elementId] ?? elementId,
-        elementType: type,
-        elementInstanceKey: r.key,
-        flowScopeKey: str(v.flowScopeKey),
-        ...(r.intent === 'ELEMENT_COMPLETED'
-          ? { actor: task?.completed_by ?? jobWorker.get(r.key) ?? null }
-          : {}),
-      })
     }
-    const incidents = records
-      .filter((r) => r.valueType === 'INCIDENT')
-      .map((r) => ({
-        position: r.position,
-        timestamp: new Date(r.timestamp).toISOString(),
-        key: r.key,
-        intent: r.intent,
-        errorType: str(r.value.errorType),
-        errorMessage: str(r.value.errorMessage),
-        elementId: str(r.value.elementId),
-      }))
-    const resolved = new Set(incidents.filter((i) => i.intent === 'RESOLVED').map((i) => i.key))
-    const variables = records
-      .filter((r) => r.valueType === 'VARIABLE')
-      .map((r) => ({
-        position: r.position,
-        timestamp: new Date(r.timestamp).toISOString(),
-        intent: r.intent,
-        name: str(r.value.name),
-        value: parseValue(r.value.value),
-        scopeKey: str(r.value.scopeKey),
-      }))
-    const children = [
-      ...new Set(
-        records
-          .filter(
-            (r) =>
-              r.valueType === 'PROCESS_INSTANCE' &&
-              str(r.value.parentProcessInstanceKey) === processInstanceKey &&
-              str(r.value.processInstanceKey) !== processInstanceKey,
-          )
-          .map((r) => str(r.value.processInstanceKey)),
-      ),
-    ]
+    const resolved = new Set(
+      timeline.incidents.filter((i) => i.intent === 'RESOLVED').map((i) => i.key),
+    )
     const evidence = this.deps.evidence
       ? {
           entries: await this.deps.evidence.list({ processInstanceKey, limit: 5000 }),
@@ -229,20 +156,24 @@ export class HistoryService {
         version: inst?.version ?? version?.version ?? null,
         processDefinitionKey: definitionKey,
         processName: version?.name ?? null,
-        state: inst?.state ?? (open.size ? 'active' : 'completed'),
+        state: inst?.state ?? (read ? STATE[read.instance.state] : 'active'),
         caseKind: inst?.case_kind ?? null,
         caseId: inst?.case_id ?? null,
         startedBy: inst?.started_by ?? null,
-        startedAt: inst ? new Date(inst.started_at).toISOString() : null,
-        endedAt: inst?.ended_at ? new Date(inst.ended_at).toISOString() : null,
+        startedAt: inst
+          ? new Date(inst.started_at).toISOString()
+          : (read?.instance.startDate ?? null),
+        endedAt: inst?.ended_at
+          ? new Date(inst.ended_at).toISOString()
+          : (read?.instance.endDate ?? null),
       },
       xml: version?.xml ?? null,
       steps,
       flowsTaken: [...new Set(flowsTaken)],
       completedElements: [...completed],
       activeElements: [...new Set(open.values())],
-      incidents: incidents.map((i) => ({ ...i, resolved: resolved.has(i.key) })),
-      variables,
+      incidents: timeline.incidents.map((i) => ({ ...i, resolved: resolved.has(i.key) })),
+      variables: timeline.variables,
       tasks: tasks.map((t) => ({
         id: t.id,
         name: t.name,
@@ -255,19 +186,9 @@ export class HistoryService {
         completedAt: t.completed_at ? new Date(t.completed_at).toISOString() : null,
         data: t.submitted_data ?? null,
       })),
-      childInstances: children,
+      childInstances: read?.children ?? [],
       evidence,
     }
-  }
-}
-
-/** Zeebe's VARIABLE records carry the value as JSON text. */
-function parseValue(v: unknown): unknown {
-  if (typeof v !== 'string') return v
-  try {
-    return JSON.parse(v) as unknown
-  } catch {
-    return v
   }
 }
 

@@ -1,16 +1,23 @@
 /**
  * Process instances as the server knows them: started for cases (the link case ↔ instance),
- * tracked from the engine's record log (active → completed / cancelled, on which version), and
- * engine records that concern a case written into the evidence trail (ISO/IEC 20000-1 4.3.3) by
- * the record follower of `evidence/`, in the transaction of the tracking.
+ * tracked from the engine's v2 searches (active → completed / cancelled, on which version), and
+ * engine steps that concern a case written into the evidence trail (ISO/IEC 20000-1 4.3.3) by
+ * the {@link InstanceTracker}, in the transaction of the tracking. After a crash, what the
+ * engine did with a lost call is looked up in v2 too, waiting at most `lagMs` for secondary
+ * storage to show it.
  */
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ServiceUnavailableError, UserError } from '../errors'
 import type { Logger } from '../log'
 import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
-import { appendEngineEvidence } from '../evidence/engine-evidence'
-import { RecordFollower } from '../evidence/record-follower'
+import {
+  pollUntil,
+  type CamundaRest,
+  type Job,
+  type ProcessInstance,
+} from '../camunda/camunda-rest'
+import { InstanceTracker } from './instance-tracker'
 import { CrashPoint, type Checkpoint } from '../outbox/outbox'
 import {
   engineErrorText,
@@ -19,7 +26,6 @@ import {
   toZeebeVariables,
   type ZeebeClient,
 } from '../zeebe/zeebe-client'
-import type { EngineRecord, RecordSource } from './record-source'
 
 export interface StartedInstance {
   processInstanceKey: string
@@ -49,35 +55,36 @@ export class ProcessStartError extends UserError {
   }
 }
 
+/** Job states after which a job is gone from the engine (8.8's JobStateEnum). */
+const JOB_ENDED = new Set(['COMPLETED', 'CANCELED', 'ERROR_THROWN', 'MIGRATED'])
+
 export class InstancesService implements ProcessStarter {
-  /** Follows the record log: instance states and their evidence. */
-  private readonly follower: RecordFollower | undefined
+  /** Follows v2: instance states and their evidence. */
+  private readonly tracker: InstanceTracker
 
   constructor(
     private readonly deps: {
       db: Kysely<DB>
       zeebe: ZeebeClient
       audit: AuditSink
-      records?: RecordSource
+      camunda: CamundaRest
+      /** How long secondary storage may lag the engine (ms): the bound of every wait for it. */
+      lagMs: number
+      /** Time between tracking passes (ms, default 1,000). */
+      trackEveryMs?: number
       log: Logger
       /** Crash-test hook (see {@link CrashPoint}). */
       checkpoint?: Checkpoint
     },
   ) {
-    this.follower =
-      deps.records &&
-      new RecordFollower({
-        db: deps.db,
-        records: deps.records,
-        log: deps.log,
-        name: 'instances',
-        valueTypes: ['PROCESS_INSTANCE', 'INCIDENT'],
-        label: 'tracking process instances',
-        apply: async (tx, r) => {
-          await trackInstance(tx, r)
-          await appendEngineEvidence(tx, deps.audit, r)
-        },
-      })
+    this.tracker = new InstanceTracker({
+      db: deps.db,
+      camunda: deps.camunda,
+      audit: deps.audit,
+      log: deps.log,
+      lagMs: deps.lagMs,
+      ...(deps.trackEveryMs !== undefined ? { everyMs: deps.trackEveryMs } : {}),
+    })
   }
 
   async start(
@@ -134,7 +141,7 @@ export class InstancesService implements ProcessStarter {
       ended_at: null,
     }
     await this.deps.db.transaction().execute(async (tx) => {
-      // the record-log follower may have stored the instance already, without its case
+      // the instance tracker may have stored the instance already, without its case
       const stored = await tx
         .insertInto('process_instances')
         .values(row)
@@ -194,121 +201,73 @@ export class InstancesService implements ProcessStarter {
     }))
   }
 
-  /** Whether the engine's record log can be read (embedded engine or ENGINE_HISTORY_URL). */
-  get canReadHistory(): boolean {
-    return this.deps.records !== undefined
-  }
-
   /**
-   * A record-log position no later than anything the engine writes from now on (the follower's
-   * stored cursor), or undefined without a record log.
-   */
-  async logPosition(): Promise<number | undefined> {
-    return this.follower?.position()
-  }
-
-  /**
-   * The instance of `bpmnProcessId` whose creation (PROCESS_INSTANCE_CREATION/CREATED, which
-   * carries the creation's variables, as Zeebe exports it) the record log holds after
-   * `afterPosition` with variables that `match`; undefined if there is none or no record log.
+   * The instance of `bpmnProcessId` created with a variable of each given name and value (one
+   * of `matches`), as v2's process instance search finds it; undefined if there is none. A
+   * creation that reached the engine before a crash may not be in secondary storage yet: the
+   * search is repeated until `begunAt` (epoch ms, when the lost call was sent) plus the lag
+   * bound has passed.
    */
   async findStarted(
     bpmnProcessId: string,
-    match: (variables: Record<string, unknown>) => boolean,
-    afterPosition = 0,
+    matches: Record<string, string>[],
+    begunAt = 0,
   ): Promise<StartedInstance | undefined> {
-    const { records } = this.deps
-    if (!records) return undefined
-    let position = afterPosition
-    for (;;) {
-      const page = await records.read({
-        afterPosition: position,
-        limit: 1000,
-        valueTypes: ['PROCESS_INSTANCE_CREATION'],
-      })
-      for (const r of page) {
-        const v = r.value
-        const vars = (v.variables ?? {}) as Record<string, unknown>
-        if (r.intent === 'CREATED' && str(v.bpmnProcessId) === bpmnProcessId && match(vars)) {
+    const find = async () => {
+      for (const vars of matches) {
+        const [found] = await this.deps.camunda.searchAll<ProcessInstance>('process-instances', {
+          filter: {
+            processDefinitionId: bpmnProcessId,
+            variables: Object.entries(vars).map(([name, value]) => ({
+              name,
+              value: JSON.stringify(value),
+            })),
+          },
+          sort: [{ field: 'processInstanceKey', order: 'ASC' }],
+        })
+        if (found) {
           return {
-            processInstanceKey: str(v.processInstanceKey),
-            processDefinitionKey: str(v.processDefinitionKey),
+            processInstanceKey: found.processInstanceKey,
+            processDefinitionKey: found.processDefinitionKey,
             bpmnProcessId,
-            version: Number(v.version ?? 0),
+            version: found.processDefinitionVersion,
           }
         }
       }
-      if (page.length < 1000) return undefined
-      position = page[page.length - 1]!.position
+      return undefined
     }
+    return pollUntil(find, { since: begunAt, waitMs: this.deps.lagMs })
   }
 
   /**
-   * Whether the record log shows job `jobKey` of the instance completed (true), not completed
-   * (false), or cannot tell (undefined: no record log).
+   * Whether v2 shows job `jobKey` completed (true) or ended otherwise (false); undefined when
+   * secondary storage still shows it open after the lag bound (cannot tell). Asked after the
+   * engine answered NOT_FOUND, so the job has ended: until v2 shows how, it is asked again.
    */
   async jobCompleted(processInstanceKey: string, jobKey: string): Promise<boolean | undefined> {
-    const { records } = this.deps
-    if (!records) return undefined
-    let position = 0
-    for (;;) {
-      const page = await records.read({
-        afterPosition: position,
-        limit: 1000,
-        processInstanceKey,
-        valueTypes: ['JOB'],
-      })
-      if (page.some((r) => r.key === jobKey && r.intent === 'COMPLETED')) return true
-      if (page.length < 1000) return false
-      position = page[page.length - 1]!.position
-    }
+    const ended = await pollUntil(
+      async () => {
+        const [job] = await this.deps.camunda.searchAll<Job>('jobs', {
+          filter: { processInstanceKey, jobKey },
+        })
+        return job && JOB_ENDED.has(job.state) ? job : undefined
+      },
+      { waitMs: this.deps.lagMs },
+    )
+    return ended ? ended.state === 'COMPLETED' : undefined
   }
 
-  /** Catches up with the record log from the stored cursor, then follows it live. */
+  /** Tracks instances from v2: a pass now, then one every second. */
   async follow(): Promise<void> {
-    await this.follower?.follow()
+    await this.tracker.follow()
   }
 
-  /** Waits until every record seen so far is applied (tests, shutdown). */
+  /** Runs a tracking pass after the one under way (tests, shutdown). */
   async settled(): Promise<void> {
-    await this.follower?.settled()
+    await this.tracker.settled()
   }
 
   stop() {
-    this.follower?.stop()
-  }
-}
-
-/** Keeps `process_instances` in step with the engine: started, completed, cancelled. */
-async function trackInstance(tx: Kysely<DB>, r: EngineRecord): Promise<void> {
-  const v = r.value
-  if (r.recordType !== 'EVENT' || r.valueType !== 'PROCESS_INSTANCE') return
-  if (v.bpmnElementType !== 'PROCESS') return
-  const key = str(v.processInstanceKey)
-  if (r.intent === 'ELEMENT_ACTIVATED') {
-    await tx
-      .insertInto('process_instances')
-      .values({
-        process_instance_key: key,
-        process_definition_key: str(v.processDefinitionKey),
-        bpmn_process_id: str(v.bpmnProcessId),
-        version: Number(v.version ?? 0),
-        case_kind: null,
-        case_id: null,
-        started_by: null,
-        started_at: new Date(r.timestamp),
-        ended_at: null,
-      })
-      .onConflict((oc) => oc.column('process_instance_key').doNothing())
-      .execute()
-  } else if (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED') {
-    await tx
-      .updateTable('process_instances')
-      .set({
-        state: r.intent === 'ELEMENT_COMPLETED' ? 'completed' : 'cancelled',
-        ended_at: new Date(r.timestamp),
-      })
-      .where('process_instance_key', '=', key)
-      .execute()
+    this.tracker.stop()
   }
 }

@@ -2,7 +2,7 @@
  * Retention rules for working data. Tasks, their variables and comments of process instances
  * that ended more than the configured number of days ago are purged; what auditors need stays:
  * the hash-chained evidence trail (who did what, with the submitted data) and the engine's
- * record log are never purged, so an instance's history outlives the purge (4.3.3: records are
+ * history (read through v2) are not purged here, so an instance's history outlives the purge (4.3.3: records are
  * kept under control and remain legible and retrievable).
  */
 import type { Kysely } from 'kysely'

@@ -11,11 +11,12 @@
  *
  * A job the engine no longer has answers NOT_FOUND, which means one of two things: our earlier
  * CompleteJob landed before the process died (the task is done), or the instance moved on
- * without it (a boundary event, a cancellation: the task is cancelled). The record log tells
- * them apart (a JOB/COMPLETED record of the job). Without a record log, a first call's NOT_FOUND
- * means the latter; after an earlier call whose answer was lost, the former is assumed (the
- * submission was made and the engine did take some completion of the job) and the evidence entry
- * says it was assumed.
+ * without it (a boundary event, a cancellation: the task is cancelled). v2's job search tells
+ * them apart (the job's state COMPLETED or not), once secondary storage shows the job ended (it
+ * lags the engine: the look-up is repeated for at most the lag bound). When it cannot tell in
+ * time, a first call's NOT_FOUND means the latter; after an earlier call whose answer was lost,
+ * the former is assumed (the submission was made and the engine did take some completion of the
+ * job) and the evidence entry says it was assumed.
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
@@ -38,7 +39,7 @@ export interface JobCompleter {
   completeJob(req: { jobKey: string; variables: Record<string, unknown> }): Promise<unknown>
 }
 
-/** Reads the engine's history: whether a job was completed (undefined: cannot tell). */
+/** Reads the engine's history (v2): whether a job was completed (undefined: cannot tell). */
 export interface JobHistory {
   jobCompleted(processInstanceKey: string, jobKey: string): Promise<boolean | undefined>
 }
@@ -130,7 +131,7 @@ export class TaskCompletions {
       const code = grpcCode(err)
       if (code === 5) {
         const completed = await history?.jobCompleted(task.processInstanceKey, jobKey)
-        if (completed === true) return this.completed(id, task.id, row.payload, 'record-log')
+        if (completed === true) return this.completed(id, task.id, row.payload, 'job-search')
         if (completed === undefined && answerLost) {
           log?.warn(
             `job ${jobKey} of task ${task.id} is gone after an earlier CompleteJob whose answer was lost; recorded as completed`,
@@ -152,7 +153,7 @@ export class TaskCompletions {
     id: string,
     taskId: string,
     p: TaskCompletionPayload,
-    confirmedBy?: 'record-log' | 'assumed',
+    confirmedBy?: 'job-search' | 'assumed',
   ): Promise<CompletionOutcome> {
     const { db, outbox } = this.deps
     const result = await db.transaction().execute(async (tx) => {

@@ -9,8 +9,8 @@
  * the task out of the inbox for the whole lock. Hence the two locks: jobs are activated with a
  * short one (`activationLockMs`, 30 s) and extended to the long one (`lockMs`, 1 h) only once
  * their task is stored. A job lost between activation and storage comes back after at most the
- * short lock, on any engine; with the engine's record log at hand the reconciler does not even
- * wait for that (see `intake-recovery.ts`).
+ * short lock, on any engine; the reconciler usually does not even wait for that: v2's job search
+ * shows which jobs the inbox worker holds (see `intake-recovery.ts`).
  */
 import type { Logger } from '../log'
 import { CrashPoint, type Checkpoint } from '../outbox/outbox'

@@ -41,8 +41,12 @@ export interface OutboxEntry<P = unknown> {
   state: OutboxState
   /** Engine calls begun so far; above zero, an earlier call's outcome may be unknown. */
   attempts: number
-  /** Record-log position known before the latest call (see the migration). */
-  afterPosition: number | null
+  /**
+   * When the latest call was sent (epoch ms; column `after_position`, which held a record-log
+   * position before the server read the engine through v2: such an old value reads as 1970,
+   * i.e. long enough ago for secondary storage to show the call's outcome).
+   */
+  begunAt: number | null
   lastError: string | null
   result: unknown
   createdAt: Date
@@ -89,7 +93,7 @@ const toEntry = <P>(r: {
   payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as P,
   state: r.state as OutboxState,
   attempts: Number(r.attempts),
-  afterPosition: r.after_position === null ? null : Number(r.after_position),
+  begunAt: r.after_position === null ? null : Number(r.after_position),
   lastError: r.last_error,
   result: typeof r.result === 'string' ? (JSON.parse(r.result) as unknown) : r.result,
   createdAt: new Date(r.created_at),
@@ -143,12 +147,12 @@ export class Outbox {
    * Records that an engine call begins, before it is sent: committed first, so after a crash
    * the row says the call may have reached the engine.
    */
-  async begin(id: string, afterPosition?: number): Promise<void> {
+  async begin(id: string, begunAt?: number): Promise<void> {
     await this.db
       .updateTable('outbox')
       .set({
         attempts: sql<number>`attempts + 1`,
-        ...(afterPosition !== undefined ? { after_position: afterPosition } : {}),
+        ...(begunAt !== undefined ? { after_position: begunAt } : {}),
       })
       .where('id', '=', id)
       .execute()

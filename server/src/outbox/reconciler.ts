@@ -64,7 +64,7 @@ export interface ReconcilerSteps {
     rejected: number
     pending: number
   }>
-  /** Absent without a record log. */
+  /** Hands back user-task jobs the inbox never stored (v2 job search); optional for tests. */
   releaseUnstoredActivations?(): Promise<number>
   fillEvidenceGaps(): Promise<number>
 }

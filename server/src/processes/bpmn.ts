@@ -50,6 +50,9 @@ export interface BpmnElementInfo {
   calledDecision?: { decisionId: string; bindingType: string }
   /** Custom extension properties (`zeebe:properties`), by name; e.g. the record updates. */
   properties?: Record<string, string>
+  /** A sequence flow's source and target element ids. */
+  sourceRef?: string
+  targetRef?: string
 }
 
 export interface BpmnProcessInfo {
@@ -98,6 +101,8 @@ function collectElements(container: ModdleElement, out: Record<string, BpmnEleme
   for (const el of container.flowElements ?? []) {
     if (!el.id) continue
     const info: BpmnElementInfo = { id: el.id, name: el.name ?? el.id, type: typeName(el.$type) }
+    if (el.sourceRef?.id) info.sourceRef = el.sourceRef.id
+    if (el.targetRef?.id) info.targetRef = el.targetRef.id
     for (const ext of el.extensionElements?.values ?? []) {
       if (ext.$type === 'zeebe:FormDefinition') {
         if (ext.formId) info.formId = ext.formId

@@ -24,6 +24,8 @@ export interface ProcessVersionInfo {
   recordMappings: Record<string, RecordMapping>
   /** Decisions called with `bindingType="deployment"` (deployed with the version) by element id. */
   calledDecisions: Record<string, string>
+  /** Sequence flows by id: their source and target element ids (to place a flow on a path). */
+  flows: Record<string, { source: string; target: string }>
 }
 
 /** The form a user task uses: its id and the deployed form (or embedded form key). */
@@ -73,6 +75,11 @@ function infoOf(info: BpmnInfo | undefined, name: string, processId?: string): P
     calledDecisions: Object.fromEntries(
       elements.flatMap((e) =>
         e.calledDecision?.bindingType === 'deployment' ? [[e.id, e.calledDecision.decisionId]] : [],
+      ),
+    ),
+    flows: Object.fromEntries(
+      elements.flatMap((e) =>
+        e.sourceRef && e.targetRef ? [[e.id, { source: e.sourceRef, target: e.targetRef }]] : [],
       ),
     ),
   }

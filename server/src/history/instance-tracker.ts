@@ -1,0 +1,240 @@
+/**
+ * Keeps `process_instances` in step with the engine (started, completed, cancelled, on which
+ * version) and writes the engine's steps that concern a case into its evidence trail (4.3.3),
+ * from Camunda 8.8's v2 searches, so the same on the embedded engine and on a cluster.
+ *
+ * v2 has no change feed: each pass searches what started or ended since its time cursor, less
+ * `lagMs`, because secondary storage shows a step some time after the engine took it (eventual
+ * consistency); re-reading that window costs repeated reads and nothing else (tracking is
+ * idempotent and each evidence entry is written once, `engine_evidence_seen`). A pass writes
+ * everything and moves the cursor in one transaction: a crash or a database outage in the middle
+ * leaves the cursor where it was, and the next pass reads the same window again.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { DB } from '../db/schema'
+import type { Logger } from '../log'
+import type {
+  CamundaRest,
+  ElementInstance,
+  Incident,
+  ProcessInstance,
+} from '../camunda/camunda-rest'
+import type { AuditSink } from '../evidence/audit-sink'
+import { appendEngineEvidence, type EngineStep } from '../evidence/engine-evidence'
+
+const CURSOR = 'instances-v2'
+/** The record-log follower's cursor before v2 (its steps are in the trail already). */
+const RECORD_LOG_CURSOR = 'instances'
+
+export interface InstanceTrackerOptions {
+  db: Kysely<DB>
+  camunda: CamundaRest
+  audit: AuditSink
+  log: Logger
+  /** How far secondary storage may lag the engine, in ms: each pass reads that much again. */
+  lagMs: number
+  /** Time between passes, in ms (default 1,000). */
+  everyMs?: number
+}
+
+const STATE = { COMPLETED: 'completed', TERMINATED: 'cancelled' } as const
+const iso = (ms: number) => new Date(ms).toISOString()
+
+export class InstanceTracker {
+  private timer?: NodeJS.Timeout
+  private running: Promise<void> = Promise.resolve()
+  private failing = false
+  private stopped = false
+
+  constructor(private readonly options: InstanceTrackerOptions) {}
+
+  /** Runs a pass now, then one every `everyMs`. */
+  async follow(): Promise<void> {
+    await this.settled()
+    this.timer = setInterval(() => void this.settled(), this.options.everyMs ?? 1_000)
+    this.timer.unref()
+  }
+
+  /** Waits for the pass under way, then runs one more (tests, shutdown). */
+  async settled(): Promise<void> {
+    if (this.stopped) return this.running
+    this.running = this.running.then(() => this.guardedPass())
+    return this.running
+  }
+
+  stop() {
+    this.stopped = true
+    if (this.timer) clearInterval(this.timer)
+  }
+
+  /** One pass; a failure is logged once until a pass succeeds again. */
+  private async guardedPass(): Promise<void> {
+    const { log } = this.options
+    try {
+      await this.pass()
+      if (this.failing) log.info('tracking process instances resumed')
+      this.failing = false
+    } catch (err) {
+      if (!this.failing) {
+        log.warn(
+          `tracking process instances paused (${err instanceof Error ? err.message : String(err)}); retrying`,
+        )
+      }
+      this.failing = true
+    }
+  }
+
+  private async pass(): Promise<void> {
+    const { db, camunda, audit, lagMs } = this.options
+    const passStart = Date.now()
+    const since = iso(Math.max(0, (await this.cursor()) - lagMs))
+    const startedOrEnded = async (field: 'startDate' | 'endDate') =>
+      camunda.searchAll<ProcessInstance>('process-instances', {
+        filter: { [field]: { $gte: since } },
+        sort: [{ field, order: 'ASC' }],
+      })
+    const [started, ended, elements, incidents] = await Promise.all([
+      startedOrEnded('startDate'),
+      startedOrEnded('endDate'),
+      camunda.searchAll<ElementInstance>('element-instances', {
+        filter: { endDate: { $gte: since } },
+        sort: [{ field: 'endDate', order: 'ASC' }],
+      }),
+      camunda.searchAll<Incident>('incidents', {
+        filter: { creationTime: { $gte: since } },
+        sort: [{ field: 'creationTime', order: 'ASC' }],
+      }),
+    ])
+    const resolved = await this.resolvedIncidents()
+
+    const steps: EngineStep[] = []
+    for (const e of elements) {
+      if (e.state === 'ACTIVE' || !e.endDate) continue
+      steps.push({
+        kind: 'element',
+        intent: e.state === 'COMPLETED' ? 'ELEMENT_COMPLETED' : 'ELEMENT_TERMINATED',
+        key: e.elementInstanceKey,
+        processInstanceKey: e.processInstanceKey,
+        elementId: e.elementId,
+        bpmnElementType: e.type,
+        at: e.endDate,
+      })
+    }
+    for (const p of ended) {
+      if (p.state === 'ACTIVE' || !p.endDate) continue
+      steps.push({
+        kind: 'element',
+        intent: p.state === 'COMPLETED' ? 'ELEMENT_COMPLETED' : 'ELEMENT_TERMINATED',
+        key: p.processInstanceKey,
+        processInstanceKey: p.processInstanceKey,
+        elementId: p.processDefinitionId,
+        bpmnElementType: 'PROCESS',
+        at: p.endDate,
+      })
+    }
+    for (const [i, intent] of [
+      ...incidents.map((x) => [x, 'CREATED'] as const),
+      ...resolved.map((x) => [x, 'RESOLVED'] as const),
+    ]) {
+      if (!i.processInstanceKey) continue
+      steps.push({
+        kind: 'incident',
+        intent,
+        key: i.incidentKey,
+        processInstanceKey: i.processInstanceKey,
+        elementId: i.elementId,
+        errorType: i.errorType,
+        errorMessage: i.errorMessage,
+        at: i.creationTime ?? iso(passStart),
+      })
+    }
+    // in the order they happened (keys order steps of one moment)
+    steps.sort((a, b) => a.at.localeCompare(b.at) || cmpKey(a.key, b.key))
+
+    await db.transaction().execute(async (tx) => {
+      for (const p of started) await insertInstance(tx, p)
+      for (const p of ended) {
+        if (p.state === 'ACTIVE' || !p.endDate) continue
+        await insertInstance(tx, p)
+        await tx
+          .updateTable('process_instances')
+          .set({ state: STATE[p.state], ended_at: new Date(p.endDate) })
+          .where('process_instance_key', '=', p.processInstanceKey)
+          .execute()
+      }
+      for (const s of steps) await appendEngineEvidence(tx, audit, s)
+      await tx
+        .insertInto('record_cursors')
+        .values({ name: CURSOR, position: passStart })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ position: passStart }))
+        .execute()
+    })
+  }
+
+  /**
+   * Where the last pass started (epoch ms). The first pass of a database that the record-log
+   * follower tracked before starts from now (those steps are evidence already); a new database
+   * from the beginning.
+   */
+  private async cursor(): Promise<number> {
+    const rows = await this.options.db
+      .selectFrom('record_cursors')
+      .select(['name', 'position'])
+      .where('name', 'in', [CURSOR, RECORD_LOG_CURSOR])
+      .execute()
+    const v2 = rows.find((r) => r.name === CURSOR)
+    if (v2) return Number(v2.position)
+    return rows.length ? Date.now() : 0
+  }
+
+  /**
+   * Incidents whose creation is in the trail and whose resolution is not, now resolved: 8.8's
+   * incidents carry no resolution time, so they are looked up by instance.
+   */
+  private async resolvedIncidents(): Promise<Incident[]> {
+    const { db, camunda } = this.options
+    const open = await db
+      .selectFrom('engine_evidence_seen as c')
+      .select('c.key')
+      .where('c.key', 'like', 'engine.incident.created:%')
+      .where(
+        sql<boolean>`not exists (select 1 from engine_evidence_seen r where r.key = replace(c.key, 'engine.incident.created:', 'engine.incident.resolved:'))`,
+      )
+      .execute()
+    if (open.length === 0) return []
+    const found: Incident[] = []
+    for (const { key } of open) {
+      const incidentKey = key.slice('engine.incident.created:'.length)
+      found.push(
+        ...(await camunda.searchAll<Incident>('incidents', {
+          filter: { state: 'RESOLVED', incidentKey },
+        })),
+      )
+    }
+    return found
+  }
+}
+
+async function insertInstance(tx: Transaction<DB>, p: ProcessInstance): Promise<void> {
+  await tx
+    .insertInto('process_instances')
+    .values({
+      process_instance_key: p.processInstanceKey,
+      process_definition_key: p.processDefinitionKey,
+      bpmn_process_id: p.processDefinitionId,
+      version: p.processDefinitionVersion,
+      case_kind: null,
+      case_id: null,
+      started_by: null,
+      started_at: new Date(p.startDate),
+      ended_at: null,
+    })
+    .onConflict((oc) => oc.column('process_instance_key').doNothing())
+    .execute()
+}
+
+function cmpKey(a: string, b: string): number {
+  const x = BigInt(a)
+  const y = BigInt(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}
