@@ -11,6 +11,7 @@ import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
 import { field, normalizeList, type CaseRecord } from '../api/cases'
 import { isChangeDoor, isControlled } from '../api/change-control'
+import { ContractProposal, type ContractView } from './ContractProposal'
 import { ProposeThroughChange, type DiffRow } from './ProposeThroughChange'
 
 function SlaTargets({
@@ -188,6 +189,7 @@ function SupplierExtras({ id, user }: { id: string; user: User }) {
   const contracts = useApi<unknown>(`/suppliers/${encodeURIComponent(id)}/contracts`)
   const [status, setStatus] = useState('')
   const [error, setError] = useState<unknown>()
+  const [editing, setEditing] = useState<string>()
   return (
     <section className="card" aria-labelledby="supplier-extras">
       <h2 id="supplier-extras">Contracts</h2>
@@ -200,6 +202,23 @@ function SupplierExtras({ id, user }: { id: string; user: User }) {
             </strong>{' '}
             {formatValue(field(c, 'startsOn'))} – {formatValue(field(c, 'endsOn'))}
             <div className="muted">{formatValue(field(c, 'scope'))}</div>
+            {/* 7.2, 9.2: a contract in force changes through a change */}
+            {hasRole(user, 'admin', 'staff') &&
+              isControlled('contracts', c) &&
+              editing !== String(c.id) && (
+                <button
+                  onClick={() => setEditing(String(c.id))}
+                  aria-label={`Propose an edit of ${String(c.id)}`}
+                >
+                  Propose edit…
+                </button>
+              )}
+            {editing === String(c.id) && (
+              <ContractProposal
+                contract={c as unknown as ContractView}
+                onClose={() => setEditing(undefined)}
+              />
+            )}
           </li>
         ))}
       </ul>
