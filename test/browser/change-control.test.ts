@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { completedPath } from '../../engine/test-support'
 import { cabDecision, startHarness, type Harness } from '../processes/harness'
 import { testDatabaseTargets } from '../support/databases'
-import { launchBrowser, loginPage, screenshot, type App } from './support'
+import { launchBrowser, loginPage, screenshot, seriousViolations, type App } from './support'
 
 let h: Harness
 let app: App
@@ -121,6 +121,7 @@ describe('change control in the browser', () => {
     await form.getByLabel('Risk').fill('low: one port, template, instant roll-back')
     await form.getByLabel('Tasks').fill('Apply the port template\nVerify the link')
     await form.getByLabel('CIs in scope').selectOption([inScope])
+    expect(await seriousViolations(page)).toEqual([])
     await form.getByRole('button', { name: 'Next: choose the RFC' }).click()
     await expect
       .poll(() => page.getByRole('table', { name: 'Proposed edit' }).textContent())
@@ -169,6 +170,7 @@ describe('change control in the browser', () => {
     expect(await refusal.textContent()).toContain(`CI ${outside} is outside the scope`)
     expect(await refusal.textContent()).toContain('422')
     await screenshot(page, 'standard-change-refused')
+    expect(await seriousViolations(page)).toEqual([])
     // when: it names the CI in scope
     await create.getByLabel('CI', { exact: true }).selectOption(inScope)
     await create.getByRole('button', { name: 'Create' }).click()
@@ -216,6 +218,7 @@ describe('change control in the browser', () => {
     await expect.poll(() => diff.textContent()).toContain('Print server, floor 2')
     expect(await diff.textContent()).toContain('Acme')
     await screenshot(page, 'record-edit-proposal')
+    expect(await seriousViolations(page)).toEqual([])
     const rfc = await attachToNewRfc(page, 'Record the move of the print server')
     // and: the CI is unchanged, its page lists the edit pending through the RFC
     const edits = page.getByRole('region', { name: 'Edits through changes' })

@@ -188,10 +188,12 @@ function ModelRow({
   const a = model.approval
   return (
     <tr id={model.id}>
-      <th scope="row">
-        {model.id} {model.name}
+      <td>
+        <strong>
+          {model.id} {model.name}
+        </strong>
         {model.description && <div className="small muted">{model.description}</div>}
-      </th>
+      </td>
       <td>{model.risk}</td>
       <td>
         <ol className="small">
