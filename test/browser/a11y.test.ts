@@ -12,6 +12,21 @@ let browser: Browser
 
 beforeAll(async () => {
   app = await startApp({ DEPLOY_PROCESSES: 'false' })
+  // 9.2: a model in the standard change catalogue, so its table is checked too
+  await app.server.database.db
+    .insertInto('standard_change_models')
+    .values({
+      id: 'SCM-000001',
+      name: 'Restart the ERP application',
+      risk: 'low',
+      tasks: JSON.stringify(['Announce', 'Restart', 'Verify']),
+      ci_ids: JSON.stringify(['CI-000007']),
+      service_ids: '[]',
+      status: 'active',
+      version: 1,
+      approved_by_change: 'RFC-000001',
+    })
+    .execute()
   browser = await launchBrowser()
 })
 
@@ -26,6 +41,7 @@ describe('accessibility (WCAG 2.1 AA, axe-core)', () => {
     ['desk', '/cases/incidents', 'Incidents'],
     ['desk', '/cases/cis/CI-000007', 'erp-app-01'],
     ['desk', '/calendar', 'Change calendar'],
+    ['change', '/standard-changes', 'Standard change catalogue'],
     ['owner', '/processes', 'Processes'],
     ['owner', '/modeler', 'Modeler'],
     ['auditor', '/replay', 'Replay'],

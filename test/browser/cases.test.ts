@@ -300,11 +300,12 @@ describe('cases', () => {
     // when
     await targets.getByRole('button', { name: 'Edit targets' }).click()
     await targets.getByLabel('P1 resolution minutes').fill('45')
-    await targets.getByRole('button', { name: 'Save targets' }).click()
-    // then the page names the door, and the stored targets are unchanged
+    await targets.getByRole('button', { name: 'Propose targets through a change' }).click()
+    // then the edit is proposed through an RFC, with its diff, and nothing is saved directly
     await expect
-      .poll(() => targets.getByRole('alert').textContent())
-      .toMatch(/409 Conflict: SLA SLA-\d+ is agreed and under change control.*POST \/api\/changes/)
+      .poll(() => targets.getByRole('table', { name: 'Proposed edit' }).textContent())
+      .toMatch(/P1 Resolution minutes.*45/)
+    expect(await targets.getByRole('form', { name: 'Propose through a change' }).count()).toBe(1)
     await page.reload()
     await targets.getByRole('table').waitFor()
     expect(await targets.getByRole('row', { name: /P1/ }).textContent()).toBe(before)

@@ -26,6 +26,7 @@ import { loadSession, login, logout } from './session'
 const CaseListPage = lazy(() => import('../features/cases/components/CaseListPage'))
 const CaseDetailPage = lazy(() => import('../features/cases/components/CaseDetailPage'))
 const ChangeCalendar = lazy(() => import('../features/cases/components/ChangeCalendar'))
+const StandardChangesPage = lazy(() => import('../features/cases/components/StandardChangesPage'))
 const BaselinesPage = lazy(() => import('../features/cases/components/BaselinesPage'))
 const MyRequestsPage = lazy(() => import('../features/cases/components/MyRequestsPage'))
 const ProcessesPage = lazy(() => import('../features/processes/components/ProcessesPage'))
@@ -146,6 +147,7 @@ const routes: [string, Render][] = [
     ),
   ],
   ['/calendar', () => <ChangeCalendar />],
+  ['/standard-changes', (_p, u) => <StandardChangesPage user={u} />],
   ['/baselines', () => <BaselinesPage />],
   ['/cases/:kind', (p, u) => <CaseListPage kind={p.kind!} user={u} />],
   ['/cases/:kind/:id', (p, u) => <CaseDetailPage kind={p.kind!} id={p.id!} user={u} />],

@@ -31,6 +31,8 @@ describe('role-aware navigation (ISO/IEC 20000-1 5.3 roles)', () => {
     expect(rolesFor('/cases/incidents')).not.toContain('customer')
     expect(rolesFor('/inbox/abc')).not.toContain('customer')
     expect(rolesFor('/admin/users')).toEqual(['admin'])
+    // 9.2: the standard change catalogue is read by staff, auditors and process owners
+    expect(rolesFor('/standard-changes')).toEqual(['staff', 'admin', 'auditor', 'process-owner'])
   })
 
   test('path patterns yield decoded parameters and reject other shapes', () => {

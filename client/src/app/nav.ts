@@ -32,6 +32,7 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/cases/known-errors', label: 'Known errors', roles: readers },
       { href: '/cases/changes', label: 'Changes', roles: readers },
       { href: '/calendar', label: 'Change calendar', roles: readers },
+      { href: '/standard-changes', label: 'Standard changes', roles: readers },
       { href: '/cases/releases', label: 'Releases', roles: readers },
       { href: '/cases/improvements', label: 'Improvements', roles: readers },
       { href: '/cases/complaints', label: 'Complaints', roles: readers },

@@ -70,7 +70,7 @@ import {
   type ProcedureStartPayload,
   type ProcessStarter,
 } from './procedure-starts'
-import { checkCreate, checkEdit } from './change-control'
+import { checkCreate, checkEdit, refuseDirectEdit } from './change-control'
 import { ChangeRecordEdits } from './change-record-edits'
 
 export type { ProcessStarter } from './procedure-starts'
@@ -506,6 +506,8 @@ export class CaseService {
         throw new ForbiddenError(`You may not change ${id}.`)
       }
       refuseClosed(spec, current)
+      // 9.1, 6.1: the door is named before the version is checked, as reloading would not help
+      refuseDirectEdit(kind, toRecord(spec, current))
       if (Number(current.version) !== patch.version) {
         throw new ConflictError(
           `${id} was changed by someone else (version ${String(current.version)}, you sent ${patch.version}); reload and try again.`,

@@ -7,8 +7,16 @@ import { Router, type Request } from 'express'
 import { requireLogin, sessionOf } from '../auth/auth.middleware'
 import { NotFoundError } from '../errors'
 import type { OpenApiRegistry } from '../http/openapi'
+import { queryValidator } from '../http/validation'
 import type { Actor } from './access'
 import type { CaseService } from './case.service'
+import {
+  catalogueWithApprovals,
+  changesTakingEdits,
+  recordEdits,
+  recordEditsQuerySchema,
+  type RecordEditsQuery,
+} from './change-control-queries'
 import { recordEditBodySchema } from './change-record-edits'
 
 const actorOf = (req: Request): Actor => sessionOf(req).user
@@ -23,8 +31,16 @@ const idOf = (req: Request): string => {
 export function changeControlRoutes(cases: CaseService, registry: OpenApiRegistry): Router {
   const router = Router()
   const edits = cases.changeControl
+  const db = edits.db
+  const validateEditsQuery = queryValidator<RecordEditsQuery>(recordEditsQuerySchema)
   router.get('/standard-change-models', requireLogin, async (req, res) => {
-    res.json(await edits.models(actorOf(req)))
+    res.json(await catalogueWithApprovals(db, actorOf(req)))
+  })
+  router.get('/record-edits', requireLogin, async (req, res) => {
+    res.json(await recordEdits(db, actorOf(req), validateEditsQuery(req.query)))
+  })
+  router.get('/record-edits/changes', requireLogin, async (req, res) => {
+    res.json(await changesTakingEdits(db, actorOf(req)))
   })
   router.get('/standard-change-models/:id', requireLogin, async (req, res) => {
     res.json(await edits.model(idOf(req), actorOf(req)))
@@ -42,7 +58,31 @@ export function changeControlRoutes(cases: CaseService, registry: OpenApiRegistr
       path: '/standard-change-models',
       tag: 'changes',
       summary:
-        'The standard change catalogue (9.2): pre-approved models with their tasks, risk, scope, version and approving change',
+        'The standard change catalogue (9.2): pre-approved models with their tasks, risk, scope, version and approval',
+      description:
+        '`approval`: the change that approved the current version (`changeId`, `changeTitle`, `changeStatus`) and who recorded its CAB decision, when (`decidedBy`, `decidedAt`).',
+      roles: readers,
+    },
+    {
+      method: 'get',
+      path: '/record-edits',
+      tag: 'changes',
+      summary:
+        'Edits of records under change control across changes, newest first, with the change carrying each (9.2)',
+      description:
+        '`targetId` matches the record edited or, for a new standard change model, the model it created; `state` pending (not yet applied by the implementation) or applied.',
+      query: Object.entries(recordEditsQuerySchema.properties).map(([name, schema]) => ({
+        name,
+        schema,
+      })),
+      roles: readers,
+    },
+    {
+      method: 'get',
+      path: '/record-edits/changes',
+      tag: 'changes',
+      summary:
+        'The changes the caller may attach an edit to now: new or assessed, not decided by the CAB, and theirs to change or recorded by them',
       roles: readers,
     },
     {

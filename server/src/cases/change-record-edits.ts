@@ -44,6 +44,27 @@ export type EditTarget = (typeof EditTarget)[keyof typeof EditTarget]
  */
 export const editableChangeStatuses: readonly string[] = ['new', 'assessed']
 
+/** The parts of a change that decide who may attach edits to it, and when. */
+export interface EditableChange {
+  status: string
+  assigned_group: string | null
+  assignee: string | null
+  created_by: string
+  data: Record<string, unknown> | null
+}
+
+/**
+ * Whoever may change the change may attach an edit to it, and so may staff who recorded it: the
+ * person who raises an RFC says what it will change; its CAB approves that (9.2).
+ */
+export const mayAttachEdits = (actor: Actor, change: EditableChange): boolean =>
+  canWrite(actor, 'change', { assignedGroup: change.assigned_group, assignee: change.assignee }) ||
+  (actor.roles.includes('staff') && change.created_by === actor.username)
+
+/** Whether the change still takes edits: not yet approved, and the CAB has not decided. */
+export const acceptsEdits = (change: EditableChange): boolean =>
+  editableChangeStatuses.includes(change.status) && change.data?.cabApproved === undefined
+
 /** Body of `POST /api/changes/:id/record-edits`. */
 export const recordEditBodySchema = {
   type: 'object',
@@ -92,7 +113,8 @@ export interface RecordEdit {
   appliedTargetId: string | null
 }
 
-type EditRow = {
+/** A row of `change_record_edits`. */
+export type EditRow = {
   id: number
   change_id: string
   target_kind: string
@@ -103,7 +125,8 @@ type EditRow = {
   applied_at: Date | string | null
   applied_target_id: string | null
 }
-const toEdit = (r: EditRow): RecordEdit => ({
+/** A row of `change_record_edits` as the API shows it. */
+export const toEdit = (r: EditRow): RecordEdit => ({
   id: r.id,
   changeId: r.change_id,
   targetKind: r.target_kind as EditTarget,
@@ -124,6 +147,11 @@ export interface ChangeRecordEditsDeps {
 /** Edits carried by changes, and the standard change catalogue they maintain. */
 export class ChangeRecordEdits {
   constructor(private readonly deps: ChangeRecordEditsDeps) {}
+
+  /** The database, for the read-only views of `change-control-queries.ts`. */
+  get db(): Kysely<DB> {
+    return this.deps.db
+  }
 
   /** The standard change catalogue (staff, auditors, process owners, admins). */
   async models(actor: Actor): Promise<StandardChangeModel[]> {
@@ -163,18 +191,17 @@ export class ChangeRecordEdits {
         status: string
         assigned_group: string | null
         assignee: string | null
+        created_by: string
         data: Record<string, unknown> | null
-      }>`select id, status, assigned_group, assignee, data from cases
+      }>`select id, status, assigned_group, assignee, created_by, data from cases
         where kind = 'change' and id = ${changeId} for update`.execute(tx)
       const row = change.rows[0]
       if (!row || !canReadKind(actor, 'change')) throw new NotFoundError(`No change ${changeId}.`)
-      if (
-        !canWrite(actor, 'change', { assignedGroup: row.assigned_group, assignee: row.assignee })
-      ) {
+      if (!mayAttachEdits(actor, row)) {
         throw new ForbiddenError(`You may not change ${changeId}.`)
       }
-      const decided = row.data?.cabApproved !== undefined
-      if (!editableChangeStatuses.includes(row.status) || decided) {
+      if (!acceptsEdits(row)) {
+        const decided = row.data?.cabApproved !== undefined
         throw new ConflictError(
           `${changeId} is ${decided ? 'decided by the CAB' : row.status}: edits are attached to a change before it is approved (9.2), so that its approval covers them. Raise a new change (POST /api/changes) for this edit. Nothing was recorded.`,
         )

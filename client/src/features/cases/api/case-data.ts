@@ -73,6 +73,16 @@ export function creatableForm(form: FormSchema): FormSchema {
   return { ...form, components: keep(form.components) }
 }
 
+/** The form without the fields of `keys` (a view that asks for them its own way). */
+export function withoutKeys(form: FormSchema, keys: readonly string[]): FormSchema {
+  if (!keys.length) return form
+  const keep = (components: FormComponent[]): FormComponent[] =>
+    components
+      .filter((c) => !c.key || !keys.includes(c.key))
+      .map((c) => (c.components ? { ...c, components: keep(c.components) } : c))
+  return { ...form, components: keep(form.components) }
+}
+
 /** Every component of the form, nested ones included. */
 function allComponents(components: FormComponent[]): FormComponent[] {
   return components.flatMap((c) => [c, ...allComponents(c.components ?? [])])

@@ -12,8 +12,8 @@ export type CaseRecord = Record<string, unknown> & { id?: string | number; versi
 export interface CreateField {
   key: string
   label: string
-  /** `service` is a select filled from the service catalogue. */
-  type?: 'text' | 'textarea' | 'number' | 'select' | 'datetime-local' | 'date' | 'service'
+  /** `service` and `ci` are selects filled from the service catalogue and the CMDB. */
+  type?: 'text' | 'textarea' | 'number' | 'select' | 'datetime-local' | 'date' | 'service' | 'ci'
   options?: readonly (string | number)[]
   required?: boolean
 }
@@ -84,7 +84,7 @@ export const kinds: Record<string, KindInfo> = {
     process: 'change',
     operational: true,
     columns: ['id', 'title', 'status', 'changeType', 'plannedStart', 'plannedEnd'],
-    create: [title, priority],
+    create: [title, service, { key: 'ciId', label: 'CI', type: 'ci' }, priority],
   },
   // 8.5.3
   releases: {

@@ -2,8 +2,7 @@
  * One case: its fields (editable with optimistic locking), links, process instances (open in
  * replay), the activity stream (work notes, replies, status changes); CIs add their relations graph and change history.
  */
-import { useState, type FormEvent } from 'react'
-import { ApiError, type FieldError } from '../../../lib/api'
+import { useState } from 'react'
 import { formatDateTime, formatValue, humanize } from '../../../lib/format'
 import { Link } from '../../../lib/router'
 import { useServerEvents } from '../../../lib/socket'
@@ -19,16 +18,15 @@ import {
   linkCase,
   normalizeList,
   pluralOf,
-  updateCase,
   type CaseRecord,
 } from '../api/cases'
-import { dataChanges, splitErrors } from '../api/case-data'
-import { useCaseData } from '../hooks/use-case-data'
+import { isControlled, targetOfKind } from '../api/change-control'
 import { ActivityStream } from './ActivityStream'
 import { Attachments, attachmentsOf } from './Attachments'
-import { CaseDataSection } from './CaseDataSection'
+import { CaseEditor } from './CaseEditor'
 import { CiGraph, edgesOf } from './CiGraph'
 import { KindExtras } from './KindExtras'
+import { ChangeRecordEdits, EditsOfRecord } from './RecordEditsList'
 
 const structural = new Set([
   'data',
@@ -42,106 +40,6 @@ const structural = new Set([
   'relations',
   'version',
 ])
-
-function Editor({
-  kind,
-  record,
-  onSaved,
-}: {
-  kind: string
-  record: CaseRecord
-  onSaved: () => void
-}) {
-  const [titleValue, setTitle] = useState(
-    String(field(record, 'title') ?? field(record, 'name') ?? ''),
-  )
-  const [desc, setDesc] = useState(String(record.description ?? ''))
-  const [error, setError] = useState<unknown>()
-  const [errors, setErrors] = useState<FieldError[]>([])
-  const [busy, setBusy] = useState(false)
-  const caseData = useCaseData(kind, 'edit')
-  const titleKey = field(record, 'title') !== undefined ? 'title' : 'name'
-  // CIs and services keep a description column; cases keep theirs in their form-shaped data
-  const topLevel = 'description' in record
-  const stored = (typeof record.data === 'object' && record.data ? record.data : {}) as Record<
-    string,
-    unknown
-  >
-  const { data: dataErrors, other } = splitErrors(errors)
-  async function save(e: FormEvent) {
-    e.preventDefault()
-    const entered = caseData.collect()
-    if (entered === undefined) return // form-js shows what is wrong
-    const changes = dataChanges(entered.data, entered.initial, caseData.readonly)
-    setBusy(true)
-    try {
-      await updateCase(kind, String(record.id), {
-        [titleKey]: titleValue,
-        ...(topLevel ? { description: desc } : {}),
-        ...(Object.keys(changes).length ? { data: changes } : {}),
-        version: record.version,
-      })
-      setError(undefined)
-      setErrors([])
-      onSaved()
-    } catch (err) {
-      setErrors(err instanceof ApiError ? err.errors : [])
-      setError(
-        err instanceof ApiError && err.status === 409
-          ? new Error(
-              'Someone else changed this case meanwhile. Reload to see their change; nothing was overwritten.',
-            )
-          : err,
-      )
-    } finally {
-      setBusy(false)
-    }
-  }
-  const errorOf = (key: string) => other.find((x) => x.path === `/${key}`)?.message
-  return (
-    <section className="card" role="form" aria-label="Edit case">
-      <h2>Edit</h2>
-      <form id={`edit-${kind}`} onSubmit={(e) => void save(e)}>
-        <div className="field">
-          <label htmlFor="case-title">{humanize(titleKey)}</label>
-          <input
-            id="case-title"
-            value={titleValue}
-            onChange={(e) => setTitle(e.target.value)}
-            aria-invalid={errorOf(titleKey) ? true : undefined}
-          />
-          {errorOf(titleKey) && <span className="field-error">{errorOf(titleKey)}</span>}
-        </div>
-        {topLevel && (
-          <div className="field">
-            <label htmlFor="case-description">Description</label>
-            <textarea
-              id="case-description"
-              value={desc}
-              onChange={(e) => setDesc(e.target.value)}
-            />
-          </div>
-        )}
-      </form>
-      <CaseDataSection
-        caseData={caseData}
-        stored={stored}
-        disabled={busy}
-        serverErrors={dataErrors}
-        label="Case details"
-      />
-      {dataErrors.length === 0 && <ErrorBanner error={error} />}
-      <button
-        type="submit"
-        form={`edit-${kind}`}
-        disabled={busy || caseData.caseForm.loading}
-        style={{ marginTop: '0.5rem' }}
-      >
-        Save
-      </button>
-    </section>
-  )
-}
 
 const bookkeeping = new Set([
   'id',
@@ -286,6 +184,7 @@ export default function CaseDetailPage({
   user: User
 }) {
   const info = kinds[kind]
+  const [edits, setEdits] = useState(0)
   const { data, error, loading, reload } = useApi<CaseRecord>(`/${kind}/${encodeURIComponent(id)}`)
   useServerEvents(['case.updated', 'case.activity'], (_n, p) => {
     if (p.case.caseId === id) reload()
@@ -305,6 +204,9 @@ export default function CaseDetailPage({
   // a closed, cancelled or rejected case is a finished record: the server refuses edits (409)
   const finished = isFinished(kind, data)
   const canEdit = hasRole(user, 'admin', 'staff') && !finished
+  // 9.1, 6.1: a controlled record is edited through a change (the server refuses it directly)
+  const controlled = isControlled(kind, data)
+  const target = targetOfKind[kind]
   return (
     <article>
       <p>
@@ -328,6 +230,10 @@ export default function CaseDetailPage({
           </section>
           {kind === 'cis' && <CiExtras id={id} name={name} />}
           <KindExtras kind={kind} record={data} user={user} onSaved={reload} />
+          {kind === 'changes' && <ChangeRecordEdits changeId={id} />}
+          {target && (controlled || edits > 0) && (
+            <EditsOfRecord key={edits} targetKind={target} targetId={id} />
+          )}
           <ActivityStream
             entries={activityOf(data)}
             user={user}
@@ -344,7 +250,14 @@ export default function CaseDetailPage({
         </div>
         <div>
           {canEdit && (
-            <Editor key={String(data.version)} kind={kind} record={data} onSaved={reload} />
+            <CaseEditor
+              key={String(data.version)}
+              kind={kind}
+              record={data}
+              controlled={controlled}
+              onSaved={reload}
+              onProposed={() => setEdits((n) => n + 1)}
+            />
           )}
           {finished && (
             <p className="banner info" role="status">

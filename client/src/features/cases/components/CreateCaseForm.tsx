@@ -11,6 +11,15 @@ import { createCase, normalizeList, type CaseRecord, type KindInfo } from '../ap
 import { useApi } from '../../../lib/use-api'
 import { useCaseData } from '../hooks/use-case-data'
 import { CaseDataSection } from './CaseDataSection'
+import {
+  changeTypeData,
+  changeTypeKeys,
+  isChoiceError,
+  StandardChangeChoice,
+  type ChangeTypeValue,
+} from './StandardChangeChoice'
+
+const noKeys: readonly string[] = []
 
 export function CreateCaseForm({
   kind,
@@ -28,12 +37,23 @@ export function CreateCaseForm({
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   const formId = useId()
-  const caseData = useCaseData(kind, 'create')
+  // 9.2: a change says its type, and a standard change its model of the catalogue
+  const isChange = kind === 'changes'
+  const [changeType, setChangeType] = useState<ChangeTypeValue>({
+    changeType: 'normal',
+    standardChangeModelId: '',
+  })
+  const caseData = useCaseData(kind, 'create', isChange ? changeTypeKeys : noKeys)
   const fields = info.create ?? []
   const needsServices = fields.some((f) => f.type === 'service')
   const services = useApi<unknown>(needsServices ? '/services?limit=200' : null)
   const serviceOptions = normalizeList(services.data).items
-  const { data: dataErrors, other: fieldErrors } = splitErrors(errors)
+  const cis = useApi<unknown>(fields.some((f) => f.type === 'ci') ? '/cis?limit=200' : null)
+  const ciOptions = normalizeList(cis.data).items
+  const split = splitErrors(errors)
+  const fieldErrors = split.other
+  const choiceErrors = split.data.filter(isChoiceError)
+  const dataErrors = split.data.filter((e) => !isChoiceError(e))
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -53,7 +73,10 @@ export function CreateCaseForm({
             ? new Date(v).toISOString()
             : v
     }
-    const data = dataToCreate(entered.data, entered.initial, caseData.readonly)
+    const data = {
+      ...dataToCreate(entered.data, entered.initial, caseData.readonly),
+      ...(isChange ? changeTypeData(changeType) : {}),
+    }
     if (Object.keys(data).length) body.data = data
     try {
       onCreated(await createCase(kind, body))
@@ -101,10 +124,10 @@ export function CreateCaseForm({
                 </label>
                 {f.type === 'textarea' ? (
                   <textarea {...common} />
-                ) : f.type === 'service' ? (
+                ) : f.type === 'service' || f.type === 'ci' ? (
                   <select {...common}>
                     <option value="">None</option>
-                    {serviceOptions.map((o) => (
+                    {(f.type === 'ci' ? ciOptions : serviceOptions).map((o) => (
                       <option key={String(o.id)} value={String(o.id)}>
                         {String(o.name ?? o.id)}
                       </option>
@@ -132,6 +155,13 @@ export function CreateCaseForm({
           })}
         </div>
       </form>
+      {isChange && (
+        <StandardChangeChoice
+          value={changeType}
+          onChange={setChangeType}
+          refusal={choiceErrors.length ? error : undefined}
+        />
+      )}
       <CaseDataSection
         caseData={caseData}
         stored={{}}

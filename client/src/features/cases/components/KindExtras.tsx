@@ -10,6 +10,9 @@ import { ErrorBanner } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
 import { field, normalizeList, type CaseRecord } from '../api/cases'
+import { isChangeDoor, isControlled } from '../api/change-control'
+import { ContractProposal, type ContractView } from './ContractProposal'
+import { ProposeThroughChange, type DiffRow } from './ProposeThroughChange'
 
 function SlaTargets({
   record,
@@ -28,7 +31,10 @@ function SlaTargets({
     { responseMinutes: number; resolutionMinutes: number }
   > | null>(null)
   const [error, setError] = useState<unknown>()
-  const canEdit = hasRole(user, 'admin')
+  const [proposal, setProposal] = useState<DiffRow[]>()
+  // 6.1, 9.2: an agreed SLA's targets change through a change
+  const controlled = isControlled('slas', record)
+  const canEdit = hasRole(user, 'admin') || (controlled && hasRole(user, 'staff'))
   const edit = () =>
     setDraft(
       Object.fromEntries(
@@ -41,15 +47,33 @@ function SlaTargets({
         ]),
       ),
     )
-  const save = () =>
-    api(`/slas/${encodeURIComponent(String(record.id))}`, {
+  const diff = (): DiffRow[] =>
+    Object.entries(draft ?? {}).flatMap(([p, t]) =>
+      (['responseMinutes', 'resolutionMinutes'] as const)
+        .filter((k) => Number(field(targets[p] ?? {}, k) ?? 0) !== t[k])
+        .map((k): DiffRow => [`P${p} ${humanize(k)}`, field(targets[p] ?? {}, k), t[k]]),
+    )
+  const save = () => {
+    if (controlled) {
+      setProposal(diff())
+      return Promise.resolve()
+    }
+    return api(`/slas/${encodeURIComponent(String(record.id))}`, {
       method: 'PATCH',
       body: { data: { targets: draft }, version: record.version },
-    }).then(() => {
-      setDraft(null)
-      setError(undefined)
-      onSaved()
-    }, setError)
+    }).then(
+      () => {
+        setDraft(null)
+        setError(undefined)
+        onSaved()
+      },
+      (err: unknown) => {
+        setError(err)
+        // the server names the door: offer it with the same targets
+        if (isChangeDoor(err)) setProposal(diff())
+      },
+    )
+  }
   const cell = (p: string, k: 'responseMinutes' | 'resolutionMinutes') =>
     draft ? (
       <input
@@ -74,7 +98,7 @@ function SlaTargets({
         {draft && (
           <>
             <button className="primary" onClick={() => void save()}>
-              Save targets
+              {controlled ? 'Propose targets through a change' : 'Save targets'}
             </button>
             <button onClick={() => setDraft(null)}>Cancel</button>
           </>
@@ -99,6 +123,16 @@ function SlaTargets({
         </tbody>
       </table>
       <ErrorBanner error={error} />
+      {proposal && draft && (
+        <ProposeThroughChange
+          targetKind="sla"
+          targetId={String(record.id)}
+          patch={{ data: { targets: draft } }}
+          diff={proposal}
+          defaultTitle={`Revise the targets of ${String(record.id)} ${String(field(record, 'name') ?? '')}`}
+          onCancel={() => setProposal(undefined)}
+        />
+      )}
       {workload && (
         <p className="small">
           Workload limits:{' '}
@@ -155,6 +189,7 @@ function SupplierExtras({ id, user }: { id: string; user: User }) {
   const contracts = useApi<unknown>(`/suppliers/${encodeURIComponent(id)}/contracts`)
   const [status, setStatus] = useState('')
   const [error, setError] = useState<unknown>()
+  const [editing, setEditing] = useState<string>()
   return (
     <section className="card" aria-labelledby="supplier-extras">
       <h2 id="supplier-extras">Contracts</h2>
@@ -167,6 +202,23 @@ function SupplierExtras({ id, user }: { id: string; user: User }) {
             </strong>{' '}
             {formatValue(field(c, 'startsOn'))} – {formatValue(field(c, 'endsOn'))}
             <div className="muted">{formatValue(field(c, 'scope'))}</div>
+            {/* 7.2, 9.2: a contract in force changes through a change */}
+            {hasRole(user, 'admin', 'staff') &&
+              isControlled('contracts', c) &&
+              editing !== String(c.id) && (
+                <button
+                  onClick={() => setEditing(String(c.id))}
+                  aria-label={`Propose an edit of ${String(c.id)}`}
+                >
+                  Propose edit…
+                </button>
+              )}
+            {editing === String(c.id) && (
+              <ContractProposal
+                contract={c as unknown as ContractView}
+                onClose={() => setEditing(undefined)}
+              />
+            )}
           </li>
         ))}
       </ul>

@@ -5,15 +5,18 @@
  */
 import { useRef } from 'react'
 import { useApi } from '../../../lib/use-api'
-import { caseFormPath, creatableForm, type CaseFormView } from '../api/case-data'
+import { caseFormPath, creatableForm, withoutKeys, type CaseFormView } from '../api/case-data'
 import type { CaseDataEntry, CaseDataHandle } from '../components/CaseDataForm'
 import { useOptionLists } from './use-option-lists'
 
-export function useCaseData(kind: string, purpose: 'create' | 'edit') {
+const none: readonly string[] = []
+
+/** `omit`: data keys the view asks for itself (not rendered by form-js, not collected). */
+export function useCaseData(kind: string, purpose: 'create' | 'edit', omit = none) {
   const handle = useRef<CaseDataHandle | null>(null)
   const caseForm = useApi<CaseFormView>(caseFormPath(kind))
   const form = caseForm.data?.form
-  const schema = form && purpose === 'create' ? creatableForm(form) : form
+  const schema = form && withoutKeys(purpose === 'create' ? creatableForm(form) : form, omit)
   const lists = useOptionLists(schema)
   return {
     caseForm,
