@@ -4,7 +4,8 @@
  * staff write work notes and replies on the case and from its task; the customer who raised it
  * reads and writes replies and never receives a work note (case, list, search, activity,
  * comments, task and socket routes); auditors read and get 403 on writes; bodies are
- * validated; unknown cases are 404; a closed case refuses its customer's reply with 409.
+ * validated; unknown cases are 404; a closed case refuses its customer's reply with 409;
+ * comments on the case's tasks join the stream as work notes.
  */
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -220,6 +221,71 @@ describe.each(testDatabaseTargets())('the activity stream of a case on $kind', (
         ['reply.added', 'desk'],
         ['reply.added', 'customer'],
       ]),
+    )
+  })
+
+  test("comments on a case's tasks are work notes in its stream: staff read them, the customer never (8.1, 4.3.3)", async () => {
+    // given the customer's incident with a work note and a reply on the case
+    const { id, deskTask, customerTask } = await customerIncident('Scanner shows paper jam')
+    const secret = 'task-comment-secret-0815'
+    await as.desk.post(`/incidents/${id}/activity`, { type: 'work-note', body: 'First look' })
+
+    // when the desk comments on its task, and the customer on their own task
+    const deskComment = await as.desk.post<{ id: number }>(`/tasks/${deskTask.id}/comments`, {
+      body: `Rollers worn, vendor ${secret}`,
+    })
+    const customerComment = await as.customer.post<{ id: number }>(
+      `/tasks/${customerTask.id}/comments`,
+      { body: `My own note ${secret}` },
+    )
+    await as.desk.post(`/incidents/${id}/activity`, { type: 'reply', body: 'Rollers ordered.' })
+
+    // then staff read both in the case's stream, in time order, as work notes naming their task
+    expect(deskComment.status, JSON.stringify(deskComment.body)).toBe(201)
+    expect(customerComment.status, JSON.stringify(customerComment.body)).toBe(201)
+    const staffStream = await as.desk.get<ActivityEntry[]>(`/incidents/${id}/activity`)
+    expect(staffStream.body.map((e) => [e.type, e.visibility, e.actor, e.body])).toEqual([
+      ['work-note', 'staff', 'desk', 'First look'],
+      ['work-note', 'staff', 'desk', `Rollers worn, vendor ${secret}`],
+      ['work-note', 'staff', 'customer', `My own note ${secret}`],
+      ['reply', 'customer', 'desk', 'Rollers ordered.'],
+    ])
+    expect(staffStream.body[1]).toMatchObject({
+      id: `task-comment:${deskComment.body.id}`,
+      taskId: deskTask.id,
+      taskName: 'Investigate',
+      actorName: 'Sam Service-Desk',
+    })
+    // and on the case page and beside the task alike
+    const staffCase = await as.desk.get<{ activity: ActivityEntry[] }>(`/incidents/${id}`)
+    const staffTask = await as.desk.get<{ case: { activity: ActivityEntry[] } }>(
+      `/tasks/${deskTask.id}`,
+    )
+    const ids = staffStream.body.map((e) => e.id)
+    expect(staffCase.body.activity.map((e) => e.id)).toEqual(ids)
+    expect(staffTask.body.case.activity.map((e) => e.id)).toEqual(ids)
+
+    // and the customer reads neither comment in the stream, the case or beside their task
+    const reads = {
+      activity: await as.customer.get<ActivityEntry[]>(`/incidents/${id}/activity`),
+      detail: await as.customer.get<{ activity: ActivityEntry[] }>(`/incidents/${id}`),
+      comments: await as.customer.get(`/incidents/${id}/comments`),
+      search: await as.customer.get(`/incidents?q=${secret}`),
+      task: await as.customer.get<{ case: { activity: ActivityEntry[] } }>(
+        `/tasks/${customerTask.id}`,
+      ),
+    }
+    // (the task's own `comments` list is the inbox's, where the customer sees what they wrote)
+    const seen = { ...reads, task: { ...reads.task, body: reads.task.body.case } }
+    for (const [route, r] of Object.entries(seen)) {
+      expect(r.status, route).toBe(200)
+      expect(JSON.stringify(r.body), route).not.toContain(secret)
+    }
+    expect(reads.activity.body.map((e) => [e.type, e.body])).toEqual([
+      ['reply', 'Rollers ordered.'],
+    ])
+    expect(reads.detail.body.activity.map((e) => e.id)).toEqual(
+      reads.activity.body.map((e) => e.id),
     )
   })
 

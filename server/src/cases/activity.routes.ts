@@ -3,15 +3,15 @@
  * (`POST /api/tasks/:id/activity`, written from the task). Bodies are validated with ajv; the
  * rules are in `activity.service.ts`.
  */
-import { Router, type Request } from 'express'
+import { Router } from 'express'
 import { requireLogin, sessionOf } from '../auth/auth.middleware'
-import { ConflictError, NotFoundError } from '../errors'
+import { ConflictError } from '../errors'
 import { openapi, type OpenApiRegistry } from '../http/openapi'
 import { bodyValidator } from '../http/validation'
-import type { Actor } from './access'
 import { ActivityType, type WrittenType } from './activity'
 import type { ActivityService } from './activity.service'
 import { allKinds, isCaseKind, kindSpecs } from './kinds'
+import { actorOf, idOf } from './route-params'
 
 /** Reads a task the user may see (404 otherwise) with its case, as the inbox stores it. */
 export type TaskCaseLookup = (
@@ -38,14 +38,6 @@ export const activityBodySchema = {
 } as const
 const validateEntry = bodyValidator<{ type: WrittenType; body: string }>(activityBodySchema)
 
-const actorOf = (req: Request): Actor => sessionOf(req).user
-/** Route ids look like INC-000123; anything else cannot exist. */
-const caseIdOf = (req: Request): string => {
-  const id = String(req.params.id ?? '')
-  if (!/^[A-Z]{2,4}-\d{6,}$/.test(id)) throw new NotFoundError(`No record ${id}.`)
-  return id
-}
-
 const rules =
   'Work notes are for staff (never shown to customers, in no route or event); replies are seen by the customer who raised the case, who may reply too (409 once the case is closed, cancelled or rejected). Auditors and process owners read. See server/src/cases/activity.service.ts.'
 
@@ -54,11 +46,11 @@ export function activityRoutes({ activity, task, registry = openapi }: ActivityR
   for (const kind of allKinds) {
     const base = `/${kindSpecs[kind].path}/:id/activity`
     router.get(base, requireLogin, async (req, res) => {
-      res.json(await activity.list(kind, caseIdOf(req), actorOf(req)))
+      res.json(await activity.list(kind, idOf(req), actorOf(req)))
     })
     router.post(base, requireLogin, async (req, res) => {
       const entry = validateEntry(req.body)
-      res.status(201).json(await activity.add(kind, caseIdOf(req), entry, actorOf(req)))
+      res.status(201).json(await activity.add(kind, idOf(req), entry, actorOf(req)))
     })
     registry.register(
       {

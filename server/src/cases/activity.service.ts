@@ -17,7 +17,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError } from '../errors'
-import type { AuditTrail } from '../evidence/audit-trail'
+import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import type { EventBus } from '../realtime/bus'
 import { canComment, isCustomer, type Actor } from './access'
 import {
@@ -29,12 +29,13 @@ import {
   type ActivityEntry,
   type WrittenType,
 } from './activity'
-import { scopeOf, type CaseService } from './case.service'
+import type { CaseService } from './case.service'
+import { scopeOf } from './case-record'
 import { finalStatuses, kindSpecs, type CaseKind } from './kinds'
 
 export interface ActivityServiceDeps {
   db: Kysely<DB>
-  audit: AuditTrail
+  audit: AuditSink
   /** Reads records with the access rules of `access.ts` (404/403). */
   cases: Pick<CaseService, 'readableRow'>
   bus?: EventBus
@@ -69,7 +70,7 @@ export class ActivityService {
     origin: EntryOrigin = {},
   ): Promise<ActivityEntry> {
     const spec = kindSpecs[kind]
-    const { added, row } = await this.deps.db.transaction().execute(async (tx) => {
+    const { added, row } = await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const row = await this.deps.cases.readableRow(spec, id, actor, tx, true)
       const scope = scopeOf(spec, row)
       if (!canComment(actor, kind, scope)) {
@@ -98,17 +99,16 @@ export class ActivityService {
         .returning(['id', 'author', 'body', 'created_at', 'visibility', 'task_id'])
         .executeTakeFirstOrThrow()
       const added = commentEntry(inserted)
-      await this.deps.audit.append(
-        {
+      return {
+        result: { added, row },
+        evidence: {
           actor: actor.username,
           action: `${entry.type}.added`,
           entityType: kind,
           entityId: id,
           after: added,
         },
-        tx,
-      )
-      return { added, row }
+      }
     })
     this.deps.bus?.publish({
       type: 'case.activity',

@@ -1,9 +1,14 @@
 /**
  * The activity stream of a case, read side (ISO/IEC 20000-1 8.1 communication with the
- * customer, 8.2.6, 4.3.3 records): work notes and replies (`case_comments`), status changes
- * (`case_status_history`) and completed tasks (`tasks`) of one record, merged in time order and
- * cut to what the reader may see. Customers receive replies and status changes only — never a
- * work note, a task entry, an engine key or an element id.
+ * customer, 8.2.6, 4.3.3 records): work notes and replies (`case_comments`), comments on the
+ * case's tasks (`task_comments`, work notes), status changes (`case_status_history`) and
+ * completed tasks (`tasks`) of one record, merged in time order and cut to what the reader may
+ * see. Customers receive replies and status changes only — never a work note, a task comment, a
+ * task entry, an engine key or an element id.
+ *
+ * Task comments are read here, from the table the inbox writes them to (`POST
+ * /api/tasks/:id/comments`), rather than copied into `case_comments`: each comment has one home
+ * and the stream is the one place that unites them, so no copy can go stale or be missed.
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
@@ -34,7 +39,7 @@ export const visibilityOf = (type: WrittenType): Visibility =>
 
 /** One entry of the stream as the API returns it. */
 export interface ActivityEntry {
-  /** Unique in the stream: `comment:12`, `status:3`, `task:<task id>`. */
+  /** Unique in the stream: `comment:12`, `task-comment:4`, `status:3`, `task:<task id>`. */
   id: string
   type: ActivityType
   visibility: Visibility
@@ -100,6 +105,37 @@ export async function commentsFor(
     .execute()
 }
 
+/**
+ * Comments written on the record's tasks (`task_comments`), oldest first, as work notes: staff
+ * only, whoever wrote them (a customer's comment on their own task too), since the inbox
+ * stores them for the people working the task (8.1, 4.3.3).
+ */
+export async function taskCommentsOf(
+  db: Kysely<DB>,
+  kind: string,
+  id: string,
+): Promise<ActivityEntry[]> {
+  const rows = await db
+    .selectFrom('task_comments as c')
+    .innerJoin('tasks as t', 't.id', 'c.task_id')
+    .select(['c.id', 'c.author', 'c.body', 'c.created_at', 'c.task_id', 't.name'])
+    .where('t.case_kind', '=', kind)
+    .where('t.case_id', '=', id)
+    .orderBy('c.id')
+    .execute()
+  return rows.map((r) => ({
+    id: `task-comment:${r.id}`,
+    type: ActivityType.WorkNote,
+    visibility: Visibility.Staff,
+    actor: r.author,
+    actorName: null,
+    at: iso(r.created_at),
+    body: r.body,
+    taskId: r.task_id,
+    taskName: r.name,
+  }))
+}
+
 /** Order of entries written at the same instant (one transaction): the cause first. */
 const rank: Record<ActivityType, number> = {
   'task-completed': 0,
@@ -119,8 +155,10 @@ export async function activityOf(
   actor: Actor,
 ): Promise<ActivityEntry[]> {
   const customer = isCustomer(actor)
-  const [comments, statuses, tasks] = await Promise.all([
+  const [comments, taskComments, statuses, tasks] = await Promise.all([
     commentsFor(db, kind, id, actor),
+    // comments on the case's tasks are work notes: never read for a customer
+    customer ? Promise.resolve([]) : taskCommentsOf(db, kind, id),
     db
       .selectFrom('case_status_history')
       .selectAll()
@@ -145,6 +183,7 @@ export async function activityOf(
         ? { ...commentEntry(c), taskId: null }
         : commentEntry(c, c.task_id ? (taskNames.get(c.task_id) ?? null) : null),
     ),
+    ...taskComments,
     ...statuses.map((s): ActivityEntry => ({
       id: `status:${s.id}`,
       type: ActivityType.StatusChange,

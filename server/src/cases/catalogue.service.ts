@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
-import type { AuditTrail } from '../evidence/audit-trail'
+import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { refuseReversedRange } from '../forms/date-ranges'
 import { bodyValidator, versionSchema } from '../http/validation'
 import { canCreate, canReadKind, canWrite, type Actor } from './access'
@@ -165,7 +165,7 @@ const validateContractPatch = bodyValidator<Partial<ContractBody> & { version: n
 const dateOnly = (v: unknown) => (v === null || v === undefined ? null : String(v))
 
 export class CatalogueService {
-  constructor(private readonly deps: { db: Kysely<DB>; audit: AuditTrail }) {}
+  constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink }) {}
 
   private async service(id: string, actor: Actor, db: Kysely<DB> = this.deps.db) {
     if (!canReadKind(actor, 'service')) throw new ForbiddenError('You may not read services.')
@@ -205,7 +205,7 @@ export class CatalogueService {
     actor: Actor,
   ): Promise<ServiceDependency[]> {
     const { dependencies } = validateDependencies(body)
-    return this.deps.db.transaction().execute(async (tx) => {
+    return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       await this.service(serviceId, actor, tx)
       if (!canWrite(actor, 'service', {})) throw new ForbiddenError('Only admins change services.')
       const before = await tx
@@ -243,8 +243,9 @@ export class CatalogueService {
           )
           .execute()
       }
-      await this.deps.audit.append(
-        {
+      return {
+        result: after,
+        evidence: {
           actor: actor.username,
           action: 'service.dependencies-set',
           entityType: 'service',
@@ -252,9 +253,7 @@ export class CatalogueService {
           before,
           after,
         },
-        tx,
-      )
-      return after
+      }
     })
   }
 
@@ -279,7 +278,7 @@ export class CatalogueService {
   /** Adds a catalogue item to a service (admin). */
   async addCatalogueItem(serviceId: string, body: unknown, actor: Actor): Promise<CatalogueItem> {
     const input = validateCatalogueItem(body)
-    return this.deps.db.transaction().execute(async (tx) => {
+    return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       await this.service(serviceId, actor, tx)
       if (!canWrite(actor, 'service', {})) throw new ForbiddenError('Only admins change services.')
       if (input.fulfilmentGroup) {
@@ -308,17 +307,16 @@ export class CatalogueService {
         .returningAll()
         .executeTakeFirstOrThrow()
       const item = toItem(row)
-      await this.deps.audit.append(
-        {
+      return {
+        result: item,
+        evidence: {
           actor: actor.username,
           action: 'service.catalogue-item-added',
           entityType: 'service',
           entityId: serviceId,
           after: item,
         },
-        tx,
-      )
-      return item
+      }
     })
   }
 
@@ -352,7 +350,7 @@ export class CatalogueService {
   async addContract(supplierId: string, body: unknown, actor: Actor): Promise<Contract> {
     const input = validateContract(body)
     refuseReversedRange(input.startsOn, input.endsOn, '/endsOn', 'startsOn') // 7.2
-    return this.deps.db.transaction().execute(async (tx) => {
+    return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       await this.supplier(supplierId, actor, tx)
       if (!canCreate(actor, 'supplier')) throw new ForbiddenError('You may not change suppliers.')
       await this.checkServices(input.data, tx)
@@ -364,17 +362,16 @@ export class CatalogueService {
           ${JSON.stringify(input.data)}::jsonb)
         returning *`.execute(tx)
       const contract = toContract(row.rows[0] as Parameters<typeof toContract>[0])
-      await this.deps.audit.append(
-        {
+      return {
+        result: contract,
+        evidence: {
           actor: actor.username,
           action: 'contract.created',
           entityType: 'contract',
           entityId: id,
           after: contract,
         },
-        tx,
-      )
-      return contract
+      }
     })
   }
 
@@ -386,7 +383,7 @@ export class CatalogueService {
     actor: Actor,
   ): Promise<Contract> {
     const patch = validateContractPatch(body)
-    return this.deps.db.transaction().execute(async (tx) => {
+    return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       await this.supplier(supplierId, actor, tx)
       if (!canCreate(actor, 'supplier')) throw new ForbiddenError('You may not change suppliers.')
       const current = await sql<Parameters<typeof toContract>[0]>`
@@ -414,8 +411,9 @@ export class CatalogueService {
           version = version + 1, updated_at = now()
         where id = ${contractId} returning *`.execute(tx)
       const after = toContract(updated.rows[0]!)
-      await this.deps.audit.append(
-        {
+      return {
+        result: after,
+        evidence: {
           actor: actor.username,
           action: 'contract.updated',
           entityType: 'contract',
@@ -423,9 +421,7 @@ export class CatalogueService {
           before,
           after,
         },
-        tx,
-      )
-      return after
+      }
     })
   }
 

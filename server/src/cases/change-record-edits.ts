@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { iso } from '../db/timestamps'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
-import type { AuditTrail } from '../evidence/audit-trail'
+import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { bodyValidator } from '../http/validation'
 import { canReadKind, canWrite, type Actor } from './access'
 import { kindSpecs } from './kinds'
@@ -140,7 +140,7 @@ export const toEdit = (r: EditRow): RecordEdit => ({
 
 export interface ChangeRecordEditsDeps {
   db: Kysely<DB>
-  audit: AuditTrail
+  audit: AuditSink
   cases: CaseService
 }
 
@@ -185,7 +185,7 @@ export class ChangeRecordEdits {
    */
   async attach(changeId: string, body: unknown, actor: Actor): Promise<RecordEdit> {
     const input = validateBody(body)
-    return this.deps.db.transaction().execute(async (tx) => {
+    return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const change = await sql<{
         id: string
         status: string
@@ -222,17 +222,16 @@ export class ChangeRecordEdits {
         .returningAll()
         .executeTakeFirstOrThrow()
       const edit = toEdit(inserted)
-      await this.deps.audit.append(
-        {
+      return {
+        result: edit,
+        evidence: {
           actor: actor.username,
           action: 'change.record-edit-attached',
           entityType: 'change',
           entityId: changeId,
           after: edit,
         },
-        tx,
-      )
-      return edit
+      }
     })
   }
 
@@ -247,7 +246,7 @@ export class ChangeRecordEdits {
     origin: { processInstanceKey?: string; elementId?: string } = {},
   ): Promise<RecordEdit[]> {
     const after: (() => void)[] = []
-    const applied = await this.deps.db.transaction().execute(async (tx) => {
+    const applied = await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const pending = await sql<EditRow>`select * from change_record_edits
         where change_id = ${changeId} and applied_at is null order by id for update`.execute(tx)
       const done: RecordEdit[] = []
@@ -266,22 +265,25 @@ export class ChangeRecordEdits {
           .executeTakeFirstOrThrow()
         done.push(toEdit(updated))
       }
-      if (done.length) {
-        await this.deps.audit.append(
-          {
-            actor: actor.username,
-            action: 'change.record-edits-applied',
-            entityType: 'change',
-            entityId: changeId,
-            after: {
-              edits: done.map((e) => ({ id: e.id, kind: e.targetKind, target: e.appliedTargetId })),
-            },
-            processInstanceKey: origin.processInstanceKey ?? null,
-          },
-          tx,
-        )
+      return {
+        result: done,
+        evidence: done.length
+          ? {
+              actor: actor.username,
+              action: 'change.record-edits-applied',
+              entityType: 'change',
+              entityId: changeId,
+              after: {
+                edits: done.map((e) => ({
+                  id: e.id,
+                  kind: e.targetKind,
+                  target: e.appliedTargetId,
+                })),
+              },
+              processInstanceKey: origin.processInstanceKey ?? null,
+            }
+          : null,
       }
-      return done
     })
     for (const publish of after) publish()
     return applied

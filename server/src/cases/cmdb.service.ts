@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
-import type { AuditTrail } from '../evidence/audit-trail'
+import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { canCreate, canReadKind, canWrite, type Actor } from './access'
 import { nextReference } from './references'
 import { iso } from '../db/timestamps'
@@ -62,7 +62,7 @@ export const RelationType = {
 export type RelationType = (typeof RelationType)[keyof typeof RelationType]
 
 export class CmdbService {
-  constructor(private readonly deps: { db: Kysely<DB>; audit: AuditTrail }) {}
+  constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink }) {}
 
   private async ci(id: string, actor: Actor, db: Kysely<DB> = this.deps.db) {
     if (!canReadKind(actor, 'ci')) throw new ForbiddenError('You may not read the CMDB.')
@@ -101,7 +101,7 @@ export class CmdbService {
     input: { targetKind: 'ci' | 'service'; targetId: string; relationType: string },
     actor: Actor,
   ): Promise<CiRelation> {
-    return this.deps.db.transaction().execute(async (tx) => {
+    return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const ci = await this.ci(ciId, actor, tx)
       if (!canWrite(actor, 'ci', { ownerGroup: ci.owner_group })) {
         throw new ForbiddenError(`You may not change ${ciId}.`)
@@ -137,23 +137,22 @@ export class CmdbService {
         values (${ciId}, ${actor.username}, 'relation-added', null, ${JSON.stringify(relation)}::jsonb)`.execute(
         tx,
       )
-      await this.deps.audit.append(
-        {
+      return {
+        result: relation,
+        evidence: {
           actor: actor.username,
           action: 'ci.relation-added',
           entityType: 'ci',
           entityId: ciId,
           after: relation,
         },
-        tx,
-      )
-      return relation
+      }
     })
   }
 
   /** Removes a relation (the history keeps it). */
   async removeRelation(ciId: string, relationId: number, actor: Actor): Promise<void> {
-    await this.deps.db.transaction().execute(async (tx) => {
+    await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const ci = await this.ci(ciId, actor, tx)
       if (!canWrite(actor, 'ci', { ownerGroup: ci.owner_group })) {
         throw new ForbiddenError(`You may not change ${ciId}.`)
@@ -170,16 +169,16 @@ export class CmdbService {
         values (${ciId}, ${actor.username}, 'relation-removed', ${JSON.stringify(relation)}::jsonb, null)`.execute(
         tx,
       )
-      await this.deps.audit.append(
-        {
+      return {
+        result: undefined,
+        evidence: {
           actor: actor.username,
           action: 'ci.relation-removed',
           entityType: 'ci',
           entityId: ciId,
           before: relation,
         },
-        tx,
-      )
+      }
     })
   }
 
@@ -277,7 +276,7 @@ export class CmdbService {
     actor: Actor,
   ): Promise<Baseline> {
     if (!canCreate(actor, 'ci')) throw new ForbiddenError('You may not take baselines.')
-    return this.deps.db.transaction().execute(async (tx) => {
+    return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const ids = [...new Set(input.ciIds)]
       const rows = await tx.selectFrom('cis').selectAll().where('id', 'in', ids).execute()
       const missing = ids.filter((id) => !rows.some((r) => r.id === id))
@@ -346,17 +345,16 @@ export class CmdbService {
         createdAt: iso(created.created_at),
         items,
       }
-      await this.deps.audit.append(
-        {
+      return {
+        result: baseline,
+        evidence: {
           actor: actor.username,
           action: 'baseline.taken',
           entityType: 'baseline',
           entityId: id,
           after: baseline,
         },
-        tx,
-      )
-      return baseline
+      }
     })
   }
 

@@ -1,6 +1,7 @@
 /**
  * One task: header with claim/unclaim, the form, the activity stream of its case (reply to the
- * customer or add a work note from here), the case context and the task's own comments.
+ * customer or add a work note from here, the task's comments among its work notes), the case
+ * context, and the task's own comments when it has no case.
  */
 import { lazy, Suspense, useState, type FormEvent } from 'react'
 import { ApiError, type FieldError } from '../../../lib/api'
@@ -307,10 +308,9 @@ export function TaskView({
               onAdded={reload}
             />
           )}
-          {/* the task's own comments: where there is no case, or where some were written */}
-          {(!data.case || (data.comments ?? []).length > 0) && (
-            <Comments taskId={task.id} detail={data} onAdded={reload} />
-          )}
+          {/* the task's own comments where it has no case; with a case they are work notes in
+              its activity stream above (server/src/cases/activity.ts) */}
+          {!data.case && <Comments taskId={task.id} detail={data} onAdded={reload} />}
         </div>
         <CaseContext
           detail={data}
