@@ -64,6 +64,7 @@ import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './work
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
 import { createSmsServices, smsRoutes, startSmsReviewReminders, type SmsServices } from './sms/index'
+import { seedSms } from './seed/sms'
 
 export { repoRoot } from './paths'
 
@@ -310,6 +311,9 @@ export async function startServer({
       notifications,
       now: () => new Date(clock.now()),
     })
+    if (config.SEED_DEMO_DATA) {
+      await seedSms({ db: database.db, audit, notifications, now: () => new Date(clock.now()) })
+    }
     const jobWorkers = startWorkers({
       zeebe,
       log,

@@ -32,12 +32,12 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
   test('4.4.2: gaps per role, and a warning when someone without the competence joins the CAB', async () => {
     // given the CAB requires change assessment, and one member holds it
     expect(
-      (await manager.post('/sms/competence/competences', { id: 'change-assessment', name: 'Change risk assessment' })).status,
+      (await manager.post('/sms/competence/competences', { id: 'rfc-assessment', name: 'RFC risk assessment' })).status,
     ).toBe(201)
-    expect((await manager.put('/sms/competence/roles/cab', { competences: ['change-assessment'] })).status).toBe(200)
+    expect((await manager.put('/sms/competence/roles/cab', { competences: ['rfc-assessment'] })).status).toBe(200)
     const held = await manager.post<PersonRecord>('/sms/competence/records', {
       username: 'cab',
-      competenceId: 'change-assessment',
+      competenceId: 'rfc-assessment',
       kind: 'qualification',
       title: 'Change manager certificate',
       status: 'completed',
@@ -60,13 +60,13 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
     // then the assignment happens and the answer warns of the missing competence
     expect(assigned.status).toBe(200)
     expect(assigned.body.competenceWarnings).toEqual([
-      { role: 'cab', username: 'network', competenceId: 'change-assessment', competence: 'Change risk assessment', reason: 'missing' },
+      { role: 'cab', username: 'network', competenceId: 'rfc-assessment', competence: 'RFC risk assessment', reason: 'missing' },
     ])
 
     // when training is planned, the gap says so; once completed with evidence it closes
     const planned = await manager.post<PersonRecord>('/sms/competence/records', {
       username: 'network',
-      competenceId: 'change-assessment',
+      competenceId: 'rfc-assessment',
       kind: 'training',
       title: 'Change assessment course',
       status: 'planned',

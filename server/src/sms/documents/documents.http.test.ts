@@ -196,10 +196,25 @@ describe.each(testDatabaseTargets())('SMS documents under document control on $k
     const file = await auditor.get<string>(`/sms/documents/${ok.body.id}/versions/1/file`)
     expect(file.body).toBe('the standard')
 
+    // the demo data's documents are there too: each answer holds only documents of the clause
     const scope = await auditor.get<{ items: Doc[] }>('/sms/documents?clause=4.5.1')
-    expect(scope.body.items.map((d) => d.title)).toEqual(['SMS scope'])
+    expect(scope.body.items.map((d) => d.title)).toContain('SMS scope')
+    expect(scope.body.items.every((d) => d.clauses.includes('4.5.1'))).toBe(true)
     const wide = await auditor.get<{ items: Doc[] }>('/sms/documents?clause=4.5')
-    expect(wide.body.items.map((d) => d.kind).sort()).toEqual(['objectives', 'plan', 'scope'])
+    expect(new Set(wide.body.items.map((d) => d.kind))).toEqual(new Set(['objectives', 'plan', 'scope']))
+    expect(wide.body.items.every((d) => d.clauses.some((c) => c.startsWith('4.5')))).toBe(true)
+  })
+
+  test('demo data: the policy, objectives, scope and plan have been effective since last year', async () => {
+    const { body } = await auditor.get<{ items: Doc[] }>('/sms/documents')
+    const seeded = body.items.filter((d) => d.createdBy === 'smsmgr' && d.effectiveVersion === 1)
+    for (const kind of ['policy', 'objectives', 'scope', 'plan', 'agreement']) {
+      const d = seeded.find((x) => x.kind === kind)
+      expect(d, kind).toBeDefined()
+      expect(Date.parse(d!.createdAt), kind).toBeLessThan(clock.now() - 300 * DAY)
+    }
+    const risks = await auditor.get<{ items: { id: string }[] }>('/sms/risks')
+    expect(risks.body.items.length).toBeGreaterThanOrEqual(4)
   })
 
   test('auditors and customers cannot write SMS documents; staff outside sms-managers neither', async () => {
