@@ -213,6 +213,7 @@ export class DocumentsService {
           distribution: JSON.stringify({ groups: [], roles: [] }),
           effective_version: null,
           created_by: actor,
+          created_at: this.deps.now(),
         })
         .execute()
       await this.insertVersion(tx, id, 1, input, actor)
