@@ -63,7 +63,12 @@ import { notificationsRoutes } from './notifications/notifications.routes'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
-import { createSmsServices, smsRoutes, startSmsReviewReminders, type SmsServices } from './sms/index'
+import {
+  createSmsServices,
+  smsRoutes,
+  startSmsReviewReminders,
+  type SmsServices,
+} from './sms/index'
 import { seedSms } from './seed/sms'
 
 export { repoRoot } from './paths'

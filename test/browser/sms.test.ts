@@ -18,7 +18,13 @@ beforeAll(async () => {
   browser = await launchBrowser()
   // an empty management system: the demo year's SMS records are removed
   const db = app.server.database.db
-  for (const t of ['sms_raci', 'sms_document_acks', 'sms_party_processes', 'sms_document_versions', 'sms_documents']) {
+  for (const t of [
+    'sms_raci',
+    'sms_document_acks',
+    'sms_party_processes',
+    'sms_document_versions',
+    'sms_documents',
+  ]) {
     await sql`delete from ${sql.table(t)}`.execute(db)
   }
 }, 120_000)
@@ -66,13 +72,17 @@ describe('SMS documents', () => {
     // when they register the policy and submit it for review
     const form = () => page.getByRole('form', { name: 'Register a document' })
     const policy = await register(page, 'policy', 'Service management policy', async () => {
-      await form().getByLabel('Text (Markdown)').fill('# Policy\nWe meet the agreed service requirements.')
+      await form()
+        .getByLabel('Text (Markdown)')
+        .fill('# Policy\nWe meet the agreed service requirements.')
     })
     await page.getByRole('button', { name: 'Submit for review' }).click()
     await page.getByRole('heading', { name: /Version 1 in-review/ }).waitFor()
     // the author is offered approval but the server refuses it (4.3.2 a)
     await page.getByRole('button', { name: 'Approve' }).click()
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('someone else approves it')
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('someone else approves it')
 
     // and the objectives, one measured from the records
     await register(page, 'objectives', 'Service management objectives 2026', async () => {

@@ -168,7 +168,10 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
    * 4.4.2: someone made a group lead or a CAB member is checked against the competences those
    * roles require; gaps come back as warnings in the answer (the assignment still happens).
    */
-  const warningsFor = (username: string, groups: { id: string; isLead?: boolean }[] | undefined) => {
+  const warningsFor = (
+    username: string,
+    groups: { id: string; isLead?: boolean }[] | undefined,
+  ) => {
     const checked = (groups ?? []).filter((g) => g.isLead || g.id === StaffGroup.Cab)
     return checked.length
       ? competenceWarnings(db, username, checked, new Date().toISOString().slice(0, 10))

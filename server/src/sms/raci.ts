@@ -70,7 +70,12 @@ export class RaciService {
   constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink; now: () => Date }) {}
 
   async list(): Promise<Raci[]> {
-    const rows = await this.deps.db.selectFrom('sms_raci').selectAll().orderBy('subject_type').orderBy('subject_id').execute()
+    const rows = await this.deps.db
+      .selectFrom('sms_raci')
+      .selectAll()
+      .orderBy('subject_type')
+      .orderBy('subject_id')
+      .execute()
     return rows.map((r) => ({
       subjectType: r.subject_type as Raci['subjectType'],
       subjectId: r.subject_id,
@@ -90,8 +95,16 @@ export class RaciService {
     await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const exists =
         type === 'document'
-          ? await tx.selectFrom('sms_documents').select('id').where('id', '=', id).executeTakeFirst()
-          : await tx.selectFrom('process_versions').select('bpmn_process_id').where('bpmn_process_id', '=', id).executeTakeFirst()
+          ? await tx
+              .selectFrom('sms_documents')
+              .select('id')
+              .where('id', '=', id)
+              .executeTakeFirst()
+          : await tx
+              .selectFrom('process_versions')
+              .select('bpmn_process_id')
+              .where('bpmn_process_id', '=', id)
+              .executeTakeFirst()
       if (!exists) throw new NotFoundError(`No ${type} ${id}.`)
       const before = await tx
         .selectFrom('sms_raci')
@@ -102,14 +115,29 @@ export class RaciService {
       const now = this.deps.now()
       await tx
         .insertInto('sms_raci')
-        .values({ subject_type: type, subject_id: id, rows: JSON.stringify(rows), updated_by: actor, updated_at: now })
+        .values({
+          subject_type: type,
+          subject_id: id,
+          rows: JSON.stringify(rows),
+          updated_by: actor,
+          updated_at: now,
+        })
         .onConflict((oc) =>
-          oc.columns(['subject_type', 'subject_id']).doUpdateSet({ rows: JSON.stringify(rows), updated_by: actor, updated_at: now }),
+          oc
+            .columns(['subject_type', 'subject_id'])
+            .doUpdateSet({ rows: JSON.stringify(rows), updated_by: actor, updated_at: now }),
         )
         .execute()
       return {
         result: null,
-        evidence: { actor, action: 'raci.set', entityType: `raci-${type}`, entityId: id, before: before?.rows ?? null, after: rows },
+        evidence: {
+          actor,
+          action: 'raci.set',
+          entityType: `raci-${type}`,
+          entityId: id,
+          before: before?.rows ?? null,
+          after: rows,
+        },
       }
     })
     return this.get(type, id)
@@ -133,7 +161,22 @@ export function raciRoutes({ raci }: { raci: RaciService }): Router {
 }
 
 openapi.register(
-  readOp({ method: 'get', path: '/sms/raci', summary: 'Every RACI: per procedure and per SMS document (4.1.3)' }),
-  readOp({ method: 'get', path: '/sms/raci/:type/:id', summary: 'The RACI of a procedure or a document', params: raciParams }),
-  writeOp({ method: 'put', path: '/sms/raci/:type/:id', summary: 'Set the RACI of a procedure or a document', params: raciParams, requestBody: raciBody }),
+  readOp({
+    method: 'get',
+    path: '/sms/raci',
+    summary: 'Every RACI: per procedure and per SMS document (4.1.3)',
+  }),
+  readOp({
+    method: 'get',
+    path: '/sms/raci/:type/:id',
+    summary: 'The RACI of a procedure or a document',
+    params: raciParams,
+  }),
+  writeOp({
+    method: 'put',
+    path: '/sms/raci/:type/:id',
+    summary: 'Set the RACI of a procedure or a document',
+    params: raciParams,
+    requestBody: raciBody,
+  }),
 )

@@ -18,7 +18,10 @@ export const findRisksDueForReview = defineWorker<In, Out>({
   inputSchema: { type: 'object', properties: {} },
   async handler(job, deps) {
     if (!deps.risks) throw new UnexpectedError('The risk register is not wired into the workers.')
-    const dueRisks = await deps.risks.claimDueForReview(job.processInstanceKey, actorFor(job.type).username)
+    const dueRisks = await deps.risks.claimDueForReview(
+      job.processInstanceKey,
+      actorFor(job.type).username,
+    )
     return job.complete({ dueRisks })
   },
 })

@@ -5,7 +5,13 @@ import { actorFor } from './worker-helpers'
 
 interface In {
   risk: { id: string }
-  review: { likelihood: number; impact: number; status: RiskStatus; treatment?: string | null; notes?: string | null }
+  review: {
+    likelihood: number
+    impact: number
+    status: RiskStatus
+    treatment?: string | null
+    notes?: string | null
+  }
 }
 interface Out {
   riskReviewId: number

@@ -31,7 +31,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('review_interval_days', 'integer', (c) => c.notNull().defaultTo(365))
     .addColumn('next_review_at', 'timestamptz')
     .addColumn('review_reminded_at', 'timestamptz')
-    .addColumn('distribution', 'jsonb', (c) => c.notNull().defaultTo(sql`'{"groups":[],"roles":[]}'::jsonb`))
+    .addColumn('distribution', 'jsonb', (c) =>
+      c.notNull().defaultTo(sql`'{"groups":[],"roles":[]}'::jsonb`),
+    )
     .addColumn('effective_version', 'integer')
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -32,9 +32,16 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
   test('4.4.2: gaps per role, and a warning when someone without the competence joins the CAB', async () => {
     // given the CAB requires change assessment, and one member holds it
     expect(
-      (await manager.post('/sms/competence/competences', { id: 'rfc-assessment', name: 'RFC risk assessment' })).status,
+      (
+        await manager.post('/sms/competence/competences', {
+          id: 'rfc-assessment',
+          name: 'RFC risk assessment',
+        })
+      ).status,
     ).toBe(201)
-    expect((await manager.put('/sms/competence/roles/cab', { competences: ['rfc-assessment'] })).status).toBe(200)
+    expect(
+      (await manager.put('/sms/competence/roles/cab', { competences: ['rfc-assessment'] })).status,
+    ).toBe(200)
     const held = await manager.post<PersonRecord>('/sms/competence/records', {
       username: 'cab',
       competenceId: 'rfc-assessment',
@@ -54,13 +61,22 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
     // when an admin makes the network engineer a CAB member
     const users = await admin.get<{ id: number; username: string }[]>('/users')
     const network = users.body.find((u) => u.username === 'network')!
-    const assigned = await admin.patch<{ competenceWarnings?: CompetenceGap[] }>(`/users/${network.id}`, {
-      groups: [{ id: 'network' }, { id: 'cab' }],
-    })
+    const assigned = await admin.patch<{ competenceWarnings?: CompetenceGap[] }>(
+      `/users/${network.id}`,
+      {
+        groups: [{ id: 'network' }, { id: 'cab' }],
+      },
+    )
     // then the assignment happens and the answer warns of the missing competence
     expect(assigned.status).toBe(200)
     expect(assigned.body.competenceWarnings).toEqual([
-      { role: 'cab', username: 'network', competenceId: 'rfc-assessment', competence: 'RFC risk assessment', reason: 'missing' },
+      {
+        role: 'cab',
+        username: 'network',
+        competenceId: 'rfc-assessment',
+        competence: 'RFC risk assessment',
+        reason: 'missing',
+      },
     ])
 
     // when training is planned, the gap says so; once completed with evidence it closes
@@ -72,19 +88,28 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
       status: 'planned',
       plannedFor: '2026-03-01',
     })
-    let gaps = (await auditor.get<Matrix>('/sms/competence')).body.roles.find((r) => r.role === 'cab')!.gaps
+    let gaps = (await auditor.get<Matrix>('/sms/competence')).body.roles.find(
+      (r) => r.role === 'cab',
+    )!.gaps
     expect(gaps.find((g) => g.username === 'network')?.reason).toBe('planned')
     const completed = await manager.post(`/sms/competence/records/${planned.body.id}/complete`, {
       achievedAt: '2026-03-01',
       evidence: 'Attendance list, exam passed',
     })
     expect(completed.status).toBe(200)
-    gaps = (await auditor.get<Matrix>('/sms/competence')).body.roles.find((r) => r.role === 'cab')!.gaps
+    gaps = (await auditor.get<Matrix>('/sms/competence')).body.roles.find(
+      (r) => r.role === 'cab',
+    )!.gaps
     expect(gaps.map((g) => g.username)).toEqual(['change'])
 
     // and a group lead is checked against the lead's requirements
-    await manager.post('/sms/competence/competences', { id: 'service-desk-lead', name: 'Leading a service desk' })
-    await manager.put('/sms/competence/roles/lead:service-desk', { competences: ['service-desk-lead'] })
+    await manager.post('/sms/competence/competences', {
+      id: 'service-desk-lead',
+      name: 'Leading a service desk',
+    })
+    await manager.put('/sms/competence/roles/lead:service-desk', {
+      competences: ['service-desk-lead'],
+    })
     const desk2 = users.body.find((u) => u.username === 'desk2')!
     const lead = await admin.patch<{ competenceWarnings?: CompetenceGap[] }>(`/users/${desk2.id}`, {
       groups: [{ id: 'service-desk', isLead: true }],
@@ -111,11 +136,14 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
       targets: [{ name: 'Resolved within 8 h', target: 95, unit: '%', direction: 'at-least' }],
     })
     expect(created.status, JSON.stringify(created.body)).toBe(201)
-    const measured = await manager.post<{ measurements: { met: boolean }[] }>(`/sms/parties/${created.body.id}/measurements`, {
-      name: 'Resolved within 8 h',
-      value: 91.5,
-      period: '2026-01',
-    })
+    const measured = await manager.post<{ measurements: { met: boolean }[] }>(
+      `/sms/parties/${created.body.id}/measurements`,
+      {
+        name: 'Resolved within 8 h',
+        value: 91.5,
+        period: '2026-01',
+      },
+    )
     // then the measurement is judged against the target
     expect(measured.status).toBe(201)
     expect(measured.body.measurements.map((m) => m.met)).toEqual([false])
@@ -133,7 +161,13 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
   test('4.1.3: a RACI per process and per document, shown to staff', async () => {
     const doc = (await auditor.get<{ items: { id: string }[] }>('/sms/documents')).body.items[0]!
     const rows = [
-      { activity: 'Write and maintain', responsible: ['smsmgr'], accountable: 'top-management', consulted: ['cab'], informed: ['service-desk'] },
+      {
+        activity: 'Write and maintain',
+        responsible: ['smsmgr'],
+        accountable: 'top-management',
+        consulted: ['cab'],
+        informed: ['service-desk'],
+      },
     ]
     expect((await manager.put(`/sms/raci/document/${doc.id}`, { rows })).status).toBe(200)
     // a process must exist (none deployed here)
@@ -142,13 +176,34 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
     const shown = await desk.get<{ rows: unknown[] }>(`/sms/raci/document/${doc.id}`)
     expect(shown.body.rows).toEqual(rows)
     // one accountable per activity
-    expect((await manager.put(`/sms/raci/document/${doc.id}`, { rows: [{ ...rows[0], accountable: ['a', 'b'] }] })).status).toBe(400)
+    expect(
+      (
+        await manager.put(`/sms/raci/document/${doc.id}`, {
+          rows: [{ ...rows[0], accountable: ['a', 'b'] }],
+        })
+      ).status,
+    ).toBe(400)
   })
 
   test('auditors read the registers but cannot write any of them', async () => {
     const attempts: [string, string, unknown][] = [
-      ['post', '/sms/risks', { title: 'x', category: 'sms', likelihood: 1, impact: 1, owner: 'auditor', treatmentOption: 'accept' }],
-      ['post', '/sms/parties', { process: 'x', part: 'x', partyType: 'customer', party: 'x', owner: 'auditor' }],
+      [
+        'post',
+        '/sms/risks',
+        {
+          title: 'x',
+          category: 'sms',
+          likelihood: 1,
+          impact: 1,
+          owner: 'auditor',
+          treatmentOption: 'accept',
+        },
+      ],
+      [
+        'post',
+        '/sms/parties',
+        { process: 'x', part: 'x', partyType: 'customer', party: 'x', owner: 'auditor' },
+      ],
       ['post', '/sms/competence/competences', { id: 'x', name: 'x' }],
       ['put', '/sms/competence/roles/cab', { competences: [] }],
       ['put', '/sms/raci/document/DOC-000001', { rows: [] }],
@@ -157,7 +212,13 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
       const res = method === 'post' ? await auditor.post(path, body) : await auditor.put(path, body)
       expect(res.status, `${method} ${path}`).toBe(403)
     }
-    for (const path of ['/sms/risks', '/sms/risks/heat-map', '/sms/parties', '/sms/competence', '/sms/raci']) {
+    for (const path of [
+      '/sms/risks',
+      '/sms/risks/heat-map',
+      '/sms/parties',
+      '/sms/competence',
+      '/sms/raci',
+    ]) {
       expect((await auditor.get(path)).status, path).toBe(200)
     }
   })

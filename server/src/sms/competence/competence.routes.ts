@@ -17,7 +17,11 @@ import {
 
 const date = { type: 'string', format: 'date', maxLength: 10 } as const
 const competenceId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const
-const roleSchema = { type: 'string', pattern: '^(lead:)?[a-z0-9][a-z0-9._-]{0,99}$', maxLength: 105 } as const
+const roleSchema = {
+  type: 'string',
+  pattern: '^(lead:)?[a-z0-9][a-z0-9._-]{0,99}$',
+  maxLength: 105,
+} as const
 export const competenceBody = {
   type: 'object',
   additionalProperties: false,
@@ -32,7 +36,9 @@ export const roleBody = {
   type: 'object',
   additionalProperties: false,
   required: ['competences'],
-  properties: { competences: { type: 'array', maxItems: 50, uniqueItems: true, items: competenceId } },
+  properties: {
+    competences: { type: 'array', maxItems: 50, uniqueItems: true, items: competenceId },
+  },
 } as const
 export const recordBody = {
   type: 'object',
@@ -54,16 +60,32 @@ export const completeBody = {
   type: 'object',
   additionalProperties: false,
   required: ['achievedAt', 'evidence'],
-  properties: { achievedAt: date, expiresAt: date, evidence: { type: 'string', minLength: 1, maxLength: 4000 } },
+  properties: {
+    achievedAt: date,
+    expiresAt: date,
+    evidence: { type: 'string', minLength: 1, maxLength: 4000 },
+  },
 } as const
 const validateCompetence = bodyValidator<Competence>(competenceBody)
 const validateRole = bodyValidator<{ competences: string[] }>(roleBody)
 const validateRecord = bodyValidator<PersonRecordInput>(recordBody)
-const validateComplete = bodyValidator<{ achievedAt: string; expiresAt?: string; evidence: string }>(completeBody)
+const validateComplete = bodyValidator<{
+  achievedAt: string
+  expiresAt?: string
+  evidence: string
+}>(completeBody)
 const roleParams = { role: roleSchema }
-const validateRoleParams = paramsValidator<{ role: string }>({ type: 'object', properties: roleParams, required: ['role'] })
+const validateRoleParams = paramsValidator<{ role: string }>({
+  type: 'object',
+  properties: roleParams,
+  required: ['role'],
+})
 const recordParams = { id: int4IdSchema }
-const validateRecordParams = paramsValidator<{ id: number }>({ type: 'object', properties: recordParams, required: ['id'] })
+const validateRecordParams = paramsValidator<{ id: number }>({
+  type: 'object',
+  properties: recordParams,
+  required: ['id'],
+})
 const recordsQuery = { username: usernameSchema } as const
 const validateRecordsQuery = queryValidator<{ username?: string }>({
   type: 'object',
@@ -77,11 +99,15 @@ export function competenceRoutes({ competence }: { competence: CompetenceService
     res.json(await competence.matrix())
   })
   r.post('/sms/competence/competences', requireSmsWriter, async (req, res) => {
-    res.status(201).json(await competence.createCompetence(validateCompetence(req.body), actorOf(req)))
+    res
+      .status(201)
+      .json(await competence.createCompetence(validateCompetence(req.body), actorOf(req)))
   })
   r.put('/sms/competence/roles/:role', requireSmsWriter, async (req, res) => {
     const { role } = validateRoleParams(req.params)
-    res.json(await competence.setRoleRequirements(role, validateRole(req.body).competences, actorOf(req)))
+    res.json(
+      await competence.setRoleRequirements(role, validateRole(req.body).competences, actorOf(req)),
+    )
   })
   r.get('/sms/competence/records', requireSmsReader, async (req, res) => {
     res.json({ items: await competence.recordsOf(validateRecordsQuery(req.query).username) })
@@ -97,8 +123,17 @@ export function competenceRoutes({ competence }: { competence: CompetenceService
 }
 
 openapi.register(
-  readOp({ method: 'get', path: '/sms/competence', summary: 'Competence matrix: roles, required competences, holders, gaps (4.4.2)' }),
-  writeOp({ method: 'post', path: '/sms/competence/competences', summary: 'Define a competence', requestBody: competenceBody }),
+  readOp({
+    method: 'get',
+    path: '/sms/competence',
+    summary: 'Competence matrix: roles, required competences, holders, gaps (4.4.2)',
+  }),
+  writeOp({
+    method: 'post',
+    path: '/sms/competence/competences',
+    summary: 'Define a competence',
+    requestBody: competenceBody,
+  }),
   writeOp({
     method: 'put',
     path: '/sms/competence/roles/:role',
@@ -112,7 +147,12 @@ openapi.register(
     summary: "People's training and qualifications",
     query: Object.entries(recordsQuery).map(([name, schema]) => ({ name, schema })),
   }),
-  writeOp({ method: 'post', path: '/sms/competence/records', summary: 'Record training (planned or completed) or a qualification', requestBody: recordBody }),
+  writeOp({
+    method: 'post',
+    path: '/sms/competence/records',
+    summary: 'Record training (planned or completed) or a qualification',
+    requestBody: recordBody,
+  }),
   writeOp({
     method: 'post',
     path: '/sms/competence/records/:id/complete',

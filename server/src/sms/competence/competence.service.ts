@@ -32,7 +32,10 @@ export interface PersonRecordInput {
   expiresAt?: string
   evidence?: string
 }
-export interface PersonRecord extends Omit<PersonRecordInput, 'plannedFor' | 'achievedAt' | 'expiresAt' | 'evidence'> {
+export interface PersonRecord extends Omit<
+  PersonRecordInput,
+  'plannedFor' | 'achievedAt' | 'expiresAt' | 'evidence'
+> {
   id: number
   plannedFor: string | null
   achievedAt: string | null
@@ -91,12 +94,18 @@ async function gapsOf(
   if (!required.length) return []
   const users = [...new Set(holders.map((h) => h.username))]
   const records = (
-    await db.selectFrom('sms_person_competences').selectAll().where('username', 'in', users).execute()
+    await db
+      .selectFrom('sms_person_competences')
+      .selectAll()
+      .where('username', 'in', users)
+      .execute()
   ).map(toRecord)
   const gaps: CompetenceGap[] = []
   for (const h of holders) {
     for (const req of required.filter((r) => r.role === h.role)) {
-      const mine = records.filter((r) => r.username === h.username && r.competenceId === req.competence_id)
+      const mine = records.filter(
+        (r) => r.username === h.username && r.competenceId === req.competence_id,
+      )
       const done = mine.filter((r) => r.status === RecordStatus.Completed && r.achievedAt)
       if (done.some((r) => !r.expiresAt || r.expiresAt >= today)) continue
       gaps.push({
@@ -121,7 +130,11 @@ export async function competenceWarnings(
   groups: readonly { id: string; isLead?: boolean }[],
   today: string,
 ): Promise<CompetenceGap[]> {
-  return gapsOf(db, rolesOf(groups).map((role) => ({ username, role })), today)
+  return gapsOf(
+    db,
+    rolesOf(groups).map((role) => ({ username, role })),
+    today,
+  )
 }
 
 export class CompetenceService {
@@ -142,7 +155,16 @@ export class CompetenceService {
         .returningAll()
         .executeTakeFirst()
       if (!row) throw new ConflictError(`A competence ${c.id} exists.`)
-      return { result: row, evidence: { actor, action: 'competence.created', entityType: 'competence', entityId: c.id, after: row } }
+      return {
+        result: row,
+        evidence: {
+          actor,
+          action: 'competence.created',
+          entityType: 'competence',
+          entityId: c.id,
+          after: row,
+        },
+      }
     })
   }
 
@@ -150,17 +172,27 @@ export class CompetenceService {
   async setRoleRequirements(role: string, competenceIds: string[], actor: string) {
     return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const known = competenceIds.length
-        ? await tx.selectFrom('sms_competences').select('id').where('id', 'in', competenceIds).execute()
+        ? await tx
+            .selectFrom('sms_competences')
+            .select('id')
+            .where('id', 'in', competenceIds)
+            .execute()
         : []
       const unknown = competenceIds.filter((id) => !known.some((k) => k.id === id))
       if (unknown.length) throw new UserError(`Unknown competences: ${unknown.join(', ')}.`)
       const group = role.replace(/^lead:/, '')
-      if (!(await tx.selectFrom('groups').select('id').where('id', '=', group).executeTakeFirst())) {
+      if (
+        !(await tx.selectFrom('groups').select('id').where('id', '=', group).executeTakeFirst())
+      ) {
         throw new UserError(`No group ${group}: a role is a group id or lead:<group id>.`)
       }
-      const before = (await tx.selectFrom('sms_role_competences').select('competence_id').where('role', '=', role).execute()).map(
-        (r) => r.competence_id,
-      )
+      const before = (
+        await tx
+          .selectFrom('sms_role_competences')
+          .select('competence_id')
+          .where('role', '=', role)
+          .execute()
+      ).map((r) => r.competence_id)
       await tx.deleteFrom('sms_role_competences').where('role', '=', role).execute()
       if (competenceIds.length) {
         await tx
@@ -170,13 +202,24 @@ export class CompetenceService {
       }
       return {
         result: { role, competences: competenceIds },
-        evidence: { actor, action: 'role-competences.set', entityType: 'role', entityId: role, before, after: competenceIds },
+        evidence: {
+          actor,
+          action: 'role-competences.set',
+          entityType: 'role',
+          entityId: role,
+          before,
+          after: competenceIds,
+        },
       }
     })
   }
 
   async recordsOf(username?: string): Promise<PersonRecord[]> {
-    let q = this.deps.db.selectFrom('sms_person_competences').selectAll().orderBy('username').orderBy('id')
+    let q = this.deps.db
+      .selectFrom('sms_person_competences')
+      .selectAll()
+      .orderBy('username')
+      .orderBy('id')
     if (username) q = q.where('username', '=', username)
     return (await q.execute()).map(toRecord)
   }
@@ -189,10 +232,22 @@ export class CompetenceService {
       throw new UserError('Planned training has the date it is planned for.')
     }
     return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      if (!(await tx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst())) {
+      if (
+        !(await tx
+          .selectFrom('users')
+          .select('id')
+          .where('username', '=', input.username)
+          .executeTakeFirst())
+      ) {
         throw new UserError(`No user ${input.username}.`)
       }
-      if (!(await tx.selectFrom('sms_competences').select('id').where('id', '=', input.competenceId).executeTakeFirst())) {
+      if (
+        !(await tx
+          .selectFrom('sms_competences')
+          .select('id')
+          .where('id', '=', input.competenceId)
+          .executeTakeFirst())
+      ) {
         throw new UserError(`No competence ${input.competenceId}.`)
       }
       const row = await tx
@@ -213,26 +268,57 @@ export class CompetenceService {
         .returningAll()
         .executeTakeFirstOrThrow()
       const after = toRecord(row)
-      return { result: after, evidence: { actor, action: 'competence-record.added', entityType: 'competence-record', entityId: String(row.id), after } }
+      return {
+        result: after,
+        evidence: {
+          actor,
+          action: 'competence-record.added',
+          entityType: 'competence-record',
+          entityId: String(row.id),
+          after,
+        },
+      }
     })
   }
 
   /** Planned training completed: its date and evidence (4.4.2 training plans with evidence). */
-  async completeRecord(id: number, done: { achievedAt: string; expiresAt?: string; evidence: string }, actor: string) {
+  async completeRecord(
+    id: number,
+    done: { achievedAt: string; expiresAt?: string; evidence: string },
+    actor: string,
+  ) {
     return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const before = await tx.selectFrom('sms_person_competences').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+      const before = await tx
+        .selectFrom('sms_person_competences')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst()
       if (!before) throw new NotFoundError(`No competence record ${id}.`)
-      if (before.status !== RecordStatus.Planned) throw new ConflictError(`Record ${id} is already completed.`)
+      if (before.status !== RecordStatus.Planned)
+        throw new ConflictError(`Record ${id} is already completed.`)
       const row = await tx
         .updateTable('sms_person_competences')
-        .set({ status: RecordStatus.Completed, achieved_at: done.achievedAt, expires_at: done.expiresAt ?? null, evidence: done.evidence })
+        .set({
+          status: RecordStatus.Completed,
+          achieved_at: done.achievedAt,
+          expires_at: done.expiresAt ?? null,
+          evidence: done.evidence,
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow()
       const after = toRecord(row)
       return {
         result: after,
-        evidence: { actor, action: 'competence-record.completed', entityType: 'competence-record', entityId: String(id), before: toRecord(before), after },
+        evidence: {
+          actor,
+          action: 'competence-record.completed',
+          entityType: 'competence-record',
+          entityId: String(id),
+          before: toRecord(before),
+          after,
+        },
       }
     })
   }
@@ -240,7 +326,12 @@ export class CompetenceService {
   /** The matrix: each role's required competences, its holders and their gaps (4.4.2). */
   async matrix() {
     const db = this.deps.db
-    const requirements = await db.selectFrom('sms_role_competences').selectAll().orderBy('role').orderBy('competence_id').execute()
+    const requirements = await db
+      .selectFrom('sms_role_competences')
+      .selectAll()
+      .orderBy('role')
+      .orderBy('competence_id')
+      .execute()
     const roles = [...new Set(requirements.map((r) => r.role))]
     const members = await db
       .selectFrom('user_groups')
@@ -259,7 +350,10 @@ export class CompetenceService {
       roles: roles.map((role) => ({
         role,
         requires: requirements.filter((r) => r.role === role).map((r) => r.competence_id),
-        holders: holders.filter((h) => h.role === role).map((h) => h.username).sort(),
+        holders: holders
+          .filter((h) => h.role === role)
+          .map((h) => h.username)
+          .sort(),
         gaps: gaps.filter((g) => g.role === role),
       })),
       records: await this.recordsOf(),
@@ -271,4 +365,3 @@ export class CompetenceService {
     return competenceWarnings(this.deps.db, username, groups, this.today())
   }
 }
-

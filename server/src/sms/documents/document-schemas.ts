@@ -3,7 +3,11 @@ import { clauseSchema, usernameSchema } from '../access'
 import { DocumentKind, ObjectiveMetric, planSections } from './document-model'
 
 const text = (max: number) => ({ type: 'string', maxLength: max }) as const
-const names = { type: 'array', maxItems: 200, items: { type: 'string', minLength: 1, maxLength: 200 } } as const
+const names = {
+  type: 'array',
+  maxItems: 200,
+  items: { type: 'string', minLength: 1, maxLength: 200 },
+} as const
 
 const objectivesData = {
   type: 'object',
@@ -119,8 +123,18 @@ export const distributeBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    groups: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
-    roles: { type: 'array', maxItems: 5, uniqueItems: true, items: { enum: ['admin', 'process-owner', 'staff', 'auditor'] } },
+    groups: {
+      type: 'array',
+      maxItems: 50,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, maxLength: 100 },
+    },
+    roles: {
+      type: 'array',
+      maxItems: 5,
+      uniqueItems: true,
+      items: { enum: ['admin', 'process-owner', 'staff', 'auditor'] },
+    },
   },
 } as const
 

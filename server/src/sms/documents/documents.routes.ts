@@ -10,14 +10,13 @@ import { Role } from '../../auth/roles'
 import { ForbiddenError, NotFoundError } from '../../errors'
 import { openapi } from '../../http/openapi'
 import { readOp, writeOp } from '../openapi-helpers'
-import { bodyValidator, paramsValidator, queryValidator, versionSchema } from '../../http/validation'
 import {
-  actorOf,
-  clauseSchema,
-  refSchema,
-  requireSmsReader,
-  requireSmsWriter,
-} from '../access'
+  bodyValidator,
+  paramsValidator,
+  queryValidator,
+  versionSchema,
+} from '../../http/validation'
+import { actorOf, clauseSchema, refSchema, requireSmsReader, requireSmsWriter } from '../access'
 import { DocumentKind, type Objective } from './document-model'
 import {
   createDocumentBody,
@@ -37,7 +36,11 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema'
 
 const idParams = { id: refSchema('DOC') }
-const validateId = paramsValidator<{ id: string }>({ type: 'object', properties: idParams, required: ['id'] })
+const validateId = paramsValidator<{ id: string }>({
+  type: 'object',
+  properties: idParams,
+  required: ['id'],
+})
 const fileParams = { id: refSchema('DOC'), version: versionSchema }
 const validateFileParams = paramsValidator<{ id: string; version: number }>({
   type: 'object',
@@ -79,10 +82,18 @@ export function documentsRoutes({
     res.json(await documents.get(validateId(req.params).id))
   })
   r.patch('/sms/documents/:id', requireSmsWriter, async (req, res) => {
-    res.json(await documents.update(validateId(req.params).id, validateUpdate(req.body), actorOf(req)))
+    res.json(
+      await documents.update(validateId(req.params).id, validateUpdate(req.body), actorOf(req)),
+    )
   })
   r.put('/sms/documents/:id/draft', requireSmsWriter, async (req, res) => {
-    res.json(await documents.writeDraft(validateId(req.params).id, validateVersion(req.body), actorOf(req)))
+    res.json(
+      await documents.writeDraft(
+        validateId(req.params).id,
+        validateVersion(req.body),
+        actorOf(req),
+      ),
+    )
   })
   for (const step of steps) {
     r.post(`/sms/documents/:id/${step}`, requireSmsWriter, async (req, res) => {
@@ -126,11 +137,14 @@ export function documentsRoutes({
   })
   r.get('/sms/documents/:id/objectives', requireSmsReader, async (req, res) => {
     const doc = await documents.get(validateId(req.params).id)
-    const v =
-      doc.versions.find((x) => x.version === doc.effectiveVersion) ?? doc.versions[0]
+    const v = doc.versions.find((x) => x.version === doc.effectiveVersion) ?? doc.versions[0]
     const objectives = (v?.data as { objectives?: Objective[] } | null)?.objectives
     if (!objectives) throw new NotFoundError(`${doc.id} holds no objectives.`)
-    res.json({ id: doc.id, version: v!.version, items: await measureObjectives(db, objectives, now()) })
+    res.json({
+      id: doc.id,
+      version: v!.version,
+      items: await measureObjectives(db, objectives, now()),
+    })
   })
   return r
 }
@@ -142,13 +156,29 @@ openapi.register(
     summary: 'The SMS documents register (4.3.1); `clause` finds the documents answering a clause',
     query: Object.entries(listQuery).map(([name, schema]) => ({ name, schema })),
   }),
-  writeOp({ method: 'post', path: '/sms/documents', summary: 'Register a document; version 1 is a draft', requestBody: createDocumentBody }),
-  readOp({ method: 'get', path: '/sms/documents/:id', summary: 'A document, every version, acknowledgements', params: idParams }),
-  writeOp({ method: 'patch', path: '/sms/documents/:id', summary: 'Title, owner, clauses, review interval', params: idParams, requestBody: updateDocumentBody }),
+  writeOp({
+    method: 'post',
+    path: '/sms/documents',
+    summary: 'Register a document; version 1 is a draft',
+    requestBody: createDocumentBody,
+  }),
+  readOp({
+    method: 'get',
+    path: '/sms/documents/:id',
+    summary: 'A document, every version, acknowledgements',
+    params: idParams,
+  }),
+  writeOp({
+    method: 'patch',
+    path: '/sms/documents/:id',
+    summary: 'Title, owner, clauses, review interval',
+    params: idParams,
+    requestBody: updateDocumentBody,
+  }),
   writeOp({
     method: 'put',
     path: '/sms/documents/:id/draft',
-    summary: "Edit the draft (its author only), or start a new draft after an issued version",
+    summary: 'Edit the draft (its author only), or start a new draft after an issued version',
     params: idParams,
     requestBody: versionBody,
   }),

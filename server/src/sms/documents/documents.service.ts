@@ -98,7 +98,9 @@ function checkContent(kind: DocumentKind, v: VersionInput) {
   if (v.data) {
     const dataKind = dataKindOf(v.data)
     if (dataKind !== kind) {
-      throw new UserError(`Structured ${dataKind} content belongs on a ${dataKind} document, not a ${kind}.`)
+      throw new UserError(
+        `Structured ${dataKind} content belongs on a ${dataKind} document, not a ${kind}.`,
+      )
     }
   }
 }
@@ -167,14 +169,12 @@ export class DocumentsService {
     return {
       ...toDocument(doc, versions[0]!),
       versions: versions.map(toVersion),
-      acknowledgements: acks.map(
-        (a): Acknowledgement => ({
-          username: a.username,
-          version: a.version,
-          notifiedAt: iso(a.notified_at),
-          acknowledgedAt: isoOrNull(a.acknowledged_at),
-        }),
-      ),
+      acknowledgements: acks.map((a): Acknowledgement => ({
+        username: a.username,
+        version: a.version,
+        notifiedAt: iso(a.notified_at),
+        acknowledgedAt: isoOrNull(a.acknowledged_at),
+      })),
     }
   }
 
@@ -187,7 +187,11 @@ export class DocumentsService {
       .where('version', '=', version)
       .executeTakeFirst()
     if (!v?.file_name || !v.file_base64) throw new NotFoundError(`${id} v${version} has no file.`)
-    return { name: v.file_name, mediaType: v.file_media_type ?? 'application/octet-stream', base64: v.file_base64 }
+    return {
+      name: v.file_name,
+      mediaType: v.file_media_type ?? 'application/octet-stream',
+      base64: v.file_base64,
+    }
   }
 
   async create(input: CreateDocumentInput, actor: string) {
@@ -224,14 +228,26 @@ export class DocumentsService {
           action: 'sms-document.created',
           entityType: 'sms-document',
           entityId: id,
-          after: { kind: input.kind, title: input.title, clauses, version: 1, sha256: sha256(input) },
+          after: {
+            kind: input.kind,
+            title: input.title,
+            clauses,
+            version: 1,
+            sha256: sha256(input),
+          },
         },
       }
     })
     return this.get(id)
   }
 
-  private async insertVersion(tx: Kysely<DB>, id: string, version: number, v: VersionInput, actor: string) {
+  private async insertVersion(
+    tx: Kysely<DB>,
+    id: string,
+    version: number,
+    v: VersionInput,
+    actor: string,
+  ) {
     await tx
       .insertInto('sms_document_versions')
       .values({
@@ -260,12 +276,20 @@ export class DocumentsService {
       if (input.owner !== undefined) set.owner = input.owner
       if (input.clauses !== undefined) set.clauses = input.clauses
       if (input.externalSource !== undefined) set.external_source = input.externalSource
-      if (input.reviewIntervalDays !== undefined) set.review_interval_days = input.reviewIntervalDays
+      if (input.reviewIntervalDays !== undefined)
+        set.review_interval_days = input.reviewIntervalDays
       if (!Object.keys(set).length) return { result: null, evidence: null }
       await tx.updateTable('sms_documents').set(set).where('id', '=', id).execute()
       return {
         result: null,
-        evidence: { actor, action: 'sms-document.updated', entityType: 'sms-document', entityId: id, before, after: set },
+        evidence: {
+          actor,
+          action: 'sms-document.updated',
+          entityType: 'sms-document',
+          entityId: id,
+          before,
+          after: set,
+        },
       }
     })
     return this.get(id)
@@ -297,23 +321,44 @@ export class DocumentsService {
           .execute()
         return {
           result: null,
-          evidence: this.transition(actor, 'sms-document.draft-updated', id, latest.version, sha256(input)),
+          evidence: this.transition(
+            actor,
+            'sms-document.draft-updated',
+            id,
+            latest.version,
+            sha256(input),
+          ),
         }
       }
       if (latest.status === VersionStatus.InReview || latest.status === VersionStatus.Approved) {
-        throw new ConflictError(`v${latest.version} is ${latest.status}: it is not changed any more.`)
+        throw new ConflictError(
+          `v${latest.version} is ${latest.status}: it is not changed any more.`,
+        )
       }
       const version = latest.version + 1
       await this.insertVersion(tx, id, version, input, actor)
       return {
         result: null,
-        evidence: this.transition(actor, 'sms-document.version-drafted', id, version, sha256(input)),
+        evidence: this.transition(
+          actor,
+          'sms-document.version-drafted',
+          id,
+          version,
+          sha256(input),
+        ),
       }
     })
     return this.get(id)
   }
 
-  private transition(actor: string, action: string, id: string, version: number, hash?: string, note?: string) {
+  private transition(
+    actor: string,
+    action: string,
+    id: string,
+    version: number,
+    hash?: string,
+    note?: string,
+  ) {
     return {
       actor,
       action,
@@ -346,81 +391,125 @@ export class DocumentsService {
         .where('document_id', '=', id)
         .where('version', '=', v.version)
         .execute()
-      return { result: null, evidence: this.transition(actor, action, id, v.version, v.sha256, note) }
+      return {
+        result: null,
+        evidence: this.transition(actor, action, id, v.version, v.sha256, note),
+      }
     })
     return this.get(id)
   }
 
   /** Draft → review; from here the version's content is fixed (4.3.2 d). */
   submit(id: string, actor: string) {
-    return this.move(id, actor, VersionStatus.Draft, VersionStatus.InReview, 'sms-document.submitted', async (_tx, doc, v) => {
-      if (!v.content.trim() && !v.data && !v.file_name) {
-        throw new UserError('An empty version cannot be submitted: write it or upload a file.')
-      }
-      if (doc.kind === 'plan') {
-        const sections = ((v.data as { sections?: Record<string, string> } | null)?.sections ?? {})
-        const missing = Object.keys(planSections).filter((k) => !sections[k]?.trim())
-        if (missing.length) {
-          throw new UserError(`The service management plan lacks 4.5.2 ${missing.join(', ')}.`)
+    return this.move(
+      id,
+      actor,
+      VersionStatus.Draft,
+      VersionStatus.InReview,
+      'sms-document.submitted',
+      async (_tx, doc, v) => {
+        if (!v.content.trim() && !v.data && !v.file_name) {
+          throw new UserError('An empty version cannot be submitted: write it or upload a file.')
         }
-      }
-      return { submitted_at: this.deps.now() }
-    })
+        if (doc.kind === 'plan') {
+          const sections = (v.data as { sections?: Record<string, string> } | null)?.sections ?? {}
+          const missing = Object.keys(planSections).filter((k) => !sections[k]?.trim())
+          if (missing.length) {
+            throw new UserError(`The service management plan lacks 4.5.2 ${missing.join(', ')}.`)
+          }
+        }
+        return { submitted_at: this.deps.now() }
+      },
+    )
   }
 
   /** 4.3.2 a: approved by someone other than its author. */
   approve(id: string, actor: string, note?: string) {
-    return this.move(id, actor, VersionStatus.InReview, VersionStatus.Approved, 'sms-document.approved', async (_tx, _doc, v) => {
-      if (v.author === actor) {
-        throw new ForbiddenError(`${actor} wrote v${v.version}: someone else approves it (4.3.2 a).`)
-      }
-      return { approved_by: actor, approved_at: this.deps.now(), approval_note: note ?? null }
-    }, note)
+    return this.move(
+      id,
+      actor,
+      VersionStatus.InReview,
+      VersionStatus.Approved,
+      'sms-document.approved',
+      async (_tx, _doc, v) => {
+        if (v.author === actor) {
+          throw new ForbiddenError(
+            `${actor} wrote v${v.version}: someone else approves it (4.3.2 a).`,
+          )
+        }
+        return { approved_by: actor, approved_at: this.deps.now(), approval_note: note ?? null }
+      },
+      note,
+    )
   }
 
   /** The reviewer sends it back: the version stays as submitted, marked rejected. */
   reject(id: string, actor: string, note?: string) {
-    return this.move(id, actor, VersionStatus.InReview, VersionStatus.Rejected, 'sms-document.rejected', async (_tx, _doc, v) => {
-      if (v.author === actor) throw new ForbiddenError('The author does not review their own version.')
-      return { approval_note: note ?? null }
-    }, note)
+    return this.move(
+      id,
+      actor,
+      VersionStatus.InReview,
+      VersionStatus.Rejected,
+      'sms-document.rejected',
+      async (_tx, _doc, v) => {
+        if (v.author === actor)
+          throw new ForbiddenError('The author does not review their own version.')
+        return { approval_note: note ?? null }
+      },
+      note,
+    )
   }
 
   /** Approved → effective; the version it replaces is superseded (4.3.2 h); its review is planned. */
   makeEffective(id: string, actor: string) {
-    return this.move(id, actor, VersionStatus.Approved, VersionStatus.Effective, 'sms-document.effective', async (tx, doc, v) => {
-      const now = this.deps.now()
-      if (doc.effective_version !== null) {
+    return this.move(
+      id,
+      actor,
+      VersionStatus.Approved,
+      VersionStatus.Effective,
+      'sms-document.effective',
+      async (tx, doc, v) => {
+        const now = this.deps.now()
+        if (doc.effective_version !== null) {
+          await tx
+            .updateTable('sms_document_versions')
+            .set({ status: VersionStatus.Superseded, withdrawn_at: now })
+            .where('document_id', '=', id)
+            .where('version', '=', doc.effective_version)
+            .execute()
+        }
         await tx
-          .updateTable('sms_document_versions')
-          .set({ status: VersionStatus.Superseded, withdrawn_at: now })
-          .where('document_id', '=', id)
-          .where('version', '=', doc.effective_version)
+          .updateTable('sms_documents')
+          .set({
+            effective_version: v.version,
+            next_review_at: new Date(now.getTime() + doc.review_interval_days * DAY),
+            review_reminded_at: null,
+          })
+          .where('id', '=', id)
           .execute()
-      }
-      await tx
-        .updateTable('sms_documents')
-        .set({
-          effective_version: v.version,
-          next_review_at: new Date(now.getTime() + doc.review_interval_days * DAY),
-          review_reminded_at: null,
-        })
-        .where('id', '=', id)
-        .execute()
-      return { effective_at: now }
-    })
+        return { effective_at: now }
+      },
+    )
   }
 
   /** An effective version withdrawn without a successor (4.3.2 h: unintended use prevented). */
   withdraw(id: string, actor: string, note?: string) {
-    return this.move(id, actor, VersionStatus.Effective, VersionStatus.Withdrawn, 'sms-document.withdrawn', async (tx) => {
-      await tx
-        .updateTable('sms_documents')
-        .set({ effective_version: null, next_review_at: null })
-        .where('id', '=', id)
-        .execute()
-      return { withdrawn_at: this.deps.now() }
-    }, note)
+    return this.move(
+      id,
+      actor,
+      VersionStatus.Effective,
+      VersionStatus.Withdrawn,
+      'sms-document.withdrawn',
+      async (tx) => {
+        await tx
+          .updateTable('sms_documents')
+          .set({ effective_version: null, next_review_at: null })
+          .where('id', '=', id)
+          .execute()
+        return { withdrawn_at: this.deps.now() }
+      },
+      note,
+    )
   }
 
   /**
@@ -430,7 +519,8 @@ export class DocumentsService {
   async distribute(id: string, to: { groups?: string[]; roles?: string[] }, actor: string) {
     const recipients = await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const doc = await this.row(tx, id, true)
-      if (doc.effective_version === null) throw new ConflictError(`${id} has no effective version to distribute.`)
+      if (doc.effective_version === null)
+        throw new ConflictError(`${id} has no effective version to distribute.`)
       const groups = to.groups ?? []
       const roles = to.roles ?? []
       if (groups.length) {
@@ -445,7 +535,13 @@ export class DocumentsService {
         .where((eb) =>
           eb.or([
             ...(groups.length
-              ? [eb('id', 'in', eb.selectFrom('user_groups').select('user_id').where('group_id', 'in', groups))]
+              ? [
+                  eb(
+                    'id',
+                    'in',
+                    eb.selectFrom('user_groups').select('user_id').where('group_id', 'in', groups),
+                  ),
+                ]
               : []),
             ...(roles.length ? [sql<boolean>`roles && ${sql.val(roles)}::text[]`] : []),
             sql<boolean>`false`,
@@ -466,7 +562,12 @@ export class DocumentsService {
             dedupeKey: `sms-document-issued:${id}:${version}:${username}`,
             recipient: username,
             template: Template.SmsDocumentIssued,
-            context: { caseKind: 'sms-document', caseId: id, title: doc.title, detail: `version ${version}` },
+            context: {
+              caseKind: 'sms-document',
+              caseId: id,
+              title: doc.title,
+              detail: `version ${version}`,
+            },
           },
           tx,
         )
@@ -475,7 +576,11 @@ export class DocumentsService {
         groups: [...new Set([...(doc.distribution as { groups: string[] }).groups, ...groups])],
         roles: [...new Set([...(doc.distribution as { roles: string[] }).roles, ...roles])],
       }
-      await tx.updateTable('sms_documents').set({ distribution: JSON.stringify(distribution) }).where('id', '=', id).execute()
+      await tx
+        .updateTable('sms_documents')
+        .set({ distribution: JSON.stringify(distribution) })
+        .where('id', '=', id)
+        .execute()
       const names = users.map((u) => u.username)
       return {
         result: names,
@@ -505,8 +610,14 @@ export class DocumentsService {
         .where('acknowledged_at', 'is', null)
         .returning('username')
         .executeTakeFirst()
-      if (!updated) throw new ConflictError(`${actor} has no open acknowledgement of ${id} v${doc.effective_version}.`)
-      return { result: null, evidence: this.transition(actor, 'sms-document.acknowledged', id, doc.effective_version) }
+      if (!updated)
+        throw new ConflictError(
+          `${actor} has no open acknowledgement of ${id} v${doc.effective_version}.`,
+        )
+      return {
+        result: null,
+        evidence: this.transition(actor, 'sms-document.acknowledged', id, doc.effective_version),
+      }
     })
     return this.get(id)
   }
@@ -515,7 +626,8 @@ export class DocumentsService {
   async recordReview(id: string, actor: string, note?: string) {
     await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const doc = await this.row(tx, id, true)
-      if (doc.effective_version === null) throw new ConflictError(`${id} has no effective version to review.`)
+      if (doc.effective_version === null)
+        throw new ConflictError(`${id} has no effective version to review.`)
       const next = new Date(this.deps.now().getTime() + doc.review_interval_days * DAY)
       await tx
         .updateTable('sms_documents')
@@ -529,7 +641,11 @@ export class DocumentsService {
           action: 'sms-document.reviewed',
           entityType: 'sms-document',
           entityId: id,
-          after: { version: doc.effective_version, nextReviewAt: next.toISOString(), ...(note ? { note } : {}) },
+          after: {
+            version: doc.effective_version,
+            nextReviewAt: next.toISOString(),
+            ...(note ? { note } : {}),
+          },
         },
       }
     })
@@ -551,14 +667,24 @@ export class DocumentsService {
     for (const { id } of due) {
       const done = await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
         const doc = await this.row(tx, id, true)
-        if (doc.review_reminded_at !== null || doc.next_review_at === null) return { result: false, evidence: null }
-        await tx.updateTable('sms_documents').set({ review_reminded_at: now }).where('id', '=', id).execute()
+        if (doc.review_reminded_at !== null || doc.next_review_at === null)
+          return { result: false, evidence: null }
+        await tx
+          .updateTable('sms_documents')
+          .set({ review_reminded_at: now })
+          .where('id', '=', id)
+          .execute()
         await this.deps.notifications.enqueue(
           {
             dedupeKey: `sms-document-review-due:${id}:${iso(doc.next_review_at)}`,
             recipient: doc.owner,
             template: Template.SmsDocumentReviewDue,
-            context: { caseKind: 'sms-document', caseId: id, title: doc.title, detail: `due ${iso(doc.next_review_at).slice(0, 10)}` },
+            context: {
+              caseKind: 'sms-document',
+              caseId: id,
+              title: doc.title,
+              detail: `due ${iso(doc.next_review_at).slice(0, 10)}`,
+            },
           },
           tx,
         )

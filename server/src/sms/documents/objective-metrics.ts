@@ -30,7 +30,10 @@ async function measure(db: Kysely<DB>, metric: ObjectiveMetric, from: Date, to: 
       }
     }
     const [s] = await computeSections(tx, ['major-incidents'], period, 'week')
-    return { value: s?.rows.length ?? 0, measuredAs: 'major incidents declared in the period (6.2 b)' }
+    return {
+      value: s?.rows.length ?? 0,
+      measuredAs: 'major incidents declared in the period (6.2 b)',
+    }
   })
 }
 

@@ -36,7 +36,11 @@ export const createPartyBody = {
   required: ['process', 'part', 'partyType', 'party', 'owner'],
   properties: partyProperties,
 } as const
-export const patchPartyBody = { type: 'object', additionalProperties: false, properties: partyProperties } as const
+export const patchPartyBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: partyProperties,
+} as const
 export const measurementBody = {
   type: 'object',
   additionalProperties: false,
@@ -50,9 +54,18 @@ export const measurementBody = {
 } as const
 const validateCreate = bodyValidator<PartyProcessInput>(createPartyBody)
 const validatePatch = bodyValidator<Partial<PartyProcessInput>>(patchPartyBody)
-const validateMeasurement = bodyValidator<{ name: string; value: number; period: string; note?: string }>(measurementBody)
+const validateMeasurement = bodyValidator<{
+  name: string
+  value: number
+  period: string
+  note?: string
+}>(measurementBody)
 const idParams = { id: refSchema('OPP') }
-const validateId = paramsValidator<{ id: string }>({ type: 'object', properties: idParams, required: ['id'] })
+const validateId = paramsValidator<{ id: string }>({
+  type: 'object',
+  properties: idParams,
+  required: ['id'],
+})
 
 export function partiesRoutes({ parties }: { parties: PartiesService }): Router {
   const r = Router()
@@ -76,10 +89,30 @@ export function partiesRoutes({ parties }: { parties: PartiesService }): Router 
 }
 
 openapi.register(
-  readOp({ method: 'get', path: '/sms/parties', summary: 'Processes operated by other parties (4.2)' }),
-  writeOp({ method: 'post', path: '/sms/parties', summary: 'Register a process operated by another party', requestBody: createPartyBody }),
-  readOp({ method: 'get', path: '/sms/parties/:id', summary: 'One, with its measured performance', params: idParams }),
-  writeOp({ method: 'patch', path: '/sms/parties/:id', summary: 'Change owner, agreement, governance, targets', params: idParams, requestBody: patchPartyBody }),
+  readOp({
+    method: 'get',
+    path: '/sms/parties',
+    summary: 'Processes operated by other parties (4.2)',
+  }),
+  writeOp({
+    method: 'post',
+    path: '/sms/parties',
+    summary: 'Register a process operated by another party',
+    requestBody: createPartyBody,
+  }),
+  readOp({
+    method: 'get',
+    path: '/sms/parties/:id',
+    summary: 'One, with its measured performance',
+    params: idParams,
+  }),
+  writeOp({
+    method: 'patch',
+    path: '/sms/parties/:id',
+    summary: 'Change owner, agreement, governance, targets',
+    params: idParams,
+    requestBody: patchPartyBody,
+  }),
   writeOp({
     method: 'post',
     path: '/sms/parties/:id/measurements',

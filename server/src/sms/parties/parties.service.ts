@@ -12,7 +12,11 @@ import { writeWithEvidence, type AuditSink } from '../../evidence/audit-sink'
 import { nextReference } from '../../cases/references'
 import { NotFoundError, UserError } from '../../errors'
 
-export const PartyType = { Supplier: 'supplier', InternalGroup: 'internal-group', Customer: 'customer' } as const
+export const PartyType = {
+  Supplier: 'supplier',
+  InternalGroup: 'internal-group',
+  Customer: 'customer',
+} as const
 export type PartyType = (typeof PartyType)[keyof typeof PartyType]
 
 export interface Target {
@@ -67,11 +71,17 @@ export class PartiesService {
   constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink; now: () => Date }) {}
 
   async list(): Promise<PartyProcess[]> {
-    return (await this.deps.db.selectFrom('sms_party_processes').selectAll().orderBy('id').execute()).map(toParty)
+    return (
+      await this.deps.db.selectFrom('sms_party_processes').selectAll().orderBy('id').execute()
+    ).map(toParty)
   }
 
   async get(id: string): Promise<PartyProcess> {
-    const r = await this.deps.db.selectFrom('sms_party_processes').selectAll().where('id', '=', id).executeTakeFirst()
+    const r = await this.deps.db
+      .selectFrom('sms_party_processes')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
     if (!r) throw new NotFoundError(`No process operated by another party ${id}.`)
     return toParty(r)
   }
@@ -79,15 +89,30 @@ export class PartiesService {
   /** The agreement must be a registered SMS document; an internal group must exist (4.2). */
   private async check(tx: Kysely<DB>, input: Partial<PartyProcessInput>) {
     if (input.agreementDocumentId) {
-      const doc = await tx.selectFrom('sms_documents').select('kind').where('id', '=', input.agreementDocumentId).executeTakeFirst()
-      if (!doc) throw new UserError(`The agreement ${input.agreementDocumentId} is not in the SMS documents register.`)
+      const doc = await tx
+        .selectFrom('sms_documents')
+        .select('kind')
+        .where('id', '=', input.agreementDocumentId)
+        .executeTakeFirst()
+      if (!doc)
+        throw new UserError(
+          `The agreement ${input.agreementDocumentId} is not in the SMS documents register.`,
+        )
     }
     if (input.partyType === PartyType.InternalGroup && input.party) {
-      const g = await tx.selectFrom('groups').select('id').where('id', '=', input.party).executeTakeFirst()
+      const g = await tx
+        .selectFrom('groups')
+        .select('id')
+        .where('id', '=', input.party)
+        .executeTakeFirst()
       if (!g) throw new UserError(`No internal group ${input.party}.`)
     }
     if (input.partyType === PartyType.Supplier && input.party) {
-      const s = await tx.selectFrom('suppliers').select('id').where('id', '=', input.party).executeTakeFirst()
+      const s = await tx
+        .selectFrom('suppliers')
+        .select('id')
+        .where('id', '=', input.party)
+        .executeTakeFirst()
       if (!s) throw new UserError(`No supplier ${input.party}.`)
     }
   }
@@ -115,11 +140,24 @@ export class PartiesService {
         .returningAll()
         .executeTakeFirstOrThrow()
       const after = toParty(row)
-      return { result: after, evidence: { actor, action: 'party-process.created', entityType: 'party-process', entityId: id, after } }
+      return {
+        result: after,
+        evidence: {
+          actor,
+          action: 'party-process.created',
+          entityType: 'party-process',
+          entityId: id,
+          after,
+        },
+      }
     })
   }
 
-  async update(id: string, patch: Partial<PartyProcessInput>, actor: string): Promise<PartyProcess> {
+  async update(
+    id: string,
+    patch: Partial<PartyProcessInput>,
+    actor: string,
+  ): Promise<PartyProcess> {
     return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const before = await this.get(id)
       await this.check(tx, {
@@ -133,20 +171,45 @@ export class PartiesService {
       if (patch.partyType !== undefined) set.party_type = patch.partyType
       if (patch.party !== undefined) set.party = patch.party
       if (patch.owner !== undefined) set.owner = patch.owner
-      if (patch.agreementDocumentId !== undefined) set.agreement_document_id = patch.agreementDocumentId
+      if (patch.agreementDocumentId !== undefined)
+        set.agreement_document_id = patch.agreementDocumentId
       if (patch.governance !== undefined) set.governance = patch.governance
       if (patch.targets !== undefined) set.targets = JSON.stringify(patch.targets)
       if (!Object.keys(set).length) return { result: before, evidence: null }
-      const row = await tx.updateTable('sms_party_processes').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+      const row = await tx
+        .updateTable('sms_party_processes')
+        .set(set)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
       const after = toParty(row)
-      return { result: after, evidence: { actor, action: 'party-process.updated', entityType: 'party-process', entityId: id, before, after } }
+      return {
+        result: after,
+        evidence: {
+          actor,
+          action: 'party-process.updated',
+          entityType: 'party-process',
+          entityId: id,
+          before,
+          after,
+        },
+      }
     })
   }
 
   /** Performance measured against one of the targets (4.2: the provider governs the process). */
-  async measure(id: string, m: { name: string; value: number; period: string; note?: string }, actor: string) {
+  async measure(
+    id: string,
+    m: { name: string; value: number; period: string; note?: string },
+    actor: string,
+  ) {
     return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const row = await tx.selectFrom('sms_party_processes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+      const row = await tx
+        .selectFrom('sms_party_processes')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst()
       if (!row) throw new NotFoundError(`No process operated by another party ${id}.`)
       const target = (row.targets as Target[]).find((t) => t.name === m.name)
       if (!target) throw new UserError(`${id} has no target "${m.name}".`)
@@ -168,7 +231,13 @@ export class PartiesService {
         .executeTakeFirstOrThrow()
       return {
         result: toParty(updated),
-        evidence: { actor, action: 'party-process.measured', entityType: 'party-process', entityId: id, after: measurement },
+        evidence: {
+          actor,
+          action: 'party-process.measured',
+          entityType: 'party-process',
+          entityId: id,
+          after: measurement,
+        },
       }
     })
   }

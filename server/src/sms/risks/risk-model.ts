@@ -1,13 +1,28 @@
 /** The risk register (ISO/IEC 20000-1 4.5.2 j, 4.5.3 d, 6.3.1, 6.6.1): its closed sets and shapes. */
 
-export const RiskCategory = { Service: 'service', Sms: 'sms', Security: 'security', Continuity: 'continuity' } as const
+export const RiskCategory = {
+  Service: 'service',
+  Sms: 'sms',
+  Security: 'security',
+  Continuity: 'continuity',
+} as const
 export type RiskCategory = (typeof RiskCategory)[keyof typeof RiskCategory]
 
 /** How a risk is treated (the plan's criteria for accepting risks, 4.5.2 j). */
-export const TreatmentOption = { Reduce: 'reduce', Avoid: 'avoid', Transfer: 'transfer', Accept: 'accept' } as const
+export const TreatmentOption = {
+  Reduce: 'reduce',
+  Avoid: 'avoid',
+  Transfer: 'transfer',
+  Accept: 'accept',
+} as const
 export type TreatmentOption = (typeof TreatmentOption)[keyof typeof TreatmentOption]
 
-export const RiskStatus = { Open: 'open', Treating: 'treating', Accepted: 'accepted', Closed: 'closed' } as const
+export const RiskStatus = {
+  Open: 'open',
+  Treating: 'treating',
+  Accepted: 'accepted',
+  Closed: 'closed',
+} as const
 export type RiskStatus = (typeof RiskStatus)[keyof typeof RiskStatus]
 
 /** Records a risk is linked to, by their references. */

@@ -6,18 +6,17 @@ import { Router } from 'express'
 import { openapi } from '../../http/openapi'
 import { readOp, writeOp } from '../openapi-helpers'
 import { bodyValidator, paramsValidator, versionSchema } from '../../http/validation'
-import {
-  actorOf,
-  refSchema,
-  requireSmsReader,
-  requireSmsWriter,
-  usernameSchema,
-} from '../access'
+import { actorOf, refSchema, requireSmsReader, requireSmsWriter, usernameSchema } from '../access'
 import { RiskCategory, RiskStatus, TreatmentOption, type ReviewDecision } from './risk-model'
 import type { RiskInput, RiskPatch, RisksService } from './risks.service'
 
 const scale = { type: 'integer', minimum: 1, maximum: 5 } as const
-const refs = { type: 'array', maxItems: 100, uniqueItems: true, items: { type: 'string', pattern: '^[A-Z]{2,5}-[0-9]{6,12}$', maxLength: 20 } } as const
+const refs = {
+  type: 'array',
+  maxItems: 100,
+  uniqueItems: true,
+  items: { type: 'string', pattern: '^[A-Z]{2,5}-[0-9]{6,12}$', maxLength: 20 },
+} as const
 const riskProperties = {
   title: { type: 'string', minLength: 1, maxLength: 300 },
   description: { type: 'string', maxLength: 10_000 },
@@ -64,7 +63,11 @@ const validateCreate = bodyValidator<RiskInput>(createRiskBody)
 const validatePatch = bodyValidator<RiskPatch>(patchRiskBody)
 const validateReview = bodyValidator<ReviewDecision>(reviewBody)
 const idParams = { id: refSchema('RSK') }
-const validateId = paramsValidator<{ id: string }>({ type: 'object', properties: idParams, required: ['id'] })
+const validateId = paramsValidator<{ id: string }>({
+  type: 'object',
+  properties: idParams,
+  required: ['id'],
+})
 
 export function risksRoutes({ risks }: { risks: RisksService }): Router {
   const r = Router()
@@ -93,11 +96,35 @@ export function risksRoutes({ risks }: { risks: RisksService }): Router {
 }
 
 openapi.register(
-  readOp({ method: 'get', path: '/sms/risks', summary: 'The risk register, highest score first (4.5.2 j, 6.6.1)' }),
-  readOp({ method: 'get', path: '/sms/risks/heat-map', summary: 'Open risks per likelihood × impact cell' }),
-  writeOp({ method: 'post', path: '/sms/risks', summary: 'Record a risk', requestBody: createRiskBody }),
-  readOp({ method: 'get', path: '/sms/risks/:id', summary: 'A risk with its reviews', params: idParams }),
-  writeOp({ method: 'patch', path: '/sms/risks/:id', summary: 'Change a risk (`version` as read)', params: idParams, requestBody: patchRiskBody }),
+  readOp({
+    method: 'get',
+    path: '/sms/risks',
+    summary: 'The risk register, highest score first (4.5.2 j, 6.6.1)',
+  }),
+  readOp({
+    method: 'get',
+    path: '/sms/risks/heat-map',
+    summary: 'Open risks per likelihood × impact cell',
+  }),
+  writeOp({
+    method: 'post',
+    path: '/sms/risks',
+    summary: 'Record a risk',
+    requestBody: createRiskBody,
+  }),
+  readOp({
+    method: 'get',
+    path: '/sms/risks/:id',
+    summary: 'A risk with its reviews',
+    params: idParams,
+  }),
+  writeOp({
+    method: 'patch',
+    path: '/sms/risks/:id',
+    summary: 'Change a risk (`version` as read)',
+    params: idParams,
+    requestBody: patchRiskBody,
+  }),
   writeOp({
     method: 'post',
     path: '/sms/risks/:id/reviews',

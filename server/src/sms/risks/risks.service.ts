@@ -109,7 +109,11 @@ export class RisksService {
   }
 
   async get(id: string): Promise<Risk & { reviews: RiskReview[] }> {
-    const row = await this.deps.db.selectFrom('sms_risks').selectAll().where('id', '=', id).executeTakeFirst()
+    const row = await this.deps.db
+      .selectFrom('sms_risks')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
     if (!row) throw new NotFoundError(`No risk ${id}.`)
     const reviews = await this.deps.db
       .selectFrom('sms_risk_reviews')
@@ -139,7 +143,9 @@ export class RisksService {
           treatment: input.treatment ?? '',
           status: input.status ?? RiskStatus.Open,
           review_interval_days: interval,
-          next_review_at: input.nextReviewAt ? new Date(input.nextReviewAt) : new Date(now.getTime() + interval * DAY),
+          next_review_at: input.nextReviewAt
+            ? new Date(input.nextReviewAt)
+            : new Date(now.getTime() + interval * DAY),
           review_instance_key: null,
           links: JSON.stringify({ ...noLinks, ...input.links }),
           created_by: actor,
@@ -150,7 +156,13 @@ export class RisksService {
         .executeTakeFirstOrThrow()
       return {
         result: id,
-        evidence: { actor, action: 'risk.created', entityType: 'risk', entityId: id, after: toRisk(row) },
+        evidence: {
+          actor,
+          action: 'risk.created',
+          entityType: 'risk',
+          entityId: id,
+          after: toRisk(row),
+        },
       }
     })
     return this.get(id)
@@ -159,12 +171,20 @@ export class RisksService {
   /** Changes a risk; `version` guards against overwriting someone else's change. */
   async update(id: string, patch: RiskPatch, actor: string): Promise<Risk> {
     await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const before = await tx.selectFrom('sms_risks').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+      const before = await tx
+        .selectFrom('sms_risks')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst()
       if (!before) throw new NotFoundError(`No risk ${id}.`)
       if (before.version !== patch.version) {
         throw new ConflictError(`${id} changed meanwhile (version ${before.version}); reload it.`)
       }
-      const set: Updateable<SmsRisksTable> = { version: before.version + 1, updated_at: this.deps.now() }
+      const set: Updateable<SmsRisksTable> = {
+        version: before.version + 1,
+        updated_at: this.deps.now(),
+      }
       if (patch.title !== undefined) set.title = patch.title
       if (patch.description !== undefined) set.description = patch.description
       if (patch.category !== undefined) set.category = patch.category
@@ -174,15 +194,32 @@ export class RisksService {
       if (patch.treatmentOption !== undefined) set.treatment_option = patch.treatmentOption
       if (patch.treatment !== undefined) set.treatment = patch.treatment
       if (patch.status !== undefined) set.status = patch.status
-      if (patch.reviewIntervalDays !== undefined) set.review_interval_days = patch.reviewIntervalDays
+      if (patch.reviewIntervalDays !== undefined)
+        set.review_interval_days = patch.reviewIntervalDays
       if (patch.nextReviewAt !== undefined) set.next_review_at = new Date(patch.nextReviewAt)
       if (patch.links !== undefined) {
-        set.links = JSON.stringify({ ...noLinks, ...(before.links as Partial<RiskLinks>), ...patch.links })
+        set.links = JSON.stringify({
+          ...noLinks,
+          ...(before.links as Partial<RiskLinks>),
+          ...patch.links,
+        })
       }
-      const after = await tx.updateTable('sms_risks').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+      const after = await tx
+        .updateTable('sms_risks')
+        .set(set)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
       return {
         result: null,
-        evidence: { actor, action: 'risk.updated', entityType: 'risk', entityId: id, before: toRisk(before), after: toRisk(after) },
+        evidence: {
+          actor,
+          action: 'risk.updated',
+          entityType: 'risk',
+          entityId: id,
+          before: toRisk(before),
+          after: toRisk(after),
+        },
       }
     })
     return this.get(id)
@@ -199,7 +236,12 @@ export class RisksService {
         .set({ review_instance_key: instanceKey })
         .where('status', '!=', RiskStatus.Closed)
         .where('next_review_at', '<=', this.deps.now())
-        .where((eb) => eb.or([eb('review_instance_key', 'is', null), eb('review_instance_key', '=', instanceKey)]))
+        .where((eb) =>
+          eb.or([
+            eb('review_instance_key', 'is', null),
+            eb('review_instance_key', '=', instanceKey),
+          ]),
+        )
         .returningAll()
         .execute()
       due.sort((a, b) => a.id.localeCompare(b.id))
@@ -236,7 +278,12 @@ export class RisksService {
     instanceKey: string | null,
   ): Promise<{ reviewId: number; nextReviewAt: string }> {
     return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const risk = await tx.selectFrom('sms_risks').selectAll().where('id', '=', riskId).forUpdate().executeTakeFirst()
+      const risk = await tx
+        .selectFrom('sms_risks')
+        .selectAll()
+        .where('id', '=', riskId)
+        .forUpdate()
+        .executeTakeFirst()
       if (!risk) throw new NotFoundError(`No risk ${riskId}.`)
       if (instanceKey) {
         const done = await tx
@@ -245,7 +292,11 @@ export class RisksService {
           .where('risk_id', '=', riskId)
           .where('process_instance_key', '=', instanceKey)
           .executeTakeFirst()
-        if (done) return { result: { reviewId: done.id, nextReviewAt: iso(risk.next_review_at) }, evidence: null }
+        if (done)
+          return {
+            result: { reviewId: done.id, nextReviewAt: iso(risk.next_review_at) },
+            evidence: null,
+          }
       }
       const now = this.deps.now()
       const next = new Date(now.getTime() + risk.review_interval_days * DAY)
@@ -269,7 +320,9 @@ export class RisksService {
           likelihood: decision.likelihood,
           impact: decision.impact,
           status: decision.status,
-          ...(decision.treatment !== undefined && decision.treatment !== '' ? { treatment: decision.treatment } : {}),
+          ...(decision.treatment !== undefined && decision.treatment !== ''
+            ? { treatment: decision.treatment }
+            : {}),
           next_review_at: next,
           review_instance_key: null,
           version: risk.version + 1,

@@ -6,7 +6,16 @@
 import { api } from '../../../lib/api'
 import type { User } from '../../../lib/user'
 
-export const documentKinds = ['policy', 'objectives', 'scope', 'plan', 'procedure', 'agreement', 'other', 'external'] as const
+export const documentKinds = [
+  'policy',
+  'objectives',
+  'scope',
+  'plan',
+  'procedure',
+  'agreement',
+  'other',
+  'external',
+] as const
 export type DocumentKind = (typeof documentKinds)[number]
 
 /** 4.5.2 a–l, the contents of the service management plan. */
@@ -73,7 +82,12 @@ export interface SmsDocument {
 }
 export interface DocumentDetail extends SmsDocument {
   versions: DocumentVersion[]
-  acknowledgements: { username: string; version: number; notifiedAt: string; acknowledgedAt: string | null }[]
+  acknowledgements: {
+    username: string
+    version: number
+    notifiedAt: string
+    acknowledgedAt: string | null
+  }[]
 }
 export interface MeasuredObjective extends Objective {
   measured: { value: number; met: boolean; measuredAs: string } | null
@@ -113,7 +127,13 @@ export interface PartyProcess {
   agreementDocumentId: string | null
   governance: string
   targets: { name: string; target: number; unit: string; direction: string }[]
-  measurements: { name: string; value: number; period: string; met: boolean | null; recordedAt: string }[]
+  measurements: {
+    name: string
+    value: number
+    period: string
+    met: boolean | null
+    recordedAt: string
+  }[]
 }
 
 export interface CompetenceMatrix {
@@ -153,7 +173,8 @@ export interface Raci {
 
 /** Whether the user may write SMS records (the server checks the same). */
 export const isSmsManager = (u: User) =>
-  u.roles.includes('admin') || (u.roles.includes('staff') && u.groups.some((g) => g.id === 'sms-managers'))
+  u.roles.includes('admin') ||
+  (u.roles.includes('staff') && u.groups.some((g) => g.id === 'sms-managers'))
 
 const doc = (id: string) => `/sms/documents/${encodeURIComponent(id)}`
 
@@ -166,7 +187,10 @@ export const documentStep = (id: string, step: DocumentStep, note?: string) =>
   api<DocumentDetail>(`${doc(id)}/${step}`, { method: 'POST', body: note ? { note } : {} })
 export const distribute = (id: string, groups: string[]) =>
   api<DocumentDetail>(`${doc(id)}/distribute`, { method: 'POST', body: { groups } })
-export const acknowledge = (id: string) => api<DocumentDetail>(`${doc(id)}/acknowledge`, { method: 'POST', body: {} })
+export const acknowledge = (id: string) =>
+  api<DocumentDetail>(`${doc(id)}/acknowledge`, { method: 'POST', body: {} })
 
-export const createRisk = (body: Record<string, unknown>) => api<Risk>('/sms/risks', { method: 'POST', body })
-export const createParty = (body: Record<string, unknown>) => api<PartyProcess>('/sms/parties', { method: 'POST', body })
+export const createRisk = (body: Record<string, unknown>) =>
+  api<Risk>('/sms/risks', { method: 'POST', body })
+export const createParty = (body: Record<string, unknown>) =>
+  api<PartyProcess>('/sms/parties', { method: 'POST', body })

@@ -44,7 +44,9 @@ export default function CompetencePage() {
                         ? 'none'
                         : r.gaps.map((g) => (
                             <div key={`${g.username}-${g.competenceId}`}>
-                              {g.username}: {g.competence} <StatusBadge status={g.reason === 'planned' ? 'warn' : 'breached'} /> {g.reason}
+                              {g.username}: {g.competence}{' '}
+                              <StatusBadge status={g.reason === 'planned' ? 'warn' : 'breached'} />{' '}
+                              {g.reason}
                             </div>
                           ))}
                     </td>

@@ -5,7 +5,13 @@
  */
 import { useState, type FormEvent } from 'react'
 import { ErrorBanner } from '../../../lib/ui'
-import { createDocument, documentKinds, planSections, type DocumentKind, type Objective } from '../api/sms'
+import {
+  createDocument,
+  documentKinds,
+  planSections,
+  type DocumentKind,
+  type Objective,
+} from '../api/sms'
 
 const lines = (s: string) =>
   s
@@ -31,7 +37,13 @@ function readFile(file: File): Promise<string> {
   })
 }
 
-export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated: (id: string) => void }) {
+export function NewDocumentForm({
+  owner,
+  onCreated,
+}: {
+  owner: string
+  onCreated: (id: string) => void
+}) {
   const [kind, setKind] = useState<DocumentKind>('policy')
   const [title, setTitle] = useState('')
   const [clauses, setClauses] = useState('')
@@ -50,18 +62,37 @@ export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated
         kind === 'objectives'
           ? { objectives }
           : kind === 'scope'
-            ? { services: lines(scope.services), organisationUnits: lines(scope.organisationUnits), locations: lines(scope.locations) }
+            ? {
+                services: lines(scope.services),
+                organisationUnits: lines(scope.organisationUnits),
+                locations: lines(scope.locations),
+              }
             : kind === 'plan'
               ? { sections }
               : undefined
       const created = await createDocument({
         kind,
         title,
-        ...(clauses.trim() ? { clauses: clauses.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+        ...(clauses.trim()
+          ? {
+              clauses: clauses
+                .split(',')
+                .map((c) => c.trim())
+                .filter(Boolean),
+            }
+          : {}),
         ...(content ? { content } : {}),
         ...(data ? { data } : {}),
         ...(externalSource ? { externalSource } : {}),
-        ...(file ? { file: { name: file.name, mediaType: file.type || 'application/octet-stream', base64: await readFile(file) } } : {}),
+        ...(file
+          ? {
+              file: {
+                name: file.name,
+                mediaType: file.type || 'application/octet-stream',
+                base64: await readFile(file),
+              },
+            }
+          : {}),
       })
       setError(undefined)
       onCreated(created.id)
@@ -78,7 +109,11 @@ export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated
       <div className="row" style={{ alignItems: 'end', flexWrap: 'wrap' }}>
         <div className="field">
           <label htmlFor="doc-kind">Kind</label>
-          <select id="doc-kind" value={kind} onChange={(e) => setKind(e.target.value as DocumentKind)}>
+          <select
+            id="doc-kind"
+            value={kind}
+            onChange={(e) => setKind(e.target.value as DocumentKind)}
+          >
             {documentKinds.map((k) => (
               <option key={k} value={k}>
                 {k}
@@ -92,7 +127,12 @@ export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated
         </div>
         <div className="field">
           <label htmlFor="doc-clauses">Further clauses (comma separated)</label>
-          <input id="doc-clauses" value={clauses} onChange={(e) => setClauses(e.target.value)} placeholder="e.g. 6.6.1, 4.5.2 j" />
+          <input
+            id="doc-clauses"
+            value={clauses}
+            onChange={(e) => setClauses(e.target.value)}
+            placeholder="e.g. 6.6.1, 4.5.2 j"
+          />
         </div>
       </div>
       {kind === 'objectives' && (
@@ -102,19 +142,38 @@ export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated
             <div className="row" key={i} style={{ flexWrap: 'wrap', alignItems: 'end' }}>
               <div className="field">
                 <label htmlFor={`obj-title-${i}`}>Objective {i + 1}</label>
-                <input id={`obj-title-${i}`} value={o.title} onChange={(e) => setObjective(i, { title: e.target.value })} required />
+                <input
+                  id={`obj-title-${i}`}
+                  value={o.title}
+                  onChange={(e) => setObjective(i, { title: e.target.value })}
+                  required
+                />
               </div>
               <div className="field">
                 <label htmlFor={`obj-measure-${i}`}>Measured as</label>
-                <input id={`obj-measure-${i}`} value={o.measure} onChange={(e) => setObjective(i, { measure: e.target.value })} required />
+                <input
+                  id={`obj-measure-${i}`}
+                  value={o.measure}
+                  onChange={(e) => setObjective(i, { measure: e.target.value })}
+                  required
+                />
               </div>
               <div className="field">
                 <label htmlFor={`obj-target-${i}`}>Target</label>
-                <input id={`obj-target-${i}`} type="number" value={o.target} onChange={(e) => setObjective(i, { target: Number(e.target.value) })} />
+                <input
+                  id={`obj-target-${i}`}
+                  type="number"
+                  value={o.target}
+                  onChange={(e) => setObjective(i, { target: Number(e.target.value) })}
+                />
               </div>
               <div className="field">
                 <label htmlFor={`obj-unit-${i}`}>Unit</label>
-                <input id={`obj-unit-${i}`} value={o.unit} onChange={(e) => setObjective(i, { unit: e.target.value })} />
+                <input
+                  id={`obj-unit-${i}`}
+                  value={o.unit}
+                  onChange={(e) => setObjective(i, { unit: e.target.value })}
+                />
               </div>
               <div className="field">
                 <label htmlFor={`obj-metric-${i}`}>Measured from</label>
@@ -123,7 +182,15 @@ export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated
                   value={o.metric ?? ''}
                   onChange={(e) => {
                     const metric = e.target.value as Objective['metric'] | ''
-                    setObjective(i, metric ? { metric, direction: metric === 'major-incidents' ? 'at-most' : 'at-least' } : { metric: undefined })
+                    setObjective(
+                      i,
+                      metric
+                        ? {
+                            metric,
+                            direction: metric === 'major-incidents' ? 'at-most' : 'at-least',
+                          }
+                        : { metric: undefined },
+                    )
                   }}
                 >
                   <option value="">by hand</option>
@@ -133,7 +200,10 @@ export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated
               </div>
             </div>
           ))}
-          <button type="button" onClick={() => setObjectives((os) => [...os, emptyObjective(owner)])}>
+          <button
+            type="button"
+            onClick={() => setObjectives((os) => [...os, emptyObjective(owner)])}
+          >
             Add objective
           </button>
         </fieldset>
@@ -143,8 +213,21 @@ export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated
           <legend>Scope (4.5.1), one per line</legend>
           {(['services', 'organisationUnits', 'locations'] as const).map((k) => (
             <div className="field" key={k}>
-              <label htmlFor={`scope-${k}`}>{{ services: 'Services', organisationUnits: 'Organisation units', locations: 'Locations' }[k]}</label>
-              <textarea id={`scope-${k}`} rows={3} value={scope[k]} onChange={(e) => setScope((s) => ({ ...s, [k]: e.target.value }))} />
+              <label htmlFor={`scope-${k}`}>
+                {
+                  {
+                    services: 'Services',
+                    organisationUnits: 'Organisation units',
+                    locations: 'Locations',
+                  }[k]
+                }
+              </label>
+              <textarea
+                id={`scope-${k}`}
+                rows={3}
+                value={scope[k]}
+                onChange={(e) => setScope((s) => ({ ...s, [k]: e.target.value }))}
+              />
             </div>
           ))}
         </fieldset>
@@ -157,14 +240,24 @@ export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated
               <label htmlFor={`plan-${k}`}>
                 {k}) {label}
               </label>
-              <textarea id={`plan-${k}`} rows={2} value={sections[k] ?? ''} onChange={(e) => setSections((s) => ({ ...s, [k]: e.target.value }))} />
+              <textarea
+                id={`plan-${k}`}
+                rows={2}
+                value={sections[k] ?? ''}
+                onChange={(e) => setSections((s) => ({ ...s, [k]: e.target.value }))}
+              />
             </div>
           ))}
         </fieldset>
       )}
       <div className="field">
         <label htmlFor="doc-content">Text (Markdown)</label>
-        <textarea id="doc-content" rows={6} value={content} onChange={(e) => setContent(e.target.value)} />
+        <textarea
+          id="doc-content"
+          rows={6}
+          value={content}
+          onChange={(e) => setContent(e.target.value)}
+        />
       </div>
       <div className="row" style={{ flexWrap: 'wrap', alignItems: 'end' }}>
         <div className="field">
@@ -174,7 +267,12 @@ export function NewDocumentForm({ owner, onCreated }: { owner: string; onCreated
         {kind === 'external' && (
           <div className="field">
             <label htmlFor="doc-source">Source (4.3.2 g)</label>
-            <input id="doc-source" value={externalSource} onChange={(e) => setExternalSource(e.target.value)} required />
+            <input
+              id="doc-source"
+              value={externalSource}
+              onChange={(e) => setExternalSource(e.target.value)}
+              required
+            />
           </div>
         )}
       </div>

@@ -11,7 +11,13 @@ import type { User } from '../../../lib/user'
 import { createParty, isSmsManager, type PartyProcess } from '../api/sms'
 
 function NewParty({ owner, onCreated }: { owner: string; onCreated: () => void }) {
-  const [form, setForm] = useState({ process: '', part: '', partyType: 'internal-group', party: '', governance: '' })
+  const [form, setForm] = useState({
+    process: '',
+    part: '',
+    partyType: 'internal-group',
+    party: '',
+    governance: '',
+  })
   const [error, setError] = useState<unknown>()
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -25,20 +31,38 @@ function NewParty({ owner, onCreated }: { owner: string; onCreated: () => void }
   }
   const set = (k: keyof typeof form, v: string) => setForm((f) => ({ ...f, [k]: v }))
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-label="Register a process operated by another party">
+    <form
+      className="card"
+      onSubmit={(e) => void submit(e)}
+      aria-label="Register a process operated by another party"
+    >
       <h2 style={{ marginTop: 0 }}>Register a process operated by another party</h2>
       <div className="row" style={{ flexWrap: 'wrap', alignItems: 'end' }}>
         <div className="field">
           <label htmlFor="party-process">Process</label>
-          <input id="party-process" value={form.process} onChange={(e) => set('process', e.target.value)} required />
+          <input
+            id="party-process"
+            value={form.process}
+            onChange={(e) => set('process', e.target.value)}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor="party-part">Part operated</label>
-          <input id="party-part" value={form.part} onChange={(e) => set('part', e.target.value)} required />
+          <input
+            id="party-part"
+            value={form.part}
+            onChange={(e) => set('part', e.target.value)}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor="party-type">Party</label>
-          <select id="party-type" value={form.partyType} onChange={(e) => set('partyType', e.target.value)}>
+          <select
+            id="party-type"
+            value={form.partyType}
+            onChange={(e) => set('partyType', e.target.value)}
+          >
             <option value="internal-group">Internal group</option>
             <option value="supplier">Supplier</option>
             <option value="customer">Customer</option>
@@ -46,11 +70,20 @@ function NewParty({ owner, onCreated }: { owner: string; onCreated: () => void }
         </div>
         <div className="field">
           <label htmlFor="party-name">Group, supplier id or customer</label>
-          <input id="party-name" value={form.party} onChange={(e) => set('party', e.target.value)} required />
+          <input
+            id="party-name"
+            value={form.party}
+            onChange={(e) => set('party', e.target.value)}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor="party-governance">Governance</label>
-          <input id="party-governance" value={form.governance} onChange={(e) => set('governance', e.target.value)} />
+          <input
+            id="party-governance"
+            value={form.governance}
+            onChange={(e) => set('governance', e.target.value)}
+          />
         </div>
         <button type="submit">Register</button>
       </div>
@@ -73,7 +106,9 @@ export default function PartiesPage({ user }: { user: User }) {
       {isSmsManager(user) && <NewParty owner={user.username} onCreated={list.reload} />}
       <ErrorBanner error={list.error} />
       {list.loading && !list.data && <Loading />}
-      {list.data && items.length === 0 && <Empty>No process operated by another party registered.</Empty>}
+      {list.data && items.length === 0 && (
+        <Empty>No process operated by another party registered.</Empty>
+      )}
       {items.length > 0 && (
         <table className="data" aria-label="Processes operated by other parties">
           <thead>
@@ -100,7 +135,9 @@ export default function PartiesPage({ user }: { user: User }) {
                 <td>{p.owner}</td>
                 <td>
                   {p.agreementDocumentId ? (
-                    <Link href={`/sms/documents/${encodeURIComponent(p.agreementDocumentId)}`}>{p.agreementDocumentId}</Link>
+                    <Link href={`/sms/documents/${encodeURIComponent(p.agreementDocumentId)}`}>
+                      {p.agreementDocumentId}
+                    </Link>
                   ) : (
                     '—'
                   )}
@@ -115,7 +152,8 @@ export default function PartiesPage({ user }: { user: User }) {
                         {last && (
                           <>
                             {' '}
-                            · {last.period}: {last.value} <StatusBadge status={last.met ? 'met' : 'breached'} />
+                            · {last.period}: {last.value}{' '}
+                            <StatusBadge status={last.met ? 'met' : 'breached'} />
                           </>
                         )}
                       </div>

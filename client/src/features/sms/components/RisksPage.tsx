@@ -16,8 +16,14 @@ const heat = (score: number) => (score >= 15 ? '#f4b4b4' : score >= 8 ? '#f7dca0
 function HeatMap({ cells }: { cells: HeatCell[] }) {
   const at = (l: number, i: number) => cells.find((c) => c.likelihood === l && c.impact === i)
   return (
-    <table className="data" aria-label="Risk heat map: open risks by likelihood and impact" style={{ width: 'auto' }}>
-      <caption className="muted small">Likelihood (rows) × impact (columns); open risks per cell</caption>
+    <table
+      className="data"
+      aria-label="Risk heat map: open risks by likelihood and impact"
+      style={{ width: 'auto' }}
+    >
+      <caption className="muted small">
+        Likelihood (rows) × impact (columns); open risks per cell
+      </caption>
       <thead>
         <tr>
           <th scope="col">Likelihood \ Impact</th>
@@ -35,7 +41,16 @@ function HeatMap({ cells }: { cells: HeatCell[] }) {
             {[1, 2, 3, 4, 5].map((i) => {
               const c = at(l, i)
               return (
-                <td key={i} style={{ background: heat(l * i), color: '#1a1a1a', textAlign: 'center', minWidth: 48 }} title={c?.ids.join(', ')}>
+                <td
+                  key={i}
+                  style={{
+                    background: heat(l * i),
+                    color: '#1a1a1a',
+                    textAlign: 'center',
+                    minWidth: 48,
+                  }}
+                  title={c?.ids.join(', ')}
+                >
                   {c?.count ? c.count : ''}
                 </td>
               )
@@ -48,7 +63,15 @@ function HeatMap({ cells }: { cells: HeatCell[] }) {
 }
 
 function NewRisk({ owner, onCreated }: { owner: string; onCreated: () => void }) {
-  const [form, setForm] = useState({ title: '', category: 'service', likelihood: 3, impact: 3, owner, treatmentOption: 'reduce', treatment: '' })
+  const [form, setForm] = useState({
+    title: '',
+    category: 'service',
+    likelihood: 3,
+    impact: 3,
+    owner,
+    treatmentOption: 'reduce',
+    treatment: '',
+  })
   const [error, setError] = useState<unknown>()
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -68,11 +91,20 @@ function NewRisk({ owner, onCreated }: { owner: string; onCreated: () => void })
       <div className="row" style={{ flexWrap: 'wrap', alignItems: 'end' }}>
         <div className="field">
           <label htmlFor="risk-title">Risk</label>
-          <input id="risk-title" value={form.title} onChange={(e) => set('title', e.target.value)} required />
+          <input
+            id="risk-title"
+            value={form.title}
+            onChange={(e) => set('title', e.target.value)}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor="risk-category">Category</label>
-          <select id="risk-category" value={form.category} onChange={(e) => set('category', e.target.value)}>
+          <select
+            id="risk-category"
+            value={form.category}
+            onChange={(e) => set('category', e.target.value)}
+          >
             {['service', 'sms', 'security', 'continuity'].map((c) => (
               <option key={c}>{c}</option>
             ))}
@@ -80,19 +112,42 @@ function NewRisk({ owner, onCreated }: { owner: string; onCreated: () => void })
         </div>
         <div className="field">
           <label htmlFor="risk-likelihood">Likelihood (1-5)</label>
-          <input id="risk-likelihood" type="number" min={1} max={5} value={form.likelihood} onChange={(e) => set('likelihood', Number(e.target.value))} />
+          <input
+            id="risk-likelihood"
+            type="number"
+            min={1}
+            max={5}
+            value={form.likelihood}
+            onChange={(e) => set('likelihood', Number(e.target.value))}
+          />
         </div>
         <div className="field">
           <label htmlFor="risk-impact">Impact (1-5)</label>
-          <input id="risk-impact" type="number" min={1} max={5} value={form.impact} onChange={(e) => set('impact', Number(e.target.value))} />
+          <input
+            id="risk-impact"
+            type="number"
+            min={1}
+            max={5}
+            value={form.impact}
+            onChange={(e) => set('impact', Number(e.target.value))}
+          />
         </div>
         <div className="field">
           <label htmlFor="risk-owner">Owner</label>
-          <input id="risk-owner" value={form.owner} onChange={(e) => set('owner', e.target.value)} required />
+          <input
+            id="risk-owner"
+            value={form.owner}
+            onChange={(e) => set('owner', e.target.value)}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor="risk-option">Treatment</label>
-          <select id="risk-option" value={form.treatmentOption} onChange={(e) => set('treatmentOption', e.target.value)}>
+          <select
+            id="risk-option"
+            value={form.treatmentOption}
+            onChange={(e) => set('treatmentOption', e.target.value)}
+          >
             {['reduce', 'avoid', 'transfer', 'accept'].map((c) => (
               <option key={c}>{c}</option>
             ))}
@@ -100,7 +155,11 @@ function NewRisk({ owner, onCreated }: { owner: string; onCreated: () => void })
         </div>
         <div className="field">
           <label htmlFor="risk-treatment">Treatment plan</label>
-          <input id="risk-treatment" value={form.treatment} onChange={(e) => set('treatment', e.target.value)} />
+          <input
+            id="risk-treatment"
+            value={form.treatment}
+            onChange={(e) => set('treatment', e.target.value)}
+          />
         </div>
         <button type="submit">Record risk</button>
       </div>
@@ -167,7 +226,12 @@ export default function RisksPage({ user }: { user: User }) {
                 </td>
                 <td>{formatDateTime(r.nextReviewAt)}</td>
                 <td className="small">
-                  {[...r.links.services, ...r.links.cis, ...r.links.changes, ...r.links.improvements].join(', ') || '—'}
+                  {[
+                    ...r.links.services,
+                    ...r.links.cis,
+                    ...r.links.changes,
+                    ...r.links.improvements,
+                  ].join(', ') || '—'}
                 </td>
               </tr>
             ))}

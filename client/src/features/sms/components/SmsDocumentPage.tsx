@@ -53,7 +53,10 @@ function Content({ v, id }: { v: DocumentVersion; id: string }) {
       )}
       {v.file && (
         <p>
-          File: <a href={`/api/sms/documents/${encodeURIComponent(id)}/versions/${v.version}/file`}>{v.file.name}</a>
+          File:{' '}
+          <a href={`/api/sms/documents/${encodeURIComponent(id)}/versions/${v.version}/file`}>
+            {v.file.name}
+          </a>
         </p>
       )}
     </div>
@@ -61,7 +64,9 @@ function Content({ v, id }: { v: DocumentVersion; id: string }) {
 }
 
 function Objectives({ id }: { id: string }) {
-  const o = useApi<{ items: MeasuredObjective[] }>(`/sms/documents/${encodeURIComponent(id)}/objectives`)
+  const o = useApi<{ items: MeasuredObjective[] }>(
+    `/sms/documents/${encodeURIComponent(id)}/objectives`,
+  )
   if (!o.data) return <ErrorBanner error={o.error} />
   return (
     <table className="data" aria-label="Objectives">
@@ -86,7 +91,8 @@ function Objectives({ id }: { id: string }) {
             <td>
               {x.measured ? (
                 <>
-                  {x.measured.value} {x.unit} <StatusBadge status={x.measured.met ? 'met' : 'breached'} />
+                  {x.measured.value} {x.unit}{' '}
+                  <StatusBadge status={x.measured.met ? 'met' : 'breached'} />
                 </>
               ) : (
                 'measured by hand'
@@ -130,8 +136,12 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
   if (!d.data) return d.error ? <ErrorBanner error={d.error} /> : <Loading />
   const doc = d.data
   const latest = doc.versions[0]!
-  const mine = doc.acknowledgements.find((a) => a.username === user.username && a.version === doc.effectiveVersion && !a.acknowledgedAt)
-  const docRaci = raci.data?.items.find((r) => r.subjectType === 'document' && r.subjectId === doc.id)
+  const mine = doc.acknowledgements.find(
+    (a) => a.username === user.username && a.version === doc.effectiveVersion && !a.acknowledgedAt,
+  )
+  const docRaci = raci.data?.items.find(
+    (r) => r.subjectType === 'document' && r.subjectId === doc.id,
+  )
   return (
     <div>
       <p>
@@ -141,7 +151,8 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
         {doc.id} {doc.title}
       </h1>
       <p className="muted small">
-        {doc.kind} · owner {doc.owner} · answers {doc.clauses.join(', ')} · review every {doc.reviewIntervalDays} days
+        {doc.kind} · owner {doc.owner} · answers {doc.clauses.join(', ')} · review every{' '}
+        {doc.reviewIntervalDays} days
         {doc.nextReviewAt ? `, next ${formatDateTime(doc.nextReviewAt)}` : ''}
         {doc.externalSource ? ` · external, from ${doc.externalSource}` : ''}
       </p>
@@ -165,17 +176,33 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
             aria-label="Distribute"
             onSubmit={(e) => {
               e.preventDefault()
-              void act(() => distribute(doc.id, groups.split(',').map((g) => g.trim()).filter(Boolean)))
+              void act(() =>
+                distribute(
+                  doc.id,
+                  groups
+                    .split(',')
+                    .map((g) => g.trim())
+                    .filter(Boolean),
+                ),
+              )
             }}
           >
             <div className="field">
               <label htmlFor="dist-groups">Distribute to groups (comma separated)</label>
-              <input id="dist-groups" value={groups} onChange={(e) => setGroups(e.target.value)} placeholder="service-desk, cab" />
+              <input
+                id="dist-groups"
+                value={groups}
+                onChange={(e) => setGroups(e.target.value)}
+                placeholder="service-desk, cab"
+              />
             </div>
             <button type="submit">Distribute</button>
           </form>
         )}
-        <Content v={doc.versions.find((v) => v.version === doc.effectiveVersion) ?? latest} id={doc.id} />
+        <Content
+          v={doc.versions.find((v) => v.version === doc.effectiveVersion) ?? latest}
+          id={doc.id}
+        />
         {doc.kind === 'objectives' && <Objectives id={doc.id} />}
       </section>
       <section className="card" aria-labelledby="doc-versions">

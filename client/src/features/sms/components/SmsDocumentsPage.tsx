@@ -26,13 +26,19 @@ export default function SmsDocumentsPage({ user, clause }: { user: User; clause:
     <div>
       <h1>SMS documents</h1>
       <p className="muted small">
-        Controlled documents of the service management system (4.3): policy, objectives, scope, plan,
-        agreements and others, each approved by someone other than its author before it is issued.
+        Controlled documents of the service management system (4.3): policy, objectives, scope,
+        plan, agreements and others, each approved by someone other than its author before it is
+        issued.
       </p>
       <form className="row" role="search" aria-label="Find documents by clause" onSubmit={find}>
         <div className="field">
           <label htmlFor="clause-search">Clause</label>
-          <input id="clause-search" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="e.g. 4.5.1" />
+          <input
+            id="clause-search"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="e.g. 4.5.1"
+          />
         </div>
         <button type="submit">Find</button>
         {clause && (
@@ -47,13 +53,23 @@ export default function SmsDocumentsPage({ user, clause }: { user: User; clause:
         )}
       </form>
       {adding && manager && (
-        <NewDocumentForm owner={user.username} onCreated={(id) => navigate(`/sms/documents/${encodeURIComponent(id)}`)} />
+        <NewDocumentForm
+          owner={user.username}
+          onCreated={(id) => navigate(`/sms/documents/${encodeURIComponent(id)}`)}
+        />
       )}
       <ErrorBanner error={list.error} />
       {list.loading && !list.data && <Loading />}
-      {list.data && items.length === 0 && <Empty>{clause ? `No document answers clause ${clause}.` : 'No document registered yet.'}</Empty>}
+      {list.data && items.length === 0 && (
+        <Empty>
+          {clause ? `No document answers clause ${clause}.` : 'No document registered yet.'}
+        </Empty>
+      )}
       {items.length > 0 && (
-        <table className="data" aria-label={clause ? `Documents for clause ${clause}` : 'SMS documents'}>
+        <table
+          className="data"
+          aria-label={clause ? `Documents for clause ${clause}` : 'SMS documents'}
+        >
           <thead>
             <tr>
               <th>Document</th>
