@@ -6,106 +6,44 @@
  * versions are distributed with acknowledgement (4.3.2 b) and reviewed at planned intervals with
  * a reminder to the owner (4.3.2 c); external documents are registered with their source (4.3.2 g).
  */
-import { createHash } from 'node:crypto'
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely'
-import type { DB, SmsDocumentsTable, SmsDocumentVersionsTable } from '../../db/schema'
+import { sql, type Kysely, type Updateable } from 'kysely'
+import type { DB, SmsDocumentsTable } from '../../db/schema'
 import { iso, isoOrNull } from '../../db/timestamps'
 import { writeWithEvidence, type AuditSink } from '../../evidence/audit-sink'
 import { nextReference } from '../../cases/references'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../../errors'
 import type { NotificationService } from '../../notifications/notification.service'
-import { Template } from '../../notifications/templates'
 import {
   defaultClauses,
   planSections,
   VersionStatus,
   type Acknowledgement,
-  type DocumentData,
   type DocumentFile,
   type DocumentKind,
-  type DocumentVersion,
   type SmsDocument,
 } from './document-model'
-import { dataKindOf } from './document-schemas'
+import { DocumentCirculation } from './document-circulation'
+import {
+  checkContent,
+  documentRow,
+  latestVersion,
+  sha256,
+  toDocument,
+  toVersion,
+  transitionEvidence,
+  DAY,
+  type CreateDocumentInput,
+  type DocRow,
+  type VersionRow,
+  type UpdateDocumentInput,
+  type VersionInput,
+} from './document-rows'
 
-/** The content of a version as written. */
-export interface VersionInput {
-  content?: string
-  data?: DocumentData
-  file?: DocumentFile
-  changeSummary?: string
-}
-export interface CreateDocumentInput extends VersionInput {
-  kind: DocumentKind
-  title: string
-  owner?: string
-  clauses?: string[]
-  externalSource?: string
-  reviewIntervalDays?: number
-}
-export type UpdateDocumentInput = Partial<
-  Pick<CreateDocumentInput, 'title' | 'owner' | 'clauses' | 'externalSource' | 'reviewIntervalDays'>
->
-
-const DAY = 86_400_000
-type DocRow = Selectable<SmsDocumentsTable>
-type VersionRow = Selectable<SmsDocumentVersionsTable>
-
-const sha256 = (v: VersionInput) =>
-  createHash('sha256')
-    .update(JSON.stringify([v.content ?? '', v.data ?? null, v.file?.base64 ?? null]))
-    .digest('hex')
-
-function toVersion(r: VersionRow): DocumentVersion {
-  return {
-    version: r.version,
-    status: r.status as VersionStatus,
-    content: r.content,
-    data: (r.data ?? null) as DocumentData | null,
-    file: r.file_name ? { name: r.file_name, mediaType: r.file_media_type ?? '' } : null,
-    sha256: r.sha256,
-    changeSummary: r.change_summary,
-    author: r.author,
-    createdAt: iso(r.created_at),
-    submittedAt: isoOrNull(r.submitted_at),
-    approvedBy: r.approved_by,
-    approvedAt: isoOrNull(r.approved_at),
-    approvalNote: r.approval_note,
-    effectiveAt: isoOrNull(r.effective_at),
-    withdrawnAt: isoOrNull(r.withdrawn_at),
-  }
-}
-
-function toDocument(r: DocRow, latest: VersionRow): SmsDocument {
-  return {
-    id: r.id,
-    kind: r.kind as DocumentKind,
-    title: r.title,
-    owner: r.owner,
-    clauses: r.clauses,
-    externalSource: r.external_source,
-    reviewIntervalDays: r.review_interval_days,
-    nextReviewAt: isoOrNull(r.next_review_at),
-    distribution: r.distribution as SmsDocument['distribution'],
-    effectiveVersion: r.effective_version,
-    latest: { version: latest.version, status: latest.status as VersionStatus },
-    createdBy: r.created_by,
-    createdAt: iso(r.created_at),
-  }
-}
-
-function checkContent(kind: DocumentKind, v: VersionInput) {
-  if (v.data) {
-    const dataKind = dataKindOf(v.data)
-    if (dataKind !== kind) {
-      throw new UserError(
-        `Structured ${dataKind} content belongs on a ${dataKind} document, not a ${kind}.`,
-      )
-    }
-  }
-}
+export type { CreateDocumentInput, UpdateDocumentInput, VersionInput } from './document-rows'
 
 export class DocumentsService {
+  private readonly circulation: DocumentCirculation
+
   constructor(
     private readonly deps: {
       db: Kysely<DB>
@@ -113,24 +51,8 @@ export class DocumentsService {
       notifications: NotificationService
       now: () => Date
     },
-  ) {}
-
-  private async row(db: Kysely<DB>, id: string, lock = false): Promise<DocRow> {
-    let q = db.selectFrom('sms_documents').selectAll().where('id', '=', id)
-    if (lock) q = q.forUpdate()
-    const r = await q.executeTakeFirst()
-    if (!r) throw new NotFoundError(`No SMS document ${id}.`)
-    return r
-  }
-
-  private async latest(db: Kysely<DB>, id: string): Promise<VersionRow> {
-    return db
-      .selectFrom('sms_document_versions')
-      .selectAll()
-      .where('document_id', '=', id)
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirstOrThrow()
+  ) {
+    this.circulation = new DocumentCirculation(deps)
   }
 
   /** The register, optionally only the documents answering a clause (4.3.1) or of one kind. */
@@ -146,13 +68,13 @@ export class DocumentsService {
     if (filter.kind) q = q.where('kind', '=', filter.kind)
     const docs = await q.execute()
     const out: SmsDocument[] = []
-    for (const d of docs) out.push(toDocument(d, await this.latest(this.deps.db, d.id)))
+    for (const d of docs) out.push(toDocument(d, await latestVersion(this.deps.db, d.id)))
     return out
   }
 
   /** One document with every version and who acknowledged the effective one. */
   async get(id: string) {
-    const doc = await this.row(this.deps.db, id)
+    const doc = await documentRow(this.deps.db, id)
     const versions = await this.deps.db
       .selectFrom('sms_document_versions')
       .selectAll()
@@ -270,7 +192,7 @@ export class DocumentsService {
   /** Register data (title, owner, clauses, review interval): not content, so no new version. */
   async update(id: string, input: UpdateDocumentInput, actor: string) {
     await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const before = await this.row(tx, id, true)
+      const before = await documentRow(tx, id, true)
       const set: Updateable<SmsDocumentsTable> = {}
       if (input.title !== undefined) set.title = input.title
       if (input.owner !== undefined) set.owner = input.owner
@@ -298,9 +220,9 @@ export class DocumentsService {
   /** Edits the draft (its author only) or starts a new draft after the last version was issued. */
   async writeDraft(id: string, input: VersionInput, actor: string) {
     await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const doc = await this.row(tx, id, true)
+      const doc = await documentRow(tx, id, true)
       checkContent(doc.kind as DocumentKind, input)
-      const latest = await this.latest(tx, id)
+      const latest = await latestVersion(tx, id)
       if (latest.status === VersionStatus.Draft) {
         if (latest.author !== actor) {
           throw new ForbiddenError(`Draft v${latest.version} is ${latest.author}'s to edit.`)
@@ -321,7 +243,7 @@ export class DocumentsService {
           .execute()
         return {
           result: null,
-          evidence: this.transition(
+          evidence: transitionEvidence(
             actor,
             'sms-document.draft-updated',
             id,
@@ -339,7 +261,7 @@ export class DocumentsService {
       await this.insertVersion(tx, id, version, input, actor)
       return {
         result: null,
-        evidence: this.transition(
+        evidence: transitionEvidence(
           actor,
           'sms-document.version-drafted',
           id,
@@ -349,23 +271,6 @@ export class DocumentsService {
       }
     })
     return this.get(id)
-  }
-
-  private transition(
-    actor: string,
-    action: string,
-    id: string,
-    version: number,
-    hash?: string,
-    note?: string,
-  ) {
-    return {
-      actor,
-      action,
-      entityType: 'sms-document',
-      entityId: id,
-      after: { version, ...(hash ? { sha256: hash } : {}), ...(note ? { note } : {}) },
-    }
   }
 
   /** Moves the newest version from one status to the next, checking who may. */
@@ -379,8 +284,8 @@ export class DocumentsService {
     note?: string,
   ) {
     await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const doc = await this.row(tx, id, true)
-      const v = await this.latest(tx, id)
+      const doc = await documentRow(tx, id, true)
+      const v = await latestVersion(tx, id)
       if (v.status !== from) {
         throw new ConflictError(`${id} v${v.version} is ${v.status}, not ${from}.`)
       }
@@ -393,7 +298,7 @@ export class DocumentsService {
         .execute()
       return {
         result: null,
-        evidence: this.transition(actor, action, id, v.version, v.sha256, note),
+        evidence: transitionEvidence(actor, action, id, v.version, v.sha256, note),
       }
     })
     return this.get(id)
@@ -512,195 +417,26 @@ export class DocumentsService {
     )
   }
 
-  /**
-   * 4.3.2 b: the effective version goes to the people of the groups and roles concerned; each is
-   * notified (in the same transaction) and asked to acknowledge it.
-   */
+  /** 4.3.2 b: distribute the effective version; returns the document and who it went to. */
   async distribute(id: string, to: { groups?: string[]; roles?: string[] }, actor: string) {
-    const recipients = await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const doc = await this.row(tx, id, true)
-      if (doc.effective_version === null)
-        throw new ConflictError(`${id} has no effective version to distribute.`)
-      const groups = to.groups ?? []
-      const roles = to.roles ?? []
-      if (groups.length) {
-        const known = await tx.selectFrom('groups').select('id').where('id', 'in', groups).execute()
-        const unknown = groups.filter((g) => !known.some((k) => k.id === g))
-        if (unknown.length) throw new UserError(`Unknown groups: ${unknown.join(', ')}.`)
-      }
-      const users = await tx
-        .selectFrom('users')
-        .select('username')
-        .where('active', '=', true)
-        .where((eb) =>
-          eb.or([
-            ...(groups.length
-              ? [
-                  eb(
-                    'id',
-                    'in',
-                    eb.selectFrom('user_groups').select('user_id').where('group_id', 'in', groups),
-                  ),
-                ]
-              : []),
-            ...(roles.length ? [sql<boolean>`roles && ${sql.val(roles)}::text[]`] : []),
-            sql<boolean>`false`,
-          ]),
-        )
-        .orderBy('username')
-        .execute()
-      const now = this.deps.now()
-      const version = doc.effective_version
-      for (const { username } of users) {
-        await tx
-          .insertInto('sms_document_acks')
-          .values({ document_id: id, version, username, notified_at: now, acknowledged_at: null })
-          .onConflict((oc) => oc.columns(['document_id', 'version', 'username']).doNothing())
-          .execute()
-        await this.deps.notifications.enqueue(
-          {
-            dedupeKey: `sms-document-issued:${id}:${version}:${username}`,
-            recipient: username,
-            template: Template.SmsDocumentIssued,
-            context: {
-              caseKind: 'sms-document',
-              caseId: id,
-              title: doc.title,
-              detail: `version ${version}`,
-            },
-          },
-          tx,
-        )
-      }
-      const distribution = {
-        groups: [...new Set([...(doc.distribution as { groups: string[] }).groups, ...groups])],
-        roles: [...new Set([...(doc.distribution as { roles: string[] }).roles, ...roles])],
-      }
-      await tx
-        .updateTable('sms_documents')
-        .set({ distribution: JSON.stringify(distribution) })
-        .where('id', '=', id)
-        .execute()
-      const names = users.map((u) => u.username)
-      return {
-        result: names,
-        evidence: {
-          actor,
-          action: 'sms-document.distributed',
-          entityType: 'sms-document',
-          entityId: id,
-          after: { version, groups, roles, recipients: names },
-        },
-      }
-    })
+    const recipients = await this.circulation.distribute(id, to, actor)
     return { ...(await this.get(id)), recipients }
   }
 
-  /** The reader confirms they have read the effective version they were sent. */
+  /** 4.3.2 b: the reader acknowledges the effective version sent to them. */
   async acknowledge(id: string, actor: string) {
-    await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const doc = await this.row(tx, id)
-      if (doc.effective_version === null) throw new ConflictError(`${id} has no effective version.`)
-      const updated = await tx
-        .updateTable('sms_document_acks')
-        .set({ acknowledged_at: this.deps.now() })
-        .where('document_id', '=', id)
-        .where('version', '=', doc.effective_version)
-        .where('username', '=', actor)
-        .where('acknowledged_at', 'is', null)
-        .returning('username')
-        .executeTakeFirst()
-      if (!updated)
-        throw new ConflictError(
-          `${actor} has no open acknowledgement of ${id} v${doc.effective_version}.`,
-        )
-      return {
-        result: null,
-        evidence: this.transition(actor, 'sms-document.acknowledged', id, doc.effective_version),
-      }
-    })
+    await this.circulation.acknowledge(id, actor)
     return this.get(id)
   }
 
-  /** 4.3.2 c: the owner reviewed the effective version and it stays as it is; next review planned. */
+  /** 4.3.2 c: the planned review done, the document unchanged; the next review planned. */
   async recordReview(id: string, actor: string, note?: string) {
-    await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const doc = await this.row(tx, id, true)
-      if (doc.effective_version === null)
-        throw new ConflictError(`${id} has no effective version to review.`)
-      const next = new Date(this.deps.now().getTime() + doc.review_interval_days * DAY)
-      await tx
-        .updateTable('sms_documents')
-        .set({ next_review_at: next, review_reminded_at: null })
-        .where('id', '=', id)
-        .execute()
-      return {
-        result: null,
-        evidence: {
-          actor,
-          action: 'sms-document.reviewed',
-          entityType: 'sms-document',
-          entityId: id,
-          after: {
-            version: doc.effective_version,
-            nextReviewAt: next.toISOString(),
-            ...(note ? { note } : {}),
-          },
-        },
-      }
-    })
+    await this.circulation.recordReview(id, actor, note)
     return this.get(id)
   }
 
-  /** 4.3.2 c: owners of documents whose review is due are reminded, once per due date. */
-  async remindDueReviews(): Promise<string[]> {
-    const now = this.deps.now()
-    const due = await this.deps.db
-      .selectFrom('sms_documents')
-      .select('id')
-      .where('effective_version', 'is not', null)
-      .where('next_review_at', '<=', now)
-      .where('review_reminded_at', 'is', null)
-      .orderBy('id')
-      .execute()
-    const reminded: string[] = []
-    for (const { id } of due) {
-      const done = await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-        const doc = await this.row(tx, id, true)
-        if (doc.review_reminded_at !== null || doc.next_review_at === null)
-          return { result: false, evidence: null }
-        await tx
-          .updateTable('sms_documents')
-          .set({ review_reminded_at: now })
-          .where('id', '=', id)
-          .execute()
-        await this.deps.notifications.enqueue(
-          {
-            dedupeKey: `sms-document-review-due:${id}:${iso(doc.next_review_at)}`,
-            recipient: doc.owner,
-            template: Template.SmsDocumentReviewDue,
-            context: {
-              caseKind: 'sms-document',
-              caseId: id,
-              title: doc.title,
-              detail: `due ${iso(doc.next_review_at).slice(0, 10)}`,
-            },
-          },
-          tx,
-        )
-        return {
-          result: true,
-          evidence: {
-            actor: 'system:sms-review-reminder',
-            action: 'sms-document.review-reminded',
-            entityType: 'sms-document',
-            entityId: id,
-            after: { owner: doc.owner, nextReviewAt: iso(doc.next_review_at) },
-          },
-        }
-      })
-      if (done) reminded.push(id)
-    }
-    return reminded
+  /** 4.3.2 c: remind owners of due reviews; returns the documents reminded. */
+  remindDueReviews(): Promise<string[]> {
+    return this.circulation.remindDueReviews()
   }
 }
