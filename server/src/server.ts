@@ -64,6 +64,13 @@ import { notificationsRoutes } from './notifications/notifications.routes'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
+import {
+  createSmsServices,
+  smsRoutes,
+  startSmsReviewReminders,
+  type SmsServices,
+} from './sms/index'
+import { seedSms } from './seed/sms'
 
 export { repoRoot } from './paths'
 
@@ -118,6 +125,9 @@ export interface RunningServer {
     realtime: { sweep(): Promise<number> }
     reports: ReportsService
     reportScheduler: ReturnType<typeof startReportScheduler>
+    /** The management system's registers (clause 4). */
+    sms: SmsServices
+    smsReviewReminders: ReturnType<typeof startSmsReviewReminders>
   }
   stop(): Promise<void>
 }
@@ -298,6 +308,16 @@ export async function startServer({
       bus,
       log,
     })
+    // the service management system's registers (clause 4): documents, risks, parties, competence
+    const sms = createSmsServices({
+      db: database.db,
+      audit,
+      notifications,
+      now: () => new Date(clock.now()),
+    })
+    if (config.SEED_DEMO_DATA) {
+      await seedSms({ db: database.db, audit, notifications, now: () => new Date(clock.now()) })
+    }
     const jobWorkers = startWorkers({
       zeebe,
       log,
@@ -310,6 +330,7 @@ export async function startServer({
         notifications,
         messages: zeebeMessagePublisher(zeebe),
         decisions: zeebeDecisionEvaluator(zeebe),
+        risks: sms.risks,
         settings: { ...defaultWorkerSettings, ...workerSettings },
         log,
         now: () => new Date(clock.now()),
@@ -357,6 +378,8 @@ export async function startServer({
     const reports = new ReportsService({ db: database.db, audit, now: () => new Date(clock.now()) })
     const reportScheduler = startReportScheduler({ reports, log })
     cleanup.unshift(() => reportScheduler.stop())
+    const smsReviewReminders = startSmsReviewReminders({ documents: sms.documents, log })
+    cleanup.unshift(() => smsReviewReminders.stop())
 
     const eventLoop = startEventLoopMonitor({ log, thresholdMs: config.EVENT_LOOP_LAG_WARN_MS })
     cleanup.unshift(async () => eventLoop.stop())
@@ -397,6 +420,7 @@ export async function startServer({
         evidenceRoutes({ audit }),
         notificationsRoutes({ notifications }),
         reportsRoutes({ reports }),
+        smsRoutes(sms, { db: database.db, now: () => new Date(clock.now()) }),
       ],
     })
     const http: Server = createServer(app)
@@ -439,6 +463,8 @@ export async function startServer({
         realtime,
         reports,
         reportScheduler,
+        sms,
+        smsReviewReminders,
       },
       stop: () => runAll(cleanup),
     }

@@ -50,6 +50,11 @@ describe('accessibility (WCAG 2.1 AA, axe-core)', () => {
     ['auditor', '/evidence', 'Evidence'],
     ['admin', '/admin/users', 'Users & groups'],
     ['customer', '/requests', 'My requests'],
+    ['smsmgr', '/sms/documents', 'SMS documents'],
+    ['auditor', '/sms/documents/DOC-000001', 'DOC-000001 Service management policy'],
+    ['auditor', '/sms/risks', 'Risk register'],
+    ['smsmgr', '/sms/parties', 'Processes operated by other parties'],
+    ['auditor', '/sms/competence', 'Competence and responsibilities'],
   ])('%s on %s has no serious violations', async (username, path, heading) => {
     // given
     const { context, page } = await loginPage(browser, app, username)

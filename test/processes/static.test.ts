@@ -32,6 +32,7 @@ const expected: Record<string, string> = {
   'release.bpmn': '9.3',
   'supplier-review.bpmn': '7.2',
   'improvement.bpmn': '4.5.5',
+  'sms-risk-review.bpmn': '4.5.3',
 }
 
 /**

@@ -37,6 +37,11 @@ const ReplayPage = lazy(() => import('../features/replay/components/ReplayPage')
 const EvidencePage = lazy(() => import('../features/replay/components/EvidencePage'))
 const ReportsPage = lazy(() => import('../features/reports/components/ReportsPage'))
 const UsersPage = lazy(() => import('../features/admin/components/UsersPage'))
+const SmsDocumentsPage = lazy(() => import('../features/sms/components/SmsDocumentsPage'))
+const SmsDocumentPage = lazy(() => import('../features/sms/components/SmsDocumentPage'))
+const RisksPage = lazy(() => import('../features/sms/components/RisksPage'))
+const PartiesPage = lazy(() => import('../features/sms/components/PartiesPage'))
+const CompetencePage = lazy(() => import('../features/sms/components/CompetencePage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -188,6 +193,11 @@ const routes: [string, Render][] = [
   ['/evidence', () => <EvidencePage />],
   ['/reports', (_p, u, q) => <ReportsPage user={u} snapshotId={q.get('snapshot')} />],
   ['/admin/users', () => <UsersPage />],
+  ['/sms/documents', (_p, u, q) => <SmsDocumentsPage user={u} clause={q.get('clause')} />],
+  ['/sms/documents/:id', (p, u) => <SmsDocumentPage id={p.id!} user={u} />],
+  ['/sms/risks', (_p, u) => <RisksPage user={u} />],
+  ['/sms/parties', (_p, u) => <PartiesPage user={u} />],
+  ['/sms/competence', () => <CompetencePage />],
 ]
 
 function Routes({ user }: { user: User }) {

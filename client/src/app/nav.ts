@@ -50,6 +50,15 @@ export const navSections: { title: string; items: NavItem[] }[] = [
     ],
   },
   {
+    title: 'Management system',
+    items: [
+      { href: '/sms/documents', label: 'SMS documents', roles: readers },
+      { href: '/sms/risks', label: 'Risk register', roles: readers },
+      { href: '/sms/parties', label: 'Other parties', roles: readers },
+      { href: '/sms/competence', label: 'Competence', roles: readers },
+    ],
+  },
+  {
     title: 'Processes',
     items: [
       { href: '/processes', label: 'Processes', roles: ['process-owner', 'admin', 'auditor'] },

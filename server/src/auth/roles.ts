@@ -20,5 +20,7 @@ export const StaffGroup = {
   SupplierManagers: 'supplier-managers',
   ImprovementManagers: 'improvement-managers',
   TopManagement: 'top-management',
+  /** The SMS manager and the management representative (4.1.4): SMS documents, risks, competence. */
+  SmsManagers: 'sms-managers',
 } as const
 export type StaffGroup = (typeof StaffGroup)[keyof typeof StaffGroup]

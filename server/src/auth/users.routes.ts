@@ -13,7 +13,8 @@ import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { requireRole, sessionOf } from './auth.middleware'
 import { generatePassword, hashPassword } from './password'
 import { passwordProblems } from './password-policy'
-import { allRoles, Role } from './roles'
+import { allRoles, Role, StaffGroup } from './roles'
+import { competenceWarnings } from '../sms/competence/competence.service'
 
 const groupsOfUser = {
   type: 'array',
@@ -163,6 +164,20 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
     }
   }
 
+  /**
+   * 4.4.2: someone made a group lead or a CAB member is checked against the competences those
+   * roles require; gaps come back as warnings in the answer (the assignment still happens).
+   */
+  const warningsFor = (
+    username: string,
+    groups: { id: string; isLead?: boolean }[] | undefined,
+  ) => {
+    const checked = (groups ?? []).filter((g) => g.isLead || g.id === StaffGroup.Cab)
+    return checked.length
+      ? competenceWarnings(db, username, checked, new Date().toISOString().slice(0, 10))
+      : Promise.resolve([])
+  }
+
   r.get('/users', requireRole(Role.Admin, Role.Auditor), async (_req, res) => {
     const users = await db.selectFrom('users').select('id').orderBy('username').execute()
     res.json(await Promise.all(users.map((u) => userView(db, u.id))))
@@ -216,7 +231,12 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
       }
     })
     // the password is shown once, to the administrator who created the account
-    res.status(201).json({ ...view, ...(body.password ? {} : { password }) })
+    const competenceGaps = await warningsFor(body.username, body.groups)
+    res.status(201).json({
+      ...view,
+      ...(body.password ? {} : { password }),
+      ...(competenceGaps.length ? { competenceWarnings: competenceGaps } : {}),
+    })
   })
 
   r.patch('/users/:id', requireRole(Role.Admin), async (req, res) => {
@@ -268,7 +288,8 @@ export function usersRoutes({ db, audit }: UsersRoutesDeps): Router {
         },
       }
     })
-    res.json(after)
+    const competenceGaps = await warningsFor(after.username, body.groups)
+    res.json(competenceGaps.length ? { ...after, competenceWarnings: competenceGaps } : after)
   })
 
   r.get(

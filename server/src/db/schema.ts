@@ -613,6 +613,16 @@ export interface DB {
   outbox: OutboxTable
   report_definitions: ReportDefinitionsTable
   report_snapshots: ReportSnapshotsTable
+  sms_documents: SmsDocumentsTable
+  sms_document_versions: SmsDocumentVersionsTable
+  sms_document_acks: SmsDocumentAcksTable
+  sms_risks: SmsRisksTable
+  sms_risk_reviews: SmsRiskReviewsTable
+  sms_party_processes: SmsPartyProcessesTable
+  sms_competences: SmsCompetencesTable
+  sms_role_competences: SmsRoleCompetencesTable
+  sms_person_competences: SmsPersonCompetencesTable
+  sms_raci: SmsRaciTable
 }
 
 /** 6.2 a report definition: what, which period, for whom, how often (see 0950-reports). */
@@ -658,4 +668,143 @@ export interface OutboxTable {
   next_attempt_at: Generated<Date>
   created_at: CreatedAt
   done_at: Date | null
+}
+
+type Ts = Date | string
+
+/** 4.3.1 a controlled SMS document (see 1010-sms-documents-risks). */
+export interface SmsDocumentsTable {
+  id: string
+  kind: string
+  title: string
+  owner: string
+  clauses: Generated<string[]>
+  external_source: string | null
+  review_interval_days: Generated<number>
+  next_review_at: Ts | null
+  review_reminded_at: Ts | null
+  distribution: Json
+  effective_version: number | null
+  created_by: string
+  created_at: CreatedAt
+}
+
+/** 4.3.2 d one version of a document; content fixed once submitted. */
+export interface SmsDocumentVersionsTable {
+  document_id: string
+  version: number
+  status: string
+  content: Generated<string>
+  data: Json | null
+  file_name: string | null
+  file_media_type: string | null
+  file_base64: string | null
+  sha256: string
+  change_summary: Generated<string>
+  author: string
+  created_at: CreatedAt
+  submitted_at: Ts | null
+  approved_by: string | null
+  approved_at: Ts | null
+  approval_note: string | null
+  effective_at: Ts | null
+  withdrawn_at: Ts | null
+}
+
+/** 4.3.2 b a version distributed to a person, and their acknowledgement. */
+export interface SmsDocumentAcksTable {
+  document_id: string
+  version: number
+  username: string
+  notified_at: Ts
+  acknowledged_at: Ts | null
+}
+
+/** 4.5.2 j, 6.6.1 a risk of the services or the SMS. */
+export interface SmsRisksTable {
+  id: string
+  title: string
+  description: Generated<string>
+  category: string
+  likelihood: number
+  impact: number
+  owner: string
+  treatment_option: string
+  treatment: Generated<string>
+  status: string
+  review_interval_days: Generated<number>
+  next_review_at: Ts
+  review_instance_key: string | null
+  links: Json
+  version: Generated<number>
+  created_by: string
+  created_at: CreatedAt
+  updated_at: Generated<Ts>
+}
+
+/** 4.5.3 d one periodic review of a risk. */
+export interface SmsRiskReviewsTable {
+  id: Generated<number>
+  risk_id: string
+  reviewed_by: string
+  reviewed_at: Ts
+  likelihood: number
+  impact: number
+  status: string
+  notes: Generated<string>
+  process_instance_key: string | null
+}
+
+/** 4.2 a process or part of one operated by another party. */
+export interface SmsPartyProcessesTable {
+  id: string
+  process: string
+  part: string
+  party_type: string
+  party: string
+  owner: string
+  agreement_document_id: string | null
+  governance: Generated<string>
+  targets: Json
+  measurements: Json
+  created_by: string
+  created_at: CreatedAt
+}
+
+/** 4.4.2 a competence. */
+export interface SmsCompetencesTable {
+  id: string
+  name: string
+  description: Generated<string>
+}
+
+/** 4.4.2 a competence a role requires (role: a group id, or `lead:<group>`). */
+export interface SmsRoleCompetencesTable {
+  role: string
+  competence_id: string
+}
+
+/** 4.4.2 a person's training or qualification (planned or completed). */
+export interface SmsPersonCompetencesTable {
+  id: Generated<number>
+  username: string
+  competence_id: string
+  kind: string
+  title: string
+  status: string
+  planned_for: Ts | null
+  achieved_at: Ts | null
+  expires_at: Ts | null
+  evidence: Generated<string>
+  recorded_by: string
+  recorded_at: CreatedAt
+}
+
+/** 4.1.3 a RACI of a process or an SMS document. */
+export interface SmsRaciTable {
+  subject_type: string
+  subject_id: string
+  rows: Json
+  updated_by: string
+  updated_at: Generated<Ts>
 }

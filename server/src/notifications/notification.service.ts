@@ -73,12 +73,16 @@ export class NotificationService {
    * Stores a notification unless one with the same dedupe key exists. Returns it and whether it
    * was created now.
    */
-  async enqueue(input: EnqueueInput): Promise<{ notification: Notification; created: boolean }> {
+  async enqueue(
+    input: EnqueueInput,
+    /** The transaction of the change the notification belongs to (default: its own). */
+    db: Kysely<DB> = this.deps.db,
+  ): Promise<{ notification: Notification; created: boolean }> {
     if (!input.recipient && !input.recipientGroup) {
       throw new UserError('A notification needs a recipient or a recipient group.')
     }
     const { subject, body } = render(input.template, input.context)
-    const inserted = await this.deps.db
+    const inserted = await db
       .insertInto('notifications')
       .values({
         dedupe_key: input.dedupeKey,
@@ -105,7 +109,7 @@ export class NotificationService {
       })
       return { notification: n, created: true }
     }
-    const existing = await this.deps.db
+    const existing = await db
       .selectFrom('notifications')
       .selectAll()
       .where('dedupe_key', '=', input.dedupeKey)

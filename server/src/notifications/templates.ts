@@ -23,6 +23,8 @@ export const Template = {
   Escalation: 'escalation',
   ReleaseOutcome: 'release-outcome',
   ImprovementReport: 'improvement-report',
+  SmsDocumentIssued: 'sms-document-issued',
+  SmsDocumentReviewDue: 'sms-document-review-due',
 } as const
 export type Template = (typeof Template)[keyof typeof Template]
 
@@ -74,6 +76,16 @@ const texts: Record<Template, (c: TemplateContext) => { subject: string; body: s
   'improvement-report': (c) => ({
     subject: `Improvement ${c.caseId ?? ''}: ${c.detail ?? ''}`,
     body: `Improvement ${ref(c)}: ${c.detail ?? ''}.`,
+  }),
+  // 4.3.2 b: interested parties are told of new or changed documents and acknowledge them
+  'sms-document-issued': (c) => ({
+    subject: `Document ${c.caseId ?? ''} issued: please read and acknowledge`,
+    body: `${ref(c)} is effective${c.detail ? ` (${c.detail})` : ''}. Read it and acknowledge it in the SMS documents register.`,
+  }),
+  // 4.3.2 c: documents are reviewed at planned intervals
+  'sms-document-review-due': (c) => ({
+    subject: `Review due: ${c.caseId ?? ''}`,
+    body: `The planned review of ${ref(c)} is due${c.detail ? ` (${c.detail})` : ''}. Review it and record the review or issue a new version.`,
   }),
 }
 

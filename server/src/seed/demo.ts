@@ -61,6 +61,12 @@ const groups: { id: StaffGroup; name: string; description: string }[] = [
     name: 'Top management',
     description: 'Informed of major incidents (8.1); management review (4.5.4.3).',
   },
+  {
+    id: StaffGroup.SmsManagers,
+    name: 'SMS managers',
+    description:
+      'Management representative and SMS managers (4.1.4): SMS documents, risks, competence.',
+  },
 ]
 
 const users: {
@@ -129,6 +135,19 @@ const users: {
     displayName: 'Tom Top-Management',
     roles: [Role.Staff],
     groups: [StaffGroup.TopManagement],
+  },
+  {
+    username: 'smsmgr',
+    displayName: 'Sally SMS-Manager',
+    roles: [Role.Staff],
+    groups: [StaffGroup.SmsManagers],
+    leads: [StaffGroup.SmsManagers],
+  },
+  {
+    username: 'smsmgr2',
+    displayName: 'Simon SMS-Manager',
+    roles: [Role.Staff],
+    groups: [StaffGroup.SmsManagers],
   },
   { username: 'auditor', displayName: 'Audrey Auditor', roles: [Role.Auditor], groups: [] },
   { username: 'customer', displayName: 'Cora Customer', roles: [Role.Customer], groups: [] },

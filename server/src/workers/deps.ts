@@ -9,6 +9,7 @@ import type { DB } from '../db/schema'
 import type { Logger } from '../log'
 import type { NotificationService } from '../notifications/notification.service'
 import type { DecisionEvaluator } from './decisions'
+import type { RisksService } from '../sms/risks/risks.service'
 
 /** Publishes a BPMN message (Zeebe PublishMessage). */
 export interface MessagePublisher {
@@ -87,6 +88,8 @@ export interface WorkerDeps {
    * their business rule task existed (the server passes Zeebe's EvaluateDecision).
    */
   decisions?: DecisionEvaluator
+  /** The risk register (4.5.3 d), for the risk-review procedure's workers. */
+  risks?: RisksService
   /** Current time (tests pass the engine's clock). */
   now(): Date
 }

@@ -14,6 +14,7 @@ import { countReleaseIncidents } from './count-release-incidents.worker'
 import { detectIncidentTrend } from './detect-incident-trend.worker'
 import { escalate } from './escalate.worker'
 import { findMatches } from './find-matches.worker'
+import { findRisksDueForReview } from './find-risks-due-for-review.worker'
 import { loadFormOptions } from './load-form-options.worker'
 import { loadSlaTargets } from './load-sla-targets.worker'
 import { notifyCustomer } from './notify-customer.worker'
@@ -22,6 +23,7 @@ import { notifyTopManagement } from './notify-top-management.worker'
 import { prioritiseCase } from './prioritise-case.worker'
 import { publishKnownError } from './publish-known-error.worker'
 import { raiseRfc } from './raise-rfc.worker'
+import { recordRiskReview } from './record-risk-review.worker'
 import { recordSlaBreach } from './record-sla-breach.worker'
 import { recordSupplierReview } from './record-supplier-review.worker'
 import { reportImprovement } from './report-improvement.worker'
@@ -45,6 +47,7 @@ export const workers: readonly AnyWorker[] = [
   detectIncidentTrend,
   escalate,
   findMatches,
+  findRisksDueForReview,
   loadFormOptions,
   loadSlaTargets,
   notifyCustomer,
@@ -53,6 +56,7 @@ export const workers: readonly AnyWorker[] = [
   prioritiseCase,
   publishKnownError,
   raiseRfc,
+  recordRiskReview,
   recordSlaBreach,
   recordSupplierReview,
   reportImprovement,

@@ -1,0 +1,196 @@
+/**
+ * The service management system's registers (ISO/IEC 20000-1 clause 4) as the server keeps them
+ * (server/src/sms): documents under document control, risks, processes operated by other
+ * parties, competence, RACI. The server enforces who may write; the client only hides buttons.
+ */
+import { api } from '../../../lib/api'
+import type { User } from '../../../lib/user'
+
+export const documentKinds = [
+  'policy',
+  'objectives',
+  'scope',
+  'plan',
+  'procedure',
+  'agreement',
+  'other',
+  'external',
+] as const
+export type DocumentKind = (typeof documentKinds)[number]
+
+/** 4.5.2 a–l, the contents of the service management plan. */
+export const planSections: Record<string, string> = {
+  a: 'Service management objectives',
+  b: 'Service requirements',
+  c: 'Known limitations that can impact the SMS',
+  d: 'Policies, standards, statutory and regulatory requirements and contractual obligations',
+  e: 'Framework of authorities, responsibilities and process roles',
+  f: 'Authorities and responsibilities for plans, processes and procedures',
+  g: 'Human, technical, information and financial resources',
+  h: 'Approach to working with other parties involved in the service lifecycle',
+  i: 'Interfaces between SMS processes and with other components',
+  j: 'Approach to managing risks and the criteria for accepting risks',
+  k: 'Technology used to support the SMS',
+  l: 'How the effectiveness of the SMS and the services will be measured, audited, reported and improved',
+}
+
+export interface Objective {
+  title: string
+  measure: string
+  target: number
+  unit: string
+  direction: 'at-least' | 'at-most'
+  owner: string
+  metric?: 'sla-met-percent' | 'major-incidents'
+}
+export type DocumentData =
+  | { objectives: Objective[] }
+  | { services: string[]; organisationUnits: string[]; locations: string[]; exclusions?: string }
+  | { sections: Record<string, string> }
+
+export interface DocumentVersion {
+  version: number
+  status: string
+  content: string
+  data: DocumentData | null
+  file: { name: string; mediaType: string } | null
+  sha256: string
+  changeSummary: string
+  author: string
+  createdAt: string
+  submittedAt: string | null
+  approvedBy: string | null
+  approvedAt: string | null
+  approvalNote: string | null
+  effectiveAt: string | null
+  withdrawnAt: string | null
+}
+export interface SmsDocument {
+  id: string
+  kind: DocumentKind
+  title: string
+  owner: string
+  clauses: string[]
+  externalSource: string | null
+  reviewIntervalDays: number
+  nextReviewAt: string | null
+  distribution: { groups: string[]; roles: string[] }
+  effectiveVersion: number | null
+  latest: { version: number; status: string }
+  createdBy: string
+  createdAt: string
+}
+export interface DocumentDetail extends SmsDocument {
+  versions: DocumentVersion[]
+  acknowledgements: {
+    username: string
+    version: number
+    notifiedAt: string
+    acknowledgedAt: string | null
+  }[]
+}
+export interface MeasuredObjective extends Objective {
+  measured: { value: number; met: boolean; measuredAs: string } | null
+}
+
+export interface Risk {
+  id: string
+  title: string
+  description: string
+  category: string
+  likelihood: number
+  impact: number
+  score: number
+  owner: string
+  treatmentOption: string
+  treatment: string
+  status: string
+  reviewIntervalDays: number
+  nextReviewAt: string
+  links: { changes: string[]; cis: string[]; services: string[]; improvements: string[] }
+  version: number
+}
+export interface HeatCell {
+  likelihood: number
+  impact: number
+  count: number
+  ids: string[]
+}
+
+export interface PartyProcess {
+  id: string
+  process: string
+  part: string
+  partyType: string
+  party: string
+  owner: string
+  agreementDocumentId: string | null
+  governance: string
+  targets: { name: string; target: number; unit: string; direction: string }[]
+  measurements: {
+    name: string
+    value: number
+    period: string
+    met: boolean | null
+    recordedAt: string
+  }[]
+}
+
+export interface CompetenceMatrix {
+  competences: { id: string; name: string; description: string }[]
+  roles: {
+    role: string
+    requires: string[]
+    holders: string[]
+    gaps: { username: string; competenceId: string; competence: string; reason: string }[]
+  }[]
+  records: {
+    id: number
+    username: string
+    competenceId: string
+    kind: string
+    title: string
+    status: string
+    plannedFor: string | null
+    achievedAt: string | null
+    expiresAt: string | null
+    evidence: string
+  }[]
+}
+
+export interface RaciRow {
+  activity: string
+  responsible: string[]
+  accountable: string
+  consulted: string[]
+  informed: string[]
+}
+export interface Raci {
+  subjectType: 'process' | 'document'
+  subjectId: string
+  rows: RaciRow[]
+}
+
+/** Whether the user may write SMS records (the server checks the same). */
+export const isSmsManager = (u: User) =>
+  u.roles.includes('admin') ||
+  (u.roles.includes('staff') && u.groups.some((g) => g.id === 'sms-managers'))
+
+const doc = (id: string) => `/sms/documents/${encodeURIComponent(id)}`
+
+export const createDocument = (body: Record<string, unknown>) =>
+  api<DocumentDetail>('/sms/documents', { method: 'POST', body })
+export const writeDraft = (id: string, body: Record<string, unknown>) =>
+  api<DocumentDetail>(`${doc(id)}/draft`, { method: 'PUT', body })
+export type DocumentStep = 'submit' | 'approve' | 'reject' | 'effective' | 'withdraw' | 'review'
+export const documentStep = (id: string, step: DocumentStep, note?: string) =>
+  api<DocumentDetail>(`${doc(id)}/${step}`, { method: 'POST', body: note ? { note } : {} })
+export const distribute = (id: string, groups: string[]) =>
+  api<DocumentDetail>(`${doc(id)}/distribute`, { method: 'POST', body: { groups } })
+export const acknowledge = (id: string) =>
+  api<DocumentDetail>(`${doc(id)}/acknowledge`, { method: 'POST', body: {} })
+
+export const createRisk = (body: Record<string, unknown>) =>
+  api<Risk>('/sms/risks', { method: 'POST', body })
+export const createParty = (body: Record<string, unknown>) =>
+  api<PartyProcess>('/sms/parties', { method: 'POST', body })

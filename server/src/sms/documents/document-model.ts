@@ -1,0 +1,142 @@
+/**
+ * Controlled SMS documents (ISO/IEC 20000-1 4.3.1, 4.3.2): their kinds, the life of a version,
+ * and the structured content of the policy's companions (objectives 4.1.1, scope 4.5.1, the
+ * service management plan 4.5.2 a–l).
+ */
+
+/** What a document is. */
+export const DocumentKind = {
+  Policy: 'policy',
+  Objectives: 'objectives',
+  Scope: 'scope',
+  Plan: 'plan',
+  Procedure: 'procedure',
+  Agreement: 'agreement',
+  Other: 'other',
+  External: 'external',
+} as const
+export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind]
+
+/**
+ * The life of one version (4.3.2 a, d, h): a draft is written by its author, submitted for
+ * review (its content is fixed from then on), approved by someone else, made effective; the
+ * version it replaces is superseded; an effective version may be withdrawn.
+ */
+export const VersionStatus = {
+  Draft: 'draft',
+  InReview: 'in-review',
+  Rejected: 'rejected',
+  Approved: 'approved',
+  Effective: 'effective',
+  Superseded: 'superseded',
+  Withdrawn: 'withdrawn',
+} as const
+export type VersionStatus = (typeof VersionStatus)[keyof typeof VersionStatus]
+
+/** The clauses each kind answers by default (an author may add more). */
+export const defaultClauses: Record<DocumentKind, string[]> = {
+  policy: ['4.1.1'],
+  objectives: ['4.1.1', '4.5.2 a'],
+  scope: ['4.5.1'],
+  plan: ['4.5.2'],
+  procedure: ['4.3.1'],
+  agreement: ['4.2'],
+  other: ['4.3.1'],
+  external: ['4.3.2 g'],
+}
+
+/** The contents 4.5.2 requires of the service management plan. */
+export const planSections = {
+  a: 'Service management objectives',
+  b: 'Service requirements',
+  c: 'Known limitations that can impact the SMS',
+  d: 'Policies, standards, statutory and regulatory requirements and contractual obligations',
+  e: 'Framework of authorities, responsibilities and process roles',
+  f: 'Authorities and responsibilities for plans, processes and procedures',
+  g: 'Human, technical, information and financial resources',
+  h: 'Approach to working with other parties involved in the service lifecycle',
+  i: 'Interfaces between SMS processes and with other components',
+  j: 'Approach to managing risks and the criteria for accepting risks',
+  k: 'Technology used to support the SMS',
+  l: 'How the effectiveness of the SMS and the services will be measured, audited, reported and improved',
+} as const
+export type PlanSection = keyof typeof planSections
+
+/** Metrics an objective can be measured by from the product's own records (see objective-metrics). */
+export const ObjectiveMetric = {
+  SlaMetPercent: 'sla-met-percent',
+  MajorIncidents: 'major-incidents',
+} as const
+export type ObjectiveMetric = (typeof ObjectiveMetric)[keyof typeof ObjectiveMetric]
+
+/** One measurable service management objective (4.1.1 b). */
+export interface Objective {
+  title: string
+  /** How it is measured, in words. */
+  measure: string
+  target: number
+  unit: string
+  /** Whether the measured value must be at least or at most the target. */
+  direction: 'at-least' | 'at-most'
+  owner: string
+  /** Bound to a report metric: measured from the product's data over the last 30 days. */
+  metric?: ObjectiveMetric
+}
+
+/** Structured content by kind. */
+export type DocumentData =
+  | { objectives: Objective[] }
+  | { services: string[]; organisationUnits: string[]; locations: string[]; exclusions?: string }
+  | { sections: Partial<Record<PlanSection, string>> }
+
+/** An uploaded file (base64), e.g. an external standard or a signed contract. */
+export interface DocumentFile {
+  name: string
+  mediaType: string
+  base64: string
+}
+
+/** One version as the API shows it (without the file's bytes). */
+export interface DocumentVersion {
+  version: number
+  status: VersionStatus
+  content: string
+  data: DocumentData | null
+  file: { name: string; mediaType: string } | null
+  sha256: string
+  changeSummary: string
+  author: string
+  createdAt: string
+  submittedAt: string | null
+  approvedBy: string | null
+  approvedAt: string | null
+  approvalNote: string | null
+  effectiveAt: string | null
+  withdrawnAt: string | null
+}
+
+/** A document of the register. */
+export interface SmsDocument {
+  id: string
+  kind: DocumentKind
+  title: string
+  owner: string
+  clauses: string[]
+  externalSource: string | null
+  reviewIntervalDays: number
+  nextReviewAt: string | null
+  distribution: { groups: string[]; roles: string[] }
+  effectiveVersion: number | null
+  /** The newest version's number and status. */
+  latest: { version: number; status: VersionStatus }
+  createdBy: string
+  createdAt: string
+}
+
+/** Who a version went to and whether they acknowledged it (4.3.2 b). */
+export interface Acknowledgement {
+  username: string
+  version: number
+  notifiedAt: string
+  acknowledgedAt: string | null
+}

@@ -1,0 +1,143 @@
+/** JSON schemas (ajv) of SMS document bodies, one per kind of structured content. */
+import { clauseSchema, usernameSchema } from '../access'
+import { DocumentKind, ObjectiveMetric, planSections } from './document-model'
+
+const text = (max: number) => ({ type: 'string', maxLength: max }) as const
+const names = {
+  type: 'array',
+  maxItems: 200,
+  items: { type: 'string', minLength: 1, maxLength: 200 },
+} as const
+
+const objectivesData = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['objectives'],
+  properties: {
+    objectives: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title', 'measure', 'target', 'unit', 'direction', 'owner'],
+        properties: {
+          title: { type: 'string', minLength: 1, maxLength: 200 },
+          measure: { type: 'string', minLength: 1, maxLength: 1000 },
+          target: { type: 'number', minimum: -1e9, maximum: 1e9 },
+          unit: text(40),
+          direction: { enum: ['at-least', 'at-most'] },
+          owner: usernameSchema,
+          metric: { enum: Object.values(ObjectiveMetric) },
+        },
+      },
+    },
+  },
+} as const
+
+const scopeData = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['services', 'organisationUnits', 'locations'],
+  properties: {
+    services: names,
+    organisationUnits: names,
+    locations: names,
+    exclusions: text(5000),
+  },
+} as const
+
+const planData = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sections'],
+  properties: {
+    sections: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.keys(planSections).map((k) => [k, text(20_000)])),
+    },
+  },
+} as const
+
+const fileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'mediaType', 'base64'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    mediaType: { type: 'string', pattern: '^[a-z]+/[a-z0-9.+-]+$', maxLength: 100 },
+    // about 5 MB of file
+    base64: { type: 'string', pattern: '^[A-Za-z0-9+/]*={0,2}$', maxLength: 7_000_000 },
+  },
+} as const
+
+/** Content of a version: Markdown written in the app, structured data, and/or an upload. */
+const versionContent = {
+  content: text(200_000),
+  data: { anyOf: [objectivesData, scopeData, planData] },
+  file: fileSchema,
+  changeSummary: text(2000),
+} as const
+
+export const createDocumentBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'title'],
+  properties: {
+    kind: { enum: Object.values(DocumentKind) },
+    title: { type: 'string', minLength: 1, maxLength: 300 },
+    owner: usernameSchema,
+    clauses: { type: 'array', maxItems: 40, uniqueItems: true, items: clauseSchema },
+    externalSource: text(1000),
+    reviewIntervalDays: { type: 'integer', minimum: 1, maximum: 1096 },
+    ...versionContent,
+  },
+} as const
+
+export const versionBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: versionContent,
+} as const
+
+export const updateDocumentBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    title: { type: 'string', minLength: 1, maxLength: 300 },
+    owner: usernameSchema,
+    clauses: { type: 'array', maxItems: 40, uniqueItems: true, items: clauseSchema },
+    externalSource: text(1000),
+    reviewIntervalDays: { type: 'integer', minimum: 1, maximum: 1096 },
+  },
+} as const
+
+export const noteBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { note: text(2000) },
+} as const
+
+export const distributeBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    groups: {
+      type: 'array',
+      maxItems: 50,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, maxLength: 100 },
+    },
+    roles: {
+      type: 'array',
+      maxItems: 5,
+      uniqueItems: true,
+      items: { enum: ['admin', 'process-owner', 'staff', 'auditor'] },
+    },
+  },
+} as const
+
+/** The per-kind check of structured content: objectives only on an objectives document, … */
+export const dataKindOf = (data: object): DocumentKind =>
+  'objectives' in data ? 'objectives' : 'sections' in data ? 'plan' : 'scope'
