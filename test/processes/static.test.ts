@@ -32,6 +32,8 @@ const expected: Record<string, string> = {
   'release.bpmn': '9.3',
   'supplier-review.bpmn': '7.2',
   'improvement.bpmn': '4.5.5',
+  'internal-audit.bpmn': '4.5.4.2',
+  'management-review.bpmn': '4.5.4.3',
 }
 
 /**

@@ -20,5 +20,12 @@ export const StaffGroup = {
   SupplierManagers: 'supplier-managers',
   ImprovementManagers: 'improvement-managers',
   TopManagement: 'top-management',
+  /** Run the SMS: plan the audit programme, hold management reviews (4.5.4). */
+  SmsManagers: 'sms-managers',
+  /**
+   * Internal auditors (4.5.4.2): staff who conduct internal audits and record their findings.
+   * The group, not the read-only `auditor` role, is what lets a person write audit records.
+   */
+  InternalAuditors: 'internal-auditors',
 } as const
 export type StaffGroup = (typeof StaffGroup)[keyof typeof StaffGroup]

@@ -71,6 +71,7 @@ import {
   type ProcessStarter,
 } from './procedure-starts'
 import { checkCreate, checkEdit } from './change-control'
+import { checkAuditorIndependence } from '../sms/audit/independence'
 import { ChangeRecordEdits } from './change-record-edits'
 
 export type { ProcessStarter } from './procedure-starts'
@@ -186,6 +187,8 @@ const defaultGroup: Partial<Record<CaseKind, string>> = {
   change: 'change-managers',
   release: 'release-managers',
   improvement: 'improvement-managers',
+  'internal-audit': 'sms-managers',
+  'management-review': 'sms-managers',
 }
 
 type Row = Record<string, unknown>
@@ -427,6 +430,8 @@ export class CaseService {
       }
       const row = await insertRow(tx, spec.table, columns, values)
       const created = toRecord(spec, row)
+      // 4.5.4.2: an auditor does not audit their own area
+      if (kind === 'internal-audit') await checkAuditorIndependence(tx, created)
       await this.deps.audit.append(
         {
           actor: actor.username,
@@ -678,6 +683,8 @@ export class CaseService {
       where id = ${String(current.id)} returning *`.execute(tx)
     const row = updated.rows[0]!
     const after = toRecord(spec, row)
+    // 4.5.4.2: whoever assigns an auditor or widens an audit (PATCH, plan task, worker)
+    if (spec.kind === 'internal-audit') await checkAuditorIndependence(tx, after)
     const action = typeof patch.status === 'string' && patch.status !== before.status
     await this.deps.audit.append(
       {

@@ -61,6 +61,16 @@ const groups: { id: StaffGroup; name: string; description: string }[] = [
     name: 'Top management',
     description: 'Informed of major incidents (8.1); management review (4.5.4.3).',
   },
+  {
+    id: StaffGroup.SmsManagers,
+    name: 'SMS managers',
+    description: 'Audit programme, corrective actions and management review (4.5.4).',
+  },
+  {
+    id: StaffGroup.InternalAuditors,
+    name: 'Internal auditors',
+    description: 'Conduct internal audits and record findings (4.5.4.2).',
+  },
 ]
 
 const users: {
@@ -129,6 +139,25 @@ const users: {
     displayName: 'Tom Top-Management',
     roles: [Role.Staff],
     groups: [StaffGroup.TopManagement],
+  },
+  {
+    username: 'smsmgr',
+    displayName: 'Mia SMS-Manager',
+    roles: [Role.Staff],
+    groups: [StaffGroup.SmsManagers],
+  },
+  {
+    username: 'iaudit',
+    displayName: 'Ian Internal-Auditor',
+    roles: [Role.Staff],
+    groups: [StaffGroup.InternalAuditors],
+  },
+  {
+    // works on the service desk too: may not audit incident management (4.5.4.2)
+    username: 'iaudit2',
+    displayName: 'Isa Internal-Auditor',
+    roles: [Role.Staff],
+    groups: [StaffGroup.InternalAuditors, StaffGroup.ServiceDesk],
   },
   { username: 'auditor', displayName: 'Audrey Auditor', roles: [Role.Auditor], groups: [] },
   { username: 'customer', displayName: 'Cora Customer', roles: [Role.Customer], groups: [] },
