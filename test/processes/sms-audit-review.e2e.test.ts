@@ -265,6 +265,7 @@ describe.each(testDatabaseTargets())('internal audit and management review on $k
       },
       'smsmgr',
     )
+    await h.task(instance, 'Task_ImplementCorrectiveActions')
     const finding = await h.cases.findCase('audit-finding', nc.body.id)
     expect(finding?.assignee).toBe('problem')
     expect(finding?.data.correctiveAction).toBe('Make workaround required')

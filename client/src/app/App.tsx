@@ -36,6 +36,9 @@ const ReplayPage = lazy(() => import('../features/replay/components/ReplayPage')
 const EvidencePage = lazy(() => import('../features/replay/components/EvidencePage'))
 const ReportsPage = lazy(() => import('../features/reports/components/ReportsPage'))
 const UsersPage = lazy(() => import('../features/admin/components/UsersPage'))
+const ProgrammePage = lazy(() => import('../features/sms-audit/components/ProgrammePage'))
+const AuditPage = lazy(() => import('../features/sms-audit/components/AuditPage'))
+const ReviewsPage = lazy(() => import('../features/sms-audit/components/ReviewsPage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -186,6 +189,15 @@ const routes: [string, Render][] = [
   ['/evidence', () => <EvidencePage />],
   ['/reports', (_p, u, q) => <ReportsPage user={u} snapshotId={q.get('snapshot')} />],
   ['/admin/users', () => <UsersPage />],
+  [
+    '/sms/programme',
+    (_p, u, q) => (
+      <ProgrammePage user={u} year={Number(q.get('year')) || new Date().getUTCFullYear()} />
+    ),
+  ],
+  ['/sms/audits/:id', (p, u) => <AuditPage user={u} id={p.id!} />],
+  ['/sms/reviews', (_p, u) => <ReviewsPage user={u} id={null} />],
+  ['/sms/reviews/:id', (p, u) => <ReviewsPage user={u} id={p.id!} />],
 ]
 
 function Routes({ user }: { user: User }) {

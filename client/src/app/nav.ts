@@ -39,6 +39,15 @@ export const navSections: { title: string; items: NavItem[] }[] = [
     ],
   },
   {
+    // ISO/IEC 20000-1 4.5.4: the management system's own audits and reviews
+    title: 'Management system',
+    items: [
+      { href: '/sms/programme', label: 'Audit programme', roles: readers },
+      { href: '/cases/internal-audits', label: 'Internal audits', roles: readers },
+      { href: '/sms/reviews', label: 'Management reviews', roles: readers },
+    ],
+  },
+  {
     title: 'Configuration',
     items: [
       { href: '/cases/cis', label: 'Configuration items', roles: readers },
@@ -86,7 +95,12 @@ export function rolesFor(path: string): readonly string[] | undefined {
   // customers open their own cases (the server returns 404 for anyone else's)
   if (/^\/cases\/(incidents|service-requests|complaints)\/[^/]+$/.test(path))
     return [...readers, 'customer']
-  if (path.startsWith('/cases/') || path.startsWith('/calendar') || path.startsWith('/baselines'))
+  if (
+    path.startsWith('/cases/') ||
+    path.startsWith('/calendar') ||
+    path.startsWith('/baselines') ||
+    path.startsWith('/sms/')
+  )
     return readers
   const all = navSections.flatMap((s) => s.items)
   const hit = all
