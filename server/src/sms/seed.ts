@@ -12,7 +12,11 @@ import { nextReference } from '../cases/references'
 
 const ACTOR = 'system:seed'
 
-export async function seedSmsAudit(deps: { db: Kysely<DB>; audit: AuditSink; now: Date }): Promise<void> {
+export async function seedSmsAudit(deps: {
+  db: Kysely<DB>
+  audit: AuditSink
+  now: Date
+}): Promise<void> {
   const { db, audit, now } = deps
   const year = now.getUTCFullYear()
   const at = (month: number, day: number) => new Date(Date.UTC(year, month - 1, day, 9, 0))
@@ -26,13 +30,25 @@ export async function seedSmsAudit(deps: { db: Kysely<DB>; audit: AuditSink; now
       .limit(1)
       .executeTakeFirst()
     if (existing) return
-    const users = await tx.selectFrom('users').select('username').where('username', 'in', ['iaudit', 'iaudit2', 'smsmgr', 'problem']).execute()
+    const users = await tx
+      .selectFrom('users')
+      .select('username')
+      .where('username', 'in', ['iaudit', 'iaudit2', 'smsmgr', 'problem'])
+      .execute()
     if (users.length < 4) return // demo users not seeded: no demo year either
 
     const insert = async (
       kind: string,
       prefix: string,
-      row: { title: string; status: string; assignee?: string; group?: string; data: Record<string, unknown>; created: Date; closed?: Date },
+      row: {
+        title: string
+        status: string
+        assignee?: string
+        group?: string
+        data: Record<string, unknown>
+        created: Date
+        closed?: Date
+      },
     ) => {
       const id = await nextReference(tx, prefix)
       await tx
@@ -52,7 +68,13 @@ export async function seedSmsAudit(deps: { db: Kysely<DB>; audit: AuditSink; now
         })
         .execute()
       await audit.append(
-        { actor: ACTOR, action: `${kind}.created`, entityType: kind, entityId: id, after: { ...row, id } },
+        {
+          actor: ACTOR,
+          action: `${kind}.created`,
+          entityType: kind,
+          entityId: id,
+          after: { ...row, id },
+        },
         tx,
       )
       return id
@@ -82,8 +104,16 @@ export async function seedSmsAudit(deps: { db: Kysely<DB>; audit: AuditSink; now
         plannedStart: `${year}-02-10T09:00`,
         plannedEnd: `${year}-02-11T17:00`,
         checklist: [
-          { clause: '8.1', result: 'conform', evidence: 'Ten incidents sampled; all classified and prioritised' },
-          { clause: '8.2', result: 'nonconformity', evidence: 'Two problems without recorded workaround' },
+          {
+            clause: '8.1',
+            result: 'conform',
+            evidence: 'Ten incidents sampled; all classified and prioritised',
+          },
+          {
+            clause: '8.2',
+            result: 'nonconformity',
+            evidence: 'Two problems without recorded workaround',
+          },
         ],
         auditSummary: 'Incident management conforms; problem records incomplete.',
         nonconformities: 1,
@@ -168,7 +198,8 @@ export async function seedSmsAudit(deps: { db: Kysely<DB>; audit: AuditSink; now
           { name: 'Mia SMS-Manager', role: 'SMS manager' },
         ],
         resourceDecisions: 'One more problem manager from Q3.',
-        improvementDecisions: 'Record workarounds as part of root cause analysis; richer CAB minutes.',
+        improvementDecisions:
+          'Record workarounds as part of root cause analysis; richer CAB minutes.',
         minutes: 'Audits and service performance reviewed.',
         openActions: 0,
       },
@@ -203,7 +234,13 @@ export async function seedSmsAudit(deps: { db: Kysely<DB>; audit: AuditSink; now
       ])
       .execute()
     await audit.append(
-      { actor: ACTOR, action: 'management-review.actions-seeded', entityType: 'management-review', entityId: mr, after: { finding: f1 } },
+      {
+        actor: ACTOR,
+        action: 'management-review.actions-seeded',
+        entityType: 'management-review',
+        entityId: mr,
+        after: { finding: f1 },
+      },
       tx,
     )
   })

@@ -32,8 +32,7 @@ export const assembleReviewInputsWorker = defineWorker<In, Out>({
       })
     }
     const now = deps.now()
-    const to =
-      typeof review.data.periodTo === 'string' ? formDateTime(review.data.periodTo) : now
+    const to = typeof review.data.periodTo === 'string' ? formDateTime(review.data.periodTo) : now
     const from =
       typeof review.data.periodFrom === 'string'
         ? formDateTime(review.data.periodFrom)

@@ -42,10 +42,16 @@ export const assignCorrectiveActions = defineWorker<In, Out>({
     const missing = open.filter((f) => !actions.some((a) => a.findingId === f.id)).map((f) => f.id)
     const owners = [...new Set(actions.map((a) => a.owner))]
     const known = owners.length
-      ? await deps.db.selectFrom('users').select('username').where('username', 'in', owners).execute()
+      ? await deps.db
+          .selectFrom('users')
+          .select('username')
+          .where('username', 'in', owners)
+          .execute()
       : []
     const unknown = owners.filter((o) => !known.some((k) => k.username === o))
-    const stray = actions.filter((a) => !open.some((f) => f.id === a.findingId)).map((a) => a.findingId)
+    const stray = actions
+      .filter((a) => !open.some((f) => f.id === a.findingId))
+      .map((a) => a.findingId)
     if (missing.length || unknown.length || stray.length) {
       return job.error({
         errorCode: ErrorCode.CORRECTIVE_ACTION_MISSING,

@@ -25,7 +25,9 @@ export const closeAuditFindings = defineWorker<In, Out>({
     required: ['caseId', 'auditor'],
   },
   async handler(job, deps) {
-    const open = (await findingsOf(deps.db, job.variables.caseId)).filter((f) => f.status !== 'closed')
+    const open = (await findingsOf(deps.db, job.variables.caseId)).filter(
+      (f) => f.status !== 'closed',
+    )
     const actor = actorFor(job.type)
     const verifiedAt = deps.now().toISOString()
     const published = await deps.db.transaction().execute(async (tx) => {

@@ -29,7 +29,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('owner', 'text', (c) => c.notNull())
     .addColumn('due_at', 'timestamptz', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('open').check(sql`status in ('open', 'closed', 'carried-over')`),
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open', 'closed', 'carried-over')`),
     )
     .addColumn('outcome', 'text')
     .addColumn('closed_by', 'text')

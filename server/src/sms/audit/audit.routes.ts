@@ -90,7 +90,11 @@ export function auditRoutes({
     const { areas } = validateAreas(req.body)
     const actor = actorOf(req).username
     await db.transaction().execute(async (tx) => {
-      const user = await tx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
+      const user = await tx
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', username)
+        .executeTakeFirst()
       if (!user) throw new NotFoundError(`No user ${username}.`)
       const before = await tx
         .selectFrom('sms_auditor_areas')

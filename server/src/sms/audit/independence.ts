@@ -12,7 +12,10 @@ import { UnprocessableError } from '../../cases/change-control'
 import { auditableClauses, clauseOf } from './clauses'
 
 /** The clauses and procedures an audit covers (its `data.clauses` and `data.processes`). */
-export function areasOfAudit(data: Record<string, unknown>): { clauses: string[]; processes: string[] } {
+export function areasOfAudit(data: Record<string, unknown>): {
+  clauses: string[]
+  processes: string[]
+} {
   const clauses = Array.isArray(data.clauses)
     ? data.clauses.filter((c): c is string => typeof c === 'string')
     : []

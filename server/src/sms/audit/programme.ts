@@ -49,7 +49,11 @@ export interface AuditProgramme {
 const yearOf = (data: Record<string, unknown>, createdAt: Date | string) =>
   typeof data.year === 'number' ? data.year : new Date(createdAt).getUTCFullYear()
 
-export async function auditProgramme(db: Kysely<DB>, year: number, now: Date): Promise<AuditProgramme> {
+export async function auditProgramme(
+  db: Kysely<DB>,
+  year: number,
+  now: Date,
+): Promise<AuditProgramme> {
   const rows = await db
     .selectFrom('cases')
     .select(['id', 'title', 'status', 'assignee', 'data', 'created_at', 'closed_at'])

@@ -75,9 +75,7 @@ const isSmsManager = (a: Actor) =>
     a.groups.some((g) => g.id === StaffGroup.SmsManagers || g.id === StaffGroup.TopManagement))
 
 export class ReviewActionsService {
-  constructor(
-    private readonly deps: { db: Kysely<DB>; audit: AuditSink; now: () => Date },
-  ) {}
+  constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink; now: () => Date }) {}
 
   /** The actions of a review, or of every review (`reviewId` undefined), oldest first. */
   async list(reviewId?: string, db: Kysely<DB> = this.deps.db): Promise<ReviewAction[]> {
@@ -114,7 +112,11 @@ export class ReviewActionsService {
       )
       .execute()
     const rows = [
-      ...actions.map((a) => ({ ...a, due: formDateTime(a.due), carriedFrom: null as string | null })),
+      ...actions.map((a) => ({
+        ...a,
+        due: formDateTime(a.due),
+        carriedFrom: null as string | null,
+      })),
       ...carried.map((c) => ({
         title: c.title,
         kind: c.kind,
@@ -184,7 +186,12 @@ export class ReviewActionsService {
       const now = this.deps.now()
       const row = await tx
         .updateTable('sms_review_actions')
-        .set({ status: input.status, outcome: input.outcome, closed_by: actor.username, closed_at: now })
+        .set({
+          status: input.status,
+          outcome: input.outcome,
+          closed_by: actor.username,
+          closed_at: now,
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow()

@@ -80,11 +80,17 @@ export async function assembleReviewInputs(
       item: 'c',
       title: 'Current and forecast human, technical, information and financial resource levels',
       state: 'recorded',
-      summary: 'Active people per staff group (human resources); technical and financial levels are not recorded in the product.',
+      summary:
+        'Active people per staff group (human resources); technical and financial levels are not recorded in the product.',
       figures: staff,
     })
     for (const [item, title, table, clause] of [
-      ['d', 'Current and forecast human resource levels and competences', 'sms_competences', '4.4.2'],
+      [
+        'd',
+        'Current and forecast human resource levels and competences',
+        'sms_competences',
+        '4.4.2',
+      ],
       ['e', 'Risks', 'sms_risks', '4.5.3 d'],
     ] as const) {
       const present = await tableExists(tx, table)
@@ -97,12 +103,22 @@ export async function assembleReviewInputs(
               summary: `${table} (${clause})`,
               figures: { records: await countOf(tx, table) },
             }
-          : { item, title, state: NOT_RECORDED, summary: `${NOT_RECORDED}: no ${clause} records in this product` },
+          : {
+              item,
+              title,
+              state: NOT_RECORDED,
+              summary: `${NOT_RECORDED}: no ${clause} records in this product`,
+            },
       )
     }
     const audits = await tx
       .selectFrom('cases')
-      .select(['id', 'title', 'status', sql<unknown>`data -> 'nonconformities'`.as('nonconformities')])
+      .select([
+        'id',
+        'title',
+        'status',
+        sql<unknown>`data -> 'nonconformities'`.as('nonconformities'),
+      ])
       .where('kind', '=', 'internal-audit')
       .where('created_at', '<', period.to)
       .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', period.from)]))
@@ -110,7 +126,11 @@ export async function assembleReviewInputs(
       .execute()
     const findings = await tx
       .selectFrom('cases')
-      .select(['status', sql<string>`coalesce(data ->> 'findingType', 'unknown')`.as('type'), sql<number>`count(*)::int`.as('n')])
+      .select([
+        'status',
+        sql<string>`coalesce(data ->> 'findingType', 'unknown')`.as('type'),
+        sql<number>`count(*)::int`.as('n'),
+      ])
       .where('kind', '=', 'audit-finding')
       .where('created_at', '<', period.to)
       .groupBy(['status', sql`data ->> 'findingType'`])
@@ -133,7 +153,10 @@ export async function assembleReviewInputs(
       title: 'Status of actions from previous management reviews',
       state: 'recorded',
       summary: `${earlier.filter((a) => a.status === 'open').length} open, ${earlier.filter((a) => a.status !== 'open').length} closed or carried over`,
-      figures: earlier.map((a) => ({ ...a, overdue: a.status === 'open' && new Date(a.due_at) < now })),
+      figures: earlier.map((a) => ({
+        ...a,
+        overdue: a.status === 'open' && new Date(a.due_at) < now,
+      })),
     })
     const corrective = await tx
       .selectFrom('cases')

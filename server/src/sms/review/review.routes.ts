@@ -10,7 +10,9 @@ import { actorOf, requireSmsReader, smsReaders } from '../access'
 import type { ReviewActionsService } from './review-actions'
 
 const reviewParams = { id: { type: 'string', pattern: '^MR-[0-9]{6,12}$', maxLength: 20 } } as const
-const actionParams = { id: { type: 'string', pattern: '^MRA-[0-9]{6,12}$', maxLength: 20 } } as const
+const actionParams = {
+  id: { type: 'string', pattern: '^MRA-[0-9]{6,12}$', maxLength: 20 },
+} as const
 const validateReview = paramsValidator<{ id: string }>({
   type: 'object',
   properties: reviewParams,

@@ -8,8 +8,25 @@ import type { User } from '../../../lib/user'
 
 /** The clauses an audit programme covers (as `server/src/sms/audit/clauses.ts`). */
 export const clauses = [
-  '4.1', '4.2', '4.3', '4.4', '4.5', '5', '6.1', '6.2', '6.3', '6.4', '6.5', '6.6',
-  '7.1', '7.2', '8.1', '8.2', '9.1', '9.2', '9.3',
+  '4.1',
+  '4.2',
+  '4.3',
+  '4.4',
+  '4.5',
+  '5',
+  '6.1',
+  '6.2',
+  '6.3',
+  '6.4',
+  '6.5',
+  '6.6',
+  '7.1',
+  '7.2',
+  '8.1',
+  '8.2',
+  '9.1',
+  '9.2',
+  '9.3',
 ] as const
 
 export interface ProgrammeAudit {

@@ -10,7 +10,13 @@ import { Link } from '../../../lib/router'
 import { Empty, ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import type { User } from '../../../lib/user'
-import { clauses, mayRecordFindings, recordFinding, type Finding, type SmsRecord } from '../api/sms-audit'
+import {
+  clauses,
+  mayRecordFindings,
+  recordFinding,
+  type Finding,
+  type SmsRecord,
+} from '../api/sms-audit'
 
 const text = (v: unknown) => (v === undefined || v === null || v === '' ? '—' : String(v))
 
@@ -52,7 +58,12 @@ function NewFinding({ auditId, onRecorded }: { auditId: string; onRecorded: () =
       <div className="row" style={{ flexWrap: 'wrap', alignItems: 'end' }}>
         <div className="field">
           <label htmlFor="finding-title">Title</label>
-          <input id="finding-title" value={title} onChange={(e) => setTitle(e.target.value)} required />
+          <input
+            id="finding-title"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor="finding-clause">Clause</label>
@@ -73,7 +84,11 @@ function NewFinding({ auditId, onRecorded }: { auditId: string; onRecorded: () =
         {findingType === 'nonconformity' && (
           <div className="field">
             <label htmlFor="finding-severity">Severity</label>
-            <select id="finding-severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
+            <select
+              id="finding-severity"
+              value={severity}
+              onChange={(e) => setSeverity(e.target.value)}
+            >
               <option value="major">Major</option>
               <option value="minor">Minor</option>
             </select>
@@ -82,11 +97,19 @@ function NewFinding({ auditId, onRecorded }: { auditId: string; onRecorded: () =
       </div>
       <div className="field">
         <label htmlFor="finding-description">Description</label>
-        <textarea id="finding-description" value={description} onChange={(e) => setDescription(e.target.value)} />
+        <textarea
+          id="finding-description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
       </div>
       <div className="field">
         <label htmlFor="finding-evidence">Evidence (records seen)</label>
-        <textarea id="finding-evidence" value={evidence} onChange={(e) => setEvidence(e.target.value)} />
+        <textarea
+          id="finding-evidence"
+          value={evidence}
+          onChange={(e) => setEvidence(e.target.value)}
+        />
       </div>
       <button type="submit" className="primary">
         Record finding

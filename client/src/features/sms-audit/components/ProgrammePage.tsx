@@ -67,8 +67,8 @@ export default function ProgrammePage({ user, year }: { user: User; year: number
     <div>
       <h1>Audit programme</h1>
       <p className="muted small">
-        ISO/IEC 20000-1 4.5.4.2: internal audits at planned intervals covering every clause,
-        planned from status, importance and earlier results. Auditors never audit their own area.
+        ISO/IEC 20000-1 4.5.4.2: internal audits at planned intervals covering every clause, planned
+        from status, importance and earlier results. Auditors never audit their own area.
       </p>
       <div className="row">
         <Link href={`/sms/programme?year=${year - 1}`}>← {year - 1}</Link>

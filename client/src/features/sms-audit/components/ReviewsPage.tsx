@@ -21,7 +21,9 @@ interface Input {
 const text = (v: unknown) => (v === undefined || v === null || v === '' ? '—' : String(v))
 
 function Actions({ user, reviewId }: { user: User; reviewId: string }) {
-  const list = useApi<{ items: ReviewAction[] }>(`/sms/reviews/${encodeURIComponent(reviewId)}/actions`)
+  const list = useApi<{ items: ReviewAction[] }>(
+    `/sms/reviews/${encodeURIComponent(reviewId)}/actions`,
+  )
   const [error, setError] = useState<unknown>()
   const manager = isSmsManager(user) || user.groups.some((g) => g.id === 'top-management')
   async function settle(a: ReviewAction, status: 'closed' | 'carried-over') {
@@ -61,7 +63,9 @@ function Actions({ user, reviewId }: { user: User; reviewId: string }) {
               <tr key={a.id}>
                 <td>
                   {a.title}
-                  {a.carriedFrom ? <span className="muted small"> (carried over from {a.carriedFrom})</span> : null}
+                  {a.carriedFrom ? (
+                    <span className="muted small"> (carried over from {a.carriedFrom})</span>
+                  ) : null}
                 </td>
                 <td>{a.kind}</td>
                 <td>{a.owner}</td>
@@ -100,7 +104,9 @@ function Review({ user, id }: { user: User; id: string }) {
   const inputs = Object.values((d.inputs ?? {}) as Record<string, Input>).sort((a, b) =>
     a.item.localeCompare(b.item),
   )
-  const attendees = Array.isArray(d.attendees) ? (d.attendees as { name?: string; role?: string }[]) : []
+  const attendees = Array.isArray(d.attendees)
+    ? (d.attendees as { name?: string; role?: string }[])
+    : []
   return (
     <>
       <ErrorBanner error={r.error} />
@@ -145,7 +151,12 @@ function Review({ user, id }: { user: User; id: string }) {
             <Props
               entries={[
                 ['Period', `${text(d.periodFrom)} – ${text(d.periodTo)}`],
-                ['Attendees', attendees.map((a) => `${a.name ?? ''}${a.role ? ` (${a.role})` : ''}`).join(', ') || '—'],
+                [
+                  'Attendees',
+                  attendees
+                    .map((a) => `${a.name ?? ''}${a.role ? ` (${a.role})` : ''}`)
+                    .join(', ') || '—',
+                ],
                 ['Decisions on resources', text(d.resourceDecisions)],
                 ['Decisions on improvements', text(d.improvementDecisions)],
                 ['Minutes', text(d.minutes)],
