@@ -18,10 +18,10 @@ export async function seedSmsAudit(deps: {
   now: Date
 }): Promise<void> {
   const { db, audit, now } = deps
-  const year = now.getUTCFullYear()
-  const at = (month: number, day: number) => new Date(Date.UTC(year, month - 1, day, 9, 0))
-  // a demo date later than today would read oddly: keep them in the past
-  const past = (d: Date) => (d < now ? d : new Date(now.getTime() - 86_400_000))
+  // the demo year lies behind today: events counted in days before now
+  const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000)
+  const year = at(120).getUTCFullYear()
+  const form = (d: Date) => d.toISOString().slice(0, 16)
   await db.transaction().execute(async (tx) => {
     const existing = await tx
       .selectFrom('cases')
@@ -61,9 +61,9 @@ export async function seedSmsAudit(deps: {
           assignee: row.assignee ?? null,
           assigned_group: row.group ?? 'sms-managers',
           created_by: ACTOR,
-          created_at: past(row.created),
-          updated_at: past(row.closed ?? row.created),
-          closed_at: row.closed ? past(row.closed) : null,
+          created_at: row.created,
+          updated_at: row.closed ?? row.created,
+          closed_at: row.closed ? row.closed : null,
           data: JSON.stringify(row.data),
         })
         .execute()
@@ -92,8 +92,8 @@ export async function seedSmsAudit(deps: {
       title: `Operational processes ${year}`,
       status: 'closed',
       assignee: 'iaudit',
-      created: at(2, 1),
-      closed: at(3, 20),
+      created: at(120),
+      closed: at(75),
       data: {
         year,
         clauses: ['8.1', '8.2'],
@@ -101,8 +101,8 @@ export async function seedSmsAudit(deps: {
         basis: 'High importance (customer facing); minor nonconformity on 8.2 last year.',
         scope: 'Incident and problem management at the service desk and problem managers',
         criteria: 'ISO/IEC 20000-1 8.1, 8.2; procedures incident.bpmn, problem.bpmn',
-        plannedStart: `${year}-02-10T09:00`,
-        plannedEnd: `${year}-02-11T17:00`,
+        plannedStart: form(at(115)),
+        plannedEnd: form(at(114)),
         checklist: [
           {
             clause: '8.1',
@@ -120,7 +120,7 @@ export async function seedSmsAudit(deps: {
         observations: 0,
         verification: 'Workarounds now recorded on every open problem (sampled 5).',
         report: 'One minor nonconformity (8.2), corrected and verified.',
-        reportedAt: past(at(3, 20)).toISOString(),
+        reportedAt: at(75).toISOString(),
       },
     })
     const f1 = await insert('audit-finding', 'AUD', {
@@ -128,8 +128,8 @@ export async function seedSmsAudit(deps: {
       status: 'closed',
       assignee: 'problem',
       group: 'problem-managers',
-      created: at(2, 11),
-      closed: at(3, 18),
+      created: at(110),
+      closed: at(80),
       data: {
         audit: a1,
         clause: '8.2',
@@ -138,19 +138,19 @@ export async function seedSmsAudit(deps: {
         description: 'Two of eight problems had a known workaround that was not recorded.',
         evidence: 'Problem records sampled during the audit',
         correctiveAction: 'Record workarounds; add a check to root cause analysis',
-        actionDue: `${year}-03-15T17:00`,
+        actionDue: form(at(85)),
         actionNotes: 'Workarounds recorded; form field made required.',
         verified: true,
         verifiedBy: 'iaudit',
-        verifiedAt: past(at(3, 18)).toISOString(),
+        verifiedAt: at(80).toISOString(),
       },
     })
     const a2 = await insert('internal-audit', 'IA', {
       title: `Change and release ${year}`,
       status: 'closed',
       assignee: 'iaudit2',
-      created: at(4, 1),
-      closed: at(5, 5),
+      created: at(70),
+      closed: at(40),
       data: {
         year,
         clauses: ['9.2', '9.3'],
@@ -158,8 +158,8 @@ export async function seedSmsAudit(deps: {
         basis: 'Many changes this year; no earlier findings.',
         scope: 'Change and release management',
         criteria: 'ISO/IEC 20000-1 9.2, 9.3',
-        plannedStart: `${year}-04-14T09:00`,
-        plannedEnd: `${year}-04-14T17:00`,
+        plannedStart: form(at(61)),
+        plannedEnd: form(at(60)),
         checklist: [
           { clause: '9.2', result: 'observation', evidence: 'CAB minutes brief' },
           { clause: '9.3', result: 'conform', evidence: 'Three releases sampled' },
@@ -168,15 +168,15 @@ export async function seedSmsAudit(deps: {
         nonconformities: 0,
         observations: 1,
         report: 'No nonconformity; one observation (9.2).',
-        reportedAt: past(at(5, 5)).toISOString(),
+        reportedAt: at(40).toISOString(),
       },
     })
     await insert('audit-finding', 'AUD', {
       title: 'CAB minutes brief',
       status: 'closed',
       assignee: 'iaudit2',
-      created: at(4, 14),
-      closed: at(5, 5),
+      created: at(60),
+      closed: at(40),
       data: {
         audit: a2,
         clause: '9.2',
@@ -187,12 +187,12 @@ export async function seedSmsAudit(deps: {
     const mr = await insert('management-review', 'MR', {
       title: `Management review ${year}`,
       status: 'closed',
-      created: at(6, 1),
-      closed: at(9, 1),
+      created: at(30),
+      closed: at(5),
       data: {
-        periodFrom: `${year - 1}-06-01T00:00`,
-        periodTo: `${year}-06-01T00:00`,
-        inputsAssembledAt: past(at(6, 1)).toISOString(),
+        periodFrom: form(at(395)),
+        periodTo: form(at(30)),
+        inputsAssembledAt: at(30).toISOString(),
         attendees: [
           { name: 'Tom Top-Management', role: 'Top management' },
           { name: 'Mia SMS-Manager', role: 'SMS manager' },
@@ -213,11 +213,11 @@ export async function seedSmsAudit(deps: {
           title: 'Hire a problem manager',
           kind: 'resource',
           owner: 'smsmgr',
-          due_at: past(at(8, 31)),
+          due_at: at(10),
           status: 'closed',
           outcome: 'Hired; started in August.',
           closed_by: 'smsmgr',
-          closed_at: past(at(8, 20)),
+          closed_at: at(12),
         },
         {
           id: await nextReference(tx, 'MRA'),
@@ -225,11 +225,11 @@ export async function seedSmsAudit(deps: {
           title: 'CAB minutes template with risk discussion',
           kind: 'improvement',
           owner: 'smsmgr',
-          due_at: past(at(8, 31)),
+          due_at: at(10),
           status: 'carried-over',
           outcome: 'Template drafted; carried over to the next review.',
           closed_by: 'smsmgr',
-          closed_at: past(at(9, 1)),
+          closed_at: at(5),
         },
       ])
       .execute()
