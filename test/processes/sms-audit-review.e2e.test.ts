@@ -351,4 +351,45 @@ describe.each(testDatabaseTargets())('internal audit and management review on $k
     const trail = await h.trail({ entityId: id })
     expect(trail.some((e) => e.action === 'internal-audit.decided')).toBe(true)
   })
+
+  it('4.5.4.2: an audit without nonconformities goes straight to the report', async () => {
+    // given
+    const year = new Date(h.clock.now()).getUTCFullYear()
+    const { id, instance } = await h.open('internal-audit', {
+      title: 'Document control',
+      data: { year, clauses: ['4.3'], basis: 'Not audited last year' },
+    })
+    // when
+    await h.complete(instance, 'Task_PlanAudit', {
+      scope: 'Controlled documents',
+      criteria: 'ISO/IEC 20000-1 4.3',
+      clauses: ['4.3'],
+      auditor: 'iaudit2',
+      plannedStart: inDays(1),
+      plannedEnd: inDays(1),
+    })
+    const observation = await (await h.as('iaudit2')).post<{ id: string }>('/audit-findings', {
+      title: 'Review dates close together',
+      data: { audit: id, clause: '4.3', findingType: 'observation' },
+    })
+    expect(observation.status).toBe(201)
+    await h.complete(
+      instance,
+      'Task_ConductAudit',
+      { checklist: [{ clause: '4.3', result: 'observation' }], auditSummary: 'Conforms' },
+      'iaudit2',
+    )
+    await h.reached(instance, 'EndEvent_AuditClosed')
+    // then: no corrective action was asked for; the observation is reported and closed
+    expect(await h.hasCompleted(instance, 'Task_AgreeCorrectiveActions')).toBe(false)
+    expectInOrder(await pathOf(instance), [
+      'Task_CollectFindings',
+      'Gateway_HasNonconformities',
+      'Gateway_MergeReport',
+      'Task_ReportToManagement',
+      'EndEvent_AuditClosed',
+    ])
+    expect((await h.cases.findCase('internal-audit', id))?.status).toBe('closed')
+    expect((await h.cases.findCase('audit-finding', observation.body.id))?.status).toBe('closed')
+  })
 })

@@ -1,5 +1,5 @@
 import { TOP_MANAGEMENT_GROUP } from './notify-top-management.worker'
-import { findingsOf } from './audit-findings'
+import { findingsOf, isOpenNonconformity } from './audit-findings'
 import { defineWorker, ErrorCode } from './define-worker'
 import { actorFor } from './worker-helpers'
 
@@ -12,8 +12,8 @@ interface Out {
 
 /**
  * 4.5.4.2 `Task_ReportToManagement`: the audit's results (scope, checklist, findings and their
- * verification) are written on the audit as its report, the audit closes, and top management and
- * the SMS managers are told (the report is an input to the management review, 4.5.4.3 f).
+ * verification) are written on the audit as its report, the observations it reports close, the
+ * audit closes, and top management and the SMS managers are told (the report is an input to the management review, 4.5.4.3 f).
  */
 export const reportInternalAudit = defineWorker<In, Out>({
   type: 'report-internal-audit',
@@ -43,13 +43,39 @@ export const reportInternalAudit = defineWorker<In, Out>({
     ]
     const reportedAt = deps.now().toISOString()
     const actor = actorFor(job.type)
-    await deps.cases.updateFields(
-      'internal-audit',
-      audit.id,
-      { data: { report: lines.join('\n'), reportedAt } },
-      actor,
-      job.processInstanceKey,
-    )
+    // the report and the closing of what it reports (observations and opportunities; verified
+    // nonconformities are closed already) commit together
+    const published = await deps.db.transaction().execute(async (tx) => {
+      const origin = { processInstanceKey: job.processInstanceKey }
+      const out = [
+        (
+          await deps.cases.applyInTransaction(
+            'internal-audit',
+            audit.id,
+            { data: { report: lines.join('\n'), reportedAt } },
+            actor,
+            tx,
+            origin,
+          )
+        ).publish,
+      ]
+      for (const f of findings.filter((x) => x.status !== 'closed' && !isOpenNonconformity(x))) {
+        out.push(
+          (
+            await deps.cases.applyInTransaction(
+              'audit-finding',
+              f.id,
+              { status: 'closed' },
+              actor,
+              tx,
+              origin,
+            )
+          ).publish,
+        )
+      }
+      return out
+    })
+    for (const publish of published) publish()
     // a retry rewrites the same report and finds the status already set
     await deps.cases.setStatus('internal-audit', audit.id, 'closed', actor, {
       processInstanceKey: job.processInstanceKey,
