@@ -1,5 +1,5 @@
 import { formDateTime } from '../sms/review/review-actions'
-import { findingsOf, isOpenNonconformity } from './audit-findings'
+import { findingsOf, isOpenNonconformity } from '../sms/audit/findings'
 import { defineWorker, ErrorCode } from './define-worker'
 import { actorFor } from './worker-helpers'
 

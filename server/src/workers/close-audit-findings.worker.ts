@@ -1,4 +1,4 @@
-import { findingsOf } from './audit-findings'
+import { findingsOf } from '../sms/audit/findings'
 import { defineWorker } from './define-worker'
 import { actorFor } from './worker-helpers'
 

@@ -1,4 +1,4 @@
-import { findingsOf, isOpenNonconformity } from './audit-findings'
+import { findingsOf, isOpenNonconformity } from '../sms/audit/findings'
 import { defineWorker } from './define-worker'
 import { actorFor } from './worker-helpers'
 

@@ -1,5 +1,5 @@
 import { TOP_MANAGEMENT_GROUP } from './notify-top-management.worker'
-import { findingsOf, isOpenNonconformity } from './audit-findings'
+import { findingsOf, isOpenNonconformity } from '../sms/audit/findings'
 import { defineWorker, ErrorCode } from './define-worker'
 import { actorFor } from './worker-helpers'
 

@@ -11,7 +11,7 @@ import type { AuditSink } from '../../evidence/audit-sink'
 import { NotFoundError } from '../../errors'
 import { openapi } from '../../http/openapi'
 import { bodyValidator, paramsValidator, queryValidator } from '../../http/validation'
-import { findingsOf } from '../../workers/audit-findings'
+import { findingsOf } from './findings'
 import { actorOf, requireSmsManager, requireSmsReader, smsManagers, smsReaders } from '../access'
 import { auditProgramme } from './programme'
 

@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/schema'
 import { auditableClauses } from './clauses'
 import { areasOfAudit } from './independence'
+import { instantOf } from '../../forms/date-ranges'
 
 /** One audit of the programme. */
 export interface ProgrammeAudit {
@@ -111,7 +112,7 @@ export async function auditProgramme(
   })
   const overdueActions = findings
     .filter((f) => f.status !== 'closed' && f.due)
-    .filter((f) => new Date(/[zZ]|[+-]\d\d:\d\d$/.test(f.due!) ? f.due! : `${f.due!}Z`) < now)
+    .filter((f) => (instantOf(f.due) ?? Infinity) < now.getTime())
     .map((f) => ({ findingId: f.id, owner: f.assignee, due: f.due!, clause: f.clause }))
   return {
     year,

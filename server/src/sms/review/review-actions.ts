@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors'
 import { Role, StaffGroup } from '../../auth/roles'
 import type { Actor } from '../../cases/access'
 import { nextReference } from '../../cases/references'
+import { instantOf } from '../../forms/date-ranges'
 
 /** The states of a review action. */
 export const ReviewActionStatus = {
@@ -65,8 +66,8 @@ function toAction(r: Row, now: Date): ReviewAction {
   }
 }
 
-/** A form's date-time without an offset is read as UTC (see forms/date-ranges.ts). */
-export const formDateTime = (v: string) => new Date(/[zZ]|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`)
+/** A form's date-time as an instant (without an offset: UTC, as `forms/date-ranges.ts` reads it). */
+export const formDateTime = (v: string) => new Date(instantOf(v) ?? Number.NaN)
 
 /** Whether the actor manages the SMS (closes anyone's action). */
 const isSmsManager = (a: Actor) =>

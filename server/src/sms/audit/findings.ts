@@ -3,7 +3,7 @@
  * names the audit. Shared by the internal audit's workers.
  */
 import { sql, type Kysely } from 'kysely'
-import type { DB } from '../db/schema'
+import type { DB } from '../../db/schema'
 
 /** One finding as the workers read it. */
 export interface FindingRow {
