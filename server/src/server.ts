@@ -321,7 +321,11 @@ export async function startServer({
         notifications,
         messages: zeebeMessagePublisher(zeebe),
         decisions: zeebeDecisionEvaluator(zeebe),
-        settings: { ...defaultWorkerSettings, ...workerSettings },
+        settings: {
+          ...defaultWorkerSettings,
+          managementReviewIntervalDays: config.MANAGEMENT_REVIEW_INTERVAL_DAYS,
+          ...workerSettings,
+        },
         log,
         now: () => new Date(clock.now()),
         sms: { reviewActions, audit },
