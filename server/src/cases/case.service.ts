@@ -71,7 +71,7 @@ import {
   type ProcessStarter,
 } from './procedure-starts'
 import { checkCreate, checkEdit } from './change-control'
-import { checkAuditorIndependence } from '../sms/audit/independence'
+import { changesAuditorOrScope, checkAuditorIndependence } from '../sms/audit/independence'
 import { ChangeRecordEdits } from './change-record-edits'
 
 export type { ProcessStarter } from './procedure-starts'
@@ -683,8 +683,11 @@ export class CaseService {
       where id = ${String(current.id)} returning *`.execute(tx)
     const row = updated.rows[0]!
     const after = toRecord(spec, row)
-    // 4.5.4.2: whoever assigns an auditor or widens an audit (PATCH, plan task, worker)
-    if (spec.kind === 'internal-audit') await checkAuditorIndependence(tx, after)
+    // 4.5.4.2: whoever assigns an auditor or changes what an audit covers (PATCH, plan task,
+    // worker); other writes (findings counted, the report, closing) do not re-judge it
+    if (spec.kind === 'internal-audit' && changesAuditorOrScope(patch)) {
+      await checkAuditorIndependence(tx, after)
+    }
     const action = typeof patch.status === 'string' && patch.status !== before.status
     await this.deps.audit.append(
       {

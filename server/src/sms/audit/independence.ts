@@ -77,6 +77,12 @@ export async function independenceClashes(
   return [...new Set(clashes)]
 }
 
+/** Whether a write of an audit names its auditor or what it covers (then independence is checked). */
+export function changesAuditorOrScope(patch: Record<string, unknown>): boolean {
+  const data = (patch.data ?? {}) as Record<string, unknown>
+  return patch.assignee !== undefined || 'clauses' in data || 'processes' in data
+}
+
 /**
  * Refuses (422) an internal audit whose auditor (`assignee`) works in an area it audits. Called by
  * the case service inside the transaction of every write of an internal audit.
