@@ -177,6 +177,14 @@ export const configSchema = {
     description:
       'Days after a process instance ends before its working data (tasks, their variables and comments) is purged; 0 = keep forever. The evidence trail and the engine’s history (its secondary storage) are not purged by the server, so histories outlive the purge.',
   },
+  MANAGEMENT_REVIEW_INTERVAL_DAYS: {
+    type: 'integer',
+    default: 365,
+    minimum: 1,
+    maximum: 365,
+    description:
+      'Days between management reviews (ISO/IEC 20000-1 4.5.4.3: at planned intervals, at least yearly): the daily check records the next review this long after the last one.',
+  },
   EVIDENCE_SIGNING_KEY: {
     type: 'string',
     default: '',

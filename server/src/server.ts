@@ -61,6 +61,7 @@ import { seedDemoUsers, type SeededUser } from './seed/demo'
 import { createZeebeClient, plaintextAddress, type ZeebeClient } from './zeebe/zeebe-client'
 import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
+import { auditRoutes, reviewRoutes, ReviewActionsService, seedSmsAudit } from './sms'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
@@ -301,6 +302,15 @@ export async function startServer({
     const cmdb = new CmdbService({ db: database.db, audit })
     const catalogue = new CatalogueService({ db: database.db, audit })
     if (config.SEED_DEMO_DATA) await seedCatalogue({ db: database.db, cases, cmdb, catalogue })
+    // internal audit and management review (4.5.4): review actions, a demo year
+    const reviewActions = new ReviewActionsService({
+      db: database.db,
+      audit,
+      now: () => new Date(clock.now()),
+    })
+    if (config.SEED_DEMO_DATA) {
+      await seedSmsAudit({ db: database.db, audit, now: new Date(clock.now()) })
+    }
     // Job workers and the notification outbox: the automated steps of the procedures (issue 5).
     const notifications = new NotificationService({
       db: database.db,
@@ -331,9 +341,14 @@ export async function startServer({
         messages: zeebeMessagePublisher(zeebe),
         decisions: zeebeDecisionEvaluator(zeebe),
         risks: sms.risks,
-        settings: { ...defaultWorkerSettings, ...workerSettings },
+        settings: {
+          ...defaultWorkerSettings,
+          managementReviewIntervalDays: config.MANAGEMENT_REVIEW_INTERVAL_DAYS,
+          ...workerSettings,
+        },
         log,
         now: () => new Date(clock.now()),
+        sms: { reviewActions, audit },
       },
     })
     cleanup.unshift(() => jobWorkers.close())
@@ -421,6 +436,8 @@ export async function startServer({
         notificationsRoutes({ notifications }),
         reportsRoutes({ reports }),
         smsRoutes(sms, { db: database.db, now: () => new Date(clock.now()) }),
+        auditRoutes({ db: database.db, audit, now: () => new Date(clock.now()) }),
+        reviewRoutes({ reviewActions }),
       ],
     })
     const http: Server = createServer(app)

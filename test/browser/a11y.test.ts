@@ -55,6 +55,10 @@ describe('accessibility (WCAG 2.1 AA, axe-core)', () => {
     ['auditor', '/sms/risks', 'Risk register'],
     ['smsmgr', '/sms/parties', 'Processes operated by other parties'],
     ['auditor', '/sms/competence', 'Competence and responsibilities'],
+    // 4.5.4: the demo year's programme, an audit with checklist and findings, a review
+    ['smsmgr', '/sms/programme', 'Audit programme'],
+    ['iaudit', '/sms/audits/IA-000001', 'Internal audit IA-000001'],
+    ['auditor', '/sms/reviews/MR-000001', 'Management reviews'],
   ])('%s on %s has no serious violations', async (username, path, heading) => {
     // given
     const { context, page } = await loginPage(browser, app, username)

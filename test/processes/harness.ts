@@ -138,6 +138,9 @@ const recorderOf: Partial<Record<CaseKind, string>> = {
   release: 'release',
   supplier: 'supplier',
   improvement: 'improve',
+  'internal-audit': 'smsmgr',
+  'management-review': 'smsmgr',
+  'audit-finding': 'iaudit',
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

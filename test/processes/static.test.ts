@@ -33,6 +33,8 @@ const expected: Record<string, string> = {
   'supplier-review.bpmn': '7.2',
   'improvement.bpmn': '4.5.5',
   'sms-risk-review.bpmn': '4.5.3',
+  'internal-audit.bpmn': '4.5.4.2',
+  'management-review.bpmn': '4.5.4.3',
 }
 
 /**

@@ -42,6 +42,9 @@ const SmsDocumentPage = lazy(() => import('../features/sms/components/SmsDocumen
 const RisksPage = lazy(() => import('../features/sms/components/RisksPage'))
 const PartiesPage = lazy(() => import('../features/sms/components/PartiesPage'))
 const CompetencePage = lazy(() => import('../features/sms/components/CompetencePage'))
+const ProgrammePage = lazy(() => import('../features/sms-audit/components/ProgrammePage'))
+const AuditPage = lazy(() => import('../features/sms-audit/components/AuditPage'))
+const ReviewsPage = lazy(() => import('../features/sms-audit/components/ReviewsPage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -198,6 +201,15 @@ const routes: [string, Render][] = [
   ['/sms/risks', (_p, u) => <RisksPage user={u} />],
   ['/sms/parties', (_p, u) => <PartiesPage user={u} />],
   ['/sms/competence', () => <CompetencePage />],
+  [
+    '/sms/programme',
+    (_p, u, q) => (
+      <ProgrammePage user={u} year={Number(q.get('year')) || new Date().getUTCFullYear()} />
+    ),
+  ],
+  ['/sms/audits/:id', (p, u) => <AuditPage user={u} id={p.id!} />],
+  ['/sms/reviews', (_p, u) => <ReviewsPage user={u} id={null} />],
+  ['/sms/reviews/:id', (p, u) => <ReviewsPage user={u} id={p.id!} />],
 ]
 
 function Routes({ user }: { user: User }) {

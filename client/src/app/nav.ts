@@ -56,6 +56,10 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/sms/risks', label: 'Risk register', roles: readers },
       { href: '/sms/parties', label: 'Other parties', roles: readers },
       { href: '/sms/competence', label: 'Competence', roles: readers },
+      // 4.5.4: the management system's own audits and reviews
+      { href: '/sms/programme', label: 'Audit programme', roles: readers },
+      { href: '/cases/internal-audits', label: 'Internal audits', roles: readers },
+      { href: '/sms/reviews', label: 'Management reviews', roles: readers },
     ],
   },
   {
@@ -96,7 +100,12 @@ export function rolesFor(path: string): readonly string[] | undefined {
   // customers open their own cases (the server returns 404 for anyone else's)
   if (/^\/cases\/(incidents|service-requests|complaints)\/[^/]+$/.test(path))
     return [...readers, 'customer']
-  if (path.startsWith('/cases/') || path.startsWith('/calendar') || path.startsWith('/baselines'))
+  if (
+    path.startsWith('/cases/') ||
+    path.startsWith('/calendar') ||
+    path.startsWith('/baselines') ||
+    path.startsWith('/sms/')
+  )
     return readers
   const all = navSections.flatMap((s) => s.items)
   const hit = all

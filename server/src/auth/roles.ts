@@ -20,7 +20,15 @@ export const StaffGroup = {
   SupplierManagers: 'supplier-managers',
   ImprovementManagers: 'improvement-managers',
   TopManagement: 'top-management',
-  /** The SMS manager and the management representative (4.1.4): SMS documents, risks, competence. */
+  /**
+   * The SMS manager and the management representative (4.1.4): SMS documents, risks,
+   * competence, the audit programme and management reviews (4.5.4).
+   */
   SmsManagers: 'sms-managers',
+  /**
+   * Internal auditors (4.5.4.2): staff who conduct internal audits and record their findings.
+   * The group, not the read-only `auditor` role, is what lets a person write audit records.
+   */
+  InternalAuditors: 'internal-auditors',
 } as const
 export type StaffGroup = (typeof StaffGroup)[keyof typeof StaffGroup]

@@ -8,12 +8,17 @@
  *   when their group owns it; suppliers only in the supplier-managers group;
  * - process-owner: read;
  * - auditor: read everything, create and change audit findings only (4.5.4.2);
+ * - the management system's own records (internal audits, management reviews, audit findings;
+ *   4.5.4): written only by SMS managers (staff in `sms-managers`) and, for audits and findings,
+ *   internal auditors (staff in `internal-auditors`, who conduct the audits in their inbox); the
+ *   owner of a finding's corrective action (its assignee) updates that finding; top management
+ *   takes part in management reviews. Other staff read them only;
  * - customer: raise incidents, service requests and complaints, and see their own only (others'
  *   answer 404); read the service catalogue and SLAs;
  * - nobody changes history (CI history, evidence): there are no routes for it.
  */
 import { Role, StaffGroup } from '../auth/roles'
-import { customerKinds, operationalKinds, type CaseKind } from './kinds'
+import { auditKinds, customerKinds, operationalKinds, type CaseKind } from './kinds'
 
 /** The caller as far as authorisation is concerned (a session user or a worker). */
 export interface Actor {
@@ -82,10 +87,25 @@ export function canRead(a: Actor, kind: CaseKind, r: RecordScope): boolean {
   return seesOwnOnly(a, kind) ? r.requester === a.username : true
 }
 
+/**
+ * 4.5.4: who writes the management system's audit and review records. Internal auditors are
+ * staff in `internal-auditors` (they work the audit's tasks); the read-only `auditor` role keeps
+ * recording findings only, as before.
+ */
+function mayWriteAuditKind(a: Actor, kind: CaseKind, r?: RecordScope): boolean {
+  if (inGroup(a, StaffGroup.SmsManagers) && has(a, Role.Staff)) return true
+  if (!has(a, Role.Staff)) return false
+  if (kind === 'management-review') return inGroup(a, StaffGroup.TopManagement)
+  if (inGroup(a, StaffGroup.InternalAuditors)) return true
+  // the owner of a finding's corrective action records its progress (4.5.4.2)
+  return kind === 'audit-finding' && !!r?.assignee && r.assignee === a.username
+}
+
 /** May create records of the kind. */
 export function canCreate(a: Actor, kind: CaseKind): boolean {
   if (has(a, Role.Admin)) return true
   if (kind === 'audit-finding' && has(a, Role.Auditor)) return true
+  if (auditKinds.includes(kind)) return mayWriteAuditKind(a, kind)
   if (kind === 'supplier') return has(a, Role.Staff) && inGroup(a, StaffGroup.SupplierManagers)
   if (kind === 'service' || kind === 'sla') return false
   if (has(a, Role.Staff)) return isOperational(kind) || kind === 'ci'
@@ -97,6 +117,7 @@ export function canCreate(a: Actor, kind: CaseKind): boolean {
 export function canWrite(a: Actor, kind: CaseKind, r: RecordScope): boolean {
   if (has(a, Role.Admin)) return true
   if (kind === 'audit-finding' && has(a, Role.Auditor)) return true
+  if (auditKinds.includes(kind)) return mayWriteAuditKind(a, kind, r)
   if (!has(a, Role.Staff)) return false
   if (kind === 'supplier') return inGroup(a, StaffGroup.SupplierManagers)
   if (kind === 'service' || kind === 'sla') return false

@@ -47,6 +47,7 @@ import {
   rowOf,
 } from './case-rows'
 import { checkCreate, checkEdit, refuseDirectEdit } from './change-control'
+import { changesAuditorOrScope, checkAuditorIndependence } from '../sms/audit/independence'
 import { customerKinds, finalStatuses, kindSpecs, processOfKind, type CaseKind } from './kinds'
 import type { KindSpec } from './kinds'
 import type { ProcedureStarts } from './procedure-starts'
@@ -72,6 +73,8 @@ const defaultGroup: Partial<Record<CaseKind, string>> = {
   change: 'change-managers',
   release: 'release-managers',
   improvement: 'improvement-managers',
+  'internal-audit': 'sms-managers',
+  'management-review': 'sms-managers',
 }
 
 export interface CaseWritesDeps {
@@ -155,6 +158,8 @@ export class CaseWrites {
         }
       }
       const created = toRecord(spec, await insertRow(tx, spec.table, columns, values))
+      // 4.5.4.2: an auditor does not audit their own area
+      if (kind === 'internal-audit') await checkAuditorIndependence(tx, created)
       if (kind === 'ci') await ciHistory(tx, id, actor.username, 'created', null, created)
       // the procedure's start commits with the case: a crash before it runs leaves it pending
       const bpmnProcessId = processOfKind[kind]
@@ -410,6 +415,11 @@ async function applyChange(
     where id = ${String(current.id)} returning *`.execute(tx)
   const row = updated.rows[0]!
   const after = toRecord(spec, row)
+  // 4.5.4.2: whoever assigns an auditor or changes what an audit covers (PATCH, plan task,
+  // worker); other writes (findings counted, the report, closing) do not re-judge it
+  if (spec.kind === 'internal-audit' && changesAuditorOrScope(patch)) {
+    await checkAuditorIndependence(tx, after)
+  }
   const statusChanged = typeof patch.status === 'string' && patch.status !== before.status
   if (spec.kind === 'ci') await ciHistory(tx, after.id, actor.username, 'updated', before, after)
   if (statusChanged) {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startHarness, type ApiClient, type Harness } from '../../../test/support/harness'
 import { UserError } from '../errors'
 import { systemActor } from './access'
-import { customerKinds, kindSpecs, operationalKinds, type CaseKind } from './kinds'
+import { auditKinds, customerKinds, kindSpecs, operationalKinds, type CaseKind } from './kinds'
 
 type Role = 'admin' | 'desk' | 'network' | 'supplier' | 'owner' | 'auditor' | 'customer'
 const roles: Role[] = ['admin', 'desk', 'network', 'supplier', 'owner', 'auditor', 'customer']
@@ -145,7 +145,9 @@ describe('authorisation matrix: every role × every record kind', () => {
     role !== 'customer' || isCustomerKind(kind) || kind === 'service' || kind === 'sla'
   const canCreate = (role: Role, kind: CaseKind) =>
     role === 'admin' ||
-    (['desk', 'network', 'supplier'].includes(role) && (isOperational(kind) || kind === 'ci')) ||
+    // 4.5.4: audits, reviews and findings are written by SMS managers and internal auditors only
+    (['desk', 'network', 'supplier'].includes(role) &&
+      ((isOperational(kind) && !auditKinds.includes(kind)) || kind === 'ci')) ||
     (role === 'supplier' && kind === 'supplier') ||
     (role === 'auditor' && kind === 'audit-finding') ||
     (role === 'customer' && isCustomerKind(kind))

@@ -18,6 +18,8 @@ export const CaseKind = {
   Improvement: 'improvement',
   Complaint: 'complaint',
   AuditFinding: 'audit-finding',
+  InternalAudit: 'internal-audit',
+  ManagementReview: 'management-review',
   Supplier: 'supplier',
   Ci: 'ci',
   Service: 'service',
@@ -37,6 +39,8 @@ export const operationalKinds = [
   CaseKind.Improvement,
   CaseKind.Complaint,
   CaseKind.AuditFinding,
+  CaseKind.InternalAudit,
+  CaseKind.ManagementReview,
 ] as const satisfies readonly CaseKind[]
 export type OperationalKind = (typeof operationalKinds)[number]
 
@@ -55,7 +59,16 @@ export const processOfKind: Partial<Record<CaseKind, string>> = {
   change: 'change',
   release: 'release',
   improvement: 'improvement',
+  'internal-audit': 'internal-audit',
+  'management-review': 'management-review',
 }
+
+/** The kinds of the management system's own records (4.5.4): written by SMS managers and internal auditors only. */
+export const auditKinds: readonly CaseKind[] = [
+  CaseKind.AuditFinding,
+  CaseKind.InternalAudit,
+  CaseKind.ManagementReview,
+]
 
 /** The procedure started per supplier for a supplier review (7.2). */
 export const SUPPLIER_REVIEW_PROCESS = 'supplier-review'
@@ -141,6 +154,8 @@ const specs: KindSpec[] = [
       ['improvement', 'improvements', 'improvement', 'IMP', '4.5.5'],
       ['complaint', 'complaints', 'complaint', 'CMP', '7.1'],
       ['audit-finding', 'audit-findings', 'audit finding', 'AUD', '4.5.4.2'],
+      ['internal-audit', 'internal-audits', 'internal audit', 'IA', '4.5.4.2'],
+      ['management-review', 'management-reviews', 'management review', 'MR', '4.5.4.3'],
     ] as const
   ).map(([kind, path, label, prefix, clause]): KindSpec => ({
     kind,

@@ -21,6 +21,7 @@ import * as m0940 from './migrations/0940-controls-change-control'
 import * as m0950 from './migrations/0950-reports'
 import * as m0970 from './migrations/0970-v2-history'
 import * as m1010 from './migrations/1010-sms-documents-risks'
+import * as m1020 from './migrations/1020-sms-audit-review'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0950-reports': m0950,
   '0970-v2-history': m0970,
   '1010-sms-documents-risks': m1010,
+  '1020-sms-audit-review': m1020,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {

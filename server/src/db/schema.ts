@@ -623,6 +623,32 @@ export interface DB {
   sms_role_competences: SmsRoleCompetencesTable
   sms_person_competences: SmsPersonCompetencesTable
   sms_raci: SmsRaciTable
+  sms_auditor_areas: SmsAuditorAreasTable
+  sms_review_actions: SmsReviewActionsTable
+}
+
+/** 4.5.4.2: an area (clause or procedure) a person works in, so they do not audit it. */
+export interface SmsAuditorAreasTable {
+  username: string
+  area: string
+  declared_by: string
+  declared_at: CreatedAt
+}
+
+/** 4.5.4.3: an action a management review decided, tracked to closure (see 1020-sms-audit-review). */
+export interface SmsReviewActionsTable {
+  id: string
+  review_id: string
+  title: string
+  kind: Generated<string>
+  owner: string
+  due_at: Date | string
+  status: Generated<string>
+  outcome: string | null
+  closed_by: string | null
+  closed_at: Date | string | null
+  carried_from: string | null
+  created_at: CreatedAt
 }
 
 /** 6.2 a report definition: what, which period, for whom, how often (see 0950-reports). */

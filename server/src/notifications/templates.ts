@@ -25,6 +25,8 @@ export const Template = {
   ImprovementReport: 'improvement-report',
   SmsDocumentIssued: 'sms-document-issued',
   SmsDocumentReviewDue: 'sms-document-review-due',
+  AuditReport: 'audit-report',
+  ManagementReviewAction: 'management-review-action',
 } as const
 export type Template = (typeof Template)[keyof typeof Template]
 
@@ -72,6 +74,14 @@ const texts: Record<Template, (c: TemplateContext) => { subject: string; body: s
   'release-outcome': (c) => ({
     subject: `Release ${c.caseId ?? ''}: ${c.detail ?? ''}`,
     body: `Release ${ref(c)} outcome: ${c.detail ?? 'unknown'}.`,
+  }),
+  'audit-report': (c) => ({
+    subject: `Internal audit ${c.caseId ?? ''} reported`,
+    body: `The results of internal audit ${ref(c)} are reported (ISO/IEC 20000-1 4.5.4.2): ${c.detail ?? ''}.`,
+  }),
+  'management-review-action': (c) => ({
+    subject: `Management review action overdue: ${c.title ?? ''}`,
+    body: `Your action "${c.title ?? ''}" from management review ${c.caseId ?? ''} is past its due date.${c.detail ? ` ${c.detail}` : ''}`,
   }),
   'improvement-report': (c) => ({
     subject: `Improvement ${c.caseId ?? ''}: ${c.detail ?? ''}`,

@@ -65,7 +65,12 @@ const groups: { id: StaffGroup; name: string; description: string }[] = [
     id: StaffGroup.SmsManagers,
     name: 'SMS managers',
     description:
-      'Management representative and SMS managers (4.1.4): SMS documents, risks, competence.',
+      'Management representative and SMS managers (4.1.4): SMS documents, risks, competence, audit programme, corrective actions and management review (4.5.4).',
+  },
+  {
+    id: StaffGroup.InternalAuditors,
+    name: 'Internal auditors',
+    description: 'Conduct internal audits and record findings (4.5.4.2).',
   },
 ]
 
@@ -148,6 +153,19 @@ const users: {
     displayName: 'Simon SMS-Manager',
     roles: [Role.Staff],
     groups: [StaffGroup.SmsManagers],
+  },
+  {
+    username: 'iaudit',
+    displayName: 'Ian Internal-Auditor',
+    roles: [Role.Staff],
+    groups: [StaffGroup.InternalAuditors],
+  },
+  {
+    // works on the service desk too: may not audit incident management (4.5.4.2)
+    username: 'iaudit2',
+    displayName: 'Isa Internal-Auditor',
+    roles: [Role.Staff],
+    groups: [StaffGroup.InternalAuditors, StaffGroup.ServiceDesk],
   },
   { username: 'auditor', displayName: 'Audrey Auditor', roles: [Role.Auditor], groups: [] },
   { username: 'customer', displayName: 'Cora Customer', roles: [Role.Customer], groups: [] },

@@ -7,6 +7,7 @@ import type { Request, RequestHandler } from 'express'
 import { sessionOf } from '../auth/auth.middleware'
 import { Role } from '../auth/roles'
 import type { SessionUser } from '../auth/sessions'
+import type { Actor } from '../cases/access'
 import { ForbiddenError } from '../errors'
 
 /** The group of SMS managers (created by migration 1010). */
@@ -63,3 +64,19 @@ export const clauseSchema = {
 
 /** A username. */
 export const usernameSchema = { type: 'string', pattern: '^[a-z][a-z0-9._-]{1,49}$' } as const
+
+/** Who manages the audit programme and management reviews (4.5.4), in words. */
+export const smsManagers = smsWriters
+
+/** The acting user (roles and groups), for the audit and review rules. */
+export const actingUser = (req: Request): Actor => sessionOf(req).user
+
+/** Whether the actor is an SMS manager (or an admin). */
+export const isSmsManager = (a: Actor) =>
+  a.roles.includes(Role.Admin) ||
+  (a.roles.includes(Role.Staff) && a.groups.some((g) => g.id === SMS_MANAGERS))
+
+export const requireSmsManager: RequestHandler = (req, _res, next) => {
+  if (!isSmsManager(actingUser(req))) throw new ForbiddenError(`This needs: ${smsManagers}.`)
+  next()
+}

@@ -95,3 +95,9 @@ export function startSmsReviewReminders({
     },
   }
 }
+
+// the management system's internal audit and management review (4.5.4)
+export { auditRoutes } from './audit/audit.routes'
+export { reviewRoutes } from './review/review.routes'
+export { ReviewActionsService } from './review/review-actions'
+export { seedSmsAudit } from './seed'

@@ -14,6 +14,8 @@ export const ErrorCode = {
   CASE_NOT_FOUND: 'CASE_NOT_FOUND',
   /** 7.2: the supplier has no contract with service targets to review against. */
   NO_CONTRACT_TARGETS: 'NO_CONTRACT_TARGETS',
+  /** 4.5.4.2: a nonconformity of the audit has no corrective action with owner and due date. */
+  CORRECTIVE_ACTION_MISSING: 'CORRECTIVE_ACTION_MISSING',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -10,6 +10,8 @@ import type { Logger } from '../log'
 import type { NotificationService } from '../notifications/notification.service'
 import type { DecisionEvaluator } from './decisions'
 import type { RisksService } from '../sms/risks/risks.service'
+import type { AuditSink } from '../evidence/audit-sink'
+import type { ReviewActionsService } from '../sms/review/review-actions'
 
 /** Publishes a BPMN message (Zeebe PublishMessage). */
 export interface MessagePublisher {
@@ -50,6 +52,8 @@ export interface WorkerSettings {
   releaseIncidentThreshold: number
   /** Time-to-live of published messages, ms. */
   messageTtlMs: number
+  /** 4.5.4.3: days between management reviews (at least yearly: at most 365). */
+  managementReviewIntervalDays: number
 }
 
 export const defaultWorkerSettings: WorkerSettings = {
@@ -72,6 +76,7 @@ export const defaultWorkerSettings: WorkerSettings = {
   hierarchicalEscalationGroup: 'top-management',
   releaseIncidentThreshold: 0,
   messageTtlMs: 60 * 60 * 1000,
+  managementReviewIntervalDays: 365,
 }
 
 export interface WorkerDeps {
@@ -92,4 +97,9 @@ export interface WorkerDeps {
   risks?: RisksService
   /** Current time (tests pass the engine's clock). */
   now(): Date
+  /**
+   * The management system's services (4.5.4): review actions and the evidence trail for the
+   * workers that write records of their own. Absent in tests of unrelated workers.
+   */
+  sms?: { reviewActions: ReviewActionsService; audit: AuditSink }
 }

@@ -34,6 +34,15 @@ import { startImprovement } from './start-improvement.worker'
 import { startRelease } from './start-release.worker'
 import { takeBaseline } from './take-baseline.worker'
 import { updateCmdb } from './update-cmdb.worker'
+import { assembleReviewInputsWorker } from './assemble-review-inputs.worker'
+import { assignCorrectiveActions } from './assign-corrective-actions.worker'
+import { checkReviewActions } from './check-review-actions.worker'
+import { closeAuditFindings } from './close-audit-findings.worker'
+import { collectAuditFindings } from './collect-audit-findings.worker'
+import { recordManagementReview } from './record-management-review.worker'
+import { recordReviewActions } from './record-review-actions.worker'
+import { reportInternalAudit } from './report-internal-audit.worker'
+import { startDueManagementReview } from './start-due-management-review.worker'
 
 export const workers: readonly AnyWorker[] = [
   applyChangePolicy,
@@ -67,6 +76,15 @@ export const workers: readonly AnyWorker[] = [
   startRelease,
   takeBaseline,
   updateCmdb,
+  assembleReviewInputsWorker,
+  assignCorrectiveActions,
+  checkReviewActions,
+  closeAuditFindings,
+  collectAuditFindings,
+  recordManagementReview,
+  recordReviewActions,
+  reportInternalAudit,
+  startDueManagementReview,
 ]
 
 export { ErrorCode, defineWorker, type AnyWorker, type JobData } from './define-worker'

@@ -127,6 +127,24 @@ export const kinds: Record<string, KindInfo> = {
     columns: ['id', 'title', 'status', 'findingType', 'clause', 'createdAt'],
     create: [title],
   },
+  // 4.5.4.2
+  'internal-audits': {
+    label: 'Internal audits',
+    singular: 'internal audit',
+    process: 'internal-audit',
+    operational: true,
+    columns: ['id', 'title', 'status', 'assignee', 'year', 'createdAt'],
+    create: [title],
+  },
+  // 4.5.4.3
+  'management-reviews': {
+    label: 'Management reviews',
+    singular: 'management review',
+    process: 'management-review',
+    operational: true,
+    columns: ['id', 'title', 'status', 'createdAt'],
+    create: [title],
+  },
   // 8.2.6
   cis: {
     label: 'Configuration items',
