@@ -48,6 +48,8 @@ import { tasksRoutes } from './inbox/tasks.routes'
 import { TasksService } from './inbox/tasks.service'
 import { startOverdueEscalation } from './inbox/overdue.escalation'
 import { INBOX_WORKER, startUserTaskIntake } from './inbox/user-task.intake'
+import { startCamundaTaskIntake, type RunningCamundaIntake } from './inbox/camunda-task.intake'
+import { CamundaRest, type UserTaskApi } from './zeebe/camunda-rest'
 import { releaseUnstoredActivations } from './inbox/intake-recovery'
 import type { Checkpoint } from './outbox/outbox'
 import { startReconciler, type Reconciler } from './outbox/reconciler'
@@ -57,7 +59,12 @@ import { ProcessesService } from './processes/processes.service'
 import { EventBus } from './realtime/bus'
 import { startRealtime } from './realtime/socket'
 import { seedDemoUsers, type SeededUser } from './seed/demo'
-import { createZeebeClient, plaintextAddress, type ZeebeClient } from './zeebe/zeebe-client'
+import {
+  createZeebeClient,
+  plaintextAddress,
+  restAuthHeaders,
+  type ZeebeClient,
+} from './zeebe/zeebe-client'
 import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
@@ -107,6 +114,10 @@ export interface RunningServer {
     instances: InstancesService
     tasks: TasksService
     intake: ReturnType<typeof startUserTaskIntake>
+    /** The intake of Camunda user tasks (absent without a v2 REST API). */
+    camundaIntake?: RunningCamundaIntake
+    /** The v2 user-task API the inbox drives (absent without a v2 REST API). */
+    userTasks?: UserTaskApi
     escalation: ReturnType<typeof startOverdueEscalation>
     cases: CaseService
     cmdb: CmdbService
@@ -227,10 +238,21 @@ export async function startServer({
       instances.stop()
       await instances.settled()
     })
+    // Camunda user tasks through the v2 API: a cluster's (CAMUNDA_REST_ADDRESS) or the embedded
+    // engine's, with the gRPC client's authentication; a standalone engine given only by its gRPC
+    // address has none, and its Camunda user tasks stay out of the inbox
+    const restAddress = config.CAMUNDA_REST_ADDRESS || engine?.restUrl
+    const userTasks = restAddress
+      ? new CamundaRest({
+          address: restAddress,
+          headers: restAuthHeaders({ ...config, ...zeebeAuth }),
+        })
+      : undefined
     const tasks = new TasksService({
       db: database.db,
       bus,
       jobs: zeebe,
+      userTasks,
       audit,
       jobHistory: instances,
       log,
@@ -277,6 +299,11 @@ export async function startServer({
     const releasedAtStart = (await releaseUnstored?.()) ?? 0
     const intake = startUserTaskIntake({ zeebe, tasks, log, checkpoint })
     cleanup.unshift(() => intake.stop())
+    const camundaIntake = userTasks
+      ? startCamundaTaskIntake({ api: userTasks, tasks, log, now: () => clock.now() })
+      : undefined
+    if (camundaIntake) cleanup.unshift(() => camundaIntake.stop())
+    else log.warn('no v2 REST API (CAMUNDA_REST_ADDRESS): Camunda user tasks stay out of the inbox')
     const history = new HistoryService({ db: database.db, records, evidence: audit })
     // Case data, CMDB and catalogue (8.x, 9.1, 6.1, 7.2); procedures start via `instances`.
     const cases = new CaseService({
@@ -431,6 +458,8 @@ export async function startServer({
         instances,
         tasks,
         intake,
+        ...(camundaIntake ? { camundaIntake } : {}),
+        ...(userTasks ? { userTasks } : {}),
         escalation,
         cases,
         cmdb,

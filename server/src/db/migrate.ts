@@ -19,6 +19,7 @@ import * as m0910 from './migrations/0910-taskctx-task-segregation'
 import * as m0930 from './migrations/0930-sec-login-throttle'
 import * as m0940 from './migrations/0940-controls-change-control'
 import * as m0950 from './migrations/0950-reports'
+import * as m0960 from './migrations/0960-camunda-user-tasks'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0930-sec-login-throttle': m0930,
   '0940-controls-change-control': m0940,
   '0950-reports': m0950,
+  '0960-camunda-user-tasks': m0960,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {
