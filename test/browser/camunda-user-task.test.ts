@@ -55,6 +55,8 @@ describe('a user task drawn in the modeler', () => {
     const userTask = page.locator('g.djs-element.djs-shape[data-element-id^="Activity_"]')
     await userTask.waitFor()
     const taskId = (await userTask.getAttribute('data-element-id')) ?? ''
+    // (the context pad opens when the selection changes: select another element first)
+    await start.click()
     await userTask.click()
     await page.locator('.djs-context-pad [data-action="append.end-event"]').click()
     const end = page.locator('g.djs-element.djs-shape[data-element-id^="Event_"]')
@@ -62,6 +64,7 @@ describe('a user task drawn in the modeler', () => {
     const endId = (await end.getAttribute('data-element-id')) ?? ''
 
     // and names it, links the deployed form and offers it to the service desk
+    await start.click()
     await userTask.click()
     const open = async (group: string) => {
       const header = page.locator(
@@ -74,8 +77,19 @@ describe('a user task drawn in the modeler', () => {
     await open('form')
     await page.locator('#bio-properties-panel-formType').selectOption('camunda-form-linked')
     await page.locator('#bio-properties-panel-formId').fill('inbox-triage-form')
-    await open('assignment')
-    await page.locator('#bio-properties-panel-candidateGroups').fill('service-desk')
+    await open('assignmentDefinition')
+    await page
+      .locator('#bio-properties-panel-assignmentDefinitionCandidateGroups')
+      .fill('service-desk')
+    // the events get names too (the lint rule label-required)
+    for (const [event, name] of [
+      [start, 'Request raised'],
+      [end, 'Request reviewed'],
+    ] as const) {
+      await event.click()
+      await open('general')
+      await page.locator('#bio-properties-panel-name').fill(name)
+    }
     await screenshot(page, 'modeler-camunda-user-task')
 
     // then the draft saves and goes for approval
@@ -134,7 +148,10 @@ describe('a user task drawn in the modeler', () => {
     await expect.poll(() => desk.page.getByTestId('assignee').textContent()).toContain('desk')
     await desk.page.getByLabel('Summary').fill('Reviewed in the browser')
     // form-js renders a select as its own dropdown list
-    await desk.page.getByLabel('Impact').click()
+    await desk.page
+      .locator('.fjs-form-field-select', { hasText: 'Impact' })
+      .locator('.fjs-select-display')
+      .click()
     await desk.page.locator('.fjs-dropdownlist-item', { hasText: 'Low' }).click()
     await screenshot(desk.page, 'inbox-camunda-user-task')
     await desk.page.getByRole('button', { name: 'Complete task' }).click()
