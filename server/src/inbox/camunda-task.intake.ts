@@ -23,7 +23,7 @@ export interface CamundaIntakeOptions {
   api: UserTaskApi
   tasks: TasksService
   log: Logger
-  /** The server's clock, ms since the epoch (the engine's in tests). */
+  /** The engine's clock, ms since the epoch (the server's, which the embedded engine shares). */
   now: () => number
   /** Between incremental passes, ms. Default 1 s. */
   pollEveryMs?: number
@@ -125,6 +125,8 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
 
   async function full() {
     const startedAt = now()
+    // tasks.created_at is the database's wall time; the watermarks are the engine's time
+    const storedBefore = new Date()
     const listed = new Set<string>()
     let newest: number | null = null
     for await (const items of pages({ state: 'CREATED' }, 'creationDate')) {
@@ -137,7 +139,7 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
     // live tasks stored before this pass that the engine no longer lists as CREATED
     let after: string | null = null
     for (;;) {
-      const keys = await tasks.camunda.live(new Date(startedAt), after, 500)
+      const keys = await tasks.camunda.live(storedBefore, after, 500)
       for (const key of keys) {
         if (!listed.has(key)) await closeIfEnded(key)
       }

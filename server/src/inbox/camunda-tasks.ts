@@ -1,8 +1,8 @@
 /**
  * The inbox's side of Camunda user tasks (`kind` = 'camunda'): what the intake
  * (`camunda-task.intake.ts`) asks of the stored tasks and how it mends them from the engine —
- * which user task keys are known, which are live, closing a task that ended in the engine, and
- * taking the engine's assignee. Each change and its evidence entry are one transaction.
+ * which user task keys are known, which are live, and closing a task that ended in the engine,
+ * with its evidence entry in the same transaction.
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
@@ -24,7 +24,7 @@ export interface CamundaTasksDeps {
     extra?: object,
   ): Promise<void>
   /** Tells the clients, after commit. */
-  publish(type: 'task.cancelled' | 'task.assigned' | 'task.unclaimed', task: TaskView): void
+  publish(type: 'task.cancelled', task: TaskView): void
   now(): number
 }
 
@@ -83,40 +83,5 @@ export class CamundaTasks {
     })
     if (closed) this.deps.publish('task.cancelled', closed)
     return closed
-  }
-
-  /**
-   * Takes the engine's assignee of a live task when it differs from the stored one: an
-   * assignment made through the v2 API by another client, or one of ours whose storing a crash
-   * cut off (the engine is asked first, see `TasksService.claim`).
-   */
-  async takeAssignee(userTaskKey: string, assignee: string | null): Promise<boolean> {
-    const changed = await this.deps.db.transaction().execute(async (tx) => {
-      const row = await tx
-        .updateTable('tasks')
-        .set({
-          state: assignee ? TaskState.Claimed : TaskState.Open,
-          assignee,
-          claimed_at: assignee ? new Date(this.deps.now()) : null,
-          version: sql`version + 1`,
-        })
-        .where('user_task_key', '=', userTaskKey)
-        .where('state', 'in', LIVE)
-        .where(sql<boolean>`assignee is distinct from ${assignee}`)
-        .returningAll()
-        .executeTakeFirst()
-      if (!row) return undefined
-      const task = taskView(row, this.deps.now())
-      await this.deps.audit(
-        tx,
-        ENGINE_ACTOR,
-        assignee ? 'task.assigned' : 'task.unclaimed',
-        task,
-        assignee ? { assignee } : undefined,
-      )
-      return task
-    })
-    if (changed) this.deps.publish(assignee ? 'task.assigned' : 'task.unclaimed', changed)
-    return changed !== undefined
   }
 }

@@ -781,9 +781,9 @@ export class TasksService {
 
   /**
    * Sends the assignment of a Camunda user task to the engine (v2) before the inbox stores it:
-   * the engine decides between concurrent claims (a claim is `allowOverride: false`), and a crash
-   * between the two is mended by the intake's full pass, which takes the engine's assignee. A
-   * task the engine no longer has is closed. Job-worker tasks are assigned in the inbox only.
+   * the engine decides between concurrent claims (a claim is `allowOverride: false`). A crash
+   * between the two leaves the engine's assignee ahead of the inbox's (see README.md). A task
+   * the engine no longer has is closed. Job-worker tasks are assigned in the inbox only.
    */
   private async inEngine(
     task: TaskView,
