@@ -49,6 +49,8 @@ import { tasksRoutes } from './inbox/tasks.routes'
 import { TasksService } from './inbox/tasks.service'
 import { startOverdueEscalation } from './inbox/overdue.escalation'
 import { INBOX_WORKER, startUserTaskIntake } from './inbox/user-task.intake'
+import { startCamundaTaskIntake, type RunningCamundaIntake } from './inbox/camunda-task.intake'
+import { CamundaRest as UserTaskRest, type UserTaskApi } from './zeebe/camunda-rest'
 import { releaseUnstoredActivations } from './inbox/intake-recovery'
 import type { Checkpoint } from './outbox/outbox'
 import { startReconciler, type Reconciler } from './outbox/reconciler'
@@ -58,7 +60,12 @@ import { ProcessesService } from './processes/processes.service'
 import { EventBus } from './realtime/bus'
 import { startRealtime } from './realtime/socket'
 import { seedDemoUsers, type SeededUser } from './seed/demo'
-import { createZeebeClient, plaintextAddress, type ZeebeClient } from './zeebe/zeebe-client'
+import {
+  createZeebeClient,
+  plaintextAddress,
+  restAuthHeaders,
+  type ZeebeClient,
+} from './zeebe/zeebe-client'
 import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
 import { auditRoutes, reviewRoutes, ReviewActionsService, seedSmsAudit } from './sms'
@@ -116,6 +123,10 @@ export interface RunningServer {
     instances: InstancesService
     tasks: TasksService
     intake: ReturnType<typeof startUserTaskIntake>
+    /** The intake of Camunda user tasks (absent without a v2 REST API). */
+    camundaIntake?: RunningCamundaIntake
+    /** The v2 user-task API the inbox drives (absent without a v2 REST API). */
+    userTasks?: UserTaskApi
     escalation: ReturnType<typeof startOverdueEscalation>
     cases: CaseService
     cmdb: CmdbService
@@ -235,10 +246,20 @@ export async function startServer({
       instances.stop()
       await instances.settled()
     })
+    // Camunda user tasks through the v2 API: a cluster's (CAMUNDA_REST_ADDRESS, required with
+    // ZEEBE_GRPC_ADDRESS) or the embedded engine's, with the gRPC client's authentication
+    const restAddress = engine ? engine.restUrl : config.CAMUNDA_REST_ADDRESS
+    const userTasks = restAddress
+      ? new UserTaskRest({
+          address: restAddress,
+          headers: restAuthHeaders({ ...config, ...zeebeAuth }),
+        })
+      : undefined
     const tasks = new TasksService({
       db: database.db,
       bus,
       jobs: zeebe,
+      userTasks,
       audit,
       jobHistory: instances,
       log,
@@ -287,6 +308,11 @@ export async function startServer({
     })
     const intake = startUserTaskIntake({ zeebe, tasks, log, checkpoint })
     cleanup.unshift(() => intake.stop())
+    const camundaIntake = userTasks
+      ? startCamundaTaskIntake({ api: userTasks, tasks, log, now: () => clock.now() })
+      : undefined
+    if (camundaIntake) cleanup.unshift(() => camundaIntake.stop())
+    else log.warn('no v2 REST API (CAMUNDA_REST_ADDRESS): Camunda user tasks stay out of the inbox')
     const history = new HistoryService({ db: database.db, camunda, evidence: audit })
     // Case data, CMDB and catalogue (8.x, 9.1, 6.1, 7.2); procedures start via `instances`.
     const cases = new CaseService({
@@ -471,6 +497,8 @@ export async function startServer({
         instances,
         tasks,
         intake,
+        ...(camundaIntake ? { camundaIntake } : {}),
+        ...(userTasks ? { userTasks } : {}),
         escalation,
         cases,
         cmdb,

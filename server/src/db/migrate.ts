@@ -19,6 +19,7 @@ import * as m0910 from './migrations/0910-taskctx-task-segregation'
 import * as m0930 from './migrations/0930-sec-login-throttle'
 import * as m0940 from './migrations/0940-controls-change-control'
 import * as m0950 from './migrations/0950-reports'
+import * as m0960 from './migrations/0960-camunda-user-tasks'
 import * as m0970 from './migrations/0970-v2-history'
 import * as m1010 from './migrations/1010-sms-documents-risks'
 import * as m1020 from './migrations/1020-sms-audit-review'
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0930-sec-login-throttle': m0930,
   '0940-controls-change-control': m0940,
   '0950-reports': m0950,
+  '0960-camunda-user-tasks': m0960,
   '0970-v2-history': m0970,
   '1010-sms-documents-risks': m1010,
   '1020-sms-audit-review': m1020,

@@ -157,10 +157,15 @@ export interface ProcessInstancesTable {
   ended_at: Date | null
 }
 
-/** A job-worker user task as the inbox holds it. */
+/** A user task as the inbox holds it: a job-worker user task or a Camunda user task. */
 export interface TasksTable {
   id: string
-  job_key: string
+  /** The job of a job-worker user task (`kind` = 'job'); null for a Camunda user task. */
+  job_key: string | null
+  /** `job` or `camunda` (see `inbox/task-model.ts` TaskKind). */
+  kind: Generated<string>
+  /** The key of a Camunda user task (`kind` = 'camunda'), as the v2 API names it. */
+  user_task_key: string | null
   name: string
   element_id: string
   element_instance_key: string

@@ -53,7 +53,7 @@ export async function releaseUnstoredActivations(deps: {
       .select('job_key')
       .where('job_key', 'in', keys)
       .execute()
-    for (const r of rows) stored.add(r.job_key)
+    for (const r of rows) if (r.job_key) stored.add(r.job_key)
   }
   let released = 0
   for (const job of held) {

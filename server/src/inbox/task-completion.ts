@@ -17,6 +17,13 @@
  * time, a first call's NOT_FOUND means the latter; after an earlier call whose answer was lost,
  * the former is assumed (the submission was made and the engine did take some completion of the
  * job) and the evidence entry says it was assumed.
+ *
+ * A Camunda user task (`zeebe:userTask`) is completed the same way through the v2 API
+ * (`POST /v2/user-tasks/{key}/completion`, the same on the embedded engine and on a Camunda 8.8
+ * cluster): its 404 is told apart by the task's state in v2 search (`GET /v2/user-tasks/{key}`):
+ * COMPLETED is done, CANCELED or FAILED is cancelled, still CREATED means the cluster's secondary
+ * storage has not caught up (sent again later), and a task search does not know at all is
+ * treated as the job path treats a job with no record log.
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
@@ -32,6 +39,7 @@ import {
   type Outbox,
 } from '../outbox/outbox'
 import { grpcCode } from '../zeebe/zeebe-client'
+import { restStatus, type UserTaskApi } from '../zeebe/camunda-rest'
 import { TaskState, taskView, type TaskView } from './task-model'
 
 /** Completes jobs: the Zeebe client in production and tests alike. */
@@ -44,9 +52,12 @@ export interface JobHistory {
   jobCompleted(processInstanceKey: string, jobKey: string): Promise<boolean | undefined>
 }
 
-/** The payload of a `complete-task` outbox row. */
+/** The payload of a `complete-task` outbox row: a job's or a Camunda user task's completion. */
 export interface TaskCompletionPayload {
-  jobKey: string
+  /** The job of a job-worker user task. */
+  jobKey?: string
+  /** The key of a Camunda user task (completed through v2 instead of CompleteJob). */
+  userTaskKey?: string
   variables: Record<string, unknown>
   actor: string
 }
@@ -66,6 +77,8 @@ export interface TaskCompletionsDeps {
   jobs: JobCompleter
   outbox: Outbox
   history?: JobHistory
+  /** The v2 API, for Camunda user tasks. */
+  userTasks?: UserTaskApi
   /** Writes the evidence entry of a task change inside `tx`. */
   audit(
     tx: Kysely<DB>,
@@ -121,10 +134,11 @@ export class TaskCompletions {
       if (task.state === TaskState.Cancelled) return { state: 'cancelled', task, already: true }
       return { state: 'rejected', task, error: new Error(row.lastError ?? 'not completed') }
     }
-    const { jobKey, variables } = row.payload
+    const { jobKey = '', userTaskKey, variables } = row.payload
     // an earlier call may have reached the engine before the process died
     const answerLost = row.attempts > 0
     await outbox.begin(id)
+    if (userTaskKey) return this.attemptUserTask(id, task, row.payload, row.attempts, userTaskKey)
     try {
       await jobs.completeJob({ jobKey, variables })
     } catch (err) {
@@ -148,12 +162,58 @@ export class TaskCompletions {
     return this.completed(id, task.id, row.payload)
   }
 
+  /** Completes a Camunda user task through v2 (see the header for how a 404 is read). */
+  private async attemptUserTask(
+    id: string,
+    task: TaskView,
+    payload: TaskCompletionPayload,
+    attempts: number,
+    userTaskKey: string,
+  ): Promise<CompletionOutcome> {
+    const { outbox, userTasks, log } = this.deps
+    const answerLost = attempts > 0
+    const later = async (err: unknown): Promise<CompletionOutcome> => {
+      await outbox.retryLater(id, errorText(err), retryDelayMs(attempts + 1))
+      return { state: 'pending', task, error: err }
+    }
+    if (!userTasks) return later(new Error('The engine has no v2 REST API configured'))
+    try {
+      await userTasks.completeUserTask(userTaskKey, payload.variables)
+    } catch (err) {
+      const status = restStatus(err)
+      if (status === 404) {
+        let state: string | undefined
+        try {
+          state = (await userTasks.getUserTask(userTaskKey)).state
+        } catch (lookup) {
+          if (restStatus(lookup) !== 404) return later(lookup)
+        }
+        if (state === 'COMPLETED') return this.completed(id, task.id, payload, 'search')
+        if (state === 'CANCELED' || state === 'FAILED') return this.cancelled(id, task.id, payload)
+        if (state !== undefined) return later(err)
+        if (answerLost) {
+          log?.warn(
+            `user task ${userTaskKey} of task ${task.id} is gone after an earlier completion whose answer was lost; recorded as completed`,
+          )
+          return this.completed(id, task.id, payload, 'assumed')
+        }
+        return this.cancelled(id, task.id, payload)
+      }
+      // 400: the engine refuses these variables; 409 on a first call: the task cannot complete
+      // now (a task listener denied it); after a lost answer, 409 is our own completion running
+      if (status === 400 || (status === 409 && !answerLost)) return this.rejected(id, task, err)
+      return later(err)
+    }
+    this.deps.checkpoint?.(CrashPoint.JobCompleted)
+    return this.completed(id, task.id, payload)
+  }
+
   /** `completed`, its evidence entry and the closed row: one transaction. */
   private async completed(
     id: string,
     taskId: string,
     p: TaskCompletionPayload,
-    confirmedBy?: 'job-search' | 'assumed',
+    confirmedBy?: 'job-search' | 'search' | 'assumed',
   ): Promise<CompletionOutcome> {
     const { db, outbox } = this.deps
     const result = await db.transaction().execute(async (tx) => {
@@ -238,7 +298,7 @@ export class TaskCompletions {
     const { db, outbox } = this.deps
     const stranded = await db
       .selectFrom('tasks')
-      .select(['id', 'job_key', 'submitted_data', 'completed_by'])
+      .select(['id', 'job_key', 'user_task_key', 'submitted_data', 'completed_by'])
       .where('state', '=', TaskState.Completing)
       .where(({ not, exists, selectFrom }) =>
         not(
@@ -262,7 +322,7 @@ export class TaskCompletions {
           subject: t.id,
           attempts: 1,
           payload: {
-            jobKey: t.job_key,
+            ...(t.user_task_key ? { userTaskKey: t.user_task_key } : { jobKey: t.job_key ?? '' }),
             variables: (data ?? {}) as Record<string, unknown>,
             actor: t.completed_by ?? 'system:reconciler',
           } satisfies TaskCompletionPayload,

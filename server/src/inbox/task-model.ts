@@ -1,11 +1,16 @@
 /**
- * The inbox's task: a job-worker user task (job type `io.camunda.zeebe:userTask`) as people see
- * it, and how the job's custom headers map onto it (Zeebe sets assignee, candidate groups and
- * users, form key, due and follow-up dates and priority as headers).
+ * The inbox's task as people see it: a job-worker user task (job type `io.camunda.zeebe:userTask`,
+ * whose job's custom headers carry assignee, candidate groups and users, form key, due and
+ * follow-up dates and priority) or a Camunda user task (`zeebe:userTask`, read through the v2
+ * API, see `camunda-task.intake.ts`). Both are the same TaskView.
  */
 import { isoOrNull as iso } from '../db/timestamps'
 
 export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask'
+
+/** How the engine holds a task: a job of a job worker, or a Camunda user task. */
+export const TaskKind = { Job: 'job', Camunda: 'camunda' } as const
+export type TaskKind = (typeof TaskKind)[keyof typeof TaskKind]
 
 export const TaskState = {
   Open: 'open',
@@ -31,7 +36,11 @@ export const UserTaskHeader = {
 /** A task as the API returns it. */
 export interface TaskView {
   id: string
-  jobKey: string
+  kind: TaskKind
+  /** The job of a job-worker user task; null for a Camunda user task. */
+  jobKey: string | null
+  /** The key of a Camunda user task; null for a job-worker user task. */
+  userTaskKey: string | null
   name: string
   elementId: string
   elementInstanceKey: string
@@ -95,7 +104,9 @@ export function parsePriority(value: string | undefined): number {
 
 interface TaskRow {
   id: string
-  job_key: string
+  job_key: string | null
+  kind: string
+  user_task_key: string | null
   name: string
   element_id: string
   element_instance_key: string
@@ -129,7 +140,9 @@ export function taskView(r: TaskRow, now = Date.now()): TaskView {
   const live = r.state === TaskState.Open || r.state === TaskState.Claimed
   return {
     id: r.id,
+    kind: r.kind === TaskKind.Camunda ? TaskKind.Camunda : TaskKind.Job,
     jobKey: r.job_key,
+    userTaskKey: r.user_task_key,
     name: r.name,
     elementId: r.element_id,
     elementInstanceKey: r.element_instance_key,

@@ -1,5 +1,6 @@
 /**
- * The task inbox: job-worker user tasks stored as tasks, and what people do with them — claim,
+ * The task inbox: user tasks stored as tasks — job-worker user tasks (`user-task.intake.ts`) and
+ * Camunda user tasks (`camunda-task.intake.ts`, see README.md) — and what people do with them — claim,
  * unclaim, assign, complete with form data, comment. Authorisation lives here, on the server:
  * staff act only on tasks of their groups or assigned to them; group leads assign; auditors
  * read; nobody completes a task they have not claimed.
@@ -16,13 +17,16 @@ import { recordMappingOf, type RecordMapping } from '../cases/record-updates'
 import type { Logger } from '../log'
 import { CrashPoint, Outbox, type Checkpoint } from '../outbox/outbox'
 import { TaskCompletions, type JobCompleter, type JobHistory } from './task-completion'
+import { CamundaTasks } from './camunda-tasks'
 import { dataFields, isFormJs } from '../forms/form-schema'
 import { validateFormData } from './form-validation'
 import { hiddenDataKeys } from '../cases/projection'
 import { customerKinds, isCaseKind } from '../cases/kinds'
 import { offeredOnly, segregationColumns, segregationOf, SegregationOfDuties } from './segregation'
 import { declaredForTask } from './task-declarations'
+import { restStatus, type CamundaUserTask, type UserTaskApi } from '../zeebe/camunda-rest'
 import {
+  TaskKind,
   TaskState,
   UserTaskHeader,
   parseDate,
@@ -45,6 +49,30 @@ export interface UserTaskJob {
   variables: Record<string, unknown>
   /** Epoch ms or ISO string when the activation times out. */
   deadline?: number | string
+}
+
+/** A user task as the inbox projects it, from a job or from the v2 API. */
+interface TaskSource {
+  kind: TaskKind
+  jobKey: string | null
+  userTaskKey: string | null
+  processInstanceKey: string
+  bpmnProcessId: string
+  processDefinitionVersion: number
+  processDefinitionKey: string
+  elementId: string
+  elementInstanceKey: string
+  assignee: string | null
+  candidateGroups: string[]
+  candidateUsers: string[]
+  priority: number
+  dueDate: Date | null
+  followUpDate: Date | null
+  /** The engine's form key (a deployed form's key, `camunda-forms:bpmn:<id>`, or a custom key). */
+  formHint: string | undefined
+  variables: Record<string, unknown>
+  customHeaders: Record<string, unknown>
+  deadline: Date | null
 }
 
 /** What the inbox needs of a deployed process version. */
@@ -144,6 +172,8 @@ export interface TasksServiceDeps {
   db: Kysely<DB>
   bus: EventBus
   jobs: JobCompleter
+  /** The v2 API: claims, assignments and completions of Camunda user tasks. */
+  userTasks?: UserTaskApi
   audit?: AuditSink
   caseContext?: CaseContextLookup
   /** Writes task decisions on their cases (declared per user task in the diagram). */
@@ -166,10 +196,14 @@ export class TasksService {
   /** Who may not complete a task, as its diagram declares (`sod:` properties). */
   readonly segregation: SegregationOfDuties
 
+  /** The stored Camunda user tasks, as their intake compares and mends them. */
+  readonly camunda: CamundaTasks
+
   constructor(private readonly deps: TasksServiceDeps) {
     this.completions = new TaskCompletions({
       db: deps.db,
       jobs: deps.jobs,
+      userTasks: deps.userTasks,
       outbox: new Outbox(deps.db),
       history: deps.jobHistory,
       audit: (tx, actor, action, task, extra) => this.audit(actor, action, task, extra, tx),
@@ -177,6 +211,12 @@ export class TasksService {
       now: () => this.now(),
       log: deps.log,
       checkpoint: deps.checkpoint,
+    })
+    this.camunda = new CamundaTasks({
+      db: deps.db,
+      audit: (tx, actor, action, task, extra) => this.audit(actor, action, task, extra, tx),
+      publish: (type, task) => this.publish(type, task),
+      now: () => this.now(),
     })
     this.segregation = new SegregationOfDuties({
       db: deps.db,
@@ -217,35 +257,95 @@ export class TasksService {
       }
       return { task: taskView(existing, this.now()), created: false }
     }
-    const definitionKey = String(job.processDefinitionKey)
+    return this.store({
+      kind: TaskKind.Job,
+      jobKey: String(job.key),
+      userTaskKey: null,
+      processInstanceKey: String(job.processInstanceKey),
+      bpmnProcessId: job.bpmnProcessId,
+      processDefinitionVersion: job.processDefinitionVersion,
+      processDefinitionKey: String(job.processDefinitionKey),
+      elementId: job.elementId,
+      elementInstanceKey: String(job.elementInstanceKey),
+      assignee: h(UserTaskHeader.Assignee) || null,
+      candidateGroups: parseList(h(UserTaskHeader.CandidateGroups)),
+      candidateUsers: parseList(h(UserTaskHeader.CandidateUsers)),
+      priority: parsePriority(h(UserTaskHeader.Priority)),
+      dueDate: parseDate(h(UserTaskHeader.DueDate)),
+      followUpDate: parseDate(h(UserTaskHeader.FollowUpDate)),
+      formHint: h(UserTaskHeader.FormKey),
+      variables: job.variables,
+      customHeaders: job.customHeaders,
+      deadline: deadline && !Number.isNaN(deadline.getTime()) ? deadline : null,
+    })
+  }
+
+  /**
+   * Stores a Camunda user task (`zeebe:userTask`) read through the v2 API as a task: the same
+   * projection as a job's, from the task's fields instead of job headers. Idempotent on the
+   * user task key.
+   */
+  intakeUserTask(
+    t: CamundaUserTask,
+    variables: Record<string, unknown>,
+  ): Promise<{ task: TaskView; created: boolean }> {
+    return this.store({
+      kind: TaskKind.Camunda,
+      jobKey: null,
+      userTaskKey: t.userTaskKey,
+      processInstanceKey: t.processInstanceKey,
+      bpmnProcessId: t.processDefinitionId,
+      processDefinitionVersion: t.processDefinitionVersion,
+      processDefinitionKey: t.processDefinitionKey,
+      elementId: t.elementId,
+      elementInstanceKey: t.elementInstanceKey,
+      assignee: t.assignee || null,
+      candidateGroups: t.candidateGroups ?? [],
+      candidateUsers: t.candidateUsers ?? [],
+      priority: parsePriority(String(t.priority ?? '')),
+      dueDate: parseDate(t.dueDate),
+      followUpDate: parseDate(t.followUpDate),
+      formHint: t.formKey ?? t.externalFormReference,
+      variables,
+      customHeaders: t.customHeaders ?? {},
+      deadline: null,
+    })
+  }
+
+  /** Projects a user task into a row; a second intake of the same key finds the first row. */
+  private async store(src: TaskSource): Promise<{ task: TaskView; created: boolean }> {
+    const { db } = this.deps
+    const definitionKey = src.processDefinitionKey
     const version = await this.versionOf(definitionKey)
-    const form = await this.resolveForm(definitionKey, job.elementId, h(UserTaskHeader.FormKey))
-    const vars = job.variables
+    const form = await this.resolveForm(definitionKey, src.elementId, src.formHint)
+    const vars = src.variables
     const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null)
     const caseKind = str(vars.caseKind)
     const caseId = str(vars.caseId)
     const caseTitle = str(vars.caseTitle) ?? str(vars.title)
-    const assignee = h(UserTaskHeader.Assignee) || null
-    const name = version?.names[job.elementId] ?? job.elementId
-    const processName = version?.name ?? job.bpmnProcessId
+    const assignee = src.assignee
+    const name = version?.names[src.elementId] ?? src.elementId
+    const processName = version?.name ?? src.bpmnProcessId
     const row = {
       id: randomUUID(),
-      job_key: String(job.key),
+      kind: src.kind,
+      job_key: src.jobKey,
+      user_task_key: src.userTaskKey,
       name,
-      element_id: job.elementId,
-      element_instance_key: String(job.elementInstanceKey),
-      process_instance_key: String(job.processInstanceKey),
+      element_id: src.elementId,
+      element_instance_key: src.elementInstanceKey,
+      process_instance_key: src.processInstanceKey,
       process_definition_key: definitionKey,
-      bpmn_process_id: job.bpmnProcessId,
+      bpmn_process_id: src.bpmnProcessId,
       process_name: processName,
-      process_version: job.processDefinitionVersion,
+      process_version: src.processDefinitionVersion,
       state: assignee ? TaskState.Claimed : TaskState.Open,
       assignee,
-      candidate_groups: parseList(h(UserTaskHeader.CandidateGroups)),
-      candidate_users: parseList(h(UserTaskHeader.CandidateUsers)),
-      priority: parsePriority(h(UserTaskHeader.Priority)),
-      due_date: parseDate(h(UserTaskHeader.DueDate)),
-      follow_up_date: parseDate(h(UserTaskHeader.FollowUpDate)),
+      candidate_groups: src.candidateGroups,
+      candidate_users: src.candidateUsers,
+      priority: src.priority,
+      due_date: src.dueDate,
+      follow_up_date: src.followUpDate,
       form_id: form.formId,
       form_key: form.formKey,
       case_kind: caseKind,
@@ -253,39 +353,36 @@ export class TasksService {
       case_title: caseTitle,
       search: [name, processName, caseId, caseTitle].filter(Boolean).join(' ').toLowerCase(),
       variables: JSON.stringify(vars),
-      custom_headers: JSON.stringify(job.customHeaders),
-      job_deadline: deadline && !Number.isNaN(deadline.getTime()) ? deadline : null,
+      custom_headers: JSON.stringify(src.customHeaders),
+      job_deadline: src.deadline,
       claimed_at: assignee ? new Date(this.now()) : null,
       completed_at: null,
       completed_by: null,
       cancel_reason: null,
       escalated_at: null,
       submitted_data: null,
-      ...segregationColumns(segregationOf(version?.properties[job.elementId])),
+      ...segregationColumns(segregationOf(version?.properties[src.elementId])),
     }
+    const keyColumn = src.kind === TaskKind.Camunda ? 'user_task_key' : 'job_key'
+    const keyValue = src.userTaskKey ?? src.jobKey ?? ''
     const inserted = await db
       .insertInto('tasks')
       .values(row)
-      .onConflict((oc) => oc.column('job_key').doNothing())
+      .onConflict((oc) => oc.column(keyColumn).doNothing())
       .returningAll()
       .executeTakeFirst()
     if (!inserted) {
-      // another activation of the same job won the race
-      const again = await this.byJobKey(String(job.key))
-      return { task: again, created: false }
+      // another intake of the same task won the race
+      const again = await db
+        .selectFrom('tasks')
+        .selectAll()
+        .where(keyColumn, '=', keyValue)
+        .executeTakeFirstOrThrow()
+      return { task: taskView(again, this.now()), created: false }
     }
     const task = taskView(inserted, this.now())
     this.publish('task.created', task)
     return { task, created: true }
-  }
-
-  private async byJobKey(jobKey: string): Promise<TaskView> {
-    const r = await this.deps.db
-      .selectFrom('tasks')
-      .selectAll()
-      .where('job_key', '=', jobKey)
-      .executeTakeFirstOrThrow()
-    return taskView(r, this.now())
   }
 
   /**
@@ -651,6 +748,7 @@ export class TasksService {
           : `The task is ${task.state}.`,
       )
     }
+    await this.inEngine(task, (api, key) => api.assignUserTask(key, user.username, false))
     const claimed = await this.change(
       task,
       { state: TaskState.Claimed, assignee: user.username, claimed_at: new Date(this.now()) },
@@ -669,6 +767,7 @@ export class TasksService {
       throw new ForbiddenError('Only the assignee, a lead of its group or an admin unclaims it.')
     }
     if (task.state !== TaskState.Claimed) throw new ConflictError(`The task is ${task.state}.`)
+    await this.inEngine(task, (api, key) => api.unassignUserTask(key))
     const open = await this.change(
       task,
       { state: TaskState.Open, assignee: null, claimed_at: null },
@@ -678,6 +777,37 @@ export class TasksService {
     await this.audit(user.username, 'task.unclaimed', open)
     this.publish('task.unclaimed', open, user.username)
     return open
+  }
+
+  /**
+   * Sends the assignment of a Camunda user task to the engine (v2) before the inbox stores it:
+   * the engine decides between concurrent claims (a claim is `allowOverride: false`). A crash
+   * between the two leaves the engine's assignee ahead of the inbox's (see README.md). A task
+   * the engine no longer has is closed. Job-worker tasks are assigned in the inbox only.
+   */
+  private async inEngine(
+    task: TaskView,
+    send: (api: UserTaskApi, userTaskKey: string) => Promise<void>,
+  ): Promise<void> {
+    if (task.kind !== TaskKind.Camunda || !task.userTaskKey) return
+    if (!this.deps.userTasks) {
+      throw new UnexpectedError('No v2 REST API is configured for Camunda user tasks.')
+    }
+    try {
+      await send(this.deps.userTasks, task.userTaskKey)
+    } catch (err) {
+      const status = restStatus(err)
+      if (status === 404) {
+        await this.camunda.close(task.userTaskKey, NO_LONGER_WAITS)
+        throw new ConflictError(`${NO_LONGER_WAITS} The task is closed.`)
+      }
+      if (status === 409) {
+        throw new ConflictError('The engine holds the task for someone else now; reload it.')
+      }
+      throw new UnexpectedError(`The engine did not take the change of task ${task.id}`, {
+        cause: err,
+      })
+    }
   }
 
   private leadsTask(user: SessionUser, task: TaskView) {
@@ -710,6 +840,7 @@ export class TasksService {
       ])
     }
     await this.segregation.enforce(assignee, task, user.username)
+    await this.inEngine(task, (api, key) => api.assignUserTask(key, assignee, true))
     const assigned = await this.change(
       task,
       { state: TaskState.Claimed, assignee, claimed_at: new Date(this.now()) },
@@ -781,7 +912,9 @@ export class TasksService {
         })
       }
       return this.completions.enqueue(tx, task.id, {
-        jobKey: task.jobKey,
+        ...(task.kind === TaskKind.Camunda && task.userTaskKey
+          ? { userTaskKey: task.userTaskKey }
+          : { jobKey: task.jobKey ?? '' }),
         variables: cleaned,
         actor: user.username,
       })
@@ -795,11 +928,11 @@ export class TasksService {
       )
     }
     if (outcome.state === 'rejected') {
-      throw new UnexpectedError(`Completing job ${task.jobKey} failed`, { cause: outcome.error })
+      throw new UnexpectedError(`Completing ${engineRef(task)} failed`, { cause: outcome.error })
     }
     if (outcome.state === 'pending') {
       this.deps.log?.warn(
-        `the engine did not take the completion of job ${task.jobKey}; it is sent again later`,
+        `the engine did not take the completion of ${engineRef(task)}; it is sent again later`,
         outcome.error,
       )
     }
@@ -854,11 +987,12 @@ export class TasksService {
     const rows = await this.deps.db
       .selectFrom('tasks')
       .select('job_key')
+      .where('kind', '=', TaskKind.Job)
       .where('state', 'in', LIVE)
       .where((eb) => eb.or([eb('job_deadline', '<', before), eb('job_deadline', 'is', null)]))
       .limit(500)
       .execute()
-    return rows.map((r) => ({ jobKey: r.job_key }))
+    return rows.flatMap((r) => (r.job_key ? [{ jobKey: r.job_key }] : []))
   }
 
   async extended(jobKey: string, deadline: Date) {
@@ -915,6 +1049,12 @@ type TaskEventType =
   | 'task.assigned'
   | 'task.completed'
   | 'task.cancelled'
+
+const NO_LONGER_WAITS = 'The process no longer waits for this task.'
+
+/** How a task is named in the engine, for log lines. */
+const engineRef = (t: TaskView) =>
+  t.kind === TaskKind.Camunda ? `user task ${t.userTaskKey}` : `job ${t.jobKey}`
 
 const isLive = (state: string) => (LIVE as readonly string[]).includes(state)
 

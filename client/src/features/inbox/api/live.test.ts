@@ -6,7 +6,9 @@ const desk: Viewer = { username: 'desk', groups: ['service-desk'] }
 
 const task = (id: string, over: Partial<Task> = {}): Task => ({
   id,
+  kind: 'job',
   jobKey: '1',
+  userTaskKey: null,
   name: `Task ${id}`,
   elementId: 'Task_Classify',
   bpmnProcessId: 'incident',

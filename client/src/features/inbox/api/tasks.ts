@@ -5,7 +5,12 @@ import { withQuery } from '../../../lib/use-api'
 /** A user task as the inbox lists it. */
 export interface Task {
   id: string
-  jobKey: string
+  /** `job` (job-worker user task) or `camunda` (Camunda user task, `zeebe:userTask`). */
+  kind: 'job' | 'camunda'
+  /** The job of a job-worker user task; null for a Camunda user task. */
+  jobKey: string | null
+  /** The key of a Camunda user task; null for a job-worker user task. */
+  userTaskKey: string | null
   name: string
   elementId: string
   bpmnProcessId: string

@@ -1,0 +1,202 @@
+/**
+ * The inbox's intake of Camunda user tasks (`zeebe:userTask`), through the public v2 API only,
+ * so it works the same on the embedded engine and on a Camunda 8.8 cluster (whose searches read
+ * its secondary storage, a little behind the broker). See README.md for the design.
+ *
+ * - Every `pollEveryMs` (1 s) an incremental pass asks `POST /v2/user-tasks/search` for tasks in
+ *   state CREATED created since the newest creation date seen (less `slackMs`, for a cluster's
+ *   exporter lag and for clocks), sorted by creationDate and paged with 8.8's `after` cursor; the
+ *   unknown ones are stored with their variables (`/variables/search`). A second search finds
+ *   tasks COMPLETED or CANCELED since the newest completion date seen: their live tasks close.
+ * - Every `fullPassEveryMs` (5 min), and at start, a full pass pages through all CREATED tasks:
+ *   it stores what the incremental passes missed (a task that became visible later than the
+ *   slack, a failure) and checks each live task the listing lacks with `GET /v2/user-tasks/{key}`
+ *   — COMPLETED, CANCELED or FAILED close it (the keep-alive does the same for job tasks).
+ *
+ * Storing is idempotent on the user task key, so passes may overlap in what they read.
+ */
+import type { Logger } from '../log'
+import { restStatus, type CamundaUserTask, type UserTaskApi } from '../zeebe/camunda-rest'
+import type { TasksService } from './tasks.service'
+
+export interface CamundaIntakeOptions {
+  api: UserTaskApi
+  tasks: TasksService
+  log: Logger
+  /** The engine's clock, ms since the epoch (the server's, which the embedded engine shares). */
+  now: () => number
+  /** Between incremental passes, ms. Default 1 s. */
+  pollEveryMs?: number
+  /** Between full passes, ms. Default 5 minutes. */
+  fullPassEveryMs?: number
+  /** How far before the newest dates seen an incremental pass looks again, ms. Default 30 s. */
+  slackMs?: number
+}
+
+export interface RunningCamundaIntake {
+  /** Runs one incremental pass now (after the one running, if any). */
+  pass(): Promise<void>
+  /** Runs one full pass now (after the one running, if any). */
+  fullPass(): Promise<void>
+  stop(): Promise<void>
+}
+
+const PAGE = 100
+/** Why a task the engine no longer waits for closes, by the user task's final state. */
+const CLOSED_BECAUSE: Record<string, string> = {
+  CANCELED: 'The process no longer waits for this task.',
+  FAILED: 'The process no longer waits for this task.',
+  COMPLETED: 'The task was completed outside the inbox.',
+}
+
+export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCamundaIntake {
+  const { api, tasks, log, now } = options
+  const slackMs = options.slackMs ?? 30_000
+  const fullEvery = options.fullPassEveryMs ?? 300_000
+  /** Newest creation / completion date seen (ms), or null before the first full pass. */
+  let createdSince: number | null = null
+  let endedSince: number | null = null
+  let lastFull = -Infinity
+
+  /** Every task of a search, page by page, as 8.8 pages it (cursor `after`). */
+  async function* pages(filter: Record<string, unknown>, field: string) {
+    let after: string | undefined
+    for (;;) {
+      const page = await api.searchUserTasks({
+        filter,
+        sort: [{ field, order: 'ASC' }],
+        page: { limit: PAGE, ...(after ? { after } : {}) },
+      })
+      if (page.items.length > 0) yield page.items
+      after = page.page.endCursor ?? undefined
+      if (page.items.length < PAGE || !after) return
+    }
+  }
+
+  /** Stores the unknown tasks of a page; returns the creation date (ms) of the oldest failure. */
+  async function store(items: CamundaUserTask[]): Promise<number | null> {
+    const known = await tasks.camunda.known(items.map((t) => t.userTaskKey))
+    let failedAt: number | null = null
+    for (const t of items) {
+      if (known.has(t.userTaskKey)) continue
+      try {
+        await tasks.intakeUserTask(t, await api.userTaskVariables(t.userTaskKey))
+      } catch (err) {
+        log.error(`storing user task ${t.userTaskKey} failed; retrying`, err)
+        const at = dateMs(t.creationDate) ?? 0
+        failedAt = failedAt === null ? at : Math.min(failedAt, at)
+      }
+    }
+    return failedAt
+  }
+
+  const since = (ms: number | null) =>
+    ms === null ? {} : { $gte: new Date(ms - slackMs).toISOString() }
+
+  async function incremental() {
+    let newest = createdSince
+    let failedAt: number | null = null
+    const created = createdSince === null ? {} : { creationDate: since(createdSince) }
+    for await (const items of pages({ state: 'CREATED', ...created }, 'creationDate')) {
+      const failed = await store(items)
+      if (failed !== null) failedAt = Math.min(failedAt ?? failed, failed)
+      for (const t of items) newest = Math.max(newest ?? 0, dateMs(t.creationDate) ?? 0)
+    }
+    // a failed task is looked at again: the watermark stays before it
+    createdSince = failedAt ?? newest
+    if (endedSince === null) return
+    let newestEnd = endedSince
+    const ended = { state: { $in: ['COMPLETED', 'CANCELED'] }, completionDate: since(endedSince) }
+    for await (const items of pages(ended, 'completionDate')) {
+      const known = await tasks.camunda.known(items.map((t) => t.userTaskKey))
+      for (const t of items) {
+        newestEnd = Math.max(newestEnd, dateMs(t.completionDate) ?? 0)
+        const stored = known.get(t.userTaskKey)
+        if (stored && (stored.state === 'open' || stored.state === 'claimed')) {
+          await tasks.camunda.close(
+            t.userTaskKey,
+            CLOSED_BECAUSE[t.state] ?? CLOSED_BECAUSE.CANCELED!,
+          )
+        }
+      }
+    }
+    endedSince = newestEnd
+  }
+
+  async function full() {
+    const startedAt = now()
+    // tasks.created_at is the database's wall time; the watermarks are the engine's time
+    const storedBefore = new Date()
+    const listed = new Set<string>()
+    let newest: number | null = null
+    for await (const items of pages({ state: 'CREATED' }, 'creationDate')) {
+      await store(items)
+      for (const t of items) {
+        listed.add(t.userTaskKey)
+        newest = Math.max(newest ?? 0, dateMs(t.creationDate) ?? 0)
+      }
+    }
+    // live tasks stored before this pass that the engine no longer lists as CREATED
+    let after: string | null = null
+    for (;;) {
+      const keys = await tasks.camunda.live(storedBefore, after, 500)
+      for (const key of keys) {
+        if (!listed.has(key)) await closeIfEnded(key)
+      }
+      if (keys.length < 500) break
+      after = keys[keys.length - 1]!
+    }
+    createdSince = Math.max(createdSince ?? 0, newest ?? startedAt)
+    endedSince = Math.max(endedSince ?? 0, startedAt)
+    lastFull = startedAt
+  }
+
+  /** Closes the task of `key` when the engine says the user task ended. */
+  async function closeIfEnded(key: string) {
+    try {
+      const t = await api.getUserTask(key)
+      const reason = CLOSED_BECAUSE[t.state]
+      if (reason) await tasks.camunda.close(key, reason)
+    } catch (err) {
+      // a task search does not know (deleted with its resource, or not exported yet): kept open
+      if (restStatus(err) !== 404) log.warn(`reading user task ${key} failed; retrying later`, err)
+    }
+  }
+
+  let running: Promise<void> | undefined
+  const run = (what: () => Promise<void>) => {
+    const previous = running ?? Promise.resolve()
+    const next = previous.then(what)
+    running = next
+      .catch((err: unknown) =>
+        log.warn('the Camunda user-task intake could not reach the engine; retrying', err),
+      )
+      .finally(() => {
+        if (running === settled) running = undefined
+      })
+    const settled = running
+    return next
+  }
+  const tick = () => {
+    if (running) return
+    void run(now() - lastFull >= fullEvery ? full : incremental)
+  }
+  const timer = setInterval(tick, options.pollEveryMs ?? 1000)
+  timer.unref()
+  tick()
+
+  return {
+    pass: () => run(incremental),
+    fullPass: () => run(full),
+    async stop() {
+      clearInterval(timer)
+      await running
+    },
+  }
+}
+
+function dateMs(iso: string | undefined): number | null {
+  if (!iso) return null
+  const ms = Date.parse(iso)
+  return Number.isNaN(ms) ? null : ms
+}
