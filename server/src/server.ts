@@ -52,6 +52,9 @@ import { releaseUnstoredActivations } from './inbox/intake-recovery'
 import type { Checkpoint } from './outbox/outbox'
 import { startReconciler, type Reconciler } from './outbox/reconciler'
 import { processesRoutes } from './processes/processes.routes'
+import { InstanceMigration } from './processes/instance-migration'
+import { migrationRoutes } from './processes/migration.routes'
+import { createCamundaRestClient } from './zeebe/camunda-rest'
 import { decisionsRoutes } from './processes/decisions.routes'
 import { ProcessesService } from './processes/processes.service'
 import { EventBus } from './realtime/bus'
@@ -214,6 +217,16 @@ export async function startServer({
         `processes deployed: ${deployed.map((d) => `${d.bpmnProcessId} v${d.version}`).join(', ') || 'none'}`,
       )
     }
+    // running-instance migration goes through the v2 REST API (the cluster's or the embedded one)
+    const restAddress = config.CAMUNDA_REST_ADDRESS || engine?.restUrl
+    const migration = new InstanceMigration({
+      db: database.db,
+      rest: restAddress
+        ? createCamundaRestClient({ ...config, ...zeebeAuth }, restAddress)
+        : undefined,
+      audit,
+      getVersion: (id, version) => processes.getVersion(id, version),
+    })
     const instances = new InstancesService({
       db: database.db,
       zeebe,
@@ -388,6 +401,7 @@ export async function startServer({
         }),
         usersRoutes({ db: database.db, audit }),
         processesRoutes({ processes, db: database.db, bus }),
+        migrationRoutes({ migration, bus }),
         decisionsRoutes({ processes }),
         tasksRoutes({ tasks, db: database.db }),
         historyRoutes({ history, instances }),
