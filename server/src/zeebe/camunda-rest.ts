@@ -47,9 +47,10 @@ export function createCamundaRestClient(
     ...(bearer
       ? {
           fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-            const headers = new Headers(init?.headers)
-            headers.set('authorization', `Bearer ${bearer}`)
-            return fetch(input, { ...init, headers })
+            // the client passes a Request whose own headers (content type) must be kept
+            const request = new Request(input, init)
+            request.headers.set('authorization', `Bearer ${bearer}`)
+            return fetch(request)
           },
         }
       : {}),
