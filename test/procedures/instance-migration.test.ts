@@ -208,14 +208,16 @@ describe('running-instance migration (4.3.2)', () => {
       },
     ])
     // the inbox's task runs on version 2 now; the other instance stays on version 1
-    const moved = (await desk.get<TaskView>(`/tasks/${first.task.id}`)).body
+    const moved = (await desk.get<{ task: TaskView }>(`/tasks/${first.task.id}`)).body.task
     expect(moved).toMatchObject({
       processVersion: 2,
       elementId: 'Task_TriageAndCategorise',
       name: 'Triage and categorise the ticket',
       formId: 'inbox-triage-form',
     })
-    expect((await desk.get<TaskView>(`/tasks/${second.task.id}`)).body.processVersion).toBe(1)
+    expect(
+      (await desk.get<{ task: TaskView }>(`/tasks/${second.task.id}`)).body.task.processVersion,
+    ).toBe(1)
     const perVersion = await admin.get<RunningInstanceView[]>(`${path}/versions/2/instances`)
     expect(perVersion.body.map((i) => i.caseId)).toEqual(['INC-MIG-1'])
     // evidence (4.3.3): before/after version and the mapping

@@ -32,7 +32,7 @@ import {
   type PlanElement,
   type ProposedMapping,
 } from './migration-plan'
-import { ProcessVersions } from './process-version-info'
+import { ProcessVersions, type ResolvedForm } from './process-version-info'
 
 /** At most this many running instances are listed (and migrated) in one request. */
 export const MAX_INSTANCES = 200
@@ -239,6 +239,13 @@ export class InstanceMigration {
     const targetOf = new Map(mapping.map((m) => [m.sourceElementId, m.targetElementId]))
     const { versions } = this
     const targetInfo = await versions.of(target.processDefinitionKey)
+    // the forms of the target's user tasks, read before the transaction (it may hold the only
+    // connection, as PGlite's does)
+    const forms = new Map<string, ResolvedForm>()
+    for (const e of Object.values(target.elements)) {
+      if (e.type !== 'UserTask') continue
+      forms.set(e.id, await versions.resolveForm(target.processDefinitionKey, e.id, undefined))
+    }
     await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       await tx
         .updateTable('process_instances')
@@ -262,7 +269,7 @@ export class InstanceMigration {
       const movedTasks: { taskId: string; from: string; to: string; formKey: string | null }[] = []
       for (const t of tasks) {
         const elementId = targetOf.get(t.element_id) ?? t.element_id
-        const form = await versions.resolveForm(target.processDefinitionKey, elementId, undefined)
+        const form = forms.get(elementId) ?? { formId: null, formKey: null }
         const name = targetInfo?.names[elementId] ?? t.name
         const processName = targetInfo?.name ?? t.process_name
         await tx
