@@ -218,8 +218,19 @@ describe('running-instance migration (4.3.2)', () => {
     expect(
       (await desk.get<{ task: TaskView }>(`/tasks/${second.task.id}`)).body.task.processVersion,
     ).toBe(1)
-    const perVersion = await admin.get<RunningInstanceView[]>(`${path}/versions/2/instances`)
-    expect(perVersion.body.map((i) => i.caseId)).toEqual(['INC-MIG-1'])
+    // the engine's v2 search shows the instance on version 2, waiting in the renamed task
+    const onV2 = await eventually(
+      async () => {
+        const r = await admin.get<RunningInstanceView[]>(`${path}/versions/2/instances`)
+        const active = r.body[0]?.activeElements.map((a) => a.elementId)
+        return active?.[0] === 'Task_TriageAndCategorise' ? r.body : undefined
+      },
+      15_000,
+      'the migrated instance on version 2',
+    )
+    expect(onV2.map((i) => [i.caseId, i.activeElements.map((a) => a.elementName)])).toEqual([
+      ['INC-MIG-1', ['Triage and categorise the ticket']],
+    ])
     // evidence (4.3.3): before/after version and the mapping
     const evidence = await auditor.get<EvidenceEntry[]>(
       `/evidence?processInstanceKey=${first.processInstanceKey}`,
