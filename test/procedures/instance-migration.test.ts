@@ -273,6 +273,45 @@ describe('running-instance migration (4.3.2)', () => {
     ])
   })
 
+  it("reports the engine's refusal per instance: a job worker task mapped to a Camunda user task", async () => {
+    // given: version 3 makes the task a Camunda user task (Zeebe 8.8 migrates a user task only
+    // to one of the same implementation)
+    const v3 = triageV2.replace(
+      '<zeebe:formDefinition formId="inbox-triage-form" />',
+      '<zeebe:userTask /><zeebe:formDefinition formId="inbox-triage-form" />',
+    )
+    const [deployed] = await h.server.services.processes.deploy(
+      [{ name: 'inbox-triage.bpmn', content: Buffer.from(v3) }],
+      { actor: 'admin' },
+    )
+    expect(deployed?.version).toBe(3)
+    const body = {
+      sourceVersion: 1,
+      targetVersion: 3,
+      mappingInstructions: editedMapping,
+      processInstanceKeys: [second.processInstanceKey],
+    }
+    // when: the dry run passes (same element types), the engine refuses
+    const dry = await admin.post<{ instances: DryRunInstance[] }>(
+      `${path}/migrations/dry-run`,
+      body,
+    )
+    const res = await admin.post<{ results: MigrationResult[] }>(`${path}/migrations`, body)
+    // then: the refusal is the instance's result, and nothing moved
+    expect(dry.body.instances[0]!.canMigrate).toBe(true)
+    expect(res.body.results[0]).toMatchObject({ status: 'failed', engineMigrated: false })
+    expect(res.body.results[0]!.reason).toMatch(
+      /^the engine refused the migration: .*different implementation/,
+    )
+    expect(
+      (await desk.get<{ task: TaskView }>(`/tasks/${second.task.id}`)).body.task,
+    ).toMatchObject({ processVersion: 1, elementId: 'Task_TriageTicket' })
+    const evidence = await auditor.get<EvidenceEntry[]>(
+      `/evidence?processInstanceKey=${second.processInstanceKey}`,
+    )
+    expect(evidence.body.map((e) => e.action)).not.toContain('process-instance.migrated')
+  })
+
   it('reports an instance already migrated as not running on the source version', async () => {
     // when
     const again = await admin.post<{ results: MigrationResult[] }>(`${path}/migrations`, {
