@@ -312,6 +312,50 @@ describe('running-instance migration (4.3.2)', () => {
     expect(evidence.body.map((e) => e.action)).not.toContain('process-instance.migrated')
   })
 
+  it('brings the server up to date for an instance the engine migrated without it', async () => {
+    // given: the engine migrated the second instance (here over gRPC, as after a projection
+    // that failed once the engine had accepted), the server still has it on version 1
+    const plan = (await admin.get<MigrationPlanView>(`${path}/migration-plan?from=1&to=2`)).body
+    await h.server.zeebe.migrateProcessInstance({
+      processInstanceKey: second.processInstanceKey,
+      migrationPlan: {
+        targetProcessDefinitionKey: plan.targetProcessDefinitionKey,
+        mappingInstructions: editedMapping,
+      },
+    })
+    const body = {
+      sourceVersion: 1,
+      targetVersion: 2,
+      mappingInstructions: editedMapping,
+      processInstanceKeys: [second.processInstanceKey],
+    }
+    const dry = await eventually(
+      async () => {
+        const r = await admin.post<{ instances: DryRunInstance[] }>(
+          `${path}/migrations/dry-run`,
+          body,
+        )
+        return r.body.instances[0]?.inEngineAlready ? r.body.instances[0] : undefined
+      },
+      15_000,
+      'the engine to report the instance on version 2',
+    )
+    expect(dry.canMigrate).toBe(true)
+    // when
+    const res = await admin.post<{ results: MigrationResult[] }>(`${path}/migrations`, body)
+    // then: only the server's records move, with their evidence
+    expect(res.body.results[0]).toMatchObject({ status: 'migrated', engineMigrated: true })
+    expect(
+      (await desk.get<{ task: TaskView }>(`/tasks/${second.task.id}`)).body.task,
+    ).toMatchObject({ processVersion: 2, elementId: 'Task_TriageAndCategorise' })
+    const evidence = await auditor.get<EvidenceEntry[]>(
+      `/evidence?processInstanceKey=${second.processInstanceKey}`,
+    )
+    expect(evidence.body.find((e) => e.action === 'process-instance.migrated')).toMatchObject({
+      after: { version: 2, inEngineAlready: true },
+    })
+  })
+
   it('reports an instance already migrated as not running on the source version', async () => {
     // when
     const again = await admin.post<{ results: MigrationResult[] }>(`${path}/migrations`, {

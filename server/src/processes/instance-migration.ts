@@ -73,6 +73,11 @@ export interface DryRunInstance {
   caseKind: string | null
   caseId: string | null
   canMigrate: boolean
+  /**
+   * The engine already runs it on the target version (an earlier migration whose projection
+   * failed): migrating it only brings the server's records up to date.
+   */
+  inEngineAlready: boolean
   /** Why it cannot migrate (empty when it can). */
   problems: string[]
   activeElements: ActiveElementPlan[]
@@ -86,6 +91,14 @@ export interface MigrationResult {
   reason: string | null
   /** True when the engine migrated it (a failure after that is the server's projection). */
   engineMigrated: boolean
+}
+
+/** An active element instance as v2 search reports it. */
+interface ActiveElement {
+  elementInstanceKey: string
+  elementId: string
+  type: string
+  processDefinitionKey: string
 }
 
 interface Version {
@@ -133,7 +146,9 @@ export class InstanceMigration {
         caseId: r.case_id,
         startedAt: iso(r.started_at),
         activeElements: (await this.activeElements(r.process_instance_key)).map((a) => ({
-          ...a,
+          elementInstanceKey: a.elementInstanceKey,
+          elementId: a.elementId,
+          type: a.type,
           elementName: v.elements[a.elementId]?.name ?? a.elementId,
         })),
       })
@@ -190,16 +205,18 @@ export class InstanceMigration {
         continue
       }
       try {
-        await this.rest().migrateProcessInstance({
-          processInstanceKey: ProcessInstanceKey.assumeExists(key),
-          targetProcessDefinitionKey: ProcessDefinitionKey.assumeExists(
-            target.processDefinitionKey,
-          ),
-          mappingInstructions: req.mappingInstructions.map((m) => ({
-            sourceElementId: ElementId.assumeExists(m.sourceElementId),
-            targetElementId: ElementId.assumeExists(m.targetElementId),
-          })),
-        })
+        if (!dry.inEngineAlready) {
+          await this.rest().migrateProcessInstance({
+            processInstanceKey: ProcessInstanceKey.assumeExists(key),
+            targetProcessDefinitionKey: ProcessDefinitionKey.assumeExists(
+              target.processDefinitionKey,
+            ),
+            mappingInstructions: req.mappingInstructions.map((m) => ({
+              sourceElementId: ElementId.assumeExists(m.sourceElementId),
+              targetElementId: ElementId.assumeExists(m.targetElementId),
+            })),
+          })
+        }
       } catch (err) {
         results.push({
           processInstanceKey: key,
@@ -307,6 +324,8 @@ export class InstanceMigration {
             activeElements: dry.activeElements.map((a) => a.targetElementId),
             mappingInstructions: mapping,
             tasks: movedTasks,
+            // true: the engine had migrated it before; this entry records the server catching up
+            inEngineAlready: dry.inEngineAlready,
           },
         },
       }
@@ -324,7 +343,12 @@ export class InstanceMigration {
       .select(['process_definition_key', 'state', 'case_kind', 'case_id'])
       .where('process_instance_key', '=', key)
       .executeTakeFirst()
-    const base = { processInstanceKey: key, caseKind: row?.case_kind ?? null, caseId: row?.case_id ?? null }
+    const base = {
+      processInstanceKey: key,
+      caseKind: row?.case_kind ?? null,
+      caseId: row?.case_id ?? null,
+      inEngineAlready: false,
+    }
     if (!row) return { ...base, canMigrate: false, problems: ['no such process instance'], activeElements: [] }
     if (row.process_definition_key !== source.processDefinitionKey) {
       const problem = `the instance does not run on version ${source.version}`
@@ -335,6 +359,20 @@ export class InstanceMigration {
       return { ...base, canMigrate: false, problems: [problem], activeElements: [] }
     }
     const active = await this.activeElements(key)
+    if (active.length > 0 && active.every((a) => a.processDefinitionKey === target.processDefinitionKey)) {
+      // the engine took an earlier migration whose projection failed: the elements are the
+      // target's already, and only the server's records are behind
+      const activeElements = active.map((a) => ({
+        elementInstanceKey: a.elementInstanceKey,
+        elementId: a.elementId,
+        elementName: target.elements[a.elementId]?.name ?? a.elementId,
+        type: a.type,
+        targetElementId: a.elementId,
+        targetName: target.elements[a.elementId]?.name ?? null,
+        problem: null,
+      }))
+      return { ...base, inEngineAlready: true, canMigrate: true, problems: [], activeElements }
+    }
     const activeElements = planActiveElements(active, mapping, source.elements, target.elements)
     const problems = activeElements.flatMap((a) => (a.problem ? [a.problem] : []))
     if (active.length === 0) problems.push('the engine reports no active element')
@@ -344,8 +382,8 @@ export class InstanceMigration {
   /** The active elements of an instance (not the process itself), from v2 element search. */
   private async activeElements(
     key: string,
-  ): Promise<{ elementInstanceKey: string; elementId: string; type: string }[]> {
-    const out: { elementInstanceKey: string; elementId: string; type: string }[] = []
+  ): Promise<ActiveElement[]> {
+    const out: ActiveElement[] = []
     let searchAfter: string | undefined
     for (;;) {
       let page
@@ -372,6 +410,7 @@ export class InstanceMigration {
           elementInstanceKey: String(e.elementInstanceKey),
           elementId: String(e.elementId),
           type: e.type,
+          processDefinitionKey: String(e.processDefinitionKey),
         })
       }
       searchAfter = page.page?.endCursor ? String(page.page.endCursor) : undefined
