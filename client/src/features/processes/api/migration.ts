@@ -47,6 +47,8 @@ export interface DryRunInstance {
   caseKind: string | null
   caseId: string | null
   canMigrate: boolean
+  /** The engine runs it on the target already; migrating updates the server's records only. */
+  inEngineAlready: boolean
   problems: string[]
   activeElements: {
     elementInstanceKey: string

@@ -272,7 +272,9 @@ export function MigrationDialog({
                   ))}
                 </td>
                 <td>
-                  {d.canMigrate ? (
+                  {d.inEngineAlready ? (
+                    <span className="badge warn">migrated in the engine; records to update</span>
+                  ) : d.canMigrate ? (
                     <span className="badge ok">can migrate</span>
                   ) : (
                     <span className="badge danger">{d.problems.join('; ')}</span>
