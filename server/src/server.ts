@@ -54,6 +54,7 @@ import { startReconciler, type Reconciler } from './outbox/reconciler'
 import { processesRoutes } from './processes/processes.routes'
 import { InstanceMigration } from './processes/instance-migration'
 import { migrationRoutes } from './processes/migration.routes'
+import { v2MigrationEngine } from './processes/migration-engine'
 import { createCamundaRestClient } from './zeebe/camunda-rest'
 import { decisionsRoutes } from './processes/decisions.routes'
 import { ProcessesService } from './processes/processes.service'
@@ -221,8 +222,8 @@ export async function startServer({
     const restAddress = config.CAMUNDA_REST_ADDRESS || engine?.restUrl
     const migration = new InstanceMigration({
       db: database.db,
-      rest: restAddress
-        ? createCamundaRestClient({ ...config, ...zeebeAuth }, restAddress)
+      engine: restAddress
+        ? v2MigrationEngine(createCamundaRestClient({ ...config, ...zeebeAuth }, restAddress))
         : undefined,
       audit,
       getVersion: (id, version) => processes.getVersion(id, version),

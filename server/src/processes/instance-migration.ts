@@ -8,19 +8,13 @@
  * (`process_instances`, `case_processes`, the inbox's open tasks with their form) moves to the
  * target version in one transaction with its `process-instance.migrated` evidence entry.
  */
-import {
-  ElementId,
-  EndCursor,
-  ProcessDefinitionKey,
-  ProcessInstanceKey,
-} from '@camunda8/orchestration-cluster-api'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ServiceUnavailableError, UserError } from '../errors'
 import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { TaskState } from '../inbox/task-model'
 import { isoOrNull as iso } from '../db/timestamps'
-import { restErrorText, type CamundaRestClient } from '../zeebe/camunda-rest'
+import type { ActiveElement, MigrationEngine } from './migration-engine'
 import { describeBpmn, type BpmnElementInfo } from './bpmn'
 import {
   mappingProblems,
@@ -93,14 +87,6 @@ export interface MigrationResult {
   engineMigrated: boolean
 }
 
-/** An active element instance as v2 search reports it. */
-interface ActiveElement {
-  elementInstanceKey: string
-  elementId: string
-  type: string
-  processDefinitionKey: string
-}
-
 interface Version {
   version: number
   processDefinitionKey: string
@@ -111,8 +97,8 @@ export class InstanceMigration {
   constructor(
     private readonly deps: {
       db: Kysely<DB>
-      /** The v2 client; undefined when no REST address is known (an external gRPC gateway only). */
-      rest: CamundaRestClient | undefined
+      /** The engine's v2 API; undefined when no REST address is known (a gRPC gateway only). */
+      engine: MigrationEngine | undefined
       audit: AuditSink
       /** One deployed version with its XML (`ProcessesService.getVersion`). */
       getVersion: (
@@ -206,22 +192,13 @@ export class InstanceMigration {
       }
       try {
         if (!dry.inEngineAlready) {
-          await this.rest().migrateProcessInstance({
-            processInstanceKey: ProcessInstanceKey.assumeExists(key),
-            targetProcessDefinitionKey: ProcessDefinitionKey.assumeExists(
-              target.processDefinitionKey,
-            ),
-            mappingInstructions: req.mappingInstructions.map((m) => ({
-              sourceElementId: ElementId.assumeExists(m.sourceElementId),
-              targetElementId: ElementId.assumeExists(m.targetElementId),
-            })),
-          })
+          await this.engine().migrate(key, target.processDefinitionKey, req.mappingInstructions)
         }
       } catch (err) {
         results.push({
           processInstanceKey: key,
           status: 'failed',
-          reason: `the engine refused the migration: ${restErrorText(err)}`,
+          reason: `the engine refused the migration: ${err instanceof Error ? err.message : String(err)}`,
           engineMigrated: false,
         })
         continue
@@ -380,51 +357,17 @@ export class InstanceMigration {
   }
 
   /** The active elements of an instance (not the process itself), from v2 element search. */
-  private async activeElements(
-    key: string,
-  ): Promise<ActiveElement[]> {
-    const out: ActiveElement[] = []
-    let searchAfter: string | undefined
-    for (;;) {
-      let page
-      try {
-        page = await this.rest().searchElementInstances(
-          {
-            filter: { processInstanceKey: ProcessInstanceKey.assumeExists(key), state: 'ACTIVE' },
-            sort: [{ field: 'elementInstanceKey' }],
-            page: searchAfter
-              ? { limit: 100, after: EndCursor.assumeExists(searchAfter) }
-              : { limit: 100 },
-          },
-          { consistency: { waitUpToMs: 0 } },
-        )
-      } catch (err) {
-        throw new ServiceUnavailableError(
-          `The engine's element instances could not be read: ${restErrorText(err)}`, { cause: err },
-        )
-      }
-      const items = page.items ?? []
-      for (const e of items) {
-        if (e.type === 'PROCESS') continue
-        out.push({
-          elementInstanceKey: String(e.elementInstanceKey),
-          elementId: String(e.elementId),
-          type: e.type,
-          processDefinitionKey: String(e.processDefinitionKey),
-        })
-      }
-      searchAfter = page.page?.endCursor ? String(page.page.endCursor) : undefined
-      if (items.length < 100 || !searchAfter) return out
-    }
+  private activeElements(key: string): Promise<ActiveElement[]> {
+    return this.engine().activeElements(key)
   }
 
-  private rest(): CamundaRestClient {
-    if (!this.deps.rest) {
+  private engine(): MigrationEngine {
+    if (!this.deps.engine) {
       throw new ServiceUnavailableError(
         'Running-instance migration needs the Orchestration Cluster REST API: set CAMUNDA_REST_ADDRESS.',
       )
     }
-    return this.deps.rest
+    return this.deps.engine
   }
 
   private async version(bpmnProcessId: string, version: number): Promise<Version> {
