@@ -55,6 +55,10 @@ import { releaseUnstoredActivations } from './inbox/intake-recovery'
 import type { Checkpoint } from './outbox/outbox'
 import { startReconciler, type Reconciler } from './outbox/reconciler'
 import { processesRoutes } from './processes/processes.routes'
+import { InstanceMigration } from './processes/instance-migration'
+import { migrationRoutes } from './processes/migration.routes'
+import { v2MigrationEngine } from './processes/migration-engine'
+import { createCamundaRestClient } from './processes/migration-rest'
 import { decisionsRoutes } from './processes/decisions.routes'
 import { ProcessesService } from './processes/processes.service'
 import { EventBus } from './realtime/bus'
@@ -232,6 +236,16 @@ export async function startServer({
         `processes deployed: ${deployed.map((d) => `${d.bpmnProcessId} v${d.version}`).join(', ') || 'none'}`,
       )
     }
+    // running-instance migration goes through the v2 REST API (the cluster's or the embedded one)
+    const migrationRest = engine ? engine.restUrl : config.CAMUNDA_REST_ADDRESS
+    const migration = new InstanceMigration({
+      db: database.db,
+      engine: migrationRest
+        ? v2MigrationEngine(createCamundaRestClient({ ...config, ...zeebeAuth }, migrationRest))
+        : undefined,
+      audit,
+      getVersion: (id, version) => processes.getVersion(id, version),
+    })
     const instances = new InstancesService({
       db: database.db,
       zeebe,
@@ -451,6 +465,7 @@ export async function startServer({
         }),
         usersRoutes({ db: database.db, audit }),
         processesRoutes({ processes, db: database.db, bus }),
+        migrationRoutes({ migration, bus }),
         decisionsRoutes({ processes }),
         tasksRoutes({ tasks, db: database.db }),
         historyRoutes({ history, instances }),

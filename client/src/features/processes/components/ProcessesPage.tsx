@@ -12,6 +12,7 @@ import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
 import type { DecisionFile } from '../../modeler/api/decisions'
 import { DecisionVersions, ProcedureDecisions } from './Decisions'
+import { MigrationDialog } from './MigrationDialog'
 
 interface Draft {
   id: string
@@ -114,6 +115,8 @@ function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => voi
 export default function ProcessesPage({ user }: { user: User }) {
   const { data, error, loading, reload } = useApi<Process[]>('/processes')
   const decisions = useApi<DecisionFile[]>('/decisions')
+  // the procedure whose migration panel is open (administrators and auditors)
+  const [migrating, setMigrating] = useState<string>()
   useServerEvents(['process.changed'], () => {
     reload()
     decisions.reload()
@@ -141,10 +144,25 @@ export default function ProcessesPage({ user }: { user: User }) {
                 {p.name} <span className="muted small">{p.bpmnProcessId}</span>
               </h2>
               <span className="spacer" />
+              {hasRole(user, 'admin', 'auditor') && p.versions.length > 1 && (
+                <button onClick={() => setMigrating(migrating === p.bpmnProcessId ? undefined : p.bpmnProcessId)}>
+                  Migrate instances
+                </button>
+              )}
               {hasRole(user, 'process-owner', 'admin') && (
                 <Link href={`/modeler?process=${encodeURIComponent(p.bpmnProcessId)}`}>Edit</Link>
               )}
             </div>
+            {migrating === p.bpmnProcessId && (
+              <MigrationDialog
+                bpmnProcessId={p.bpmnProcessId}
+                name={p.name}
+                versions={p.versions}
+                canMigrate={hasRole(user, 'admin')}
+                onClose={() => setMigrating(undefined)}
+                onMigrated={reload}
+              />
+            )}
             <ProcedureDecisions bpmnProcessId={p.bpmnProcessId} files={decisions.data ?? []} user={user} />
             <table className="data fixed" aria-label={`Versions of ${p.name}`}>
               <thead>
