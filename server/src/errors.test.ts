@@ -1,3 +1,4 @@
+import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { freePort } from '../../test/support/pg-cluster'
@@ -31,8 +32,8 @@ describe('errors as problem JSON during outages', () => {
   })
 
   it('a statement the database refuses is not an outage: 500, its text not shown', () => {
-    const violation = Object.assign(new Error('duplicate key value violates unique constraint'), {
-      code: '23505',
+    const violation = Object.assign(new Error('column "secret" does not exist'), {
+      code: '42703',
     })
     expect(isDatabaseUnavailable(violation)).toBe(false)
     expect(toProblem(violation)).toMatchObject({
@@ -48,5 +49,27 @@ describe('errors as problem JSON during outages', () => {
       detail: 'The process engine is unavailable.',
     })
     expect(toProblem(new UserError('bad'))).toMatchObject({ status: 400, detail: 'bad' })
+  })
+
+  it('a write a unique constraint refuses (two at one moment) is 409 naming the field, not the value', async () => {
+    const db = new PGlite()
+    try {
+      await db.exec('create table suppliers (id serial primary key, name text unique)')
+      await db.query('insert into suppliers (name) values ($1)', ['Acme Secret Ltd'])
+      const refused = await db
+        .query('insert into suppliers (name) values ($1)', ['Acme Secret Ltd'])
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        )
+      expect(toProblem(refused)).toEqual({
+        status: 409,
+        title: 'Conflict',
+        detail: 'Another record has this name already; nothing was changed.',
+      })
+      expect(JSON.stringify(toProblem(refused))).not.toContain('Acme')
+    } finally {
+      await db.close()
+    }
   })
 })

@@ -118,6 +118,23 @@ export interface Problem {
   errors?: FieldError[]
 }
 
+/**
+ * A write that a unique constraint refused (PostgreSQL and PGlite: SQLSTATE 23505), e.g. a
+ * second supplier of one name sent at the same moment as the first: 409, naming the field from
+ * the constraint (`suppliers_name_key` → name), never the row's value.
+ */
+function uniqueViolation(err: unknown): Problem | undefined {
+  if (!err || typeof err !== 'object' || !('code' in err) || err.code !== '23505') return undefined
+  const constraint =
+    'constraint' in err && typeof err.constraint === 'string' ? err.constraint : undefined
+  const field = /^[a-z_]+?_([a-z_]+)_key$/.exec(constraint ?? '')?.[1]?.replace(/_/g, ' ')
+  return {
+    status: 409,
+    title: 'Conflict',
+    detail: `Another record has ${field ? `this ${field}` : 'these values'} already; nothing was changed.`,
+  }
+}
+
 export function toProblem(err: unknown): Problem {
   if (err instanceof ServiceUnavailableError)
     return { status: 503, title: err.title, detail: err.message }
@@ -128,6 +145,8 @@ export function toProblem(err: unknown): Problem {
       detail: 'The database is unavailable; nothing was changed. Please try again shortly.',
     }
   }
+  const unique = uniqueViolation(err)
+  if (unique) return unique
   if (err instanceof UserError) {
     return {
       status: err.status,

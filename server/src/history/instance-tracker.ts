@@ -9,6 +9,10 @@
  * idempotent and each evidence entry is written once, `engine_evidence_seen`). A pass writes
  * everything and moves the cursor in one transaction: a crash or a database outage in the middle
  * leaves the cursor where it was, and the next pass reads the same window again.
+ *
+ * After passes failed (the database or the search was down), secondary storage catches up on a
+ * backlog whose steps carry their own, earlier times: for `RECOVERY_GRACE_MS` after the first
+ * good pass the cursor stays where the failures began, so those steps are still read.
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { DB } from '../db/schema'
@@ -23,6 +27,8 @@ import type { AuditSink } from '../evidence/audit-sink'
 import { appendEngineEvidence, type EngineStep } from '../evidence/engine-evidence'
 
 const CURSOR = 'instances-v2'
+/** How long after an outage the cursor stays put while secondary storage catches up. */
+const RECOVERY_GRACE_MS = 30_000
 /** The record-log follower's cursor before v2 (its steps are in the trail already). */
 const RECORD_LOG_CURSOR = 'instances'
 
@@ -44,6 +50,8 @@ export class InstanceTracker {
   private timer?: NodeJS.Timeout
   private running: Promise<void> = Promise.resolve()
   private failing = false
+  /** When passes succeeded again after failing (the cursor waits for the backlog). */
+  private recoveredAt: number | undefined
   private stopped = false
 
   constructor(private readonly options: InstanceTrackerOptions) {}
@@ -71,8 +79,12 @@ export class InstanceTracker {
   private async guardedPass(): Promise<void> {
     const { log } = this.options
     try {
+      const wasFailing = this.failing
       await this.pass()
-      if (this.failing) log.info('tracking process instances resumed')
+      if (wasFailing) {
+        log.info('tracking process instances resumed')
+        this.recoveredAt = Date.now()
+      }
       this.failing = false
     } catch (err) {
       if (!this.failing) {
@@ -163,11 +175,18 @@ export class InstanceTracker {
           .execute()
       }
       for (const s of steps) await appendEngineEvidence(tx, audit, s)
-      await tx
-        .insertInto('record_cursors')
-        .values({ name: CURSOR, position: passStart })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ position: passStart }))
-        .execute()
+      // right after an outage the cursor stays put: the backlog's steps are older than this pass
+      const settling =
+        this.failing ||
+        (this.recoveredAt !== undefined && passStart - this.recoveredAt < RECOVERY_GRACE_MS)
+      if (!settling) {
+        this.recoveredAt = undefined
+        await tx
+          .insertInto('record_cursors')
+          .values({ name: CURSOR, position: passStart })
+          .onConflict((oc) => oc.column('name').doUpdateSet({ position: passStart }))
+          .execute()
+      }
     })
   }
 

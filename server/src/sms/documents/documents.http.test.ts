@@ -89,7 +89,8 @@ describe.each(testDatabaseTargets())(
         groups: ['service-desk'],
       })
       expect(distributed.status).toBe(200)
-      expect(distributed.body.recipients).toEqual(['desk', 'desk2'])
+      // every member of the group: the desk and the internal auditor who also works on it
+      expect(distributed.body.recipients).toEqual(['desk', 'desk2', 'iaudit2'])
       const inbox = await desk.get<Notes>('/notifications')
       expect(
         inbox.body.items.some((n) => n.template === 'sms-document-issued' && n.caseId === id),
@@ -103,6 +104,7 @@ describe.each(testDatabaseTargets())(
       ).toEqual([
         ['desk', true],
         ['desk2', false],
+        ['iaudit2', false],
       ])
       expect((await desk.post(`/sms/documents/${id}/acknowledge`)).status).toBe(409)
 
