@@ -311,6 +311,34 @@ describe('live updates', () => {
     expect(seenByOutsider).toEqual([])
   })
 
+  it('announces a comment on a task of a case as a work note to staff, never to the customer', async () => {
+    const colleague = await connect(desk2)
+    const customerSocket = await connect(customer)
+    const seenByCustomer: unknown[] = []
+    customerSocket.on('case.activity', (e: unknown) => seenByCustomer.push(e))
+    const { task, caseId } = await startTicket()
+    const announced = new Promise<{
+      case: { caseId: string }
+      entry: { id: string; type: string; visibility: string }
+    }>((resolve) => colleague.on('case.activity', resolve))
+    const posted = await desk.post<{ id: number }>(`/tasks/${task.id}/comments`, {
+      body: 'Called the caller back.',
+    })
+    expect(posted.status).toBe(201)
+    const event = await announced
+    expect(event.case.caseId).toBe(caseId)
+    expect(event.entry).toEqual({
+      id: `task-comment:${posted.body.id}`,
+      type: 'work-note',
+      visibility: 'staff',
+    })
+    // the comment and its evidence entry were written together
+    const trail = await auditor.get<{ action: string }[]>(`/evidence?entityId=${task.id}`)
+    expect(trail.body.map((e) => e.action)).toContain('task.commented')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(seenByCustomer).toEqual([])
+  })
+
   it('refuses a socket without a session', async () => {
     const socket = io(h.url, { path: '/socket.io', transports: ['websocket'], reconnection: false })
     sockets.push(socket)

@@ -749,13 +749,18 @@ export class TasksService {
       )
     }
     await this.inEngine(task, (api, key) => api.assignUserTask(key, user.username, false))
-    const claimed = await this.change(
-      task,
-      { state: TaskState.Claimed, assignee: user.username, claimed_at: new Date(this.now()) },
-      [TaskState.Open],
-      'Someone else claimed the task a moment ago.',
-    )
-    await this.audit(user.username, 'task.claimed', claimed)
+    // the state change and its evidence entry: one transaction
+    const claimed = await this.deps.db.transaction().execute(async (tx) => {
+      const done = await this.change(
+        task,
+        { state: TaskState.Claimed, assignee: user.username, claimed_at: new Date(this.now()) },
+        [TaskState.Open],
+        'Someone else claimed the task a moment ago.',
+        tx,
+      )
+      await this.audit(user.username, 'task.claimed', done, undefined, tx)
+      return done
+    })
     this.publish('task.claimed', claimed, user.username)
     return claimed
   }
@@ -768,13 +773,17 @@ export class TasksService {
     }
     if (task.state !== TaskState.Claimed) throw new ConflictError(`The task is ${task.state}.`)
     await this.inEngine(task, (api, key) => api.unassignUserTask(key))
-    const open = await this.change(
-      task,
-      { state: TaskState.Open, assignee: null, claimed_at: null },
-      [TaskState.Claimed],
-      'The task changed meanwhile; reload it.',
-    )
-    await this.audit(user.username, 'task.unclaimed', open)
+    const open = await this.deps.db.transaction().execute(async (tx) => {
+      const done = await this.change(
+        task,
+        { state: TaskState.Open, assignee: null, claimed_at: null },
+        [TaskState.Claimed],
+        'The task changed meanwhile; reload it.',
+        tx,
+      )
+      await this.audit(user.username, 'task.unclaimed', done, undefined, tx)
+      return done
+    })
     this.publish('task.unclaimed', open, user.username)
     return open
   }
@@ -841,13 +850,17 @@ export class TasksService {
     }
     await this.segregation.enforce(assignee, task, user.username)
     await this.inEngine(task, (api, key) => api.assignUserTask(key, assignee, true))
-    const assigned = await this.change(
-      task,
-      { state: TaskState.Claimed, assignee, claimed_at: new Date(this.now()) },
-      [TaskState.Open, TaskState.Claimed],
-      'The task changed meanwhile; reload it.',
-    )
-    await this.audit(user.username, 'task.assigned', assigned, { assignee })
+    const assigned = await this.deps.db.transaction().execute(async (tx) => {
+      const done = await this.change(
+        task,
+        { state: TaskState.Claimed, assignee, claimed_at: new Date(this.now()) },
+        [TaskState.Open, TaskState.Claimed],
+        'The task changed meanwhile; reload it.',
+        tx,
+      )
+      await this.audit(user.username, 'task.assigned', done, { assignee }, tx)
+      return done
+    })
     this.publish('task.assigned', assigned, user.username)
     return assigned
   }
@@ -968,12 +981,24 @@ export class TasksService {
     if (user.roles.includes('auditor') && !user.roles.includes('staff')) {
       throw new ForbiddenError('Auditors read tasks; they do not comment on them.')
     }
-    const row = await this.deps.db
-      .insertInto('task_comments')
-      .values({ task_id: task.id, author: user.username, body })
-      .returning(['id', 'author', 'body', 'created_at'])
-      .executeTakeFirstOrThrow()
-    await this.audit(user.username, 'task.commented', task, { body })
+    // the comment and its evidence entry: one transaction
+    const row = await this.deps.db.transaction().execute(async (tx) => {
+      const inserted = await tx
+        .insertInto('task_comments')
+        .values({ task_id: task.id, author: user.username, body })
+        .returning(['id', 'author', 'body', 'created_at'])
+        .executeTakeFirstOrThrow()
+      await this.audit(user.username, 'task.commented', task, { body }, tx)
+      return inserted
+    })
+    // a task's comment is a work note in its case's activity stream (staff only)
+    if (task.caseKind && task.caseId) {
+      this.deps.bus.publish({
+        type: 'case.activity',
+        case: { kind: task.caseKind, caseId: task.caseId, status: '', actor: user.username },
+        entry: { id: `task-comment:${row.id}`, type: 'work-note', visibility: 'staff' },
+      })
+    }
     return {
       id: row.id,
       author: row.author,
