@@ -305,6 +305,8 @@ export async function runPerson(
   rec: Recorder,
 ): Promise<void> {
   const p = new Person(url, username, password, rec)
+  // people arrive over the first 30 s, not all in one instant
+  await sleep(randomInt(0, 30_000))
   await p.login()
   const mine: string[] = []
   if (role === 'staff') {
@@ -314,8 +316,6 @@ export async function runPerson(
     // a status change of a listed case is patched in place; a new case needs the list
     p.reloadOn(['case.created'], () => p.call('GET', `/incidents?requester=${username}`))
   }
-  // people arrive over the first 30 s, not all in one instant
-  await sleep(randomInt(0, 30_000))
   try {
     while (rec.running()) {
       if (role === 'staff') await staffStep(p, rec)

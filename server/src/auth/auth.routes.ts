@@ -63,8 +63,10 @@ export function authRoutes({
       .where('username', '=', body.username)
       .executeTakeFirst()
     const ok = await verifyPassword(body.password, user?.password_hash ?? DUMMY_HASH)
-    if (!user || !ok || !user.active)
+    if (!user || !ok || !user.active) {
+      await throttle.failed(address)
       throw new UnauthorizedError('Unknown username or wrong password.')
+    }
     await throttle.succeeded(body.username, address)
     const { token, csrfToken, expiresAt } = await sessions.create(user.id)
     res.cookie(SESSION_COOKIE, token, {

@@ -11,6 +11,12 @@
  *   addresses it has never logged in from with the right password; its owner still gets in
  *   from where they did before, so an attacker elsewhere cannot lock them out.
  *
+ * The account counters count each attempt before its password is checked (a burst of guesses
+ * cannot all slip under the limit) and give one back on success. The address counter counts
+ * only attempts that failed, after the check: many people behind one address (an office's NAT,
+ * a proxy) logging in at the same moment are not refused for each other's attempts in flight;
+ * a burst of guesses may pass its limit by the requests already in flight, no further.
+ *
  * The address is the socket's peer, or the client named by `X-Forwarded-For` only when the
  * request came through a proxy `TRUST_PROXY` names (express's `req.ip`): a client cannot pick a
  * fresh address per attempt with a header.
@@ -76,27 +82,52 @@ export class LoginThrottle {
     // one statement per key set: the counters move atomically under concurrent attempts
     const { rows } = await sql<{ key: string; failures: number; window_ends: Date | string }>`
       insert into login_throttle (key, failures, window_ends)
-      values (${keys.pair}, 1, ${ends}), (${keys.address}, 1, ${ends}), (${keys.account}, 1, ${ends})
+      values (${keys.pair}, 1, ${ends}), (${keys.account}, 1, ${ends})
       on conflict (key) do update set
         failures = case when login_throttle.window_ends <= ${at} then 1
                         else login_throttle.failures + 1 end,
         window_ends = case when login_throttle.window_ends <= ${at} then excluded.window_ends
                            else login_throttle.window_ends end
       returning key, failures, window_ends`.execute(this.db)
+    const byAddress = await this.db
+      .selectFrom('login_throttle')
+      .select(['key', 'failures', 'window_ends'])
+      .where('key', '=', keys.address)
+      .where('window_ends', '>', at)
+      .executeTakeFirst()
+    const waitOf = (
+      row: { failures: number; window_ends: Date | string } | undefined,
+      over: boolean,
+    ) =>
+      row && over ? Math.max(1, Math.ceil((new Date(row.window_ends).getTime() - now) / 1000)) : 0
     const over = (key: string, limit: number) => {
       const row = rows.find((r) => r.key === key)
-      return row && row.failures > limit
-        ? Math.max(1, Math.ceil((new Date(row.window_ends).getTime() - now) / 1000))
-        : 0
+      return waitOf(row, !!row && row.failures > limit)
     }
     const wait = Math.max(
       over(keys.pair, this.limits.perAccountAddress),
-      over(keys.address, this.limits.perAddress),
+      // failures only: this attempt is not counted until it fails
+      waitOf(byAddress, !!byAddress && byAddress.failures >= this.limits.perAddress),
     )
     if (wait) return wait
     const accountWait = over(keys.account, this.limits.perAccount)
     if (!accountWait) return 0
     return (await this.isKnown(account, address)) ? 0 : accountWait
+  }
+
+  /** A wrong password (or unknown account) from `address`: the address's counter moves. */
+  async failed(address: string): Promise<void> {
+    const key = keysOf('', address).address
+    const now = this.now()
+    const at = new Date(now)
+    const ends = new Date(now + this.limits.windowMs)
+    await sql`
+      insert into login_throttle (key, failures, window_ends) values (${key}, 1, ${ends})
+      on conflict (key) do update set
+        failures = case when login_throttle.window_ends <= ${at} then 1
+                        else login_throttle.failures + 1 end,
+        window_ends = case when login_throttle.window_ends <= ${at} then excluded.window_ends
+                           else login_throttle.window_ends end`.execute(this.db)
   }
 
   /** The right password from `address`: the attempt does not count, and the address is known. */
@@ -108,7 +139,7 @@ export class LoginThrottle {
       await tx
         .updateTable('login_throttle')
         .set({ failures: sql`greatest(failures - 1, 0)` })
-        .where('key', 'in', [keys.address, keys.account])
+        .where('key', '=', keys.account)
         .execute()
       await tx
         .insertInto('login_known_addresses')
