@@ -23,6 +23,7 @@ import * as m0960 from './migrations/0960-camunda-user-tasks'
 import * as m0970 from './migrations/0970-v2-history'
 import * as m1010 from './migrations/1010-sms-documents-risks'
 import * as m1020 from './migrations/1020-sms-audit-review'
+import * as m1030 from './migrations/1030-internal-auditors-group'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
   '0970-v2-history': m0970,
   '1010-sms-documents-risks': m1010,
   '1020-sms-audit-review': m1020,
+  '1030-internal-auditors-group': m1030,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {
