@@ -11,6 +11,7 @@ import { Role, StaffGroup } from '../../auth/roles'
 import type { Actor } from '../../cases/access'
 import { nextReference } from '../../cases/references'
 import { instantOf } from '../../forms/date-ranges'
+import { isSmsManager } from '../access'
 
 /** The states of a review action. */
 export const ReviewActionStatus = {
@@ -69,11 +70,10 @@ function toAction(r: Row, now: Date): ReviewAction {
 /** A form's date-time as an instant (without an offset: UTC, as `forms/date-ranges.ts` reads it). */
 export const formDateTime = (v: string) => new Date(instantOf(v) ?? Number.NaN)
 
-/** Whether the actor manages the SMS (closes anyone's action). */
-const isSmsManager = (a: Actor) =>
-  a.roles.includes(Role.Admin) ||
-  (a.roles.includes(Role.Staff) &&
-    a.groups.some((g) => g.id === StaffGroup.SmsManagers || g.id === StaffGroup.TopManagement))
+/** Whether the actor closes anyone's action: an SMS manager (or admin), or top management. */
+const closesAnyAction = (a: Actor) =>
+  isSmsManager(a) ||
+  (a.roles.includes(Role.Staff) && a.groups.some((g) => g.id === StaffGroup.TopManagement))
 
 export class ReviewActionsService {
   constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink; now: () => Date }) {}
@@ -176,7 +176,7 @@ export class ReviewActionsService {
         .forUpdate()
         .executeTakeFirst()
       if (!current) throw new NotFoundError(`No review action ${id}.`)
-      if (current.owner !== actor.username && !isSmsManager(actor)) {
+      if (current.owner !== actor.username && !closesAnyAction(actor)) {
         throw new ForbiddenError(
           `Only the owner of ${id} (${current.owner}), an SMS manager or top management closes it.`,
         )
