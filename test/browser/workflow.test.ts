@@ -185,6 +185,13 @@ describe('inbox and replay', () => {
     const mine = b.page.locator('table[aria-label="Tasks"] tbody tr', {
       hasText: 'Confirm resolution',
     })
+    // the group view's rows stay on screen until My tasks has loaded: count after that
+    await b.page.locator('button[aria-pressed="true"]', { hasText: 'My tasks' }).waitFor()
+    await b.page
+      .getByText('No tasks match these filters.')
+      .or(b.page.locator('table[aria-label="Tasks"][aria-busy="false"]'))
+      .first()
+      .waitFor()
     expect(await mine.count()).toBe(0)
     // when the service desk lead assigns it to desk2
     const a = await loginPage(browser, app, 'desk')
