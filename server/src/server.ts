@@ -47,6 +47,7 @@ import { CamundaRest } from './camunda/camunda-rest'
 import { startRetention } from './history/retention'
 import { tasksRoutes } from './inbox/tasks.routes'
 import { TasksService } from './inbox/tasks.service'
+import { ProcessVersions } from './processes/process-version-info'
 import { startOverdueEscalation } from './inbox/overdue.escalation'
 import { INBOX_WORKER, startUserTaskIntake } from './inbox/user-task.intake'
 import { startCamundaTaskIntake, type RunningCamundaIntake } from './inbox/camunda-task.intake'
@@ -221,6 +222,9 @@ export async function startServer({
     const camunda = engine
       ? new CamundaRest(engine.restUrl!, { ...config, ...zeebeAuth })
       : new CamundaRest(config.CAMUNDA_REST_ADDRESS, config)
+    // which names, forms and declarations each deployed version has: parsed once, for the
+    // inbox, the history and migration alike
+    const versions = new ProcessVersions(database.db)
     // the embedded engine's projection folds records every 200 ms (engine/README.md)
     const lagMs = engine ? 2_000 : config.CAMUNDA_SEARCH_LAG_MS
     const processes = new ProcessesService({
@@ -245,6 +249,7 @@ export async function startServer({
         : undefined,
       audit,
       getVersion: (id, version) => processes.getVersion(id, version),
+      versions,
     })
     const instances = new InstancesService({
       db: database.db,
@@ -275,6 +280,7 @@ export async function startServer({
       jobs: zeebe,
       userTasks,
       audit,
+      versions,
       jobHistory: instances,
       log,
       checkpoint,
@@ -327,7 +333,12 @@ export async function startServer({
       : undefined
     if (camundaIntake) cleanup.unshift(() => camundaIntake.stop())
     else log.warn('no v2 REST API (CAMUNDA_REST_ADDRESS): Camunda user tasks stay out of the inbox')
-    const history = new HistoryService({ db: database.db, camunda, evidence: audit })
+    const history = new HistoryService({
+      db: database.db,
+      camunda,
+      evidence: audit,
+      versions,
+    })
     // Case data, CMDB and catalogue (8.x, 9.1, 6.1, 7.2); procedures start via `instances`.
     const cases = new CaseService({
       db: database.db,

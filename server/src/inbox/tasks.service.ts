@@ -12,8 +12,8 @@ import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UnexpectedError, UserError } from '../errors'
 import type { EventBus, TaskEventPayload } from '../realtime/bus'
 import type { UnmigratedAuditSink as AuditSink } from '../evidence/audit-sink'
-import { describeBpmn } from '../processes/bpmn'
-import { recordMappingOf, type RecordMapping } from '../cases/record-updates'
+import { ProcessVersions } from '../processes/process-version-info'
+import type { RecordMapping } from '../cases/record-updates'
 import type { Logger } from '../log'
 import { CrashPoint, Outbox, type Checkpoint } from '../outbox/outbox'
 import { TaskCompletions, type JobCompleter, type JobHistory } from './task-completion'
@@ -73,21 +73,6 @@ interface TaskSource {
   variables: Record<string, unknown>
   customHeaders: Record<string, unknown>
   deadline: Date | null
-}
-
-/** What the inbox needs of a deployed process version. */
-interface DeployedVersionInfo {
-  name: string
-  /** Element names by id. */
-  names: Record<string, string>
-  /** Linked form ids (`zeebe:formDefinition formId`) by element id. */
-  formIds: Record<string, string>
-  /** Embedded forms (`zeebe:userTaskForm`) by id, as JSON text. */
-  embeddedForms: Record<string, string>
-  /** What each user task writes on its case (`record:` extension properties) by element id. */
-  recordMappings: Record<string, RecordMapping>
-  /** Extension properties (`zeebe:properties`) by element id: `context:`, `sod:`, … */
-  properties: Record<string, Record<string, string>>
 }
 
 /**
@@ -175,6 +160,8 @@ export interface TasksServiceDeps {
   /** The v2 API: claims, assignments and completions of Camunda user tasks. */
   userTasks?: UserTaskApi
   audit?: AuditSink
+  /** Deployed versions' names and forms, shared with history and migration (else its own). */
+  versions?: ProcessVersions
   caseContext?: CaseContextLookup
   /** Writes task decisions on their cases (declared per user task in the diagram). */
   recordDecision?: TaskDecisionRecorder
@@ -187,8 +174,8 @@ export interface TasksServiceDeps {
 }
 
 export class TasksService {
-  /** Deployed versions never change: each is read and parsed once. */
-  private readonly versions = new Map<string, DeployedVersionInfo>()
+  /** Names, forms and declarations of deployed versions, parsed once each. */
+  private readonly versions: ProcessVersions
 
   /** Job completions through the outbox. */
   readonly completions: TaskCompletions
@@ -200,6 +187,7 @@ export class TasksService {
   readonly camunda: CamundaTasks
 
   constructor(private readonly deps: TasksServiceDeps) {
+    this.versions = deps.versions ?? new ProcessVersions(deps.db)
     this.completions = new TaskCompletions({
       db: deps.db,
       jobs: deps.jobs,
@@ -316,8 +304,8 @@ export class TasksService {
   private async store(src: TaskSource): Promise<{ task: TaskView; created: boolean }> {
     const { db } = this.deps
     const definitionKey = src.processDefinitionKey
-    const version = await this.versionOf(definitionKey)
-    const form = await this.resolveForm(definitionKey, src.elementId, src.formHint)
+    const version = await this.versions.of(definitionKey)
+    const form = await this.versions.resolveForm(definitionKey, src.elementId, src.formHint)
     const vars = src.variables
     const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null)
     const caseKind = str(vars.caseKind)
@@ -385,89 +373,9 @@ export class TasksService {
     return { task, created: true }
   }
 
-  /**
-   * The name and parsed BPMN of a deployed version, or undefined when the server has no record
-   * of it. A stored version parsed at deployment; should it not parse now, ids stand in for
-   * names and no element form is found.
-   */
-  private async versionOf(definitionKey: string): Promise<DeployedVersionInfo | undefined> {
-    const cached = this.versions.get(definitionKey)
-    if (cached) return cached
-    const row = await this.deps.db
-      .selectFrom('process_versions')
-      .select(['name', 'xml'])
-      .where('process_definition_key', '=', definitionKey)
-      .executeTakeFirst()
-    if (!row) return undefined
-    const info = await describeBpmn(row.xml).catch(() => undefined)
-    const elements = info?.processes.flatMap((p) => Object.values(p.elements)) ?? []
-    const version: DeployedVersionInfo = {
-      name: row.name,
-      names: Object.fromEntries(elements.map((e) => [e.id, e.name])),
-      formIds: Object.fromEntries(elements.flatMap((e) => (e.formId ? [[e.id, e.formId]] : []))),
-      embeddedForms: info?.embeddedForms ?? {},
-      recordMappings: Object.fromEntries(
-        elements.flatMap((e) => {
-          const mapping = recordMappingOf(e.properties)
-          return mapping ? [[e.id, mapping]] : []
-        }),
-      ),
-      properties: Object.fromEntries(
-        elements.flatMap((e) => (e.properties ? [[e.id, e.properties]] : [])),
-      ),
-    }
-    this.versions.set(definitionKey, version)
-    return version
-  }
-
   /** The extension properties (`zeebe:properties`) of a task's element in its process version. */
-  async elementProperties(task: TaskView): Promise<Record<string, string> | undefined> {
-    return (await this.versionOf(task.processDefinitionKey))?.properties[task.elementId]
-  }
-
-  /**
-   * The form of a user task, bound to the process version it runs on: an embedded form
-   * (`camunda-forms:bpmn:<id>`), a deployed form key, or the linked form id of the element in
-   * that version's XML resolved to the form deployed with that version.
-   */
-  private async resolveForm(
-    definitionKey: string,
-    elementId: string,
-    headerKey: string | undefined,
-  ): Promise<{ formId: string | null; formKey: string | null }> {
-    const { db } = this.deps
-    if (headerKey?.startsWith('camunda-forms:bpmn:')) {
-      return { formId: headerKey.slice('camunda-forms:bpmn:'.length), formKey: headerKey }
-    }
-    // The engine names the form version it resolved (Zeebe binds linked forms to the latest
-    // version by default); the product binds them to the version deployed with the process
-    // version, so a running instance keeps its forms when a newer form is deployed.
-    const named =
-      headerKey && /^\d+$/.test(headerKey)
-        ? await db
-            .selectFrom('deployed_forms')
-            .select(['form_id', 'form_key'])
-            .where('form_key', '=', headerKey)
-            .executeTakeFirst()
-        : undefined
-    const formId =
-      named?.form_id ?? (await this.versionOf(definitionKey))?.formIds[elementId] ?? headerKey
-    if (!formId) return { formId: null, formKey: null }
-    const bound = await db
-      .selectFrom('process_version_forms')
-      .select('form_key')
-      .where('process_definition_key', '=', definitionKey)
-      .where('form_id', '=', formId)
-      .executeTakeFirst()
-    if (bound) return { formId, formKey: bound.form_key }
-    if (named) return { formId: named.form_id, formKey: named.form_key }
-    const latest = await db
-      .selectFrom('deployed_forms')
-      .select('form_key')
-      .where('form_id', '=', formId)
-      .orderBy('version', 'desc')
-      .executeTakeFirst()
-    return { formId, formKey: latest?.form_key ?? null }
+  elementProperties(task: TaskView): Promise<Record<string, string> | undefined> {
+    return this.versions.elementProperties(task.processDefinitionKey, task.elementId)
   }
 
   // ---- queries --------------------------------------------------------------------------
@@ -697,20 +605,8 @@ export class TasksService {
   }
 
   /** The form-js schema of a task, from the version it was deployed with. */
-  async formOf(task: TaskView): Promise<unknown> {
-    const { db } = this.deps
-    if (task.formKey?.startsWith('camunda-forms:bpmn:')) {
-      const version = await this.versionOf(task.processDefinitionKey)
-      const body = version?.embeddedForms[task.formId ?? '']
-      return body ? (JSON.parse(body) as unknown) : null
-    }
-    if (!task.formKey) return null
-    const f = await db
-      .selectFrom('deployed_forms')
-      .select('schema')
-      .where('form_key', '=', task.formKey)
-      .executeTakeFirst()
-    return f ? asObject(f.schema) : null
+  formOf(task: TaskView): Promise<unknown> {
+    return this.versions.formSchema(task.processDefinitionKey, task)
   }
 
   // ---- actions --------------------------------------------------------------------------
@@ -890,7 +786,7 @@ export class TasksService {
     await this.segregation.enforce(user.username, task)
     const form = await this.formOf(task)
     const cleaned = validateFormData(form, data)
-    const mapping = (await this.versionOf(task.processDefinitionKey))?.recordMappings[
+    const mapping = (await this.versions.of(task.processDefinitionKey))?.recordMappings[
       task.elementId
     ]
     if (mapping && !(task.caseKind && task.caseId && this.deps.recordDecision)) {

@@ -15,7 +15,7 @@ import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { TaskState } from '../inbox/task-model'
 import { isoOrNull as iso } from '../db/timestamps'
 import type { ActiveElement, MigrationEngine } from './migration-engine'
-import { describeBpmn, type BpmnElementInfo } from './bpmn'
+import type { BpmnElementInfo } from './bpmn'
 import {
   mappingProblems,
   planActiveElements,
@@ -105,12 +105,14 @@ export class InstanceMigration {
         bpmnProcessId: string,
         version: number,
       ) => Promise<{ version: number; processDefinitionKey: string; xml: string }>
+      /** Deployed versions' elements and forms, shared with the inbox and history (else its own). */
+      versions?: ProcessVersions
     },
   ) {
-    this.versions = new ProcessVersions(deps.db)
+    this.versions = deps.versions ?? new ProcessVersions(deps.db)
   }
 
-  /** Element names and forms of the target version, for the migrated tasks. */
+  /** Elements, names and forms of both versions, for the plan and the migrated tasks. */
   private readonly versions: ProcessVersions
 
   /** The running instances of a version with their active elements (from v2 search). */
@@ -373,7 +375,7 @@ export class InstanceMigration {
   private async version(bpmnProcessId: string, version: number): Promise<Version> {
     const v = await this.deps.getVersion(bpmnProcessId, version)
     const elements =
-      (await describeBpmn(v.xml)).processes.find((p) => p.id === bpmnProcessId)?.elements ?? {}
+      (await this.versions.of(v.processDefinitionKey))?.processes[bpmnProcessId] ?? {}
     return { version: v.version, processDefinitionKey: v.processDefinitionKey, elements }
   }
 

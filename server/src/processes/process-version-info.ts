@@ -9,7 +9,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { recordMappingOf, type RecordMapping } from '../cases/record-updates'
-import { describeBpmn, type BpmnInfo } from './bpmn'
+import { describeBpmn, type BpmnElementInfo, type BpmnInfo } from './bpmn'
 
 /** What the server needs of a deployed process version. */
 export interface ProcessVersionInfo {
@@ -22,6 +22,10 @@ export interface ProcessVersionInfo {
   embeddedForms: Record<string, string>
   /** What each user task writes on its case (`record:` extension properties) by element id. */
   recordMappings: Record<string, RecordMapping>
+  /** Extension properties (`zeebe:properties`) by element id: `record:`, `context:`, `sod:` … */
+  properties: Record<string, Record<string, string>>
+  /** Every element of each process the version's BPMN defines, by process id and element id. */
+  processes: Record<string, Record<string, BpmnElementInfo>>
   /** Decisions called with `bindingType="deployment"` (deployed with the version) by element id. */
   calledDecisions: Record<string, string>
   /** Sequence flows by id: their source and target element ids (to place a flow on a path). */
@@ -57,10 +61,8 @@ export async function deployedVersionInfo(
 
 /** Only `processId`'s elements when given, else those of every process. */
 function infoOf(info: BpmnInfo | undefined, name: string, processId?: string): ProcessVersionInfo {
-  const elements =
-    info?.processes
-      .filter((p) => processId === undefined || p.id === processId)
-      .flatMap((p) => Object.values(p.elements)) ?? []
+  const processes = info?.processes.filter((p) => processId === undefined || p.id === processId)
+  const elements = processes?.flatMap((p) => Object.values(p.elements)) ?? []
   return {
     name,
     names: Object.fromEntries(elements.map((e) => [e.id, e.name])),
@@ -72,6 +74,10 @@ function infoOf(info: BpmnInfo | undefined, name: string, processId?: string): P
         return mapping ? [[e.id, mapping]] : []
       }),
     ),
+    properties: Object.fromEntries(
+      elements.flatMap((e) => (e.properties ? [[e.id, e.properties]] : [])),
+    ),
+    processes: Object.fromEntries(processes?.map((p) => [p.id, p.elements]) ?? []),
     calledDecisions: Object.fromEntries(
       elements.flatMap((e) =>
         e.calledDecision?.bindingType === 'deployment' ? [[e.id, e.calledDecision.decisionId]] : [],
@@ -95,26 +101,45 @@ export async function decisionsCalledIn(xml: string): Promise<Set<string>> {
   return new Set(Object.values(infoOf(await describeBpmn(xml), '').calledDecisions))
 }
 
-/** Deployed process versions as inbox, history and deployment read them; parsed once each. */
+/**
+ * Deployed process versions as inbox, history and migration read them. The server holds one
+ * instance (`server.ts`), so each version is read and parsed once for all of them.
+ */
 export class ProcessVersions {
-  /** Deployed versions never change: each is read and parsed once. */
-  private readonly cache = new Map<string, ProcessVersionInfo>()
+  /** Deployed versions never change: each is read and parsed once (concurrent reads share it). */
+  private readonly cache = new Map<string, Promise<ProcessVersionInfo | undefined>>()
 
   constructor(private readonly db: Kysely<DB>) {}
 
   /** The info of a deployed version, or undefined when the server has no record of it. */
-  async of(definitionKey: string): Promise<ProcessVersionInfo | undefined> {
+  of(definitionKey: string): Promise<ProcessVersionInfo | undefined> {
     const cached = this.cache.get(definitionKey)
     if (cached) return cached
+    const read = this.read(definitionKey)
+    this.cache.set(definitionKey, read)
+    // an unknown version (not deployed yet) or a failed read is asked again next time
+    read.then(
+      (v) => v ?? this.cache.delete(definitionKey),
+      () => this.cache.delete(definitionKey),
+    )
+    return read
+  }
+
+  /** The extension properties (`zeebe:properties`) of one element of a deployed version. */
+  async elementProperties(
+    definitionKey: string,
+    elementId: string,
+  ): Promise<Record<string, string> | undefined> {
+    return (await this.of(definitionKey))?.properties[elementId]
+  }
+
+  private async read(definitionKey: string): Promise<ProcessVersionInfo | undefined> {
     const row = await this.db
       .selectFrom('process_versions')
       .select(['name', 'xml'])
       .where('process_definition_key', '=', definitionKey)
       .executeTakeFirst()
-    if (!row) return undefined
-    const version = await versionInfoOf(row.xml, row.name)
-    this.cache.set(definitionKey, version)
-    return version
+    return row ? versionInfoOf(row.xml, row.name) : undefined
   }
 
   /**
