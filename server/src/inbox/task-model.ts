@@ -22,6 +22,12 @@ export const TaskState = {
 } as const
 export type TaskState = (typeof TaskState)[keyof typeof TaskState]
 
+/** The states of a task someone may still act on. */
+export const LIVE_STATES: TaskState[] = [TaskState.Open, TaskState.Claimed]
+
+/** Whether a task in `state` is live (open or claimed). */
+export const isLive = (state: string) => (LIVE_STATES as readonly string[]).includes(state)
+
 /** Zeebe's header names for job-worker user tasks. */
 export const UserTaskHeader = {
   Assignee: 'io.camunda.zeebe:assignee',
