@@ -13,6 +13,7 @@ import { testDatabaseTargets } from '../../../test/support/databases'
 import { startHarness, type ApiClient, type Harness } from '../../../test/support/harness'
 import { systemActor } from './access'
 import type { ActivityEntry } from './activity'
+import type { CaseComment } from './case-record'
 
 /** The incident procedure of this test: a desk task and a step for the customer, in parallel. */
 const incidentProcess = `<?xml version="1.0" encoding="UTF-8"?>
@@ -287,6 +288,65 @@ describe.each(testDatabaseTargets())('the activity stream of a case on $kind', (
     expect(reads.detail.body.activity.map((e) => e.id)).toEqual(
       reads.activity.body.map((e) => e.id),
     )
+  })
+
+  test("the legacy comments list is the stream's notes and replies: staff read task comments among the work notes, the customer replies only (8.1, 4.3.3)", async () => {
+    // given the customer's incident with a work note, a task comment and a reply
+    const { id, deskTask } = await customerIncident('Badge reader beeps')
+    const secret = 'legacy-comments-secret-4711'
+    const note = await as.desk.post<ActivityEntry>(`/incidents/${id}/activity`, {
+      type: 'work-note',
+      body: `Reader firmware ${secret}`,
+    })
+    const taskComment = await as.desk.post<{ id: number }>(`/tasks/${deskTask.id}/comments`, {
+      body: `Swapped the reader, ${secret}`,
+    })
+    const reply = await as.desk.post<ActivityEntry>(`/incidents/${id}/activity`, {
+      type: 'reply',
+      body: 'A new reader is installed.',
+    })
+    expect([note.status, taskComment.status, reply.status]).toEqual([201, 201, 201])
+
+    // when staff and the customer read the legacy list and the stream
+    const staff = await as.desk.get<CaseComment[]>(`/incidents/${id}/comments`)
+    const staffStream = await as.desk.get<ActivityEntry[]>(`/incidents/${id}/activity`)
+    const staffCase = await as.desk.get<{ comments: CaseComment[] }>(`/incidents/${id}`)
+    const customer = await as.customer.get<CaseComment[]>(`/incidents/${id}/comments`)
+    const customerCase = await as.customer.get<{ comments: CaseComment[] }>(`/incidents/${id}`)
+
+    // then staff read the same notes and replies as the stream, the task comment a work note
+    expect(staff.status).toBe(200)
+    const written = staffStream.body.filter((e) => e.type === 'work-note' || e.type === 'reply')
+    expect(staff.body.map((c) => c.entryId)).toEqual(written.map((e) => e.id))
+    expect(staff.body.map((c) => [c.source, c.visibility, c.body])).toEqual([
+      ['case', 'staff', `Reader firmware ${secret}`],
+      ['task', 'staff', `Swapped the reader, ${secret}`],
+      ['case', 'customer', 'A new reader is installed.'],
+    ])
+    expect(staff.body[1]).toMatchObject({
+      id: taskComment.body.id,
+      entryId: `task-comment:${taskComment.body.id}`,
+      author: 'desk',
+      authorName: 'Sam Service-Desk',
+      taskId: deskTask.id,
+    })
+    expect(staffCase.body.comments).toEqual(staff.body)
+    // and the customer reads the reply only, in the list as on the case, naming no task
+    for (const r of [customer, customerCase]) {
+      expect(r.status).toBe(200)
+      expect(JSON.stringify(r.body)).not.toContain(secret)
+      expect(JSON.stringify(r.body)).not.toContain(deskTask.id)
+    }
+    expect(customer.body).toEqual([
+      expect.objectContaining({
+        entryId: reply.body.id,
+        source: 'case',
+        visibility: 'customer',
+        body: 'A new reader is installed.',
+        taskId: null,
+      }),
+    ])
+    expect(customerCase.body.comments).toEqual(customer.body)
   })
 
   test('status changes and completed tasks join the stream; customers see the status only', async () => {

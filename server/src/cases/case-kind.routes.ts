@@ -267,7 +267,8 @@ export function kindRoutes(
       method: 'get',
       path: `${base}/:id/comments`,
       tag,
-      summary: 'Work notes and replies (customers: replies only); see also …/activity',
+      summary:
+        'Work notes (task comments among them) and replies as in …/activity (customers: replies only)',
       roles: 'any',
     },
     {

@@ -10,10 +10,10 @@ import { iso } from '../db/timestamps'
 import { ForbiddenError, UnexpectedError, UserError } from '../errors'
 import { OutboxKind, type Outbox } from '../outbox/outbox'
 import { canReadKind, seesOwnOnly, type Actor } from './access'
-import { activityOf, commentsFor } from './activity'
+import { activityOf } from './activity'
 import {
+  commentsOf,
   toAttachment,
-  toComment,
   toLink,
   toRecord,
   type CaseDetail,
@@ -161,7 +161,7 @@ export class CaseQueries {
   async detail(spec: KindSpec, row: Row, actor: Actor): Promise<CaseDetail> {
     const [record] = await withReferenceNames(this.db, [toRecord(spec, row)])
     if (!record) throw new UnexpectedError(`${String(row.id)} could not be read.`)
-    const [links, processes, comments, attachments, statusHistory, activity] = await Promise.all([
+    const [links, processes, attachments, statusHistory, activity] = await Promise.all([
       this.linksOf(spec.kind, record.id),
       this.db
         .selectFrom('case_processes')
@@ -170,8 +170,6 @@ export class CaseQueries {
         .where('case_id', '=', record.id)
         .orderBy('started_at')
         .execute(),
-      // customers read replies only, never work notes
-      commentsFor(this.db, spec.kind, record.id, actor),
       this.db
         .selectFrom('case_attachments')
         .select(['id', 'name', 'content_type', 'size', 'sha256', 'uploaded_by', 'created_at'])
@@ -203,7 +201,9 @@ export class CaseQueries {
           startedBy: p.started_by,
           startedAt: iso(p.started_at),
         })),
-        comments: comments.map(toComment),
+        // the stream's notes and replies (task comments among the notes), as the reader may see
+        // them: customers read replies only, never a work note (8.1)
+        comments: commentsOf(activity),
         attachments: attachments.map(toAttachment),
         statusHistory,
         activity,

@@ -5,7 +5,7 @@
 import { iso, isoOrNull } from '../db/timestamps'
 import type { EventBus } from '../realtime/bus'
 import type { RecordScope } from './access'
-import type { ActivityEntry, CommentRow } from './activity'
+import type { ActivityEntry } from './activity'
 import type { CaseKind, KindSpec } from './kinds'
 import type { StatusChange } from './status-history'
 
@@ -57,13 +57,25 @@ export interface CaseProcessInstance {
   startedAt: string
 }
 
-/** A work note (`visibility: staff`) or reply (`customer`); see `activity.ts`. */
+/**
+ * A work note (`visibility: staff`) or reply (`customer`) as the legacy `GET …/comments` and the
+ * record's `comments` list it: the written entries of its activity stream (`activity.ts`), so
+ * the comments on the case's tasks are among the work notes, and a customer reads replies only.
+ */
 export interface CaseComment {
+  /** The row's id in its table: `case_comments`, or `task_comments` when `source` is `task`. */
   id: number
+  /** Its id in the activity stream, unique across both tables: `comment:12`, `task-comment:4`. */
+  entryId: string
+  /** Written on the case (note or reply), or on one of its tasks in the inbox (a work note). */
+  source: 'case' | 'task'
   author: string
+  /** Display name of the author; null for the system or a user who is gone. */
+  authorName: string | null
   body: string
   createdAt: string
   visibility: string
+  /** The task it was written from or on (null for customers: which step is staff information). */
   taskId: string | null
 }
 
@@ -169,15 +181,25 @@ export function toLink(r: {
   }
 }
 
-export function toComment(r: CommentRow): CaseComment {
-  return {
-    id: r.id,
-    author: r.author,
-    body: r.body,
-    createdAt: iso(r.created_at),
-    visibility: r.visibility,
-    taskId: r.task_id,
-  }
+/** The written entries of an activity stream (work notes and replies) as comments. */
+export function commentsOf(entries: ActivityEntry[]): CaseComment[] {
+  return entries.flatMap((e) => {
+    const m = /^(comment|task-comment):(\d+)$/.exec(e.id)
+    if (!m || e.body === undefined) return []
+    return [
+      {
+        id: Number(m[2]),
+        entryId: e.id,
+        source: m[1] === 'task-comment' ? ('task' as const) : ('case' as const),
+        author: e.actor,
+        authorName: e.actorName,
+        body: e.body,
+        createdAt: e.at,
+        visibility: e.visibility,
+        taskId: e.taskId ?? null,
+      },
+    ]
+  })
 }
 
 export function toAttachment(r: {
