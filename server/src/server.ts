@@ -43,7 +43,7 @@ import { openapiRoutes } from './http/openapi'
 import { seedCatalogue } from './seed/catalogue'
 import { HistoryService } from './history/history.service'
 import { InstancesService } from './history/instances.service'
-import { CamundaRest } from './camunda/camunda-rest'
+import { CamundaRest, type UserTaskApi } from './camunda/camunda-rest'
 import { startRetention } from './history/retention'
 import { tasksRoutes } from './inbox/tasks.routes'
 import { TasksService } from './inbox/tasks.service'
@@ -51,7 +51,6 @@ import { ProcessVersions } from './processes/process-version-info'
 import { startOverdueEscalation } from './inbox/overdue.escalation'
 import { INBOX_WORKER, startUserTaskIntake } from './inbox/user-task.intake'
 import { startCamundaTaskIntake, type RunningCamundaIntake } from './inbox/camunda-task.intake'
-import { CamundaRest as UserTaskRest, type UserTaskApi } from './zeebe/camunda-rest'
 import { releaseUnstoredActivations } from './inbox/intake-recovery'
 import type { Checkpoint } from './outbox/outbox'
 import { startReconciler, type Reconciler } from './outbox/reconciler'
@@ -59,18 +58,12 @@ import { processesRoutes } from './processes/processes.routes'
 import { InstanceMigration } from './processes/instance-migration'
 import { migrationRoutes } from './processes/migration.routes'
 import { v2MigrationEngine } from './processes/migration-engine'
-import { createCamundaRestClient } from './processes/migration-rest'
 import { decisionsRoutes } from './processes/decisions.routes'
 import { ProcessesService } from './processes/processes.service'
 import { EventBus } from './realtime/bus'
 import { startRealtime } from './realtime/socket'
 import { seedDemoUsers, type SeededUser } from './seed/demo'
-import {
-  createZeebeClient,
-  plaintextAddress,
-  restAuthHeaders,
-  type ZeebeClient,
-} from './zeebe/zeebe-client'
+import { createZeebeClient, plaintextAddress, type ZeebeClient } from './zeebe/zeebe-client'
 import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
 import { auditRoutes, reviewRoutes, ReviewActionsService, seedSmsAudit } from './sms'
@@ -217,11 +210,16 @@ export async function startServer({
     await audit.start()
     // stops after everything that appends (those stop first) and before the database closes
     cleanup.unshift(() => audit.stop())
-    // histories, instance tracking and crash recovery read Camunda 8.8's v2 searches: the
-    // embedded engine's (behind the same random token) or the cluster's
-    const camunda = engine
-      ? new CamundaRest(engine.restUrl!, { ...config, ...zeebeAuth })
-      : new CamundaRest(config.CAMUNDA_REST_ADDRESS, config)
+    // One v2 client (Camunda 8.8's Orchestration Cluster REST API): the embedded engine's,
+    // behind the same random token, or the cluster's (CAMUNDA_REST_ADDRESS, required with
+    // ZEEBE_GRPC_ADDRESS) with the gRPC client's authentication. Histories, instance tracking
+    // and crash recovery read its searches; the inbox drives Camunda user tasks and
+    // administrators migrate running instances through it.
+    const restAddress = engine ? engine.restUrl : config.CAMUNDA_REST_ADDRESS
+    const camunda = new CamundaRest({
+      address: restAddress ?? '',
+      auth: { ...config, ...zeebeAuth },
+    })
     // which names, forms and declarations each deployed version has: parsed once, for the
     // inbox, the history and migration alike
     const versions = new ProcessVersions(database.db)
@@ -240,13 +238,9 @@ export async function startServer({
         `processes deployed: ${deployed.map((d) => `${d.bpmnProcessId} v${d.version}`).join(', ') || 'none'}`,
       )
     }
-    // running-instance migration goes through the v2 REST API (the cluster's or the embedded one)
-    const migrationRest = engine ? engine.restUrl : config.CAMUNDA_REST_ADDRESS
     const migration = new InstanceMigration({
       db: database.db,
-      engine: migrationRest
-        ? v2MigrationEngine(createCamundaRestClient({ ...config, ...zeebeAuth }, migrationRest))
-        : undefined,
+      engine: restAddress ? v2MigrationEngine(camunda) : undefined,
       audit,
       getVersion: (id, version) => processes.getVersion(id, version),
       versions,
@@ -265,15 +259,8 @@ export async function startServer({
       instances.stop()
       await instances.settled()
     })
-    // Camunda user tasks through the v2 API: a cluster's (CAMUNDA_REST_ADDRESS, required with
-    // ZEEBE_GRPC_ADDRESS) or the embedded engine's, with the gRPC client's authentication
-    const restAddress = engine ? engine.restUrl : config.CAMUNDA_REST_ADDRESS
-    const userTasks = restAddress
-      ? new UserTaskRest({
-          address: restAddress,
-          headers: restAuthHeaders({ ...config, ...zeebeAuth }),
-        })
-      : undefined
+    // Camunda user tasks only with a v2 address (else they stay out of the inbox, below)
+    const userTasks: UserTaskApi | undefined = restAddress ? camunda : undefined
     const tasks = new TasksService({
       db: database.db,
       bus,

@@ -16,7 +16,7 @@
  * Storing is idempotent on the user task key, so passes may overlap in what they read.
  */
 import type { Logger } from '../log'
-import { restStatus, type CamundaUserTask, type UserTaskApi } from '../zeebe/camunda-rest'
+import { restStatus, type CamundaUserTask, type UserTaskApi } from '../camunda/camunda-rest'
 import type { TasksService } from './tasks.service'
 
 export interface CamundaIntakeOptions {

@@ -39,7 +39,7 @@ import {
   type Outbox,
 } from '../outbox/outbox'
 import { grpcCode } from '../zeebe/zeebe-client'
-import { restStatus, type UserTaskApi } from '../zeebe/camunda-rest'
+import { restStatus, type UserTaskApi } from '../camunda/camunda-rest'
 import { TaskState, taskView, type TaskView } from './task-model'
 
 /** Completes jobs: the Zeebe client in production and tests alike. */

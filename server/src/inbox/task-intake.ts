@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import type { ProcessVersions } from '../processes/process-version-info'
-import type { CamundaUserTask } from '../zeebe/camunda-rest'
+import type { CamundaUserTask } from '../camunda/camunda-rest'
 import { segregationColumns, segregationOf } from './segregation'
 import type { TaskChanges } from './task-changes'
 import {

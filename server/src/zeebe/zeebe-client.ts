@@ -2,7 +2,7 @@
  * The server's only way to the engine: the official Zeebe client over gRPC. The same code talks
  * to the embedded engine and to a real Zeebe cluster.
  */
-import { Auth, Camunda8 } from '@camunda8/sdk'
+import { Camunda8 } from '@camunda8/sdk'
 import type { Config } from '../config'
 
 export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>
@@ -40,44 +40,6 @@ export function createZeebeClient(
   })
   const zeebe = camunda.getZeebeGrpcApiClient()
   return { camunda, zeebe }
-}
-
-/**
- * The authentication headers of the v2 REST API, with the gRPC client's settings (Camunda 8.8
- * authenticates both APIs alike): none, the static bearer token, or an OAuth token the SDK's
- * provider fetches and renews (audience ZEEBE_TOKEN_AUDIENCE).
- */
-export function restAuthHeaders(
-  config: Pick<
-    Config,
-    | 'ZEEBE_AUTH_STRATEGY'
-    | 'ZEEBE_CLIENT_ID'
-    | 'ZEEBE_CLIENT_SECRET'
-    | 'ZEEBE_OAUTH_URL'
-    | 'ZEEBE_TOKEN_AUDIENCE'
-    | 'ZEEBE_BEARER_TOKEN'
-  >,
-): () => Promise<Record<string, string>> {
-  if (config.ZEEBE_AUTH_STRATEGY === 'BEARER') {
-    const header = { authorization: `Bearer ${config.ZEEBE_BEARER_TOKEN}` }
-    return async () => header
-  }
-  if (config.ZEEBE_AUTH_STRATEGY === 'OAUTH') {
-    const provider = new Auth.OAuthProvider({
-      config: {
-        CAMUNDA_AUTH_STRATEGY: 'OAUTH',
-        ZEEBE_CLIENT_ID: config.ZEEBE_CLIENT_ID,
-        ZEEBE_CLIENT_SECRET: config.ZEEBE_CLIENT_SECRET,
-        CAMUNDA_OAUTH_URL: config.ZEEBE_OAUTH_URL,
-        ZEEBE_TOKEN_AUDIENCE: config.ZEEBE_TOKEN_AUDIENCE,
-      },
-    })
-    return async (): Promise<Record<string, string>> => {
-      const h = await provider.getHeaders('ZEEBE')
-      return h.authorization ? { authorization: h.authorization } : {}
-    }
-  }
-  return async () => ({})
 }
 
 /** Process variables as the client's types want them. */
