@@ -336,6 +336,7 @@ export async function startServer({
       processStarter: instances,
       log,
       checkpoint,
+      now: () => new Date(clock.now()),
     })
     // one activity stream per case: work notes and replies (8.1, 8.2.6)
     const activity = new ActivityService({ db: database.db, audit, bus, cases })
