@@ -83,6 +83,7 @@ import {
   type SmsServices,
 } from './sms/index'
 import { seedSms } from './seed/sms'
+import { seedControlledDocuments } from './seed/controlled-documents'
 
 export { repoRoot } from './paths'
 
@@ -368,6 +369,13 @@ export async function startServer({
     })
     if (config.SEED_DEMO_DATA) {
       await seedSms({ db: database.db, audit, notifications, now: () => new Date(clock.now()) })
+      // SLAs, catalogue, contracts, change and release policy, priority matrix (4.3.2)
+      await seedControlledDocuments({
+        db: database.db,
+        audit,
+        notifications,
+        now: () => new Date(clock.now()),
+      })
     }
     const jobWorkers = startWorkers({
       zeebe,

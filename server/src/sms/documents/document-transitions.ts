@@ -11,6 +11,7 @@ import { writeWithEvidence, type AuditSink } from '../../evidence/audit-sink'
 import { ConflictError, ForbiddenError, UserError } from '../../errors'
 import { planSections, VersionStatus } from './document-model'
 import type { DocumentCirculation } from './document-circulation'
+import { syncRecordOnEffect } from './controlled-issue'
 import {
   DAY,
   documentRow,
@@ -139,7 +140,7 @@ export class DocumentTransitions {
    * Approved → effective from its effective date; the version it replaces is superseded
    * (4.3.2 h); its review is planned; the people concerned are notified and asked to acknowledge.
    */
-  async makeEffective(id: string, actor: string) {
+  async makeEffective(id: string, actor: string, { notify = true }: { notify?: boolean } = {}) {
     await this.move(
       id,
       actor,
@@ -170,12 +171,15 @@ export class DocumentTransitions {
           })
           .where('id', '=', id)
           .execute()
+        await syncRecordOnEffect(tx, this.deps.audit, doc, v, actor)
         return { effective_at: now }
       },
     )
     const doc = await documentRow(this.deps.db, id)
     const to = doc.distribution as { groups: string[]; roles: string[] }
-    if (to.groups.length || to.roles.length) await this.circulation.distribute(id, to, actor)
+    if (notify && (to.groups.length || to.roles.length)) {
+      await this.circulation.distribute(id, to, actor)
+    }
   }
 
   /**

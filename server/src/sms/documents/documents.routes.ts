@@ -34,6 +34,7 @@ import type {
 } from './documents.service'
 import { measureObjectives } from './objective-metrics'
 import { inForce } from './controlled-documents'
+import { slaTargetsOf } from '../../cases/sla-targets'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema'
 
@@ -66,6 +67,16 @@ const validateCompare = queryValidator<{ from: number; to: number }>({
   additionalProperties: false,
   required: ['from', 'to'],
   properties: compareQuery,
+})
+const slaTargetsQuery = {
+  serviceId: { type: 'string', pattern: '^[A-Z]{2,4}-\\d{6,}$' },
+  priority: { type: 'integer', minimum: 1, maximum: 5 },
+} as const
+const validateSlaTargets = queryValidator<{ serviceId: string; priority: number }>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['serviceId', 'priority'],
+  properties: slaTargetsQuery,
 })
 const inForceQuery = { subject: { type: 'string', minLength: 1, maxLength: 120 } } as const
 const validateInForce = queryValidator<{ subject: string }>({
@@ -139,6 +150,12 @@ export function documentsRoutes({
     const { id } = validateId(req.params)
     const { from, to } = validateCompare(req.query)
     res.json(await documents.compare(id, from, to))
+  })
+  r.get('/sms/in-force/sla-targets', requireSmsReader, async (req, res) => {
+    const { serviceId, priority } = validateSlaTargets(req.query)
+    const t = await slaTargetsOf(db, serviceId, priority, now())
+    if (!t) throw new NotFoundError(`${serviceId} has no agreed SLA target for priority ${priority}.`)
+    res.json(t)
   })
   r.get('/sms/in-force', requireSmsReader, async (req, res) => {
     const { subject } = validateInForce(req.query)
@@ -228,6 +245,13 @@ openapi.register(
     summary: 'What changed between two versions: Markdown lines and structured values (4.3.2 e)',
     params: idParams,
     query: Object.entries(compareQuery).map(([name, schema]) => ({ name, schema })),
+  }),
+  readOp({
+    method: 'get',
+    path: '/sms/in-force/sla-targets',
+    summary:
+      "The SLA targets the procedures use now for a service and priority: the SLA document's version in force (6.1)",
+    query: Object.entries(slaTargetsQuery).map(([name, schema]) => ({ name, schema })),
   }),
   readOp({
     method: 'get',

@@ -352,8 +352,8 @@ export class DocumentsService {
   }
 
   /** Approved → effective from its effective date; the previous version superseded (4.3.2 h). */
-  async makeEffective(id: string, actor: string) {
-    await this.transitions.makeEffective(id, actor)
+  async makeEffective(id: string, actor: string, options: { notify?: boolean } = {}) {
+    await this.transitions.makeEffective(id, actor, options)
     return this.get(id)
   }
 
