@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { TestClock } from '../../../../engine/clock'
 import { testDatabaseTargets } from '../../../../test/support/databases'
 import { startHarness, type ApiClient, type Harness } from '../../../../test/support/harness'
+import { systemActor } from '../../cases/access'
 import type { EvidenceEntry } from '../../evidence/entry'
 import type { SmsDocument } from './document-model'
 
@@ -252,6 +253,67 @@ describe.each(testDatabaseTargets())(
       expect(await countChanges()).toBe(n)
       // and the old version is kept
       expect(await countVersions(doc.id)).toBe(2)
+    })
+
+    test("9.2, 4.3.2: an approved change editing SLA targets issues the SLA document's next version", async () => {
+      // given another SLA's document in force and a draft of it open in the register
+      const slas = await author.get<{ items: SmsDocument[] }>('/sms/documents?kind=sla')
+      const doc = slas.body.items[1]!
+      const slaId = doc.subject!.slice(4)
+      const v1 = (await author.get<Doc>(`/sms/documents/${doc.id}`)).body.versions[0]!
+      const v1Data = v1.data as {
+        slaId: string
+        targets: Record<string, { resolutionMinutes: number }>
+      }
+      expect(
+        (await author.put(`/sms/documents/${doc.id}/draft`, { data: v1Data, content: 'open' }))
+          .status,
+      ).toBe(200)
+      // and an RFC carrying an edit of the SLA's targets
+      const rfc = await change.post<{ id: string }>('/changes', {
+        title: 'Tighten P2 resolution',
+        data: { scope: 'SLA', changeType: 'normal' },
+      })
+      expect(rfc.status).toBe(201)
+      const targets = {
+        ...v1Data.targets,
+        '2': {
+          responseMinutes: 20,
+          resolutionMinutes: v1Data.targets['2']!.resolutionMinutes - 60,
+        },
+      }
+      const attached = await change.post(`/changes/${rfc.body.id}/record-edits`, {
+        targetKind: 'sla',
+        targetId: slaId,
+        patch: { data: { targets } },
+      })
+      expect(attached.status, JSON.stringify(attached.body)).toBe(201)
+
+      // when the change's implementation applies it
+      await h.server.services.cases.changeControl.applyAll(
+        rfc.body.id,
+        systemActor('apply-record-edits'),
+      )
+
+      // then the document's next version is in force, approved by the change; the open draft is
+      // overtaken; every version is kept; and it is evidence
+      const after = (await auditor.get<Doc>(`/sms/documents/${doc.id}`)).body
+      expect(after.effectiveVersion).toBe(3)
+      expect(after.versions.map((v) => [v.version, v.status, v.approvedBy])).toEqual([
+        [3, 'effective', `change:${rfc.body.id}`],
+        [2, 'rejected', null],
+        [1, 'superseded', 'smsmgr2'],
+      ])
+      const sla = await author.get<{ serviceId: string }>(`/slas/${slaId}`)
+      const inForce = await author.get<Targets>(
+        `/sms/in-force/sla-targets?serviceId=${sla.body.serviceId}&priority=2`,
+      )
+      expect(inForce.body).toMatchObject({
+        resolutionMinutes: targets['2'].resolutionMinutes,
+        document: { id: doc.id, version: 3 },
+      })
+      const trail = await auditor.get<EvidenceEntry[]>(`/evidence?entityId=${doc.id}&limit=100`)
+      expect(trail.body.map((e) => e.action)).toContain('sms-document.effective-by-change')
     })
 
     test('4.3.2: the priority matrix is in the register as its DMN; it is not drafted here', async () => {
