@@ -112,7 +112,7 @@ export class CaseService {
     })
     this.procedures = new CaseProcedures({ db, starts: this.starts, now: deps.now })
     this.attachments = new CaseAttachments({ db, audit }, deps.maxAttachmentBytes ?? 1024 * 1024)
-    this.changeControl = new ChangeRecordEdits({ db, audit, cases: this })
+    this.changeControl = new ChangeRecordEdits({ db, audit, cases: this, now: deps.now })
   }
 
   /** The largest attachment accepted, in bytes. */

@@ -143,6 +143,8 @@ export interface ChangeRecordEditsDeps {
   db: Kysely<DB>
   audit: AuditSink
   cases: CaseService
+  /** Current time for the controlled document versions an edit issues (default: system clock). */
+  now?: () => Date
 }
 
 /** Edits carried by changes, and the standard change catalogue they maintain. */
@@ -318,7 +320,7 @@ export class ChangeRecordEdits {
             targets,
             changeId: edit.changeId,
             actor: actor.username,
-            now: new Date(),
+            now: this.deps.now?.() ?? new Date(),
           })
         }
         return edit.targetId!
