@@ -154,7 +154,8 @@ export function documentsRoutes({
   r.get('/sms/in-force/sla-targets', requireSmsReader, async (req, res) => {
     const { serviceId, priority } = validateSlaTargets(req.query)
     const t = await slaTargetsOf(db, serviceId, priority, now())
-    if (!t) throw new NotFoundError(`${serviceId} has no agreed SLA target for priority ${priority}.`)
+    if (!t)
+      throw new NotFoundError(`${serviceId} has no agreed SLA target for priority ${priority}.`)
     res.json(t)
   })
   r.get('/sms/in-force', requireSmsReader, async (req, res) => {
