@@ -77,6 +77,7 @@ import {
   type SmsServices,
 } from './sms/index'
 import { seedSms } from './seed/sms'
+import { seedControlledDocuments } from './seed/controlled-documents'
 
 export { repoRoot } from './paths'
 
@@ -334,6 +335,7 @@ export async function startServer({
       processStarter: instances,
       log,
       checkpoint,
+      now: () => new Date(clock.now()),
     })
     // one activity stream per case: work notes and replies (8.1, 8.2.6)
     const activity = new ActivityService({ db: database.db, audit, bus, cases })
@@ -365,6 +367,13 @@ export async function startServer({
     })
     if (config.SEED_DEMO_DATA) {
       await seedSms({ db: database.db, audit, notifications, now: () => new Date(clock.now()) })
+      // SLAs, catalogue, contracts, change and release policy, priority matrix (4.3.2)
+      await seedControlledDocuments({
+        db: database.db,
+        audit,
+        notifications,
+        now: () => new Date(clock.now()),
+      })
     }
     const jobWorkers = startWorkers({
       zeebe,

@@ -32,6 +32,7 @@ export async function procedureVariables(
   record: CaseRecord,
   extra: Record<string, unknown>,
   db: Kysely<DB>,
+  now: Date = new Date(),
 ): Promise<Record<string, unknown>> {
   const { kind: _k, id: _i, data, ...typed } = record
   const variables: Record<string, unknown> = {
@@ -45,7 +46,7 @@ export async function procedureVariables(
   if (spec.kind === 'service-request') variables.approvalRequired = data.requiresApproval === true
   // 8.1: the SLA targets for the case's priority, for the escalation timers.
   if (typeof record.serviceId === 'string' && typeof record.priority === 'number') {
-    const sla = await slaTargetsOf(db, record.serviceId, record.priority)
+    const sla = await slaTargetsOf(db, record.serviceId, record.priority, now)
     if (sla) variables.sla = sla
   }
   return variables
@@ -53,7 +54,9 @@ export async function procedureVariables(
 
 /** Starts of procedures that do not come with a new record. */
 export class CaseProcedures {
-  constructor(private readonly deps: { db: Kysely<DB>; starts?: ProcedureStarts }) {}
+  constructor(
+    private readonly deps: { db: Kysely<DB>; starts?: ProcedureStarts; now?: () => Date },
+  ) {}
 
   /** Starts a supplier review (7.2) for one supplier and links the instance. */
   async startSupplierReview(
@@ -78,7 +81,13 @@ export class CaseProcedures {
           caseKind: 'supplier',
           caseId: supplierId,
           actor: actor.username,
-          variables: await procedureVariables(spec, record, { reviewReason: reason }, tx),
+          variables: await procedureVariables(
+            spec,
+            record,
+            { reviewReason: reason },
+            tx,
+            this.deps.now?.(),
+          ),
         }),
       ))
     const outcome = await starts.deliver(startId)
@@ -124,7 +133,7 @@ export class CaseProcedures {
             caseKind: kind,
             caseId: record.id,
             actor: record.createdBy,
-            variables: await procedureVariables(spec, record, {}, tx),
+            variables: await procedureVariables(spec, record, {}, tx, this.deps.now?.()),
             matchCase: true,
           },
           1,

@@ -86,6 +86,8 @@ export interface CaseWritesDeps {
   queries: CaseQueries
   /** Procedure starts through the outbox (absent without a process starter). */
   starts?: ProcedureStarts
+  /** Current time for the controlled documents in force (default: the system clock). */
+  now?: () => Date
 }
 
 /** The write side of the case service. */
@@ -94,6 +96,10 @@ export class CaseWrites {
 
   constructor(private readonly deps: CaseWritesDeps) {
     this.db = deps.db
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date()
   }
 
   /**
@@ -143,7 +149,7 @@ export class CaseWrites {
     const { starts } = this.deps
     const record = await writeWithEvidence(this.db, this.deps.audit, async (tx) => {
       await checkReferences(spec, input, tx)
-      if (!isSystemActor(actor)) await checkCreate(tx, kind, input, data)
+      if (!isSystemActor(actor)) await checkCreate(tx, kind, input, data, this.now())
       const id = await nextReference(tx, spec.prefix)
       const columns: string[] = ['id', 'status', 'created_by', 'data']
       const values: unknown[] = [id, input.status ?? spec.initialStatus, actor.username, data]
@@ -170,7 +176,7 @@ export class CaseWrites {
               caseKind: kind,
               caseId: id,
               actor: actor.username,
-              variables: await procedureVariables(spec, created, {}, tx),
+              variables: await procedureVariables(spec, created, {}, tx, this.now()),
             })
           : undefined
       return {
@@ -245,7 +251,7 @@ export class CaseWrites {
           `${id} was changed by someone else (version ${String(current.version)}, you sent ${patch.version}); reload and try again.`,
         )
       }
-      await checkEdit(tx, kind, toRecord(spec, current), patch)
+      await checkEdit(tx, kind, toRecord(spec, current), patch, this.now())
       return applyChange(spec, current, patch, actor, tx)
     })
     publishCase(this.deps.bus, 'case.updated', toRecord(spec, row), actor)
@@ -273,7 +279,8 @@ export class CaseWrites {
       }
       // the procedure finishes its own records; people change a closed record through it only
       if (!isSystemActor(actor)) refuseClosed(spec, current)
-      if (!isSystemActor(actor)) await checkEdit(tx, kind, toRecord(spec, current), fields)
+      if (!isSystemActor(actor))
+        await checkEdit(tx, kind, toRecord(spec, current), fields, this.now())
       return applyChange(spec, current, fields, actor, tx, { processInstanceKey })
     })
     const record = toRecord(spec, row)

@@ -70,6 +70,8 @@ export interface CaseServiceDeps {
   maxAttachmentBytes?: number
   /** Crash-test hook (see {@link CrashPoint}). */
   checkpoint?: Checkpoint
+  /** Current time for the controlled documents in force (tests pass the engine's clock). */
+  now?: () => Date
 }
 
 /** The generic record service. */
@@ -106,10 +108,11 @@ export class CaseService {
       checkpoint: deps.checkpoint,
       queries: this.queries,
       starts: this.starts,
+      now: deps.now,
     })
-    this.procedures = new CaseProcedures({ db, starts: this.starts })
+    this.procedures = new CaseProcedures({ db, starts: this.starts, now: deps.now })
     this.attachments = new CaseAttachments({ db, audit }, deps.maxAttachmentBytes ?? 1024 * 1024)
-    this.changeControl = new ChangeRecordEdits({ db, audit, cases: this })
+    this.changeControl = new ChangeRecordEdits({ db, audit, cases: this, now: deps.now })
   }
 
   /** The largest attachment accepted, in bytes. */

@@ -321,8 +321,8 @@ export class CatalogueService {
   }
 
   /** SLA targets of a service for a priority (see {@link slaTargetsOf}). */
-  slaTargets(serviceId: string, priority: number): Promise<SlaTarget | undefined> {
-    return slaTargetsOf(this.deps.db, serviceId, priority)
+  slaTargets(serviceId: string, priority: number, now?: Date): Promise<SlaTarget | undefined> {
+    return slaTargetsOf(this.deps.db, serviceId, priority, now)
   }
 
   // ------------------------------------------------------------- contracts (7.2)

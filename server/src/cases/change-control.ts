@@ -9,6 +9,8 @@
  *   supplier contracts (not in `draft`). A direct edit gets 409 naming the door.
  * - A release starts only from an approved change (9.3): creating one names an approved change
  *   (`data.changeId`), else 422. The release procedure checks it again (`check-release-change`).
+ * - A change is planned no sooner than its class's lead time in the change policy in force
+ *   (`refuseShortLeadTime`, the `change-policy` controlled document), else 422.
  * - A standard change picks an active model of the standard change catalogue and fits its scope
  *   (9.2, `standard-changes.ts`), else 422. The change procedure checks it again
  *   (`check-standard-change`).
@@ -17,6 +19,8 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, UserError } from '../errors'
 import type { CaseKind } from './kinds'
+import { changeClassRule } from '../sms/documents/controlled-documents'
+import type { ChangeClass } from '../sms/documents/controlled-model'
 import { fitOfStandardChange } from './standard-changes'
 
 /** 422: the request is well-formed but the rule it breaks is not about its shape. */
@@ -142,9 +146,42 @@ export async function checkCreate(
   kind: CaseKind,
   input: Record<string, unknown>,
   data: Record<string, unknown>,
+  now: Date = new Date(),
 ): Promise<void> {
   if (kind === 'release') await refuseReleaseWithoutChange(tx, data)
-  if (kind === 'change') await refuseMisfitStandardChange(tx, { ...input, data })
+  if (kind === 'change') {
+    await refuseMisfitStandardChange(tx, { ...input, data })
+    await refuseShortLeadTime(tx, data, now)
+  }
+}
+
+/**
+ * 9.2: a change is planned to start no sooner than the lead time the change policy in force
+ * sets for its class (`change-policy` document, from its effective date); 422 otherwise.
+ */
+export async function refuseShortLeadTime(
+  tx: Kysely<DB>,
+  data: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  if (typeof data.plannedStart !== 'string') return
+  const start = Date.parse(data.plannedStart)
+  if (Number.isNaN(start)) return
+  const changeClass = (
+    ['standard', 'normal', 'emergency'].includes(String(data.changeType))
+      ? data.changeType
+      : 'normal'
+  ) as ChangeClass
+  const rule = await changeClassRule(tx, changeClass, now)
+  if (rule.leadTimeHours <= 0) return
+  const earliest = now.getTime() + rule.leadTimeHours * 3_600_000
+  if (start < earliest) {
+    const reason = `a ${changeClass} change starts at least ${rule.leadTimeHours} h after it is planned (${rule.policy}); the earliest start now is ${new Date(earliest).toISOString()}`
+    throw new UnprocessableError(
+      `The change policy's lead time is not met (9.2): ${reason}. Nothing was recorded.`,
+      [{ path: '/data/plannedStart', message: reason }],
+    )
+  }
 }
 
 /**
@@ -156,9 +193,17 @@ export async function checkEdit(
   kind: CaseKind,
   current: Controlled & Record<string, unknown>,
   patch: Record<string, unknown>,
+  now: Date = new Date(),
 ): Promise<void> {
   refuseDirectEdit(kind, current)
   const data = (patch.data ?? {}) as Record<string, unknown>
+  if (
+    kind === 'change' &&
+    'plannedStart' in data &&
+    data.plannedStart !== current.data.plannedStart
+  ) {
+    await refuseShortLeadTime(tx, { ...current.data, ...data }, now)
+  }
   if (kind === 'release' && 'changeId' in data && data.changeId !== current.data.changeId) {
     throw new ConflictError(
       `The change a release implements is fixed when the release is recorded (9.3); ${current.id} implements ${String(current.data.changeId ?? 'none')}. Nothing was changed.`,

@@ -27,6 +27,7 @@ import {
   type StandardChangeModel,
 } from './standard-changes'
 import { refuseReadonly, validatePatch } from './validators'
+import { issueFromChange } from '../sms/documents/controlled-issue'
 
 /** What a change may edit. */
 export const EditTarget = {
@@ -142,6 +143,8 @@ export interface ChangeRecordEditsDeps {
   db: Kysely<DB>
   audit: AuditSink
   cases: CaseService
+  /** Current time for the controlled document versions an edit issues (default: system clock). */
+  now?: () => Date
 }
 
 /** Edits carried by changes, and the standard change catalogue they maintain. */
@@ -309,6 +312,17 @@ export class ChangeRecordEdits {
           origin,
         )
         after.push(publish)
+        // the change door writes the SLA document's next version (controlled-issue.ts)
+        const targets = (edit.patch.data as Record<string, unknown> | undefined)?.targets
+        if (edit.targetKind === EditTarget.Sla && targets) {
+          await issueFromChange(tx, this.deps.audit, {
+            slaId: edit.targetId!,
+            targets,
+            changeId: edit.changeId,
+            actor: actor.username,
+            now: this.deps.now?.() ?? new Date(),
+          })
+        }
         return edit.targetId!
       }
       case EditTarget.Contract:

@@ -1,6 +1,8 @@
 /** SLA targets per priority (6.1), as the escalation timers of the procedures need them (8.1). */
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
+import { inForce } from '../sms/documents/controlled-documents'
+import type { SlaDocumentData } from '../sms/documents/controlled-model'
 
 /** Response and resolution targets of the SLA covering a service, for one priority. */
 export interface SlaTarget {
@@ -11,6 +13,8 @@ export interface SlaTarget {
   /** ISO 8601 durations for BPMN timers, e.g. `PT15M`. */
   responseDuration: string
   resolutionDuration: string
+  /** The SLA document version the targets come from (absent: the SLA record's own targets). */
+  document?: { id: string; version: number }
 }
 
 interface TargetsData {
@@ -18,13 +22,16 @@ interface TargetsData {
 }
 
 /**
- * The targets for `priority` under the newest agreed SLA of the service; undefined when the
- * service has no agreed SLA.
+ * The targets for `priority` under the newest agreed SLA of the service, as its controlled
+ * document's version in force at `now` states them (4.3.2, 6.1: a version approved with a later
+ * effective date changes nothing before it), else as the SLA record holds them; undefined when
+ * the service has no agreed SLA.
  */
 export async function slaTargetsOf(
   db: Kysely<DB>,
   serviceId: string,
   priority: number,
+  now: Date = new Date(),
 ): Promise<SlaTarget | undefined> {
   const row = await db
     .selectFrom('slas')
@@ -34,8 +41,11 @@ export async function slaTargetsOf(
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst()
-  const t = (row?.data as TargetsData | undefined)?.targets?.[String(priority)]
-  if (!row || !t) return undefined
+  if (!row) return undefined
+  const doc = await inForce<SlaDocumentData>(db, `sla:${row.id}`, now)
+  const targets = doc ? doc.data.targets : (row.data as TargetsData | undefined)?.targets
+  const t = (targets as TargetsData['targets'])?.[String(priority)]
+  if (!t) return undefined
   return {
     slaId: row.id,
     priority,
@@ -43,5 +53,6 @@ export async function slaTargetsOf(
     resolutionMinutes: t.resolutionMinutes,
     responseDuration: `PT${t.responseMinutes}M`,
     resolutionDuration: `PT${t.resolutionMinutes}M`,
+    ...(doc ? { document: { id: doc.documentId, version: doc.version } } : {}),
   }
 }

@@ -718,6 +718,10 @@ export interface SmsDocumentsTable {
   effective_version: number | null
   created_by: string
   created_at: CreatedAt
+  /** What the document controls and the product uses, e.g. `sla:SLA-000001` (see 1040). */
+  subject: string | null
+  /** Days before `next_review_at` the owner is reminded (4.3.2 c). */
+  review_notice_days: Generated<number>
 }
 
 /** 4.3.2 d one version of a document; content fixed once submitted. */
@@ -740,6 +744,8 @@ export interface SmsDocumentVersionsTable {
   approval_note: string | null
   effective_at: Ts | null
   withdrawn_at: Ts | null
+  /** When an approved version takes effect; the product uses it from then on (see 1040). */
+  effective_from: Ts | null
 }
 
 /** 4.3.2 b a version distributed to a person, and their acknowledgement. */

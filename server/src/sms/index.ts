@@ -60,7 +60,9 @@ export function smsRoutes(sms: SmsServices, deps: { db: Kysely<DB>; now: () => D
 }
 
 /**
- * 4.3.2 c: the owners of documents whose planned review has come are reminded, checked every
+ * 4.3.2 c: approved versions whose effective date has come are made effective (the people
+ * concerned told), and the owners of documents whose planned review comes within its notice are
+ * reminded, checked every
  * `everyMs` (default 10 minutes) like the server's other sweeps; one pass at a time.
  */
 export function startSmsReviewReminders({
@@ -75,8 +77,10 @@ export function startSmsReviewReminders({
   let running: Promise<unknown> | undefined
   const pass = () => {
     running ??= documents
-      .remindDueReviews()
-      .then((ids) => {
+      .applyDueVersions()
+      .then(async (effective) => {
+        if (effective.length) log.info(`sms: versions took effect in ${effective.join(', ')}`)
+        const ids = await documents.remindDueReviews()
         if (ids.length) log.info(`sms: review reminders sent for ${ids.join(', ')}`)
         return ids
       })

@@ -1,3 +1,4 @@
+import { changeClassRule } from '../sms/documents/controlled-documents'
 import { defineWorker } from './define-worker'
 import { decidedBy, evaluateLatest, type DecisionRef } from './decisions'
 import {
@@ -30,13 +31,18 @@ interface Out {
   changeType: string
   majorImpact: boolean
   changeDecision: DecisionRef
+  /** Who approves changes of the class, by the change policy in force (null: pre-approved). */
+  changeApprovers: string | null
+  leadTimeHours: number
 }
 
 /**
  * 9.2: records the change class and potential major impact the change management policy (the
  * decision `change-classification`, the version deployed with the instance's procedure) decided,
  * and which version decided. Changes with potential major impact go through clause 5; the class
- * routes the RFC (standard: pre-approved; normal: CAB; emergency: emergency CAB).
+ * routes the RFC (standard: pre-approved; normal: CAB; emergency: emergency CAB). Who approves the
+ * class and its lead time are the change policy document's in force (`changeApprovers`,
+ * `leadTimeHours`, recorded on the change with the policy version).
  */
 export const applyChangePolicy = defineWorker<In, Out>({
   type: 'apply-change-policy',
@@ -81,6 +87,8 @@ export const applyChangePolicy = defineWorker<In, Out>({
     }
     const changeType = result.changeType as ChangeType
     const majorImpact = result.majorImpact
+    // 9.2: who approves the class and its lead time come from the change policy in force
+    const rule = await changeClassRule(deps.db, changeType, deps.now())
     await deps.cases.updateFields(
       found.kind,
       found.record.id,
@@ -90,6 +98,9 @@ export const applyChangePolicy = defineWorker<In, Out>({
           majorImpact,
           changeDecisionVersion: decision.version,
           changeDecisionKey: decision.decisionKey,
+          changeApprovers: rule.approverGroup,
+          leadTimeHours: rule.leadTimeHours,
+          changePolicy: rule.policy,
           ...(changeNature ? { changeNature } : {}),
           ...(affectedCis.length ? { affectedCis } : {}),
         },
@@ -97,6 +108,12 @@ export const applyChangePolicy = defineWorker<In, Out>({
       actorFor(job.type),
       job.processInstanceKey,
     )
-    return job.complete({ changeType, majorImpact, changeDecision: decision })
+    return job.complete({
+      changeType,
+      majorImpact,
+      changeDecision: decision,
+      changeApprovers: rule.approverGroup,
+      leadTimeHours: rule.leadTimeHours,
+    })
   },
 })

@@ -1,3 +1,4 @@
+import { releasePolicyAt } from '../sms/documents/controlled-documents'
 import { defineWorker } from './define-worker'
 import {
   actorFor,
@@ -20,7 +21,8 @@ interface Out {
 /**
  * 9.3: success or failure of a release is measured, including the incidents related to it in
  * the period after deployment: incidents linked to the release, or on its affected CIs,
- * recorded since deployment. More than `releaseIncidentThreshold` is a failure; the result is
+ * recorded since deployment. More than the release policy's `maxIncidentsAfterDeployment` (its
+ * document in force; `releaseIncidentThreshold` until one is) is a failure; the result is
  * recorded on the release.
  */
 export const countReleaseIncidents = defineWorker<In, Out>({
@@ -53,7 +55,11 @@ export const countReleaseIncidents = defineWorker<In, Out>({
           .execute()
       : []
     const incidents = new Set([...linked, ...onCis.map((r) => r.id)])
-    const releaseSuccessful = incidents.size <= deps.settings.releaseIncidentThreshold
+    // 9.3: the release policy in force sets the threshold; the setting until one takes effect
+    const policy = await releasePolicyAt(deps.db, deps.now())
+    const threshold =
+      policy?.data.release.maxIncidentsAfterDeployment ?? deps.settings.releaseIncidentThreshold
+    const releaseSuccessful = incidents.size <= threshold
     await deps.cases.updateFields(
       'release',
       record.id,
@@ -61,6 +67,8 @@ export const countReleaseIncidents = defineWorker<In, Out>({
         data: {
           outcome: releaseSuccessful ? 'success' : 'failure',
           relatedIncidents: [...incidents],
+          releaseIncidentThreshold: threshold,
+          ...(policy ? { releasePolicy: `${policy.documentId} v${policy.version}` } : {}),
         },
       },
       actorFor(job.type),

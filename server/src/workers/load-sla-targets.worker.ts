@@ -38,7 +38,7 @@ export const loadSlaTargets = defineWorker<In, Out>({
     const priority = record.priority ?? 3
     const sla =
       kind !== 'problem' && record.serviceId
-        ? await deps.catalogue.slaTargets(record.serviceId, priority)
+        ? await deps.catalogue.slaTargets(record.serviceId, priority, deps.now())
         : undefined
     const targets =
       sla ??

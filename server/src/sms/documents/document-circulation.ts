@@ -161,14 +161,15 @@ export class DocumentCirculation {
     })
   }
 
-  /** 4.3.2 c: owners of documents whose review is due are reminded, once per due date. */
+  /** 4.3.2 c: owners of documents whose review comes within its notice are reminded, once per date. */
   async remindDueReviews(): Promise<string[]> {
     const now = this.deps.now()
     const due = await this.deps.db
       .selectFrom('sms_documents')
       .select('id')
       .where('effective_version', 'is not', null)
-      .where('next_review_at', '<=', now)
+      // 4.3.2 c: reminded `review_notice_days` before the review date lapses
+      .where(sql<boolean>`next_review_at - make_interval(days => review_notice_days) <= ${now}`)
       .where('review_reminded_at', 'is', null)
       .orderBy('id')
       .execute()

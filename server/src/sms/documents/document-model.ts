@@ -3,6 +3,7 @@
  * and the structured content of the policy's companions (objectives 4.1.1, scope 4.5.1, the
  * service management plan 4.5.2 a–l).
  */
+import type { ControlledData } from './controlled-model'
 
 /** What a document is. */
 export const DocumentKind = {
@@ -14,6 +15,14 @@ export const DocumentKind = {
   Agreement: 'agreement',
   Other: 'other',
   External: 'external',
+  /** Controlled documents the product uses (see controlled-model.ts): 6.1, 7.2, 9.2, 9.3, 8.1. */
+  Sla: 'sla',
+  ServiceCatalogue: 'service-catalogue',
+  Contract: 'contract',
+  ChangePolicy: 'change-policy',
+  ReleasePolicy: 'release-policy',
+  /** A DMN decision under diagram control (the priority matrix): versions are its deployments. */
+  Decision: 'decision',
 } as const
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind]
 
@@ -43,6 +52,12 @@ export const defaultClauses: Record<DocumentKind, string[]> = {
   agreement: ['4.2'],
   other: ['4.3.1'],
   external: ['4.3.2 g'],
+  sla: ['6.1'],
+  'service-catalogue': ['6.1'],
+  contract: ['7.2'],
+  'change-policy': ['9.2'],
+  'release-policy': ['9.3'],
+  decision: ['8.1'],
 }
 
 /** The contents 4.5.2 requires of the service management plan. */
@@ -85,6 +100,7 @@ export interface Objective {
 
 /** Structured content by kind. */
 export type DocumentData =
+  | ControlledData
   | { objectives: Objective[] }
   | { services: string[]; organisationUnits: string[]; locations: string[]; exclusions?: string }
   | { sections: Partial<Record<PlanSection, string>> }
@@ -113,6 +129,8 @@ export interface DocumentVersion {
   approvalNote: string | null
   effectiveAt: string | null
   withdrawnAt: string | null
+  /** When an approved version takes effect: the product uses it from then on. */
+  effectiveFrom: string | null
 }
 
 /** A document of the register. */
@@ -127,6 +145,10 @@ export interface SmsDocument {
   nextReviewAt: string | null
   distribution: { groups: string[]; roles: string[] }
   effectiveVersion: number | null
+  /** What the document controls and the product uses (`sla:SLA-000001`, `change-policy`, …). */
+  subject: string | null
+  /** Days before the review date the owner is reminded (4.3.2 c). */
+  reviewNoticeDays: number
   /** The newest version's number and status. */
   latest: { version: number; status: VersionStatus }
   createdBy: string

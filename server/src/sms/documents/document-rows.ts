@@ -33,9 +33,15 @@ export interface CreateDocumentInput extends VersionInput {
   clauses?: string[]
   externalSource?: string
   reviewIntervalDays?: number
+  reviewNoticeDays?: number
+  /** What a controlled document controls (controlled-model.ts). */
+  subject?: string
 }
 export type UpdateDocumentInput = Partial<
-  Pick<CreateDocumentInput, 'title' | 'owner' | 'clauses' | 'externalSource' | 'reviewIntervalDays'>
+  Pick<
+    CreateDocumentInput,
+    'title' | 'owner' | 'clauses' | 'externalSource' | 'reviewIntervalDays' | 'reviewNoticeDays'
+  >
 >
 
 /** A day in ms. */
@@ -66,10 +72,11 @@ export function toVersion(r: VersionRow): DocumentVersion {
     approvalNote: r.approval_note,
     effectiveAt: isoOrNull(r.effective_at),
     withdrawnAt: isoOrNull(r.withdrawn_at),
+    effectiveFrom: isoOrNull(r.effective_from),
   }
 }
 
-export function toDocument(r: DocRow, latest: VersionRow): SmsDocument {
+export function toDocument(r: DocRow, latest: Pick<VersionRow, 'version' | 'status'>): SmsDocument {
   return {
     id: r.id,
     kind: r.kind as DocumentKind,
@@ -81,6 +88,8 @@ export function toDocument(r: DocRow, latest: VersionRow): SmsDocument {
     nextReviewAt: isoOrNull(r.next_review_at),
     distribution: r.distribution as SmsDocument['distribution'],
     effectiveVersion: r.effective_version,
+    subject: r.subject,
+    reviewNoticeDays: r.review_notice_days,
     latest: { version: latest.version, status: latest.status as VersionStatus },
     createdBy: r.created_by,
     createdAt: iso(r.created_at),

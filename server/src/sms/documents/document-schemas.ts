@@ -1,7 +1,9 @@
 /** JSON schemas (ajv) of SMS document bodies, one per kind of structured content. */
 import { clauseSchema, usernameSchema } from '../access'
+import { controlledDataSchemas, controlledKindOf } from './controlled-schemas'
 import { DocumentKind, ObjectiveMetric, planSections } from './document-model'
 
+const reviewNoticeDays = { type: 'integer', minimum: 0, maximum: 365 } as const
 const text = (max: number) => ({ type: 'string', maxLength: max }) as const
 const names = {
   type: 'array',
@@ -75,7 +77,7 @@ const fileSchema = {
 /** Content of a version: Markdown written in the app, structured data, and/or an upload. */
 const versionContent = {
   content: text(200_000),
-  data: { anyOf: [objectivesData, scopeData, planData] },
+  data: { anyOf: [objectivesData, scopeData, planData, ...controlledDataSchemas] },
   file: fileSchema,
   changeSummary: text(2000),
 } as const
@@ -91,6 +93,13 @@ export const createDocumentBody = {
     clauses: { type: 'array', maxItems: 40, uniqueItems: true, items: clauseSchema },
     externalSource: text(1000),
     reviewIntervalDays: { type: 'integer', minimum: 1, maximum: 1096 },
+    reviewNoticeDays,
+    subject: {
+      type: 'string',
+      maxLength: 120,
+      description:
+        'What a controlled document controls: sla:SLA-…, contract:CON-…, service-catalogue, change-policy, release-policy, decision:<DRG id>',
+    },
     ...versionContent,
   },
 } as const
@@ -110,6 +119,7 @@ export const updateDocumentBody = {
     clauses: { type: 'array', maxItems: 40, uniqueItems: true, items: clauseSchema },
     externalSource: text(1000),
     reviewIntervalDays: { type: 'integer', minimum: 1, maximum: 1096 },
+    reviewNoticeDays,
   },
 } as const
 
@@ -117,6 +127,13 @@ export const noteBody = {
   type: 'object',
   additionalProperties: false,
   properties: { note: text(2000) },
+} as const
+
+/** Approval: a note and the date the version takes effect (default: on approval). */
+export const approveBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { note: text(2000), effectiveFrom: { type: 'string', format: 'date-time' } },
 } as const
 
 export const distributeBody = {
@@ -140,4 +157,5 @@ export const distributeBody = {
 
 /** The per-kind check of structured content: objectives only on an objectives document, … */
 export const dataKindOf = (data: object): DocumentKind =>
-  'objectives' in data ? 'objectives' : 'sections' in data ? 'plan' : 'scope'
+  (controlledKindOf(data) as DocumentKind | undefined) ??
+  ('objectives' in data ? 'objectives' : 'sections' in data ? 'plan' : 'scope')

@@ -19,6 +19,7 @@ import {
 import { actorOf, clauseSchema, refSchema, requireSmsReader, requireSmsWriter } from '../access'
 import { DocumentKind, type Objective } from './document-model'
 import {
+  approveBody,
   createDocumentBody,
   distributeBody,
   noteBody,
@@ -32,6 +33,8 @@ import type {
   VersionInput,
 } from './documents.service'
 import { measureObjectives } from './objective-metrics'
+import { inForce } from './controlled-documents'
+import { slaTargetsOf } from '../../cases/sla-targets'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema'
 
@@ -57,10 +60,35 @@ const validateCreate = bodyValidator<CreateDocumentInput>(createDocumentBody)
 const validateUpdate = bodyValidator<UpdateDocumentInput>(updateDocumentBody)
 const validateVersion = bodyValidator<VersionInput>(versionBody)
 const validateNote = bodyValidator<{ note?: string }>(noteBody)
+const validateApprove = bodyValidator<{ note?: string; effectiveFrom?: string }>(approveBody)
+const compareQuery = { from: versionSchema, to: versionSchema } as const
+const validateCompare = queryValidator<{ from: number; to: number }>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to'],
+  properties: compareQuery,
+})
+const slaTargetsQuery = {
+  serviceId: { type: 'string', pattern: '^[A-Z]{2,4}-\\d{6,}$' },
+  priority: { type: 'integer', minimum: 1, maximum: 5 },
+} as const
+const validateSlaTargets = queryValidator<{ serviceId: string; priority: number }>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['serviceId', 'priority'],
+  properties: slaTargetsQuery,
+})
+const inForceQuery = { subject: { type: 'string', minLength: 1, maxLength: 120 } } as const
+const validateInForce = queryValidator<{ subject: string }>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['subject'],
+  properties: inForceQuery,
+})
 const validateDistribute = bodyValidator<{ groups?: string[]; roles?: string[] }>(distributeBody)
 
 /** The transitions of a version, each `POST /sms/documents/:id/<step>` with an optional note. */
-const steps = ['submit', 'approve', 'reject', 'effective', 'withdraw', 'review'] as const
+const steps = ['submit', 'reject', 'effective', 'withdraw', 'review'] as const
 
 export function documentsRoutes({
   documents,
@@ -103,18 +131,39 @@ export function documentsRoutes({
       const out =
         step === 'submit'
           ? await documents.submit(id, actor)
-          : step === 'approve'
-            ? await documents.approve(id, actor, note)
-            : step === 'reject'
-              ? await documents.reject(id, actor, note)
-              : step === 'effective'
-                ? await documents.makeEffective(id, actor)
-                : step === 'withdraw'
-                  ? await documents.withdraw(id, actor, note)
-                  : await documents.recordReview(id, actor, note)
+          : step === 'reject'
+            ? await documents.reject(id, actor, note)
+            : step === 'effective'
+              ? await documents.makeEffective(id, actor)
+              : step === 'withdraw'
+                ? await documents.withdraw(id, actor, note)
+                : await documents.recordReview(id, actor, note)
       res.json(out)
     })
   }
+  r.post('/sms/documents/:id/approve', requireSmsWriter, async (req, res) => {
+    const { id } = validateId(req.params)
+    const { note, effectiveFrom } = validateApprove(req.body ?? {})
+    res.json(await documents.approve(id, actorOf(req), note, effectiveFrom))
+  })
+  r.get('/sms/documents/:id/compare', requireSmsReader, async (req, res) => {
+    const { id } = validateId(req.params)
+    const { from, to } = validateCompare(req.query)
+    res.json(await documents.compare(id, from, to))
+  })
+  r.get('/sms/in-force/sla-targets', requireSmsReader, async (req, res) => {
+    const { serviceId, priority } = validateSlaTargets(req.query)
+    const t = await slaTargetsOf(db, serviceId, priority, now())
+    if (!t)
+      throw new NotFoundError(`${serviceId} has no agreed SLA target for priority ${priority}.`)
+    res.json(t)
+  })
+  r.get('/sms/in-force', requireSmsReader, async (req, res) => {
+    const { subject } = validateInForce(req.query)
+    const doc = await inForce(db, subject, now())
+    if (!doc) throw new NotFoundError(`No controlled document of ${subject} is in force.`)
+    res.json(doc)
+  })
   r.post('/sms/documents/:id/distribute', requireSmsWriter, async (req, res) => {
     const { id } = validateId(req.params)
     res.json(await documents.distribute(id, validateDistribute(req.body), actorOf(req)))
@@ -182,13 +231,42 @@ openapi.register(
     params: idParams,
     requestBody: versionBody,
   }),
+  writeOp({
+    method: 'post',
+    path: '/sms/documents/:id/approve',
+    summary:
+      'Approve the version under review, not by its author (4.3.2 a); `effectiveFrom` is when it takes effect (default now)',
+    params: idParams,
+    requestBody: approveBody,
+    status: 200,
+  }),
+  readOp({
+    method: 'get',
+    path: '/sms/documents/:id/compare',
+    summary: 'What changed between two versions: Markdown lines and structured values (4.3.2 e)',
+    params: idParams,
+    query: Object.entries(compareQuery).map(([name, schema]) => ({ name, schema })),
+  }),
+  readOp({
+    method: 'get',
+    path: '/sms/in-force/sla-targets',
+    summary:
+      "The SLA targets the procedures use now for a service and priority: the SLA document's version in force (6.1)",
+    query: Object.entries(slaTargetsQuery).map(([name, schema]) => ({ name, schema })),
+  }),
+  readOp({
+    method: 'get',
+    path: '/sms/in-force',
+    summary:
+      'The version in force now of the controlled document of a subject (sla:SLA-…, change-policy, service-catalogue, …)',
+    query: Object.entries(inForceQuery).map(([name, schema]) => ({ name, schema })),
+  }),
   ...steps.map((step) =>
     writeOp({
       method: 'post',
       path: `/sms/documents/:id/${step}`,
       summary: {
         submit: 'Submit the draft for review; its content is fixed from now on (4.3.2 d)',
-        approve: 'Approve the version under review; not by its author (4.3.2 a)',
         reject: 'Send the version under review back, with a note',
         effective: 'Make the approved version effective; the previous one is superseded (4.3.2 h)',
         withdraw: 'Withdraw the effective version (4.3.2 h)',

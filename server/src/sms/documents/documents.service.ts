@@ -15,14 +15,22 @@ import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../../e
 import type { NotificationService } from '../../notifications/notification.service'
 import {
   defaultClauses,
-  planSections,
   VersionStatus,
   type Acknowledgement,
   type DocumentFile,
   type DocumentKind,
+  type DocumentVersion,
   type SmsDocument,
 } from './document-model'
 import { DocumentCirculation } from './document-circulation'
+import { DocumentTransitions, refuseDecision } from './document-transitions'
+import {
+  checkDataSubject,
+  checkSubject,
+  concernedGroups,
+  decisionVersions,
+} from './controlled-documents'
+import { diffData, diffLines } from './version-compare'
 import {
   checkContent,
   documentRow,
@@ -31,10 +39,8 @@ import {
   toDocument,
   toVersion,
   transitionEvidence,
-  DAY,
   type CreateDocumentInput,
   type DocRow,
-  type VersionRow,
   type UpdateDocumentInput,
   type VersionInput,
 } from './document-rows'
@@ -43,6 +49,7 @@ export type { CreateDocumentInput, UpdateDocumentInput, VersionInput } from './d
 
 export class DocumentsService {
   private readonly circulation: DocumentCirculation
+  private readonly transitions: DocumentTransitions
 
   constructor(
     private readonly deps: {
@@ -53,6 +60,7 @@ export class DocumentsService {
     },
   ) {
     this.circulation = new DocumentCirculation(deps)
+    this.transitions = new DocumentTransitions(deps, this.circulation)
   }
 
   /** The register, optionally only the documents answering a clause (4.3.1) or of one kind. */
@@ -68,19 +76,52 @@ export class DocumentsService {
     if (filter.kind) q = q.where('kind', '=', filter.kind)
     const docs = await q.execute()
     const out: SmsDocument[] = []
-    for (const d of docs) out.push(toDocument(d, await latestVersion(this.deps.db, d.id)))
+    for (const d of docs) out.push(toDocument(d, await this.latestOf(d)))
     return out
+  }
+
+  /** The newest version; a decision document's is its newest DMN deployment. */
+  private async latestOf(d: DocRow): Promise<{ version: number; status: string }> {
+    if (d.kind !== 'decision') return latestVersion(this.deps.db, d.id)
+    const [v] = await decisionVersions(this.deps.db, d.subject ?? '')
+    return v ? { version: v.version, status: v.status } : { version: 0, status: 'draft' }
+  }
+
+  /** A decision document's versions as document versions (read from its DMN, not copied). */
+  private async decisionDocumentVersions(d: DocRow): Promise<DocumentVersion[]> {
+    return (await decisionVersions(this.deps.db, d.subject ?? '')).map((v) => ({
+      version: v.version,
+      status: v.status,
+      content: '',
+      data: null,
+      file: null,
+      sha256: v.checksum,
+      changeSummary: v.draftId ? `DMN draft ${v.draftId}` : 'deployed with the procedures',
+      author: v.deployedBy,
+      createdAt: v.effectiveAt,
+      submittedAt: null,
+      approvedBy: v.approvedBy,
+      approvedAt: null,
+      approvalNote: null,
+      effectiveAt: v.effectiveAt,
+      withdrawnAt: null,
+      effectiveFrom: v.effectiveAt,
+    }))
   }
 
   /** One document with every version and who acknowledged the effective one. */
   async get(id: string) {
     const doc = await documentRow(this.deps.db, id)
-    const versions = await this.deps.db
-      .selectFrom('sms_document_versions')
-      .selectAll()
-      .where('document_id', '=', id)
-      .orderBy('version', 'desc')
-      .execute()
+    const versions = (
+      await this.deps.db
+        .selectFrom('sms_document_versions')
+        .selectAll()
+        .where('document_id', '=', id)
+        .orderBy('version', 'desc')
+        .execute()
+    ).map(toVersion)
+    if (doc.kind === 'decision') versions.push(...(await this.decisionDocumentVersions(doc)))
+    const latest = versions[0] ?? { version: 0, status: VersionStatus.Draft }
     const acks = await this.deps.db
       .selectFrom('sms_document_acks')
       .selectAll()
@@ -89,8 +130,8 @@ export class DocumentsService {
       .orderBy('username')
       .execute()
     return {
-      ...toDocument(doc, versions[0]!),
-      versions: versions.map(toVersion),
+      ...toDocument(doc, latest),
+      versions,
       acknowledgements: acks.map((a): Acknowledgement => ({
         username: a.username,
         version: a.version,
@@ -122,6 +163,16 @@ export class DocumentsService {
       throw new UserError('An external document names its source (4.3.2 g).')
     }
     const id = await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
+      await checkSubject(tx, input.kind, input.subject, input)
+      if (input.subject) {
+        const taken = await tx
+          .selectFrom('sms_documents')
+          .select('id')
+          .where('subject', '=', input.subject)
+          .executeTakeFirst()
+        if (taken) throw new ConflictError(`${taken.id} already controls ${input.subject}.`)
+      }
+      const groups = await concernedGroups(tx, input.kind, input.subject ?? null)
       const id = await nextReference(tx, 'DOC')
       const clauses = [...new Set([...defaultClauses[input.kind], ...(input.clauses ?? [])])]
       await tx
@@ -136,13 +187,18 @@ export class DocumentsService {
           review_interval_days: input.reviewIntervalDays ?? 365,
           next_review_at: null,
           review_reminded_at: null,
-          distribution: JSON.stringify({ groups: [], roles: [] }),
+          distribution: JSON.stringify({ groups, roles: [] }),
           effective_version: null,
           created_by: actor,
           created_at: this.deps.now(),
+          subject: input.subject ?? null,
+          ...(input.reviewNoticeDays !== undefined
+            ? { review_notice_days: input.reviewNoticeDays }
+            : {}),
         })
         .execute()
-      await this.insertVersion(tx, id, 1, input, actor)
+      // a decision's versions are its DMN deployments (changed through DMN drafts)
+      if (input.kind !== 'decision') await this.insertVersion(tx, id, 1, input, actor)
       return {
         result: id,
         evidence: {
@@ -154,7 +210,8 @@ export class DocumentsService {
             kind: input.kind,
             title: input.title,
             clauses,
-            version: 1,
+            subject: input.subject ?? null,
+            version: input.kind === 'decision' ? null : 1,
             sha256: sha256(input),
           },
         },
@@ -200,6 +257,7 @@ export class DocumentsService {
       if (input.externalSource !== undefined) set.external_source = input.externalSource
       if (input.reviewIntervalDays !== undefined)
         set.review_interval_days = input.reviewIntervalDays
+      if (input.reviewNoticeDays !== undefined) set.review_notice_days = input.reviewNoticeDays
       if (!Object.keys(set).length) return { result: null, evidence: null }
       await tx.updateTable('sms_documents').set(set).where('id', '=', id).execute()
       return {
@@ -221,7 +279,9 @@ export class DocumentsService {
   async writeDraft(id: string, input: VersionInput, actor: string) {
     await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const doc = await documentRow(tx, id, true)
+      refuseDecision(doc)
       checkContent(doc.kind as DocumentKind, input)
+      checkDataSubject(doc.kind, doc.subject, input)
       const latest = await latestVersion(tx, id)
       if (latest.status === VersionStatus.Draft) {
         if (latest.author !== actor) {
@@ -273,148 +333,54 @@ export class DocumentsService {
     return this.get(id)
   }
 
-  /** Moves the newest version from one status to the next, checking who may. */
-  private async move(
-    id: string,
-    actor: string,
-    from: VersionStatus,
-    to: VersionStatus,
-    action: string,
-    extra: (tx: Kysely<DB>, doc: DocRow, v: VersionRow) => Promise<Record<string, unknown>>,
-    note?: string,
-  ) {
-    await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
-      const doc = await documentRow(tx, id, true)
-      const v = await latestVersion(tx, id)
-      if (v.status !== from) {
-        throw new ConflictError(`${id} v${v.version} is ${v.status}, not ${from}.`)
-      }
-      const set = await extra(tx, doc, v)
-      await tx
-        .updateTable('sms_document_versions')
-        .set({ status: to, ...set })
-        .where('document_id', '=', id)
-        .where('version', '=', v.version)
-        .execute()
-      return {
-        result: null,
-        evidence: transitionEvidence(actor, action, id, v.version, v.sha256, note),
-      }
-    })
+  /** Draft → review; from here the version's content is fixed (4.3.2 d). */
+  async submit(id: string, actor: string) {
+    await this.transitions.submit(id, actor)
     return this.get(id)
   }
 
-  /** Draft → review; from here the version's content is fixed (4.3.2 d). */
-  submit(id: string, actor: string) {
-    return this.move(
-      id,
-      actor,
-      VersionStatus.Draft,
-      VersionStatus.InReview,
-      'sms-document.submitted',
-      async (_tx, doc, v) => {
-        if (!v.content.trim() && !v.data && !v.file_name) {
-          throw new UserError('An empty version cannot be submitted: write it or upload a file.')
-        }
-        if (doc.kind === 'plan') {
-          const sections = (v.data as { sections?: Record<string, string> } | null)?.sections ?? {}
-          const missing = Object.keys(planSections).filter((k) => !sections[k]?.trim())
-          if (missing.length) {
-            throw new UserError(`The service management plan lacks 4.5.2 ${missing.join(', ')}.`)
-          }
-        }
-        return { submitted_at: this.deps.now() }
-      },
-    )
-  }
-
-  /** 4.3.2 a: approved by someone other than its author. */
-  approve(id: string, actor: string, note?: string) {
-    return this.move(
-      id,
-      actor,
-      VersionStatus.InReview,
-      VersionStatus.Approved,
-      'sms-document.approved',
-      async (_tx, _doc, v) => {
-        if (v.author === actor) {
-          throw new ForbiddenError(
-            `${actor} wrote v${v.version}: someone else approves it (4.3.2 a).`,
-          )
-        }
-        return { approved_by: actor, approved_at: this.deps.now(), approval_note: note ?? null }
-      },
-      note,
-    )
+  /** 4.3.2 a: approved by someone other than its author; in force from `effectiveFrom`. */
+  async approve(id: string, actor: string, note?: string, effectiveFrom?: string) {
+    await this.transitions.approve(id, actor, note, effectiveFrom)
+    return this.get(id)
   }
 
   /** The reviewer sends it back: the version stays as submitted, marked rejected. */
-  reject(id: string, actor: string, note?: string) {
-    return this.move(
-      id,
-      actor,
-      VersionStatus.InReview,
-      VersionStatus.Rejected,
-      'sms-document.rejected',
-      async (_tx, _doc, v) => {
-        if (v.author === actor)
-          throw new ForbiddenError('The author does not review their own version.')
-        return { approval_note: note ?? null }
-      },
-      note,
-    )
+  async reject(id: string, actor: string, note?: string) {
+    await this.transitions.reject(id, actor, note)
+    return this.get(id)
   }
 
-  /** Approved → effective; the version it replaces is superseded (4.3.2 h); its review is planned. */
-  makeEffective(id: string, actor: string) {
-    return this.move(
-      id,
-      actor,
-      VersionStatus.Approved,
-      VersionStatus.Effective,
-      'sms-document.effective',
-      async (tx, doc, v) => {
-        const now = this.deps.now()
-        if (doc.effective_version !== null) {
-          await tx
-            .updateTable('sms_document_versions')
-            .set({ status: VersionStatus.Superseded, withdrawn_at: now })
-            .where('document_id', '=', id)
-            .where('version', '=', doc.effective_version)
-            .execute()
-        }
-        await tx
-          .updateTable('sms_documents')
-          .set({
-            effective_version: v.version,
-            next_review_at: new Date(now.getTime() + doc.review_interval_days * DAY),
-            review_reminded_at: null,
-          })
-          .where('id', '=', id)
-          .execute()
-        return { effective_at: now }
-      },
-    )
+  /** Approved → effective from its effective date; the previous version superseded (4.3.2 h). */
+  async makeEffective(id: string, actor: string, options: { notify?: boolean } = {}) {
+    await this.transitions.makeEffective(id, actor, options)
+    return this.get(id)
   }
 
-  /** An effective version withdrawn without a successor (4.3.2 h: unintended use prevented). */
-  withdraw(id: string, actor: string, note?: string) {
-    return this.move(
+  /** An effective version withdrawn without a successor (4.3.2 h). */
+  async withdraw(id: string, actor: string, note?: string) {
+    await this.transitions.withdraw(id, actor, note)
+    return this.get(id)
+  }
+
+  /** Approved versions whose effective date has come become effective; the documents changed. */
+  applyDueVersions(): Promise<string[]> {
+    return this.transitions.applyDueVersions()
+  }
+
+  /** 4.3.2 e: what changed between two versions, line by line and value by value. */
+  async compare(id: string, from: number, to: number) {
+    const doc = await this.get(id)
+    const a = doc.versions.find((v) => v.version === from)
+    const b = doc.versions.find((v) => v.version === to)
+    if (!a || !b) throw new NotFoundError(`${id} has no version ${!a ? from : to}.`)
+    return {
       id,
-      actor,
-      VersionStatus.Effective,
-      VersionStatus.Withdrawn,
-      'sms-document.withdrawn',
-      async (tx) => {
-        await tx
-          .updateTable('sms_documents')
-          .set({ effective_version: null, next_review_at: null })
-          .where('id', '=', id)
-          .execute()
-        return { withdrawn_at: this.deps.now() }
-      },
-      note,
-    )
+      from: { version: a.version, status: a.status, sha256: a.sha256 },
+      to: { version: b.version, status: b.status, sha256: b.sha256 },
+      content: diffLines(a.content, b.content),
+      data: diffData(a.data, b.data),
+    }
   }
 
   /** 4.3.2 b: distribute the effective version; returns the document and who it went to. */

@@ -15,8 +15,35 @@ export const documentKinds = [
   'agreement',
   'other',
   'external',
+  'sla',
+  'service-catalogue',
+  'contract',
+  'change-policy',
+  'release-policy',
+  'decision',
 ] as const
 export type DocumentKind = (typeof documentKinds)[number]
+
+/**
+ * Kinds whose effective version the product uses (server: sms/documents/controlled-model.ts);
+ * each controls a subject: `sla:SLA-…`, `contract:CON-…`, or the kind's own name.
+ */
+export const controlledKinds: readonly DocumentKind[] = [
+  'sla',
+  'service-catalogue',
+  'contract',
+  'change-policy',
+  'release-policy',
+  'decision',
+]
+
+/** An SLA document's targets per priority. */
+export interface SlaData {
+  slaId: string
+  targets: Record<string, { responseMinutes: number; resolutionMinutes: number }>
+  serviceHours?: string
+  exceptions?: string
+}
 
 /** 4.5.2 a–l, the contents of the service management plan. */
 export const planSections: Record<string, string> = {
@@ -44,6 +71,7 @@ export interface Objective {
   metric?: 'sla-met-percent' | 'major-incidents'
 }
 export type DocumentData =
+  | SlaData
   | { objectives: Objective[] }
   | { services: string[]; organisationUnits: string[]; locations: string[]; exclusions?: string }
   | { sections: Record<string, string> }
@@ -64,6 +92,8 @@ export interface DocumentVersion {
   approvalNote: string | null
   effectiveAt: string | null
   withdrawnAt: string | null
+  /** When an approved version takes effect. */
+  effectiveFrom: string | null
 }
 export interface SmsDocument {
   id: string
@@ -76,6 +106,8 @@ export interface SmsDocument {
   nextReviewAt: string | null
   distribution: { groups: string[]; roles: string[] }
   effectiveVersion: number | null
+  subject: string | null
+  reviewNoticeDays: number
   latest: { version: number; status: string }
   createdBy: string
   createdAt: string
@@ -185,6 +217,20 @@ export const writeDraft = (id: string, body: Record<string, unknown>) =>
 export type DocumentStep = 'submit' | 'approve' | 'reject' | 'effective' | 'withdraw' | 'review'
 export const documentStep = (id: string, step: DocumentStep, note?: string) =>
   api<DocumentDetail>(`${doc(id)}/${step}`, { method: 'POST', body: note ? { note } : {} })
+/** 4.3.2 a: approve (not the author), effective from a date (default now). */
+export const approveVersion = (id: string, body: { note?: string; effectiveFrom?: string }) =>
+  api<DocumentDetail>(`${doc(id)}/approve`, { method: 'POST', body })
+
+/** What changed between two versions. */
+export interface VersionComparison {
+  from: { version: number; status: string }
+  to: { version: number; status: string }
+  content: { op: '=' | '+' | '-'; line: string }[]
+  data: { path: string; before: unknown; after: unknown }[]
+}
+export const compareVersions = (id: string, from: number, to: number) =>
+  api<VersionComparison>(`${doc(id)}/compare?from=${from}&to=${to}`)
+
 export const distribute = (id: string, groups: string[]) =>
   api<DocumentDetail>(`${doc(id)}/distribute`, { method: 'POST', body: { groups } })
 export const acknowledge = (id: string) =>

@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react'
 import { ErrorBanner } from '../../../lib/ui'
 import {
+  controlledKinds,
   createDocument,
   documentKinds,
   planSections,
@@ -49,6 +50,8 @@ export function NewDocumentForm({
   const [clauses, setClauses] = useState('')
   const [content, setContent] = useState('')
   const [externalSource, setExternalSource] = useState('')
+  const [subject, setSubject] = useState('')
+  const [structured, setStructured] = useState('')
   const [file, setFile] = useState<File | null>(null)
   const [objectives, setObjectives] = useState<Objective[]>([emptyObjective(owner)])
   const [scope, setScope] = useState({ services: '', organisationUnits: '', locations: '' })
@@ -69,7 +72,9 @@ export function NewDocumentForm({
               }
             : kind === 'plan'
               ? { sections }
-              : undefined
+              : structured.trim()
+                ? (JSON.parse(structured) as unknown)
+                : undefined
       const created = await createDocument({
         kind,
         title,
@@ -84,6 +89,7 @@ export function NewDocumentForm({
         ...(content ? { content } : {}),
         ...(data ? { data } : {}),
         ...(externalSource ? { externalSource } : {}),
+        ...(subject ? { subject } : {}),
         ...(file
           ? {
               file: {
@@ -264,6 +270,29 @@ export function NewDocumentForm({
           <label htmlFor="doc-file">Or upload a file</label>
           <input id="doc-file" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         </div>
+        {controlledKinds.includes(kind) && (
+          <div className="field">
+            <label htmlFor="doc-subject">Controls (subject)</label>
+            <input
+              id="doc-subject"
+              value={subject}
+              onChange={(e) => setSubject(e.target.value)}
+              placeholder="sla:SLA-000001, contract:CON-000001, change-policy, decision:priority-matrix-drg"
+              required
+            />
+          </div>
+        )}
+        {controlledKinds.includes(kind) && kind !== 'decision' && (
+          <div className="field">
+            <label htmlFor="doc-structured">Structured content (JSON)</label>
+            <textarea
+              id="doc-structured"
+              rows={6}
+              value={structured}
+              onChange={(e) => setStructured(e.target.value)}
+            />
+          </div>
+        )}
         {kind === 'external' && (
           <div className="field">
             <label htmlFor="doc-source">Source (4.3.2 g)</label>

@@ -23,12 +23,18 @@ import {
   type Raci,
 } from '../api/sms'
 import { RaciTable } from './RaciTable'
+import { ApproveForm, DraftEditor, InForce, SlaTargets } from './ControlledDocumentPanel'
+import { CompareVersions } from './CompareVersions'
 
 function Content({ v, id }: { v: DocumentVersion; id: string }) {
   const data = v.data
   return (
     <div>
       {v.content && <pre style={{ whiteSpace: 'pre-wrap' }}>{v.content}</pre>}
+      {data && 'slaId' in data && <SlaTargets data={data} />}
+      {data && !('slaId' in data) && controlledData(data) && (
+        <pre aria-label="Structured content">{JSON.stringify(data, null, 2)}</pre>
+      )}
       {data && 'services' in data && (
         <dl>
           <dt>Services</dt>
@@ -62,6 +68,10 @@ function Content({ v, id }: { v: DocumentVersion; id: string }) {
     </div>
   )
 }
+
+/** Structured content of the controlled kinds other than SLAs, shown as JSON. */
+const controlledData = (data: object) =>
+  ['catalogue', 'contractId', 'changeClasses', 'release'].some((k) => k in data)
 
 function Objectives({ id }: { id: string }) {
   const o = useApi<{ items: MeasuredObjective[] }>(
@@ -107,10 +117,7 @@ function Objectives({ id }: { id: string }) {
 
 const stepsFor: Record<string, [DocumentStep, string][]> = {
   draft: [['submit', 'Submit for review']],
-  'in-review': [
-    ['approve', 'Approve'],
-    ['reject', 'Reject'],
-  ],
+  'in-review': [['reject', 'Reject']],
   approved: [['effective', 'Make effective']],
   effective: [
     ['review', 'Record review'],
@@ -123,6 +130,7 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
   const raci = useApi<{ items: Raci[] }>('/sms/raci')
   const [error, setError] = useState<unknown>()
   const [groups, setGroups] = useState('')
+  const [editing, setEditing] = useState(false)
   const manager = isSmsManager(user)
   async function act(run: () => Promise<unknown>) {
     try {
@@ -135,7 +143,25 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
   }
   if (!d.data) return d.error ? <ErrorBanner error={d.error} /> : <Loading />
   const doc = d.data
-  const latest = doc.versions[0]!
+  const latest = doc.versions[0]
+  if (!latest) {
+    return (
+      <div>
+        <h1>
+          {doc.id} {doc.title}
+        </h1>
+        <p>No version deployed yet.</p>
+      </div>
+    )
+  }
+  const decision = doc.kind === 'decision'
+  const effective = doc.versions.find((v) => v.version === doc.effectiveVersion)
+  const canDraft =
+    manager &&
+    !decision &&
+    (latest.status === 'draft'
+      ? latest.author === user.username
+      : !['in-review', 'approved'].includes(latest.status))
   const mine = doc.acknowledgements.find(
     (a) => a.username === user.username && a.version === doc.effectiveVersion && !a.acknowledgedAt,
   )
@@ -161,8 +187,35 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
         <h2 id="doc-workflow" style={{ marginTop: 0 }}>
           Version {latest.version} <StatusBadge status={latest.status} />
         </h2>
+        <InForce doc={doc} />
+        {decision && (
+          <p>
+            Its versions are the deployments of the decision:{' '}
+            <Link href="/decisions">draft and approve it in the decision modeler</Link>.
+          </p>
+        )}
+        {manager && !decision && latest.status === 'in-review' && (
+          <ApproveForm id={doc.id} onDone={(run) => void act(run)} />
+        )}
+        {canDraft && (
+          <button onClick={() => setEditing(!editing)}>
+            {editing
+              ? 'Close the draft editor'
+              : latest.status === 'draft'
+                ? 'Edit draft'
+                : 'Draft next version'}
+          </button>
+        )}
+        {canDraft && editing && (
+          <DraftEditor
+            doc={doc}
+            base={latest.status === 'draft' ? latest : (effective ?? latest)}
+            onDone={(run) => void act(async () => (await run(), setEditing(false)))}
+          />
+        )}
         <div className="row">
           {manager &&
+            !decision &&
             (stepsFor[latest.status] ?? []).map(([step, label]) => (
               <button key={step} onClick={() => void act(() => documentStep(doc.id, step))}>
                 {label}
@@ -216,7 +269,7 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
               <th>Status</th>
               <th>Author</th>
               <th>Approved by</th>
-              <th>Effective</th>
+              <th>Effective from</th>
               <th>Change</th>
               <th>SHA-256</th>
             </tr>
@@ -230,7 +283,11 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
                 </td>
                 <td>{v.author}</td>
                 <td>{v.approvedBy ?? '—'}</td>
-                <td>{v.effectiveAt ? formatDateTime(v.effectiveAt) : '—'}</td>
+                <td>
+                  {v.effectiveFrom || v.effectiveAt
+                    ? formatDateTime(v.effectiveFrom ?? v.effectiveAt ?? '')
+                    : '—'}
+                </td>
                 <td>{v.changeSummary || '—'}</td>
                 <td className="small">{v.sha256.slice(0, 12)}</td>
               </tr>
@@ -238,6 +295,7 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
           </tbody>
         </table>
       </section>
+      {!decision && <CompareVersions doc={doc} />}
       <section className="card" aria-labelledby="doc-acks">
         <h2 id="doc-acks" style={{ marginTop: 0 }}>
           Distribution and acknowledgement

@@ -1,0 +1,158 @@
+/**
+ * How the two doors to a controlled record meet (ISO/IEC 20000-1 4.3.2, 6.1, 9.2):
+ *
+ * - **Document door** (the register): a draft of the SLA document, approved by someone other
+ *   than its author, takes effect on its effective date; `syncRecordOnEffect` then writes the
+ *   targets onto the SLA record in the same transaction, so the record shows what is in force.
+ * - **Change door** (an RFC's record edit, `change-record-edits.ts`): when the change's
+ *   implementation applies an edit of an SLA's targets and the SLA has a controlled document,
+ *   `issueFromChange` writes the new version of that document in the same transaction —
+ *   approved by the change (`approvedBy: change:CHG-…`, the CAB's approval), effective now — so
+ *   the register keeps every version whichever door was used. A draft still open in the register
+ *   is overtaken (rejected with a note naming the change): its author drafts again from the new
+ *   version.
+ */
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../../db/schema'
+import type { AuditSink } from '../../evidence/audit-sink'
+import type { SlaDocumentData } from './controlled-model'
+import { VersionStatus } from './document-model'
+import { DAY, sha256, type DocRow, type VersionRow } from './document-rows'
+
+/** The SLA record takes the targets of the SLA document version that takes effect. */
+export async function syncRecordOnEffect(
+  tx: Kysely<DB>,
+  audit: AuditSink,
+  doc: DocRow,
+  v: VersionRow,
+  actor: string,
+): Promise<void> {
+  if (doc.kind !== 'sla' || !doc.subject || !v.data) return
+  const slaId = doc.subject.slice('sla:'.length)
+  const targets = (v.data as unknown as SlaDocumentData).targets
+  await sql`update slas set data = data || jsonb_build_object('targets', ${JSON.stringify(targets)}::jsonb),
+    version = version + 1, updated_at = now() where id = ${slaId}`.execute(tx)
+  await audit.append(
+    {
+      actor,
+      action: 'sla.targets-in-force',
+      entityType: 'sla',
+      entityId: slaId,
+      after: { targets, document: doc.id, version: v.version },
+    },
+    tx,
+  )
+}
+
+/**
+ * A change's implementation edits an SLA's targets: the SLA document (if any) gets a new version,
+ * approved by the change and effective now, in the change's transaction. Returns the version, or
+ * undefined when the SLA has no controlled document or the edit changes no targets.
+ */
+export async function issueFromChange(
+  tx: Kysely<DB>,
+  audit: AuditSink,
+  input: { slaId: string; targets: unknown; changeId: string; actor: string; now: Date },
+): Promise<number | undefined> {
+  if (!input.targets || typeof input.targets !== 'object') return undefined
+  const doc = await tx
+    .selectFrom('sms_documents')
+    .selectAll()
+    .where('subject', '=', `sla:${input.slaId}`)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!doc) return undefined
+  const versions = await tx
+    .selectFrom('sms_document_versions')
+    .selectAll()
+    .where('document_id', '=', doc.id)
+    .orderBy('version', 'desc')
+    .execute()
+  const base = versions.find((x) => x.version === doc.effective_version)
+  const baseData = (base?.data ?? { slaId: input.slaId, targets: {} }) as unknown as SlaDocumentData
+  const data: SlaDocumentData = {
+    ...baseData,
+    slaId: input.slaId,
+    targets: input.targets as SlaDocumentData['targets'],
+  }
+  const openStatuses: string[] = [
+    VersionStatus.Draft,
+    VersionStatus.InReview,
+    VersionStatus.Approved,
+  ]
+  const open = versions.filter((x) => openStatuses.includes(x.status))
+  for (const o of open) {
+    await tx
+      .updateTable('sms_document_versions')
+      .set({
+        status: VersionStatus.Rejected,
+        approval_note: `overtaken by change ${input.changeId}`,
+      })
+      .where('document_id', '=', doc.id)
+      .where('version', '=', o.version)
+      .execute()
+  }
+  if (doc.effective_version !== null) {
+    await tx
+      .updateTable('sms_document_versions')
+      .set({ status: VersionStatus.Superseded, withdrawn_at: input.now })
+      .where('document_id', '=', doc.id)
+      .where('version', '=', doc.effective_version)
+      .execute()
+  }
+  const version = (versions[0]?.version ?? 0) + 1
+  const content = {
+    content: base?.content ?? '',
+    data,
+    changeSummary: `Targets changed by ${input.changeId}`,
+  }
+  const hash = sha256(content)
+  await tx
+    .insertInto('sms_document_versions')
+    .values({
+      document_id: doc.id,
+      version,
+      status: VersionStatus.Effective,
+      content: content.content,
+      data: JSON.stringify(data),
+      file_name: null,
+      file_media_type: null,
+      file_base64: null,
+      sha256: hash,
+      change_summary: content.changeSummary,
+      author: input.actor,
+      created_at: input.now,
+      submitted_at: input.now,
+      approved_by: `change:${input.changeId}`,
+      approved_at: input.now,
+      approval_note: `approved through change ${input.changeId} (9.2)`,
+      effective_at: input.now,
+      effective_from: input.now,
+    })
+    .execute()
+  await tx
+    .updateTable('sms_documents')
+    .set({
+      effective_version: version,
+      next_review_at: new Date(input.now.getTime() + doc.review_interval_days * DAY),
+      review_reminded_at: null,
+    })
+    .where('id', '=', doc.id)
+    .execute()
+  await audit.append(
+    {
+      actor: input.actor,
+      action: 'sms-document.effective-by-change',
+      entityType: 'sms-document',
+      entityId: doc.id,
+      after: {
+        version,
+        sha256: hash,
+        changeId: input.changeId,
+        overtaken: open.map((o) => o.version),
+      },
+    },
+    tx,
+  )
+  return version
+}
