@@ -39,6 +39,7 @@ import { assignCorrectiveActions } from './assign-corrective-actions.worker'
 import { checkReviewActions } from './check-review-actions.worker'
 import { closeAuditFindings } from './close-audit-findings.worker'
 import { collectAuditFindings } from './collect-audit-findings.worker'
+import { recordMajorEscalation } from './record-major-escalation.worker'
 import { recordManagementReview } from './record-management-review.worker'
 import { recordReviewActions } from './record-review-actions.worker'
 import { reportInternalAudit } from './report-internal-audit.worker'
@@ -81,6 +82,7 @@ export const workers: readonly AnyWorker[] = [
   checkReviewActions,
   closeAuditFindings,
   collectAuditFindings,
+  recordMajorEscalation,
   recordManagementReview,
   recordReviewActions,
   reportInternalAudit,
