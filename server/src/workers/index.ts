@@ -22,6 +22,7 @@ import { notifyRfcOutcome } from './notify-rfc-outcome.worker'
 import { notifyTopManagement } from './notify-top-management.worker'
 import { prioritiseCase } from './prioritise-case.worker'
 import { publishKnownError } from './publish-known-error.worker'
+import { raiseReleaseActions } from './raise-release-actions.worker'
 import { raiseRfc } from './raise-rfc.worker'
 import { recordRiskReview } from './record-risk-review.worker'
 import { recordSlaBreach } from './record-sla-breach.worker'
@@ -65,6 +66,7 @@ export const workers: readonly AnyWorker[] = [
   notifyTopManagement,
   prioritiseCase,
   publishKnownError,
+  raiseReleaseActions,
   raiseRfc,
   recordRiskReview,
   recordSlaBreach,
