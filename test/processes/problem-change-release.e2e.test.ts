@@ -121,7 +121,8 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     const release = await h.instanceOf('release', releaseId)
     await driveRelease(release, { verified: false })
     await h.complete(release, 'Task_BackOutRelease', { backOutDone: 'restored', failureInvestigation: 'bad config' })
-    await h.reached(release, 'EndEvent_ReleaseBackedOut')
+    await h.complete(release, 'Task_ReviewFailedRelease', { reviewFindings: 'config drift', reviewActions: 'pin config' })
+    await h.reached(release, 'EndEvent_FailedReleaseClosed')
     await h.complete(instance, 'Task_ExecuteRemediationPlan', { remediationDone: 'restored', failureInvestigation: 'config' })
     await h.complete(instance, 'Task_PostImplementationReview', { objectivesMet: false, reviewNotes: 'failed' })
     await h.reached(instance, 'EndEvent_ChangeClosed')
@@ -430,7 +431,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     expect(approval).toMatchObject({ actor: expect.any(String), after: { data: { approved: false } } })
   })
 
-  it('9.3: incidents on its CI in the measurement period make the release a failure, closed unconfirmed', async () => {
+  it('9.3: incidents on its CI in the measurement period make the release a failure, reviewed and closed as failed', async () => {
     // given: a release of a CI of its own, deployed a minute ago
     const ci = await h.record('ci', { name: 'web-07', ciType: 'application' })
     const changeId = await approvedChange()
@@ -441,14 +442,15 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     // when: an incident is recorded on that CI during the measurement period (P7D)
     const incident = await h.open('incident', { title: 'Web 7 errors', requester: 'customer', ciId: ci.id })
     await h.advance(8 * DAY)
-    await h.reached(instance, 'EndEvent_ReleaseClosed')
+    await h.complete(instance, 'Task_ReviewFailedRelease', { reviewFindings: 'regression', reviewActions: 'add a test' })
+    await h.reached(instance, 'EndEvent_FailedReleaseClosed')
     // then
     const closed = await h.cases.findCase('release', id)
     expect(closed?.status).toBe('closed')
     expect(closed?.data).toMatchObject({
       outcome: 'failure',
       relatedIncidents: [incident.id],
-      closureCode: 'unconfirmed',
+      closureCode: 'failed',
     })
     const trail = await h.trail({ entityId: id })
     expect(trail.filter((e) => e.action === 'release.status-changed').length).toBeGreaterThanOrEqual(2)

@@ -19,6 +19,7 @@ import { changeControlRoutes } from './change-control.routes'
 import { cmdbRoutes } from './cmdb.routes'
 import type { CmdbService } from './cmdb.service'
 import { allKinds, isCaseKind, kindSpecs } from './kinds'
+import { majorIncidentRoutes, type EscalationPublisher } from './major-incident.routes'
 import { actorOf } from './route-params'
 import { dataSchemaOf } from './validators'
 
@@ -30,6 +31,9 @@ export interface CasesRoutesDeps {
   activity: ActivityService
   cmdb: CmdbService
   catalogue: CatalogueService
+  /** Publishes the messages people send to procedures (escalation to major incident, 8.1). */
+  messages?: EscalationPublisher
+  now?: () => Date
   registry?: OpenApiRegistry
 }
 
@@ -39,10 +43,18 @@ export function casesRoutes({
   activity,
   cmdb,
   catalogue,
+  messages,
+  now,
   registry = openapi,
 }: CasesRoutesDeps): Router {
   const router = Router()
   router.use(changeControlRoutes(cases, registry))
+  router.use(
+    majorIncidentRoutes(
+      { cases, ...(messages ? { messages } : {}), ...(now ? { now } : {}) },
+      registry,
+    ),
+  )
   // Specific routes first, so `/cis/:id/relations` is not taken for something else.
   router.use(cmdbRoutes(cmdb, registry))
   router.use(catalogueRoutes({ cases, catalogue }, registry))

@@ -98,6 +98,11 @@ const contractData = {
         properties: {
           measure: { type: 'string', minLength: 1, maxLength: 500 },
           target: { anyOf: [{ type: 'string' }, { type: 'number' }] },
+          /**
+           * How a numeric target is met (7.2): the achieved value is at least (availability) or
+           * at most (time to restore) the target. Without it the reviewer judges met or missed.
+           */
+          direction: { enum: ['at-least', 'at-most'] },
         },
         required: ['measure', 'target'],
         additionalProperties: false,

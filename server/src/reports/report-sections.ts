@@ -438,6 +438,10 @@ async function suppliers({ db, period }: Ctx): Promise<ReportSection> {
           cross join lateral jsonb_array_elements(case when jsonb_typeof(r.outcome -> 'performance' -> 'targets')
             = 'array' then r.outcome -> 'performance' -> 'targets' else '[]'::jsonb end) e
           where r.supplier_id = s.id and ${inPeriod(sql`r.reviewed_at`, period)})::int as targets_met,
+        (select count(*) filter (where e ->> 'met' = 'false') from supplier_reviews r
+          cross join lateral jsonb_array_elements(case when jsonb_typeof(r.outcome -> 'performance' -> 'targets')
+            = 'array' then r.outcome -> 'performance' -> 'targets' else '[]'::jsonb end) e
+          where r.supplier_id = s.id and ${inPeriod(sql`r.reviewed_at`, period)})::int as targets_missed,
         (select count(*) from supplier_reviews r
           cross join lateral jsonb_array_elements(case when jsonb_typeof(r.outcome -> 'performance' -> 'targets')
             = 'array' then r.outcome -> 'performance' -> 'targets' else '[]'::jsonb end) e
@@ -451,13 +455,16 @@ async function suppliers({ db, period }: Ctx): Promise<ReportSection> {
     measuredAs:
       'Per supplier: cases created in the period with the supplier on the record; SLA breaches the procedures ' +
       'recorded in the period on cases of the supplier; supplier reviews recorded in the period, and of the ' +
-      'targets those reviews assessed, how many were met.',
+      'contract targets those reviews measured one by one (value achieved against the agreed value, or the ' +
+      "reviewer's judgement; cases/supplier-targets.ts), how many were met and how many missed; targets not " +
+      'assessed count as reviewed only.',
     columns: [
       { key: 'supplier', label: 'Supplier' },
       { key: 'cases', label: 'Cases' },
       { key: 'breaches', label: 'SLA breaches' },
       { key: 'reviews', label: 'Reviews' },
       { key: 'targetsMet', label: 'Targets met' },
+      { key: 'targetsMissed', label: 'Targets missed' },
       { key: 'targetsReviewed', label: 'Targets reviewed' },
     ],
     rows: found.map((r) => ({
@@ -466,6 +473,7 @@ async function suppliers({ db, period }: Ctx): Promise<ReportSection> {
       breaches: num(r.breaches),
       reviews: num(r.reviews),
       targetsMet: num(r.targets_met),
+      targetsMissed: num(r.targets_missed),
       targetsReviewed: num(r.targets_reviewed),
     })),
     chart: { kind: 'bar', label: 'SLA breaches per supplier', x: 'supplier', series: ['breaches'] },

@@ -290,8 +290,8 @@ export async function seedCatalogue(deps: CatalogueSeedDeps): Promise<SeededCata
           services: [svc.network!],
           requirements: 'Redundant 1 Gbit/s links; 24x7 network operations centre.',
           serviceTargets: [
-            { measure: 'Availability per month (%)', target: 99.9 },
-            { measure: 'Time to restore a failed link (hours)', target: 4 },
+            { measure: 'Availability per month (%)', target: 99.9, direction: 'at-least' },
+            { measure: 'Time to restore a failed link (hours)', target: 4, direction: 'at-most' },
           ],
           responsibilities: 'Supplier operates links and routers up to the hand-over point.',
           interfaces: 'Tickets by e-mail and phone to the NOC.',
@@ -320,8 +320,8 @@ export async function seedCatalogue(deps: CatalogueSeedDeps): Promise<SeededCata
           services: [svc.email!, svc.erp!],
           requirements: 'Tier III facility; spare parts on site.',
           serviceTargets: [
-            { measure: 'Power availability (%)', target: 99.99 },
-            { measure: 'Hardware replacement (business days)', target: 1 },
+            { measure: 'Power availability (%)', target: 99.99, direction: 'at-least' },
+            { measure: 'Hardware replacement (business days)', target: 1, direction: 'at-most' },
           ],
           responsibilities: 'Supplier maintains facility and hardware; we operate software.',
           reporting: 'Quarterly service report.',

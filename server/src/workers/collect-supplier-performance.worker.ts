@@ -1,14 +1,14 @@
+import {
+  assessTargets,
+  contractTargets,
+  type MeasuredTarget,
+  type TargetResult,
+} from '../cases/supplier-targets'
 import { ErrorCode, defineWorker } from './define-worker'
 import { actorFor, stringList } from './worker-helpers'
 
 interface In {
   caseId: string
-}
-interface TargetResult {
-  target: string
-  agreed: string
-  achieved: string
-  met: boolean
 }
 interface Out {
   performance: {
@@ -16,16 +16,22 @@ interface Out {
     periodTo: string
     incidents: number
     slaBreaches: number
+    /** Per contract target, not yet measured (the reviewer records the values). */
     targets: TargetResult[]
   }
+  /** One row per target for the reviewer to record the value achieved (the form's list). */
+  measuredTargets: Required<Pick<MeasuredTarget, 'target' | 'agreed'>>[]
   relationshipOwner: string
 }
 
 /**
- * 7.2: supplier performance is monitored against the contract's service targets: incidents and
- * SLA breaches since the last review on cases the supplier is linked to or on the services the
- * contract supports. A supplier without an active contract with service targets is a BPMN error
- * `NO_CONTRACT_TARGETS` (the diagram asks the supplier manager to define them).
+ * 7.2: supplier performance is monitored against each of the contract's service targets: the
+ * targets are listed for the reviewer to record the value achieved per target (met or missed is
+ * judged per target, `cases/supplier-targets.ts`, when the review is recorded), with the
+ * incidents and SLA breaches since the last review on cases the supplier is linked to or on the
+ * services the contract supports as context (not as the verdict). A supplier without an active
+ * contract with service targets is a BPMN error `NO_CONTRACT_TARGETS` (the diagram asks the
+ * supplier manager to define them).
  */
 export const collectSupplierPerformance = defineWorker<In, Out>({
   type: 'collect-supplier-performance',
@@ -46,11 +52,7 @@ export const collectSupplierPerformance = defineWorker<In, Out>({
     const contracts = (await deps.catalogue.contracts(supplierId, actorFor(job.type))).filter(
       (c) => c.status !== 'terminated' && c.status !== 'expired',
     )
-    const targets = contracts.flatMap((c) =>
-      Array.isArray(c.data.serviceTargets)
-        ? (c.data.serviceTargets as { measure: string; target: unknown }[])
-        : [],
-    )
+    const targets = contractTargets(contracts.map((c) => c.data))
     if (!targets.length) {
       return job.error({
         errorCode: ErrorCode.NO_CONTRACT_TARGETS,
@@ -83,12 +85,7 @@ export const collectSupplierPerformance = defineWorker<In, Out>({
           .where('case_id', 'in', ids)
           .execute()
       : []
-    const results = targets.map((t) => ({
-      target: t.measure,
-      agreed: String(t.target),
-      achieved: `${ids.length} incidents, ${breaches.length} SLA breaches`,
-      met: breaches.length === 0,
-    }))
+    const results = assessTargets(targets, [])
     return job.complete({
       performance: {
         periodFrom: from.toISOString(),
@@ -97,6 +94,7 @@ export const collectSupplierPerformance = defineWorker<In, Out>({
         slaBreaches: breaches.length,
         targets: results,
       },
+      measuredTargets: results.map((r) => ({ target: r.target, agreed: r.agreed })),
       relationshipOwner:
         typeof supplier.relationshipOwner === 'string' ? supplier.relationshipOwner : '',
     })

@@ -22,6 +22,7 @@ import { notifyRfcOutcome } from './notify-rfc-outcome.worker'
 import { notifyTopManagement } from './notify-top-management.worker'
 import { prioritiseCase } from './prioritise-case.worker'
 import { publishKnownError } from './publish-known-error.worker'
+import { raiseReleaseActions } from './raise-release-actions.worker'
 import { raiseRfc } from './raise-rfc.worker'
 import { recordRiskReview } from './record-risk-review.worker'
 import { recordSlaBreach } from './record-sla-breach.worker'
@@ -39,6 +40,7 @@ import { assignCorrectiveActions } from './assign-corrective-actions.worker'
 import { checkReviewActions } from './check-review-actions.worker'
 import { closeAuditFindings } from './close-audit-findings.worker'
 import { collectAuditFindings } from './collect-audit-findings.worker'
+import { recordMajorEscalation } from './record-major-escalation.worker'
 import { recordManagementReview } from './record-management-review.worker'
 import { recordReviewActions } from './record-review-actions.worker'
 import { reportInternalAudit } from './report-internal-audit.worker'
@@ -64,6 +66,7 @@ export const workers: readonly AnyWorker[] = [
   notifyTopManagement,
   prioritiseCase,
   publishKnownError,
+  raiseReleaseActions,
   raiseRfc,
   recordRiskReview,
   recordSlaBreach,
@@ -81,6 +84,7 @@ export const workers: readonly AnyWorker[] = [
   checkReviewActions,
   closeAuditFindings,
   collectAuditFindings,
+  recordMajorEscalation,
   recordManagementReview,
   recordReviewActions,
   reportInternalAudit,

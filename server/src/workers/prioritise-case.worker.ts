@@ -35,8 +35,10 @@ interface Out {
  * 8.1 b, 8.2 c, 4.5.5: records the priority the decision `priority-matrix` allocated from
  * impact × urgency (6.6.3: an information security incident gets at least priority 2; the rule
  * is the decision's) and which version of the decision decided it, the one deployed with the
- * instance's procedure. 8.1: a major incident per the agreed definition: flagged by the
- * classifier, or priority 1 with high impact.
+ * instance's procedure. 8.1: a major incident per the agreed definition
+ * (`cases/major-incident.ts`): flagged by the classifier, escalated by staff before
+ * classification, or priority 1 with high impact. 8.1 b: service requests are prioritised the
+ * same way (impact and urgency as recorded with the request, medium when not).
  */
 export const prioritiseCase = defineWorker<In, Out>({
   type: 'prioritise-case',
@@ -81,7 +83,12 @@ export const prioritiseCase = defineWorker<In, Out>({
     const priority = allocated
     const isMajorIncident =
       found.kind === 'incident' &&
-      isMajor({ priority, impact, flaggedByClassifier: majorIncidentCandidate })
+      isMajor({
+        priority,
+        impact,
+        flaggedByClassifier: majorIncidentCandidate,
+        escalatedByStaff: typeof found.record.data.majorEscalatedAt === 'string',
+      })
     await deps.cases.updateFields(
       found.kind,
       job.variables.caseId,

@@ -1,3 +1,9 @@
+import {
+  assessTargets,
+  contractTargets,
+  type MeasuredTarget,
+  type TargetResult,
+} from '../cases/supplier-targets'
 import { defineWorker } from './define-worker'
 import { actorFor } from './worker-helpers'
 
@@ -12,14 +18,27 @@ interface In {
   rfcId?: string | null
   improvementId?: string | null
   performance?: unknown
+  /** The values the reviewer recorded per target (form `supplier-review-prepare`). */
+  measuredTargets?: MeasuredTarget[] | null
 }
 interface Out {
   supplierReviewRecordedAt: string
   nextReviewAt: string
+  targetsMet: number
+  targetsMissed: number
+  targetsNotAssessed: number
 }
 
+/** Counts of a review's target results. */
+const tally = (results: readonly TargetResult[]) => ({
+  met: results.filter((r) => r.met === true).length,
+  missed: results.filter((r) => r.met === false).length,
+  notAssessed: results.filter((r) => r.met === null).length,
+})
+
 /**
- * 7.2: the results of the supplier review are recorded (performance, nonconformities,
+ * 7.2: the results of the supplier review are recorded (performance per contract target: value
+ * achieved, met or missed by the target's rule or the reviewer's judgement; nonconformities,
  * improvement opportunities, whether the contract reflects current requirements, RFC and
  * dispute outcome) and the next review is scheduled one review interval ahead.
  */
@@ -38,12 +57,46 @@ export const recordSupplierReview = defineWorker<In, Out>({
       rfcId: { type: ['string', 'null'] },
       improvementId: { type: ['string', 'null'] },
       performance: {},
+      measuredTargets: {
+        type: ['array', 'null'],
+        items: {
+          type: 'object',
+          properties: {
+            target: { type: 'string' },
+            agreed: { type: ['string', 'null'] },
+            achieved: { type: ['number', 'string', 'null'] },
+            met: { enum: ['met', 'missed', null] },
+          },
+          required: ['target'],
+        },
+      },
     },
     required: ['caseId'],
   },
   async handler(job, deps) {
-    const { caseId: supplierId, ...outcome } = job.variables
+    const { caseId: supplierId, measuredTargets, ...rest } = job.variables
     const supplier = await deps.cases.find('supplier', supplierId)
+    // 7.2: each target of the supplier's contracts, measured on its own
+    const contracts = (await deps.catalogue.contracts(supplierId, actorFor(job.type))).filter(
+      (c) => c.status !== 'terminated' && c.status !== 'expired',
+    )
+    const results = assessTargets(
+      contractTargets(contracts.map((c) => c.data)),
+      measuredTargets ?? [],
+    )
+    const counts = tally(results)
+    const performance =
+      typeof rest.performance === 'object' && rest.performance !== null ? rest.performance : {}
+    const outcome = {
+      ...rest,
+      performance: {
+        ...performance,
+        targets: results,
+        targetsMet: counts.met,
+        targetsMissed: counts.missed,
+        targetsNotAssessed: counts.notAssessed,
+      },
+    }
     const intervalDays =
       typeof supplier?.reviewIntervalDays === 'number' ? supplier.reviewIntervalDays : 90
     const now = deps.now()
@@ -71,6 +124,9 @@ export const recordSupplierReview = defineWorker<In, Out>({
     return job.complete({
       supplierReviewRecordedAt: now.toISOString(),
       nextReviewAt: next.toISOString(),
+      targetsMet: counts.met,
+      targetsMissed: counts.missed,
+      targetsNotAssessed: counts.notAssessed,
     })
   },
 })

@@ -1,6 +1,7 @@
 /**
  * Sections specific to one kind on its detail page: SLA targets per priority (8.3.3), a
- * service's dependencies and catalogue items (8.2.4), a supplier's contracts and reviews (8.3.4).
+ * service's dependencies and catalogue items (8.2.4), a supplier's contracts and reviews (8.3.4),
+ * an incident's escalation to major (8.1).
  */
 import { useState } from 'react'
 import { api } from '../../../lib/api'
@@ -12,6 +13,7 @@ import { hasRole, type User } from '../../../lib/user'
 import { field, normalizeList, type CaseRecord } from '../api/cases'
 import { isChangeDoor, isControlled } from '../api/change-control'
 import { ContractProposal, type ContractView } from './ContractProposal'
+import { MajorEscalation } from './MajorEscalation'
 import { ProposeThroughChange, type DiffRow } from './ProposeThroughChange'
 
 function SlaTargets({
@@ -259,5 +261,6 @@ export function KindExtras({
   if (kind === 'slas') return <SlaTargets record={record} user={user} onSaved={onSaved} />
   if (kind === 'services') return <ServiceExtras id={id} />
   if (kind === 'suppliers') return <SupplierExtras id={id} user={user} />
+  if (kind === 'incidents') return <MajorEscalation record={record} user={user} onSaved={onSaved} />
   return null
 }
