@@ -83,6 +83,13 @@ import {
   type SmsServices,
 } from './sms/index'
 import { seedSms } from './seed/sms'
+import {
+  createRelationshipServices,
+  relationshipRoutes,
+  seedRelationship,
+  startSatisfactionSurveys,
+  type RelationshipServices,
+} from './relationship/index'
 
 export { repoRoot } from './paths'
 
@@ -144,6 +151,9 @@ export interface RunningServer {
     /** The management system's registers (clause 4). */
     sms: SmsServices
     smsReviewReminders: ReturnType<typeof startSmsReviewReminders>
+    /** Customers, surveys and service review actions (7.1, 6.1). */
+    relationship: RelationshipServices
+    satisfactionSurveys: ReturnType<typeof startSatisfactionSurveys>
   }
   stop(): Promise<void>
 }
@@ -368,6 +378,15 @@ export async function startServer({
     if (config.SEED_DEMO_DATA) {
       await seedSms({ db: database.db, audit, notifications, now: () => new Date(clock.now()) })
     }
+    // the business relationship (7.1, 6.1): customers, surveys, service review actions
+    const relationshipDeps = {
+      db: database.db,
+      audit,
+      notifications,
+      now: () => new Date(clock.now()),
+    }
+    const relationship = createRelationshipServices(relationshipDeps)
+    if (config.SEED_DEMO_DATA) await seedRelationship(relationshipDeps)
     const jobWorkers = startWorkers({
       zeebe,
       log,
@@ -389,6 +408,7 @@ export async function startServer({
         log,
         now: () => new Date(clock.now()),
         sms: { reviewActions, audit },
+        relationship: { reviewActions: relationship.reviewActions },
       },
     })
     cleanup.unshift(() => jobWorkers.close())
@@ -435,6 +455,8 @@ export async function startServer({
     cleanup.unshift(() => reportScheduler.stop())
     const smsReviewReminders = startSmsReviewReminders({ documents: sms.documents, log })
     cleanup.unshift(() => smsReviewReminders.stop())
+    const satisfactionSurveys = startSatisfactionSurveys({ surveys: relationship.surveys, log })
+    cleanup.unshift(() => satisfactionSurveys.stop())
 
     const eventLoop = startEventLoopMonitor({ log, thresholdMs: config.EVENT_LOOP_LAG_WARN_MS })
     cleanup.unshift(async () => eventLoop.stop())
@@ -477,6 +499,7 @@ export async function startServer({
         notificationsRoutes({ notifications }),
         reportsRoutes({ reports }),
         smsRoutes(sms, { db: database.db, now: () => new Date(clock.now()) }),
+        relationshipRoutes(relationship),
         auditRoutes({ db: database.db, audit, now: () => new Date(clock.now()) }),
         reviewRoutes({ reviewActions }),
       ],
@@ -525,6 +548,8 @@ export async function startServer({
         reportScheduler,
         sms,
         smsReviewReminders,
+        relationship,
+        satisfactionSurveys,
       },
       stop: () => runAll(cleanup),
     }

@@ -26,21 +26,21 @@ describe('status history of records whose status people set', () => {
   })
 
   it('records each PATCH that changes the status, and not one that leaves it', async () => {
-    const created = await desk.post<Detail>('/complaints', { title: 'Rude reply' })
+    const created = await desk.post<Detail>('/known-errors', { title: 'Rude reply' })
     expect(created.status).toBe(201)
     expect(created.body.statusHistory).toEqual([])
     const id = created.body.id
-    const moved = await desk.patch<Detail>(`/complaints/${id}`, {
+    const moved = await desk.patch<Detail>(`/known-errors/${id}`, {
       status: 'in-progress',
       version: created.body.version,
     })
     expect(moved.status).toBe(200)
-    const retitled = await desk.patch<Detail>(`/complaints/${id}`, {
-      title: 'Rude reply on the phone',
+    const retitled = await desk.patch<Detail>(`/known-errors/${id}`, {
+      title: 'Rude reply on the phone (workaround known)',
       version: moved.body.version,
     })
     expect(retitled.status).toBe(200)
-    const detail = (await desk.get<Detail>(`/complaints/${id}`)).body
+    const detail = (await desk.get<Detail>(`/known-errors/${id}`)).body
     expect(detail.statusHistory).toEqual([
       {
         from: 'open',
