@@ -59,7 +59,10 @@ describe('customer relationship', () => {
     })
 
     // when: the customer files a complaint on My requests
-    await page.getByRole('link', { name: 'My requests' }).click()
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'My requests' })
+      .click()
     const complaints = page.locator('section[aria-labelledby="mine-complaints"]')
     await complaints.getByRole('button', { name: 'New complaint' }).click()
     const form = page.getByRole('form', { name: 'New complaint' })
