@@ -19,7 +19,7 @@ describe('status history of records whose status people set', () => {
 
   beforeAll(async () => {
     h = await startHarness()
-    desk = await h.login('desk')
+    desk = await h.login('problem')
   })
   afterAll(async () => {
     await h?.stop()
@@ -45,7 +45,7 @@ describe('status history of records whose status people set', () => {
       {
         from: 'open',
         to: 'in-progress',
-        actor: 'desk',
+        actor: 'problem',
         at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         elementId: null,
         processInstanceKey: null,
