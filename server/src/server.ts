@@ -78,6 +78,13 @@ import {
 } from './sms/index'
 import { seedSms } from './seed/sms'
 import { seedControlledDocuments } from './seed/controlled-documents'
+import {
+  createRelationshipServices,
+  relationshipRoutes,
+  seedRelationship,
+  startSatisfactionSurveys,
+  type RelationshipServices,
+} from './relationship/index'
 
 export { repoRoot } from './paths'
 
@@ -139,6 +146,9 @@ export interface RunningServer {
     /** The management system's registers (clause 4). */
     sms: SmsServices
     smsReviewReminders: ReturnType<typeof startSmsReviewReminders>
+    /** Customers, surveys and service review actions (7.1, 6.1). */
+    relationship: RelationshipServices
+    satisfactionSurveys: ReturnType<typeof startSatisfactionSurveys>
   }
   stop(): Promise<void>
 }
@@ -375,6 +385,15 @@ export async function startServer({
         now: () => new Date(clock.now()),
       })
     }
+    // the business relationship (7.1, 6.1): customers, surveys, service review actions
+    const relationshipDeps = {
+      db: database.db,
+      audit,
+      notifications,
+      now: () => new Date(clock.now()),
+    }
+    const relationship = createRelationshipServices(relationshipDeps)
+    if (config.SEED_DEMO_DATA) await seedRelationship(relationshipDeps)
     const jobWorkers = startWorkers({
       zeebe,
       log,
@@ -396,6 +415,7 @@ export async function startServer({
         log,
         now: () => new Date(clock.now()),
         sms: { reviewActions, audit },
+        relationship: { reviewActions: relationship.reviewActions },
       },
     })
     cleanup.unshift(() => jobWorkers.close())
@@ -442,6 +462,8 @@ export async function startServer({
     cleanup.unshift(() => reportScheduler.stop())
     const smsReviewReminders = startSmsReviewReminders({ documents: sms.documents, log })
     cleanup.unshift(() => smsReviewReminders.stop())
+    const satisfactionSurveys = startSatisfactionSurveys({ surveys: relationship.surveys, log })
+    cleanup.unshift(() => satisfactionSurveys.stop())
 
     const eventLoop = startEventLoopMonitor({ log, thresholdMs: config.EVENT_LOOP_LAG_WARN_MS })
     cleanup.unshift(async () => eventLoop.stop())
@@ -491,6 +513,7 @@ export async function startServer({
         notificationsRoutes({ notifications }),
         reportsRoutes({ reports }),
         smsRoutes(sms, { db: database.db, now: () => new Date(clock.now()) }),
+        relationshipRoutes(relationship),
         auditRoutes({ db: database.db, audit, now: () => new Date(clock.now()) }),
         reviewRoutes({ reviewActions }),
       ],
@@ -539,6 +562,8 @@ export async function startServer({
         reportScheduler,
         sms,
         smsReviewReminders,
+        relationship,
+        satisfactionSurveys,
       },
       stop: () => runAll(cleanup),
     }

@@ -59,6 +59,9 @@ describe('accessibility (WCAG 2.1 AA, axe-core)', () => {
     ['smsmgr', '/sms/programme', 'Audit programme'],
     ['iaudit', '/sms/audits/IA-000001', 'Internal audit IA-000001'],
     ['auditor', '/sms/reviews/MR-000001', 'Management reviews'],
+    // 7.1: the customer's surveys, the customers and their relationship managers
+    ['customer', '/surveys', 'Surveys'],
+    ['relman', '/relationship/customers', 'Customers'],
   ])('%s on %s has no serious violations', async (username, path, heading) => {
     // given
     const { context, page } = await loginPage(browser, app, username)

@@ -141,6 +141,8 @@ const recorderOf: Partial<Record<CaseKind, string>> = {
   'internal-audit': 'smsmgr',
   'management-review': 'smsmgr',
   'audit-finding': 'iaudit',
+  complaint: 'customer',
+  'service-review': 'relman',
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

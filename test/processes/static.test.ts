@@ -35,6 +35,8 @@ const expected: Record<string, string> = {
   'sms-risk-review.bpmn': '4.5.3',
   'internal-audit.bpmn': '4.5.4.2',
   'management-review.bpmn': '4.5.4.3',
+  'complaint.bpmn': '7.1',
+  'service-review.bpmn': '6.1',
 }
 
 /**

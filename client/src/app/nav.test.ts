@@ -22,11 +22,15 @@ describe('role-aware navigation (ISO/IEC 20000-1 5.3 roles)', () => {
     expect(homeFor(user(role))).toBe(home)
   })
 
-  test('a customer sees only their requests and may open their own incidents, not staff pages', () => {
+  test('a customer sees only their requests and surveys and may open their own incidents, not staff pages', () => {
     // given
     const customer = user('customer')
     // then
-    expect(navFor(customer).flatMap((s) => s.items.map((i) => i.href))).toEqual(['/requests'])
+    expect(navFor(customer).flatMap((s) => s.items.map((i) => i.href))).toEqual([
+      '/requests',
+      // 7.1: their satisfaction surveys
+      '/surveys',
+    ])
     expect(rolesFor('/cases/incidents/INC-000001')).toContain('customer')
     expect(rolesFor('/cases/incidents')).not.toContain('customer')
     expect(rolesFor('/inbox/abc')).not.toContain('customer')

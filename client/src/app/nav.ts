@@ -21,6 +21,8 @@ export const navSections: { title: string; items: NavItem[] }[] = [
     items: [
       { href: '/inbox', label: 'Inbox', roles: ops },
       { href: '/requests', label: 'My requests', roles: ['customer'] },
+      // 7.1: customers answer satisfaction surveys
+      { href: '/surveys', label: 'Surveys', roles: ['customer'] },
     ],
   },
   {
@@ -36,6 +38,9 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/cases/releases', label: 'Releases', roles: readers },
       { href: '/cases/improvements', label: 'Improvements', roles: readers },
       { href: '/cases/complaints', label: 'Complaints', roles: readers },
+      // 7.1, 6.1: the business relationship
+      { href: '/relationship/customers', label: 'Customers', roles: readers },
+      { href: '/cases/service-reviews', label: 'Service reviews', roles: readers },
       { href: '/cases/audit-findings', label: 'Audit findings', roles: readers },
     ],
   },

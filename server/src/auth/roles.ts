@@ -30,5 +30,10 @@ export const StaffGroup = {
    * The group, not the read-only `auditor` role, is what lets a person write audit records.
    */
   InternalAuditors: 'internal-auditors',
+  /**
+   * Relationship managers (7.1): customers, complaints, satisfaction surveys and service reviews
+   * with the customer (6.1). Created by migration 1050.
+   */
+  RelationshipManagers: 'relationship-managers',
 } as const
 export type StaffGroup = (typeof StaffGroup)[keyof typeof StaffGroup]

@@ -13,6 +13,7 @@
  *   internal auditors (staff in `internal-auditors`, who conduct the audits in their inbox); the
  *   owner of a finding's corrective action (its assignee) updates that finding; top management
  *   takes part in management reviews. Other staff read them only;
+ * - service reviews with the customer (6.1): written by relationship managers and SMS managers;
  * - customer: raise incidents, service requests and complaints, and see their own only (others'
  *   answer 404); read the service catalogue and SLAs;
  * - nobody changes history (CI history, evidence): there are no routes for it.
@@ -101,11 +102,20 @@ function mayWriteAuditKind(a: Actor, kind: CaseKind, r?: RecordScope): boolean {
   return kind === 'audit-finding' && !!r?.assignee && r.assignee === a.username
 }
 
+/** 6.1: service reviews with the customer are recorded by relationship and SMS managers. */
+function mayWriteServiceReview(a: Actor): boolean {
+  return (
+    has(a, Role.Staff) &&
+    (inGroup(a, StaffGroup.RelationshipManagers) || inGroup(a, StaffGroup.SmsManagers))
+  )
+}
+
 /** May create records of the kind. */
 export function canCreate(a: Actor, kind: CaseKind): boolean {
   if (has(a, Role.Admin)) return true
   if (kind === 'audit-finding' && has(a, Role.Auditor)) return true
   if (auditKinds.includes(kind)) return mayWriteAuditKind(a, kind)
+  if (kind === 'service-review') return mayWriteServiceReview(a)
   if (kind === 'supplier') return has(a, Role.Staff) && inGroup(a, StaffGroup.SupplierManagers)
   if (kind === 'service' || kind === 'sla') return false
   if (has(a, Role.Staff)) return isOperational(kind) || kind === 'ci'
@@ -118,6 +128,7 @@ export function canWrite(a: Actor, kind: CaseKind, r: RecordScope): boolean {
   if (has(a, Role.Admin)) return true
   if (kind === 'audit-finding' && has(a, Role.Auditor)) return true
   if (auditKinds.includes(kind)) return mayWriteAuditKind(a, kind, r)
+  if (kind === 'service-review') return mayWriteServiceReview(a)
   if (!has(a, Role.Staff)) return false
   if (kind === 'supplier') return inGroup(a, StaffGroup.SupplierManagers)
   if (kind === 'service' || kind === 'sla') return false

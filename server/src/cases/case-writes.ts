@@ -67,7 +67,7 @@ import {
 const defaultGroup: Partial<Record<CaseKind, string>> = {
   incident: 'service-desk',
   'service-request': 'service-desk',
-  complaint: 'service-desk',
+  complaint: 'relationship-managers',
   problem: 'problem-managers',
   'known-error': 'problem-managers',
   change: 'change-managers',
@@ -75,6 +75,7 @@ const defaultGroup: Partial<Record<CaseKind, string>> = {
   improvement: 'improvement-managers',
   'internal-audit': 'sms-managers',
   'management-review': 'sms-managers',
+  'service-review': 'relationship-managers',
 }
 
 export interface CaseWritesDeps {

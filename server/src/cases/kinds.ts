@@ -20,6 +20,7 @@ export const CaseKind = {
   AuditFinding: 'audit-finding',
   InternalAudit: 'internal-audit',
   ManagementReview: 'management-review',
+  ServiceReview: 'service-review',
   Supplier: 'supplier',
   Ci: 'ci',
   Service: 'service',
@@ -41,6 +42,7 @@ export const operationalKinds = [
   CaseKind.AuditFinding,
   CaseKind.InternalAudit,
   CaseKind.ManagementReview,
+  CaseKind.ServiceReview,
 ] as const satisfies readonly CaseKind[]
 export type OperationalKind = (typeof operationalKinds)[number]
 
@@ -61,6 +63,8 @@ export const processOfKind: Partial<Record<CaseKind, string>> = {
   improvement: 'improvement',
   'internal-audit': 'internal-audit',
   'management-review': 'management-review',
+  complaint: 'complaint',
+  'service-review': 'service-review',
 }
 
 /** The kinds of the management system's own records (4.5.4): written by SMS managers and internal auditors only. */
@@ -156,6 +160,7 @@ const specs: KindSpec[] = [
       ['audit-finding', 'audit-findings', 'audit finding', 'AUD', '4.5.4.2'],
       ['internal-audit', 'internal-audits', 'internal audit', 'IA', '4.5.4.2'],
       ['management-review', 'management-reviews', 'management review', 'MR', '4.5.4.3'],
+      ['service-review', 'service-reviews', 'service review', 'SVR', '6.1'],
     ] as const
   ).map(([kind, path, label, prefix, clause]): KindSpec => ({
     kind,

@@ -19,33 +19,33 @@ describe('status history of records whose status people set', () => {
 
   beforeAll(async () => {
     h = await startHarness()
-    desk = await h.login('desk')
+    desk = await h.login('problem')
   })
   afterAll(async () => {
     await h?.stop()
   })
 
   it('records each PATCH that changes the status, and not one that leaves it', async () => {
-    const created = await desk.post<Detail>('/complaints', { title: 'Rude reply' })
+    const created = await desk.post<Detail>('/known-errors', { title: 'Rude reply' })
     expect(created.status).toBe(201)
     expect(created.body.statusHistory).toEqual([])
     const id = created.body.id
-    const moved = await desk.patch<Detail>(`/complaints/${id}`, {
+    const moved = await desk.patch<Detail>(`/known-errors/${id}`, {
       status: 'in-progress',
       version: created.body.version,
     })
     expect(moved.status).toBe(200)
-    const retitled = await desk.patch<Detail>(`/complaints/${id}`, {
-      title: 'Rude reply on the phone',
+    const retitled = await desk.patch<Detail>(`/known-errors/${id}`, {
+      title: 'Rude reply on the phone (workaround known)',
       version: moved.body.version,
     })
     expect(retitled.status).toBe(200)
-    const detail = (await desk.get<Detail>(`/complaints/${id}`)).body
+    const detail = (await desk.get<Detail>(`/known-errors/${id}`)).body
     expect(detail.statusHistory).toEqual([
       {
         from: 'open',
         to: 'in-progress',
-        actor: 'desk',
+        actor: 'problem',
         at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         elementId: null,
         processInstanceKey: null,

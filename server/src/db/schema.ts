@@ -15,6 +15,8 @@ export interface UsersTable {
   roles: string[]
   active: Generated<boolean>
   created_at: CreatedAt
+  /** 7.1: the customer organisation a customer user is a contact of (migration 1050). */
+  organisation_id?: string | null
 }
 
 /** A team whose members share tasks (BPMN candidate groups). */
@@ -630,6 +632,10 @@ export interface DB {
   sms_raci: SmsRaciTable
   sms_auditor_areas: SmsAuditorAreasTable
   sms_review_actions: SmsReviewActionsTable
+  customer_organisations: CustomerOrganisationsTable
+  satisfaction_surveys: SatisfactionSurveysTable
+  relationship_settings: RelationshipSettingsTable
+  service_review_actions: ServiceReviewActionsTable
 }
 
 /** 4.5.4.2: an area (clause or procedure) a person works in, so they do not audit it. */
@@ -844,4 +850,59 @@ export interface SmsRaciTable {
   rows: Json
   updated_by: string
   updated_at: Generated<Ts>
+}
+
+/** 7.1: a customer organisation with its relationship manager (see 1050-customer-relationship). */
+export interface CustomerOrganisationsTable {
+  id: string
+  name: string
+  relationship_manager: string
+  services: Generated<string[]>
+  review_interval_days: Generated<number>
+  next_review_at: Date | string | null
+  notes: string | null
+  active: Generated<boolean>
+  created_by: string
+  created_at: CreatedAt
+}
+
+/** 7.1: a customer satisfaction survey, sent after a case closed or periodically. */
+export interface SatisfactionSurveysTable {
+  id: string
+  username: string
+  organisation_id: string | null
+  trigger: string
+  case_kind: string | null
+  case_id: string | null
+  service_id: string | null
+  sent_at: Date | string
+  answered_at: Date | string | null
+  score: number | null
+  comment: string | null
+}
+
+/** 7.1: the relationship settings (one row, id 1). */
+export interface RelationshipSettingsTable {
+  id: number
+  survey_kinds: Generated<string[]>
+  periodic_survey_days: Generated<number>
+  complaint_resolution_days: Generated<number>
+  complaint_definition_document_id: string | null
+  surveys_swept_at: Date | string | null
+  updated_by: Generated<string>
+  updated_at: Generated<Date | string>
+}
+
+/** 6.1: an action a service review with the customer agreed, tracked to closure. */
+export interface ServiceReviewActionsTable {
+  id: string
+  review_id: string
+  title: string
+  owner: string
+  due_at: Date | string
+  status: Generated<string>
+  outcome: string | null
+  closed_by: string | null
+  closed_at: Date | string | null
+  created_at: CreatedAt
 }

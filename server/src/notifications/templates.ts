@@ -27,6 +27,11 @@ export const Template = {
   SmsDocumentReviewDue: 'sms-document-review-due',
   AuditReport: 'audit-report',
   ManagementReviewAction: 'management-review-action',
+  ComplaintRecorded: 'complaint-recorded',
+  ComplaintResponse: 'complaint-response',
+  ComplaintNotAccepted: 'complaint-not-accepted',
+  SatisfactionSurvey: 'satisfaction-survey',
+  ServiceReviewAction: 'service-review-action',
 } as const
 export type Template = (typeof Template)[keyof typeof Template]
 
@@ -96,6 +101,29 @@ const texts: Record<Template, (c: TemplateContext) => { subject: string; body: s
   'sms-document-review-due': (c) => ({
     subject: `Review due: ${c.caseId ?? ''}`,
     body: `The planned review of ${ref(c)} is due${c.detail ? ` (${c.detail})` : ''}. Review it and record the review or issue a new version.`,
+  }),
+  // 7.1: complaints are acknowledged, reported and closed with the customer
+  'complaint-recorded': (c) => ({
+    subject: `Your complaint ${c.caseId ?? ''} is recorded`,
+    body: `We have recorded your complaint ${ref(c)} and will investigate it.`,
+  }),
+  'complaint-response': (c) => ({
+    subject: `Our response to your complaint ${c.caseId ?? ''}`,
+    body: `We have acted on your complaint ${ref(c)}. Please read our response and tell us whether we may close it.`,
+  }),
+  'complaint-not-accepted': (c) => ({
+    subject: `Your complaint ${c.caseId ?? ''}`,
+    body: `What you raised in ${ref(c)} does not meet the agreed definition of a complaint; the investigation on the record says why.`,
+  }),
+  // 7.1: customer satisfaction is measured
+  'satisfaction-survey': (c) => ({
+    subject: 'How satisfied are you with our service?',
+    body: `Please answer our short survey ${c.title ?? ''}${c.caseId ? ` about ${c.caseId}` : ''} under "Surveys" in the portal.`,
+  }),
+  // 6.1: actions agreed in a service review with the customer
+  'service-review-action': (c) => ({
+    subject: `Service review action overdue: ${c.title ?? ''}`,
+    body: `Your action "${c.title ?? ''}" from service review ${c.caseId ?? ''} is past its due date.${c.detail ? ` ${c.detail}` : ''}`,
   }),
 }
 

@@ -15,6 +15,8 @@ export const SectionId = {
   Nonconformities: 'nonconformities',
   Complaints: 'complaints',
   Improvements: 'improvements',
+  /** 7.1: customer satisfaction surveys (server/src/relationship). */
+  Satisfaction: 'satisfaction',
 } as const
 export type SectionId = (typeof SectionId)[keyof typeof SectionId]
 export const allSections: readonly SectionId[] = Object.values(SectionId)

@@ -6,6 +6,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { DB } from '../db/schema'
 import { majorIncidentSql } from '../cases/major-incident'
+import { satisfaction } from './satisfaction-section'
 import { SectionId, type Cell, type Granularity, type ReportSection } from './report-model'
 
 /**
@@ -40,7 +41,7 @@ export interface Period {
   to: Date
 }
 
-interface Ctx {
+export interface Ctx {
   db: Kysely<DB>
   period: Period
   granularity: Granularity
@@ -594,6 +595,7 @@ export const sectionQueries: Record<SectionId, (ctx: Ctx) => Promise<ReportSecti
   [SectionId.Nonconformities]: nonconformities,
   [SectionId.Complaints]: complaints,
   [SectionId.Improvements]: improvements,
+  [SectionId.Satisfaction]: satisfaction,
 }
 
 /**

@@ -72,6 +72,12 @@ const groups: { id: StaffGroup; name: string; description: string }[] = [
     name: 'Internal auditors',
     description: 'Conduct internal audits and record findings (4.5.4.2).',
   },
+  {
+    id: StaffGroup.RelationshipManagers,
+    name: 'Relationship managers',
+    description:
+      'Business relationship: customers, complaints, satisfaction and service reviews (7.1, 6.1).',
+  },
 ]
 
 const users: {
@@ -166,6 +172,13 @@ const users: {
     displayName: 'Isa Internal-Auditor',
     roles: [Role.Staff],
     groups: [StaffGroup.InternalAuditors, StaffGroup.ServiceDesk],
+  },
+  {
+    // 7.1: manages the customer relationship, complaints and service reviews (6.1)
+    username: 'relman',
+    displayName: 'Rita Relationship-Manager',
+    roles: [Role.Staff],
+    groups: [StaffGroup.RelationshipManagers],
   },
   { username: 'auditor', displayName: 'Audrey Auditor', roles: [Role.Auditor], groups: [] },
   { username: 'customer', displayName: 'Cora Customer', roles: [Role.Customer], groups: [] },

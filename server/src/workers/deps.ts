@@ -12,6 +12,7 @@ import type { DecisionEvaluator } from './decisions'
 import type { RisksService } from '../sms/risks/risks.service'
 import type { AuditSink } from '../evidence/audit-sink'
 import type { ReviewActionsService } from '../sms/review/review-actions'
+import type { ServiceReviewActionsService } from '../relationship/service-review-actions'
 
 /** Publishes a BPMN message (Zeebe PublishMessage). */
 export interface MessagePublisher {
@@ -102,4 +103,6 @@ export interface WorkerDeps {
    * workers that write records of their own. Absent in tests of unrelated workers.
    */
   sms?: { reviewActions: ReviewActionsService; audit: AuditSink }
+  /** The business relationship's services (7.1, 6.1): service review actions. */
+  relationship?: { reviewActions: ServiceReviewActionsService }
 }

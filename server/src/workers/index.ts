@@ -2,6 +2,11 @@
  * Every job worker, registered from this one table: the job type of each equals its file stem
  * and the `zeebe:taskDefinition type` in processes/*.bpmn.
  */
+import { acknowledgeComplaint } from './acknowledge-complaint.worker'
+import { checkServiceReviewActions } from './check-service-review-actions.worker'
+import { collectServicePerformance } from './collect-service-performance.worker'
+import { recordServiceReviewActions } from './record-service-review-actions.worker'
+import { startDueServiceReviews } from './start-due-service-reviews.worker'
 import type { AnyWorker } from './define-worker'
 import { applyChangePolicy } from './apply-change-policy.worker'
 import { applyRecordEdits } from './apply-record-edits.worker'
@@ -89,6 +94,12 @@ export const workers: readonly AnyWorker[] = [
   recordReviewActions,
   reportInternalAudit,
   startDueManagementReview,
+  // 7.1, 6.1: complaints and service reviews with the customer
+  acknowledgeComplaint,
+  startDueServiceReviews,
+  collectServicePerformance,
+  recordServiceReviewActions,
+  checkServiceReviewActions,
 ]
 
 export { ErrorCode, defineWorker, type AnyWorker, type JobData } from './define-worker'

@@ -47,19 +47,32 @@ export async function assembleReviewInputs(
 ): Promise<ReviewInput[]> {
   return db.transaction().execute(async (tx) => {
     await applyReportSettings(tx)
-    const [sla, complaints, changes, nonconformities, improvements] = await computeSections(
-      tx,
-      ['sla-performance', 'complaints', 'changes-releases', 'nonconformities', 'improvements'],
-      period,
-      'month',
-    )
+    const [sla, complaints, changes, nonconformities, improvements, satisfaction] =
+      await computeSections(
+        tx,
+        [
+          'sla-performance',
+          'complaints',
+          'changes-releases',
+          'nonconformities',
+          'improvements',
+          'satisfaction',
+        ],
+        period,
+        'month',
+      )
     const inputs: ReviewInput[] = []
+    // 7.1: complaints (the complaint procedure's records) and the satisfaction surveys
+    const overall = rowsOf(satisfaction).find((r) => r.dimension === 'all')
     inputs.push({
       item: 'a',
       title: 'Customer feedback',
       state: 'recorded',
-      summary: complaints?.measuredAs ?? 'complaints and satisfaction (6.2 f)',
-      figures: rowsOf(complaints),
+      summary:
+        `Complaints (7.1) and customer satisfaction surveys: ${String(overall?.answered ?? 0)} of ` +
+        `${String(overall?.sent ?? 0)} surveys answered, average score ${String(overall?.averageScore ?? 'none')}. ` +
+        (complaints?.measuredAs ?? ''),
+      figures: { complaints: rowsOf(complaints), satisfaction: rowsOf(satisfaction) },
     })
     inputs.push({
       item: 'b',

@@ -115,6 +115,7 @@ export const kinds: Record<string, KindInfo> = {
   complaints: {
     label: 'Complaints',
     singular: 'complaint',
+    process: 'complaint',
     operational: true,
     columns: ['id', 'title', 'status', 'requester', 'createdAt'],
     create: [title],
@@ -134,6 +135,15 @@ export const kinds: Record<string, KindInfo> = {
     process: 'internal-audit',
     operational: true,
     columns: ['id', 'title', 'status', 'assignee', 'year', 'createdAt'],
+    create: [title],
+  },
+  // 6.1: service reviews with the customer
+  'service-reviews': {
+    label: 'Service reviews',
+    singular: 'service review',
+    process: 'service-review',
+    operational: true,
+    columns: ['id', 'title', 'status', 'serviceId', 'assignee', 'createdAt'],
     create: [title],
   },
   // 4.5.4.3

@@ -76,6 +76,7 @@ export const allSections = [
   'nonconformities',
   'complaints',
   'improvements',
+  'satisfaction',
 ] as const
 
 /** Whether the user may define and run reports (the server enforces the same rule). */
