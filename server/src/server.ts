@@ -337,7 +337,7 @@ export async function startServer({
       log,
       checkpoint,
     })
-    // one activity stream per case: work notes and replies (8.1, 8.2.6)
+    // one activity stream per case: work notes and replies (8.1, 7.1)
     const activity = new ActivityService({ db: database.db, audit, bus, cases })
     const cmdb = new CmdbService({ db: database.db, audit })
     const catalogue = new CatalogueService({ db: database.db, audit })
