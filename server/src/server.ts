@@ -83,6 +83,7 @@ import {
   type SmsServices,
 } from './sms/index'
 import { seedSms } from './seed/sms'
+import { ComplianceService, complianceRoutes } from './compliance'
 
 export { repoRoot } from './paths'
 
@@ -144,6 +145,8 @@ export interface RunningServer {
     /** The management system's registers (clause 4). */
     sms: SmsServices
     smsReviewReminders: ReturnType<typeof startSmsReviewReminders>
+    /** The compliance matrix (requirements catalogue and its links). */
+    compliance: ComplianceService
   }
   stop(): Promise<void>
 }
@@ -436,6 +439,13 @@ export async function startServer({
     const smsReviewReminders = startSmsReviewReminders({ documents: sms.documents, log })
     cleanup.unshift(() => smsReviewReminders.stop())
 
+    // the compliance matrix, gaps and audit pack (ISO/IEC 20000-1:2011 clauses 4–9)
+    const compliance = new ComplianceService({
+      db: database.db,
+      repoRoot,
+      verify: () => audit.verify(),
+    })
+
     const eventLoop = startEventLoopMonitor({ log, thresholdMs: config.EVENT_LOOP_LAG_WARN_MS })
     cleanup.unshift(async () => eventLoop.stop())
 
@@ -473,12 +483,16 @@ export async function startServer({
         changeCalendarRoutes({ db: database.db }),
         casesRoutes({ cases, activity, cmdb, catalogue }),
         activityRoutes({ activity, task: (user, id) => tasks.get(user, id) }),
-        evidenceRoutes({ audit }),
+        evidenceRoutes({
+          audit,
+          byRequirement: (id, q) => compliance.listEvidence(id, q),
+        }),
         notificationsRoutes({ notifications }),
         reportsRoutes({ reports }),
         smsRoutes(sms, { db: database.db, now: () => new Date(clock.now()) }),
         auditRoutes({ db: database.db, audit, now: () => new Date(clock.now()) }),
         reviewRoutes({ reviewActions }),
+        complianceRoutes({ compliance, now: () => new Date(clock.now()) }),
       ],
     })
     const http: Server = createServer(app)
@@ -525,6 +539,7 @@ export async function startServer({
         reportScheduler,
         sms,
         smsReviewReminders,
+        compliance,
       },
       stop: () => runAll(cleanup),
     }
