@@ -45,6 +45,9 @@ const CompetencePage = lazy(() => import('../features/sms/components/CompetenceP
 const ProgrammePage = lazy(() => import('../features/sms-audit/components/ProgrammePage'))
 const AuditPage = lazy(() => import('../features/sms-audit/components/AuditPage'))
 const ReviewsPage = lazy(() => import('../features/sms-audit/components/ReviewsPage'))
+const CompliancePage = lazy(() => import('../features/compliance/components/CompliancePage'))
+const RequirementPage = lazy(() => import('../features/compliance/components/RequirementPage'))
+const GapsPage = lazy(() => import('../features/compliance/components/GapsPage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -190,10 +193,14 @@ const routes: [string, Render][] = [
         instanceKey={q.get('instance')}
         process={q.get('process')}
         version={q.get('version')}
+        element={q.get('element')}
       />
     ),
   ],
-  ['/evidence', () => <EvidencePage />],
+  [
+    '/evidence',
+    (_p, _u, q) => <EvidencePage requirement={q.get('requirement')} entityId={q.get('entityId')} />,
+  ],
   ['/reports', (_p, u, q) => <ReportsPage user={u} snapshotId={q.get('snapshot')} />],
   ['/admin/users', () => <UsersPage />],
   ['/sms/documents', (_p, u, q) => <SmsDocumentsPage user={u} clause={q.get('clause')} />],
@@ -210,6 +217,9 @@ const routes: [string, Render][] = [
   ['/sms/audits/:id', (p, u) => <AuditPage user={u} id={p.id!} />],
   ['/sms/reviews', (_p, u) => <ReviewsPage user={u} id={null} />],
   ['/sms/reviews/:id', (p, u) => <ReviewsPage user={u} id={p.id!} />],
+  ['/compliance', (_p, _u, q) => <CompliancePage clause={q.get('clause')} />],
+  ['/compliance/:id', (p, _u, q) => <RequirementPage key={p.id} id={p.id!} query={q} />],
+  ['/compliance-gaps', () => <GapsPage />],
 ]
 
 function Routes({ user }: { user: User }) {
