@@ -1,5 +1,5 @@
 /**
- * The shape of the product's priority matrix (ISO/IEC 20000-1 8.6.1: incidents are prioritized
+ * The shape of the product's priority matrix (ISO/IEC 20000-1 8.1: incidents are prioritized
  * by impact and urgency): impact × urgency → P1..P4 under UNIQUE, one rule per cell.
  */
 import { expect, test } from 'vitest'

@@ -120,7 +120,7 @@ export async function evaluateTable(
 }
 
 /**
- * The priority matrix (ISO/IEC 20000-1 8.6.1: incidents prioritized by impact and urgency):
+ * The priority matrix (ISO/IEC 20000-1 8.1: incidents prioritized by impact and urgency):
  * impact × urgency → P1..P4 (UNIQUE, one rule per cell).
  */
 export const priorityMatrix = tableDecision({

@@ -1,6 +1,6 @@
 /**
  * Business rule tasks with `zeebe:calledDecision` on the engine: the priority matrix (ISO/IEC
- * 20000-1 8.6.1, incidents prioritized by impact and urgency) decides an instance's priority;
+ * 20000-1 8.1, incidents prioritized by impact and urgency) decides an instance's priority;
  * binding types latest / deployment / versionTag; required decisions; output mappings; and the
  * incidents of a missing decision and of a failed evaluation, resolved by fixing the cause.
  */

@@ -85,6 +85,7 @@ import {
   startSatisfactionSurveys,
   type RelationshipServices,
 } from './relationship/index'
+import { ComplianceService, complianceRoutes } from './compliance'
 
 export { repoRoot } from './paths'
 
@@ -149,6 +150,8 @@ export interface RunningServer {
     /** Customers, surveys and service review actions (7.1, 6.1). */
     relationship: RelationshipServices
     satisfactionSurveys: ReturnType<typeof startSatisfactionSurveys>
+    /** The compliance matrix (requirements catalogue and its links). */
+    compliance: ComplianceService
   }
   stop(): Promise<void>
 }
@@ -347,7 +350,7 @@ export async function startServer({
       checkpoint,
       now: () => new Date(clock.now()),
     })
-    // one activity stream per case: work notes and replies (8.1, 8.2.6)
+    // one activity stream per case: work notes and replies (8.1, 7.1)
     const activity = new ActivityService({ db: database.db, audit, bus, cases })
     const cmdb = new CmdbService({ db: database.db, audit })
     const catalogue = new CatalogueService({ db: database.db, audit })
@@ -465,6 +468,13 @@ export async function startServer({
     const satisfactionSurveys = startSatisfactionSurveys({ surveys: relationship.surveys, log })
     cleanup.unshift(() => satisfactionSurveys.stop())
 
+    // the compliance matrix, gaps and audit pack (ISO/IEC 20000-1:2011 clauses 4–9)
+    const compliance = new ComplianceService({
+      db: database.db,
+      repoRoot,
+      verify: () => audit.verify(),
+    })
+
     const eventLoop = startEventLoopMonitor({ log, thresholdMs: config.EVENT_LOOP_LAG_WARN_MS })
     cleanup.unshift(async () => eventLoop.stop())
 
@@ -509,13 +519,17 @@ export async function startServer({
           now: () => new Date(clock.now()),
         }),
         activityRoutes({ activity, task: (user, id) => tasks.get(user, id) }),
-        evidenceRoutes({ audit }),
+        evidenceRoutes({
+          audit,
+          byRequirement: (id, q) => compliance.listEvidence(id, q),
+        }),
         notificationsRoutes({ notifications }),
         reportsRoutes({ reports }),
         smsRoutes(sms, { db: database.db, now: () => new Date(clock.now()) }),
         relationshipRoutes(relationship),
         auditRoutes({ db: database.db, audit, now: () => new Date(clock.now()) }),
         reviewRoutes({ reviewActions }),
+        complianceRoutes({ compliance, now: () => new Date(clock.now()) }),
       ],
     })
     const http: Server = createServer(app)
@@ -564,6 +578,7 @@ export async function startServer({
         smsReviewReminders,
         relationship,
         satisfactionSurveys,
+        compliance,
       },
       stop: () => runAll(cleanup),
     }

@@ -1,6 +1,6 @@
 /**
  * One activity stream per case in the browser (ISO/IEC 20000-1 8.1 communication with the
- * customer, 8.2.6): a service-desk member opens the task of a customer's incident, replies to the
+ * customer, 7.1): a service-desk member opens the task of a customer's incident, replies to the
  * customer and adds a work note from the task; the customer opens their case page and reads the
  * reply, while the work note stays with staff.
  */

@@ -1,7 +1,7 @@
 /**
  * Cases in the browser on embedded defaults (processes deployed on start): creating an incident
- * starts its process and its first task reaches the inbox (8.6.1); a customer raises a request
- * and sees only their own; the CMDB shows a CI's relations as a graph (8.2.6); the change
+ * starts its process and its first task reaches the inbox (8.1); a customer raises a request
+ * and sees only their own; the CMDB shows a CI's relations as a graph (9.1); the change
  * calendar, service reports (6.2) and the evidence trail (4.3.3) render.
  */
 import type { Browser } from 'playwright-core'
@@ -58,7 +58,7 @@ describe('cases', () => {
     })
     const instances = page.getByRole('region', { name: 'Process instances' })
     await expect.poll(() => instances.textContent()).toContain('incident v1')
-    // and it can be linked to the affected CI (8.6.1 records affected CIs)
+    // and it can be linked to the affected CI (8.1 records affected CIs)
     const linkForm = page.getByRole('form', { name: 'Link a case' })
     await linkForm.getByLabel('Kind').selectOption('ci')
     await linkForm.getByLabel('Id').fill('CI-000001')
@@ -321,7 +321,7 @@ describe('cases', () => {
     // the reports are run and stored on the server (test/browser/reports.test.ts runs one)
     await page.getByRole('table', { name: 'Stored reports' }).waitFor()
     await screenshot(page, 'reports')
-    // two changes planned in overlapping windows on the same CI (8.5.1.3)
+    // two changes planned in overlapping windows on the same CI (9.2)
     const change = await apiAs(app, 'change')
     const day = new Date().toISOString().slice(0, 10)
     for (const [title, from, to] of [

@@ -1,5 +1,5 @@
 /**
- * A strict Content-Security-Policy on the app and on every HTML export (ISO/IEC 20000-1 8.7.3):
+ * A strict Content-Security-Policy on the app and on every HTML export (ISO/IEC 20000-1 6.6):
  * in Chromium, a script that got into the page anyway (an inline `<script>`, an event-handler
  * attribute, `eval`) does not run, in the app and in an instance's printable history; the app
  * itself loads and works under it.
@@ -50,7 +50,7 @@ async function injectScripts(page: Page): Promise<string[]> {
 }
 
 describe('Content-Security-Policy', () => {
-  test('8.7.3: the app runs its own scripts and no injected one', async () => {
+  test('6.6: the app runs its own scripts and no injected one #6.6.2-1', async () => {
     // given the inbox, loaded and working under the policy
     const { context, page } = await loginPage(browser, app, 'desk')
     await page.goto('/inbox')
@@ -63,7 +63,7 @@ describe('Content-Security-Policy', () => {
     await context.close()
   })
 
-  test('8.7.3: the printable history of an instance runs nothing and loads nothing', async () => {
+  test('6.6: the printable history of an instance runs nothing and loads nothing', async () => {
     // given an incident whose procedure runs
     const customer = await apiAs(app, 'customer')
     const raised = await customer<{ id: string }>('POST', '/incidents', { title: 'CSP probe' })

@@ -106,7 +106,7 @@ describe('decision editor, approval and deployment', () => {
     expect(v2.xml).toMatch(/<outputEntry id="PriorityMatrix_Rule9_Out1">\s*<text>3<\/text>/)
   })
 
-  // 8.7.3: the strict Content-Security-Policy (no inline script, no eval) leaves the editors whole
+  // 6.6: the strict Content-Security-Policy (no inline script, no eval) leaves the editors whole
   test('the Content-Security-Policy refused nothing the editors did', () => {
     expect(allCspViolations()).toEqual([])
   })

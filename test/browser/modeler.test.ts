@@ -302,7 +302,7 @@ describe('modeler, approval and deployment', () => {
     await owner.context.close()
   })
 
-  // 8.7.3: the strict Content-Security-Policy (no inline script, no eval) leaves the editors whole
+  // 6.6: the strict Content-Security-Policy (no inline script, no eval) leaves the editors whole
   test('the Content-Security-Policy refused nothing the editors did', () => {
     expect(allCspViolations()).toEqual([])
   })

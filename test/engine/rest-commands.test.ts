@@ -138,7 +138,7 @@ describe.each(testDatabaseTargets())('v2 REST commands with the 8.8 client ($kin
       },
     ])
 
-    // when: ISO/IEC 20000-1 8.6.1, the priority from impact and urgency
+    // when: ISO/IEC 20000-1 8.1, the priority from impact and urgency
     const evaluation = await camunda.evaluateDecision({
       decisionDefinitionId: 'Decision_PriorityMatrix' as never,
       variables: { impact: 'high', urgency: 'medium' },

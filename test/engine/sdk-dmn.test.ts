@@ -2,7 +2,7 @@
  * DMN through the official @camunda8/sdk 8.8 client over real gRPC: deploying a `.dmn`
  * resource (alone and with the process that calls it), evaluating decisions with
  * `evaluateDecision`, and a business rule task deciding an incident's priority (ISO/IEC
- * 20000-1 8.6.1: prioritized by impact and urgency).
+ * 20000-1 8.1: prioritized by impact and urgency).
  */
 import { readFileSync } from 'node:fs'
 import { Camunda8 } from '@camunda8/sdk'

@@ -74,7 +74,7 @@ describe('the incident record follows its procedure (8.1 d)', () => {
   }
   const incident = async (id: string) => (await admin.get<Incident>(`/incidents/${id}`)).body
 
-  it('classification, diagnosis and resolution are on the incident after each task, and its status changes at each stage', async () => {
+  it('classification, diagnosis and resolution are on the incident after each task, and its status changes at each stage #8.1-c #8.1-d #8.1-f', async () => {
     const service = await admin.post<{ id: string }>('/services', { name: 'Office network' })
     expect(service.status).toBe(201)
     const ci = await admin.post<{ id: string }>('/cis', { name: 'Switch 3F', ciType: 'network' })

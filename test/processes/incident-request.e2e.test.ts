@@ -39,7 +39,7 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
   const statusOf = async (kind: 'incident' | 'service-request', id: string) =>
     (await h.cases.findCase(kind, id))?.status
 
-  it('8.1 a-g: records, prioritises, resolves and closes on customer confirmation', async () => {
+  it('8.1 a-g: records, prioritises, resolves and closes on customer confirmation #8.1-a #8.1-b #8.1-c #8.1-f #8.1-g #8.1-1', async () => {
     // given
     const { id, instance } = await h.open('incident', { title: 'Mail is down', requester: 'customer' })
     // when
@@ -75,7 +75,7 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     expect(evidence.every((e) => e.process_instance_key === instance)).toBe(true)
   })
 
-  it('8.1: a major incident informs top management, gets a named manager and a review', async () => {
+  it('8.1: a major incident informs top management, gets a named manager and a review #8.1-4 #8.1-5 #8.1-6', async () => {
     // given
     const { id, instance } = await h.open('incident', { title: 'Data centre outage', requester: 'customer' })
     // when
@@ -110,7 +110,7 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     expect(management.some((n) => n.caseId === id && n.template === 'major-incident')).toBe(true)
   })
 
-  it('6.6.3: an information security incident gets at least priority 2', async () => {
+  it('6.6.3: an information security incident gets at least priority 2 #6.6.3-1', async () => {
     const { id, instance } = await h.open('incident', { title: 'Phishing', requester: 'customer' })
     await h.complete(instance, 'Task_ClassifyIncident', classify({ impact: 3, urgency: 3, securityIncident: true }))
     await h.task(instance, 'Task_InvestigateAndDiagnose')
@@ -125,7 +125,7 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     expect(await h.hasCompleted(instance, 'Task_NotifyTopManagement')).toBe(false)
   })
 
-  it('8.1 d: a rejected resolution reopens the incident for another investigation', async () => {
+  it('8.1 d: a rejected resolution reopens the incident for another investigation #8.1-d', async () => {
     const { id, instance } = await h.open('incident', { title: 'VPN drops', requester: 'customer' })
     await h.complete(instance, 'Task_ClassifyIncident', classify())
     await resolve(instance)
@@ -140,7 +140,7 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     expect(await statusOf('incident', id)).toBe('closed')
   })
 
-  it('8.1 e: SLA response and resolution targets escalate, tell the customer and record breaches; 8.1 g: auto-closes', async () => {
+  it('8.1 e: SLA response and resolution targets escalate, tell the customer and record breaches; 8.1 g: auto-closes #8.1-e #8.1-3 #6.2-a', async () => {
     // given: priority 3 → default targets 4 h response, 3 days resolution
     const { id, instance } = await h.open('incident', { title: 'Printer jam', requester: 'customer' })
     await h.complete(instance, 'Task_ClassifyIncident', classify())
@@ -179,7 +179,7 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     expect(incident?.data.closureCode).toBe('unconfirmed')
   })
 
-  it('8.2 a: the third incident on one CI within the period opens a problem', async () => {
+  it('8.2 a: the third incident on one CI within the period opens a problem #8.2-a #8.2-1', async () => {
     // given
     const ci = await h.record('ci', { name: 'mail-01', ciType: 'hardware' })
     const ids: string[] = []
@@ -230,7 +230,7 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     expect((await h.cases.findCase('problem', problems[0]!.id))?.status).toBe('closed')
   })
 
-  it('8.1: a request needing approval is approved, fulfilled, confirmed and closed', async () => {
+  it('8.1: a request needing approval is approved, fulfilled, confirmed and closed #8.1-a #8.1-f #8.1-g', async () => {
     const { id, instance } = await h.open('service-request', {
       title: 'New laptop',
       requester: 'customer',
@@ -277,7 +277,7 @@ describe.each(testDatabaseTargets())('incident and service request procedures on
     expect(told.some((n) => n.caseId === id && n.template === 'request-rejected')).toBe(true)
   })
 
-  it('8.1: without approval, a rejected fulfilment is redone; the fulfilment target escalates; unanswered requests auto-close', async () => {
+  it('8.1: without approval, a rejected fulfilment is redone; the fulfilment target escalates; unanswered requests auto-close #8.1-e', async () => {
     const { id, instance } = await h.open('service-request', { title: 'Password reset', requester: 'customer' })
     await h.armed(instance, 'Timer_FulfilmentTargetBreached')
     expect(await h.hasCompleted(instance, 'Task_ApproveRequest')).toBe(false)

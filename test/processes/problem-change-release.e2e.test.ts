@@ -92,7 +92,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
       return links.find((l) => l.fromKind === 'release')?.fromId
     })
 
-  it('9.2, 9.3, 5: a major-impact normal change is designed, approved, released with a baseline, backed out and remedied', async () => {
+  it('9.2, 9.3, 5: a major-impact normal change is designed, approved, released with a baseline, backed out and remedied #9.2-5 #9.2-8 #5.1-1 #5.2-1 #9.1-4 #9.3-7', async () => {
     // given
     const { id, instance } = await h.open('change', { title: 'Retire old portal', data: { scope: 'Portal v1' } })
     // when
@@ -168,7 +168,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     })
   })
 
-  it('9.2: an emergency change gets an emergency CAB and an emergency release; success updates the CMDB', async () => {
+  it('9.2: an emergency change gets an emergency CAB and an emergency release; success updates the CMDB #9.2-3 #9.3-3 #9.2-9', async () => {
     const { id, instance } = await h.open('change', { title: 'Patch CVE', data: { scope: 'openssl' } })
     await h.complete(instance, 'Task_ClassifyChange', { changeType: 'emergency', changeNature: 'ci-change', affectedCiIds: [ciId] })
     await h.complete(instance, 'Task_EmergencyCabDecision', {
@@ -213,7 +213,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     expect(await statusOf('change', id)).toBe('rejected')
   })
 
-  it('9.3: a release that fails acceptance is rebuilt; a release not approved ends rejected', async () => {
+  it('9.3: a release that fails acceptance is rebuilt; a release not approved ends rejected #9.3-4 #9.3-5', async () => {
     const changeId = await approvedChange()
     const { id, instance } = await h.open('release', { title: 'Quarterly release', data: { releaseType: 'major', changeId } })
     await h.complete(instance, 'Task_RecordReleaseScope', { releaseType: 'major' })
@@ -235,7 +235,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     expect(await h.hasCompleted(instance, 'Task_TakeBaseline')).toBe(false)
   })
 
-  it('8.2: known error published, RFC rejected, re-analysed, resolved, reviewed as ineffective, reopened and finally effective', async () => {
+  it('8.2: known error published, RFC rejected, re-analysed, resolved, reviewed as ineffective, reopened and finally effective #8.2-3 #8.2-4 #8.2-5', async () => {
     // given
     const { id, instance } = await h.open('problem', { title: 'App crashes nightly', ciId, data: { detectedBy: 'manual' } })
     await h.complete(instance, 'Task_ClassifyProblem', { category: 'software', impact: 2, urgency: 1, problemStatement: 'crash' })
@@ -301,7 +301,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     expect(await h.hasCompleted(instance, 'Task_PublishKnownError')).toBe(true)
   })
 
-  it('8.2, 9.2: a problem waits for its RFC; a change classed standard that picks no model goes to the CAB, is implemented through a release and resumes it', async () => {
+  it('8.2, 9.2: a problem waits for its RFC; a change classed standard that picks no model goes to the CAB, is implemented through a release and resumes it #8.2-2', async () => {
     const { id, instance } = await h.open('problem', { title: 'Disk fills', ciId, data: { detectedBy: 'manual' } })
     await h.complete(instance, 'Task_ClassifyProblem', { category: 'hardware', impact: 3, urgency: 3, problemStatement: 'disk' })
     await h.complete(instance, 'Task_AnalyseRootCause', { rootCause: 'Logs', changeNeeded: true, changeDescription: 'Log rotation' })
@@ -347,7 +347,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     expect((await h.cases.findCase('change', rfcId))?.data.closureCode).toBe('confirmed')
   })
 
-  it('8.2 f: a problem past its resolution target is escalated', async () => {
+  it('8.2 f: a problem past its resolution target is escalated #8.2-f', async () => {
     const { id, instance } = await h.open('problem', { title: 'Slow reports', data: { detectedBy: 'manual' } })
     await h.complete(instance, 'Task_ClassifyProblem', { category: 'software', impact: 1, urgency: 1, problemStatement: 's' })
     await h.armed(instance, 'Timer_ProblemResolutionOverdue')
@@ -431,7 +431,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     expect(approval).toMatchObject({ actor: expect.any(String), after: { data: { approved: false } } })
   })
 
-  it('9.3: incidents on its CI in the measurement period make the release a failure, reviewed and closed as failed', async () => {
+  it('9.3: incidents on its CI in the measurement period make the release a failure, reviewed and closed as failed #9.3-8', async () => {
     // given: a release of a CI of its own, deployed a minute ago
     const ci = await h.record('ci', { name: 'web-07', ciType: 'application' })
     const changeId = await approvedChange()

@@ -50,7 +50,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
       })
   const statusOf = async (id: string) => (await h.cases.findCase('improvement', id))?.status
 
-  it('7.2: a review records performance, handles a dispute, raises an RFC and an improvement, and schedules the next review', async () => {
+  it('7.2: a review records performance, handles a dispute, raises an RFC and an improvement, and schedules the next review #7.2-5 #7.2-6 #7.2-8 #7.2-9', async () => {
     // given
     const id = await supplier('Acme Hosting')
     await contract(id)
@@ -110,7 +110,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     expect(await statusOf(improvements[0]!.id)).toBe('rejected')
   })
 
-  it('7.2: a supplier without contract targets gets them defined first (BPMN error NO_CONTRACT_TARGETS)', async () => {
+  it('7.2: a supplier without contract targets gets them defined first (BPMN error NO_CONTRACT_TARGETS) #7.2-2 #7.2-3', async () => {
     const id = await supplier('Bare Supplier')
     const { processInstanceKey: instance } = await startReview(id)
     await h.task(instance, 'Task_DefineContractTargets')
@@ -124,7 +124,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     }
   })
 
-  it('7.2: the daily interval check starts a review for each supplier that is due, never a second while one runs', async () => {
+  it('7.2: the daily interval check starts a review for each supplier that is due, never a second while one runs #7.2-5', async () => {
     // given
     const id = await supplier('Due Supplier', {
       nextReviewAt: new Date(h.clock.now() - DAY).toISOString(),
@@ -175,7 +175,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
     expect(reports.some((n) => n.caseId === id && n.template === 'improvement-report')).toBe(true)
   })
 
-  it('4.5.5: targets missed → re-planned → measured again → achieved, reported and closed', async () => {
+  it('4.5.5: targets missed → re-planned → measured again → achieved, reported and closed #4.5.5.2-a #4.5.5.2-d #4.5.5.2-e', async () => {
     const { id, instance } = await h.open('improvement', { title: 'Faster triage', data: { source: 'service-report' } })
     await h.complete(instance, 'Task_EvaluateOpportunity', { meetsPolicyCriteria: true, impact: 1, urgency: 2, evaluation: 'good' })
     await h.complete(instance, 'Task_ApproveImprovement', { approved: true, approvalComment: 'go' })

@@ -1,5 +1,5 @@
 /**
- * The engine's gateway is no way around the app (ISO/IEC 20000-1 8.7.3): the embedded engine
+ * The engine's gateway is no way around the app (ISO/IEC 20000-1 6.6): the embedded engine
  * serves only the server, which holds a random token of this start; a standalone engine binds
  * loopback unless given a token, and then serves gRPC and its record log only to callers that
  * send it. The official @camunda8/sdk connects with CAMUNDA_AUTH_STRATEGY=BEARER.

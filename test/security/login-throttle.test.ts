@@ -1,5 +1,5 @@
 /**
- * Login throttling per account and per address, kept in the database (ISO/IEC 20000-1 8.7.3),
+ * Login throttling per account and per address, kept in the database (ISO/IEC 20000-1 6.6),
  * against the real server on PGlite and PostgreSQL:
  *
  * - without TRUST_PROXY a client cannot pick a fresh address per attempt with X-Forwarded-For;
@@ -98,7 +98,7 @@ describe.each(testDatabaseTargets())('login throttling on $kind', (database) => 
       expect(fromOwner).toBe(200)
     })
 
-    it('stops one address spraying many accounts', async () => {
+    it('stops one address spraying many accounts #6.6.2-1', async () => {
       // given: as many failures as the address may have, each against another account
       const perAddress = limitsFor(MAX).perAddress
       for (let i = 0; i < perAddress; i++) {

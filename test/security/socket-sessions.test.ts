@@ -1,5 +1,5 @@
 /**
- * A live-update socket lives no longer than its session (ISO/IEC 20000-1 8.7.3), on PGlite and
+ * A live-update socket lives no longer than its session (ISO/IEC 20000-1 6.6), on PGlite and
  * PostgreSQL: logging out drops the socket at once, and a session that expired (or whose user
  * was deactivated) loses its socket at the next check, so no event reaches it afterwards.
  */

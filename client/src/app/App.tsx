@@ -47,6 +47,9 @@ const AuditPage = lazy(() => import('../features/sms-audit/components/AuditPage'
 const ReviewsPage = lazy(() => import('../features/sms-audit/components/ReviewsPage'))
 const SurveysPage = lazy(() => import('../features/relationship/components/SurveysPage'))
 const CustomersPage = lazy(() => import('../features/relationship/components/CustomersPage'))
+const CompliancePage = lazy(() => import('../features/compliance/components/CompliancePage'))
+const RequirementPage = lazy(() => import('../features/compliance/components/RequirementPage'))
+const GapsPage = lazy(() => import('../features/compliance/components/GapsPage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -192,10 +195,14 @@ const routes: [string, Render][] = [
         instanceKey={q.get('instance')}
         process={q.get('process')}
         version={q.get('version')}
+        element={q.get('element')}
       />
     ),
   ],
-  ['/evidence', () => <EvidencePage />],
+  [
+    '/evidence',
+    (_p, _u, q) => <EvidencePage requirement={q.get('requirement')} entityId={q.get('entityId')} />,
+  ],
   ['/reports', (_p, u, q) => <ReportsPage user={u} snapshotId={q.get('snapshot')} />],
   ['/admin/users', () => <UsersPage />],
   ['/sms/documents', (_p, u, q) => <SmsDocumentsPage user={u} clause={q.get('clause')} />],
@@ -214,6 +221,9 @@ const routes: [string, Render][] = [
   ['/sms/reviews/:id', (p, u) => <ReviewsPage user={u} id={p.id!} />],
   ['/surveys', () => <SurveysPage />],
   ['/relationship/customers', (_p, u) => <CustomersPage user={u} />],
+  ['/compliance', (_p, _u, q) => <CompliancePage clause={q.get('clause')} />],
+  ['/compliance/:id', (p, _u, q) => <RequirementPage key={p.id} id={p.id!} query={q} />],
+  ['/compliance-gaps', () => <GapsPage />],
 ]
 
 function Routes({ user }: { user: User }) {

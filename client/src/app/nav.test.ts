@@ -11,7 +11,7 @@ const user = (...roles: string[]): User => ({
   groups: [],
 })
 
-describe('role-aware navigation (ISO/IEC 20000-1 5.3 roles)', () => {
+describe('role-aware navigation (ISO/IEC 20000-1 4.1.3 roles)', () => {
   test.each([
     ['staff', '/inbox'],
     ['process-owner', '/processes'],

@@ -82,6 +82,9 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/replay', label: 'Replay', roles: ['auditor', 'admin', 'process-owner'] },
       { href: '/evidence', label: 'Evidence', roles: ['auditor', 'admin'] },
       { href: '/reports', label: 'Reports', roles: ['auditor', 'admin', 'process-owner', 'staff'] },
+      // ISO/IEC 20000-1:2011 clauses 4–9; the server lets staff in only when SMS managers
+      { href: '/compliance', label: 'Compliance', roles: ['auditor', 'admin', 'staff'] },
+      { href: '/compliance-gaps', label: 'Gaps', roles: ['admin', 'staff', 'auditor'] },
     ],
   },
   {

@@ -1,7 +1,7 @@
 /**
  * Login throttling per account and per address, kept in the database (migration
  * `0930-sec-login-throttle`) so a restart or a second process does not reset it (ISO/IEC
- * 20000-1 8.7.3: information security controls against unauthorised access).
+ * 20000-1 6.6: information security controls against unauthorised access).
  *
  * Three counters in fixed windows, each counting attempts that did not succeed:
  *

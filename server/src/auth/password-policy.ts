@@ -1,5 +1,5 @@
 /**
- * What a new password must not be (ISO/IEC 20000-1 8.7.3 information security controls; the
+ * What a new password must not be (ISO/IEC 20000-1 6.6 information security controls; the
  * rules follow NIST SP 800-63B 3.1.1.2): at least 12 characters (the request schema), and not
  * one an attacker tries first:
  *

@@ -85,7 +85,7 @@ describe('user and group management', () => {
     expect((await admin.patch(`/users/${self.body.user.id}`, { active: false })).status).toBe(409)
   })
 
-  it('8.7.3: refuses a common or guessable password on create and on change, and keeps the old one', async () => {
+  it('6.6: refuses a common or guessable password on create and on change, and keeps the old one', async () => {
     // given
     const created = await admin.post<UserView>('/users', {
       username: 'chooser',

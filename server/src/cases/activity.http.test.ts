@@ -1,5 +1,5 @@
 /**
- * One activity stream per case (ISO/IEC 20000-1 8.1 communication with the customer, 8.2.6,
+ * One activity stream per case (ISO/IEC 20000-1 8.1 communication with the customer, 7.1,
  * 4.3.3 records), through HTTP and socket.io as the roles use them, on PGlite and PostgreSQL:
  * staff write work notes and replies on the case and from its task; the customer who raised it
  * reads and writes replies and never receives a work note (case, list, search, activity,
@@ -111,7 +111,7 @@ describe.each(testDatabaseTargets())('the activity stream of a case on $kind', (
     return { id, deskTask, customerTask }
   }
 
-  test('a staff work note never reaches the customer; replies go both ways (8.1, 8.2.6)', async () => {
+  test('a staff work note never reaches the customer; replies go both ways (8.1, 7.1)', async () => {
     // given the customer's incident, and both sides listening
     const { id, deskTask, customerTask } = await customerIncident('Printer jams on every page')
     const customerSocket = await connect(as.customer)

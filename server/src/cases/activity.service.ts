@@ -1,6 +1,6 @@
 /**
  * The activity stream of a case, write side: work notes (staff only) and replies to the
- * customer, added on the case or from one of its tasks (ISO/IEC 20000-1 8.1, 8.2.6). Each entry
+ * customer, added on the case or from one of its tasks (ISO/IEC 20000-1 8.1, 7.1). Each entry
  * is stored with its evidence entry (4.3.3) in one transaction, and announced after commit with
  * a `case.activity` event that reaches customers only for replies.
  *

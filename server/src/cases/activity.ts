@@ -1,6 +1,6 @@
 /**
  * The activity stream of a case, read side (ISO/IEC 20000-1 8.1 communication with the
- * customer, 8.2.6, 4.3.3 records): work notes and replies (`case_comments`), comments on the
+ * customer, 7.1, 4.3.3 records): work notes and replies (`case_comments`), comments on the
  * case's tasks (`task_comments`, work notes), status changes (`case_status_history`) and
  * completed tasks (`tasks`) of one record, merged in time order and cut to what the reader may
  * see. Customers receive replies and status changes only — never a work note, a task comment, a

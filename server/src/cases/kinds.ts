@@ -324,3 +324,42 @@ export function kindOfReference(id: string): CaseKind | undefined {
   const prefix = id.split('-')[0]
   return specs.find((s) => s.prefix === prefix)?.kind
 }
+
+/**
+ * The requirements of ISO/IEC 20000-1:2011 (ids of `server/src/compliance/requirements.ts`)
+ * that creating a record of the kind evidences; the compliance matrix counts the kind's
+ * `<kind>.created` evidence entries for them.
+ */
+export const requirementsOfKind: Readonly<Record<CaseKind, readonly string[]>> = {
+  incident: ['8.1-a', '6.6.3-1', '6.3.3-2'],
+  'service-request': ['8.1-a'],
+  problem: ['8.2-b'],
+  'known-error': ['8.2-3', '8.2-5'],
+  change: ['9.2-2', '6.1-6', '7.1-5'],
+  release: ['9.3-2'],
+  improvement: ['4.5.5.1-3', '4.5.5.1-4', '4.2-d'],
+  complaint: ['7.1-6'],
+  'audit-finding': ['4.5.4.2-5', '4.5.4.2-6', '4.5.5.1-2'],
+  'internal-audit': ['4.5.4.2-a', '4.5.4.2-2', '4.5.4.1-1'],
+  'management-review': ['4.5.4.3-1', '4.5.4.3-3', '4.1.1-e'],
+  supplier: ['7.2-1', '7.2-4'],
+  ci: ['9.1-2'],
+  service: ['6.1-1', '6.1-2', '7.1-1', '4.3.1-d'],
+  sla: ['6.1-3', '4.3.1-e'],
+}
+
+/** The requirements particular typed fields carry (kind → API field name → ids). */
+export const requirementsOfField: Readonly<
+  Partial<Record<CaseKind, Readonly<Record<string, readonly string[]>>>>
+> = {
+  incident: { priority: ['8.1-b'], requester: ['7.1-3'], securityIncident: ['6.6.3-1', '6.6.3-2'] },
+  problem: { priority: ['8.2-c'] },
+  supplier: { relationshipOwner: ['7.2-1'], reviewIntervalDays: ['7.2-5'] },
+  ci: {
+    ciType: ['9.1-1'],
+    description: ['9.1-a'],
+    ciVersion: ['9.1-e'],
+    location: ['9.1-f'],
+  },
+  service: { ownerGroup: ['4.1.3-a'] },
+}

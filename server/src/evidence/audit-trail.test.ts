@@ -25,7 +25,7 @@ describe.each(testDatabaseTargets())('evidence trail on $kind (4.3.3)', (target)
     await t?.drop()
   })
 
-  it('chains each entry to the previous one by hash', async () => {
+  it('chains each entry to the previous one by hash #4.3.3-1 #4.3.3-3 #4.3.1-1', async () => {
     // when
     const first = await trail.append({
       actor: 'desk',

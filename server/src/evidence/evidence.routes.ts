@@ -20,6 +20,8 @@ const querySchema = {
     entityId: { type: 'string', maxLength: 100 },
     actor: { type: 'string', maxLength: 100 },
     processInstanceKey: { type: 'string', pattern: '^[0-9]{1,20}$' },
+    // a requirement id of the compliance catalogue (server/src/compliance): its evidence only
+    requirement: { type: 'string', pattern: '^[4-9](\\.[0-9]{1,2}){0,3}-([a-l]|[0-9]{1,2})$' },
     from: { type: 'string', format: 'date-time' },
     to: { type: 'string', format: 'date-time' },
     // `seq` is a bigint column
@@ -41,7 +43,7 @@ const checkpointQuerySchema = {
   additionalProperties: false,
 } as const
 
-const validateQuery = queryValidator<EvidenceQuery>(querySchema)
+const validateQuery = queryValidator<EvidenceQuery & { requirement?: string }>(querySchema)
 const validateCheckpointQuery = queryValidator<{
   afterSeq?: number
   order?: 'asc' | 'desc'
@@ -52,15 +54,25 @@ const validateCheckpoint = bodyValidator<Checkpoint>(checkpointSchema)
 export interface EvidenceRoutesDeps {
   audit: AuditTrail
   registry?: OpenApiRegistry
+  /** The entries evidencing a requirement (`?requirement=`), from the compliance module. */
+  byRequirement?: (id: string, query: EvidenceQuery) => Promise<unknown[]>
 }
 
-export function evidenceRoutes({ audit, registry = openapi }: EvidenceRoutesDeps): Router {
+export function evidenceRoutes({
+  audit,
+  registry = openapi,
+  byRequirement,
+}: EvidenceRoutesDeps): Router {
   const router = Router()
   const readers = requireRole(Role.Admin, Role.Auditor)
 
   router.get('/evidence', readers, async (req, res) => {
-    const query = validateQuery(req.query)
+    const { requirement, ...query } = validateQuery(req.query)
     refuseReversedRange(query.from, query.to, '/to', 'from')
+    if (requirement && byRequirement) {
+      res.json(await byRequirement(requirement, query))
+      return
+    }
     res.json(await audit.list(query))
   })
   router.get('/evidence/verify', readers, async (_req, res) => {

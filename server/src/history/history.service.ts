@@ -10,6 +10,7 @@ import type { DB } from '../db/schema'
 import { NotFoundError } from '../errors'
 import type { CamundaRest } from '../camunda/camunda-rest'
 import { ProcessVersions } from '../processes/process-version-info'
+import { requirementsByElement } from '../compliance/bpmn-links'
 import { readInstance } from './instance-reader'
 import { buildTimeline, type HistoryStep } from './timeline'
 
@@ -168,6 +169,8 @@ export class HistoryService {
           : (read?.instance.endDate ?? null),
       },
       xml: version?.xml ?? null,
+      // the requirements each element carries, as the version's diagram declares them
+      requirements: version?.xml ? await requirementsByElement(version.xml).catch(() => ({})) : {},
       steps,
       flowsTaken: [...new Set(flowsTaken)],
       completedElements: [...completed],

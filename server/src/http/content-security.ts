@@ -1,5 +1,5 @@
 /**
- * Content-Security-Policy of every answer (ISO/IEC 20000-1 8.7.3 information security
+ * Content-Security-Policy of every answer (ISO/IEC 20000-1 6.6 information security
  * controls). Scripts come only from the app's own files: no inline script, no `eval`, no other
  * origin, so an injected `<script>` or event-handler attribute does not run even where escaping
  * failed. Styles may be inline: bpmn-js, dmn-js and form-js position and colour diagram

@@ -1,5 +1,5 @@
 /**
- * Document control does not let an unchecked diagram through (ISO/IEC 20000-1 4.3.2, 8.5.1):
+ * Document control does not let an unchecked diagram through (ISO/IEC 20000-1 4.3.2, 9.2):
  * a file with a second diagram whose plane names a missing process used to crash every Camunda
  * lint rule, reported as "info", so its service task without a job type could be submitted.
  * Now the dangling plane is an error, the rules still check the process, and a rule that fails

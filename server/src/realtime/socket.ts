@@ -106,7 +106,7 @@ export function startRealtime({
     if (rooms.length) io.to(rooms).emit(type, payload)
   })
 
-  // A socket lives no longer than its session (8.7.3): dropped at once on logout, and within
+  // A socket lives no longer than its session (6.6): dropped at once on logout, and within
   // `sweepEveryMs` when the session expires, its user is deactivated or its password changed.
   const sessionIdOfSocket = (s: { data: { sessionId?: unknown } }) =>
     typeof s.data.sessionId === 'string' ? s.data.sessionId : undefined

@@ -100,3 +100,19 @@ export interface ReportSnapshot {
   evidenceSeq: number
   content: SnapshotContent
 }
+
+/**
+ * The requirements of ISO/IEC 20000-1:2011 (ids of `server/src/compliance/requirements.ts`)
+ * each section reports on; the compliance matrix counts the stored runs of reports holding it.
+ */
+export const requirementsOfSection: Readonly<Record<SectionId, readonly string[]>> = {
+  'sla-performance': ['6.2-a', '6.1-4', '6.3.3-1', '4.5.3-f', '4.1.4-d'],
+  workload: ['6.2-c'],
+  trends: ['6.2-e', '6.1-4', '9.2-11'],
+  'major-incidents': ['6.2-b'],
+  'changes-releases': ['6.2-b', '6.2-c', '9.2-11'],
+  suppliers: ['6.2-a', '7.2-5'],
+  nonconformities: ['6.2-d'],
+  complaints: ['6.2-f', '7.1-7'],
+  improvements: ['4.5.5.2-e'],
+}

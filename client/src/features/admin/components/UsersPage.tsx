@@ -1,5 +1,5 @@
 /**
- * Users and groups (administrators, ISO/IEC 20000-1 5.3 roles): list, create, change roles and
+ * Users and groups (administrators, ISO/IEC 20000-1 4.1.3 roles): list, create, change roles and
  * groups, deactivate. Built on GET/POST/PATCH /api/users and GET /api/groups.
  */
 import { useState, type FormEvent } from 'react'

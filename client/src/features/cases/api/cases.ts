@@ -43,7 +43,7 @@ const ops = ['id', 'title', 'status', 'priority', 'assignedGroup', 'assignee', '
 
 /** Every kind the server exposes, with the ISO/IEC 20000-1 clause it serves. */
 export const kinds: Record<string, KindInfo> = {
-  // 8.6.1
+  // 8.1
   incidents: {
     label: 'Incidents',
     singular: 'incident',
@@ -52,7 +52,7 @@ export const kinds: Record<string, KindInfo> = {
     columns: ops,
     create: [title, service, priority],
   },
-  // 8.6.2
+  // 8.1
   'service-requests': {
     label: 'Service requests',
     singular: 'service request',
@@ -61,7 +61,7 @@ export const kinds: Record<string, KindInfo> = {
     columns: ['id', 'title', 'status', 'priority', 'requester', 'createdAt'],
     create: [title, service, priority],
   },
-  // 8.6.3
+  // 8.2
   problems: {
     label: 'Problems',
     singular: 'problem',
@@ -77,7 +77,7 @@ export const kinds: Record<string, KindInfo> = {
     columns: ['id', 'title', 'status', 'workaround', 'createdAt'],
     create: [title],
   },
-  // 8.5.1
+  // 9.2
   changes: {
     label: 'Changes',
     singular: 'change',
@@ -86,7 +86,7 @@ export const kinds: Record<string, KindInfo> = {
     columns: ['id', 'title', 'status', 'changeType', 'plannedStart', 'plannedEnd'],
     create: [title, service, { key: 'ciId', label: 'CI', type: 'ci' }, priority],
   },
-  // 8.5.3
+  // 9.3
   releases: {
     label: 'Releases',
     singular: 'release',
@@ -95,14 +95,14 @@ export const kinds: Record<string, KindInfo> = {
     columns: ['id', 'title', 'status', 'releaseType', 'plannedDate', 'createdAt'],
     create: [title],
   },
-  // 8.3.4
+  // 7.2
   suppliers: {
     label: 'Suppliers',
     singular: 'supplier',
     columns: ['id', 'name', 'status', 'relationshipOwner', 'nextReviewAt'],
     create: [name, { key: 'relationshipOwner', label: 'Relationship owner', required: true }],
   },
-  // 10.2
+  // 4.5.5
   improvements: {
     label: 'Improvements',
     singular: 'improvement',
@@ -111,7 +111,7 @@ export const kinds: Record<string, KindInfo> = {
     columns: ops,
     create: [title, priority],
   },
-  // 8.2.6 / 8.6.1 complaints
+  // 7.1 complaints
   complaints: {
     label: 'Complaints',
     singular: 'complaint',
@@ -120,7 +120,7 @@ export const kinds: Record<string, KindInfo> = {
     columns: ['id', 'title', 'status', 'requester', 'createdAt'],
     create: [title],
   },
-  // 9.2
+  // 4.5.4.2
   'audit-findings': {
     label: 'Audit findings',
     singular: 'audit finding',
@@ -155,7 +155,7 @@ export const kinds: Record<string, KindInfo> = {
     columns: ['id', 'title', 'status', 'createdAt'],
     create: [title],
   },
-  // 8.2.6
+  // 9.1
   cis: {
     label: 'Configuration items',
     singular: 'configuration item',
@@ -168,7 +168,7 @@ export const kinds: Record<string, KindInfo> = {
       { key: 'description', label: 'Description', type: 'textarea' },
     ],
   },
-  // 8.2.4
+  // 6.1
   services: {
     label: 'Services',
     singular: 'service',
@@ -179,7 +179,7 @@ export const kinds: Record<string, KindInfo> = {
       { key: 'description', label: 'Description', type: 'textarea' },
     ],
   },
-  // 8.3.3
+  // 6.1
   slas: { label: 'SLAs', singular: 'SLA', columns: ['id', 'name', 'serviceId', 'status'] },
 }
 

@@ -1,4 +1,4 @@
-/** CI baselines (8.2.6): named snapshots of a set of CIs; take one, open one to see its CIs. */
+/** CI baselines (9.1): named snapshots of a set of CIs; take one, open one to see its CIs. */
 import { useState, type FormEvent } from 'react'
 import { api } from '../../../lib/api'
 import { formatDateTime, formatValue } from '../../../lib/format'

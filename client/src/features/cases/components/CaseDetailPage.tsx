@@ -75,7 +75,7 @@ const linkKinds = [
   'supplier',
 ]
 
-/** Links this case to another record (e.g. incident → problem → known error → change, 8.6.3). */
+/** Links this case to another record (e.g. incident → problem → known error → change, 8.2). */
 function LinkForm({ kind, id, onLinked }: { kind: string; id: string; onLinked: () => void }) {
   const [toKind, setToKind] = useState('problem')
   const [toId, setToId] = useState('')

@@ -1,6 +1,6 @@
 /**
- * Sections specific to one kind on its detail page: SLA targets per priority (8.3.3), a
- * service's dependencies and catalogue items (8.2.4), a supplier's contracts and reviews (8.3.4),
+ * Sections specific to one kind on its detail page: SLA targets per priority (6.1), a
+ * service's dependencies and catalogue items (6.1), a supplier's contracts and reviews (7.2),
  * an incident's escalation to major (8.1).
  */
 import { useState } from 'react'

@@ -1,6 +1,6 @@
 /**
  * Tasks assigned to the current user, as a compact panel for pages other than the inbox (the
- * customer's "My requests": confirm a resolution, 8.6.1). Hidden when the server does not
+ * customer's "My requests": confirm a resolution, 8.1). Hidden when the server does not
  * offer the task list to the user's role.
  */
 import { formatRelative } from '../../../lib/format'

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { openIncidentsAt, pathAt, type Step } from './history'
+import { openIncidentsAt, pathAt, startIndex, type Step } from './history'
 
 const step = (
   position: number,
@@ -49,5 +49,28 @@ describe('replay highlight (4.3.3 evidence of the path taken)', () => {
     expect(openIncidentsAt(incidents, 5)).toEqual([])
     expect(openIncidentsAt(incidents, 7).map((i) => i.elementId)).toEqual(['Task_A'])
     expect(openIncidentsAt(incidents, 8)).toEqual([])
+  })
+})
+
+describe('the step a replay opens on', () => {
+  const at = (position: number, elementId: string, intent: string): Step => ({
+    position,
+    timestamp: '',
+    intent,
+    elementId,
+    elementName: null,
+    elementType: 'USER_TASK',
+    elementInstanceKey: String(position),
+    flowScopeKey: null,
+  })
+  const steps = [
+    at(1, 'Task_ClassifyIncident', 'ELEMENT_ACTIVATED'),
+    at(2, 'Task_ClassifyIncident', 'ELEMENT_COMPLETED'),
+    at(3, 'Task_Resolve', 'ELEMENT_COMPLETED'),
+  ]
+  test('is the last completion of the element a compliance link names #4.3.3-3', () => {
+    expect(startIndex(steps, 'Task_ClassifyIncident')).toBe(1)
+    expect(startIndex(steps, 'Task_Unknown')).toBe(2)
+    expect(startIndex(steps)).toBe(2)
   })
 })

@@ -42,6 +42,8 @@ export interface InstanceHistory {
     caseId: string | null
   }
   xml: string
+  /** The requirements (ISO/IEC 20000-1:2011 ids) each element carries, by element id. */
+  requirements?: Record<string, string[]>
   steps: Step[]
   variables: VariableChange[]
   incidents: {
@@ -126,4 +128,17 @@ export function openIncidentsAt(incidents: InstanceHistory['incidents'], positio
       (i.position ?? 0) <= position &&
       !(i.key !== undefined && (resolvedAt.get(i.key) ?? Infinity) <= position),
   )
+}
+
+/**
+ * The step the replay opens on: the last completion of `elementId` when one is asked for (a
+ * link from the compliance matrix or an audit pack), else the last step.
+ */
+export function startIndex(steps: readonly Step[], elementId?: string | null): number {
+  if (elementId) {
+    for (let i = steps.length - 1; i >= 0; i--) {
+      if (steps[i]!.elementId === elementId && steps[i]!.intent === 'ELEMENT_COMPLETED') return i
+    }
+  }
+  return Math.max(0, steps.length - 1)
 }

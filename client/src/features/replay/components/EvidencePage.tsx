@@ -7,13 +7,30 @@ import { useApi, withQuery } from '../../../lib/use-api'
 
 type Entry = Record<string, unknown>
 
-export default function EvidencePage() {
+const REQUIREMENT_ID = /^[4-9](\.[0-9]{1,2}){0,3}-([a-l]|[0-9]{1,2})$/
+
+export default function EvidencePage({
+  requirement: initialRequirement,
+  entityId,
+}: {
+  /** A requirement id of ISO/IEC 20000-1:2011 (`8.1-c`): only the entries evidencing it. */
+  requirement?: string | null
+  entityId?: string | null
+} = {}) {
   const [actor, setActor] = useState('')
-  const [entity, setEntity] = useState('')
+  const [entity, setEntity] = useState(entityId ?? '')
+  const [requirement, setRequirement] = useState(initialRequirement ?? '')
   // keyset paging: each page starts after the last sequence number of the one before
   const [cursors, setCursors] = useState<number[]>([0])
   const afterSeq = cursors[cursors.length - 1]
-  const path = withQuery('/evidence', { actor, entityId: entity, afterSeq, limit: 50 })
+  const path = withQuery('/evidence', {
+    actor,
+    entityId: entity,
+    // only a whole id: a half-typed one would answer 400
+    requirement: REQUIREMENT_ID.test(requirement.trim()) ? requirement.trim() : '',
+    afterSeq,
+    limit: 50,
+  })
   const list = useApi<Entry[] | { items: Entry[]; total: number }>(path)
   const [verify, setVerify] = useState<Record<string, unknown>>()
   const [verifyError, setVerifyError] = useState<unknown>()
@@ -68,6 +85,18 @@ export default function EvidencePage() {
             value={actor}
             onChange={(e) => {
               setActor(e.target.value)
+              setCursors([0])
+            }}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="f-evidence-requirement">Requirement</label>
+          <input
+            id="f-evidence-requirement"
+            value={requirement}
+            placeholder="e.g. 8.1-c"
+            onChange={(e) => {
+              setRequirement(e.target.value)
               setCursors([0])
             }}
           />

@@ -8,10 +8,16 @@ import 'bpmn-js/dist/assets/diagram-js.css'
 import 'bpmn-js/dist/assets/bpmn-js.css'
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import { download, formatDateTime } from '../../../lib/format'
-import { navigate } from '../../../lib/router'
+import { Link, navigate } from '../../../lib/router'
 import { Empty, ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
 import { useApi, withQuery } from '../../../lib/use-api'
-import { openIncidentsAt, pathAt, type InstanceHistory, type InstanceSummary } from '../api/history'
+import {
+  openIncidentsAt,
+  pathAt,
+  startIndex,
+  type InstanceHistory,
+  type InstanceSummary,
+} from '../api/history'
 
 interface Canvas {
   addMarker(id: string, marker: string): void
@@ -172,7 +178,7 @@ function Picker({ process, version }: { process: string | null; version: string 
   )
 }
 
-function Replay({ instanceKey }: { instanceKey: string }) {
+function Replay({ instanceKey, element }: { instanceKey: string; element?: string | null }) {
   const { data, error, loading } = useApi<InstanceHistory>(
     `/process-instances/${encodeURIComponent(instanceKey)}/history`,
   )
@@ -193,7 +199,7 @@ function Replay({ instanceKey }: { instanceKey: string }) {
     v.importXML(data.xml).then(
       () => {
         v.get<Canvas>('canvas').zoom('fit-viewport', 'auto')
-        setIndex(Math.max(0, steps.length - 1))
+        setIndex(startIndex(steps, element))
         setReady(true)
       },
       (err: unknown) => setImportError(err),
@@ -203,7 +209,7 @@ function Replay({ instanceKey }: { instanceKey: string }) {
       viewer.current = null
       setReady(false)
     }
-  }, [data, steps])
+  }, [data, steps, element])
 
   useEffect(() => {
     const v = viewer.current
@@ -365,6 +371,10 @@ function Replay({ instanceKey }: { instanceKey: string }) {
                   ['Event', step.intent],
                   ['When', formatDateTime(step.timestamp)],
                   ['Position', String(step.position)],
+                  [
+                    'Requirements',
+                    <RequirementLinks key="r" ids={data.requirements?.[step.elementId] ?? []} />,
+                  ],
                   ...(task
                     ? ([
                         ['Claimed by', task.claimedBy ?? '—'],
@@ -466,17 +476,35 @@ function Replay({ instanceKey }: { instanceKey: string }) {
   )
 }
 
+/** The requirements an element carries, each a link to its row of the compliance matrix. */
+function RequirementLinks({ ids }: { ids: string[] }) {
+  if (ids.length === 0) return <>—</>
+  return (
+    <span data-testid="step-requirements">
+      {ids.map((id, i) => (
+        <span key={id}>
+          {i > 0 && ' '}
+          <Link href={`/compliance/${id}`}>{id}</Link>
+        </span>
+      ))}
+    </span>
+  )
+}
+
 export default function ReplayPage({
   instanceKey,
   process,
   version,
+  element,
 }: {
   instanceKey: string | null
   process?: string | null
   version?: string | null
+  /** The element to open the replay at (its last completion). */
+  element?: string | null
 }) {
   return instanceKey ? (
-    <Replay key={instanceKey} instanceKey={instanceKey} />
+    <Replay key={instanceKey} instanceKey={instanceKey} element={element} />
   ) : (
     <Picker process={process ?? null} version={version ?? null} />
   )
