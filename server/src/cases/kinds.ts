@@ -346,6 +346,7 @@ export const requirementsOfKind: Readonly<Record<CaseKind, readonly string[]>> =
   ci: ['9.1-2'],
   service: ['6.1-1', '6.1-2', '7.1-1', '4.3.1-d'],
   sla: ['6.1-3', '4.3.1-e'],
+  'service-review': ['7.1-4', '6.1-4'],
 }
 
 /** The requirements particular typed fields carry (kind → API field name → ids). */

@@ -115,4 +115,5 @@ export const requirementsOfSection: Readonly<Record<SectionId, readonly string[]
   nonconformities: ['6.2-d'],
   complaints: ['6.2-f', '7.1-7'],
   improvements: ['4.5.5.2-e'],
+  satisfaction: ['7.1-7', '6.2-f'],
 }
