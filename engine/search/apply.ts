@@ -185,6 +185,11 @@ export class SearchWriter {
         } else if (r.intent === 'DELETED') b.delete('forms', String(v.formKey))
         return
       case 'DECISION_REQUIREMENTS':
+        if (r.intent === 'DELETED') {
+          b.delete('decisionRequirements', String(v.decisionRequirementsKey))
+          return
+        }
+        if (r.intent !== 'CREATED') return
         b.put('decisionRequirements', String(v.decisionRequirementsKey), {
           decision_requirements_key: String(v.decisionRequirementsKey),
           decision_requirements_id: v.decisionRequirementsId,
@@ -196,6 +201,10 @@ export class SearchWriter {
         })
         return
       case 'DECISION':
+        if (r.intent === 'DELETED') {
+          b.delete('decisionDefinitions', String(v.decisionKey))
+          return
+        }
         if (r.intent !== 'CREATED') return
         b.put('decisionDefinitions', String(v.decisionKey), {
           decision_definition_key: String(v.decisionKey),
