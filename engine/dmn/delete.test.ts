@@ -10,7 +10,7 @@ import { TestClock } from '../clock'
 import type { Engine } from '../engine'
 import { completedPath, expectReplayMatches, freshEngine } from '../test-support'
 import { rejectionOf } from '../user-task/test-support'
-import { dmnResource as dmn, literalDecision, ruleProcess } from './test-support'
+import { dmnResource as dmn, literalDecision, ruleProcess, taggedDecision } from './test-support'
 
 const route = (answer: string) =>
   dmn(
@@ -66,6 +66,8 @@ describe.each(testDatabaseTargets())('deleting decisions on $kind', (target) => 
       decisionRequirementsVersion: 2,
       decisionRequirementsKey: Number(drg2),
       resourceName: 'route.dmn',
+      namespace: '',
+      deploymentKey: -1,
     })
     expect(String(records[3]!.value.resource)).toContain('Decision_Route')
     // the record keys are new keys, not the deleted resources' keys (as Zeebe)
@@ -143,5 +145,99 @@ describe.each(testDatabaseTargets())('deleting decisions on $kind', (target) => 
       ],
     ])
     expect(await completedPath(e, stuck.processInstanceKey)).toEqual(['start'])
+  })
+
+  it('a business rule task bound to latest evaluates the previous version once the latest is deleted', async () => {
+    // given two versions, and a process calling the decision by its latest version
+    const e = await open()
+    const v1 = await e.deployResources([route('v1')])
+    const v2 = await e.deployResources([route('v2')])
+    await e.deployResources([
+      {
+        name: 'decide.bpmn',
+        content: ruleProcess('decide', 'decisionId="Decision_Route" resultVariable="r"'),
+      },
+    ])
+    const before = await e.createProcessInstanceWithResult({ bpmnProcessId: 'decide' })
+    expect(before.variables.r).toBe('v2')
+    // when the latest DRG is deleted
+    await e.deleteResource(v2.decisionRequirements[0]!.decisionRequirementsKey)
+    // then a new instance evaluates version 1 and walks on
+    const after = await e.createProcessInstanceWithResult({ bpmnProcessId: 'decide' })
+    expect(after.variables.r).toBe('v1')
+    expect(await completedPath(e, after.processInstanceKey)).toEqual([
+      'start',
+      'Task_Decide',
+      'end',
+      'decide',
+    ])
+    const evaluations = await e.readRecords({
+      processInstanceKey: after.processInstanceKey,
+      valueTypes: ['DECISION_EVALUATION'],
+    })
+    expect(
+      evaluations.map((r) => [r.intent, r.value.decisionKey, r.value.decisionVersion]),
+    ).toEqual([['EVALUATED', Number(v1.decisions[1]!.decisionKey), 1]])
+  })
+
+  it('bindingType deployment: the deleted decision of the process deployment raises an incident', async () => {
+    // given a process deployed together with its decision, and a newer version deployed apart
+    const e = await open()
+    const together = await e.deployResources([
+      route('v1'),
+      {
+        name: 'bound.bpmn',
+        content: ruleProcess(
+          'bound',
+          'decisionId="Decision_Route" resultVariable="r" bindingType="deployment"',
+        ),
+      },
+    ])
+    await e.deployResources([route('v2')])
+    const ran = await e.createProcessInstanceWithResult({ bpmnProcessId: 'bound' })
+    expect(ran.variables.r).toBe('v1')
+    // when the DRG of the process's deployment is deleted
+    await e.deleteResource(together.decisionRequirements[0]!.decisionRequirementsKey)
+    // then the binding finds nothing (not the other deployment's version): an incident
+    const stuck = await e.createProcessInstance({ bpmnProcessId: 'bound' })
+    const incidents = await e.readRecords({
+      processInstanceKey: stuck.processInstanceKey,
+      valueTypes: ['INCIDENT'],
+    })
+    expect(incidents.map((r) => [r.value.errorType, r.value.errorMessage])).toEqual([
+      [
+        'CALLED_DECISION_ERROR',
+        `Expected to evaluate decision 'Decision_Route' with binding type 'deployment', but no such decision found in the deployment with key ${together.key} which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended decision to evaluate.`,
+      ],
+    ])
+    expect(await completedPath(e, stuck.processInstanceKey)).toEqual(['start'])
+  })
+
+  it('bindingType versionTag: a deleted tagged version is no longer found', async () => {
+    const e = await open()
+    const tagged = await e.deployResources([
+      dmn('tagged.dmn', taggedDecision('Decision_Tagged', '"one"', 'v1.0'), 'Tagged_DRG'),
+    ])
+    await e.deployResources([
+      {
+        name: 'tag.bpmn',
+        content: ruleProcess(
+          'tag',
+          'decisionId="Decision_Tagged" resultVariable="r" bindingType="versionTag" versionTag="v1.0"',
+        ),
+      },
+    ])
+    expect((await e.createProcessInstanceWithResult({ bpmnProcessId: 'tag' })).variables.r).toBe(
+      'one',
+    )
+    await e.deleteResource(tagged.decisionRequirements[0]!.decisionRequirementsKey)
+    const stuck = await e.createProcessInstance({ bpmnProcessId: 'tag' })
+    const incidents = await e.readRecords({
+      processInstanceKey: stuck.processInstanceKey,
+      valueTypes: ['INCIDENT'],
+    })
+    expect(incidents.map((r) => r.value.errorMessage)).toEqual([
+      "Expected to evaluate decision with id 'Decision_Tagged' and version tag 'v1.0', but no such decision found. To resolve this incident, deploy a decision with the given id and version tag.",
+    ])
   })
 })

@@ -1,7 +1,8 @@
 /**
  * Deleting a DRG (DeleteResource with a decisionRequirementsKey), as Zeebe's
  * ResourceDeletionDeleteProcessor: DECISION DELETED for each decision of the DRG, then
- * DECISION_REQUIREMENTS DELETED (with its resource), each under a new key. A decision key is
+ * DECISION_REQUIREMENTS DELETED (with its resource and checksum; without namespace and deployment
+ * key, as Zeebe writes it), each under a new key. A decision key is
  * not a resource (NOT_FOUND, as in Zeebe). The previous version becomes the latest again; the
  * deleted version's number is never given again (state.ts). The CREATED records stay in the
  * log, which is the history.
@@ -27,7 +28,12 @@ export const dmnResourceDeletion: ResourceDeletionHandler = {
       'DECISION_REQUIREMENTS',
       'DELETED',
       rt.newKey(),
-      decisionRequirementsValue({ ...stored, duplicate: false }, resource),
+      // as Zeebe's DELETED record: no namespace and no deployment key
+      {
+        ...decisionRequirementsValue({ ...stored, duplicate: false }, resource),
+        namespace: '',
+        deploymentKey: -1,
+      },
     )
     rt.drgs.delete(key)
   },

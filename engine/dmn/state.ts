@@ -3,6 +3,7 @@
  * CREATED records applied to plain data (so snapshots and log replay rebuild them), and the
  * {@link DmnRegistry} view the registry functions take.
  */
+import type { TypedRecord } from '../state/records'
 import { versionSlot, type DmnRegistry, type StoredDecision, type StoredDrg } from './registry'
 
 /** A deployed DRG with its resource text (re-parsed after a restart). */
@@ -23,28 +24,23 @@ function noteVersion(s: DmnStateData, slot: string, version: number): void {
   if ((highest[slot] ?? 0) < version) highest[slot] = version
 }
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const text = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-
 /** Applies a DECISION_REQUIREMENTS or DECISION record (other intents change nothing). */
 export function applyDmnRecord(
   s: DmnStateData,
-  valueType: string,
-  intent: string,
-  key: number,
-  v: Record<string, unknown>,
+  r: Extract<TypedRecord, { valueType: 'DECISION_REQUIREMENTS' | 'DECISION' }>,
 ): void {
-  if (intent === 'DELETED') {
+  const key = Number(r.key)
+  if (r.intent === 'DELETED') {
     // the deleted version's number stays taken (Zeebe's version manager)
-    if (valueType === 'DECISION_REQUIREMENTS') {
+    if (r.valueType === 'DECISION_REQUIREMENTS') {
       // the record's key is a new one (Zeebe); the value names the DRG
-      const drgKey = num(v.decisionRequirementsKey)
+      const drgKey = r.value.decisionRequirementsKey
       const drg = s.decisionRequirements?.[drgKey]
       if (!drg) return
       noteVersion(s, versionSlot('drg', drg.decisionRequirementsId, drg.tenantId), drg.version)
       delete s.decisionRequirements![drgKey]
-    } else if (valueType === 'DECISION') {
-      const decisionKey = num(v.decisionKey)
+    } else {
+      const decisionKey = r.value.decisionKey
       const decision = s.decisions?.[decisionKey]
       if (!decision) return
       noteVersion(
@@ -56,32 +52,33 @@ export function applyDmnRecord(
     }
     return
   }
-  if (intent !== 'CREATED') return
-  if (valueType === 'DECISION_REQUIREMENTS') {
+  if (r.intent !== 'CREATED') return
+  if (r.valueType === 'DECISION_REQUIREMENTS') {
+    const v = r.value
     ;(s.decisionRequirements ??= {})[key] = {
       decisionRequirementsKey: key,
-      decisionRequirementsId: text(v.decisionRequirementsId),
-      decisionRequirementsName: text(v.decisionRequirementsName),
-      version: num(v.decisionRequirementsVersion),
-      namespace: text(v.namespace),
-      resourceName: text(v.resourceName),
-      checksum: text(v.checksum),
-      tenantId: text(v.tenantId),
-      deploymentKey: num(v.deploymentKey),
-      resource: text(v.resource),
+      decisionRequirementsId: v.decisionRequirementsId,
+      decisionRequirementsName: v.decisionRequirementsName,
+      version: v.decisionRequirementsVersion,
+      namespace: v.namespace,
+      resourceName: v.resourceName,
+      checksum: v.checksum,
+      tenantId: v.tenantId,
+      deploymentKey: v.deploymentKey,
+      resource: v.resource,
     }
-  } else if (valueType === 'DECISION') {
-    const versionTag = text(v.versionTag)
+  } else {
+    const v = r.value
     ;(s.decisions ??= {})[key] = {
       decisionKey: key,
-      decisionId: text(v.decisionId),
-      decisionName: text(v.decisionName),
-      version: num(v.version),
-      ...(versionTag ? { versionTag } : {}),
-      decisionRequirementsId: text(v.decisionRequirementsId),
-      decisionRequirementsKey: num(v.decisionRequirementsKey),
-      tenantId: text(v.tenantId),
-      deploymentKey: num(v.deploymentKey),
+      decisionId: v.decisionId,
+      decisionName: v.decisionName,
+      version: v.version,
+      ...(v.versionTag ? { versionTag: v.versionTag } : {}),
+      decisionRequirementsId: v.decisionRequirementsId,
+      decisionRequirementsKey: v.decisionRequirementsKey,
+      tenantId: v.tenantId,
+      deploymentKey: v.deploymentKey,
     }
   }
 }

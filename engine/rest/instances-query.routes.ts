@@ -8,9 +8,8 @@ import {
   incidents,
   instanceIncidents,
   processInstances,
-  variables,
-  variablesFull,
 } from '../search/instances'
+import { variables, variablesFull } from '../search/variables'
 import { Tables } from '../search/tables'
 import { found, pathKey, storeOf, truncateValues } from './search-support'
 import type { RestRoute } from './types'

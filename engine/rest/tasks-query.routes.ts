@@ -3,7 +3,7 @@
  * the secondary storage.
  */
 import { formResult } from '../search/definitions'
-import { userTaskVariables, userTaskVariablesFull } from '../search/instances'
+import { userTaskVariables, userTaskVariablesFull } from '../search/variables'
 import { Tables, type Row } from '../search/tables'
 import { jobs, userTasks } from '../search/tasks'
 import { found, pathKey, storeOf, truncateValues } from './search-support'

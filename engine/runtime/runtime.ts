@@ -13,7 +13,7 @@
 import type { Clock, Variables } from '../api'
 import type { DecisionRequirementsGraph } from '../dmn/model'
 import { elementOf, type FlowNode, type ProcessModel } from '../model/model'
-import { type EngineRecord, typed, type ValueType } from '../state/records'
+import type { EngineRecord, ValueType } from '../state/records'
 import { applyRecord } from '../state/appliers'
 import {
   type ElementInstanceState,
@@ -31,8 +31,11 @@ import * as subscriptions from './subscriptions'
 import * as triggers from './event-triggers'
 import * as errors from './errors'
 import { type ElementTreePath, elementTreePath, type TreePosition } from './tree-path'
+import { trackDue } from './due-tracking'
+import { processInstanceValue } from './element-values'
 
 export { IncidentErrorType } from './incidents'
+export { eventTypeOf } from './element-values'
 
 /** Variables an event brings along when it triggers an element. */
 export interface EventTrigger {
@@ -47,7 +50,6 @@ export interface DueItem {
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
 
 /** The executable model for a definition key (parsed once, cached by the engine). */
 export type ModelProvider = (defKey: number) => ProcessModel
@@ -171,32 +173,7 @@ export class Runtime {
   }
 
   private trackDue(record: EngineRecord): void {
-    const r = typed(record)
-    const key = num(r.key)
-    if (r.valueType === 'TIMER' && r.intent === 'CREATED') {
-      this.dueItems.push({ due: r.value.dueDate, kind: 'timer', key })
-    } else if (r.valueType === 'JOB') {
-      const v = r.value
-      if (r.intent === 'ACTIVATED' || r.intent === 'TIMEOUT_UPDATED') {
-        this.dueItems.push({ due: v.deadline, kind: 'job-timeout', key })
-      } else if (r.intent === 'FAILED' && v.retries > 0 && v.retryBackoff > 0) {
-        this.dueItems.push({ due: v.recurringTime, kind: 'job-backoff', key })
-      }
-      if (
-        r.intent === 'CREATED' ||
-        r.intent === 'TIMED_OUT' ||
-        r.intent === 'RECURRED_AFTER_BACKOFF' ||
-        r.intent === 'YIELDED' ||
-        (r.intent === 'FAILED' && v.retries > 0 && v.retryBackoff <= 0)
-      ) {
-        this.jobTypesAvailable.add(v.type)
-      }
-    } else if (r.valueType === 'INCIDENT' && r.intent === 'RESOLVED' && r.value.jobKey > 0) {
-      const job = this.s.jobs[r.value.jobKey]
-      if (job) this.jobTypesAvailable.add(str(job.value.type))
-    } else if (r.valueType === 'MESSAGE' && r.intent === 'PUBLISHED' && r.value.timeToLive > 0) {
-      this.dueItems.push({ due: r.value.deadline, kind: 'message', key })
-    }
+    trackDue(this.s, record, this.dueItems, this.jobTypesAvailable)
   }
 
   /** Hands over what the command produced and drops its transient caches. */
@@ -279,29 +256,10 @@ export class Runtime {
   piValue(ei: ElementInstanceState, node?: FlowNode): Record<string, unknown> {
     let value = this.piValues.get(ei)
     if (!value) {
-      value = this.buildPiValue(ei, node)
+      value = processInstanceValue(this, ei, node)
       this.piValues.set(ei, value)
     }
     return value
-  }
-
-  private buildPiValue(ei: ElementInstanceState, node?: FlowNode): Record<string, unknown> {
-    const def = this.definition(ei.defKey)
-    const root = ei.key === ei.piKey ? ei : this.s.elementInstances[ei.piKey]
-    const value = {
-      bpmnProcessId: def.bpmnProcessId,
-      version: def.version,
-      processDefinitionKey: ei.defKey,
-      processInstanceKey: ei.piKey,
-      elementId: ei.elementId,
-      flowScopeKey: ei.flowScopeKey,
-      bpmnElementType: ei.type,
-      bpmnEventType: eventTypeOf(node ?? this.nodeOf(ei)),
-      parentProcessInstanceKey: root?.parentPiKey ?? -1,
-      parentElementInstanceKey: root?.parentEiKey ?? -1,
-      tenantId: def.tenantId,
-    }
-    return { ...value, ...this.treePathOfValue(ei.key, value) }
   }
 
   transition(ei: ElementInstanceState, intent: string): void {
@@ -393,31 +351,4 @@ export class Runtime {
   readonly throwEscalation = errors.throwEscalation
   readonly findCatch = errors.findCatch
   readonly fireCatch = errors.fireCatch
-}
-
-/** Zeebe's `bpmnEventType` of an element. */
-export function eventTypeOf(node: FlowNode): string {
-  if (node.isForCompensation) return 'COMPENSATION'
-  const e = node.event
-  if (!e) return 'UNSPECIFIED'
-  switch (e.kind) {
-    case 'none':
-      return 'NONE'
-    case 'timer':
-      return 'TIMER'
-    case 'message':
-      return 'MESSAGE'
-    case 'error':
-      return 'ERROR'
-    case 'signal':
-      return 'SIGNAL'
-    case 'terminate':
-      return 'TERMINATE'
-    case 'escalation':
-      return 'ESCALATION'
-    case 'link':
-      return 'LINK'
-    case 'compensation':
-      return 'COMPENSATION'
-  }
 }

@@ -6,70 +6,17 @@
 import type { EngineRecord } from '../state/records'
 import type { SqlClient } from '../state/sql'
 import { bpmnInfo, type BpmnInfo } from './bpmn-info'
+import { Batch, keyOf, str } from './batch'
+import { foldJob, foldUserTask } from './fold-tasks'
 import { deleteRows, loadRows, Tables, upsertRows, type Row, type TableName } from './tables'
 
 /** What instances need from their process definition. */
-interface DefinitionInfo {
+export interface DefinitionInfo {
   name: string
   versionTag: string | null
   version: number
   info: BpmnInfo
 }
-
-/** A key from a record value (JSON number or string; -1 / '' / absent = none). */
-export function keyOf(v: unknown): string | null {
-  if (v === undefined || v === null || v === '' || v === -1 || v === '-1') return null
-  return String(v)
-}
-
-const str = (v: unknown): string | null =>
-  v === undefined || v === null || v === '' ? null : String(v)
-
-/** Epoch ms of a Zeebe date text (`2026-02-01T10:00Z`, `…+01:00[Europe/Berlin]`); null if none. */
-export function dateMs(v: unknown): number | null {
-  if (typeof v === 'number') return v > 0 ? v : null
-  if (typeof v !== 'string' || v === '') return null
-  const ms = Date.parse(v.replace(/\[[^\]]*\]$/, ''))
-  return Number.isNaN(ms) ? null : ms
-}
-
-const USER_TASK_STATE: Record<string, string | undefined> = {
-  CREATING: 'CREATING',
-  CREATED: 'CREATED',
-  ASSIGNING: 'ASSIGNING',
-  CLAIMING: 'ASSIGNING',
-  ASSIGNED: 'CREATED',
-  UPDATING: 'UPDATING',
-  UPDATED: 'CREATED',
-  COMPLETING: 'COMPLETING',
-  COMPLETED: 'COMPLETED',
-  CANCELING: 'CANCELING',
-  CANCELED: 'CANCELED',
-  ASSIGNMENT_DENIED: 'CREATED',
-  UPDATE_DENIED: 'CREATED',
-  COMPLETION_DENIED: 'CREATED',
-  MIGRATED: 'CREATED',
-}
-/** USER_TASK intents whose value holds the task's accepted attributes. */
-const USER_TASK_TAKES_VALUES = new Set([
-  'CREATING',
-  'CREATED',
-  'ASSIGNED',
-  'UPDATED',
-  'CORRECTED',
-  'MIGRATED',
-])
-/** JOB intents that are Camunda 8.8 job states (others, like ACTIVATED, leave the state). */
-const JOB_STATES = new Set([
-  'CREATED',
-  'COMPLETED',
-  'FAILED',
-  'TIMED_OUT',
-  'RETRIES_UPDATED',
-  'ERROR_THROWN',
-  'CANCELED',
-  'MIGRATED',
-])
 
 /** Applies record batches to the search tables; keeps a cache of definition names. */
 export class SearchWriter {
@@ -185,6 +132,11 @@ export class SearchWriter {
         } else if (r.intent === 'DELETED') b.delete('forms', String(v.formKey))
         return
       case 'DECISION_REQUIREMENTS':
+        if (r.intent === 'DELETED') {
+          b.delete('decisionRequirements', String(v.decisionRequirementsKey))
+          return
+        }
+        if (r.intent !== 'CREATED') return
         b.put('decisionRequirements', String(v.decisionRequirementsKey), {
           decision_requirements_key: String(v.decisionRequirementsKey),
           decision_requirements_id: v.decisionRequirementsId,
@@ -196,6 +148,10 @@ export class SearchWriter {
         })
         return
       case 'DECISION':
+        if (r.intent === 'DELETED') {
+          b.delete('decisionDefinitions', String(v.decisionKey))
+          return
+        }
         if (r.intent !== 'CREATED') return
         b.put('decisionDefinitions', String(v.decisionKey), {
           decision_definition_key: String(v.decisionKey),
@@ -222,9 +178,9 @@ export class SearchWriter {
       case 'INCIDENT':
         return this.foldIncident(r, b)
       case 'USER_TASK':
-        return this.foldUserTask(r, b)
+        return foldUserTask(r, b, (key) => this.definitions.get(key))
       case 'JOB':
-        return this.foldJob(r, b)
+        return foldJob(r, b)
       default:
         return
     }
@@ -401,118 +357,5 @@ export class SearchWriter {
       })
     }
     b.touch('incidents', r.key)
-  }
-
-  private foldUserTask(r: EngineRecord, b: Batch): void {
-    const v = r.value
-    const pdKey = String(v.processDefinitionKey)
-    const def = this.definitions.get(pdKey)
-    let row = b.get('userTasks', r.key)
-    if (r.intent === 'CREATING' || !row) {
-      row = {
-        user_task_key: r.key,
-        creation_date: dateMs(v.creationTimestamp) ?? r.timestamp,
-        completion_date: null,
-      }
-      b.put('userTasks', r.key, row)
-    }
-    const state = USER_TASK_STATE[r.intent]
-    if (state) row.state = state
-    if (r.intent === 'COMPLETED' || r.intent === 'CANCELED') row.completion_date = r.timestamp
-    if (USER_TASK_TAKES_VALUES.has(r.intent)) {
-      const elementId = String(v.elementId)
-      Object.assign(row, {
-        name: def?.info.names.get(elementId) ?? elementId,
-        assignee: str(v.assignee),
-        element_id: elementId,
-        candidate_groups: Array.isArray(v.candidateGroupsList) ? v.candidateGroupsList : [],
-        candidate_users: Array.isArray(v.candidateUsersList) ? v.candidateUsersList : [],
-        process_definition_id: v.bpmnProcessId,
-        follow_up_date: dateMs(v.followUpDate),
-        due_date: dateMs(v.dueDate),
-        tenant_id: v.tenantId,
-        external_form_reference: str(v.externalFormReference),
-        process_definition_version: v.processDefinitionVersion,
-        custom_headers: v.customHeaders ?? {},
-        priority: v.priority ?? 50,
-        element_instance_key: keyOf(v.elementInstanceKey),
-        process_name: def?.name ?? v.bpmnProcessId,
-        process_definition_key: pdKey,
-        process_instance_key: keyOf(v.processInstanceKey),
-        form_key: keyOf(v.formKey),
-      })
-    }
-    b.touch('userTasks', r.key)
-  }
-
-  private foldJob(r: EngineRecord, b: Batch): void {
-    const v = r.value
-    let row = b.get('jobs', r.key)
-    if (r.intent === 'CREATED' || !row) {
-      row = { job_key: r.key, state: 'CREATED', end_time: null }
-      b.put('jobs', r.key, row)
-    }
-    if (JOB_STATES.has(r.intent)) row.state = r.intent
-    if (r.intent === 'COMPLETED' || r.intent === 'CANCELED' || r.intent === 'ERROR_THROWN')
-      row.end_time = r.timestamp
-    const result = (v.result ?? {}) as Record<string, unknown>
-    const retries = Number(v.retries ?? 0)
-    Object.assign(row, {
-      type: v.type,
-      worker: str(v.worker) ?? '',
-      kind: v.jobKind ?? 'BPMN_ELEMENT',
-      listener_event_type: v.listenerEventType ?? 'UNSPECIFIED',
-      retries,
-      error_message: str(v.errorMessage),
-      error_code: str(v.errorCode),
-      deadline: dateMs(v.deadline),
-      element_id: v.elementId,
-      element_instance_key: keyOf(v.elementInstanceKey),
-      process_instance_key: keyOf(v.processInstanceKey),
-      process_definition_key: keyOf(v.processDefinitionKey),
-      process_definition_id: v.bpmnProcessId,
-      tenant_id: v.tenantId,
-      custom_headers: v.customHeaders ?? {},
-      has_failed_with_retries_left:
-        r.intent === 'FAILED' ? retries > 0 : (row.has_failed_with_retries_left ?? false),
-      denied_reason: str(result.deniedReason) ?? row.denied_reason ?? null,
-      is_denied: typeof result.denied === 'boolean' ? result.denied : (row.is_denied ?? null),
-    })
-    b.touch('jobs', r.key)
-  }
-}
-
-/** The rows one batch reads and writes, per table. */
-class Batch {
-  readonly rows = new Map<TableName, Map<string, Row>>()
-  readonly dirty = new Map<TableName, Map<string, Row>>()
-  readonly deleted = new Map<TableName, Set<string>>()
-
-  get(t: TableName, key: string): Row | undefined {
-    return this.rows.get(t)?.get(key)
-  }
-
-  put(t: TableName, key: string, row: Row, dirty = true): void {
-    let rows = this.rows.get(t)
-    if (!rows) this.rows.set(t, (rows = new Map()))
-    rows.set(key, row)
-    this.deleted.get(t)?.delete(key)
-    if (dirty) this.touch(t, key)
-  }
-
-  touch(t: TableName, key: string): void {
-    const row = this.get(t, key)
-    if (!row) return
-    let dirty = this.dirty.get(t)
-    if (!dirty) this.dirty.set(t, (dirty = new Map()))
-    dirty.set(key, row)
-  }
-
-  delete(t: TableName, key: string): void {
-    this.rows.get(t)?.delete(key)
-    this.dirty.get(t)?.delete(key)
-    let set = this.deleted.get(t)
-    if (!set) this.deleted.set(t, (set = new Set()))
-    set.add(key)
   }
 }

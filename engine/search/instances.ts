@@ -1,6 +1,6 @@
 /**
- * Searches of Camunda 8.8's runtime entities: process instances, element instances, variables,
- * incidents. Each is an {@link EntitySearch} over its table with the filter fields, operators
+ * Searches of Camunda 8.8's runtime entities: process instances, element instances, incidents
+ * (variables: search/variables.ts). Each is an {@link EntitySearch} over its table with the filter fields, operators
  * and sort fields of 8.8's OpenAPI spec.
  */
 import { compact, iso, key, text } from './convert'
@@ -57,10 +57,8 @@ export const INCIDENT_ERROR_TYPES = [
   'RESOURCE_NOT_FOUND',
 ] as const
 
-/** Variable values longer than this are truncated in searches (`isTruncated`), as in Camunda. */
-export const VARIABLE_TRUNCATE_AT = 8191
-
-const f = (
+/** A filter field on the table `t`. */
+export const f = (
   sql: string,
   kind: FieldSpec['kind'],
   ops?: FieldSpec['ops'],
@@ -290,69 +288,6 @@ export const elementInstances = new EntitySearch({
     tenantId: { sql: 't.tenant_id', kind: 'string' },
   },
   toResult: elementInstanceResult,
-})
-
-/** A variable as searches show it: the value cut at {@link VARIABLE_TRUNCATE_AT} unless asked not to. */
-export function variableResult(r: Row, truncate: boolean) {
-  const value = String(r.value)
-  const truncated = truncate && value.length > VARIABLE_TRUNCATE_AT
-  return {
-    name: String(r.name),
-    value: truncated ? value.slice(0, VARIABLE_TRUNCATE_AT) : value,
-    isTruncated: truncated,
-    tenantId: String(r.tenant_id),
-    variableKey: String(r.variable_key),
-    scopeKey: String(r.scope_key),
-    processInstanceKey: String(r.process_instance_key),
-  }
-}
-
-const variableFilters = {
-  name: f('name', 'string', Ops.string),
-  value: f('value', 'string', Ops.string),
-  tenantId: f('tenant_id', 'string'),
-  isTruncated: { sql: `(length(t.value) > ${VARIABLE_TRUNCATE_AT})`, kind: 'bool' } as FieldSpec,
-  variableKey: f('variable_key', 'key', Ops.basic),
-  scopeKey: f('scope_key', 'key', Ops.basic),
-  processInstanceKey: f('process_instance_key', 'key', Ops.basic),
-}
-const variableSorts = {
-  value: { sql: 't.value', kind: 'string' },
-  name: { sql: 't.name', kind: 'string' },
-  tenantId: { sql: 't.tenant_id', kind: 'string' },
-  variableKey: { sql: 't.variable_key', kind: 'key' },
-  scopeKey: { sql: 't.scope_key', kind: 'key' },
-  processInstanceKey: { sql: 't.process_instance_key', kind: 'key' },
-} as const
-
-export const variables = new EntitySearch({
-  table: Tables.variables,
-  tiebreak: 'variable_key',
-  filters: variableFilters,
-  sorts: variableSorts,
-  toResult: (r) => variableResult(r, true),
-})
-export const variablesFull = new EntitySearch({
-  table: Tables.variables,
-  tiebreak: 'variable_key',
-  filters: variableFilters,
-  sorts: variableSorts,
-  toResult: (r) => variableResult(r, false),
-})
-/** `/v2/user-tasks/{key}/variables/search`: only `name` filters; the task's scopes come from the path. */
-export const userTaskVariables = new EntitySearch({
-  table: Tables.variables,
-  tiebreak: 'variable_key',
-  filters: { name: variableFilters.name },
-  sorts: variableSorts,
-  toResult: (r) => variableResult(r, true),
-})
-export const userTaskVariablesFull = new EntitySearch({
-  table: Tables.variables,
-  tiebreak: 'variable_key',
-  filters: { name: variableFilters.name },
-  sorts: variableSorts,
-  toResult: (r) => variableResult(r, false),
 })
 
 export function incidentResult(r: Row) {

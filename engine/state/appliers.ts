@@ -4,7 +4,7 @@
  * commands/appliers.ts, user tasks user-task/state.ts, DMN dmn/state.ts, compensation
  * compensation-state.ts.
  */
-import type { EngineRecord } from './records'
+import { typed, type EngineRecord, type TypedRecord } from './records'
 import { applyExecutionListenerProgress } from './listener-index'
 import { applyCommandRecord } from '../commands/appliers'
 import { BpmnElementType, type ProcessModel } from '../model/model'
@@ -167,7 +167,7 @@ export function applyRecord(
       return
     case 'DECISION_REQUIREMENTS':
     case 'DECISION':
-      applyDmnRecord(s, r.valueType, r.intent, key, v)
+      applyDmnRecord(s, typed(r) as Extract<TypedRecord, { valueType: typeof r.valueType }>)
       return
     case 'COMPENSATION_SUBSCRIPTION':
       applyCompensationSubscription(s, r.intent, key, v)

@@ -2,6 +2,18 @@
  * Engine records: every state change is one record, as in Zeebe's log. The record stream is
  * the engine's public history: the server's evidence and replay features read it.
  */
+import type {
+  DecisionEvaluationRecordValue,
+  DecisionRecordValue,
+  DecisionRequirementsRecordValue,
+  FormRecordValue,
+  ProcessRecordValue,
+  ResourceDeletionRecordValue,
+  SignalRecordValue,
+  UserTaskRecordValue,
+} from './record-values'
+
+export type * from './record-values'
 
 /** Zeebe value types the engine writes. */
 export const ValueType = {
@@ -149,6 +161,14 @@ export interface MessageRecordValue {
 }
 
 interface RecordValues {
+  PROCESS: ProcessRecordValue
+  FORM: FormRecordValue
+  DECISION_REQUIREMENTS: DecisionRequirementsRecordValue
+  DECISION: DecisionRecordValue
+  DECISION_EVALUATION: DecisionEvaluationRecordValue
+  RESOURCE_DELETION: ResourceDeletionRecordValue
+  SIGNAL: SignalRecordValue
+  USER_TASK: UserTaskRecordValue
   PROCESS_INSTANCE: ProcessInstanceRecordValue
   JOB: JobRecordValue
   VARIABLE: VariableRecordValue

@@ -16,6 +16,7 @@ import {
   startApp,
   type App,
 } from './support'
+import { approveAndDeploy, editDecisionCell, saveDraft, submitForApproval } from './modeler-steps'
 
 let app: App
 let browser: Browser
@@ -49,17 +50,10 @@ describe('decision editor, approval and deployment', () => {
     )
     await cell.waitFor({ timeout: 15_000 })
     expect((await cell.textContent())?.trim()).toBe('4')
-    await cell.locator('.content-editable').click()
-    await page.keyboard.press('End')
-    await page.keyboard.press('Backspace')
-    await page.keyboard.type('3')
-    // leave the cell (dmn-js's FEEL editor closes and the table shows the value)
-    await page.getByRole('heading', { level: 1 }).click()
-    await expect.poll(async () => (await cell.textContent())?.trim()).toBe('3')
+    await editDecisionCell(page, 'PriorityMatrix_Rule9', 'PriorityMatrix_Out1', '3')
     // the bpmn.io logo is shown on the decision table …
     expect(await page.locator('.dmn-editor .bjs-powered-by').first().isVisible()).toBe(true)
-    await page.getByRole('button', { name: 'Save draft' }).click()
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Draft saved')
+    await saveDraft(page)
     await page.getByRole('button', { name: 'Compare with deployed' }).click()
     const diff = page.getByRole('region', { name: /Changes against deployed version 1/ })
     await expect.poll(() => diff.textContent()).toContain('rule 9 changed')
@@ -69,28 +63,15 @@ describe('decision editor, approval and deployment', () => {
     await page.getByRole('button', { name: 'Requirements diagram' }).click()
     await page.locator('g.djs-element[data-element-id="priority-matrix"]').waitFor()
     expect(await page.locator('.dmn-editor .bjs-powered-by').first().isVisible()).toBe(true)
-    await page.getByRole('button', { name: 'Submit for approval' }).click()
-    await expect
-      .poll(() => page.getByRole('status').first().textContent())
-      .toContain('Submitted for approval')
+    await submitForApproval(page)
     await owner.context.close()
 
-    // when another process owner approves it on the processes page (the author could not)
-    const approver = await loginPage(browser, app, 'approver')
-    await approver.page.goto('/processes')
-    const section = approver.page.locator('[data-decisions-id="priority-matrix-drg"]')
-    await section.getByRole('button', { name: 'Approve' }).click()
-    await expect.poll(() => section.textContent()).toContain('approved')
-    await approver.context.close()
-
-    // when the administrator deploys it
-    const admin = await loginPage(browser, app, 'admin')
-    await admin.page.goto('/processes')
-    const adminSection = admin.page.locator('[data-decisions-id="priority-matrix-drg"]')
-    await adminSection.getByRole('button', { name: 'Deploy' }).click()
+    // when another process owner approves it on the processes page (the author could not) and
+    // the administrator deploys it
+    const section = '[data-decisions-id="priority-matrix-drg"]'
+    const admin = await approveAndDeploy(browser, app, section, 'v2')
     // then version 2 is deployed, approved by the approver, and the incident procedure uses it
-    const versions = adminSection.getByRole('table', { name: /Versions of/ })
-    await expect.poll(() => versions.textContent(), { timeout: 15_000 }).toContain('v2')
+    const versions = admin.page.locator(section).getByRole('table', { name: /Versions of/ })
     expect(await versions.textContent()).toContain('approver')
     await expect
       .poll(() => admin.page.getByRole('list', { name: 'Decisions of incident' }).textContent())

@@ -174,6 +174,43 @@ describe.each(testDatabaseTargets())('v2 REST commands with the 8.8 client ($kin
       camunda.createProcessInstance({ processDefinitionId: 'gone' as never }),
     )
     expect(missing).toMatchObject({ status: 404, title: 'NOT_FOUND' })
+
+    // and the decision requirements (not a decision key: 404, as Zeebe) can be deleted too
+    const decisionKey = String(deployed.deployments[1]!.decisionDefinition!.decisionDefinitionKey)
+    const drgKey = String(deployed.deployments[2]!.decisionRequirements!.decisionRequirementsKey)
+    const notAResource = await problem(camunda.deleteResource({ resourceKey: key(decisionKey) }))
+    expect(notAResource).toMatchObject({
+      status: 404,
+      title: 'NOT_FOUND',
+      detail: `Command 'DELETE' rejected with code 'NOT_FOUND': Expected to delete resource but no resource found with key \`${decisionKey}\``,
+    })
+    await camunda.deleteResource({ resourceKey: key(drgKey) })
+    const deleted = await engine().readRecords({
+      valueTypes: ['RESOURCE_DELETION', 'DECISION', 'DECISION_REQUIREMENTS'],
+    })
+    expect(deleted.slice(-4).map((r) => `${r.valueType}:${r.intent}`)).toEqual([
+      'RESOURCE_DELETION:DELETING',
+      'DECISION:DELETED',
+      'DECISION_REQUIREMENTS:DELETED',
+      'RESOURCE_DELETION:DELETED',
+    ])
+    const gone = await problem(
+      camunda.evaluateDecision({
+        decisionDefinitionId: 'Decision_PriorityMatrix' as never,
+        variables: { impact: 'high', urgency: 'medium' },
+      }),
+    )
+    expect(gone).toMatchObject({ status: 404, title: 'NOT_FOUND' })
+    // (the v2 search reads secondary storage, which follows the log)
+    const searchDecisions = async () => {
+      const res = await fetch(`${base}/v2/decision-definitions/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+      return ((await res.json()) as { items: unknown[] }).items.length
+    }
+    await expect.poll(searchDecisions, { timeout: 10_000 }).toBe(0)
   })
 
   test('jobs: activate, complete, fail to an incident, update retries, resolve, throw a caught error', async () => {
