@@ -73,6 +73,7 @@ import {
 import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
 import { auditRoutes, reviewRoutes, ReviewActionsService, seedSmsAudit } from './sms'
+import { createDeliveryServices, deliveryRoutes, type DeliveryServices } from './delivery'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
@@ -144,6 +145,7 @@ export interface RunningServer {
     /** The management system's registers (clause 4). */
     sms: SmsServices
     smsReviewReminders: ReturnType<typeof startSmsReviewReminders>
+    delivery: DeliveryServices
   }
   stop(): Promise<void>
 }
@@ -365,6 +367,13 @@ export async function startServer({
       notifications,
       now: () => new Date(clock.now()),
     })
+    // continuity and availability (6.3), capacity (6.5)
+    const delivery = createDeliveryServices({
+      db: database.db,
+      audit,
+      cases,
+      now: () => new Date(clock.now()),
+    })
     if (config.SEED_DEMO_DATA) {
       await seedSms({ db: database.db, audit, notifications, now: () => new Date(clock.now()) })
     }
@@ -381,6 +390,7 @@ export async function startServer({
         messages: zeebeMessagePublisher(zeebe),
         decisions: zeebeDecisionEvaluator(zeebe),
         risks: sms.risks,
+        delivery,
         settings: {
           ...defaultWorkerSettings,
           managementReviewIntervalDays: config.MANAGEMENT_REVIEW_INTERVAL_DAYS,
@@ -479,6 +489,7 @@ export async function startServer({
         smsRoutes(sms, { db: database.db, now: () => new Date(clock.now()) }),
         auditRoutes({ db: database.db, audit, now: () => new Date(clock.now()) }),
         reviewRoutes({ reviewActions }),
+        deliveryRoutes(delivery, zeebeMessagePublisher(zeebe)),
       ],
     })
     const http: Server = createServer(app)
@@ -525,6 +536,7 @@ export async function startServer({
         reportScheduler,
         sms,
         smsReviewReminders,
+        delivery,
       },
       stop: () => runAll(cleanup),
     }

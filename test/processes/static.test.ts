@@ -35,6 +35,8 @@ const expected: Record<string, string> = {
   'sms-risk-review.bpmn': '4.5.3',
   'internal-audit.bpmn': '4.5.4.2',
   'management-review.bpmn': '4.5.4.3',
+  'continuity-test.bpmn': '6.3.3',
+  'capacity-review.bpmn': '6.5',
 }
 
 /**

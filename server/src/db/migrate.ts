@@ -24,6 +24,7 @@ import * as m0970 from './migrations/0970-v2-history'
 import * as m1010 from './migrations/1010-sms-documents-risks'
 import * as m1020 from './migrations/1020-sms-audit-review'
 import * as m1030 from './migrations/1030-internal-auditors-group'
+import * as m1060 from './migrations/1060-continuity-capacity'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   '1010-sms-documents-risks': m1010,
   '1020-sms-audit-review': m1020,
   '1030-internal-auditors-group': m1030,
+  '1060-continuity-capacity': m1060,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {

@@ -14,6 +14,10 @@ export const DocumentKind = {
   Agreement: 'agreement',
   Other: 'other',
   External: 'external',
+  /** 6.3.2 a continuity and availability plan (structured: {@link ContinuityPlanData}). */
+  ContinuityPlan: 'continuity-plan',
+  /** 6.5 the capacity plan (structured: {@link CapacityPlanData}). */
+  CapacityPlan: 'capacity-plan',
 } as const
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind]
 
@@ -43,6 +47,8 @@ export const defaultClauses: Record<DocumentKind, string[]> = {
   agreement: ['4.2'],
   other: ['4.3.1'],
   external: ['4.3.2 g'],
+  'continuity-plan': ['6.3.2'],
+  'capacity-plan': ['6.5'],
 }
 
 /** The contents 4.5.2 requires of the service management plan. */
@@ -88,6 +94,47 @@ export type DocumentData =
   | { objectives: Objective[] }
   | { services: string[]; organisationUnits: string[]; locations: string[]; exclusions?: string }
   | { sections: Partial<Record<PlanSection, string>> }
+  | ContinuityPlanData
+  | CapacityPlanData
+
+/** A person to call when a plan is invoked (6.3.2). */
+export interface PlanContact {
+  name: string
+  role: string
+  phone?: string
+  email?: string
+}
+
+/**
+ * 6.3.2 the sections of a continuity and availability plan: procedures to follow in the event of
+ * a major loss of service, the availability targets, recovery, the return to the normal working
+ * state, and the contact list.
+ */
+export interface ContinuityPlanData {
+  continuityPlan: {
+    services: string[]
+    procedures: string
+    targets: {
+      serviceId: string
+      availabilityPercent: number
+      rtoMinutes: number
+      rpoMinutes: number
+    }[]
+    recovery: string
+    returnToNormal: string
+    contacts: PlanContact[]
+  }
+}
+
+/** 6.5 the sections of the capacity plan: demand, the impact of forecasts, targets and actions. */
+export interface CapacityPlanData {
+  capacityPlan: {
+    currentAndForecastDemand: string
+    expectedImpact: string
+    performanceTargets: string
+    actions: string
+  }
+}
 
 /** An uploaded file (base64), e.g. an external standard or a signed contract. */
 export interface DocumentFile {
