@@ -45,6 +45,8 @@ const CompetencePage = lazy(() => import('../features/sms/components/CompetenceP
 const ProgrammePage = lazy(() => import('../features/sms-audit/components/ProgrammePage'))
 const AuditPage = lazy(() => import('../features/sms-audit/components/AuditPage'))
 const ReviewsPage = lazy(() => import('../features/sms-audit/components/ReviewsPage'))
+const ContinuityPage = lazy(() => import('../features/continuity/components/ContinuityPage'))
+const CapacityPage = lazy(() => import('../features/continuity/components/CapacityPage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -210,6 +212,8 @@ const routes: [string, Render][] = [
   ['/sms/audits/:id', (p, u) => <AuditPage user={u} id={p.id!} />],
   ['/sms/reviews', (_p, u) => <ReviewsPage user={u} id={null} />],
   ['/sms/reviews/:id', (p, u) => <ReviewsPage user={u} id={p.id!} />],
+  ['/continuity', (_p, u) => <ContinuityPage user={u} />],
+  ['/capacity', () => <CapacityPage />],
 ]
 
 function Routes({ user }: { user: User }) {
