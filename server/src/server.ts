@@ -74,6 +74,7 @@ import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
 import { auditRoutes, reviewRoutes, ReviewActionsService, seedSmsAudit } from './sms'
 import { createDeliveryServices, deliveryRoutes, type DeliveryServices } from './delivery'
+import { seedDelivery } from './delivery/seed'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
@@ -376,6 +377,13 @@ export async function startServer({
     })
     if (config.SEED_DEMO_DATA) {
       await seedSms({ db: database.db, audit, notifications, now: () => new Date(clock.now()) })
+      await seedDelivery({
+        db: database.db,
+        audit,
+        sms,
+        delivery,
+        now: () => new Date(clock.now()),
+      })
     }
     const jobWorkers = startWorkers({
       zeebe,

@@ -99,7 +99,19 @@ export class CapacityReviewsService {
       if (!since || now.getTime() - Date.parse(iso(since)) < intervalDays * DAY) {
         return { result: null, evidence: null }
       }
-      const start = new Date(Date.parse(iso(since)))
+      // the first review covers everything measured so far
+      const earliest = last
+        ? undefined
+        : await tx
+            .selectFrom('capacity_measurements')
+            .select((eb) => eb.fn.min('measured_at').as('at'))
+            .executeTakeFirst()
+      const start = new Date(
+        Math.min(
+          Date.parse(iso(since)),
+          earliest?.at ? Date.parse(iso(earliest.at)) : Number.POSITIVE_INFINITY,
+        ),
+      )
       const summary = await this.summarise(tx, start, now)
       const id = await nextReference(tx, 'CR')
       const row = await tx
