@@ -377,13 +377,14 @@ export async function startServer({
     })
     if (config.SEED_DEMO_DATA) {
       await seedSms({ db: database.db, audit, notifications, now: () => new Date(clock.now()) })
+      // demo data of 6.3 and 6.5: a failure here must not keep the server from starting
       await seedDelivery({
         db: database.db,
         audit,
         sms,
         delivery,
         now: () => new Date(clock.now()),
-      })
+      }).catch((err: unknown) => log.error('demo data of continuity and capacity failed', err))
     }
     const jobWorkers = startWorkers({
       zeebe,
