@@ -25,6 +25,10 @@ export const recordCapacityReview = defineWorker<In, Out>({
     properties: {
       capacityReviewId: { type: 'string', minLength: 1 },
       findings: { type: 'string', minLength: 1 },
+      planUpdateNeeded: { type: ['boolean', 'null'] },
+      actions: { type: ['string', 'null'] },
+      planDocumentId: { type: ['string', 'null'] },
+      revisionSummary: { type: ['string', 'null'] },
     },
     required: ['capacityReviewId', 'findings'],
   },
