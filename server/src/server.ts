@@ -67,6 +67,8 @@ import { createZeebeClient, plaintextAddress, type ZeebeClient } from './zeebe/z
 import { NotificationService } from './notifications/notification.service'
 import { notificationsRoutes } from './notifications/notifications.routes'
 import { auditRoutes, reviewRoutes, ReviewActionsService, seedSmsAudit } from './sms'
+import { createDeliveryServices, deliveryRoutes, type DeliveryServices } from './delivery'
+import { seedDelivery } from './delivery/seed'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
@@ -152,6 +154,7 @@ export interface RunningServer {
     satisfactionSurveys: ReturnType<typeof startSatisfactionSurveys>
     /** The compliance matrix (requirements catalogue and its links). */
     compliance: ComplianceService
+    delivery: DeliveryServices
   }
   stop(): Promise<void>
 }
@@ -378,6 +381,13 @@ export async function startServer({
       notifications,
       now: () => new Date(clock.now()),
     })
+    // continuity and availability (6.3), capacity (6.5)
+    const delivery = createDeliveryServices({
+      db: database.db,
+      audit,
+      cases,
+      now: () => new Date(clock.now()),
+    })
     if (config.SEED_DEMO_DATA) {
       await seedSms({ db: database.db, audit, notifications, now: () => new Date(clock.now()) })
       // SLAs, catalogue, contracts, change and release policy, priority matrix (4.3.2)
@@ -387,6 +397,14 @@ export async function startServer({
         notifications,
         now: () => new Date(clock.now()),
       })
+      // demo data of 6.3 and 6.5: a failure here must not keep the server from starting
+      await seedDelivery({
+        db: database.db,
+        audit,
+        sms,
+        delivery,
+        now: () => new Date(clock.now()),
+      }).catch((err: unknown) => log.error('demo data of continuity and capacity failed', err))
     }
     // the business relationship (7.1, 6.1): customers, surveys, service review actions
     const relationshipDeps = {
@@ -410,6 +428,7 @@ export async function startServer({
         messages: zeebeMessagePublisher(zeebe),
         decisions: zeebeDecisionEvaluator(zeebe),
         risks: sms.risks,
+        delivery,
         settings: {
           ...defaultWorkerSettings,
           managementReviewIntervalDays: config.MANAGEMENT_REVIEW_INTERVAL_DAYS,
@@ -530,6 +549,7 @@ export async function startServer({
         auditRoutes({ db: database.db, audit, now: () => new Date(clock.now()) }),
         reviewRoutes({ reviewActions }),
         complianceRoutes({ compliance, now: () => new Date(clock.now()) }),
+        deliveryRoutes(delivery, zeebeMessagePublisher(zeebe)),
       ],
     })
     const http: Server = createServer(app)
@@ -579,6 +599,7 @@ export async function startServer({
         relationship,
         satisfactionSurveys,
         compliance,
+        delivery,
       },
       stop: () => runAll(cleanup),
     }

@@ -37,6 +37,8 @@ const expected: Record<string, string> = {
   'management-review.bpmn': '4.5.4.3',
   'complaint.bpmn': '7.1',
   'service-review.bpmn': '6.1',
+  'continuity-test.bpmn': '6.3.3',
+  'capacity-review.bpmn': '6.5',
 }
 
 /**

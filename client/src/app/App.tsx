@@ -50,6 +50,8 @@ const CustomersPage = lazy(() => import('../features/relationship/components/Cus
 const CompliancePage = lazy(() => import('../features/compliance/components/CompliancePage'))
 const RequirementPage = lazy(() => import('../features/compliance/components/RequirementPage'))
 const GapsPage = lazy(() => import('../features/compliance/components/GapsPage'))
+const ContinuityPage = lazy(() => import('../features/continuity/components/ContinuityPage'))
+const CapacityPage = lazy(() => import('../features/continuity/components/CapacityPage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -224,6 +226,8 @@ const routes: [string, Render][] = [
   ['/compliance', (_p, _u, q) => <CompliancePage clause={q.get('clause')} />],
   ['/compliance/:id', (p, _u, q) => <RequirementPage key={p.id} id={p.id!} query={q} />],
   ['/compliance-gaps', () => <GapsPage />],
+  ['/continuity', (_p, u) => <ContinuityPage user={u} />],
+  ['/capacity', () => <CapacityPage />],
 ]
 
 function Routes({ user }: { user: User }) {

@@ -52,6 +52,9 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/cases/services', label: 'Services', roles: readers },
       { href: '/cases/slas', label: 'SLAs', roles: readers },
       { href: '/cases/suppliers', label: 'Suppliers', roles: readers },
+      // 6.3, 6.5: service owners' continuity, availability and capacity
+      { href: '/continuity', label: 'Continuity and availability', roles: readers },
+      { href: '/capacity', label: 'Capacity', roles: readers },
     ],
   },
   {

@@ -26,6 +26,7 @@ import * as m1020 from './migrations/1020-sms-audit-review'
 import * as m1030 from './migrations/1030-internal-auditors-group'
 import * as m1040 from './migrations/1040-controlled-documents'
 import * as m1050 from './migrations/1050-customer-relationship'
+import * as m1060 from './migrations/1060-continuity-capacity'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ export const migrations: Record<string, Migration> = {
   '1030-internal-auditors-group': m1030,
   '1040-controlled-documents': m1040,
   '1050-customer-relationship': m1050,
+  '1060-continuity-capacity': m1060,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {

@@ -906,3 +906,134 @@ export interface ServiceReviewActionsTable {
   closed_at: Date | string | null
   created_at: CreatedAt
 }
+
+// --- continuity and availability (6.3), capacity (6.5): migration 1060; owned by server/src/delivery
+
+/** The tables of migration 1060 (declaration merging keeps them apart from the list above). */
+export interface DB {
+  continuity_requirements: ContinuityRequirementsTable
+  continuity_plans: ContinuityPlansTable
+  continuity_tests: ContinuityTestsTable
+  continuity_invocations: ContinuityInvocationsTable
+  service_outages: ServiceOutagesTable
+  capacity_requirements: CapacityRequirementsTable
+  capacity_measurements: CapacityMeasurementsTable
+  capacity_reviews: CapacityReviewsTable
+}
+
+/** 6.3.1 continuity and availability requirements of a service, from its risks. */
+export interface ContinuityRequirementsTable {
+  service_id: string
+  /** Percent, e.g. 99.5 (numeric: text from node-postgres). */
+  availability_target: number | string
+  rto_minutes: number
+  rpo_minutes: number
+  risk_ids: string[]
+  notes: Generated<string>
+  version: Generated<number>
+  updated_by: string
+  updated_at: Ts
+}
+
+/** 6.3.2 the test schedule of a continuity and availability plan (an SMS document). */
+export interface ContinuityPlansTable {
+  document_id: string
+  services: string[]
+  owner_group: string
+  test_interval_days: number
+  next_test_at: Ts
+  updated_by: string
+  updated_at: Ts
+}
+
+/** 6.3.3 one test of a continuity plan. */
+export interface ContinuityTestsTable {
+  id: string
+  plan_id: string
+  reason: string
+  change_id: string | null
+  status: string
+  process_instance_key: string | null
+  plan: Json | null
+  run: Json | null
+  result: string | null
+  results: Json | null
+  actions: Json | null
+  requested_by: string
+  created_at: Ts
+  completed_at: Ts | null
+}
+
+/** 6.3.2 a plan invoked during a major incident. */
+export interface ContinuityInvocationsTable {
+  id: Generated<number>
+  plan_id: string
+  incident_id: string
+  notes: Generated<string>
+  invoked_by: string
+  invoked_at: Ts
+  returned_to_normal_at: Ts | null
+}
+
+/** 6.3.3 a recorded outage of a service. */
+export interface ServiceOutagesTable {
+  id: string
+  service_id: string
+  started_at: Ts
+  ended_at: Ts | null
+  planned: boolean
+  incident_id: string | null
+  description: Generated<string>
+  recorded_by: string
+  recorded_at: Ts
+}
+
+/** 6.5 a capacity requirement of a service or a CI. */
+export interface CapacityRequirementsTable {
+  id: string
+  service_id: string | null
+  ci_id: string | null
+  metric: string
+  unit: string
+  capacity: number
+  current_demand: number
+  forecast_demand: number
+  forecast_date: Ts
+  performance_target: Generated<string>
+  warning_percent: number
+  critical_percent: number
+  breach_action: string
+  owner_group: string
+  version: Generated<number>
+  created_by: string
+  created_at: Ts
+  updated_at: Ts
+}
+
+/** 6.5 one measured utilisation. */
+export interface CapacityMeasurementsTable {
+  id: Generated<number>
+  requirement_id: string
+  measured_at: Ts
+  value: number
+  utilisation_percent: number
+  level: string
+  source: string
+  raised_case_id: string | null
+  recorded_by: string
+  recorded_at: Ts
+}
+
+/** 6.5 one periodic capacity review. */
+export interface CapacityReviewsTable {
+  id: string
+  process_instance_key: string | null
+  status: string
+  period_start: Ts
+  period_end: Ts
+  summary: Json
+  decision: Json | null
+  reviewed_by: string | null
+  created_at: Ts
+  completed_at: Ts | null
+}

@@ -13,6 +13,7 @@ import type { RisksService } from '../sms/risks/risks.service'
 import type { AuditSink } from '../evidence/audit-sink'
 import type { ReviewActionsService } from '../sms/review/review-actions'
 import type { ServiceReviewActionsService } from '../relationship/service-review-actions'
+import type { DeliveryServices } from '../delivery'
 
 /** Publishes a BPMN message (Zeebe PublishMessage). */
 export interface MessagePublisher {
@@ -55,6 +56,8 @@ export interface WorkerSettings {
   messageTtlMs: number
   /** 4.5.4.3: days between management reviews (at least yearly: at most 365). */
   managementReviewIntervalDays: number
+  /** 6.5: days between capacity reviews (capacity-review.bpmn), default 30. */
+  capacityReviewIntervalDays: number
 }
 
 export const defaultWorkerSettings: WorkerSettings = {
@@ -78,6 +81,7 @@ export const defaultWorkerSettings: WorkerSettings = {
   releaseIncidentThreshold: 0,
   messageTtlMs: 60 * 60 * 1000,
   managementReviewIntervalDays: 365,
+  capacityReviewIntervalDays: 30,
 }
 
 export interface WorkerDeps {
@@ -96,6 +100,8 @@ export interface WorkerDeps {
   decisions?: DecisionEvaluator
   /** The risk register (4.5.3 d), for the risk-review procedure's workers. */
   risks?: RisksService
+  /** Continuity (6.3) and capacity (6.5), for their procedures' workers. */
+  delivery?: DeliveryServices
   /** Current time (tests pass the engine's clock). */
   now(): Date
   /**

@@ -50,6 +50,12 @@ import { recordManagementReview } from './record-management-review.worker'
 import { recordReviewActions } from './record-review-actions.worker'
 import { reportInternalAudit } from './report-internal-audit.worker'
 import { startDueManagementReview } from './start-due-management-review.worker'
+import { findContinuityTestsDue } from './find-continuity-tests-due.worker'
+import { recordContinuityTest } from './record-continuity-test.worker'
+import { recordContinuityActions } from './record-continuity-actions.worker'
+import { requestContinuityRetest } from './request-continuity-retest.worker'
+import { openCapacityReview } from './open-capacity-review.worker'
+import { recordCapacityReview } from './record-capacity-review.worker'
 
 export const workers: readonly AnyWorker[] = [
   applyChangePolicy,
@@ -100,6 +106,13 @@ export const workers: readonly AnyWorker[] = [
   collectServicePerformance,
   recordServiceReviewActions,
   checkServiceReviewActions,
+  // continuity and availability (6.3), capacity (6.5)
+  findContinuityTestsDue,
+  recordContinuityTest,
+  recordContinuityActions,
+  requestContinuityRetest,
+  openCapacityReview,
+  recordCapacityReview,
 ]
 
 export { ErrorCode, defineWorker, type AnyWorker, type JobData } from './define-worker'

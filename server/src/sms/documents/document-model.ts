@@ -23,6 +23,10 @@ export const DocumentKind = {
   ReleasePolicy: 'release-policy',
   /** A DMN decision under diagram control (the priority matrix): versions are its deployments. */
   Decision: 'decision',
+  /** 6.3.2 a continuity and availability plan (structured: {@link ContinuityPlanData}). */
+  ContinuityPlan: 'continuity-plan',
+  /** 6.5 the capacity plan (structured: {@link CapacityPlanData}). */
+  CapacityPlan: 'capacity-plan',
 } as const
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind]
 
@@ -58,6 +62,8 @@ export const defaultClauses: Record<DocumentKind, string[]> = {
   'change-policy': ['9.2'],
   'release-policy': ['9.3'],
   decision: ['8.1'],
+  'continuity-plan': ['6.3.2'],
+  'capacity-plan': ['6.5'],
 }
 
 /** The contents 4.5.2 requires of the service management plan. */
@@ -104,6 +110,47 @@ export type DocumentData =
   | { objectives: Objective[] }
   | { services: string[]; organisationUnits: string[]; locations: string[]; exclusions?: string }
   | { sections: Partial<Record<PlanSection, string>> }
+  | ContinuityPlanData
+  | CapacityPlanData
+
+/** A person to call when a plan is invoked (6.3.2). */
+export interface PlanContact {
+  name: string
+  role: string
+  phone?: string
+  email?: string
+}
+
+/**
+ * 6.3.2 the sections of a continuity and availability plan: procedures to follow in the event of
+ * a major loss of service, the availability targets, recovery, the return to the normal working
+ * state, and the contact list.
+ */
+export interface ContinuityPlanData {
+  continuityPlan: {
+    services: string[]
+    procedures: string
+    targets: {
+      serviceId: string
+      availabilityPercent: number
+      rtoMinutes: number
+      rpoMinutes: number
+    }[]
+    recovery: string
+    returnToNormal: string
+    contacts: PlanContact[]
+  }
+}
+
+/** 6.5 the sections of the capacity plan: demand, the impact of forecasts, targets and actions. */
+export interface CapacityPlanData {
+  capacityPlan: {
+    currentAndForecastDemand: string
+    expectedImpact: string
+    performanceTargets: string
+    actions: string
+  }
+}
 
 /** An uploaded file (base64), e.g. an external standard or a signed contract. */
 export interface DocumentFile {

@@ -5,6 +5,7 @@ import { DocumentKind, ObjectiveMetric, planSections } from './document-model'
 
 const reviewNoticeDays = { type: 'integer', minimum: 0, maximum: 365 } as const
 const text = (max: number) => ({ type: 'string', maxLength: max }) as const
+const serviceRef = { type: 'string', pattern: '^SVC-[0-9]{6,12}$', maxLength: 20 } as const
 const names = {
   type: 'array',
   maxItems: 200,
@@ -62,6 +63,81 @@ const planData = {
   },
 } as const
 
+const continuityPlanData = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['continuityPlan'],
+  properties: {
+    continuityPlan: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['services', 'procedures', 'targets', 'recovery', 'returnToNormal', 'contacts'],
+      properties: {
+        services: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 100,
+          uniqueItems: true,
+          items: serviceRef,
+        },
+        procedures: { type: 'string', minLength: 1, maxLength: 50_000 },
+        targets: {
+          type: 'array',
+          maxItems: 100,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['serviceId', 'availabilityPercent', 'rtoMinutes', 'rpoMinutes'],
+            properties: {
+              serviceId: serviceRef,
+              availabilityPercent: { type: 'number', minimum: 0, maximum: 100 },
+              rtoMinutes: { type: 'integer', minimum: 0, maximum: 525_600 },
+              rpoMinutes: { type: 'integer', minimum: 0, maximum: 525_600 },
+            },
+          },
+        },
+        recovery: { type: 'string', minLength: 1, maxLength: 50_000 },
+        returnToNormal: { type: 'string', minLength: 1, maxLength: 50_000 },
+        contacts: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 100,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'role'],
+            properties: {
+              name: { type: 'string', minLength: 1, maxLength: 200 },
+              role: { type: 'string', minLength: 1, maxLength: 200 },
+              phone: text(50),
+              email: text(200),
+            },
+          },
+        },
+      },
+    },
+  },
+} as const
+
+const capacityPlanData = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['capacityPlan'],
+  properties: {
+    capacityPlan: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['currentAndForecastDemand', 'expectedImpact', 'performanceTargets', 'actions'],
+      properties: {
+        currentAndForecastDemand: { type: 'string', minLength: 1, maxLength: 50_000 },
+        expectedImpact: { type: 'string', minLength: 1, maxLength: 50_000 },
+        performanceTargets: { type: 'string', minLength: 1, maxLength: 50_000 },
+        actions: text(50_000),
+      },
+    },
+  },
+} as const
+
 const fileSchema = {
   type: 'object',
   additionalProperties: false,
@@ -77,7 +153,16 @@ const fileSchema = {
 /** Content of a version: Markdown written in the app, structured data, and/or an upload. */
 const versionContent = {
   content: text(200_000),
-  data: { anyOf: [objectivesData, scopeData, planData, ...controlledDataSchemas] },
+  data: {
+    anyOf: [
+      objectivesData,
+      scopeData,
+      planData,
+      continuityPlanData,
+      capacityPlanData,
+      ...controlledDataSchemas,
+    ],
+  },
   file: fileSchema,
   changeSummary: text(2000),
 } as const
@@ -158,4 +243,12 @@ export const distributeBody = {
 /** The per-kind check of structured content: objectives only on an objectives document, … */
 export const dataKindOf = (data: object): DocumentKind =>
   (controlledKindOf(data) as DocumentKind | undefined) ??
-  ('objectives' in data ? 'objectives' : 'sections' in data ? 'plan' : 'scope')
+  ('objectives' in data
+    ? 'objectives'
+    : 'sections' in data
+      ? 'plan'
+      : 'continuityPlan' in data
+        ? 'continuity-plan'
+        : 'capacityPlan' in data
+          ? 'capacity-plan'
+          : 'scope')
