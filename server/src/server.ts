@@ -246,6 +246,9 @@ export async function startServer({
       audit,
       getVersion: (id, version) => processes.getVersion(id, version),
     })
+    // the Camunda user-task intake polls fast for a moment after what usually creates a user
+    // task (set once the intake runs, below)
+    let nudgeIntake = () => {}
     const instances = new InstancesService({
       db: database.db,
       zeebe,
@@ -254,6 +257,7 @@ export async function startServer({
       lagMs,
       log,
       checkpoint,
+      onStarted: () => nudgeIntake(),
     })
     await instances.follow()
     cleanup.unshift(async () => {
@@ -323,10 +327,25 @@ export async function startServer({
     const intake = startUserTaskIntake({ zeebe, tasks, log, checkpoint })
     cleanup.unshift(() => intake.stop())
     const camundaIntake = userTasks
-      ? startCamundaTaskIntake({ api: userTasks, tasks, log, now: () => clock.now() })
+      ? startCamundaTaskIntake({
+          api: userTasks,
+          tasks,
+          log,
+          now: () => clock.now(),
+          settleMs: lagMs,
+          checkpoint,
+        })
       : undefined
-    if (camundaIntake) cleanup.unshift(() => camundaIntake.stop())
-    else log.warn('no v2 REST API (CAMUNDA_REST_ADDRESS): Camunda user tasks stay out of the inbox')
+    if (camundaIntake) {
+      cleanup.unshift(() => camundaIntake.stop())
+      nudgeIntake = () => camundaIntake.nudge()
+      // a completed task usually makes the engine create the next one
+      const unsubscribe = bus.subscribe((e) => {
+        if (e.type === 'task.completed') nudgeIntake()
+      })
+      cleanup.unshift(async () => unsubscribe())
+    } else
+      log.warn('no v2 REST API (CAMUNDA_REST_ADDRESS): Camunda user tasks stay out of the inbox')
     const history = new HistoryService({ db: database.db, camunda, evidence: audit })
     // Case data, CMDB and catalogue (8.x, 9.1, 6.1, 7.2); procedures start via `instances`.
     const cases = new CaseService({
@@ -371,6 +390,7 @@ export async function startServer({
     const jobWorkers = startWorkers({
       zeebe,
       log,
+      onJobDone: () => nudgeIntake(),
       ...(workerPollIntervalMs !== undefined ? { pollIntervalMs: workerPollIntervalMs } : {}),
       deps: {
         db: database.db,
