@@ -107,6 +107,11 @@ export interface StartOptions {
   checkpoint?: Checkpoint
   /** Between reconciler passes, ms (default 30 s). */
   reconcileEveryMs?: number
+  /**
+   * How long the Camunda user-task intake polls fast after a nudge, ms (default 2 s; 0 = never,
+   * for `bench/user-task-latency.ts` to measure without).
+   */
+  camundaIntakeFastForMs?: number
 }
 
 export interface RunningServer {
@@ -157,6 +162,7 @@ export async function startServer({
   workerPollIntervalMs,
   checkpoint,
   reconcileEveryMs,
+  camundaIntakeFastForMs,
 }: StartOptions): Promise<RunningServer> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -334,6 +340,7 @@ export async function startServer({
           now: () => clock.now(),
           settleMs: lagMs,
           checkpoint,
+          ...(camundaIntakeFastForMs !== undefined ? { fastForMs: camundaIntakeFastForMs } : {}),
         })
       : undefined
     if (camundaIntake) {
