@@ -56,7 +56,7 @@ function startChild(store: string[], crashAt?: CrashPoint): Promise<Child> {
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   )
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start in 120 s: ${out}`)), 120_000)
+    const timer = setTimeout(() => reject(new Error(`no start in 240 s: ${out}`)), 240_000)
     const onData = () => {
       const m = /READY (\{.*\})\n/.exec(out)
       if (!m) return
@@ -100,7 +100,7 @@ describe.each(testDatabaseTargets())(
       children.push(first)
       passwords = first.passwords
       await stopChild(first)
-    }, 180_000)
+    }, 300_000)
 
     afterAll(async () => {
       for (const c of children) {
