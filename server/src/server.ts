@@ -255,6 +255,7 @@ export async function startServer({
     // the Camunda user-task intake polls fast for a moment after what usually creates a user
     // task (set once the intake runs, below)
     let nudgeIntake = () => {}
+    let runReconciler = async () => {}
     const instances = new InstancesService({
       db: database.db,
       zeebe,
@@ -340,6 +341,8 @@ export async function startServer({
           now: () => clock.now(),
           settleMs: lagMs,
           checkpoint,
+          // completions that waited for the v2 API (e.g. at start) go out when it answers
+          onReachable: () => void runReconciler(),
           ...(camundaIntakeFastForMs !== undefined ? { fastForMs: camundaIntakeFastForMs } : {}),
         })
       : undefined
@@ -449,6 +452,9 @@ export async function startServer({
       },
     })
     cleanup.unshift(() => reconciler.stop())
+    runReconciler = async () => {
+      await reconciler.runOnce().catch((err: unknown) => log.warn('reconciler pass failed', err))
+    }
     const retention = startRetention({
       db: database.db,
       audit,

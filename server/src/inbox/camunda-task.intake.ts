@@ -55,6 +55,11 @@ export interface CamundaIntakeOptions {
   settleMs?: number
   /** Crash-test hook (see {@link CrashPoint}). */
   checkpoint?: Checkpoint
+  /**
+   * Called when a pass succeeds first, or again after failing passes (the v2 API answers now):
+   * the server runs the reconciler then, so completions that waited for the API go out at once.
+   */
+  onReachable?: () => void
 }
 
 export interface RunningCamundaIntake {
@@ -236,13 +241,19 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
   }
 
   let running: Promise<void> | undefined
+  let reachable = false
   const run = (what: () => Promise<void>) => {
     const previous = running ?? Promise.resolve()
     const next = previous.then(what)
     running = next
-      .catch((err: unknown) =>
-        log.warn('the Camunda user-task intake could not reach the engine; retrying', err),
-      )
+      .then(() => {
+        if (!reachable) options.onReachable?.()
+        reachable = true
+      })
+      .catch((err: unknown) => {
+        reachable = false
+        log.warn('the Camunda user-task intake could not reach the engine; retrying', err)
+      })
       .finally(() => {
         if (running === settled) running = undefined
       })
