@@ -112,6 +112,11 @@ export interface StartOptions {
   checkpoint?: Checkpoint
   /** Between reconciler passes, ms (default 30 s). */
   reconcileEveryMs?: number
+  /**
+   * How long the Camunda user-task intake polls fast after a nudge, ms (default 2 s; 0 = never,
+   * for `bench/user-task-latency.ts` to measure without).
+   */
+  camundaIntakeFastForMs?: number
 }
 
 export interface RunningServer {
@@ -168,6 +173,7 @@ export async function startServer({
   workerPollIntervalMs,
   checkpoint,
   reconcileEveryMs,
+  camundaIntakeFastForMs,
 }: StartOptions): Promise<RunningServer> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -262,6 +268,10 @@ export async function startServer({
       getVersion: (id, version) => processes.getVersion(id, version),
       versions,
     })
+    // the Camunda user-task intake polls fast for a moment after what usually creates a user
+    // task (set once the intake runs, below)
+    let nudgeIntake = () => {}
+    let runReconciler = async () => {}
     const instances = new InstancesService({
       db: database.db,
       zeebe,
@@ -270,6 +280,7 @@ export async function startServer({
       lagMs,
       log,
       checkpoint,
+      onStarted: () => nudgeIntake(),
     })
     await instances.follow()
     cleanup.unshift(async () => {
@@ -333,10 +344,28 @@ export async function startServer({
     const intake = startUserTaskIntake({ zeebe, tasks, log, checkpoint })
     cleanup.unshift(() => intake.stop())
     const camundaIntake = userTasks
-      ? startCamundaTaskIntake({ api: userTasks, tasks, log, now: () => clock.now() })
+      ? startCamundaTaskIntake({
+          api: userTasks,
+          tasks,
+          log,
+          now: () => clock.now(),
+          settleMs: lagMs,
+          checkpoint,
+          // completions that waited for the v2 API (e.g. at start) go out when it answers
+          onReachable: () => void runReconciler(),
+          ...(camundaIntakeFastForMs !== undefined ? { fastForMs: camundaIntakeFastForMs } : {}),
+        })
       : undefined
-    if (camundaIntake) cleanup.unshift(() => camundaIntake.stop())
-    else log.warn('no v2 REST API (CAMUNDA_REST_ADDRESS): Camunda user tasks stay out of the inbox')
+    if (camundaIntake) {
+      cleanup.unshift(() => camundaIntake.stop())
+      nudgeIntake = () => camundaIntake.nudge()
+      // a completed task usually makes the engine create the next one
+      const unsubscribe = bus.subscribe((e) => {
+        if (e.type === 'task.completed') nudgeIntake()
+      })
+      cleanup.unshift(async () => unsubscribe())
+    } else
+      log.warn('no v2 REST API (CAMUNDA_REST_ADDRESS): Camunda user tasks stay out of the inbox')
     const history = new HistoryService({
       db: database.db,
       camunda,
@@ -418,6 +447,7 @@ export async function startServer({
     const jobWorkers = startWorkers({
       zeebe,
       log,
+      onJobDone: () => nudgeIntake(),
       ...(workerPollIntervalMs !== undefined ? { pollIntervalMs: workerPollIntervalMs } : {}),
       deps: {
         db: database.db,
@@ -471,6 +501,9 @@ export async function startServer({
       },
     })
     cleanup.unshift(() => reconciler.stop())
+    runReconciler = async () => {
+      await reconciler.runOnce().catch((err: unknown) => log.warn('reconciler pass failed', err))
+    }
     const retention = startRetention({
       db: database.db,
       audit,

@@ -177,6 +177,52 @@ describe.each(testDatabaseTargets())('Camunda user tasks in the inbox ($kind)', 
     })
   })
 
+  it('takes assignments made by other v2 clients, with evidence by the engine', async () => {
+    // given an open task
+    const { task } = await startReview('Assigned in Tasklist')
+    const key = task.userTaskKey!
+    const db = h.server.database.db
+    const trail = async () =>
+      (
+        await db
+          .selectFrom('evidence')
+          .select(['actor', 'action', 'after'])
+          .where('entity_id', '=', task.id)
+          .orderBy('seq')
+          .execute()
+      ).map((e) => ({ actor: e.actor, action: e.action, after: e.after as { assignee?: unknown } }))
+    const inbox = async () => (await desk.get<{ task: TaskView }>(`/tasks/${task.id}`)).body.task
+    // when another client of the engine's v2 API (Tasklist, a script) assigns it to desk2
+    await api.assignUserTask(key, 'desk2', true)
+    // then the inbox takes the engine's assignee, with an evidence entry by the engine
+    await eventually(async () => (await inbox()).assignee === 'desk2', 20_000, 'assignee desk2')
+    expect(await inbox()).toMatchObject({ state: 'claimed', assignee: 'desk2' })
+    expect(await trail()).toContainEqual(
+      expect.objectContaining({
+        actor: 'system:engine',
+        action: 'task.assigned',
+        after: expect.objectContaining({ assignee: 'desk2' }) as unknown,
+      }),
+    )
+    // when the other client takes the assignee away again, the task is open again
+    await api.unassignUserTask(key)
+    await eventually(async () => (await inbox()).state === 'open', 20_000, 'open again')
+    expect((await trail()).filter((e) => e.actor === 'system:engine').map((e) => e.action)).toEqual(
+      ['task.assigned', 'task.unclaimed'],
+    )
+    // and a claim in the inbox is not undone by a search that still shows the task unassigned
+    expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
+    const intake = h.server.services.camundaIntake!
+    await intake.fullPass()
+    await new Promise((resolve) => setTimeout(resolve, 2500)) // past the settle time (2 s)
+    await intake.pass()
+    expect(await inbox()).toMatchObject({ state: 'claimed', assignee: 'desk' })
+    expect(
+      (await desk.post(`/tasks/${task.id}/complete`, { data: { summary: 'ok', impact: 'low' } }))
+        .status,
+    ).toBe(200)
+  })
+
   it('confirms from the task search a completion whose answer a crash lost', async () => {
     // given a task whose submission is stored and whose completion reached the engine, but the
     // server died before recording the answer (the outbox row is still pending)

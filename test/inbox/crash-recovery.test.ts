@@ -4,8 +4,9 @@
  * reconciler must finish the action, once:
  * - a case committed before its procedure started gets exactly one instance, also when the
  *   engine had created it and the key was never stored;
- * - a task killed in `completing` (before or after the engine took the CompleteJob) ends
- *   `completed` with exactly one `task.completed` evidence entry, and its instance moves on;
+ * - a task killed in `completing` (before or after the engine took the CompleteJob, or for a
+ *   Camunda user task the v2 completion) ends `completed` with exactly one `task.completed`
+ *   evidence entry, and its instance moves on;
  *   what it decides is on its case once, with one status change and one `incident.decided`
  *   entry (written with the submission, never again by the reconciler);
  * - a user task the engine activated but the inbox never stored is in the inbox within seconds
@@ -55,7 +56,7 @@ function startChild(store: string[], crashAt?: CrashPoint): Promise<Child> {
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   )
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start in 120 s: ${out}`)), 120_000)
+    const timer = setTimeout(() => reject(new Error(`no start in 240 s: ${out}`)), 240_000)
     const onData = () => {
       const m = /READY (\{.*\})\n/.exec(out)
       if (!m) return
@@ -99,7 +100,7 @@ describe.each(testDatabaseTargets())(
       children.push(first)
       passwords = first.passwords
       await stopChild(first)
-    }, 180_000)
+    }, 300_000)
 
     afterAll(async () => {
       for (const c of children) {
@@ -215,11 +216,18 @@ describe.each(testDatabaseTargets())(
       240_000,
     )
 
-    it.each(['task:completing', 'task:job-completed'] as const)(
-      'a task killed at %s ends completed with one evidence entry and its instance moves on (4.3.3)',
-      async (point) => {
-        // given a server that dies while a claimed task is being completed
-        const store = await freshStore(point.replace(':', '-'))
+    it.each([
+      { point: 'task:completing', kind: 'job' },
+      { point: 'task:job-completed', kind: 'job' },
+      { point: 'task:completing', kind: 'camunda' },
+      { point: 'task:job-completed', kind: 'camunda' },
+    ] as const)(
+      'a $kind task killed at $point ends completed with one evidence entry and its instance moves on (4.3.3)',
+      async ({ point, kind }) => {
+        // given a server that dies while a claimed task (a job-worker user task, or a Camunda
+        // user task completed through v2) is being completed
+        const store = await freshStore(`${point.replace(':', '-')}-${kind}`)
+        if (kind === 'camunda') store.args.push('--camunda')
         let taskId = ''
         let processInstanceKey = ''
         let caseId = ''
@@ -229,6 +237,7 @@ describe.each(testDatabaseTargets())(
           const task = await taskOf(desk, caseId)
           taskId = task.id
           processInstanceKey = task.processInstanceKey
+          expect(task.kind).toBe(kind)
           expect((await desk.post(`/tasks/${task.id}/claim`)).status).toBe(200)
           await desk.post(`/tasks/${task.id}/complete`, {
             data: { summary: 'Restarted the relay', impact: 'low' },
@@ -319,6 +328,35 @@ describe.each(testDatabaseTargets())(
       // hand it back once more (harmless: storing is idempotent by job key)
       expect((await health(second.url)).totals.userTasksReleased).toBeGreaterThanOrEqual(1)
       await stopChild(second)
+    }, 240_000)
+
+    it('a Camunda user task the intake read but never stored is in the inbox at the restart, once', async () => {
+      // given a server that dies right after its intake read a new Camunda user task through v2
+      const store = await freshStore('intake-user-task-read')
+      store.args.push('--camunda')
+      await crashAt(store.args, 'intake:user-task-read', async (c) => {
+        await newIncident(await login(c, 'desk'), 'Badge reader down')
+      })
+      // when it comes back
+      const second = await restart(store.args)
+      const desk = await login(second, 'desk')
+      const list = await desk.get<{ items: { id: string }[] }>('/incidents')
+      const caseId = list.body.items[0]!.id
+      // then the full pass at start stores it (the engine keeps it CREATED: nothing is lost)
+      const task = await taskOf(desk, caseId)
+      expect(task).toMatchObject({ kind: 'camunda', state: 'open' })
+      await stopChild(second)
+      const database = await store.open()
+      try {
+        const rows = await database.db
+          .selectFrom('tasks')
+          .select('id')
+          .where('case_id', '=', caseId)
+          .execute()
+        expect(rows).toHaveLength(1)
+      } finally {
+        if (store.close) await database.close()
+      }
     }, 240_000)
   },
 )

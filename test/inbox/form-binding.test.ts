@@ -29,10 +29,20 @@ const formV2 = {
   ],
 }
 
-/** The triage procedure with a wait for the message `ticket-ready` before its user task. */
-const waitingTriage = (versionTag: string) =>
+/**
+ * The triage procedure with a wait for the message `ticket-ready` before its user task: a
+ * job-worker user task, or a Camunda user task whose form is bound as the procedures bind theirs
+ * (`bindingType="deployment"`: the engine itself resolves the version deployed with the process).
+ */
+const waitingTriage = (versionTag: string, kind: 'job' | 'camunda') =>
   fixture('inbox-triage.bpmn')
     .toString('utf8')
+    .replace(
+      `<zeebe:formDefinition formId="${FORM}" />`,
+      kind === 'camunda'
+        ? `<zeebe:userTask /><zeebe:formDefinition formId="${FORM}" bindingType="deployment" />`
+        : `<zeebe:formDefinition formId="${FORM}" />`,
+    )
     .replace(
       '<bpmn:process id="inbox-triage" name="Inbox triage" isExecutable="true">',
       `<bpmn:process id="inbox-triage" name="Inbox triage" isExecutable="true">
@@ -60,78 +70,92 @@ const waitingTriage = (versionTag: string) =>
   </bpmn:message>`,
     )
 
-describe('forms bound to the process version (4.3.2)', () => {
-  let h: Harness
-  let desk: ApiClient
+describe.each(['job', 'camunda'] as const)(
+  'forms bound to the process version, %s user tasks (4.3.2)',
+  (kind) => {
+    let h: Harness
+    let desk: ApiClient
 
-  beforeAll(async () => {
-    h = await startHarness({ deployProcesses: false })
-    desk = await h.login('desk')
-  })
-  afterAll(async () => {
-    await h?.stop()
-  })
-
-  const deploy = (xml: string, form: unknown) =>
-    h.server.services.processes.deploy(
-      [
-        { name: `${FORM}.form`, content: Buffer.from(JSON.stringify(form)) },
-        { name: 'inbox-triage.bpmn', content: Buffer.from(xml) },
-      ],
-      { actor: 'admin' },
-    )
-  const taskOf = (caseId: string) =>
-    eventually(
-      async () => (await desk.get<{ items: TaskView[] }>(`/tasks?caseId=${caseId}`)).body.items[0],
-      15_000,
-      `the task of ${caseId}`,
-    )
-  const formKeys = async (task: TaskView) => {
-    const detail = await desk.get<{ form: { components: { key?: string }[] } }>(`/tasks/${task.id}`)
-    return detail.body.form.components.flatMap((c) => (c.key ? [c.key] : []))
-  }
-  const ready = (caseId: string) =>
-    h.server.zeebe.publishMessage({
-      name: 'ticket-ready',
-      correlationKey: caseId,
-      variables: {},
-      timeToLive: 60_000,
+    beforeAll(async () => {
+      h = await startHarness({ deployProcesses: false })
+      desk = await h.login('desk')
+    })
+    afterAll(async () => {
+      await h?.stop()
     })
 
-  it('a task an older instance creates after a newer form was deployed gets the form of its own version', async () => {
-    // given: version 1 with form v1; an instance of it waits before its user task
-    const [v1] = await deploy(waitingTriage('1'), formV1)
-    const before = await h.server.services.instances.start('inbox-triage', {
-      caseKind: 'incident',
-      caseId: 'INC-BOUND-OLD',
+    const deploy = (xml: string, form: unknown) =>
+      h.server.services.processes.deploy(
+        [
+          { name: `${FORM}.form`, content: Buffer.from(JSON.stringify(form)) },
+          { name: 'inbox-triage.bpmn', content: Buffer.from(xml) },
+        ],
+        { actor: 'admin' },
+      )
+    const taskOf = (caseId: string) =>
+      eventually(
+        async () =>
+          (await desk.get<{ items: TaskView[] }>(`/tasks?caseId=${caseId}`)).body.items[0],
+        15_000,
+        `the task of ${caseId}`,
+      )
+    const formKeys = async (task: TaskView) => {
+      const detail = await desk.get<{ form: { components: { key?: string }[] } }>(
+        `/tasks/${task.id}`,
+      )
+      return detail.body.form.components.flatMap((c) => (c.key ? [c.key] : []))
+    }
+    const ready = (caseId: string) =>
+      h.server.zeebe.publishMessage({
+        name: 'ticket-ready',
+        correlationKey: caseId,
+        variables: {},
+        timeToLive: 60_000,
+      })
+
+    it('a task an older instance creates after a newer form was deployed gets the form of its own version', async () => {
+      // given: version 1 with form v1; an instance of it waits before its user task
+      const [v1] = await deploy(waitingTriage('1', kind), formV1)
+      const before = await h.server.services.instances.start('inbox-triage', {
+        caseKind: 'incident',
+        caseId: 'INC-BOUND-OLD',
+      })
+      // when: version 2 is deployed with form v2 (a required root cause), then both proceed
+      const [v2] = await deploy(waitingTriage('2', kind), formV2)
+      const after = await h.server.services.instances.start('inbox-triage', {
+        caseKind: 'incident',
+        caseId: 'INC-BOUND-NEW',
+      })
+      await ready('INC-BOUND-OLD')
+      await ready('INC-BOUND-NEW')
+      const oldTask = await taskOf('INC-BOUND-OLD')
+      const newTask = await taskOf('INC-BOUND-NEW')
+      // then: each task shows the form of the version its instance runs on
+      expect(before.version).toBe(v1?.version)
+      expect(after.version).toBe(v2?.version)
+      expect(oldTask.processVersion).toBe(v1?.version)
+      expect(oldTask.kind).toBe(kind)
+      if (kind === 'camunda') {
+        // the engine resolved the same form versions (what Tasklist or any v2 client shows)
+        const api = h.server.services.userTasks!
+        expect((await api.getUserTask(oldTask.userTaskKey!)).formKey).toBe(oldTask.formKey)
+        expect((await api.getUserTask(newTask.userTaskKey!)).formKey).toBe(newTask.formKey)
+        expect(oldTask.formKey).not.toBe(newTask.formKey)
+      }
+      expect(await formKeys(oldTask)).not.toContain('rootCause')
+      expect(await formKeys(newTask)).toContain('rootCause')
+      // and each is validated against it: the old task completes without a root cause
+      const data = { summary: 'Printer queue stuck', impact: 'high' }
+      expect((await desk.post(`/tasks/${oldTask.id}/claim`)).status).toBe(200)
+      const done = await desk.post(`/tasks/${oldTask.id}/complete`, { data })
+      expect(done.status, JSON.stringify(done.body)).toBe(200)
+      expect((await desk.post(`/tasks/${newTask.id}/claim`)).status).toBe(200)
+      const refused = await desk.post<{ errors: { path: string }[] }>(
+        `/tasks/${newTask.id}/complete`,
+        { data },
+      )
+      expect(refused.status).toBe(400)
+      expect(refused.body.errors.map((e) => e.path)).toContain('/rootCause')
     })
-    // when: version 2 is deployed with form v2 (a required root cause), then both proceed
-    const [v2] = await deploy(waitingTriage('2'), formV2)
-    const after = await h.server.services.instances.start('inbox-triage', {
-      caseKind: 'incident',
-      caseId: 'INC-BOUND-NEW',
-    })
-    await ready('INC-BOUND-OLD')
-    await ready('INC-BOUND-NEW')
-    const oldTask = await taskOf('INC-BOUND-OLD')
-    const newTask = await taskOf('INC-BOUND-NEW')
-    // then: each task shows the form of the version its instance runs on
-    expect(before.version).toBe(v1?.version)
-    expect(after.version).toBe(v2?.version)
-    expect(oldTask.processVersion).toBe(v1?.version)
-    expect(await formKeys(oldTask)).not.toContain('rootCause')
-    expect(await formKeys(newTask)).toContain('rootCause')
-    // and each is validated against it: the old task completes without a root cause
-    const data = { summary: 'Printer queue stuck', impact: 'high' }
-    expect((await desk.post(`/tasks/${oldTask.id}/claim`)).status).toBe(200)
-    const done = await desk.post(`/tasks/${oldTask.id}/complete`, { data })
-    expect(done.status, JSON.stringify(done.body)).toBe(200)
-    expect((await desk.post(`/tasks/${newTask.id}/claim`)).status).toBe(200)
-    const refused = await desk.post<{ errors: { path: string }[] }>(
-      `/tasks/${newTask.id}/complete`,
-      { data },
-    )
-    expect(refused.status).toBe(400)
-    expect(refused.body.errors.map((e) => e.path)).toContain('/rootCause')
-  })
-})
+  },
+)

@@ -42,11 +42,10 @@ const expected: Record<string, string> = {
 }
 
 /**
- * Job-worker user tasks are the design (the inbox activates `io.camunda.zeebe:userTask` jobs),
- * so camunda-compat's advice to use Camunda user tasks (`zeebe:userTask`) is the one warning
- * accepted.
+ * The procedures use Camunda user tasks (`zeebe:userTask`), so no warning is accepted (job-worker
+ * user tasks, still supported for diagrams that use them, would draw camunda-compat's advice).
  */
-const acceptedWarnings = new Set(['camunda-compat/zeebe-user-task'])
+const acceptedWarnings = new Set<string>()
 
 const flowNodeTypes = new Set([
   'bpmn:StartEvent',
@@ -149,10 +148,15 @@ describe.each(Object.keys(expected).sort())('%s', (file) => {
     expect(bad).toEqual([])
   })
 
-  it('has job-worker user tasks with a linked form that exists in forms/ and an assignment', () => {
+  it('has Camunda user tasks with a linked form deployed with it that exists in forms/ and an assignment', () => {
     const bad: string[] = []
     for (const task of p.elements.filter((e) => e.$type === 'bpmn:UserTask')) {
-      if (extensions(task, 'zeebe:UserTask').length) bad.push(`${task.id}: zeebe:userTask`)
+      if (!extensions(task, 'zeebe:UserTask').length) bad.push(`${task.id}: no zeebe:userTask`)
+      // the form version deployed with the procedure version, as the inbox shows it
+      const form = extensions(task, 'zeebe:FormDefinition')[0]
+      if (form && str(form, 'bindingType') !== 'deployment') {
+        bad.push(`${task.id}: form not bound with bindingType="deployment"`)
+      }
       const assignment = extensions(task, 'zeebe:AssignmentDefinition')[0]
       if (!assignment || !(str(assignment, 'candidateGroups') || str(assignment, 'assignee'))) {
         bad.push(`${task.id}: no candidate groups or assignee`)

@@ -8,6 +8,8 @@
  * It deploys the inbox triage fixture as the `incident` procedure (one user task for the
  * service desk), so a new incident gets a task, and prints one line
  * `READY {"url":…,"passwords":{…}}` when it listens (passwords only on the first start).
+ * With `--camunda` its user task is a Camunda user task (`zeebe:userTask`, read and completed
+ * through v2), else a job-worker user task.
  */
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -23,6 +25,7 @@ async function main() {
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
       'crash-at': { type: 'string' },
+      camunda: { type: 'boolean' },
     },
   })
   const dataDir = values['data-dir'] ?? '/tmp/unused-by-crash-tests'
@@ -62,6 +65,12 @@ async function main() {
               '<zeebe:priorityDefinition priority="80" /><zeebe:properties>' +
                 '<zeebe:property name="record:category" value="summary" />' +
                 '<zeebe:property name="record:status" value="triaged" /></zeebe:properties>',
+            )
+            .replace(
+              '<zeebe:formDefinition formId="inbox-triage-form" />',
+              values.camunda
+                ? '<zeebe:userTask /><zeebe:formDefinition formId="inbox-triage-form" bindingType="deployment" />'
+                : '<zeebe:formDefinition formId="inbox-triage-form" />',
             ),
         ),
       },

@@ -75,6 +75,8 @@ export class InstancesService implements ProcessStarter {
       log: Logger
       /** Crash-test hook (see {@link CrashPoint}). */
       checkpoint?: Checkpoint
+      /** Called after the engine started an instance (its first user task may exist now). */
+      onStarted?: () => void
     },
   ) {
     this.tracker = new InstanceTracker({
@@ -111,6 +113,7 @@ export class InstancesService implements ProcessStarter {
       throw new ProcessStartError(reason, grpcCode(err))
     }
     this.deps.checkpoint?.(CrashPoint.ProcedureStarted)
+    this.deps.onStarted?.()
     const started: StartedInstance = {
       processInstanceKey: str(created.processInstanceKey),
       processDefinitionKey: str(created.processDefinitionKey),

@@ -13,11 +13,24 @@
  *   slack, a failure) and checks each live task the listing lacks with `GET /v2/user-tasks/{key}`
  *   — COMPLETED, CANCELED or FAILED close it (the keep-alive does the same for job tasks).
  *
+ * - {@link RunningCamundaIntake.nudge}: the server calls it when it did something after which the
+ *   engine usually creates a user task at once (a task completed, a procedure started, a job
+ *   completed): the passes then run every `fastPollMs` (100 ms) for `fastForMs` (2 s), so the
+ *   next task is in the inbox a moment after the engine and its search have it, not up to a
+ *   second later. The same on a cluster: nothing but v2 searches.
+ * - Assignments made by other v2 clients (Tasklist, scripts): a live task whose assignee in a
+ *   search differs from the inbox's is read again with `GET /v2/user-tasks/{key}` `settleMs`
+ *   later (a search lags the broker: the difference may only be the inbox's own claim not yet
+ *   visible); when the engine still says otherwise and the inbox did not change the task
+ *   meanwhile, the inbox takes the engine's assignee, with a `system:engine` evidence entry.
+ *
  * Storing is idempotent on the user task key, so passes may overlap in what they read.
  */
 import type { Logger } from '../log'
+import { CrashPoint, type Checkpoint } from '../outbox/outbox'
 import { restStatus, type CamundaUserTask, type UserTaskApi } from '../camunda/camunda-rest'
 import type { TasksService } from './tasks.service'
+import { TaskState } from './task-model'
 
 export interface CamundaIntakeOptions {
   api: UserTaskApi
@@ -31,6 +44,22 @@ export interface CamundaIntakeOptions {
   fullPassEveryMs?: number
   /** How far before the newest dates seen an incremental pass looks again, ms. Default 30 s. */
   slackMs?: number
+  /** Between incremental passes after a {@link RunningCamundaIntake.nudge}, ms. Default 100. */
+  fastPollMs?: number
+  /** How long passes run fast after a nudge, ms. Default 2 s. */
+  fastForMs?: number
+  /**
+   * How long after a search showed another assignee the task is read again before the inbox
+   * takes that assignee, ms: at least the search's lag behind the engine. Default 2 s.
+   */
+  settleMs?: number
+  /** Crash-test hook (see {@link CrashPoint}). */
+  checkpoint?: Checkpoint
+  /**
+   * Called when a pass succeeds first, or again after failing passes (the v2 API answers now):
+   * the server runs the reconciler then, so completions that waited for the API go out at once.
+   */
+  onReachable?: () => void
 }
 
 export interface RunningCamundaIntake {
@@ -38,6 +67,11 @@ export interface RunningCamundaIntake {
   pass(): Promise<void>
   /** Runs one full pass now (after the one running, if any). */
   fullPass(): Promise<void>
+  /**
+   * The engine is probably creating a user task now: poll every `fastPollMs` for `fastForMs`.
+   * Cheap to call often (a burst of calls is one fast period).
+   */
+  nudge(): void
   stop(): Promise<void>
 }
 
@@ -53,6 +87,14 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
   const { api, tasks, log, now } = options
   const slackMs = options.slackMs ?? 30_000
   const fullEvery = options.fullPassEveryMs ?? 300_000
+  const pollMs = options.pollEveryMs ?? 1000
+  const fastPollMs = options.fastPollMs ?? 100
+  const fastForMs = options.fastForMs ?? 2000
+  const settleMs = options.settleMs ?? 2000
+  /** Until when (wall clock, ms) passes run fast after a nudge. */
+  let fastUntil = 0
+  /** Tasks whose engine assignee differed from the inbox's: read again at `at` (wall clock). */
+  const differing = new Map<string, { at: number; version: number }>()
   /** Newest creation / completion date seen (ms), or null before the first full pass. */
   let createdSince: number | null = null
   let endedSince: number | null = null
@@ -78,9 +120,15 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
     const known = await tasks.camunda.known(items.map((t) => t.userTaskKey))
     let failedAt: number | null = null
     for (const t of items) {
-      if (known.has(t.userTaskKey)) continue
+      const stored = known.get(t.userTaskKey)
+      if (stored) {
+        noteAssignee(t, stored)
+        continue
+      }
       try {
-        await tasks.intakeUserTask(t, await api.userTaskVariables(t.userTaskKey))
+        const variables = await api.userTaskVariables(t.userTaskKey)
+        options.checkpoint?.(CrashPoint.UserTaskRead)
+        await tasks.intakeUserTask(t, variables)
       } catch (err) {
         log.error(`storing user task ${t.userTaskKey} failed; retrying`, err)
         const at = dateMs(t.creationDate) ?? 0
@@ -88,6 +136,33 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
       }
     }
     return failedAt
+  }
+
+  /** Remembers a live task whose assignee in the engine's search is not the inbox's. */
+  function noteAssignee(
+    t: CamundaUserTask,
+    stored: { state: string; assignee: string | null; version: number },
+  ) {
+    const live = stored.state === TaskState.Open || stored.state === TaskState.Claimed
+    if (!live || (t.assignee || null) === stored.assignee || differing.has(t.userTaskKey)) return
+    differing.set(t.userTaskKey, { at: Date.now() + settleMs, version: stored.version })
+  }
+
+  /** Takes the engine's assignee of each differing task it confirms after the settle time. */
+  async function settle() {
+    for (const [key, { at, version }] of [...differing]) {
+      if (at > Date.now()) continue
+      differing.delete(key)
+      try {
+        const t = await api.getUserTask(key)
+        if (t.state !== 'CREATED') continue
+        await tasks.camunda.takeAssignee(key, t.assignee || null, version)
+      } catch (err) {
+        // a task the search no longer has is closed by the passes; anything else: seen again
+        if (restStatus(err) !== 404)
+          log.warn(`reading user task ${key} failed; retrying later`, err)
+      }
+    }
   }
 
   const since = (ms: number | null) =>
@@ -121,6 +196,7 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
       }
     }
     endedSince = newestEnd
+    await settle()
   }
 
   async function full() {
@@ -149,6 +225,7 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
     createdSince = Math.max(createdSince ?? 0, newest ?? startedAt)
     endedSince = Math.max(endedSince ?? 0, startedAt)
     lastFull = startedAt
+    await settle()
   }
 
   /** Closes the task of `key` when the engine says the user task ended. */
@@ -164,32 +241,55 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
   }
 
   let running: Promise<void> | undefined
+  let reachable = false
   const run = (what: () => Promise<void>) => {
     const previous = running ?? Promise.resolve()
     const next = previous.then(what)
     running = next
-      .catch((err: unknown) =>
-        log.warn('the Camunda user-task intake could not reach the engine; retrying', err),
-      )
+      .then(() => {
+        if (!reachable) options.onReachable?.()
+        reachable = true
+      })
+      .catch((err: unknown) => {
+        reachable = false
+        log.warn('the Camunda user-task intake could not reach the engine; retrying', err)
+      })
       .finally(() => {
         if (running === settled) running = undefined
       })
     const settled = running
     return next
   }
-  const tick = () => {
-    if (running) return
-    void run(now() - lastFull >= fullEvery ? full : incremental)
+  let timer: NodeJS.Timeout | undefined
+  let stopped = false
+  /** One pass (full when due), then the next one after the fast or the normal pause. */
+  const tick = async () => {
+    if (!running) {
+      // a failed pass is logged by run(); the next one tries again
+      await run(now() - lastFull >= fullEvery ? full : incremental).catch(() => undefined)
+    }
+    schedule(Date.now() < fastUntil ? fastPollMs : pollMs)
   }
-  const timer = setInterval(tick, options.pollEveryMs ?? 1000)
-  timer.unref()
-  tick()
+  const schedule = (ms: number) => {
+    clearTimeout(timer)
+    if (stopped) return
+    timer = setTimeout(() => void tick(), ms)
+    timer.unref()
+  }
+  void tick()
 
   return {
     pass: () => run(incremental),
     fullPass: () => run(full),
+    nudge() {
+      const fast = Date.now() < fastUntil
+      fastUntil = Date.now() + fastForMs
+      // already fast: the next pass is at most fastPollMs away; else one now
+      if (!fast) schedule(0)
+    },
     async stop() {
-      clearInterval(timer)
+      stopped = true
+      clearTimeout(timer)
       await running
     },
   }

@@ -24,7 +24,7 @@ export interface CamundaTasksDeps {
     extra?: object,
   ): Promise<void>
   /** Tells the clients, after commit. */
-  publish(type: 'task.cancelled', task: TaskView): void
+  publish(type: 'task.cancelled' | 'task.assigned' | 'task.unclaimed', task: TaskView): void
   now(): number
 }
 
@@ -33,6 +33,7 @@ export interface KnownUserTask {
   id: string
   state: string
   assignee: string | null
+  version: number
 }
 
 export class CamundaTasks {
@@ -43,7 +44,7 @@ export class CamundaTasks {
     if (keys.length === 0) return new Map()
     const rows = await this.deps.db
       .selectFrom('tasks')
-      .select(['id', 'user_task_key', 'state', 'assignee'])
+      .select(['id', 'user_task_key', 'state', 'assignee', 'version'])
       .where('user_task_key', 'in', keys)
       .execute()
     return new Map(rows.map((r) => [r.user_task_key ?? '', r]))
@@ -83,5 +84,49 @@ export class CamundaTasks {
     })
     if (closed) this.deps.publish('task.cancelled', closed)
     return closed
+  }
+
+  /**
+   * Takes the assignee the engine has for a live task, assigned there by another v2 client
+   * (Tasklist, a script): only when the stored task is still at `version` (the inbox did not
+   * change it since the search that showed the difference) and its assignee differs. The change
+   * and its `system:engine` evidence entry (`task.assigned`, or `task.unclaimed` for none) are
+   * one transaction.
+   */
+  async takeAssignee(
+    userTaskKey: string,
+    assignee: string | null,
+    version: number,
+  ): Promise<TaskView | undefined> {
+    const action = assignee ? 'task.assigned' : 'task.unclaimed'
+    const taken = await this.deps.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .updateTable('tasks')
+        .set({
+          state: assignee ? TaskState.Claimed : TaskState.Open,
+          assignee,
+          claimed_at: assignee ? new Date(this.deps.now()) : null,
+          version: sql`version + 1`,
+        })
+        .where('user_task_key', '=', userTaskKey)
+        .where('state', 'in', LIVE)
+        .where('version', '=', version)
+        .where((eb) =>
+          assignee === null
+            ? eb('assignee', 'is not', null)
+            : eb.or([eb('assignee', 'is', null), eb('assignee', '!=', assignee)]),
+        )
+        .returningAll()
+        .executeTakeFirst()
+      if (!row) return undefined
+      const task = taskView(row, this.deps.now())
+      await this.deps.audit(tx, ENGINE_ACTOR, action, task, {
+        assignee,
+        reason: 'Assigned in the engine by another client of its API.',
+      })
+      return task
+    })
+    if (taken) this.deps.publish(action, taken)
+    return taken
   }
 }

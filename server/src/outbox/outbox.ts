@@ -69,6 +69,8 @@ export const CrashPoint = {
   UserTaskActivated: 'intake:activated',
   /** The inbox stored the task; its job lock not yet extended. */
   UserTaskStored: 'intake:stored',
+  /** The Camunda user-task intake read a new user task through v2; the inbox has not stored it. */
+  UserTaskRead: 'intake:user-task-read',
 } as const
 export type CrashPoint = (typeof CrashPoint)[keyof typeof CrashPoint]
 

@@ -62,11 +62,13 @@ export class DraftDeployment {
         xml = await withVersionTag(xml, draft.bpmnProcessId, versionTag)
       }
     }
+    // bindingType="deployment": the forms its tasks link go with it, changed or not
+    const carried = await this.deps.forms.formsCarriedAlong({ ...draft, xml }, forms)
     const deployed = await this.deps.deployment.deploy(
       [
         // bindingType="deployment": the decisions it calls go with it
         ...(await this.deps.decisions.filesCalledBy(xml)),
-        ...forms.map((f) => ({
+        ...[...forms, ...carried].map((f) => ({
           name: `${f.formId}.form`,
           content: Buffer.from(`${JSON.stringify(f.schema, null, 2)}\n`),
         })),

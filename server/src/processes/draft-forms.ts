@@ -281,8 +281,22 @@ export class DraftForms {
   }
 
   /**
-   * Deploys an approved draft: its BPMN with the forms it changes (the draft's versions, else
-   * `forms/`), in one deployment. The new process version is bound to these form versions;
-   * instances already running keep theirs. The old version is superseded.
+   * The forms a draft's BPMN links that its deployment does not change, as deployed last (else
+   * from `forms/`): they go with the BPMN all the same, because a Camunda user task binds its form
+   * with `bindingType="deployment"` and the engine finds only a form of the process version's
+   * own deployment (as Zeebe does; the engine versions every resource of a deployment that
+   * changes anything).
    */
+  async formsCarriedAlong(
+    draft: DraftView,
+    changed: FormToDeploy[],
+  ): Promise<{ formId: string; schema: unknown }[]> {
+    const out: { formId: string; schema: unknown }[] = []
+    for (const formId of [...(await linkedFormIds(draft.xml ?? ''))].sort()) {
+      if (changed.some((f) => f.formId === formId)) continue
+      const schema = (await this.latestDeployedForm(formId))?.schema ?? (await this.bundledForm(formId))
+      if (schema !== undefined) out.push({ formId, schema })
+    }
+    return out
+  }
 }

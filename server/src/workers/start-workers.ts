@@ -61,12 +61,15 @@ export function startWorkers({
   log,
   workers = allWorkers,
   pollIntervalMs = 300,
+  onJobDone,
 }: {
   zeebe: ZeebeClient
   deps: WorkerDeps
   log: Logger
   workers?: readonly AnyWorker[]
   pollIntervalMs?: number
+  /** Called after a job's outcome reached the engine (the next user task may exist now). */
+  onJobDone?: () => void
 }): RunningWorkers {
   // the client's view of each worker's connection: lost on a connection error, back when ready
   const connected = new Map<string, boolean>(workers.map((w) => [w.type, true]))
@@ -100,13 +103,15 @@ export function startWorkers({
         const result = await w.run(data, deps)
         switch (result.outcome) {
           case 'complete':
-            return job.complete(toJson(result.variables))
+            return job.complete(toJson(result.variables)).finally(onJobDone)
           case 'error':
-            return job.error({
-              errorCode: result.errorCode,
-              errorMessage: result.errorMessage,
-              variables: toJson(result.variables),
-            })
+            return job
+              .error({
+                errorCode: result.errorCode,
+                errorMessage: result.errorMessage,
+                variables: toJson(result.variables),
+              })
+              .finally(onJobDone)
           case 'fail':
             log.warn(`${w.type} job ${data.key}: ${result.errorMessage}`)
             return job.fail({
