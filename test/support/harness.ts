@@ -90,7 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ENGINE_REST_PORT: '0',
     DATA_DIR: ownDataDir ?? `${options.pgliteDir!}.data`,
     DEPLOY_PROCESSES: options.deployProcesses === false ? 'false' : 'true',
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     ...(testDb ? { DATABASE_URL: testDb.url } : {}),
     ...options.env,
   })

@@ -29,7 +29,8 @@ export const ciStatusAfter = (changeNature: unknown): string =>
  * 9.2, 9.1, 9.3: after a successful deployment the CMDB records of the affected CIs (the
  * change's and its release's) are updated: each takes the release's build version
  * (`ciVersion`) and its status after the change (`active`, `retired` when the change removes a
- * service) and records the change and release that last changed it (its history keeps
+ * service; a version the change's own record edit set stays) and records the change and release
+ * that last changed it (its history keeps
  * before/after); then a configuration baseline of the CIs as deployed is taken, naming the
  * release, so the baselines before and after the release can be compared.
  */
@@ -59,6 +60,21 @@ export const updateCmdb = defineWorker<In, Out>({
       ...stringList(record.data.affectedCis),
       ...stringList(release?.data.affectedCis),
     ])
+    // a version the change's own approved record edit set (9.1, 9.2) is what the CAB approved
+    // for that CI: the release's build version does not overwrite it
+    const editedVersions = new Set(
+      (
+        await deps.db
+          .selectFrom('change_record_edits')
+          .select(['target_id', 'patch'])
+          .where('change_id', '=', record.id)
+          .where('target_kind', '=', 'ci')
+          .where('applied_at', 'is not', null)
+          .execute()
+      )
+        .filter((e) => e.patch !== null && typeof e.patch === 'object' && 'ciVersion' in e.patch)
+        .map((e) => e.target_id),
+    )
     const updated: string[] = []
     const changedAt = deps.now().toISOString()
     for (const ciId of wanted) {
@@ -67,7 +83,7 @@ export const updateCmdb = defineWorker<In, Out>({
         'ci',
         ciId,
         {
-          ...(buildVersion ? { ciVersion: buildVersion } : {}),
+          ...(buildVersion && !editedVersions.has(ciId) ? { ciVersion: buildVersion } : {}),
           status,
           data: {
             lastChangeId: record.id,
