@@ -3,7 +3,8 @@
  * staff in the network group that owns the demo's network and e-mail continuity and availability
  * plan, opens "Continuity and availability", tests the plan now, works the test's Camunda user
  * tasks from the inbox (plan, run, record results) and sees the recorded result with the recovery
- * time against the plan's recovery time objective.
+ * time against the plan's recovery time objective. And an SMS manager registers a continuity and
+ * availability plan through the register's form, its sections as structured content (6.3.2).
  */
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -166,5 +167,56 @@ describe('continuity test by the service owner', () => {
     expect(recorded.plan).toMatchObject({ scenario: 'Server room power lost at 09:00' })
     expect(recorded.run).toMatchObject({ recoveryMinutes: 40 })
     expect(recorded.results).toMatchObject({ result: 'passed', rtoMet: true })
+  })
+
+  test('6.3.2: an SMS manager registers a continuity and availability plan with its sections', async () => {
+    // given: the services of the demo's plan
+    const mgr = await apiAs(app, 'smsmgr')
+    const [network, mail] = (await mgr<{ items: Plan[] }>('GET', '/continuity/plans')).items.find(
+      (p) => p.ownerGroup === 'network',
+    )!.services
+
+    // when: the SMS manager registers a plan of that kind on the register's form
+    const { context, page } = await loginPage(browser, app, 'smsmgr')
+    await page.goto('/sms/documents')
+    await page.getByRole('button', { name: 'Register a document' }).click()
+    const form = page.getByRole('form', { name: 'Register a document' })
+    await form
+      .getByLabel('Kind')
+      .selectOption({ label: 'Continuity and availability plan (6.3.2)' })
+    await form.getByLabel('Title').fill('Second-site continuity plan')
+    await form.getByLabel('Services covered').fill(`${network}\n${mail}`)
+    await form.getByLabel('Procedures').fill('Declare a major loss of service; fail over.')
+    await form.getByLabel('Targets').fill(`${network}, 99.9, 60, 0\n${mail}, 99.5, 240, 15`)
+    await form
+      .getByLabel('Recovery', { exact: true })
+      .fill('Routing and mail from the second site.')
+    await form.getByLabel('Return to the normal working state').fill('Fail back at night.')
+    await form.getByLabel('Contacts').fill('Nico Network, service owner, +44 20 7946 0001')
+    await screenshot(page, 'continuity-plan-register')
+    await form.getByRole('button', { name: 'Register draft' }).click()
+    await page.waitForURL(/\/sms\/documents\/DOC-\d+$/)
+    const id = new URL(page.url()).pathname.split('/').pop()!
+    await context.close()
+
+    // then: the draft holds the plan's sections as the server's structured content
+    const doc = await mgr<{ kind: string; versions: { data: unknown }[] }>(
+      'GET',
+      `/sms/documents/${id}`,
+    )
+    expect(doc.kind).toBe('continuity-plan')
+    expect(doc.versions[0]!.data).toEqual({
+      continuityPlan: {
+        services: [network, mail],
+        procedures: 'Declare a major loss of service; fail over.',
+        targets: [
+          { serviceId: network, availabilityPercent: 99.9, rtoMinutes: 60, rpoMinutes: 0 },
+          { serviceId: mail, availabilityPercent: 99.5, rtoMinutes: 240, rpoMinutes: 15 },
+        ],
+        recovery: 'Routing and mail from the second site.',
+        returnToNormal: 'Fail back at night.',
+        contacts: [{ name: 'Nico Network', role: 'service owner', phone: '+44 20 7946 0001' }],
+      },
+    })
   })
 })
