@@ -197,6 +197,13 @@ describe('continuity test by the service owner', () => {
     await form.getByRole('button', { name: 'Register draft' }).click()
     await page.waitForURL(/\/sms\/documents\/DOC-\d+$/)
     const id = new URL(page.url()).pathname.split('/').pop()!
+    // and the document's page shows its sections
+    const sections = page.getByLabel('Continuity and availability plan', { exact: true })
+    await sections.getByText('Routing and mail from the second site.').waitFor()
+    await expect
+      .poll(() => sections.textContent())
+      .toContain(`${network}: 99.9 % available, RTO 60 min, RPO 0 min`)
+    await screenshot(page, 'continuity-plan-document')
     await context.close()
 
     // then: the draft holds the plan's sections as the server's structured content

@@ -141,3 +141,53 @@ export function CapacityPlanFields({
     </fieldset>
   )
 }
+
+/** A version's continuity or capacity plan sections, as read on the document's page. */
+export function DeliveryPlanContent({ data }: { data: object }) {
+  if ('continuityPlan' in data) {
+    const p = (data as ContinuityPlanData).continuityPlan
+    return (
+      <dl aria-label="Continuity and availability plan">
+        <dt>Services</dt>
+        <dd>{p.services.join(', ')}</dd>
+        <dt>Procedures in the event of a major loss of service</dt>
+        <dd style={{ whiteSpace: 'pre-wrap' }}>{p.procedures}</dd>
+        <dt>Targets</dt>
+        <dd>
+          {p.targets.length
+            ? p.targets
+                .map(
+                  (t) =>
+                    `${t.serviceId}: ${t.availabilityPercent} % available, RTO ${t.rtoMinutes} min, RPO ${t.rpoMinutes} min`,
+                )
+                .join('; ')
+            : '—'}
+        </dd>
+        <dt>Recovery</dt>
+        <dd style={{ whiteSpace: 'pre-wrap' }}>{p.recovery}</dd>
+        <dt>Return to the normal working state</dt>
+        <dd style={{ whiteSpace: 'pre-wrap' }}>{p.returnToNormal}</dd>
+        <dt>Contacts</dt>
+        <dd>
+          {p.contacts
+            .map((c) => [c.name, c.role, c.phone, c.email].filter(Boolean).join(', '))
+            .join('; ')}
+        </dd>
+      </dl>
+    )
+  }
+  if ('capacityPlan' in data) {
+    const p = (data as CapacityPlanData).capacityPlan
+    return (
+      <dl aria-label="Capacity plan">
+        {capacityLabels.map(([k, label]) => (
+          <div key={k}>
+            <dt>{label}</dt>
+            <dd style={{ whiteSpace: 'pre-wrap' }}>{p[k] || '—'}</dd>
+          </div>
+        ))}
+      </dl>
+    )
+  }
+  return null
+}
