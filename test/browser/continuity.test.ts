@@ -115,6 +115,9 @@ describe('continuity test by the service owner', () => {
     })
 
     // when: the owner plans, runs and records the test from the inbox, recovering in 40 minutes
+    // (the notice leads to the inbox)
+    await started.getByRole('link', { name: 'inbox' }).click()
+    await page.waitForURL(/\/inbox$/)
     await workTask(page, testId, 'Plan continuity test', async (form) => {
       await form.getByLabel('Scenario').fill('Server room power lost at 09:00')
       await form.getByLabel('Participants').fill('Nico Network, the service desk')

@@ -7,6 +7,7 @@
  */
 import { useState } from 'react'
 import { formatDateTime } from '../../../lib/format'
+import { Link } from '../../../lib/router'
 import { Empty, ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
 import { useApi, withQuery } from '../../../lib/use-api'
 import type { User } from '../../../lib/user'
@@ -126,8 +127,8 @@ export default function ContinuityPage({ user }: { user: User }) {
       <ErrorBanner error={error ?? reqs.error ?? plans.error ?? tests.error} />
       {started ? (
         <p role="status">
-          Continuity test {started} started: its tasks are in your group&apos;s inbox (
-          <a href="/tasks">My tasks</a>).
+          Continuity test {started} started: its tasks are in your group&apos;s{' '}
+          <Link href="/inbox">inbox</Link>.
         </p>
       ) : null}
       <section className="card" aria-label="Continuity plans">
