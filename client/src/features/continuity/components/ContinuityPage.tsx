@@ -2,10 +2,12 @@
  * Continuity and availability for service owners (ISO/IEC 20000-1 6.3): the requirements of each
  * service with the risks they come from, the continuity and availability plans (controlled
  * documents) with their test schedule and last result, a button to test a plan now (its tasks go
- * to the owners' inbox), the tests, and availability per service over a chosen period.
+ * to the owners' inbox), the tests with their recovery time against the plan's recovery time
+ * objective, and availability per service over a chosen period.
  */
 import { useState } from 'react'
 import { formatDateTime } from '../../../lib/format'
+import { Link } from '../../../lib/router'
 import { Empty, ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
 import { useApi, withQuery } from '../../../lib/use-api'
 import type { User } from '../../../lib/user'
@@ -94,9 +96,26 @@ export default function ContinuityPage({ user }: { user: User }) {
       setStarted(t.id)
       setError(undefined)
       tests.reload()
+      plans.reload()
     } catch (err) {
       setError(err)
     }
+  }
+  const planOf = (id: string) => plans.data?.items.find((p) => p.documentId === id)
+  // the plan's recovery time objective: the strictest of its services' (6.3.1)
+  const rtoOf = (planId: string) => {
+    const services = planOf(planId)?.services ?? []
+    const rtos = (reqs.data?.items ?? [])
+      .filter((r) => services.includes(r.serviceId))
+      .map((r) => r.rtoMinutes)
+    return rtos.length ? Math.min(...rtos) : undefined
+  }
+  const recovery = (t: ContinuityTest) => {
+    const minutes = t.run?.recoveryMinutes
+    if (minutes === undefined) return '—'
+    const rto = rtoOf(t.planId)
+    const met = t.results?.rtoMet
+    return `${minutes} of ${rto ?? '—'}${met === undefined ? '' : met ? ' (met)' : ' (missed)'}`
   }
   return (
     <div>
@@ -108,8 +127,8 @@ export default function ContinuityPage({ user }: { user: User }) {
       <ErrorBanner error={error ?? reqs.error ?? plans.error ?? tests.error} />
       {started ? (
         <p role="status">
-          Continuity test {started} started: its tasks are in your group&apos;s inbox (
-          <a href="/tasks">My tasks</a>).
+          Continuity test {started} started: its tasks are in your group&apos;s{' '}
+          <Link href="/inbox">inbox</Link>.
         </p>
       ) : null}
       <section className="card" aria-label="Continuity plans">
@@ -174,7 +193,7 @@ export default function ContinuityPage({ user }: { user: User }) {
                 <th>Why</th>
                 <th>Status</th>
                 <th>Result</th>
-                <th>Recovery (min)</th>
+                <th>Recovery vs RTO (min)</th>
                 <th>Completed</th>
               </tr>
             </thead>
@@ -182,7 +201,7 @@ export default function ContinuityPage({ user }: { user: User }) {
               {tests.data.items.map((t) => (
                 <tr key={t.id}>
                   <td>{t.id}</td>
-                  <td>{t.planId}</td>
+                  <td>{planOf(t.planId)?.title ?? t.planId}</td>
                   <td>
                     {t.reason}
                     {t.changeId ? ` (${t.changeId})` : ''}
@@ -190,8 +209,8 @@ export default function ContinuityPage({ user }: { user: User }) {
                   <td>
                     <StatusBadge status={t.status} />
                   </td>
-                  <td>{t.result ?? '—'}</td>
-                  <td>{t.run?.recoveryMinutes ?? '—'}</td>
+                  <td>{t.result ? <StatusBadge status={t.result} /> : '—'}</td>
+                  <td>{recovery(t)}</td>
                   <td>{t.completedAt ? formatDateTime(t.completedAt) : '—'}</td>
                 </tr>
               ))}

@@ -21,8 +21,30 @@ export const documentKinds = [
   'change-policy',
   'release-policy',
   'decision',
+  'continuity-plan',
+  'capacity-plan',
 ] as const
 export type DocumentKind = (typeof documentKinds)[number]
+
+/** How the register names each kind (server: sms/documents/document-model.ts). */
+export const documentKindLabels: Record<DocumentKind, string> = {
+  policy: 'Policy (4.1.1)',
+  objectives: 'Objectives (4.1.1)',
+  scope: 'Scope (4.5.1)',
+  plan: 'Service management plan (4.5.2)',
+  procedure: 'Procedure',
+  agreement: 'Agreement',
+  other: 'Other',
+  external: 'External document (4.3.2 g)',
+  sla: 'Service level agreement (6.1)',
+  'service-catalogue': 'Service catalogue (6.1)',
+  contract: 'Supplier contract (7.2)',
+  'change-policy': 'Change management policy (9.2)',
+  'release-policy': 'Release and deployment policy (9.3)',
+  decision: 'Decision table (DMN, 8.1)',
+  'continuity-plan': 'Continuity and availability plan (6.3.2)',
+  'capacity-plan': 'Capacity plan (6.5)',
+}
 
 /**
  * Kinds whose effective version the product uses (server: sms/documents/controlled-model.ts);
@@ -35,6 +57,13 @@ export const controlledKinds: readonly DocumentKind[] = [
   'change-policy',
   'release-policy',
   'decision',
+]
+
+/** Controlled kinds whose subject is the kind's own name (server: controlled-model.ts). */
+export const singletonSubjectKinds: readonly DocumentKind[] = [
+  'service-catalogue',
+  'change-policy',
+  'release-policy',
 ]
 
 /** An SLA document's targets per priority. */
@@ -75,6 +104,35 @@ export type DocumentData =
   | { objectives: Objective[] }
   | { services: string[]; organisationUnits: string[]; locations: string[]; exclusions?: string }
   | { sections: Record<string, string> }
+  | ContinuityPlanData
+  | CapacityPlanData
+
+/** 6.3.2 the sections of a continuity and availability plan. */
+export interface ContinuityPlanData {
+  continuityPlan: {
+    services: string[]
+    procedures: string
+    targets: {
+      serviceId: string
+      availabilityPercent: number
+      rtoMinutes: number
+      rpoMinutes: number
+    }[]
+    recovery: string
+    returnToNormal: string
+    contacts: { name: string; role: string; phone?: string; email?: string }[]
+  }
+}
+
+/** 6.5 the sections of the capacity plan. */
+export interface CapacityPlanData {
+  capacityPlan: {
+    currentAndForecastDemand: string
+    expectedImpact: string
+    performanceTargets: string
+    actions: string
+  }
+}
 
 export interface DocumentVersion {
   version: number

@@ -1,18 +1,29 @@
 /**
  * Registering a controlled document (ISO/IEC 20000-1 4.3.1): Markdown written in the app, or the
- * structured content of objectives (4.1.1), scope (4.5.1) and the plan (4.5.2 a–l), or an
- * uploaded file (external documents name their source, 4.3.2 g).
+ * structured content of objectives (4.1.1), scope (4.5.1), the plan (4.5.2 a–l), the continuity
+ * and availability plan (6.3.2) and the capacity plan (6.5), or an uploaded file (external
+ * documents name their source, 4.3.2 g). Controlled kinds name what they control (the policies
+ * and the catalogue their own kind, filled in).
  */
 import { useState, type FormEvent } from 'react'
 import { ErrorBanner } from '../../../lib/ui'
 import {
   controlledKinds,
   createDocument,
+  documentKindLabels,
   documentKinds,
   planSections,
+  singletonSubjectKinds,
   type DocumentKind,
   type Objective,
 } from '../api/sms'
+import {
+  CapacityPlanFields,
+  ContinuityPlanFields,
+  continuityPlanData,
+  emptyCapacityPlan,
+  emptyContinuityPlan,
+} from './DeliveryPlanFields'
 
 const lines = (s: string) =>
   s
@@ -56,6 +67,8 @@ export function NewDocumentForm({
   const [objectives, setObjectives] = useState<Objective[]>([emptyObjective(owner)])
   const [scope, setScope] = useState({ services: '', organisationUnits: '', locations: '' })
   const [sections, setSections] = useState<Record<string, string>>({})
+  const [continuity, setContinuity] = useState(emptyContinuityPlan)
+  const [capacity, setCapacity] = useState(emptyCapacityPlan)
   const [error, setError] = useState<unknown>()
 
   async function submit(e: FormEvent) {
@@ -72,9 +85,13 @@ export function NewDocumentForm({
               }
             : kind === 'plan'
               ? { sections }
-              : structured.trim()
-                ? (JSON.parse(structured) as unknown)
-                : undefined
+              : kind === 'continuity-plan'
+                ? continuityPlanData(continuity)
+                : kind === 'capacity-plan'
+                  ? { capacityPlan: capacity }
+                  : structured.trim()
+                    ? (JSON.parse(structured) as unknown)
+                    : undefined
       const created = await createDocument({
         kind,
         title,
@@ -118,11 +135,15 @@ export function NewDocumentForm({
           <select
             id="doc-kind"
             value={kind}
-            onChange={(e) => setKind(e.target.value as DocumentKind)}
+            onChange={(e) => {
+              const next = e.target.value as DocumentKind
+              setKind(next)
+              setSubject(singletonSubjectKinds.includes(next) ? next : '')
+            }}
           >
             {documentKinds.map((k) => (
               <option key={k} value={k}>
-                {k}
+                {documentKindLabels[k]}
               </option>
             ))}
           </select>
@@ -256,6 +277,10 @@ export function NewDocumentForm({
           ))}
         </fieldset>
       )}
+      {kind === 'continuity-plan' && (
+        <ContinuityPlanFields value={continuity} onChange={setContinuity} />
+      )}
+      {kind === 'capacity-plan' && <CapacityPlanFields value={capacity} onChange={setCapacity} />}
       <div className="field">
         <label htmlFor="doc-content">Text (Markdown)</label>
         <textarea
@@ -277,7 +302,16 @@ export function NewDocumentForm({
               id="doc-subject"
               value={subject}
               onChange={(e) => setSubject(e.target.value)}
-              placeholder="sla:SLA-000001, contract:CON-000001, change-policy, decision:priority-matrix-drg"
+              placeholder={
+                kind === 'sla'
+                  ? 'sla:SLA-000001'
+                  : kind === 'contract'
+                    ? 'contract:CON-000001'
+                    : kind === 'decision'
+                      ? 'decision:priority-matrix-drg'
+                      : kind
+              }
+              readOnly={singletonSubjectKinds.includes(kind)}
               required
             />
           </div>

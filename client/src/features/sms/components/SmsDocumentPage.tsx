@@ -25,6 +25,7 @@ import {
 import { RaciTable } from './RaciTable'
 import { ApproveForm, DraftEditor, InForce, SlaTargets } from './ControlledDocumentPanel'
 import { CompareVersions } from './CompareVersions'
+import { DeliveryPlanContent } from './DeliveryPlanFields'
 
 function Content({ v, id }: { v: DocumentVersion; id: string }) {
   const data = v.data
@@ -45,6 +46,7 @@ function Content({ v, id }: { v: DocumentVersion; id: string }) {
           <dd>{data.locations.join(', ')}</dd>
         </dl>
       )}
+      {data && <DeliveryPlanContent data={data} />}
       {data && 'sections' in data && (
         <dl>
           {Object.entries(planSections).map(([k, label]) => (
