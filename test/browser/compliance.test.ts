@@ -15,6 +15,7 @@ import {
   launchBrowser,
   loginPage,
   screenshot,
+  seriousViolations,
   startApp,
   watchCsp,
   type App,
@@ -129,6 +130,7 @@ describe('the auditor follows a requirement of 8.1 to its live evidence', () => 
     expect(await row.locator('td').nth(2).textContent()).toMatch(/Classify incident \([1-9]\d*\)/)
     expect(await row.getByText('Evidenced in the period').count()).toBe(1)
     await screenshot(page, 'compliance-matrix-8.1')
+    expect(await seriousViolations(page)).toEqual([])
 
     // when the auditor takes the printable audit pack of 8.1 with a stated seed
     await page.getByLabel('Samples per requirement').fill('50')
@@ -203,6 +205,7 @@ describe('the auditor follows a requirement of 8.1 to its live evidence', () => 
     expect(await pack.getByRole('link', { name: `Replay ${instance}`, exact: true }).count()).toBe(
       1,
     )
+    expect(await seriousViolations(pack)).toEqual([])
     await pack.getByRole('link', { name: 'Open the evidence entries' }).click()
     const list = pack.getByRole('table', { name: 'Evidence entries', exact: true })
     await list.waitFor()
