@@ -8,6 +8,7 @@ import { sessionOf } from '../auth/auth.middleware'
 import { Role } from '../auth/roles'
 import { ForbiddenError } from '../errors'
 import { refuseReversedRange } from '../forms/date-ranges'
+import { EXPORT_CSP } from '../http/content-security'
 import { openapi } from '../http/openapi'
 import { limitSchema, paramsValidator, queryValidator } from '../http/validation'
 import { isSmsManager } from '../sms/access'
@@ -120,7 +121,8 @@ export function complianceRoutes({
       at: now(),
     })
     if (q.format === 'html') {
-      res.type('html').send(auditPackHtml(pack))
+      // a printable export: runs nothing and loads nothing, like the history export
+      res.type('html').setHeader('Content-Security-Policy', EXPORT_CSP).send(auditPackHtml(pack))
       return
     }
     res.json(pack)
