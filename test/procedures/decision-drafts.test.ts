@@ -102,6 +102,7 @@ describe.each(testDatabaseTargets())('decision drafts on $kind', (target) => {
       'improvement',
       'incident',
       'problem',
+      'service-request',
     ])
     const v1 = await desk.get<{ xml: string }>('/decisions/priority-matrix-drg/versions/1')
     expect(v1.body.xml).toBe(matrix)
@@ -174,7 +175,12 @@ describe.each(testDatabaseTargets())('decision drafts on $kind', (target) => {
       }[]
     }>(`/process-drafts/${id}/diff`)
     expect(diff.body).toMatchObject({ kind: 'decision', againstVersion: 1 })
-    expect(diff.body.procedures.sort()).toEqual(['improvement', 'incident', 'problem'])
+    expect(diff.body.procedures.sort()).toEqual([
+      'improvement',
+      'incident',
+      'problem',
+      'service-request',
+    ])
     expect(diff.body.changed).toHaveLength(1)
     expect(diff.body.changed[0]!.rules.changed).toEqual([
       expect.objectContaining({

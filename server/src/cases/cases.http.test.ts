@@ -147,14 +147,17 @@ describe('authorisation matrix: every role × every record kind', () => {
     role === 'admin' ||
     // 4.5.4: audits, reviews and findings are written by SMS managers and internal auditors only
     (['desk', 'network', 'supplier'].includes(role) &&
-      ((isOperational(kind) && !auditKinds.includes(kind)) || kind === 'ci')) ||
+      // 6.1: service reviews are opened by their timer and by relationship managers
+      ((isOperational(kind) && !auditKinds.includes(kind) && kind !== 'service-review') ||
+        kind === 'ci')) ||
     (role === 'supplier' && kind === 'supplier') ||
     (role === 'auditor' && kind === 'audit-finding') ||
     (role === 'customer' && isCustomerKind(kind))
   /** Fixtures are the admin's: desk's group is assigned to customer kinds, network owns the CI. */
   const canPatch = (role: Role, kind: CaseKind) =>
     role === 'admin' ||
-    (role === 'desk' && isCustomerKind(kind)) ||
+    // 7.1: complaints are handled by the relationship managers, not the service desk
+    (role === 'desk' && isCustomerKind(kind) && kind !== 'complaint') ||
     (role === 'network' && kind === 'ci') ||
     (role === 'supplier' && kind === 'supplier') ||
     (role === 'auditor' && kind === 'audit-finding')

@@ -18,6 +18,7 @@ import { checkDmn, describeDmn, diffDmn, type DecisionDiff } from './dmn'
 import { requireApproved, type DraftStore } from './draft-store'
 import { decisionsCalledIn } from './process-version-info'
 import type { ProcessDeployment } from './process-deployment'
+import type { DraftForms } from './draft-forms'
 import { DraftKind, DraftState, type DeployFile, type DraftView } from './processes.model'
 
 export interface DecisionVersionView {
@@ -51,6 +52,8 @@ export class DecisionDrafts {
       deployment: ProcessDeployment
       /** `processes/` of the repository: `.dmn` files a procedure calls, never deployed yet. */
       processesDir?: string
+      /** The forms a procedure's user tasks link (`bindingType="deployment"`): they go with it. */
+      forms?: Pick<DraftForms, 'formsCarriedAlong'>
     },
   ) {}
 
@@ -187,6 +190,12 @@ export class DecisionDrafts {
     for (const p of procedures) {
       for (const f of await this.filesCalledBy(p.xml, info.id)) {
         if (!files.some((x) => x.name === f.name)) files.push(f)
+      }
+      for (const f of (await this.deps.forms?.formsCarriedAlong({ xml: p.xml }, [])) ?? []) {
+        const name = `${f.formId}.form`
+        if (!files.some((x) => x.name === name)) {
+          files.push({ name, content: Buffer.from(`${JSON.stringify(f.schema, null, 2)}\n`) })
+        }
       }
       files.push({ name: `${p.bpmnProcessId}.bpmn`, content: Buffer.from(p.xml) })
     }

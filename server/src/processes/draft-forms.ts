@@ -288,7 +288,7 @@ export class DraftForms {
    * changes anything).
    */
   async formsCarriedAlong(
-    draft: DraftView,
+    draft: Pick<DraftView, 'xml'>,
     changed: FormToDeploy[],
   ): Promise<{ formId: string; schema: unknown }[]> {
     const out: { formId: string; schema: unknown }[] = []

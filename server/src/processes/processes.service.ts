@@ -64,10 +64,10 @@ export class ProcessesService {
     const { db } = deps
     const drafts = (this.drafts = new DraftStore(deps))
     const deployment = (this.deployment = new ProcessDeployment(deps))
-    this.decisions = new DecisionDrafts({ ...deps, drafts, deployment })
+    this.forms = new DraftForms({ db, drafts, formsDir: deps.formsDir })
+    this.decisions = new DecisionDrafts({ ...deps, drafts, deployment, forms: this.forms })
     this.versions = new ProcessVersionQueries({ db, drafts })
     this.processDrafts = new ProcessDrafts({ db, drafts })
-    this.forms = new DraftForms({ db, drafts, formsDir: deps.formsDir })
     this.draftDeployment = new DraftDeployment({
       db,
       drafts,
