@@ -294,7 +294,14 @@ export class DraftForms {
     const out: { formId: string; schema: unknown }[] = []
     for (const formId of [...(await linkedFormIds(draft.xml ?? ''))].sort()) {
       if (changed.some((f) => f.formId === formId)) continue
-      const schema = (await this.latestDeployedForm(formId))?.schema ?? (await this.bundledForm(formId))
+      // the stored schema is jsonb (keys reordered): when it is the repository's form, deploy
+      // the file's own key order, so a later start deploying `forms/` finds nothing changed
+      const deployed = (await this.latestDeployedForm(formId))?.schema
+      const bundled = await this.bundledForm(formId)
+      const schema =
+        deployed === undefined || (bundled !== undefined && canonical(deployed) === canonical(bundled))
+          ? bundled
+          : deployed
       if (schema !== undefined) out.push({ formId, schema })
     }
     return out
