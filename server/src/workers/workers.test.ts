@@ -15,6 +15,7 @@ import type { JobData } from './define-worker'
 import { defaultWorkerSettings, type WorkerDeps } from './deps'
 import { detectIncidentTrend } from './detect-incident-trend.worker'
 import { loadSlaTargets } from './load-sla-targets.worker'
+import { defaultChangePolicy, type ChangeClass } from '../sms/documents/controlled-model'
 
 let jobKey = 5000
 const job = (type: string, variables: Record<string, unknown>): JobData => ({
@@ -110,6 +111,11 @@ describe.each(testDatabaseTargets())('worker rules on $kind', (target) => {
           changeType: decidedType,
           majorImpact: major,
           changeDecision: { decisionId: 'change-classification', version: 2, decisionKey: '7001' },
+          // 9.2: who approves the class and its lead time, by the change policy in force
+          changeApprovers:
+            defaultChangePolicy.changeClasses[decidedType as ChangeClass].approverGroup,
+          leadTimeHours:
+            defaultChangePolicy.changeClasses[decidedType as ChangeClass].leadTimeHours,
         },
       })
       expect((await deps.cases.findCase('change', id))?.data).toMatchObject({
