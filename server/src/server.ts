@@ -96,6 +96,8 @@ export interface StartOptions {
   log?: Logger
   /** PGlite folder override, e.g. `memory://` in tests. Default `<DATA_DIR>/pglite`. */
   pgliteDir?: string
+  /** A dumped PGlite data directory an in-memory database starts from (tests: migrated once). */
+  pgliteTemplate?: Blob
   /**
    * The time source of the embedded engine, the job workers and the overdue escalation. Tests
    * pass a `TestClock` and move it to fire timers; the default is the wall clock.
@@ -168,6 +170,7 @@ export async function startServer({
   config,
   log = createLogger(config.LOG_LEVEL),
   pgliteDir,
+  pgliteTemplate,
   clock = systemClock,
   workerSettings,
   workerPollIntervalMs,
@@ -178,6 +181,7 @@ export async function startServer({
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     pgliteDir: pgliteDir ?? pgliteDirOf(config.DATA_DIR),
+    ...(pgliteTemplate ? { pgliteTemplate } : {}),
   })
   const cleanup: (() => Promise<void>)[] = [() => database.close()]
   try {

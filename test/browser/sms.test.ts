@@ -19,6 +19,9 @@ beforeAll(async () => {
   // an empty management system: the demo year's SMS records are removed
   const db = app.server.database.db
   for (const t of [
+    'continuity_invocations',
+    'continuity_tests',
+    'continuity_plans',
     'sms_raci',
     'sms_document_acks',
     'sms_party_processes',

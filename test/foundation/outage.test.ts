@@ -233,17 +233,31 @@ describe.skipIf(unavailable)('the product recovers from a PostgreSQL outage', ()
     for (const id of accepted) completed.add(id)
     const rows = await h.server.database.db
       .selectFrom('tasks')
-      .select(['id', 'job_key', 'state'])
+      .select(['id', 'job_key', 'user_task_key', 'state'])
       .where('id', 'in', [...completed])
       .execute()
     expect(rows.map((r) => r.state)).toEqual(rows.map(() => 'completed'))
     expect(rows).toHaveLength(completed.size)
-    const jobsCompleted = new Set(
-      (await h.server.engine!.engine.readRecords({ valueTypes: ['JOB'], limit: 100_000 }))
+    // the engine completed each: the job of a job-worker task, the Camunda user task of the rest
+    const engineCompleted = new Set(
+      (
+        await h.server.engine!.engine.readRecords({
+          valueTypes: ['JOB', 'USER_TASK'],
+          limit: 100_000,
+        })
+      )
         .filter((r) => r.intent === 'COMPLETED')
-        .map((r) => r.key),
+        .map((r) => `${r.valueType}:${r.key}`),
     )
-    expect(rows.filter((r) => !jobsCompleted.has(String(r.job_key)))).toEqual([])
+    expect(
+      rows.filter(
+        (r) =>
+          !engineCompleted.has(
+            r.user_task_key ? `USER_TASK:${r.user_task_key}` : `JOB:${r.job_key}`,
+          ),
+      ),
+    ).toEqual([])
+    expect(rows.some((r) => r.user_task_key)).toBe(true)
 
     // the server's tracking skipped no step: each completed classification is evidence (the
     // tracker reads v2, which shows a step shortly after the engine took it)

@@ -4,8 +4,29 @@
  * freshly created database of its own, dropped afterwards, so parallel test files never collide.
  */
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { openDatabase, type Database } from '../../server/src/db/database'
+
+/**
+ * The databases the global setup migrated once for the whole run (see global-setup.ts): fresh
+ * test databases are copies of them, so each suite does not run every migration again. Unset
+ * (a single file run without the setup): fresh databases are migrated from empty.
+ */
+export const TEMPLATE_ENV = {
+  pglite: 'TEST_PGLITE_TEMPLATE',
+  postgres: 'TEST_POSTGRES_TEMPLATE',
+} as const
+
+let pgliteTemplateBlob: Blob | null | undefined
+/** The migrated PGlite dump of this run, read once per test process, or undefined. */
+export function testPgliteTemplate(): Blob | undefined {
+  if (pgliteTemplateBlob === undefined) {
+    const file = process.env[TEMPLATE_ENV.pglite]
+    pgliteTemplateBlob = file ? new Blob([readFileSync(file)]) : null
+  }
+  return pgliteTemplateBlob ?? undefined
+}
 
 export interface TestDatabaseTarget {
   /** `pglite` or `postgres`: used as the `describe.each` label. */
@@ -35,7 +56,12 @@ function withDatabaseName(url: string, name: string): string {
 const pglite: TestDatabaseTarget = {
   kind: 'pglite',
   async open() {
-    const database = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' })
+    const pgliteTemplate = testPgliteTemplate()
+    const database = await openDatabase({
+      databaseUrl: '',
+      pgliteDir: 'memory://',
+      ...(pgliteTemplate ? { pgliteTemplate } : {}),
+    })
     return { database, url: '', drop: () => database.close() }
   },
 }
@@ -48,7 +74,14 @@ function server(adminUrl: string): TestDatabaseTarget {
       const admin = new pg.Client({ connectionString: adminUrl })
       admin.on('error', () => undefined) // a broken connection fails the query, not the process
       await admin.connect()
-      await admin.query(`create database ${name}`)
+      const template = process.env[TEMPLATE_ENV.postgres]
+      try {
+        await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`)
+      } catch (err) {
+        // the template in use by another session at that instant: an empty one, migrated below
+        if (!template) throw err
+        await admin.query(`create database ${name}`)
+      }
       await admin.end()
       const url = withDatabaseName(adminUrl, name)
       const database = await openDatabase({ databaseUrl: url, pgliteDir: '' })

@@ -1,10 +1,18 @@
 /**
  * Runs once before the whole suite: builds the web client when client/dist is missing or older
- * than its sources, so tests that open pages get what `npm start` would serve.
+ * than its sources, so tests that open pages get what `npm start` would serve; and migrates one
+ * database per lane (a PGlite dump, and a template database on the PostgreSQL server when
+ * TEST_DATABASE_URL is set) that every fresh test database then starts as a copy of, instead of
+ * each suite running every migration again (see databases.ts). Removed again at the end.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
+import { openDatabase } from '../../server/src/db/database'
+import { TEMPLATE_ENV, testServerUrl } from './databases'
 
 const root = join(import.meta.dirname, '..', '..')
 
@@ -17,7 +25,50 @@ function newestMtime(dir: string): number {
   return newest
 }
 
-export default function setup() {
+export default async function setup(): Promise<() => Promise<void>> {
+  buildClient()
+  const dir = mkdtempSync(join(tmpdir(), 'sms-test-templates-'))
+  const file = join(dir, 'pglite.tar')
+  const pglite = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' })
+  try {
+    const dump = await pglite.dumpPglite!()
+    writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
+  } finally {
+    await pglite.close()
+  }
+  process.env[TEMPLATE_ENV.pglite] = file
+  const serverUrl = testServerUrl()
+  const template = serverUrl ? await postgresTemplate(serverUrl) : undefined
+  if (template) process.env[TEMPLATE_ENV.postgres] = template
+  return async () => {
+    rmSync(dir, { recursive: true, force: true })
+    if (serverUrl && template) await onServer(serverUrl, `drop database if exists ${template}`)
+  }
+}
+
+/** A migrated database on the server, marked as a template (no one connects to it again). */
+async function postgresTemplate(serverUrl: string): Promise<string> {
+  const name = `t_template_${randomBytes(4).toString('hex')}`
+  await onServer(serverUrl, `create database ${name}`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const database = await openDatabase({ databaseUrl: url.toString(), pgliteDir: '' })
+  await database.close()
+  return name
+}
+
+async function onServer(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl })
+  client.on('error', () => undefined)
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+function buildClient() {
   const index = join(root, 'client', 'dist', 'index.html')
   const sources = Math.max(
     newestMtime(join(root, 'client', 'src')),

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../../server/src/config'
 import { createLogger } from '../../server/src/log'
 import { startServer, type RunningServer, type StartOptions } from '../../server/src/server'
-import type { TestDatabaseTarget } from './databases'
+import { testPgliteTemplate, type TestDatabaseTarget } from './databases'
 
 export interface Harness {
   server: RunningServer
@@ -100,6 +100,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       config,
       log: createLogger('error'),
       pgliteDir: options.pgliteDir ?? 'memory://',
+      // a throw-away database starts as a copy of the run's migrated one
+      ...(!options.pgliteDir && testPgliteTemplate()
+        ? { pgliteTemplate: testPgliteTemplate()! }
+        : {}),
       clock: options.clock,
       workerSettings: options.workerSettings,
       workerPollIntervalMs: options.workerPollIntervalMs,

@@ -24,6 +24,8 @@ export interface Database {
   /** Runs `select 1`; resolves to the round-trip in milliseconds. */
   ping(): Promise<number>
   close(): Promise<void>
+  /** PGlite only: its data directory as a tarball (a template for test databases). */
+  dumpPglite?(): Promise<Blob>
 }
 
 export interface OpenDatabaseOptions {
@@ -33,6 +35,11 @@ export interface OpenDatabaseOptions {
   pgliteDir: string
   /** Run migrations after opening (default true). */
   migrate?: boolean
+  /**
+   * A PGlite data directory dump (`dumpDataDir`) an in-memory database starts from instead of
+   * an empty one, e.g. one migrated once for a whole test run (its migrations are then done).
+   */
+  pgliteTemplate?: Blob
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -53,8 +60,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const dir = options.pgliteDir
     if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true })
     // pg_trgm: trigram indexes make the inbox's text search an index lookup
-    const pglite = await PGlite.create(dir.startsWith('memory://') ? undefined : dir, {
+    const inMemory = dir.startsWith('memory://')
+    const pglite = await PGlite.create(inMemory ? undefined : dir, {
       extensions: { pg_trgm },
+      ...(inMemory && options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
     })
     const pool = new PGlitePool(pglite)
     // Kysely's Postgres driver only needs connect()/release()/query() and end().
@@ -68,6 +77,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       kind: 'pglite',
       ping: () => timed(() => pool.query('select 1')),
       close: () => db.destroy(),
+      dumpPglite: () => pglite.dumpDataDir('none'),
     }
   }
   if (options.migrate !== false) await migrateToLatest(database.db)

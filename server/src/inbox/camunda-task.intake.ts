@@ -15,7 +15,8 @@
  *
  * - {@link RunningCamundaIntake.nudge}: the server calls it when it did something after which the
  *   engine usually creates a user task at once (a task completed, a procedure started, a job
- *   completed): the passes then run every `fastPollMs` (100 ms) for `fastForMs` (2 s), so the
+ *   completed): the passes then run for `fastForMs` (2 s), the first `fastPollMs` (25 ms) apart
+ *   and backing off (25, 25, 50, 50, 100 … ms: a task usually shows in the first few), so the
  *   next task is in the inbox a moment after the engine and its search have it, not up to a
  *   second later. The same on a cluster: nothing but v2 searches.
  * - Assignments made by other v2 clients (Tasklist, scripts): a live task whose assignee in a
@@ -44,7 +45,10 @@ export interface CamundaIntakeOptions {
   fullPassEveryMs?: number
   /** How far before the newest dates seen an incremental pass looks again, ms. Default 30 s. */
   slackMs?: number
-  /** Between incremental passes after a {@link RunningCamundaIntake.nudge}, ms. Default 100. */
+  /**
+   * The first pause between incremental passes after a {@link RunningCamundaIntake.nudge}, ms;
+   * it doubles every second pass (25, 25, 50, 50, 100 …) up to `pollEveryMs`. Default 25.
+   */
   fastPollMs?: number
   /** How long passes run fast after a nudge, ms. Default 2 s. */
   fastForMs?: number
@@ -68,8 +72,8 @@ export interface RunningCamundaIntake {
   /** Runs one full pass now (after the one running, if any). */
   fullPass(): Promise<void>
   /**
-   * The engine is probably creating a user task now: poll every `fastPollMs` for `fastForMs`.
-   * Cheap to call often (a burst of calls is one fast period).
+   * The engine is probably creating a user task now: poll from every `fastPollMs` (backing off)
+   * for `fastForMs`. Cheap to call often (a burst of calls is one fast period).
    */
   nudge(): void
   stop(): Promise<void>
@@ -88,11 +92,13 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
   const slackMs = options.slackMs ?? 30_000
   const fullEvery = options.fullPassEveryMs ?? 300_000
   const pollMs = options.pollEveryMs ?? 1000
-  const fastPollMs = options.fastPollMs ?? 100
+  const fastPollMs = options.fastPollMs ?? 25
   const fastForMs = options.fastForMs ?? 2000
   const settleMs = options.settleMs ?? 2000
   /** Until when (wall clock, ms) passes run fast after a nudge. */
   let fastUntil = 0
+  /** Passes since the last nudge: the pause doubles every second one. */
+  let fastPasses = 0
   /** Tasks whose engine assignee differed from the inbox's: read again at `at` (wall clock). */
   const differing = new Map<string, { at: number; version: number }>()
   /** Newest creation / completion date seen (ms), or null before the first full pass. */
@@ -205,8 +211,10 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
     const storedBefore = new Date()
     const listed = new Set<string>()
     let newest: number | null = null
+    let failedAt: number | null = null
     for await (const items of pages({ state: 'CREATED' }, 'creationDate')) {
-      await store(items)
+      const failed = await store(items)
+      if (failed !== null) failedAt = Math.min(failedAt ?? failed, failed)
       for (const t of items) {
         listed.add(t.userTaskKey)
         newest = Math.max(newest ?? 0, dateMs(t.creationDate) ?? 0)
@@ -222,7 +230,8 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
       if (keys.length < 500) break
       after = keys[keys.length - 1]!
     }
-    createdSince = Math.max(createdSince ?? 0, newest ?? startedAt)
+    // a task that failed to be stored is looked at again by the next incremental pass
+    createdSince = failedAt ?? Math.max(createdSince ?? 0, newest ?? startedAt)
     endedSince = Math.max(endedSince ?? 0, startedAt)
     lastFull = startedAt
     await settle()
@@ -268,8 +277,10 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
       // a failed pass is logged by run(); the next one tries again
       await run(now() - lastFull >= fullEvery ? full : incremental).catch(() => undefined)
     }
-    schedule(Date.now() < fastUntil ? fastPollMs : pollMs)
+    schedule(Date.now() < fastUntil ? fastPause() : pollMs)
   }
+  /** 25, 25, 50, 50, 100 … ms after a nudge: a task usually shows within the first few passes. */
+  const fastPause = () => Math.min(pollMs, fastPollMs * 2 ** Math.floor(fastPasses++ / 2))
   const schedule = (ms: number) => {
     clearTimeout(timer)
     if (stopped) return
@@ -283,9 +294,12 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
     fullPass: () => run(full),
     nudge() {
       const fast = Date.now() < fastUntil
+      const backedOff = fastPasses > 1
       fastUntil = Date.now() + fastForMs
-      // already fast: the next pass is at most fastPollMs away; else one now
+      fastPasses = 0
+      // idle: one pass now; fast but backed off: the next one within fastPollMs
       if (!fast) schedule(0)
+      else if (backedOff) schedule(fastPollMs)
     },
     async stop() {
       stopped = true

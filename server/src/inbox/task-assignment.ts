@@ -8,7 +8,13 @@
 import type { Kysely } from 'kysely'
 import type { SessionUser } from '../auth/sessions'
 import type { DB } from '../db/schema'
-import { ConflictError, ForbiddenError, UnexpectedError, UserError } from '../errors'
+import {
+  ConflictError,
+  ForbiddenError,
+  ServiceUnavailableError,
+  UnexpectedError,
+  UserError,
+} from '../errors'
 import { restStatus, type UserTaskApi } from '../camunda/camunda-rest'
 import type { CamundaTasks } from './camunda-tasks'
 import type { SegregationOfDuties } from './segregation'
@@ -111,6 +117,8 @@ export class TaskAssignments {
     try {
       await send(this.deps.userTasks, task.userTaskKey)
     } catch (err) {
+      // the engine (or its log) is down: 503, and the claim may be tried again
+      if (err instanceof ServiceUnavailableError) throw err
       const status = restStatus(err)
       if (status === 404) {
         await this.deps.camunda.close(task.userTaskKey, NO_LONGER_WAITS)

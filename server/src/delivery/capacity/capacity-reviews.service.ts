@@ -78,6 +78,9 @@ export class CapacityReviewsService {
    */
   async openIfDue(instanceKey: string, intervalDays: number, actor: string) {
     return writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
+      // daily checks catching up after a pause run side by side: one at a time decides, so two
+      // of them never both find the review due and open it twice
+      await sql`lock table capacity_reviews in share row exclusive mode`.execute(tx)
       const mine = await tx
         .selectFrom('capacity_reviews')
         .select('id')
