@@ -237,7 +237,16 @@ export async function startHarness(
         )
       },
       instance,
-    )
+    ).catch(async (err: unknown) => {
+      // what the inbox holds of the instance, whatever the state, for the failure message
+      const stored = await server.database.db
+        .selectFrom('tasks')
+        .select(['element_id', 'state', 'user_task_key'])
+        .where('process_instance_key', '=', instance)
+        .execute()
+      const rows = stored.map((t) => `${t.element_id} ${t.state} ${t.user_task_key ?? ''}`)
+      throw new Error(`${(err as Error).message}; inbox [${rows.join(', ')}]`)
+    })
     const detail = await admin.get<{ task: TaskView; variables: Record<string, unknown> }>(
       `/tasks/${found.id}`,
     )
