@@ -62,8 +62,8 @@ export class DraftRebase {
    * versions deployed since would be overwritten. 409 naming the newer version.
    */
   async requireCurrentBase(draft: DraftView): Promise<void> {
-    const latest = await this.deployed(draft, 'latest')
-    if (!latest || latest.version <= (draft.baseVersion ?? 0)) return
+    const latest = await this.newerThanBase(draft)
+    if (!latest) return
     const what = draft.kind === DraftKind.Decision ? 'decisions' : 'procedure'
     throw new ConflictError(
       `Version ${latest.version} of ${what} ${draft.bpmnProcessId} was deployed after this draft's base (${
@@ -74,12 +74,23 @@ export class DraftRebase {
     )
   }
 
+  /**
+   * The latest deployed version when it is newer than the draft's base and differs from it. A
+   * version deployed again with the same XML (with a decision it calls, or at a restart) changes
+   * nothing the draft could overwrite.
+   */
+  private async newerThanBase(draft: DraftView): Promise<DeployedDocument | null> {
+    const latest = await this.deployed(draft, 'latest')
+    if (!latest || latest.version <= (draft.baseVersion ?? 0)) return null
+    const base = draft.baseVersion === null ? null : await this.deployed(draft, draft.baseVersion)
+    return base && base.xml === latest.xml ? null : latest
+  }
+
   /** Base, theirs (the latest deployed version, if newer than the base) and mine, by element. */
   async threeWay(draft: DraftView): Promise<ThreeWayView> {
-    const latest = await this.deployed(draft, 'latest')
     const base = draft.baseVersion === null ? null : await this.deployed(draft, draft.baseVersion)
-    const behind = !!latest && latest.version > (draft.baseVersion ?? 0)
-    const theirs = behind ? latest : null
+    const theirs = await this.newerThanBase(draft)
+    const behind = !!theirs
     const signatures = (xml: string) => this.signatures(draft, xml)
     const b = base ? await signatures(base.xml) : {}
     const t = theirs ? await signatures(theirs.xml) : b
@@ -118,7 +129,9 @@ export class DraftRebase {
   ): Promise<DraftView> {
     requireAuthor(draft, actor, 'rebases')
     const latest = await this.deployed(draft, 'latest')
-    if (!latest) throw new UserError(`Nothing of ${draft.bpmnProcessId} is deployed to rebase on.`)
+    if (!latest) {
+      throw new UserError(`Nothing of ${draft.bpmnProcessId} is deployed to rebase on.`)
+    }
     if (input.onto !== latest.version) {
       throw new ConflictError(
         `Version ${latest.version} is the deployed version now, not ${input.onto}; compare again before rebasing.`,
