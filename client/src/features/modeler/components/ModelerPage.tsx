@@ -147,7 +147,7 @@ function Home({ user }: { user: User }) {
                   href={`/modeler?process=${encodeURIComponent(p.bpmnProcessId)}`}
                 >
                   {p.drafts.some((d) => isOpen(d) && d.author === user.username)
-                    ? 'Continue your draft'
+                    ? 'Edit your draft'
                     : 'Edit latest'}
                 </Link>
               </td>
