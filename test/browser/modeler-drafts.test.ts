@@ -10,7 +10,13 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { expectStatus, nameElement, submitForApproval } from './modeler-steps'
+import {
+  editFromProcesses as editProcess,
+  expectStatus,
+  nameElement,
+  reviewFromDiff,
+  submitForApproval,
+} from './modeler-steps'
 import {
   apiAs,
   deployThroughApproval,
@@ -51,12 +57,8 @@ afterAll(async () => {
 const shape = (page: Page, id: string) =>
   page.locator(`g.djs-element.djs-shape[data-element-id="${id}"]`)
 
-/** Clicks "Edit" on the procedure's card of the processes page; resolves with the draft id in the URL. */
-async function editFromProcesses(page: Page): Promise<void> {
-  await page.goto('/processes')
-  await page.locator(`[data-process-id="${processId}"]`).getByRole('link', { name: 'Edit' }).click()
-  await shape(page, 'Task_NotifyCustomer').waitFor()
-}
+/** Clicks "Edit" on the procedure's card of the processes page. */
+const editFromProcesses = (page: Page) => editProcess(page, processId, 'Task_NotifyCustomer')
 
 const draftIdOf = (page: Page) => new URL(page.url()).searchParams.get('draft')
 
@@ -172,9 +174,7 @@ describe('drafts side by side', () => {
     )
     await review.getByRole('button', { name: 'Reject' }).click()
     await expect.poll(() => review.getByRole('alert').textContent()).toContain('Say why')
-    await review.getByLabel('Review comment').fill('Say which channel the customer is notified on')
-    await review.getByRole('button', { name: 'Reject' }).click()
-    await expectStatus(approver.page, 'Draft rejected')
+    await reviewFromDiff(approver.page, 'Reject', 'Say which channel the customer is notified on')
 
     // the owner reads the comment, submits again, and the approver approves with a comment
     await editFromProcesses(owner.page)
@@ -185,10 +185,7 @@ describe('drafts side by side', () => {
     await submitForApproval(owner.page)
     await approver.page.reload()
     await shape(approver.page, 'Task_NotifyCustomer').waitFor()
-    await approver.page.getByRole('button', { name: 'Compare with deployed' }).click()
-    await review.getByLabel('Review comment').fill('By mail is clear enough')
-    await review.getByRole('button', { name: 'Approve' }).click()
-    await expectStatus(approver.page, 'Draft approved')
+    await reviewFromDiff(approver.page, 'Approve', 'By mail is clear enough')
     const history = approver.page.getByRole('list', { name: 'Draft history' })
     await expect.poll(() => history.textContent()).toContain('By mail is clear enough')
     expect(await history.textContent()).toContain('rebased')
