@@ -18,6 +18,8 @@ export class UserError extends Error {
   constructor(
     message: string,
     readonly errors?: FieldError[],
+    /** Members the problem JSON carries besides these (RFC 9457 extensions), e.g. `draftId`. */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(message)
     this.name = new.target.name
@@ -116,6 +118,8 @@ export interface Problem {
   title: string
   detail: string
   errors?: FieldError[]
+  /** RFC 9457 extension members (`draftId`, `deployedVersion`, …). */
+  [extension: string]: unknown
 }
 
 /**
@@ -149,6 +153,7 @@ export function toProblem(err: unknown): Problem {
   if (unique) return unique
   if (err instanceof UserError) {
     return {
+      ...err.extensions,
       status: err.status,
       title: err.title,
       detail: err.message,

@@ -218,3 +218,35 @@ export async function completeTriageTask(
   await desk.getByRole('button', { name: 'Complete task' }).click()
   await desk.waitForURL(/\/inbox$/)
 }
+
+/**
+ * Clicks "Edit" on procedure `processId`'s card of the processes page and waits for the modeler
+ * to show `elementId`; the author's open draft is reopened (one open draft per author, 4.3.2).
+ */
+export async function editFromProcesses(
+  page: Page,
+  processId: string,
+  elementId: string,
+): Promise<void> {
+  await page.goto('/processes')
+  await page.locator(`[data-process-id="${processId}"]`).getByRole('link', { name: 'Edit' }).click()
+  await page.locator(`g.djs-element.djs-shape[data-element-id="${elementId}"]`).waitFor()
+}
+
+/**
+ * The reviewer opens the diff view (*Compare with deployed*) of the draft shown and approves or
+ * rejects it there with `comment`; waits for the status line to confirm.
+ */
+export async function reviewFromDiff(
+  page: Page,
+  decision: 'Approve' | 'Reject',
+  comment: string,
+): Promise<void> {
+  const review = page.getByRole('form', { name: 'Review' })
+  if ((await review.count()) === 0) {
+    await page.getByRole('button', { name: 'Compare with deployed' }).click()
+  }
+  await review.getByLabel('Review comment').fill(comment)
+  await review.getByRole('button', { name: decision }).click()
+  await expectStatus(page, decision === 'Approve' ? 'Draft approved' : 'Draft rejected')
+}

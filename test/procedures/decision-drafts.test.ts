@@ -137,6 +137,17 @@ describe.each(testDatabaseTargets())('decision drafts on $kind', (target) => {
     expect(dropped.body.errors.map((e) => e.path)).toEqual(['/decisions/priority-matrix'])
     // a decision draft has no forms
     expect((await owner.get<unknown[]>(`/process-drafts/${draft.body.id}/forms`)).body).toEqual([])
+    // one open draft per DRG and author: a second is refused naming this one, until it is discarded
+    const second = await owner.post<{ draftId: string }>('/process-drafts', {
+      kind: 'decision',
+      xml: matrix,
+    })
+    expect(second.status).toBe(409)
+    expect(second.body.draftId).toBe(draft.body.id)
+    const discarded = await owner.post<DraftView>(`/process-drafts/${draft.body.id}/discard`, {
+      version: draft.body.version,
+    })
+    expect(discarded.body).toMatchObject({ state: 'discarded', discardedBy: 'owner' })
   })
 
   it('4.3.2: a cell of the matrix changes through draft, approval by another and deployment; new incidents use it, older ones keep theirs', async () => {

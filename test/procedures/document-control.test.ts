@@ -51,6 +51,15 @@ describe('drafts, approval and deployment (4.3.2)', () => {
     ).toBe(true)
     const submit = await owner.post(`/process-drafts/${draft.body.id}/submit`)
     expect(submit.status).toBe(400)
+    // one open draft per procedure and author: the owner gives this one up to start another
+    const second = await owner.post<{ draftId: string }>('/process-drafts', { xml: v2 })
+    expect(second.status).toBe(409)
+    expect(second.body.draftId).toBe(draft.body.id)
+    const discarded = await owner.post<DraftView>(`/process-drafts/${draft.body.id}/discard`, {
+      reason: 'Started from a broken file',
+      version: draft.body.version,
+    })
+    expect(discarded.body.state).toBe('discarded')
   })
 
   it('takes a draft through review to a new deployed version', async () => {

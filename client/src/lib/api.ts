@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly title: string,
     detail: string,
     readonly errors: FieldError[] = [],
+    /** The problem JSON's extension members (e.g. `draftId`, `deployedVersion`). */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(detail)
   }
@@ -56,6 +58,7 @@ export async function api<T>(
       p.title ?? res.statusText,
       p.detail ?? 'Request failed',
       p.errors ?? [],
+      data && typeof data === 'object' ? (data as Record<string, unknown>) : {},
     )
   }
   return data as T

@@ -98,6 +98,12 @@ export interface ProcessDraftsTable {
   version: Generated<number>
   /** `process` (BPMN + forms) or `decision` (a `.dmn`; `bpmn_process_id` is then its DRG id). */
   kind: Generated<string>
+  /** Migration 1130: the author's name for the change; one open draft per author. */
+  name: Generated<string>
+  discarded_by: string | null
+  discarded_at: Date | null
+  discard_reason: string | null
+  approval_comment: string | null
 }
 
 /** A deployed version of a `.dmn` (decision requirements graph) with its exact XML (4.3.2). */

@@ -273,3 +273,36 @@ export async function withVersionTag(
   }
   return (await m.toXML(definitions, { format: true })).xml
 }
+
+/** An element as the three-way check compares it: its name, type and whole XML. */
+export interface ElementSignature {
+  id: string
+  name: string
+  type: string
+  /** The element's XML (with its children, e.g. a subprocess's), as moddle writes it. */
+  signature: string
+}
+
+/**
+ * Every flow element of process `processId` with its XML, so two versions of an element compare
+ * on everything they define (conditions, job types, forms, …), not only their name and type.
+ */
+export async function elementSignatures(
+  xml: string,
+  processId: string,
+): Promise<Record<string, ElementSignature>> {
+  const m = moddle()
+  const definitions = await parseBpmn(xml)
+  const root = definitions.rootElements?.find((r) => r.$type === 'bpmn:Process' && r.id === processId)
+  const out: Record<string, ElementSignature> = {}
+  const visit = async (container: ModdleElement) => {
+    for (const el of container.flowElements ?? []) {
+      if (!el.id) continue
+      const { xml: own } = await m.toXML(el, { format: false })
+      out[el.id] = { id: el.id, name: el.name ?? el.id, type: typeName(el.$type), signature: own }
+      if (el.flowElements) await visit(el)
+    }
+  }
+  if (root) await visit(root)
+  return out
+}

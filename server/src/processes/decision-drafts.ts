@@ -85,7 +85,7 @@ export class DecisionDrafts {
     return out
   }
 
-  async create(xml: string, author: string): Promise<DraftView> {
+  async create(xml: string, author: string, name?: string): Promise<DraftView> {
     const info = await checkDmn(xml)
     const latest = await this.latest(info.id)
     return this.deps.drafts.create(
@@ -96,9 +96,16 @@ export class DecisionDrafts {
         author,
         baseVersion: latest?.version ?? null,
         lint: [],
+        name,
       },
       { decisionRequirementsId: info.id },
     )
+  }
+
+  /** The columns a save of `xml` into `draft` sets (checked as a save is). */
+  async checked(draft: DraftView, xml: string): Promise<Record<string, unknown>> {
+    await this.check(draft, xml)
+    return { xml }
   }
 
   /** A draft keeps its DRG id and every decision a deployed procedure calls. */

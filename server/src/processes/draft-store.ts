@@ -11,7 +11,13 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors'
 import { isoOrNull as iso } from '../db/timestamps'
 import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import type { LintProblem } from './bpmn'
-import { checksum, DraftKind, DraftState, type DraftView } from './processes.model'
+import {
+  checksum,
+  DraftKind,
+  DraftState,
+  OPEN_DRAFT_STATES,
+  type DraftView,
+} from './processes.model'
 
 
 /** Evidence of a draft's change: who did it, its action (`process-draft.*`) and details. */
@@ -28,11 +34,16 @@ export class DraftStore {
     state?: string
     bpmnProcessId?: string
     kind?: DraftKind
+    author?: string
+    /** Only drafts that are open (draft, in review, approved, rejected). */
+    open?: boolean
   }): Promise<DraftView[]> {
     let q = this.deps.db.selectFrom('process_drafts').selectAll().orderBy('updated_at', 'desc')
     if (filter.kind) q = q.where('kind', '=', filter.kind)
     if (filter.state) q = q.where('state', '=', filter.state)
     if (filter.bpmnProcessId) q = q.where('bpmn_process_id', '=', filter.bpmnProcessId)
+    if (filter.author) q = q.where('author', '=', filter.author)
+    if (filter.open) q = q.where('state', 'in', OPEN_DRAFT_STATES)
     const rows = await q.execute()
     const forms = await this.draftFormIds(rows.map((r) => r.id))
     return rows.map((r) => draftView(r, false, forms.get(r.id) ?? []))
@@ -66,9 +77,26 @@ export class DraftStore {
     return draftView(row, true, (await this.draftFormIds([id], db)).get(id) ?? [])
   }
 
+  /** The author's open draft of a document (procedure or DRG), if any. */
+  async openDraftOf(kind: DraftKind, bpmnProcessId: string, author: string) {
+    return (
+      (await this.deps.db
+        .selectFrom('process_drafts')
+        .select(['id', 'name', 'state'])
+        .where('kind', '=', kind)
+        .where('bpmn_process_id', '=', bpmnProcessId)
+        .where('author', '=', author)
+        .where('state', 'in', OPEN_DRAFT_STATES)
+        .executeTakeFirst()) ?? null
+    )
+  }
+
   /**
    * Creates a draft of `kind` in state `draft`, based on the latest deployed version, with its
-   * `*-draft.created` evidence in the same transaction.
+   * `*-draft.created` evidence in the same transaction. An author has one open draft of a
+   * document (4.3.2): a second is a 409 naming the open one (`draftId`), which the author
+   * reopens instead; the unique index `process_drafts_one_open_per_author` holds this against
+   * two requests at the same moment.
    */
   async create(
     input: {
@@ -78,16 +106,50 @@ export class DraftStore {
       author: string
       baseVersion: number | null
       lint: LintProblem[]
+      name?: string
     },
     /** What the evidence records besides the checksum of the XML. */
     detail: Record<string, unknown>,
   ): Promise<DraftView> {
     const id = randomUUID()
+    const refuse = (open: { id: string; name: string; state: string }) =>
+      new ConflictError(
+        `You have an open draft of ${input.bpmnProcessId} ("${open.name}", ${open.state}); reopen it instead of starting another.`,
+        undefined,
+        { draftId: open.id },
+      )
+    const open = await this.openDraftOf(input.kind, input.bpmnProcessId, input.author)
+    if (open) throw refuse(open)
+    const name = input.name?.trim() || defaultDraftName(input.bpmnProcessId, input.author)
+    try {
+      await this.insert(id, input, name, detail)
+    } catch (err) {
+      const again = await this.openDraftOf(input.kind, input.bpmnProcessId, input.author)
+      if (again && isUniqueViolation(err)) throw refuse(again)
+      throw err
+    }
+    return this.getDraft(id)
+  }
+
+  private async insert(
+    id: string,
+    input: {
+      kind: DraftKind
+      bpmnProcessId: string
+      xml: string
+      author: string
+      baseVersion: number | null
+      lint: LintProblem[]
+    },
+    name: string,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
     await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       await tx
         .insertInto('process_drafts')
         .values({
           id,
+          name,
           kind: input.kind,
           bpmn_process_id: input.bpmnProcessId,
           xml: input.xml,
@@ -104,6 +166,10 @@ export class DraftStore {
           deployed_by: null,
           deployed_at: null,
           process_definition_key: null,
+          discarded_by: null,
+          discarded_at: null,
+          discard_reason: null,
+          approval_comment: null,
         })
         .execute()
       return {
@@ -113,11 +179,73 @@ export class DraftStore {
           action: `${input.kind}-draft.created`,
           entityType: `${input.kind}-draft`,
           entityId: id,
-          after: { ...detail, checksum: checksum(input.xml) },
+          after: { ...detail, name, checksum: checksum(input.xml) },
         },
       }
     })
-    return this.getDraft(id)
+  }
+
+  /** The author renames an open draft (evidence `*-draft.renamed`). */
+  async rename(id: string, name: string, actor: string, version?: number): Promise<DraftView> {
+    const draft = await this.getDraft(id)
+    requireAuthor(draft, actor, 'renames')
+    return this.transition(
+      id,
+      { states: OPEN_DRAFT_STATES, version },
+      { name: name.trim() },
+      { actor, action: 'process-draft.renamed', detail: { name: name.trim(), formerName: draft.name } },
+    )
+  }
+
+  /**
+   * The author gives up an open draft: it becomes `discarded` (kept, with its evidence
+   * `*-draft.discarded`), and the author may start another.
+   */
+  async discard(id: string, actor: string, reason?: string, version?: number): Promise<DraftView> {
+    const draft = await this.getDraft(id)
+    requireAuthor(draft, actor, 'discards')
+    return this.transition(
+      id,
+      { states: OPEN_DRAFT_STATES, version },
+      {
+        state: DraftState.Discarded,
+        discarded_by: actor,
+        discarded_at: new Date(),
+        discard_reason: reason?.trim() || null,
+      },
+      { actor, action: 'process-draft.discarded', detail: reason?.trim() ? { reason: reason.trim() } : {} },
+    )
+  }
+
+  /**
+   * The draft's history from the evidence trail (4.3.3): who created, changed, submitted,
+   * approved or rejected (with their comments), rebased, discarded and deployed it, oldest first.
+   */
+  async history(id: string) {
+    const draft = await this.getDraft(id)
+    const rows = await this.deps.db
+      .selectFrom('evidence')
+      .select(['seq', 'at', 'actor', 'action', 'after'])
+      .where('entity_type', '=', `${draft.kind}-draft`)
+      .where('entity_id', '=', id)
+      .orderBy('seq')
+      .execute()
+    return rows.map((r) => {
+      const after = (typeof r.after === 'string' ? JSON.parse(r.after) : r.after) as Record<
+        string,
+        unknown
+      > | null
+      const comment = after?.comment ?? after?.reason
+      return {
+        seq: String(r.seq),
+        at: iso(r.at) ?? '',
+        actor: r.actor,
+        action: r.action,
+        state: typeof after?.state === 'string' ? after.state : null,
+        comment: typeof comment === 'string' ? comment : null,
+        detail: after,
+      }
+    })
   }
 
   /**
@@ -171,13 +299,25 @@ export class DraftStore {
             state: after.state,
             version: after.version,
             checksum: checksum(after.xml ?? ''),
-            ...(after.rejectedReason ? { reason: after.rejectedReason } : {}),
+            ...(after.rejectedReason && after.state === DraftState.Rejected
+              ? { reason: after.rejectedReason }
+              : {}),
             ...audit.detail,
           },
         },
       }
     })
   }
+}
+
+/** What a draft is called until its author names it. */
+export function defaultDraftName(bpmnProcessId: string, author: string): string {
+  return `Change to ${bpmnProcessId} by ${author}`
+}
+
+/** SQLSTATE 23505 (PostgreSQL and PGlite): a unique index refused the write. */
+function isUniqueViolation(err: unknown): boolean {
+  return !!err && typeof err === 'object' && 'code' in err && err.code === '23505'
 }
 
 /** Only the author changes a draft (4.3.2). */
@@ -212,12 +352,18 @@ type DraftRow = {
   process_definition_key: string | null
   version: number
   kind: string
+  name: string
+  discarded_by: string | null
+  discarded_at: Date | string | null
+  discard_reason: string | null
+  approval_comment: string | null
 }
 
 function draftView(r: DraftRow, withXml: boolean, forms: string[]): DraftView {
   return {
     id: r.id,
     bpmnProcessId: r.bpmn_process_id,
+    name: r.name || defaultDraftName(r.bpmn_process_id, r.author),
     ...(withXml ? { xml: r.xml } : {}),
     state: r.state as DraftState,
     author: r.author,
@@ -230,6 +376,10 @@ function draftView(r: DraftRow, withXml: boolean, forms: string[]): DraftView {
     approvedAt: iso(r.approved_at),
     rejectedBy: r.rejected_by,
     rejectedReason: r.rejected_reason,
+    approvalComment: r.approval_comment,
+    discardedBy: r.discarded_by,
+    discardedAt: iso(r.discarded_at),
+    discardReason: r.discard_reason,
     deployedBy: r.deployed_by,
     deployedAt: iso(r.deployed_at),
     processDefinitionKey: r.process_definition_key,

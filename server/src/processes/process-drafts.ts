@@ -16,6 +16,12 @@ import { DraftKind, DraftState, type DraftView } from './processes.model'
 export class ProcessDrafts {
   constructor(private readonly deps: { db: Kysely<DB>; drafts: DraftStore }) {}
 
+  /** The columns a save of `xml` into `draft` sets (checked as a save is). */
+  async checked(draft: DraftView, xml: string): Promise<Record<string, unknown>> {
+    const { lint } = await this.check(xml, draft.bpmnProcessId)
+    return { xml, lint: JSON.stringify(lint) }
+  }
+
   /** Validates XML (parse, one executable process, lint) for a draft. */
   private async check(xml: string, expectedId?: string) {
     const info = await describeBpmn(xml)
@@ -43,7 +49,10 @@ export class ProcessDrafts {
     return { bpmnProcessId: id, lint: [...recordLint, ...taskLint, ...(await lintBpmn(xml))] }
   }
 
-  async create(input: { xml: string; bpmnProcessId?: string }, author: string): Promise<DraftView> {
+  async create(
+    input: { xml: string; bpmnProcessId?: string; name?: string },
+    author: string,
+  ): Promise<DraftView> {
     const { bpmnProcessId, lint } = await this.check(input.xml, input.bpmnProcessId)
     const latest = await this.deps.db
       .selectFrom('process_versions')
@@ -59,6 +68,7 @@ export class ProcessDrafts {
         author,
         baseVersion: latest?.version ?? null,
         lint,
+        name: input.name,
       },
       { bpmnProcessId, lintErrors: errorsIn(lint) },
     )
@@ -98,30 +108,51 @@ export class ProcessDrafts {
     )
   }
 
-  /** 4.3.2: nobody approves a procedure they authored. */
-  async approve(id: string, actor: string, version?: number) {
+  /**
+   * 4.3.2: nobody approves a procedure they authored. The approver's comment (optional) is kept
+   * on the draft and in the evidence.
+   */
+  async approve(id: string, actor: string, version?: number, comment?: string) {
     const draft = await this.deps.drafts.getDraft(id)
     if (draft.author === actor) {
       throw new ForbiddenError('You wrote this draft; someone else must approve it (4.3.2).')
     }
+    const text = comment?.trim() || null
     return this.deps.drafts.transition(
       id,
       { states: [DraftState.InReview], version },
-      { state: DraftState.Approved, approved_by: actor, approved_at: new Date() },
-      { actor, action: 'process-draft.approved' },
+      {
+        state: DraftState.Approved,
+        approved_by: actor,
+        approved_at: new Date(),
+        approval_comment: text,
+      },
+      { actor, action: 'process-draft.approved', detail: text ? { comment: text } : {} },
     )
   }
 
+  /** A rejection always says why (the comment is required); the author reads it and edits. */
   async reject(id: string, actor: string, reason: string, version?: number) {
     const draft = await this.deps.drafts.getDraft(id)
     if (draft.author === actor) {
       throw new ForbiddenError('You wrote this draft; someone else must review it (4.3.2).')
     }
+    const text = reason.trim()
+    if (text.length < 3) {
+      throw new UserError('Say why the draft is rejected.', [
+        { path: '/reason', message: 'must be at least 3 characters' },
+      ])
+    }
     return this.deps.drafts.transition(
       id,
       { states: [DraftState.InReview], version },
-      { state: DraftState.Rejected, rejected_by: actor, rejected_reason: reason },
-      { actor, action: 'process-draft.rejected' },
+      {
+        state: DraftState.Rejected,
+        rejected_by: actor,
+        rejected_reason: text,
+        approval_comment: null,
+      },
+      { actor, action: 'process-draft.rejected', detail: { comment: text } },
     )
   }
 }

@@ -12,8 +12,18 @@ export const DraftState = {
   Approved: 'approved',
   Rejected: 'rejected',
   Deployed: 'deployed',
+  /** Given up by its author; kept with its evidence. */
+  Discarded: 'discarded',
 } as const
 export type DraftState = (typeof DraftState)[keyof typeof DraftState]
+
+/** A draft in one of these states is open: its author has no other open draft of the document. */
+export const OPEN_DRAFT_STATES: DraftState[] = [
+  DraftState.Draft,
+  DraftState.InReview,
+  DraftState.Approved,
+  DraftState.Rejected,
+]
 
 /** A BPMN or form file to deploy. */
 export type DeployFile = ProcessResource
@@ -50,6 +60,8 @@ export interface ProcessView {
 export interface DraftView {
   id: string
   bpmnProcessId: string
+  /** The author's name for the change (editable while the draft is open). */
+  name: string
   xml?: string
   state: DraftState
   author: string
@@ -62,6 +74,11 @@ export interface DraftView {
   approvedAt: string | null
   rejectedBy: string | null
   rejectedReason: string | null
+  /** What the approver wrote when approving. */
+  approvalComment: string | null
+  discardedBy: string | null
+  discardedAt: string | null
+  discardReason: string | null
   deployedBy: string | null
   deployedAt: string | null
   processDefinitionKey: string | null
@@ -134,6 +151,40 @@ export interface ElementDiff {
   changed: { id: string; before: BpmnElementInfo; after: BpmnElementInfo }[]
 }
 
+/** How an element (or decision) differs from the common base version. */
+export type ElementChange = 'added' | 'removed' | 'changed' | 'same'
+
+/** One element of a three-way comparison: base, theirs (deployed since) and mine (the draft). */
+export interface ThreeWayElement {
+  id: string
+  name: string
+  type: string
+  theirs: ElementChange
+  mine: ElementChange
+  /** Both changed it, and not in the same way: the author decides what the rebased draft keeps. */
+  conflict: boolean
+}
+
+/**
+ * What a rebase shows (4.3.2: never silently overwrite another approved change): the version the
+ * draft was based on, the version deployed since, and the draft, element by element.
+ */
+export interface ThreeWayView {
+  kind: DraftKind
+  draftId: string
+  base: { version: number | null; xml: string | null }
+  theirs: {
+    version: number
+    xml: string
+    deployedBy: string
+    approvedBy: string | null
+    draftId: string | null
+  } | null
+  mine: { version: number; xml: string }
+  /** The draft is based on an older version than the deployed one: it must be rebased. */
+  behind: boolean
+  elements: ThreeWayElement[]
+}
 
 /** SHA-256 (hex) of a document: what evidence records of a BPMN, DMN or form. */
 export const checksum = (text: string | Buffer) => createHash('sha256').update(text).digest('hex')

@@ -32,6 +32,8 @@ const createBody = {
     bpmnProcessId: { type: 'string', minLength: 1, maxLength: 200 },
     /** `decision`: a `.dmn` (DMN XML) instead of a procedure's BPMN. */
     kind: { enum: ['process', 'decision'] },
+    /** The author's name for the change (default: "Change to <id> by <author>"). */
+    name: { type: 'string', maxLength: 200 },
   },
   required: ['xml'],
   additionalProperties: false,
@@ -40,7 +42,50 @@ const validateCreate = bodyValidator<{
   xml: string
   bpmnProcessId?: string
   kind?: 'process' | 'decision'
+  name?: string
 }>(createBody)
+const renameBody = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+    version: versionSchema,
+  },
+  required: ['name'],
+  additionalProperties: false,
+}
+const validateRename = bodyValidator<{ name: string; version?: number }>(renameBody)
+const discardBody = {
+  type: 'object',
+  properties: {
+    reason: { type: 'string', maxLength: 4000 },
+    version: versionSchema,
+  },
+  additionalProperties: false,
+}
+const validateDiscard = bodyValidator<{ reason?: string; version?: number }>(discardBody)
+const approveBody = {
+  type: 'object',
+  properties: {
+    version: versionSchema,
+    /** What the approver says (shown in the draft's history and kept in the evidence). */
+    comment: { type: 'string', maxLength: 4000 },
+  },
+  additionalProperties: false,
+}
+const validateApprove = bodyValidator<{ version?: number; comment?: string }>(approveBody)
+const rebaseBody = {
+  type: 'object',
+  properties: {
+    /** The deployed version the author compared with (must still be the latest). */
+    onto: versionSchema,
+    version: versionSchema,
+    /** The draft's content from then on; default: unchanged. */
+    xml: { type: 'string', minLength: 1, maxLength: MAX_XML },
+  },
+  required: ['onto'],
+  additionalProperties: false,
+}
+const validateRebase = bodyValidator<{ onto: number; version?: number; xml?: string }>(rebaseBody)
 const updateBody = {
   type: 'object',
   properties: {
@@ -102,11 +147,16 @@ const draftsQuery = {
   state: { type: 'string', maxLength: 40 },
   bpmnProcessId: { type: 'string', maxLength: 200 },
   kind: { enum: ['process', 'decision'] },
+  author: { type: 'string', maxLength: 200 },
+  /** Only open drafts (draft, in review, approved, rejected). */
+  open: { type: 'boolean' },
 } as const
 const validateDraftsQuery = queryValidator<{
   state?: string
   bpmnProcessId?: string
   kind?: 'process' | 'decision'
+  author?: string
+  open?: boolean
 }>({
   type: 'object',
   properties: draftsQuery,
@@ -138,14 +188,47 @@ export function processesRoutes(deps: {
   })
 
   r.get('/process-drafts', requireRole(...readers), async (req, res) => {
-    const { state, bpmnProcessId, kind } = validateDraftsQuery(req.query)
-    res.json(await processes.listDrafts({ state, bpmnProcessId, kind }))
+    res.json(await processes.listDrafts(validateDraftsQuery(req.query)))
   })
   r.get('/process-drafts/:id', requireRole(...readers), async (req, res) => {
     res.json(await processes.getDraft(param(req.params.id)))
   })
   r.get('/process-drafts/:id/diff', requireRole(...readers), async (req, res) => {
     res.json(await processes.diff(param(req.params.id)))
+  })
+  r.get('/process-drafts/:id/history', requireRole(...readers), async (req, res) => {
+    res.json(await processes.draftHistory(param(req.params.id)))
+  })
+  r.get('/process-drafts/:id/three-way', requireRole(...readers), async (req, res) => {
+    res.json(await processes.threeWay(param(req.params.id)))
+  })
+  r.patch('/process-drafts/:id', requireRole(...authors), async (req, res) => {
+    const { name, version } = validateRename(req.body)
+    const draft = await processes.renameDraft(
+      param(req.params.id),
+      name,
+      sessionOf(req).user.username,
+      version,
+    )
+    changed(draft.bpmnProcessId)
+    res.json(draft)
+  })
+  r.post('/process-drafts/:id/discard', requireRole(...authors), async (req, res) => {
+    const { reason, version } = validateDiscard(req.body ?? {})
+    const draft = await processes.discardDraft(
+      param(req.params.id),
+      sessionOf(req).user.username,
+      reason,
+      version,
+    )
+    changed(draft.bpmnProcessId)
+    res.json(draft)
+  })
+  r.post('/process-drafts/:id/rebase', requireRole(...authors), async (req, res) => {
+    const body = validateRebase(req.body)
+    const draft = await processes.rebaseDraft(param(req.params.id), body, sessionOf(req).user.username)
+    changed(draft.bpmnProcessId)
+    res.json(draft)
   })
   r.get('/process-drafts/:id/forms', requireRole(...readers), async (req, res) => {
     res.json(await processes.listDraftForms(param(req.params.id)))
@@ -198,11 +281,12 @@ export function processesRoutes(deps: {
     res.json(draft)
   })
   r.post('/process-drafts/:id/approve', requireRole(...authors), async (req, res) => {
-    const { version } = validateAction(req.body ?? {})
+    const { version, comment } = validateApprove(req.body ?? {})
     const draft = await processes.approve(
       param(req.params.id),
       sessionOf(req).user.username,
       version,
+      comment,
     )
     changed(draft.bpmnProcessId)
     res.json(draft)
@@ -260,8 +344,14 @@ export function processesRoutes(deps: {
 const draftOps = (
   [
     ['submit', 'Submit a draft for review (author only; no lint errors)', actionBody],
-    ['approve', 'Approve a draft in review (not its author, 4.3.2)', actionBody],
-    ['reject', 'Reject a draft in review with a reason (not its author)', rejectBody],
+    ['approve', 'Approve a draft in review with an optional comment (not its author, 4.3.2)', approveBody],
+    ['reject', 'Reject a draft in review with a reason (required; not its author)', rejectBody],
+    ['discard', 'Discard an open draft (author only; kept with its evidence)', discardBody],
+    [
+      'rebase',
+      'Rebase a draft on the deployed version `onto` after seeing the three-way diff (author only; voids review and approval)',
+      rebaseBody,
+    ],
   ] as const
 ).map(([action, summary, body]) => ({
   method: 'post' as const,
@@ -314,6 +404,29 @@ openapi.register(
   },
   {
     method: 'get',
+    path: '/process-drafts/:id/history',
+    tag: 'processes',
+    summary: "The draft's history from the evidence trail, with reviewers' comments",
+    roles: readers,
+  },
+  {
+    method: 'get',
+    path: '/process-drafts/:id/three-way',
+    tag: 'processes',
+    summary:
+      'Base version, the version deployed since (theirs) and the draft (mine), element by element, with conflicts',
+    roles: readers,
+  },
+  {
+    method: 'patch',
+    path: '/process-drafts/:id',
+    tag: 'processes',
+    summary: 'Name an open draft (author only; optimistic `version`)',
+    roles: authors,
+    requestBody: renameBody,
+  },
+  {
+    method: 'get',
     path: '/process-drafts/:id/forms',
     tag: 'processes',
     summary:
@@ -349,7 +462,7 @@ openapi.register(
     path: '/process-drafts',
     tag: 'processes',
     summary:
-      'Create a draft: a procedure (BPMN, parsed and linted with Camunda 8 rules) or, with `kind: decision`, a decision (DMN)',
+      'Create a draft: a procedure (BPMN, parsed and linted with Camunda 8 rules) or, with `kind: decision`, a decision (DMN); one open draft per document and author (409 with `draftId` of the open one)',
     roles: authors,
     requestBody: createBody,
   },
@@ -367,7 +480,7 @@ openapi.register(
     path: '/process-drafts/:id/deploy',
     tag: 'processes',
     summary:
-      'Deploy an approved draft with the forms it changes; the new version is bound to them, the previous one superseded',
+      'Deploy an approved draft with the forms it changes; the new version is bound to them, the previous one superseded. 409 (`deployedVersion`) when a newer version was deployed since the draft\'s base: rebase first',
     roles: [Role.Admin],
     requestBody: actionBody,
     status: 200,

@@ -17,10 +17,11 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import type { AuditSink } from '../evidence/audit-sink'
 import type { ZeebeClient } from '../zeebe/zeebe-client'
-import { requireAuthor, DraftStore } from './draft-store'
+import { requireApproved, requireAuthor, DraftStore } from './draft-store'
 import { DecisionDrafts } from './decision-drafts'
 import { DraftDeployment } from './draft-deployment'
 import { DraftDiff } from './draft-diff'
+import { DraftRebase } from './draft-rebase'
 import { DraftForms } from './draft-forms'
 import { ProcessDeployment, type DeployedBy } from './process-deployment'
 import { ProcessDrafts } from './process-drafts'
@@ -59,6 +60,7 @@ export class ProcessesService {
   private readonly forms: DraftForms
   private readonly draftDeployment: DraftDeployment
   private readonly draftDiff: DraftDiff
+  private readonly rebases: DraftRebase
 
   constructor(deps: ProcessesServiceDeps) {
     const { db } = deps
@@ -76,6 +78,7 @@ export class ProcessesService {
       deployment,
     })
     this.draftDiff = new DraftDiff({ versions: this.versions, forms: this.forms })
+    this.rebases = new DraftRebase({ db, drafts })
   }
 
   // ---- deployed versions ----------------------------------------------------------------
@@ -110,7 +113,13 @@ export class ProcessesService {
 
   // ---- drafts (4.3.2) -------------------------------------------------------------------
 
-  listDrafts(filter: { state?: string; bpmnProcessId?: string; kind?: DraftKind }) {
+  listDrafts(filter: {
+    state?: string
+    bpmnProcessId?: string
+    kind?: DraftKind
+    author?: string
+    open?: boolean
+  }) {
     return this.drafts.listDrafts(filter)
   }
 
@@ -118,12 +127,49 @@ export class ProcessesService {
     return this.drafts.getDraft(id)
   }
 
+  /** 4.3.2: one open draft per document and author; a second is a 409 naming the open one. */
   async createDraft(
-    input: { xml: string; bpmnProcessId?: string; kind?: DraftKind },
+    input: { xml: string; bpmnProcessId?: string; kind?: DraftKind; name?: string },
     author: string,
   ): Promise<DraftView> {
-    if (input.kind === DraftKind.Decision) return this.decisions.create(input.xml, author)
+    if (input.kind === DraftKind.Decision) {
+      return this.decisions.create(input.xml, author, input.name)
+    }
     return this.processDrafts.create(input, author)
+  }
+
+  /** The author names (renames) an open draft. */
+  renameDraft(id: string, name: string, actor: string, version?: number) {
+    return this.drafts.rename(id, name, actor, version)
+  }
+
+  /** The author discards an open draft (kept, with its evidence). */
+  discardDraft(id: string, actor: string, reason?: string, version?: number) {
+    return this.drafts.discard(id, actor, reason, version)
+  }
+
+  /** The draft's history from the evidence trail, with the reviewers' comments. */
+  draftHistory(id: string) {
+    return this.drafts.history(id)
+  }
+
+  /** Base, deployed since (theirs) and the draft (mine), element by element. */
+  async threeWay(id: string) {
+    return this.rebases.threeWay(await this.drafts.getDraft(id))
+  }
+
+  /** The author rebases the draft on the deployed version it was shown (4.3.2). */
+  async rebaseDraft(
+    id: string,
+    input: { onto: number; version?: number; xml?: string },
+    actor: string,
+  ) {
+    const draft = await this.drafts.getDraft(id)
+    return this.rebases.rebase(draft, input, actor, (xml) =>
+      draft.kind === DraftKind.Decision
+        ? this.decisions.checked(draft, xml)
+        : this.processDrafts.checked(draft, xml),
+    )
   }
 
   async updateDraft(id: string, input: { xml: string; version: number }, actor: string) {
@@ -138,8 +184,8 @@ export class ProcessesService {
   }
 
   /** 4.3.2: nobody approves a procedure they authored. */
-  approve(id: string, actor: string, version?: number) {
-    return this.processDrafts.approve(id, actor, version)
+  approve(id: string, actor: string, version?: number, comment?: string) {
+    return this.processDrafts.approve(id, actor, version, comment)
   }
 
   reject(id: string, actor: string, reason: string, version?: number) {
@@ -177,6 +223,9 @@ export class ProcessesService {
    */
   async deployDraft(id: string, actor: string) {
     const draft = await this.drafts.getDraft(id)
+    requireApproved(draft)
+    // 4.3.2: a version deployed after the draft's base is never silently overwritten
+    await this.rebases.requireCurrentBase(draft)
     if (draft.kind === DraftKind.Decision) return this.decisions.deploy(draft, actor)
     return this.draftDeployment.deploy(draft, actor)
   }

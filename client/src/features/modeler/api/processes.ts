@@ -10,13 +10,21 @@ export interface LintIssue {
 export interface Draft {
   id: string
   bpmnProcessId: string
+  /** The author's name for the change. */
+  name: string
   xml?: string
-  state: 'draft' | 'in-review' | 'approved' | 'rejected' | 'deployed'
+  state: 'draft' | 'in-review' | 'approved' | 'rejected' | 'deployed' | 'discarded'
   author: string
   baseVersion: number | null
   submittedAt: string | null
   approvedBy: string | null
+  approvalComment: string | null
+  rejectedBy: string | null
   rejectedReason: string | null
+  discardedBy: string | null
+  discardReason: string | null
+  updatedAt: string
+  kind?: 'process' | 'decision'
   lint: LintIssue[]
   version: number
   /** Ids of the forms the draft carries its own version of. */
@@ -56,11 +64,93 @@ export interface ProcessInfo {
   drafts: Draft[]
 }
 
+/** Open drafts (draft, in review, approved, rejected): one per document and author. */
+export const OPEN_STATES: Draft['state'][] = ['draft', 'in-review', 'approved', 'rejected']
+export const isOpen = (d: { state: string }) => (OPEN_STATES as string[]).includes(d.state)
+
+/** How an element differs from the common base (server: ElementChange). */
+export type ElementChange = 'added' | 'removed' | 'changed' | 'same'
+
+/** Base, deployed since (theirs) and the draft (mine), element by element (server: ThreeWayView). */
+export interface ThreeWay {
+  kind: 'process' | 'decision'
+  draftId: string
+  base: { version: number | null; xml: string | null }
+  theirs: {
+    version: number
+    xml: string
+    deployedBy: string
+    approvedBy: string | null
+    draftId: string | null
+  } | null
+  mine: { version: number; xml: string }
+  behind: boolean
+  elements: {
+    id: string
+    name: string
+    type: string
+    theirs: ElementChange
+    mine: ElementChange
+    conflict: boolean
+  }[]
+}
+
+/** One step of a draft's history (from the evidence trail). */
+export interface DraftHistoryEntry {
+  seq: string
+  at: string
+  actor: string
+  action: string
+  state: string | null
+  comment: string | null
+}
+
+const draftPath = (id: string) => `/process-drafts/${encodeURIComponent(id)}`
+
+/** Drafts of a document, e.g. the open ones of a procedure. */
+export const listDrafts = (query: {
+  bpmnProcessId: string
+  kind?: 'process' | 'decision'
+  author?: string
+  open?: boolean
+}) =>
+  api<Draft[]>(
+    `/process-drafts?${new URLSearchParams(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    ).toString()}`,
+  )
+export const renameDraft = (id: string, name: string, version: number) =>
+  api<Draft>(draftPath(id), { method: 'PATCH', body: { name, version } })
+export const discardDraft = (id: string, version: number, reason?: string) =>
+  api<Draft>(`${draftPath(id)}/discard`, {
+    method: 'POST',
+    body: reason ? { reason, version } : { version },
+  })
+export const getThreeWay = (id: string) => api<ThreeWay>(`${draftPath(id)}/three-way`)
+export const rebaseDraft = (id: string, onto: number, version: number, xml?: string) =>
+  api<Draft>(`${draftPath(id)}/rebase`, {
+    method: 'POST',
+    body: xml ? { onto, version, xml } : { onto, version },
+  })
+export const getDraftHistory = (id: string) => api<DraftHistoryEntry[]>(`${draftPath(id)}/history`)
+export const approveDraft = (id: string, version: number, comment?: string) =>
+  api<Draft>(`${draftPath(id)}/approve`, {
+    method: 'POST',
+    body: comment ? { version, comment } : { version },
+  })
+export const rejectDraft = (id: string, version: number, reason: string) =>
+  api<Draft>(`${draftPath(id)}/reject`, { method: 'POST', body: { version, reason } })
+
 export const getVersionXml = (id: string, version: number | 'latest') =>
   api<ProcessVersion & { xml: string }>(`/processes/${encodeURIComponent(id)}/versions/${version}`)
 export const getDraft = (id: string) => api<Draft>(`/process-drafts/${encodeURIComponent(id)}`)
-export const createDraft = (bpmnProcessId: string, xml: string) =>
-  api<Draft>('/process-drafts', { method: 'POST', body: { bpmnProcessId, xml } })
+export const createDraft = (bpmnProcessId: string, xml: string, name?: string) =>
+  api<Draft>('/process-drafts', {
+    method: 'POST',
+    body: name ? { bpmnProcessId, xml, name } : { bpmnProcessId, xml },
+  })
 export const saveDraft = (id: string, xml: string, version: number) =>
   api<Draft>(`/process-drafts/${encodeURIComponent(id)}`, { method: 'PUT', body: { xml, version } })
 export const submitDraft = (id: string, version: number) =>

@@ -19,7 +19,7 @@ import { download } from '../../../lib/format'
 import { Link } from '../../../lib/router'
 import { ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
-import type { User } from '../../../lib/user'
+import { hasRole, type User } from '../../../lib/user'
 import {
   createDecisionDraft,
   getDecisionDiff,
@@ -27,7 +27,24 @@ import {
   type DecisionDiff,
   type DecisionFile,
 } from '../api/decisions'
-import { getDraft, saveDraft, submitDraft, type Draft } from '../api/processes'
+import {
+  getDraft,
+  getThreeWay,
+  isOpen,
+  listDrafts,
+  rebaseDraft,
+  saveDraft,
+  submitDraft,
+  type Draft,
+  type ThreeWay,
+} from '../api/processes'
+import {
+  DraftHistory,
+  DraftName,
+  OtherDraftsWarning,
+  RebasePanel,
+  ReviewPanel,
+} from './DraftControl'
 
 interface View {
   type: string
@@ -129,16 +146,13 @@ function Home() {
               <td>v{f.latestVersion}</td>
               <td>{[...new Set(f.calledBy.map((c) => c.bpmnProcessId))].join(', ') || '—'}</td>
               <td>
-                {f.drafts
-                  .filter((d) => d.state !== 'deployed')
-                  .map((d) => (
-                    <div key={d.id}>
-                      <Link href={`/decisions?draft=${encodeURIComponent(d.id)}`}>
-                        Draft by {d.author}
-                      </Link>{' '}
-                      <StatusBadge status={d.state} />
-                    </div>
-                  ))}
+                {f.drafts.filter(isOpen).map((d) => (
+                  <div key={d.id}>
+                    <Link href={`/decisions?draft=${encodeURIComponent(d.id)}`}>{d.name}</Link>{' '}
+                    <span className="muted small">by {d.author}</span>{' '}
+                    <StatusBadge status={d.state} />
+                  </div>
+                ))}
               </td>
               <td>
                 <Link
@@ -185,6 +199,30 @@ function Editor({
   const [status, setStatus] = useState('')
   const [error, setError] = useState<unknown>()
   const [diff, setDiff] = useState<DecisionDiff | null>(null)
+  /** Other people's open drafts of the same DRG (4.3.2: shown with a warning). */
+  const [others, setOthers] = useState<Draft[]>([])
+  /** Base, deployed since and mine, when a newer version was deployed since the base. */
+  const [threeWay, setThreeWay] = useState<ThreeWay | null>(null)
+
+  const draftKey = draft ? `${draft.id}@${draft.version}` : ''
+  useEffect(() => {
+    if (!drgId) return
+    let stale = false
+    listDrafts({ bpmnProcessId: drgId, kind: 'decision', open: true }).then(
+      (list) =>
+        !stale && setOthers(list.filter((d) => d.author !== (draft?.author ?? user.username))),
+      () => undefined,
+    )
+    if (draft && isOpen(draft)) {
+      getThreeWay(draft.id).then(
+        (t) => !stale && setThreeWay(t),
+        () => undefined,
+      )
+    } else setThreeWay(null)
+    return () => {
+      stale = true
+    }
+  }, [drgId, draftKey])
 
   useEffect(() => {
     const modeler = new DmnModeler({
@@ -207,12 +245,29 @@ function Editor({
     void (async () => {
       try {
         let xml: string
-        if (draftId) {
-          const d = await getDraft(draftId)
+        // 4.3.2: one open draft per DRG and author: editing reopens it
+        const open =
+          !draftId && decisionsId
+            ? (
+                await listDrafts({
+                  bpmnProcessId: decisionsId,
+                  kind: 'decision',
+                  author: user.username,
+                  open: true,
+                })
+              )[0]
+            : undefined
+        if (cancelled) return
+        if (draftId || open) {
+          const d = await getDraft(draftId ?? open!.id)
           if (cancelled) return
           setDraft(d)
           setDrgId(d.bpmnProcessId)
           xml = d.xml ?? ''
+          if (open) {
+            setStatus(`Reopened your open draft "${d.name}".`)
+            window.history.replaceState(null, '', `/decisions?draft=${encodeURIComponent(d.id)}`)
+          }
         } else {
           xml = (await getDecisionXml(decisionsId ?? '', 'latest')).xml
         }
@@ -233,7 +288,7 @@ function Editor({
       modeler.destroy()
       modelerRef.current = null
     }
-  }, [draftId, decisionsId])
+  }, [draftId, decisionsId, user.username])
 
   async function currentXml() {
     const { xml } = await modelerRef.current!.saveXML({ format: true })
@@ -290,6 +345,20 @@ function Editor({
     }
   }
 
+  /** Rebases the draft on the version deployed since, keeping what the editor shows. */
+  async function rebase() {
+    if (!draft || !threeWay?.theirs) return
+    const rebased = await rebaseDraft(
+      draft.id,
+      threeWay.theirs.version,
+      draft.version,
+      await currentXml(),
+    )
+    setDraft(rebased)
+    setDirty(false)
+    setStatus(`Rebased on version ${threeWay.theirs.version}; submit it for approval again.`)
+  }
+
   const editable = !draft || draft.state === 'draft' || draft.state === 'rejected'
   return (
     <div>
@@ -324,10 +393,29 @@ function Editor({
       {draft?.rejectedReason && draft.state === 'rejected' && (
         <div className="banner error">Rejected: {draft.rejectedReason}</div>
       )}
-      {draft && draft.author !== user.username && (
-        <p className="small muted">Draft by {draft.author}.</p>
+      {draft && (
+        <DraftName
+          draft={draft}
+          canEdit={draft.author === user.username && isOpen(draft)}
+          onChanged={(d) => {
+            setDraft(d)
+            setStatus(`Draft renamed "${d.name}".`)
+          }}
+          onDiscarded={(d) => {
+            setDraft(d)
+            setStatus('Draft discarded.')
+          }}
+        />
       )}
+      <OtherDraftsWarning others={others} editorPath="/decisions" />
       <ErrorBanner error={error} />
+      {threeWay && (
+        <RebasePanel
+          threeWay={threeWay}
+          canRebase={!!draft && draft.author === user.username}
+          onRebase={rebase}
+        />
+      )}
       <div className="tabs" role="toolbar" aria-label="Decision views">
         {views.map((v) => (
           <button
@@ -341,6 +429,19 @@ function Editor({
       </div>
       <div ref={containerRef} className="canvas dmn-editor" aria-label="Decision editor" />
       {diff && <DiffView diff={diff} />}
+      {diff &&
+        draft?.state === 'in-review' &&
+        draft.author !== user.username &&
+        hasRole(user, 'process-owner', 'admin') && (
+          <ReviewPanel
+            draft={draft}
+            onReviewed={(d) => {
+              setDraft(d)
+              setStatus(d.state === 'approved' ? 'Draft approved.' : 'Draft rejected.')
+            }}
+          />
+        )}
+      {draft && <DraftHistory draft={draft} />}
     </div>
   )
 }

@@ -23,16 +23,28 @@ import { download } from '../../../lib/format'
 import { Link, navigate } from '../../../lib/router'
 import { ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
-import type { User } from '../../../lib/user'
+import { hasRole, type User } from '../../../lib/user'
 import {
   createDraft,
   getDraft,
+  getThreeWay,
   getVersionXml,
+  isOpen,
+  listDrafts,
+  rebaseDraft,
   saveDraft,
   submitDraft,
   type Draft,
   type ProcessInfo,
+  type ThreeWay,
 } from '../api/processes'
+import {
+  DraftHistory,
+  DraftName,
+  OtherDraftsWarning,
+  RebasePanel,
+  ReviewPanel,
+} from './DraftControl'
 import { lintDefinitions, type LintProblem } from '../lint/lint'
 import { DiagramControls, fitWithPadding } from './DiagramControls'
 import DraftForms from './DraftForms'
@@ -72,7 +84,7 @@ interface MinimapService {
   isOpen(): boolean
 }
 
-function Home() {
+function Home({ user }: { user: User }) {
   const { data, error, loading } = useApi<ProcessInfo[]>('/processes')
   const [newId, setNewId] = useState('')
   return (
@@ -116,23 +128,27 @@ function Home() {
               </td>
               <td>v{p.latestVersion}</td>
               <td>
-                {p.drafts
-                  .filter((d) => d.state !== 'deployed')
-                  .map((d) => (
-                    <div key={d.id}>
-                      <Link href={`/modeler?draft=${encodeURIComponent(d.id)}`}>
-                        Draft by {d.author}
-                      </Link>{' '}
-                      <StatusBadge status={d.state} />
-                    </div>
-                  ))}
+                {p.drafts.filter(isOpen).map((d) => (
+                  <div key={d.id}>
+                    <Link href={`/modeler?draft=${encodeURIComponent(d.id)}`}>{d.name}</Link>{' '}
+                    <span className="muted small">by {d.author}</span>{' '}
+                    <StatusBadge status={d.state} />
+                  </div>
+                ))}
+                {p.drafts.filter(isOpen).length > 1 && (
+                  <span className="badge warn">
+                    {p.drafts.filter(isOpen).length} open drafts: the first deployed wins
+                  </span>
+                )}
               </td>
               <td>
                 <Link
                   className="btn"
                   href={`/modeler?process=${encodeURIComponent(p.bpmnProcessId)}`}
                 >
-                  Edit latest
+                  {p.drafts.some((d) => isOpen(d) && d.author === user.username)
+                    ? 'Edit your draft'
+                    : 'Edit latest'}
                 </Link>
               </td>
             </tr>
@@ -171,6 +187,32 @@ function Editor({
     if (ready) modelerRef.current?.get<Canvas>('canvas').resized()
   }, [fullScreen, ready])
   const [formIds, setFormIds] = useState<string[]>([])
+  /** Other people's open drafts of the same procedure (4.3.2: shown with a warning). */
+  const [others, setOthers] = useState<Draft[]>([])
+  /** Base, deployed since and mine, when a newer version was deployed since the base. */
+  const [threeWay, setThreeWay] = useState<ThreeWay | null>(null)
+  /** The author's open draft a create was refused for (one open draft per author). */
+  const [openDraftId, setOpenDraftId] = useState<string>()
+
+  const draftKey = draft ? `${draft.id}@${draft.version}` : ''
+  useEffect(() => {
+    if (!bpmnProcessId) return
+    let stale = false
+    listDrafts({ bpmnProcessId, kind: 'process', open: true }).then(
+      (list) =>
+        !stale && setOthers(list.filter((d) => d.author !== (draft?.author ?? user.username))),
+      () => undefined,
+    )
+    if (draft && isOpen(draft)) {
+      getThreeWay(draft.id).then(
+        (t) => !stale && setThreeWay(t),
+        () => undefined,
+      )
+    } else setThreeWay(null)
+    return () => {
+      stale = true
+    }
+  }, [bpmnProcessId, draftKey])
 
   const lint = useCallback(async () => {
     const m = modelerRef.current
@@ -225,12 +267,30 @@ function Editor({
     void (async () => {
       try {
         let xml: string
-        if (draftId) {
-          const d = await getDraft(draftId)
+        // 4.3.2: one open draft per procedure and author: "Edit" reopens it
+        const open =
+          !draftId && processId
+            ? (
+                await listDrafts({
+                  bpmnProcessId: processId,
+                  kind: 'process',
+                  author: user.username,
+                  open: true,
+                })
+              )[0]
+            : undefined
+        if (cancelled) return
+        if (draftId || open) {
+          const d = await getDraft(draftId ?? open!.id)
           if (cancelled) return
           setDraft(d)
           setProcessId(d.bpmnProcessId)
           xml = d.xml ?? ''
+          if (open) {
+            setStatus(`Reopened your open draft "${d.name}".`)
+            // Keep the URL shareable without remounting the editor (the router is not told).
+            window.history.replaceState(null, '', `/modeler?draft=${encodeURIComponent(d.id)}`)
+          }
         } else if (processId && !isNew) {
           xml = (await getVersionXml(processId, 'latest')).xml
         } else {
@@ -253,7 +313,7 @@ function Editor({
       modeler.destroy()
       modelerRef.current = null
     }
-  }, [draftId, processId, isNew, lint])
+  }, [draftId, processId, isNew, lint, user.username])
 
   async function currentXml() {
     const { xml } = await modelerRef.current!.saveXML({ format: true })
@@ -275,13 +335,32 @@ function Editor({
         window.history.replaceState(null, '', `/modeler?draft=${encodeURIComponent(saved.id)}`)
       return saved
     } catch (err) {
+      const openId =
+        err instanceof ApiError && typeof err.problem.draftId === 'string'
+          ? err.problem.draftId
+          : undefined
+      setOpenDraftId(openId)
       setError(
-        err instanceof ApiError && err.status === 409
+        err instanceof ApiError && err.status === 409 && !openId
           ? new Error('The draft was changed elsewhere; reload it before saving.')
           : err,
       )
       return null
     }
+  }
+
+  /** Rebases the draft on the version deployed since, keeping what the editor shows. */
+  async function rebase() {
+    if (!draft || !threeWay?.theirs) return
+    const rebased = await rebaseDraft(
+      draft.id,
+      threeWay.theirs.version,
+      draft.version,
+      await currentXml(),
+    )
+    setDraft(rebased)
+    setDirty(false)
+    setStatus(`Rebased on version ${threeWay.theirs.version}; submit it for approval again.`)
   }
 
   async function submit() {
@@ -402,10 +481,41 @@ function Editor({
       {draft?.rejectedReason && draft.state === 'rejected' && (
         <div className="banner error">Rejected: {draft.rejectedReason}</div>
       )}
-      {draft && draft.author !== user.username && (
-        <p className="small muted">Draft by {draft.author}.</p>
+      {draft && (
+        <DraftName
+          draft={draft}
+          canEdit={draft.author === user.username && isOpen(draft)}
+          onChanged={(d) => {
+            setDraft(d)
+            setStatus(`Draft renamed "${d.name}".`)
+          }}
+          onDiscarded={(d) => {
+            setDraft(d)
+            setStatus('Draft discarded.')
+          }}
+        />
       )}
+      {draft?.state === 'discarded' && (
+        <div className="banner info">
+          Discarded by {draft.discardedBy}
+          {draft.discardReason ? `: ${draft.discardReason}` : '.'}
+        </div>
+      )}
+      <OtherDraftsWarning others={others} editorPath="/modeler" />
       <ErrorBanner error={error} />
+      {openDraftId && (
+        <p>
+          <Link href={`/modeler?draft=${encodeURIComponent(openDraftId)}`}>Open your draft</Link>
+        </p>
+      )}
+      {threeWay && (
+        <RebasePanel
+          threeWay={threeWay}
+          canRebase={!!draft && draft.author === user.username}
+          onRebase={rebase}
+          onFocus={focusElement}
+        />
+      )}
       <div className={`modeler-layout${fullScreen ? ' full-screen' : ''}`}>
         <div className="canvas-frame">
           {ready && (
@@ -469,6 +579,17 @@ function Editor({
                 </ul>
               </div>
             ))}
+            {draft?.state === 'in-review' &&
+              draft.author !== user.username &&
+              hasRole(user, 'process-owner', 'admin') && (
+                <ReviewPanel
+                  draft={draft}
+                  onReviewed={(d) => {
+                    setDraft(d)
+                    setStatus(d.state === 'approved' ? 'Draft approved.' : 'Draft rejected.')
+                  }}
+                />
+              )}
           </section>
         )}
       </div>
@@ -481,6 +602,7 @@ function Editor({
           setStatus('')
         }}
       />
+      {draft && <DraftHistory draft={draft} />}
     </div>
   )
 }
@@ -496,7 +618,7 @@ export default function ModelerPage({
   processId: string | null
   isNew?: boolean
 }) {
-  if (!draftId && !processId) return <Home />
+  if (!draftId && !processId) return <Home user={user} />
   return (
     <Editor
       key={`${draftId ?? ''}|${processId ?? ''}`}

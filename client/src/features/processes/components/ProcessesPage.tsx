@@ -17,10 +17,13 @@ import { MigrationDialog } from './MigrationDialog'
 interface Draft {
   id: string
   bpmnProcessId: string
+  /** The author's name for the change. */
+  name: string
   state: string
   author: string
   submittedAt: string | null
   approvedBy: string | null
+  approvalComment?: string | null
   rejectedReason: string | null
   lint: { id: string; message: string; category: string }[]
   version: number
@@ -47,6 +50,24 @@ interface Process {
   drafts: Draft[]
 }
 
+/** Open drafts (draft, in review, approved, rejected): one per document and author (4.3.2). */
+const isOpen = (d: { state: string }) => ['draft', 'in-review', 'approved', 'rejected'].includes(d.state)
+
+/** More than one open draft of a document: whichever is deployed first, the others rebase. */
+function OpenDraftsWarning({ open, user }: { open: Draft[]; user: User }) {
+  if (open.length < 2) return null
+  const others = open.filter((d) => d.author !== user.username)
+  return (
+    <div className="banner warn" role="note" aria-label="Several open drafts">
+      {open.length} open drafts change this
+      {others.length > 0 && open.length > others.length
+        ? ` (${others.map((d) => d.author).join(', ')} besides you)`
+        : ''}
+      . Whichever is deployed first, the others must be rebased on it before they can be deployed.
+    </div>
+  )
+}
+
 function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => void }) {
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
@@ -68,12 +89,13 @@ function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => voi
     <tr data-draft-id={d.id}>
       <td>
         <Link href={`/${d.kind === 'decision' ? 'decisions' : 'modeler'}?draft=${encodeURIComponent(d.id)}`}>
-          Draft {d.id.slice(0, 8)}
+          {d.name || `Draft ${d.id.slice(0, 8)}`}
         </Link>
       </td>
       <td>
         <StatusBadge status={d.state} />
         {d.rejectedReason && <div className="small muted">{d.rejectedReason}</div>}
+        {d.state === 'approved' && d.approvalComment && <div className="small muted">{d.approvalComment}</div>}
       </td>
       <td>{d.author}</td>
       <td>{formatDateTime(d.submittedAt)}</td>
@@ -82,6 +104,9 @@ function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => voi
       {d.kind !== 'decision' && <td>{d.forms?.length ? d.forms.join(', ') : '—'}</td>}
       <td>
         <div className="row">
+          {canReview && d.kind !== 'decision' && (
+            <Link href={`/modeler?draft=${encodeURIComponent(d.id)}`}>Review changes</Link>
+          )}
           {canReview && (
             <>
               <button className="primary" disabled={busy} onClick={() => void act('approve')}>
@@ -91,8 +116,8 @@ function DraftRow({ d, user, onDone }: { d: Draft; user: User; onDone: () => voi
                 className="danger"
                 disabled={busy}
                 onClick={() => {
-                  const reason = window.prompt('Why is it rejected?')
-                  if (reason) void act('reject', { reason })
+                  const reason = window.prompt('Why is it rejected? (required)')
+                  if (reason?.trim()) void act('reject', { reason })
                 }}
               >
                 Reject
@@ -136,7 +161,7 @@ export default function ProcessesPage({ user }: { user: User }) {
       {loading && !data && <Loading />}
       {data?.length === 0 && <Empty>No processes deployed.</Empty>}
       {data?.map((p) => {
-        const open = p.drafts.filter((d) => d.state !== 'deployed')
+        const open = p.drafts.filter(isOpen)
         return (
           <section key={p.bpmnProcessId} className="card" aria-labelledby={`p-${p.bpmnProcessId}`} data-process-id={p.bpmnProcessId}>
             <div className="row">
@@ -150,7 +175,12 @@ export default function ProcessesPage({ user }: { user: User }) {
                 </button>
               )}
               {hasRole(user, 'process-owner', 'admin') && (
-                <Link href={`/modeler?process=${encodeURIComponent(p.bpmnProcessId)}`}>Edit</Link>
+                <Link
+                  href={`/modeler?process=${encodeURIComponent(p.bpmnProcessId)}`}
+                  title={open.some((d) => d.author === user.username) ? 'Reopens your open draft' : undefined}
+                >
+                  Edit
+                </Link>
               )}
             </div>
             {migrating === p.bpmnProcessId && (
@@ -198,6 +228,7 @@ export default function ProcessesPage({ user }: { user: User }) {
                 ))}
               </tbody>
             </table>
+            <OpenDraftsWarning open={open} user={user} />
             {open.length > 0 && (
               <table className="data" aria-label={`Drafts of ${p.name}`} style={{ marginTop: '0.5rem' }}>
                 <thead>
@@ -225,7 +256,7 @@ export default function ProcessesPage({ user }: { user: User }) {
       <h2 id="decisions-title">Decisions</h2>
       <ErrorBanner error={decisions.error} />
       {decisions.data?.map((f) => {
-        const open = f.drafts.filter((d) => d.state !== 'deployed')
+        const open = f.drafts.filter(isOpen)
         return (
           <section
             key={f.decisionRequirementsId}
