@@ -249,7 +249,7 @@ function activateHandler(
     'ELEMENT_ACTIVATED',
     'ELEMENT_COMPLETING',
     'ELEMENT_COMPLETED',
-  ]) {
+  ] as const) {
     rt.emit('PROCESS_INSTANCE', intent, key, value, throwEvent.piKey)
   }
   return rt.activate(elementOf(model, boundary.compensationHandler), scope).key

@@ -15,6 +15,7 @@ import type { DecisionRequirementsGraph } from '../dmn/model'
 import { elementOf, type FlowNode, type ProcessModel } from '../model/model'
 import type {
   EngineRecord,
+  IntentOf,
   ProcessInstanceRecordValue,
   RecordOf,
   RecordValues,
@@ -118,7 +119,7 @@ export class Runtime {
   /** Writes one event record and applies it. */
   emit<V extends ValueType>(
     valueType: V,
-    intent: string,
+    intent: IntentOf<V>,
     key: number,
     value: RecordValues[V],
     processInstanceKey?: number,
@@ -269,7 +270,7 @@ export class Runtime {
     return value
   }
 
-  transition(ei: ElementInstanceState, intent: string): void {
+  transition(ei: ElementInstanceState, intent: IntentOf<'PROCESS_INSTANCE'>): void {
     this.emit('PROCESS_INSTANCE', intent, ei.key, this.piValue(ei), ei.piKey)
   }
 

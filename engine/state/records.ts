@@ -18,6 +18,7 @@ import type {
   UserTaskRecordValue,
   VariableDocumentRecordValue,
 } from './record-values'
+import type { UserTaskIntent } from '../user-task/state'
 import type {
   CompensationSubscriptionRecordValue,
   MessageCorrelationRecordValue,
@@ -213,9 +214,52 @@ export interface RecordValues {
   RESOURCE_DELETION: ResourceDeletionRecordValue
 }
 
+/**
+ * The event intents the engine writes for the value types whose readers switch on the intent
+ * (Zeebe's `ProcessInstanceIntent`, `JobIntent`, … event intents). Other value types: any text.
+ */
+export interface RecordIntents {
+  PROCESS_INSTANCE:
+    | 'ELEMENT_ACTIVATING'
+    | 'ELEMENT_ACTIVATED'
+    | 'ELEMENT_COMPLETING'
+    | 'ELEMENT_COMPLETED'
+    | 'ELEMENT_TERMINATING'
+    | 'ELEMENT_TERMINATED'
+    | 'SEQUENCE_FLOW_TAKEN'
+    | 'ELEMENT_MIGRATED'
+  JOB:
+    | 'CREATED'
+    | 'ACTIVATED'
+    | 'COMPLETED'
+    | 'TIMED_OUT'
+    | 'FAILED'
+    | 'RETRIES_UPDATED'
+    | 'TIMEOUT_UPDATED'
+    | 'RECURRED_AFTER_BACKOFF'
+    | 'YIELDED'
+    | 'ERROR_THROWN'
+    | 'CANCELED'
+    | 'MIGRATED'
+  INCIDENT: 'CREATED' | 'RESOLVED' | 'MIGRATED'
+  VARIABLE: 'CREATED' | 'UPDATED' | 'MIGRATED'
+  USER_TASK: UserTaskIntent | 'MIGRATED'
+  TIMER: 'CREATED' | 'TRIGGERED' | 'CANCELED' | 'MIGRATED'
+  MESSAGE: 'PUBLISHED' | 'EXPIRED'
+  MESSAGE_SUBSCRIPTION: 'CREATED' | 'CORRELATED' | 'DELETED' | 'MIGRATED'
+  SIGNAL_SUBSCRIPTION: 'CREATED' | 'DELETED' | 'MIGRATED'
+  COMPENSATION_SUBSCRIPTION: 'CREATED' | 'TRIGGERED' | 'COMPLETED' | 'DELETED'
+}
+
+/** The intents a record of value type `V` may have. */
+export type IntentOf<V extends ValueType> = V extends keyof RecordIntents
+  ? RecordIntents[V]
+  : string
+
 /** The record of one value type. */
-export type RecordOf<V extends ValueType> = RecordMetadata & {
+export type RecordOf<V extends ValueType> = Omit<RecordMetadata, 'intent'> & {
   valueType: V
+  intent: IntentOf<V>
   value: RecordValues[V]
 }
 

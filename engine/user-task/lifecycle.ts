@@ -39,7 +39,11 @@ export function taskOf(rt: Runtime, ei: ElementInstanceState): UserTaskState | u
 }
 
 /** Writes a USER_TASK record for a task. */
-export function emitUserTask(rt: Runtime, intent: string, value: UserTaskRecordValue): void {
+export function emitUserTask(
+  rt: Runtime,
+  intent: UserTaskIntent,
+  value: UserTaskRecordValue,
+): void {
   rt.emit('USER_TASK', intent, value.userTaskKey, value, value.processInstanceKey)
 }
 
@@ -50,7 +54,7 @@ export function emitUserTask(rt: Runtime, intent: string, value: UserTaskRecordV
 export function startTransition(
   rt: Runtime,
   ei: ElementInstanceState,
-  intent: string,
+  intent: UserTaskIntent,
   value: UserTaskRecordValue,
 ): void {
   emitUserTask(rt, intent, value)
