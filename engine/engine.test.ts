@@ -6,6 +6,7 @@ import { EngineError } from './api'
 import { TestClock } from './clock'
 import { createEngine, type Engine } from './engine'
 import { bpmn, chain, completedPath, completeOne, flow, serviceTask, trail } from './test-support'
+import { fieldsOf } from './state/records'
 
 const simple = bpmn(
   'simple',
@@ -85,7 +86,7 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     ])
     const records = await e.readRecords({ processInstanceKey: pi.processInstanceKey })
     const activating = records.find(
-      (r) => r.intent === 'ELEMENT_ACTIVATING' && r.value.elementId === 'task',
+      (r) => r.intent === 'ELEMENT_ACTIVATING' && fieldsOf(r).elementId === 'task',
     )
     expect(activating?.value).toMatchObject({
       bpmnProcessId: 'simple',
@@ -216,7 +217,9 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     })
     expect(incidents).toHaveLength(1)
     expect(incidents[0]!.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'gw' })
-    expect(String(incidents[0]!.value.errorMessage)).toContain("to be 'BOOLEAN', but was 'NULL'")
+    expect(String(fieldsOf(incidents[0]!).errorMessage)).toContain(
+      "to be 'BOOLEAN', but was 'NULL'",
+    )
     await e.setVariables(broken.processInstanceKey, { x: 7 }, false)
     await e.resolveIncident(incidents[0]!.key)
     const after = await e.activateJobs({
@@ -394,7 +397,9 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
       valueTypes: ['VARIABLE'],
     })
     const byName = (n: string) =>
-      vars.filter((r) => r.value.name === n).map((r) => [r.intent, r.value.scopeKey, r.value.value])
+      vars
+        .filter((r) => fieldsOf(r).name === n)
+        .map((r) => [r.intent, fieldsOf(r).scopeKey, fieldsOf(r).value])
     const root = Number(pi.processInstanceKey)
     expect(byName('shared')).toEqual([
       ['CREATED', root, '"old"'],

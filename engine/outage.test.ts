@@ -13,6 +13,7 @@ import { TestClock } from './clock'
 import { createEngine, type Engine, type EngineLogger } from './engine'
 import type { SqlClient } from './state/sql'
 import { bpmn, chain, serviceTask } from './test-support'
+import { fieldsOf } from './state/records'
 
 const simple = bpmn(
   'simple',
@@ -143,7 +144,7 @@ describe.each(testDatabaseTargets())('engine outages on $kind', (target) => {
 
     // the state is the durable one: the acknowledged instances are there, the refused one not
     const durable = await e.readRecords({ valueTypes: ['PROCESS_INSTANCE_CREATION'] })
-    const keys = durable.map((r) => String(r.value.processInstanceKey))
+    const keys = durable.map((r) => String(fieldsOf(r).processInstanceKey))
     expect(keys).toHaveLength(2)
     expect(keys).toContain(kept.processInstanceKey)
     expect(Object.keys(e.state.jobs)).toHaveLength(2)

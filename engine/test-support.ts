@@ -2,7 +2,7 @@
  * Helpers for the engine's own tests: BPMN documents from a process body, and a small driver
  * around an in-process engine with a {@link TestClock}. Test code only.
  */
-import type { EngineRecord } from './state/records'
+import { type EngineRecord, fieldsOf } from './state/records'
 import type { Engine } from './engine'
 
 /** Wraps flow elements (and optional root elements such as messages) into a BPMN document. */
@@ -43,7 +43,7 @@ export function chain(...ids: string[]): string {
 /** The PROCESS_INSTANCE records of an instance as `elementId:intent` strings. */
 export async function trail(engine: Engine, processInstanceKey: string): Promise<string[]> {
   const records = await engine.readRecords({ processInstanceKey, valueTypes: ['PROCESS_INSTANCE'] })
-  return records.map((r: EngineRecord) => `${String(r.value.elementId)}:${r.intent}`)
+  return records.map((r: EngineRecord) => `${String(fieldsOf(r).elementId)}:${r.intent}`)
 }
 
 /**
@@ -65,7 +65,7 @@ export async function completedPath(
         r.intent === 'ELEMENT_COMPLETED' ||
         (options.flows === true && r.intent === 'SEQUENCE_FLOW_TAKEN'),
     )
-    .map((r) => String(r.value.elementId))
+    .map((r) => String(fieldsOf(r).elementId))
 }
 
 /** Activates and completes one job of `type`; fails the test when none is there. */
@@ -127,8 +127,8 @@ export async function finalVariables(
   const records = await engine.readRecords({ processInstanceKey, valueTypes: ['VARIABLE'] })
   const out: Record<string, unknown> = {}
   for (const r of records) {
-    if (String(r.value.scopeKey) !== processInstanceKey) continue
-    out[String(r.value.name)] = JSON.parse(String(r.value.value)) as unknown
+    if (String(fieldsOf(r).scopeKey) !== processInstanceKey) continue
+    out[String(fieldsOf(r).name)] = JSON.parse(String(fieldsOf(r).value)) as unknown
   }
   return out
 }

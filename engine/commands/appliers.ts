@@ -8,9 +8,6 @@ import type { EngineRecord } from '../state/records'
 import type { EngineStateData, StateIndex } from '../state/state'
 import { userTasksOf } from '../user-task/state'
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const text = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-
 /** State kept for deleted resources: the highest version each id ever had. */
 interface DeletedVersions {
   /** `process|form \0 id \0 tenant` → highest version deleted. */
@@ -60,21 +57,22 @@ function removeVersion(map: Map<string, number[]>, id: string, key: number): voi
 
 /** Applies a modification, migration or deletion record; false for every other record. */
 export function applyCommandRecord(s: EngineStateData, idx: StateIndex, r: EngineRecord): boolean {
-  const v = r.value
-  const key = num(r.key)
-  switch (`${r.valueType} ${r.intent}`) {
-    case 'PROCESS_INSTANCE_MODIFICATION MODIFIED':
-    case 'PROCESS_INSTANCE_MIGRATION MIGRATED':
-    case 'RESOURCE_DELETION DELETING':
-    case 'RESOURCE_DELETION DELETED':
-    case 'PROCESS DELETING':
-    case 'VARIABLE MIGRATED':
+  const key = Number(r.key)
+  switch (r.valueType) {
+    case 'PROCESS_INSTANCE_MODIFICATION':
+      return r.intent === 'MODIFIED'
+    case 'PROCESS_INSTANCE_MIGRATION':
+      return r.intent === 'MIGRATED'
+    case 'RESOURCE_DELETION':
       // history only: the state changes with the records around them
-      return true
-    case 'PROCESS_INSTANCE ELEMENT_MIGRATED': {
+      return r.intent === 'DELETING' || r.intent === 'DELETED'
+    case 'VARIABLE':
+      return r.intent === 'MIGRATED'
+    case 'PROCESS_INSTANCE': {
+      if (r.intent !== 'ELEMENT_MIGRATED') return false
       const ei = s.elementInstances[key]
       if (!ei) return true
-      const elementId = text(v.elementId)
+      const elementId = r.value.elementId
       if (ei.key === ei.piKey && ei.elementId !== elementId) {
         // a message start lock follows the instance to its new process id
         for (const [lock, piKey] of Object.entries(s.messageStartLocks)) {
@@ -84,38 +82,45 @@ export function applyCommandRecord(s: EngineStateData, idx: StateIndex, r: Engin
           s.messageStartLocks[`${elementId}\u0000${correlationKey}`] = piKey
         }
       }
-      ei.defKey = num(v.processDefinitionKey)
+      ei.defKey = r.value.processDefinitionKey
       ei.elementId = elementId
       return true
     }
-    case 'JOB MIGRATED': {
+    case 'JOB': {
+      if (r.intent !== 'MIGRATED') return false
       const job = s.jobs[key]
-      if (job) job.value = { ...job.value, ...v, variables: {} }
+      if (job) job.value = { ...job.value, ...r.value, variables: {} }
       return true
     }
-    case 'INCIDENT MIGRATED': {
+    case 'INCIDENT': {
+      if (r.intent !== 'MIGRATED') return false
       const incident = s.incidents[key]
-      if (incident) incident.value = v
+      if (incident) incident.value = r.value
       return true
     }
-    case 'TIMER MIGRATED': {
+    case 'TIMER': {
+      if (r.intent !== 'MIGRATED') return false
       const timer = s.timers[key]
-      if (timer) timer.value = v
+      if (timer) timer.value = r.value
       return true
     }
-    case 'MESSAGE_SUBSCRIPTION MIGRATED': {
+    case 'MESSAGE_SUBSCRIPTION': {
+      if (r.intent !== 'MIGRATED') return false
       const sub = s.messageSubscriptions[key]
-      if (sub) sub.value = v
+      if (sub) sub.value = r.value
       return true
     }
-    case 'SIGNAL_SUBSCRIPTION MIGRATED': {
+    case 'SIGNAL_SUBSCRIPTION': {
+      if (r.intent !== 'MIGRATED') return false
       const sub = s.signalSubscriptions[key]
-      if (sub) sub.value = v
+      if (sub) sub.value = r.value
       return true
     }
-    case 'USER_TASK MIGRATED': {
+    case 'USER_TASK': {
+      if (r.intent !== 'MIGRATED') return false
       const task = userTasksOf(s)[key]
       if (!task) return true
+      const v = r.value
       const moved = {
         bpmnProcessId: v.bpmnProcessId,
         processDefinitionKey: v.processDefinitionKey,
@@ -126,8 +131,10 @@ export function applyCommandRecord(s: EngineStateData, idx: StateIndex, r: Engin
       if (task.pending) task.pending = { ...task.pending, ...moved }
       return true
     }
-    case 'PROCESS DELETED': {
-      const defKey = num(v.processDefinitionKey)
+    case 'PROCESS': {
+      if (r.intent === 'DELETING') return true
+      if (r.intent !== 'DELETED') return false
+      const defKey = r.value.processDefinitionKey
       const def = s.processes[defKey]
       if (!def) return true
       delete s.processes[defKey]
@@ -135,8 +142,9 @@ export function applyCommandRecord(s: EngineStateData, idx: StateIndex, r: Engin
       rememberDeleted(s, 'process', def.bpmnProcessId, def.tenantId, def.version)
       return true
     }
-    case 'FORM DELETED': {
-      const formKey = num(v.formKey)
+    case 'FORM': {
+      if (r.intent !== 'DELETED') return false
+      const formKey = r.value.formKey
       const form = s.forms[formKey]
       if (!form) return true
       delete s.forms[formKey]

@@ -12,6 +12,7 @@ import {
   serviceTask,
 } from '../test-support'
 import { rejectionOf } from '../user-task/test-support'
+import { fieldsOf } from '../state/records'
 
 const timerStart = (version: string) =>
   bpmn(
@@ -80,9 +81,9 @@ describe.each(testDatabaseTargets())('resource deletion on $kind', (target) => {
 
     // the history keeps the deleted definition (its resource in PROCESS CREATED)
     const created = (await e.readRecords({ valueTypes: ['PROCESS'] })).filter(
-      (r) => r.intent === 'CREATED' && r.value.processDefinitionKey === Number(v2),
+      (r) => r.intent === 'CREATED' && fieldsOf(r).processDefinitionKey === Number(v2),
     )
-    expect(String(created[0]!.value.resource)).toContain('tick2')
+    expect(String(fieldsOf(created[0]!).resource)).toContain('tick2')
 
     // instances start from version 1 again; a new deployment never reuses version 2
     await expect(e.createProcessInstance({ processDefinitionKey: v2 })).rejects.toThrow(

@@ -18,9 +18,8 @@ import { evaluateExpression } from '../feel/feel'
 import { BpmnElementType } from '../model/model'
 import { parseTimerText } from '../model/timer'
 import type { Runtime } from '../runtime/runtime'
+import type { ProcessRecordValue } from '../state/records'
 import type { FormState, ProcessDefinitionState } from '../state/state'
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
 
 /**
  * A kind of resource beyond processes and forms (decision requirements and decisions, once DMN
@@ -38,7 +37,7 @@ export interface ResourceDeletionHandler {
 /** Resource kinds beyond processes and forms: decision requirements (DRGs). */
 export const resourceDeletionHandlers: ResourceDeletionHandler[] = [dmnResourceDeletion]
 
-function processValue(def: ProcessDefinitionState): Record<string, unknown> {
+function processValue(def: ProcessDefinitionState): ProcessRecordValue {
   // As Zeebe: no checksum and no resource in the deletion records.
   return {
     bpmnProcessId: def.bpmnProcessId,
@@ -100,7 +99,7 @@ function deleteProcess(rt: Runtime, def: ProcessDefinitionState): void {
   const versions = latestVersions(rt, def)
   if (versions[versions.length - 1]?.key === def.key) {
     for (const t of Object.values(rt.s.timers)) {
-      if (num(t.value.elementInstanceKey) <= 0 && num(t.value.processDefinitionKey) === def.key) {
+      if (t.value.elementInstanceKey <= 0 && t.value.processDefinitionKey === def.key) {
         rt.emit('TIMER', 'CANCELED', t.key, t.value)
       }
     }

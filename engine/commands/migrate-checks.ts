@@ -10,8 +10,6 @@ import type { ElementInstanceState } from '../state/state'
 import { userTasksOf } from '../user-task/state'
 import { catchEventsOf, eventTypeName, hasSubscription, trySubscription } from './catch-events'
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-
 const SUPPORTED = new Set<string>([
   'PROCESS',
   'SERVICE_TASK',
@@ -57,11 +55,11 @@ export function hasMessageStartEvent(model: ProcessModel): boolean {
 /** The event a subscription bound to an element instance belongs to. */
 function subscriptionEventId(rt: Runtime, key: number): string | undefined {
   const timer = rt.s.timers[key]
-  if (timer) return str(timer.value.targetElementId)
+  if (timer) return timer.value.targetElementId
   const message = rt.s.messageSubscriptions[key]
-  if (message) return str(message.value.elementId)
+  if (message) return message.value.elementId
   const signal = rt.s.signalSubscriptions[key]
-  if (signal) return str(signal.value.catchEventId)
+  if (signal) return signal.value.catchEventId
   return undefined
 }
 
@@ -192,7 +190,7 @@ export function checkElement(
     if (eventId === undefined) continue
     move.subscriptions.push({ key, targetEventId: mapping.get(eventId) ?? null })
     const sub = rt.s.messageSubscriptions[key]
-    if (sub) messageNames.add(str(sub.value.messageName))
+    if (sub) messageNames.add(sub.value.messageName)
   }
   if (isInterrupted(rt, ei, sourceModel)) return move
   const mappedTargets = new Set(mapping.values())

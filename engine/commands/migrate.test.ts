@@ -13,6 +13,7 @@ import {
   serviceTask,
 } from '../test-support'
 import { camundaUserTask, rejectionOf } from '../user-task/test-support'
+import { fieldsOf } from '../state/records'
 
 const timer = (id: string, host: string, duration: string) =>
   `<bpmn:boundaryEvent id="${id}" attachedToRef="${host}"><bpmn:timerEventDefinition><bpmn:timeDuration>${duration}</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>`
@@ -134,7 +135,7 @@ describe.each(testDatabaseTargets())('process instance migration on $kind', (tar
     expect(
       records.map(
         (r) =>
-          `${r.valueType}:${r.intent}:${String(r.value.elementId ?? r.value.targetElementId ?? r.value.name ?? '')}`,
+          `${r.valueType}:${r.intent}:${String(fieldsOf(r).elementId ?? fieldsOf(r).targetElementId ?? fieldsOf(r).name ?? '')}`,
       ),
     ).toEqual([
       'PROCESS_INSTANCE:ELEMENT_MIGRATED:order',
@@ -217,7 +218,7 @@ describe.each(testDatabaseTargets())('process instance migration on $kind', (tar
       valueTypes: ['PROCESS_INSTANCE'],
     })
     expect(
-      migrated.filter((r) => r.intent === 'ELEMENT_MIGRATED').map((r) => r.value.elementId),
+      migrated.filter((r) => r.intent === 'ELEMENT_MIGRATED').map((r) => fieldsOf(r).elementId),
     ).toEqual(['subs', 'sub2', 'inner2'])
     await completeOne(e, 'inner')
     await completeOne(e, 'after')

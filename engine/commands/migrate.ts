@@ -17,6 +17,7 @@
 import { EngineError, EngineErrorCode, type MigrateInstanceCommand } from '../api'
 import { BpmnElementType, type FlowNode } from '../model/model'
 import { eventTypeOf, type Runtime } from '../runtime/runtime'
+import type { ProcessInstanceRecordValue } from '../state/records'
 import type { ElementInstanceState, ProcessDefinitionState } from '../state/state'
 import { userTasksOf } from '../user-task/state'
 import {
@@ -27,15 +28,13 @@ import {
   type Move,
 } from './migrate-checks'
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-
 /** The PROCESS_INSTANCE value of an element instance on the target definition. */
 function migratedValue(
   rt: Runtime,
   ei: ElementInstanceState,
   def: ProcessDefinitionState,
   target: FlowNode,
-): Record<string, unknown> {
+): ProcessInstanceRecordValue {
   const root = rt.s.elementInstances[ei.piKey]
   return {
     bpmnProcessId: def.bpmnProcessId,
@@ -74,7 +73,7 @@ function migrateElement(rt: Runtime, move: Move, def: ProcessDefinitionState): v
     )
   }
   for (const incident of Object.values(rt.s.incidents)) {
-    if (num(incident.value.elementInstanceKey) !== ei.key) continue
+    if (incident.value.elementInstanceKey !== ei.key) continue
     rt.emit('INCIDENT', 'MIGRATED', incident.key, { ...incident.value, ...moved }, pik)
   }
   const task = ei.userTaskKey !== undefined ? userTasksOf(rt.s)[ei.userTaskKey] : undefined
@@ -105,7 +104,9 @@ function migrateElement(rt: Runtime, move: Move, def: ProcessDefinitionState): v
     )
   }
   if (ei.state === 'ACTIVATING') return
-  const kept = move.subscriptions.filter((s) => s.targetEventId !== null)
+  const kept = move.subscriptions.flatMap(({ key, targetEventId }) =>
+    targetEventId === null ? [] : [{ key, targetEventId }],
+  )
   const closed = move.subscriptions.filter((s) => s.targetEventId === null).map((s) => s.key)
   // close: messages, timers, signals (Zeebe's order)
   for (const key of closed) {
@@ -125,7 +126,7 @@ function migrateElement(rt: Runtime, move: Move, def: ProcessDefinitionState): v
   for (const { key, targetEventId } of kept) {
     const sub = rt.s.messageSubscriptions[key]
     if (!sub) continue
-    const event = targetModel.elements.get(targetEventId!)
+    const event = targetModel.elements.get(targetEventId)
     rt.emit(
       'MESSAGE_SUBSCRIPTION',
       'MIGRATED',

@@ -15,6 +15,7 @@ import {
   trail,
 } from '../test-support'
 import { rejectionOf } from '../user-task/test-support'
+import { fieldsOf } from '../state/records'
 
 const linear = bpmn(
   'linear',
@@ -110,7 +111,8 @@ describe.each(testDatabaseTargets())('process instance modification on $kind', (
     const records = (await e.readRecords({ processInstanceKey: pi })).slice(before)
     expect(
       records.map(
-        (r) => `${r.valueType}:${r.intent}:${String(r.value.elementId ?? r.value.name ?? '')}`,
+        (r) =>
+          `${r.valueType}:${r.intent}:${String(fieldsOf(r).elementId ?? fieldsOf(r).name ?? '')}`,
       ),
     ).toEqual([
       'VARIABLE:CREATED:x',

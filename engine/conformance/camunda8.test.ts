@@ -14,7 +14,7 @@ import { testDatabaseTargets, type TestDatabase } from '../../test/support/datab
 import type { EngineApi } from '../api'
 import { TestClock } from '../clock'
 import { startEngine, type RunningEngine } from '../index'
-import type { EngineRecord } from '../state/records'
+import { type EngineRecord, fieldsOf } from '../state/records'
 import type { Manifest, Run, Step } from './camunda8/manifest'
 import { bdtModels } from './camunda8/models-bdt'
 import { multiInstanceModels, otherModels, timerStartModels } from './camunda8/models-other'
@@ -93,8 +93,8 @@ describe.each(testDatabaseTargets())('Camunda 8 model corpus on $kind', (target)
     const found = records.find(
       (r) =>
         r.intent === 'ELEMENT_ACTIVATED' &&
-        r.value.bpmnElementType === 'PROCESS' &&
-        r.value.bpmnProcessId === process &&
+        fieldsOf(r).bpmnElementType === 'PROCESS' &&
+        fieldsOf(r).bpmnProcessId === process &&
         !usedInstances.has(r.key),
     )
     if (!found) throw new Error(`no instance of ${process} was started`)
@@ -191,11 +191,11 @@ describe.each(testDatabaseTargets())('Camunda 8 model corpus on $kind', (target)
       const open = records.find(
         (r) =>
           r.intent === 'CREATED' &&
-          r.value.elementId === step.resolveIncident &&
+          fieldsOf(r).elementId === step.resolveIncident &&
           !resolved.has(r.key),
       )
       if (!open) throw new Error(`no open incident at ${step.resolveIncident}`)
-      const jobKey = String(open.value.jobKey)
+      const jobKey = String(fieldsOf(open).jobKey)
       if (jobKey !== '-1' && step.retries !== undefined) {
         await zeebe.updateJobRetries({ jobKey, retries: step.retries })
       }
@@ -213,7 +213,7 @@ describe.each(testDatabaseTargets())('Camunda 8 model corpus on $kind', (target)
 
   /** `valueType:intent:elementId`; timers name it targetElementId, signal subscriptions catchEventId. */
   const token = (r: EngineRecord) => {
-    const v = r.value
+    const v = fieldsOf(r)
     const id = v.elementId ?? v.targetElementId ?? v.catchEventId ?? ''
     return `${r.valueType}:${r.intent}:${String(id)}`
   }
@@ -227,7 +227,7 @@ describe.each(testDatabaseTargets())('Camunda 8 model corpus on $kind', (target)
       .filter(
         (r) => r.intent === 'ELEMENT_COMPLETED' || (flows && r.intent === 'SEQUENCE_FLOW_TAKEN'),
       )
-      .map((r) => String(r.value.elementId))
+      .map((r) => String(fieldsOf(r).elementId))
   }
 
   async function check(run: Run, key: string) {
@@ -255,9 +255,9 @@ describe.each(testDatabaseTargets())('Camunda 8 model corpus on $kind', (target)
       ).find(
         (r) =>
           r.intent === 'ELEMENT_ACTIVATED' &&
-          r.value.bpmnElementType === 'PROCESS' &&
-          r.value.bpmnProcessId === process &&
-          String(r.value.parentProcessInstanceKey) === key,
+          fieldsOf(r).bpmnElementType === 'PROCESS' &&
+          fieldsOf(r).bpmnProcessId === process &&
+          String(fieldsOf(r).parentProcessInstanceKey) === key,
       )
       expect(child, `called instance of ${process}`).toBeDefined()
       expect(await pathOf(child!.key)).toEqual(path)

@@ -13,6 +13,7 @@ import type { Engine } from '../engine'
 import { parseBpmn } from '../model/parse'
 import { completedPath, expectReplayMatches, freshEngine } from '../test-support'
 import { RecordStream } from './record-stream'
+import { fieldsOf } from '../state/records'
 
 const MODELS = join(import.meta.dirname, 'zeebe-process-test')
 const resource = (name: string) => ({ name, content: readFileSync(join(MODELS, name)) })
@@ -44,7 +45,7 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
 
   /** ZPT Utilities.completeTask: completes the latest open job of an element. */
   async function completeTask(elementId: string, variables: Record<string, unknown> = {}) {
-    const created = stream.of('JOB', 'CREATED').filter((r) => r.value.elementId === elementId)
+    const created = stream.of('JOB', 'CREATED').filter((r) => fieldsOf(r).elementId === elementId)
     const closed = new Set(
       stream.records
         .filter(
@@ -238,7 +239,7 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
         errorType: 'EXTRACT_VALUE_ERROR',
         elementId: 'Gateway_0fhwf5d',
       })
-      expect(num(incident!.value.processInstanceKey)).toBe(Number(pi.processInstanceKey))
+      expect(num(fieldsOf(incident!).processInstanceKey)).toBe(Number(pi.processInstanceKey))
       expect(stream.of('INCIDENT', 'RESOLVED')).toEqual([])
     })
 
@@ -314,7 +315,7 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       const correlatedTo = (key: string) =>
         stream
           .of('MESSAGE_SUBSCRIPTION', 'CORRELATED')
-          .filter((r) => String(r.value.messageKey) === key)
+          .filter((r) => String(fieldsOf(r).messageKey) === key)
       expect(correlatedTo(lonely.key)).toEqual([])
       const pi = await e.createProcessInstance({
         bpmnProcessId: 'message-event',
@@ -325,7 +326,7 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
         correlationKey: 'correlationkey',
         timeToLiveMs: 0,
       })
-      expect(correlatedTo(sent.key).map((r) => num(r.value.processInstanceKey))).toEqual([
+      expect(correlatedTo(sent.key).map((r) => num(fieldsOf(r).processInstanceKey))).toEqual([
         Number(pi.processInstanceKey),
       ])
       expect(stream.instance(pi.processInstanceKey).isCompleted).toBe(true)
@@ -346,11 +347,11 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       const created = (key: string) =>
         stream
           .of('MESSAGE_START_EVENT_SUBSCRIPTION', 'CORRELATED')
-          .filter((r) => String(r.value.messageKey) === key)
+          .filter((r) => String(fieldsOf(r).messageKey) === key)
       expect(created(wrong.key)).toEqual([])
       const [c] = created(started.key)
-      expect(stream.instance(num(c!.value.processInstanceKey)).isCompleted).toBe(true)
-      expect(await pathOf(num(c!.value.processInstanceKey))).toEqual([
+      expect(stream.instance(num(fieldsOf(c!).processInstanceKey)).isCompleted).toBe(true)
+      expect(await pathOf(num(fieldsOf(c!).processInstanceKey))).toEqual([
         'StartEvent_1',
         'Event_0hmgljx',
         'message-start-event',
@@ -437,9 +438,9 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
       })
       const [created] = stream
         .of('MESSAGE_START_EVENT_SUBSCRIPTION', 'CORRELATED')
-        .filter((r) => r.value.messageKey === Number(response.key))
+        .filter((r) => fieldsOf(r).messageKey === Number(response.key))
       expect(created).toBeDefined()
-      return stream.instance(num(created!.value.processInstanceKey))
+      return stream.instance(num(fieldsOf(created!).processInstanceKey))
     }
 
     it('testPRCreateddHappyPath', async () => {
@@ -626,11 +627,11 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
         ])
         const timers = stream
           .of('TIMER')
-          .filter((r) => num(r.value.processInstanceKey) === view.key)
+          .filter((r) => num(fieldsOf(r).processInstanceKey) === view.key)
         const wait30 = timers.find(
-          (r) => r.intent === 'CREATED' && r.value.targetElementId === 'TimerEvent_Wait30d',
+          (r) => r.intent === 'CREATED' && fieldsOf(r).targetElementId === 'TimerEvent_Wait30d',
         )
-        expect(wait30!.value.dueDate).toBe(Date.parse(now) + 30 * 24 * 3_600_000)
+        expect(fieldsOf(wait30!).dueDate).toBe(Date.parse(now) + 30 * 24 * 3_600_000)
       }
       clock.set(Date.UTC(2026, 0, 1))
     })
@@ -643,8 +644,8 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
         .of('PROCESS_INSTANCE', 'ELEMENT_ACTIVATING')
         .filter(
           (r) =>
-            r.value.bpmnElementType === 'PROCESS' &&
-            String(r.value.processDefinitionKey) === d.processes[0]!.processDefinitionKey,
+            fieldsOf(r).bpmnElementType === 'PROCESS' &&
+            String(fieldsOf(r).processDefinitionKey) === d.processes[0]!.processDefinitionKey,
         )
       expect(started).toHaveLength(1)
       expect(stream.instance(started[0]!.key).isCompleted).toBe(true)
@@ -655,7 +656,7 @@ describe.each(testDatabaseTargets())('zeebe-process-test conformance on $kind', 
         'timer-start-event-daily',
       ])
       const next = stream.of('TIMER', 'CREATED').at(-1)
-      expect(next!.value.dueDate).toBe(clock.now() + 24 * 3_600_000)
+      expect(fieldsOf(next!).dueDate).toBe(clock.now() + 24 * 3_600_000)
     })
   })
 })

@@ -3,7 +3,7 @@
  * camunda/zeebe-process-test's `BpmnAssert` checks, read from our engine's records. Test code.
  */
 import type { Engine } from '../engine'
-import type { EngineRecord } from '../state/records'
+import type { EngineRecord, RecordOf, ValueType } from '../state/records'
 
 const num = (v: unknown): number => Number(v)
 
@@ -20,10 +20,10 @@ export class RecordStream {
     this.stop()
   }
 
-  of(valueType: string, intent?: string): EngineRecord[] {
+  of<V extends ValueType>(valueType: V, intent?: string): RecordOf<V>[] {
     return this.records.filter(
       (r) => r.valueType === valueType && (intent === undefined || r.intent === intent),
-    )
+    ) as unknown as RecordOf<V>[]
   }
 
   /** Inspections of one process instance. */
@@ -39,10 +39,8 @@ export class InstanceView {
     readonly key: number,
   ) {}
 
-  private pi(): EngineRecord[] {
-    return this.stream
-      .of('PROCESS_INSTANCE')
-      .filter((r) => num(r.value.processInstanceKey) === this.key)
+  private pi(): RecordOf<'PROCESS_INSTANCE'>[] {
+    return this.stream.of('PROCESS_INSTANCE').filter((r) => r.value.processInstanceKey === this.key)
   }
 
   private processIntent(intent: string): boolean {
@@ -75,7 +73,7 @@ export class InstanceView {
   passedInOrder(...elementIds: string[]): string[] {
     return this.pi()
       .filter((r) => r.intent === 'ELEMENT_COMPLETED' || r.intent === 'SEQUENCE_FLOW_TAKEN')
-      .map((r) => String(r.value.elementId))
+      .map((r) => r.value.elementId)
       .filter((id) => elementIds.includes(id))
   }
 
@@ -84,7 +82,7 @@ export class InstanceView {
     const open = new Map<number, string>()
     for (const r of this.pi()) {
       if (r.value.bpmnElementType === 'PROCESS') continue
-      if (r.intent === 'ELEMENT_ACTIVATED') open.set(num(r.key), String(r.value.elementId))
+      if (r.intent === 'ELEMENT_ACTIVATED') open.set(num(r.key), r.value.elementId)
       if (r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED')
         open.delete(num(r.key))
     }
@@ -95,8 +93,8 @@ export class InstanceView {
   waitingForMessages(): string[] {
     const open = new Map<number, string>()
     for (const r of this.stream.of('MESSAGE_SUBSCRIPTION')) {
-      if (num(r.value.processInstanceKey) !== this.key) continue
-      if (r.intent === 'CREATED') open.set(num(r.key), String(r.value.messageName))
+      if (r.value.processInstanceKey !== this.key) continue
+      if (r.intent === 'CREATED') open.set(num(r.key), r.value.messageName)
       else open.delete(num(r.key))
     }
     return [...open.values()]
@@ -105,23 +103,22 @@ export class InstanceView {
   correlatedMessages(by: 'messageName' | 'correlationKey', value: string): number {
     return this.stream
       .of('MESSAGE_SUBSCRIPTION', 'CORRELATED')
-      .filter((r) => num(r.value.processInstanceKey) === this.key && r.value[by] === value).length
+      .filter((r) => r.value.processInstanceKey === this.key && r.value[by] === value).length
   }
 
   /** The latest value of each variable of the instance (any scope), parsed. */
   variables(): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     for (const r of this.stream.of('VARIABLE')) {
-      if (num(r.value.processInstanceKey) === this.key)
-        out[String(r.value.name)] = JSON.parse(String(r.value.value))
+      if (r.value.processInstanceKey === this.key) out[r.value.name] = JSON.parse(r.value.value)
     }
     return out
   }
 
-  incidents(): EngineRecord[] {
+  incidents(): RecordOf<'INCIDENT'>[] {
     return this.stream
       .of('INCIDENT', 'CREATED')
-      .filter((r) => num(r.value.processInstanceKey) === this.key)
+      .filter((r) => r.value.processInstanceKey === this.key)
   }
 
   /** Keys of the instances this one called, with their process ids, oldest first. */
@@ -130,10 +127,9 @@ export class InstanceView {
       .of('PROCESS_INSTANCE', 'ELEMENT_ACTIVATING')
       .filter(
         (r) =>
-          r.value.bpmnElementType === 'PROCESS' &&
-          num(r.value.parentProcessInstanceKey) === this.key,
+          r.value.bpmnElementType === 'PROCESS' && r.value.parentProcessInstanceKey === this.key,
       )
-      .map((r) => ({ key: num(r.key), bpmnProcessId: String(r.value.bpmnProcessId) }))
+      .map((r) => ({ key: num(r.key), bpmnProcessId: r.value.bpmnProcessId }))
   }
 
   /** ZPT's extractingLatestCalledProcess([processId]). */

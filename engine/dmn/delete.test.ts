@@ -11,6 +11,7 @@ import type { Engine } from '../engine'
 import { completedPath, expectReplayMatches, freshEngine } from '../test-support'
 import { rejectionOf } from '../user-task/test-support'
 import { dmnResource as dmn, literalDecision, ruleProcess, taggedDecision } from './test-support'
+import { fieldsOf } from '../state/records'
 
 const route = (answer: string) =>
   dmn(
@@ -69,7 +70,7 @@ describe.each(testDatabaseTargets())('deleting decisions on $kind', (target) => 
       namespace: '',
       deploymentKey: -1,
     })
-    expect(String(records[3]!.value.resource)).toContain('Decision_Route')
+    expect(String(fieldsOf(records[3]!).resource)).toContain('Decision_Route')
     // the record keys are new keys, not the deleted resources' keys (as Zeebe)
     expect(records[1]!.key).not.toBe(Number(v2.decisions[0]!.decisionKey))
     const latest = await e.evaluateDecision({ decisionId: 'Decision_Route', variables: {} })
@@ -137,7 +138,9 @@ describe.each(testDatabaseTargets())('deleting decisions on $kind', (target) => 
       processInstanceKey: stuck.processInstanceKey,
       valueTypes: ['INCIDENT'],
     })
-    expect(incidents.map((r) => [r.intent, r.value.elementId, r.value.errorMessage])).toEqual([
+    expect(
+      incidents.map((r) => [r.intent, fieldsOf(r).elementId, fieldsOf(r).errorMessage]),
+    ).toEqual([
       [
         'CREATED',
         'Task_Decide',
@@ -176,7 +179,7 @@ describe.each(testDatabaseTargets())('deleting decisions on $kind', (target) => 
       valueTypes: ['DECISION_EVALUATION'],
     })
     expect(
-      evaluations.map((r) => [r.intent, r.value.decisionKey, r.value.decisionVersion]),
+      evaluations.map((r) => [r.intent, fieldsOf(r).decisionKey, fieldsOf(r).decisionVersion]),
     ).toEqual([['EVALUATED', Number(v1.decisions[1]!.decisionKey), 1]])
   })
 
@@ -204,7 +207,7 @@ describe.each(testDatabaseTargets())('deleting decisions on $kind', (target) => 
       processInstanceKey: stuck.processInstanceKey,
       valueTypes: ['INCIDENT'],
     })
-    expect(incidents.map((r) => [r.value.errorType, r.value.errorMessage])).toEqual([
+    expect(incidents.map((r) => [fieldsOf(r).errorType, fieldsOf(r).errorMessage])).toEqual([
       [
         'CALLED_DECISION_ERROR',
         `Expected to evaluate decision 'Decision_Route' with binding type 'deployment', but no such decision found in the deployment with key ${together.key} which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended decision to evaluate.`,
@@ -236,7 +239,7 @@ describe.each(testDatabaseTargets())('deleting decisions on $kind', (target) => 
       processInstanceKey: stuck.processInstanceKey,
       valueTypes: ['INCIDENT'],
     })
-    expect(incidents.map((r) => r.value.errorMessage)).toEqual([
+    expect(incidents.map((r) => fieldsOf(r).errorMessage)).toEqual([
       "Expected to evaluate decision with id 'Decision_Tagged' and version tag 'v1.0', but no such decision found. To resolve this incident, deploy a decision with the given id and version tag.",
     ])
   })

@@ -15,6 +15,7 @@ import {
   priorityMatrix,
   ruleProcess,
 } from './test-support'
+import { fieldsOf } from '../state/records'
 
 /** The priority matrix with a literal decision requiring it (two decisions, one DRG). */
 const routing = () =>
@@ -98,14 +99,17 @@ describe.each(testDatabaseTargets())('DMN deployment and evaluation on $kind', (
       tenantId: '<default>',
       deploymentKey: Number(deployed.key),
     })
-    const deployment = records[3]!.value
+    const deploymentRecord = records[3]!
+    if (deploymentRecord.valueType !== 'DEPLOYMENT') throw new Error('expected DEPLOYMENT')
+    const deployment = deploymentRecord.value
     expect(deployment.resources).toEqual([{ resourceName: 'routing.dmn' }])
     expect(deployment.decisionRequirementsMetadata).toMatchObject([
       { decisionRequirementsId: 'Routing_DRG', duplicate: false, decisionRequirementsKey: drgKey },
     ])
-    expect(
-      (deployment.decisionsMetadata as { decisionId: string }[]).map((d) => d.decisionId),
-    ).toEqual(['Decision_PriorityMatrix', 'Decision_Route'])
+    expect(deployment.decisionsMetadata.map((d) => d.decisionId)).toEqual([
+      'Decision_PriorityMatrix',
+      'Decision_Route',
+    ])
   })
 
   it('versions per id: identical resources are duplicates, changed ones new versions', async () => {
@@ -169,7 +173,7 @@ describe.each(testDatabaseTargets())('DMN deployment and evaluation on $kind', (
       processInstanceKey: pi.processInstanceKey,
       valueTypes: ['DECISION_EVALUATION'],
     })
-    expect(evaluation!.value.decisionOutput).toBe('"P0"')
+    expect(fieldsOf(evaluation!).decisionOutput).toBe('"P0"')
     expect(first.processes[0]!.version).toBe(1)
   })
 

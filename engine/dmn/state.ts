@@ -3,7 +3,7 @@
  * CREATED records applied to plain data (so snapshots and log replay rebuild them), and the
  * {@link DmnRegistry} view the registry functions take.
  */
-import type { TypedRecord } from '../state/records'
+import type { RecordOf } from '../state/records'
 import { versionSlot, type DmnRegistry, type StoredDecision, type StoredDrg } from './registry'
 
 /** A deployed DRG with its resource text (re-parsed after a restart). */
@@ -27,7 +27,7 @@ function noteVersion(s: DmnStateData, slot: string, version: number): void {
 /** Applies a DECISION_REQUIREMENTS or DECISION record (other intents change nothing). */
 export function applyDmnRecord(
   s: DmnStateData,
-  r: Extract<TypedRecord, { valueType: 'DECISION_REQUIREMENTS' | 'DECISION' }>,
+  r: RecordOf<'DECISION_REQUIREMENTS'> | RecordOf<'DECISION'>,
 ): void {
   const key = Number(r.key)
   if (r.intent === 'DELETED') {

@@ -15,7 +15,7 @@ import { bearerMatches } from '../gateway/bearer-guard'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { EngineApi, RecordQuery } from '../api'
-import { ValueType, type EngineRecord } from '../state/records'
+import { ValueType, type RecordOf } from '../state/records'
 
 /** Most records one request returns. */
 export const MAX_RECORDS_PER_PAGE = 10_000
@@ -69,9 +69,8 @@ export function recordQueryOf(params: URLSearchParams): RecordQuery {
 }
 
 /** The BPMN XML held by a PROCESS record's value (`resource`: text or base64). */
-function xmlOf(record: EngineRecord): string | undefined {
+function xmlOf(record: RecordOf<'PROCESS'>): string | undefined {
   const resource = record.value.resource
-  if (typeof resource !== 'string') return undefined
   if (resource.trimStart().startsWith('<')) return resource
   return Buffer.from(resource, 'base64').toString('utf8')
 }
@@ -89,6 +88,7 @@ export async function processDefinitionXml(
       valueTypes: [ValueType.Process],
     })
     for (const r of page) {
+      if (r.valueType !== 'PROCESS') continue
       const key = String(r.value.processDefinitionKey ?? r.key)
       if (key === processDefinitionKey) {
         const xml = xmlOf(r)

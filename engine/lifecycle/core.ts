@@ -17,7 +17,7 @@ import { startFromBufferedMessage } from '../processing/message'
 import { ProcessModels } from '../processing/models'
 import { ResultWaiters } from '../processing/results'
 import { fireDue, rebuildDueIndex } from '../processing/timer'
-import { reject, str } from '../processing/common'
+import { reject } from '../processing/common'
 import { Runtime } from '../runtime/runtime'
 import { DueIndex } from '../state/due-index'
 import {
@@ -120,7 +120,7 @@ export class EngineCore {
       if (page.length === 0) break
       for (const r of page) {
         if (r.valueType === 'PROCESS' && r.intent === 'CREATED') {
-          await this.models.parseResource(str(r.value.resource))
+          await this.models.parseResource(r.value.resource)
         }
       }
       this.rt.replay(page)

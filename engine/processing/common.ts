@@ -2,8 +2,6 @@
 import { EngineError, EngineErrorCode, type Variables } from '../api'
 
 export const DEFAULT_TENANT = '<default>'
-export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-export const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
 
 export function tenantOf(id: string | undefined): string {
   return !id || id === '' ? DEFAULT_TENANT : id

@@ -14,7 +14,7 @@ import { completeExecutionListenerJob, throwErrorRejection } from '../runtime/ex
 import { IncidentErrorType, type Runtime } from '../runtime/runtime'
 import { completeTaskListenerJob } from '../user-task/commands'
 import { listenerJobVariables } from '../user-task/lifecycle'
-import { checkVariables, num, parseKey, reject, str, tenantOf } from './common'
+import { checkVariables, parseKey, reject, tenantOf } from './common'
 
 export function activateJobs(rt: Runtime, cmd: ActivateJobsCommand): ActivatedJob[] {
   const out: ActivatedJob[] = []
@@ -27,17 +27,17 @@ export function activateJobs(rt: Runtime, cmd: ActivateJobsCommand): ActivatedJo
     if (out.length >= cmd.maxJobsToActivate) break
     const job = rt.s.jobs[key]
     if (!job || job.state !== 'ACTIVATABLE') continue
-    if (tenants.length > 0 && !tenants.includes(str(job.value.tenantId))) continue
+    if (tenants.length > 0 && !tenants.includes(job.value.tenantId)) continue
     const deadline = now + Math.max(0, cmd.timeoutMs)
     rt.emit(
       'JOB',
       'ACTIVATED',
       key,
       { ...job.value, worker: cmd.worker, deadline, timeout: cmd.timeoutMs, variables: {} },
-      num(job.value.processInstanceKey),
+      job.value.processInstanceKey,
     )
     const all =
-      listenerJobVariables(rt, job.value) ?? rt.visibleVariables(num(job.value.elementInstanceKey))
+      listenerJobVariables(rt, job.value) ?? rt.visibleVariables(job.value.elementInstanceKey)
     const variables =
       cmd.fetchVariable && cmd.fetchVariable.length > 0
         ? Object.fromEntries(cmd.fetchVariable.filter((n) => n in all).map((n) => [n, all[n]]))
@@ -45,21 +45,21 @@ export function activateJobs(rt: Runtime, cmd: ActivateJobsCommand): ActivatedJo
     const v = job.value
     out.push({
       key: String(key),
-      type: str(v.type),
-      processInstanceKey: str(v.processInstanceKey),
-      bpmnProcessId: str(v.bpmnProcessId),
-      processDefinitionVersion: num(v.processDefinitionVersion),
-      processDefinitionKey: str(v.processDefinitionKey),
-      elementId: str(v.elementId),
-      elementInstanceKey: str(v.elementInstanceKey),
-      customHeaders: { ...(v.customHeaders as Record<string, string>) },
+      type: v.type,
+      processInstanceKey: String(v.processInstanceKey),
+      bpmnProcessId: v.bpmnProcessId,
+      processDefinitionVersion: v.processDefinitionVersion,
+      processDefinitionKey: String(v.processDefinitionKey),
+      elementId: v.elementId,
+      elementInstanceKey: String(v.elementInstanceKey),
+      customHeaders: { ...v.customHeaders },
       worker: cmd.worker,
-      retries: num(v.retries),
+      retries: v.retries,
       deadline,
       variables,
-      tenantId: str(v.tenantId),
-      kind: str(v.jobKind) || 'BPMN_ELEMENT',
-      listenerEventType: str(v.listenerEventType) || 'UNSPECIFIED',
+      tenantId: v.tenantId,
+      kind: v.jobKind || 'BPMN_ELEMENT',
+      listenerEventType: v.listenerEventType || 'UNSPECIFIED',
     })
   }
   return out
@@ -104,9 +104,9 @@ export function completeJob(
     'COMPLETED',
     job.key,
     { ...job.value, variables: vars },
-    num(job.value.processInstanceKey),
+    job.value.processInstanceKey,
   )
-  const ei = rt.s.elementInstances[num(job.value.elementInstanceKey)]
+  const ei = rt.s.elementInstances[job.value.elementInstanceKey]
   if (!ei) return
   rt.applyResultVariables(ei, rt.nodeOf(ei), vars)
   rt.complete(ei)
@@ -137,9 +137,9 @@ export function failJob(
       deadline: -1,
       variables: {},
     },
-    num(job.value.processInstanceKey),
+    job.value.processInstanceKey,
   )
-  const ei = rt.s.elementInstances[num(job.value.elementInstanceKey)]
+  const ei = rt.s.elementInstances[job.value.elementInstanceKey]
   if (!ei) return
   if (Object.keys(vars).length > 0) rt.setLocalVariables(ei.key, vars)
   if (retries <= 0) {
@@ -168,9 +168,9 @@ export function throwError(
     'ERROR_THROWN',
     job.key,
     { ...job.value, errorCode, errorMessage: errorMessage ?? '', variables: vars },
-    num(job.value.processInstanceKey),
+    job.value.processInstanceKey,
   )
-  const ei = rt.s.elementInstances[num(job.value.elementInstanceKey)]
+  const ei = rt.s.elementInstances[job.value.elementInstanceKey]
   if (!ei) return
   if (!rt.throwError(ei, errorCode, vars)) {
     rt.raiseIncident(
@@ -200,7 +200,7 @@ export function updateJobRetries(rt: Runtime, jobKey: string, retries: number): 
     'RETRIES_UPDATED',
     job.key,
     { ...job.value, retries, variables: {} },
-    num(job.value.processInstanceKey),
+    job.value.processInstanceKey,
   )
 }
 
@@ -224,6 +224,6 @@ export function updateJobTimeout(rt: Runtime, jobKey: string, timeoutMs: number)
     'TIMEOUT_UPDATED',
     key,
     { ...job.value, deadline: rt.clock.now() + timeoutMs, timeout: timeoutMs, variables: {} },
-    num(job.value.processInstanceKey),
+    job.value.processInstanceKey,
   )
 }

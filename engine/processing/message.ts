@@ -11,8 +11,9 @@ import {
   type Variables,
 } from '../api'
 import type { Runtime } from '../runtime/runtime'
+import type { MessageRecordValue } from '../state/records'
 import type { ProcessDefinitionState } from '../state/state'
-import { checkVariables, num, reject, str, tenantOf } from './common'
+import { checkVariables, reject, tenantOf } from './common'
 
 export function publishMessage(
   rt: Runtime,
@@ -76,11 +77,7 @@ function hasCorrelationTarget(
 ): boolean {
   for (const sk of rt.idx.subscriptionsByMessage.get(name) ?? []) {
     const sub = rt.s.messageSubscriptions[sk]
-    if (
-      sub &&
-      str(sub.value.correlationKey) === correlationKey &&
-      str(sub.value.tenantId) === tenant
-    )
+    if (sub && sub.value.correlationKey === correlationKey && sub.value.tenantId === tenant)
       return true
   }
   return rt.latestDefinitions().some((def) => {
@@ -113,9 +110,9 @@ function publish(
       const m = rt.s.messages[mk]
       if (
         m &&
-        str(m.value.messageId) === cmd.messageId &&
-        str(m.value.correlationKey) === correlationKey &&
-        str(m.value.tenantId) === tenant
+        m.value.messageId === cmd.messageId &&
+        m.value.correlationKey === correlationKey &&
+        m.value.tenantId === tenant
       ) {
         reject(
           EngineErrorCode.AlreadyExists,
@@ -142,16 +139,12 @@ function publish(
   const subs = [...(rt.idx.subscriptionsByMessage.get(cmd.name) ?? [])].sort((a, b) => a - b)
   for (const sk of subs) {
     const sub = rt.s.messageSubscriptions[sk]
-    if (
-      !sub ||
-      str(sub.value.correlationKey) !== correlationKey ||
-      str(sub.value.tenantId) !== tenant
-    )
+    if (!sub || sub.value.correlationKey !== correlationKey || sub.value.tenantId !== tenant)
       continue
-    const pid = str(sub.value.bpmnProcessId)
+    const pid = sub.value.bpmnProcessId
     if (correlated.has(pid)) continue
     correlated.add(pid)
-    processInstanceKeys.push(num(sub.value.processInstanceKey))
+    processInstanceKeys.push(sub.value.processInstanceKey)
     correlate(rt, sk, key, value)
   }
   for (const def of rt.latestDefinitions()) {
@@ -174,10 +167,10 @@ function startByMessage(
   rt: Runtime,
   def: ProcessDefinitionState,
   messageKey: number,
-  message: Record<string, unknown>,
+  message: MessageRecordValue,
 ): number | undefined {
-  const name = str(message.name)
-  const correlationKey = str(message.correlationKey)
+  const name = message.name
+  const correlationKey = message.correlationKey
   const model = rt.models(def.key)
   const root = model.elements.get(model.bpmnProcessId)
   const start = (root?.startEventIds ?? [])
@@ -215,9 +208,9 @@ export function startFromBufferedMessage(rt: Runtime, lock: string): void {
   const candidates = Object.values(rt.s.messages)
     .filter(
       (m) =>
-        str(m.value.correlationKey) === correlationKey &&
-        num(m.value.deadline) > now &&
-        str(m.value.tenantId) === def.tenantId &&
+        m.value.correlationKey === correlationKey &&
+        m.value.deadline > now &&
+        m.value.tenantId === def.tenantId &&
         !m.correlated.includes(bpmnProcessId),
     )
     .sort((a, b) => a.key - b.key)
@@ -231,11 +224,11 @@ function correlate(
   rt: Runtime,
   subscriptionKey: number,
   messageKey: number,
-  message: Record<string, unknown>,
+  message: { variables: Variables },
 ): void {
   const sub = rt.s.messageSubscriptions[subscriptionKey]
   if (!sub) return
-  const ownerKey = num(sub.value.elementInstanceKey)
+  const ownerKey = sub.value.elementInstanceKey
   const keepOpen = sub.value.interrupting === false
   rt.correlateSubscription(subscriptionKey, messageKey, message)
   const owner = rt.s.elementInstances[ownerKey]

@@ -8,23 +8,23 @@ import type { TimerDefinition } from '../model/model'
 import { parseTimerText, type TimerSchedule } from '../model/timer'
 import type { Runtime } from '../runtime/runtime'
 import type { DueIndex } from '../state/due-index'
+import type { TimerRecordValue } from '../state/records'
 import type { EngineStateData, ProcessDefinitionState } from '../state/state'
-import { num, str } from './common'
 
 /** Fills the due-date index from the state (after load). */
 export function rebuildDueIndex(s: EngineStateData, due: DueIndex): void {
   for (const t of Object.values(s.timers)) {
-    due.push({ due: num(t.value.dueDate), kind: 'timer', key: t.key })
+    due.push({ due: t.value.dueDate, kind: 'timer', key: t.key })
   }
   for (const j of Object.values(s.jobs)) {
     if (j.state === 'ACTIVATED')
-      due.push({ due: num(j.value.deadline), kind: 'job-timeout', key: j.key })
-    if (j.state === 'FAILED' && num(j.value.retries) > 0 && num(j.value.recurringTime) > 0) {
-      due.push({ due: num(j.value.recurringTime), kind: 'job-backoff', key: j.key })
+      due.push({ due: j.value.deadline, kind: 'job-timeout', key: j.key })
+    if (j.state === 'FAILED' && j.value.retries > 0 && j.value.recurringTime > 0) {
+      due.push({ due: j.value.recurringTime, kind: 'job-backoff', key: j.key })
     }
   }
   for (const m of Object.values(s.messages)) {
-    due.push({ due: num(m.value.deadline), kind: 'message', key: m.key })
+    due.push({ due: m.value.deadline, kind: 'message', key: m.key })
   }
 }
 
@@ -41,34 +41,34 @@ export function fireDue(rt: Runtime, due: DueIndex): void {
 function fire(rt: Runtime, kind: string, key: number, due: number): void {
   if (kind === 'timer') {
     const t = rt.s.timers[key]
-    if (!t || num(t.value.dueDate) !== due) return
+    if (!t || t.value.dueDate !== due) return
     fireTimer(rt, key, t.value)
   } else if (kind === 'job-timeout') {
     const j = rt.s.jobs[key]
-    if (!j || j.state !== 'ACTIVATED' || num(j.value.deadline) !== due) return
-    rt.emit('JOB', 'TIMED_OUT', key, { ...j.value, variables: {} }, num(j.value.processInstanceKey))
+    if (!j || j.state !== 'ACTIVATED' || j.value.deadline !== due) return
+    rt.emit('JOB', 'TIMED_OUT', key, { ...j.value, variables: {} }, j.value.processInstanceKey)
   } else if (kind === 'job-backoff') {
     const j = rt.s.jobs[key]
-    if (!j || j.state !== 'FAILED' || num(j.value.recurringTime) !== due) return
+    if (!j || j.state !== 'FAILED' || j.value.recurringTime !== due) return
     rt.emit(
       'JOB',
       'RECURRED_AFTER_BACKOFF',
       key,
       { ...j.value, variables: {} },
-      num(j.value.processInstanceKey),
+      j.value.processInstanceKey,
     )
   } else if (kind === 'message') {
     const m = rt.s.messages[key]
-    if (!m || num(m.value.deadline) !== due) return
+    if (!m || m.value.deadline !== due) return
     rt.emit('MESSAGE', 'EXPIRED', key, m.value)
   }
 }
 
-function fireTimer(rt: Runtime, key: number, value: Record<string, unknown>): void {
-  rt.emit('TIMER', 'TRIGGERED', key, value, num(value.processInstanceKey))
-  const target = str(value.targetElementId)
-  const repetitions = num(value.repetitions)
-  const defKey = num(value.processDefinitionKey)
+function fireTimer(rt: Runtime, key: number, value: TimerRecordValue): void {
+  rt.emit('TIMER', 'TRIGGERED', key, value, value.processInstanceKey)
+  const target = value.targetElementId
+  const repetitions = value.repetitions
+  const defKey = value.processDefinitionKey
   const model = rt.models(defKey)
   const node = model.elements.get(target)
   const again = (owner: number) => {
@@ -91,10 +91,10 @@ function fireTimer(rt: Runtime, key: number, value: Record<string, unknown>): vo
         dueDate: schedule.dueDate,
         repetitions: repetitions < 0 ? -1 : repetitions - 1,
       },
-      num(value.processInstanceKey),
+      value.processInstanceKey,
     )
   }
-  const ownerKey = num(value.elementInstanceKey)
+  const ownerKey = value.elementInstanceKey
   if (ownerKey <= 0) {
     const def = rt.s.processes[defKey]
     if (!def) return
@@ -126,9 +126,9 @@ export function startTimerSchedule(timer: TimerDefinition, now: number): TimerSc
 /** A new version replaces the previous version's timer start events with its own. */
 export function scheduleStartTimers(rt: Runtime, def: ProcessDefinitionState): void {
   for (const t of Object.values(rt.s.timers)) {
-    const old = rt.s.processes[num(t.value.processDefinitionKey)]
+    const old = rt.s.processes[t.value.processDefinitionKey]
     if (
-      num(t.value.elementInstanceKey) <= 0 &&
+      t.value.elementInstanceKey <= 0 &&
       old &&
       old.bpmnProcessId === def.bpmnProcessId &&
       old.key !== def.key

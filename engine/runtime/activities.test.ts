@@ -14,6 +14,7 @@ import {
   trail,
   valuesOf,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 describe.each(testDatabaseTargets())('activities on $kind', (target) => {
   let db: TestDatabase
@@ -208,8 +209,8 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
     const root = Number(pi.processInstanceKey)
     const atRoot = vars
-      .filter((r) => r.value.scopeKey === root)
-      .map((r) => [r.value.name, r.value.value])
+      .filter((r) => fieldsOf(r).scopeKey === root)
+      .map((r) => [fieldsOf(r).name, fieldsOf(r).value])
     expect(atRoot).toEqual([
       ['a', '2'],
       ['b', '3'],
@@ -282,8 +283,8 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
     expect(
       vars
-        .filter((r) => r.value.scopeKey === Number(pi.processInstanceKey))
-        .map((r) => r.value.name),
+        .filter((r) => fieldsOf(r).scopeKey === Number(pi.processInstanceKey))
+        .map((r) => fieldsOf(r).name),
     ).toEqual(['childId', 'x', 'y'])
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
     expect(await completedPath(e, pi.processInstanceKey)).toEqual([
@@ -362,8 +363,8 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     await e.completeJob(job!.key, { status: 'done', noise: 1 })
     const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
     const root = vars
-      .filter((r) => r.value.scopeKey === Number(pi.processInstanceKey))
-      .map((r) => r.value.name)
+      .filter((r) => fieldsOf(r).scopeKey === Number(pi.processInstanceKey))
+      .map((r) => fieldsOf(r).name)
     expect(root).toEqual(['order', 'secret', 'calleeStatus'])
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
     expect(await completedPath(e, pi.processInstanceKey)).toEqual([
@@ -437,9 +438,10 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     for (const j of [...jobs].reverse()) await e.completeJob(j.key)
     const parVars = await valuesOf(e, par.processInstanceKey, 'VARIABLE')
     const results = parVars.filter(
-      (r) => r.value.name === 'results' && r.value.scopeKey === Number(par.processInstanceKey),
+      (r) =>
+        fieldsOf(r).name === 'results' && fieldsOf(r).scopeKey === Number(par.processInstanceKey),
     )
-    expect(results.map((r) => r.value.value)).toEqual(['[10,20,30]'])
+    expect(results.map((r) => fieldsOf(r).value)).toEqual(['[10,20,30]'])
     expect(isActive(e, par.processInstanceKey)).toBe(false)
     // three inner instances, then the body; then the flow to the end event is taken
     const through = (id: string, n: number) => [
@@ -506,7 +508,7 @@ describe.each(testDatabaseTargets())('activities on $kind', (target) => {
     const bad = await e.createProcessInstance({ bpmnProcessId: 'par', variables: { items: 'x' } })
     const [incident] = await valuesOf(e, bad.processInstanceKey, 'INCIDENT')
     expect(incident!.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR' })
-    expect(String(incident!.value.errorMessage)).toContain("to be 'ARRAY', but was 'STRING'")
+    expect(String(fieldsOf(incident!).errorMessage)).toContain("to be 'ARRAY', but was 'STRING'")
   })
 
   it('starts instances at start instructions', async () => {

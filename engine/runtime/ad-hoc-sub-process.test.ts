@@ -15,6 +15,7 @@ import {
   trail,
   valuesOf,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 /** An ad-hoc sub-process `ah` between a start and an end event. */
 function adHocProcess(
@@ -82,19 +83,21 @@ describe.each(testDatabaseTargets())('ad-hoc sub-processes on $kind', (target) =
       })
     ).processInstanceKey
     const records = await valuesOf(e, pi, 'PROCESS_INSTANCE')
-    const ah = records.find((r) => r.value.elementId === 'ah')!
+    const ah = records.find((r) => fieldsOf(r).elementId === 'ah')!
     const inner = records.filter(
-      (r) => r.value.elementId === 'ah#innerInstance' && r.intent === 'ELEMENT_ACTIVATED',
+      (r) => fieldsOf(r).elementId === 'ah#innerInstance' && r.intent === 'ELEMENT_ACTIVATED',
     )
-    expect(ah.value.bpmnElementType).toBe('AD_HOC_SUB_PROCESS')
-    expect(inner.map((r) => [r.value.bpmnElementType, r.value.flowScopeKey])).toEqual([
+    expect(fieldsOf(ah).bpmnElementType).toBe('AD_HOC_SUB_PROCESS')
+    expect(inner.map((r) => [fieldsOf(r).bpmnElementType, fieldsOf(r).flowScopeKey])).toEqual([
       ['AD_HOC_SUB_PROCESS_INNER_INSTANCE', Number(ah.key)],
       ['AD_HOC_SUB_PROCESS_INNER_INSTANCE', Number(ah.key)],
     ])
-    const a = records.find((r) => r.value.elementId === 'A')!
-    const c = records.find((r) => r.value.elementId === 'C')!
-    expect([a.value.flowScopeKey, c.value.flowScopeKey]).toEqual(inner.map((r) => Number(r.key)))
-    expect(records.some((r) => r.value.elementId === 'B')).toBe(false)
+    const a = records.find((r) => fieldsOf(r).elementId === 'A')!
+    const c = records.find((r) => fieldsOf(r).elementId === 'C')!
+    expect([fieldsOf(a).flowScopeKey, fieldsOf(c).flowScopeKey]).toEqual(
+      inner.map((r) => Number(r.key)),
+    )
+    expect(records.some((r) => fieldsOf(r).elementId === 'B')).toBe(false)
     await completeOne(e, 'a')
     expect(isActive(e, pi)).toBe(true)
     await completeOne(e, 'c')
@@ -286,10 +289,10 @@ describe.each(testDatabaseTargets())('ad-hoc sub-processes on $kind', (target) =
         variables: { ids: ['A'], flag: 'x' },
       })
     ).processInstanceKey
-    expect((await valuesOf(e, a, 'INCIDENT'))[0]!.value.errorMessage).toBe(
+    expect(fieldsOf((await valuesOf(e, a, 'INCIDENT'))[0]!).errorMessage).toBe(
       "Failed to activate ad-hoc elements. Expected result of the expression 'ids' to be 'ARRAY', but was 'NULL'.",
     )
-    expect((await valuesOf(e, b, 'INCIDENT'))[0]!.value.errorMessage).toBe(
+    expect(fieldsOf((await valuesOf(e, b, 'INCIDENT'))[0]!).errorMessage).toBe(
       "Failed to activate ad-hoc elements. Expected result of the expression 'ids' to be 'ARRAY' containing 'STRING' items, but was 'ARRAY' containing at least one non-'STRING' item.",
     )
     await completeOne(e, 'a')

@@ -21,6 +21,7 @@ import {
   rootVariables,
   valuesOf,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 describe.each(testDatabaseTargets())('business rule task incidents on $kind', (target) => {
   let db: TestDatabase
@@ -65,16 +66,16 @@ describe.each(testDatabaseTargets())('business rule task incidents on $kind', (t
     // then
     const [failed] = await valuesOf(e, pi.processInstanceKey, 'DECISION_EVALUATION')
     expect(failed!.intent).toBe('FAILED')
-    expect(failed!.value.failedDecisionId).toBe('Decision_Fee')
-    expect(failed!.value.decisionOutput).toBe('null')
+    expect(fieldsOf(failed!).failedDecisionId).toBe('Decision_Fee')
+    expect(fieldsOf(failed!).decisionOutput).toBe('null')
     const [incident] = await valuesOf(e, pi.processInstanceKey, 'INCIDENT')
-    expect(incident!.value.errorType).toBe('DECISION_EVALUATION_ERROR')
-    expect(incident!.value.errorMessage).toBe(failed!.value.evaluationFailureMessage)
-    expect(String(incident!.value.errorMessage)).toMatch(
+    expect(fieldsOf(incident!).errorType).toBe('DECISION_EVALUATION_ERROR')
+    expect(fieldsOf(incident!).errorMessage).toBe(fieldsOf(failed!).evaluationFailureMessage)
+    expect(String(fieldsOf(incident!).errorMessage)).toMatch(
       /^Expected to evaluate decision 'Decision_Fee', but /,
     )
-    expect(incident!.value.elementId).toBe('Task_Decide')
-    expect(e.state.elementInstances[String(incident!.value.elementInstanceKey)]?.state).toBe(
+    expect(fieldsOf(incident!).elementId).toBe('Task_Decide')
+    expect(e.state.elementInstances[String(fieldsOf(incident!).elementInstanceKey)]?.state).toBe(
       'ACTIVATING',
     )
     // when: the variable is fixed and the incident resolved
@@ -82,16 +83,16 @@ describe.each(testDatabaseTargets())('business rule task incidents on $kind', (t
     await e.resolveIncident(incident!.key)
     // then: evaluated again, the instance completes
     const evaluations = await valuesOf(e, pi.processInstanceKey, 'DECISION_EVALUATION')
-    expect(evaluations.map((r) => [r.intent, r.value.decisionOutput])).toEqual([
+    expect(evaluations.map((r) => [r.intent, fieldsOf(r).decisionOutput])).toEqual([
       ['FAILED', 'null'],
       ['EVALUATED', '"small"'],
     ])
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
     expect(rootVariables(e, pi.processInstanceKey)).toEqual({})
     const fee = (await valuesOf(e, pi.processInstanceKey, 'VARIABLE')).find(
-      (v) => v.value.name === 'fee',
+      (v) => fieldsOf(v).name === 'fee',
     )
-    expect(fee?.value.value).toBe('"small"')
+    expect(fee && fieldsOf(fee).value).toBe('"small"')
   })
 
   it('a decision that is not deployed raises CALLED_DECISION_ERROR until it is', async () => {
@@ -116,9 +117,9 @@ describe.each(testDatabaseTargets())('business rule task incidents on $kind', (t
     // then
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
     const r = (await valuesOf(e, pi.processInstanceKey, 'VARIABLE')).find(
-      (v) => v.value.name === 'r',
+      (v) => fieldsOf(v).name === 'r',
     )
-    expect(r?.value.value).toBe('"found"')
+    expect(r && fieldsOf(r).value).toBe('"found"')
   })
 
   it('a version tag no decision carries raises an incident with Zeebe message', async () => {
@@ -135,8 +136,8 @@ describe.each(testDatabaseTargets())('business rule task incidents on $kind', (t
     ])
     const pi = await e.createProcessInstance({ bpmnProcessId: 'tag' })
     const [incident] = await valuesOf(e, pi.processInstanceKey, 'INCIDENT')
-    expect(incident!.value.errorType).toBe('CALLED_DECISION_ERROR')
-    expect(incident!.value.errorMessage).toBe(
+    expect(fieldsOf(incident!).errorType).toBe('CALLED_DECISION_ERROR')
+    expect(fieldsOf(incident!).errorMessage).toBe(
       "Expected to evaluate decision with id 'Decision_Rule' and version tag 'v9', but no such decision found. To resolve this incident, deploy a decision with the given id and version tag.",
     )
   })

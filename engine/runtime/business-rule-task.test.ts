@@ -25,6 +25,7 @@ import {
   trail,
   valuesOf,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) => {
   let db: TestDatabase
@@ -84,7 +85,7 @@ describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) =>
     ])
     const records = await e.readRecords({ processInstanceKey: pi.processInstanceKey })
     const kinds = records.map(
-      (r) => `${r.valueType}:${r.intent}:${String(r.value.elementId ?? r.value.name)}`,
+      (r) => `${r.valueType}:${r.intent}:${String(fieldsOf(r).elementId ?? fieldsOf(r).name)}`,
     )
     // the evaluation comes before ACTIVATED; the result variable is set while COMPLETING
     expect(kinds.slice(kinds.indexOf('PROCESS_INSTANCE:ELEMENT_ACTIVATING:Task_Decide'))).toEqual([
@@ -105,7 +106,7 @@ describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) =>
     const evaluation = records.find((r) => r.valueType === 'DECISION_EVALUATION')!
     const decision = deployed.decisions[0]!
     const task = records.find(
-      (r) => r.intent === 'ELEMENT_ACTIVATING' && r.value.elementId === 'Task_Decide',
+      (r) => r.intent === 'ELEMENT_ACTIVATING' && fieldsOf(r).elementId === 'Task_Decide',
     )!
     expect(evaluation.value).toEqual({
       decisionKey: Number(decision.decisionKey),
@@ -156,8 +157,8 @@ describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) =>
     })
     // without output mappings the result is propagated to the instance's root scope
     const variable = records.find((r) => r.valueType === 'VARIABLE' && r.value.name === 'priority')!
-    expect(variable.value.scopeKey).toBe(Number(pi.processInstanceKey))
-    expect(variable.value.value).toBe('"P2"')
+    expect(fieldsOf(variable).scopeKey).toBe(Number(pi.processInstanceKey))
+    expect(fieldsOf(variable).value).toBe('"P2"')
     expect(isActive(e, pi.processInstanceKey)).toBe(false)
   })
 
@@ -183,10 +184,14 @@ describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) =>
     // then
     const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
     const task = (await valuesOf(e, pi.processInstanceKey, 'PROCESS_INSTANCE')).find(
-      (r) => r.value.elementId === 'Task_Decide',
+      (r) => fieldsOf(r).elementId === 'Task_Decide',
     )!
     expect(
-      vars.map((r) => [r.value.name, r.value.value, r.value.scopeKey === Number(task.key)]),
+      vars.map((r) => [
+        fieldsOf(r).name,
+        fieldsOf(r).value,
+        fieldsOf(r).scopeKey === Number(task.key),
+      ]),
     ).toEqual([
       ['severity', '"low"', false],
       ['urgency', '"high"', false],
@@ -233,7 +238,7 @@ describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) =>
     }
     const lastResult = async (piKey: string) => {
       const vars = await valuesOf(e, piKey, 'VARIABLE')
-      return JSON.parse(String(vars.find((v) => v.value.name === 'r')?.value.value)) as unknown
+      return JSON.parse(String(vars.map(fieldsOf).find((v) => v.name === 'r')?.value)) as unknown
     }
     // then
     expect(await run('latest')).toBe('three')
@@ -241,7 +246,7 @@ describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) =>
     expect(await run('tag', { name: 'Rule', tag: 'v1' })).toBe('one')
     expect(await run('tag', { name: 'Rule', tag: 'v2' })).toBe('three')
     const evaluations = await e.readRecords({ valueTypes: ['DECISION_EVALUATION'] })
-    expect(evaluations.map((r) => r.value.decisionVersion)).toEqual([3, 1, 1, 3])
+    expect(evaluations.map((r) => fieldsOf(r).decisionVersion)).toEqual([3, 1, 1, 3])
   })
 
   it('evaluates the decisions a decision requires first', async () => {
@@ -269,8 +274,8 @@ describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) =>
     })
     // then
     const [evaluation] = await valuesOf(e, pi.processInstanceKey, 'DECISION_EVALUATION')
-    expect(evaluation!.value.decisionOutput).toBe('"major-incident"')
-    const evaluated = evaluation!.value.evaluatedDecisions as {
+    expect(fieldsOf(evaluation!).decisionOutput).toBe('"major-incident"')
+    const evaluated = fieldsOf(evaluation!).evaluatedDecisions as {
       decisionId: string
       decisionOutput: string
       decisionEvaluationInstanceKey: string
@@ -282,9 +287,9 @@ describe.each(testDatabaseTargets())('business rule tasks on $kind', (target) =>
       ['Decision_Route', '"major-incident"', `${evaluation!.key}-2`],
     ])
     const queue = (await valuesOf(e, pi.processInstanceKey, 'VARIABLE')).find(
-      (v) => v.value.name === 'queue',
+      (v) => fieldsOf(v).name === 'queue',
     )
-    expect(queue?.value.value).toBe('"major-incident"')
+    expect(queue && fieldsOf(queue).value).toBe('"major-incident"')
   })
 
   it('business rule tasks with a task definition stay job-worker tasks', async () => {

@@ -16,6 +16,7 @@ import {
   freshEngine,
   serviceTask,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 /** A called process `child` whose only task has job type `jobType`, with a version tag. */
 function child(jobType: string, versionTag?: string): Buffer {
@@ -109,18 +110,18 @@ describe.each(testDatabaseTargets())('call activity binding types on $kind', (ta
     const processRecords = await e.readRecords({ valueTypes: ['PROCESS'] })
     expect(
       processRecords
-        .filter((r) => r.value.bpmnProcessId === 'child')
-        .map((r) => [r.value.version, r.value.versionTag]),
+        .filter((r) => fieldsOf(r).bpmnProcessId === 'child')
+        .map((r) => [fieldsOf(r).version, fieldsOf(r).versionTag]),
     ).toEqual([
       [1, 'v1.0'],
       [2, 'v2.0'],
       [3, 'v1.0'],
     ])
-    expect(processRecords.find((r) => r.value.bpmnProcessId === 'latest')!.value.versionTag).toBe(
-      '',
-    )
+    expect(
+      fieldsOf(processRecords.find((r) => fieldsOf(r).bpmnProcessId === 'latest')!).versionTag,
+    ).toBe('')
     const [deployment] = await e.readRecords({ valueTypes: ['DEPLOYMENT'] })
-    expect(deployment!.value.processesMetadata).toMatchObject([
+    expect(fieldsOf(deployment!).processesMetadata).toMatchObject([
       { bpmnProcessId: 'child', versionTag: 'v1.0' },
       { bpmnProcessId: 'byDeployment' },
     ])

@@ -15,6 +15,7 @@ import {
   serviceTask,
   valuesOf,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 /** A job task with a compensation boundary event whose handler is the job task `undo<id>`. */
 const compensable = (id: string, type = id.toLowerCase()): string =>
@@ -36,7 +37,7 @@ const compEnd = (id: string): string =>
 async function subscriptionTrail(e: Engine, pi: string): Promise<string[]> {
   return (await valuesOf(e, pi, 'COMPENSATION_SUBSCRIPTION')).map(
     (r) =>
-      `${r.intent} ${String(r.value.compensableActivityId)} ${String(r.value.compensationHandlerId) || '-'} ${String(r.value.throwEventId) || '-'}`,
+      `${r.intent} ${String(fieldsOf(r).compensableActivityId)} ${String(fieldsOf(r).compensationHandlerId) || '-'} ${String(fieldsOf(r).throwEventId) || '-'}`,
   )
 }
 
@@ -134,7 +135,7 @@ describe.each(testDatabaseTargets())('compensation on $kind', (target) => {
     const records = await valuesOf(e, pi, 'COMPENSATION_SUBSCRIPTION')
     const pis = await valuesOf(e, pi, 'PROCESS_INSTANCE')
     const keyOf = (id: string, intent = 'ELEMENT_ACTIVATING') =>
-      Number(pis.find((r) => r.value.elementId === id && r.intent === intent)!.key)
+      Number(pis.find((r) => fieldsOf(r).elementId === id && r.intent === intent)!.key)
     expect(records[2]!.value).toMatchObject({
       tenantId: '<default>',
       processInstanceKey: Number(pi),
@@ -147,9 +148,9 @@ describe.each(testDatabaseTargets())('compensation on $kind', (target) => {
       compensationHandlerInstanceKey: keyOf('UndoA'),
       variables: {},
     })
-    const undoA = pis.find((r) => r.value.elementId === 'UndoA')!
+    const undoA = pis.find((r) => fieldsOf(r).elementId === 'UndoA')!
     expect(undoA.value).toMatchObject({ bpmnEventType: 'COMPENSATION', flowScopeKey: Number(pi) })
-    const boundary = pis.filter((r) => r.value.elementId === 'A_comp').map((r) => r.intent)
+    const boundary = pis.filter((r) => fieldsOf(r).elementId === 'A_comp').map((r) => r.intent)
     expect(boundary).toEqual([
       'ELEMENT_ACTIVATING',
       'ELEMENT_ACTIVATED',

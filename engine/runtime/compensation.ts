@@ -22,20 +22,18 @@
  *   a terminated sub-process (recursively) with it.
  */
 import { BpmnElementType, elementOf, type FlowNode } from '../model/model'
-import type { ElementInstanceState, SubscriptionState } from '../state/state'
+import type { CompensationSubscription } from '../state/compensation-state'
+import type { ElementInstanceState } from '../state/state'
 import type { Runtime } from './runtime'
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-
 /** The compensation subscriptions of a process instance, in creation order. */
-export function compensationSubscriptions(rt: Runtime, piKey: number): SubscriptionState[] {
+export function compensationSubscriptions(rt: Runtime, piKey: number): CompensationSubscription[] {
   const subs = rt.s.compensationSubscriptions?.[piKey]
   return subs ? Object.values(subs).sort((a, b) => a.key - b.key) : []
 }
 
-const isTriggered = (sub: SubscriptionState): boolean => str(sub.value.throwEventId) !== ''
-const scopeOf = (sub: SubscriptionState): number => num(sub.value.compensableActivityScopeKey)
+const isTriggered = (sub: CompensationSubscription): boolean => sub.value.throwEventId !== ''
+const scopeOf = (sub: CompensationSubscription): number => sub.value.compensableActivityScopeKey
 
 /** The compensation boundary event of an activity, if it has one. */
 function compensationBoundary(rt: Runtime, defKey: number, node: FlowNode): FlowNode | undefined {
@@ -92,14 +90,14 @@ export function beforeElementCompleted(
 export function afterElementCompleted(rt: Runtime, ei: ElementInstanceState, node: FlowNode): void {
   if (!node.isForCompensation) return
   const sub = compensationSubscriptions(rt, ei.piKey).find(
-    (s) => isTriggered(s) && num(s.value.compensationHandlerInstanceKey) === ei.key,
+    (s) => isTriggered(s) && s.value.compensationHandlerInstanceKey === ei.key,
   )
   if (!sub) return
   rt.emit('COMPENSATION_SUBSCRIPTION', 'COMPLETED', sub.key, sub.value, ei.piKey)
   completeFlowScopeSubscriptions(rt, ei.piKey, scopeOf(sub))
-  const throwKey = num(sub.value.throwEventInstanceKey)
+  const throwKey = sub.value.throwEventInstanceKey
   const pending = compensationSubscriptions(rt, ei.piKey).some(
-    (s) => num(s.value.throwEventInstanceKey) === throwKey,
+    (s) => s.value.throwEventInstanceKey === throwKey,
   )
   if (pending) return
   // Every handler this throw event invoked completed: it completes (as Zeebe's COMPLETE_ELEMENT
@@ -116,8 +114,7 @@ function completeFlowScopeSubscriptions(rt: Runtime, piKey: number, scopeKey: nu
   if (subs.some((s) => scopeOf(s) === scopeKey)) return
   const scopeSub = subs.find(
     (s) =>
-      num(s.value.compensableActivityInstanceKey) === scopeKey &&
-      str(s.value.compensationHandlerId) === '',
+      s.value.compensableActivityInstanceKey === scopeKey && s.value.compensationHandlerId === '',
   )
   if (!scopeSub) return
   rt.emit('COMPENSATION_SUBSCRIPTION', 'COMPLETED', scopeSub.key, scopeSub.value, piKey)
@@ -133,21 +130,21 @@ export function onElementTerminating(rt: Runtime, ei: ElementInstanceState): voi
   if (ei.type !== BpmnElementType.SubProcess && ei.type !== BpmnElementType.AdHocSubProcess) return
   const subs = compensationSubscriptions(rt, ei.piKey)
   if (subs.length === 0) return
-  const doomed: SubscriptionState[] = []
+  const doomed: CompensationSubscription[] = []
   const collect = (scopeKey: number) => {
     for (const s of subs) {
       if (scopeOf(s) !== scopeKey) continue
       doomed.push(s)
-      collect(num(s.value.compensableActivityInstanceKey))
+      collect(s.value.compensableActivityInstanceKey)
     }
   }
   collect(ei.key)
   deleteSubscriptions(rt, doomed)
 }
 
-function deleteSubscriptions(rt: Runtime, subs: SubscriptionState[]): void {
+function deleteSubscriptions(rt: Runtime, subs: CompensationSubscription[]): void {
   for (const s of subs) {
-    rt.emit('COMPENSATION_SUBSCRIPTION', 'DELETED', s.key, s.value, num(s.value.processInstanceKey))
+    rt.emit('COMPENSATION_SUBSCRIPTION', 'DELETED', s.key, s.value, s.value.processInstanceKey)
   }
 }
 
@@ -180,7 +177,7 @@ function triggerCompensation(
   const inScope = notTriggered.filter(
     (s) =>
       scopeKeys.includes(scopeOf(s)) &&
-      (activityRef === undefined || str(s.value.compensableActivityId) === activityRef),
+      (activityRef === undefined || s.value.compensableActivityId === activityRef),
   )
   if (inScope.length === 0) return false
   for (const sub of inScope) triggerSubscription(rt, throwEvent, notTriggered, sub)
@@ -191,12 +188,12 @@ function triggerCompensation(
 function triggerSubscription(
   rt: Runtime,
   throwEvent: ElementInstanceState,
-  notTriggered: SubscriptionState[],
-  sub: SubscriptionState,
+  notTriggered: CompensationSubscription[],
+  sub: CompensationSubscription,
 ): void {
   let handlerKey = -1
-  if (str(sub.value.compensationHandlerId) !== '') {
-    handlerKey = activateHandler(rt, throwEvent, str(sub.value.compensableActivityId))
+  if (sub.value.compensationHandlerId !== '') {
+    handlerKey = activateHandler(rt, throwEvent, sub.value.compensableActivityId)
   }
   rt.emit(
     'COMPENSATION_SUBSCRIPTION',
@@ -210,7 +207,7 @@ function triggerSubscription(
     },
     throwEvent.piKey,
   )
-  const inner = num(sub.value.compensableActivityInstanceKey)
+  const inner = sub.value.compensableActivityInstanceKey
   for (const s of notTriggered) {
     if (scopeOf(s) === inner) triggerSubscription(rt, throwEvent, notTriggered, s)
   }
@@ -252,7 +249,7 @@ function activateHandler(
     'ELEMENT_ACTIVATED',
     'ELEMENT_COMPLETING',
     'ELEMENT_COMPLETED',
-  ]) {
+  ] as const) {
     rt.emit('PROCESS_INSTANCE', intent, key, value, throwEvent.piKey)
   }
   return rt.activate(elementOf(model, boundary.compensationHandler), scope).key

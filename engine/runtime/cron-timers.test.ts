@@ -19,6 +19,7 @@ import {
   serviceTask,
   valuesOf,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 const local = (y: number, mo: number, d: number, h = 0, mi = 0) =>
   new Date(y, mo - 1, d, h, mi).getTime()
@@ -57,7 +58,7 @@ describe.each(testDatabaseTargets())('cron timer cycles on $kind', (target) => {
     ])
     const timers = async () =>
       (await e.readRecords({ valueTypes: ['TIMER'] })).map(
-        (r) => `${r.intent} ${new Date(Number(r.value.dueDate)).toString().slice(0, 21)}`,
+        (r) => `${r.intent} ${new Date(Number(fieldsOf(r).dueDate)).toString().slice(0, 21)}`,
       )
     expect(await timers()).toEqual(['CREATED Fri Jan 03 2025 09:00'])
     const at = [
@@ -87,11 +88,11 @@ describe.each(testDatabaseTargets())('cron timer cycles on $kind', (target) => {
       'CREATED Wed Jan 08 2025 09:00',
     ])
     const repetitions = (await e.readRecords({ valueTypes: ['TIMER'] })).map(
-      (r) => r.value.repetitions,
+      (r) => fieldsOf(r).repetitions,
     )
     expect(new Set(repetitions)).toEqual(new Set([-1]))
     for (const r of created) {
-      expect(await completedPath(e, String(r.value.processInstanceKey))).toEqual([
+      expect(await completedPath(e, String(fieldsOf(r).processInstanceKey))).toEqual([
         'Daily',
         'end',
         'daily',
@@ -121,7 +122,7 @@ describe.each(testDatabaseTargets())('cron timer cycles on $kind', (target) => {
     }
     const due = (await valuesOf(e, pi.processInstanceKey, 'TIMER'))
       .filter((r) => r.intent === 'CREATED')
-      .map((r) => Number(r.value.dueDate))
+      .map((r) => Number(fieldsOf(r).dueDate))
     expect(due).toEqual([
       local(2025, 3, 10, 10, 15),
       local(2025, 3, 10, 10, 30),
@@ -179,7 +180,7 @@ describe.each(testDatabaseTargets())('cron timer cycles on $kind', (target) => {
     ])
     const due = (await valuesOf(e, pi.processInstanceKey, 'TIMER'))
       .filter((r) => r.intent === 'CREATED')
-      .map((r) => Number(r.value.dueDate))
+      .map((r) => Number(fieldsOf(r).dueDate))
     expect(due).toEqual([local(2025, 3, 11), local(2025, 3, 12), local(2025, 3, 13)])
   })
 

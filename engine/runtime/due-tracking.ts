@@ -1,10 +1,7 @@
 /** The due items and activatable job types a command's records produce (Runtime.endCommand). */
-import { typed, type EngineRecord } from '../state/records'
+import type { EngineRecord } from '../state/records'
 import type { EngineStateData } from '../state/state'
 import type { DueItem } from './runtime'
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
 
 /**
  * What a record written by a command means for the due-date index and for waiting job workers:
@@ -13,12 +10,11 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
  */
 export function trackDue(
   s: EngineStateData,
-  record: EngineRecord,
+  r: EngineRecord,
   dueItems: DueItem[],
   jobTypes: Set<string>,
 ): void {
-  const r = typed(record)
-  const key = num(r.key)
+  const key = Number(r.key)
   if (r.valueType === 'TIMER' && r.intent === 'CREATED') {
     dueItems.push({ due: r.value.dueDate, kind: 'timer', key })
   } else if (r.valueType === 'JOB') {
@@ -39,7 +35,7 @@ export function trackDue(
     }
   } else if (r.valueType === 'INCIDENT' && r.intent === 'RESOLVED' && r.value.jobKey > 0) {
     const job = s.jobs[r.value.jobKey]
-    if (job) jobTypes.add(str(job.value.type))
+    if (job) jobTypes.add(job.value.type)
   } else if (r.valueType === 'MESSAGE' && r.intent === 'PUBLISHED' && r.value.timeToLive > 0) {
     dueItems.push({ due: r.value.deadline, kind: 'message', key })
   }

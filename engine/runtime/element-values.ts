@@ -1,5 +1,6 @@
 /** PROCESS_INSTANCE record values: the element's value and Zeebe's `bpmnEventType`. */
 import type { FlowNode } from '../model/model'
+import type { ProcessInstanceRecordValue } from '../state/records'
 import type { ElementInstanceState } from '../state/state'
 import type { Runtime } from './runtime'
 
@@ -8,10 +9,10 @@ export function processInstanceValue(
   rt: Runtime,
   ei: ElementInstanceState,
   node?: FlowNode,
-): Record<string, unknown> {
+): ProcessInstanceRecordValue {
   const def = rt.definition(ei.defKey)
   const root = ei.key === ei.piKey ? ei : rt.s.elementInstances[ei.piKey]
-  const value = {
+  const value: ProcessInstanceRecordValue = {
     bpmnProcessId: def.bpmnProcessId,
     version: def.version,
     processDefinitionKey: ei.defKey,

@@ -4,9 +4,6 @@ import { BpmnElementType, elementOf } from '../model/model'
 import { type ElementInstanceState, type ProcessDefinitionState } from '../state/state'
 import type { Runtime, EventTrigger } from './runtime'
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-
 /**
  * An event fired for a subscription bound to `owner` with target element `targetId`.
  */
@@ -90,10 +87,10 @@ export function broadcastSignal(
   }
   for (const sk of [...(this.idx.signalsByName.get(name) ?? [])]) {
     const sub = this.s.signalSubscriptions[sk]
-    if (!sub || str(sub.value.tenantId) !== tenantId) continue
-    const owner = this.s.elementInstances[num(sub.value.catchEventInstanceKey)]
+    if (!sub || sub.value.tenantId !== tenantId) continue
+    const owner = this.s.elementInstances[sub.value.catchEventInstanceKey]
     if (!owner) continue
-    const target = str(sub.value.catchEventId)
+    const target = sub.value.catchEventId
     const node = this.models(owner.defKey).elements.get(target)
     const interruptsOwner =
       owner.elementId === target ||

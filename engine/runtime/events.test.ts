@@ -16,6 +16,7 @@ import {
   trail,
   valuesOf,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 const timerCatch = (id: string, kind: 'timeDuration' | 'timeDate' | 'timeCycle', value: string) =>
   `<bpmn:intermediateCatchEvent id="${id}"><bpmn:timerEventDefinition><bpmn:${kind}>${value}</bpmn:${kind}></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`
@@ -134,7 +135,7 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
       await e.tick()
     }
     const started = (await e.readRecords({ valueTypes: ['PROCESS_INSTANCE'] })).filter(
-      (r) => r.intent === 'ELEMENT_COMPLETED' && r.value.bpmnElementType === 'PROCESS',
+      (r) => r.intent === 'ELEMENT_COMPLETED' && fieldsOf(r).bpmnElementType === 'PROCESS',
     )
     expect(started).toHaveLength(3)
     for (const r of started) {
@@ -157,8 +158,8 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     const once = (await e.readRecords({ valueTypes: ['PROCESS_INSTANCE'] })).filter(
       (r) =>
         r.intent === 'ELEMENT_COMPLETED' &&
-        r.value.bpmnProcessId === 'once' &&
-        r.value.bpmnElementType === 'PROCESS',
+        fieldsOf(r).bpmnProcessId === 'once' &&
+        fieldsOf(r).bpmnElementType === 'PROCESS',
     )
     expect(once).toHaveLength(1)
     expect(await completedPath(e, once[0]!.key)).toEqual(['At', 'end', 'once'])
@@ -210,7 +211,7 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
       processInstanceKey: b.processInstanceKey,
       valueTypes: ['VARIABLE'],
     })
-    expect(recs.map((r) => r.value.name)).toContain('n')
+    expect(recs.map((r) => fieldsOf(r).name)).toContain('n')
     // Expired: TTL passed before the subscription opened.
     await e.publishMessage({ name: 'approved', correlationKey: 'C', timeToLiveMs: 1000 })
     clock.advance(2000)
@@ -287,8 +288,8 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     const starts = (
       await e.readRecords({ valueTypes: ['MESSAGE_START_EVENT_SUBSCRIPTION'] })
     ).filter((r) => r.intent === 'CORRELATED')
-    expect(starts.map((r) => r.value.correlationKey)).toEqual(['k1', 'k2'])
-    expect(starts[0]!.value.messageKey).toBe(Number(first.key))
+    expect(starts.map((r) => fieldsOf(r).correlationKey)).toEqual(['k1', 'k2'])
+    expect(fieldsOf(starts[0]!).messageKey).toBe(Number(first.key))
     const jobs = await e.activateJobs({
       type: 'ms-work',
       worker: 'w',
@@ -494,12 +495,14 @@ describe.each(testDatabaseTargets())('timers, messages and signals on $kind', (t
     const created = (await e.readRecords({ valueTypes: ['PROCESS_INSTANCE'] })).filter(
       (r) =>
         r.intent === 'ELEMENT_COMPLETED' &&
-        r.value.bpmnProcessId === 'sigstart' &&
-        r.value.bpmnElementType === 'PROCESS',
+        fieldsOf(r).bpmnProcessId === 'sigstart' &&
+        fieldsOf(r).bpmnElementType === 'PROCESS',
     )
     expect(created).toHaveLength(1)
     expect(await completedPath(e, created[0]!.key)).toEqual(['OnGo', 'end', 'sigstart'])
     const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
-    expect(vars.map((r) => [r.value.name, r.value.value])).toEqual([['fromSignal', '"yes"']])
+    expect(vars.map((r) => [fieldsOf(r).name, fieldsOf(r).value])).toEqual([
+      ['fromSignal', '"yes"'],
+    ])
   })
 })

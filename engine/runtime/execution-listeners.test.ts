@@ -8,7 +8,7 @@ import { testDatabaseTargets, type TestDatabase } from '../../test/support/datab
 import { EngineError } from '../api'
 import { TestClock } from '../clock'
 import type { Engine } from '../engine'
-import type { EngineRecord } from '../state/records'
+import { type EngineRecord, fieldsOf } from '../state/records'
 import {
   bpmn,
   chain,
@@ -55,7 +55,7 @@ async function sequence(engine: Engine, pi: string): Promise<string[]> {
     .map((r) =>
       r.valueType === 'JOB'
         ? `JOB ${String(r.value.jobKind)} ${String(r.value.listenerEventType)} ${String(r.value.type)}:${r.intent}`
-        : `${String(r.value.elementId)}:${r.intent}`,
+        : `${String(fieldsOf(r).elementId)}:${r.intent}`,
     )
 }
 
@@ -203,9 +203,9 @@ describe.each(testDatabaseTargets())('execution listeners on $kind', (target) =>
     // Variables: the gateway listener's `amount` was local to the gateway; the process end
     // listener's variables land on the process scope.
     const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
-    const byName = (n: string) => vars.filter((r) => r.value.name === n).map((r) => r.value)
+    const byName = (n: string) => vars.filter((r) => fieldsOf(r).name === n).map((r) => r.value)
     const gwKey = (await valuesOf(e, pi.processInstanceKey, 'PROCESS_INSTANCE')).find(
-      (r) => r.value.elementId === 'gw',
+      (r) => fieldsOf(r).elementId === 'gw',
     )!.key
     expect(byName('amount')).toMatchObject([{ scopeKey: Number(gwKey), value: '500' }])
     expect(byName('closedBy')).toMatchObject([
@@ -256,7 +256,7 @@ describe.each(testDatabaseTargets())('execution listeners on $kind', (target) =>
     const subKey = e.state.elementInstances[taskKey]!.flowScopeKey
     await e.completeJob(finish!.key, { audited: true })
     const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
-    expect(vars.find((r) => r.value.name === 'audited')!.value).toMatchObject({
+    expect(vars.find((r) => fieldsOf(r).name === 'audited')!.value).toMatchObject({
       scopeKey: subKey,
       value: 'true',
     })
@@ -315,7 +315,7 @@ describe.each(testDatabaseTargets())('execution listeners on $kind', (target) =>
     const created = (await valuesOf(e, pi.processInstanceKey, 'JOB')).filter(
       (r) => r.intent === 'CREATED',
     )
-    expect(created.map((r) => r.value.type)).toEqual(['first', 'flaky', 'work'])
+    expect(created.map((r) => fieldsOf(r).type)).toEqual(['first', 'flaky', 'work'])
     expect(await completedPath(e, pi.processInstanceKey)).toEqual([
       'start',
       'task',

@@ -22,8 +22,6 @@ import { BpmnElementType, type FlowNode } from '../model/model'
 import type { ElementInstanceState, JobState } from '../state/state'
 import { IncidentErrorType, type Runtime } from './runtime'
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-
 /**
  * Creates the job of the next `eventType` listener of `ei` and returns false (the element waits),
  * or returns true when every such listener has completed (or there are none).
@@ -106,9 +104,9 @@ export function completeExecutionListenerJob(rt: Runtime, job: JobState, vars: V
     'COMPLETED',
     job.key,
     { ...job.value, variables: vars },
-    num(job.value.processInstanceKey),
+    job.value.processInstanceKey,
   )
-  const ei = rt.s.elementInstances[num(job.value.elementInstanceKey)]
+  const ei = rt.s.elementInstances[job.value.elementInstanceKey]
   if (!ei) return
   if (ei.state === 'ACTIVATING') {
     rt.setLocalVariables(ei.key, vars)
@@ -125,7 +123,7 @@ export function completeExecutionListenerJob(rt: Runtime, job: JobState, vars: V
  * jobs of BPMN elements may throw BPMN errors. Null when the job may.
  */
 export function throwErrorRejection(job: JobState): string | null {
-  const kind = String(job.value.jobKind ?? 'BPMN_ELEMENT')
+  const kind = job.value.jobKind || 'BPMN_ELEMENT'
   if (kind === 'BPMN_ELEMENT') return null
-  return `Cannot throw BPMN error from ${kind} job with key '${job.key}', type '${String(job.value.type)}' and processInstanceKey '${String(job.value.processInstanceKey)}'`
+  return `Cannot throw BPMN error from ${kind} job with key '${job.key}', type '${job.value.type}' and processInstanceKey '${job.value.processInstanceKey}'`
 }

@@ -16,6 +16,7 @@ import {
   trail,
   valuesOf,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 describe.each(testDatabaseTargets())(
   'gateways, errors and event sub-processes on $kind',
@@ -187,7 +188,7 @@ describe.each(testDatabaseTargets())(
         'err',
       ])
       const vars = await valuesOf(e, pi.processInstanceKey, 'VARIABLE')
-      expect(vars.map((r) => r.value.name)).toContain('reason')
+      expect(vars.map((r) => fieldsOf(r).name)).toContain('reason')
 
       const outer = await e.createProcessInstance({ bpmnProcessId: 'outer' })
       const [inner] = await e.activateJobs({
@@ -220,7 +221,7 @@ describe.each(testDatabaseTargets())(
         errorType: 'UNHANDLED_ERROR_EVENT',
         jobKey: Number(j3!.key),
       })
-      expect(String(incident!.value.errorMessage)).toContain("'UNKNOWN_CODE'")
+      expect(String(fieldsOf(incident!).errorMessage)).toContain("'UNKNOWN_CODE'")
       await e.resolveIncident(incident!.key)
       await completeOne(e, 'risky')
       expect(isActive(e, lone.processInstanceKey)).toBe(false)

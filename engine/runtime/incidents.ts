@@ -2,8 +2,6 @@
 import { type ElementInstanceState } from '../state/state'
 import type { Runtime } from './runtime'
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-
 export function raiseIncident(
   this: Runtime,
   ei: ElementInstanceState,
@@ -57,8 +55,8 @@ export type IncidentErrorType = (typeof IncidentErrorType)[keyof typeof Incident
 
 export function resolveIncidentsOf(this: Runtime, eiKey: number): void {
   for (const inc of Object.values(this.s.incidents)) {
-    if (num(inc.value.elementInstanceKey) === eiKey) {
-      this.emit('INCIDENT', 'RESOLVED', inc.key, inc.value, num(inc.value.processInstanceKey))
+    if (inc.value.elementInstanceKey === eiKey) {
+      this.emit('INCIDENT', 'RESOLVED', inc.key, inc.value, inc.value.processInstanceKey)
     }
   }
 }

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets, type TestDatabase } from '../../test/support/databases'
 import { TestClock } from '../clock'
 import { createEngine, type Engine } from '../engine'
-import type { EngineRecord } from '../state/records'
+import { type EngineRecord, fieldsOf } from '../state/records'
 import {
   bpmn,
   chain,
@@ -79,13 +79,13 @@ describe.each(testDatabaseTargets())('multi-instance on $kind', (target) => {
 
   /** Body and inner instances of "Each": keys, flow scopes and the body's own records. */
   function structure(records: EngineRecord[], processKey: string) {
-    const each = records.filter((r) => r.value.elementId === 'Each')
-    const body = each.filter((r) => r.value.bpmnElementType === 'MULTI_INSTANCE_BODY')
-    const inner = each.filter((r) => r.value.bpmnElementType !== 'MULTI_INSTANCE_BODY')
+    const each = records.filter((r) => fieldsOf(r).elementId === 'Each')
+    const body = each.filter((r) => fieldsOf(r).bpmnElementType === 'MULTI_INSTANCE_BODY')
+    const inner = each.filter((r) => fieldsOf(r).bpmnElementType !== 'MULTI_INSTANCE_BODY')
     const bodyKeys = [...new Set(body.map((r) => r.key))]
     expect(bodyKeys).toHaveLength(1)
-    expect(body.every((r) => r.value.flowScopeKey === Number(processKey))).toBe(true)
-    expect(inner.every((r) => String(r.value.flowScopeKey) === bodyKeys[0])).toBe(true)
+    expect(body.every((r) => fieldsOf(r).flowScopeKey === Number(processKey))).toBe(true)
+    expect(inner.every((r) => String(fieldsOf(r).flowScopeKey) === bodyKeys[0])).toBe(true)
     return { bodyKey: bodyKeys[0]!, body, inner }
   }
 
@@ -141,20 +141,21 @@ describe.each(testDatabaseTargets())('multi-instance on $kind', (target) => {
     // loopCounter and the input element are locals of the inner instances, never of the body
     const vars = await valuesOf(e, p.processInstanceKey, 'VARIABLE')
     const innerKeys = new Set(inner.map((r) => Number(r.key)))
-    const loopCounters = vars.filter((r) => r.value.name === 'loopCounter')
-    expect(loopCounters.map((r) => r.value.value)).toEqual(['1', '2', '3'])
-    expect(loopCounters.every((r) => innerKeys.has(Number(r.value.scopeKey)))).toBe(true)
+    const loopCounters = vars.filter((r) => fieldsOf(r).name === 'loopCounter')
+    expect(loopCounters.map((r) => fieldsOf(r).value)).toEqual(['1', '2', '3'])
+    expect(loopCounters.every((r) => innerKeys.has(Number(fieldsOf(r).scopeKey)))).toBe(true)
     expect(
-      vars.some((r) => r.value.scopeKey === Number(bodyKey) && r.value.name !== 'results'),
+      vars.some((r) => fieldsOf(r).scopeKey === Number(bodyKey) && fieldsOf(r).name !== 'results'),
     ).toBe(false)
     expect(await finalVariables(e, p.processInstanceKey)).toEqual({
       items: [1, 2, 3],
       results: [10, 20, 30],
     })
     const results = vars.filter(
-      (r) => r.value.name === 'results' && r.value.scopeKey === Number(p.processInstanceKey),
+      (r) =>
+        fieldsOf(r).name === 'results' && fieldsOf(r).scopeKey === Number(p.processInstanceKey),
     )
-    expect(results.map((r) => r.value.value)).toEqual(['[10,20,30]'])
+    expect(results.map((r) => fieldsOf(r).value)).toEqual(['[10,20,30]'])
     expect(isActive(e, p.processInstanceKey)).toBe(false)
   })
 
@@ -196,7 +197,7 @@ describe.each(testDatabaseTargets())('multi-instance on $kind', (target) => {
     const records = await pi(e, p.processInstanceKey)
     const { body, inner } = structure(records, p.processInstanceKey)
     const each = records
-      .filter((r) => r.value.elementId === 'Each')
+      .filter((r) => fieldsOf(r).elementId === 'Each')
       .map((r) => `${body.includes(r) ? 'body' : 'inner'}:${r.intent}`)
     const innerRun = [
       'inner:ELEMENT_ACTIVATING',

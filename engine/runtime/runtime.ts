@@ -13,7 +13,14 @@
 import type { Clock, Variables } from '../api'
 import type { DecisionRequirementsGraph } from '../dmn/model'
 import { elementOf, type FlowNode, type ProcessModel } from '../model/model'
-import type { EngineRecord, ValueType } from '../state/records'
+import type {
+  EngineRecord,
+  IntentOf,
+  ProcessInstanceRecordValue,
+  RecordOf,
+  RecordValues,
+  ValueType,
+} from '../state/records'
 import { applyRecord } from '../state/appliers'
 import {
   type ElementInstanceState,
@@ -48,8 +55,6 @@ export interface DueItem {
   kind: 'timer' | 'job-timeout' | 'job-backoff' | 'message'
   key: number
 }
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
 
 /** The executable model for a definition key (parsed once, cached by the engine). */
 export type ModelProvider = (defKey: number) => ProcessModel
@@ -89,7 +94,7 @@ export class Runtime {
    * Transient: PROCESS_INSTANCE values of the element instances the current command touched.
    * Cleared after each command ({@link endCommand}), so parked instances keep no copy.
    */
-  readonly piValues = new Map<ElementInstanceState, Record<string, unknown>>()
+  readonly piValues = new Map<ElementInstanceState, ProcessInstanceRecordValue>()
   /** Parsed DMN decision requirements graphs by key (the engine fills it, see dmn/deploy.ts). */
   readonly drgs = new Map<number, DecisionRequirementsGraph>()
 
@@ -112,17 +117,20 @@ export class Runtime {
   }
 
   /** Writes one event record and applies it. */
-  emit(
-    valueType: ValueType,
-    intent: string,
+  emit<V extends ValueType>(
+    valueType: V,
+    intent: IntentOf<V>,
     key: number,
-    value: Record<string, unknown>,
+    value: RecordValues[V],
     processInstanceKey?: number,
-  ): EngineRecord {
-    if (valueType === 'PROCESS_INSTANCE' && value.elementInstancePath === undefined) {
-      value = { ...value, ...this.treePathOfValue(key, value) }
+  ): RecordOf<V> {
+    if (valueType === 'PROCESS_INSTANCE') {
+      const pi = value as ProcessInstanceRecordValue
+      if (pi.elementInstancePath === undefined) {
+        value = { ...pi, ...this.treePathOfValue(key, pi) } as RecordValues[V]
+      }
     }
-    const record: EngineRecord = {
+    const record: RecordOf<V> = {
       position: this.s.lastPosition + 1,
       key: String(key),
       timestamp: this.clock.now(),
@@ -135,8 +143,8 @@ export class Runtime {
       value,
     }
     if (key > this.s.lastKey) this.s.lastKey = key
-    this.apply(record)
-    this.batch.push(record)
+    this.apply(record as EngineRecord)
+    this.batch.push(record as EngineRecord)
     return record
   }
 
@@ -145,7 +153,7 @@ export class Runtime {
     applyRecord(this.s, this.idx, this.models, record)
     if (record.valueType === 'PROCESS_INSTANCE' && record.value.bpmnElementType === 'PROCESS') {
       if (record.intent === 'ELEMENT_COMPLETED' || record.intent === 'ELEMENT_TERMINATED') {
-        this.releaseMessageStartLock(num(record.key))
+        this.releaseMessageStartLock(Number(record.key))
       }
     }
     if (!this.replaying) this.trackDue(record)
@@ -236,13 +244,13 @@ export class Runtime {
   }
 
   /** The tree path of a PROCESS_INSTANCE record's element, from its value. */
-  treePathOfValue(key: number, value: Record<string, unknown>): ElementTreePath {
-    const piKey = num(value.processInstanceKey)
-    const caller = num(value.parentElementInstanceKey)
+  treePathOfValue(key: number, value: ProcessInstanceRecordValue): ElementTreePath {
+    const piKey = value.processInstanceKey
+    const caller = value.parentElementInstanceKey
     return this.treePath({
       key,
-      flowScopeKey: key === piKey ? -1 : num(value.flowScopeKey),
-      defKey: num(value.processDefinitionKey),
+      flowScopeKey: key === piKey ? -1 : value.flowScopeKey,
+      defKey: value.processDefinitionKey,
       ...(key === piKey && caller > 0 ? { callerKey: caller } : {}),
     })
   }
@@ -253,7 +261,7 @@ export class Runtime {
    * COMPLETING and COMPLETED) share one value object (record values are never mutated), which
    * the log serializes once (see log.ts).
    */
-  piValue(ei: ElementInstanceState, node?: FlowNode): Record<string, unknown> {
+  piValue(ei: ElementInstanceState, node?: FlowNode): ProcessInstanceRecordValue {
     let value = this.piValues.get(ei)
     if (!value) {
       value = processInstanceValue(this, ei, node)
@@ -262,7 +270,7 @@ export class Runtime {
     return value
   }
 
-  transition(ei: ElementInstanceState, intent: string): void {
+  transition(ei: ElementInstanceState, intent: IntentOf<'PROCESS_INSTANCE'>): void {
     this.emit('PROCESS_INSTANCE', intent, ei.key, this.piValue(ei), ei.piKey)
   }
 

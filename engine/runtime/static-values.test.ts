@@ -20,6 +20,7 @@ import {
   serviceTask,
   valuesOf,
 } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 const staticError = (value: string) =>
   `Expected expression but found static value '${value}'. An expression must start with '=' (e.g. '=${value}').`
@@ -177,11 +178,11 @@ describe.each(testDatabaseTargets())('static values and expressions on $kind', (
     const timers = async () =>
       (await valuesOf(e, p.processInstanceKey, 'TIMER')).filter((r) => r.intent === 'CREATED')
     const [first] = await timers()
-    expect(Number(first!.value.dueDate) - clock.now()).toBe(60_000)
+    expect(Number(fieldsOf(first!).dueDate) - clock.now()).toBe(60_000)
     clock.advance(60_000)
     await e.tick()
     const [, second] = await timers()
-    expect(Number(second!.value.dueDate) - clock.now()).toBe(120_000)
+    expect(Number(fieldsOf(second!).dueDate) - clock.now()).toBe(120_000)
     clock.advance(120_000)
     await e.tick()
     expect(await completedPath(e, p.processInstanceKey)).toEqual([

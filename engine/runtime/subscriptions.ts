@@ -7,9 +7,6 @@ import { type ElementInstanceState } from '../state/state'
 import { IncidentErrorType } from './incidents'
 import type { Runtime } from './runtime'
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-
 /** Cancels the jobs, timers and subscriptions bound to an element instance. */
 export function cancelBound(this: Runtime, ei: ElementInstanceState): void {
   const keys = this.idx.boundTo.get(ei.key)
@@ -17,7 +14,7 @@ export function cancelBound(this: Runtime, ei: ElementInstanceState): void {
   for (const k of [...keys]) {
     const job = this.s.jobs[k]
     if (job) {
-      this.emit('JOB', 'CANCELED', k, job.value, num(job.value.processInstanceKey))
+      this.emit('JOB', 'CANCELED', k, job.value, job.value.processInstanceKey)
       continue
     }
     this.cancelSubscription(k)
@@ -34,11 +31,11 @@ export function closeBoundSubscriptions(
   if (!keys) return
   for (const k of [...keys]) {
     if (this.s.jobs[k]) continue
-    const target = str(
+    const target =
       this.s.timers[k]?.value.targetElementId ??
-        this.s.messageSubscriptions[k]?.value.elementId ??
-        this.s.signalSubscriptions[k]?.value.catchEventId,
-    )
+      this.s.messageSubscriptions[k]?.value.elementId ??
+      this.s.signalSubscriptions[k]?.value.catchEventId ??
+      ''
     if (except && except(target)) continue
     this.cancelSubscription(k)
   }
@@ -47,12 +44,12 @@ export function closeBoundSubscriptions(
 export function cancelSubscription(this: Runtime, k: number): void {
   const timer = this.s.timers[k]
   if (timer) {
-    this.emit('TIMER', 'CANCELED', k, timer.value, num(timer.value.processInstanceKey))
+    this.emit('TIMER', 'CANCELED', k, timer.value, timer.value.processInstanceKey)
     return
   }
   const sub = this.s.messageSubscriptions[k]
   if (sub) {
-    this.emit('MESSAGE_SUBSCRIPTION', 'DELETED', k, sub.value, num(sub.value.processInstanceKey))
+    this.emit('MESSAGE_SUBSCRIPTION', 'DELETED', k, sub.value, sub.value.processInstanceKey)
     return
   }
   const sig = this.s.signalSubscriptions[k]
@@ -118,7 +115,7 @@ export function openEventSubscription(
         processInstanceKey: owner.piKey,
         elementInstanceKey: owner.key,
         bpmnProcessId: def.bpmnProcessId,
-        messageName: name.value,
+        messageName: String(name.value),
         correlationKey: String(correlationKey),
         elementId: eventNode.id,
         interrupting: eventNode.interrupting,
@@ -142,7 +139,7 @@ export function openEventSubscription(
       bpmnProcessId: def.bpmnProcessId,
       catchEventId: eventNode.id,
       catchEventInstanceKey: owner.key,
-      signalName: name.value,
+      signalName: String(name.value),
       tenantId: def.tenantId,
     })
   }
@@ -177,16 +174,16 @@ export function timerSchedule(
 export function correlateBufferedMessage(this: Runtime, subscriptionKey: number): void {
   const sub = this.s.messageSubscriptions[subscriptionKey]
   if (!sub) return
-  const name = str(sub.value.messageName)
+  const name = sub.value.messageName
   const keys = this.idx.messagesByName.get(name)
   if (!keys) return
   const now = this.clock.now()
   for (const mk of [...keys].sort((a, b) => a - b)) {
     const m = this.s.messages[mk]
-    if (!m || num(m.value.deadline) <= now) continue
-    if (str(m.value.correlationKey) !== str(sub.value.correlationKey)) continue
-    if (str(m.value.tenantId) !== str(sub.value.tenantId)) continue
-    if (m.correlated.includes(str(sub.value.bpmnProcessId))) continue
+    if (!m || m.value.deadline <= now) continue
+    if (m.value.correlationKey !== sub.value.correlationKey) continue
+    if (m.value.tenantId !== sub.value.tenantId) continue
+    if (m.correlated.includes(sub.value.bpmnProcessId)) continue
     this.correlateSubscription(subscriptionKey, mk, m.value)
     return
   }
@@ -197,18 +194,18 @@ export function correlateSubscription(
   this: Runtime,
   subscriptionKey: number,
   messageKey: number,
-  message: Record<string, unknown>,
+  message: { variables: Variables },
 ): void {
   const sub = this.s.messageSubscriptions[subscriptionKey]
   if (!sub) return
-  const variables = (message.variables ?? {}) as Variables
+  const variables = message.variables
   this.emit(
     'MESSAGE_SUBSCRIPTION',
     'CORRELATED',
     subscriptionKey,
     { ...sub.value, messageKey, variables },
-    num(sub.value.processInstanceKey),
+    sub.value.processInstanceKey,
   )
-  const owner = this.s.elementInstances[num(sub.value.elementInstanceKey)]
-  if (owner) this.triggerEvent(owner, str(sub.value.elementId), { variables })
+  const owner = this.s.elementInstances[sub.value.elementInstanceKey]
+  if (owner) this.triggerEvent(owner, sub.value.elementId, { variables })
 }

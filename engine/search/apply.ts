@@ -3,7 +3,7 @@
  * handlers do for its secondary storage: the rows a batch touches are read once, changed in
  * memory record by record, and written back with one upsert per table (tables.ts).
  */
-import type { EngineRecord } from '../state/records'
+import type { EngineRecord, RecordOf } from '../state/records'
 import type { SqlClient } from '../state/sql'
 import { bpmnInfo, type BpmnInfo } from './bpmn-info'
 import { Batch, keyOf, str } from './batch'
@@ -53,23 +53,22 @@ export class SearchWriter {
     }
     const defs = new Set<string>()
     for (const r of records) {
-      const v = r.value
       switch (r.valueType) {
         case 'PROCESS_INSTANCE':
           if (r.intent === 'SEQUENCE_FLOW_TAKEN') break
-          if (v.bpmnElementType === 'PROCESS') {
+          if (r.value.bpmnElementType === 'PROCESS') {
             if (r.intent !== 'ELEMENT_ACTIVATING') need('processInstances', r.key)
           } else if (r.intent !== 'ELEMENT_ACTIVATING') need('elementInstances', r.key)
-          defs.add(String(v.processDefinitionKey))
+          defs.add(String(r.value.processDefinitionKey))
           break
         case 'INCIDENT':
-          need('processInstances', keyOf(v.processInstanceKey))
-          need('elementInstances', keyOf(v.elementInstanceKey))
+          need('processInstances', keyOf(r.value.processInstanceKey))
+          need('elementInstances', keyOf(r.value.elementInstanceKey))
           if (r.intent !== 'CREATED') need('incidents', r.key)
           break
         case 'USER_TASK':
           if (r.intent !== 'CREATING') need('userTasks', r.key)
-          defs.add(String(v.processDefinitionKey))
+          defs.add(String(r.value.processDefinitionKey))
           break
         case 'JOB':
           if (r.intent !== 'CREATED') need('jobs', r.key)
@@ -116,11 +115,11 @@ export class SearchWriter {
   }
 
   private fold(r: EngineRecord, b: Batch): void {
-    const v = r.value
     switch (r.valueType) {
       case 'PROCESS':
         return this.foldProcess(r, b)
-      case 'FORM':
+      case 'FORM': {
+        const v = r.value
         if (r.intent === 'CREATED') {
           b.put('forms', String(v.formKey), {
             form_key: String(v.formKey),
@@ -131,7 +130,9 @@ export class SearchWriter {
           })
         } else if (r.intent === 'DELETED') b.delete('forms', String(v.formKey))
         return
-      case 'DECISION_REQUIREMENTS':
+      }
+      case 'DECISION_REQUIREMENTS': {
+        const v = r.value
         if (r.intent === 'DELETED') {
           b.delete('decisionRequirements', String(v.decisionRequirementsKey))
           return
@@ -147,7 +148,9 @@ export class SearchWriter {
           xml: v.resource,
         })
         return
-      case 'DECISION':
+      }
+      case 'DECISION': {
+        const v = r.value
         if (r.intent === 'DELETED') {
           b.delete('decisionDefinitions', String(v.decisionKey))
           return
@@ -163,9 +166,11 @@ export class SearchWriter {
           tenant_id: v.tenantId,
         })
         return
+      }
       case 'PROCESS_INSTANCE':
         return this.foldElement(r, b)
-      case 'VARIABLE':
+      case 'VARIABLE': {
+        const v = r.value
         b.put('variables', r.key, {
           variable_key: r.key,
           name: v.name,
@@ -175,6 +180,7 @@ export class SearchWriter {
           tenant_id: v.tenantId,
         })
         return
+      }
       case 'INCIDENT':
         return this.foldIncident(r, b)
       case 'USER_TASK':
@@ -186,7 +192,7 @@ export class SearchWriter {
     }
   }
 
-  private foldProcess(r: EngineRecord, b: Batch): void {
+  private foldProcess(r: RecordOf<'PROCESS'>, b: Batch): void {
     const v = r.value
     const key = String(v.processDefinitionKey)
     if (r.intent === 'DELETED') {
@@ -194,14 +200,8 @@ export class SearchWriter {
       return
     }
     if (r.intent !== 'CREATED') return
-    const versionTag = str(v.versionTag)
-    const def = this.remember(
-      key,
-      String(v.bpmnProcessId),
-      Number(v.version),
-      versionTag,
-      String(v.resource),
-    )
+    const versionTag = v.versionTag || null
+    const def = this.remember(key, v.bpmnProcessId, v.version, versionTag, v.resource)
     b.put('processDefinitions', key, {
       process_definition_key: key,
       process_definition_id: v.bpmnProcessId,
@@ -217,13 +217,13 @@ export class SearchWriter {
     })
   }
 
-  private foldElement(r: EngineRecord, b: Batch): void {
+  private foldElement(r: RecordOf<'PROCESS_INSTANCE'>, b: Batch): void {
     const v = r.value
     const pdKey = String(v.processDefinitionKey)
     const def = this.definitions.get(pdKey)
     if (r.intent === 'SEQUENCE_FLOW_TAKEN') {
       const pi = String(v.processInstanceKey)
-      b.put('sequenceFlows', `${pi}/${String(v.elementId)}`, {
+      b.put('sequenceFlows', `${pi}/${v.elementId}`, {
         process_instance_key: pi,
         sequence_flow_id: v.elementId,
         process_definition_key: pdKey,
@@ -272,7 +272,7 @@ export class SearchWriter {
       b.touch('processInstances', r.key)
       return
     }
-    const elementId = String(v.elementId)
+    const elementId = v.elementId
     const elementName = def?.info.names.get(elementId) ?? elementId
     if (r.intent === 'ELEMENT_ACTIVATING') {
       b.put('elementInstances', r.key, {
@@ -306,7 +306,7 @@ export class SearchWriter {
     b.touch('elementInstances', r.key)
   }
 
-  private foldIncident(r: EngineRecord, b: Batch): void {
+  private foldIncident(r: RecordOf<'INCIDENT'>, b: Batch): void {
     const v = r.value
     const pi = keyOf(v.processInstanceKey)
     const ei = keyOf(v.elementInstanceKey)

@@ -2,7 +2,7 @@
  * User task and job rows of the secondary storage, folded from USER_TASK and JOB records as
  * Camunda's exporter handlers fold them (8.8's states; search/apply.ts calls these).
  */
-import type { EngineRecord } from '../state/records'
+import type { RecordOf } from '../state/records'
 import { dateMs, keyOf, str, type Batch } from './batch'
 import type { DefinitionInfo } from './apply'
 
@@ -45,7 +45,7 @@ const JOB_STATES = new Set([
 ])
 
 export function foldUserTask(
-  r: EngineRecord,
+  r: RecordOf<'USER_TASK'>,
   b: Batch,
   definition: (processDefinitionKey: string) => DefinitionInfo | undefined,
 ): void {
@@ -65,7 +65,7 @@ export function foldUserTask(
   if (state) row.state = state
   if (r.intent === 'COMPLETED' || r.intent === 'CANCELED') row.completion_date = r.timestamp
   if (USER_TASK_TAKES_VALUES.has(r.intent)) {
-    const elementId = String(v.elementId)
+    const elementId = v.elementId
     Object.assign(row, {
       name: def?.info.names.get(elementId) ?? elementId,
       assignee: str(v.assignee),
@@ -90,7 +90,7 @@ export function foldUserTask(
   b.touch('userTasks', r.key)
 }
 
-export function foldJob(r: EngineRecord, b: Batch): void {
+export function foldJob(r: RecordOf<'JOB'>, b: Batch): void {
   const v = r.value
   let row = b.get('jobs', r.key)
   if (r.intent === 'CREATED' || !row) {
@@ -100,8 +100,8 @@ export function foldJob(r: EngineRecord, b: Batch): void {
   if (JOB_STATES.has(r.intent)) row.state = r.intent
   if (r.intent === 'COMPLETED' || r.intent === 'CANCELED' || r.intent === 'ERROR_THROWN')
     row.end_time = r.timestamp
-  const result = (v.result ?? {}) as Record<string, unknown>
-  const retries = Number(v.retries ?? 0)
+  const result = v.result
+  const retries = v.retries
   Object.assign(row, {
     type: v.type,
     worker: str(v.worker) ?? '',
@@ -120,8 +120,8 @@ export function foldJob(r: EngineRecord, b: Batch): void {
     custom_headers: v.customHeaders ?? {},
     has_failed_with_retries_left:
       r.intent === 'FAILED' ? retries > 0 : (row.has_failed_with_retries_left ?? false),
-    denied_reason: str(result.deniedReason) ?? row.denied_reason ?? null,
-    is_denied: typeof result.denied === 'boolean' ? result.denied : (row.is_denied ?? null),
+    denied_reason: str(result?.deniedReason) ?? row.denied_reason ?? null,
+    is_denied: result ? result.denied : (row.is_denied ?? null),
   })
   b.touch('jobs', r.key)
 }

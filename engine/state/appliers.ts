@@ -4,7 +4,7 @@
  * commands/appliers.ts, user tasks user-task/state.ts, DMN dmn/state.ts, compensation
  * compensation-state.ts.
  */
-import { typed, type EngineRecord, type TypedRecord } from './records'
+import type { EngineRecord, JobRecordValue, ProcessInstanceRecordValue } from './records'
 import { applyExecutionListenerProgress } from './listener-index'
 import { applyCommandRecord } from '../commands/appliers'
 import { BpmnElementType, type ProcessModel } from '../model/model'
@@ -23,9 +23,6 @@ import {
   StateIndex,
 } from './state'
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const text = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-
 /** Resolves a process definition key to its executable model (cached by the engine). */
 export type ModelLookup = (defKey: number) => ProcessModel
 
@@ -37,25 +34,25 @@ export function applyRecord(
   r: EngineRecord,
 ): void {
   s.lastPosition = r.position
-  const key = num(r.key)
+  const key = Number(r.key)
   if (key > s.lastKey) s.lastKey = key
   if (r.recordType !== 'EVENT') return
   if (applyCommandRecord(s, idx, r)) return
-  const v = r.value
   applyExecutionListenerProgress(s, r)
   switch (r.valueType) {
     case 'PROCESS':
       if (r.intent === 'CREATED') {
+        const v = r.value
         const p: ProcessDefinitionState = {
           key,
-          bpmnProcessId: text(v.bpmnProcessId),
-          version: num(v.version),
-          resourceName: text(v.resourceName),
-          checksum: text(v.checksum),
-          tenantId: text(v.tenantId),
-          deploymentKey: num(v.deploymentKey),
-          resource: text(v.resource),
-          ...(text(v.versionTag) ? { versionTag: text(v.versionTag) } : {}),
+          bpmnProcessId: v.bpmnProcessId,
+          version: v.version,
+          resourceName: v.resourceName,
+          checksum: v.checksum,
+          tenantId: v.tenantId,
+          deploymentKey: v.deploymentKey,
+          resource: v.resource,
+          ...(v.versionTag ? { versionTag: v.versionTag } : {}),
         }
         s.processes[key] = p
         indexVersion(idx.versions, p.bpmnProcessId, key, s.processes)
@@ -63,114 +60,124 @@ export function applyRecord(
       return
     case 'FORM':
       if (r.intent === 'CREATED') {
+        const v = r.value
         const f: FormState = {
           key,
-          formId: text(v.formId),
-          version: num(v.version),
-          resourceName: text(v.resourceName),
-          checksum: text(v.checksum),
-          tenantId: text(v.tenantId),
-          deploymentKey: num(v.deploymentKey),
-          resource: text(v.resource),
+          formId: v.formId,
+          version: v.version,
+          resourceName: v.resourceName,
+          checksum: v.checksum,
+          tenantId: v.tenantId,
+          deploymentKey: v.deploymentKey,
+          resource: v.resource,
         }
         s.forms[key] = f
         indexVersion(idx.formVersions, f.formId, key, s.forms)
       }
       return
     case 'PROCESS_INSTANCE':
-      applyProcessInstance(s, idx, model, r.intent, key, v)
+      applyProcessInstance(s, idx, model, r.intent, key, r.value)
       return
     case 'VARIABLE': {
-      const scope = text(v.scopeKey)
-      const vars = (s.variables[scope] ??= {})
-      vars[text(v.name)] = { key, value: JSON.parse(text(v.value)) as unknown }
+      const v = r.value
+      const vars = (s.variables[v.scopeKey] ??= {})
+      vars[v.name] = { key, value: JSON.parse(v.value) as unknown }
       return
     }
     case 'JOB':
-      applyJob(s, idx, r.intent, key, v)
-      if (r.intent === 'COMPLETED' && v.jobKind === 'TASK_LISTENER')
-        applyTaskListenerJobCompleted(s, v)
+      applyJob(s, idx, r.intent, key, r.value)
+      if (r.intent === 'COMPLETED' && r.value.jobKind === 'TASK_LISTENER')
+        applyTaskListenerJobCompleted(s, r.value)
       return
     case 'USER_TASK':
-      applyUserTask(s, r.intent, key, v)
+      applyUserTask(s, r.intent, key, r.value)
       return
-    case 'INCIDENT':
+    case 'INCIDENT': {
+      const v = r.value
       if (r.intent === 'CREATED') s.incidents[key] = { key, value: v }
       else if (r.intent === 'RESOLVED') {
         delete s.incidents[key]
-        const job = s.jobs[text(v.jobKey)]
+        const job = s.jobs[v.jobKey]
         if (job && (job.state === 'FAILED' || job.state === 'ERROR_THROWN')) {
           job.state = 'ACTIVATABLE'
-          StateIndex.add(idx.activatable, text(job.value.type), job.key)
+          StateIndex.add(idx.activatable, job.value.type, job.key)
         }
       }
       return
-    case 'TIMER':
+    }
+    case 'TIMER': {
+      const v = r.value
       if (r.intent === 'CREATED') {
         s.timers[key] = { key, value: v }
-        StateIndex.add(idx.boundTo, num(v.elementInstanceKey), key)
+        StateIndex.add(idx.boundTo, v.elementInstanceKey, key)
       } else if (r.intent === 'TRIGGERED' || r.intent === 'CANCELED') {
         delete s.timers[key]
-        StateIndex.remove(idx.boundTo, num(v.elementInstanceKey), key)
+        StateIndex.remove(idx.boundTo, v.elementInstanceKey, key)
       }
       return
-    case 'MESSAGE':
+    }
+    case 'MESSAGE': {
+      const v = r.value
       if (r.intent === 'PUBLISHED') {
-        if (num(v.timeToLive) > 0) {
+        if (v.timeToLive > 0) {
           s.messages[key] = { key, value: v, correlated: [] }
-          StateIndex.add(idx.messagesByName, text(v.name), key)
+          StateIndex.add(idx.messagesByName, v.name, key)
         }
       } else if (r.intent === 'EXPIRED') {
         delete s.messages[key]
-        StateIndex.remove(idx.messagesByName, text(v.name), key)
+        StateIndex.remove(idx.messagesByName, v.name, key)
       }
       return
-    case 'MESSAGE_SUBSCRIPTION':
+    }
+    case 'MESSAGE_SUBSCRIPTION': {
+      const v = r.value
       if (r.intent === 'CREATED') {
         s.messageSubscriptions[key] = { key, value: v }
-        StateIndex.add(idx.subscriptionsByMessage, text(v.messageName), key)
-        StateIndex.add(idx.boundTo, num(v.elementInstanceKey), key)
+        StateIndex.add(idx.subscriptionsByMessage, v.messageName, key)
+        StateIndex.add(idx.boundTo, v.elementInstanceKey, key)
       } else if (r.intent === 'CORRELATED' || r.intent === 'DELETED') {
-        const m = s.messages[text(v.messageKey)]
-        if (r.intent === 'CORRELATED' && m && !m.correlated.includes(text(v.bpmnProcessId))) {
-          m.correlated.push(text(v.bpmnProcessId))
+        const m = s.messages[v.messageKey]
+        if (r.intent === 'CORRELATED' && m && !m.correlated.includes(v.bpmnProcessId)) {
+          m.correlated.push(v.bpmnProcessId)
         }
         if (s.messageSubscriptions[key]) {
           delete s.messageSubscriptions[key]
-          StateIndex.remove(idx.subscriptionsByMessage, text(v.messageName), key)
-          StateIndex.remove(idx.boundTo, num(v.elementInstanceKey), key)
+          StateIndex.remove(idx.subscriptionsByMessage, v.messageName, key)
+          StateIndex.remove(idx.boundTo, v.elementInstanceKey, key)
         }
       }
       return
-    case 'MESSAGE_START_EVENT_SUBSCRIPTION':
+    }
+    case 'MESSAGE_START_EVENT_SUBSCRIPTION': {
+      const v = r.value
       if (r.intent === 'CORRELATED') {
-        const m = s.messages[text(v.messageKey)]
-        if (m && !m.correlated.includes(text(v.bpmnProcessId)))
-          m.correlated.push(text(v.bpmnProcessId))
-        if (text(v.correlationKey) !== '') {
-          s.messageStartLocks[`${text(v.bpmnProcessId)}\u0000${text(v.correlationKey)}`] = num(
-            v.processInstanceKey,
-          )
+        const m = s.messages[v.messageKey]
+        if (m && !m.correlated.includes(v.bpmnProcessId)) m.correlated.push(v.bpmnProcessId)
+        if (v.correlationKey !== '') {
+          s.messageStartLocks[`${v.bpmnProcessId}\u0000${v.correlationKey}`] = v.processInstanceKey
         }
       }
       return
-    case 'SIGNAL_SUBSCRIPTION':
+    }
+    case 'SIGNAL_SUBSCRIPTION': {
+      const v = r.value
       if (r.intent === 'CREATED') {
         s.signalSubscriptions[key] = { key, value: v }
-        StateIndex.add(idx.signalsByName, text(v.signalName), key)
-        StateIndex.add(idx.boundTo, num(v.catchEventInstanceKey), key)
+        StateIndex.add(idx.signalsByName, v.signalName, key)
+        StateIndex.add(idx.boundTo, v.catchEventInstanceKey, key)
       } else if (r.intent === 'DELETED') {
         delete s.signalSubscriptions[key]
-        StateIndex.remove(idx.signalsByName, text(v.signalName), key)
-        StateIndex.remove(idx.boundTo, num(v.catchEventInstanceKey), key)
+        StateIndex.remove(idx.signalsByName, v.signalName, key)
+        StateIndex.remove(idx.boundTo, v.catchEventInstanceKey, key)
       }
       return
+    }
     case 'DECISION_REQUIREMENTS':
     case 'DECISION':
-      applyDmnRecord(s, typed(r) as Extract<TypedRecord, { valueType: typeof r.valueType }>)
+      applyDmnRecord(s, r)
       return
     case 'COMPENSATION_SUBSCRIPTION':
-      applyCompensationSubscription(s, r.intent, key, v)
+      applyCompensationSubscription(s, r.intent, key, r.value)
       return
     default:
       return
@@ -183,25 +190,25 @@ function applyProcessInstance(
   model: ModelLookup,
   intent: string,
   key: number,
-  v: Record<string, unknown>,
+  v: ProcessInstanceRecordValue,
 ): void {
-  const flowScopeKey = num(v.flowScopeKey)
+  const flowScopeKey = v.flowScopeKey
   const scope = s.elementInstances[flowScopeKey]
   switch (intent) {
     case 'ELEMENT_ACTIVATING': {
       const ei: ElementInstanceState = {
         key,
-        piKey: num(v.processInstanceKey),
-        defKey: num(v.processDefinitionKey),
-        elementId: text(v.elementId),
-        type: text(v.bpmnElementType),
+        piKey: v.processInstanceKey,
+        defKey: v.processDefinitionKey,
+        elementId: v.elementId,
+        type: v.bpmnElementType,
         flowScopeKey,
         state: 'ACTIVATING',
         children: 0,
       }
-      if (num(v.parentProcessInstanceKey) > 0) {
-        ei.parentPiKey = num(v.parentProcessInstanceKey)
-        ei.parentEiKey = num(v.parentElementInstanceKey)
+      if (v.parentProcessInstanceKey > 0) {
+        ei.parentPiKey = v.parentProcessInstanceKey
+        ei.parentEiKey = v.parentElementInstanceKey
         const caller = s.elementInstances[ei.parentEiKey]
         if (caller && ei.type === BpmnElementType.Process) caller.calledPiKey = key
       }
@@ -245,12 +252,12 @@ function applyProcessInstance(
     }
     case 'SEQUENCE_FLOW_TAKEN': {
       if (!scope) return
-      const m = model(num(v.processDefinitionKey))
-      const flow = m.flows.get(text(v.elementId))
+      const m = model(v.processDefinitionKey)
+      const flow = m.flows.get(v.elementId)
       const target = flow ? m.elements.get(flow.target) : undefined
       if (target && isJoining(target.type, target.incoming.length)) {
         const joins = (scope.joins ??= {})
-        ;(joins[target.id] ??= []).push(text(v.elementId))
+        ;(joins[target.id] ??= []).push(v.elementId)
       }
       return
     }
@@ -277,7 +284,7 @@ function setJobState(
   idx: StateIndex,
   key: number,
   type: string,
-  v: Record<string, unknown>,
+  v: JobRecordValue,
   state: JobStateName,
 ): void {
   const job = s.jobs[key] ?? { key, state, value: v }
@@ -293,13 +300,13 @@ function applyJob(
   idx: StateIndex,
   intent: string,
   key: number,
-  v: Record<string, unknown>,
+  v: JobRecordValue,
 ): void {
-  const type = text(v.type)
+  const type = v.type
   switch (intent) {
     case 'CREATED':
       setJobState(s, idx, key, type, v, 'ACTIVATABLE')
-      StateIndex.add(idx.boundTo, num(v.elementInstanceKey), key)
+      StateIndex.add(idx.boundTo, v.elementInstanceKey, key)
       return
     case 'ACTIVATED':
       setJobState(s, idx, key, type, v, 'ACTIVATED')
@@ -316,7 +323,7 @@ function applyJob(
         key,
         type,
         v,
-        num(v.retries) > 0 && num(v.retryBackoff) <= 0 ? 'ACTIVATABLE' : 'FAILED',
+        v.retries > 0 && v.retryBackoff <= 0 ? 'ACTIVATABLE' : 'FAILED',
       )
       return
     case 'RETRIES_UPDATED':
@@ -332,7 +339,7 @@ function applyJob(
     case 'CANCELED':
       delete s.jobs[key]
       StateIndex.remove(idx.activatable, type, key)
-      StateIndex.remove(idx.boundTo, num(v.elementInstanceKey), key)
+      StateIndex.remove(idx.boundTo, v.elementInstanceKey, key)
       return
     default:
       return

@@ -4,20 +4,24 @@
  * throw or end event, and leaves the state when COMPLETED (its handler completed) or DELETED
  * (its scope ended). Kept per process instance, so the runtime looks at one instance's only.
  */
+import type { CompensationSubscriptionRecordValue } from './records'
 import type { EngineStateData, SubscriptionState } from './state'
 
-/** processInstanceKey → subscription key → subscription (record value as last written). */
-export type CompensationSubscriptions = Record<string, Record<string, SubscriptionState>>
+/** A compensation subscription: its key and its record value as last written. */
+export type CompensationSubscription = SubscriptionState<CompensationSubscriptionRecordValue>
+
+/** processInstanceKey → subscription key → subscription. */
+export type CompensationSubscriptions = Record<string, Record<string, CompensationSubscription>>
 
 /** Applies one COMPENSATION_SUBSCRIPTION record. */
 export function applyCompensationSubscription(
   s: EngineStateData,
   intent: string,
   key: number,
-  v: Record<string, unknown>,
+  v: CompensationSubscriptionRecordValue,
 ): void {
   const all = (s.compensationSubscriptions ??= {})
-  const pi = String(v.processInstanceKey)
+  const pi = v.processInstanceKey
   if (intent === 'CREATED' || intent === 'TRIGGERED') {
     ;(all[pi] ??= {})[key] = { key, value: v }
     return

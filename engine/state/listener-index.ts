@@ -9,22 +9,19 @@
 import type { EngineRecord } from './records'
 import type { EngineStateData } from './state'
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-
 /** Applies the listener progress a record changes (called for every applied record). */
 export function applyExecutionListenerProgress(s: EngineStateData, r: EngineRecord): void {
-  const v = r.value
   if (r.valueType === 'JOB') {
-    if (r.intent !== 'COMPLETED' || v.jobKind !== 'EXECUTION_LISTENER') return
-    const ei = s.elementInstances[num(v.elementInstanceKey)]
+    if (r.intent !== 'COMPLETED' || r.value.jobKind !== 'EXECUTION_LISTENER') return
+    const ei = s.elementInstances[r.value.elementInstanceKey]
     if (ei) ei.listenerIndex = (ei.listenerIndex ?? 0) + 1
   } else if (r.valueType === 'PROCESS_INSTANCE') {
     if (r.intent !== 'ELEMENT_ACTIVATED') return
-    const ei = s.elementInstances[num(r.key)]
+    const ei = s.elementInstances[r.key]
     if (ei) delete ei.listenerIndex
   } else if (r.valueType === 'INCIDENT') {
-    if (r.intent !== 'RESOLVED' || v.errorType !== 'EXTRACT_VALUE_ERROR') return
-    const ei = s.elementInstances[num(v.elementInstanceKey)]
+    if (r.intent !== 'RESOLVED' || r.value.errorType !== 'EXTRACT_VALUE_ERROR') return
+    const ei = s.elementInstances[r.value.elementInstanceKey]
     if (ei) delete ei.listenerIndex
   }
 }

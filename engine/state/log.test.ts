@@ -12,8 +12,9 @@ import type { EngineRecord } from './records'
 import type { SqlClient } from './sql'
 
 /** Records whose text needs every escape COPY's text format has, and some that need none. */
+/** Deliberately awkward values (not shaped as the engine writes them) to test the encoding. */
 function awkwardRecords(): EngineRecord[] {
-  return [
+  const records = [
     {
       position: 1,
       key: '2251799813685249',
@@ -48,6 +49,7 @@ function awkwardRecords(): EngineRecord[] {
       value: { name: '\\', correlationKey: '\\\\t', variables: { 'k\ney': ['\u2028', 1.5, true] } },
     },
   ]
+  return records as unknown as EngineRecord[]
 }
 
 interface Target {

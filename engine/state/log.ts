@@ -42,6 +42,7 @@ type RecordTuple = [
   Record<string, unknown>,
 ]
 
+/** A stored row as a record: the value is what the engine wrote for its value type. */
 function tupleToRecord(t: RecordTuple): EngineRecord {
   const [position, key, timestamp, recordType, valueType, intent, processInstanceKey, value] = t
   return {
@@ -53,7 +54,7 @@ function tupleToRecord(t: RecordTuple): EngineRecord {
     intent,
     ...(processInstanceKey ? { processInstanceKey } : {}),
     value,
-  }
+  } as EngineRecord
 }
 
 const RECORD_COLUMNS = [

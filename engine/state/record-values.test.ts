@@ -8,6 +8,7 @@ import { testDatabaseTargets, type TestDatabase } from '../../test/support/datab
 import { TestClock } from '../clock'
 import type { Engine } from '../engine'
 import { bpmn, chain, expectReplayMatches, freshEngine, serviceTask } from '../test-support'
+import { fieldsOf } from './records'
 
 describe.each(testDatabaseTargets())('record values on $kind', (target) => {
   let db: TestDatabase
@@ -59,11 +60,12 @@ describe.each(testDatabaseTargets())('record values on $kind', (target) => {
       processInstanceKey: pi.processInstanceKey,
       valueTypes: ['PROCESS_INSTANCE'],
     })
-    const keyOf = (id: string) => Number(parentRecords.find((r) => r.value.elementId === id)!.key)
+    const keyOf = (id: string) =>
+      Number(parentRecords.find((r) => fieldsOf(r).elementId === id)!.key)
     const sub = keyOf('sub')
     const call = keyOf('zCall')
     const activating = (id: string) =>
-      parentRecords.find((r) => r.value.elementId === id && r.intent === 'ELEMENT_ACTIVATING')!
+      parentRecords.find((r) => fieldsOf(r).elementId === id && r.intent === 'ELEMENT_ACTIVATING')!
         .value
     expect(activating('parent')).toMatchObject({
       elementInstancePath: [[root]],
@@ -76,8 +78,8 @@ describe.each(testDatabaseTargets())('record values on $kind', (target) => {
       callingElementPath: [],
     })
     // a sequence flow carries the path of the element it leaves (as Zeebe copies its value)
-    const flow = parentRecords.find((r) => r.value.elementId === 'f_s0_zCall')!
-    expect(flow.value.elementInstancePath).toEqual([[root, sub, keyOf('s0')]])
+    const flow = parentRecords.find((r) => fieldsOf(r).elementId === 'f_s0_zCall')!
+    expect(fieldsOf(flow).elementInstancePath).toEqual([[root, sub, keyOf('s0')]])
 
     const child = Object.values(e.state.elementInstances).find((ei) => ei.elementId === 'child')!
     const childRecords = await e.readRecords({
@@ -85,7 +87,7 @@ describe.each(testDatabaseTargets())('record values on $kind', (target) => {
       valueTypes: ['PROCESS_INSTANCE', 'INCIDENT'],
     })
     const work = childRecords.find(
-      (r) => r.value.elementId === 'work' && r.valueType === 'PROCESS_INSTANCE',
+      (r) => fieldsOf(r).elementId === 'work' && r.valueType === 'PROCESS_INSTANCE',
     )!
     // zCall is the second of the call activity ids sorted (aCall, zCall): index 1
     const expected = {
@@ -97,7 +99,7 @@ describe.each(testDatabaseTargets())('record values on $kind', (target) => {
       callingElementPath: [1],
     }
     expect(work.value).toMatchObject(expected)
-    expect(childRecords.find((r) => r.value.elementId === 'child')!.value).toMatchObject({
+    expect(childRecords.find((r) => fieldsOf(r).elementId === 'child')!.value).toMatchObject({
       elementInstancePath: [[root, sub, call], [child.key]],
       processDefinitionPath: [parentDef, childDef],
       callingElementPath: [1],
@@ -132,9 +134,9 @@ describe.each(testDatabaseTargets())('record values on $kind', (target) => {
     expect(
       jobs.map((r) => [
         r.intent,
-        r.value.jobKind,
-        r.value.jobListenerEventType,
-        r.value.changedAttributes,
+        fieldsOf(r).jobKind,
+        fieldsOf(r).jobListenerEventType,
+        fieldsOf(r).changedAttributes,
       ]),
     ).toEqual([
       ['CREATED', 'EXECUTION_LISTENER', 'START', []],

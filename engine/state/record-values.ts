@@ -1,13 +1,16 @@
 /**
- * Record value shapes beyond the lifecycle ones in records.ts: deployment resources (PROCESS,
- * FORM, DECISION_REQUIREMENTS, DECISION), DECISION_EVALUATION, RESOURCE_DELETION, SIGNAL and
- * USER_TASK, as the engine writes them (keys are numbers, `-1` for none). Where a builder
+ * Record value shapes beyond the lifecycle ones in records.ts and the subscriptions in
+ * subscription-values.ts: deployment (DEPLOYMENT and its resources PROCESS, FORM,
+ * DECISION_REQUIREMENTS, DECISION), DECISION_EVALUATION, RESOURCE_DELETION, SIGNAL, USER_TASK and
+ * the command records (PROCESS_INSTANCE_CREATION, VARIABLE_DOCUMENT, modification, migration),
+ * as the engine writes them (keys are numbers, `-1` for none). Where a builder
  * function writes the value, its type is the builder's.
  */
 import type {
   decisionEvaluationRecord,
   decisionRequirementsValue,
   decisionValue,
+  deploymentMetadata,
 } from '../dmn/records'
 
 export interface ProcessRecordValue {
@@ -77,4 +80,78 @@ export interface UserTaskRecordValue {
   bpmnProcessId: string
   tenantId: string
   creationTimestamp: number
+}
+
+/** A deployed process in DEPLOYMENT CREATED (`processesMetadata`). */
+export interface ProcessMetadataValue {
+  bpmnProcessId: string
+  version: number
+  processDefinitionKey: number
+  resourceName: string
+  tenantId: string
+  /** Only when the process has a `zeebe:versionTag`. */
+  versionTag?: string
+}
+
+/** A deployed form in DEPLOYMENT CREATED (`formMetadata`). */
+export interface FormMetadataValue {
+  formId: string
+  version: number
+  formKey: number
+  resourceName: string
+  tenantId: string
+}
+
+type DmnDeploymentMetadata = ReturnType<typeof deploymentMetadata>
+
+export interface DeploymentRecordValue extends DmnDeploymentMetadata {
+  resources: { resourceName: string }[]
+  processesMetadata: ProcessMetadataValue[]
+  formMetadata: FormMetadataValue[]
+  tenantId: string
+}
+
+export interface ProcessInstanceCreationRecordValue {
+  bpmnProcessId: string
+  version: number
+  processDefinitionKey: number
+  processInstanceKey: number
+  variables: Record<string, unknown>
+  startInstructions: { elementId: string }[]
+  tenantId: string
+}
+
+export interface VariableDocumentRecordValue {
+  scopeKey: number
+  updateSemantics: 'LOCAL' | 'PROPAGATE'
+  variables: Record<string, unknown>
+  tenantId: string
+}
+
+export interface ProcessInstanceModificationRecordValue {
+  processInstanceKey: number
+  activateInstructions: {
+    elementId: string
+    ancestorScopeKey: number
+    variableInstructions: { variables: Record<string, unknown>; elementId: string }[]
+    ancestorScopeKeys: number[]
+  }[]
+  terminateInstructions: { elementInstanceKey: number }[]
+  tenantId: string
+}
+
+export interface ProcessInstanceMigrationRecordValue {
+  processInstanceKey: number
+  processDefinitionKey: number
+  targetProcessDefinitionKey: number
+  mappingInstructions: { sourceElementId: string; targetElementId: string }[]
+  tenantId: string
+}
+
+/** Zeebe's ERROR record (an exception while processing); this engine does not write it. */
+export interface ErrorRecordValue {
+  exceptionMessage: string
+  stacktrace: string
+  errorEventPosition: number
+  processInstanceKey: number
 }

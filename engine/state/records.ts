@@ -6,14 +6,29 @@ import type {
   DecisionEvaluationRecordValue,
   DecisionRecordValue,
   DecisionRequirementsRecordValue,
+  DeploymentRecordValue,
+  ErrorRecordValue,
   FormRecordValue,
+  ProcessInstanceCreationRecordValue,
+  ProcessInstanceMigrationRecordValue,
+  ProcessInstanceModificationRecordValue,
   ProcessRecordValue,
   ResourceDeletionRecordValue,
   SignalRecordValue,
   UserTaskRecordValue,
+  VariableDocumentRecordValue,
 } from './record-values'
+import type { UserTaskIntent } from '../user-task/state'
+import type {
+  CompensationSubscriptionRecordValue,
+  MessageCorrelationRecordValue,
+  MessageStartEventSubscriptionRecordValue,
+  MessageSubscriptionRecordValue,
+  SignalSubscriptionRecordValue,
+} from './subscription-values'
 
 export type * from './record-values'
+export type * from './subscription-values'
 
 /** Zeebe value types the engine writes. */
 export const ValueType = {
@@ -45,8 +60,8 @@ export const ValueType = {
 } as const
 export type ValueType = (typeof ValueType)[keyof typeof ValueType]
 
-/** One record of the log. `value` is shaped as Zeebe's exporter JSON for the value type. */
-export interface EngineRecord {
+/** A record's metadata: everything but its value type and value. */
+export interface RecordMetadata {
   /** Monotonic log position, starting at 1. */
   position: number
   /** Key of the entity the record is about (element instance, job, incident, …). */
@@ -54,16 +69,15 @@ export interface EngineRecord {
   /** Epoch ms from the engine's clock. */
   timestamp: number
   recordType: 'EVENT' | 'COMMAND' | 'COMMAND_REJECTION'
-  valueType: ValueType
   intent: string
   /** Process instance the record belongs to, if any (indexed for history queries). */
   processInstanceKey?: string
-  value: Record<string, unknown>
 }
 
 /**
- * The value shapes the engine reads most, as the engine writes them (keys are numbers, `-1` for
- * none). Records read back from the log have the same shapes (JSON keeps numbers numbers).
+ * The lifecycle value shapes, as the engine writes them (keys are numbers, `-1` for none).
+ * Records read back from the log have the same shapes (JSON keeps numbers numbers). Field names
+ * are those of Zeebe 8.8's protocol interfaces (`ProcessInstanceRecordValue`, …).
  */
 export interface ProcessInstanceRecordValue {
   bpmnProcessId: string
@@ -111,6 +125,17 @@ export interface JobRecordValue {
   /** Absent in records logged before the engine wrote them. */
   jobListenerEventType?: string
   changedAttributes?: string[]
+  /** COMPLETED of a task listener job: what the listener decided (Zeebe's JobResult). */
+  result?: JobResultValue
+}
+
+/** Zeebe's job result (`JobRecordValue.getResult()`), as task listener jobs complete with. */
+export interface JobResultValue {
+  type: 'USER_TASK'
+  denied: boolean
+  deniedReason: string
+  corrections: Record<string, unknown>
+  correctedAttributes: string[]
 }
 
 export interface VariableRecordValue {
@@ -160,35 +185,94 @@ export interface MessageRecordValue {
   tenantId: string
 }
 
-interface RecordValues {
+/** The value of each value type the engine writes. */
+export interface RecordValues {
+  DEPLOYMENT: DeploymentRecordValue
   PROCESS: ProcessRecordValue
   FORM: FormRecordValue
+  PROCESS_INSTANCE: ProcessInstanceRecordValue
+  PROCESS_INSTANCE_CREATION: ProcessInstanceCreationRecordValue
+  JOB: JobRecordValue
+  VARIABLE: VariableRecordValue
+  VARIABLE_DOCUMENT: VariableDocumentRecordValue
+  INCIDENT: IncidentRecordValue
+  MESSAGE: MessageRecordValue
+  MESSAGE_CORRELATION: MessageCorrelationRecordValue
+  MESSAGE_SUBSCRIPTION: MessageSubscriptionRecordValue
+  MESSAGE_START_EVENT_SUBSCRIPTION: MessageStartEventSubscriptionRecordValue
+  TIMER: TimerRecordValue
+  SIGNAL: SignalRecordValue
+  SIGNAL_SUBSCRIPTION: SignalSubscriptionRecordValue
+  USER_TASK: UserTaskRecordValue
+  COMPENSATION_SUBSCRIPTION: CompensationSubscriptionRecordValue
+  ERROR: ErrorRecordValue
   DECISION_REQUIREMENTS: DecisionRequirementsRecordValue
   DECISION: DecisionRecordValue
   DECISION_EVALUATION: DecisionEvaluationRecordValue
+  PROCESS_INSTANCE_MODIFICATION: ProcessInstanceModificationRecordValue
+  PROCESS_INSTANCE_MIGRATION: ProcessInstanceMigrationRecordValue
   RESOURCE_DELETION: ResourceDeletionRecordValue
-  SIGNAL: SignalRecordValue
-  USER_TASK: UserTaskRecordValue
-  PROCESS_INSTANCE: ProcessInstanceRecordValue
-  JOB: JobRecordValue
-  VARIABLE: VariableRecordValue
-  INCIDENT: IncidentRecordValue
-  TIMER: TimerRecordValue
-  MESSAGE: MessageRecordValue
 }
 
-/** A record whose `value` is typed on its `valueType` (a discriminated union). */
-export type TypedRecord = {
-  [V in ValueType]: Omit<EngineRecord, 'valueType' | 'value'> & {
-    valueType: V
-    value: V extends keyof RecordValues ? RecordValues[V] : Record<string, unknown>
-  }
-}[ValueType]
+/**
+ * The event intents the engine writes for the value types whose readers switch on the intent
+ * (Zeebe's `ProcessInstanceIntent`, `JobIntent`, … event intents). Other value types: any text.
+ */
+export interface RecordIntents {
+  PROCESS_INSTANCE:
+    | 'ELEMENT_ACTIVATING'
+    | 'ELEMENT_ACTIVATED'
+    | 'ELEMENT_COMPLETING'
+    | 'ELEMENT_COMPLETED'
+    | 'ELEMENT_TERMINATING'
+    | 'ELEMENT_TERMINATED'
+    | 'SEQUENCE_FLOW_TAKEN'
+    | 'ELEMENT_MIGRATED'
+  JOB:
+    | 'CREATED'
+    | 'ACTIVATED'
+    | 'COMPLETED'
+    | 'TIMED_OUT'
+    | 'FAILED'
+    | 'RETRIES_UPDATED'
+    | 'TIMEOUT_UPDATED'
+    | 'RECURRED_AFTER_BACKOFF'
+    | 'YIELDED'
+    | 'ERROR_THROWN'
+    | 'CANCELED'
+    | 'MIGRATED'
+  INCIDENT: 'CREATED' | 'RESOLVED' | 'MIGRATED'
+  VARIABLE: 'CREATED' | 'UPDATED' | 'MIGRATED'
+  USER_TASK: UserTaskIntent | 'MIGRATED'
+  TIMER: 'CREATED' | 'TRIGGERED' | 'CANCELED' | 'MIGRATED'
+  MESSAGE: 'PUBLISHED' | 'EXPIRED'
+  MESSAGE_SUBSCRIPTION: 'CREATED' | 'CORRELATED' | 'DELETED' | 'MIGRATED'
+  SIGNAL_SUBSCRIPTION: 'CREATED' | 'DELETED' | 'MIGRATED'
+  COMPENSATION_SUBSCRIPTION: 'CREATED' | 'TRIGGERED' | 'COMPLETED' | 'DELETED'
+}
+
+/** The intents a record of value type `V` may have. */
+export type IntentOf<V extends ValueType> = V extends keyof RecordIntents
+  ? RecordIntents[V]
+  : string
+
+/** The record of one value type. */
+export type RecordOf<V extends ValueType> = Omit<RecordMetadata, 'intent'> & {
+  valueType: V
+  intent: IntentOf<V>
+  value: RecordValues[V]
+}
 
 /**
- * The record as a {@link TypedRecord}: for records the engine wrote itself (or read back from
- * its log), whose values have the shapes above. Narrow on `valueType` to read its value.
+ * One record of the log: a union discriminated on `valueType`, whose `value` is shaped as Zeebe's
+ * exporter JSON for that value type. Narrow on `valueType` to read its value.
  */
-export function typed(record: EngineRecord): TypedRecord {
-  return record as TypedRecord
+export type EngineRecord = { [V in ValueType]: RecordOf<V> }[ValueType]
+
+/**
+ * A record's value fields by name, for readers that do not narrow on `valueType` (tests and
+ * tools reading the stream as JSON). Engine code narrows and reads the typed value instead.
+ */
+export function fieldsOf(record: EngineRecord): Readonly<Record<string, unknown>> {
+  return record.value as unknown as Readonly<Record<string, unknown>>
 }

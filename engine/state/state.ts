@@ -8,6 +8,14 @@ import { BpmnElementType } from '../model/model'
 import type { UserTaskState } from '../user-task/state'
 import type { DmnStateData } from '../dmn/state'
 import type { CompensationSubscriptions } from './compensation-state'
+import type {
+  IncidentRecordValue,
+  JobRecordValue,
+  MessageRecordValue,
+  MessageSubscriptionRecordValue,
+  SignalSubscriptionRecordValue,
+  TimerRecordValue,
+} from './records'
 
 /** Partition 1's first key, as Zeebe generates them. */
 export const FIRST_KEY = 2251799813685249
@@ -71,12 +79,13 @@ export type JobStateName = 'ACTIVATABLE' | 'ACTIVATED' | 'FAILED' | 'ERROR_THROW
 export interface JobState {
   key: number
   state: JobStateName
-  value: Record<string, unknown>
+  /** The job's latest record value, without its variables. */
+  value: JobRecordValue
 }
 
 export interface IncidentState {
   key: number
-  value: Record<string, unknown>
+  value: IncidentRecordValue
 }
 
 export interface VariableEntry {
@@ -86,19 +95,20 @@ export interface VariableEntry {
 
 export interface TimerState {
   key: number
-  value: Record<string, unknown>
+  value: TimerRecordValue
 }
 
 export interface MessageState {
   key: number
-  value: Record<string, unknown>
+  value: MessageRecordValue
   /** bpmnProcessIds the message already correlated to (at most once per process). */
   correlated: string[]
 }
 
-export interface SubscriptionState {
+/** An open event subscription: its key and its record's value. */
+export interface SubscriptionState<V = MessageSubscriptionRecordValue> {
   key: number
-  value: Record<string, unknown>
+  value: V
 }
 
 /** The whole engine state; serialized as-is into snapshots. */
@@ -114,7 +124,7 @@ export interface EngineStateData extends DmnStateData {
   timers: Record<string, TimerState>
   messages: Record<string, MessageState>
   messageSubscriptions: Record<string, SubscriptionState>
-  signalSubscriptions: Record<string, SubscriptionState>
+  signalSubscriptions: Record<string, SubscriptionState<SignalSubscriptionRecordValue>>
   /** `${bpmnProcessId}\u0000${correlationKey}` → process instance started by a message. */
   messageStartLocks: Record<string, number>
   /** Camunda user tasks by USER_TASK key (user-task/state.ts). */
@@ -144,9 +154,6 @@ export function emptyState(): EngineStateData {
     compensationSubscriptions: {},
   }
 }
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const text = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
 
 /** Indexes derived from the state (rebuilt on load, kept current by the appliers). */
 export class StateIndex {
@@ -224,20 +231,19 @@ export function buildIndex(s: EngineStateData): StateIndex {
     if (s.elementInstances[ei.flowScopeKey]) StateIndex.add(idx.childrenOf, ei.flowScopeKey, ei.key)
   }
   for (const j of Object.values(s.jobs)) {
-    if (j.state === 'ACTIVATABLE') StateIndex.add(idx.activatable, text(j.value.type), j.key)
-    StateIndex.add(idx.boundTo, num(j.value.elementInstanceKey), j.key)
+    if (j.state === 'ACTIVATABLE') StateIndex.add(idx.activatable, j.value.type, j.key)
+    StateIndex.add(idx.boundTo, j.value.elementInstanceKey, j.key)
   }
   for (const t of Object.values(s.timers))
-    StateIndex.add(idx.boundTo, num(t.value.elementInstanceKey), t.key)
-  for (const m of Object.values(s.messages))
-    StateIndex.add(idx.messagesByName, text(m.value.name), m.key)
+    StateIndex.add(idx.boundTo, t.value.elementInstanceKey, t.key)
+  for (const m of Object.values(s.messages)) StateIndex.add(idx.messagesByName, m.value.name, m.key)
   for (const sub of Object.values(s.messageSubscriptions)) {
-    StateIndex.add(idx.subscriptionsByMessage, text(sub.value.messageName), sub.key)
-    StateIndex.add(idx.boundTo, num(sub.value.elementInstanceKey), sub.key)
+    StateIndex.add(idx.subscriptionsByMessage, sub.value.messageName, sub.key)
+    StateIndex.add(idx.boundTo, sub.value.elementInstanceKey, sub.key)
   }
   for (const sub of Object.values(s.signalSubscriptions)) {
-    StateIndex.add(idx.signalsByName, text(sub.value.signalName), sub.key)
-    StateIndex.add(idx.boundTo, num(sub.value.catchEventInstanceKey), sub.key)
+    StateIndex.add(idx.signalsByName, sub.value.signalName, sub.key)
+    StateIndex.add(idx.boundTo, sub.value.catchEventInstanceKey, sub.key)
   }
   return idx
 }

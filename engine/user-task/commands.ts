@@ -6,6 +6,7 @@
  */
 import { EngineError, EngineErrorCode, type JobResult, type Variables } from '../api'
 import type { Runtime } from '../runtime/runtime'
+import type { JobRecordValue } from '../state/records'
 import type { JobState } from '../state/state'
 import {
   continueTransition,
@@ -16,9 +17,6 @@ import {
 } from './lifecycle'
 import { UserTaskIntent, type UserTaskState, userTasksOf } from './state'
 import { applyChanges, checkChanges } from './values'
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
 
 function reject(code: EngineErrorCode, message: string): never {
   throw new EngineError(code, message)
@@ -49,7 +47,7 @@ function openTask(rt: Runtime, userTaskKey: string, intent: string): UserTaskSta
 }
 
 function elementOfTask(rt: Runtime, task: UserTaskState) {
-  const ei = rt.s.elementInstances[num(task.value.elementInstanceKey)]
+  const ei = rt.s.elementInstances[task.value.elementInstanceKey]
   if (!ei) throw new Error(`user task ${task.key} has no element instance`)
   return ei
 }
@@ -69,7 +67,7 @@ export function assignUserTask(
   startTransition(rt, elementOfTask(rt, task), UserTaskIntent.Assigning, {
     ...task.value,
     assignee,
-    changedAttributes: str(task.value.assignee) === assignee ? [] : ['assignee'],
+    changedAttributes: task.value.assignee === assignee ? [] : ['assignee'],
     action: cmd.action || 'assign',
     variables: {},
     deniedReason: '',
@@ -90,7 +88,7 @@ export function claimUserTask(
       `Expected to claim user task with key '${userTaskKey}', but provided assignee is empty`,
     )
   }
-  const current = str(task.value.assignee)
+  const current = task.value.assignee
   if (current !== '' && current !== assignee) {
     reject(
       EngineErrorCode.FailedPrecondition,
@@ -157,10 +155,10 @@ export function completeUserTask(
 }
 
 /** The assignee the model gave a task still CREATING (Zeebe's `findInitialAssignee`). */
-function initialAssignee(rt: Runtime, job: Record<string, unknown>): string {
-  const ei = rt.s.elementInstances[num(job.elementInstanceKey)]
+function initialAssignee(rt: Runtime, job: JobRecordValue): string {
+  const ei = rt.s.elementInstances[job.elementInstanceKey]
   const task = ei ? taskOf(rt, ei) : undefined
-  return task?.state === 'CREATING' ? str(task.value.assignee) : ''
+  return task?.state === 'CREATING' ? task.value.assignee : ''
 }
 
 /** Event types whose transition a listener may deny. */
@@ -177,15 +175,15 @@ export function completeTaskListenerJob(
   result: JobResult | undefined,
 ): void {
   const v = job.value
-  const eventType = str(v.listenerEventType)
+  const eventType = v.listenerEventType
   if (Object.keys(variables).length > 0) {
     reject(
       EngineErrorCode.InvalidArgument,
-      `Task Listener job completion with variables payload provided is not yet supported (job key '${job.key}', type '${str(v.type)}', processInstanceKey '${str(v.processInstanceKey)}'). Support will be enabled with the resolution of issue #23702.`,
+      `Task Listener job completion with variables payload provided is not yet supported (job key '${job.key}', type '${v.type}', processInstanceKey '${v.processInstanceKey}'). Support will be enabled with the resolution of issue #23702.`,
     )
   }
   const denied = result?.denied === true
-  const ids = `(job key '${job.key}', type '${str(v.type)}', processInstanceKey '${str(v.processInstanceKey)}')`
+  const ids = `(job key '${job.key}', type '${v.type}', processInstanceKey '${v.processInstanceKey}')`
   if (denied && !deniable.includes(eventType)) {
     reject(
       EngineErrorCode.InvalidArgument,
@@ -218,13 +216,13 @@ export function completeTaskListenerJob(
         type: 'USER_TASK',
         denied,
         deniedReason: result?.deniedReason ?? '',
-        corrections,
+        corrections: { ...corrections },
         correctedAttributes: corrected,
       },
     },
-    num(v.processInstanceKey),
+    v.processInstanceKey,
   )
-  const ei = rt.s.elementInstances[num(v.elementInstanceKey)]
+  const ei = rt.s.elementInstances[v.elementInstanceKey]
   const task = ei ? taskOf(rt, ei) : undefined
   if (!ei || !task || !task.pending) return
   if (denied) {
@@ -232,7 +230,7 @@ export function completeTaskListenerJob(
     if (!intent) return
     emitUserTask(rt, intent, {
       ...task.value,
-      action: str(task.pending.action),
+      action: task.pending.action,
       changedAttributes: [],
       variables: {},
       deniedReason: result?.deniedReason ?? '',
@@ -248,9 +246,7 @@ export function completeTaskListenerJob(
           ? 'candidateUsersList'
           : k,
     )
-    const before = Array.isArray(task.pending.changedAttributes)
-      ? (task.pending.changedAttributes as string[])
-      : []
+    const before = task.pending.changedAttributes
     const changedAttributes = [...before, ...names.filter((n) => !before.includes(n))]
     emitUserTask(rt, UserTaskIntent.Corrected, { ...value, changedAttributes })
   }

@@ -4,6 +4,7 @@ import { TestClock } from '../clock'
 import type { Engine } from '../engine'
 import { expectReplayMatches, freshEngine } from '../test-support'
 import { camundaUserTask, listeners, openTask, taskProcess, userTaskRecords } from './test-support'
+import { fieldsOf } from '../state/records'
 
 describe.each(testDatabaseTargets())(
   'user task forms, incidents and validation on $kind',
@@ -51,7 +52,7 @@ describe.each(testDatabaseTargets())(
       await e.deployResources([{ name: 'triage.form', content: form('triage-form', 'v2') }])
       const pi = await e.createProcessInstance({ bpmnProcessId: 'p' })
       const [creating] = await userTaskRecords(e, pi.processInstanceKey)
-      expect(creating!.value.formKey).toBe(Number(first.forms[0]!.formKey))
+      expect(fieldsOf(creating!).formKey).toBe(Number(first.forms[0]!.formKey))
       expect(openTask(e, pi.processInstanceKey).formKey).toBe(first.forms[0]!.formKey)
     })
 

@@ -11,12 +11,9 @@ import type { Variables } from '../api'
 import { evaluateTyped } from '../feel/feel'
 import type { TaskListenerEventType } from '../model/camunda-user-task'
 import { IncidentErrorType, type Runtime } from '../runtime/runtime'
+import type { JobRecordValue, UserTaskRecordValue } from '../state/records'
 import type { ElementInstanceState } from '../state/state'
 import { UserTaskIntent, type UserTaskState, userTasksOf } from './state'
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
 
 /** The listener event type of a transition in flight. */
 const eventTypeOf: Record<string, TaskListenerEventType> = {
@@ -42,8 +39,12 @@ export function taskOf(rt: Runtime, ei: ElementInstanceState): UserTaskState | u
 }
 
 /** Writes a USER_TASK record for a task. */
-export function emitUserTask(rt: Runtime, intent: string, value: Record<string, unknown>): void {
-  rt.emit('USER_TASK', intent, num(value.userTaskKey), value, num(value.processInstanceKey))
+export function emitUserTask(
+  rt: Runtime,
+  intent: UserTaskIntent,
+  value: UserTaskRecordValue,
+): void {
+  rt.emit('USER_TASK', intent, value.userTaskKey, value, value.processInstanceKey)
 }
 
 /**
@@ -53,8 +54,8 @@ export function emitUserTask(rt: Runtime, intent: string, value: Record<string, 
 export function startTransition(
   rt: Runtime,
   ei: ElementInstanceState,
-  intent: string,
-  value: Record<string, unknown>,
+  intent: UserTaskIntent,
+  value: UserTaskRecordValue,
 ): void {
   emitUserTask(rt, intent, value)
   continueTransition(rt, ei)
@@ -84,7 +85,7 @@ function finalize(rt: Runtime, ei: ElementInstanceState, task: UserTaskState): v
       emitUserTask(rt, UserTaskIntent.Created, { ...pending, assignee: '' })
       // Activation writes ELEMENT_ACTIVATED before the assignment; later (after creating
       // listeners) the assignment follows CREATED at once.
-      if (ei.state === 'ACTIVATED') assignOnCreation(rt, ei, str(pending.assignee))
+      if (ei.state === 'ACTIVATED') assignOnCreation(rt, ei, pending.assignee)
       return
     }
     case 'ASSIGNING':
@@ -99,7 +100,7 @@ function finalize(rt: Runtime, ei: ElementInstanceState, task: UserTaskState): v
       const scope = rt.s.elementInstances[ei.flowScopeKey]
       if (ei.state !== 'ACTIVATED' || (scope && scope.state !== 'ACTIVATED')) return
       rt.transition(ei, 'ELEMENT_COMPLETING')
-      rt.applyResultVariables(ei, rt.nodeOf(ei), pending.variables as Variables | undefined)
+      rt.applyResultVariables(ei, rt.nodeOf(ei), pending.variables)
       rt.continueCompletion(ei.key)
       return
     }
@@ -127,28 +128,28 @@ export function assignOnCreation(rt: Runtime, ei: ElementInstanceState, assignee
 }
 
 /** Zeebe's task headers on a listener job: the task's properties. */
-function listenerHeaders(task: Record<string, unknown>): Record<string, string> {
+function listenerHeaders(task: UserTaskRecordValue): Record<string, string> {
   const h: Record<string, string> = {}
   const put = (name: string, value: string) => {
     if (value !== '' && value !== '[]' && value !== '-1') h[`io.camunda.zeebe:${name}`] = value
   }
-  put('userTaskKey', str(task.userTaskKey))
-  put('action', str(task.action))
-  put('assignee', str(task.assignee))
-  put('candidateGroups', JSON.stringify(list(task.candidateGroupsList)))
-  put('candidateUsers', JSON.stringify(list(task.candidateUsersList)))
-  put('changedAttributes', JSON.stringify(list(task.changedAttributes)))
-  put('dueDate', str(task.dueDate))
-  put('followUpDate', str(task.followUpDate))
-  put('formKey', str(task.formKey))
-  put('priority', str(task.priority))
+  put('userTaskKey', String(task.userTaskKey))
+  put('action', task.action)
+  put('assignee', task.assignee)
+  put('candidateGroups', JSON.stringify(task.candidateGroupsList))
+  put('candidateUsers', JSON.stringify(task.candidateUsersList))
+  put('changedAttributes', JSON.stringify(task.changedAttributes))
+  put('dueDate', task.dueDate)
+  put('followUpDate', task.followUpDate)
+  put('formKey', String(task.formKey))
+  put('priority', String(task.priority))
   return h
 }
 
 function createListenerJob(
   rt: Runtime,
   ei: ElementInstanceState,
-  task: Record<string, unknown>,
+  task: UserTaskRecordValue,
   typeExpression: string,
   retriesExpression: string,
   eventType: TaskListenerEventType,
@@ -230,10 +231,10 @@ function listenersOf(rt: Runtime, ei: ElementInstanceState, eventType: TaskListe
  * Variables a completing listener's job sees: the completion's variables over the visible
  * ones (Zeebe shadows process variables with them). Null for other jobs.
  */
-export function listenerJobVariables(rt: Runtime, job: Record<string, unknown>): Variables | null {
+export function listenerJobVariables(rt: Runtime, job: JobRecordValue): Variables | null {
   if (job.jobKind !== 'TASK_LISTENER' || job.listenerEventType !== 'COMPLETING') return null
-  const ei = rt.s.elementInstances[num(job.elementInstanceKey)]
+  const ei = rt.s.elementInstances[job.elementInstanceKey]
   const task = ei ? taskOf(rt, ei) : undefined
-  const completion = (task?.pending?.variables ?? {}) as Variables
-  return { ...rt.visibleVariables(num(job.elementInstanceKey)), ...completion }
+  const completion = task?.pending?.variables ?? {}
+  return { ...rt.visibleVariables(job.elementInstanceKey), ...completion }
 }

@@ -13,6 +13,7 @@ import {
   taskProcess,
   userTaskRecords,
 } from './test-support'
+import { fieldsOf } from '../state/records'
 
 describe.each(testDatabaseTargets())('user task listeners on $kind', (target) => {
   let db: TestDatabase
@@ -105,7 +106,7 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
       processInstanceKey: pi.processInstanceKey,
       valueTypes: ['JOB'],
     })
-    expect(jobs.every((j) => j.value.jobKind === 'TASK_LISTENER')).toBe(true)
+    expect(jobs.every((j) => fieldsOf(j).jobKind === 'TASK_LISTENER')).toBe(true)
     expect(openTask(e, pi.processInstanceKey)).toMatchObject({ state: 'CREATED', assignee: 'ann' })
   })
 
@@ -155,7 +156,7 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
     const completedJob = (
       await e.readRecords({ processInstanceKey: pi.processInstanceKey, valueTypes: ['JOB'] })
     ).find((r) => r.intent === 'COMPLETED')!
-    expect(completedJob.value.result).toMatchObject({
+    expect(fieldsOf(completedJob).result).toMatchObject({
       denied: true,
       deniedReason: 'amount too high',
     })
@@ -196,7 +197,7 @@ describe.each(testDatabaseTargets())('user task listeners on $kind', (target) =>
       'CORRECTED',
       'ASSIGNED',
     ])
-    expect(records[3]!.value.changedAttributes).toEqual(['assignee', 'dueDate', 'priority'])
+    expect(fieldsOf(records[3]!).changedAttributes).toEqual(['assignee', 'dueDate', 'priority'])
     expect(records[4]!.value).toMatchObject({ assignee: 'bob', priority: 90 })
     // a correction out of range is refused
     const update = rejectionOf(e.updateUserTask(key, { changeset: { priority: 10 } }))

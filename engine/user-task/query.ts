@@ -3,35 +3,33 @@
  * Completed and canceled tasks leave the state; their history is the USER_TASK records.
  */
 import type { UserTask, UserTaskFilter } from '../api'
+import type { UserTaskRecordValue } from '../state/records'
 import type { EngineStateData } from '../state/state'
 import { userTasksOf } from './state'
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''))
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
-
 /** A USER_TASK record value as the in-process view. */
-export function userTaskView(value: Record<string, unknown>, state: string): UserTask {
-  const optional = (name: string, v: unknown) => (str(v) !== '' ? { [name]: str(v) } : {})
+export function userTaskView(value: UserTaskRecordValue, state: string): UserTask {
+  const optional = (name: string, v: string) => (v !== '' ? { [name]: v } : {})
   return {
-    userTaskKey: str(value.userTaskKey),
+    userTaskKey: String(value.userTaskKey),
     state,
     ...optional('assignee', value.assignee),
-    candidateGroups: list(value.candidateGroupsList),
-    candidateUsers: list(value.candidateUsersList),
+    candidateGroups: [...value.candidateGroupsList],
+    candidateUsers: [...value.candidateUsersList],
     ...optional('dueDate', value.dueDate),
     ...optional('followUpDate', value.followUpDate),
-    priority: Number(value.priority),
-    ...(Number(value.formKey) > 0 ? { formKey: str(value.formKey) } : {}),
+    priority: value.priority,
+    ...(value.formKey > 0 ? { formKey: String(value.formKey) } : {}),
     ...optional('externalFormReference', value.externalFormReference),
-    customHeaders: { ...(value.customHeaders as Record<string, string>) },
-    elementId: str(value.elementId),
-    elementInstanceKey: str(value.elementInstanceKey),
-    processInstanceKey: str(value.processInstanceKey),
-    processDefinitionKey: str(value.processDefinitionKey),
-    processDefinitionVersion: Number(value.processDefinitionVersion),
-    bpmnProcessId: str(value.bpmnProcessId),
-    tenantId: str(value.tenantId),
-    creationDate: Number(value.creationTimestamp),
+    customHeaders: { ...value.customHeaders },
+    elementId: value.elementId,
+    elementInstanceKey: String(value.elementInstanceKey),
+    processInstanceKey: String(value.processInstanceKey),
+    processDefinitionKey: String(value.processDefinitionKey),
+    processDefinitionVersion: value.processDefinitionVersion,
+    bpmnProcessId: value.bpmnProcessId,
+    tenantId: value.tenantId,
+    creationDate: value.creationTimestamp,
   }
 }
 

@@ -46,7 +46,7 @@ export class UserTaskRequests {
       w.reject(
         new EngineError(
           EngineErrorCode.FailedPrecondition,
-          `${denials[r.intent]} of the User Task with key '${r.key}' was denied by Task Listener. Reason to deny: '${String(r.value.deniedReason ?? '')}'`,
+          `${denials[r.intent]} of the User Task with key '${r.key}' was denied by Task Listener. Reason to deny: '${r.value.deniedReason}'`,
         ),
       )
     } else if (r.intent === 'CANCELING' || r.intent === 'CANCELED') {

@@ -4,6 +4,7 @@
  * (USER_TASK records, and JOB COMPLETED of its task listener jobs), so replaying the log
  * rebuilds it exactly.
  */
+import type { JobRecordValue, UserTaskRecordValue } from '../state/records'
 import type { EngineStateData } from '../state/state'
 
 /** Zeebe's user task lifecycle states (`UserTaskState.LifecycleState`). */
@@ -14,9 +15,9 @@ export interface UserTaskState {
   key: number
   state: UserTaskLifecycle
   /** The task as it stands (the value of its last CREATED, ASSIGNED or UPDATED record). */
-  value: Record<string, unknown>
+  value: UserTaskRecordValue
   /** The transition in flight (CREATING, ASSIGNING, …): its record, corrections applied. */
-  pending?: Record<string, unknown>
+  pending?: UserTaskRecordValue
   /** Task listeners of the transition in flight that completed so far. */
   listenersDone: number
 }
@@ -41,8 +42,6 @@ export const UserTaskIntent = {
 } as const
 export type UserTaskIntent = (typeof UserTaskIntent)[keyof typeof UserTaskIntent]
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
-
 /** The user tasks of a state (a snapshot written before user tasks existed has none). */
 export function userTasksOf(s: EngineStateData): Record<string, UserTaskState> {
   return (s.userTasks ??= {})
@@ -53,14 +52,14 @@ export function applyUserTask(
   s: EngineStateData,
   intent: string,
   key: number,
-  v: Record<string, unknown>,
+  v: UserTaskRecordValue,
 ): void {
   const tasks = userTasksOf(s)
   const task = tasks[key]
   switch (intent) {
     case UserTaskIntent.Creating: {
       tasks[key] = { key, state: 'CREATING', value: v, pending: v, listenersDone: 0 }
-      const ei = s.elementInstances[num(v.elementInstanceKey)]
+      const ei = s.elementInstances[v.elementInstanceKey]
       if (ei) ei.userTaskKey = key
       return
     }
@@ -97,7 +96,7 @@ export function applyUserTask(
     case UserTaskIntent.Completed:
     case UserTaskIntent.Canceled: {
       delete tasks[key]
-      const ei = s.elementInstances[num(v.elementInstanceKey)]
+      const ei = s.elementInstances[v.elementInstanceKey]
       if (ei && ei.userTaskKey === key) delete ei.userTaskKey
       return
     }
@@ -107,11 +106,8 @@ export function applyUserTask(
 }
 
 /** A task listener job completed: its transition moves on to the next listener. */
-export function applyTaskListenerJobCompleted(
-  s: EngineStateData,
-  v: Record<string, unknown>,
-): void {
-  const ei = s.elementInstances[num(v.elementInstanceKey)]
+export function applyTaskListenerJobCompleted(s: EngineStateData, v: JobRecordValue): void {
+  const ei = s.elementInstances[v.elementInstanceKey]
   const task = ei?.userTaskKey !== undefined ? userTasksOf(s)[ei.userTaskKey] : undefined
   if (task) task.listenersDone += 1
 }

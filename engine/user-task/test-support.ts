@@ -1,6 +1,7 @@
 /** Helpers for the user task tests: models and record paths. Test code only. */
 import type { Engine } from '../engine'
 import { bpmn, chain } from '../test-support'
+import { fieldsOf } from '../state/records'
 
 /** A Camunda user task element: `zeebe:userTask` plus the given extension elements. */
 export function camundaUserTask(id: string, extensions = '', extra = ''): string {
@@ -36,7 +37,7 @@ export async function taskPath(
     valueTypes: ['USER_TASK', 'PROCESS_INSTANCE', 'JOB'],
   })
   return records
-    .filter((r) => r.value.elementId === elementId)
+    .filter((r) => fieldsOf(r).elementId === elementId)
     .map((r) =>
       r.valueType === 'JOB'
         ? `JOB:${r.intent}:${String(r.value.listenerEventType)}`

@@ -21,6 +21,7 @@ import {
   taskProcess,
   userTaskRecords,
 } from './test-support'
+import { fieldsOf } from '../state/records'
 
 describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => {
   let db: TestDatabase
@@ -173,7 +174,7 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
     })
     expect(done.state).toBe('COMPLETED')
     const records = await userTaskRecords(e, pi.processInstanceKey)
-    expect(records.map((r) => `${r.intent}:${String(r.value.action)}`)).toEqual([
+    expect(records.map((r) => `${r.intent}:${String(fieldsOf(r).action)}`)).toEqual([
       'CREATING:',
       'CREATED:',
       'CLAIMING:claim',
@@ -189,13 +190,13 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
       'COMPLETING:approve',
       'COMPLETED:approve',
     ])
-    expect(records[10]!.value.changedAttributes).toEqual([
+    expect(fieldsOf(records[10]!).changedAttributes).toEqual([
       'candidateGroupsList',
       'dueDate',
       'priority',
     ])
-    expect(records[4]!.value.changedAttributes).toEqual([])
-    expect(records[13]!.value.variables).toEqual({ decision: 'approved' })
+    expect(fieldsOf(records[4]!).changedAttributes).toEqual([])
+    expect(fieldsOf(records[13]!).variables).toEqual({ decision: 'approved' })
     expect(await taskPath(e, pi.processInstanceKey)).toEqual(
       expect.arrayContaining([
         'USER_TASK:COMPLETED',
@@ -240,9 +241,9 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
       processInstanceKey: pi.processInstanceKey,
       valueTypes: ['VARIABLE'],
     })
-    expect(vars.map((r) => `${r.intent}:${String(r.value.name)}=${String(r.value.value)}`)).toEqual(
-      ['CREATED:a=1', 'UPDATED:a=2', 'CREATED:b="x"'],
-    )
+    expect(
+      vars.map((r) => `${r.intent}:${String(fieldsOf(r).name)}=${String(fieldsOf(r).value)}`),
+    ).toEqual(['CREATED:a=1', 'UPDATED:a=2', 'CREATED:b="x"'])
   })
 
   it('an interrupting timer boundary cancels the task: CANCELING, CANCELED, then the boundary', async () => {
@@ -276,7 +277,7 @@ describe.each(testDatabaseTargets())('Camunda user tasks on $kind', (target) => 
       'PI:ELEMENT_TERMINATED',
     ])
     const canceled = (await userTaskRecords(e, pi.processInstanceKey)).at(-1)!
-    expect(canceled.value.assignee).toBe('ann')
+    expect(fieldsOf(canceled).assignee).toBe('ann')
     expect(await trail(e, pi.processInstanceKey)).toContain('escalated:ELEMENT_COMPLETED')
     expect(e.listUserTasks()).toEqual([])
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyChanges, checkChanges, normalizeDateTime, staticList } from './values'
+import type { UserTaskRecordValue } from '../state/records'
 
 describe('user task values', () => {
   it("prints dates as Java's ZonedDateTime.toString() does (Zeebe stores them so)", () => {
@@ -28,9 +29,12 @@ describe('user task values', () => {
     expect(staticList(' ops, qa ,,')).toEqual(['ops', 'qa'])
     const changes = checkChanges({ priority: 60, candidateGroups: ['ops'] }, 'the changeset')
     if (typeof changes === 'string') throw new Error(changes)
-    expect(applyChanges({ priority: 60, candidateGroupsList: [] }, changes).changed).toEqual([
-      'candidateGroupsList',
-    ])
+    expect(
+      applyChanges(
+        { priority: 60, candidateGroupsList: [] } as unknown as UserTaskRecordValue,
+        changes,
+      ).changed,
+    ).toEqual(['candidateGroupsList'])
     expect(checkChanges({ priority: 7.5 }, 'the changeset')).toMatch(/integer between 0 and 100/)
     expect(checkChanges({ followUpDate: '' }, 'the changeset')).toEqual({ followUpDate: '' })
   })

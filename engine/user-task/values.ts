@@ -3,6 +3,7 @@
  * them, candidate lists, priorities 0–100, and the USER_TASK record value.
  */
 import type { UserTaskChanges as TaskChanges } from '../api'
+import type { UserTaskRecordValue } from '../state/records'
 import { DATE_TIME } from '../model/camunda-user-task'
 
 /**
@@ -103,7 +104,7 @@ export function newTaskValue(
     customHeaders: Record<string, string>
     creationTimestamp: number
   },
-): Record<string, unknown> {
+): UserTaskRecordValue {
   return {
     userTaskKey: ctx.userTaskKey,
     assignee: p.assignee,
@@ -185,16 +186,21 @@ export function checkChanges(changes: TaskChanges, what: string): TaskChanges | 
  * changed (Zeebe lists only those in `changedAttributes`).
  */
 export function applyChanges(
-  value: Record<string, unknown>,
+  value: UserTaskRecordValue,
   changes: TaskChanges,
-): { value: Record<string, unknown>; changed: string[] } {
-  const next = { ...value }
+): { value: UserTaskRecordValue; changed: string[] } {
+  const next: UserTaskRecordValue = { ...value }
   const changed: string[] = []
-  for (const [key, attribute] of Object.entries(attributeNames)) {
-    const v = changes[key as keyof TaskChanges]
-    if (v === undefined) continue
+  const set = <K extends keyof UserTaskRecordValue>(attribute: K, v: UserTaskRecordValue[K]) => {
     if (JSON.stringify(next[attribute]) !== JSON.stringify(v)) changed.push(attribute)
     next[attribute] = v
   }
+  // in attributeNames' order, as Zeebe lists `changedAttributes`
+  if (changes.assignee !== undefined) set('assignee', changes.assignee)
+  if (changes.candidateGroups !== undefined) set('candidateGroupsList', changes.candidateGroups)
+  if (changes.candidateUsers !== undefined) set('candidateUsersList', changes.candidateUsers)
+  if (changes.dueDate !== undefined) set('dueDate', changes.dueDate)
+  if (changes.followUpDate !== undefined) set('followUpDate', changes.followUpDate)
+  if (changes.priority !== undefined) set('priority', changes.priority)
   return { value: next, changed }
 }

@@ -26,6 +26,7 @@ import {
   submitForApproval,
 } from './modeler-steps'
 import { launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+import { fieldsOf } from '../../engine/state/records'
 
 let app: App
 let browser: Browser
@@ -123,9 +124,9 @@ describe('a business rule task drawn in the modeler calls an edited decision', (
         })
         return records.map((r) => [
           r.intent,
-          r.value.decisionId,
-          r.value.decisionVersion,
-          r.value.decisionOutput,
+          fieldsOf(r).decisionId,
+          fieldsOf(r).decisionVersion,
+          fieldsOf(r).decisionOutput,
         ])
       })
       .toEqual([['EVALUATED', 'priority-matrix', 2, '3']])
@@ -133,9 +134,9 @@ describe('a business rule task drawn in the modeler calls an edited decision', (
       processInstanceKey: instanceKey,
       valueTypes: ['VARIABLE'],
     })
-    expect(priority.filter((r) => r.value.name === 'priority').map((r) => r.value.value)).toEqual([
-      '3',
-    ])
+    expect(
+      priority.filter((r) => fieldsOf(r).name === 'priority').map((r) => fieldsOf(r).value),
+    ).toEqual(['3'])
 
     // and staff complete the user task in the inbox with its linked form
     const desk = await loginPage(browser, app, 'desk')

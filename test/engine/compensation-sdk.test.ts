@@ -13,6 +13,7 @@ import {
   waitForCompletion,
   type TestEngine,
 } from './support'
+import { fieldsOf } from '../../engine/state/records'
 
 type Zeebe = ReturnType<Camunda8['getZeebeGrpcApiClient']>
 
@@ -70,7 +71,7 @@ describe.each(testDatabaseTargets())(
         const records = await instanceRecords(t.engine, created.processInstanceKey)
         const path = records
           .filter((r) => r.valueType === 'PROCESS_INSTANCE' && r.intent === 'ELEMENT_COMPLETED')
-          .map((r) => String(r.value.elementId))
+          .map((r) => String(fieldsOf(r).elementId))
         expect(path).toEqual([
           'Start',
           'Task_Charge',

@@ -20,6 +20,7 @@ import {
   type StreamMethod,
 } from './grpc-client'
 import { fixture, waitFor, waitForCompletion } from './support'
+import { fieldsOf } from '../../engine/state/records'
 
 describe.each(testDatabaseTargets())('the gateway over plain gRPC ($kind)', (target) => {
   let db: TestDatabase
@@ -404,7 +405,7 @@ describe.each(testDatabaseTargets())('the gateway over plain gRPC ($kind)', (tar
     expect(huge.status).toBe(400)
     // and the XML
     const deployed = (await running.engine.readRecords({ valueTypes: ['PROCESS'], limit: 1 }))[0]!
-    const key = String(deployed.value.processDefinitionKey ?? deployed.key)
+    const key = String(fieldsOf(deployed).processDefinitionKey ?? deployed.key)
     const xml = await fetch(`${running.httpUrl}/process-definitions/${key}/xml`)
     expect(xml.status).toBe(200)
     expect(await xml.text()).toBe(readFileSync(fixture('gw-order.bpmn'), 'utf8'))

@@ -9,6 +9,7 @@ import { Camunda8 } from '@camunda8/sdk'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { testDatabaseTargets } from '../support/databases'
 import { fixture, instanceRecords, startTestEngine, type TestEngine } from './support'
+import { fieldsOf } from '../../engine/state/records'
 
 type Zeebe = ReturnType<Camunda8['getZeebeGrpcApiClient']>
 
@@ -169,7 +170,7 @@ describe.each(testDatabaseTargets())('DMN with @camunda8/sdk ($kind)', (target) 
     expect(
       records
         .filter((r) => r.valueType === 'PROCESS_INSTANCE' && r.intent === 'ELEMENT_COMPLETED')
-        .map((r) => r.value.elementId),
+        .map((r) => fieldsOf(r).elementId),
     ).toEqual(['start', 'Task_Prioritize', 'end', 'gw-priority'])
     expect(
       records.filter((r) => r.valueType === 'DECISION_EVALUATION').map((r) => r.intent),

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { bpmn, chain, serviceTask } from '../../engine/test-support'
 import { testDatabaseTargets } from '../support/databases'
 import { instanceRecords, startTestEngine, waitForCompletion, type TestEngine } from './support'
+import { fieldsOf } from '../../engine/state/records'
 
 type Zeebe = ReturnType<Camunda8['getZeebeGrpcApiClient']>
 
@@ -98,7 +99,7 @@ describe.each(testDatabaseTargets())('listeners and binding types over gRPC ($ki
       const records = await instanceRecords(t.engine, pi.processInstanceKey)
       const listenerJobs = records
         .filter((r) => r.valueType === 'JOB' && r.intent === 'COMPLETED')
-        .map((r) => `${String(r.value.jobKind)}/${String(r.value.listenerEventType)}`)
+        .map((r) => `${String(fieldsOf(r).jobKind)}/${String(fieldsOf(r).listenerEventType)}`)
       expect(listenerJobs).toEqual(['EXECUTION_LISTENER/START', 'EXECUTION_LISTENER/END'])
       const started = records.find(
         (r) => r.valueType === 'VARIABLE' && r.value.name === 'startedBy',
@@ -107,13 +108,15 @@ describe.each(testDatabaseTargets())('listeners and binding types over gRPC ($ki
         (r) => r.valueType === 'PROCESS_INSTANCE' && r.value.elementId === 'call',
       )
       // A start listener's variables are local to the element.
-      expect(started?.value.scopeKey).toBe(Number(call?.key))
+      expect(started && fieldsOf(started).scopeKey).toBe(Number(call?.key))
     } finally {
       for (const w of workers) await w.close()
     }
     const processes = await t.engine.readRecords({ valueTypes: ['PROCESS'] })
     expect(
-      processes.filter((r) => r.value.bpmnProcessId === 'sdkChild').map((r) => r.value.versionTag),
+      processes
+        .filter((r) => fieldsOf(r).bpmnProcessId === 'sdkChild')
+        .map((r) => fieldsOf(r).versionTag),
     ).toEqual(['stable', 'next'])
   })
 })

@@ -16,6 +16,7 @@ import {
   waitForRecord,
   type TestEngine,
 } from './support'
+import { fieldsOf } from '../../engine/state/records'
 
 type Zeebe = ReturnType<Camunda8['getZeebeGrpcApiClient']>
 
@@ -209,7 +210,7 @@ describe.each(testDatabaseTargets())('@camunda8/sdk against the engine ($kind)',
       'INCIDENT',
       'CREATED',
     )
-    expect(String(incident.value.errorMessage)).toContain('printer on fire')
+    expect(String(fieldsOf(incident).errorMessage)).toContain('printer on fire')
     // Zeebe rejects resolving while the job has no retries left (INVALID_STATE → 9)
     const early = await rejection(zeebe.resolveIncident({ incidentKey: incident.key }))
     expect(early.code).toBe(9)

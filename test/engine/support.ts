@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startEngine, type RunningEngine } from '../../engine/index'
 import type { EngineApi } from '../../engine/api'
-import type { EngineRecord } from '../../engine/state/records'
+import { type EngineRecord, fieldsOf } from '../../engine/state/records'
 import type { TestDatabase, TestDatabaseTarget } from '../support/databases'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -90,7 +90,7 @@ export function findRecord(
     (r) =>
       r.valueType === valueType &&
       r.intent === intent &&
-      (elementId === undefined || r.value.elementId === elementId),
+      (elementId === undefined || fieldsOf(r).elementId === elementId),
   )
 }
 

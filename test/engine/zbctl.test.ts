@@ -16,6 +16,7 @@ import {
   zbctlPath,
   type TestEngine,
 } from './support'
+import { fieldsOf } from '../../engine/state/records'
 
 const run = promisify(execFile)
 
@@ -137,7 +138,7 @@ describe.each(testDatabaseTargets())('zbctl against the engine ($kind)', (target
       'INCIDENT',
       'CREATED',
     )
-    expect(String(incident.value.errorMessage)).toContain('zbctl says no')
+    expect(String(fieldsOf(incident).errorMessage)).toContain('zbctl says no')
 
     // given
     const waiting = await json(

@@ -15,6 +15,7 @@ import {
   type TestEngine,
 } from './support'
 import { readFileSync } from 'node:fs'
+import { fieldsOf } from '../../engine/state/records'
 
 async function rejection(promise: Promise<unknown>): Promise<{ code?: number; message: string }> {
   try {
@@ -100,7 +101,7 @@ describe.each(testDatabaseTargets())('zeebe-node against the engine ($kind)', (t
         'INCIDENT',
         'CREATED',
       )
-      expect(String(incident.value.errorMessage)).toContain('unlucky amount')
+      expect(String(fieldsOf(incident).errorMessage)).toContain('unlucky amount')
       await waitForCompletion(t.engine, rejected.processInstanceKey)
     } finally {
       await Promise.all([check.close(), approve.close(), charge.close(), notify.close()])

@@ -13,6 +13,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
 import { pgClusterUnavailable, startPgCluster, type PgCluster } from '../support/pg-cluster'
+import { fieldsOf } from '../../engine/state/records'
 
 const unavailable = pgClusterUnavailable()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -268,7 +269,8 @@ describe.skipIf(unavailable)('the product recovers from a PostgreSQL outage', ()
       })
     )
       .filter(
-        (r) => r.intent === 'ELEMENT_COMPLETED' && r.value.elementId === 'Task_ClassifyIncident',
+        (r) =>
+          r.intent === 'ELEMENT_COMPLETED' && fieldsOf(r).elementId === 'Task_ClassifyIncident',
       )
       .map((r) => r.key)
     expect(classified.length).toBeGreaterThanOrEqual(completed.size)

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { EngineRecord } from '../../engine/state/records'
+import { type EngineRecord, fieldsOf } from '../../engine/state/records'
 import type { TaskView } from '../../server/src/inbox/task-model'
 import { eventually, startHarness, type ApiClient, type Harness } from '../support/harness'
 import { fixture } from '../support/triage'
@@ -78,11 +78,11 @@ function stepsOfRecords(records: EngineRecord[]) {
     .map((r) => ({
       timestamp: new Date(r.timestamp).toISOString(),
       intent: r.intent,
-      elementId: String(r.value.elementId),
-      elementType: String(r.value.bpmnElementType),
+      elementId: String(fieldsOf(r).elementId),
+      elementType: String(fieldsOf(r).bpmnElementType),
       // v2 has no key for a flow's taking
       elementInstanceKey: r.intent === 'SEQUENCE_FLOW_TAKEN' ? '' : r.key,
-      flowScopeKey: String(r.value.flowScopeKey),
+      flowScopeKey: String(fieldsOf(r).flowScopeKey),
     }))
 }
 
@@ -199,7 +199,7 @@ describe('instance history through the v2 API', () => {
       new Set(
         records
           .filter((r) => r.valueType === 'PROCESS_INSTANCE' && r.intent === 'ELEMENT_COMPLETED')
-          .map((r) => String(r.value.elementId)),
+          .map((r) => String(fieldsOf(r).elementId)),
       ),
     )
     // the incident, created at the gateway and resolved before it went on
@@ -207,7 +207,7 @@ describe('instance history through the v2 API', () => {
       {
         key: incident.key,
         intent: 'CREATED',
-        errorType: String(incident.value.errorType),
+        errorType: String(fieldsOf(incident).errorType),
         elementId: 'Gateway_IsApproved',
         resolved: true,
       },

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets } from '../support/databases'
 import { startHarness, type Harness } from './harness'
+import { fieldsOf } from '../../engine/state/records'
 
 const DAY = 24 * 3_600_000
 
@@ -42,8 +43,8 @@ describe.each(testDatabaseTargets())('complaint procedure on $kind', (target) =>
         limit: 100_000,
       })
     )
-      .filter((r) => r.intent === 'ELEMENT_COMPLETED' && r.value.bpmnElementType !== 'SEQUENCE_FLOW')
-      .map((r) => String(r.value.elementId))
+      .filter((r) => r.intent === 'ELEMENT_COMPLETED' && fieldsOf(r).bpmnElementType !== 'SEQUENCE_FLOW')
+      .map((r) => String(fieldsOf(r).elementId))
 
   const complaintOf = async (id: string, as = 'relman') => {
     const res = await (await h.as(as)).get<Complaint>(`/complaints/${id}`)

@@ -21,6 +21,7 @@ import type { WorkerSettings } from '../../server/src/workers'
 import type { TestDatabaseTarget } from '../support/databases'
 import { startHarness as startServerHarness, type ApiClient } from '../support/harness'
 import { pathCoverageDir, recordPathsTaken } from './path-recorder'
+import { fieldsOf } from '../../engine/state/records'
 
 /** A user task as the inbox shows it, with its variables (from `GET /api/tasks/:id`). */
 export interface InboxTask extends TaskView {
@@ -197,7 +198,7 @@ export async function startHarness(
       limit: 100_000,
     })
     return new Set(
-      records.filter((r) => r.intent === 'ELEMENT_COMPLETED').map((r) => String(r.value.elementId)),
+      records.filter((r) => r.intent === 'ELEMENT_COMPLETED').map((r) => String(fieldsOf(r).elementId)),
     )
   }
 
@@ -369,7 +370,7 @@ export async function startHarness(
           })
           const open = new Set<string>()
           for (const r of records) {
-            if (String(r.value.targetElementId) !== elementId) continue
+            if (String(fieldsOf(r).targetElementId) !== elementId) continue
             if (r.intent === 'CREATED') open.add(r.key)
             else open.delete(r.key)
           }

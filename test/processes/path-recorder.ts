@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunningEngine } from '../../engine/index'
+import { fieldsOf } from '../../engine/state/records'
 
 /** The paths one run took, per bpmnProcessId (element ids, sorted). */
 export interface PathsTaken {
@@ -50,7 +51,7 @@ export async function readPathsTaken(engine: RunningEngine): Promise<PathsTaken>
       limit: PAGE,
     })
     for (const r of page) {
-      const process = String(r.value.bpmnProcessId)
+      const process = String(fieldsOf(r).bpmnProcessId)
       let entry = taken.get(process)
       if (!entry) {
         entry = {
@@ -62,8 +63,8 @@ export async function readPathsTaken(engine: RunningEngine): Promise<PathsTaken>
         }
         taken.set(process, entry)
       }
-      const element = String(r.value.elementId)
-      const type = String(r.value.bpmnElementType)
+      const element = String(fieldsOf(r).elementId)
+      const type = String(fieldsOf(r).bpmnElementType)
       const ended = r.intent === 'ELEMENT_COMPLETED' || r.intent === 'ELEMENT_TERMINATED'
       if (r.intent === 'SEQUENCE_FLOW_TAKEN') entry.flows.add(element)
       else if (r.intent === 'ELEMENT_COMPLETED') entry.completed.add(element)
@@ -72,7 +73,7 @@ export async function readPathsTaken(engine: RunningEngine): Promise<PathsTaken>
         if (r.intent === 'ELEMENT_ACTIVATED') entry.instances.set(r.key, false)
         else if (ended) entry.instances.set(r.key, true)
       } else if (r.intent === 'ELEMENT_ACTIVATED') {
-        entry.active.set(r.key, { instance: String(r.value.processInstanceKey), element, type })
+        entry.active.set(r.key, { instance: String(fieldsOf(r).processInstanceKey), element, type })
       } else if (ended) {
         entry.active.delete(r.key)
       }

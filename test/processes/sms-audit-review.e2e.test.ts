@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets } from '../support/databases'
 import { startHarness, type Harness } from './harness'
+import { fieldsOf } from '../../engine/state/records'
 
 const DAY = 24 * 3_600_000
 
@@ -34,8 +35,8 @@ describe.each(testDatabaseTargets())('internal audit and management review on $k
         limit: 100_000,
       })
     )
-      .filter((r) => r.intent === 'ELEMENT_COMPLETED' && r.value.bpmnElementType !== 'SEQUENCE_FLOW')
-      .map((r) => String(r.value.elementId))
+      .filter((r) => r.intent === 'ELEMENT_COMPLETED' && fieldsOf(r).bpmnElementType !== 'SEQUENCE_FLOW')
+      .map((r) => String(fieldsOf(r).elementId))
 
   /** `expected` occurs in `path` in this order (other elements may come between). */
   const expectInOrder = (path: string[], expected: string[]) => {

@@ -9,6 +9,7 @@ import type { TaskView } from '../../server/src/inbox/task-model'
 import type { Risk, RiskReview } from '../../server/src/sms/risks/risk-model'
 import { testDatabaseTargets } from '../support/databases'
 import { startHarness, type Harness } from './harness'
+import { fieldsOf } from '../../engine/state/records'
 
 const DAY = 24 * 3_600_000
 type RiskDetail = Risk & { reviews: RiskReview[] }
@@ -70,8 +71,8 @@ describe.each(testDatabaseTargets())('periodic risk review procedure on $kind (4
       return records.some(
         (r) =>
           r.intent === 'ELEMENT_COMPLETED' &&
-          r.value.elementId === 'EndEvent_RiskReviewsDone' &&
-          r.value.processInstanceKey !== instance,
+          fieldsOf(r).elementId === 'EndEvent_RiskReviewsDone' &&
+          fieldsOf(r).processInstanceKey !== instance,
       )
     })
     expect((await detail(dataCentre)).reviewInstanceKey).toBe(instance)

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseTargets } from '../support/databases'
 import { cabDecision, startHarness, type Harness } from './harness'
+import { fieldsOf } from '../../engine/state/records'
 
 const DAY = 24 * 3_600_000
 
@@ -143,7 +144,7 @@ describe.each(testDatabaseTargets())('supplier review and improvement procedures
         checks.filter(
           (r) =>
             r.intent === 'ELEMENT_COMPLETED' &&
-            r.value.elementId === 'EndEvent_DueReviewsStarted' &&
+            fieldsOf(r).elementId === 'EndEvent_DueReviewsStarted' &&
             r.timestamp > h.clock.now() - DAY / 2,
         ).length > 0
       )

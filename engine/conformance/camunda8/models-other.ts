@@ -304,6 +304,12 @@ export const otherModels: Manifest[] = [
     runs: [],
   },
   {
+    resources: ['camunda-bpmn-model/AdHocSubProcess.bpmn'],
+    covers: 'ad-hoc sub-process without an activity: refused (Zeebe AdHocSubProcessValidator)',
+    rejected: /Must have at least one activity\./,
+    runs: [],
+  },
+  {
     resources: ['zeebe-play/solos-transport-process.bpmn', 'zeebe-play/is_legal_good.dmn'],
     covers:
       'DMN business rule task (zeebe:calledDecision) as multi-instance, parallel gateways, timers, event-based gateway, non-interrupting message event sub-process, embedded form',
