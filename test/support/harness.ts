@@ -98,7 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   try {
     server = await startServer({
       config,
-      log: createLogger('error'),
+      log: createLogger(config.LOG_LEVEL),
       pgliteDir: options.pgliteDir ?? 'memory://',
       // a throw-away database starts as a copy of the run's migrated one
       ...(!options.pgliteDir && testPgliteTemplate()
