@@ -224,11 +224,11 @@ export class SecurityIncidentsService {
     return toIncident(found)
   }
 
-  /** 6.6.3: type, volume and impact of security incidents per month (opened in the period). */
+  /** 6.6.3: type, volume and impact of security incidents per month (opened from `from` to `to`). */
   async trends(from: Date, to: Date): Promise<SecurityTrendLine[]> {
     const rows = (await this.rows()).filter((r) => {
       const t = Date.parse(iso(r.opened_at))
-      return t >= from.getTime() && t < to.getTime()
+      return t >= from.getTime() && t <= to.getTime()
     })
     const lines = new Map<string, SecurityTrendLine>()
     for (const r of rows) {
