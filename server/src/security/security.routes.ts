@@ -12,12 +12,7 @@ import type { DB } from '../db/schema'
 import { iso } from '../db/timestamps'
 import { openapi, type OperationSpec } from '../http/openapi'
 import { Role } from '../auth/roles'
-import {
-  bodyValidator,
-  paramsValidator,
-  queryValidator,
-  versionSchema,
-} from '../http/validation'
+import { bodyValidator, paramsValidator, queryValidator, versionSchema } from '../http/validation'
 import { usernameSchema } from '../sms/access'
 import type { DocumentsService } from '../sms/documents/documents.service'
 import type { RisksService } from '../sms/risks/risks.service'
@@ -271,7 +266,6 @@ export function securityRoutes(deps: {
   })
   return r
 }
-
 
 const tag = 'security'
 type Spec = Omit<OperationSpec, 'roles' | 'tag'>

@@ -28,7 +28,8 @@ export async function seedSecurity(deps: {
   now: () => Date
 }): Promise<boolean> {
   const { db, sms, security } = deps
-  if (await db.selectFrom('security_controls').select('id').limit(1).executeTakeFirst()) return false
+  if (await db.selectFrom('security_controls').select('id').limit(1).executeTakeFirst())
+    return false
   const users = await db.selectFrom('users').select('username').execute()
   const has = (u: string) => users.some((x) => x.username === u)
   if (!has('secmgr') || !has('smsmgr')) return false
@@ -158,7 +159,8 @@ export async function seedSecurity(deps: {
           information: 'Mail server (mail-server-01) and its mailboxes, for maintenance',
           access: 'Remote administrator access through the VPN during agreed windows',
           controlIds: [ids['A.5.15']!, ids['A.5.19']!, ids['A.8.5']!],
-          agreedControls: 'NDA signed; named accounts with MFA; sessions logged; access revoked at contract end.',
+          agreedControls:
+            'NDA signed; named accounts with MFA; sessions logged; access revoked at contract end.',
           validUntil: new Date(today + 365 * DAY).toISOString(),
         }
       : {

@@ -82,7 +82,7 @@ const groups: { id: StaffGroup; name: string; description: string }[] = [
     id: StaffGroup.InformationSecurity,
     name: 'Information security',
     description:
-      'Information security incidents, the controls register and external parties\' access (6.6).',
+      "Information security incidents, the controls register and external parties' access (6.6).",
   },
 ]
 

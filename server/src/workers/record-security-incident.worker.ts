@@ -53,7 +53,8 @@ export const recordSecurityIncident = defineWorker<In, Out>({
         .orderBy('completed_at', 'desc')
         .executeTakeFirst()
     const handled = await done('Task_HandleSecurityIncident')
-    const reported = v.reportToAuthorities === true ? await done('Task_ReportSecurityIncident') : null
+    const reported =
+      v.reportToAuthorities === true ? await done('Task_ReportSecurityIncident') : null
     await deps.security.incidents.record(
       v.incidentId,
       {
