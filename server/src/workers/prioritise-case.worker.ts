@@ -44,6 +44,8 @@ interface Out {
  */
 export const prioritiseCase = defineWorker<In, Out>({
   type: 'prioritise-case',
+  // 6.6.3: starts the security incident procedure for a security incident
+  publishes: [SECURITY_INCIDENT_MESSAGE],
   inputSchema: {
     type: 'object',
     properties: {
