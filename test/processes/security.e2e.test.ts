@@ -160,11 +160,17 @@ describe.each(testDatabaseTargets())('information security management on $kind (
     ])
   })
 
-  it('6.6.3: changes of every class are assessed for information security risk #6.6.3-a', async () => {
+  it('6.6.3: changes of every class are assessed for information security risk and their effect on the controls #6.6.3-a #6.6.3-b', async () => {
     // a normal change: the assessment records the security risk
     const normal = await h.open('change', { title: 'Firewall rules', data: { scope: 'fw' } })
     await h.complete(normal.instance, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
-    await h.complete(normal.instance, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'high', estimatedCost: 1, remediationPlan: 'r' })
+    await h.complete(normal.instance, 'Task_AssessChange', {
+      riskLevel: 'low',
+      securityRisk: 'high',
+      securityControlsEffect: 'Opens a port: A.8.20 network controls to be reviewed',
+      estimatedCost: 1,
+      remediationPlan: 'r',
+    })
     await h.complete(normal.instance, 'Task_CabDecision', cabDecision(false, 'not now'))
     await h.reached(normal.instance, 'EndEvent_ChangeRejected')
     // an emergency change: the emergency CAB records it
@@ -175,9 +181,13 @@ describe.each(testDatabaseTargets())('information security management on $kind (
     await expect(h.complete(emergency.instance, 'Task_EmergencyCabDecision', ecab)).rejects.toThrow()
     await h.complete(emergency.instance, 'Task_EmergencyCabDecision', { ...ecab, securityRisk: 'extensive' })
     await h.reached(emergency.instance, 'EndEvent_EmergencyChangeRejected')
-    type Row = { id: string; changeType: string; securityRisk: string; elevated: boolean }
+    type Row = { id: string; changeType: string; securityRisk: string; securityControlsEffect: string | null; elevated: boolean }
     const items = (await (await h.as('auditor')).get<{ items: Row[] }>('/security/changes')).body.items
-    expect(items.find((c) => c.id === normal.id)).toMatchObject({ securityRisk: 'high', elevated: true })
+    expect(items.find((c) => c.id === normal.id)).toMatchObject({
+      securityRisk: 'high',
+      securityControlsEffect: 'Opens a port: A.8.20 network controls to be reviewed',
+      elevated: true,
+    })
     expect(items.find((c) => c.id === emergency.id)).toMatchObject({ changeType: 'emergency', securityRisk: 'extensive', elevated: true })
   })
 

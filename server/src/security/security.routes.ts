@@ -161,6 +161,8 @@ async function changesWithSecurityRisk(db: Kysely<DB>) {
       status: r.status,
       changeType: typeof d.changeType === 'string' ? d.changeType : null,
       securityRisk,
+      securityControlsEffect:
+        typeof d.securityControlsEffect === 'string' ? d.securityControlsEffect : null,
       assessed: securityRisk !== null,
       elevated: securityRisk !== null && elevated.includes(securityRisk),
       createdAt: iso(r.created_at),

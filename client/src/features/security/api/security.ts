@@ -76,6 +76,7 @@ export interface ChangeSecurity {
   status: string
   changeType: string | null
   securityRisk: string | null
+  securityControlsEffect: string | null
   assessed: boolean
   elevated: boolean
 }

@@ -438,6 +438,7 @@ function ChangesAndIncidents() {
                 <th>Change</th>
                 <th>Class</th>
                 <th>Security risk</th>
+                <th>Effect on policy and controls</th>
                 <th>Status</th>
               </tr>
             </thead>
@@ -449,6 +450,7 @@ function ChangesAndIncidents() {
                   </td>
                   <td>{c.changeType ?? '—'}</td>
                   <td>{c.securityRisk ?? 'not yet assessed'}</td>
+                  <td>{c.securityControlsEffect ?? '—'}</td>
                   <td>
                     <StatusBadge status={c.status} />
                   </td>
