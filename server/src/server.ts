@@ -69,6 +69,8 @@ import { notificationsRoutes } from './notifications/notifications.routes'
 import { auditRoutes, reviewRoutes, ReviewActionsService, seedSmsAudit } from './sms'
 import { createDeliveryServices, deliveryRoutes, type DeliveryServices } from './delivery'
 import { seedDelivery } from './delivery/seed'
+import { createSecurityServices, securityRoutes, type SecurityServices } from './security'
+import { seedSecurity } from './security/seed'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
@@ -162,6 +164,8 @@ export interface RunningServer {
     /** The compliance matrix (requirements catalogue and its links). */
     compliance: ComplianceService
     delivery: DeliveryServices
+    /** Information security (6.6): controls, external parties' access, security incidents. */
+    security: SecurityServices
   }
   stop(): Promise<void>
 }
@@ -439,6 +443,21 @@ export async function startServer({
         now: () => new Date(clock.now()),
       }).catch((err: unknown) => log.error('demo data of continuity and capacity failed', err))
     }
+    // information security (6.6)
+    const security = createSecurityServices({
+      db: database.db,
+      audit,
+      notifications,
+      now: () => new Date(clock.now()),
+    })
+    if (config.SEED_DEMO_DATA) {
+      await seedSecurity({
+        db: database.db,
+        sms,
+        security,
+        now: () => new Date(clock.now()),
+      }).catch((err: unknown) => log.error('demo data of information security failed', err))
+    }
     // the business relationship (7.1, 6.1): customers, surveys, service review actions
     const relationshipDeps = {
       db: database.db,
@@ -463,6 +482,7 @@ export async function startServer({
         decisions: zeebeDecisionEvaluator(zeebe),
         risks: sms.risks,
         delivery,
+        security,
         settings: {
           ...defaultWorkerSettings,
           managementReviewIntervalDays: config.MANAGEMENT_REVIEW_INTERVAL_DAYS,
@@ -587,6 +607,11 @@ export async function startServer({
         reviewRoutes({ reviewActions }),
         complianceRoutes({ compliance, now: () => new Date(clock.now()) }),
         deliveryRoutes(delivery, zeebeMessagePublisher(zeebe)),
+        securityRoutes(security, {
+          db: database.db,
+          sms,
+          now: () => new Date(clock.now()),
+        }),
       ],
     })
     const http: Server = createServer(app)
@@ -637,6 +662,7 @@ export async function startServer({
         satisfactionSurveys,
         compliance,
         delivery,
+        security,
       },
       stop: () => runAll(cleanup),
     }

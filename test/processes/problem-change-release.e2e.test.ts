@@ -173,6 +173,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.complete(instance, 'Task_ClassifyChange', { changeType: 'emergency', changeNature: 'ci-change', affectedCiIds: [ciId] })
     await h.complete(instance, 'Task_EmergencyCabDecision', {
       riskAssessment: 'high',
+      securityRisk: 'high',
       remediationPlan: 'rollback',
       approved: true,
       decisionRationale: 'exploit in the wild',
@@ -205,6 +206,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.complete(instance, 'Task_ClassifyChange', { changeType: 'emergency', changeNature: 'ci-change' })
     await h.complete(instance, 'Task_EmergencyCabDecision', {
       riskAssessment: 'r',
+      securityRisk: 'low',
       remediationPlan: 'r',
       approved: false,
       decisionRationale: 'too risky',

@@ -35,5 +35,10 @@ export const StaffGroup = {
    * with the customer (6.1). Created by migration 1050.
    */
   RelationshipManagers: 'relationship-managers',
+  /**
+   * Information security (6.6): handle security incidents and keep the controls register and the
+   * register of external parties' access. Created by migration 1110.
+   */
+  InformationSecurity: 'information-security',
 } as const
 export type StaffGroup = (typeof StaffGroup)[keyof typeof StaffGroup]

@@ -141,6 +141,7 @@ describe('the links to the requirements', () => {
       'management-review',
       'problem',
       'release',
+      'security-incident',
       'service-request',
       'sms-risk-review',
       'supplier-review',

@@ -9,6 +9,7 @@ import { cmdbLinks } from '../cases/requirements'
 import { procedureControlLinks } from '../processes/requirements'
 import { allSections, requirementsOfSection } from '../reports/report-model'
 import { documentLinks, registerLinks } from '../sms/requirements'
+import { securityLinks } from '../security/requirements'
 import { registerLink, type EvidenceLink } from './evidence-link'
 
 function recordLinks(): EvidenceLink[] {
@@ -68,6 +69,7 @@ export function declaredLinks(): EvidenceLink[] {
     ...cmdbLinks.map((r) => registerLink(r)),
     ...documentLinks.map((d) => registerLink(d, 'document')),
     ...registerLinks.map((r) => registerLink(r)),
+    ...securityLinks.map((r) => registerLink(r, r.documentKind ? 'document' : 'register')),
     ...procedureControlLinks.map((r) => registerLink(r, 'document')),
     ...reportLinks(),
   ]

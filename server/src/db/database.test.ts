@@ -19,14 +19,18 @@ describe.each(testDatabaseTargets())('database on $kind', (target) => {
     expect(rows.rows.map((r) => r.name)).toEqual(Object.keys(migrations).sort())
   })
 
-  it('has the groups the procedures name without any demo data (4.1.4, 4.5.4.2)', async () => {
+  it('has the groups the procedures name without any demo data (4.1.4, 4.5.4.2, 6.6.3)', async () => {
     const groups = await t.database.db
       .selectFrom('groups')
       .select('id')
-      .where('id', 'in', ['sms-managers', 'internal-auditors'])
+      .where('id', 'in', ['sms-managers', 'internal-auditors', 'information-security'])
       .orderBy('id')
       .execute()
-    expect(groups.map((g) => g.id)).toEqual(['internal-auditors', 'sms-managers'])
+    expect(groups.map((g) => g.id)).toEqual([
+      'information-security',
+      'internal-auditors',
+      'sms-managers',
+    ])
   })
 
   it('round-trips a typed row through the query builder and answers ping', async () => {

@@ -1043,3 +1043,80 @@ export interface CapacityReviewsTable {
   created_at: Ts
   completed_at: Ts | null
 }
+
+// --- information security (6.6): migration 1110; owned by server/src/security
+
+/** The tables of migration 1110 (declaration merging keeps them apart from the list above). */
+export interface DB {
+  security_controls: SecurityControlsTable
+  security_control_reviews: SecurityControlReviewsTable
+  security_party_access: SecurityPartyAccessTable
+  security_incidents: SecurityIncidentsTable
+}
+
+/** 6.6.2 one information security control of the register. */
+export interface SecurityControlsTable {
+  id: string
+  reference: string
+  name: string
+  theme: string
+  objective: Generated<string>
+  owner: string
+  status: string
+  implementation: Generated<string>
+  risk_ids: string[]
+  review_interval_days: number
+  next_review_at: Ts
+  last_reviewed_at: Ts | null
+  last_reviewed_by: string | null
+  version: Generated<number>
+  created_by: string
+  created_at: Ts
+  updated_at: Ts
+}
+
+/** 6.6.2 one review of a control. */
+export interface SecurityControlReviewsTable {
+  id: Generated<number>
+  control_id: string
+  status: string
+  effective: boolean
+  notes: Generated<string>
+  reviewed_by: string
+  reviewed_at: Ts
+}
+
+/** 6.6.2 an external party's access to information with the controls agreed. */
+export interface SecurityPartyAccessTable {
+  id: string
+  party_type: string
+  supplier_id: string | null
+  party_name: string
+  information: string
+  access: string
+  control_ids: string[]
+  agreed_controls: string
+  agreed_by: string
+  agreed_at: Ts
+  valid_until: Ts | null
+  status: string
+  version: Generated<number>
+  updated_at: Ts
+}
+
+/** 6.6.3 the handling of an information security incident. */
+export interface SecurityIncidentsTable {
+  incident_id: string
+  process_instance_key: string | null
+  status: string
+  notified_groups: string[]
+  category: string | null
+  handling: Json | null
+  reported_to_authorities: boolean | null
+  authority: string | null
+  authority_reference: string | null
+  reported_at: Ts | null
+  handled_by: string | null
+  opened_at: Ts
+  handled_at: Ts | null
+}

@@ -32,6 +32,7 @@ export const Template = {
   ComplaintNotAccepted: 'complaint-not-accepted',
   SatisfactionSurvey: 'satisfaction-survey',
   ServiceReviewAction: 'service-review-action',
+  SecurityIncident: 'security-incident',
 } as const
 export type Template = (typeof Template)[keyof typeof Template]
 
@@ -124,6 +125,11 @@ const texts: Record<Template, (c: TemplateContext) => { subject: string; body: s
   'service-review-action': (c) => ({
     subject: `Service review action overdue: ${c.title ?? ''}`,
     body: `Your action "${c.title ?? ''}" from service review ${c.caseId ?? ''} is past its due date.${c.detail ? ` ${c.detail}` : ''}`,
+  }),
+  // 6.6.3: the information security group is told of a security incident
+  'security-incident': (c) => ({
+    subject: `Information security incident ${c.caseId ?? ''}`,
+    body: `Incident ${ref(c)} is classified as an information security incident: handle it and decide whether it is reported to the authorities.${c.detail ? ` ${c.detail}` : ''}`,
   }),
 }
 

@@ -78,6 +78,12 @@ const groups: { id: StaffGroup; name: string; description: string }[] = [
     description:
       'Business relationship: customers, complaints, satisfaction and service reviews (7.1, 6.1).',
   },
+  {
+    id: StaffGroup.InformationSecurity,
+    name: 'Information security',
+    description:
+      "Information security incidents, the controls register and external parties' access (6.6).",
+  },
 ]
 
 const users: {
@@ -179,6 +185,13 @@ const users: {
     displayName: 'Rita Relationship-Manager',
     roles: [Role.Staff],
     groups: [StaffGroup.RelationshipManagers],
+  },
+  {
+    // 6.6: handles information security incidents and keeps the controls register
+    username: 'secmgr',
+    displayName: 'Selma Security-Manager',
+    roles: [Role.Staff],
+    groups: [StaffGroup.InformationSecurity],
   },
   { username: 'auditor', displayName: 'Audrey Auditor', roles: [Role.Auditor], groups: [] },
   { username: 'customer', displayName: 'Cora Customer', roles: [Role.Customer], groups: [] },

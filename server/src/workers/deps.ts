@@ -14,6 +14,7 @@ import type { AuditSink } from '../evidence/audit-sink'
 import type { ReviewActionsService } from '../sms/review/review-actions'
 import type { ServiceReviewActionsService } from '../relationship/service-review-actions'
 import type { DeliveryServices } from '../delivery'
+import type { SecurityServices } from '../security'
 
 /** Publishes a BPMN message (Zeebe PublishMessage). */
 export interface MessagePublisher {
@@ -102,6 +103,8 @@ export interface WorkerDeps {
   risks?: RisksService
   /** Continuity (6.3) and capacity (6.5), for their procedures' workers. */
   delivery?: DeliveryServices
+  /** Information security (6.6), for the security incident procedure's workers. */
+  security?: SecurityServices
   /** Current time (tests pass the engine's clock). */
   now(): Date
   /**

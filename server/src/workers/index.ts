@@ -56,6 +56,8 @@ import { recordContinuityActions } from './record-continuity-actions.worker'
 import { requestContinuityRetest } from './request-continuity-retest.worker'
 import { openCapacityReview } from './open-capacity-review.worker'
 import { recordCapacityReview } from './record-capacity-review.worker'
+import { openSecurityIncident } from './open-security-incident.worker'
+import { recordSecurityIncident } from './record-security-incident.worker'
 
 export const workers: readonly AnyWorker[] = [
   applyChangePolicy,
@@ -113,6 +115,9 @@ export const workers: readonly AnyWorker[] = [
   requestContinuityRetest,
   openCapacityReview,
   recordCapacityReview,
+  // information security incidents (6.6.3)
+  openSecurityIncident,
+  recordSecurityIncident,
 ]
 
 export { ErrorCode, defineWorker, type AnyWorker, type JobData } from './define-worker'

@@ -1,5 +1,7 @@
 import { isMajorIncident as isMajor } from '../cases/major-incident'
+import { SECURITY_INCIDENT_MESSAGE } from '../security/incidents.service'
 import { defineWorker } from './define-worker'
+import type { WorkerDeps } from './deps'
 import { decidedBy, evaluateLatest, type DecisionRef } from './decisions'
 import {
   actorFor,
@@ -42,6 +44,8 @@ interface Out {
  */
 export const prioritiseCase = defineWorker<In, Out>({
   type: 'prioritise-case',
+  // 6.6.3: starts the security incident procedure for a security incident
+  publishes: [SECURITY_INCIDENT_MESSAGE],
   inputSchema: {
     type: 'object',
     properties: {
@@ -107,6 +111,32 @@ export const prioritiseCase = defineWorker<In, Out>({
       actorFor(job.type),
       job.processInstanceKey,
     )
+    if (found.kind === 'incident' && securityIncident === true) {
+      await startSecurityIncident(deps, job.variables.caseId, actorFor(job.type).username)
+    }
     return job.complete({ priority, isMajorIncident, priorityDecision: decision })
   },
 })
+
+/**
+ * 6.6.3: an incident classified as a security incident goes, beside the incident procedure,
+ * through the security incident procedure (security-incident.bpmn), started once by message:
+ * the record is written first, and a repeated job neither records nor starts it twice (the
+ * message id makes the engine refuse a duplicate while the first is buffered).
+ */
+async function startSecurityIncident(deps: WorkerDeps, incidentId: string, actor: string) {
+  if (!deps.security) return
+  if (!(await deps.security.incidents.report(incidentId, actor))) return
+  try {
+    await deps.messages.publish({
+      name: SECURITY_INCIDENT_MESSAGE,
+      correlationKey: incidentId,
+      variables: { incidentId },
+      timeToLive: deps.settings.messageTtlMs,
+      messageId: `security-incident:${incidentId}`,
+    })
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    if (code !== 6 && code !== 'ALREADY_EXISTS') throw err
+  }
+}

@@ -27,6 +27,11 @@ export const DocumentKind = {
   ContinuityPlan: 'continuity-plan',
   /** 6.5 the capacity plan (structured: {@link CapacityPlanData}). */
   CapacityPlan: 'capacity-plan',
+  /**
+   * 6.6.1 the information security policy: approved by management, communicated to the people
+   * concerned (distribution with acknowledgement, 4.3.2 b).
+   */
+  SecurityPolicy: 'security-policy',
 } as const
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind]
 
@@ -64,6 +69,7 @@ export const defaultClauses: Record<DocumentKind, string[]> = {
   decision: ['8.1'],
   'continuity-plan': ['6.3.2'],
   'capacity-plan': ['6.5'],
+  'security-policy': ['6.6.1'],
 }
 
 /** The contents 4.5.2 requires of the service management plan. */

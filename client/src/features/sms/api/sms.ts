@@ -23,6 +23,7 @@ export const documentKinds = [
   'decision',
   'continuity-plan',
   'capacity-plan',
+  'security-policy',
 ] as const
 export type DocumentKind = (typeof documentKinds)[number]
 
@@ -44,6 +45,7 @@ export const documentKindLabels: Record<DocumentKind, string> = {
   decision: 'Decision table (DMN, 8.1)',
   'continuity-plan': 'Continuity and availability plan (6.3.2)',
   'capacity-plan': 'Capacity plan (6.5)',
+  'security-policy': 'Information security policy (6.6.1)',
 }
 
 /**
