@@ -54,9 +54,10 @@ export async function slaTargetsOf(
   const targets = doc ? doc.data.targets : (row.data as TargetsData | undefined)?.targets
   const t = (targets as TargetsData['targets'])?.[String(priority)]
   if (!t) return undefined
-  const calendar = calendarOf(
-    doc ? doc.data.calendar : (row.data as TargetsData | undefined)?.calendar,
-  )
+  // the document's calendar when its version names one, else the SLA record's (changed only through
+  // a change once the SLA is agreed, `change-control.ts`)
+  const calendar =
+    calendarOf(doc?.data.calendar) ?? calendarOf((row.data as TargetsData | undefined)?.calendar)
   return {
     slaId: row.id,
     priority,
