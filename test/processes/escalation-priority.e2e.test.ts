@@ -140,6 +140,106 @@ describe.each(testDatabaseTargets())('major incident escalation and request prio
     expect(path).not.toContain('Task_AssignMajorIncidentManager')
   })
 
+  /** The open "assign major incident manager" tasks of an instance, main path or escalation. */
+  const managerTasks = async (instance: string) => {
+    const res = await (await h.as('admin')).get<{ items: { elementId: string; state: string }[] }>(
+      `/tasks?view=all&processInstanceKey=${instance}&pageSize=200`,
+    )
+    return res.body.items.filter(
+      (t) =>
+        (t.elementId === 'Task_AssignMajorIncidentManager' ||
+          t.elementId === 'Task_AssignEscalatedMajorIncidentManager') &&
+        (t.state === 'open' || t.state === 'claimed'),
+    )
+  }
+  const times = (path: string[], id: string) => path.filter((e) => e === id).length
+  const majorNotices = async (id: string) =>
+    (await h.notifications.listFor({ username: 'topmgmt', groups: ['top-management'] })).filter(
+      (n) => n.caseId === id && n.template === 'major-incident',
+    ).length
+
+  it('8.1: two escalations to major at the same moment run the major incident steps once', async () => {
+    // given: an incident under investigation, not major
+    const { id, instance } = await h.open('incident', { title: 'VPN drops', requester: 'customer' })
+    await h.complete(instance, 'Task_ClassifyIncident', {
+      category: 'network',
+      impact: 3,
+      urgency: 3,
+      assignedGroup: 'service-desk',
+    })
+    await h.task(instance, 'Task_InvestigateAndDiagnose')
+    // when: the desk and an admin escalate it at the same moment
+    const answers = await Promise.all([
+      escalate(id, 'desk', { reason: 'Whole office offline' }),
+      escalate(id, 'admin', { reason: 'Board cannot dial in' }),
+    ])
+    // then: one is accepted, the other told it is on its way; nothing half-done
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 409])
+    expect(answers.find((a) => a.status === 409)?.body.detail).toMatch(/already (being escalated|a major incident)/)
+    await h.until('the major incident manager task', async () => (await managerTasks(instance)).length > 0)
+    await h.reached(instance, 'Gateway_EscalationStepsHere')
+    expect(await managerTasks(instance)).toHaveLength(1)
+    await h.complete(instance, 'Task_AssignEscalatedMajorIncidentManager', {
+      majorIncidentManager: 'desk',
+      communicationPlan: 'Status page',
+    })
+    await h.reached(instance, 'EndEvent_MajorIncidentEscalated')
+    const path = await completedPath(h.engine.engine, instance)
+    expect(times(path, 'StartEvent_EscalatedToMajor')).toBe(1)
+    expect(times(path, 'Task_RecordMajorEscalation')).toBe(1)
+    expect(times(path, 'Task_NotifyTopManagementOfEscalation')).toBe(1)
+    expect(times(path, 'Task_AssignEscalatedMajorIncidentManager')).toBe(1)
+    expect(path).not.toContain('Task_NotifyTopManagement')
+    expect(path).not.toContain('EndEvent_MajorStepsInHand')
+    expect(await majorNotices(id)).toBe(1)
+    const incident = await h.cases.findCase('incident', id)
+    expect(incident?.data).toMatchObject({ major: true, majorIncidentManager: 'desk' })
+  })
+
+  it("8.1: an escalation at the same moment as the procedure's own rule makes the incident major runs the major incident steps once", async () => {
+    // given: an incident waiting for classification
+    const { id, instance } = await h.open('incident', { title: 'Data centre power lost', requester: 'customer' })
+    await h.task(instance, 'Task_ClassifyIncident')
+    // when: the desk classifies it as priority 1 with high impact (major by the rule) while
+    // someone escalates it to major
+    const [, escalation] = await Promise.all([
+      h.complete(instance, 'Task_ClassifyIncident', {
+        category: 'hardware',
+        impact: 1,
+        urgency: 1,
+        assignedGroup: 'service-desk',
+      }),
+      escalate(id, 'admin', { reason: 'Both halls dark' }),
+    ])
+    expect([202, 409]).toContain(escalation.status)
+    // then: both are settled, and one of them, not both, took the major incident steps
+    await h.reached(instance, 'Gateway_IsMajorIncident')
+    if (escalation.status === 202) await h.reached(instance, 'Gateway_EscalationStepsHere')
+    await h.until('the major incident manager task', async () => (await managerTasks(instance)).length > 0)
+    const [manager, ...more] = await managerTasks(instance)
+    expect(more).toEqual([])
+    await h.complete(instance, manager!.elementId, {
+      majorIncidentManager: 'desk',
+      communicationPlan: 'Bridge call every 30 minutes',
+    })
+    await h.task(instance, 'Task_InvestigateAndDiagnose')
+    expect(await managerTasks(instance)).toEqual([])
+    const path = await completedPath(h.engine.engine, instance)
+    const notified = times(path, 'Task_NotifyTopManagement') + times(path, 'Task_NotifyTopManagementOfEscalation')
+    const assigned =
+      times(path, 'Task_AssignMajorIncidentManager') + times(path, 'Task_AssignEscalatedMajorIncidentManager')
+    expect(notified).toBe(1)
+    expect(assigned).toBe(1)
+    // the step that passed them by did so on its modelled path
+    if (escalation.status === 202 && path.includes('Task_NotifyTopManagement')) {
+      expect(path).toContain('EndEvent_MajorStepsInHand')
+    }
+    expect(await majorNotices(id)).toBe(1)
+    const incident = await h.cases.findCase('incident', id)
+    expect(incident).toMatchObject({ priority: 1, data: { major: true, majorIncidentManager: 'desk' } })
+    expect(await reportsCountAsMajor(id)).toBe(true)
+  })
+
   it('8.1 b, 6.1: a service request is prioritised by the priority matrix and gets the SLA targets of its priority', async () => {
     // given: a service with an agreed SLA whose targets differ per priority
     const serviceId = (await h.record('service', { name: 'Workplace' })).id

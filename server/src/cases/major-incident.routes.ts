@@ -51,6 +51,16 @@ export const escalationBodySchema = {
 
 const validateBody = bodyValidator<EscalationBody>(escalationBodySchema)
 
+/** The engine refused a message whose id it holds already (gRPC ALREADY_EXISTS, REST 409). */
+function isAlreadyPublished(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false
+  const code = (err as { code?: unknown }).code
+  const message = err instanceof Error ? err.message : ''
+  return (
+    code === 6 || code === 'ALREADY_EXISTS' || /ALREADY_EXISTS|already published/i.test(message)
+  )
+}
+
 /** The service provider's people (not customers, not the read-only auditor role). */
 const isProviderStaff = (a: Actor) => a.roles.includes(Role.Staff) || a.roles.includes(Role.Admin)
 
@@ -83,17 +93,26 @@ export function majorIncidentRoutes(
     }
     if (!deps.messages) throw new Error('No engine to tell of the escalation.')
     const at = now().toISOString()
-    await deps.messages.publish({
-      name: MAJOR_ESCALATION_MESSAGE,
-      correlationKey: id,
-      variables: {
-        majorEscalatedBy: actor.username,
-        majorEscalationReason: reason,
-        majorEscalatedAt: at,
-      },
-      timeToLive: ESCALATION_TTL_MS,
-      messageId: `${MAJOR_ESCALATION_MESSAGE}:${id}`,
-    })
+    try {
+      await deps.messages.publish({
+        name: MAJOR_ESCALATION_MESSAGE,
+        correlationKey: id,
+        variables: {
+          majorEscalatedBy: actor.username,
+          majorEscalationReason: reason,
+          majorEscalatedAt: at,
+        },
+        timeToLive: ESCALATION_TTL_MS,
+        // one escalation per incident: the engine refuses a second message of this id while the
+        // first is buffered, so two requests at the same moment start the sub-process once
+        messageId: `${MAJOR_ESCALATION_MESSAGE}:${id}`,
+      })
+    } catch (err) {
+      if (!isAlreadyPublished(err)) throw err
+      throw new ConflictError(
+        `${id} is already being escalated to major (an escalation was requested moments ago); its major incident steps run once.`,
+      )
+    }
     res.status(202).json({ id, state: 'escalating', escalatedBy: actor.username, requestedAt: at })
   })
   registry.register({
@@ -103,7 +122,7 @@ export function majorIncidentRoutes(
     summary:
       'Escalate an open incident to major at any point of its procedure (8.1): the procedure records it by the agreed major-incident definition, tells top management and asks for a major incident manager',
     description:
-      'Answers 202 and the procedure takes it from there (`data.major`, `majorEscalatedAt`, `majorEscalatedBy`, `majorEscalationReason` on the incident); 409 when the incident is closed or already major; 403 for customers and auditors.',
+      'Answers 202 and the procedure takes it from there (`data.major`, `majorEscalatedAt`, `majorEscalatedBy`, `majorEscalationReason` on the incident); 409 when the incident is closed or already major, or an escalation of it is already on its way (two at the same moment: one 202, one 409; the major incident steps run once); 403 for customers and auditors.',
     roles: ['admin', 'staff'],
     requestBody: escalationBodySchema,
   })

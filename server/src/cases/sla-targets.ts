@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { inForce } from '../sms/documents/controlled-documents'
 import type { SlaDocumentData } from '../sms/documents/controlled-model'
+import { calendarOf, type ServiceCalendar } from './service-calendar'
 
 /** Response and resolution targets of the SLA covering a service, for one priority. */
 export interface SlaTarget {
@@ -15,17 +16,24 @@ export interface SlaTarget {
   resolutionDuration: string
   /** The SLA document version the targets come from (absent: the SLA record's own targets). */
   document?: { id: string; version: number }
+  /**
+   * The service calendar the targets are counted in (business hours, `service-calendar.ts`);
+   * absent: around the clock (24x7).
+   */
+  calendar?: ServiceCalendar
 }
 
 interface TargetsData {
   targets?: Record<string, { responseMinutes: number; resolutionMinutes: number }>
+  calendar?: unknown
 }
 
 /**
  * The targets for `priority` under the newest agreed SLA of the service, as its controlled
  * document's version in force at `now` states them (4.3.2, 6.1: a version approved with a later
  * effective date changes nothing before it), else as the SLA record holds them; undefined when
- * the service has no agreed SLA.
+ * the service has no agreed SLA. The targets count in the SLA's service calendar when it names
+ * one (business hours), else around the clock.
  */
 export async function slaTargetsOf(
   db: Kysely<DB>,
@@ -46,6 +54,10 @@ export async function slaTargetsOf(
   const targets = doc ? doc.data.targets : (row.data as TargetsData | undefined)?.targets
   const t = (targets as TargetsData['targets'])?.[String(priority)]
   if (!t) return undefined
+  // the document's calendar when its version names one, else the SLA record's (changed only through
+  // a change once the SLA is agreed, `change-control.ts`)
+  const calendar =
+    calendarOf(doc?.data.calendar) ?? calendarOf((row.data as TargetsData | undefined)?.calendar)
   return {
     slaId: row.id,
     priority,
@@ -54,5 +66,6 @@ export async function slaTargetsOf(
     responseDuration: `PT${t.responseMinutes}M`,
     resolutionDuration: `PT${t.resolutionMinutes}M`,
     ...(doc ? { document: { id: doc.documentId, version: doc.version } } : {}),
+    ...(calendar ? { calendar } : {}),
   }
 }

@@ -10,6 +10,7 @@ import { ForbiddenError, UserError, type FieldError } from '../errors'
 import { staffDecidedFields } from './access'
 import { formAjv } from '../forms/form-ajv'
 import { caseForms } from './case-forms'
+import { calendarErrors } from './service-calendar'
 import { allKinds, kindSpecs, type CaseKind, type KindSpec } from './kinds'
 
 /** JSON schema of a kind's `data`, derived from its form `forms/case-<kind>.form`. */
@@ -87,8 +88,18 @@ function check(validate: ValidateFunction, value: unknown, prefix = ''): void {
  */
 export function validateCreate(kind: CaseKind, body: unknown): void {
   check(createValidators[kind], body)
-  const ranges = rangeErrors(caseForms[kind].form, (body as { data?: unknown }).data, '/data')
+  const data = (body as { data?: unknown }).data
+  const ranges = [
+    ...rangeErrors(caseForms[kind].form, data, '/data'),
+    ...semanticErrors(kind, data),
+  ]
   if (ranges.length) throw new UserError('The request body is invalid.', ranges)
+}
+
+/** Checks a form cannot state: an SLA's service calendar (6.1) must be one the clock can run in. */
+function semanticErrors(kind: CaseKind, data: unknown): FieldError[] {
+  if (kind !== 'sla' || !data || typeof data !== 'object') return []
+  return calendarErrors((data as { calendar?: unknown }).calendar, '/data/calendar')
 }
 /** Throws a 400 with field errors unless `body` is a valid PATCH body for `kind`. */
 export const validatePatch = (kind: CaseKind, body: unknown) => check(patchValidators[kind], body)
@@ -98,7 +109,10 @@ export const validatePatch = (kind: CaseKind, body: unknown) => check(patchValid
  */
 export function validateData(kind: CaseKind, data: unknown): void {
   check(dataValidators[kind], data, '/data')
-  const ranges = rangeErrors(caseForms[kind].form, data, '/data')
+  const ranges = [
+    ...rangeErrors(caseForms[kind].form, data, '/data'),
+    ...semanticErrors(kind, data),
+  ]
   if (ranges.length) throw new UserError('The request body is invalid.', ranges)
 }
 

@@ -1120,3 +1120,21 @@ export interface SecurityIncidentsTable {
   opened_at: Ts
   handled_at: Ts | null
 }
+
+// --- major incidents (8.1): migration 1080; owned by server/src/cases/major-incident.ts
+
+/** The table of migration 1080. */
+export interface DB {
+  major_incident_steps: MajorIncidentStepsTable
+}
+
+/** 8.1 the one step of an incident's procedure that runs its major-incident steps. */
+export interface MajorIncidentStepsTable {
+  case_id: string
+  /** `Task_PrioritiseIncident` (the procedure's rule) or `Task_RecordMajorEscalation` (staff). */
+  element_id: string
+  /** The job that claimed them (a retry of it finds its own claim). */
+  job_key: string
+  process_instance_key: string
+  claimed_at: Date | string
+}

@@ -180,7 +180,7 @@ describe.each(testDatabaseTargets())('worker framework on $kind', (target) => {
     const priorityDecision = { decisionId: 'priority-matrix', version: 3, decisionKey: '9001' }
     expect(result).toEqual({
       outcome: 'complete',
-      variables: { priority: 4, priorityDecision, isMajorIncident: false },
+      variables: { priority: 4, priorityDecision, isMajorIncident: false, majorStepsHere: false },
     })
     const record = await deps.cases.findCase('incident', id)
     expect(record?.priority).toBe(4)

@@ -1,7 +1,7 @@
 import { defineWorker } from './define-worker'
+import { addBusinessMinutes } from '../cases/service-calendar'
 import {
   actorFor,
-  addMinutes,
   caseRefProperties,
   isOutcome,
   loadCase,
@@ -20,7 +20,8 @@ interface Out {
 
 /**
  * 8.1, 6.1: the response and resolution targets of the agreed SLA of the case's service for its
- * priority (defaults when the service has none), as due dates for the SLA timers; the agreed
+ * priority (defaults when the service has none), as due dates for the SLA timers, counted in the
+ * business hours of the SLA's service calendar when it names one (24x7 otherwise); the agreed
  * confirmation period; for service requests whether the catalogue item requires approval; for
  * problems the internal resolution target and the effectiveness review period (8.2).
  */
@@ -47,8 +48,10 @@ export const loadSlaTargets = defineWorker<In, Out>({
       ] ??
       deps.settings.defaultTargets[3]!
     const now = deps.now()
-    const responseDue = addMinutes(now, targets.responseMinutes).toISOString()
-    const resolutionDue = addMinutes(now, targets.resolutionMinutes).toISOString()
+    // 6.1: counted in the business hours of the SLA's service calendar, else around the clock
+    const calendar = sla?.calendar
+    const responseDue = addBusinessMinutes(now, targets.responseMinutes, calendar).toISOString()
+    const resolutionDue = addBusinessMinutes(now, targets.resolutionMinutes, calendar).toISOString()
     let requiresApproval = record.data.requiresApproval === true
     const itemId = record.data.catalogueItemId
     if (kind === 'service-request' && typeof itemId === 'string') {

@@ -1,4 +1,8 @@
-import { isMajorIncident as isMajor } from '../cases/major-incident'
+import {
+  claimMajorSteps,
+  isMajorIncident as isMajor,
+  MajorStepsClaimant,
+} from '../cases/major-incident'
 import { SECURITY_INCIDENT_MESSAGE } from '../security/incidents.service'
 import { defineWorker } from './define-worker'
 import type { WorkerDeps } from './deps'
@@ -30,6 +34,11 @@ interface In extends CaseRefInput {
 interface Out {
   priority: number
   isMajorIncident: boolean
+  /**
+   * The main path runs the major-incident steps (it claimed them); false when they are in hand
+   * elsewhere (an escalation by staff) or the incident is not major.
+   */
+  majorStepsHere: boolean
   priorityDecision: DecisionRef
 }
 
@@ -40,7 +49,9 @@ interface Out {
  * instance's procedure. 8.1: a major incident per the agreed definition
  * (`cases/major-incident.ts`): flagged by the classifier, escalated by staff before
  * classification, or priority 1 with high impact. 8.1 b: service requests are prioritised the
- * same way (impact and urgency as recorded with the request, medium when not).
+ * same way (impact and urgency as recorded with the request, medium when not). A major incident's
+ * steps run once: the main path claims them (`claimMajorSteps`) unless an escalation by staff at the
+ * same moment already did.
  */
 export const prioritiseCase = defineWorker<In, Out>({
   type: 'prioritise-case',
@@ -114,7 +125,16 @@ export const prioritiseCase = defineWorker<In, Out>({
     if (found.kind === 'incident' && securityIncident === true) {
       await startSecurityIncident(deps, job.variables.caseId, actorFor(job.type).username)
     }
-    return job.complete({ priority, isMajorIncident, priorityDecision: decision })
+    const majorStepsHere =
+      isMajorIncident &&
+      (await claimMajorSteps(deps.db, {
+        caseId: job.variables.caseId,
+        elementId: MajorStepsClaimant.Rule,
+        jobKey: job.key,
+        processInstanceKey: job.processInstanceKey,
+        at: deps.now(),
+      }))
+    return job.complete({ priority, isMajorIncident, majorStepsHere, priorityDecision: decision })
   },
 })
 

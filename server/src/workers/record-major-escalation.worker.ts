@@ -1,4 +1,8 @@
-import { isMajorIncident as isMajor } from '../cases/major-incident'
+import {
+  claimMajorSteps,
+  isMajorIncident as isMajor,
+  MajorStepsClaimant,
+} from '../cases/major-incident'
 import { defineWorker } from './define-worker'
 import {
   actorFor,
@@ -16,14 +20,21 @@ interface In extends CaseRefInput {
 }
 interface Out {
   isMajorIncident: boolean
-  /** The major-incident steps ran in the escalation; the main path does not repeat them. */
+  /** Staff escalated the incident to major. */
   majorEscalated: true
+  /**
+   * This escalation runs the major-incident steps (it claimed them); false when the procedure's
+   * own rule (or an earlier escalation) has them in hand.
+   */
+  escalationStepsHere: boolean
 }
 
 /**
  * 8.1: an incident escalated to major by staff at any point of its procedure becomes major by the
  * agreed definition (`cases/major-incident.ts`: escalated by staff), recorded on the incident
- * with who escalated it, when and why. A repeated message keeps the first escalation.
+ * with who escalated it, when and why. A repeated message keeps the first escalation. The
+ * major-incident steps run once per incident: this escalation runs them only when it claims them
+ * (`claimMajorSteps`), not when the procedure's rule made the incident major at the same moment.
  */
 export const recordMajorEscalation = defineWorker<In, Out>({
   type: 'record-major-escalation',
@@ -72,6 +83,13 @@ export const recordMajorEscalation = defineWorker<In, Out>({
       actorFor(job.type),
       job.processInstanceKey,
     )
-    return job.complete({ isMajorIncident: major, majorEscalated: true })
+    const escalationStepsHere = await claimMajorSteps(deps.db, {
+      caseId: record.id,
+      elementId: MajorStepsClaimant.Escalation,
+      jobKey: job.key,
+      processInstanceKey: job.processInstanceKey,
+      at: deps.now(),
+    })
+    return job.complete({ isMajorIncident: major, majorEscalated: true, escalationStepsHere })
   },
 })

@@ -19,7 +19,7 @@ import type { SlaDocumentData } from './controlled-model'
 import { VersionStatus } from './document-model'
 import { DAY, sha256, type DocRow, type VersionRow } from './document-rows'
 
-/** The SLA record takes the targets of the SLA document version that takes effect. */
+/** The SLA record takes the targets (and service calendar) of the SLA document version that takes effect. */
 export async function syncRecordOnEffect(
   tx: Kysely<DB>,
   audit: AuditSink,
@@ -29,8 +29,10 @@ export async function syncRecordOnEffect(
 ): Promise<void> {
   if (doc.kind !== 'sla' || !doc.subject || !v.data) return
   const slaId = doc.subject.slice('sla:'.length)
-  const targets = (v.data as unknown as SlaDocumentData).targets
-  await sql`update slas set data = data || jsonb_build_object('targets', ${JSON.stringify(targets)}::jsonb),
+  const { targets, calendar } = v.data as unknown as SlaDocumentData
+  // 6.1: the service calendar the targets count in travels with them when the version names one
+  const content = calendar ? { targets, calendar } : { targets }
+  await sql`update slas set data = data || ${JSON.stringify(content)}::jsonb,
     version = version + 1, updated_at = now() where id = ${slaId}`.execute(tx)
   await audit.append(
     {
@@ -38,7 +40,7 @@ export async function syncRecordOnEffect(
       action: 'sla.targets-in-force',
       entityType: 'sla',
       entityId: slaId,
-      after: { targets, document: doc.id, version: v.version },
+      after: { ...content, document: doc.id, version: v.version },
     },
     tx,
   )

@@ -13,6 +13,8 @@
  * | `decision` | `decision:<DRG id>` | the priority matrix: its versions ARE the DMN deployments |
  */
 
+import type { ServiceCalendar } from '../../cases/service-calendar'
+
 /** Response and resolution targets for one priority, in minutes. */
 export interface PriorityTarget {
   responseMinutes: number
@@ -25,6 +27,8 @@ export interface SlaDocumentData {
   targets: Partial<Record<'1' | '2' | '3' | '4' | '5', PriorityTarget>>
   serviceHours?: string
   exceptions?: string
+  /** The service calendar the targets count in (business hours); absent: 24x7. */
+  calendar?: ServiceCalendar
 }
 
 /** One service of the catalogue as published (6.1). */

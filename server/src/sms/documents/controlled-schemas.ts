@@ -1,4 +1,6 @@
 /** JSON schemas (ajv) of the structured content of controlled documents (controlled-model.ts). */
+import { serviceCalendarSchema } from '../../cases/service-calendar'
+
 const minutes = { type: 'integer', minimum: 1, maximum: 525_600 } as const
 const line = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const
 const group = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,99}$' } as const
@@ -24,6 +26,7 @@ export const slaData = {
     },
     serviceHours: { type: 'string', maxLength: 500 },
     exceptions: { type: 'string', maxLength: 5000 },
+    calendar: serviceCalendarSchema,
   },
 } as const
 

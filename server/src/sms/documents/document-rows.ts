@@ -18,6 +18,7 @@ import type {
   VersionStatus,
 } from './document-model'
 import { dataKindOf } from './document-schemas'
+import { calendarErrors } from '../../cases/service-calendar'
 
 /** The content of a version as written. */
 export interface VersionInput {
@@ -104,6 +105,11 @@ export function checkContent(kind: DocumentKind, v: VersionInput) {
       throw new UserError(
         `Structured ${dataKind} content belongs on a ${dataKind} document, not a ${kind}.`,
       )
+    }
+    // 6.1: an SLA's service calendar must be one the clock can run in
+    const calendar = calendarErrors((v.data as { calendar?: unknown }).calendar, '/data/calendar')
+    if (dataKind === 'sla' && calendar.length) {
+      throw new UserError('The service calendar of the SLA is invalid.', calendar)
     }
   }
 }
