@@ -143,6 +143,7 @@ const recorderOf: Partial<Record<CaseKind, string>> = {
   'audit-finding': 'iaudit',
   complaint: 'customer',
   'service-review': 'relman',
+  'service-transition': 'change',
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -39,6 +39,7 @@ const expected: Record<string, string> = {
   'service-review.bpmn': '6.1',
   'continuity-test.bpmn': '6.3.3',
   'capacity-review.bpmn': '6.5',
+  'service-transition.bpmn': '5',
 }
 
 /**

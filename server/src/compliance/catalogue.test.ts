@@ -142,6 +142,7 @@ describe('the links to the requirements', () => {
       'problem',
       'release',
       'service-request',
+      'service-transition',
       'sms-risk-review',
       'supplier-review',
     ])

@@ -56,6 +56,8 @@ import { recordContinuityActions } from './record-continuity-actions.worker'
 import { requestContinuityRetest } from './request-continuity-retest.worker'
 import { openCapacityReview } from './open-capacity-review.worker'
 import { recordCapacityReview } from './record-capacity-review.worker'
+import { acceptServiceDesign } from './accept-service-design.worker'
+import { startServiceTransition } from './start-service-transition.worker'
 
 export const workers: readonly AnyWorker[] = [
   applyChangePolicy,
@@ -113,6 +115,9 @@ export const workers: readonly AnyWorker[] = [
   requestContinuityRetest,
   openCapacityReview,
   recordCapacityReview,
+  // design and transition of new or changed services (5)
+  startServiceTransition,
+  acceptServiceDesign,
 ]
 
 export { ErrorCode, defineWorker, type AnyWorker, type JobData } from './define-worker'
