@@ -31,6 +31,7 @@ const lines = (parts: [string, unknown][]): string =>
  * 5.2, 5.3, 9.2: once the design is accepted at its gate, the change it serves carries the
  * accepted plan, design, acceptance criteria and testing (what the CAB weighs and the build and
  * release follow) and goes on: message `service-design-accepted`, correlated on the change id.
+ * The transition's status becomes `in-transition`.
  */
 export const acceptServiceDesign = defineWorker<In, Out>({
   type: 'accept-service-design',
@@ -89,6 +90,13 @@ export const acceptServiceDesign = defineWorker<In, Out>({
       actor,
       job.processInstanceKey,
     )
+    // the design is accepted: the service is now being transitioned (5.4)
+    if (record.status !== 'in-transition') {
+      await deps.cases.setStatus(found.kind, record.id, 'in-transition', actor, {
+        processInstanceKey: job.processInstanceKey,
+        elementId: job.elementId,
+      })
+    }
     await deps.messages.publish({
       name: SERVICE_DESIGN_ACCEPTED_MESSAGE,
       correlationKey: changeId,
