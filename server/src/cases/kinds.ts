@@ -164,13 +164,7 @@ const specs: KindSpec[] = [
       ['internal-audit', 'internal-audits', 'internal audit', 'IA', '4.5.4.2'],
       ['management-review', 'management-reviews', 'management review', 'MR', '4.5.4.3'],
       ['service-review', 'service-reviews', 'service review', 'SVR', '6.1'],
-      [
-        'service-transition',
-        'service-transitions',
-        'service design and transition',
-        'SDT',
-        '5',
-      ],
+      ['service-transition', 'service-transitions', 'service design and transition', 'SDT', '5'],
     ] as const
   ).map(([kind, path, label, prefix, clause]): KindSpec => ({
     kind,

@@ -48,7 +48,9 @@ export const acceptServiceDesign = defineWorker<In, Out>({
     const d = record.data
     const changeId = text(d.changeId)
     if (!changeId) {
-      throw new Error(`${record.id} names no change (data.changeId); it cannot go on to transition.`)
+      throw new Error(
+        `${record.id} names no change (data.changeId); it cannot go on to transition.`,
+      )
     }
     const actor = actorFor(job.type)
     await deps.cases.updateFields(
