@@ -17,6 +17,7 @@ const DAY = 24 * 3_600_000
 
 interface Transition {
   id: string
+  version: number
   status: string
   serviceId: string | null
   assignedGroup: string | null
@@ -306,6 +307,29 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
       'Task_SetStatusTransitionRejected',
       'EndEvent_TransitionNotApproved',
     ])
+  })
+
+  it('#5.4-4: the demo data shows a design and transition reported against its criteria, with its change', async () => {
+    // given: a first start with demo data; the auditor reads (4.3.3)
+    const auditor = await h.as('auditor')
+    const list = await auditor.get<{ items: { id: string; title: string }[] }>('/service-transitions')
+    expect(list.status).toBe(200)
+    const demo = list.body.items.find((t) => t.title === 'Design and transition: Introduce self-service password reset')
+    expect(demo).toBeDefined()
+    // then: it is closed as transitioned with its plan, accepted design and report, linked to its change
+    const record = (await auditor.get<Transition>(`/service-transitions/${demo!.id}`)).body
+    expect(record).toMatchObject({
+      status: 'closed',
+      data: { designAccepted: true, customerAccepted: true, criteriaMet: 'met', closureCode: 'transitioned' },
+    })
+    expect(String(record.data.acceptanceCriteria)).not.toBe('')
+    const changeId = String(record.data.changeId)
+    expect(record.links).toEqual(
+      expect.arrayContaining([expect.objectContaining({ toKind: 'change', toId: changeId, linkType: 'raised-from' })]),
+    )
+    expect((await auditor.get<Change>(`/changes/${changeId}`)).body.data).toMatchObject({ majorImpact: true, serviceTransitionId: demo!.id })
+    // and nobody may change it but its change managers (auditors read only)
+    expect((await auditor.patch(`/service-transitions/${demo!.id}`, { version: record.version, title: 'x' })).status).toBe(403)
   })
 
   it('#5.1-2: a change without major impact goes to assessment directly, with no transition', async () => {
