@@ -80,6 +80,7 @@ import {
   startSmsReviewReminders,
   type SmsServices,
 } from './sms/index'
+import { seedServiceTransition } from './seed/service-transition'
 import { seedSms } from './seed/sms'
 import { seedControlledDocuments } from './seed/controlled-documents'
 import {
@@ -395,6 +396,10 @@ export async function startServer({
     const cmdb = new CmdbService({ db: database.db, audit })
     const catalogue = new CatalogueService({ db: database.db, audit })
     if (config.SEED_DEMO_DATA) await seedCatalogue({ db: database.db, cases, cmdb, catalogue })
+    // design and transition of a changed service (clause 5): a past one, reported
+    if (config.SEED_DEMO_DATA) {
+      await seedServiceTransition({ db: database.db, audit, now: () => new Date(clock.now()) })
+    }
     // internal audit and management review (4.5.4): review actions, a demo year
     const reviewActions = new ReviewActionsService({
       db: database.db,

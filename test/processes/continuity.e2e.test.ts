@@ -11,7 +11,7 @@ import type { TaskView } from '../../server/src/inbox/task-model'
 import type { ContinuityTest } from '../../server/src/delivery/continuity/continuity-model'
 import type { ServiceAvailability } from '../../server/src/delivery/continuity/availability.service'
 import { testDatabaseTargets } from '../support/databases'
-import { startHarness, type Harness } from './harness'
+import { acceptedDesign, startHarness, type Harness } from './harness'
 
 const DAY = 24 * 3_600_000
 const MIN = 60_000
@@ -170,7 +170,7 @@ describe.each(testDatabaseTargets())('continuity and availability on $kind (6.3)
     // given a major change (a service removal is always major) on the service
     const { id, instance } = await h.open('change', { title: 'Move payments to new platform', serviceId, data: { scope: 'Payments' } })
     await h.complete(instance, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change', potentialMajorImpact: true })
-    await h.complete(instance, 'Task_PlanNewOrChangedService', { plan: 'p', design: 'd', acceptanceCriteria: 'a' })
+    const transition = await acceptedDesign(h, id)
     await h.complete(instance, 'Task_AssessChange', { riskLevel: 'medium', securityRisk: 'low', estimatedCost: 1, remediationPlan: 'r' })
     await h.complete(instance, 'Task_CabDecision', { riskAssessment: 'r', impactOnServices: 'i', businessBenefit: 'b', technicalFeasibility: 't', financialImpact: 'f', approved: true, decisionRationale: 'ok' })
     await h.complete(instance, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
@@ -197,6 +197,8 @@ describe.each(testDatabaseTargets())('continuity and availability on $kind (6.3)
     await h.reached(testInstance, 'EndEvent_TestPassed')
     await h.complete(instance, 'Task_PostImplementationReview', { objectivesMet: true, reviewNotes: 'ok' })
     await h.reached(instance, 'EndEvent_ChangeClosed')
+    await h.complete(transition.instance, 'Task_ReportTransitionOutcome', { criteriaMet: 'met', outcomeReport: 'ok' })
+    await h.reached(transition.instance, 'EndEvent_TransitionReported')
     // the release ends after its measurement period (9.3)
     await h.advance(8 * DAY)
     await h.until('the release to end', async () => (await h.hasCompleted(release, 'release')) || undefined)

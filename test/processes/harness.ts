@@ -129,6 +129,55 @@ export async function approvedChange(
   return { id, instance }
 }
 
+/**
+ * The service design and transition a change with major impact opened (ISO/IEC 20000-1 5.1),
+ * planned, designed and accepted at its gate by the CAB (5.2, 5.3): the change goes on to
+ * assessment. Returns the transition's id and instance (it waits for the change's outcome).
+ */
+export async function acceptedDesign(
+  h: Harness,
+  changeId: string,
+): Promise<{ id: string; instance: string }> {
+  const id = await h.until('the service design and transition of the change', async () => {
+    const v = (await h.cases.findCase('change', changeId))?.data.serviceTransitionId
+    return typeof v === 'string' ? v : undefined
+  })
+  const instance = await h.instanceOf('service-transition', id)
+  const text = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, k]))
+  await h.complete(
+    instance,
+    'Task_PlanServiceTransition',
+    text([
+      'requirements',
+      'responsibilities',
+      'communication',
+      'resources',
+      'budget',
+      'timescales',
+      'risks',
+      'testApproach',
+      'acceptanceCriteria',
+      'expectedOutcomes',
+      'smsImpact',
+    ]),
+    'change',
+  )
+  await h.complete(
+    instance,
+    'Task_DesignService',
+    text(['designDocument', 'slaChanges', 'catalogueChanges']),
+    'change',
+  )
+  await h.complete(
+    instance,
+    'Task_ReviewDesign',
+    { designAccepted: true, reviewedBy: 'CAB', reviewNotes: 'ok' },
+    'cab',
+  )
+  await h.reached(instance, 'Task_AcceptServiceDesign')
+  return { id, instance }
+}
+
 /** Who records a case of each kind in these tests (ISO/IEC 20000-1 roles, demo users). */
 const recorderOf: Partial<Record<CaseKind, string>> = {
   incident: 'desk',
@@ -144,6 +193,7 @@ const recorderOf: Partial<Record<CaseKind, string>> = {
   'audit-finding': 'iaudit',
   complaint: 'customer',
   'service-review': 'relman',
+  'service-transition': 'change',
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

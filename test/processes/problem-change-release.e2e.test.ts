@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { completedPath } from '../../engine/test-support'
 import { testDatabaseTargets } from '../support/databases'
 import {
+  acceptedDesign,
   approvedChange as approvedChangeOf,
   cabDecision,
   startHarness,
@@ -102,11 +103,8 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
       potentialMajorImpact: false,
       affectedCiIds: [ciId],
     })
-    await h.complete(instance, 'Task_PlanNewOrChangedService', {
-      plan: 'p',
-      design: 'd',
-      acceptanceCriteria: 'a',
-    })
+    // 5.1: the removal of a service is designed and accepted in its own procedure first
+    const transition = await acceptedDesign(h, id)
     const assessment = await h.task(instance, 'Task_AssessChange')
     await h.complete(instance, 'Task_AssessChange', {
       riskLevel: 'medium',
@@ -126,6 +124,16 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.complete(instance, 'Task_ExecuteRemediationPlan', { remediationDone: 'restored', failureInvestigation: 'config' })
     await h.complete(instance, 'Task_PostImplementationReview', { objectivesMet: false, reviewNotes: 'failed' })
     await h.reached(instance, 'EndEvent_ChangeClosed')
+    // 5.4: the failed transition is reported against its acceptance criteria too
+    await h.complete(transition.instance, 'Task_ReportTransitionOutcome', {
+      criteriaMet: 'not-met',
+      outcomeReport: 'Backed out; portal v1 restored.',
+    })
+    await h.reached(transition.instance, 'EndEvent_TransitionReported')
+    expect((await h.cases.findCase('service-transition', transition.id))?.data).toMatchObject({
+      criteriaMet: 'not-met',
+      closureCode: 'not-transitioned',
+    })
     // then
     const change = await h.cases.findCase('change', id)
     expect(change?.data.majorImpact).toBe(true) // removal of a service is always major (9.2)

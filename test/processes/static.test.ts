@@ -40,6 +40,7 @@ const expected: Record<string, string> = {
   'continuity-test.bpmn': '6.3.3',
   'capacity-review.bpmn': '6.5',
   'security-incident.bpmn': '6.6.3',
+  'service-transition.bpmn': '5',
 }
 
 /**

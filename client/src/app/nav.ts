@@ -33,6 +33,7 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/cases/problems', label: 'Problems', roles: readers },
       { href: '/cases/known-errors', label: 'Known errors', roles: readers },
       { href: '/cases/changes', label: 'Changes', roles: readers },
+      { href: '/cases/service-transitions', label: 'Design and transition', roles: readers },
       { href: '/calendar', label: 'Change calendar', roles: readers },
       { href: '/standard-changes', label: 'Standard changes', roles: readers },
       { href: '/cases/releases', label: 'Releases', roles: readers },

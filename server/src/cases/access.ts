@@ -116,6 +116,9 @@ export function canCreate(a: Actor, kind: CaseKind): boolean {
   if (kind === 'audit-finding' && has(a, Role.Auditor)) return true
   if (auditKinds.includes(kind)) return mayWriteAuditKind(a, kind)
   if (kind === 'service-review') return mayWriteServiceReview(a)
+  // 5.1: a service design and transition is opened by the change it serves (change.bpmn), when
+  // the change management policy classes the change as having major impact
+  if (kind === 'service-transition') return false
   if (kind === 'supplier') return has(a, Role.Staff) && inGroup(a, StaffGroup.SupplierManagers)
   if (kind === 'service' || kind === 'sla') return false
   if (has(a, Role.Staff)) return isOperational(kind) || kind === 'ci'

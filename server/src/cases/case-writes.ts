@@ -76,6 +76,7 @@ const defaultGroup: Partial<Record<CaseKind, string>> = {
   'internal-audit': 'sms-managers',
   'management-review': 'sms-managers',
   'service-review': 'relationship-managers',
+  'service-transition': 'change-managers',
 }
 
 export interface CaseWritesDeps {

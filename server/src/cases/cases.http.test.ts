@@ -147,8 +147,12 @@ describe('authorisation matrix: every role × every record kind', () => {
     role === 'admin' ||
     // 4.5.4: audits, reviews and findings are written by SMS managers and internal auditors only
     (['desk', 'network', 'supplier'].includes(role) &&
-      // 6.1: service reviews are opened by their timer and by relationship managers
-      ((isOperational(kind) && !auditKinds.includes(kind) && kind !== 'service-review') ||
+      // 6.1: service reviews are opened by their timer and by relationship managers; 5.1: a
+      // service design and transition by its change
+      ((isOperational(kind) &&
+        !auditKinds.includes(kind) &&
+        kind !== 'service-review' &&
+        kind !== 'service-transition') ||
         kind === 'ci')) ||
     (role === 'supplier' && kind === 'supplier') ||
     (role === 'auditor' && kind === 'audit-finding') ||

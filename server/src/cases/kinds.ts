@@ -21,6 +21,7 @@ export const CaseKind = {
   InternalAudit: 'internal-audit',
   ManagementReview: 'management-review',
   ServiceReview: 'service-review',
+  ServiceTransition: 'service-transition',
   Supplier: 'supplier',
   Ci: 'ci',
   Service: 'service',
@@ -43,6 +44,7 @@ export const operationalKinds = [
   CaseKind.InternalAudit,
   CaseKind.ManagementReview,
   CaseKind.ServiceReview,
+  CaseKind.ServiceTransition,
 ] as const satisfies readonly CaseKind[]
 export type OperationalKind = (typeof operationalKinds)[number]
 
@@ -65,6 +67,7 @@ export const processOfKind: Partial<Record<CaseKind, string>> = {
   'management-review': 'management-review',
   complaint: 'complaint',
   'service-review': 'service-review',
+  'service-transition': 'service-transition',
 }
 
 /** The kinds of the management system's own records (4.5.4): written by SMS managers and internal auditors only. */
@@ -161,6 +164,7 @@ const specs: KindSpec[] = [
       ['internal-audit', 'internal-audits', 'internal audit', 'IA', '4.5.4.2'],
       ['management-review', 'management-reviews', 'management review', 'MR', '4.5.4.3'],
       ['service-review', 'service-reviews', 'service review', 'SVR', '6.1'],
+      ['service-transition', 'service-transitions', 'service design and transition', 'SDT', '5'],
     ] as const
   ).map(([kind, path, label, prefix, clause]): KindSpec => ({
     kind,
@@ -347,6 +351,7 @@ export const requirementsOfKind: Readonly<Record<CaseKind, readonly string[]>> =
   service: ['6.1-1', '6.1-2', '7.1-1', '4.3.1-d'],
   sla: ['6.1-3', '4.3.1-e'],
   'service-review': ['7.1-4', '6.1-4'],
+  'service-transition': ['5.1-1', '5.1-2'],
 }
 
 /** The requirements particular typed fields carry (kind → API field name → ids). */

@@ -143,6 +143,7 @@ describe('the links to the requirements', () => {
       'release',
       'security-incident',
       'service-request',
+      'service-transition',
       'sms-risk-review',
       'supplier-review',
     ])

@@ -31,7 +31,7 @@ export const clauses5to7: readonly Requirement[] = [
   p(
     '5.2-2',
     'Removing or transferring a service is planned: date, data, assets and agreements.',
-    'the change record and its plan',
+    'the removal plan of the service design and transition and the change it serves',
   ),
   // 5.3 design and development
   c(

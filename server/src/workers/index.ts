@@ -58,6 +58,8 @@ import { openCapacityReview } from './open-capacity-review.worker'
 import { recordCapacityReview } from './record-capacity-review.worker'
 import { openSecurityIncident } from './open-security-incident.worker'
 import { recordSecurityIncident } from './record-security-incident.worker'
+import { acceptServiceDesign } from './accept-service-design.worker'
+import { startServiceTransition } from './start-service-transition.worker'
 
 export const workers: readonly AnyWorker[] = [
   applyChangePolicy,
@@ -118,6 +120,9 @@ export const workers: readonly AnyWorker[] = [
   // information security incidents (6.6.3)
   openSecurityIncident,
   recordSecurityIncident,
+  // design and transition of new or changed services (5)
+  startServiceTransition,
+  acceptServiceDesign,
 ]
 
 export { ErrorCode, defineWorker, type AnyWorker, type JobData } from './define-worker'

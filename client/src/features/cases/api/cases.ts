@@ -146,6 +146,14 @@ export const kinds: Record<string, KindInfo> = {
     columns: ['id', 'title', 'status', 'serviceId', 'assignee', 'createdAt'],
     create: [title],
   },
+  // 5: design and transition of new or changed services, opened by their change (no create)
+  'service-transitions': {
+    label: 'Service design and transition',
+    singular: 'service design and transition',
+    process: 'service-transition',
+    operational: true,
+    columns: ['id', 'title', 'status', 'serviceId', 'assignedGroup', 'createdAt'],
+  },
   // 4.5.4.3
   'management-reviews': {
     label: 'Management reviews',

@@ -1,0 +1,343 @@
+/**
+ * service-transition.bpmn (ISO/IEC 20000-1 clause 5) end to end through HTTP, as the roles work
+ * it: the change management policy classes a change as a new service, a service removal or a
+ * change with potential major impact (5.1); the change opens a service design and transition and
+ * waits; change managers plan it (5.2) and design it (5.3), the CAB reviews the design at a gate
+ * (someone other than its planner and designer, the customer named among those who accept it);
+ * only the accepted design goes on through the change and its release (5.4, 9.2, 9.3), and after
+ * the transition the outcome is reported against the acceptance criteria (5.4). The path (element
+ * ids in order) and the record after each step are asserted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { completedPath } from '../../engine/test-support'
+import { testDatabaseTargets } from '../support/databases'
+import { cabDecision, startHarness, type Harness } from './harness'
+
+const DAY = 24 * 3_600_000
+
+interface Transition {
+  id: string
+  version: number
+  status: string
+  serviceId: string | null
+  assignedGroup: string | null
+  data: Record<string, unknown>
+  statusHistory: { to: string; elementId: string | null }[]
+  links: { fromKind: string; fromId: string; toKind: string; toId: string; linkType: string }[]
+}
+interface Change {
+  id: string
+  status: string
+  data: Record<string, unknown>
+}
+
+const plan = {
+  requirements: 'Customers reset their own passwords and follow their requests on the portal, 24x7.',
+  responsibilities: 'Change manager: plan and transition; web team: build; service desk: operation.',
+  otherParties: 'Hosting supplier provides the platform; the customer tests with ten users.',
+  communication: 'Customers told two weeks ahead by e-mail; service desk briefed a week ahead.',
+  resources: 'Two developers for six weeks, one tester, the hosting platform.',
+  budget: '40 000 EUR build, 500 EUR a month to run.',
+  timescales: 'Design in January, build in February, go-live on 1 March.',
+  risks: 'Identity provider outage (medium): fall back to the service desk.',
+  dependencies: 'Identity service, incident management.',
+  testApproach: 'Functional tests, load test at 200 users, pilot with the customer.',
+  acceptanceCriteria: 'Password reset works for 99 % of attempts; pilot users accept.',
+  expectedOutcomes: 'Service desk password calls down by 50 % in the first quarter.',
+  smsImpact: 'Request fulfilment procedure and catalogue updated; one new SLA target.',
+}
+const design = {
+  designDocument: 'Portal on the hosting platform, SSO through the identity service; desk trained.',
+  slaChanges: 'SLA "Self-service portal": 99.5 % availability, reset within 1 minute.',
+  catalogueChanges: 'New catalogue entry "Self-service portal".',
+  contractChanges: 'Hosting contract extended by the portal instance.',
+  cmdbChanges: 'New CI "Portal web app".',
+  continuityChanges: 'Portal added to the continuity plan of the identity service.',
+}
+
+describe.each(testDatabaseTargets())('service design and transition (clause 5) on $kind', (target) => {
+  let h: Harness
+
+  beforeAll(async () => {
+    h = await startHarness(target)
+  })
+  afterAll(async () => {
+    await h?.stop()
+  })
+
+  const transitionOf = async (id: string, as = 'change') => {
+    const res = await (await h.as(as)).get<Transition>(`/service-transitions/${id}`)
+    expect(res.status).toBe(200)
+    return res.body
+  }
+  const changeOf = async (id: string) => (await (await h.as('change')).get<Change>(`/changes/${id}`)).body
+  /** The flow nodes an instance completed, in order (the process itself left out). */
+  const pathOf = async (instance: string, bpmnProcessId: string) =>
+    (await completedPath(h.engine.engine, instance)).filter((e) => e !== bpmnProcessId)
+
+  /** A change recorded and classified; returns it with the transition it opened. */
+  const majorChange = async (title: string, serviceId: string, classification: Record<string, unknown>) => {
+    const { id, instance } = await h.open('change', { title, serviceId, data: { scope: title } })
+    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'normal', ...classification })
+    await h.until('the change to wait for the accepted design', async () =>
+      (await pathOf(instance, 'change')).includes('Task_StartServiceTransition') || undefined,
+    )
+    const transitionId = await h.until('the transition on the change', async () => {
+      const v = (await changeOf(id)).data.serviceTransitionId
+      return typeof v === 'string' ? v : undefined
+    })
+    return { id, instance, transitionId, transition: await h.instanceOf('service-transition', transitionId) }
+  }
+
+  it('#5.1-1 #5.1-2 #5.2-1 #5.2-i #5.3-1 #5.4-3 #5.4-4: a new service is planned, designed, accepted at the gate, transitioned through change and release and reported against its acceptance criteria', async () => {
+    // given: a new service in the pipeline
+    const serviceId = (await h.record('service', { name: 'Self-service portal', ownerGroup: 'service-desk' })).id
+
+    // when: the change for it is classed a new service with potential major impact (5.1)
+    const { id, instance, transitionId, transition } = await majorChange('Launch the self-service portal', serviceId, {
+      changeNature: 'new-service',
+      potentialMajorImpact: true,
+    })
+
+    // then: the policy decided; the change opened a transition, linked to it, and waits for its design
+    const opened = await changeOf(id)
+    expect(opened.data).toMatchObject({ majorImpact: true, changeNature: 'new-service', serviceTransitionId: transitionId })
+    expect(await pathOf(instance, 'change')).toEqual(
+      expect.arrayContaining(['Task_ApplyChangePolicy', 'Gateway_ChangeClass', 'Gateway_IsMajorImpact', 'Task_StartServiceTransition']),
+    )
+    expect(await h.hasCompleted(instance, 'Receive_ServiceDesignAccepted')).toBe(false)
+    let record = await transitionOf(transitionId)
+    expect(record).toMatchObject({
+      status: 'new',
+      serviceId,
+      assignedGroup: 'change-managers',
+      data: { changeId: id, transitionType: 'new-service', scope: 'Launch the self-service portal' },
+    })
+    expect(record.links).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ fromKind: 'service-transition', fromId: transitionId, toKind: 'change', toId: id, linkType: 'raised-from' }),
+      ]),
+    )
+    // nobody opens one by hand: the change does (5.1)
+    expect((await (await h.as('change')).post('/service-transitions', { title: 'x' })).status).toBe(403)
+
+    // when: change managers plan it (5.2); the plan task shows the change it serves
+    const planTask = await h.task(transition, 'Task_PlanServiceTransition')
+    const shown = await (await h.as('change')).get<{ context: { field: string }[] }>(`/tasks/${planTask.id}`)
+    expect(shown.body.context.map((c) => c.field)).toEqual(expect.arrayContaining(['changeId', 'transitionType']))
+    await h.complete(transition, 'Task_PlanServiceTransition', plan, 'change')
+    // then: the plan is on the record
+    record = await transitionOf(transitionId)
+    expect(record.status).toBe('planned')
+    expect(record.data).toMatchObject(plan)
+
+    // when: they design it (5.3)
+    await h.complete(transition, 'Task_DesignService', { ...design, slaChanges: 'To be agreed' }, 'change')
+    record = await transitionOf(transitionId)
+    expect(record.status).toBe('designed')
+    expect(record.data.slaChanges).toBe('To be agreed')
+
+    // when: the CAB does not accept it: the SLA is not designed yet
+    await h.complete(transition, 'Task_ReviewDesign', {
+      designAccepted: false,
+      reviewedBy: 'Cam CAB-Member (CAB), Cora Customer (customer)',
+      customerAccepted: false,
+      reviewNotes: 'The SLA targets must be designed before acceptance.',
+    }, 'cab')
+    // then: it is designed again, with the findings shown; the change still waits
+    const again = await h.task(transition, 'Task_DesignService')
+    const againShown = await (await h.as('change')).get<{ context: { field: string; value: unknown }[] }>(`/tasks/${again.id}`)
+    expect(againShown.body.context).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'reviewNotes', value: 'The SLA targets must be designed before acceptance.' })]),
+    )
+    record = await transitionOf(transitionId)
+    expect(record.data).toMatchObject({ designAccepted: false, customerAccepted: false })
+    expect(await h.hasCompleted(instance, 'Receive_ServiceDesignAccepted')).toBe(false)
+
+    // when: designed with the SLA and the catalogue entry carried by the change (6.1, 9.2)
+    const edit = await (await h.as('change')).post(`/changes/${id}/record-edits`, {
+      targetKind: 'service',
+      targetId: serviceId,
+      patch: { description: 'Self-service portal: password reset and request follow-up, 24x7.' },
+    })
+    expect(edit.status, JSON.stringify(edit.body)).toBe(201)
+    await h.complete(transition, 'Task_DesignService', design, 'change')
+    await h.complete(transition, 'Task_ReviewDesign', {
+      designAccepted: true,
+      reviewedBy: 'Cam CAB-Member (CAB), Cora Customer (customer)',
+      customerAccepted: true,
+      reviewNotes: 'Accepted.',
+    }, 'cab')
+
+    // then: the transition is in progress and the change carries the accepted plan and design
+    await h.reached(instance, 'Receive_ServiceDesignAccepted')
+    record = await transitionOf(transitionId)
+    expect(record.status).toBe('in-transition')
+    expect(record.data).toMatchObject({ designAccepted: true, customerAccepted: true, slaChanges: design.slaChanges })
+    const carried = await changeOf(id)
+    expect(String(carried.data.plan)).toContain(plan.budget)
+    expect(String(carried.data.design)).toContain(design.catalogueChanges)
+    expect(String(carried.data.acceptanceCriteria)).toContain(plan.acceptanceCriteria)
+    expect(carried.data.testPlan).toBe(plan.testApproach)
+
+    // when: the change goes through assessment, the CAB, build and test and its release (5.4)
+    await h.complete(instance, 'Task_AssessChange', { riskLevel: 'medium', securityRisk: 'low', estimatedCost: 40000, remediationPlan: 'Switch the portal off' })
+    await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'Design accepted; go ahead'))
+    await h.complete(instance, 'Task_ScheduleChange', { plannedStart: '2027-03-01T06:00', plannedEnd: '2027-03-01T08:00' })
+    await h.complete(instance, 'Task_BuildAndTestChange', { buildNotes: 'Built to the design', testResult: 'passed' })
+    const releaseId = await h.until('the release', async () => (await h.cases.linksOf('change', id)).find((l) => l.fromKind === 'release')?.fromId)
+    const release = await h.instanceOf('release', releaseId)
+    await h.complete(release, 'Task_RecordReleaseScope', { releaseType: 'major' })
+    await h.complete(release, 'Task_PlanRelease', {
+      plannedDeployment: '2027-03-01T06:00',
+      deliverables: 'Portal 1.0',
+      deploymentMethod: 'phased',
+      acceptanceCriteria: plan.acceptanceCriteria,
+      backOutPlan: 'Switch the portal off',
+      measurementPeriod: 'P7D',
+    })
+    await h.complete(release, 'Task_BuildRelease', { buildNotes: 'b', buildVersion: '1.0' })
+    await h.complete(release, 'Task_AcceptanceTest', { testEnvironment: 'UAT', testResults: '99.6 % resets succeeded; pilot accepted', acceptanceCriteriaMet: true })
+    await h.complete(release, 'Task_ApproveRelease', { approved: true })
+    await h.complete(release, 'Task_DeployRelease', { deployedAt: '2027-03-01T06:30', deploymentNotes: 'ok' })
+    await h.complete(release, 'Task_VerifyDeployment', { deploymentVerified: true, verificationNotes: 'ok' })
+    await h.complete(instance, 'Task_PostImplementationReview', { objectivesMet: true, reviewNotes: 'ok' })
+    await h.reached(instance, 'EndEvent_ChangeClosed')
+    // the catalogue entry changed with the implementation, not before (6.1, 9.2)
+    expect((await h.cases.find('service', serviceId))?.description).toBe('Self-service portal: password reset and request follow-up, 24x7.')
+
+    // then: the outcome is reported against the acceptance criteria (5.4)
+    const reportTask = await h.task(transition, 'Task_ReportTransitionOutcome')
+    const reportShown = await (await h.as('change')).get<{ context: { field: string }[] }>(`/tasks/${reportTask.id}`)
+    expect(reportShown.body.context.map((c) => c.field)).toEqual(expect.arrayContaining(['acceptanceCriteria', 'expectedOutcomes']))
+    await h.complete(transition, 'Task_ReportTransitionOutcome', {
+      criteriaMet: 'met',
+      outcomeReport: 'Resets succeed for 99.6 % of attempts; pilot users accepted; desk calls down 35 % after a month.',
+      deviations: 'Go-live a week late.',
+      lessonsLearned: 'Design the SLA with the plan.',
+    }, 'change')
+    await h.reached(transition, 'EndEvent_TransitionReported')
+
+    // then: closed as transitioned, each step on the record with its element, in order
+    record = await transitionOf(transitionId)
+    expect(record.status).toBe('closed')
+    expect(record.data).toMatchObject({ criteriaMet: 'met', closureCode: 'transitioned', lessonsLearned: 'Design the SLA with the plan.' })
+    expect(record.statusHistory.map((s) => [s.to, s.elementId])).toEqual([
+      ['planned', 'Task_PlanServiceTransition'],
+      ['designed', 'Task_DesignService'],
+      ['in-transition', 'Task_AcceptServiceDesign'],
+      ['reported', 'Task_ReportTransitionOutcome'],
+      ['closed', 'Task_CloseServiceTransition'],
+    ])
+    expect(await pathOf(transition, 'service-transition')).toEqual([
+      'StartEvent_TransitionRequested',
+      'Task_PlanServiceTransition',
+      'Gateway_MergeToDesign',
+      'Task_DesignService',
+      'Task_ReviewDesign',
+      'Gateway_IsDesignAccepted',
+      'Gateway_MergeToDesign',
+      'Task_DesignService',
+      'Task_ReviewDesign',
+      'Gateway_IsDesignAccepted',
+      'Task_AcceptServiceDesign',
+      'Receive_RfcOutcome',
+      'Gateway_WasChangeImplemented',
+      'Task_ReportTransitionOutcome',
+      'Task_CloseServiceTransition',
+      'EndEvent_TransitionReported',
+    ])
+    const changePath = await pathOf(instance, 'change')
+    expect(changePath.slice(changePath.indexOf('Gateway_IsMajorImpact'), changePath.indexOf('Task_AssessChange') + 1)).toEqual([
+      'Gateway_IsMajorImpact',
+      'Task_StartServiceTransition',
+      'Receive_ServiceDesignAccepted',
+      'Gateway_MergeMajorImpact',
+      'Task_AssessChangeImpact',
+      'Task_AssessChange',
+    ])
+    const trail = await h.trail({ entityId: transitionId })
+    expect(trail.filter((e) => e.action === 'service-transition.decided').length).toBeGreaterThanOrEqual(5)
+    // the release ends after its measurement period (9.3)
+    await h.advance(8 * DAY)
+    await h.until('the release to end', async () => (await h.hasCompleted(release, 'release')) || undefined)
+  })
+
+  it('#5.1-2 #5.2-2: a service removal is always planned as a transition, its removal planned; the CAB rejecting the change ends it', async () => {
+    // given: a live service to be removed
+    const serviceId = (await h.record('service', { name: 'Fax gateway', ownerGroup: 'network' })).id
+    // when: the change is classed a service removal, without the requester saying it is major
+    const { id, instance, transitionId, transition } = await majorChange('Remove the fax gateway', serviceId, {
+      changeNature: 'service-removal',
+      potentialMajorImpact: false,
+    })
+    // then: the policy made it major (5.1) and the transition is a removal
+    expect((await changeOf(id)).data.majorImpact).toBe(true)
+    expect((await transitionOf(transitionId)).data.transitionType).toBe('service-removal')
+
+    // when: the removal is planned: date, data, assets and agreements (5.2)
+    const removalPlan = 'Off on 30 June; fax archive moved to the records store; gateway hardware retired; line contract ended.'
+    await h.complete(transition, 'Task_PlanServiceTransition', { ...plan, removalPlan }, 'change')
+    expect((await transitionOf(transitionId)).data.removalPlan).toBe(removalPlan)
+    await h.complete(transition, 'Task_DesignService', design, 'change')
+    await h.complete(transition, 'Task_ReviewDesign', { designAccepted: true, reviewedBy: 'CAB', customerAccepted: true, reviewNotes: 'ok' }, 'cab')
+    await h.reached(instance, 'Receive_ServiceDesignAccepted')
+    expect(String((await changeOf(id)).data.plan)).toContain(removalPlan)
+
+    // when: the CAB rejects the change
+    await h.complete(instance, 'Task_AssessChange', { riskLevel: 'high', securityRisk: 'low', estimatedCost: 1, remediationPlan: 'r' })
+    await h.complete(instance, 'Task_CabDecision', cabDecision(false, 'Two customers still send faxes'))
+    await h.reached(instance, 'EndEvent_ChangeRejected')
+
+    // then: the transition ends rejected, with nothing reported as transitioned
+    await h.reached(transition, 'EndEvent_TransitionNotApproved')
+    const record = await transitionOf(transitionId)
+    expect(record.status).toBe('rejected')
+    expect(record.statusHistory.at(-1)).toMatchObject({ to: 'rejected', elementId: 'Task_SetStatusTransitionRejected' })
+    expect(await pathOf(transition, 'service-transition')).toEqual([
+      'StartEvent_TransitionRequested',
+      'Task_PlanServiceTransition',
+      'Gateway_MergeToDesign',
+      'Task_DesignService',
+      'Task_ReviewDesign',
+      'Gateway_IsDesignAccepted',
+      'Task_AcceptServiceDesign',
+      'Receive_RfcOutcome',
+      'Gateway_WasChangeImplemented',
+      'Task_SetStatusTransitionRejected',
+      'EndEvent_TransitionNotApproved',
+    ])
+  })
+
+  it('#5.4-4: the demo data shows a design and transition reported against its criteria, with its change', async () => {
+    // given: a first start with demo data; the auditor reads (4.3.3)
+    const auditor = await h.as('auditor')
+    const list = await auditor.get<{ items: { id: string; title: string }[] }>('/service-transitions')
+    expect(list.status).toBe(200)
+    const demo = list.body.items.find((t) => t.title === 'Design and transition: Introduce self-service password reset')
+    expect(demo).toBeDefined()
+    // then: it is closed as transitioned with its plan, accepted design and report, linked to its change
+    const record = (await auditor.get<Transition>(`/service-transitions/${demo!.id}`)).body
+    expect(record).toMatchObject({
+      status: 'closed',
+      data: { designAccepted: true, customerAccepted: true, criteriaMet: 'met', closureCode: 'transitioned' },
+    })
+    expect(String(record.data.acceptanceCriteria)).not.toBe('')
+    const changeId = String(record.data.changeId)
+    expect(record.links).toEqual(
+      expect.arrayContaining([expect.objectContaining({ toKind: 'change', toId: changeId, linkType: 'raised-from' })]),
+    )
+    expect((await auditor.get<Change>(`/changes/${changeId}`)).body.data).toMatchObject({ majorImpact: true, serviceTransitionId: demo!.id })
+    // and nobody may change it but its change managers (auditors read only)
+    expect((await auditor.patch(`/service-transitions/${demo!.id}`, { version: record.version, title: 'x' })).status).toBe(403)
+  })
+
+  it('#5.1-2: a change without major impact goes to assessment directly, with no transition', async () => {
+    const { id, instance } = await h.open('change', { title: 'Patch the mail relay', data: { scope: 'patch' } })
+    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change', potentialMajorImpact: false })
+    await h.task(instance, 'Task_AssessChange')
+    expect(await h.hasCompleted(instance, 'Task_StartServiceTransition')).toBe(false)
+    expect((await changeOf(id)).data.serviceTransitionId).toBeUndefined()
+    await h.server.zeebe.cancelProcessInstance(instance)
+  })
+})
