@@ -194,7 +194,7 @@ export async function refuseShortLeadTime(
 /**
  * The checks of what a procedure's user task decides on a change (`record:` properties), inside
  * the transaction that stores the submission, before anything is written: scheduling
- * (`Task_ScheduleChange`) plans the start no sooner than the policy's lead time (9.2). `fields`
+ * (`Task_ScheduleChange`) plans the start no sooner than the policy's lead time (9.2). `sources`
  * maps case fields to the form fields they come from, for the field error's path.
  */
 export async function checkTaskDecision(
