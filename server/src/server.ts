@@ -394,7 +394,11 @@ export async function startServer({
     // one activity stream per case: work notes and replies (8.1, 7.1)
     const activity = new ActivityService({ db: database.db, audit, bus, cases })
     const cmdb = new CmdbService({ db: database.db, audit })
-    const catalogue = new CatalogueService({ db: database.db, audit })
+    const catalogue = new CatalogueService({
+      db: database.db,
+      audit,
+      now: () => new Date(clock.now()),
+    })
     if (config.SEED_DEMO_DATA) await seedCatalogue({ db: database.db, cases, cmdb, catalogue })
     // design and transition of a changed service (clause 5): a past one, reported
     if (config.SEED_DEMO_DATA) {

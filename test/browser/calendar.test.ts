@@ -61,7 +61,9 @@ describe('change calendar and finished cases', () => {
       name: 'calendar-ledger-db',
       ciType: 'database',
     })
-    const day = new Date().toISOString().slice(0, 10)
+    // three days ahead: later than the demo change policy's lead times (9.2)
+    const ahead = new Date(Date.now() + 3 * 86_400_000)
+    const day = ahead.toISOString().slice(0, 10)
     const planned = await change<{ id: string }>('POST', '/changes', {
       title: 'Patch the ledger database',
       ciId: ci.id,
@@ -105,6 +107,9 @@ describe('change calendar and finished cases', () => {
       .toBe('scheduled')
     const { context, page } = await loginPage(browser, app, 'change')
     await page.goto('/calendar')
+    if (ahead.getUTCMonth() !== new Date().getUTCMonth()) {
+      await page.getByRole('button', { name: 'Next month' }).click()
+    }
     // then: the scheduled change is on the calendar with its window from the record
     const list = page.getByRole('table', { name: 'Scheduled changes' })
     const row = list.getByRole('row', { name: new RegExp(`^${rfc.id} Rebuild`) })

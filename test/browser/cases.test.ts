@@ -323,7 +323,9 @@ describe('cases', () => {
     await screenshot(page, 'reports')
     // two changes planned in overlapping windows on the same CI (9.2)
     const change = await apiAs(app, 'change')
-    const day = new Date().toISOString().slice(0, 10)
+    // three days ahead: later than the demo change policy's lead times (9.2)
+    const ahead = new Date(Date.now() + 3 * 86_400_000)
+    const day = ahead.toISOString().slice(0, 10)
     for (const [title, from, to] of [
       ['Patch the database server', '20:00', '22:00'],
       ['Upgrade the ERP application', '21:00', '23:00'],
@@ -340,6 +342,9 @@ describe('cases', () => {
     }
     await page.goto('/calendar')
     await page.getByRole('group', { name: /^Changes in/ }).waitFor()
+    if (ahead.getUTCMonth() !== new Date().getUTCMonth()) {
+      await page.getByRole('button', { name: 'Next month' }).click()
+    }
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toMatch(/RFC-\d+ overlaps RFC-\d+/)

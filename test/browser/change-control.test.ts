@@ -14,7 +14,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { completedPath } from '../../engine/test-support'
-import { cabDecision, startHarness, type Harness } from '../processes/harness'
+import { cabDecision, plannedWindow, startHarness, type Harness } from '../processes/harness'
 import { testDatabaseTargets } from '../support/databases'
 import { launchBrowser, loginPage, screenshot, seriousViolations, type App } from './support'
 
@@ -53,10 +53,7 @@ async function implementChange(changeId: string) {
     remediationPlan: 'Restore the previous record',
   })
   await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'), 'cab')
-  await h.complete(instance, 'Task_ScheduleChange', {
-    plannedStart: '2026-12-01T10:00',
-    plannedEnd: '2026-12-01T11:00',
-  })
+  await h.complete(instance, 'Task_ScheduleChange', plannedWindow(h))
   await h.complete(instance, 'Task_BuildAndTestChange', {
     buildNotes: 'built',
     testResult: 'passed',

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { completedPath } from '../../engine/test-support'
 import type { Baseline } from '../../server/src/cases/cmdb.service'
 import { testDatabaseTargets } from '../support/databases'
-import { cabDecision, startHarness, type Harness } from './harness'
+import { cabDecision, plannedWindow, startHarness, type Harness } from './harness'
 
 const DAY = 24 * 3_600_000
 
@@ -46,10 +46,7 @@ describe.each(testDatabaseTargets())('build, deploy and review on $kind', (targe
       remediationPlan: 'Restore the previous version',
     })
     await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'))
-    await h.complete(instance, 'Task_ScheduleChange', {
-      plannedStart: '2026-12-01T10:00',
-      plannedEnd: '2026-12-01T11:00',
-    })
+    await h.complete(instance, 'Task_ScheduleChange', plannedWindow(h))
     return { id, instance }
   }
 

@@ -13,6 +13,7 @@ import { testDatabaseTargets } from '../support/databases'
 import {
   approvedChange as approvedChangeOf,
   cabDecision,
+  plannedWindow,
   startHarness,
   type Harness,
 } from './harness'
@@ -327,7 +328,7 @@ describe.each(testDatabaseTargets())('change control as the only door on $kind',
       })
       expect(late.status).toBe(409)
       expect(late.body.detail).toMatch(/before it is approved/)
-      await h.complete(instance, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
+      await h.complete(instance, 'Task_ScheduleChange', plannedWindow(h))
       // nothing is applied before the implementation
       expect((await h.cases.find('ci', ciId))?.ciVersion).toBe('1.0')
       await h.complete(instance, 'Task_BuildAndTestChange', { buildNotes: 'built', testResult: 'passed' })
@@ -385,7 +386,7 @@ describe.each(testDatabaseTargets())('change control as the only door on $kind',
         changeNature: 'ci-change',
         affectedCiIds: [ciId],
       })
-      await h.complete(instance, 'Task_ScheduleChange', { plannedStart: '2026-12-02T10:00', plannedEnd: '2026-12-02T11:00' })
+      await h.complete(instance, 'Task_ScheduleChange', plannedWindow(h, 31))
       await h.complete(instance, 'Task_BuildAndTestChange', { buildNotes: 'rule', testResult: 'passed' })
       await deployRelease(id)
       await h.complete(instance, 'Task_PostImplementationReview', { objectivesMet: true, reviewNotes: 'ok' })

@@ -11,7 +11,7 @@ import type { TaskView } from '../../server/src/inbox/task-model'
 import type { ContinuityTest } from '../../server/src/delivery/continuity/continuity-model'
 import type { ServiceAvailability } from '../../server/src/delivery/continuity/availability.service'
 import { testDatabaseTargets } from '../support/databases'
-import { acceptedDesign, startHarness, type Harness } from './harness'
+import { acceptedDesign, plannedWindow, startHarness, type Harness } from './harness'
 
 const DAY = 24 * 3_600_000
 const MIN = 60_000
@@ -173,7 +173,7 @@ describe.each(testDatabaseTargets())('continuity and availability on $kind (6.3)
     const transition = await acceptedDesign(h, id)
     await h.complete(instance, 'Task_AssessChange', { riskLevel: 'medium', securityRisk: 'low', estimatedCost: 1, remediationPlan: 'r' })
     await h.complete(instance, 'Task_CabDecision', { riskAssessment: 'r', impactOnServices: 'i', businessBenefit: 'b', technicalFeasibility: 't', financialImpact: 'f', approved: true, decisionRationale: 'ok' })
-    await h.complete(instance, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
+    await h.complete(instance, 'Task_ScheduleChange', plannedWindow(h))
     await h.complete(instance, 'Task_BuildAndTestChange', { buildNotes: 'b', testResult: 'passed' })
     const releaseId = await h.until('the release', async () => (await h.cases.linksOf('change', id)).find((l) => l.fromKind === 'release')?.fromId)
     const release = await h.instanceOf('release', releaseId)

@@ -99,6 +99,20 @@ export const cabDecision = (approved: boolean, decisionRationale: string) => ({
 })
 
 /**
+ * A planned window of the change-schedule form (`YYYY-MM-DDTHH:mm`, UTC) `days` ahead of the
+ * harness's clock, `hours` long: later than any lead time of the demo change policy (9.2).
+ */
+export function plannedWindow(
+  h: Pick<Harness, 'clock'>,
+  days = 30,
+  hours = 1,
+): { plannedStart: string; plannedEnd: string } {
+  const start = Math.ceil((h.clock.now() + days * 86_400_000) / 3_600_000) * 3_600_000
+  const form = (ms: number) => new Date(ms).toISOString().slice(0, 16)
+  return { plannedStart: form(start), plannedEnd: form(start + hours * 3_600_000) }
+}
+
+/**
  * A change the CAB approved and scheduled (its procedure waits at build and test): what a
  * release needs behind it (ISO/IEC 20000-1 9.3). Returns the change's case and instance.
  */
@@ -121,10 +135,7 @@ export async function approvedChange(
     remediationPlan: 'r',
   })
   await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'))
-  await h.complete(instance, 'Task_ScheduleChange', {
-    plannedStart: '2026-12-01T10:00',
-    plannedEnd: '2026-12-01T11:00',
-  })
+  await h.complete(instance, 'Task_ScheduleChange', plannedWindow(h))
   await h.task(instance, 'Task_BuildAndTestChange')
   return { id, instance }
 }

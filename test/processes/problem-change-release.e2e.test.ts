@@ -10,6 +10,7 @@ import {
   acceptedDesign,
   approvedChange as approvedChangeOf,
   cabDecision,
+  plannedWindow,
   startHarness,
   type Harness,
 } from './harness'
@@ -113,7 +114,8 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
       remediationPlan: 'Restore portal v1',
     })
     await h.complete(instance, 'Task_CabDecision', cabDecision(true, 'ok'))
-    await h.complete(instance, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T12:00' })
+    const window = plannedWindow(h, 30, 2)
+    await h.complete(instance, 'Task_ScheduleChange', window)
     await h.complete(instance, 'Task_BuildAndTestChange', { buildNotes: 'built', testResult: 'passed' })
     const releaseId = await releaseOf(id)
     const release = await h.instanceOf('release', releaseId)
@@ -148,8 +150,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
       remediationPlan: 'Restore portal v1',
       cabApproved: true,
       decisionRationale: 'ok',
-      plannedStart: '2026-12-01T10:00',
-      plannedEnd: '2026-12-01T12:00',
+      ...window,
       objectivesMet: false,
       reviewNotes: 'failed',
     })
@@ -326,7 +327,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 1, remediationPlan: 'r' })
     expect((await h.cases.findCase('change', rfcId))?.data.standardChangeRefusal).toMatch(/must pick a model/)
     await h.complete(change, 'Task_CabDecision', cabDecision(true, 'ok'))
-    await h.complete(change, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
+    await h.complete(change, 'Task_ScheduleChange', plannedWindow(h))
     const path = await completedPath(h.engine.engine, change)
     expect(path.slice(path.indexOf('Gateway_ChangeClass'), path.indexOf('Task_AssessChange') + 1)).toEqual([
       'Gateway_ChangeClass',
@@ -393,7 +394,7 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
     await h.complete(change, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
     await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 5, remediationPlan: 'Keep old driver' })
     await h.complete(change, 'Task_CabDecision', cabDecision(true, 'ok'))
-    await h.complete(change, 'Task_ScheduleChange', { plannedStart: '2026-12-01T10:00', plannedEnd: '2026-12-01T11:00' })
+    await h.complete(change, 'Task_ScheduleChange', plannedWindow(h))
     await h.complete(change, 'Task_BuildAndTestChange', { buildNotes: 'driver 2', testResult: 'passed' })
     const releaseId = await releaseOf(rfcId)
     const release = await h.instanceOf('release', releaseId)

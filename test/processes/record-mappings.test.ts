@@ -96,6 +96,7 @@ describe('record updates declared in the procedures', () => {
     expect(patch).toEqual({
       fields: { serviceId: 'SVC-000001', ciId: null, data: { category: 'network' } },
       status: 'classified',
+      sources: { serviceId: 'serviceId', ciId: 'ciId', category: 'category' },
     })
   })
 })

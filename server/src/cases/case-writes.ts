@@ -46,7 +46,14 @@ import {
   refuseClosed,
   rowOf,
 } from './case-rows'
-import { checkCreate, checkEdit, refuseDirectEdit } from './change-control'
+import {
+  UnprocessableError,
+  checkCreate,
+  checkEdit,
+  checkTaskDecision,
+  refuseDirectEdit,
+} from './change-control'
+import { unpublishedItem } from './service-catalogue'
 import { changesAuditorOrScope, checkAuditorIndependence } from '../sms/audit/independence'
 import { customerKinds, finalStatuses, kindSpecs, processOfKind, type CaseKind } from './kinds'
 import type { KindSpec } from './kinds'
@@ -141,6 +148,16 @@ export class CaseWrites {
         throw new UserError('The request body is invalid.', [
           { path: '/data/catalogueItemId', message: `no catalogue item ${data.catalogueItemId}` },
         ])
+      }
+      // 6.1: customers request what the service catalogue in force offers
+      const unpublished = isCustomer(actor)
+        ? await unpublishedItem(this.db, item.id, this.now())
+        : undefined
+      if (unpublished) {
+        throw new UnprocessableError(
+          `Customers request what the service catalogue offers: ${unpublished}. Nothing was recorded.`,
+          [{ path: '/data/catalogueItemId', message: unpublished }],
+        )
       }
       data.requiresApproval = item.requires_approval
       input.serviceId ??= item.service_id
@@ -340,6 +357,15 @@ export class CaseWrites {
     const current = await lockedRow(spec, id, tx)
     validatePatch(kind, { ...change.fields, version: Number(current.version) })
     if (isCustomer(actor)) refuseStaffDecided(kind, change.fields)
+    // 9.2: what a procedure's task decides on a change keeps the change policy
+    await checkTaskDecision(
+      tx,
+      kind,
+      toRecord(spec, current),
+      change.fields,
+      change.sources ?? {},
+      this.now(),
+    )
     const patch: Record<string, unknown> = { ...change.fields }
     if (change.status !== undefined && change.status !== current.status) {
       patch.status = change.status

@@ -42,6 +42,9 @@ export function catalogueRoutes(
   router.post('/services/:id/catalogue-items', requireLogin, async (req, res) => {
     res.status(201).json(await catalogue.addCatalogueItem(idOf(req), req.body, actorOf(req)))
   })
+  router.get('/service-catalogue', requireLogin, async (_req, res) => {
+    res.json(await catalogue.published())
+  })
   router.get('/catalogue-items', requireLogin, async (req, res) => {
     res.json(await catalogue.catalogueItems(actorOf(req)))
   })
@@ -92,6 +95,14 @@ export function catalogueRoutes(
       summary: 'Add a catalogue item (requiresApproval drives the service-request procedure)',
       roles: ['admin'],
       requestBody: catalogueItemBodySchema,
+    },
+    {
+      method: 'get',
+      path: '/service-catalogue',
+      tag: 'services',
+      summary:
+        'The service catalogue customers request from: the service catalogue document in force, with its requestable items (6.1)',
+      roles: 'any',
     },
     {
       method: 'get',

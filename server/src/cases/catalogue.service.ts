@@ -15,6 +15,7 @@ import { refuseDirectEdit } from './change-control'
 import { nextReference } from './references'
 import { slaTargetsOf, type SlaTarget } from './sla-targets'
 import { iso } from '../db/timestamps'
+import { publishedCatalogue, type PublishedCatalogue } from './service-catalogue'
 
 /** A service another service depends on. */
 export interface ServiceDependency {
@@ -170,7 +171,15 @@ const validateContractPatch = bodyValidator<Partial<ContractBody> & { version: n
 const dateOnly = (v: unknown) => (v === null || v === undefined ? null : String(v))
 
 export class CatalogueService {
-  constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink }) {}
+  constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink; now?: () => Date }) {}
+
+  /**
+   * 6.1: the service catalogue customers see and request from: the catalogue document's version
+   * in force at the product's clock (`service-catalogue.ts`). Everyone signed in may read it.
+   */
+  published(): Promise<PublishedCatalogue> {
+    return publishedCatalogue(this.deps.db, this.deps.now?.() ?? new Date())
+  }
 
   private async service(id: string, actor: Actor, db: Kysely<DB> = this.deps.db) {
     if (!canReadKind(actor, 'service')) throw new ForbiddenError('You may not read services.')

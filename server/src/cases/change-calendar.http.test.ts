@@ -84,8 +84,8 @@ describe.each(testDatabaseTargets())('dates, ranges and the change calendar on $
       const res = await as.change.post<Problem>(
         '/changes',
         changeBody('Reversed window', {
-          plannedStart: '2026-12-10T10:00',
-          plannedEnd: '2026-12-10T09:00',
+          plannedStart: '2027-02-10T10:00',
+          plannedEnd: '2027-02-10T09:00',
         }),
       )
       // then
@@ -102,36 +102,36 @@ describe.each(testDatabaseTargets())('dates, ranges and the change calendar on $
         await as.change.post<Rec>(
           '/changes',
           changeBody('Window to shrink', {
-            plannedStart: '2026-12-11T10:00',
-            plannedEnd: '2026-12-11T12:00',
+            plannedStart: '2027-02-11T10:00',
+            plannedEnd: '2027-02-11T12:00',
           }),
         )
       ).body
       // when
       const res = await as.change.patch<Problem>(`/changes/${created.id}`, {
         version: created.version,
-        data: { plannedEnd: '2026-12-11T08:00+00:00' },
+        data: { plannedEnd: '2027-02-11T08:00+00:00' },
       })
       // then
       expect(res.status).toBe(400)
       expect(res.body.errors?.map((e) => e.path)).toEqual(['/data/plannedEnd'])
       const after = (await as.change.get<Rec>(`/changes/${created.id}`)).body
       expect(after.version).toBe(created.version)
-      expect(after.data.plannedEnd).toBe('2026-12-11T12:00')
+      expect(after.data.plannedEnd).toBe('2027-02-11T12:00')
     })
 
     test('the same start and end, and offsets that put the end after the start, are accepted', async () => {
       // when
       const same = await as.change.post<Rec>(
         '/changes',
-        changeBody('Instant', { plannedStart: '2026-12-12T10:00', plannedEnd: '2026-12-12T10:00' }),
+        changeBody('Instant', { plannedStart: '2027-02-12T10:00', plannedEnd: '2027-02-12T10:00' }),
       )
       // 10:00+02:00 is 08:00Z, 09:00Z is after it
       const offsets = await as.change.post<Rec>(
         '/changes',
         changeBody('Offsets', {
-          plannedStart: '2026-12-12T10:00+02:00',
-          plannedEnd: '2026-12-12T09:00Z',
+          plannedStart: '2027-02-12T10:00+02:00',
+          plannedEnd: '2027-02-12T09:00Z',
         }),
       )
       // then

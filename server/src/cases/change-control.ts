@@ -9,8 +9,10 @@
  *   supplier contracts (not in `draft`). A direct edit gets 409 naming the door.
  * - A release starts only from an approved change (9.3): creating one names an approved change
  *   (`data.changeId`), else 422. The release procedure checks it again (`check-release-change`).
- * - A change is planned no sooner than its class's lead time in the change policy in force
- *   (`refuseShortLeadTime`, the `change-policy` controlled document), else 422.
+ * - A change is planned no sooner than the lead time the change policy in force sets for its
+ *   class and risk (`refuseShortLeadTime`, the `change-policy` controlled document), else 422:
+ *   on people's writes and when the change procedure's scheduling task plans the start
+ *   (`checkTaskDecision`, the task's submission refused with nothing stored).
  * - A standard change picks an active model of the standard change catalogue and fits its scope
  *   (9.2, `standard-changes.ts`), else 422. The change procedure checks it again
  *   (`check-standard-change`).
@@ -20,7 +22,7 @@ import type { DB } from '../db/schema'
 import { ConflictError, UserError } from '../errors'
 import type { CaseKind } from './kinds'
 import { changeClassRule } from '../sms/documents/controlled-documents'
-import type { ChangeClass } from '../sms/documents/controlled-model'
+import { leadTimeOf, type ChangeClass } from '../sms/documents/controlled-model'
 import { fitOfStandardChange } from './standard-changes'
 
 /** 422: the request is well-formed but the rule it breaks is not about its shape. */
@@ -157,12 +159,15 @@ export async function checkCreate(
 
 /**
  * 9.2: a change is planned to start no sooner than the lead time the change policy in force
- * sets for its class (`change-policy` document, from its effective date); 422 otherwise.
+ * sets for its class and assessed risk (`change-policy` document, from its effective date;
+ * `leadTimeOf`); 422 otherwise, the field error at `path` naming the policy version. An emergency
+ * change has the emergency class's lead time, which the policy sets (none in the demo policy).
  */
 export async function refuseShortLeadTime(
   tx: Kysely<DB>,
   data: Record<string, unknown>,
   now: Date,
+  path = '/data/plannedStart',
 ): Promise<void> {
   if (typeof data.plannedStart !== 'string') return
   const start = Date.parse(data.plannedStart)
@@ -173,15 +178,43 @@ export async function refuseShortLeadTime(
       : 'normal'
   ) as ChangeClass
   const rule = await changeClassRule(tx, changeClass, now)
-  if (rule.leadTimeHours <= 0) return
-  const earliest = now.getTime() + rule.leadTimeHours * 3_600_000
+  const hours = leadTimeOf(rule, data.risk)
+  if (hours <= 0) return
+  const earliest = now.getTime() + hours * 3_600_000
   if (start < earliest) {
-    const reason = `a ${changeClass} change starts at least ${rule.leadTimeHours} h after it is planned (${rule.policy}); the earliest start now is ${new Date(earliest).toISOString()}`
+    const risk = typeof data.risk === 'string' ? ` of ${data.risk.split(/[\s:]/)[0]} risk` : ''
+    const reason = `a ${changeClass} change${risk} starts at least ${hours} h after it is planned (${rule.policy}); the earliest start now is ${new Date(earliest).toISOString()}`
     throw new UnprocessableError(
       `The change policy's lead time is not met (9.2): ${reason}. Nothing was recorded.`,
-      [{ path: '/data/plannedStart', message: reason }],
+      [{ path, message: reason }],
     )
   }
+}
+
+/**
+ * The checks of what a procedure's user task decides on a change (`record:` properties), inside
+ * the transaction that stores the submission, before anything is written: scheduling
+ * (`Task_ScheduleChange`) plans the start no sooner than the policy's lead time (9.2). `sources`
+ * maps case fields to the form fields they come from, for the field error's path.
+ */
+export async function checkTaskDecision(
+  tx: Kysely<DB>,
+  kind: CaseKind,
+  current: Controlled,
+  patch: Record<string, unknown>,
+  sources: Record<string, string>,
+  now: Date,
+): Promise<void> {
+  if (kind !== 'change') return
+  const data = (patch.data ?? {}) as Record<string, unknown>
+  if (typeof data.plannedStart !== 'string' || data.plannedStart === current.data.plannedStart)
+    return
+  await refuseShortLeadTime(
+    tx,
+    { ...current.data, ...data },
+    now,
+    `/${sources.plannedStart ?? 'plannedStart'}`,
+  )
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   type StandardChangeModel,
 } from './standard-changes'
 import { refuseReadonly, validatePatch } from './validators'
-import { issueFromChange } from '../sms/documents/controlled-issue'
+import { issueContractFromChange, issueFromChange } from '../sms/documents/controlled-issue'
 
 /** What a change may edit. */
 export const EditTarget = {
@@ -365,6 +365,20 @@ export class ChangeRecordEdits {
       },
       tx,
     )
+    // 7.2: the change door writes the contract document's next version (controlled-issue.ts)
+    const serviceTargets = has('data')
+      ? (p.data as Record<string, unknown>).serviceTargets
+      : undefined
+    if (serviceTargets !== undefined) {
+      await issueContractFromChange(tx, this.deps.audit, {
+        contractId: edit.targetId!,
+        supplierId: String(before.supplier_id),
+        serviceTargets,
+        changeId: edit.changeId,
+        actor: actor.username,
+        now: this.deps.now?.() ?? new Date(),
+      })
+    }
     return edit.targetId!
   }
 

@@ -80,6 +80,8 @@ export interface RecordPatch {
   /** Typed fields by API name, plus `data` when data keys change. */
   fields: Record<string, unknown>
   status?: string
+  /** The form field each changed case field comes from (for field errors of the task's form). */
+  sources?: Record<string, string>
 }
 
 /**
@@ -102,15 +104,21 @@ export function recordPatch(
   }
   const fields: Record<string, unknown> = {}
   const data: Record<string, unknown> = {}
+  const sources: Record<string, string> = {}
   for (const { target, source } of mapping.fields) {
     if (!(source in submitted) || submitted[source] === undefined) continue
+    sources[target] = source
     const raw = submitted[source]
     const value = raw === '' ? null : raw
     if (targetOf(kind, target) === 'typed') fields[target] = value
     else data[target] = value
   }
   if (Object.keys(data).length) fields.data = data
-  return { fields, ...(mapping.status !== undefined ? { status: mapping.status } : {}) }
+  return {
+    fields,
+    ...(mapping.status !== undefined ? { status: mapping.status } : {}),
+    sources,
+  }
 }
 
 /**

@@ -4,8 +4,14 @@
  * target was met or missed. A numeric target with a direction is judged by the rule (at least /
  * at most the agreed value); any other target by the reviewer. Nothing is judged from the count
  * of SLA breaches. The supplier review procedure records the results (`record-supplier-review`)
- * and the service report counts them (6.2, supplier performance).
+ * and the service report counts them (6.2, supplier performance). The targets are the contract's
+ * as agreed now: its controlled document's version in force, else its record's
+ * (`contractTargetsInForce`).
  */
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema'
+import { inForce } from '../sms/documents/controlled-documents'
+import type { ContractDocumentData } from '../sms/documents/controlled-model'
 
 /** A service target as a contract states it (`data.serviceTargets[]`). */
 export interface ContractTarget {
@@ -91,4 +97,42 @@ export function contractTargets(data: readonly Record<string, unknown>[]): Contr
         )
       : [],
   )
+}
+
+/** Where a contract's targets were read: its document's version in force, or its record. */
+export interface TargetSource {
+  contractId: string
+  /** The contract document's version in force; null: no document, the record's targets. */
+  document: { id: string; version: number } | null
+}
+
+/**
+ * 7.2, 4.3.2: the targets of the contracts as agreed now: each contract's controlled document
+ * (`contract:<id>`), its version in force at `now`, or the contract record's service targets
+ * while it has no document in force.
+ */
+export async function contractTargetsInForce(
+  db: Kysely<DB>,
+  contracts: readonly { id: string; data: Record<string, unknown> }[],
+  now: Date,
+): Promise<{ targets: ContractTarget[]; sources: TargetSource[] }> {
+  const targets: ContractTarget[] = []
+  const sources: TargetSource[] = []
+  for (const c of contracts) {
+    const doc = await inForce<ContractDocumentData>(db, `contract:${c.id}`, now)
+    if (doc && Array.isArray(doc.data.targets)) {
+      targets.push(
+        ...doc.data.targets.map((t) => ({
+          measure: t.name,
+          target: t.target,
+          direction: t.direction,
+        })),
+      )
+      sources.push({ contractId: c.id, document: { id: doc.documentId, version: doc.version } })
+    } else {
+      targets.push(...contractTargets([c.data]))
+      sources.push({ contractId: c.id, document: null })
+    }
+  }
+  return { targets, sources }
 }

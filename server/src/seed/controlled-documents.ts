@@ -11,10 +11,40 @@ import type { DB } from '../db/schema'
 import type { AuditSink } from '../evidence/audit-sink'
 import type { NotificationService } from '../notifications/notification.service'
 import { createSmsServices } from '../sms/index'
-import { defaultChangePolicy } from '../sms/documents/controlled-model'
+import type { ChangePolicyData } from '../sms/documents/controlled-model'
+import { documentTargets } from '../sms/documents/controlled-issue'
 import type { CreateDocumentInput } from '../sms/documents/document-rows'
 
 const DAY = 86_400_000
+
+/**
+ * The demo change policy (9.2): standard changes are pre-approved and announced half a working
+ * day ahead; normal changes go to the CAB and are planned at least a day (low risk) to ten days
+ * (extensive risk) ahead, two days while their risk is not assessed; emergency changes go to the
+ * emergency CAB with no lead time.
+ */
+export const demoChangePolicy: ChangePolicyData = {
+  changeClasses: {
+    standard: {
+      approverGroup: null,
+      leadTimeHours: 4,
+      description: 'Pre-approved model of the standard change catalogue; announced 4 h ahead',
+    },
+    normal: {
+      approverGroup: 'cab',
+      leadTimeHours: 48,
+      leadTimeHoursByRisk: { low: 24, medium: 48, high: 120, extensive: 240 },
+      description:
+        'Assessed and approved by the CAB; planned 1 day (low risk) to 10 days (extensive risk) ahead',
+    },
+    emergency: {
+      approverGroup: 'cab',
+      leadTimeHours: 0,
+      description: 'Emergency CAB; no lead time: the change restores or protects a service now',
+    },
+  },
+  classificationDecision: 'change-classification',
+}
 const author = 'smsmgr'
 const approver = 'smsmgr2'
 
@@ -114,7 +144,8 @@ export async function seedControlledDocuments(deps: {
       data: {
         contractId: c.id,
         supplierId: c.supplier_id,
-        targets: [{ name: 'Availability', target: 99.5, unit: '%', direction: 'at-least' }],
+        // the targets agreed in the contract (its record's service targets)
+        targets: documentTargets((c.data as { serviceTargets?: unknown }).serviceTargets),
         obligations: [
           'Monthly service report',
           'Notify incidents affecting our services within 1 h',
@@ -128,8 +159,8 @@ export async function seedControlledDocuments(deps: {
     title: 'Change management policy',
     subject: 'change-policy',
     content:
-      '# Change management policy\nChanges are classified by the change classification decision; who approves each class and the lead time before a change may start are set here (9.2).',
-    data: defaultChangePolicy,
+      '# Change management policy\nChanges are classified by the change classification decision; who approves each class and the lead time before a change may start, by class and assessed risk, are set here (9.2).\n\n| Class | Approved by | Lead time |\n|---|---|---|\n| Standard | pre-approved model | 4 h |\n| Normal | CAB | low risk 24 h, medium 48 h, high 120 h, extensive 240 h; 48 h until assessed |\n| Emergency | emergency CAB | none |',
+    data: demoChangePolicy,
   })
   await issue({
     kind: 'release-policy',

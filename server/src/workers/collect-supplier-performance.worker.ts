@@ -1,8 +1,9 @@
 import {
   assessTargets,
-  contractTargets,
+  contractTargetsInForce,
   type MeasuredTarget,
   type TargetResult,
+  type TargetSource,
 } from '../cases/supplier-targets'
 import { ErrorCode, defineWorker } from './define-worker'
 import { actorFor, stringList } from './worker-helpers'
@@ -18,6 +19,8 @@ interface Out {
     slaBreaches: number
     /** Per contract target, not yet measured (the reviewer records the values). */
     targets: TargetResult[]
+    /** Where each contract's targets were read: its document version in force, or its record. */
+    contracts: TargetSource[]
   }
   /** One row per target for the reviewer to record the value achieved (the form's list). */
   measuredTargets: Required<Pick<MeasuredTarget, 'target' | 'agreed'>>[]
@@ -52,7 +55,8 @@ export const collectSupplierPerformance = defineWorker<In, Out>({
     const contracts = (await deps.catalogue.contracts(supplierId, actorFor(job.type))).filter(
       (c) => c.status !== 'terminated' && c.status !== 'expired',
     )
-    const targets = contractTargets(contracts.map((c) => c.data))
+    // 7.2, 4.3.2: the targets as agreed now: each contract document's version in force
+    const { targets, sources } = await contractTargetsInForce(deps.db, contracts, deps.now())
     if (!targets.length) {
       return job.error({
         errorCode: ErrorCode.NO_CONTRACT_TARGETS,
@@ -93,6 +97,7 @@ export const collectSupplierPerformance = defineWorker<In, Out>({
         incidents: ids.length,
         slaBreaches: breaches.length,
         targets: results,
+        contracts: sources,
       },
       measuredTargets: results.map((r) => ({ target: r.target, agreed: r.agreed })),
       relationshipOwner:

@@ -1,6 +1,6 @@
 import {
   assessTargets,
-  contractTargets,
+  contractTargetsInForce,
   type MeasuredTarget,
   type TargetResult,
 } from '../cases/supplier-targets'
@@ -80,10 +80,8 @@ export const recordSupplierReview = defineWorker<In, Out>({
     const contracts = (await deps.catalogue.contracts(supplierId, actorFor(job.type))).filter(
       (c) => c.status !== 'terminated' && c.status !== 'expired',
     )
-    const results = assessTargets(
-      contractTargets(contracts.map((c) => c.data)),
-      measuredTargets ?? [],
-    )
+    const { targets } = await contractTargetsInForce(deps.db, contracts, deps.now())
+    const results = assessTargets(targets, measuredTargets ?? [])
     const counts = tally(results)
     const performance =
       typeof rest.performance === 'object' && rest.performance !== null ? rest.performance : {}

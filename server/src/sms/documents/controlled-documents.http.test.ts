@@ -205,7 +205,7 @@ describe.each(testDatabaseTargets())(
     })
 
     test("9.2: the change policy lead time applies to changes only from the new version's effective date", async () => {
-      // given the seeded change policy (no lead time)
+      // given the seeded change policy (48 h for a normal change whose risk is not assessed)
       const policies = await author.get<{ items: SmsDocument[] }>(
         '/sms/documents?kind=change-policy',
       )

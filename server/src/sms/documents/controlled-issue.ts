@@ -10,12 +10,13 @@
  *   approved by the change (`approvedBy: change:CHG-…`, the CAB's approval), effective now — so
  *   the register keeps every version whichever door was used. A draft still open in the register
  *   is overtaken (rejected with a note naming the change): its author drafts again from the new
- *   version.
+ *   version. A change editing a supplier contract's service targets does the same for the
+ *   contract's document (`issueContractFromChange`, 7.2).
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/schema'
 import type { AuditSink } from '../../evidence/audit-sink'
-import type { SlaDocumentData } from './controlled-model'
+import type { ContractDocumentData, SlaDocumentData } from './controlled-model'
 import { VersionStatus } from './document-model'
 import { DAY, sha256, type DocRow, type VersionRow } from './document-rows'
 
@@ -57,10 +58,97 @@ export async function issueFromChange(
   input: { slaId: string; targets: unknown; changeId: string; actor: string; now: Date },
 ): Promise<number | undefined> {
   if (!input.targets || typeof input.targets !== 'object') return undefined
+  return issueVersionFromChange(tx, audit, {
+    subject: `sla:${input.slaId}`,
+    next: (base) => ({
+      ...((base ?? { slaId: input.slaId, targets: {} }) as unknown as SlaDocumentData),
+      slaId: input.slaId,
+      targets: input.targets as SlaDocumentData['targets'],
+    }),
+    summary: `Targets changed by ${input.changeId}`,
+    changeId: input.changeId,
+    actor: input.actor,
+    now: input.now,
+  })
+}
+
+/** A contract's service targets as its record holds them (`data.serviceTargets[]`). */
+interface RecordTarget {
+  measure?: unknown
+  target?: unknown
+  direction?: unknown
+}
+
+/**
+ * A contract record's service targets as the contract document states them: the measure's name,
+ * the agreed number, the unit (what the measure's name says in brackets) and the direction.
+ * Targets that are no number with a direction cannot be stated there and are left out.
+ */
+export function documentTargets(serviceTargets: unknown): ContractDocumentData['targets'] {
+  if (!Array.isArray(serviceTargets)) return []
+  return (serviceTargets as RecordTarget[]).flatMap((t) => {
+    const value = typeof t.target === 'number' ? t.target : Number(t.target)
+    if (typeof t.measure !== 'string' || !t.measure || !Number.isFinite(value)) return []
+    if (t.direction !== 'at-least' && t.direction !== 'at-most') return []
+    const unit = /\(([^)]{1,40})\)\s*$/.exec(t.measure)?.[1] ?? ''
+    return [{ name: t.measure, target: value, unit, direction: t.direction }]
+  })
+}
+
+/**
+ * 7.2, 9.2: a change's implementation edits a supplier contract's service targets: the contract
+ * document (if any) gets a new version with those targets, approved by the change and effective
+ * now, in the change's transaction, as for an SLA. Returns the version, or undefined when the
+ * contract has no controlled document or the edit changes no service targets.
+ */
+export async function issueContractFromChange(
+  tx: Kysely<DB>,
+  audit: AuditSink,
+  input: {
+    contractId: string
+    supplierId: string
+    serviceTargets: unknown
+    changeId: string
+    actor: string
+    now: Date
+  },
+): Promise<number | undefined> {
+  if (!Array.isArray(input.serviceTargets)) return undefined
+  return issueVersionFromChange(tx, audit, {
+    subject: `contract:${input.contractId}`,
+    next: (base) => ({
+      ...((base ?? { obligations: [] }) as unknown as ContractDocumentData),
+      contractId: input.contractId,
+      supplierId: input.supplierId,
+      targets: documentTargets(input.serviceTargets),
+    }),
+    summary: `Service targets changed by ${input.changeId}`,
+    changeId: input.changeId,
+    actor: input.actor,
+    now: input.now,
+  })
+}
+
+/**
+ * The next version of the controlled document of `subject`, written by a change: `next` makes its
+ * content from the version in effect; open drafts are overtaken, the version in effect superseded.
+ */
+async function issueVersionFromChange(
+  tx: Kysely<DB>,
+  audit: AuditSink,
+  input: {
+    subject: string
+    next: (base: Record<string, unknown> | null) => SlaDocumentData | ContractDocumentData
+    summary: string
+    changeId: string
+    actor: string
+    now: Date
+  },
+): Promise<number | undefined> {
   const doc = await tx
     .selectFrom('sms_documents')
     .selectAll()
-    .where('subject', '=', `sla:${input.slaId}`)
+    .where('subject', '=', input.subject)
     .forUpdate()
     .executeTakeFirst()
   if (!doc) return undefined
@@ -71,12 +159,7 @@ export async function issueFromChange(
     .orderBy('version', 'desc')
     .execute()
   const base = versions.find((x) => x.version === doc.effective_version)
-  const baseData = (base?.data ?? { slaId: input.slaId, targets: {} }) as unknown as SlaDocumentData
-  const data: SlaDocumentData = {
-    ...baseData,
-    slaId: input.slaId,
-    targets: input.targets as SlaDocumentData['targets'],
-  }
+  const data = input.next((base?.data as Record<string, unknown> | null | undefined) ?? null)
   const openStatuses: string[] = [
     VersionStatus.Draft,
     VersionStatus.InReview,
@@ -106,7 +189,7 @@ export async function issueFromChange(
   const content = {
     content: base?.content ?? '',
     data,
-    changeSummary: `Targets changed by ${input.changeId}`,
+    changeSummary: input.summary,
   }
   const hash = sha256(content)
   await tx

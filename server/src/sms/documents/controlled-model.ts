@@ -6,9 +6,9 @@
  * | kind | subject | used by |
  * |---|---|---|
  * | `sla` | `sla:<SLA id>` | SLA targets per priority for the escalation timers (8.1, `sla-targets.ts`) |
- * | `service-catalogue` | `service-catalogue` | the published catalogue (`GET /api/sms/controlled/service-catalogue`) |
- * | `contract` | `contract:<contract id>` | the supplier's agreed targets and obligations (7.2) |
- * | `change-policy` | `change-policy` | change classes: who approves, lead time (9.2, `change-control.ts`, `apply-change-policy`) |
+ * | `service-catalogue` | `service-catalogue` | what customers see and request (`GET /api/service-catalogue`, `cases/service-catalogue.ts`) |
+ * | `contract` | `contract:<contract id>` | the supplier's agreed targets, measured in supplier reviews (7.2, `cases/supplier-targets.ts`) |
+ * | `change-policy` | `change-policy` | change classes: who approves (the CAB tasks' candidate group), lead time by risk (9.2, `change-control.ts`, `apply-change-policy`) |
  * | `release-policy` | `release-policy` | release approvers and acceptance rules (9.3) |
  * | `decision` | `decision:<DRG id>` | the priority matrix: its versions ARE the DMN deployments |
  */
@@ -60,13 +60,39 @@ export const ChangeClass = {
 } as const
 export type ChangeClass = (typeof ChangeClass)[keyof typeof ChangeClass]
 
+/** The risk levels a change's assessment records (form `change-assessment`, `riskLevel`). */
+export const RiskLevels = ['low', 'medium', 'high', 'extensive'] as const
+export type RiskLevel = (typeof RiskLevels)[number]
+
 /** What the change policy says of one class. */
 export interface ChangeClassRule {
-  /** Staff group that approves changes of the class; null = pre-approved (standard changes). */
+  /**
+   * Staff group that approves changes of the class (the CAB task's candidate group); null =
+   * pre-approved (standard changes), or no group named: the CAB (`cab`) decides.
+   */
   approverGroup: string | null
-  /** Minimum hours between recording a change and its planned start. */
+  /**
+   * Minimum hours between planning a change and its planned start, while its risk is not
+   * assessed (or its level has no lead time of its own below).
+   */
   leadTimeHours: number
+  /** Lead time by the assessed risk level, where the policy sets one (9.2). */
+  leadTimeHoursByRisk?: Partial<Record<RiskLevel, number>>
   description: string
+}
+
+/**
+ * The lead time the rule sets for a change of the risk recorded on it (`data.risk`): the risk
+ * level's own when the policy sets one, else the class's. A standard change's risk is its model's
+ * text (`low: …`): its first word is the level.
+ */
+export function leadTimeOf(rule: ChangeClassRule, risk: unknown): number {
+  const level =
+    typeof risk === 'string'
+      ? RiskLevels.find((l) => new RegExp(`^${l}\\b`, 'i').test(risk))
+      : undefined
+  const byRisk = level !== undefined ? rule.leadTimeHoursByRisk?.[level] : undefined
+  return byRisk ?? rule.leadTimeHours
 }
 /** 9.2: the change management policy; the classification itself is the DMN it names. */
 export interface ChangePolicyData {

@@ -87,6 +87,16 @@ const classRule = {
   properties: {
     approverGroup: { anyOf: [group, { type: 'null' }] },
     leadTimeHours: { type: 'integer', minimum: 0, maximum: 8760 },
+    leadTimeHoursByRisk: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        ['low', 'medium', 'high', 'extensive'].map((l) => [
+          l,
+          { type: 'integer', minimum: 0, maximum: 8760 },
+        ]),
+      ),
+    },
     description: { type: 'string', maxLength: 2000 },
   },
 } as const
