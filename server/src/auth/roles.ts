@@ -35,5 +35,10 @@ export const StaffGroup = {
    * with the customer (6.1). Created by migration 1050.
    */
   RelationshipManagers: 'relationship-managers',
+  /**
+   * Finance (6.4): budgets per service and period, actual costs, apportionment rules; a budget is
+   * approved by a member other than its author. Created by migration 1100.
+   */
+  Finance: 'finance',
 } as const
 export type StaffGroup = (typeof StaffGroup)[keyof typeof StaffGroup]

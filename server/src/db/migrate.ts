@@ -27,6 +27,7 @@ import * as m1030 from './migrations/1030-internal-auditors-group'
 import * as m1040 from './migrations/1040-controlled-documents'
 import * as m1050 from './migrations/1050-customer-relationship'
 import * as m1060 from './migrations/1060-continuity-capacity'
+import * as m1100 from './migrations/1100-budgeting-accounting'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ export const migrations: Record<string, Migration> = {
   '1040-controlled-documents': m1040,
   '1050-customer-relationship': m1050,
   '1060-continuity-capacity': m1060,
+  '1100-budgeting-accounting': m1100,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {

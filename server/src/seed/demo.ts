@@ -78,6 +78,11 @@ const groups: { id: StaffGroup; name: string; description: string }[] = [
     description:
       'Business relationship: customers, complaints, satisfaction and service reviews (7.1, 6.1).',
   },
+  {
+    id: StaffGroup.Finance,
+    name: 'Finance',
+    description: 'Budgeting and accounting for services: budgets, costs and their approval (6.4).',
+  },
 ]
 
 const users: {
@@ -179,6 +184,19 @@ const users: {
     displayName: 'Rita Relationship-Manager',
     roles: [Role.Staff],
     groups: [StaffGroup.RelationshipManagers],
+  },
+  {
+    // 6.4: budgets and costs per service; a budget is approved by the other finance user
+    username: 'finance',
+    displayName: 'Fiona Finance',
+    roles: [Role.Staff],
+    groups: [StaffGroup.Finance],
+  },
+  {
+    username: 'finance2',
+    displayName: 'Felix Finance',
+    roles: [Role.Staff],
+    groups: [StaffGroup.Finance],
   },
   { username: 'auditor', displayName: 'Audrey Auditor', roles: [Role.Auditor], groups: [] },
   { username: 'customer', displayName: 'Cora Customer', roles: [Role.Customer], groups: [] },
