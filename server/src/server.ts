@@ -69,6 +69,7 @@ import { notificationsRoutes } from './notifications/notifications.routes'
 import { auditRoutes, reviewRoutes, ReviewActionsService, seedSmsAudit } from './sms'
 import { createDeliveryServices, deliveryRoutes, type DeliveryServices } from './delivery'
 import { seedDelivery } from './delivery/seed'
+import { FinanceService, financeRoutes, seedFinance } from './finance'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
@@ -160,6 +161,8 @@ export interface RunningServer {
     /** The compliance matrix (requirements catalogue and its links). */
     compliance: ComplianceService
     delivery: DeliveryServices
+    /** Budgets, costs and apportionment (6.4). */
+    finance: FinanceService
   }
   stop(): Promise<void>
 }
@@ -435,6 +438,18 @@ export async function startServer({
         now: () => new Date(clock.now()),
       }).catch((err: unknown) => log.error('demo data of continuity and capacity failed', err))
     }
+    // budgeting and accounting for services (6.4)
+    const finance = new FinanceService({
+      db: database.db,
+      audit,
+      cases,
+      now: () => new Date(clock.now()),
+    })
+    if (config.SEED_DEMO_DATA) {
+      await seedFinance({ db: database.db, finance, now: () => new Date(clock.now()) }).catch(
+        (err: unknown) => log.error('demo data of budgeting and accounting failed', err),
+      )
+    }
     // the business relationship (7.1, 6.1): customers, surveys, service review actions
     const relationshipDeps = {
       db: database.db,
@@ -583,6 +598,7 @@ export async function startServer({
         reviewRoutes({ reviewActions }),
         complianceRoutes({ compliance, now: () => new Date(clock.now()) }),
         deliveryRoutes(delivery, zeebeMessagePublisher(zeebe)),
+        financeRoutes(finance),
       ],
     })
     const http: Server = createServer(app)
@@ -633,6 +649,7 @@ export async function startServer({
         satisfactionSurveys,
         compliance,
         delivery,
+        finance,
       },
       stop: () => runAll(cleanup),
     }

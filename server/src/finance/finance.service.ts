@@ -715,7 +715,11 @@ export class FinanceService {
         breachAction: b.breachAction,
         openAction: open.get(b.id) ?? null,
         costs: (costs.get(b.serviceId) ?? []).filter(
-          (c) => c.currency === b.currency && c.incurredOn >= b.period.from && c.incurredOn < b.period.to,
+          (c) =>
+            c.currency === b.currency &&
+            c.incurredOn >= b.period.from &&
+            c.incurredOn < b.period.to &&
+            c.incurredOn <= asOf,
         ),
         asOf,
       }),
