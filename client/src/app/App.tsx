@@ -52,6 +52,7 @@ const RequirementPage = lazy(() => import('../features/compliance/components/Req
 const GapsPage = lazy(() => import('../features/compliance/components/GapsPage'))
 const ContinuityPage = lazy(() => import('../features/continuity/components/ContinuityPage'))
 const CapacityPage = lazy(() => import('../features/continuity/components/CapacityPage'))
+const FinancePage = lazy(() => import('../features/finance/components/FinancePage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -228,6 +229,7 @@ const routes: [string, Render][] = [
   ['/compliance-gaps', () => <GapsPage />],
   ['/continuity', (_p, u) => <ContinuityPage user={u} />],
   ['/capacity', () => <CapacityPage />],
+  ['/finance', (_p, u) => <FinancePage user={u} />],
 ]
 
 function Routes({ user }: { user: User }) {

@@ -55,6 +55,8 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       // 6.3, 6.5: service owners' continuity, availability and capacity
       { href: '/continuity', label: 'Continuity and availability', roles: readers },
       { href: '/capacity', label: 'Capacity', roles: readers },
+      // 6.4: finance writes; service owners, auditors and process owners read
+      { href: '/finance', label: 'Budgets and costs', roles: readers },
     ],
   },
   {

@@ -58,13 +58,19 @@ export const referencesOf = (costs: readonly CostInput[]) => ({
 export function problemsOf(c: CostInput, known: KnownIds): string[] {
   const p: string[] = []
   const day = Date.parse(c.incurredOn)
-  if (!DATE.test(c.incurredOn) || Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== c.incurredOn)
+  if (
+    !DATE.test(c.incurredOn) ||
+    Number.isNaN(day) ||
+    new Date(day).toISOString().slice(0, 10) !== c.incurredOn
+  )
     p.push(`incurredOn "${c.incurredOn}" is not a date (YYYY-MM-DD)`)
   else if (c.incurredOn > known.today) p.push(`incurredOn ${c.incurredOn} is after today`)
   if (!costCategories.includes(c.category))
     p.push(`category "${c.category}" is not one of ${costCategories.join(', ')}`)
-  if (!money.test(c.amount)) p.push(`amount "${c.amount}" is not a decimal amount with up to 2 places`)
-  if (!currency.test(c.currency)) p.push(`currency "${c.currency}" is not an ISO 4217 code like EUR`)
+  if (!money.test(c.amount))
+    p.push(`amount "${c.amount}" is not a decimal amount with up to 2 places`)
+  if (!currency.test(c.currency))
+    p.push(`currency "${c.currency}" is not an ISO 4217 code like EUR`)
   if (!!c.serviceId === !!c.ruleId)
     p.push('name either serviceId (a direct cost) or ruleId (an indirect cost), not both')
   else if (c.serviceId && !known.services.has(c.serviceId)) p.push(`no service ${c.serviceId}`)
@@ -73,7 +79,8 @@ export function problemsOf(c: CostInput, known: KnownIds): string[] {
     p.push(`behaviour "${c.behaviour}" is not fixed or variable`)
   if (c.expense && !Object.values(Expense).includes(c.expense))
     p.push(`expense "${c.expense}" is not capital or operating`)
-  if (c.contractId && !known.contracts.has(c.contractId)) p.push(`no supplier contract ${c.contractId}`)
+  if (c.contractId && !known.contracts.has(c.contractId))
+    p.push(`no supplier contract ${c.contractId}`)
   else if (c.contractId && c.serviceId) {
     const covered = known.contracts.get(c.contractId)
     if (covered && !covered.includes(c.serviceId))
@@ -108,7 +115,8 @@ export function readCostsCsv(csv: string): { rows: CsvRow[]; errors: FieldError[
     }
   }
   const unknown = header.filter(
-    (h) => !(required as readonly string[]).includes(h) && !(optional as readonly string[]).includes(h),
+    (h) =>
+      !(required as readonly string[]).includes(h) && !(optional as readonly string[]).includes(h),
   )
   if (unknown.length) {
     return {
@@ -147,11 +155,13 @@ export function readCostsCsv(csv: string): { rows: CsvRow[]; errors: FieldError[
       description: get('description'),
     }
     const problems: string[] = []
-    if (c.length !== header.length) problems.push(`${c.length} cells, the header has ${header.length}`)
+    if (c.length !== header.length)
+      problems.push(`${c.length} cells, the header has ${header.length}`)
     if (cost.description!.length > 2000) problems.push('description longer than 2000 characters')
     rows.push({ row, cost, problems })
   }
-  if (!rows.length && !errors.length) errors.push({ path: '/csv', message: 'the file has no costs' })
+  if (!rows.length && !errors.length)
+    errors.push({ path: '/csv', message: 'the file has no costs' })
   return { rows, errors }
 }
 

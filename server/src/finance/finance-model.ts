@@ -89,7 +89,9 @@ export interface BudgetInput {
   breachAction: VarianceAction
   notes?: string
 }
-export type BudgetPatch = Partial<Omit<BudgetInput, 'serviceId' | 'fiscalYear' | 'quarter' | 'currency'>> & {
+export type BudgetPatch = Partial<
+  Omit<BudgetInput, 'serviceId' | 'fiscalYear' | 'quarter' | 'currency'>
+> & {
   version: number
 }
 

@@ -46,7 +46,14 @@ const threshold = {
 export const createBudgetBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['serviceId', 'fiscalYear', 'currency', 'lines', 'varianceThresholdPercent', 'breachAction'],
+  required: [
+    'serviceId',
+    'fiscalYear',
+    'currency',
+    'lines',
+    'varianceThresholdPercent',
+    'breachAction',
+  ],
   properties: {
     serviceId: ref('SVC'),
     fiscalYear: year,
@@ -117,7 +124,10 @@ const cost = {
     expense: { enum: Object.values(Expense) },
     contractId: { anyOf: [ref('CON'), { type: 'null' }] },
     caseId: {
-      anyOf: [{ type: 'string', pattern: '^[A-Z]{2,5}-[0-9]{6,12}$', maxLength: 20 }, { type: 'null' }],
+      anyOf: [
+        { type: 'string', pattern: '^[A-Z]{2,5}-[0-9]{6,12}$', maxLength: 20 },
+        { type: 'null' },
+      ],
     },
     description: { type: 'string', maxLength: 2000 },
   },
@@ -155,7 +165,12 @@ const costsQuery = {
     limit: { type: 'integer', minimum: 1, maximum: 5000 },
   },
 } as const
-const yearQuery = { type: 'object', additionalProperties: false, required: ['year'], properties: { year } } as const
+const yearQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['year'],
+  properties: { year },
+} as const
 
 const validateCreate = bodyValidator<BudgetInput>(createBudgetBody)
 const validatePatch = bodyValidator<BudgetPatch>(patchBudgetBody)
@@ -200,7 +215,9 @@ export function financeRoutes(finance: FinanceService): Router {
     res.json(await finance.getBudget(budgetParams(req.params).id, actor(req)))
   })
   r.patch('/finance/budgets/:id', async (req, res) => {
-    res.json(await finance.updateBudget(budgetParams(req.params).id, validatePatch(req.body), actor(req)))
+    res.json(
+      await finance.updateBudget(budgetParams(req.params).id, validatePatch(req.body), actor(req)),
+    )
   })
   r.post('/finance/budgets/:id/approve', async (req, res) => {
     const { version } = validateApprove(req.body)
@@ -216,7 +233,9 @@ export function financeRoutes(finance: FinanceService): Router {
     res.status(201).json(await finance.createRule(validateRule(req.body), actor(req)))
   })
   r.patch('/finance/rules/:id', async (req, res) => {
-    res.json(await finance.updateRule(ruleParams(req.params).id, validatePatchRule(req.body), actor(req)))
+    res.json(
+      await finance.updateRule(ruleParams(req.params).id, validatePatchRule(req.body), actor(req)),
+    )
   })
   r.get('/finance/costs', async (req, res) => {
     res.json({ items: await finance.listCosts(actor(req), validateCostsQuery(req.query)) })
@@ -263,7 +282,8 @@ openapi.register(
   writer({
     method: 'post',
     path: '/finance/budgets',
-    summary: 'Record a draft budget of a service for a year or a quarter, an amount per cost category',
+    summary:
+      'Record a draft budget of a service for a year or a quarter, an amount per cost category',
     description:
       'Money is decimal text with up to 2 places and an ISO 4217 currency. A year is budgeted whole or by quarters (409 otherwise).',
     requestBody: createBudgetBody,
@@ -297,7 +317,11 @@ openapi.register(
       'Indirect costs are apportioned by their rule to the cent. Forecast = actual + budget still to come pro rata (the actual once the period ended); variance = actual − budget pro rata to date.',
     query: [q('year', year, true), q('serviceId', ref('SVC')), q('asOf', day)],
   }),
-  reader({ method: 'get', path: '/finance/rules', summary: 'Apportionment rules of indirect costs (6.4 b)' }),
+  reader({
+    method: 'get',
+    path: '/finance/rules',
+    summary: 'Apportionment rules of indirect costs (6.4 b)',
+  }),
   writer({
     method: 'post',
     path: '/finance/rules',
@@ -315,12 +339,18 @@ openapi.register(
     method: 'get',
     path: '/finance/costs',
     summary: 'Actual costs, newest first (service owners: direct costs of their services)',
-    query: [q('from', day), q('to', day), q('serviceId', ref('SVC')), q('limit', costsQuery.properties.limit)],
+    query: [
+      q('from', day),
+      q('to', day),
+      q('serviceId', ref('SVC')),
+      q('limit', costsQuery.properties.limit),
+    ],
   }),
   writer({
     method: 'post',
     path: '/finance/costs',
-    summary: 'Record actual costs; any bad one refuses all (422, an error each); may raise a variance action',
+    summary:
+      'Record actual costs; any bad one refuses all (422, an error each); may raise a variance action',
     requestBody: costsBody,
   }),
   writer({

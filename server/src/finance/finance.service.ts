@@ -196,7 +196,9 @@ export class FinanceService {
       if (input.lines.length) {
         await tx
           .insertInto('budget_lines')
-          .values(input.lines.map((l) => ({ budget_id: id, category: l.category, amount: l.amount })))
+          .values(
+            input.lines.map((l) => ({ budget_id: id, category: l.category, amount: l.amount })),
+          )
           .execute()
       }
       return {
@@ -244,7 +246,9 @@ export class FinanceService {
         if (patch.lines.length) {
           await tx
             .insertInto('budget_lines')
-            .values(patch.lines.map((l) => ({ budget_id: id, category: l.category, amount: l.amount })))
+            .values(
+              patch.lines.map((l) => ({ budget_id: id, category: l.category, amount: l.amount })),
+            )
             .execute()
         }
       }
@@ -319,7 +323,11 @@ export class FinanceService {
 
   async listRules(actor: Actor): Promise<ApportionmentRule[]> {
     await requireFinanceReader(this.deps.db, actor)
-    const rules = await this.deps.db.selectFrom('apportionment_rules').selectAll().orderBy('id').execute()
+    const rules = await this.deps.db
+      .selectFrom('apportionment_rules')
+      .selectAll()
+      .orderBy('id')
+      .execute()
     const shares = await this.deps.db
       .selectFrom('apportionment_shares')
       .select(['rule_id', 'service_id', sql<string>`weight::text`.as('weight')])
@@ -348,7 +356,11 @@ export class FinanceService {
       throw new UnprocessableError('A service appears twice in the apportionment rule.')
     if (shares.every((s) => new Decimal(s.weight).isZero()))
       throw new UnprocessableError('At least one service needs a weight above 0.')
-    const found = await this.deps.db.selectFrom('services').select('id').where('id', 'in', ids).execute()
+    const found = await this.deps.db
+      .selectFrom('services')
+      .select('id')
+      .where('id', 'in', ids)
+      .execute()
     const missing = ids.filter((id) => !found.some((f) => f.id === id))
     if (missing.length) throw new UnprocessableError(`No service ${missing.join(', ')}.`)
   }
@@ -361,12 +373,21 @@ export class FinanceService {
       const now = this.deps.now()
       const row = await tx
         .insertInto('apportionment_rules')
-        .values({ id, name: input.name, basis: input.basis, created_by: actor.username, created_at: now, updated_at: now })
+        .values({
+          id,
+          name: input.name,
+          basis: input.basis,
+          created_by: actor.username,
+          created_at: now,
+          updated_at: now,
+        })
         .returningAll()
         .executeTakeFirstOrThrow()
       await tx
         .insertInto('apportionment_shares')
-        .values(input.shares.map((s) => ({ rule_id: id, service_id: s.serviceId, weight: s.weight })))
+        .values(
+          input.shares.map((s) => ({ rule_id: id, service_id: s.serviceId, weight: s.weight })),
+        )
         .execute()
       return {
         result: id,
@@ -404,12 +425,15 @@ export class FinanceService {
         .where('version', '=', input.version)
         .returningAll()
         .executeTakeFirst()
-      if (!after) throw new ConflictError(`${id} changed meanwhile (version ${before.version}); reload it.`)
+      if (!after)
+        throw new ConflictError(`${id} changed meanwhile (version ${before.version}); reload it.`)
       if (input.shares) {
         await tx.deleteFrom('apportionment_shares').where('rule_id', '=', id).execute()
         await tx
           .insertInto('apportionment_shares')
-          .values(input.shares.map((s) => ({ rule_id: id, service_id: s.serviceId, weight: s.weight })))
+          .values(
+            input.shares.map((s) => ({ rule_id: id, service_id: s.serviceId, weight: s.weight })),
+          )
           .execute()
       }
       return {
@@ -452,7 +476,9 @@ export class FinanceService {
       ])
   }
 
-  private toCost(r: Awaited<ReturnType<ReturnType<FinanceService['costQuery']>['execute']>>[number]): CostEntry {
+  private toCost(
+    r: Awaited<ReturnType<ReturnType<FinanceService['costQuery']>['execute']>>[number],
+  ): CostEntry {
     return {
       id: r.id,
       incurredOn: r.incurred_on,
@@ -477,7 +503,10 @@ export class FinanceService {
    * Costs of `[from, to)` (YYYY-MM-DD), newest first. Service owners see the direct costs of
    * their services (indirect ones reach them as their share in the statements).
    */
-  async listCosts(actor: Actor, q: { from?: string; to?: string; serviceId?: string; limit?: number }) {
+  async listCosts(
+    actor: Actor,
+    q: { from?: string; to?: string; serviceId?: string; limit?: number },
+  ) {
     const scope = await requireFinanceReader(this.deps.db, actor)
     let query = this.costQuery()
     if (q.from) query = query.where('incurred_on', '>=', q.from)
@@ -499,10 +528,18 @@ export class FinanceService {
       ? await db.selectFrom('services').select('id').where('id', 'in', refs.services).execute()
       : []
     const rules = refs.rules.length
-      ? await db.selectFrom('apportionment_rules').select('id').where('id', 'in', refs.rules).execute()
+      ? await db
+          .selectFrom('apportionment_rules')
+          .select('id')
+          .where('id', 'in', refs.rules)
+          .execute()
       : []
     const contracts = refs.contracts.length
-      ? await db.selectFrom('contracts').select(['id', 'data']).where('id', 'in', refs.contracts).execute()
+      ? await db
+          .selectFrom('contracts')
+          .select(['id', 'data'])
+          .where('id', 'in', refs.contracts)
+          .execute()
       : []
     const cases = refs.cases.length
       ? await db
@@ -697,7 +734,10 @@ export class FinanceService {
     if (!rows.length) return []
     const budgets = await this.toBudgets(rows)
     const from = budgets.map((b) => b.period.from).sort()[0]!
-    const to = budgets.map((b) => b.period.to).sort().at(-1)!
+    const to = budgets
+      .map((b) => b.period.to)
+      .sort()
+      .at(-1)!
     const costs = await this.serviceCosts(from, to)
     const open = await this.openActions(budgets.map((b) => b.id))
     return budgets.map((b) =>
@@ -742,7 +782,12 @@ export class FinanceService {
     const year = periodOf(q.year, null)
     const costs = await this.serviceCosts(year.from, year.to)
     const names = await this.serviceNames()
-    const unbudgeted: { serviceId: string; serviceName: string; currency: string; actual: string }[] = []
+    const unbudgeted: {
+      serviceId: string
+      serviceName: string
+      currency: string
+      actual: string
+    }[] = []
     for (const [serviceId, list] of costs) {
       if (scope !== 'all' && !scope.has(serviceId)) continue
       if (q.serviceId && q.serviceId !== serviceId) continue
@@ -753,7 +798,12 @@ export class FinanceService {
         byCurrency.set(c.currency, (byCurrency.get(c.currency) ?? new Decimal(0)).plus(c.amount))
       }
       for (const [currency, total] of byCurrency)
-        unbudgeted.push({ serviceId, serviceName: names.get(serviceId) ?? serviceId, currency, actual: money(total) })
+        unbudgeted.push({
+          serviceId,
+          serviceName: names.get(serviceId) ?? serviceId,
+          currency,
+          actual: money(total),
+        })
     }
     return { year: q.year, asOf, items, unbudgeted }
   }

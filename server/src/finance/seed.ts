@@ -147,17 +147,61 @@ export async function seedFinance(deps: {
       ...over,
     })
     costs.push(
-      c({ serviceId: network, category: 'personnel', amount: '10000', description: `Network engineers ${month}` }),
-      c({ serviceId: network, category: 'external-services', amount: '5000', contractId: wan, description: `WAN and internet ${month}` }),
-      c({ serviceId: mail, category: 'personnel', amount: '3000', description: `Mail administration ${month}` }),
-      c({ serviceId: mail, category: 'software', amount: '2100', behaviour: 'variable', description: `Mailbox licences ${month}` }),
-      c({ serviceId: erp, category: 'personnel', amount: '4000', description: `ERP support ${month}` }),
-      c({ ruleId: racks.id, category: 'facilities', amount: '4000', contractId: hosting, description: `Hosting fee ${month}` }),
-      c({ ruleId: users.id, category: 'overheads', amount: '2500', description: `Service management overhead ${month}` }),
+      c({
+        serviceId: network,
+        category: 'personnel',
+        amount: '10000',
+        description: `Network engineers ${month}`,
+      }),
+      c({
+        serviceId: network,
+        category: 'external-services',
+        amount: '5000',
+        contractId: wan,
+        description: `WAN and internet ${month}`,
+      }),
+      c({
+        serviceId: mail,
+        category: 'personnel',
+        amount: '3000',
+        description: `Mail administration ${month}`,
+      }),
+      c({
+        serviceId: mail,
+        category: 'software',
+        amount: '2100',
+        behaviour: 'variable',
+        description: `Mailbox licences ${month}`,
+      }),
+      c({
+        serviceId: erp,
+        category: 'personnel',
+        amount: '4000',
+        description: `ERP support ${month}`,
+      }),
+      c({
+        ruleId: racks.id,
+        category: 'facilities',
+        amount: '4000',
+        contractId: hosting,
+        description: `Hosting fee ${month}`,
+      }),
+      c({
+        ruleId: users.id,
+        category: 'overheads',
+        amount: '2500',
+        description: `Service management overhead ${month}`,
+      }),
     )
     if (m === 2) {
       costs.push(
-        c({ serviceId: network, category: 'hardware', amount: '15000', expense: 'capital', description: 'Firewall refresh' }),
+        c({
+          serviceId: network,
+          category: 'hardware',
+          amount: '15000',
+          expense: 'capital',
+          description: 'Firewall refresh',
+        }),
       )
     }
   }
