@@ -19,7 +19,8 @@ import { systemActor, type Actor } from '../cases/access'
 import type { CaseService } from '../cases'
 import { UnprocessableError } from '../cases/change-control'
 import { readableServices, requireFinanceReader, requireFinanceWriter } from './access'
-import { apportion, money, statement, type ServiceCost } from './accounting'
+import { money, statement } from './accounting'
+import { serviceCostsOf, type ServiceCostRow } from './service-costs'
 import { checkRows, problemsOf, readCostsCsv, referencesOf, type KnownIds } from './csv'
 import {
   BudgetStatus,
@@ -40,12 +41,6 @@ import {
 type BudgetRow = Selectable<BudgetsTable>
 const day = (d: Date) => d.toISOString().slice(0, 10)
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
-
-/** A cost as it counts for one service (its share of an indirect cost). */
-interface ServiceCostRow extends ServiceCost {
-  incurredOn: string
-  currency: string
-}
 
 export class FinanceService {
   constructor(
@@ -683,35 +678,8 @@ export class FinanceService {
    * Every service's costs of `[from, to)` as they count for it: direct costs whole, indirect
    * ones apportioned to the cent by their rule's current weights (6.4 b).
    */
-  async serviceCosts(from: string, to: string): Promise<Map<string, ServiceCostRow[]>> {
-    const rows = await this.costQuery()
-      .where('incurred_on', '>=', from)
-      .where('incurred_on', '<', to)
-      .execute()
-    const shares = await this.deps.db
-      .selectFrom('apportionment_shares')
-      .select(['rule_id', 'service_id', sql<string>`weight::text`.as('weight')])
-      .execute()
-    const out = new Map<string, ServiceCostRow[]>()
-    const add = (serviceId: string, c: ServiceCostRow) => {
-      const list = out.get(serviceId) ?? []
-      list.push(c)
-      out.set(serviceId, list)
-    }
-    for (const r of rows) {
-      const base = { category: r.category, incurredOn: r.incurred_on, currency: r.currency }
-      if (r.service_id) {
-        add(r.service_id, { ...base, amount: new Decimal(r.amount), allocation: 'direct' })
-      } else {
-        const own = shares
-          .filter((s) => s.rule_id === r.rule_id)
-          .map((s) => ({ serviceId: s.service_id, weight: s.weight }))
-        for (const [serviceId, amount] of apportion(r.amount, own)) {
-          add(serviceId, { ...base, amount, allocation: 'indirect' })
-        }
-      }
-    }
-    return out
+  serviceCosts(from: string, to: string): Promise<Map<string, ServiceCostRow[]>> {
+    return serviceCostsOf(this.deps.db, from, to)
   }
 
   private async openActions(budgetIds: string[]): Promise<Map<string, string>> {

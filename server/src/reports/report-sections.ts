@@ -7,6 +7,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { DB } from '../db/schema'
 import { majorIncidentSql } from '../cases/major-incident'
 import { satisfaction } from './satisfaction-section'
+import { costs } from './costs-section'
 import { SectionId, type Cell, type Granularity, type ReportSection } from './report-model'
 
 /**
@@ -596,6 +597,7 @@ export const sectionQueries: Record<SectionId, (ctx: Ctx) => Promise<ReportSecti
   [SectionId.Complaints]: complaints,
   [SectionId.Improvements]: improvements,
   [SectionId.Satisfaction]: satisfaction,
+  [SectionId.Costs]: costs,
 }
 
 /**

@@ -16,6 +16,17 @@ export const costCategories = [
   'overheads',
 ] as const
 
+/** What each cost category holds (6.4 a), for labels. */
+export const categoryLabels: Record<(typeof costCategories)[number], string> = {
+  personnel: 'Personnel',
+  hardware: 'Hardware',
+  software: 'Software and licences',
+  'external-services': 'Externally supplied services',
+  facilities: 'Facilities',
+  'shared-resources': 'Shared resources',
+  overheads: 'Overheads',
+}
+
 export interface Budget {
   id: string
   serviceId: string

@@ -13,6 +13,7 @@ import { Empty, ErrorBanner, Loading } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import {
   approveBudget,
+  categoryLabels,
   costCategories,
   createBudget,
   importCosts,
@@ -105,7 +106,7 @@ function BudgetForm({ year, onDone }: { year: number; onDone: () => void }) {
         <legend>Amount per cost category</legend>
         {costCategories.map((c) => (
           <div className="field" key={c}>
-            <label htmlFor={`budget-${c}`}>{c}</label>
+            <label htmlFor={`budget-${c}`}>{categoryLabels[c]}</label>
             <input
               id={`budget-${c}`}
               inputMode="decimal"
