@@ -247,6 +247,50 @@ describe.each(testDatabaseTargets())('budgeting and accounting on $kind (6.4)', 
     expect(items).toEqual([expect.objectContaining({ contractId: wan, supplierName: 'Northwind Networks', total: '4999.99', entries: 1 })])
   })
 
+  it('6.4, 6.2: the cost of an incident is recorded and the service report shows costs against budget #6.4-3', async () => {
+    // given an incident on Payroll whose cost is booked to it
+    const incident = await h.open('incident', { title: 'Payroll run failed', serviceId: payroll, data: { description: 'Payroll run failed', impact: 3, urgency: 3 } })
+    await h.server.zeebe.cancelProcessInstance(incident.instance)
+    const booked = await (await h.as('finance')).post('/finance/costs', {
+      costs: [{ incurredOn: `${year}-12-31`, category: 'personnel', amount: '250.00', currency: 'EUR', serviceId: payroll, caseId: incident.id, description: 'Overtime to rerun payroll' }],
+    })
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201)
+    // a case id that is neither a change nor an incident is refused
+    const notACase = await (await h.as('finance')).post<Problem>('/finance/costs', {
+      costs: [{ incurredOn: `${year}-12-31`, category: 'personnel', amount: '1', currency: 'EUR', serviceId: payroll, caseId: 'CHG-999999' }],
+    })
+    expect(notACase.status).toBe(422)
+    // when a report of the year with the costs section runs
+    const owner = await h.as('owner')
+    const def = await owner.post<{ id: string }>('/reports/definitions', {
+      name: `Costs ${year}`,
+      audience: 'Top management',
+      sections: ['costs'],
+      period: { kind: 'fixed', from: `${year}-01-01T00:00:00.000Z`, to: `${year + 1}-01-01T00:00:00.000Z` },
+      granularity: 'month',
+      schedule: 'none',
+    })
+    expect(def.status, JSON.stringify(def.body)).toBe(201)
+    const run = await owner.post<{ content: { sections: { id: string; clause: string; rows: Record<string, unknown>[] }[] } }>(`/reports/definitions/${def.body.id}/run`, {})
+    expect(run.status).toBe(201)
+    const section = run.body.content.sections.find((x) => x.id === 'costs')!
+    expect(section.clause).toBe('6.4')
+    // then Payroll's line holds the whole budget, its direct and apportioned costs and the incident's cost
+    const s = await statementOf(budgetId)
+    expect(section.rows.find((r) => r.service === 'Payroll' && r.currency === 'EUR')).toEqual({
+      service: 'Payroll',
+      currency: 'EUR',
+      budget: '3000.30',
+      direct: s.direct,
+      indirect: '33.33',
+      actual: s.actual,
+      variance: new Decimal(s.actual).minus('3000.30').toFixed(2),
+      variancePercent: new Decimal(s.actual).minus('3000.30').div('3000.30').mul(100).toFixed(2),
+      ofChangesAndIncidents: '250.00',
+    })
+    expect(section.rows.find((r) => r.service === 'Printing')).toMatchObject({ budget: '0.00', indirect: '66.67', variancePercent: null })
+  })
+
   it('6.4: auditors read only, service owners read their services, others nothing', async () => {
     // the auditor reads everything and writes nothing
     const auditor = await h.as('auditor')
