@@ -9,6 +9,7 @@ import { cmdbLinks } from '../cases/requirements'
 import { procedureControlLinks } from '../processes/requirements'
 import { allSections, requirementsOfSection } from '../reports/report-model'
 import { documentLinks, registerLinks } from '../sms/requirements'
+import { financeLinks } from '../finance/requirements'
 import { registerLink, type EvidenceLink } from './evidence-link'
 
 function recordLinks(): EvidenceLink[] {
@@ -68,6 +69,7 @@ export function declaredLinks(): EvidenceLink[] {
     ...cmdbLinks.map((r) => registerLink(r)),
     ...documentLinks.map((d) => registerLink(d, 'document')),
     ...registerLinks.map((r) => registerLink(r)),
+    ...financeLinks.map((r) => registerLink(r)),
     ...procedureControlLinks.map((r) => registerLink(r, 'document')),
     ...reportLinks(),
   ]
