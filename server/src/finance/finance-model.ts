@@ -100,7 +100,7 @@ export interface ApportionmentRule {
   id: string
   name: string
   basis: string
-  shares: { serviceId: string; weight: string; percent: string }[]
+  shares: { serviceId: string; serviceName: string; weight: string; percent: string }[]
   version: number
 }
 export interface RuleInput {

@@ -328,6 +328,7 @@ export class FinanceService {
       .select(['rule_id', 'service_id', sql<string>`weight::text`.as('weight')])
       .orderBy('service_id')
       .execute()
+    const names = await this.serviceNames()
     return rules.map((r) => {
       const own = shares.filter((s) => s.rule_id === r.id)
       const sum = own.reduce((a, s) => a.plus(s.weight), new Decimal(0))
@@ -337,6 +338,7 @@ export class FinanceService {
         basis: r.basis,
         shares: own.map((s) => ({
           serviceId: s.service_id,
+          serviceName: names.get(s.service_id) ?? s.service_id,
           weight: new Decimal(s.weight).toString(),
           percent: sum.isZero() ? '0.00' : new Decimal(s.weight).div(sum).mul(100).toFixed(2),
         })),

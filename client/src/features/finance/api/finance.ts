@@ -80,7 +80,7 @@ export interface ApportionmentRule {
   id: string
   name: string
   basis: string
-  shares: { serviceId: string; weight: string; percent: string }[]
+  shares: { serviceId: string; serviceName: string; weight: string; percent: string }[]
 }
 
 export interface BudgetInput {

@@ -318,7 +318,7 @@ export default function FinancePage({ user }: { user: User }) {
             {rules.data.items.map((r) => (
               <li key={r.id}>
                 {r.id} {r.name} ({r.basis}):{' '}
-                {r.shares.map((s) => `${s.serviceId} ${s.percent}%`).join(', ')}
+                {r.shares.map((s) => `${s.serviceName} ${s.percent}%`).join(', ')}
               </li>
             ))}
           </ul>
