@@ -291,6 +291,22 @@ describe.each(testDatabaseTargets())('budgeting and accounting on $kind (6.4)', 
     expect(section.rows.find((r) => r.service === 'Printing')).toMatchObject({ budget: '0.00', indirect: '66.67', variancePercent: null })
   })
 
+  it('6.4: approving a budget already exceeded raises an RFC when that is its action #6.4-3', async () => {
+    // given Printing's costs of the year (66.67 apportioned) and a budget of 50.00 with no tolerance
+    const draft = await (await h.as('finance2')).post<Budget>('/finance/budgets', budget({ serviceId: printing, lines: [{ category: 'facilities', amount: '50.00' }], varianceThresholdPercent: '0', breachAction: 'change' }))
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201)
+    // when the other finance user approves it
+    const approved = await (await h.as('finance')).post<Budget>(`/finance/budgets/${draft.body.id}/approve`, { version: 1 })
+    expect(approved.body).toMatchObject({ status: 'approved', approvedBy: 'finance', createdBy: 'finance2' })
+    // then an RFC on Printing was raised at once
+    const s = await statementOf(draft.body.id)
+    expect(s).toMatchObject({ exceeded: true, forecastVariancePercent: '33.34', breachAction: 'change' })
+    const change = await h.cases.findCase('change', s.openAction!)
+    expect(change).toMatchObject({ serviceId: printing })
+    expect(change?.title).toContain(`Budget ${draft.body.id} of Printing`)
+    await h.server.zeebe.cancelProcessInstance(await h.instanceOf('change', change!.id))
+  })
+
   it('6.4: auditors read only, service owners read their services, others nothing', async () => {
     // the auditor reads everything and writes nothing
     const auditor = await h.as('auditor')
