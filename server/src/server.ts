@@ -71,6 +71,7 @@ import { createDeliveryServices, deliveryRoutes, type DeliveryServices } from '.
 import { seedDelivery } from './delivery/seed'
 import { createSecurityServices, securityRoutes, type SecurityServices } from './security'
 import { seedSecurity } from './security/seed'
+import { FinanceService, financeRoutes, seedFinance } from './finance'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
@@ -167,6 +168,8 @@ export interface RunningServer {
     delivery: DeliveryServices
     /** Information security (6.6): controls, external parties' access, security incidents. */
     security: SecurityServices
+    /** Budgets, costs and apportionment (6.4). */
+    finance: FinanceService
   }
   stop(): Promise<void>
 }
@@ -467,6 +470,18 @@ export async function startServer({
         now: () => new Date(clock.now()),
       }).catch((err: unknown) => log.error('demo data of information security failed', err))
     }
+    // budgeting and accounting for services (6.4)
+    const finance = new FinanceService({
+      db: database.db,
+      audit,
+      cases,
+      now: () => new Date(clock.now()),
+    })
+    if (config.SEED_DEMO_DATA) {
+      await seedFinance({ db: database.db, finance, now: () => new Date(clock.now()) }).catch(
+        (err: unknown) => log.error('demo data of budgeting and accounting failed', err),
+      )
+    }
     // the business relationship (7.1, 6.1): customers, surveys, service review actions
     const relationshipDeps = {
       db: database.db,
@@ -621,6 +636,7 @@ export async function startServer({
           sms,
           now: () => new Date(clock.now()),
         }),
+        financeRoutes(finance),
       ],
     })
     const http: Server = createServer(app)
@@ -672,6 +688,7 @@ export async function startServer({
         compliance,
         delivery,
         security,
+        finance,
       },
       stop: () => runAll(cleanup),
     }

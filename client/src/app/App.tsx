@@ -53,6 +53,7 @@ const GapsPage = lazy(() => import('../features/compliance/components/GapsPage')
 const ContinuityPage = lazy(() => import('../features/continuity/components/ContinuityPage'))
 const CapacityPage = lazy(() => import('../features/continuity/components/CapacityPage'))
 const SecurityPage = lazy(() => import('../features/security/components/SecurityPage'))
+const FinancePage = lazy(() => import('../features/finance/components/FinancePage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
   const [username, setUsername] = useState('')
@@ -230,6 +231,7 @@ const routes: [string, Render][] = [
   ['/continuity', (_p, u) => <ContinuityPage user={u} />],
   ['/capacity', () => <CapacityPage />],
   ['/security', (_p, u) => <SecurityPage user={u} />],
+  ['/finance', (_p, u) => <FinancePage user={u} />],
 ]
 
 function Routes({ user }: { user: User }) {

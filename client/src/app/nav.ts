@@ -58,6 +58,8 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/capacity', label: 'Capacity', roles: readers },
       // 6.6: information security
       { href: '/security', label: 'Information security', roles: readers },
+      // 6.4: finance writes; service owners, auditors and process owners read
+      { href: '/finance', label: 'Budgets and costs', roles: readers },
     ],
   },
   {

@@ -40,5 +40,10 @@ export const StaffGroup = {
    * register of external parties' access. Created by migration 1110.
    */
   InformationSecurity: 'information-security',
+  /**
+   * Finance (6.4): budgets per service and period, actual costs, apportionment rules; a budget is
+   * approved by a member other than its author. Created by migration 1100.
+   */
+  Finance: 'finance',
 } as const
 export type StaffGroup = (typeof StaffGroup)[keyof typeof StaffGroup]

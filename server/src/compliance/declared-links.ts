@@ -10,6 +10,7 @@ import { procedureControlLinks } from '../processes/requirements'
 import { allSections, requirementsOfSection } from '../reports/report-model'
 import { documentLinks, registerLinks } from '../sms/requirements'
 import { securityLinks } from '../security/requirements'
+import { financeLinks } from '../finance/requirements'
 import { registerLink, type EvidenceLink } from './evidence-link'
 
 function recordLinks(): EvidenceLink[] {
@@ -70,6 +71,7 @@ export function declaredLinks(): EvidenceLink[] {
     ...documentLinks.map((d) => registerLink(d, 'document')),
     ...registerLinks.map((r) => registerLink(r)),
     ...securityLinks.map((r) => registerLink(r, r.documentKind ? 'document' : 'register')),
+    ...financeLinks.map((r) => registerLink(r)),
     ...procedureControlLinks.map((r) => registerLink(r, 'document')),
     ...reportLinks(),
   ]

@@ -28,6 +28,7 @@ import * as m1040 from './migrations/1040-controlled-documents'
 import * as m1050 from './migrations/1050-customer-relationship'
 import * as m1060 from './migrations/1060-continuity-capacity'
 import * as m1080 from './migrations/1080-major-incident-steps'
+import * as m1100 from './migrations/1100-budgeting-accounting'
 import * as m1110 from './migrations/1110-information-security'
 import * as m1130 from './migrations/1130-draft-control'
 
@@ -58,6 +59,7 @@ export const migrations: Record<string, Migration> = {
   '1050-customer-relationship': m1050,
   '1060-continuity-capacity': m1060,
   '1080-major-incident-steps': m1080,
+  '1100-budgeting-accounting': m1100,
   '1110-information-security': m1110,
   '1130-draft-control': m1130,
 }

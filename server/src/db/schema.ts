@@ -1138,3 +1138,99 @@ export interface MajorIncidentStepsTable {
   process_instance_key: string
   claimed_at: Date | string
 }
+
+// --- budgeting and accounting for services (6.4): migration 1100; owned by server/src/finance
+
+/** Money as node-postgres and PGlite return `numeric`: text (never a float). */
+type Money = ColumnType<string, string, string>
+
+/** The tables of migration 1100. */
+export interface DB {
+  budgets: BudgetsTable
+  budget_lines: BudgetLinesTable
+  apportionment_rules: ApportionmentRulesTable
+  apportionment_shares: ApportionmentSharesTable
+  cost_entries: CostEntriesTable
+  budget_variance_actions: BudgetVarianceActionsTable
+}
+
+/** 6.4 a budget of a service for a year or a quarter, in one currency. */
+export interface BudgetsTable {
+  id: string
+  service_id: string
+  fiscal_year: number
+  /** 1–4, or null for the whole year. */
+  quarter: number | null
+  currency: string
+  variance_threshold_percent: Money
+  /** `improvement` or `change`. */
+  breach_action: string
+  notes: Generated<string>
+  /** `draft` or `approved`. */
+  status: string
+  created_by: string
+  created_at: Ts
+  updated_at: Ts
+  approved_by: string | null
+  approved_at: Ts | null
+  version: Generated<number>
+}
+
+/** 6.4 the amount a budget holds for one cost category. */
+export interface BudgetLinesTable {
+  budget_id: string
+  category: string
+  amount: Money
+}
+
+/** 6.4 b a rule apportioning indirect costs to services by weight. */
+export interface ApportionmentRulesTable {
+  id: string
+  name: string
+  /** What the weights measure, e.g. `users per service`. */
+  basis: string
+  created_by: string
+  created_at: Ts
+  updated_at: Ts
+  version: Generated<number>
+}
+
+export interface ApportionmentSharesTable {
+  rule_id: string
+  service_id: string
+  weight: Money
+}
+
+/** 6.4 an actual cost. */
+export interface CostEntriesTable {
+  id: string
+  incurred_on: Ts
+  category: string
+  amount: Money
+  currency: string
+  /** `direct` (service_id) or `indirect` (rule_id). */
+  allocation: string
+  service_id: string | null
+  rule_id: string | null
+  /** `fixed` or `variable`. */
+  behaviour: string
+  /** `capital` or `operating`. */
+  expense: string
+  contract_id: string | null
+  case_id: string | null
+  description: Generated<string>
+  /** `api` or `csv`. */
+  source: string
+  recorded_by: string
+  recorded_at: Ts
+}
+
+/** 6.4 the improvement or change a budget's exceeded variance raised. */
+export interface BudgetVarianceActionsTable {
+  id: Generated<number>
+  budget_id: string
+  case_id: string
+  case_kind: string
+  variance: Json
+  raised_at: Ts
+}

@@ -17,6 +17,8 @@ export const SectionId = {
   Improvements: 'improvements',
   /** 7.1: customer satisfaction surveys (server/src/relationship). */
   Satisfaction: 'satisfaction',
+  /** 6.4: costs against budget per service (server/src/finance). */
+  Costs: 'costs',
 } as const
 export type SectionId = (typeof SectionId)[keyof typeof SectionId]
 export const allSections: readonly SectionId[] = Object.values(SectionId)
@@ -116,4 +118,5 @@ export const requirementsOfSection: Readonly<Record<SectionId, readonly string[]
   complaints: ['6.2-f', '7.1-7'],
   improvements: ['4.5.5.2-e'],
   satisfaction: ['7.1-7', '6.2-f'],
+  costs: ['6.4-3'],
 }

@@ -8,6 +8,7 @@ import type { DB } from '../db/schema'
 import { majorIncidentSql } from '../cases/major-incident'
 import { businessSecondsSql } from '../cases/service-calendar'
 import { satisfaction } from './satisfaction-section'
+import { costs } from './costs-section'
 import { SectionId, type Cell, type Granularity, type ReportSection } from './report-model'
 
 /**
@@ -614,6 +615,7 @@ export const sectionQueries: Record<SectionId, (ctx: Ctx) => Promise<ReportSecti
   [SectionId.Complaints]: complaints,
   [SectionId.Improvements]: improvements,
   [SectionId.Satisfaction]: satisfaction,
+  [SectionId.Costs]: costs,
 }
 
 /**

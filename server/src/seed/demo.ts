@@ -84,6 +84,11 @@ const groups: { id: StaffGroup; name: string; description: string }[] = [
     description:
       "Information security incidents, the controls register and external parties' access (6.6).",
   },
+  {
+    id: StaffGroup.Finance,
+    name: 'Finance',
+    description: 'Budgeting and accounting for services: budgets, costs and their approval (6.4).',
+  },
 ]
 
 const users: {
@@ -192,6 +197,19 @@ const users: {
     displayName: 'Selma Security-Manager',
     roles: [Role.Staff],
     groups: [StaffGroup.InformationSecurity],
+  },
+  {
+    // 6.4: budgets and costs per service; a budget is approved by the other finance user
+    username: 'finance',
+    displayName: 'Fiona Finance',
+    roles: [Role.Staff],
+    groups: [StaffGroup.Finance],
+  },
+  {
+    username: 'finance2',
+    displayName: 'Felix Finance',
+    roles: [Role.Staff],
+    groups: [StaffGroup.Finance],
   },
   { username: 'auditor', displayName: 'Audrey Auditor', roles: [Role.Auditor], groups: [] },
   { username: 'customer', displayName: 'Cora Customer', roles: [Role.Customer], groups: [] },

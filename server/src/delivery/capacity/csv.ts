@@ -14,7 +14,7 @@ const REF = /^CAP-[0-9]{6,12}$/
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/
 
 /** Splits one line at commas, honouring "quoted, fields". */
-function cells(line: string): string[] {
+export function cells(line: string): string[] {
   const out: string[] = []
   let cur = ''
   let quoted = false

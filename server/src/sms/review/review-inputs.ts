@@ -47,7 +47,7 @@ export async function assembleReviewInputs(
 ): Promise<ReviewInput[]> {
   return db.transaction().execute(async (tx) => {
     await applyReportSettings(tx)
-    const [sla, complaints, changes, nonconformities, improvements, satisfaction] =
+    const [sla, complaints, changes, nonconformities, improvements, satisfaction, costs] =
       await computeSections(
         tx,
         [
@@ -57,6 +57,7 @@ export async function assembleReviewInputs(
           'nonconformities',
           'improvements',
           'satisfaction',
+          'costs',
         ],
         period,
         'month',
@@ -94,8 +95,11 @@ export async function assembleReviewInputs(
       title: 'Current and forecast human, technical, information and financial resource levels',
       state: 'recorded',
       summary:
-        'Active people per staff group (human resources); technical and financial levels are not recorded in the product.',
-      figures: staff,
+        'Active people per staff group (human resources); financial resources: the costs of each service ' +
+        'against its budget (6.4). ' +
+        (costs?.measuredAs ?? '') +
+        ' Technical resource levels: see capacity (6.5).',
+      figures: { staff, financial: rowsOf(costs) },
     })
     for (const [item, title, table, clause] of [
       [

@@ -77,6 +77,7 @@ export const allSections = [
   'complaints',
   'improvements',
   'satisfaction',
+  'costs',
 ] as const
 
 /** Whether the user may define and run reports (the server enforces the same rule). */

@@ -1,0 +1,7 @@
+/**
+ * Budgeting and accounting for services (ISO/IEC 20000-1 6.4): the public face of
+ * `server/src/finance`.
+ */
+export { FinanceService } from './finance.service'
+export { financeRoutes } from './finance.routes'
+export { seedFinance } from './seed'
