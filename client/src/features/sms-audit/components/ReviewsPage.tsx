@@ -16,7 +16,12 @@ interface Input {
   title: string
   state: string
   summary: string
+  /** The records behind the input: findings and their corrective actions, risks, gaps. */
+  lines?: string[]
 }
+
+/** Lines shown per input; the record keeps them all. */
+const MAX_LINES = 50
 
 const text = (v: unknown) => (v === undefined || v === null || v === '' ? '—' : String(v))
 
@@ -139,7 +144,21 @@ function Review({ user, id }: { user: User; id: string }) {
                       <td>{i.item}</td>
                       <td>{i.title}</td>
                       <td>{i.state}</td>
-                      <td>{i.summary}</td>
+                      <td>
+                        {i.summary}
+                        {i.lines && i.lines.length > 0 && (
+                          <ul aria-label={`Input ${i.item}: ${i.title}`} className="small">
+                            {i.lines.slice(0, MAX_LINES).map((l, n) => (
+                              <li key={n}>{l}</li>
+                            ))}
+                            {i.lines.length > MAX_LINES && (
+                              <li className="muted">
+                                … and {i.lines.length - MAX_LINES} more (on the record)
+                              </li>
+                            )}
+                          </ul>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
