@@ -128,7 +128,8 @@ export async function assembleReviewInputs(
       lines: [
         ...requirementGaps.map((r) => `${r.id} (${r.clause}): ${r.summary} — ${r.status}`),
         ...gaps.overdueReviews.map(
-          (o) => `${o.type} ${o.id} ${o.title}: review overdue since ${o.dueAt ?? '?'} (${o.owner})`,
+          (o) =>
+            `${o.type} ${o.id} ${o.title}: review overdue since ${o.dueAt ?? '?'} (${o.owner})`,
         ),
         ...gaps.expiredDocuments.map(
           (e) => `${e.type} ${e.id} ${e.title}: expired ${e.expiredAt ?? '?'}`,

@@ -89,7 +89,10 @@ const toReview = (r: Selectable<SmsRiskReviewsTable>): RiskReview => ({
 })
 
 /** Where each kind of link points: a case kind in `cases`, or a table of its own. */
-const linkTargets: Record<keyof RiskLinks, { label: string; kind?: string; table?: 'cis' | 'services' }> = {
+const linkTargets: Record<
+  keyof RiskLinks,
+  { label: string; kind?: string; table?: 'cis' | 'services' }
+> = {
   changes: { label: 'change', kind: 'change' },
   cis: { label: 'CI', table: 'cis' },
   services: { label: 'service', table: 'services' },

@@ -22,6 +22,7 @@ import {
   type MeasuredObjective,
   type Raci,
 } from '../api/sms'
+import { Markdown } from '../../../lib/Markdown'
 import { RaciTable } from './RaciTable'
 import { ApproveForm, DraftEditor, InForce, SlaTargets } from './ControlledDocumentPanel'
 import { CompareVersions } from './CompareVersions'
@@ -31,7 +32,7 @@ function Content({ v, id }: { v: DocumentVersion; id: string }) {
   const data = v.data
   return (
     <div>
-      {v.content && <pre style={{ whiteSpace: 'pre-wrap' }}>{v.content}</pre>}
+      {v.content && <Markdown text={v.content} label={`Text of version ${v.version}`} />}
       {data && 'slaId' in data && <SlaTargets data={data} />}
       {data && !('slaId' in data) && controlledData(data) && (
         <pre aria-label="Structured content">{JSON.stringify(data, null, 2)}</pre>
