@@ -70,33 +70,29 @@ async function completeAs(username: string, task: TaskView, data: Record<string,
   await client('POST', `/tasks/${task.id}/complete`, { data })
 }
 
-/** Opens the task `name` of record `recordId` from the inbox, claims it if needed, fills and completes it. */
+/**
+ * Opens the task `elementId` of audit or review `recordId` (as its notification links it), claims
+ * it if needed, fills its form and completes it.
+ */
 async function workTask(
   page: Page,
+  username: string,
+  path: string,
   recordId: string,
+  elementId: string,
   name: string,
   fill: (form: Locator) => Promise<void>,
 ) {
-  const link = page
-    .getByRole('table', { name: 'Tasks' })
-    .getByRole('row')
-    .filter({ hasText: recordId })
-    .getByRole('link', { name })
-  await page.goto('/inbox')
-  await expect
-    .poll(
-      async () => {
-        if (await link.count()) return true
-        await page.reload()
-        return false
-      },
-      { timeout: 90_000, interval: 1000 },
-    )
-    .toBe(true)
-  await link.first().click()
+  const task = await taskOf(path, recordId, elementId)
+  await page.goto(`/inbox/${encodeURIComponent(task.id)}`)
   await page.getByRole('heading', { name }).waitFor()
-  const claim = page.getByRole('button', { name: 'Claim' })
-  if (await claim.count()) await claim.click()
+  // claimed by the person unless the procedure assigned it to them already
+  const assignee = page.getByTestId('assignee')
+  await expect.poll(() => assignee.textContent()).toMatch(/Assigned to|Unassigned/)
+  if ((await assignee.textContent())?.includes('Unassigned')) {
+    await page.getByRole('button', { name: 'Claim' }).click()
+  }
+  await expect.poll(() => assignee.textContent()).toContain(username)
   const form = page.getByRole('region', { name: 'Task form' })
   await form.getByRole('button', { name: 'Complete task' }).waitFor()
   await fill(form)
@@ -150,9 +146,17 @@ describe('internal audit and management review', () => {
     expect(await row.textContent()).toContain('8.2')
 
     // and completes the audit from the inbox
-    await workTask(auditor.page, auditId, 'Conduct the audit', async (form) => {
-      await form.getByLabel('Summary').fill('One minor nonconformity on 8.2')
-    })
+    await workTask(
+      auditor.page,
+      'iaudit',
+      'internal-audits',
+      auditId,
+      'Task_ConductAudit',
+      'Conduct the audit',
+      async (form) => {
+        await form.getByLabel('Summary').fill('One minor nonconformity on 8.2')
+      },
+    )
 
     // the SMS manager agrees the corrective action with its owner
     await completeAs(
@@ -172,9 +176,17 @@ describe('internal audit and management review', () => {
 
     // when the owner records what was done, in the browser
     const owner = await loginPage(browser, app, 'problem')
-    await workTask(owner.page, auditId, 'Implement corrective actions', async (form) => {
-      await form.getByLabel('What was done').fill('Workaround field required; backlog filled')
-    })
+    await workTask(
+      owner.page,
+      'problem',
+      'internal-audits',
+      auditId,
+      'Task_ImplementCorrectiveActions',
+      'Implement corrective actions',
+      async (form) => {
+        await form.getByLabel('What was done').fill('Workaround field required; backlog filled')
+      },
+    )
     await screenshot(owner.page, 'sms-audit-implemented')
     await owner.context.close()
 
@@ -184,10 +196,18 @@ describe('internal audit and management review', () => {
     await expect(byOwner('POST', `/tasks/${verify.id}/claim`)).rejects.toThrow(/: 403 /)
 
     // and the auditor verifies it in the browser
-    await workTask(auditor.page, auditId, 'Verify corrective actions', async (form) => {
-      await form.getByLabel('Yes').check()
-      await form.getByLabel('Verification').fill('Ten problems sampled, all with workaround')
-    })
+    await workTask(
+      auditor.page,
+      'iaudit',
+      'internal-audits',
+      auditId,
+      'Task_VerifyCorrectiveActions',
+      'Verify corrective actions',
+      async (form) => {
+        await form.getByLabel('Yes').check()
+        await form.getByLabel('Verification').fill('Ten problems sampled, all with workaround')
+      },
+    )
     await auditor.page.goto(`/sms/audits/${auditId}`)
     const verified = auditor.page
       .getByRole('region', { name: 'Findings' })
