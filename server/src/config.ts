@@ -185,6 +185,14 @@ export const configSchema = {
     description:
       'Days between management reviews (ISO/IEC 20000-1 4.5.4.3: at planned intervals, at least yearly): the daily check records the next review this long after the last one.',
   },
+  RISK_APPETITE_SCORE: {
+    type: 'integer',
+    default: 12,
+    minimum: 1,
+    maximum: 25,
+    description:
+      'The risk appetite (ISO/IEC 20000-1 4.5.2 j, criteria for accepting risks): the highest risk score (likelihood × impact, 1–25) accepted; risks scoring above it are the high risks a management review reads (4.5.4.3 e).',
+  },
   EVIDENCE_SIGNING_KEY: {
     type: 'string',
     default: '',

@@ -491,6 +491,14 @@ export async function startServer({
     }
     const relationship = createRelationshipServices(relationshipDeps)
     if (config.SEED_DEMO_DATA) await seedRelationship(relationshipDeps)
+    // the compliance matrix, gaps and audit pack (ISO/IEC 20000-1:2011 clauses 4–9); the management
+    // review reads its gaps (4.5.4.3 b)
+    const compliance = new ComplianceService({
+      db: database.db,
+      repoRoot,
+      verify: () => audit.verify(),
+    })
+
     const jobWorkers = startWorkers({
       zeebe,
       log,
@@ -510,11 +518,12 @@ export async function startServer({
         settings: {
           ...defaultWorkerSettings,
           managementReviewIntervalDays: config.MANAGEMENT_REVIEW_INTERVAL_DAYS,
+          riskAppetiteScore: config.RISK_APPETITE_SCORE,
           ...workerSettings,
         },
         log,
         now: () => new Date(clock.now()),
-        sms: { reviewActions, audit },
+        sms: { reviewActions, audit, matrix: (period) => compliance.matrix(period) },
         relationship: { reviewActions: relationship.reviewActions },
       },
     })
@@ -567,13 +576,6 @@ export async function startServer({
     cleanup.unshift(() => smsReviewReminders.stop())
     const satisfactionSurveys = startSatisfactionSurveys({ surveys: relationship.surveys, log })
     cleanup.unshift(() => satisfactionSurveys.stop())
-
-    // the compliance matrix, gaps and audit pack (ISO/IEC 20000-1:2011 clauses 4–9)
-    const compliance = new ComplianceService({
-      db: database.db,
-      repoRoot,
-      verify: () => audit.verify(),
-    })
 
     const eventLoop = startEventLoopMonitor({ log, thresholdMs: config.EVENT_LOOP_LAG_WARN_MS })
     cleanup.unshift(async () => eventLoop.stop())
@@ -628,7 +630,13 @@ export async function startServer({
         smsRoutes(sms, { db: database.db, now: () => new Date(clock.now()) }),
         relationshipRoutes(relationship),
         auditRoutes({ db: database.db, audit, now: () => new Date(clock.now()) }),
-        reviewRoutes({ reviewActions }),
+        reviewRoutes({
+          reviewActions,
+          db: database.db,
+          now: () => new Date(clock.now()),
+          riskAppetite: config.RISK_APPETITE_SCORE,
+          matrix: (period) => compliance.matrix(period),
+        }),
         complianceRoutes({ compliance, now: () => new Date(clock.now()) }),
         deliveryRoutes(delivery, zeebeMessagePublisher(zeebe)),
         securityRoutes(security, {

@@ -65,10 +65,18 @@ describe.each(testDatabaseTargets())('internal audit and management review on $k
     const review = await h.cases.findCase('management-review', reviewId)
     const inputs = review?.data.inputs as Record<string, { state: string; title: string; figures?: unknown }>
     expect(Object.keys(inputs).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'])
-    // competences (4.4.2) and risks (4.5.3 d) come from the SMS registers (the demo year's)
-    expect(inputs.d).toMatchObject({ state: 'recorded', figures: { records: expect.any(Number) } })
-    expect(inputs.e).toMatchObject({ state: 'recorded', figures: { records: expect.any(Number) } })
-    expect((inputs.e?.figures as { records: number }).records).toBeGreaterThan(0)
+    // competences (4.4.2) and risks (4.5.3 d) come from the SMS registers (the demo year's): the
+    // gaps per role and the risks above the appetite with owner and treatment, not counts
+    expect(inputs.d).toMatchObject({
+      state: 'recorded',
+      figures: {
+        competenceGaps: expect.arrayContaining([
+          expect.objectContaining({ role: 'cab', username: 'cab', reason: 'planned' }),
+        ]),
+      },
+    })
+    expect(inputs.e).toMatchObject({ state: 'recorded', figures: { appetite: 12, openRisks: expect.any(Number) } })
+    expect((inputs.e?.figures as { openRisks: number }).openRisks).toBeGreaterThan(0)
     // audit results (f: the demo year's audits ended before this period, their findings count)
     // and earlier reviews' actions (g) come from the product's records
     expect(inputs.f?.figures).toMatchObject({

@@ -37,7 +37,10 @@ export const assembleReviewInputsWorker = defineWorker<In, Out>({
       typeof review.data.periodFrom === 'string'
         ? formDateTime(review.data.periodFrom)
         : new Date(to.getTime() - YEAR)
-    const inputs = await assembleReviewInputs(deps.db, { from, to }, review.id, now)
+    const inputs = await assembleReviewInputs(deps.db, { from, to }, review.id, now, {
+      riskAppetite: deps.settings.riskAppetiteScore,
+      ...(deps.sms?.matrix ? { matrix: deps.sms.matrix } : {}),
+    })
     const inputsAssembledAt = now.toISOString()
     await deps.cases.updateFields(
       'management-review',

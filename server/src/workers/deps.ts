@@ -15,6 +15,7 @@ import type { ReviewActionsService } from '../sms/review/review-actions'
 import type { ServiceReviewActionsService } from '../relationship/service-review-actions'
 import type { DeliveryServices } from '../delivery'
 import type { SecurityServices } from '../security'
+import type { MatrixRow } from '../compliance/compliance.service'
 
 /** Publishes a BPMN message (Zeebe PublishMessage). */
 export interface MessagePublisher {
@@ -57,6 +58,8 @@ export interface WorkerSettings {
   messageTtlMs: number
   /** 4.5.4.3: days between management reviews (at least yearly: at most 365). */
   managementReviewIntervalDays: number
+  /** 4.5.2 j: the highest accepted risk score; the review reads the risks above it (4.5.4.3 e). */
+  riskAppetiteScore: number
   /** 6.5: days between capacity reviews (capacity-review.bpmn), default 30. */
   capacityReviewIntervalDays: number
 }
@@ -82,6 +85,7 @@ export const defaultWorkerSettings: WorkerSettings = {
   releaseIncidentThreshold: 0,
   messageTtlMs: 60 * 60 * 1000,
   managementReviewIntervalDays: 365,
+  riskAppetiteScore: 12,
   capacityReviewIntervalDays: 30,
 }
 
@@ -111,7 +115,12 @@ export interface WorkerDeps {
    * The management system's services (4.5.4): review actions and the evidence trail for the
    * workers that write records of their own. Absent in tests of unrelated workers.
    */
-  sms?: { reviewActions: ReviewActionsService; audit: AuditSink }
+  sms?: {
+    reviewActions: ReviewActionsService
+    audit: AuditSink
+    /** The compliance matrix of a period, for the review's conformity gaps (4.5.4.3 b). */
+    matrix?: (period: { from: Date; to: Date }) => Promise<readonly MatrixRow[]>
+  }
   /** The business relationship's services (7.1, 6.1): service review actions. */
   relationship?: { reviewActions: ServiceReviewActionsService }
 }

@@ -137,6 +137,42 @@ export async function competenceWarnings(
   )
 }
 
+/**
+ * 4.4.2: each role's required competences, its holders (active members of the group, or its
+ * lead) and their gaps as of `today` (YYYY-MM-DD). Also an input of the management review
+ * (4.5.4.3 d).
+ */
+export async function roleGaps(db: Kysely<DB>, today: string) {
+  const requirements = await db
+    .selectFrom('sms_role_competences')
+    .selectAll()
+    .orderBy('role')
+    .orderBy('competence_id')
+    .execute()
+  const roles = [...new Set(requirements.map((r) => r.role))]
+  const members = await db
+    .selectFrom('user_groups')
+    .innerJoin('users', 'users.id', 'user_groups.user_id')
+    .select(['users.username', 'user_groups.group_id', 'user_groups.is_lead'])
+    .where('users.active', '=', true)
+    .execute()
+  const holders = members.flatMap((m) =>
+    rolesOf([{ id: m.group_id, isLead: m.is_lead }])
+      .filter((role) => roles.includes(role))
+      .map((role) => ({ username: m.username, role })),
+  )
+  const gaps = await gapsOf(db, holders, today)
+  return roles.map((role) => ({
+    role,
+    requires: requirements.filter((r) => r.role === role).map((r) => r.competence_id),
+    holders: holders
+      .filter((h) => h.role === role)
+      .map((h) => h.username)
+      .sort(),
+    gaps: gaps.filter((g) => g.role === role),
+  }))
+}
+
 export class CompetenceService {
   constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink; now: () => Date }) {}
 
@@ -325,37 +361,9 @@ export class CompetenceService {
 
   /** The matrix: each role's required competences, its holders and their gaps (4.4.2). */
   async matrix() {
-    const db = this.deps.db
-    const requirements = await db
-      .selectFrom('sms_role_competences')
-      .selectAll()
-      .orderBy('role')
-      .orderBy('competence_id')
-      .execute()
-    const roles = [...new Set(requirements.map((r) => r.role))]
-    const members = await db
-      .selectFrom('user_groups')
-      .innerJoin('users', 'users.id', 'user_groups.user_id')
-      .select(['users.username', 'user_groups.group_id', 'user_groups.is_lead'])
-      .where('users.active', '=', true)
-      .execute()
-    const holders = members.flatMap((m) =>
-      rolesOf([{ id: m.group_id, isLead: m.is_lead }])
-        .filter((role) => roles.includes(role))
-        .map((role) => ({ username: m.username, role })),
-    )
-    const gaps = await gapsOf(db, holders, this.today())
     return {
       competences: await this.competences(),
-      roles: roles.map((role) => ({
-        role,
-        requires: requirements.filter((r) => r.role === role).map((r) => r.competence_id),
-        holders: holders
-          .filter((h) => h.role === role)
-          .map((h) => h.username)
-          .sort(),
-        gaps: gaps.filter((g) => g.role === role),
-      })),
+      roles: await roleGaps(this.deps.db, this.today()),
       records: await this.recordsOf(),
     }
   }

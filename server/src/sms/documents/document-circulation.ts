@@ -1,6 +1,6 @@
 /**
  * Circulation of effective SMS documents (ISO/IEC 20000-1 4.3.2 b, c): distribution to the
- * groups and roles concerned with a notification each (in the transaction of the distribution),
+ * groups, roles and named people concerned with a notification each (in the transaction of the distribution),
  * acknowledgement by the readers, the planned review recorded, and the owners reminded once per
  * due date. Each write is one transaction with its evidence entry.
  */
@@ -24,20 +24,45 @@ export class DocumentCirculation {
   ) {}
 
   /**
-   * 4.3.2 b: the effective version goes to the people of the groups and roles concerned; each is
-   * notified (in the same transaction) and asked to acknowledge it.
+   * 4.3.2 b: the effective version goes to the people of the groups and roles concerned and to
+   * the people named; each is notified (in the same transaction) and asked to acknowledge it, and
+   * acknowledges for themselves. A group or person that does not exist (or a person no longer
+   * active) is refused, naming them, and nothing is sent.
    */
-  async distribute(id: string, to: { groups?: string[]; roles?: string[] }, actor: string) {
+  async distribute(
+    id: string,
+    to: { groups?: string[]; roles?: string[]; users?: string[] },
+    actor: string,
+  ) {
     const recipients = await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
       const doc = await documentRow(tx, id, true)
       if (doc.effective_version === null)
         throw new ConflictError(`${id} has no effective version to distribute.`)
       const groups = to.groups ?? []
       const roles = to.roles ?? []
+      const named = to.users ?? []
       if (groups.length) {
         const known = await tx.selectFrom('groups').select('id').where('id', 'in', groups).execute()
         const unknown = groups.filter((g) => !known.some((k) => k.id === g))
         if (unknown.length) throw new UserError(`Unknown groups: ${unknown.join(', ')}.`)
+      }
+      if (named.length) {
+        const known = await tx
+          .selectFrom('users')
+          .select('username')
+          .where('username', 'in', named)
+          .where('active', '=', true)
+          .execute()
+        const unknown = named.filter((u) => !known.some((k) => k.username === u))
+        if (unknown.length) {
+          throw new UserError(
+            `Unknown or inactive users: ${unknown.join(', ')}.`,
+            unknown.map((u) => ({
+              path: `/users/${named.indexOf(u)}`,
+              message: `no active user ${u}`,
+            })),
+          )
+        }
       }
       const users = await tx
         .selectFrom('users')
@@ -55,6 +80,7 @@ export class DocumentCirculation {
                 ]
               : []),
             ...(roles.length ? [sql<boolean>`roles && ${sql.val(roles)}::text[]`] : []),
+            ...(named.length ? [eb('username', 'in', named)] : []),
             sql<boolean>`false`,
           ]),
         )
@@ -83,9 +109,11 @@ export class DocumentCirculation {
           tx,
         )
       }
+      const before = doc.distribution as { groups: string[]; roles: string[]; users?: string[] }
       const distribution = {
-        groups: [...new Set([...(doc.distribution as { groups: string[] }).groups, ...groups])],
-        roles: [...new Set([...(doc.distribution as { roles: string[] }).roles, ...roles])],
+        groups: [...new Set([...before.groups, ...groups])],
+        roles: [...new Set([...before.roles, ...roles])],
+        users: [...new Set([...(before.users ?? []), ...named])],
       }
       await tx
         .updateTable('sms_documents')
@@ -100,7 +128,7 @@ export class DocumentCirculation {
           action: 'sms-document.distributed',
           entityType: 'sms-document',
           entityId: id,
-          after: { version, groups, roles, recipients: names },
+          after: { version, groups, roles, users: named, recipients: names },
         },
       }
     })

@@ -186,6 +186,14 @@ export interface DocumentVersion {
   effectiveFrom: string | null
 }
 
+/** Who a document is distributed to (4.3.2 b). */
+export interface Distribution {
+  groups: string[]
+  roles: string[]
+  /** Named people (usernames). */
+  users: string[]
+}
+
 /** A document of the register. */
 export interface SmsDocument {
   id: string
@@ -196,7 +204,8 @@ export interface SmsDocument {
   externalSource: string | null
   reviewIntervalDays: number
   nextReviewAt: string | null
-  distribution: { groups: string[]; roles: string[] }
+  /** Who each effective version goes to: groups, roles and named people (4.3.2 b). */
+  distribution: Distribution
   effectiveVersion: number | null
   /** What the document controls and the product uses (`sla:SLA-000001`, `change-policy`, …). */
   subject: string | null

@@ -87,7 +87,10 @@ export function toDocument(r: DocRow, latest: Pick<VersionRow, 'version' | 'stat
     externalSource: r.external_source,
     reviewIntervalDays: r.review_interval_days,
     nextReviewAt: isoOrNull(r.next_review_at),
-    distribution: r.distribution as SmsDocument['distribution'],
+    distribution: {
+      users: [],
+      ...(r.distribution as Partial<SmsDocument['distribution']>),
+    } as SmsDocument['distribution'],
     effectiveVersion: r.effective_version,
     subject: r.subject,
     reviewNoticeDays: r.review_notice_days,

@@ -237,6 +237,13 @@ export const distributeBody = {
       uniqueItems: true,
       items: { enum: ['admin', 'process-owner', 'staff', 'auditor'] },
     },
+    /** Named people, beside or instead of groups and roles. */
+    users: {
+      type: 'array',
+      maxItems: 200,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, maxLength: 100 },
+    },
   },
 } as const
 

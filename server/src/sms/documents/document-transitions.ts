@@ -176,8 +176,8 @@ export class DocumentTransitions {
       },
     )
     const doc = await documentRow(this.deps.db, id)
-    const to = doc.distribution as { groups: string[]; roles: string[] }
-    if (notify && (to.groups.length || to.roles.length)) {
+    const to = doc.distribution as { groups: string[]; roles: string[]; users?: string[] }
+    if (notify && (to.groups.length || to.roles.length || to.users?.length)) {
       await this.circulation.distribute(id, to, actor)
     }
   }

@@ -135,6 +135,85 @@ describe.each(testDatabaseTargets())(
       ])
     })
 
+    test('#4.3.2-b: a document is distributed to named people too, each acknowledging for themselves, and each new version reaches them again', async () => {
+      // given an effective procedure
+      const { body: doc } = await author.post<Doc>('/sms/documents', {
+        kind: 'procedure',
+        title: 'Known error handling',
+        content: '# Known errors\nRecord the workaround.',
+      })
+      for (const [who, step] of [
+        [author, 'submit'],
+        [approver, 'approve'],
+        [author, 'effective'],
+      ] as const) {
+        expect((await who.post(`/sms/documents/${doc.id}/${step}`)).status).toBe(200)
+      }
+      // a person who does not exist is refused, naming them, and nobody is sent anything
+      const unknown = await author.post<{ detail: string; errors: unknown[] }>(
+        `/sms/documents/${doc.id}/distribute`,
+        { users: ['problem', 'nobody-here'] },
+      )
+      expect(unknown.status).toBe(400)
+      expect(unknown.body.detail).toContain('nobody-here')
+      expect(unknown.body.errors).toEqual([
+        { path: '/users/1', message: 'no active user nobody-here' },
+      ])
+      expect((await auditor.get<Doc>(`/sms/documents/${doc.id}`)).body.acknowledgements).toEqual([])
+
+      // when it is distributed to two named people (one also in the group named beside them)
+      const distributed = await author.post<Doc>(`/sms/documents/${doc.id}/distribute`, {
+        users: ['problem', 'desk'],
+        groups: ['service-desk'],
+      })
+      // then each person once, the named ones among them, and the distribution remembers them
+      expect(distributed.status, JSON.stringify(distributed.body)).toBe(200)
+      expect(distributed.body.recipients).toEqual(['desk', 'desk2', 'iaudit2', 'problem'])
+      expect(distributed.body.distribution).toEqual({
+        groups: ['service-desk'],
+        roles: [],
+        users: ['problem', 'desk'],
+      })
+      const problem = await h.login('problem')
+      const notes = await problem.get<Notes>('/notifications')
+      expect(
+        notes.body.items.some((n) => n.template === 'sms-document-issued' && n.caseId === doc.id),
+      ).toBe(true)
+
+      // when the named person acknowledges: theirs only, once
+      expect((await problem.post(`/sms/documents/${doc.id}/acknowledge`)).status).toBe(200)
+      expect((await problem.post(`/sms/documents/${doc.id}/acknowledge`)).status).toBe(409)
+      // someone it was not sent to has nothing to acknowledge
+      expect((await approver.post(`/sms/documents/${doc.id}/acknowledge`)).status).toBe(409)
+      const acks = (await auditor.get<Doc>(`/sms/documents/${doc.id}`)).body.acknowledgements
+      expect(acks.map((a) => [a.username, a.version, a.acknowledgedAt !== null])).toEqual([
+        ['desk', 1, false],
+        ['desk2', 1, false],
+        ['iaudit2', 1, false],
+        ['problem', 1, true],
+      ])
+
+      // when version 2 takes effect, it goes to the same people, the named one included
+      await approver.put(`/sms/documents/${doc.id}/draft`, {
+        content: '# Known errors\nRecord the workaround and the root cause.',
+        changeSummary: 'Root cause',
+      })
+      await approver.post(`/sms/documents/${doc.id}/submit`)
+      await author.post(`/sms/documents/${doc.id}/approve`)
+      expect((await approver.post(`/sms/documents/${doc.id}/effective`)).status).toBe(200)
+      const v2 = (await auditor.get<Doc>(`/sms/documents/${doc.id}`)).body.acknowledgements
+      expect(v2.filter((a) => a.version === 2).map((a) => [a.username, a.acknowledgedAt])).toEqual([
+        ['desk', null],
+        ['desk2', null],
+        ['iaudit2', null],
+        ['problem', null],
+      ])
+      // and the evidence names the people
+      const trail = await auditor.get<EvidenceEntry[]>(`/evidence?entityId=${doc.id}&limit=100`)
+      const first = trail.body.find((e) => e.action === 'sms-document.distributed')
+      expect(first?.after).toMatchObject({ users: ['problem', 'desk'] })
+    })
+
     test('4.3.2 d, h: a new version keeps the old one, and supersedes it when effective', async () => {
       // given an effective scope statement (4.5.1)
       const scope = {

@@ -85,7 +85,11 @@ const validateInForce = queryValidator<{ subject: string }>({
   required: ['subject'],
   properties: inForceQuery,
 })
-const validateDistribute = bodyValidator<{ groups?: string[]; roles?: string[] }>(distributeBody)
+const validateDistribute = bodyValidator<{
+  groups?: string[]
+  roles?: string[]
+  users?: string[]
+}>(distributeBody)
 
 /** The transitions of a version, each `POST /sms/documents/:id/<step>` with an optional note. */
 const steps = ['submit', 'reject', 'effective', 'withdraw', 'review'] as const
@@ -280,7 +284,8 @@ openapi.register(
   writeOp({
     method: 'post',
     path: '/sms/documents/:id/distribute',
-    summary: 'Distribute the effective version to groups and roles, each person notified (4.3.2 b)',
+    summary:
+      'Distribute the effective version to groups, roles and named people, each person notified and asked to acknowledge (4.3.2 b)',
     params: idParams,
     requestBody: distributeBody,
     status: 200,

@@ -187,7 +187,7 @@ export class DocumentsService {
           review_interval_days: input.reviewIntervalDays ?? 365,
           next_review_at: null,
           review_reminded_at: null,
-          distribution: JSON.stringify({ groups, roles: [] }),
+          distribution: JSON.stringify({ groups, roles: [], users: [] }),
           effective_version: null,
           created_by: actor,
           created_at: this.deps.now(),
@@ -384,7 +384,11 @@ export class DocumentsService {
   }
 
   /** 4.3.2 b: distribute the effective version; returns the document and who it went to. */
-  async distribute(id: string, to: { groups?: string[]; roles?: string[] }, actor: string) {
+  async distribute(
+    id: string,
+    to: { groups?: string[]; roles?: string[]; users?: string[] },
+    actor: string,
+  ) {
     const recipients = await this.circulation.distribute(id, to, actor)
     return { ...(await this.get(id)), recipients }
   }

@@ -1,13 +1,19 @@
 /**
  * ISO/IEC 20000-1 4.5.4.3 a–j: the inputs of a management review, assembled from the product's
  * own records for the review's period. Each input names its clause, says how it was measured and
- * holds its figures; an input the product does not (yet) record says "not recorded" instead of
- * failing (competences and risks live in tables another part of the SMS adds, 4.4.2 and 4.5.3 d).
+ * holds its figures and, where the review has to read records rather than numbers, `lines`: the
+ * competence gaps per role (d, 4.4.2), the high risks above the risk appetite with owner and
+ * treatment (e, 4.5.2 j, 4.5.3 d), the open nonconformities with their corrective actions and
+ * their state (f, 4.5.4.2) and the requirements and registers not conforming (b, the compliance
+ * gaps). An input the product does not record says "not recorded" instead of failing.
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/schema'
 import { applyReportSettings, computeSections, type Period } from '../../reports/report-sections'
 import type { ReportSection } from '../../reports/report-model'
+import type { MatrixRow } from '../../compliance/compliance.service'
+import { findGaps } from '../../compliance/gaps'
+import { roleGaps } from '../competence/competence.service'
 
 /** One input of the review. */
 export interface ReviewInput {
@@ -18,20 +24,39 @@ export interface ReviewInput {
   state: 'recorded' | 'not recorded'
   summary: string
   figures?: unknown
+  /** What the review reads, one record a line (the findings, risks, gaps themselves). */
+  lines?: string[]
+}
+
+/** 4.5.2 j: the highest risk score (likelihood × impact) accepted without escalation, by default. */
+export const DEFAULT_RISK_APPETITE = 12
+
+export interface ReviewInputOptions {
+  /** 4.5.2 j: risks scoring above it are the high risks the review reads (default 12). */
+  riskAppetite?: number
+  /**
+   * The compliance matrix of the period: its requirements without evidence are gaps of
+   * conformity (b). Absent: the gaps of the registers only (overdue reviews, expired documents).
+   */
+  matrix?: (period: Period) => Promise<readonly MatrixRow[]>
+}
+
+/** The state of a finding's corrective action (4.5.4.2, 4.5.5.1). */
+export function correctiveActionState(
+  status: string,
+  data: Record<string, unknown>,
+  today: string,
+): 'verified' | 'none agreed' | 'overdue' | 'in progress' | 'closed' {
+  if (data.verified === true) return 'verified'
+  if (typeof data.correctiveAction !== 'string' || !data.correctiveAction) {
+    return status === 'closed' ? 'closed' : 'none agreed'
+  }
+  if (status === 'closed') return 'closed'
+  const due = typeof data.actionDue === 'string' ? data.actionDue.slice(0, 10) : null
+  return due !== null && due < today ? 'overdue' : 'in progress'
 }
 
 const NOT_RECORDED = 'not recorded'
-
-/** Whether a table exists (tables of other SMS parts may be absent from this database). */
-async function tableExists(db: Kysely<DB>, table: string): Promise<boolean> {
-  const r = await sql<{ t: string | null }>`select to_regclass(${table})::text as t`.execute(db)
-  return !!r.rows[0]?.t
-}
-
-async function countOf(db: Kysely<DB>, table: string): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)
-  return r.rows[0]?.n ?? 0
-}
 
 const rowsOf = (s: ReportSection | undefined) => s?.rows ?? []
 
@@ -44,7 +69,12 @@ export async function assembleReviewInputs(
   period: Period,
   reviewId: string,
   now: Date,
+  options: ReviewInputOptions = {},
 ): Promise<ReviewInput[]> {
+  const appetite = options.riskAppetite ?? DEFAULT_RISK_APPETITE
+  const today = now.toISOString().slice(0, 10)
+  // the matrix reads the evidence trail and the tests' tags: outside the inputs' transaction
+  const matrixRows = options.matrix ? await options.matrix(period) : []
   return db.transaction().execute(async (tx) => {
     await applyReportSettings(tx)
     const [sla, complaints, changes, nonconformities, improvements, satisfaction, costs] =
@@ -75,12 +105,37 @@ export async function assembleReviewInputs(
         (complaints?.measuredAs ?? ''),
       figures: { complaints: rowsOf(complaints), satisfaction: rowsOf(satisfaction) },
     })
+    // conformity: the compliance gaps at the review's date (requirements without evidence in
+    // the period, reviews past their date, expired documents and qualifications)
+    const gaps = await findGaps(tx, matrixRows, now)
+    const requirementGaps = gaps.requirements
     inputs.push({
       item: 'b',
       title: 'Service performance and conformity of services and processes',
       state: 'recorded',
-      summary: sla?.measuredAs ?? 'SLA performance (6.2 a)',
-      figures: { performance: rowsOf(sla), nonconformities: rowsOf(nonconformities) },
+      summary:
+        `${sla?.measuredAs ?? 'SLA performance (6.2 a)'} Conformity gaps: ` +
+        `${requirementGaps.length} requirements without evidence, ` +
+        `${gaps.overdueReviews.length} reviews overdue, ${gaps.expiredDocuments.length} expired.`,
+      figures: {
+        performance: rowsOf(sla),
+        nonconformities: rowsOf(nonconformities),
+        gaps: {
+          requirements: requirementGaps,
+          overdueReviews: gaps.overdueReviews,
+          expiredDocuments: gaps.expiredDocuments,
+        },
+      },
+      lines: [
+        ...requirementGaps.map((r) => `${r.id} (${r.clause}): ${r.summary} — ${r.status}`),
+        ...gaps.overdueReviews.map(
+          (o) =>
+            `${o.type} ${o.id} ${o.title}: review overdue since ${o.dueAt ?? '?'} (${o.owner})`,
+        ),
+        ...gaps.expiredDocuments.map(
+          (e) => `${e.type} ${e.id} ${e.title}: expired ${e.expiredAt ?? '?'}`,
+        ),
+      ],
     })
     const staff = await tx
       .selectFrom('user_groups as ug')
@@ -101,33 +156,73 @@ export async function assembleReviewInputs(
         ' Technical resource levels: see capacity (6.5).',
       figures: { staff, financial: rowsOf(costs) },
     })
-    for (const [item, title, table, clause] of [
-      [
-        'd',
-        'Current and forecast human resource levels and competences',
-        'sms_competences',
-        '4.4.2',
+    // d (4.4.2): each role's competence gaps, and qualifications that expired
+    const roles = await roleGaps(tx, today)
+    const competenceGaps = roles.flatMap((r) => r.gaps)
+    const expiredQualifications = gaps.expiredDocuments.filter((e) => e.type === 'qualification')
+    inputs.push({
+      item: 'd',
+      title: 'Current and forecast human resource levels and competences',
+      state: roles.length ? 'recorded' : NOT_RECORDED,
+      summary: roles.length
+        ? `${competenceGaps.length} competence gaps in ${roles.filter((r) => r.gaps.length).length} of ${roles.length} roles with required competences (4.4.2); ${expiredQualifications.length} qualifications expired.`
+        : `${NOT_RECORDED}: no role has required competences (4.4.2)`,
+      figures: { roles, competenceGaps, expiredQualifications },
+      lines: [
+        ...competenceGaps.map(
+          (g) => `${g.role}: ${g.username} lacks ${g.competence} (${g.competenceId}) — ${g.reason}`,
+        ),
+        ...expiredQualifications.map((q) => `${q.title}: expired ${q.expiredAt ?? '?'}`),
       ],
-      ['e', 'Risks', 'sms_risks', '4.5.3 d'],
-    ] as const) {
-      const present = await tableExists(tx, table)
-      inputs.push(
-        present
-          ? {
-              item,
-              title,
-              state: 'recorded',
-              summary: `${table} (${clause})`,
-              figures: { records: await countOf(tx, table) },
-            }
-          : {
-              item,
-              title,
-              state: NOT_RECORDED,
-              summary: `${NOT_RECORDED}: no ${clause} records in this product`,
-            },
-      )
-    }
+    })
+    // e (4.5.2 j, 4.5.3 d): the risks above the appetite, with their owners and treatment
+    const risks = await tx
+      .selectFrom('sms_risks')
+      .select([
+        'id',
+        'title',
+        'category',
+        'likelihood',
+        'impact',
+        'owner',
+        'treatment_option',
+        'treatment',
+        'status',
+        'next_review_at',
+      ])
+      .where('status', '!=', 'closed')
+      .orderBy('id')
+      .execute()
+    const highRisks = risks
+      .map((r) => ({
+        id: r.id,
+        title: r.title,
+        category: r.category,
+        likelihood: r.likelihood,
+        impact: r.impact,
+        score: r.likelihood * r.impact,
+        owner: r.owner,
+        treatmentOption: r.treatment_option,
+        treatment: r.treatment,
+        status: r.status,
+        nextReviewAt: new Date(r.next_review_at).toISOString(),
+        reviewOverdue: new Date(r.next_review_at) < now,
+      }))
+      .filter((r) => r.score > appetite)
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+    inputs.push({
+      item: 'e',
+      title: 'Risks',
+      state: 'recorded',
+      summary: `${highRisks.length} of ${risks.length} open risks score above the risk appetite (${appetite}, likelihood × impact; 4.5.2 j, 4.5.3 d).`,
+      figures: { appetite, openRisks: risks.length, highRisks },
+      lines: highRisks.map(
+        (r) =>
+          `${r.id} ${r.title}: score ${r.score} (${r.likelihood}×${r.impact}), owner ${r.owner}, ` +
+          `${r.treatmentOption}: ${r.treatment || 'no treatment recorded'} — ${r.status}` +
+          (r.reviewOverdue ? ', review overdue' : ''),
+      ),
+    })
     const audits = await tx
       .selectFrom('cases')
       .select([
@@ -152,12 +247,57 @@ export async function assembleReviewInputs(
       .where('created_at', '<', period.to)
       .groupBy(['status', sql`data ->> 'findingType'`])
       .execute()
+    // the nonconformities open at the review or closed in its period, each with its corrective
+    // action, owner, due date and state (4.5.4.2 follow-up)
+    const ncRows = await tx
+      .selectFrom('cases')
+      .select(['id', 'title', 'status', 'assignee', 'data', 'closed_at'])
+      .where('kind', '=', 'audit-finding')
+      .where(sql<boolean>`data ->> 'findingType' = 'nonconformity'`)
+      .where('created_at', '<', period.to)
+      .where((eb) =>
+        eb.or([
+          eb('status', 'not in', ['closed', 'cancelled', 'rejected']),
+          eb('closed_at', '>=', period.from),
+        ]),
+      )
+      .orderBy('id')
+      .execute()
+    const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null)
+    const nonconformitiesFound = ncRows.map((f) => {
+      const data = (f.data ?? {}) as Record<string, unknown>
+      return {
+        id: f.id,
+        title: f.title,
+        audit: str(data.audit),
+        clause: str(data.clause),
+        severity: str(data.severity),
+        status: f.status,
+        correctiveAction: str(data.correctiveAction),
+        owner: f.assignee,
+        actionDue: str(data.actionDue),
+        actionState: correctiveActionState(f.status, data, today),
+        verifiedBy: str(data.verifiedBy),
+      }
+    })
+    const open = nonconformitiesFound.filter((f) => f.status !== 'closed')
     inputs.push({
       item: 'f',
       title: 'Results of audits and follow-up actions',
       state: 'recorded',
-      summary: `${audits.length} internal audits in the period; findings by type and status`,
-      figures: { audits, findings },
+      summary:
+        `${audits.length} internal audits in the period; ${open.length} nonconformities open, ` +
+        `${nonconformitiesFound.length - open.length} closed in the period; findings by type and status.`,
+      figures: { audits, findings, nonconformities: nonconformitiesFound },
+      lines: nonconformitiesFound.map(
+        (f) =>
+          `${f.id} ${f.title} (clause ${f.clause ?? '?'}${f.severity ? `, ${f.severity}` : ''}` +
+          `${f.audit ? `, audit ${f.audit}` : ''}) ${f.status}: ` +
+          (f.correctiveAction
+            ? `corrective action "${f.correctiveAction}" by ${f.owner ?? '?'}, due ${f.actionDue ?? '?'} — ${f.actionState}`
+            : `no corrective action agreed — ${f.actionState}`) +
+          (f.verifiedBy ? `, verified by ${f.verifiedBy}` : ''),
+      ),
     })
     const earlier = await tx
       .selectFrom('sms_review_actions')

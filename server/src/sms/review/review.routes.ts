@@ -1,13 +1,19 @@
 /**
  * Management review actions (ISO/IEC 20000-1 4.5.4.3) beside the generic `/management-reviews`
  * record routes: the tracked actions of a review or of all reviews, and closing or carrying over
- * one (its owner, an SMS manager or top management).
+ * one (its owner, an SMS manager or top management); and the inputs a–j as a review would have
+ * them assembled now, for preparing one.
  */
 import { Router } from 'express'
+import type { Kysely } from 'kysely'
+import type { MatrixRow } from '../../compliance/compliance.service'
+import type { DB } from '../../db/schema'
 import { openapi } from '../../http/openapi'
-import { bodyValidator, paramsValidator } from '../../http/validation'
+import { bodyValidator, paramsValidator, queryValidator } from '../../http/validation'
+import { refuseReversedRange } from '../../forms/date-ranges'
 import { actingUser as actorOf, requireSmsReader, smsReaders } from '../access'
 import type { ReviewActionsService } from './review-actions'
+import { assembleReviewInputs } from './review-inputs'
 
 const reviewParams = { id: { type: 'string', pattern: '^MR-[0-9]{6,12}$', maxLength: 20 } } as const
 const actionParams = {
@@ -38,8 +44,44 @@ const validateSettle = bodyValidator<{ status: 'closed' | 'carried-over'; outcom
   settleBodySchema,
 )
 
-export function reviewRoutes({ reviewActions }: { reviewActions: ReviewActionsService }): Router {
+const inputsQuery = {
+  type: 'object',
+  properties: {
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+  },
+  additionalProperties: false,
+} as const
+const validateInputsQuery = queryValidator<{ from?: string; to?: string }>(inputsQuery)
+const YEAR = 365 * 86_400_000
+
+export function reviewRoutes({
+  reviewActions,
+  db,
+  now,
+  riskAppetite,
+  matrix,
+}: {
+  reviewActions: ReviewActionsService
+  db: Kysely<DB>
+  now: () => Date
+  /** 4.5.2 j: risks scoring above it are high (`RISK_APPETITE_SCORE`). */
+  riskAppetite?: number
+  matrix?: (period: { from: Date; to: Date }) => Promise<readonly MatrixRow[]>
+}): Router {
   const r = Router()
+  r.get('/sms/review-inputs', requireSmsReader, async (req, res) => {
+    const q = validateInputsQuery(req.query)
+    refuseReversedRange(q.from, q.to, '/to', 'from')
+    const at = now()
+    const to = q.to ? new Date(q.to) : at
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - YEAR)
+    const items = await assembleReviewInputs(db, { from, to }, '', at, {
+      ...(riskAppetite !== undefined ? { riskAppetite } : {}),
+      ...(matrix ? { matrix } : {}),
+    })
+    res.json({ from: from.toISOString(), to: to.toISOString(), items })
+  })
   r.get('/sms/review-actions', requireSmsReader, async (_req, res) => {
     res.json({ items: await reviewActions.list() })
   })
@@ -55,6 +97,16 @@ export function reviewRoutes({ reviewActions }: { reviewActions: ReviewActionsSe
 
 const readers = ['admin', 'process-owner', 'staff', 'auditor']
 openapi.register(
+  {
+    method: 'get',
+    path: '/sms/review-inputs',
+    tag: 'sms',
+    summary:
+      'The inputs a–j of a management review as assembled now (4.5.4.3): competence gaps, high risks with owner and treatment, open nonconformities with their corrective actions, conformity gaps',
+    description: `Allowed to: ${smsReaders}. Without \`to\`, now; without \`from\`, a year before \`to\`.`,
+    roles: readers,
+    query: Object.entries(inputsQuery.properties).map(([name, schema]) => ({ name, schema })),
+  },
   {
     method: 'get',
     path: '/sms/review-actions',

@@ -10,7 +10,8 @@ import type { DB, SmsRiskReviewsTable, SmsRisksTable } from '../../db/schema'
 import { iso } from '../../db/timestamps'
 import { writeWithEvidence, type AuditSink } from '../../evidence/audit-sink'
 import { nextReference } from '../../cases/references'
-import { ConflictError, NotFoundError } from '../../errors'
+import { ConflictError, NotFoundError, type FieldError } from '../../errors'
+import { UnprocessableError } from '../../cases/change-control'
 import {
   RiskStatus,
   type ReviewDecision,
@@ -87,6 +88,53 @@ const toReview = (r: Selectable<SmsRiskReviewsTable>): RiskReview => ({
   processInstanceKey: r.process_instance_key,
 })
 
+/** Where each kind of link points: a case kind in `cases`, or a table of its own. */
+const linkTargets: Record<
+  keyof RiskLinks,
+  { label: string; kind?: string; table?: 'cis' | 'services' }
+> = {
+  changes: { label: 'change', kind: 'change' },
+  cis: { label: 'CI', table: 'cis' },
+  services: { label: 'service', table: 'services' },
+  improvements: { label: 'improvement', kind: 'improvement' },
+}
+
+/**
+ * 4.5.3 d: a risk links the records it concerns; a link to a record that does not exist is
+ * refused (422 naming the field and the id), read inside the write's transaction.
+ */
+async function refuseUnknownLinks(tx: Kysely<DB>, links: Partial<RiskLinks> | undefined) {
+  if (!links) return
+  const errors: FieldError[] = []
+  for (const field of Object.keys(linkTargets) as (keyof RiskLinks)[]) {
+    const ids = links[field] ?? []
+    if (!ids.length) continue
+    const target = linkTargets[field]
+    const found = target.table
+      ? await tx.selectFrom(target.table).select('id').where('id', 'in', ids).execute()
+      : await tx
+          .selectFrom('cases')
+          .select('id')
+          .where('kind', '=', target.kind!)
+          .where('id', 'in', ids)
+          .execute()
+    const known = new Set(found.map((r) => r.id))
+    ids.forEach((id, i) => {
+      if (!known.has(id)) {
+        errors.push({ path: `/links/${field}/${i}`, message: `no ${target.label} ${id}` })
+      }
+    })
+  }
+  if (errors.length) {
+    throw new UnprocessableError(
+      `The risk links records that do not exist: ${errors
+        .map((e) => `links.${e.path.split('/')[2]} ${e.message}`)
+        .join('; ')}.`,
+      errors,
+    )
+  }
+}
+
 export class RisksService {
   constructor(private readonly deps: { db: Kysely<DB>; audit: AuditSink; now: () => Date }) {}
 
@@ -127,6 +175,7 @@ export class RisksService {
   async create(input: RiskInput, actor: string): Promise<Risk> {
     const now = this.deps.now()
     const id = await writeWithEvidence(this.deps.db, this.deps.audit, async (tx) => {
+      await refuseUnknownLinks(tx, input.links)
       const id = await nextReference(tx, 'RSK')
       const interval = input.reviewIntervalDays ?? 30
       const row = await tx
@@ -198,6 +247,7 @@ export class RisksService {
         set.review_interval_days = patch.reviewIntervalDays
       if (patch.nextReviewAt !== undefined) set.next_review_at = new Date(patch.nextReviewAt)
       if (patch.links !== undefined) {
+        await refuseUnknownLinks(tx, patch.links)
         set.links = JSON.stringify({
           ...noLinks,
           ...(before.links as Partial<RiskLinks>),

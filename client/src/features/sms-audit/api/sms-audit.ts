@@ -95,6 +95,14 @@ const inGroup = (user: User, group: string) =>
 export const isSmsManager = (user: User) =>
   user.roles.includes('admin') || inGroup(user, 'sms-managers')
 
+/** Plans audits of the programme: SMS managers and internal auditors (staff). */
+export const mayPlanAudits = (user: User) =>
+  isSmsManager(user) || (user.roles.includes('staff') && inGroup(user, 'internal-auditors'))
+
+/** Opens a management review: SMS managers (top management takes part in it). */
+export const openReview = (title: string) =>
+  api<SmsRecord>('/management-reviews', { method: 'POST', body: { title } })
+
 /** Records findings: internal auditors, SMS managers, the auditor role. */
 export const mayRecordFindings = (user: User) =>
   isSmsManager(user) || inGroup(user, 'internal-auditors') || user.roles.includes('auditor')

@@ -9,7 +9,13 @@ import { Link, navigate } from '../../../lib/router'
 import { Empty, ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import type { User } from '../../../lib/user'
-import { clauses, isSmsManager, planAudit, type AuditProgramme } from '../api/sms-audit'
+import {
+  clauses,
+  isSmsManager,
+  mayPlanAudits,
+  planAudit,
+  type AuditProgramme,
+} from '../api/sms-audit'
 
 function PlanAudit({ year }: { year: number }) {
   const [title, setTitle] = useState('')
@@ -169,7 +175,7 @@ export default function ProgrammePage({ user, year }: { user: User; year: number
           )}
         </>
       )}
-      {isSmsManager(user) && <PlanAudit year={year} />}
+      {(isSmsManager(user) || mayPlanAudits(user)) && <PlanAudit year={year} />}
     </div>
   )
 }

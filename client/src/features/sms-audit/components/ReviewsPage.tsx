@@ -3,20 +3,31 @@
  * inputs a–j assembled from the product, attendees, decisions and actions tracked to closure.
  * An action's owner, an SMS manager or top management closes it or carries it over.
  */
-import { useState } from 'react'
+import { useState, type FormEvent } from 'react'
 import { formatDateTime } from '../../../lib/format'
-import { Link } from '../../../lib/router'
+import { Link, navigate } from '../../../lib/router'
 import { Empty, ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import type { User } from '../../../lib/user'
-import { isSmsManager, settleAction, type ReviewAction, type SmsRecord } from '../api/sms-audit'
+import {
+  isSmsManager,
+  openReview,
+  settleAction,
+  type ReviewAction,
+  type SmsRecord,
+} from '../api/sms-audit'
 
 interface Input {
   item: string
   title: string
   state: string
   summary: string
+  /** The records behind the input: findings and their corrective actions, risks, gaps. */
+  lines?: string[]
 }
+
+/** Lines shown per input; the record keeps them all. */
+const MAX_LINES = 50
 
 const text = (v: unknown) => (v === undefined || v === null || v === '' ? '—' : String(v))
 
@@ -139,7 +150,21 @@ function Review({ user, id }: { user: User; id: string }) {
                       <td>{i.item}</td>
                       <td>{i.title}</td>
                       <td>{i.state}</td>
-                      <td>{i.summary}</td>
+                      <td>
+                        {i.summary}
+                        {i.lines && i.lines.length > 0 && (
+                          <ul aria-label={`Input ${i.item}: ${i.title}`} className="small">
+                            {i.lines.slice(0, MAX_LINES).map((l, n) => (
+                              <li key={n}>{l}</li>
+                            ))}
+                            {i.lines.length > MAX_LINES && (
+                              <li className="muted">
+                                … and {i.lines.length - MAX_LINES} more (on the record)
+                              </li>
+                            )}
+                          </ul>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -171,11 +196,44 @@ function Review({ user, id }: { user: User; id: string }) {
   )
 }
 
+/** An SMS manager opens a review now (besides the timer); its procedure assembles the inputs. */
+function OpenReview() {
+  const [title, setTitle] = useState('')
+  const [error, setError] = useState<unknown>()
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    try {
+      const review = await openReview(title)
+      navigate(`/sms/reviews/${encodeURIComponent(review.id)}`)
+    } catch (err) {
+      setError(err)
+    }
+  }
+  return (
+    <form className="card row" onSubmit={(e) => void submit(e)} aria-label="Open a review">
+      <ErrorBanner error={error} />
+      <div className="field">
+        <label htmlFor="review-title">Title</label>
+        <input
+          id="review-title"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          required
+        />
+      </div>
+      <button type="submit" className="primary">
+        Open review
+      </button>
+    </form>
+  )
+}
+
 export default function ReviewsPage({ user, id }: { user: User; id: string | null }) {
   const list = useApi<{ items: SmsRecord[] }>('/management-reviews?pageSize=50')
   return (
     <div>
       <h1>Management reviews</h1>
+      {isSmsManager(user) && !id && <OpenReview />}
       <p className="muted small">
         ISO/IEC 20000-1 4.5.4.3: at planned intervals (at least yearly) top management reviews the
         SMS and the services from inputs the product assembles; its actions are tracked to closure.

@@ -164,7 +164,7 @@ export interface SmsDocument {
   externalSource: string | null
   reviewIntervalDays: number
   nextReviewAt: string | null
-  distribution: { groups: string[]; roles: string[] }
+  distribution: { groups: string[]; roles: string[]; users: string[] }
   effectiveVersion: number | null
   subject: string | null
   reviewNoticeDays: number
@@ -291,8 +291,9 @@ export interface VersionComparison {
 export const compareVersions = (id: string, from: number, to: number) =>
   api<VersionComparison>(`${doc(id)}/compare?from=${from}&to=${to}`)
 
-export const distribute = (id: string, groups: string[]) =>
-  api<DocumentDetail>(`${doc(id)}/distribute`, { method: 'POST', body: { groups } })
+/** 4.3.2 b: to groups and named people (usernames); each acknowledges for themselves. */
+export const distribute = (id: string, groups: string[], users: string[] = []) =>
+  api<DocumentDetail>(`${doc(id)}/distribute`, { method: 'POST', body: { groups, users } })
 export const acknowledge = (id: string) =>
   api<DocumentDetail>(`${doc(id)}/acknowledge`, { method: 'POST', body: {} })
 

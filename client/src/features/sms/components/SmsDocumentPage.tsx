@@ -22,6 +22,7 @@ import {
   type MeasuredObjective,
   type Raci,
 } from '../api/sms'
+import { Markdown } from '../../../lib/Markdown'
 import { RaciTable } from './RaciTable'
 import { ApproveForm, DraftEditor, InForce, SlaTargets } from './ControlledDocumentPanel'
 import { CompareVersions } from './CompareVersions'
@@ -31,7 +32,7 @@ function Content({ v, id }: { v: DocumentVersion; id: string }) {
   const data = v.data
   return (
     <div>
-      {v.content && <pre style={{ whiteSpace: 'pre-wrap' }}>{v.content}</pre>}
+      {v.content && <Markdown text={v.content} label={`Text of version ${v.version}`} />}
       {data && 'slaId' in data && <SlaTargets data={data} />}
       {data && !('slaId' in data) && controlledData(data) && (
         <pre aria-label="Structured content">{JSON.stringify(data, null, 2)}</pre>
@@ -72,6 +73,13 @@ function Content({ v, id }: { v: DocumentVersion; id: string }) {
 }
 
 /** Structured content of the controlled kinds other than SLAs, shown as JSON. */
+/** A comma-separated field as a list. */
+const listOf = (text: string) =>
+  text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+
 const controlledData = (data: object) =>
   ['catalogue', 'contractId', 'changeClasses', 'release'].some((k) => k in data)
 
@@ -132,6 +140,7 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
   const raci = useApi<{ items: Raci[] }>('/sms/raci')
   const [error, setError] = useState<unknown>()
   const [groups, setGroups] = useState('')
+  const [people, setPeople] = useState('')
   const [editing, setEditing] = useState(false)
   const manager = isSmsManager(user)
   async function act(run: () => Promise<unknown>) {
@@ -231,15 +240,7 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
             aria-label="Distribute"
             onSubmit={(e) => {
               e.preventDefault()
-              void act(() =>
-                distribute(
-                  doc.id,
-                  groups
-                    .split(',')
-                    .map((g) => g.trim())
-                    .filter(Boolean),
-                ),
-              )
+              void act(() => distribute(doc.id, listOf(groups), listOf(people)))
             }}
           >
             <div className="field">
@@ -249,6 +250,15 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
                 value={groups}
                 onChange={(e) => setGroups(e.target.value)}
                 placeholder="service-desk, cab"
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="dist-users">and to people (user names, comma separated)</label>
+              <input
+                id="dist-users"
+                value={people}
+                onChange={(e) => setPeople(e.target.value)}
+                placeholder="desk, smsmgr2"
               />
             </div>
             <button type="submit">Distribute</button>
@@ -302,6 +312,14 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
         <h2 id="doc-acks" style={{ marginTop: 0 }}>
           Distribution and acknowledgement
         </h2>
+        <p className="small">
+          Distributed to:{' '}
+          {[
+            ...doc.distribution.groups.map((g) => `group ${g}`),
+            ...doc.distribution.roles.map((r) => `role ${r}`),
+            ...(doc.distribution.users ?? []),
+          ].join(', ') || 'nobody yet'}
+        </p>
         {doc.acknowledgements.length === 0 ? (
           <p className="muted">Not distributed yet.</p>
         ) : (

@@ -1,0 +1,308 @@
+/**
+ * Internal audit and management review in the browser (ISO/IEC 20000-1 4.5.4.2, 4.5.4.3): an
+ * internal auditor plans an audit from the programme, records a nonconformity against a clause;
+ * the owner of its corrective action records what was done; the auditor — not the owner — verifies
+ * it; an SMS manager then opens a management review, finds that nonconformity among its inputs,
+ * and the review's decision and action are shown on it.
+ *
+ * The steps whose forms are lists of dates (the SMS manager's audit plan, the agreed corrective
+ * actions and the meeting's actions) are completed through the API as the same people would; the
+ * others are worked in the browser.
+ */
+import type { Browser, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { apiAs, launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+
+let app: App
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startApp()
+  browser = await launchBrowser()
+}, 300_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+
+const DAY = 86_400_000
+const formDate = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 16)
+
+interface TaskView {
+  id: string
+  elementId: string
+  state: string
+}
+
+/** The open task `elementId` of the record's procedure, once the engine has created it. */
+async function taskOf(path: string, id: string, elementId: string): Promise<TaskView> {
+  const admin = await apiAs(app, 'admin')
+  let found: TaskView | undefined
+  await expect
+    .poll(
+      async () => {
+        const record = await admin<{ processInstances?: { processInstanceKey: string }[] }>(
+          'GET',
+          `/${path}/${id}`,
+        )
+        const instance = record.processInstances?.[0]?.processInstanceKey
+        if (!instance) return false
+        const tasks = await admin<{ items: TaskView[] }>(
+          'GET',
+          `/tasks?view=all&processInstanceKey=${instance}&pageSize=200`,
+        )
+        found = tasks.items.find(
+          (t) => t.elementId === elementId && (t.state === 'open' || t.state === 'claimed'),
+        )
+        return !!found
+      },
+      { timeout: 90_000, interval: 1000 },
+    )
+    .toBe(true)
+  return found!
+}
+
+/** Completes a task through the API as `username` (claiming it first). */
+async function completeAs(username: string, task: TaskView, data: Record<string, unknown>) {
+  const client = await apiAs(app, username)
+  if (task.state !== 'claimed') await client('POST', `/tasks/${task.id}/claim`)
+  await client('POST', `/tasks/${task.id}/complete`, { data })
+}
+
+/**
+ * Opens the task `elementId` of audit or review `recordId` (as its notification links it), claims
+ * it if needed, fills its form and completes it.
+ */
+async function workTask(
+  page: Page,
+  username: string,
+  path: string,
+  recordId: string,
+  elementId: string,
+  name: string,
+  fill: (form: Locator) => Promise<void>,
+) {
+  const task = await taskOf(path, recordId, elementId)
+  await page.goto(`/inbox/${encodeURIComponent(task.id)}`)
+  await page.getByRole('heading', { name }).waitFor()
+  // claimed by the person unless the procedure assigned it to them already
+  const assignee = page.getByTestId('assignee')
+  await expect.poll(() => assignee.textContent()).toMatch(/Assigned to|Unassigned/)
+  if ((await assignee.textContent())?.includes('Unassigned')) {
+    await page.getByRole('button', { name: 'Claim' }).click()
+  }
+  await expect.poll(() => assignee.textContent()).toContain(username)
+  const form = page.getByRole('region', { name: 'Task form' })
+  await form.getByRole('button', { name: 'Complete task' }).waitFor()
+  await fill(form)
+  await form.getByRole('button', { name: 'Complete task' }).click()
+  await page.waitForURL(/\/inbox$/)
+}
+
+describe('internal audit and management review', () => {
+  test('#4.5.4.2-5 #4.5.4.2-7 #4.5.4.3-f: planned from the programme, a nonconformity corrected, verified by the auditor and read by the management review', async () => {
+    // given an internal auditor on the audit programme
+    const auditor = await loginPage(browser, app, 'iaudit')
+    await auditor.page.goto('/sms/programme')
+    await auditor.page.getByRole('heading', { name: 'Audit programme' }).waitFor()
+
+    // when they plan an audit of problem management (8.2) from the programme
+    const plan = auditor.page.getByRole('form', { name: 'Plan an audit' })
+    await plan.getByLabel('Title').fill('Problem management')
+    await plan.getByLabel('8.2', { exact: true }).check()
+    await plan.getByLabel('Why (status, importance, earlier results)').fill('Not audited last year')
+    await plan.getByRole('button', { name: 'Plan audit' }).click()
+    await auditor.page.waitForURL(/\/sms\/audits\/IA-\d+$/)
+    const auditId = new URL(auditor.page.url()).pathname.split('/').pop()!
+    await auditor.page.getByRole('heading', { name: `Internal audit ${auditId}` }).waitFor()
+
+    // the SMS manager's plan names the auditor (independent of 8.2) and the dates
+    await completeAs('smsmgr', await taskOf('internal-audits', auditId, 'Task_PlanAudit'), {
+      scope: 'Problem managers',
+      criteria: 'ISO/IEC 20000-1 8.2',
+      clauses: ['8.2'],
+      auditor: 'iaudit',
+      plannedStart: formDate(0),
+      plannedEnd: formDate(1),
+    })
+    await taskOf('internal-audits', auditId, 'Task_ConductAudit')
+
+    // the auditor records a nonconformity against clause 8.2 on the audit's page
+    await auditor.page.reload()
+    const finding = auditor.page.getByRole('form', { name: 'Record a finding' })
+    await finding.getByLabel('Title').fill('Workarounds not recorded')
+    await finding.getByLabel('Clause').selectOption('8.2')
+    await finding.getByLabel('Type').selectOption('nonconformity')
+    await finding.getByLabel('Severity').selectOption('minor')
+    await finding.getByLabel('Description').fill('Two problems without workaround')
+    await finding.getByLabel('Evidence (records seen)').fill('PRB sample of ten')
+    await finding.getByRole('button', { name: 'Record finding' }).click()
+    const findings = auditor.page.getByRole('region', { name: 'Findings' })
+    const row = findings.getByRole('row').filter({ hasText: 'nonconformity (minor)' })
+    await row.waitFor()
+    const findingId = (await row.getByRole('link').textContent())!.trim()
+    expect(findingId).toMatch(/^AUD-\d+$/)
+    expect(await row.textContent()).toContain('8.2')
+
+    // and completes the audit from the inbox
+    await workTask(
+      auditor.page,
+      'iaudit',
+      'internal-audits',
+      auditId,
+      'Task_ConductAudit',
+      'Conduct the audit',
+      async (form) => {
+        await form.getByLabel('Summary').fill('One minor nonconformity on 8.2')
+      },
+    )
+
+    // the SMS manager agrees the corrective action with its owner
+    await completeAs(
+      'smsmgr',
+      await taskOf('internal-audits', auditId, 'Task_AgreeCorrectiveActions'),
+      {
+        actions: [
+          {
+            findingId,
+            correctiveAction: 'Make the workaround field required',
+            owner: 'problem',
+            due: formDate(10),
+          },
+        ],
+      },
+    )
+
+    // when the owner records what was done, in the browser
+    const owner = await loginPage(browser, app, 'problem')
+    await workTask(
+      owner.page,
+      'problem',
+      'internal-audits',
+      auditId,
+      'Task_ImplementCorrectiveActions',
+      'Implement corrective actions',
+      async (form) => {
+        await form.getByLabel('What was done').fill('Workaround field required; backlog filled')
+      },
+    )
+    await screenshot(owner.page, 'sms-audit-implemented')
+    await owner.context.close()
+
+    // then the owner may not verify their own action (segregation of duties): the task is not
+    // theirs to see (404) nor to claim
+    const verify = await taskOf('internal-audits', auditId, 'Task_VerifyCorrectiveActions')
+    const byOwner = await apiAs(app, 'problem')
+    await expect(byOwner('POST', `/tasks/${verify.id}/claim`)).rejects.toThrow(/: 40[34] /)
+
+    // and the auditor verifies it in the browser
+    await workTask(
+      auditor.page,
+      'iaudit',
+      'internal-audits',
+      auditId,
+      'Task_VerifyCorrectiveActions',
+      'Verify corrective actions',
+      async (form) => {
+        await form.getByLabel('Yes').check()
+        await form.getByLabel('Verification').fill('Ten problems sampled, all with workaround')
+      },
+    )
+    await auditor.page.goto(`/sms/audits/${auditId}`)
+    const verified = auditor.page
+      .getByRole('region', { name: 'Findings' })
+      .getByRole('row')
+      .filter({ hasText: findingId })
+    await expect
+      .poll(
+        async () => {
+          const text = (await verified.textContent()) ?? ''
+          if (text.includes('by iaudit')) return text
+          await auditor.page.reload()
+          return text
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toContain('Make the workaround field required')
+    expect(await verified.textContent()).toContain('problem')
+    const report = auditor.page.getByRole('heading', { name: 'Report to management' })
+    await expect
+      .poll(
+        async () => {
+          if (await report.count()) return true
+          await auditor.page.reload()
+          return false
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe(true)
+    await screenshot(auditor.page, 'sms-audit-verified')
+    await auditor.context.close()
+
+    // when an SMS manager opens a management review
+    const manager = await loginPage(browser, app, 'smsmgr')
+    await manager.page.goto('/sms/reviews')
+    const open = manager.page.getByRole('form', { name: 'Open a review' })
+    await open.getByLabel('Title').fill('Management review Q4')
+    await open.getByRole('button', { name: 'Open review' }).click()
+    await manager.page.waitForURL(/\/sms\/reviews\/MR-\d+$/)
+    const reviewId = new URL(manager.page.url()).pathname.split('/').pop()!
+
+    // then its inputs, assembled by the procedure, include the finding and its verified action (f)
+    const audits = manager.page.getByRole('list', {
+      name: 'Input f: Results of audits and follow-up actions',
+    })
+    await expect
+      .poll(
+        async () => {
+          if (await audits.count()) return audits.textContent()
+          await manager.page.reload()
+          return ''
+        },
+        { timeout: 90_000, interval: 1000 },
+      )
+      .toContain(findingId)
+    const line = audits.getByRole('listitem').filter({ hasText: findingId })
+    expect(await line.textContent()).toContain('(clause 8.2, minor')
+    expect(await line.textContent()).toContain(
+      'corrective action "Make the workaround field required" by problem',
+    )
+    expect(await line.textContent()).toContain('verified by iaudit')
+
+    // when the review records a decision and an action (the meeting's form)
+    await completeAs(
+      'smsmgr',
+      await taskOf('management-reviews', reviewId, 'Task_HoldManagementReview'),
+      {
+        attendees: [{ name: 'Mia SMS-Manager', role: 'SMS manager' }],
+        resourceDecisions: 'No new resources',
+        improvementDecisions: 'Extend the workaround rule to known errors',
+        minutes: 'Audit results reviewed',
+        actions: [
+          {
+            title: 'Workaround rule for known errors',
+            kind: 'improvement',
+            owner: 'problem',
+            due: formDate(30),
+          },
+        ],
+      },
+    )
+    // then the review shows the decision and tracks the action
+    await expect
+      .poll(
+        async () => {
+          const text =
+            (await manager.page.getByRole('region', { name: 'Actions' }).textContent()) ?? ''
+          if (!text.includes('Workaround rule for known errors')) await manager.page.reload()
+          return text
+        },
+        { timeout: 90_000, interval: 1000 },
+      )
+      .toContain('Workaround rule for known errors')
+    await manager.page.getByText('Extend the workaround rule to known errors').waitFor()
+    await screenshot(manager.page, 'sms-review-inputs')
+    await manager.context.close()
+  })
+})
