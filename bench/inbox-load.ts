@@ -10,7 +10,7 @@
  *   npm run bench:inbox-load -- 30
  */
 import { loadavg } from 'node:os'
-import setup from '../test/support/global-setup'
+import { buildClient } from '../test/support/global-setup'
 import { firstInboxLoad, launchBrowser, startApp } from '../test/browser/support'
 import { percentile } from './stats'
 
@@ -18,7 +18,7 @@ const LOADS = Number(process.argv[2] ?? 10)
 const TARGET_MS = 2000
 
 async function main(): Promise<void> {
-  setup()
+  buildClient()
   const app = await startApp({ DEPLOY_PROCESSES: 'true' })
   const browser = await launchBrowser()
   try {

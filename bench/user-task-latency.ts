@@ -17,7 +17,7 @@ import { loadConfig } from '../server/src/config'
 import { createLogger } from '../server/src/log'
 import type { ServerEvent } from '../server/src/realtime/bus'
 import { repoRoot, startServer } from '../server/src/server'
-import setup from '../test/support/global-setup'
+import { buildClient } from '../test/support/global-setup'
 import { loginAt } from '../test/support/harness'
 import { percentile } from './stats'
 
@@ -95,7 +95,7 @@ const line = (label: string, ms: number[]) =>
   `  ${label}: p50 ${percentile(ms, 50).toFixed(0)} ms, p95 ${percentile(ms, 95).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms`
 
 async function main(): Promise<void> {
-  setup()
+  buildClient()
   for (const nudge of [false, true]) {
     const { first, next } = await measure(nudge)
     console.log(

@@ -68,7 +68,8 @@ async function onServer(serverUrl: string, statement: string): Promise<void> {
   }
 }
 
-function buildClient() {
+/** Builds the web client when client/dist is missing or older than its sources. */
+export function buildClient(): void {
   const index = join(root, 'client', 'dist', 'index.html')
   const sources = Math.max(
     newestMtime(join(root, 'client', 'src')),
