@@ -29,14 +29,12 @@ import {
 } from '../api/decisions'
 import {
   getDraft,
-  getThreeWay,
   isOpen,
   listDrafts,
   rebaseDraft,
   saveDraft,
   submitDraft,
   type Draft,
-  type ThreeWay,
 } from '../api/processes'
 import {
   DraftHistory,
@@ -44,6 +42,7 @@ import {
   OtherDraftsWarning,
   RebasePanel,
   ReviewPanel,
+  useDraftContext,
 } from './DraftControl'
 
 interface View {
@@ -199,30 +198,9 @@ function Editor({
   const [status, setStatus] = useState('')
   const [error, setError] = useState<unknown>()
   const [diff, setDiff] = useState<DecisionDiff | null>(null)
-  /** Other people's open drafts of the same DRG (4.3.2: shown with a warning). */
-  const [others, setOthers] = useState<Draft[]>([])
-  /** Base, deployed since and mine, when a newer version was deployed since the base. */
-  const [threeWay, setThreeWay] = useState<ThreeWay | null>(null)
 
-  const draftKey = draft ? `${draft.id}@${draft.version}` : ''
-  useEffect(() => {
-    if (!drgId) return
-    let stale = false
-    listDrafts({ bpmnProcessId: drgId, kind: 'decision', open: true }).then(
-      (list) =>
-        !stale && setOthers(list.filter((d) => d.author !== (draft?.author ?? user.username))),
-      () => undefined,
-    )
-    if (draft && isOpen(draft)) {
-      getThreeWay(draft.id).then(
-        (t) => !stale && setThreeWay(t),
-        () => undefined,
-      )
-    } else setThreeWay(null)
-    return () => {
-      stale = true
-    }
-  }, [drgId, draftKey])
+  // other people's open drafts, and the three-way comparison when one was deployed since
+  const { others, threeWay } = useDraftContext(drgId, 'decision', draft, user.username)
 
   useEffect(() => {
     const modeler = new DmnModeler({

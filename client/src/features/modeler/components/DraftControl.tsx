@@ -14,12 +14,49 @@ import {
   approveDraft,
   discardDraft,
   getDraftHistory,
+  getThreeWay,
+  isOpen,
+  listDrafts,
   rejectDraft,
   renameDraft,
   type Draft,
   type DraftHistoryEntry,
   type ThreeWay,
 } from '../api/processes'
+
+/**
+ * What an editor shows around its draft (4.3.2): other people's open drafts of the same
+ * procedure or decision, and the three-way comparison while a newer version was deployed since
+ * the draft's base. Read again when the draft changes.
+ */
+export function useDraftContext(
+  id: string,
+  kind: 'process' | 'decision',
+  draft: Draft | null | undefined,
+  username: string,
+): { others: Draft[]; threeWay: ThreeWay | null } {
+  const [others, setOthers] = useState<Draft[]>([])
+  const [threeWay, setThreeWay] = useState<ThreeWay | null>(null)
+  const draftKey = draft ? `${draft.id}@${draft.version}` : ''
+  useEffect(() => {
+    if (!id) return
+    let stale = false
+    listDrafts({ bpmnProcessId: id, kind, open: true }).then(
+      (list) => !stale && setOthers(list.filter((d) => d.author !== (draft?.author ?? username))),
+      () => undefined,
+    )
+    if (draft && isOpen(draft)) {
+      getThreeWay(draft.id).then(
+        (t) => !stale && setThreeWay(t),
+        () => undefined,
+      )
+    } else setThreeWay(null)
+    return () => {
+      stale = true
+    }
+  }, [id, draftKey])
+  return { others, threeWay }
+}
 
 /** The draft's name, editable by its author while it is open, and discard. */
 export function DraftName({

@@ -27,7 +27,6 @@ import { hasRole, type User } from '../../../lib/user'
 import {
   createDraft,
   getDraft,
-  getThreeWay,
   getVersionXml,
   isOpen,
   listDrafts,
@@ -36,7 +35,6 @@ import {
   submitDraft,
   type Draft,
   type ProcessInfo,
-  type ThreeWay,
 } from '../api/processes'
 import {
   DraftHistory,
@@ -44,6 +42,7 @@ import {
   OtherDraftsWarning,
   RebasePanel,
   ReviewPanel,
+  useDraftContext,
 } from './DraftControl'
 import { lintDefinitions, type LintProblem } from '../lint/lint'
 import { DiagramControls, fitWithPadding } from './DiagramControls'
@@ -187,32 +186,11 @@ function Editor({
     if (ready) modelerRef.current?.get<Canvas>('canvas').resized()
   }, [fullScreen, ready])
   const [formIds, setFormIds] = useState<string[]>([])
-  /** Other people's open drafts of the same procedure (4.3.2: shown with a warning). */
-  const [others, setOthers] = useState<Draft[]>([])
-  /** Base, deployed since and mine, when a newer version was deployed since the base. */
-  const [threeWay, setThreeWay] = useState<ThreeWay | null>(null)
   /** The author's open draft a create was refused for (one open draft per author). */
   const [openDraftId, setOpenDraftId] = useState<string>()
 
-  const draftKey = draft ? `${draft.id}@${draft.version}` : ''
-  useEffect(() => {
-    if (!bpmnProcessId) return
-    let stale = false
-    listDrafts({ bpmnProcessId, kind: 'process', open: true }).then(
-      (list) =>
-        !stale && setOthers(list.filter((d) => d.author !== (draft?.author ?? user.username))),
-      () => undefined,
-    )
-    if (draft && isOpen(draft)) {
-      getThreeWay(draft.id).then(
-        (t) => !stale && setThreeWay(t),
-        () => undefined,
-      )
-    } else setThreeWay(null)
-    return () => {
-      stale = true
-    }
-  }, [bpmnProcessId, draftKey])
+  // other people's open drafts, and the three-way comparison when one was deployed since
+  const { others, threeWay } = useDraftContext(bpmnProcessId, 'process', draft, user.username)
 
   const lint = useCallback(async () => {
     const m = modelerRef.current
