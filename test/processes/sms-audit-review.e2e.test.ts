@@ -275,7 +275,14 @@ describe.each(testDatabaseTargets())('internal audit and management review on $k
       },
       'smsmgr',
     )
-    await h.task(instance, 'Task_ImplementCorrectiveActions')
+    const implement = await h.task(instance, 'Task_ImplementCorrectiveActions')
+    // offered to the owner by name: in their "My groups" view and its count, though not a member
+    const owner = await h.as('problem')
+    const offered = await owner.get<{ items: { id: string }[]; counts: { groups: number } }>(
+      `/tasks?view=groups&processInstanceKey=${instance}`,
+    )
+    expect(offered.body.items.map((t) => t.id)).toEqual([implement.id])
+    expect(offered.body.counts.groups).toBeGreaterThanOrEqual(1)
     const finding = await h.cases.findCase('audit-finding', nc.body.id)
     expect(finding?.assignee).toBe('problem')
     expect(finding?.data.correctiveAction).toBe('Make workaround required')

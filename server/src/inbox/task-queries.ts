@@ -74,12 +74,7 @@ export class TaskQueries {
     const view = query.view ?? 'all'
     if (view === 'mine') q = q.where('assignee', '=', user.username)
     if (view === 'unassigned') q = q.where('assignee', 'is', null)
-    if (view === 'groups') {
-      const groups = groupIds(user)
-      q = groups.length
-        ? q.where(sql<boolean>`candidate_groups && ${sql.val(groups)}::text[]`)
-        : q.where(sql<boolean>`false`)
-    }
+    if (view === 'groups') q = q.where(offeredToMe(user))
     if (query.state) q = q.where('state', '=', query.state)
     else q = q.where('state', 'in', LIVE_STATES)
     if (query.group) q = q.where(sql<boolean>`${query.group} = any(candidate_groups)`)
@@ -181,19 +176,12 @@ export class TaskQueries {
    * other (and behind the page).
    */
   private async counts(base: TaskSelect, user: SessionUser, now: Date) {
-    const groups = groupIds(user)
     const live = base.where('state', 'in', LIVE_STATES)
     const { db } = this.deps
     const row = await db
       .selectNoFrom([
         cappedCount(db, live.where('assignee', '=', user.username), TOTAL_CAP).as('mine'),
-        groups.length
-          ? cappedCount(
-              db,
-              live.where(sql<boolean>`candidate_groups && ${sql.val(groups)}::text[]`),
-              TOTAL_CAP,
-            ).as('groups')
-          : sql<string>`'0'`.as('groups'),
+        cappedCount(db, live.where(offeredToMe(user)), TOTAL_CAP).as('groups'),
         cappedCount(db, live.where('assignee', 'is', null), TOTAL_CAP).as('unassigned'),
         cappedCount(db, live.where('due_date', '<', now), TOTAL_CAP, { byDue: true }).as('overdue'),
       ])
@@ -243,4 +231,16 @@ function cappedCount(
 
 function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/**
+ * The "My groups" view: tasks offered to one of the user's groups, or to the user by name (a
+ * procedure names its candidate users, e.g. the owners of corrective actions, 4.5.4.2).
+ */
+function offeredToMe(user: SessionUser) {
+  const groups = groupIds(user)
+  const byName = sql<boolean>`candidate_users @> array[${user.username}]::text[]`
+  return groups.length
+    ? sql<boolean>`(candidate_groups && ${sql.val(groups)}::text[] or ${byName})`
+    : byName
 }
