@@ -241,6 +241,7 @@ export async function startHarness(
     instance?: string,
   ) => {
     const deadline = Date.now() + 15_000
+    let nextRetryCheck = Date.now() + 2_000
     for (;;) {
       const v = await check()
       if (v !== undefined && v !== false) return v
@@ -248,7 +249,37 @@ export async function startHarness(
         const state = instance ? ` (${await describe(instance)})` : ''
         throw new Error(`timed out waiting for ${what}${state}`)
       }
+      if (instance && Date.now() > nextRetryCheck) {
+        nextRetryCheck = Date.now() + 2_000
+        await letRetriesCome(instance)
+      }
       await sleep(50)
+    }
+  }
+
+  /**
+   * The test clock stands still unless a test moves it, so a job a worker failed with a retry
+   * back-off (a transient error: the wall clock would bring its retry seconds later) would wait
+   * forever: the clock moves to its retry, and the failure is told, so it is seen.
+   */
+  const letRetriesCome = async (instance: string) => {
+    const records = await engine.engine.readRecords({
+      processInstanceKey: instance,
+      valueTypes: ['JOB'],
+      limit: 100_000,
+    })
+    const last = new Map<string, (typeof records)[number]>()
+    for (const r of records) last.set(r.key, r)
+    for (const r of last.values()) {
+      if (r.valueType !== 'JOB' || r.intent !== 'FAILED') continue
+      const { retries, retryBackoff, elementId, errorMessage } = r.value
+      const due = r.timestamp + retryBackoff
+      if (retries <= 0 || retryBackoff <= 0 || due <= clock.now()) continue
+      console.warn(
+        `process harness: moving the clock ${due - clock.now()} ms to the retry of ${elementId} in ${instance}, which failed: ${errorMessage}`,
+      )
+      clock.advance(due - clock.now())
+      await engine.engine.tick()
     }
   }
 
