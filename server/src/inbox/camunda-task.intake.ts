@@ -171,8 +171,23 @@ export function startCamundaTaskIntake(options: CamundaIntakeOptions): RunningCa
     }
   }
 
+  /**
+   * The engine's time as passes saw it, by wall time: a task shows in searches up to `slackMs` of
+   * wall time after the engine created it, so a pass looks back at least to the engine time of
+   * `slackMs` ago — also when the engine's clock jumped meanwhile (a test clock, a corrected
+   * system clock), which a look-back in engine time alone would step over.
+   */
+  const seen: { wall: number; engine: number }[] = []
+  const engineTimeSlackAgo = () => {
+    const wall = Date.now()
+    seen.push({ wall, engine: now() })
+    while (seen.length > 1 && seen[1]!.wall <= wall - slackMs) seen.shift()
+    return seen[0]!.engine
+  }
   const since = (ms: number | null) =>
-    ms === null ? {} : { $gte: new Date(ms - slackMs).toISOString() }
+    ms === null
+      ? {}
+      : { $gte: new Date(Math.min(ms, engineTimeSlackAgo()) - slackMs).toISOString() }
 
   async function incremental() {
     let newest = createdSince
