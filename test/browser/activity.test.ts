@@ -65,12 +65,16 @@ describe('activity stream', () => {
     // when the desk member replies to the customer and adds a work note from the task
     const desk = await loginPage(browser, app, 'desk')
     await desk.page.goto(`/inbox/${taskId}`)
-    const stream = desk.page.getByRole('region', { name: /Activity/ })
-    await stream.waitFor()
+    // entries are read from the list, not the region: the region also holds the text box, whose
+    // text content React keeps equal to what was typed, so the region shows a text before it is sent
+    const stream = desk.page.getByRole('list', { name: 'Activity stream' })
+    await stream.waitFor({ state: 'attached' })
     const box = desk.page.getByLabel('Reply to the customer or add a work note')
     await box.fill('We are replacing the VPN gateway tonight.')
     await desk.page.getByRole('button', { name: 'Reply to customer' }).click()
     await stream.getByText('We are replacing the VPN gateway tonight.').waitFor()
+    // the box empties once the reply is sent (a live event may show it a moment earlier)
+    await expect.poll(() => box.inputValue()).toBe('')
     await box.fill('Gateway firmware 4.2 is the suspect; vendor ticket 991.')
     await desk.page.getByRole('button', { name: 'Add work note' }).click()
     await stream.getByText('Gateway firmware 4.2 is the suspect; vendor ticket 991.').waitFor()
@@ -80,14 +84,14 @@ describe('activity stream', () => {
     await desk.page.getByRole('link', { name: 'Open the case page' }).click()
     await desk.page.waitForURL(new RegExp(`/cases/incidents/${incident.id}$`))
     await desk.page
-      .getByRole('region', { name: /Activity/ })
+      .getByRole('list', { name: 'Activity stream' })
       .getByText('Gateway firmware 4.2 is the suspect; vendor ticket 991.')
       .waitFor()
 
     // then the customer's case page shows the reply and not the work note
     const customer = await loginPage(browser, app, 'customer')
     await customer.page.goto(`/cases/incidents/${incident.id}`)
-    const theirs = customer.page.getByRole('region', { name: /Activity/ })
+    const theirs = customer.page.getByRole('list', { name: 'Activity stream' })
     await theirs.getByText('We are replacing the VPN gateway tonight.').waitFor()
     expect(await customer.page.getByText('vendor ticket 991').count()).toBe(0)
     expect(await customer.page.getByText('Work note').count()).toBe(0)
@@ -99,7 +103,7 @@ describe('activity stream', () => {
     await customer.page.getByRole('button', { name: 'Send reply' }).click()
     await theirs.getByText('Thank you, I will try tomorrow.').waitFor()
     await desk.page
-      .getByRole('region', { name: /Activity/ })
+      .getByRole('list', { name: 'Activity stream' })
       .getByText('Thank you, I will try tomorrow.')
       .waitFor()
     await customer.context.close()
