@@ -2,12 +2,14 @@
  * A form-js form in a React view: the task forms of the inbox and the data forms of the cases.
  * The form is rebuilt only when its schema or its data really change (a reload after a comment
  * or a live event must not wipe what the user has typed), and the server's field-level errors
- * are shown on the fields they name; errors naming no field are listed below the form.
+ * are shown on the fields they name; errors naming no field are listed below the form. Time inputs
+ * are named after their date, checklists and list rows are named groups (see form-labels.ts).
  */
 import { Form } from '@bpmn-io/form-js'
 import '@bpmn-io/form-js/dist/assets/form-js.css'
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import type { FieldError } from './api'
+import { nameFormGroups, withNamedTimeFields } from './form-labels'
 
 interface FormField {
   id: string
@@ -72,7 +74,8 @@ export function useFormJs(options: FormJsOptions): {
 
   useEffect(() => {
     const { schema, data } = latest.current
-    const form = new Form({ container: container.current! })
+    const root = container.current!
+    const form = new Form({ container: root })
     formRef.current = form
     form.on(
       'submit',
@@ -82,9 +85,13 @@ export function useFormJs(options: FormJsOptions): {
       },
     )
     void form
-      .importSchema(schema, data)
+      .importSchema(withNamedTimeFields(schema), data)
       .then(() => form.setProperty('disabled', latest.current.disabled))
+    // rows added to a list, and fields shown by a condition, are named as they appear
+    const groups = new MutationObserver(() => nameFormGroups(root))
+    groups.observe(root, { childList: true, subtree: true })
     return () => {
+      groups.disconnect()
       form.destroy()
       formRef.current = null
     }
