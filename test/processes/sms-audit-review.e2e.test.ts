@@ -369,7 +369,7 @@ describe.each(testDatabaseTargets())('internal audit and management review on $k
     expect(trail.some((e) => e.action === 'internal-audit.decided')).toBe(true)
   })
 
-  it('4.5.4.2: an audit without nonconformities goes straight to the report', async () => {
+  it('4.5.4.2: an audit without nonconformities goes straight to the report; its checklist answers every planned clause', async () => {
     // given
     const year = new Date(h.clock.now()).getUTCFullYear()
     const { id, instance } = await h.open('internal-audit', {
@@ -390,6 +390,20 @@ describe.each(testDatabaseTargets())('internal audit and management review on $k
       data: { audit: id, clause: '4.3', findingType: 'observation' },
     })
     expect(observation.status).toBe(201)
+    // a checklist without a result for the planned clause 4.3 is refused, nothing is stored
+    const conduct = await h.task(instance, 'Task_ConductAudit')
+    const auditor = await h.as('iaudit2')
+    const incomplete = await auditor.post<{ detail: string }>(`/tasks/${conduct.id}/complete`, {
+      data: { checklist: [{ clause: '4.4', result: 'conform' }], auditSummary: 'Conforms' },
+    })
+    expect(incomplete.status).toBe(422)
+    expect(incomplete.body.detail).toContain('no result for clause 4.3')
+    expect(incomplete.body.detail).toContain('4.5.4.2')
+    const unchanged = await h.cases.findCase('internal-audit', id)
+    expect(unchanged?.status).not.toBe('conducted')
+    expect(unchanged?.data.checklist).toBeUndefined()
+    expect((await h.task(instance, 'Task_ConductAudit')).id).toBe(conduct.id)
+    // with a result per planned clause it is conducted
     await h.complete(
       instance,
       'Task_ConductAudit',

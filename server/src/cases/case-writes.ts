@@ -55,6 +55,7 @@ import {
 } from './change-control'
 import { unpublishedItem } from './service-catalogue'
 import { changesAuditorOrScope, checkAuditorIndependence } from '../sms/audit/independence'
+import { checkChecklistCoversPlan, CONDUCTED } from '../sms/audit/checklist'
 import { customerKinds, finalStatuses, kindSpecs, processOfKind, type CaseKind } from './kinds'
 import type { KindSpec } from './kinds'
 import type { ProcedureStarts } from './procedure-starts'
@@ -454,6 +455,10 @@ async function applyChange(
   // worker); other writes (findings counted, the report, closing) do not re-judge it
   if (spec.kind === 'internal-audit' && changesAuditorOrScope(patch)) {
     await checkAuditorIndependence(tx, after)
+  }
+  // 4.5.4.2: conducted against a checklist with a result for every planned clause
+  if (spec.kind === 'internal-audit' && patch.status === CONDUCTED && before.status !== CONDUCTED) {
+    checkChecklistCoversPlan(after)
   }
   const statusChanged = typeof patch.status === 'string' && patch.status !== before.status
   if (spec.kind === 'ci') await ciHistory(tx, after.id, actor.username, 'updated', before, after)
