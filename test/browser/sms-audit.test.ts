@@ -5,9 +5,10 @@
  * it; an SMS manager then opens a management review, finds that nonconformity among its inputs,
  * and the review's decision and action are shown on it.
  *
- * The steps whose forms are lists of dates (the SMS manager's audit plan, the agreed corrective
- * actions and the meeting's actions) are completed through the API as the same people would; the
- * others are worked in the browser.
+ * Every step is worked in the browser, including the forms with date-time fields and lists (the
+ * audit plan, the agreed corrective actions, the meeting's attendees and actions), filled as a
+ * person does: the date typed in the date picker's format, the time in its own input (named after
+ * its date), rows added to a list with its "Add new" button.
  */
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -27,7 +28,44 @@ afterAll(async () => {
 })
 
 const DAY = 86_400_000
-const formDate = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 16)
+
+/** A form-js field's label, exactly, with or without the asterisk of a required field. */
+const fieldLabel = (label: string) =>
+  new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?$`)
+
+/**
+ * Types the date `days` from today and the time `hh:mm` into the date-time field `label` of
+ * `scope`, as in the date picker's format (the browser's locale, en-US: month/day/year); Tab
+ * leaves each input, which is when form-js takes what was typed.
+ */
+async function fillDateTime(scope: Locator, label: string, days: number, time: string) {
+  const day = new Date(Date.now() + days * DAY)
+  const date = scope.getByLabel(fieldLabel(label))
+  await date.fill(`${day.getMonth() + 1}/${day.getDate()}/${day.getFullYear()}`)
+  await date.press('Tab')
+  const clock = scope.getByLabel(fieldLabel(`${label} (time)`))
+  await clock.fill(time)
+  await clock.press('Tab')
+}
+
+/** Opens the form-js select `label` of `scope` and picks `option` from its list. */
+async function pick(scope: Locator, label: string, option: string) {
+  const select = scope.getByLabel(fieldLabel(label))
+  await select.focus()
+  await scope.getByText(option, { exact: true }).click()
+  await expect.poll(() => select.inputValue()).toBe(option)
+}
+
+/** Adds row `n` to the form-js list `name` with its "Add new" button; returns that row. */
+async function addRow(form: Locator, name: string, n: number): Promise<Locator> {
+  await form
+    .getByRole('group', { name, exact: true })
+    .getByRole('button', { name: 'Add new' })
+    .click()
+  const row = form.getByRole('group', { name: `${name} ${n}`, exact: true })
+  await row.waitFor()
+  return row
+}
 
 interface TaskView {
   id: string
@@ -61,13 +99,6 @@ async function taskOf(path: string, id: string, elementId: string): Promise<Task
     )
     .toBe(true)
   return found!
-}
-
-/** Completes a task through the API as `username` (claiming it first). */
-async function completeAs(username: string, task: TaskView, data: Record<string, unknown>) {
-  const client = await apiAs(app, username)
-  if (task.state !== 'claimed') await client('POST', `/tasks/${task.id}/claim`)
-  await client('POST', `/tasks/${task.id}/complete`, { data })
 }
 
 /**
@@ -118,14 +149,39 @@ describe('internal audit and management review', () => {
     await auditor.page.getByRole('heading', { name: `Internal audit ${auditId}` }).waitFor()
 
     // the SMS manager's plan names the auditor (independent of 8.2) and the dates
-    await completeAs('smsmgr', await taskOf('internal-audits', auditId, 'Task_PlanAudit'), {
-      scope: 'Problem managers',
-      criteria: 'ISO/IEC 20000-1 8.2',
-      clauses: ['8.2'],
-      auditor: 'iaudit',
-      plannedStart: formDate(0),
-      plannedEnd: formDate(1),
-    })
+    const manager = await loginPage(browser, app, 'smsmgr')
+    await workTask(
+      manager.page,
+      'smsmgr',
+      'internal-audits',
+      auditId,
+      'Task_PlanAudit',
+      'Plan the audit',
+      async (form) => {
+        await form.getByLabel('Scope').fill('Problem managers')
+        await form.getByLabel('Audit criteria').fill('ISO/IEC 20000-1 8.2')
+        await form
+          .getByRole('group', { name: 'Clauses audited' })
+          .getByLabel('8.2', { exact: true })
+          .check()
+        await form.getByLabel('Auditor (username; not working in the audited area)').fill('iaudit')
+        await fillDateTime(form, 'Planned start', 1, '09:00')
+        await fillDateTime(form, 'Planned end', 2, '17:00')
+      },
+    )
+    // the plan is on the audit: its auditor, clause and the times as typed
+    const planned = await (
+      await apiAs(app, 'admin')
+    )<{
+      assignee: string
+      data: Record<string, unknown>
+    }>('GET', `/internal-audits/${auditId}`)
+    expect(planned.assignee).toBe('iaudit')
+    expect(planned.data).toMatchObject({ clauses: ['8.2'], scope: 'Problem managers' })
+    expect(new Date(String(planned.data.plannedStart)).getHours()).toBe(9)
+    expect(Date.parse(String(planned.data.plannedEnd))).toBeGreaterThan(
+      Date.parse(String(planned.data.plannedStart)),
+    )
     await taskOf('internal-audits', auditId, 'Task_ConductAudit')
 
     // the auditor records a nonconformity against clause 8.2 on the audit's page
@@ -154,23 +210,29 @@ describe('internal audit and management review', () => {
       'Task_ConductAudit',
       'Conduct the audit',
       async (form) => {
+        // the checklist answers the planned clause (4.5.4.2), picked from form-js's lists
+        const checked = await addRow(form, 'Checklist per clause', 1)
+        await pick(checked, 'Clause', '8.2')
+        await pick(checked, 'Result', 'Nonconformity')
+        await checked.getByLabel('Evidence seen').fill('PRB sample of ten')
         await form.getByLabel('Summary').fill('One minor nonconformity on 8.2')
       },
     )
 
-    // the SMS manager agrees the corrective action with its owner
-    await completeAs(
+    // the SMS manager agrees the corrective action with its owner, in a list row with its due date
+    await workTask(
+      manager.page,
       'smsmgr',
-      await taskOf('internal-audits', auditId, 'Task_AgreeCorrectiveActions'),
-      {
-        actions: [
-          {
-            findingId,
-            correctiveAction: 'Make the workaround field required',
-            owner: 'problem',
-            due: formDate(10),
-          },
-        ],
+      'internal-audits',
+      auditId,
+      'Task_AgreeCorrectiveActions',
+      'Agree corrective actions',
+      async (form) => {
+        const action = await addRow(form, 'Corrective actions', 1)
+        await action.getByLabel('Finding').fill(findingId)
+        await action.getByLabel('Corrective action').fill('Make the workaround field required')
+        await action.getByLabel('Owner (username)').fill('problem')
+        await fillDateTime(action, 'Due', 10, '12:00')
       },
     )
 
@@ -241,7 +303,6 @@ describe('internal audit and management review', () => {
     await auditor.context.close()
 
     // when an SMS manager opens a management review
-    const manager = await loginPage(browser, app, 'smsmgr')
     await manager.page.goto('/sms/reviews')
     const open = manager.page.getByRole('form', { name: 'Open a review' })
     await open.getByLabel('Title').fill('Management review Q4')
@@ -270,25 +331,35 @@ describe('internal audit and management review', () => {
     )
     expect(await line.textContent()).toContain('verified by iaudit')
 
-    // when the review records a decision and an action (the meeting's form)
-    await completeAs(
+    // when the review records its attendees, decisions and an action (the meeting's form)
+    await workTask(
+      manager.page,
       'smsmgr',
-      await taskOf('management-reviews', reviewId, 'Task_HoldManagementReview'),
-      {
-        attendees: [{ name: 'Mia SMS-Manager', role: 'SMS manager' }],
-        resourceDecisions: 'No new resources',
-        improvementDecisions: 'Extend the workaround rule to known errors',
-        minutes: 'Audit results reviewed',
-        actions: [
-          {
-            title: 'Workaround rule for known errors',
-            kind: 'improvement',
-            owner: 'problem',
-            due: formDate(30),
-          },
-        ],
+      'management-reviews',
+      reviewId,
+      'Task_HoldManagementReview',
+      'Hold the management review',
+      async (form) => {
+        const attendee = await addRow(form, 'Attendees', 1)
+        await attendee.getByLabel('Name').fill('Mia SMS-Manager')
+        await attendee.getByLabel('Role').fill('SMS manager')
+        await form.getByLabel('Decisions on resources').fill('No new resources')
+        await form
+          .getByLabel('Decisions on improvements of the SMS and services')
+          .fill('Extend the workaround rule to known errors')
+        await form.getByLabel('Minutes').fill('Audit results reviewed')
+        const action = await addRow(form, 'Actions', 1)
+        await action.getByLabel('Action').fill('Workaround rule for known errors')
+        // the kind is picked from form-js's list with the keyboard: Resource, then Improvement
+        await action.getByLabel('Kind').focus()
+        await action.getByLabel('Kind').press('ArrowDown')
+        await action.getByLabel('Kind').press('Enter')
+        await expect.poll(() => action.getByLabel('Kind').inputValue()).toBe('Improvement')
+        await action.getByLabel('Owner (username)').fill('problem')
+        await fillDateTime(action, 'Due', 30, '10:00')
       },
     )
+    await manager.page.goto(`/sms/reviews/${reviewId}`)
     // then the review shows the decision and tracks the action
     await expect
       .poll(
@@ -304,5 +375,5 @@ describe('internal audit and management review', () => {
     await manager.page.getByText('Extend the workaround rule to known errors').waitFor()
     await screenshot(manager.page, 'sms-review-inputs')
     await manager.context.close()
-  })
+  }, 360_000)
 })
