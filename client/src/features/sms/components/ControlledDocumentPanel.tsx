@@ -7,6 +7,7 @@
  */
 import { useState } from 'react'
 import { formatDateTime } from '../../../lib/format'
+import { MarkdownEditor } from '../../../lib/MarkdownEditor'
 import {
   approveVersion,
   writeDraft,
@@ -142,15 +143,13 @@ export function DraftEditor({
           />
         </div>
       )}
-      <div className="field">
-        <label htmlFor="draft-text">Text (Markdown)</label>
-        <textarea
-          id="draft-text"
-          rows={4}
-          value={content}
-          onChange={(e) => setContent(e.target.value)}
-        />
-      </div>
+      <MarkdownEditor
+        id="draft-text"
+        label="Text (Markdown)"
+        rows={4}
+        value={content}
+        onChange={setContent}
+      />
       <div className="field">
         <label htmlFor="draft-summary">What changes</label>
         <input id="draft-summary" value={summary} onChange={(e) => setSummary(e.target.value)} />

@@ -6,6 +6,7 @@
  * and the catalogue their own kind, filled in).
  */
 import { useState, type FormEvent } from 'react'
+import { MarkdownEditor } from '../../../lib/MarkdownEditor'
 import { ErrorBanner } from '../../../lib/ui'
 import {
   controlledKinds,
@@ -281,15 +282,12 @@ export function NewDocumentForm({
         <ContinuityPlanFields value={continuity} onChange={setContinuity} />
       )}
       {kind === 'capacity-plan' && <CapacityPlanFields value={capacity} onChange={setCapacity} />}
-      <div className="field">
-        <label htmlFor="doc-content">Text (Markdown)</label>
-        <textarea
-          id="doc-content"
-          rows={6}
-          value={content}
-          onChange={(e) => setContent(e.target.value)}
-        />
-      </div>
+      <MarkdownEditor
+        id="doc-content"
+        label="Text (Markdown)"
+        value={content}
+        onChange={setContent}
+      />
       <div className="row" style={{ flexWrap: 'wrap', alignItems: 'end' }}>
         <div className="field">
           <label htmlFor="doc-file">Or upload a file</label>
