@@ -464,6 +464,72 @@ describe.each(testDatabaseTargets())('engine core on $kind', (target) => {
     expect(BigInt(next.processInstanceKey)).toBeGreaterThan(BigInt(waiting[2]!.processInstanceKey))
   })
 
+  it('records an activation as a JOB_BATCH ACTIVATED, and reads a JOB ACTIVATED of an older log as one', async () => {
+    const e = await open()
+    await e.deployResources([{ name: 'simple.bpmn', content: simple }])
+    const pi = await e.createProcessInstance({ bpmnProcessId: 'simple' })
+    const [activated] = await e.activateJobs({
+      type: 'work',
+      worker: 'w',
+      timeoutMs: 30_000,
+      maxJobsToActivate: 5,
+    })
+    // Zeebe's stream: one JOB_BATCH ACTIVATED, no JOB record of the activation
+    const [batch, ...more] = await e.readRecords({ valueTypes: ['JOB_BATCH'] })
+    expect(more).toEqual([])
+    expect(batch).toMatchObject({
+      intent: 'ACTIVATED',
+      value: {
+        type: 'work',
+        worker: 'w',
+        timeout: 30_000,
+        maxJobsToActivate: 5,
+        jobKeys: [Number(activated!.key)],
+        jobs: [{ worker: 'w', deadline: activated!.deadline, elementId: 'task' }],
+        truncated: false,
+        tenantIds: ['<default>'],
+      },
+    })
+    expect(batch!.processInstanceKey).toBeUndefined()
+    const jobIntents = async (r: Engine) =>
+      (await r.readRecords({ processInstanceKey: pi.processInstanceKey, valueTypes: ['JOB'] })).map(
+        (x) => x.intent,
+      )
+    expect(await jobIntents(e)).toEqual(['CREATED'])
+
+    // a log written before: the activation as a JOB ACTIVATED of the job
+    await db.database.sql.query(
+      `update engine_records set value_type = 'JOB', intent = 'ACTIVATED', key = $1,
+         process_instance_key = $2, value = value -> 'jobs' -> 0
+       where value_type = 'JOB_BATCH'`,
+      [activated!.key, pi.processInstanceKey],
+    )
+    engine = await createEngine({ sql: db.database.sql, clock })
+    const r = engine
+    const [legacy, ...others] = await r.readRecords({ valueTypes: ['JOB_BATCH'] })
+    expect(others).toEqual([])
+    expect(legacy).toMatchObject({
+      valueType: 'JOB_BATCH',
+      intent: 'ACTIVATED',
+      position: batch!.position,
+      key: activated!.key,
+      value: { jobKeys: [Number(activated!.key)], jobs: [{ worker: 'w' }] },
+    })
+    expect(legacy!.processInstanceKey).toBeUndefined()
+    // the job is still held by its worker, and completes
+    expect(
+      await r.activateJobs({ type: 'work', worker: 'w2', timeoutMs: 1000, maxJobsToActivate: 5 }),
+    ).toEqual([])
+    await r.completeJob(activated!.key)
+    expect(await jobIntents(r)).toEqual(['CREATED', 'COMPLETED'])
+    expect(await completedPath(r, pi.processInstanceKey)).toEqual([
+      'start',
+      'task',
+      'end',
+      'simple',
+    ])
+  })
+
   it('writes periodic snapshots and recovers from the latest one plus the tail', async () => {
     await db.database.sql.query('drop table if exists engine_records, engine_snapshots')
     engine = await createEngine({

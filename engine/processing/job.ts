@@ -12,30 +12,37 @@ import {
 } from '../api'
 import { completeExecutionListenerJob, throwErrorRejection } from '../runtime/execution-listeners'
 import { IncidentErrorType, type Runtime } from '../runtime/runtime'
+import type { JobRecordValue } from '../state/records'
 import { completeTaskListenerJob } from '../user-task/commands'
 import { listenerJobVariables } from '../user-task/lifecycle'
 import { checkVariables, parseKey, reject, tenantOf } from './common'
 
+/**
+ * Activates up to `maxJobsToActivate` jobs of a type for a worker, written as one JOB_BATCH
+ * ACTIVATED (Zeebe's JobBatchActivateProcessor); nothing is written when no job is activatable.
+ */
 export function activateJobs(rt: Runtime, cmd: ActivateJobsCommand): ActivatedJob[] {
   const out: ActivatedJob[] = []
   const keys = rt.idx.activatable.get(cmd.type)
   if (!keys || cmd.maxJobsToActivate <= 0) return out
   const tenants = (cmd.tenantIds ?? []).map(tenantOf)
-  const now = rt.clock.now()
-  // Deleting the visited entry while iterating a Set is safe; no copy of a long queue.
+  const deadline = rt.clock.now() + Math.max(0, cmd.timeoutMs)
+  const jobKeys: number[] = []
+  const jobs: JobRecordValue[] = []
+  // the jobs stay activatable until the batch is applied: each key is visited once
   for (const key of keys) {
     if (out.length >= cmd.maxJobsToActivate) break
     const job = rt.s.jobs[key]
     if (!job || job.state !== 'ACTIVATABLE') continue
     if (tenants.length > 0 && !tenants.includes(job.value.tenantId)) continue
-    const deadline = now + Math.max(0, cmd.timeoutMs)
-    rt.emit(
-      'JOB',
-      'ACTIVATED',
-      key,
-      { ...job.value, worker: cmd.worker, deadline, timeout: cmd.timeoutMs, variables: {} },
-      job.value.processInstanceKey,
-    )
+    jobKeys.push(key)
+    jobs.push({
+      ...job.value,
+      worker: cmd.worker,
+      deadline,
+      timeout: cmd.timeoutMs,
+      variables: {},
+    })
     const all =
       listenerJobVariables(rt, job.value) ?? rt.visibleVariables(job.value.elementInstanceKey)
     const variables =
@@ -62,6 +69,17 @@ export function activateJobs(rt: Runtime, cmd: ActivateJobsCommand): ActivatedJo
       listenerEventType: v.listenerEventType || 'UNSPECIFIED',
     })
   }
+  if (jobKeys.length === 0) return out
+  rt.emit('JOB_BATCH', 'ACTIVATED', rt.newKey(), {
+    type: cmd.type,
+    worker: cmd.worker,
+    timeout: cmd.timeoutMs,
+    maxJobsToActivate: cmd.maxJobsToActivate,
+    jobKeys,
+    jobs,
+    truncated: false,
+    tenantIds: tenants.length > 0 ? tenants : [tenantOf(undefined)],
+  })
   return out
 }
 

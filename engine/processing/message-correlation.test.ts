@@ -73,8 +73,8 @@ describe.each(testDatabaseTargets())(
       expect(await completedPath(engine, other.processInstanceKey)).toEqual(['start'])
       const records = await engine.readRecords({ valueTypes: ['MESSAGE_CORRELATION', 'MESSAGE'] })
       expect(records.map((r) => `${r.valueType}:${r.intent}`)).toEqual([
-        'MESSAGE_CORRELATION:CORRELATING',
         'MESSAGE:PUBLISHED',
+        'MESSAGE_CORRELATION:CORRELATING',
         'MESSAGE:EXPIRED',
         'MESSAGE_CORRELATION:CORRELATED',
       ])

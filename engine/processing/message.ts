@@ -99,7 +99,7 @@ function hasCorrelationTarget(
 function publish(
   rt: Runtime,
   cmd: PublishMessageCommand,
-  beforePublished?: (key: number) => void,
+  afterPublished?: (key: number) => void,
 ): { key: string; tenantId: string; processInstanceKeys: number[] } {
   const tenant = tenantOf(cmd.tenantId)
   const variables = checkVariables(cmd.variables)
@@ -122,7 +122,6 @@ function publish(
     }
   }
   const key = rt.newKey()
-  beforePublished?.(key)
   const ttl = Math.max(0, cmd.timeToLiveMs)
   const value = {
     name: cmd.name,
@@ -134,6 +133,7 @@ function publish(
     deadline: now + ttl,
   }
   rt.emit('MESSAGE', 'PUBLISHED', key, value)
+  afterPublished?.(key)
   const correlated = new Set<string>()
   const processInstanceKeys: number[] = []
   const subs = [...(rt.idx.subscriptionsByMessage.get(cmd.name) ?? [])].sort((a, b) => a - b)

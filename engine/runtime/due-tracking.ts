@@ -17,9 +17,14 @@ export function trackDue(
   const key = Number(r.key)
   if (r.valueType === 'TIMER' && r.intent === 'CREATED') {
     dueItems.push({ due: r.value.dueDate, kind: 'timer', key })
+  } else if (r.valueType === 'JOB_BATCH') {
+    r.value.jobKeys.forEach((jobKey, i) => {
+      const job = r.value.jobs[i]
+      if (job) dueItems.push({ due: job.deadline, kind: 'job-timeout', key: jobKey })
+    })
   } else if (r.valueType === 'JOB') {
     const v = r.value
-    if (r.intent === 'ACTIVATED' || r.intent === 'TIMEOUT_UPDATED') {
+    if (r.intent === 'TIMEOUT_UPDATED') {
       dueItems.push({ due: v.deadline, kind: 'job-timeout', key })
     } else if (r.intent === 'FAILED' && v.retries > 0 && v.retryBackoff > 0) {
       dueItems.push({ due: v.recurringTime, kind: 'job-backoff', key })

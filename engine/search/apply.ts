@@ -7,7 +7,7 @@ import type { EngineRecord, RecordOf } from '../state/records'
 import type { SqlClient } from '../state/sql'
 import { bpmnInfo, type BpmnInfo } from './bpmn-info'
 import { Batch, keyOf, str } from './batch'
-import { foldJob, foldUserTask } from './fold-tasks'
+import { foldJob, foldJobBatch, foldUserTask } from './fold-tasks'
 import { deleteRows, loadRows, Tables, upsertRows, type Row, type TableName } from './tables'
 
 /** What instances need from their process definition. */
@@ -72,6 +72,9 @@ export class SearchWriter {
           break
         case 'JOB':
           if (r.intent !== 'CREATED') need('jobs', r.key)
+          break
+        case 'JOB_BATCH':
+          for (const jobKey of r.value.jobKeys) need('jobs', String(jobKey))
           break
       }
     }
@@ -187,6 +190,8 @@ export class SearchWriter {
         return foldUserTask(r, b, (key) => this.definitions.get(key))
       case 'JOB':
         return foldJob(r, b)
+      case 'JOB_BATCH':
+        return foldJobBatch(r, b)
       default:
         return
     }

@@ -1,8 +1,8 @@
 /**
- * User task and job rows of the secondary storage, folded from USER_TASK and JOB records as
+ * User task and job rows of the secondary storage, folded from USER_TASK, JOB and JOB_BATCH records as
  * Camunda's exporter handlers fold them (8.8's states; search/apply.ts calls these).
  */
-import type { RecordOf } from '../state/records'
+import type { IntentOf, JobRecordValue, RecordOf } from '../state/records'
 import { dateMs, keyOf, str, type Batch } from './batch'
 import type { DefinitionInfo } from './apply'
 
@@ -32,7 +32,7 @@ const USER_TASK_TAKES_VALUES = new Set([
   'CORRECTED',
   'MIGRATED',
 ])
-/** JOB intents that are Camunda 8.8 job states (others, like ACTIVATED, leave the state). */
+/** JOB intents that are Camunda 8.8 job states (others, like TIMEOUT_UPDATED, leave the state). */
 const JOB_STATES = new Set([
   'CREATED',
   'COMPLETED',
@@ -91,15 +91,36 @@ export function foldUserTask(
 }
 
 export function foldJob(r: RecordOf<'JOB'>, b: Batch): void {
-  const v = r.value
-  let row = b.get('jobs', r.key)
-  if (r.intent === 'CREATED' || !row) {
-    row = { job_key: r.key, state: 'CREATED', end_time: null }
-    b.put('jobs', r.key, row)
+  foldJobChange(b, r.key, r.value, r.timestamp, r.intent)
+}
+
+/**
+ * A JOB_BATCH ACTIVATED: each job's worker and deadline (a Camunda 8.8 job stays CREATED while a
+ * worker holds it).
+ */
+export function foldJobBatch(r: RecordOf<'JOB_BATCH'>, b: Batch): void {
+  r.value.jobKeys.forEach((jobKey, i) => {
+    const job = r.value.jobs[i]
+    if (job) foldJobChange(b, String(jobKey), job, r.timestamp, undefined)
+  })
+}
+
+/** A job's row after a change: a JOB record's (`intent`), or its activation (none). */
+function foldJobChange(
+  b: Batch,
+  key: string,
+  v: JobRecordValue,
+  timestamp: number,
+  intent: IntentOf<'JOB'> | undefined,
+): void {
+  let row = b.get('jobs', key)
+  if (intent === 'CREATED' || !row) {
+    row = { job_key: key, state: 'CREATED', end_time: null }
+    b.put('jobs', key, row)
   }
-  if (JOB_STATES.has(r.intent)) row.state = r.intent
-  if (r.intent === 'COMPLETED' || r.intent === 'CANCELED' || r.intent === 'ERROR_THROWN')
-    row.end_time = r.timestamp
+  if (intent && JOB_STATES.has(intent)) row.state = intent
+  if (intent === 'COMPLETED' || intent === 'CANCELED' || intent === 'ERROR_THROWN')
+    row.end_time = timestamp
   const result = v.result
   const retries = v.retries
   Object.assign(row, {
@@ -119,9 +140,9 @@ export function foldJob(r: RecordOf<'JOB'>, b: Batch): void {
     tenant_id: v.tenantId,
     custom_headers: v.customHeaders ?? {},
     has_failed_with_retries_left:
-      r.intent === 'FAILED' ? retries > 0 : (row.has_failed_with_retries_left ?? false),
+      intent === 'FAILED' ? retries > 0 : (row.has_failed_with_retries_left ?? false),
     denied_reason: str(result?.deniedReason) ?? row.denied_reason ?? null,
     is_denied: result ? result.denied : (row.is_denied ?? null),
   })
-  b.touch('jobs', r.key)
+  b.touch('jobs', key)
 }

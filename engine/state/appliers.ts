@@ -4,7 +4,7 @@
  * commands/appliers.ts, user tasks user-task/state.ts, DMN dmn/state.ts, compensation
  * compensation-state.ts.
  */
-import type { EngineRecord, JobRecordValue, ProcessInstanceRecordValue } from './records'
+import type { EngineRecord, IntentOf, JobRecordValue, ProcessInstanceRecordValue } from './records'
 import { applyExecutionListenerProgress } from './listener-index'
 import { applyCommandRecord } from '../commands/appliers'
 import { BpmnElementType, type ProcessModel } from '../model/model'
@@ -88,6 +88,13 @@ export function applyRecord(
       applyJob(s, idx, r.intent, key, r.value)
       if (r.intent === 'COMPLETED' && r.value.jobKind === 'TASK_LISTENER')
         applyTaskListenerJobCompleted(s, r.value)
+      return
+    case 'JOB_BATCH':
+      // the jobs of one activation, each with its worker and deadline
+      r.value.jobKeys.forEach((jobKey, i) => {
+        const job = r.value.jobs[i]
+        if (job) setJobState(s, idx, jobKey, job.type, job, 'ACTIVATED')
+      })
       return
     case 'USER_TASK':
       applyUserTask(s, r.intent, key, r.value)
@@ -298,7 +305,7 @@ function setJobState(
 function applyJob(
   s: EngineStateData,
   idx: StateIndex,
-  intent: string,
+  intent: IntentOf<'JOB'>,
   key: number,
   v: JobRecordValue,
 ): void {
@@ -307,9 +314,6 @@ function applyJob(
     case 'CREATED':
       setJobState(s, idx, key, type, v, 'ACTIVATABLE')
       StateIndex.add(idx.boundTo, v.elementInstanceKey, key)
-      return
-    case 'ACTIVATED':
-      setJobState(s, idx, key, type, v, 'ACTIVATED')
       return
     case 'TIMED_OUT':
     case 'RECURRED_AFTER_BACKOFF':

@@ -3,7 +3,7 @@
  * {@link SqlClient}). Appends use group commit: records that arrive while a flush runs are
  * written together by the next flush, in one multi-row INSERT inside one transaction.
  */
-import type { EngineRecord, ValueType } from './records'
+import type { EngineRecord, JobRecordValue, ValueType } from './records'
 import type { SqlClient } from './sql'
 
 export const RECORDS_TABLE = 'engine_records'
@@ -42,9 +42,34 @@ type RecordTuple = [
   Record<string, unknown>,
 ]
 
-/** A stored row as a record: the value is what the engine wrote for its value type. */
+/**
+ * A stored row as a record: the value is what the engine wrote for its value type. A JOB
+ * ACTIVATED of a log written before activations were JOB_BATCH records (Zeebe's `JobIntent` has
+ * no ACTIVATED) is read as the one-job batch Zeebe would have written.
+ */
 function tupleToRecord(t: RecordTuple): EngineRecord {
   const [position, key, timestamp, recordType, valueType, intent, processInstanceKey, value] = t
+  if (valueType === 'JOB' && intent === 'ACTIVATED') {
+    const job = value as unknown as JobRecordValue
+    return {
+      position: Number(position),
+      key,
+      timestamp: Number(timestamp),
+      recordType: 'EVENT',
+      valueType: 'JOB_BATCH',
+      intent: 'ACTIVATED',
+      value: {
+        type: job.type,
+        worker: job.worker,
+        timeout: job.timeout,
+        maxJobsToActivate: 1,
+        jobKeys: [Number(key)],
+        jobs: [job],
+        truncated: false,
+        tenantIds: [job.tenantId],
+      },
+    }
+  }
   return {
     position: Number(position),
     key,
@@ -151,13 +176,17 @@ export async function selectRecords(
 ): Promise<EngineRecord[]> {
   const where = ['position > $1']
   const params: unknown[] = [q.afterPosition ?? 0]
+  // a JOB ACTIVATED of an older log is read as a JOB_BATCH, which belongs to no instance
+  const legacyBatch = `(value_type = 'JOB' and intent = 'ACTIVATED')`
   if (q.processInstanceKey) {
     params.push(q.processInstanceKey)
-    where.push(`process_instance_key = $${params.length}`)
+    where.push(`process_instance_key = $${params.length} and not ${legacyBatch}`)
   }
   if (q.valueTypes && q.valueTypes.length > 0) {
     params.push(q.valueTypes)
-    where.push(`value_type = any($${params.length}::text[])`)
+    where.push(
+      `(case when ${legacyBatch} then 'JOB_BATCH' else value_type end) = any($${params.length}::text[])`,
+    )
   }
   params.push(Math.max(1, Math.min(q.limit ?? 10_000, 100_000)))
   // One JSON text per page: the database builds it, so reading is one parse, not one per cell.

@@ -140,7 +140,6 @@ describe.each(testDatabaseTargets())('record values on $kind', (target) => {
       ]),
     ).toEqual([
       ['CREATED', 'EXECUTION_LISTENER', 'START', []],
-      ['ACTIVATED', 'EXECUTION_LISTENER', 'START', []],
       ['COMPLETED', 'EXECUTION_LISTENER', 'START', []],
       ['CREATED', 'BPMN_ELEMENT', 'UNSPECIFIED', []],
     ])

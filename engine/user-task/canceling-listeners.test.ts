@@ -103,10 +103,8 @@ describe.each(testDatabaseTargets())('canceling task listeners on $kind', (targe
       'PI:ELEMENT_TERMINATING',
       'USER_TASK:CANCELING',
       'JOB:CREATED:CANCELING',
-      'JOB:ACTIVATED:CANCELING',
       'JOB:COMPLETED:CANCELING',
       'JOB:CREATED:CANCELING',
-      'JOB:ACTIVATED:CANCELING',
       'JOB:COMPLETED:CANCELING',
       'USER_TASK:CANCELED',
       'PI:ELEMENT_TERMINATED',
@@ -167,9 +165,8 @@ describe.each(testDatabaseTargets())('canceling task listeners on $kind', (targe
       'late:ELEMENT_ACTIVATING',
       'late:ELEMENT_ACTIVATED',
     ])
-    expect((await taskPath(e, pi.processInstanceKey)).slice(-5)).toEqual([
+    expect((await taskPath(e, pi.processInstanceKey)).slice(-4)).toEqual([
       'JOB:CREATED:CANCELING',
-      'JOB:ACTIVATED:CANCELING',
       'JOB:COMPLETED:CANCELING',
       'USER_TASK:CANCELED',
       'PI:ELEMENT_TERMINATED',
@@ -205,7 +202,6 @@ describe.each(testDatabaseTargets())('canceling task listeners on $kind', (targe
       'JOB:CANCELED:ASSIGNING',
       'USER_TASK:CANCELING',
       'JOB:CREATED:CANCELING',
-      'JOB:ACTIVATED:CANCELING',
       'JOB:COMPLETED:CANCELING',
       'USER_TASK:CANCELED',
       'PI:ELEMENT_TERMINATED',

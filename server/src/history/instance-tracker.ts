@@ -13,6 +13,10 @@
  * After passes failed (the database or the search was down), secondary storage catches up on a
  * backlog whose steps carry their own, earlier times: for `RECOVERY_GRACE_MS` after the first
  * good pass the cursor stays where the failures began, so those steps are still read.
+ *
+ * A database that the record-log follower tracked before v2 starts where that follower's
+ * evidence ends, so the steps between its last entry and the upgrade are not lost; the steps it
+ * recorded in the window read again are matched to its entries and not written twice.
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { DB } from '../db/schema'
@@ -24,7 +28,12 @@ import type {
   ProcessInstance,
 } from '../camunda/camunda-rest'
 import type { AuditSink } from '../evidence/audit-sink'
-import { appendEngineEvidence, type EngineStep } from '../evidence/engine-evidence'
+import {
+  appendEngineEvidence,
+  ENGINE_ACTOR,
+  recordLogEntriesSince,
+  type EngineStep,
+} from '../evidence/engine-evidence'
 
 const CURSOR = 'instances-v2'
 /** How long after an outage the cursor stays put while secondary storage catches up. */
@@ -118,6 +127,8 @@ export class InstanceTracker {
       }),
     ])
     const resolved = await this.resolvedIncidents()
+    // the record-log follower's entries in this window (only in the passes right after an upgrade)
+    const recordedBefore = await recordLogEntriesSince(db, new Date(since))
 
     const steps: EngineStep[] = []
     for (const e of elements) {
@@ -160,8 +171,11 @@ export class InstanceTracker {
         at: i.creationTime ?? iso(passStart),
       })
     }
-    // in the order they happened (keys order steps of one moment)
-    steps.sort((a, b) => a.at.localeCompare(b.at) || cmpKey(a.key, b.key))
+    // in the order they happened: keys order the steps of one moment, except that a process
+    // (whose key is the smallest of its instance) completes after the elements inside it
+    steps.sort(
+      (a, b) => a.at.localeCompare(b.at) || isProcess(a) - isProcess(b) || cmpKey(a.key, b.key),
+    )
 
     await db.transaction().execute(async (tx) => {
       for (const p of started) await insertInstance(tx, p)
@@ -174,7 +188,7 @@ export class InstanceTracker {
           .where('process_instance_key', '=', p.processInstanceKey)
           .execute()
       }
-      for (const s of steps) await appendEngineEvidence(tx, audit, s)
+      for (const s of steps) await appendEngineEvidence(tx, audit, s, recordedBefore)
       // right after an outage the cursor stays put: the backlog's steps are older than this pass
       const settling =
         this.failing ||
@@ -192,18 +206,29 @@ export class InstanceTracker {
 
   /**
    * Where the last pass started (epoch ms). The first pass of a database that the record-log
-   * follower tracked before starts from now (those steps are evidence already); a new database
-   * from the beginning.
+   * follower tracked before starts at the time of the last engine evidence it wrote (4.3.3: the
+   * steps taken between that entry and the upgrade belong in the trail too; tracking is
+   * idempotent, so reading some of its steps again is safe), or from the beginning when it wrote
+   * none; a new database from the beginning.
    */
   private async cursor(): Promise<number> {
-    const rows = await this.options.db
+    const { db } = this.options
+    const rows = await db
       .selectFrom('record_cursors')
       .select(['name', 'position'])
       .where('name', 'in', [CURSOR, RECORD_LOG_CURSOR])
       .execute()
     const v2 = rows.find((r) => r.name === CURSOR)
     if (v2) return Number(v2.position)
-    return rows.length ? Date.now() : 0
+    if (rows.length === 0) return 0
+    const last = await db
+      .selectFrom('evidence')
+      .select('at')
+      .where('actor', '=', ENGINE_ACTOR)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return last ? new Date(last.at).getTime() : 0
   }
 
   /**
@@ -251,6 +276,9 @@ async function insertInstance(tx: Transaction<DB>, p: ProcessInstance): Promise<
     .onConflict((oc) => oc.column('process_instance_key').doNothing())
     .execute()
 }
+
+const isProcess = (s: EngineStep) =>
+  s.kind === 'element' && s.bpmnElementType === 'PROCESS' ? 1 : 0
 
 function cmpKey(a: string, b: string): number {
   const x = BigInt(a)
