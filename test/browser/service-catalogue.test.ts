@@ -112,7 +112,7 @@ describe('service catalogue in the customer portal (6.1)', () => {
     expect(await items.getByRole('listitem').allTextContents()).toEqual([
       expect.stringContaining('New mailbox'),
     ])
-    expect(await page.getByText('Shared mailbox', { exact: false }).count()).toBe(0)
+    expect(await page.getByText('Shared mailbox', { exact: true }).count()).toBe(0)
     // and the service levels in words, counted in the SLA's office hours
     await email
       .getByText(
