@@ -247,13 +247,15 @@ describe('cases', () => {
     const section = page.getByRole('region', { name: 'Service requests' })
     // when
     await section.getByRole('button', { name: 'New service request' }).click()
-    await section.getByLabel('Title *').fill('New laptop for a starter')
+    // 6.1: what is requested is an item of the service catalogue in force
+    await section.getByLabel('What do you need? *').selectOption({ label: 'New mailbox' })
+    await section.getByLabel('Title *').fill('Mailbox for a starter')
     await section.getByRole('button', { name: 'Create' }).click()
     // then
     await expect.poll(() => section.getByRole('status').textContent()).toMatch(/Created REQ-\d+/)
     await expect
       .poll(() => section.getByRole('table').textContent())
-      .toContain('New laptop for a starter')
+      .toContain('Mailbox for a starter')
     await screenshot(page, 'my-requests')
     await context.close()
   })

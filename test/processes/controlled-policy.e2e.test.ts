@@ -54,6 +54,7 @@ interface Contract {
   supplierId: string
   status: string
   data: Record<string, unknown>
+  document: { id: string; version: number } | null
 }
 interface Catalogue {
   document: { id: string; version: number } | null
@@ -350,6 +351,11 @@ describe.each(testDatabaseTargets())('controlled documents in force on $kind', (
       expect(v1).toMatchObject({ version: 1, status: 'superseded' })
       const trail = await h.trail({ entityId: docId })
       expect(trail.map((e) => e.action)).toContain('sms-document.effective-by-change')
+      // and the contract record names the version its targets are agreed in
+      const record = (
+        await (await h.as('supplier')).get<Contract[]>(`/suppliers/${contract.supplierId}/contracts`)
+      ).body.find((c) => c.id === contract.id)!
+      expect(record).toMatchObject({ data: { serviceTargets }, document: { id: docId, version: 2 } })
     })
 
     it("a supplier review measures the targets of the contract document's version in force", async () => {
@@ -360,6 +366,14 @@ describe.each(testDatabaseTargets())('controlled documents in force on $kind', (
         targets: [{ name: 'Availability per month (%)', target: 99.99, unit: '%', direction: 'at-least' }],
       }
       await issue(docId, agreed)
+      // (the register door writes version 3's targets onto the contract record, 7.2)
+      const written = (
+        await (await h.as('supplier')).get<Contract[]>(`/suppliers/${contract.supplierId}/contracts`)
+      ).body.find((c) => c.id === contract.id)!
+      expect(written).toMatchObject({
+        data: { serviceTargets: [{ measure: 'Availability per month (%)', target: 99.99, direction: 'at-least' }] },
+        document: { id: docId, version: 3 },
+      })
       await issue(
         docId,
         { ...agreed, targets: [...agreed.targets, { name: 'Response (minutes)', target: 15, unit: 'minutes', direction: 'at-most' }] },

@@ -29,6 +29,7 @@ const ChangeCalendar = lazy(() => import('../features/cases/components/ChangeCal
 const StandardChangesPage = lazy(() => import('../features/cases/components/StandardChangesPage'))
 const BaselinesPage = lazy(() => import('../features/cases/components/BaselinesPage'))
 const MyRequestsPage = lazy(() => import('../features/cases/components/MyRequestsPage'))
+const ServiceCataloguePage = lazy(() => import('../features/cases/components/ServiceCataloguePage'))
 const ProcessesPage = lazy(() => import('../features/processes/components/ProcessesPage'))
 const ModelerPage = lazy(() => import('../features/modeler/components/ModelerPage'))
 const FormsPage = lazy(() => import('../features/modeler/components/FormsPage'))
@@ -163,6 +164,7 @@ const routes: [string, Render][] = [
       <TaskView taskId={p.taskId!} user={u} onChanged={() => undefined} backTo="/requests" />
     ),
   ],
+  ['/catalogue', () => <ServiceCataloguePage />],
   ['/calendar', () => <ChangeCalendar />],
   ['/standard-changes', (_p, u) => <StandardChangesPage user={u} />],
   ['/baselines', () => <BaselinesPage />],

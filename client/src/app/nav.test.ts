@@ -22,12 +22,14 @@ describe('role-aware navigation (ISO/IEC 20000-1 4.1.3 roles)', () => {
     expect(homeFor(user(role))).toBe(home)
   })
 
-  test('a customer sees only their requests and surveys and may open their own incidents, not staff pages', () => {
+  test('a customer sees only their requests, the service catalogue and surveys and may open their own incidents, not staff pages', () => {
     // given
     const customer = user('customer')
     // then
     expect(navFor(customer).flatMap((s) => s.items.map((i) => i.href))).toEqual([
       '/requests',
+      // 6.1: the service catalogue in force
+      '/catalogue',
       // 7.1: their satisfaction surveys
       '/surveys',
     ])

@@ -21,6 +21,8 @@ export const navSections: { title: string; items: NavItem[] }[] = [
     items: [
       { href: '/inbox', label: 'Inbox', roles: ops },
       { href: '/requests', label: 'My requests', roles: ['customer'] },
+      // 6.1: what customers may request and the service levels promised
+      { href: '/catalogue', label: 'Service catalogue', roles: ['customer'] },
       // 7.1: customers answer satisfaction surveys
       { href: '/surveys', label: 'Surveys', roles: ['customer'] },
     ],

@@ -101,7 +101,7 @@ export function catalogueRoutes(
       path: '/service-catalogue',
       tag: 'services',
       summary:
-        'The service catalogue customers request from: the service catalogue document in force, with its requestable items (6.1)',
+        'The service catalogue customers request from: the service catalogue document in force, with its requestable items and the service levels of each service (agreed SLA targets per priority, service hours, calendar) (6.1)',
       roles: 'any',
     },
     {
@@ -115,7 +115,8 @@ export function catalogueRoutes(
       method: 'get',
       path: '/suppliers/:id/contracts',
       tag: 'suppliers',
-      summary: 'Contracts of a supplier (7.2)',
+      summary:
+        'Contracts of a supplier (7.2); `document` names the contract document version whose targets the record shows',
       roles: ['admin', 'staff', 'process-owner', 'auditor'],
     },
     {

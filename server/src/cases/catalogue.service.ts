@@ -47,6 +47,11 @@ export interface Contract {
   createdAt: string
   updatedAt: string
   data: Record<string, unknown>
+  /**
+   * The contract document version whose targets `data.serviceTargets` shows (7.2, 4.3.2), written
+   * when a version takes effect through the register or a change; null: none written back yet.
+   */
+  document: { id: string; version: number } | null
 }
 
 /** Body of `PUT /api/services/:id/dependencies`. */
@@ -482,6 +487,8 @@ function toContract(r: {
   created_at: Date | string
   updated_at: Date | string
   data: unknown
+  document_id?: string | null
+  document_version?: number | null
 }): Contract {
   return {
     id: r.id,
@@ -495,5 +502,9 @@ function toContract(r: {
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     data: (r.data ?? {}) as Record<string, unknown>,
+    document:
+      r.document_id && r.document_version !== null && r.document_version !== undefined
+        ? { id: r.document_id, version: Number(r.document_version) }
+        : null,
   }
 }

@@ -312,12 +312,14 @@ export class ChangeRecordEdits {
           origin,
         )
         after.push(publish)
-        // the change door writes the SLA document's next version (controlled-issue.ts)
-        const targets = (edit.patch.data as Record<string, unknown> | undefined)?.targets
-        if (edit.targetKind === EditTarget.Sla && targets) {
+        // the change door writes the SLA document's next version when the edit changes what the
+        // document agrees: the targets or the service calendar they count in (controlled-issue.ts)
+        const data = (edit.patch.data ?? {}) as Record<string, unknown>
+        if (edit.targetKind === EditTarget.Sla && ('targets' in data || 'calendar' in data)) {
           await issueFromChange(tx, this.deps.audit, {
             slaId: edit.targetId!,
-            targets,
+            targets: data.targets,
+            calendar: data.calendar,
             changeId: edit.changeId,
             actor: actor.username,
             now: this.deps.now?.() ?? new Date(),

@@ -2,14 +2,35 @@
  * The service catalogue as published (ISO/IEC 20000-1 6.1 with 4.3.2): what customers see and
  * may request is the `service-catalogue` controlled document's version in force at the product's
  * clock — its services, their descriptions and service hours, and the requestable items it lists
- * (by name, per service) — not whatever the records hold meanwhile. Until a catalogue document is
- * in force, the live services and all their catalogue items are the catalogue.
+ * (by name, per service) — not whatever the records hold meanwhile — with the service levels the
+ * newest agreed SLA of each service promises (targets per priority, the hours they count in). Until
+ * a catalogue document is in force, the live services and all their catalogue items are the
+ * catalogue.
  */
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { inForce } from '../sms/documents/controlled-documents'
 import type { CatalogueDocumentData } from '../sms/documents/controlled-model'
 import type { CatalogueItem } from './catalogue.service'
+import { agreedSlaOf } from './sla-targets'
+import type { ServiceCalendar } from './service-calendar'
+
+/**
+ * The service levels customers are promised for a service (6.1): its newest agreed SLA as in
+ * force (`sla-targets.ts`), the targets per priority and the calendar they count in.
+ */
+export interface PublishedServiceLevels {
+  slaId: string
+  name: string
+  /** Response and resolution targets per priority (1 highest), in minutes, by priority. */
+  targets: { priority: number; responseMinutes: number; resolutionMinutes: number }[]
+  /** The service hours as the SLA words them, if it does. */
+  serviceHours: string | null
+  /** The business hours the targets count in; null: around the clock (24x7). */
+  calendar: ServiceCalendar | null
+  /** The SLA document version the targets come from; null: the SLA record's own. */
+  document: { id: string; version: number } | null
+}
 
 /** One service of the published catalogue with the items customers may request of it. */
 export interface PublishedService {
@@ -18,6 +39,8 @@ export interface PublishedService {
   description: string
   serviceHours: string | null
   items: CatalogueItem[]
+  /** The service levels agreed for the service; null when it has no agreed SLA. */
+  serviceLevels: PublishedServiceLevels | null
 }
 
 /** The catalogue customers see: the document version it comes from, or null (the records). */
@@ -42,8 +65,47 @@ const toItem = (r: {
   fulfilmentGroup: r.fulfilment_group,
 })
 
-/** 6.1: the service catalogue in force at `now`, with the items it lets customers request. */
+/** The service levels of a service as customers see them, or null without an agreed SLA. */
+async function serviceLevelsOf(
+  db: Kysely<DB>,
+  serviceId: string,
+  now: Date,
+): Promise<PublishedServiceLevels | null> {
+  const sla = await agreedSlaOf(db, serviceId, now)
+  if (!sla) return null
+  return {
+    slaId: sla.slaId,
+    name: sla.name,
+    targets: Object.entries(sla.targets)
+      .flatMap(([p, t]) => (t ? [{ priority: Number(p), ...t }] : []))
+      .sort((a, b) => a.priority - b.priority),
+    serviceHours: sla.serviceHours ?? null,
+    calendar: sla.calendar ?? null,
+    document: sla.document ?? null,
+  }
+}
+
+/**
+ * 6.1: the service catalogue in force at `now`, with the items it lets customers request and the
+ * service levels agreed for each service.
+ */
 export async function publishedCatalogue(db: Kysely<DB>, now: Date): Promise<PublishedCatalogue> {
+  const catalogue = await catalogueInForce(db, now)
+  const services: PublishedService[] = []
+  for (const s of catalogue.services) {
+    services.push({ ...s, serviceLevels: await serviceLevelsOf(db, s.serviceId, now) })
+  }
+  return { ...catalogue, services }
+}
+
+/** The catalogue document's services and items in force (or the live services), without levels. */
+async function catalogueInForce(
+  db: Kysely<DB>,
+  now: Date,
+): Promise<{
+  document: PublishedCatalogue['document']
+  services: Omit<PublishedService, 'serviceLevels'>[]
+}> {
   const items = (await db.selectFrom('catalogue_items').selectAll().orderBy('id').execute()).map(
     toItem,
   )
@@ -91,7 +153,7 @@ export async function unpublishedItem(
   itemId: string,
   now: Date,
 ): Promise<string | undefined> {
-  const catalogue = await publishedCatalogue(db, now)
+  const catalogue = await catalogueInForce(db, now)
   if (catalogue.services.some((s) => s.items.some((i) => i.id === itemId))) return undefined
   const from = catalogue.document
     ? `the service catalogue in force (${catalogue.document.id} v${catalogue.document.version})`

@@ -28,22 +28,35 @@ interface TargetsData {
   calendar?: unknown
 }
 
+/** The newest agreed SLA of a service as in force at a moment (see {@link agreedSlaOf}). */
+export interface AgreedSla {
+  slaId: string
+  name: string
+  /** Targets per priority `"1"`…`"5"`, in minutes. */
+  targets: Partial<Record<string, { responseMinutes: number; resolutionMinutes: number }>>
+  /** The service hours as the SLA document words them (absent: not stated). */
+  serviceHours?: string
+  /** The SLA document version the targets come from (absent: the SLA record's own targets). */
+  document?: { id: string; version: number }
+  /** The service calendar the targets count in; absent: around the clock (24x7). */
+  calendar?: ServiceCalendar
+}
+
 /**
- * The targets for `priority` under the newest agreed SLA of the service, as its controlled
- * document's version in force at `now` states them (4.3.2, 6.1: a version approved with a later
- * effective date changes nothing before it), else as the SLA record holds them; undefined when
- * the service has no agreed SLA. The targets count in the SLA's service calendar when it names
- * one (business hours), else around the clock.
+ * The newest agreed SLA of the service, as its controlled document's version in force at `now`
+ * states it (4.3.2, 6.1: a version approved with a later effective date changes nothing before
+ * it), else as the SLA record holds it; undefined when the service has no agreed SLA. Its
+ * calendar is the document's when its version names one, else the SLA record's (changed only
+ * through a change once the SLA is agreed, `change-control.ts`).
  */
-export async function slaTargetsOf(
+export async function agreedSlaOf(
   db: Kysely<DB>,
   serviceId: string,
-  priority: number,
   now: Date = new Date(),
-): Promise<SlaTarget | undefined> {
+): Promise<AgreedSla | undefined> {
   const row = await db
     .selectFrom('slas')
-    .select(['id', 'data'])
+    .select(['id', 'name', 'data'])
     .where('service_id', '=', serviceId)
     .where('status', '=', 'agreed')
     .orderBy('created_at', 'desc')
@@ -51,21 +64,42 @@ export async function slaTargetsOf(
     .executeTakeFirst()
   if (!row) return undefined
   const doc = await inForce<SlaDocumentData>(db, `sla:${row.id}`, now)
-  const targets = doc ? doc.data.targets : (row.data as TargetsData | undefined)?.targets
-  const t = (targets as TargetsData['targets'])?.[String(priority)]
-  if (!t) return undefined
-  // the document's calendar when its version names one, else the SLA record's (changed only through
-  // a change once the SLA is agreed, `change-control.ts`)
-  const calendar =
-    calendarOf(doc?.data.calendar) ?? calendarOf((row.data as TargetsData | undefined)?.calendar)
+  const record = row.data as TargetsData | undefined
+  const targets = (doc ? doc.data.targets : record?.targets) ?? {}
+  const calendar = calendarOf(doc?.data.calendar) ?? calendarOf(record?.calendar)
   return {
     slaId: row.id,
+    name: row.name,
+    targets: targets as AgreedSla['targets'],
+    ...(doc?.data.serviceHours ? { serviceHours: doc.data.serviceHours } : {}),
+    ...(doc ? { document: { id: doc.documentId, version: doc.version } } : {}),
+    ...(calendar ? { calendar } : {}),
+  }
+}
+
+/**
+ * The targets for `priority` under the newest agreed SLA of the service ({@link agreedSlaOf});
+ * undefined when the service has no agreed SLA or it sets no target for the priority. The
+ * targets count in the SLA's service calendar when it names one (business hours), else around
+ * the clock.
+ */
+export async function slaTargetsOf(
+  db: Kysely<DB>,
+  serviceId: string,
+  priority: number,
+  now: Date = new Date(),
+): Promise<SlaTarget | undefined> {
+  const sla = await agreedSlaOf(db, serviceId, now)
+  const t = sla?.targets[String(priority)]
+  if (!sla || !t) return undefined
+  return {
+    slaId: sla.slaId,
     priority,
     responseMinutes: t.responseMinutes,
     resolutionMinutes: t.resolutionMinutes,
     responseDuration: `PT${t.responseMinutes}M`,
     resolutionDuration: `PT${t.resolutionMinutes}M`,
-    ...(doc ? { document: { id: doc.documentId, version: doc.version } } : {}),
-    ...(calendar ? { calendar } : {}),
+    ...(sla.document ? { document: sla.document } : {}),
+    ...(sla.calendar ? { calendar: sla.calendar } : {}),
   }
 }

@@ -374,6 +374,9 @@ export interface ContractsTable {
   updated_at: UpdatedAt
   version: Generated<number>
   data: Json
+  /** Migration 1140: the contract document version whose targets the record shows (7.2). */
+  document_id: string | null
+  document_version: number | null
 }
 
 /** An operational case of any kind (incident, problem, change, …). */

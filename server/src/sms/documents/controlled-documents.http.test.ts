@@ -6,6 +6,7 @@
  * before — every version is kept, the people concerned are told, every step is evidence, and
  * bad input is refused with nothing stored. The priority matrix is in the register as its DMN.
  */
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { TestClock } from '../../../../engine/clock'
 import { testDatabaseTargets } from '../../../../test/support/databases'
@@ -314,6 +315,149 @@ describe.each(testDatabaseTargets())(
       })
       const trail = await auditor.get<EvidenceEntry[]>(`/evidence?entityId=${doc.id}&limit=100`)
       expect(trail.body.map((e) => e.action)).toContain('sms-document.effective-by-change')
+    })
+
+    test("6.1, 9.2: an approved change editing only an SLA's service calendar issues the SLA document's next version", async () => {
+      // given a third SLA's document in force, with targets and no calendar
+      const slas = await author.get<{ items: SmsDocument[] }>('/sms/documents?kind=sla')
+      const doc = slas.body.items[2]!
+      const slaId = doc.subject!.slice(4)
+      const before = (await author.get<Doc>(`/sms/documents/${doc.id}`)).body
+      const inForceBefore = before.versions.find((v) => v.version === before.effectiveVersion)!
+      const beforeData = inForceBefore.data as {
+        targets: Record<string, unknown>
+        calendar?: unknown
+      }
+      expect(beforeData.calendar).toBeUndefined()
+      // and an RFC whose only edit is the SLA's service calendar (office hours in Berlin)
+      const calendar = {
+        name: 'Office hours Berlin',
+        timeZone: 'Europe/Berlin',
+        workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+        opens: '08:00',
+        closes: '18:00',
+        holidays: ['2026-12-24'],
+      }
+      const rfc = await change.post<{ id: string }>('/changes', {
+        title: 'Agree office hours for the SLA',
+        data: { scope: 'SLA service hours', changeType: 'normal' },
+      })
+      expect(rfc.status).toBe(201)
+      const attached = await change.post(`/changes/${rfc.body.id}/record-edits`, {
+        targetKind: 'sla',
+        targetId: slaId,
+        patch: { data: { calendar } },
+      })
+      expect(attached.status, JSON.stringify(attached.body)).toBe(201)
+
+      // when the change's implementation applies it
+      await h.server.services.cases.changeControl.applyAll(
+        rfc.body.id,
+        systemActor('apply-record-edits'),
+      )
+
+      // then the document's next version is in force, approved by the change, with the calendar
+      // and the targets of the version before
+      const after = (await auditor.get<Doc>(`/sms/documents/${doc.id}`)).body
+      const next = inForceBefore.version + 1
+      expect(after.effectiveVersion).toBe(next)
+      expect(after.versions[0]).toMatchObject({
+        version: next,
+        status: 'effective',
+        approvedBy: `change:${rfc.body.id}`,
+        data: { ...beforeData, slaId, calendar },
+      })
+      expect(after.versions.find((v) => v.version === inForceBefore.version)!.status).toBe(
+        'superseded',
+      )
+      // and the product counts the SLA's targets in that calendar from now on
+      const sla = await author.get<{ serviceId: string; data: { calendar?: unknown } }>(
+        `/slas/${slaId}`,
+      )
+      expect(sla.body.data.calendar).toEqual(calendar)
+      const targets = await author.get<Targets & { calendar?: unknown }>(
+        `/sms/in-force/sla-targets?serviceId=${sla.body.serviceId}&priority=1`,
+      )
+      expect(targets.body).toMatchObject({ document: { id: doc.id, version: next }, calendar })
+      const diff = await auditor.get<{ data: { path: string }[] }>(
+        `/sms/documents/${doc.id}/compare?from=${inForceBefore.version}&to=${next}`,
+      )
+      expect(diff.body.data.map((d) => d.path)).toEqual(expect.arrayContaining(['/calendar']))
+      expect(diff.body.data.some((d) => d.path.startsWith('/targets'))).toBe(false)
+    })
+
+    test('7.2, 4.3.2: a contract document version made effective in the register is written to the contract record with its version, in the same transaction', async () => {
+      // given a supplier contract with its document in force
+      const contracts = await author.get<{ items: SmsDocument[] }>('/sms/documents?kind=contract')
+      const doc = contracts.body.items[0]!
+      const contractId = doc.subject!.slice('contract:'.length)
+      const current = (await author.get<Doc>(`/sms/documents/${doc.id}`)).body
+      const inForce = current.versions.find((v) => v.version === current.effectiveVersion)!
+      const data = inForce.data as {
+        supplierId: string
+        targets: { name: string; target: number; unit: string; direction: string }[]
+      }
+      const contractOf = async () =>
+        (
+          await author.get<
+            {
+              id: string
+              version: number
+              data: { serviceTargets: unknown[] }
+              document: unknown
+            }[]
+          >(`/suppliers/${data.supplierId}/contracts`)
+        ).body.find((c) => c.id === contractId)!
+      const before = await contractOf()
+      expect(before.document).toEqual({ id: doc.id, version: inForce.version })
+      // and a new version with a tighter first target, approved by another SMS manager
+      const targets = data.targets.map((t, i) =>
+        i === 0 ? { ...t, target: t.direction === 'at-least' ? t.target + 0.05 : t.target / 2 } : t,
+      )
+      const drafted = await author.put(`/sms/documents/${doc.id}/draft`, {
+        data: { ...data, targets },
+        changeSummary: 'First target tightened',
+      })
+      expect(drafted.status, JSON.stringify(drafted.body)).toBe(200)
+      expect((await author.post(`/sms/documents/${doc.id}/submit`)).status).toBe(200)
+      expect((await approver.post(`/sms/documents/${doc.id}/approve`, {})).status).toBe(200)
+      const next = inForce.version + 1
+
+      // when the record cannot be written (the database refuses the contract's update) the
+      // version does not take effect either: one transaction
+      const db = h.server.database.db
+      await sql`create function refuse_contract_update() returns trigger language plpgsql as $$
+        begin raise exception 'contract record locked for the test'; end $$`.execute(db)
+      await sql`create trigger refuse_contract_update before update on contracts
+        for each row execute function refuse_contract_update()`.execute(db)
+      try {
+        const failed = await author.post(`/sms/documents/${doc.id}/effective`)
+        expect(failed.status).toBe(500)
+      } finally {
+        await sql`drop trigger refuse_contract_update on contracts`.execute(db)
+        await sql`drop function refuse_contract_update()`.execute(db)
+      }
+      const still = (await auditor.get<Doc>(`/sms/documents/${doc.id}`)).body
+      expect([still.effectiveVersion, still.versions[0]!.status]).toEqual([
+        inForce.version,
+        'approved',
+      ])
+      expect(await contractOf()).toEqual(before)
+
+      // when it is made effective in the register
+      const made = await author.post(`/sms/documents/${doc.id}/effective`)
+      expect(made.status, JSON.stringify(made.body)).toBe(200)
+
+      // then the contract record shows the version's targets and names the version
+      const after = await contractOf()
+      expect(after.document).toEqual({ id: doc.id, version: next })
+      expect(after.data.serviceTargets).toEqual(
+        targets.map((t) => ({ measure: t.name, target: t.target, direction: t.direction })),
+      )
+      expect(after.version).toBe(before.version + 1)
+      // and the write-back is evidence of the contract, beside the document's
+      const trail = await auditor.get<EvidenceEntry[]>(`/evidence?entityId=${contractId}&limit=100`)
+      expect(trail.body.map((e) => e.action)).toContain('contract.targets-in-force')
     })
 
     test('4.3.2: the priority matrix is in the register as its DMN; it is not drafted here', async () => {

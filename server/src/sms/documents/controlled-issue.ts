@@ -1,11 +1,14 @@
 /**
  * How the two doors to a controlled record meet (ISO/IEC 20000-1 4.3.2, 6.1, 9.2):
  *
- * - **Document door** (the register): a draft of the SLA document, approved by someone other
- *   than its author, takes effect on its effective date; `syncRecordOnEffect` then writes the
- *   targets onto the SLA record in the same transaction, so the record shows what is in force.
+ * - **Document door** (the register): a draft of the SLA or contract document, approved by
+ *   someone other than its author, takes effect on its effective date; `syncRecordOnEffect` then
+ *   writes its content onto the record in the same transaction (an SLA's targets and calendar; a
+ *   contract's service targets and the version they come from), so the record shows what is in
+ *   force.
  * - **Change door** (an RFC's record edit, `change-record-edits.ts`): when the change's
- *   implementation applies an edit of an SLA's targets and the SLA has a controlled document,
+ *   implementation applies an edit of an SLA's targets or service calendar and the SLA has a
+ *   controlled document,
  *   `issueFromChange` writes the new version of that document in the same transaction —
  *   approved by the change (`approvedBy: change:CHG-…`, the CAB's approval), effective now — so
  *   the register keeps every version whichever door was used. A draft still open in the register
@@ -16,11 +19,16 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/schema'
 import type { AuditSink } from '../../evidence/audit-sink'
+import type { ServiceCalendar } from '../../cases/service-calendar'
 import type { ContractDocumentData, SlaDocumentData } from './controlled-model'
 import { VersionStatus } from './document-model'
 import { DAY, sha256, type DocRow, type VersionRow } from './document-rows'
 
-/** The SLA record takes the targets (and service calendar) of the SLA document version that takes effect. */
+/**
+ * The record a controlled document governs takes the content of the version that takes effect,
+ * in the transaction that makes it effective: an SLA its targets (and service calendar), a
+ * supplier contract its targets and the version they come from.
+ */
 export async function syncRecordOnEffect(
   tx: Kysely<DB>,
   audit: AuditSink,
@@ -28,7 +36,19 @@ export async function syncRecordOnEffect(
   v: VersionRow,
   actor: string,
 ): Promise<void> {
-  if (doc.kind !== 'sla' || !doc.subject || !v.data) return
+  if (!doc.subject || !v.data) return
+  if (doc.kind === 'contract') {
+    const { targets } = v.data as unknown as ContractDocumentData
+    await writeContractInForce(tx, audit, {
+      contractId: doc.subject.slice('contract:'.length),
+      documentId: doc.id,
+      version: v.version,
+      targets,
+      actor,
+    })
+    return
+  }
+  if (doc.kind !== 'sla') return
   const slaId = doc.subject.slice('sla:'.length)
   const { targets, calendar } = v.data as unknown as SlaDocumentData
   // 6.1: the service calendar the targets count in travels with them when the version names one
@@ -48,28 +68,102 @@ export async function syncRecordOnEffect(
 }
 
 /**
- * A change's implementation edits an SLA's targets: the SLA document (if any) gets a new version,
- * approved by the change and effective now, in the change's transaction. Returns the version, or
- * undefined when the SLA has no controlled document or the edit changes no targets.
+ * A change's implementation edits an SLA's targets or its service calendar (6.1: the calendar is
+ * part of what the SLA agrees, the hours its targets count in): the SLA document (if any) gets a
+ * new version, approved by the change and effective now, in the change's transaction. What the
+ * edit leaves out is kept from the version in force; a calendar set to null is removed (the
+ * targets run around the clock). Returns the version, or undefined when the SLA has no
+ * controlled document or the edit changes neither targets nor calendar.
  */
 export async function issueFromChange(
   tx: Kysely<DB>,
   audit: AuditSink,
-  input: { slaId: string; targets: unknown; changeId: string; actor: string; now: Date },
+  input: {
+    slaId: string
+    targets?: unknown
+    calendar?: unknown
+    changeId: string
+    actor: string
+    now: Date
+  },
 ): Promise<number | undefined> {
-  if (!input.targets || typeof input.targets !== 'object') return undefined
-  return issueVersionFromChange(tx, audit, {
+  const targets =
+    input.targets && typeof input.targets === 'object'
+      ? (input.targets as SlaDocumentData['targets'])
+      : undefined
+  if (!targets && input.calendar === undefined) return undefined
+  const issued = await issueVersionFromChange(tx, audit, {
     subject: `sla:${input.slaId}`,
-    next: (base) => ({
-      ...((base ?? { slaId: input.slaId, targets: {} }) as unknown as SlaDocumentData),
-      slaId: input.slaId,
-      targets: input.targets as SlaDocumentData['targets'],
-    }),
-    summary: `Targets changed by ${input.changeId}`,
+    next: (base) => {
+      const { calendar: kept, ...rest } = (base ?? {
+        slaId: input.slaId,
+        targets: {},
+      }) as unknown as SlaDocumentData
+      const calendar =
+        input.calendar === undefined ? kept : ((input.calendar ?? undefined) as ServiceCalendar)
+      return {
+        ...rest,
+        slaId: input.slaId,
+        targets: targets ?? rest.targets,
+        ...(calendar ? { calendar } : {}),
+      }
+    },
+    summary: [
+      targets ? 'Targets' : '',
+      input.calendar !== undefined ? (targets ? 'service calendar' : 'Service calendar') : '',
+    ]
+      .filter(Boolean)
+      .join(' and ')
+      .concat(` changed by ${input.changeId}`),
     changeId: input.changeId,
     actor: input.actor,
     now: input.now,
   })
+  return issued?.version
+}
+
+/**
+ * 7.2, 4.3.2: the contract record shows what its document's version in force agrees: its service
+ * targets become the version's (measure = the target's name, with the agreed number and
+ * direction) and it names that version (`document_id`, `document_version`, migration 1140).
+ * Evidence `contract.targets-in-force` with the record before and after.
+ */
+async function writeContractInForce(
+  tx: Kysely<DB>,
+  audit: AuditSink,
+  input: {
+    contractId: string
+    documentId: string
+    version: number
+    targets: ContractDocumentData['targets']
+    actor: string
+  },
+): Promise<void> {
+  const before = await sql<Record<string, unknown>>`
+    select * from contracts where id = ${input.contractId} for update`.execute(tx)
+  if (!before.rows[0]) return
+  const serviceTargets = (Array.isArray(input.targets) ? input.targets : []).map((t) => ({
+    measure: t.name,
+    target: t.target,
+    direction: t.direction,
+  }))
+  const after = await sql<Record<string, unknown>>`
+    update contracts set
+      data = jsonb_set(data, '{serviceTargets}', ${JSON.stringify(serviceTargets)}::jsonb),
+      document_id = ${input.documentId}, document_version = ${input.version},
+      version = version + 1, updated_at = now()
+    where id = ${input.contractId} returning *`.execute(tx)
+  await audit.append(
+    {
+      actor: input.actor,
+      action: 'contract.targets-in-force',
+      entityType: 'contract',
+      entityId: input.contractId,
+      before: before.rows[0],
+      after: { ...after.rows[0], document: input.documentId, documentVersion: input.version },
+    },
+    tx,
+  )
 }
 
 /** A contract's service targets as its record holds them (`data.serviceTargets[]`). */
@@ -114,7 +208,7 @@ export async function issueContractFromChange(
   },
 ): Promise<number | undefined> {
   if (!Array.isArray(input.serviceTargets)) return undefined
-  return issueVersionFromChange(tx, audit, {
+  const issued = await issueVersionFromChange(tx, audit, {
     subject: `contract:${input.contractId}`,
     next: (base) => ({
       ...((base ?? { obligations: [] }) as unknown as ContractDocumentData),
@@ -127,6 +221,14 @@ export async function issueContractFromChange(
     actor: input.actor,
     now: input.now,
   })
+  if (!issued) return undefined
+  // the record names the version its targets are now agreed in (the change wrote the targets)
+  await tx
+    .updateTable('contracts')
+    .set({ document_id: issued.documentId, document_version: issued.version })
+    .where('id', '=', input.contractId)
+    .execute()
+  return issued.version
 }
 
 /**
@@ -144,7 +246,7 @@ async function issueVersionFromChange(
     actor: string
     now: Date
   },
-): Promise<number | undefined> {
+): Promise<{ documentId: string; version: number } | undefined> {
   const doc = await tx
     .selectFrom('sms_documents')
     .selectAll()
@@ -239,5 +341,5 @@ async function issueVersionFromChange(
     },
     tx,
   )
-  return version
+  return { documentId: doc.id, version }
 }

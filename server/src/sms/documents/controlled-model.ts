@@ -6,8 +6,8 @@
  * | kind | subject | used by |
  * |---|---|---|
  * | `sla` | `sla:<SLA id>` | SLA targets per priority for the escalation timers (8.1, `sla-targets.ts`) |
- * | `service-catalogue` | `service-catalogue` | what customers see and request (`GET /api/service-catalogue`, `cases/service-catalogue.ts`) |
- * | `contract` | `contract:<contract id>` | the supplier's agreed targets, measured in supplier reviews (7.2, `cases/supplier-targets.ts`) |
+ * | `service-catalogue` | `service-catalogue` | what customers see and request (`GET /api/service-catalogue`, `cases/service-catalogue.ts`; the portal's "Service catalogue" page and request form) |
+ * | `contract` | `contract:<contract id>` | the supplier's agreed targets, measured in supplier reviews (7.2, `cases/supplier-targets.ts`); written onto the contract record with the version when a version takes effect |
  * | `change-policy` | `change-policy` | change classes: who approves (the CAB tasks' candidate group), lead time by risk (9.2, `change-control.ts`, `apply-change-policy`) |
  * | `release-policy` | `release-policy` | release approvers and acceptance rules (9.3) |
  * | `decision` | `decision:<DRG id>` | the priority matrix: its versions ARE the DMN deployments |

@@ -18,6 +18,7 @@ import {
   StandardChangeChoice,
   type ChangeTypeValue,
 } from './StandardChangeChoice'
+import { CatalogueItemChoice, catalogueItemKeys, isItemError } from './CatalogueItemChoice'
 
 const noKeys: readonly string[] = []
 
@@ -26,11 +27,17 @@ export function CreateCaseForm({
   info,
   onCreated,
   onCancel,
+  fromCatalogue,
 }: {
   kind: string
   info: KindInfo
   onCreated: (c: CaseRecord) => void
   onCancel: () => void
+  /**
+   * 6.1: the request names an item of the service catalogue in force, chosen from it (the
+   * customer's request form); `initialItem` is preselected.
+   */
+  fromCatalogue?: { initialItem?: string }
 }) {
   const [values, setValues] = useState<Record<string, string>>({})
   const [errors, setErrors] = useState<FieldError[]>([])
@@ -43,7 +50,12 @@ export function CreateCaseForm({
     changeType: 'normal',
     standardChangeModelId: '',
   })
-  const caseData = useCaseData(kind, 'create', isChange ? changeTypeKeys : noKeys)
+  const [itemId, setItemId] = useState(fromCatalogue?.initialItem ?? '')
+  const caseData = useCaseData(
+    kind,
+    'create',
+    isChange ? changeTypeKeys : fromCatalogue ? catalogueItemKeys : noKeys,
+  )
   const fields = info.create ?? []
   const needsServices = fields.some((f) => f.type === 'service')
   const services = useApi<unknown>(needsServices ? '/services?limit=200' : null)
@@ -53,7 +65,8 @@ export function CreateCaseForm({
   const split = splitErrors(errors)
   const fieldErrors = split.other
   const choiceErrors = split.data.filter(isChoiceError)
-  const dataErrors = split.data.filter((e) => !isChoiceError(e))
+  const itemErrors = fromCatalogue ? split.data.filter(isItemError) : []
+  const dataErrors = split.data.filter((e) => !isChoiceError(e) && !itemErrors.includes(e))
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -76,6 +89,7 @@ export function CreateCaseForm({
     const data = {
       ...dataToCreate(entered.data, entered.initial, caseData.readonly),
       ...(isChange ? changeTypeData(changeType) : {}),
+      ...(fromCatalogue ? { catalogueItemId: itemId } : {}),
     }
     if (Object.keys(data).length) body.data = data
     try {
@@ -98,6 +112,9 @@ export function CreateCaseForm({
         <p className="small muted">Creating it starts the “{info.process}” process.</p>
       )}
       <form id={formId} onSubmit={(e) => void submit(e)}>
+        {fromCatalogue && (
+          <CatalogueItemChoice value={itemId} onChange={setItemId} errors={itemErrors} />
+        )}
         <div className="grid-3">
           {fields.map((f) => {
             const id = `new-${kind}-${f.key}`
