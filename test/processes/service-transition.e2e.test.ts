@@ -407,7 +407,7 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     // and: the review is not done in time: the change managers are told, the review goes on
     await h.armed(transition, 'Timer_ReviewOverdue')
     await h.advance(11 * DAY)
-    await h.until('the overdue review escalated', async () => (await h.hasCompleted(transition, 'Task_EscalateOverdueStep')) || undefined)
+    await h.reached(transition, 'EndEvent_OverdueStepEscalated')
     expect((await transitionOf(transitionId)).data).toMatchObject({ escalationLevel: 'functional' })
     expect(await escalationsOf(transitionId)).toBe(1)
     // when: the CAB accepts the design at the gate (5.3)
@@ -450,6 +450,7 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     const serviceId = (await h.record('service', { name: 'Chat support', ownerGroup: 'service-desk' })).id
     const { id, instance } = await h.open('change', { title: 'Launch chat support', serviceId, requester: 'problem', data: { scope: 'chat' } })
     await h.complete(instance, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'new-service', potentialMajorImpact: true })
+    await h.reached(instance, 'Task_StartServiceTransition')
     const transitionId = await h.until('the transition on the change', async () => {
       const v = (await changeOf(id)).data.serviceTransitionId
       return typeof v === 'string' ? v : undefined
@@ -460,7 +461,8 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     await h.armed(transition, 'Timer_PlanOverdue')
     await h.advance(11 * DAY)
     // then: the change managers are told and the record shows it; the plan step stays open (8.1)
-    await h.until('the overdue plan escalated', async () => (await escalationsOf(transitionId)) === 1 || undefined)
+    await h.reached(transition, 'EndEvent_OverdueStepEscalated')
+    expect(await escalationsOf(transitionId)).toBe(1)
     expect((await transitionOf(transitionId)).data).toMatchObject({ escalationLevel: 'functional' })
     await h.task(transition, 'Task_PlanServiceTransition')
 

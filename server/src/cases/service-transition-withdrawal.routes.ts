@@ -93,7 +93,7 @@ export function serviceTransitionWithdrawalRoutes(
     summary:
       'The requester of the change withdraws its service design and transition before the design is accepted (5.1): the procedure closes it as withdrawn and withdraws the change',
     description:
-      'Answers 202 and the procedure takes it from there (`status` closed, `closureCode` withdrawn, `withdrawnBy`, `withdrawnAt`, `withdrawalReason` on the record; the change cancelled); 403 for anyone but the change\'s requester; 409 once the design is accepted, for a review after an emergency change, or while a withdrawal is on its way.',
+      "Answers 202 and the procedure takes it from there (`status` closed, `closureCode` withdrawn, `withdrawnBy`, `withdrawnAt`, `withdrawalReason` on the record; the change cancelled); 403 for anyone but the change's requester; 409 once the design is accepted, for a review after an emergency change, or while a withdrawal is on its way.",
     roles: ['staff'],
     requestBody: withdrawalBodySchema,
   })

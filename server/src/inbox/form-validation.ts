@@ -14,12 +14,7 @@ import { evaluateExpression } from '../../../engine/feel/feel'
 import { ConflictError, UserError } from '../errors'
 import { rangeErrors } from '../forms/date-ranges'
 import { formAjv } from '../forms/form-ajv'
-import {
-  formToJsonSchema,
-  isFormJs,
-  type FormComponent,
-  type FormJs,
-} from '../forms/form-schema'
+import { formToJsonSchema, isFormJs, type FormComponent, type FormJs } from '../forms/form-schema'
 import { fieldErrors } from '../http/validation'
 
 const cache = new Map<string, ValidateFunction>()
