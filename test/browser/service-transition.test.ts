@@ -151,9 +151,10 @@ describe('service design and transition through the inbox', () => {
     const removal = form.getByLabel('Removal or transfer')
     await removal.waitFor()
     await form.getByRole('button', { name: 'Complete task' }).click()
-    await expect
-      .poll(() => form.locator('.fjs-form-field', { has: removal }).textContent())
-      .toMatch(/required/i)
+    const removalError = form
+      .locator('.fjs-form-field', { hasText: 'Removal or transfer' })
+      .locator('.fjs-form-field-error')
+    await expect.poll(() => removalError.textContent()).toContain('Field is required.')
     expect(page.url()).not.toMatch(/\/inbox$/)
     // when: the removal is planned
     await removal.fill('Off on 30 June; fax archive to the records store; line contract ended.')
@@ -235,7 +236,7 @@ describe('service design and transition through the inbox', () => {
     await completeTask(release, releaseId, 'Task_PlanRelease', {
       plannedDeployment: `${ahead}T20:00`,
       deliverables: 'Gateway off',
-      deploymentMethod: 'manual',
+      deploymentMethod: 'phased',
       acceptanceCriteria: 'No fax needed',
       backOutPlan: 'Switch on',
       measurementPeriod: 'P7D',
@@ -306,5 +307,5 @@ describe('service design and transition through the inbox', () => {
       'reported',
       'closed',
     ])
-  })
+  }, 600_000)
 })
