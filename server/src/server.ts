@@ -81,6 +81,7 @@ import {
   startSmsReviewReminders,
   type SmsServices,
 } from './sms/index'
+import { seedSecurityIncident } from './seed/security-incident'
 import { seedServiceTransition } from './seed/service-transition'
 import { seedSms } from './seed/sms'
 import { seedControlledDocuments } from './seed/controlled-documents'
@@ -469,6 +470,12 @@ export async function startServer({
         security,
         now: () => new Date(clock.now()),
       }).catch((err: unknown) => log.error('demo data of information security failed', err))
+      // a handled security incident (6.6.3), for the register and its trends
+      await seedSecurityIncident({
+        db: database.db,
+        audit,
+        now: () => new Date(clock.now()),
+      }).catch((err: unknown) => log.error('demo security incident failed', err))
     }
     // budgeting and accounting for services (6.4)
     const finance = new FinanceService({

@@ -261,12 +261,41 @@ describe.each(testDatabaseTargets())('information security management on $kind (
     expect((await (await h.as('auditor')).get(`/security/incidents/${plain.id}`)).status).toBe(404)
     // trends: per month and category, with the high-priority and reported ones
     type Trends = { total: number; lines: { category: string; count: number; reportedToAuthorities: number; highPriority: number }[] }
-    const trends = (await (await h.as('auditor')).get<Trends>('/security/incidents/trends')).body
+    // (from a day ago: the demo data's security incident is older)
+    const since = new Date(h.clock.now() - 86_400_000).toISOString()
+    const trends = (await (await h.as('auditor')).get<Trends>(`/security/incidents/trends?from=${since}`)).body
     expect(trends.total).toBe(2)
     expect(trends.lines.find((l) => l.category === 'malware')).toMatchObject({ count: 1, reportedToAuthorities: 0, highPriority: 1 })
     expect(trends.lines.find((l) => l.category === 'unauthorised-access')).toMatchObject({ count: 1, reportedToAuthorities: 1 })
     // customers see none of it
     expect((await (await h.as('customer')).get('/security/incidents')).status).toBe(403)
     for (const i of [instance, plain.instance]) await h.server.zeebe.cancelProcessInstance(i)
+  })
+
+  it('6.6.3: the demo data shows a handled security incident, with its handling and evidence #6.6.3-1', async () => {
+    // given: a first start with demo data; the auditor reads (4.3.3)
+    const auditor = await h.as('auditor')
+    const { items } = (await auditor.get<{ items: SecurityIncident[] }>('/security/incidents')).body
+    // then: the phishing incident is there, handled by the information security group
+    const demo = items.find((i) => i.title === 'Phishing e-mail captured a password')
+    expect(demo).toMatchObject({
+      status: 'handled',
+      priority: 2,
+      category: 'unauthorised-access',
+      reportedToAuthorities: false,
+      handledBy: 'secmgr',
+      notifiedGroups: ['information-security'],
+      handling: { personalData: false },
+    })
+    expect(String(demo!.handling?.containment)).toContain('Account locked')
+    // its incident is closed and classified a security incident (8.1)
+    const incident = (await auditor.get<{ status: string; data: Record<string, unknown> }>(`/incidents/${demo!.incidentId}`)).body
+    expect(incident).toMatchObject({ status: 'closed', data: { securityIncident: true } })
+    // and its handling is evidence
+    const trail = await h.trail({ entityId: demo!.incidentId })
+    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['incident.created', 'security-incident.handled']))
+    // in the trends of the year
+    const trends = (await auditor.get<{ total: number }>('/security/incidents/trends')).body
+    expect(trends.total).toBeGreaterThanOrEqual(1)
   })
 })

@@ -5,8 +5,12 @@
  * waits; change managers plan it (5.2) and design it (5.3), the CAB reviews the design at a gate
  * (someone other than its planner and designer, the customer named among those who accept it);
  * only the accepted design goes on through the change and its release (5.4, 9.2, 9.3), and after
- * the transition the outcome is reported against the acceptance criteria (5.4). The path (element
- * ids in order) and the record after each step are asserted.
+ * the transition the outcome is reported against the acceptance criteria (5.4). An emergency
+ * change with major impact comes back to it after its implementation (its design reviewed and
+ * its outcome reported); a removal or transfer cannot be planned without its removal plan (5.2);
+ * an overdue step is escalated to the change managers, and the requester may withdraw the
+ * transition until its design is accepted. The path (element ids in order) and the record after
+ * each step are asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { completedPath } from '../../engine/test-support'
@@ -231,6 +235,7 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     ])
     expect(await pathOf(transition, 'service-transition')).toEqual([
       'StartEvent_TransitionRequested',
+      'Gateway_IsRetrospective',
       'Task_PlanServiceTransition',
       'Gateway_MergeToDesign',
       'Task_DesignService',
@@ -240,9 +245,11 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
       'Task_DesignService',
       'Task_ReviewDesign',
       'Gateway_IsDesignAccepted',
+      'Gateway_IsAlreadyImplemented',
       'Task_AcceptServiceDesign',
       'Receive_RfcOutcome',
       'Gateway_WasChangeImplemented',
+      'Gateway_MergeToReport',
       'Task_ReportTransitionOutcome',
       'Task_CloseServiceTransition',
       'EndEvent_TransitionReported',
@@ -275,6 +282,18 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     expect((await changeOf(id)).data.majorImpact).toBe(true)
     expect((await transitionOf(transitionId)).data.transitionType).toBe('service-removal')
 
+    // when: the plan leaves out the removal (5.2: date, data, assets and agreements)
+    const planTask = await h.task(transition, 'Task_PlanServiceTransition')
+    const manager = await h.as('change')
+    expect((await manager.post(`/tasks/${planTask.id}/claim`)).status).toBe(200)
+    const refused = await manager.post(`/tasks/${planTask.id}/complete`, { data: plan })
+    // then: refused with the field named; nothing is stored and the step stays open
+    expect(refused.status).toBe(400)
+    expect(JSON.stringify(refused.body)).toContain('removalPlan')
+    expect((await transitionOf(transitionId)).status).toBe('new')
+    expect((await transitionOf(transitionId)).data.requirements).toBeUndefined()
+    expect((await h.task(transition, 'Task_PlanServiceTransition')).id).toBe(planTask.id)
+
     // when: the removal is planned: date, data, assets and agreements (5.2)
     const removalPlan = 'Off on 30 June; fax archive moved to the records store; gateway hardware retired; line contract ended.'
     await h.complete(transition, 'Task_PlanServiceTransition', { ...plan, removalPlan }, 'change')
@@ -296,17 +315,204 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     expect(record.statusHistory.at(-1)).toMatchObject({ to: 'rejected', elementId: 'Task_SetStatusTransitionRejected' })
     expect(await pathOf(transition, 'service-transition')).toEqual([
       'StartEvent_TransitionRequested',
+      'Gateway_IsRetrospective',
       'Task_PlanServiceTransition',
       'Gateway_MergeToDesign',
       'Task_DesignService',
       'Task_ReviewDesign',
       'Gateway_IsDesignAccepted',
+      'Gateway_IsAlreadyImplemented',
       'Task_AcceptServiceDesign',
       'Receive_RfcOutcome',
       'Gateway_WasChangeImplemented',
       'Task_SetStatusTransitionRejected',
       'EndEvent_TransitionNotApproved',
     ])
+  })
+
+  /** The elements of the overdue-step escalation (5.2, 8.1), left out where the main path is compared. */
+  const escalation = new Set([
+    'Timer_PlanOverdue',
+    'Timer_DesignOverdue',
+    'Timer_ReviewOverdue',
+    'Timer_ReportOverdue',
+    'Gateway_MergeOverdue',
+    'Task_EscalateOverdueStep',
+    'EndEvent_OverdueStepEscalated',
+  ])
+  const escalationsOf = async (transitionId: string) =>
+    (await h.notifications.listFor({ username: 'change', groups: ['change-managers'] })).filter(
+      (n) => n.caseId === transitionId && n.template === 'escalation',
+    ).length
+
+  it('#5.1-1 #5.3-1 #5.4-4 #9.2-3: an emergency change with major impact comes back to design and transition after its implementation: the design as implemented is reviewed at the gate and the outcome reported', async () => {
+    // given: a service and an emergency change with potential major impact, raised by the problem manager
+    const serviceId = (await h.record('service', { name: 'Payments gateway', ownerGroup: 'network' })).id
+    const { id, instance } = await h.open('change', {
+      title: 'Move payments to the standby data centre',
+      serviceId,
+      requester: 'problem',
+      data: { scope: 'payments' },
+    })
+    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'emergency', changeNature: 'ci-change', potentialMajorImpact: true })
+
+    // then: the emergency CAB decides at once; no design and transition holds it up (9.2)
+    await h.task(instance, 'Task_EmergencyCabDecision')
+    expect((await changeOf(id)).data).toMatchObject({ majorImpact: true })
+    expect(await h.hasCompleted(instance, 'Task_StartServiceTransition')).toBe(false)
+
+    // when: it is approved, built and released as an emergency, and reviewed (9.2, 9.3)
+    await h.complete(instance, 'Task_EmergencyCabDecision', {
+      riskAssessment: 'high',
+      securityRisk: 'medium',
+      remediationPlan: 'Switch back to the primary',
+      approved: true,
+      decisionRationale: 'Primary data centre failing',
+    })
+    await h.complete(instance, 'Task_BuildAndTestChange', { buildNotes: 'Standby prepared', testResult: 'passed' })
+    const releaseId = await h.until('the release', async () => (await h.cases.linksOf('change', id)).find((l) => l.fromKind === 'release')?.fromId)
+    const release = await h.instanceOf('release', releaseId)
+    await h.complete(release, 'Task_RecordReleaseScope', { releaseType: 'emergency' })
+    await h.complete(release, 'Task_PlanEmergencyRelease', { plannedDeployment: '2026-12-01T10:00', acceptanceCriteria: 'Payments flow', backOutPlan: 'Switch back' })
+    await h.complete(release, 'Task_BuildRelease', { buildNotes: 'b', buildVersion: '1' })
+    await h.complete(release, 'Task_AcceptanceTest', { testEnvironment: 'standby', testResults: 'Payments flow', acceptanceCriteriaMet: true })
+    await h.complete(release, 'Task_ApproveRelease', { approved: true })
+    await h.complete(release, 'Task_DeployRelease', { deployedAt: '2026-12-01T10:30', deploymentNotes: 'ok' })
+    await h.complete(release, 'Task_VerifyDeployment', { deploymentVerified: true, verificationNotes: 'ok' })
+    await h.complete(instance, 'Task_PostImplementationReview', { objectivesMet: true, reviewNotes: 'Payments back' })
+
+    // then: the change closes and opens its design and transition after the fact (5.1)
+    await h.reached(instance, 'EndEvent_ChangeClosedForReview')
+    expect(await h.hasCompleted(instance, 'EndEvent_ChangeClosed')).toBe(false)
+    const changePath = await pathOf(instance, 'change')
+    expect(changePath.slice(changePath.indexOf('Task_NotifyRfcOutcome'))).toEqual([
+      'Task_NotifyRfcOutcome',
+      'Gateway_IsRetrospectiveTransition',
+      'Task_StartRetrospectiveTransition',
+      'EndEvent_ChangeClosedForReview',
+    ])
+    const transitionId = await h.until('the transition on the change', async () => {
+      const v = (await changeOf(id)).data.serviceTransitionId
+      return typeof v === 'string' ? v : undefined
+    })
+    const transition = await h.instanceOf('service-transition', transitionId)
+    let record = await transitionOf(transitionId)
+    expect(record).toMatchObject({ serviceId, data: { changeId: id, retrospective: true, rfcOutcome: 'implemented' } })
+    // it reviews what is done: its requester cannot withdraw it
+    expect((await (await h.as('problem')).post(`/service-transitions/${transitionId}/withdraw`, { reason: 'x' })).status).toBe(409)
+
+    // when: change managers document the design as implemented (no plan: the change is done) (5.3)
+    await h.complete(transition, 'Task_DesignService', design, 'change')
+    expect(await h.hasCompleted(transition, 'Task_PlanServiceTransition')).toBe(false)
+    // and: the review is not done in time: the change managers are told, the review goes on
+    await h.armed(transition, 'Timer_ReviewOverdue')
+    await h.advance(11 * DAY)
+    await h.reached(transition, 'EndEvent_OverdueStepEscalated')
+    expect((await transitionOf(transitionId)).data).toMatchObject({ escalationLevel: 'functional' })
+    expect(await escalationsOf(transitionId)).toBe(1)
+    // when: the CAB accepts the design at the gate (5.3)
+    await h.complete(transition, 'Task_ReviewDesign', { designAccepted: true, reviewedBy: 'CAB after the fact', customerAccepted: true, reviewNotes: 'As built' }, 'cab')
+
+    // then: the outcome is reported, not transitioned again; an overdue report is escalated too (5.4)
+    await h.armed(transition, 'Timer_ReportOverdue')
+    await h.advance(11 * DAY)
+    await h.until('the overdue report escalated', async () => (await escalationsOf(transitionId)) === 2 || undefined)
+    await h.complete(transition, 'Task_ReportTransitionOutcome', {
+      criteriaMet: 'partly-met',
+      outcomeReport: 'Payments run from the standby centre; capacity at 70 %.',
+      deviations: 'No plan before the change (emergency).',
+      lessonsLearned: 'Keep a standby runbook.',
+    }, 'change')
+    await h.reached(transition, 'EndEvent_TransitionReported')
+    record = await transitionOf(transitionId)
+    expect(record).toMatchObject({ status: 'closed', data: { closureCode: 'transitioned', criteriaMet: 'partly-met' } })
+    expect(record.statusHistory.map((e) => e.elementId)).not.toContain('Task_AcceptServiceDesign')
+    expect((await pathOf(transition, 'service-transition')).filter((e) => !escalation.has(e))).toEqual([
+      'StartEvent_TransitionRequested',
+      'Gateway_IsRetrospective',
+      'Gateway_MergeToDesign',
+      'Task_DesignService',
+      'Task_ReviewDesign',
+      'Gateway_IsDesignAccepted',
+      'Gateway_IsAlreadyImplemented',
+      'Gateway_MergeToReport',
+      'Task_ReportTransitionOutcome',
+      'Task_CloseServiceTransition',
+      'EndEvent_TransitionReported',
+    ])
+    expect((await pathOf(transition, 'service-transition')).filter((e) => escalation.has(e))).toEqual(
+      expect.arrayContaining(['Timer_ReviewOverdue', 'Timer_ReportOverdue', 'Gateway_MergeOverdue', 'Task_EscalateOverdueStep', 'EndEvent_OverdueStepEscalated']),
+    )
+  })
+
+  it('#5.1-2 #5.2-1: an overdue step is escalated to the change managers; the requester withdraws the transition before its design is accepted and it closes withdrawn, with its change', async () => {
+    // given: a change for a new service, raised by the problem manager, waiting for its design
+    const serviceId = (await h.record('service', { name: 'Chat support', ownerGroup: 'service-desk' })).id
+    const { id, instance } = await h.open('change', { title: 'Launch chat support', serviceId, requester: 'problem', data: { scope: 'chat' } })
+    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'new-service', potentialMajorImpact: true })
+    await h.reached(instance, 'Task_StartServiceTransition')
+    const transitionId = await h.until('the transition on the change', async () => {
+      const v = (await changeOf(id)).data.serviceTransitionId
+      return typeof v === 'string' ? v : undefined
+    })
+    const transition = await h.instanceOf('service-transition', transitionId)
+
+    // when: the plan is not done within its time
+    await h.armed(transition, 'Timer_PlanOverdue')
+    await h.advance(11 * DAY)
+    // then: the change managers are told and the record shows it; the plan step stays open (8.1)
+    await h.reached(transition, 'EndEvent_OverdueStepEscalated')
+    expect(await escalationsOf(transitionId)).toBe(1)
+    expect((await transitionOf(transitionId)).data).toMatchObject({ escalationLevel: 'functional' })
+    await h.task(transition, 'Task_PlanServiceTransition')
+
+    // when: planned, but the design is overdue too
+    await h.complete(transition, 'Task_PlanServiceTransition', plan, 'change')
+    await h.armed(transition, 'Timer_DesignOverdue')
+    await h.advance(11 * DAY)
+    await h.until('the overdue design escalated', async () => (await escalationsOf(transitionId)) === 2 || undefined)
+
+    // when: others try to withdraw it; then: only the change's requester may, with a reason
+    const url = `/service-transitions/${transitionId}/withdraw`
+    expect((await (await h.as('change')).post(url, { reason: 'Not needed' })).status).toBe(403)
+    expect((await (await h.as('auditor')).post(url, { reason: 'Not needed' })).status).toBe(403)
+    const requester = await h.as('problem')
+    expect((await requester.post(url, { reason: ' ' })).status).toBe(400)
+    expect((await transitionOf(transitionId)).status).toBe('planned')
+    const withdrawn = await requester.post(url, { reason: 'The customer chose e-mail support instead.' })
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(202)
+
+    // then: the transition closes withdrawn with who, when and why on the record (4.3.3)
+    await h.reached(transition, 'EndEvent_TransitionClosedWithdrawn')
+    const record = await transitionOf(transitionId)
+    expect(record).toMatchObject({
+      status: 'closed',
+      data: { closureCode: 'withdrawn', withdrawnBy: 'problem', withdrawalReason: 'The customer chose e-mail support instead.' },
+    })
+    expect(typeof record.data.withdrawnAt).toBe('string')
+    expect(record.statusHistory.at(-1)).toMatchObject({ to: 'closed', elementId: 'Task_WithdrawServiceTransition' })
+    expect(await h.hasCompleted(transition, 'Task_DesignService')).toBe(false)
+    const trail = await h.trail({ entityId: transitionId })
+    expect(JSON.stringify(trail)).toContain('The customer chose e-mail support instead.')
+    expect((await pathOf(transition, 'service-transition')).filter((e) => !escalation.has(e))).toEqual([
+      'StartEvent_TransitionRequested',
+      'Gateway_IsRetrospective',
+      'Task_PlanServiceTransition',
+      'Gateway_MergeToDesign',
+      'StartEvent_TransitionWithdrawn',
+      'Task_WithdrawServiceTransition',
+      'EndEvent_TransitionClosedWithdrawn',
+      'SubProcess_TransitionWithdrawn',
+    ])
+    // and: the change waiting for the design is withdrawn with it (9.2)
+    await h.reached(instance, 'EndEvent_ChangeWithdrawn')
+    expect((await changeOf(id)).status).toBe('cancelled')
+    expect(await pathOf(instance, 'change')).toEqual(
+      expect.arrayContaining(['Message_ServiceDesignWithdrawn', 'Task_SetStatusWithdrawn', 'EndEvent_ChangeWithdrawn']),
+    )
+    expect(await h.hasCompleted(instance, 'Receive_ServiceDesignAccepted')).toBe(false)
+    // a second withdrawal finds it closed
+    expect((await requester.post(url, { reason: 'again' })).status).toBe(409)
   })
 
   it('#5.4-4: the demo data shows a design and transition reported against its criteria, with its change', async () => {

@@ -21,6 +21,7 @@ import type { CmdbService } from './cmdb.service'
 import { allKinds, isCaseKind, kindSpecs } from './kinds'
 import { majorIncidentRoutes, type EscalationPublisher } from './major-incident.routes'
 import { actorOf } from './route-params'
+import { serviceTransitionWithdrawalRoutes } from './service-transition-withdrawal.routes'
 import { dataSchemaOf } from './validators'
 
 export { LinkType } from './case-kind.routes'
@@ -51,6 +52,12 @@ export function casesRoutes({
   router.use(changeControlRoutes(cases, registry))
   router.use(
     majorIncidentRoutes(
+      { cases, ...(messages ? { messages } : {}), ...(now ? { now } : {}) },
+      registry,
+    ),
+  )
+  router.use(
+    serviceTransitionWithdrawalRoutes(
       { cases, ...(messages ? { messages } : {}), ...(now ? { now } : {}) },
       registry,
     ),

@@ -16,13 +16,17 @@ import { bodyValidator } from '../http/validation'
 import type { Actor } from './access'
 import type { CaseService } from './case.service'
 import { finalStatuses } from './kinds'
+import { TRANSITION_WITHDRAWN_MESSAGE } from './service-transition-withdrawal.routes'
 import { actorOf, idOf } from './route-params'
 
 /** The message the incident procedure's `StartEvent_EscalatedToMajor` waits for. */
 export const MAJOR_ESCALATION_MESSAGE = 'incident-major-escalation'
 
 /** Messages the server (not a worker) publishes to the procedures. */
-export const serverPublishedMessages = [MAJOR_ESCALATION_MESSAGE] as const
+export const serverPublishedMessages = [
+  MAJOR_ESCALATION_MESSAGE,
+  TRANSITION_WITHDRAWN_MESSAGE,
+] as const
 
 /** How long the escalation waits for the procedure (e.g. an incident whose start is in flight). */
 const ESCALATION_TTL_MS = 10 * 60_000
@@ -52,7 +56,7 @@ export const escalationBodySchema = {
 const validateBody = bodyValidator<EscalationBody>(escalationBodySchema)
 
 /** The engine refused a message whose id it holds already (gRPC ALREADY_EXISTS, REST 409). */
-function isAlreadyPublished(err: unknown): boolean {
+export function isAlreadyPublished(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false
   const code = (err as { code?: unknown }).code
   const message = err instanceof Error ? err.message : ''

@@ -50,6 +50,9 @@ export interface TaskSubmissionsDeps {
   checkpoint?: Checkpoint
 }
 
+const asObject = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
+
 export class TaskSubmissions {
   constructor(private readonly deps: TaskSubmissionsDeps) {}
 
@@ -78,7 +81,13 @@ export class TaskSubmissions {
     }
     await this.deps.segregation.enforce(user.username, task)
     const form = await this.deps.versions.formSchema(task.processDefinitionKey, task)
-    const cleaned = validateFormData(form, data)
+    // the variables the form was shown with decide its conditions (`conditional.hide`)
+    const shownWith = await this.deps.db
+      .selectFrom('tasks')
+      .select('variables')
+      .where('id', '=', id)
+      .executeTakeFirst()
+    const cleaned = validateFormData(form, data, asObject(shownWith?.variables))
     const mapping = (await this.deps.versions.of(task.processDefinitionKey))?.recordMappings[
       task.elementId
     ]

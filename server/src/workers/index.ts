@@ -60,6 +60,7 @@ import { openSecurityIncident } from './open-security-incident.worker'
 import { recordSecurityIncident } from './record-security-incident.worker'
 import { acceptServiceDesign } from './accept-service-design.worker'
 import { startServiceTransition } from './start-service-transition.worker'
+import { withdrawServiceTransition } from './withdraw-service-transition.worker'
 
 export const workers: readonly AnyWorker[] = [
   applyChangePolicy,
@@ -122,6 +123,7 @@ export const workers: readonly AnyWorker[] = [
   recordSecurityIncident,
   // design and transition of new or changed services (5)
   startServiceTransition,
+  withdrawServiceTransition,
   acceptServiceDesign,
 ]
 

@@ -8,7 +8,11 @@ import {
   type CaseRefInput,
 } from './worker-helpers'
 
-type In = CaseRefInput
+interface In extends CaseRefInput {
+  /** After an emergency change was implemented (or failed): the design is reviewed after the fact. */
+  retrospective?: boolean
+  rfcOutcome?: 'implemented' | 'failed'
+}
 interface Out {
   serviceTransitionId: string
 }
@@ -26,12 +30,20 @@ const transitionTypeOf: Record<string, string> = {
  * service design and transition linked `raised-from` to it; its procedure (service-transition)
  * starts with it. The change waits for message `service-design-accepted` (correlation key: the
  * change id). A retry finds the transition recorded before and records no second one.
+ *
+ * An emergency change with major impact opens it after its implementation (`retrospective`,
+ * with the change's outcome): the transition documents and reviews the design as implemented and
+ * reports the outcome (5.3, 5.4); nothing waits for it.
  */
 export const startServiceTransition = defineWorker<In, Out>({
   type: 'start-service-transition',
   inputSchema: {
     type: 'object',
-    properties: { ...caseRefProperties },
+    properties: {
+      ...caseRefProperties,
+      retrospective: { type: 'boolean' },
+      rfcOutcome: { enum: ['implemented', 'failed'] },
+    },
     required: ['caseKind', 'caseId'],
   },
   async handler(job, deps) {
@@ -59,6 +71,12 @@ export const startServiceTransition = defineWorker<In, Out>({
             changeId: change.id,
             transitionType: transitionTypeOf[nature] ?? 'changed-service',
             ...(typeof change.data.scope === 'string' ? { scope: change.data.scope } : {}),
+            ...(job.variables.retrospective === true
+              ? {
+                  retrospective: true,
+                  ...(job.variables.rfcOutcome ? { rfcOutcome: job.variables.rfcOutcome } : {}),
+                }
+              : {}),
           },
         },
         actor,

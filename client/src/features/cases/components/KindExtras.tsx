@@ -14,6 +14,7 @@ import { field, normalizeList, type CaseRecord } from '../api/cases'
 import { isChangeDoor, isControlled } from '../api/change-control'
 import { ContractProposal, type ContractView } from './ContractProposal'
 import { MajorEscalation } from './MajorEscalation'
+import { TransitionWithdrawal } from './TransitionWithdrawal'
 import { ProposeThroughChange, type DiffRow } from './ProposeThroughChange'
 
 function SlaTargets({
@@ -262,5 +263,8 @@ export function KindExtras({
   if (kind === 'services') return <ServiceExtras id={id} />
   if (kind === 'suppliers') return <SupplierExtras id={id} user={user} />
   if (kind === 'incidents') return <MajorEscalation record={record} user={user} onSaved={onSaved} />
+  if (kind === 'service-transitions') {
+    return <TransitionWithdrawal record={record} user={user} onSaved={onSaved} />
+  }
   return null
 }
