@@ -504,12 +504,15 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
       'EndEvent_TransitionClosedWithdrawn',
       'SubProcess_TransitionWithdrawn',
     ])
-    // and: the change waiting for the design is withdrawn with it (9.2)
+    // and: the change waiting for the design is withdrawn with it (9.2), and reports the outcome
+    // to whoever raised it, so a problem waiting on it goes on (8.2)
     await h.reached(instance, 'EndEvent_ChangeWithdrawn')
     expect((await changeOf(id)).status).toBe('cancelled')
-    expect(await pathOf(instance, 'change')).toEqual(
-      expect.arrayContaining(['Message_ServiceDesignWithdrawn', 'Task_SetStatusWithdrawn', 'EndEvent_ChangeWithdrawn']),
+    const changePath = await pathOf(instance, 'change')
+    expect(changePath).toEqual(
+      expect.arrayContaining(['Message_ServiceDesignWithdrawn', 'Task_SetStatusWithdrawn', 'Task_NotifyRfcWithdrawn', 'EndEvent_ChangeWithdrawn']),
     )
+    expect(changePath.indexOf('Task_NotifyRfcWithdrawn')).toBeGreaterThan(changePath.indexOf('Task_SetStatusWithdrawn'))
     expect(await h.hasCompleted(instance, 'Receive_ServiceDesignAccepted')).toBe(false)
     // a second withdrawal finds it closed
     expect((await requester.post(url, { reason: 'again' })).status).toBe(409)

@@ -2,7 +2,7 @@ import { defineWorker } from './define-worker'
 
 interface In {
   caseId: string
-  rfcOutcome: 'implemented' | 'rejected' | 'failed'
+  rfcOutcome: 'implemented' | 'rejected' | 'failed' | 'withdrawn'
 }
 interface Out {
   rfcOutcomeReportedAt: string
@@ -22,7 +22,7 @@ export const notifyRfcOutcome = defineWorker<In, Out>({
     type: 'object',
     properties: {
       caseId: { type: 'string', minLength: 1 },
-      rfcOutcome: { enum: ['implemented', 'rejected', 'failed'] },
+      rfcOutcome: { enum: ['implemented', 'rejected', 'failed', 'withdrawn'] },
     },
     required: ['caseId', 'rfcOutcome'],
   },
