@@ -25,7 +25,8 @@ import type { TaskView } from '../../server/src/inbox/task-model'
 import type { CrashPoint } from '../../server/src/outbox/outbox'
 import type { ReconcilerStatus } from '../../server/src/outbox/reconciler'
 import { repoRoot } from '../../server/src/server'
-import { testDatabaseTargets, type TestDatabase } from '../support/databases'
+import { bundleForNode, type NodeBundle } from '../support/bundle'
+import { copyOfServerDatabase, testDatabaseTargets, type TestDatabase } from '../support/databases'
 import { eventually, loginAt, type ApiClient } from '../support/harness'
 
 interface Child {
@@ -36,14 +37,20 @@ interface Child {
   exited: Promise<NodeJS.Signals | number | null>
 }
 
+/** The crash server compiled once for every start of this file (see bundle.ts). */
+let crashServer: NodeBundle
+beforeAll(async () => {
+  crashServer = await bundleForNode(join(repoRoot, 'test', 'support', 'crash-server.ts'))
+}, 120_000)
+afterAll(() => crashServer?.remove())
+
 /** Starts the crash server; resolves when it listens. */
 function startChild(store: string[], crashAt?: CrashPoint): Promise<Child> {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      join(repoRoot, 'test', 'support', 'crash-server.ts'),
+      '--enable-source-maps',
+      crashServer.file,
       ...store,
       ...(crashAt ? ['--crash-at', crashAt] : []),
     ],
@@ -88,15 +95,26 @@ describe.each(testDatabaseTargets())(
   'a SIGKILL between the steps of an action ($kind)',
   (target) => {
     const root = mkdtempSync(join(tmpdir(), 'sms-crash-'))
-    /** A PGlite folder initialised once (users seeded), copied for each scenario. */
+    /**
+     * A data folder (and on PostgreSQL a database) initialised once, users and demo data seeded,
+     * copied for each scenario: each scenario's first start is then a restart like its second.
+     */
     const template = join(root, 'template')
+    let seeded: TestDatabase | undefined
     let passwords: Record<string, string> = {}
     const databases: TestDatabase[] = []
     const children: Child[] = []
 
     beforeAll(async () => {
-      if (target.kind !== 'pglite') return
-      const first = await startChild(['--data-dir', template])
+      if (target.kind === 'postgres') {
+        seeded = await target.open()
+        databases.push(seeded)
+      }
+      const first = await startChild([
+        ...(seeded ? ['--database-url', seeded.url] : []),
+        '--data-dir',
+        template,
+      ])
       children.push(first)
       passwords = first.passwords
       await stopChild(first)
@@ -111,11 +129,14 @@ describe.each(testDatabaseTargets())(
       rmSync(root, { recursive: true, force: true })
     })
 
-    /** A fresh store for one scenario: a copy of the template folder, or a new database. */
+    /**
+     * A fresh store for one scenario: a copy of the template folder, and on PostgreSQL of the
+     * seeded database (the folder holds the evidence signing key and anchor file all the same).
+     */
     async function freshStore(name: string) {
+      const dir = join(root, name)
+      cpSync(template, dir, { recursive: true })
       if (target.kind === 'pglite') {
-        const dir = join(root, name)
-        cpSync(template, dir, { recursive: true })
         return {
           args: ['--data-dir', dir],
           /** Opens the (stopped) scenario's database for the final counts. */
@@ -123,11 +144,10 @@ describe.each(testDatabaseTargets())(
           close: true,
         }
       }
-      const db = await target.open()
+      const db = await copyOfServerDatabase(seeded!)
       databases.push(db)
-      // a data folder of its own all the same: the evidence anchor file lives there
       return {
-        args: ['--database-url', db.url, '--data-dir', join(root, name)],
+        args: ['--database-url', db.url, '--data-dir', dir],
         open: async () => db.database,
         close: false,
       }

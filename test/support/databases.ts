@@ -70,35 +70,71 @@ function server(adminUrl: string): TestDatabaseTarget {
   return {
     kind: 'postgres',
     async open() {
-      const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
-      const admin = new pg.Client({ connectionString: adminUrl })
-      admin.on('error', () => undefined) // a broken connection fails the query, not the process
-      await admin.connect()
+      const name = newDatabaseName()
       const template = process.env[TEMPLATE_ENV.postgres]
       try {
-        await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`)
+        await onServer(
+          adminUrl,
+          `create database ${name}${template ? ` template ${template}` : ''}`,
+        )
       } catch (err) {
         // the template in use by another session at that instant: an empty one, migrated below
         if (!template) throw err
-        await admin.query(`create database ${name}`)
+        await onServer(adminUrl, `create database ${name}`)
       }
-      await admin.end()
-      const url = withDatabaseName(adminUrl, name)
-      const database = await openDatabase({ databaseUrl: url, pgliteDir: '' })
-      return {
-        database,
-        url,
-        async drop() {
-          await database.close()
-          const c = new pg.Client({ connectionString: adminUrl })
-          c.on('error', () => undefined)
-          await c.connect()
-          await c.query(`drop database if exists ${name} with (force)`)
-          await c.end()
-        },
-      }
+      return serverDatabase(adminUrl, name)
     },
   }
+}
+
+const newDatabaseName = () => `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+
+async function onServer(adminUrl: string, statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  admin.on('error', () => undefined) // a broken connection fails the query, not the process
+  await admin.connect()
+  try {
+    await admin.query(statement)
+  } finally {
+    await admin.end()
+  }
+}
+
+async function serverDatabase(adminUrl: string, name: string): Promise<TestDatabase> {
+  const url = withDatabaseName(adminUrl, name)
+  const database = await openDatabase({ databaseUrl: url, pgliteDir: '' })
+  return {
+    database,
+    url,
+    async drop() {
+      await database.close()
+      await onServer(adminUrl, `drop database if exists ${name} with (force)`)
+    },
+  }
+}
+
+/**
+ * A fresh database on the test server that starts as a copy of `source`, e.g. one a child
+ * server seeded once for many scenarios (as a copied PGlite folder does). Closes `source`'s
+ * connections first: PostgreSQL copies only a database no one is connected to.
+ */
+export async function copyOfServerDatabase(source: TestDatabase): Promise<TestDatabase> {
+  const adminUrl = testServerUrl()
+  if (!adminUrl || !source.url) throw new Error('copies are of databases on the test server')
+  await source.database.close()
+  const from = new URL(source.url).pathname.slice(1)
+  const name = newDatabaseName()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await onServer(adminUrl, `create database ${name} template ${from}`)
+      break
+    } catch (err) {
+      // a session of a stopped child may linger for a moment after it closed its connection
+      if (attempt === 20) throw err
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+  return serverDatabase(adminUrl, name)
 }
 
 /** Every database target available to this run: `describe.each(testDatabaseTargets())`. */
