@@ -141,11 +141,11 @@ export async function loginPage(
   browser: Browser,
   app: App,
   username: string,
+  {
+    viewport = { width: 1400, height: 900 },
+  }: { viewport?: { width: number; height: number } } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    baseURL: app.url,
-    viewport: { width: 1400, height: 900 },
-  })
+  const context = await browser.newContext({ baseURL: app.url, viewport })
   const page = await context.newPage()
   watchCsp(page)
   page.setDefaultTimeout(30_000)
@@ -186,6 +186,38 @@ export async function firstInboxLoad(
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true })
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true })
+}
+
+/** The two screens every page is checked at: a laptop and a phone (iPhone 12–15, portrait). */
+export const viewports = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const
+
+/**
+ * How many CSS pixels the page is wider than the window (0 = no horizontal scrolling), and the
+ * widest elements sticking out on the right, to name the culprit in a failing test.
+ */
+export async function horizontalOverflow(
+  page: Page,
+): Promise<{ overflow: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const root = document.documentElement
+    const width = root.clientWidth
+    const culprits = [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((e) => e.getBoundingClientRect().right > width + 1)
+      .filter((e) => !e.parentElement || e.parentElement.getBoundingClientRect().right <= width + 1)
+      .slice(0, 5)
+      .map((e) => {
+        const id = e.id ? `#${e.id}` : ''
+        const cls =
+          typeof e.className === 'string' && e.className
+            ? `.${e.className.split(' ').join('.')}`
+            : ''
+        return `${e.tagName.toLowerCase()}${id}${cls} (${Math.round(e.getBoundingClientRect().right)} px)`
+      })
+    return { overflow: root.scrollWidth - width, culprits }
+  })
 }
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')

@@ -10,6 +10,7 @@ import {
   useRef,
   useState,
   type FormEvent,
+  type MouseEvent,
   type ReactNode,
 } from 'react'
 import { ApiError, SESSION_EXPIRED } from '../lib/api'
@@ -283,23 +284,71 @@ function LiveIndicator() {
   )
 }
 
-function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
+/**
+ * The main navigation collapses behind a menu button below 640 px (the button is hidden above).
+ * Opening it moves focus to its first link; Esc closes it and returns focus to the button;
+ * following a link closes it (focus then goes to the new page's content). It stays open only
+ * on the page it was opened on.
+ */
+function useCollapsibleNav() {
   const { path } = useLocation()
+  const [openOn, setOpenOn] = useState<string | null>(null)
+  const open = openOn === path
+  const button = useRef<HTMLButtonElement>(null)
+  const nav = useRef<HTMLElement>(null)
+  useEffect(() => {
+    if (!open) return
+    nav.current?.querySelector('a')?.focus()
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return
+      setOpenOn(null)
+      button.current?.focus()
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [open])
+  return {
+    path,
+    button: {
+      ref: button,
+      type: 'button' as const,
+      className: 'menu-button',
+      'aria-expanded': open,
+      'aria-controls': 'main-nav',
+      onClick: () => setOpenOn(open ? null : path),
+    },
+    nav: {
+      ref: nav,
+      id: 'main-nav',
+      'aria-label': 'Main',
+      className: open ? 'open' : undefined,
+      onClick: (e: MouseEvent) => {
+        if (e.target instanceof Element && e.target.closest('a')) setOpenOn(null)
+      },
+    },
+  }
+}
+
+function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
+  const { path, button, nav } = useCollapsibleNav()
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <header>
+        <button {...button}>
+          <span aria-hidden="true">☰</span> Menu
+        </button>
         <span className="brand">Service Management</span>
         <span className="spacer" />
         <LiveIndicator />
-        <span className="small" data-testid="current-user">
+        <span className="small user" data-testid="current-user">
           {user.displayName} · {user.roles.join(', ')}
         </span>
         <button onClick={onLogout}>Log out</button>
       </header>
-      <nav aria-label="Main">
+      <nav {...nav}>
         {navFor(user).map((s) => (
           <div key={s.title}>
             <h2>{s.title}</h2>
