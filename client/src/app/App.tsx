@@ -16,6 +16,8 @@ import {
 import { ApiError, SESSION_EXPIRED } from '../lib/api'
 import { Link, matchPath, navigate, useLocation } from '../lib/router'
 import { closeSocket, useLiveStatus } from '../lib/socket'
+import { useScrollableTables } from '../lib/scrollable-tables'
+import { Toaster } from '../lib/toast'
 import { Loading } from '../lib/ui'
 import type { User } from '../lib/user'
 import { InboxPage } from '../features/inbox/components/InboxPage'
@@ -23,6 +25,9 @@ import { MyTasksPanel } from '../features/inbox/components/MyTasksPanel'
 import { TaskView } from '../features/inbox/components/TaskView'
 import { homeFor, navFor, rolesFor } from './nav'
 import { loadSession, login, logout } from './session'
+
+/** The product's name: the brand in the header and the end of every page title. */
+const APP_NAME = 'Service Management'
 
 const CaseListPage = lazy(() => import('../features/cases/components/CaseListPage'))
 const CaseDetailPage = lazy(() => import('../features/cases/components/CaseDetailPage'))
@@ -57,6 +62,9 @@ const SecurityPage = lazy(() => import('../features/security/components/Security
 const FinancePage = lazy(() => import('../features/finance/components/FinancePage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
+  useEffect(() => {
+    document.title = `Log in · ${APP_NAME}`
+  }, [])
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState('')
@@ -146,6 +154,33 @@ class ScreenBoundary extends Component<{ children: ReactNode }, { error: Error |
       </section>
     )
   }
+}
+
+/**
+ * Keeps document.title as "<the page's heading> · Service Management" (WCAG 2.4.2): screens
+ * load lazily and records arrive later, so the heading is watched, not read once.
+ */
+function usePageTitle() {
+  useEffect(() => {
+    const main = document.getElementById('main')
+    if (!main) return
+    let queued = false
+    const update = () => {
+      queued = false
+      const h1 = main.querySelector('h1')?.textContent?.replace(/\s+/g, ' ').trim()
+      const title = h1 ? `${h1} · ${APP_NAME}` : APP_NAME
+      if (document.title !== title) document.title = title
+    }
+    update()
+    // diagram canvases change often: one update per frame at most
+    const observer = new MutationObserver(() => {
+      if (queued) return
+      queued = true
+      requestAnimationFrame(update)
+    })
+    observer.observe(main, { childList: true, subtree: true, characterData: true })
+    return () => observer.disconnect()
+  }, [])
 }
 
 type Render = (p: Record<string, string>, user: User, query: URLSearchParams) => ReactNode
@@ -249,14 +284,7 @@ function Routes({ user }: { user: User }) {
     }
     document.getElementById('main')?.focus({ preventScroll: true })
   }, [path])
-  // The page title follows the screen's heading (lazy screens render it a moment later).
-  useEffect(() => {
-    const t = setTimeout(() => {
-      const h1 = document.querySelector('#main h1')?.textContent?.trim()
-      document.title = h1 ? `${h1} · Service Management` : 'Service Management'
-    }, 300)
-    return () => clearTimeout(t)
-  }, [path, query])
+  usePageTitle()
   const need = rolesFor(path)
   if (need && !need.some((r) => user.roles.includes(r))) return <Forbidden />
   for (const [pattern, render] of routes) {
@@ -331,6 +359,7 @@ function useCollapsibleNav() {
 
 function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
   const { path, button, nav } = useCollapsibleNav()
+  useScrollableTables('main')
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -372,6 +401,7 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
       <main id="main" tabIndex={-1}>
         <Routes user={user} />
       </main>
+      <Toaster />
     </div>
   )
 }
