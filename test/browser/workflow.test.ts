@@ -31,7 +31,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
   const xml = readFileSync(join(import.meta.dirname, 'fixtures', 'browser-triage.bpmn'), 'utf8')
   await deployThroughApproval(app, xml, 'browser-triage')
-})
+}, 300_000)
 
 afterAll(async () => {
   await browser?.close()
