@@ -32,7 +32,6 @@ let browser: Browser
 /** Pages reached from a list (a record's own page), per demo user, filled in beforeAll. */
 const detailPages: Record<string, string[]> = {}
 
-
 /** The demo user of each role. */
 const roleUsers = [
   ['staff', 'desk'],

@@ -152,8 +152,9 @@ describe('feedback after actions', () => {
     await expect.poll(() => toasts(page).textContent()).toContain('“Confirm resolution” completed')
     await expect.poll(() => focused(page)).toMatchObject({ tag: 'main', id: 'main' })
     // and the toast can be dismissed
-    await toasts(page).getByRole('button', { name: 'Dismiss' }).first().click()
-    await expect.poll(() => toasts(page).getByText('completed').count()).toBe(0)
+    const completed = toasts(page).locator('.toast', { hasText: 'completed' })
+    await completed.getByRole('button', { name: 'Dismiss' }).click()
+    await expect.poll(() => completed.count()).toBe(0)
     await context.close()
   })
 
