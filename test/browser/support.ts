@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { loadConfig } from '../../server/src/config'
@@ -141,11 +141,11 @@ export async function loginPage(
   browser: Browser,
   app: App,
   username: string,
+  {
+    viewport = { width: 1400, height: 900 },
+  }: { viewport?: { width: number; height: number } } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    baseURL: app.url,
-    viewport: { width: 1400, height: 900 },
-  })
+  const context = await browser.newContext({ baseURL: app.url, viewport })
   const page = await context.newPage()
   watchCsp(page)
   page.setDefaultTimeout(30_000)
@@ -184,8 +184,49 @@ export async function firstInboxLoad(
 
 /** Saves a full-page screenshot under test/screenshots/ (git-ignored) for reviewers. */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(screenshotDir, { recursive: true })
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true })
+  const path = join(screenshotDir, `${name}.png`)
+  mkdirSync(dirname(path), { recursive: true })
+  await page.screenshot({ path, fullPage: true })
+}
+
+/** The two screens every page is checked at: a laptop and a phone (iPhone 12–15, portrait). */
+export const viewports = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const
+
+/**
+ * How many CSS pixels the page is wider than the window (0 = no horizontal scrolling), and the
+ * widest elements sticking out on the right, to name the culprit in a failing test.
+ */
+export async function horizontalOverflow(
+  page: Page,
+): Promise<{ overflow: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const root = document.documentElement
+    const width = root.clientWidth
+    const sticksOut = (e: Element) => e.getBoundingClientRect().right > width + 1
+    // inside a box that scrolls or clips sideways, wide content does not widen the page
+    const clipped = (e: Element) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+        if (getComputedStyle(a).overflowX !== 'visible') return true
+      return false
+    }
+    const culprits = [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((e) => sticksOut(e) && !clipped(e))
+      .filter((e) => !e.parentElement || !sticksOut(e.parentElement))
+      .slice(0, 5)
+      .map((e) => {
+        const id = e.id ? `#${e.id}` : ''
+        const cls =
+          typeof e.className === 'string' && e.className
+            ? `.${e.className.trim().split(/\s+/).join('.')}`
+            : ''
+        const label = e.getAttribute('aria-label') ?? ''
+        return `${e.tagName.toLowerCase()}${id}${cls}${label ? `[${label}]` : ''} (${Math.round(e.getBoundingClientRect().right)} px)`
+      })
+    return { overflow: root.scrollWidth - width, culprits }
+  })
 }
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')

@@ -31,7 +31,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
   const xml = readFileSync(join(import.meta.dirname, 'fixtures', 'browser-triage.bpmn'), 'utf8')
   await deployThroughApproval(app, xml, 'browser-triage')
-})
+}, 300_000)
 
 afterAll(async () => {
   await browser?.close()
@@ -197,7 +197,9 @@ describe('inbox and replay', () => {
     const a = await loginPage(browser, app, 'desk')
     await a.page.goto(`/inbox/${taskId}`)
     const assign = a.page.getByRole('form', { name: 'Assign task' })
-    await assign.getByLabel('Assign to').fill('desk2')
+    // (a picker of the service desk's members, not a free-text username)
+    await assign.getByRole('option', { name: /\(desk2\)/ }).waitFor({ state: 'attached' })
+    await assign.getByLabel('Assign to').selectOption('desk2')
     await assign.getByRole('button', { name: 'Assign' }).click()
     await expect.poll(() => a.page.getByTestId('assignee').textContent()).toContain('desk2')
     // then it appears among desk2's tasks without a reload

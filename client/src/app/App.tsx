@@ -10,11 +10,14 @@ import {
   useRef,
   useState,
   type FormEvent,
+  type MouseEvent,
   type ReactNode,
 } from 'react'
 import { ApiError, SESSION_EXPIRED } from '../lib/api'
 import { Link, matchPath, navigate, useLocation } from '../lib/router'
 import { closeSocket, useLiveStatus } from '../lib/socket'
+import { useScrollableTables } from '../lib/scrollable-tables'
+import { Toaster } from '../lib/toast'
 import { Loading } from '../lib/ui'
 import type { User } from '../lib/user'
 import { InboxPage } from '../features/inbox/components/InboxPage'
@@ -22,6 +25,9 @@ import { MyTasksPanel } from '../features/inbox/components/MyTasksPanel'
 import { TaskView } from '../features/inbox/components/TaskView'
 import { homeFor, navFor, rolesFor } from './nav'
 import { loadSession, login, logout } from './session'
+
+/** The product's name: the brand in the header and the end of every page title. */
+const APP_NAME = 'Service Management'
 
 const CaseListPage = lazy(() => import('../features/cases/components/CaseListPage'))
 const CaseDetailPage = lazy(() => import('../features/cases/components/CaseDetailPage'))
@@ -57,6 +63,9 @@ const SecurityPage = lazy(() => import('../features/security/components/Security
 const FinancePage = lazy(() => import('../features/finance/components/FinancePage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
+  useEffect(() => {
+    document.title = `Log in · ${APP_NAME}`
+  }, [])
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState('')
@@ -146,6 +155,33 @@ class ScreenBoundary extends Component<{ children: ReactNode }, { error: Error |
       </section>
     )
   }
+}
+
+/**
+ * Keeps document.title as "<the page's heading> · Service Management" (WCAG 2.4.2): screens
+ * load lazily and records arrive later, so the heading is watched, not read once.
+ */
+function usePageTitle() {
+  useEffect(() => {
+    const main = document.getElementById('main')
+    if (!main) return
+    let queued = false
+    const update = () => {
+      queued = false
+      const h1 = main.querySelector('h1')?.textContent?.replace(/\s+/g, ' ').trim()
+      const title = h1 ? `${h1} · ${APP_NAME}` : APP_NAME
+      if (document.title !== title) document.title = title
+    }
+    update()
+    // diagram canvases change often: one update per frame at most
+    const observer = new MutationObserver(() => {
+      if (queued) return
+      queued = true
+      requestAnimationFrame(update)
+    })
+    observer.observe(main, { childList: true, subtree: true, characterData: true })
+    return () => observer.disconnect()
+  }, [])
 }
 
 type Render = (p: Record<string, string>, user: User, query: URLSearchParams) => ReactNode
@@ -250,14 +286,7 @@ function Routes({ user }: { user: User }) {
     }
     document.getElementById('main')?.focus({ preventScroll: true })
   }, [path])
-  // The page title follows the screen's heading (lazy screens render it a moment later).
-  useEffect(() => {
-    const t = setTimeout(() => {
-      const h1 = document.querySelector('#main h1')?.textContent?.trim()
-      document.title = h1 ? `${h1} · Service Management` : 'Service Management'
-    }, 300)
-    return () => clearTimeout(t)
-  }, [path, query])
+  usePageTitle()
   const need = rolesFor(path)
   if (need && !need.some((r) => user.roles.includes(r))) return <Forbidden />
   for (const [pattern, render] of routes) {
@@ -285,23 +314,72 @@ function LiveIndicator() {
   )
 }
 
-function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
+/**
+ * The main navigation collapses behind a menu button below 640 px (the button is hidden above).
+ * Opening it moves focus to its first link; Esc closes it and returns focus to the button;
+ * following a link closes it (focus then goes to the new page's content). It stays open only
+ * on the page it was opened on.
+ */
+function useCollapsibleNav() {
   const { path } = useLocation()
+  const [openOn, setOpenOn] = useState<string | null>(null)
+  const open = openOn === path
+  const button = useRef<HTMLButtonElement>(null)
+  const nav = useRef<HTMLElement>(null)
+  useEffect(() => {
+    if (!open) return
+    nav.current?.querySelector('a')?.focus()
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return
+      setOpenOn(null)
+      button.current?.focus()
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [open])
+  return {
+    path,
+    button: {
+      ref: button,
+      type: 'button' as const,
+      className: 'menu-button',
+      'aria-expanded': open,
+      'aria-controls': 'main-nav',
+      onClick: () => setOpenOn(open ? null : path),
+    },
+    nav: {
+      ref: nav,
+      id: 'main-nav',
+      'aria-label': 'Main',
+      className: open ? 'open' : undefined,
+      onClick: (e: MouseEvent) => {
+        if (e.target instanceof Element && e.target.closest('a')) setOpenOn(null)
+      },
+    },
+  }
+}
+
+function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
+  const { path, button, nav } = useCollapsibleNav()
+  useScrollableTables('main')
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <header>
+        <button {...button}>
+          <span aria-hidden="true">☰</span> Menu
+        </button>
         <span className="brand">Service Management</span>
         <span className="spacer" />
         <LiveIndicator />
-        <span className="small" data-testid="current-user">
+        <span className="small user" data-testid="current-user">
           {user.displayName} · {user.roles.join(', ')}
         </span>
         <button onClick={onLogout}>Log out</button>
       </header>
-      <nav aria-label="Main">
+      <nav {...nav}>
         {navFor(user).map((s) => (
           <div key={s.title}>
             <h2>{s.title}</h2>
@@ -325,6 +403,7 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
       <main id="main" tabIndex={-1}>
         <Routes user={user} />
       </main>
+      <Toaster />
     </div>
   )
 }

@@ -6,6 +6,7 @@
  * door shows the server's message and offers the same way.
  */
 import { useState, type FormEvent } from 'react'
+import { toast } from '../../../lib/toast'
 import { ApiError, type FieldError } from '../../../lib/api'
 import { humanize } from '../../../lib/format'
 import { ErrorBanner } from '../../../lib/ui'
@@ -108,6 +109,7 @@ export function CaseEditor({
       setError(undefined)
       setDoor(undefined)
       setErrors([])
+      toast(`${String(record.id)} saved.`)
       onSaved()
     } catch (err) {
       setErrors(err instanceof ApiError ? err.errors : [])

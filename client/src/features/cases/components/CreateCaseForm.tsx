@@ -4,6 +4,7 @@
  * Field errors are shown per field, on either side.
  */
 import { useId, useState, type FormEvent } from 'react'
+import { toast } from '../../../lib/toast'
 import { ApiError, type FieldError } from '../../../lib/api'
 import { ErrorBanner } from '../../../lib/ui'
 import { dataToCreate, splitErrors } from '../api/case-data'
@@ -93,7 +94,9 @@ export function CreateCaseForm({
     }
     if (Object.keys(data).length) body.data = data
     try {
-      onCreated(await createCase(kind, body))
+      const created = await createCase(kind, body)
+      toast(`${String(created.id)} created.`)
+      onCreated(created)
     } catch (err) {
       if (err instanceof ApiError) setErrors(err.errors)
       setError(err)

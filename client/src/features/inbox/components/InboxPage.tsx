@@ -9,9 +9,16 @@ import { useServerEvents } from '../../../lib/socket'
 import { Empty, ErrorBanner, Loading, Pager, PriorityBadge, StatusBadge } from '../../../lib/ui'
 import { useLiveReload } from '../../../lib/live-reload'
 import { useApi } from '../../../lib/use-api'
+import { PHONE_QUERY, useMediaQuery } from '../../../lib/use-media-query'
 import { patchTaskPage } from '../api/live'
 import type { User } from '../../../lib/user'
-import { defaultTaskQuery, taskListPath, type TaskPage, type TaskQuery } from '../api/tasks'
+import {
+  defaultTaskQuery,
+  taskListPath,
+  type Task,
+  type TaskPage,
+  type TaskQuery,
+} from '../api/tasks'
 import { useSavedFilters } from '../hooks/use-saved-filters'
 import { TaskView } from './TaskView'
 
@@ -193,6 +200,105 @@ function SavedFilters({
   )
 }
 
+const isOverdue = (t: Task) => !!t.dueDate && new Date(t.dueDate).getTime() < Date.now()
+
+/** The page of tasks: a table, or cards on phones (a 7-column table does not fit 390 px). */
+function TaskList({
+  items,
+  notes,
+  busy,
+}: {
+  items: Task[]
+  notes: Record<string, string>
+  busy: boolean
+}) {
+  const phone = useMediaQuery(PHONE_QUERY)
+  if (phone)
+    return (
+      <ul className="task-cards" aria-label="Tasks" aria-busy={busy}>
+        {items.map((t) => (
+          <li key={t.id} data-task-id={t.id}>
+            <div className="task-card-title">
+              <Link href={`/inbox/${encodeURIComponent(t.id)}`}>{t.name}</Link>
+              {t.state !== 'open' && <StatusBadge status={t.state} />}
+              <PriorityBadge priority={t.priority} />
+            </div>
+            {t.caseId && (
+              <div className="small">
+                {t.caseId} {t.caseTitle && <span className="muted">{t.caseTitle}</span>}
+              </div>
+            )}
+            <div className="small muted">
+              {t.processName ?? t.bpmnProcessId} v{t.processVersion} ·{' '}
+              {t.assignee ?? (t.candidateGroups.join(', ') || 'unassigned')}
+            </div>
+            <div className="small">
+              {t.dueDate && (
+                <span className={isOverdue(t) ? 'error' : ''}>
+                  Due {formatDateTime(t.dueDate)} ·{' '}
+                </span>
+              )}
+              <span className="muted">created {formatRelative(t.createdAt)}</span>
+            </div>
+            {notes[t.id] && (
+              <div className="small muted" role="status">
+                {notes[t.id]}
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+    )
+  return (
+    <table className="data" aria-label="Tasks" aria-busy={busy}>
+      <thead>
+        <tr>
+          <th scope="col">Task</th>
+          <th scope="col">Case</th>
+          <th scope="col">Process</th>
+          <th scope="col">Assignee</th>
+          <th scope="col">Priority</th>
+          <th scope="col">Due</th>
+          <th scope="col">Created</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((t) => (
+          <tr key={t.id} data-task-id={t.id}>
+            <td>
+              <Link href={`/inbox/${encodeURIComponent(t.id)}`}>{t.name}</Link>{' '}
+              {t.state !== 'open' && <StatusBadge status={t.state} />}
+              {notes[t.id] && (
+                <div className="small muted" role="status">
+                  {notes[t.id]}
+                </div>
+              )}
+            </td>
+            <td>
+              {t.caseId ?? '—'}
+              <div className="small muted">{t.caseTitle}</div>
+            </td>
+            <td>
+              {t.processName ?? t.bpmnProcessId}{' '}
+              <span className="muted small">v{t.processVersion}</span>
+            </td>
+            <td>
+              {t.assignee ?? <span className="muted">{t.candidateGroups.join(', ') || '—'}</span>}
+            </td>
+            <td>
+              <PriorityBadge priority={t.priority} />
+            </td>
+            <td className={isOverdue(t) ? 'error' : ''}>
+              {t.dueDate ? formatDateTime(t.dueDate) : '—'}
+            </td>
+            <td title={formatDateTime(t.createdAt)}>{formatRelative(t.createdAt)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
 /** The inbox page; `taskId` opens one task. */
 export function InboxPage({ user, taskId }: { user: User; taskId?: string }) {
   const [query, setQuery] = useState<TaskQuery>(defaultTaskQuery)
@@ -206,6 +312,7 @@ export function InboxPage({ user, taskId }: { user: User; taskId?: string }) {
   // place, a filter it cannot check), at most one every 2 s and none while the tab is hidden
   const reloads = useLiveReload(list.reload, { minIntervalMs: 2000 })
   const viewer = { username: user.username, groups: user.groups.map((g) => g.id) }
+  const phone = useMediaQuery(PHONE_QUERY)
 
   useServerEvents(
     [
@@ -261,7 +368,15 @@ export function InboxPage({ user, taskId }: { user: User; taskId?: string }) {
           {counts && <span className="badge danger count">{counts.overdue}</span>}
         </button>
       </div>
-      <Filters query={query} set={set} processes={processes.data ?? []} />
+      {phone ? (
+        // on a phone the filters would fill the first screen: they fold away
+        <details className="filters">
+          <summary>Filters and sort</summary>
+          <Filters query={query} set={set} processes={processes.data ?? []} />
+        </details>
+      ) : (
+        <Filters query={query} set={set} processes={processes.data ?? []} />
+      )}
       <SavedFilters
         user={user}
         query={query}
@@ -271,56 +386,7 @@ export function InboxPage({ user, taskId }: { user: User; taskId?: string }) {
       {!list.data && list.loading && <Loading label="Loading tasks…" />}
       {list.data && list.data.items.length === 0 && <Empty>No tasks match these filters.</Empty>}
       {list.data && list.data.items.length > 0 && (
-        <table className="data" aria-label="Tasks" aria-busy={list.loading}>
-          <thead>
-            <tr>
-              <th scope="col">Task</th>
-              <th scope="col">Case</th>
-              <th scope="col">Process</th>
-              <th scope="col">Assignee</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Due</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((t) => (
-              <tr key={t.id} data-task-id={t.id}>
-                <td>
-                  <Link href={`/inbox/${encodeURIComponent(t.id)}`}>{t.name}</Link>{' '}
-                  {t.state !== 'open' && <StatusBadge status={t.state} />}
-                  {notes[t.id] && (
-                    <div className="small muted" role="status">
-                      {notes[t.id]}
-                    </div>
-                  )}
-                </td>
-                <td>
-                  {t.caseId ?? '—'}
-                  <div className="small muted">{t.caseTitle}</div>
-                </td>
-                <td>
-                  {t.processName ?? t.bpmnProcessId}{' '}
-                  <span className="muted small">v{t.processVersion}</span>
-                </td>
-                <td>
-                  {t.assignee ?? (
-                    <span className="muted">{t.candidateGroups.join(', ') || '—'}</span>
-                  )}
-                </td>
-                <td>
-                  <PriorityBadge priority={t.priority} />
-                </td>
-                <td
-                  className={t.dueDate && new Date(t.dueDate).getTime() < Date.now() ? 'error' : ''}
-                >
-                  {t.dueDate ? formatDateTime(t.dueDate) : '—'}
-                </td>
-                <td title={formatDateTime(t.createdAt)}>{formatRelative(t.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TaskList items={list.data.items} notes={notes} busy={list.loading} />
       )}
       {list.data && (
         <Pager

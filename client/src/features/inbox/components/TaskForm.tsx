@@ -30,7 +30,7 @@ export function TaskForm({
     <div>
       <div ref={container} className="task-form" />
       <UnmatchedErrors errors={unmatched} />
-      <div className="row" style={{ marginTop: '0.5rem' }}>
+      <div className="row task-actions" style={{ marginTop: '0.5rem' }}>
         <button
           type="button"
           className="primary"

@@ -3,11 +3,12 @@
  * customer or add a work note from here, the task's comments among its work notes), the case
  * context, and the task's own comments when it has no case.
  */
-import { lazy, Suspense, useState, type FormEvent } from 'react'
-import { ApiError, type FieldError } from '../../../lib/api'
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react'
+import { api, ApiError, type FieldError } from '../../../lib/api'
 import { formatDateTime, formatRelative } from '../../../lib/format'
 import { navigate } from '../../../lib/router'
 import { useServerEvents } from '../../../lib/socket'
+import { toast } from '../../../lib/toast'
 import { ErrorBanner, Loading, PriorityBadge, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
@@ -124,6 +125,98 @@ function JsonCompletion({
   )
 }
 
+interface GroupMember {
+  username: string
+  displayName: string
+}
+
+/**
+ * Who a group lead may hand the task to: the active members of its candidate groups and its
+ * candidate users (the server accepts no one else), by name.
+ */
+function AssigneePicker({
+  task,
+  busy,
+  onAssign,
+}: {
+  task: TaskDetail['task']
+  busy: boolean
+  onAssign: (username: string, label: string) => void
+}) {
+  const groupKey = task.candidateGroups.join('\n')
+  const [members, setMembers] = useState<{ data?: GroupMember[]; error?: unknown }>({})
+  useEffect(() => {
+    let live = true
+    const groups = groupKey ? groupKey.split('\n') : []
+    Promise.all(groups.map((g) => api<GroupMember[]>(`/groups/${encodeURIComponent(g)}/members`)))
+      .then((lists) => live && setMembers({ data: lists.flat() }))
+      .catch((error: unknown) => live && setMembers({ error }))
+    return () => {
+      live = false
+    }
+  }, [groupKey])
+  const [choice, setChoice] = useState('')
+  const people = new Map<string, string>()
+  for (const m of members.data ?? []) people.set(m.username, m.displayName)
+  for (const u of task.candidateUsers) if (!people.has(u)) people.set(u, u)
+  if (task.assignee) people.delete(task.assignee)
+  const options = [...people].sort((a, b) => a[1].localeCompare(b[1]))
+  return (
+    <form
+      className="row small"
+      aria-label="Assign task"
+      style={{ marginBottom: '0.5rem' }}
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (choice) onAssign(choice, people.get(choice) ?? choice)
+        setChoice('')
+      }}
+    >
+      <label htmlFor="assign-to">Assign to</label>
+      <select
+        id="assign-to"
+        value={choice}
+        onChange={(e) => setChoice(e.target.value)}
+        required
+        disabled={!members.data}
+      >
+        <option value="">{members.data ? 'Choose a person…' : 'Loading people…'}</option>
+        {options.map(([username, name]) => (
+          <option key={username} value={username}>
+            {name} ({username})
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={busy || !choice}>
+        Assign
+      </button>
+      <ErrorBanner error={members.error} />
+    </form>
+  )
+}
+
+/** The first field of the task's form that can take input now. */
+const firstFormField = () =>
+  document.querySelector<HTMLElement>(
+    '.task-form :is(input, select, textarea):not([disabled]):not([type="hidden"])',
+  )
+
+/**
+ * Focuses what `find` returns once it is in the page (forms and records arrive a moment after an
+ * action), else `fallback` after `ms`: focus never drops to <body> when the control that had it
+ * disappears (a Claim button turning into Unclaim).
+ */
+function focusWhenReady(find: () => HTMLElement | null, fallback: () => HTMLElement | null) {
+  const until = Date.now() + 3000
+  const attempt = () => {
+    const el = find()
+    if (el) el.focus()
+    else if (Date.now() < until) setTimeout(attempt, 50)
+    else fallback()?.focus()
+  }
+  attempt()
+}
+
 export function TaskView({
   taskId,
   user,
@@ -143,7 +236,8 @@ export function TaskView({
   const [fieldErrors, setFieldErrors] = useState<FieldError[]>([])
   const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState(false)
-  const [assignee, setAssignee] = useState('')
+  const heading = useRef<HTMLHeadingElement>(null)
+  const claimButton = useRef<HTMLButtonElement>(null)
 
   useServerEvents(
     ['task.claimed', 'task.unclaimed', 'task.assigned', 'task.completed', 'task.cancelled'],
@@ -164,21 +258,44 @@ export function TaskView({
     if (data?.task.caseId && p.case.caseId === data.task.caseId) reload()
   })
 
-  async function run(action: () => Promise<unknown>, after?: () => void) {
+  /**
+   * Runs an action on the task. Its button is disabled meanwhile, which takes focus away from
+   * it: `focus` says where focus goes afterwards (the heading when that is not there).
+   */
+  async function run(
+    action: () => Promise<unknown>,
+    {
+      done,
+      after,
+      focus = () => null,
+    }: { done: string; after?: () => void; focus?: () => HTMLElement | null },
+  ) {
     setBusy(true)
     setActionError(undefined)
     try {
       await action()
+      toast(done)
       after?.()
       reload()
       onChanged()
+      focusWhenReady(focus, () => heading.current)
     } catch (err) {
       if (err instanceof ApiError && err.errors.length) setFieldErrors(err.errors)
       setActionError(err)
+      focusWhenReady(
+        () => null,
+        () => heading.current,
+      )
     } finally {
       setBusy(false)
     }
   }
+
+  // focus starts on the task's heading, so its name is read first (not <body>)
+  const loaded = !!data
+  useEffect(() => {
+    if (loaded && document.activeElement === document.body) heading.current?.focus()
+  }, [loaded])
 
   if (loading && !data) return <Loading />
   if (error && !data) return <ErrorBanner error={error} />
@@ -196,7 +313,7 @@ export function TaskView({
     <article aria-labelledby="task-title">
       <header className="row" style={{ marginBottom: '0.75rem' }}>
         <div>
-          <h1 id="task-title" style={{ marginBottom: 0 }}>
+          <h1 id="task-title" ref={heading} tabIndex={-1} style={{ marginBottom: 0 }}>
             {task.name}
           </h1>
           <div className="muted small">
@@ -213,44 +330,45 @@ export function TaskView({
         </span>
         {open && staffWork && !task.assignee && !data.segregation && (
           <button
+            ref={claimButton}
             className="primary"
             disabled={busy}
-            onClick={() => void run(() => claimTask(task.id))}
+            onClick={() =>
+              void run(() => claimTask(task.id), {
+                done: `You claimed “${task.name}”.`,
+                // claimed to work on it: on to the form
+                focus: firstFormField,
+              })
+            }
           >
             Claim
           </button>
         )}
         {open && staffWork && mine && (
-          <button disabled={busy} onClick={() => void run(() => unclaimTask(task.id))}>
+          <button
+            disabled={busy}
+            onClick={() =>
+              void run(() => unclaimTask(task.id), {
+                done: `You released “${task.name}”.`,
+                focus: () => claimButton.current,
+              })
+            }
+          >
             Unclaim
           </button>
         )}
       </header>
       {open && canAssign && (
-        <form
-          className="row small"
-          aria-label="Assign task"
-          style={{ marginBottom: '0.5rem' }}
-          onSubmit={(e) => {
-            e.preventDefault()
-            void run(
-              () => assignTask(task.id, assignee.trim()),
-              () => setAssignee(''),
-            )
-          }}
-        >
-          <label htmlFor="assign-to">Assign to</label>
-          <input
-            id="assign-to"
-            value={assignee}
-            onChange={(e) => setAssignee(e.target.value)}
-            placeholder="username"
-            required
-          />
-          <button type="submit" disabled={busy}>
-            Assign
-          </button>
-        </form>
+        <AssigneePicker
+          task={task}
+          busy={busy}
+          onAssign={(username, name) =>
+            void run(() => assignTask(task.id, username), {
+              done: `“${task.name}” assigned to ${name}.`,
+              focus: () => document.getElementById('assign-to'),
+            })
+          }
+        />
       )}
       {notice && (
         <div className="banner info" role="status">
@@ -275,13 +393,15 @@ export function TaskView({
                       disabled={!mine || busy}
                       serverErrors={fieldErrors}
                       onSubmit={(d) =>
-                        void run(
-                          () => completeTask(task.id, d),
-                          () => {
+                        void run(() => completeTask(task.id, d), {
+                          done: `“${task.name}” completed.`,
+                          after: () => {
                             setFieldErrors([])
                             navigate(backTo)
                           },
-                        )
+                          // the list it returns to takes focus (Routes)
+                          focus: () => document.getElementById('main'),
+                        })
                       }
                     />
                   </Suspense>
@@ -289,10 +409,11 @@ export function TaskView({
                   <JsonCompletion
                     disabled={!mine || busy}
                     onSubmit={(d) =>
-                      void run(
-                        () => completeTask(task.id, d),
-                        () => navigate(backTo),
-                      )
+                      void run(() => completeTask(task.id, d), {
+                        done: `“${task.name}” completed.`,
+                        after: () => navigate(backTo),
+                        focus: () => document.getElementById('main'),
+                      })
                     }
                   />
                 )}
