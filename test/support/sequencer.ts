@@ -14,6 +14,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  */
 export const longFiles = [
   'test/inbox/crash-recovery.test.ts',
+  'test/browser/every-page.test.ts',
   'test/processes/problem-change-release.e2e.test.ts',
 ]
 
