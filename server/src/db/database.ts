@@ -1,7 +1,8 @@
 /**
  * Opens the product's database: a PostgreSQL server when a URL is given, otherwise PGlite
- * (PostgreSQL compiled to WebAssembly) persisted in a folder or held in memory. One Kysely
- * schema and one migration set serve both.
+ * (PostgreSQL compiled to WebAssembly) persisted in a folder or held in memory, by default on a
+ * worker thread of its own so its statements do not stop the HTTP thread (issue 21). One
+ * Kysely schema and one migration set serve both.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
