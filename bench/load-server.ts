@@ -105,7 +105,7 @@ export async function startServerUnderLoad(env: Record<string, string>): Promise
       )
       child = c
       let out = ''
-      const timer = setTimeout(() => reject(new Error(`not ready within 120 s:\n${out}`)), 120_000)
+      const timer = setTimeout(() => reject(new Error(`not ready within 300 s:\n${out}`)), 300_000)
       const onData = (chunk: Buffer) => {
         out += chunk.toString()
         output += chunk.toString()

@@ -18,6 +18,7 @@ import { poolSqlClient, type SqlClient } from './state/sql'
 
 export type { SqlClient } from './state/sql'
 export { PGlitePool } from './state/pglite-pool'
+export { PGliteThread } from './state/pglite-thread'
 export { createPgPool } from './state/pg-pool'
 export type {
   EngineApi,

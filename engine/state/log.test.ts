@@ -58,8 +58,9 @@ interface Target {
 }
 
 /**
- * The engine's own PGlite (COPY), and the server's database adapters (multi-row INSERT, no
- * copyFrom) on PGlite and, with TEST_DATABASE_URL, on the PostgreSQL server.
+ * The engine's own PGlite (COPY), the server's PGlite on its worker thread (COPY), and the
+ * server's database adapters (multi-row INSERT, no copyFrom) on PGlite and, with
+ * TEST_DATABASE_URL, on the PostgreSQL server.
  */
 const targets: Target[] = [
   {
@@ -68,6 +69,15 @@ const targets: Target[] = [
       const db = await openEngineDatabase({ dataDir: 'memory://' })
       expect(db.sql.copyFrom).toBeTypeOf('function')
       return { sql: db.sql, close: () => db.close() }
+    },
+  },
+  {
+    // the server's embedded database as the embedded engine gets it: PGlite on its own thread
+    name: 'server PGlite on its thread (COPY)',
+    async open() {
+      const db = await testDatabaseTargets()[0]!.open()
+      expect(db.database.sql.copyFrom).toBeTypeOf('function')
+      return { sql: db.database.sql, close: () => db.drop() }
     },
   },
   ...testDatabaseTargets().map((t): Target => ({

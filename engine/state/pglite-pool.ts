@@ -1,10 +1,20 @@
 /**
- * A pg-Pool-shaped front for one PGlite instance. PGlite has a single connection, so the pool
- * hands it out to one borrower at a time: a transaction (the engine's, or one Kysely opens in
- * the server) cannot interleave with other queries.
+ * A pg-Pool-shaped front for one PGlite instance, in-process or on a thread of its own
+ * (`PGliteThread`). PGlite has a single connection, so the pool hands it out to one
+ * borrower at a time: a transaction (the engine's, or one Kysely opens in the server) cannot
+ * interleave with other queries.
  */
-import type { PGlite } from '@electric-sql/pglite'
 import { poolSqlClient, type SqlClient } from './sql'
+
+/** What the pool uses of a PGlite: the instance itself or a `PGliteThread`. */
+export interface PGliteConnection {
+  query(
+    sql: string,
+    params?: unknown[],
+    options?: { blob?: Blob },
+  ): Promise<{ rows: unknown[]; affectedRows?: number }>
+  close(): Promise<void>
+}
 
 interface PooledClient {
   query(
@@ -17,7 +27,7 @@ interface PooledClient {
 export class PGlitePool {
   private tail: Promise<void> = Promise.resolve()
 
-  constructor(readonly pglite: PGlite) {}
+  constructor(readonly pglite: PGliteConnection) {}
 
   /** This pool as a {@link SqlClient}, with COPY for bulk loads. */
   sqlClient(): SqlClient {

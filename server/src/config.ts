@@ -52,6 +52,12 @@ export const configSchema = {
     description: 'PostgreSQL connection URL; empty = embedded PGlite persisted in DATA_DIR.',
     secret: true,
   },
+  PGLITE_WORKER: {
+    type: 'boolean',
+    default: true,
+    description:
+      'Run the embedded database (PGlite, when DATABASE_URL is empty) on a worker thread of its own, so its statements do not stop the HTTP thread; false = on the HTTP thread.',
+  },
   ZEEBE_GRPC_ADDRESS: {
     type: 'string',
     default: '',

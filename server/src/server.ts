@@ -191,6 +191,7 @@ export async function startServer({
     databaseUrl: config.DATABASE_URL,
     pgliteDir: pgliteDir ?? pgliteDirOf(config.DATA_DIR),
     ...(pgliteTemplate ? { pgliteTemplate } : {}),
+    pgliteWorker: config.PGLITE_WORKER,
   })
   const cleanup: (() => Promise<void>)[] = [() => database.close()]
   try {

@@ -1,7 +1,8 @@
 /**
  * Opens the product's database: a PostgreSQL server when a URL is given, otherwise PGlite
- * (PostgreSQL compiled to WebAssembly) persisted in a folder or held in memory. One Kysely
- * schema and one migration set serve both.
+ * (PostgreSQL compiled to WebAssembly) persisted in a folder or held in memory, by default on a
+ * worker thread of its own so its statements do not stop the HTTP thread (issue 21). One
+ * Kysely schema and one migration set serve both.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,7 +10,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { createPgPool, PGlitePool } from '../../../engine/index'
+import { createPgPool, PGlitePool, PGliteThread } from '../../../engine/index'
 import { poolSqlClient, type SqlClient } from './sql-client'
 import type { DB } from './schema'
 import { migrateToLatest } from './migrate'
@@ -40,6 +41,11 @@ export interface OpenDatabaseOptions {
    * an empty one, e.g. one migrated once for a whole test run (its migrations are then done).
    */
   pgliteTemplate?: Blob
+  /**
+   * Run PGlite on a worker thread of its own (default true): its statements (WebAssembly,
+   * synchronous) then no longer stop the caller's event loop. False = on the caller's thread.
+   */
+  pgliteWorker?: boolean
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -61,10 +67,25 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true })
     // pg_trgm: trigram indexes make the inbox's text search an index lookup
     const inMemory = dir.startsWith('memory://')
-    const pglite = await PGlite.create(inMemory ? undefined : dir, {
-      extensions: { pg_trgm },
-      ...(inMemory && options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
-    })
+    const template = inMemory ? options.pgliteTemplate : undefined
+    let pglite: PGlite | PGliteThread
+    let dump: () => Promise<Blob>
+    if (options.pgliteWorker !== false) {
+      const thread = await PGliteThread.start({
+        ...(inMemory ? {} : { dataDir: dir }),
+        ...(template ? { loadDataDir: template } : {}),
+        extensions: ['pg_trgm'],
+      })
+      pglite = thread
+      dump = () => thread.dumpDataDir()
+    } else {
+      const local = await PGlite.create(inMemory ? undefined : dir, {
+        extensions: { pg_trgm },
+        ...(template ? { loadDataDir: template } : {}),
+      })
+      pglite = local
+      dump = () => local.dumpDataDir('none')
+    }
     const pool = new PGlitePool(pglite)
     // Kysely's Postgres driver only needs connect()/release()/query() and end().
     const db = new Kysely<DB>({
@@ -77,7 +98,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       kind: 'pglite',
       ping: () => timed(() => pool.query('select 1')),
       close: () => db.destroy(),
-      dumpPglite: () => pglite.dumpDataDir('none'),
+      dumpPglite: dump,
     }
   }
   if (options.migrate !== false) await migrateToLatest(database.db)
