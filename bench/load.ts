@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     DEPLOY_PROCESSES: 'true',
     ...(db ? { DATABASE_URL: db.url } : {}),
-    // PGLITE_WORKER=false runs the embedded database on the HTTP thread, for comparison
+    // PGLITE_WORKER=true runs the embedded database on a worker thread of its own, for comparison
     ...(process.env.PGLITE_WORKER ? { PGLITE_WORKER: process.env.PGLITE_WORKER } : {}),
   })
   const samples: Sample[] = []
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     }
     samples.length = 0
     console.log(
-      `bench:load on ${db ? 'PostgreSQL' : `the embedded default (PGlite${process.env.PGLITE_WORKER === 'false' ? ' on the HTTP thread' : ' on a worker thread'})`}: ${people.length} people ` +
+      `bench:load on ${db ? 'PostgreSQL' : `the embedded default (PGlite${process.env.PGLITE_WORKER === 'true' ? ' on a worker thread' : ' on the HTTP thread'})`}: ${people.length} people ` +
         `(${Object.entries(counts)
           .map(([r, n]) => `${n} ${r}`)
           .join(', ')}), ${SECONDS} s, ${KILLS} SIGKILLs`,

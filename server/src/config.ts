@@ -54,9 +54,9 @@ export const configSchema = {
   },
   PGLITE_WORKER: {
     type: 'boolean',
-    default: true,
+    default: false,
     description:
-      'Run the embedded database (PGlite, when DATABASE_URL is empty) on a worker thread of its own, so its statements do not stop the HTTP thread; false = on the HTTP thread.',
+      'Run the embedded database (PGlite, when DATABASE_URL is empty) on a worker thread of its own, so its statements do not stop the HTTP thread (lower event-loop lag, but slower requests as measured so far: engine/README.md); false = on the HTTP thread.',
   },
   ZEEBE_GRPC_ADDRESS: {
     type: 'string',

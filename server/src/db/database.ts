@@ -42,8 +42,10 @@ export interface OpenDatabaseOptions {
    */
   pgliteTemplate?: Blob
   /**
-   * Run PGlite on a worker thread of its own (default true): its statements (WebAssembly,
-   * synchronous) then no longer stop the caller's event loop. False = on the caller's thread.
+   * Run PGlite on a worker thread of its own (default false): its statements (WebAssembly,
+   * synchronous) then no longer stop the caller's event loop, but a transaction holds PGlite's
+   * one connection across round trips between the threads (engine/README.md). False = on the
+   * caller's thread.
    */
   pgliteWorker?: boolean
 }
@@ -70,7 +72,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const template = inMemory ? options.pgliteTemplate : undefined
     let pglite: PGlite | PGliteThread
     let dump: () => Promise<Blob>
-    if (options.pgliteWorker !== false) {
+    if (options.pgliteWorker === true) {
       const thread = await PGliteThread.start({
         ...(inMemory ? {} : { dataDir: dir }),
         ...(template ? { loadDataDir: template } : {}),
