@@ -166,19 +166,6 @@ export function openIncidentsAt(incidents: InstanceHistory['incidents'], positio
   )
 }
 
-/**
- * The step the replay opens on: the last completion of `elementId` when one is asked for (a
- * link from the compliance matrix or an audit pack), else the last step.
- */
-export function startIndex(steps: readonly Step[], elementId?: string | null): number {
-  if (elementId) {
-    for (let i = steps.length - 1; i >= 0; i--) {
-      if (steps[i]!.elementId === elementId && steps[i]!.intent === 'ELEMENT_COMPLETED') return i
-    }
-  }
-  return Math.max(0, steps.length - 1)
-}
-
 /** An element instance as the step list shows it: its depth in the tree and its scopes. */
 export interface Activity extends ActivityNode {
   depth: number
