@@ -17,6 +17,7 @@ interface VariableSpec {
   minimum?: number
   maximum?: number
   pattern?: string
+  maxLength?: number
   /** A secret is never printed, logged or returned by the API. */
   secret?: boolean
 }
@@ -231,6 +232,13 @@ export const configSchema = {
     description:
       'Log a warning when the p99 event-loop lag of the HTTP thread over a 10-second window passes this many milliseconds (0 = never); the figures are on `/api/health` either way.',
   },
+  ORG_TIME_ZONE: {
+    type: 'string',
+    default: '',
+    maxLength: 64,
+    description:
+      "The organisation's IANA time zone (`Europe/Berlin`) for times in printed reports; empty = the server's.",
+  },
   LOG_LEVEL: {
     type: 'string',
     default: 'info',
@@ -309,7 +317,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `ZEEBE_GRPC_ADDRESS=${JSON.stringify(env.ZEEBE_GRPC_ADDRESS)}: set CAMUNDA_REST_ADDRESS to the same cluster's Orchestration Cluster REST API (v2)`,
     ])
   }
+  if (
+    typeof input.ORG_TIME_ZONE === 'string' &&
+    input.ORG_TIME_ZONE &&
+    !isTimeZone(input.ORG_TIME_ZONE)
+  ) {
+    throw new ConfigError([
+      `ORG_TIME_ZONE=${JSON.stringify(env.ORG_TIME_ZONE)}: not an IANA time zone such as Europe/Berlin`,
+    ])
+  }
   return Object.freeze(input) as Config
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    // Intl refuses a zone it does not know
+    return false
+  }
+}
+
+/** The organisation's time zone: ORG_TIME_ZONE, else the server's. */
+export function orgTimeZone(config: Pick<Config, 'ORG_TIME_ZONE'>): string {
+  return config.ORG_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone
 }
 
 /** The configuration with secrets replaced, for logs and diagnostics. */

@@ -15,7 +15,7 @@ import { sessionMiddleware } from './auth/auth.middleware'
 import { authRoutes } from './auth/auth.routes'
 import { usersRoutes } from './auth/users.routes'
 import { SessionStore } from './auth/sessions'
-import type { Config } from './config'
+import { orgTimeZone, type Config } from './config'
 import { openDatabase, pgliteDirOf, type Database } from './db/database'
 import { formsDir, repoRoot } from './paths'
 import { createApp } from './http/app'
@@ -383,6 +383,7 @@ export async function startServer({
     const history = new HistoryService({
       db: database.db,
       camunda,
+      timeZone: orgTimeZone(config),
       evidence: audit,
       versions,
     })

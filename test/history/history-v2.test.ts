@@ -39,8 +39,34 @@ interface History {
     resolved: boolean
   }[]
   variables: { position: number; name: string; value: unknown; scopeKey: string }[]
-  tasks: { completedBy: string | null; data: unknown }[]
+  tasks: { completedBy: string | null; completedByName: string | null; data: unknown }[]
+  tree: Node | null
+  timeZone: string
 }
+interface Node {
+  key: string
+  elementId: string
+  elementName: string
+  elementType: string
+  scopeKey: string | null
+  state: string
+  iteration: number | null
+  startPosition: number
+  endPosition: number | null
+  who: { kind: string; id: string; name: string } | null
+  incidents: { key: string; errorType: string; resolved: boolean }[]
+  variables: { name: string; value: unknown; position: number }[]
+  children: Node[]
+}
+
+/** The tree as `elementId` (with `#iteration`) and children, to compare its shape. */
+const shape = (n: Node): unknown => ({
+  [`${n.elementId}${n.iteration ? ` #${n.iteration}` : ''}`]: n.children.map(shape),
+})
+const find = (n: Node, elementId: string): Node[] => [
+  ...(n.elementId === elementId ? [n] : []),
+  ...n.children.flatMap((c) => find(c, elementId)),
+]
 
 let h: Harness
 let desk: ApiClient
@@ -52,6 +78,7 @@ beforeAll(async () => {
     [
       { name: 'inbox-triage-form.form', content: fixture('inbox-triage-form.form') },
       { name: 'history-v2.bpmn', content: readFileSync(join(__dirname, 'history-v2.bpmn')) },
+      { name: 'history-tree.bpmn', content: readFileSync(join(__dirname, 'history-tree.bpmn')) },
     ],
     { actor: 'admin' },
   )
@@ -235,6 +262,44 @@ describe('instance history through the v2 API', () => {
       scopeKey: key,
     })
 
+    // the element instances as a tree: the sub-process holds its own steps (nested scope)
+    const tree = history.tree!
+    expect(shape(tree)).toEqual({
+      'history-v2': [
+        { StartEvent_Raised: [] },
+        { Task_Review: [] },
+        { Gateway_IsApproved: [] },
+        { SubProcess_Close: [{ StartEvent_Close: [] }, { EndEvent_Closed: [] }] },
+        { EndEvent_Done: [] },
+      ],
+    })
+    expect(tree).toMatchObject({ key, elementType: 'PROCESS', state: 'completed', scopeKey: null })
+    const review = find(tree, 'Task_Review')[0]!
+    // who by name: the person who completed the task, by the display name colleagues know
+    const deskUser = await h.server.database.db
+      .selectFrom('users')
+      .select('display_name')
+      .where('username', '=', 'desk')
+      .executeTakeFirstOrThrow()
+    expect(deskUser.display_name).not.toBe('desk')
+    expect(review).toMatchObject({
+      elementName: 'Review',
+      elementType: 'USER_TASK',
+      state: 'completed',
+      who: { kind: 'person', id: 'desk', name: deskUser.display_name },
+    })
+    expect(history.tasks[0]!.completedByName).toBe(deskUser.display_name)
+    expect(review.startPosition).toBe(at('ELEMENT_ACTIVATED', 'Task_Review'))
+    expect(review.endPosition).toBe(at('ELEMENT_COMPLETED', 'Task_Review'))
+    // the incident is marked on the gateway's element instance, resolved
+    expect(find(tree, 'Gateway_IsApproved')[0]!.incidents).toEqual([
+      expect.objectContaining({ key: incident.key, resolved: true }),
+    ])
+    expect(find(tree, 'Task_Review')[0]!.incidents).toEqual([])
+    // variables sit at their scope: `approved` at the process instance
+    expect(tree.variables.map((v) => [v.name, v.value])).toContainEqual(['approved', true])
+    expect(history.timeZone).toMatch(/\w/)
+
     // and the engine's steps are in the case's evidence trail, each once however many passes
     await h.server.services.instances.settled()
     await h.server.services.instances.settled()
@@ -261,5 +326,89 @@ describe('instance history through the v2 API', () => {
         'engine.process_instance.element_completed history-v2',
       ]),
     )
+  })
+
+  it('4.3.3: shows nested scopes, multi-instance iterations with their own variables, and a job worker by name', async () => {
+    // given a worker that stamps, under its own name
+    const stamper = h.server.zeebe.createWorker({
+      id: 'history-test-stamper',
+      taskType: 'history-stamp',
+      taskHandler: (job) => job.complete({ stamped: true }),
+    })
+    try {
+      // when an instance started by the service desk runs through two items
+      const started = await h.server.services.instances.start(
+        'history-tree',
+        { items: ['printer', 'laptop'] },
+        { caseKind: 'incident', caseId: 'INC-TREE', actor: 'desk' },
+      )
+      const key = started.processInstanceKey
+      const history = await eventually(
+        async () => {
+          const r = await auditor.get<History>(`/process-instances/${key}/history`)
+          return r.body.tree?.state === 'completed' &&
+            r.body.steps.at(-1)?.elementType === 'PROCESS'
+            ? r.body
+            : undefined
+        },
+        20_000,
+        'the completed history',
+      )
+
+      // then the multi-instance body holds one numbered iteration per item, each a scope
+      const tree = history.tree!
+      expect(shape(tree)).toEqual({
+        'history-tree': [
+          { StartEvent_Raised: [] },
+          { Task_Stamp: [] },
+          {
+            SubProcess_PerItem: [
+              { 'SubProcess_PerItem #1': [{ StartEvent_Item: [] }, { EndEvent_Item: [] }] },
+              { 'SubProcess_PerItem #2': [{ StartEvent_Item: [] }, { EndEvent_Item: [] }] },
+            ],
+          },
+          { EndEvent_Done: [] },
+        ],
+      })
+      const [body, ...iterations] = find(tree, 'SubProcess_PerItem')
+      expect(body).toMatchObject({ elementType: 'MULTI_INSTANCE_BODY', iteration: null })
+      expect(iterations.map((i) => [i.elementType, i.scopeKey, i.elementName])).toEqual([
+        ['SUB_PROCESS', body!.key, 'Per item'],
+        ['SUB_PROCESS', body!.key, 'Per item'],
+      ])
+      // each iteration's scope has its own `item`; the process scope has the collection
+      const local = (n: Node) => Object.fromEntries(n.variables.map((v) => [v.name, v.value]))
+      expect(iterations.map((i) => local(i).item)).toEqual(['printer', 'laptop'])
+      expect(local(tree)).toMatchObject({ items: ['printer', 'laptop'], stamped: true })
+      expect(local(tree)).not.toHaveProperty('item')
+      // and no variable is listed under a scope other than the one that holds it
+      const all = [tree, ...find(tree, 'SubProcess_PerItem')]
+      expect(all.flatMap((n) => n.variables).length).toBe(history.variables.length)
+      // who: the job worker by its name, the person who started the instance by display name
+      expect(find(tree, 'Task_Stamp')[0]!.who).toEqual({
+        kind: 'worker',
+        id: 'history-test-stamper',
+        name: 'automated (history-test-stamper)',
+      })
+      expect(tree.who).toMatchObject({ kind: 'person', id: 'desk' })
+      expect(tree.who!.name).not.toBe('desk')
+      // positions order each scope's children as they started
+      for (const n of [tree, ...all])
+        expect(n.children.map((c) => c.startPosition)).toEqual(
+          [...n.children.map((c) => c.startPosition)].sort((a, b) => a - b),
+        )
+
+      // and the printable report names people and workers, in the organisation's time zone,
+      // with the diagram's path
+      const report = await auditor.get<string>(`/process-instances/${key}/history.html`)
+      expect(report.status).toBe(200)
+      const html = String(report.body)
+      expect(html).toContain('automated (history-test-stamper)')
+      expect(html).toContain(tree.who!.name)
+      expect(html).toContain(`All times in ${history.timeZone}`)
+      expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/)
+    } finally {
+      await stamper.close()
+    }
   })
 })

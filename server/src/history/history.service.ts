@@ -13,8 +13,10 @@ import { ProcessVersions } from '../processes/process-version-info'
 import { requirementsByElement } from '../compliance/bpmn-links'
 import { readInstance } from './instance-reader'
 import { buildTimeline, type HistoryStep } from './timeline'
+import { buildActivityTree, workerActor, type Actor } from './activity-tree'
 
 export type { HistoryStep }
+export type { Actor, ActivityNode } from './activity-tree'
 
 export interface EvidenceLike {
   list(q: { processInstanceKey?: string; limit?: number }): Promise<unknown[]>
@@ -35,6 +37,8 @@ export class HistoryService {
       evidence?: EvidenceLike
       /** Shared with the inbox when given, so each version is parsed once. */
       versions?: ProcessVersions
+      /** The organisation's IANA time zone for printed times; default the server's. */
+      timeZone?: string
     },
   ) {
     this.versions = deps.versions ?? new ProcessVersions(deps.db)
@@ -125,11 +129,61 @@ export class HistoryService {
             ...s,
             actor:
               taskByElementInstance.get(s.elementInstanceKey)?.completed_by ??
-              read?.jobWorkers.get(s.elementInstanceKey) ??
+              read?.jobs.get(s.elementInstanceKey)?.worker ??
               null,
           }
         : s,
     )
+    // people by their display names (4.3.3: who acted, as a reader knows them)
+    const usernames = new Set<string>()
+    for (const t of tasks) for (const u of [t.assignee, t.completed_by]) if (u) usernames.add(u)
+    if (inst?.started_by) usernames.add(inst.started_by)
+    const displayNames = new Map(
+      usernames.size
+        ? (
+            await db
+              .selectFrom('users')
+              .select(['username', 'display_name'])
+              .where('username', 'in', [...usernames])
+              .execute()
+          ).map((u) => [u.username, u.display_name])
+        : [],
+    )
+    const person = (username: string | null | undefined): Actor | null =>
+      username
+        ? { kind: 'person', id: username, name: displayNames.get(username) ?? username }
+        : null
+    const who = new Map<string, Actor>()
+    for (const [key, job] of read?.jobs ?? []) who.set(key, workerActor(job.worker, job.type))
+    for (const t of tasks) {
+      const p = person(t.completed_by)
+      if (p) who.set(t.element_instance_key, p)
+    }
+    const instanceState = inst?.state ?? (read ? STATE[read.instance.state] : 'active')
+    const tree = read
+      ? buildActivityTree({
+          processInstanceKey,
+          elements: read.elements,
+          steps,
+          variables: timeline.variables,
+          incidents: read.incidents,
+          names: info?.names ?? {},
+          who,
+          root: {
+            elementId: read.instance.processDefinitionId,
+            elementName: version?.name ?? read.instance.processDefinitionId,
+            state:
+              instanceState === 'active'
+                ? 'active'
+                : instanceState === 'completed'
+                  ? 'completed'
+                  : 'terminated',
+            startedAt: read.instance.startDate,
+            endedAt: read.instance.endDate ?? null,
+            who: person(inst?.started_by),
+          },
+        })
+      : null
     const flowsTaken: string[] = []
     const open = new Map<string, string>()
     const completed = new Set<string>()
@@ -157,10 +211,11 @@ export class HistoryService {
         version: inst?.version ?? version?.version ?? null,
         processDefinitionKey: definitionKey,
         processName: version?.name ?? null,
-        state: inst?.state ?? (read ? STATE[read.instance.state] : 'active'),
+        state: instanceState,
         caseKind: inst?.case_kind ?? null,
         caseId: inst?.case_id ?? null,
         startedBy: inst?.started_by ?? null,
+        startedByName: person(inst?.started_by)?.name ?? null,
         startedAt: inst
           ? new Date(inst.started_at).toISOString()
           : (read?.instance.startDate ?? null),
@@ -171,7 +226,11 @@ export class HistoryService {
       xml: version?.xml ?? null,
       // the requirements each element carries, as the version's diagram declares them
       requirements: version?.xml ? await requirementsByElement(version.xml).catch(() => ({})) : {},
+      /** The organisation's time zone, for times shown in it (the printable report). */
+      timeZone: this.deps.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
       steps,
+      /** Element instances as Operate shows them: nested scopes, iterations, who, incidents. */
+      tree,
       flowsTaken: [...new Set(flowsTaken)],
       completedElements: [...completed],
       activeElements: [...new Set(open.values())],
@@ -184,8 +243,10 @@ export class HistoryService {
         elementInstanceKey: t.element_instance_key,
         state: t.state,
         claimedBy: t.assignee,
+        claimedByName: person(t.assignee)?.name ?? null,
         claimedAt: t.claimed_at ? new Date(t.claimed_at).toISOString() : null,
         completedBy: t.completed_by,
+        completedByName: person(t.completed_by)?.name ?? null,
         completedAt: t.completed_at ? new Date(t.completed_at).toISOString() : null,
         data: t.submitted_data ?? null,
       })),
@@ -195,44 +256,5 @@ export class HistoryService {
   }
 }
 
-const esc = (s: unknown) =>
-  String(s ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  )
-
-/** A printable, self-contained HTML report of an instance's history (print to PDF). */
-export function historyHtml(h: Awaited<ReturnType<HistoryService['history']>>): string {
-  const i = h.instance
-  const rows = h.steps
-    .map(
-      (s) =>
-        `<tr><td>${esc(s.position)}</td><td>${esc(s.timestamp)}</td><td>${esc(s.elementName)}</td><td>${esc(s.elementType)}</td><td>${esc(s.intent)}</td><td>${esc(s.actor ?? '')}</td></tr>`,
-    )
-    .join('\n')
-  const tasks = h.tasks
-    .map(
-      (t) =>
-        `<tr><td>${esc(t.name)}</td><td>${esc(t.claimedBy)}</td><td>${esc(t.completedBy)}</td><td>${esc(t.completedAt)}</td><td><pre>${esc(JSON.stringify(t.data, null, 2))}</pre></td></tr>`,
-    )
-    .join('\n')
-  const verification = h.evidence?.verification as { ok?: boolean } | undefined
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>History of process instance ${esc(i.key)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}th{background:#eee}pre{margin:0;white-space:pre-wrap}@media print{body{margin:0}}</style>
-</head><body>
-<h1>Process instance ${esc(i.key)}</h1>
-<p>Process <strong>${esc(i.processName ?? i.bpmnProcessId)}</strong> version ${esc(i.version)} (definition ${esc(i.processDefinitionKey)}); state ${esc(i.state)}; case ${esc(i.caseKind ?? '-')} ${esc(i.caseId ?? '')}; started ${esc(i.startedAt)} by ${esc(i.startedBy ?? 'system')}; ended ${esc(i.endedAt ?? '-')}.</p>
-<p>Evidence chain: ${verification ? (verification.ok ? 'verified intact' : 'BROKEN — see the evidence verification') : 'not available'}.</p>
-<h2>Steps</h2>
-<table><thead><tr><th>#</th><th>When</th><th>Element</th><th>Type</th><th>Event</th><th>Who</th></tr></thead><tbody>
-${rows}
-</tbody></table>
-<h2>Tasks</h2>
-<table><thead><tr><th>Task</th><th>Claimed by</th><th>Completed by</th><th>Completed at</th><th>Submitted data</th></tr></thead><tbody>
-${tasks}
-</tbody></table>
-<h2>Incidents</h2>
-<ul>${h.incidents.map((x) => `<li>${esc(x.timestamp)} ${esc(x.intent)} ${esc(x.errorType)}: ${esc(x.errorMessage)}</li>`).join('')}</ul>
-</body></html>`
-}
+/** One instance's history as the API serves it. */
+export type InstanceHistory = Awaited<ReturnType<HistoryService['history']>>

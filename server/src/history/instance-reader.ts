@@ -27,8 +27,8 @@ export interface InstanceRead {
   flowsTaken: string[]
   incidents: Incident[]
   variables: Variable[]
-  /** Worker names of completed jobs, by element instance key. */
-  jobWorkers: Map<string, string>
+  /** The worker name and job type of completed jobs, by element instance key. */
+  jobs: Map<string, { worker: string; type: string }>
   /** Keys of the instances this one called. */
   children: string[]
 }
@@ -83,7 +83,7 @@ export async function readInstance(
     flowsTaken: flows.map((f) => f.sequenceFlowId),
     incidents,
     variables,
-    jobWorkers: new Map(jobs.map((j) => [j.elementInstanceKey, j.worker])),
+    jobs: new Map(jobs.map((j) => [j.elementInstanceKey, { worker: j.worker, type: j.type }])),
     children: children.map((c) => c.processInstanceKey),
   }
 }

@@ -76,6 +76,8 @@ export function startWorkers({
   let closed = false
   const running = workers.map((w) =>
     zeebe.createWorker({
+      // the worker's name on its jobs: the replay shows it as who did the step
+      id: w.type,
       onConnectionError: () => connected.set(w.type, false),
       onReady: () => connected.set(w.type, true),
       taskType: w.type,

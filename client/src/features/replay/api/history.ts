@@ -23,10 +23,42 @@ export interface HistoryTask {
   id: string
   name: string
   elementId: string
+  elementInstanceKey?: string
   claimedBy: string | null
+  /** The display name of who claimed it. */
+  claimedByName?: string | null
   completedBy: string | null
+  completedByName?: string | null
   completedAt: string | null
   data: Record<string, unknown> | null
+}
+
+/** Who did a step: a person by display name, a job worker as "automated (name)". */
+export interface Actor {
+  kind: 'person' | 'worker'
+  id: string
+  name: string
+}
+
+/** One element instance of the history's tree (server/src/history/activity-tree.ts). */
+export interface ActivityNode {
+  key: string
+  elementId: string
+  elementName: string
+  elementType: string
+  scopeKey: string | null
+  state: 'active' | 'completed' | 'terminated'
+  /** 1, 2, … for the iterations of a multi-instance body. */
+  iteration: number | null
+  startedAt: string
+  endedAt: string | null
+  startPosition: number
+  endPosition: number | null
+  who: Actor | null
+  incidents: { key: string; errorType: string; errorMessage: string; resolved: boolean }[]
+  /** Variables local to this scope (current values). */
+  variables: { name: string; value: unknown; position: number }[]
+  children: ActivityNode[]
 }
 
 export interface InstanceHistory {
@@ -45,6 +77,10 @@ export interface InstanceHistory {
   /** The requirements (ISO/IEC 20000-1:2011 ids) each element carries, by element id. */
   requirements?: Record<string, string[]>
   steps: Step[]
+  /** Element instances as Operate shows them; null until secondary storage has the instance. */
+  tree?: ActivityNode | null
+  /** The organisation's time zone (printable report). */
+  timeZone?: string
   variables: VariableChange[]
   incidents: {
     key?: string
@@ -130,14 +166,73 @@ export function openIncidentsAt(incidents: InstanceHistory['incidents'], positio
   )
 }
 
+/** An element instance as the step list shows it: its depth in the tree and its scopes. */
+export interface Activity extends ActivityNode {
+  depth: number
+  /** The keys of the scopes around it, the innermost first. */
+  scopes: string[]
+}
+
+/** The tree's element instances depth first (the root first), each with its scopes. */
+export function activitiesOf(root: ActivityNode | null | undefined): Activity[] {
+  const out: Activity[] = []
+  const walk = (n: ActivityNode, scopes: string[]) => {
+    out.push({ ...n, depth: scopes.length, scopes })
+    for (const c of n.children) walk(c, [n.key, ...scopes])
+  }
+  if (root) walk(root, [])
+  return out
+}
+
+/** The steps in the order they started: element instances, not raw records (no flows). */
+export function stepsInOrder(activities: readonly Activity[]): Activity[] {
+  return [...activities].sort((a, b) => a.startPosition - b.startPosition)
+}
+
+/** The log position a step stands for: its end, or its start while it still runs. */
+export const positionOf = (a: ActivityNode, last: number) =>
+  a.endPosition ?? (a.state === 'active' ? last : a.startPosition)
+
+/** The index of the last raw step at or before `position` (for the diagram's highlight). */
+export function stepIndexAt(steps: readonly Step[], position: number): number {
+  let index = 0
+  steps.forEach((s, i) => {
+    if (s.position <= position) index = i
+  })
+  return index
+}
+
 /**
- * The step the replay opens on: the last completion of `elementId` when one is asked for (a
- * link from the compliance matrix or an audit pack), else the last step.
+ * The variables visible in a scope at a log position, the scope's own first, then each
+ * enclosing scope's that it does not shadow (as FEEL resolves them).
  */
-export function startIndex(steps: readonly Step[], elementId?: string | null): number {
+export function variablesAt(
+  activity: Activity,
+  byKey: ReadonlyMap<string, ActivityNode>,
+  position: number,
+): { scope: ActivityNode; name: string; value: unknown }[] {
+  const seen = new Set<string>()
+  const out: { scope: ActivityNode; name: string; value: unknown }[] = []
+  for (const key of [activity.key, ...activity.scopes]) {
+    const scope = byKey.get(key)
+    if (!scope) continue
+    for (const v of scope.variables) {
+      if (v.position > position || seen.has(v.name)) continue
+      seen.add(v.name)
+      out.push({ scope, name: v.name, value: v.value })
+    }
+  }
+  return out
+}
+
+/**
+ * The step the replay opens on: the last completed instance of `elementId` when one is asked
+ * for (a link from the compliance matrix or an audit pack), else the last step.
+ */
+export function startActivity(steps: readonly Activity[], elementId?: string | null): number {
   if (elementId) {
     for (let i = steps.length - 1; i >= 0; i--) {
-      if (steps[i]!.elementId === elementId && steps[i]!.intent === 'ELEMENT_COMPLETED') return i
+      if (steps[i]!.elementId === elementId && steps[i]!.state === 'completed') return i
     }
   }
   return Math.max(0, steps.length - 1)

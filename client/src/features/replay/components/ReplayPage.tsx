@@ -1,20 +1,29 @@
 /**
- * Replay (auditors): the exact BPMN version an instance ran on, the path taken drawn on it, a
- * timeline to step through (moves the highlight), who/when/data per step, the evidence chain
- * status, and export as JSON or a printable report.
+ * Replay (auditors, read-only), as Camunda Operate shows an instance: the exact BPMN version it
+ * ran on with the path taken drawn on it (completed elements, taken flows, active tokens,
+ * incidents), the element-instance tree (nested scopes, multi-instance iterations), the steps
+ * with who and when to step through (each moves the highlight), the variables of the selected
+ * step's scope, the evidence chain status, and export as JSON or a printable report.
  */
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer'
 import 'bpmn-js/dist/assets/diagram-js.css'
 import 'bpmn-js/dist/assets/bpmn-js.css'
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
-import { download, formatDateTime } from '../../../lib/format'
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { download, formatDateTime, humanize } from '../../../lib/format'
 import { Link, navigate } from '../../../lib/router'
 import { Empty, ErrorBanner, Loading, Props, StatusBadge } from '../../../lib/ui'
 import { useApi, withQuery } from '../../../lib/use-api'
 import {
+  activitiesOf,
   openIncidentsAt,
   pathAt,
-  startIndex,
+  positionOf,
+  startActivity,
+  stepIndexAt,
+  stepsInOrder,
+  variablesAt,
+  type Activity,
+  type ActivityNode,
   type InstanceHistory,
   type InstanceSummary,
 } from '../api/history'
@@ -191,6 +200,11 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
     () => [...(data?.steps ?? [])].sort((a, b) => a.position - b.position),
     [data],
   )
+  // the element instances: the tree's nodes, and the steps in the order they started
+  const activities = useMemo(() => activitiesOf(data?.tree), [data])
+  const ordered = useMemo(() => stepsInOrder(activities), [activities])
+  const byKey = useMemo(() => new Map(activities.map((a) => [a.key, a])), [activities])
+  const lastPosition = steps.at(-1)?.position ?? 0
 
   useEffect(() => {
     if (!data) return
@@ -199,7 +213,7 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
     v.importXML(data.xml).then(
       () => {
         v.get<Canvas>('canvas').zoom('fit-viewport', 'auto')
-        setIndex(startIndex(steps, element))
+        setIndex(startActivity(ordered, element))
         setReady(true)
       },
       (err: unknown) => setImportError(err),
@@ -209,7 +223,10 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
       viewer.current = null
       setReady(false)
     }
-  }, [data, steps, element])
+  }, [data, ordered, element])
+
+  const current = ordered[index]
+  const position = current ? positionOf(current, lastPosition) : lastPosition
 
   useEffect(() => {
     const v = viewer.current
@@ -219,13 +236,13 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
     const overlays = v.get<Overlays>('overlays')
     for (const el of registry.getAll()) for (const m of markers) canvas.removeMarker(el.id, m)
     overlays.remove({ type: 'incident' })
-    const { completed, active, taken } = pathAt(steps, index)
+    // the path up to the selected step: completed elements, the flows taken, active tokens
+    const { completed, active, taken } = pathAt(steps, stepIndexAt(steps, position))
     const mark = (id: string, m: string) => registry.get(id) && canvas.addMarker(id, m)
     completed.forEach((id) => mark(id, 'marker-completed'))
     taken.forEach((id) => mark(id, 'marker-taken'))
     active.forEach((id) => mark(id, 'marker-active'))
-    const at = steps[index]?.position ?? Infinity
-    for (const inc of openIncidentsAt(data.incidents, at)) {
+    for (const inc of openIncidentsAt(data.incidents, position)) {
       if (!inc.elementId || !registry.get(inc.elementId)) continue
       canvas.addMarker(inc.elementId, 'marker-incident')
       const html = document.createElement('div')
@@ -234,19 +251,23 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
       html.title = inc.errorMessage ?? ''
       overlays.add(inc.elementId, 'incident', { position: { bottom: 4, left: 0 }, html })
     }
-    const current = steps[index]
     if (current) mark(current.elementId, 'marker-current')
-  }, [ready, index, steps, data])
+  }, [ready, position, current, steps, data])
 
   if (loading && !data) return <Loading />
   if (error) return <ErrorBanner error={error} />
   if (!data) return null
-  const step = steps[index]
-  const prevPos = index > 0 ? steps[index - 1]!.position : -Infinity
-  const vars = step
-    ? data.variables.filter((v) => v.position > prevPos && v.position <= step.position)
-    : []
-  const task = step ? data.tasks.find((t) => t.elementId === step.elementId) : undefined
+  const select = (key: string) => {
+    const i = ordered.findIndex((a) => a.key === key)
+    if (i >= 0) setIndex(i)
+  }
+  const task = current
+    ? (data.tasks.find((t) => t.elementInstanceKey === current.key) ??
+      (current.elementType === 'USER_TASK'
+        ? data.tasks.find((t) => t.elementId === current.elementId)
+        : undefined))
+    : undefined
+  const vars = current ? variablesAt(current, byKey, position) : []
   const { instance } = data
   const verification = data.evidence?.verification
   const evidence = data.evidence?.entries ?? []
@@ -299,11 +320,25 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
         className="canvas"
         aria-label="Diagram of the version this instance ran on"
       />
-      <div className="grid-2" style={{ marginTop: '0.75rem' }}>
+      <p className="small muted replay-legend">
+        <span className="legend-swatch completed" /> completed{' '}
+        <span className="legend-swatch taken" /> flow taken{' '}
+        <span className="legend-swatch active" /> active <span className="legend-swatch incident" />{' '}
+        incident <span className="legend-swatch current" /> selected step
+      </p>
+      <div className="replay-layout">
+        <section className="card" aria-labelledby="tree-title">
+          <h2 id="tree-title">Instance history</h2>
+          {data.tree ? (
+            <ActivityTree root={data.tree} selected={current?.key} onSelect={select} />
+          ) : (
+            <p className="muted">The engine has not reported this instance&apos;s steps yet.</p>
+          )}
+        </section>
         <section className="card" aria-labelledby="timeline-title">
           <div className="row">
             <h2 id="timeline-title" style={{ margin: 0 }}>
-              Timeline
+              Steps
             </h2>
             <span className="spacer" />
             <button onClick={() => setIndex(0)} disabled={index === 0} aria-label="First step">
@@ -313,17 +348,17 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
               Previous
             </button>
             <span className="small" aria-live="polite" data-testid="step-counter">
-              Step {steps.length ? index + 1 : 0} of {steps.length}
+              Step {ordered.length ? index + 1 : 0} of {ordered.length}
             </span>
             <button
-              onClick={() => setIndex((i) => Math.min(steps.length - 1, i + 1))}
-              disabled={index >= steps.length - 1}
+              onClick={() => setIndex((i) => Math.min(ordered.length - 1, i + 1))}
+              disabled={index >= ordered.length - 1}
             >
               Next
             </button>
             <button
-              onClick={() => setIndex(steps.length - 1)}
-              disabled={index >= steps.length - 1}
+              onClick={() => setIndex(ordered.length - 1)}
+              disabled={index >= ordered.length - 1}
               aria-label="Last step"
             >
               »
@@ -335,7 +370,7 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
             tabIndex={0}
             aria-keyshortcuts="ArrowUp ArrowDown Home End"
             onKeyDown={(e) => {
-              const last = steps.length - 1
+              const last = ordered.length - 1
               const next: Record<string, number> = {
                 ArrowDown: Math.min(last, index + 1),
                 ArrowRight: Math.min(last, index + 1),
@@ -350,11 +385,23 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
               }
             }}
           >
-            {steps.map((s, i) => (
-              <li key={s.position}>
-                <button aria-current={i === index ? 'step' : undefined} onClick={() => setIndex(i)}>
-                  <span className="muted small">{formatDateTime(s.timestamp)}</span>{' '}
-                  {s.intent.replace('ELEMENT_', '').toLowerCase()} {s.elementName ?? s.elementId}
+            {ordered.map((a, i) => (
+              <li key={a.key}>
+                <button
+                  aria-current={i === index ? 'step' : undefined}
+                  onClick={() => setIndex(i)}
+                  className={a.incidents.length ? 'has-incident' : undefined}
+                >
+                  <span className="step-line">
+                    {a.state} {activityLabel(a)}
+                    {a.incidents.some((x) => !x.resolved) && (
+                      <span className="badge danger">incident</span>
+                    )}
+                  </span>
+                  <span className="muted small step-meta">
+                    {a.who ? `${a.who.name} · ` : ''}
+                    {formatDateTime(a.endedAt ?? a.startedAt)}
+                  </span>
                 </button>
               </li>
             ))}
@@ -362,71 +409,92 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
         </section>
         <section className="card" aria-labelledby="step-title">
           <h2 id="step-title">Step detail</h2>
-          {step ? (
+          {current ? (
             <>
               <Props
                 entries={[
-                  ['Element', `${step.elementName ?? ''} (${step.elementId})`],
-                  ['Type', step.elementType],
-                  ['Event', step.intent],
-                  ['When', formatDateTime(step.timestamp)],
-                  ['Position', String(step.position)],
+                  ['Element', `${activityLabel(current)} (${current.elementId})`],
+                  ['Type', humanize(current.elementType.toLowerCase())],
+                  ['State', current.state],
+                  ['Who', current.who?.name ?? '—'],
+                  ['Started', formatDateTime(current.startedAt)],
+                  ['Ended', formatDateTime(current.endedAt)],
                   [
                     'Requirements',
-                    <RequirementLinks key="r" ids={data.requirements?.[step.elementId] ?? []} />,
+                    <RequirementLinks key="r" ids={data.requirements?.[current.elementId] ?? []} />,
                   ],
                   ...(task
                     ? ([
-                        ['Claimed by', task.claimedBy ?? '—'],
-                        ['Completed by', task.completedBy ?? '—'],
+                        ['Claimed by', task.claimedByName ?? task.claimedBy ?? '—'],
+                        ['Completed by', task.completedByName ?? task.completedBy ?? '—'],
                         ['Completed at', formatDateTime(task.completedAt)],
                       ] as [string, string][])
                     : []),
                 ]}
               />
+              {current.incidents.length > 0 && (
+                <>
+                  <h3>Incidents</h3>
+                  <ul className="list-plain small">
+                    {current.incidents.map((x) => (
+                      <li key={x.key}>
+                        <span className={`badge ${x.resolved ? 'ok' : 'danger'}`}>
+                          {x.resolved ? 'resolved' : 'open'}
+                        </span>{' '}
+                        {x.errorType}: {x.errorMessage}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
               {task?.data && (
                 <>
                   <h3>Submitted data</h3>
                   <pre>{JSON.stringify(task.data, null, 2)}</pre>
                 </>
               )}
-              {vars.length > 0 && (
-                <>
-                  <h3>Variables set</h3>
-                  <pre>
-                    {JSON.stringify(
-                      Object.fromEntries(vars.map((v) => [v.name, v.value])),
-                      null,
-                      2,
-                    )}
-                  </pre>
-                </>
+              <h3 id="variables-title">Variables</h3>
+              {vars.length ? (
+                <table className="data" aria-labelledby="variables-title">
+                  <thead>
+                    <tr>
+                      <th>Name</th>
+                      <th>Value</th>
+                      <th>Scope</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {vars.map((v) => (
+                      <tr key={`${v.scope.key}/${v.name}`}>
+                        <td>{v.name}</td>
+                        <td>
+                          <code>{JSON.stringify(v.value)}</code>
+                        </td>
+                        <td>
+                          {v.scope.key === current.key ? 'this step' : activityLabel(v.scope)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : (
+                <p className="muted small">No variables in this scope.</p>
               )}
+              <p className="muted small">
+                Values as the instance holds them last (the engine keeps no earlier ones).
+              </p>
             </>
           ) : (
             <p className="muted">No steps recorded.</p>
           )}
         </section>
       </div>
-      {(data.incidents.length > 0 || (data.childInstances ?? []).length > 0) && (
-        <section
-          className="card"
-          aria-labelledby="incidents-title"
-          style={{ marginTop: '0.75rem' }}
-        >
-          <h2 id="incidents-title">Incidents and called instances</h2>
+      {(data.childInstances ?? []).length > 0 && (
+        <section className="card" aria-labelledby="called-title" style={{ marginTop: '0.75rem' }}>
+          <h2 id="called-title">Called instances</h2>
           <ul className="list-plain small">
-            {data.incidents.map((i, n) => (
-              <li key={n}>
-                <span className={`badge ${i.intent === 'RESOLVED' ? 'ok' : 'danger'}`}>
-                  {(i.intent ?? 'incident').toLowerCase()}
-                </span>{' '}
-                {formatDateTime(i.timestamp)} {i.elementId} {i.errorType}: {i.errorMessage}
-              </li>
-            ))}
             {(data.childInstances ?? []).map((k) => (
               <li key={k}>
-                called instance{' '}
                 <a
                   href={`/replay?instance=${k}`}
                   onClick={(e) => {
@@ -473,6 +541,91 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
         </table>
       </section>
     </div>
+  )
+}
+
+/** "Per item #2": an element instance's name with its iteration. */
+const activityLabel = (a: Pick<ActivityNode, 'elementName' | 'elementId' | 'iteration'>) =>
+  `${a.elementName || a.elementId}${a.iteration ? ` #${a.iteration}` : ''}`
+
+/**
+ * The element instances as a tree (WAI-ARIA tree pattern): the process, its scopes and their
+ * iterations; selecting a node selects that step. Arrow keys move, Home/End jump.
+ */
+function ActivityTree({
+  root,
+  selected,
+  onSelect,
+}: {
+  root: ActivityNode
+  selected: string | undefined
+  onSelect: (key: string) => void
+}) {
+  const items = useMemo(() => activitiesOf(root), [root])
+  const order = items.map((a) => a.key)
+  const ref = useRef<HTMLUListElement>(null)
+  const move = (key: string) => {
+    onSelect(key)
+    ref.current?.querySelector<HTMLElement>(`[data-key="${key}"]`)?.focus()
+  }
+  // a flat list of tree items with their levels (the ARIA tree pattern allows it), so each
+  // item's name is its own row and not its children's text too
+  const item = (n: Activity): ReactNode => {
+    const open = n.incidents.some((x) => !x.resolved)
+    return (
+      <li
+        key={n.key}
+        role="treeitem"
+        data-key={n.key}
+        aria-level={n.depth + 1}
+        aria-selected={n.key === selected}
+        aria-expanded={n.children.length ? true : undefined}
+        tabIndex={n.key === (selected ?? root.key) ? 0 : -1}
+        className={`tree-node state-${n.state}${n.key === selected ? ' selected' : ''}`}
+        style={{ paddingLeft: `${0.35 + n.depth}rem` }}
+        onClick={() => onSelect(n.key)}
+      >
+        <span className={`tree-dot ${open ? 'incident' : n.state}`} aria-hidden="true" />
+        {activityLabel(n)}
+        <span className="visually-hidden">, {n.state}</span>
+        {n.incidents.length > 0 && (
+          <>
+            <span className="visually-hidden">, </span>
+            <span className={`badge ${open ? 'danger' : 'warn'}`}>
+              {open ? 'incident' : 'incident resolved'}
+            </span>
+          </>
+        )}
+        {n.who && (
+          <span className="muted small">
+            <span className="visually-hidden">,</span> · {n.who.name}
+          </span>
+        )}
+      </li>
+    )
+  }
+  return (
+    <ul
+      ref={ref}
+      role="tree"
+      aria-label="Element instances"
+      className="activity-tree"
+      onKeyDown={(e) => {
+        const at = Math.max(0, order.indexOf(selected ?? root.key))
+        const next: Record<string, number> = {
+          ArrowDown: Math.min(order.length - 1, at + 1),
+          ArrowUp: Math.max(0, at - 1),
+          Home: 0,
+          End: order.length - 1,
+        }
+        if (e.key in next) {
+          e.preventDefault()
+          move(order[next[e.key]!]!)
+        }
+      }}
+    >
+      {items.map(item)}
+    </ul>
   )
 }
 
