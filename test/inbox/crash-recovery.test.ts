@@ -177,6 +177,12 @@ describe.each(testDatabaseTargets())(
       return res.body.id
     }
 
+    /** The incidents raised with this title (the demo data holds incidents of its own). */
+    async function incidentsTitled(desk: ApiClient, title: string) {
+      const list = await desk.get<{ items: { id: string; title: string }[] }>('/incidents')
+      return list.body.items.filter((i) => i.title === title)
+    }
+
     const taskOf = (desk: ApiClient, caseId: string) =>
       eventually(
         async () =>
@@ -214,9 +220,9 @@ describe.each(testDatabaseTargets())(
         // when it comes back
         const second = await restart(store.args)
         const desk = await login(second, 'desk')
-        const list = await desk.get<{ items: { id: string }[] }>('/incidents')
-        expect(list.body.items).toHaveLength(1)
-        const caseId = list.body.items[0]!.id
+        const raised = await incidentsTitled(desk, 'Printer on fire')
+        expect(raised).toHaveLength(1)
+        const caseId = raised[0]!.id
         // then the reconciler starts (or finds and links) its procedure: one instance, one task
         const detail = await eventually(
           async () => {
@@ -334,8 +340,7 @@ describe.each(testDatabaseTargets())(
       const second = await restart(store.args)
       const ready = Date.now()
       const desk = await login(second, 'desk')
-      const list = await desk.get<{ items: { id: string }[] }>('/incidents')
-      caseId ||= list.body.items[0]!.id
+      caseId ||= (await incidentsTitled(desk, 'VPN drops'))[0]!.id
       // then the task is there long before any job lock (30 s activation lock, 1 h before the fix)
       await eventually(
         async () =>
@@ -360,8 +365,7 @@ describe.each(testDatabaseTargets())(
       // when it comes back
       const second = await restart(store.args)
       const desk = await login(second, 'desk')
-      const list = await desk.get<{ items: { id: string }[] }>('/incidents')
-      const caseId = list.body.items[0]!.id
+      const caseId = (await incidentsTitled(desk, 'Badge reader down'))[0]!.id
       // then the full pass at start stores it (the engine keeps it CREATED: nothing is lost)
       const task = await taskOf(desk, caseId)
       expect(task).toMatchObject({ kind: 'camunda', state: 'open' })

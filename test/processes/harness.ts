@@ -170,6 +170,8 @@ export async function acceptedDesign(
       'acceptanceCriteria',
       'expectedOutcomes',
       'smsImpact',
+      // 5.2: required for a service removed or transferred; hidden (and dropped) otherwise
+      'removalPlan',
     ]),
     'change',
   )
