@@ -167,6 +167,32 @@ export const communityModels: Manifest[] = [
       feature: 'ad-hoc sub-process implemented by a job worker (AI agent)',
       refusal: /Ad-hoc sub-processes implemented by a job worker/,
     },
-    runs: [],
+    // Until the feature lands, only the refusal is checked; this run is turned on with it.
+    runs: [
+      {
+        name: 'no past conversations: the agent sub-process waits for its job worker',
+        start: {
+          process: 'Process_0j5qzil',
+          message: '3c562193-4e24-4d28-8407-3f6079e80f0e',
+          correlationKey: 'mail-1',
+          variables: {
+            currentEmail: { plainTextBody: 'What is my loan rate?', fromAddress: 'c@example.com' },
+          },
+        },
+        steps: [
+          {
+            job: 'io.camunda:embeddings-vector-database:1',
+            throwError: { code: 'index_not_found' },
+          },
+        ],
+        path: ['Event_WaitForEmail', 'Event_0fquesm', 'Gateway_0kp1fqr'],
+        records: [
+          'PROCESS_INSTANCE:ELEMENT_TERMINATED:Activity_0kce977',
+          'PROCESS_INSTANCE:ELEMENT_ACTIVATED:Activity_04glkkx',
+          'JOB:CREATED:Activity_04glkkx',
+        ],
+        end: 'active',
+      },
+    ],
   },
 ]
