@@ -17,6 +17,7 @@ import { startEngine, type RunningEngine } from '../index'
 import { type EngineRecord, fieldsOf } from '../state/records'
 import type { Manifest, Run, Step } from './camunda8/manifest'
 import { bdtModels } from './camunda8/models-bdt'
+import { communityModels } from './camunda8/models-community'
 import { multiInstanceModels, otherModels, timerStartModels } from './camunda8/models-other'
 import { sdkModels } from './camunda8/models-sdk'
 
@@ -26,6 +27,7 @@ const MANIFESTS: Manifest[] = [
   ...bdtModels,
   ...multiInstanceModels,
   ...otherModels,
+  ...communityModels,
   ...timerStartModels,
 ]
 
