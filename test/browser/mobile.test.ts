@@ -8,7 +8,6 @@ import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
-  apiAs,
   deployThroughApproval,
   horizontalOverflow,
   launchBrowser,
@@ -16,40 +15,13 @@ import {
   screenshot,
   seriousViolations,
   startApp,
+  startTriageTask,
   viewports,
   type App,
 } from './support'
 
 let app: App
 let browser: Browser
-
-interface TaskList {
-  items: { id: string; processInstanceKey: string }[]
-}
-
-/** Starts an instance of the browser-triage fixture and waits for its task in desk's inbox. */
-async function triageTask(): Promise<string> {
-  const started = await app.server.zeebe.createProcessInstance({
-    bpmnProcessId: 'browser-triage',
-    variables: {},
-  })
-  const key = String(started.processInstanceKey)
-  const desk = await apiAs(app, 'desk')
-  let taskId = ''
-  await expect
-    .poll(
-      async () => {
-        const t = (await desk<TaskList>('GET', '/tasks?view=groups')).items.find(
-          (x) => x.processInstanceKey === key,
-        )
-        taskId = t?.id ?? ''
-        return taskId
-      },
-      { timeout: 20_000 },
-    )
-    .not.toBe('')
-  return taskId
-}
 
 beforeAll(async () => {
   app = await startApp({ DEPLOY_PROCESSES: 'false' })
@@ -122,7 +94,7 @@ describe('on a phone', () => {
 
   test('the inbox lists tasks as cards, and a task is claimed and completed one-handed', async () => {
     // given a task offered to the service desk
-    const taskId = await triageTask()
+    const taskId = (await startTriageTask(app)).taskId
     const { context, page } = await loginPage(browser, app, 'desk', {
       viewport: viewports.phone,
     })

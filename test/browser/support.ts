@@ -71,6 +71,31 @@ export async function apiAs(app: App, username: string) {
   }
 }
 
+/**
+ * Starts an instance of a deployed process (by default the browser-triage fixture) and waits
+ * until its first task is in desk's inbox (group view); returns the task and the instance.
+ */
+export async function startTriageTask(
+  app: App,
+  bpmnProcessId = 'browser-triage',
+): Promise<{ taskId: string; processInstanceKey: string }> {
+  const started = await app.server.zeebe.createProcessInstance({ bpmnProcessId, variables: {} })
+  const processInstanceKey = String(started.processInstanceKey)
+  const desk = await apiAs(app, 'desk')
+  const until = Date.now() + 20_000
+  for (;;) {
+    const { items } = await desk<{ items: { id: string; processInstanceKey: string }[] }>(
+      'GET',
+      '/tasks?view=groups',
+    )
+    const task = items.find((x) => x.processInstanceKey === processInstanceKey)
+    if (task) return { taskId: task.id, processInstanceKey }
+    if (Date.now() > until)
+      throw new Error(`no task of instance ${processInstanceKey} in desk's inbox after 20 s`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 /** Puts a BPMN file through document control: owner drafts and submits, approver approves, admin deploys. */
 export async function deployThroughApproval(
   app: App,

@@ -15,6 +15,7 @@ import {
   screenshot,
   seriousViolations,
   startApp,
+  startTriageTask,
   type App,
 } from './support'
 
@@ -163,25 +164,7 @@ describe('inbox and replay', () => {
 
   test('a group lead assigns a task to a colleague, whose "My tasks" updates live', async () => {
     // given another instance and desk2 looking at their own tasks
-    const started = await app.server.zeebe.createProcessInstance({
-      bpmnProcessId: 'browser-triage',
-      variables: {},
-    })
-    const key = String(started.processInstanceKey)
-    const desk = await apiAs(app, 'desk')
-    let taskId = ''
-    await expect
-      .poll(
-        async () => {
-          const t = (await desk<TaskList>('GET', '/tasks?view=groups')).items.find(
-            (x) => x.processInstanceKey === key,
-          )
-          taskId = t?.id ?? ''
-          return taskId
-        },
-        { timeout: 20_000 },
-      )
-      .not.toBe('')
+    const { taskId } = await startTriageTask(app)
     const b = await loginPage(browser, app, 'desk2')
     await b.page.goto('/inbox')
     await b.page.getByRole('button', { name: /My tasks/ }).click()

@@ -51,11 +51,14 @@ export function toast(message: string, tone: ToastTone = ToastTone.Ok): void {
   setTimeout(() => expire(id), TOAST_MS)
 }
 
-/** The live region the toasts appear in; rendered once by the app shell. */
+/**
+ * The live region the toasts appear in; rendered once by the app shell. A polite live region
+ * without the status role: a page's own status banner stays the one `status` on the page.
+ */
 export function Toaster() {
   const list = useSyncExternalStore(subscribe, () => toasts)
   return (
-    <div className="toasts" role="status" aria-live="polite" data-testid="toasts">
+    <div className="toasts" aria-live="polite" data-testid="toasts">
       {list.map((t) => (
         <div
           key={t.id}
