@@ -195,20 +195,31 @@ function AssigneePicker({
   )
 }
 
-/** The first field of the task's form that can take input now. */
+/**
+ * The first field of the task's form that can take input now. Not a form-js drop-down: focusing
+ * its input opens its list, which a click meant to open it would then close again.
+ */
 const firstFormField = () =>
   document.querySelector<HTMLElement>(
-    '.task-form :is(input, select, textarea):not([disabled]):not([type="hidden"])',
+    '.task-form :is(input, select, textarea):not([disabled]):not([type="hidden"]):not(.fjs-select-hidden-input)',
   )
 
 /**
  * Focuses what `find` returns once it is in the page (forms and records arrive a moment after an
  * action), else `fallback` after `ms`: focus never drops to <body> when the control that had it
- * disappears (a Claim button turning into Unclaim).
+ * disappears (a Claim button turning into Unclaim). Focus someone has put elsewhere meanwhile
+ * stays where they put it.
  */
 function focusWhenReady(find: () => HTMLElement | null, fallback: () => HTMLElement | null) {
   const until = Date.now() + 3000
+  // a person who has already moved on (clicked a field, opened a list) keeps their focus
+  const had = document.activeElement
+  const movedOn = () => {
+    const now = document.activeElement
+    return !!now && now !== document.body && now !== had
+  }
   const attempt = () => {
+    if (movedOn()) return
     const el = find()
     if (el) el.focus()
     else if (Date.now() < until) setTimeout(attempt, 50)
