@@ -8,7 +8,15 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { apiAs, launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+import {
+  apiAs,
+  claimFromInbox,
+  launchBrowser,
+  loginPage,
+  screenshot,
+  startApp,
+  type App,
+} from './support'
 
 let app: App
 let browser: Browser
@@ -53,28 +61,8 @@ async function workTask(
   name: string,
   fill: (form: Locator) => Promise<void>,
 ) {
-  await page.goto('/inbox')
-  const link = page
-    .getByRole('table', { name: 'Tasks' })
-    .getByRole('row')
-    .filter({ hasText: testId })
-    .getByRole('link', { name })
-  // the task reaches the inbox when the engine has created it (the page reloads on its events)
-  await expect
-    .poll(
-      async () => {
-        if (await link.count()) return true
-        await page.reload()
-        return false
-      },
-      { timeout: 60_000, interval: 1000 },
-    )
-    .toBe(true)
-  await link.first().click()
-  await page.getByRole('heading', { name }).waitFor()
-  await page.getByRole('button', { name: 'Claim' }).click()
+  const form = await claimFromInbox(page, testId, name)
   await expect.poll(() => page.getByTestId('assignee').textContent()).toContain('network')
-  const form = page.getByRole('region', { name: 'Task form' })
   await fill(form)
   await screenshot(page, `continuity-${name.toLowerCase().replaceAll(' ', '-')}`)
   await form.getByRole('button', { name: 'Complete task' }).click()

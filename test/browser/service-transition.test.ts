@@ -10,7 +10,15 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { apiAs, launchBrowser, loginPage, screenshot, startApp, type App } from './support'
+import {
+  apiAs,
+  claimFromInbox,
+  launchBrowser,
+  loginPage,
+  screenshot,
+  startApp,
+  type App,
+} from './support'
 
 let app: App
 let browser: Browser
@@ -62,29 +70,8 @@ async function completeTask(
 }
 
 /** Opens the transition's task `name` from the inbox and claims it; returns its form. */
-async function openTask(page: Page, transitionId: string, name: string): Promise<Locator> {
-  await page.goto('/inbox')
-  const link = page
-    .getByRole('table', { name: 'Tasks' })
-    .getByRole('row')
-    .filter({ hasText: transitionId })
-    .getByRole('link', { name })
-  await expect
-    .poll(
-      async () => {
-        if (await link.count()) return true
-        await page.reload()
-        return false
-      },
-      { timeout: 60_000, interval: 1000 },
-    )
-    .toBe(true)
-  await link.first().click()
-  await page.getByRole('heading', { name }).waitFor()
-  await page.getByRole('button', { name: 'Claim' }).click()
-  await page.getByRole('button', { name: 'Unclaim' }).waitFor()
-  return page.getByRole('region', { name: 'Task form' })
-}
+const openTask = (page: Page, transitionId: string, name: string): Promise<Locator> =>
+  claimFromInbox(page, transitionId, name)
 
 async function completeForm(page: Page, form: Locator, shot: string) {
   await screenshot(page, `service-transition-${shot}`)

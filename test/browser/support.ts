@@ -7,7 +7,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core'
 import { loadConfig } from '../../server/src/config'
 import { startServer, type RunningServer } from '../../server/src/server'
 
@@ -94,6 +100,31 @@ export async function startTriageTask(
       throw new Error(`no task of instance ${processInstanceKey} in desk's inbox after 20 s`)
     await new Promise((r) => setTimeout(r, 100))
   }
+}
+
+/**
+ * Opens task `name` from the inbox in the row that mentions `rowText` (a case id), reloading the
+ * inbox until the engine has created it (up to 60 s), claims it and returns its form.
+ */
+export async function claimFromInbox(page: Page, rowText: string, name: string): Promise<Locator> {
+  await page.goto('/inbox')
+  const link = page
+    .getByRole('table', { name: 'Tasks' })
+    .getByRole('row')
+    .filter({ hasText: rowText })
+    .getByRole('link', { name })
+  const until = Date.now() + 60_000
+  while (!(await link.count())) {
+    if (Date.now() > until)
+      throw new Error(`task "${name}" of ${rowText} not in the inbox after 60 s`)
+    await new Promise((r) => setTimeout(r, 1000))
+    await page.reload()
+  }
+  await link.first().click()
+  await page.getByRole('heading', { name }).waitFor()
+  await page.getByRole('button', { name: 'Claim' }).click()
+  await page.getByRole('button', { name: 'Unclaim' }).waitFor()
+  return page.getByRole('region', { name: 'Task form' })
 }
 
 /** Puts a BPMN file through document control: owner drafts and submits, approver approves, admin deploys. */
