@@ -16,6 +16,7 @@ import {
 } from 'playwright-core'
 import { loadConfig } from '../../server/src/config'
 import { startServer, type RunningServer } from '../../server/src/server'
+import { testPgliteTemplate } from '../support/databases'
 
 export const screenshotDir = join(import.meta.dirname, '..', 'screenshots')
 
@@ -38,7 +39,13 @@ export async function startApp(env: Record<string, string> = {}): Promise<App> {
     DATA_DIR: dataDir,
     ...env,
   })
-  const server = await startServer({ config, pgliteDir: 'memory://' })
+  // the database starts as a copy of the run's migrated one (see test/support/databases.ts)
+  const pgliteTemplate = testPgliteTemplate()
+  const server = await startServer({
+    config,
+    pgliteDir: 'memory://',
+    ...(pgliteTemplate ? { pgliteTemplate } : {}),
+  })
   const passwords = new Map(server.seededUsers.map((u) => [u.username, u.password]))
   return {
     server,

@@ -4,6 +4,7 @@
  */
 import { Camunda8 } from '@camunda8/sdk'
 import type { Config } from '../config'
+import { shareParsedProtos } from './proto-cache'
 
 export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>
 
@@ -22,6 +23,7 @@ export function createZeebeClient(
   >,
   address: string,
 ): { camunda: Camunda8; zeebe: ZeebeClient } {
+  shareParsedProtos()
   const camunda = new Camunda8({
     ZEEBE_GRPC_ADDRESS: address,
     CAMUNDA_AUTH_STRATEGY: config.ZEEBE_AUTH_STRATEGY,
