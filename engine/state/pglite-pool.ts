@@ -14,7 +14,16 @@ export interface PGliteConnection {
     options?: { blob?: Blob },
   ): Promise<{ rows: unknown[]; affectedRows?: number }>
   close(): Promise<void>
+  /**
+   * True when statements are posted to another thread in the order `query` is called (a
+   * `PGliteThread`): the pool then pipelines a transaction's ends (below).
+   */
+  readonly pipelines?: boolean
 }
+
+/** A transaction's first statement and its ends, as Kysely and `poolSqlClient` send them. */
+const BEGIN = /^\s*(begin|start transaction)\b/i
+const END = /^\s*(commit|rollback)\s*;?\s*$/i
 
 interface PooledClient {
   query(
@@ -46,9 +55,32 @@ export class PGlitePool {
     await previous
     let done = false
     const pglite = this.pglite
+    const releaseOnce = () => {
+      if (!done) {
+        done = true
+        release()
+      }
+    }
+    // On a thread, each answer waits for this thread's event loop before the next statement
+    // goes out, and the database thread idles meanwhile, holding its one connection (issue
+    // 21). So `begin` is posted without waiting for its answer (it travels with the
+    // transaction's first statement, whose answer reports a failed begin), and the connection
+    // is handed on as soon as `commit`/`rollback` is posted: the next borrower's statements
+    // queue behind it on the database thread, which runs them in order.
+    let begun: Promise<unknown> | undefined
     return {
       async query(sql, params) {
-        const result = await pglite.query(sql, params as unknown[] | undefined)
+        const pipelined = pglite.pipelines === true
+        if (pipelined && BEGIN.test(sql) && !params?.length) {
+          begun = pglite.query(sql)
+          begun.catch(() => undefined)
+          return { rows: [], rowCount: 0, command: 'BEGIN' }
+        }
+        const before = begun
+        begun = undefined
+        const answer = pglite.query(sql, params as unknown[] | undefined)
+        if (pipelined && END.test(sql)) releaseOnce()
+        const [, result] = await Promise.all([before, answer])
         const command = sql.trimStart().split(/\s+/, 1)[0]?.toUpperCase() ?? ''
         return {
           rows: result.rows,
@@ -56,12 +88,7 @@ export class PGlitePool {
           command,
         }
       },
-      release() {
-        if (!done) {
-          done = true
-          release()
-        }
-      },
+      release: releaseOnce,
     }
   }
 

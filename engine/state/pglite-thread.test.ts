@@ -113,6 +113,53 @@ describe('PGlite on a worker thread', () => {
     expect(counted).toBe(1)
   })
 
+  it('pipelines a transaction: begin goes with its first statement, the next borrower queues behind commit', async () => {
+    // the real thread, watched: when each statement is posted and when its answer arrives
+    const events: string[] = []
+    const watched = {
+      pipelines: thread.pipelines,
+      query(text: string, params?: unknown[]) {
+        events.push(`post ${text}`)
+        return thread.query(text, params).finally(() => events.push(`answer ${text}`))
+      },
+      close: () => Promise.resolve(),
+    }
+    const tx = new PGlitePool(watched).sqlClient()
+    const committed = tx.transaction(async (t) => {
+      await t.query(`insert into item (id, name) values (30, 'piped')`)
+    })
+    const after = tx.query<{ n: number }>('select count(*)::int as n from item where id = 30')
+    await committed
+    expect((await after).rows).toEqual([{ n: 1 }])
+    expect(events).toEqual([
+      'post BEGIN',
+      `post insert into item (id, name) values (30, 'piped')`,
+      'answer BEGIN',
+      `answer insert into item (id, name) values (30, 'piped')`,
+      'post COMMIT',
+      // handed on as COMMIT was posted: the next statement waits on the database thread
+      'post select count(*)::int as n from item where id = 30',
+      'answer COMMIT',
+      'answer select count(*)::int as n from item where id = 30',
+    ])
+  })
+
+  it('rolls a pipelined transaction back when its first statement fails', async () => {
+    await expect(
+      sql.transaction(async (tx) => {
+        await tx.query(`insert into item (id, name) values (31, 'first')`)
+        await tx.query(`insert into item (id, name) values (31, 'again')`)
+      }),
+    ).rejects.toMatchObject({ code: '23505' })
+    await expect(sql.transaction(async (tx) => tx.query('select 1/0'))).rejects.toMatchObject({
+      code: '22012',
+    })
+    const { rows } = await sql.query('select id from item where id = 31')
+    expect(rows).toEqual([])
+    // the connection is out of both transactions
+    expect((await sql.query<{ one: number }>('select 1 as one')).rows).toEqual([{ one: 1 }])
+  })
+
   it('loads COPY text with tabs, newlines, backslashes and nulls escaped', async () => {
     await sql.query('create table copied (a int, b text)')
     await sql.copyFrom!('copied', ['a', 'b'], '1\ttab\\there\n2\t\\N\n3\tline\\nbreak ✓\n')

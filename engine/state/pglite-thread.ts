@@ -47,6 +47,8 @@ interface PlainError {
 const WORKER_URL = new URL('./pglite-thread.worker.js', import.meta.url)
 
 export class PGliteThread {
+  /** Statements are posted as `query` is called and run in that order ({@link PGlitePool}). */
+  readonly pipelines = true
   private nextId = 1
   private readonly waiting = new Map<
     number,
