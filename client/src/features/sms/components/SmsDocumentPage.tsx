@@ -340,7 +340,21 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
             Responsibilities (RACI)
           </h2>
           <RaciTable raci={docRaci} label={`RACI of ${doc.id}`} />
+          {manager && (
+            <p>
+              <Link href={`/sms/raci?type=document&id=${encodeURIComponent(doc.id)}`}>
+                Edit responsibilities
+              </Link>
+            </p>
+          )}
         </section>
+      )}
+      {!docRaci && manager && raci.data && (
+        <p>
+          <Link href={`/sms/raci?type=document&id=${encodeURIComponent(doc.id)}`}>
+            Set the responsibilities (RACI) for this document
+          </Link>
+        </p>
       )}
     </div>
   )
