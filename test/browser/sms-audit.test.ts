@@ -210,9 +210,20 @@ describe('internal audit and management review', () => {
       'Task_ConductAudit',
       'Conduct the audit',
       async (form) => {
-        // the checklist answers the planned clause (4.5.4.2), picked from form-js's lists
-        const checked = await addRow(form, 'Checklist per clause', 1)
-        await pick(checked, 'Clause', '8.2')
+        // the checklist comes pre-filled from the plan (4.5.4.2): a row for the planned clause,
+        // with the plan's scope and criteria above the form; the auditor gives its result
+        const page = form.page()
+        const context = page.getByRole('region', { name: 'From the record' })
+        await context.getByText('Problem managers').waitFor()
+        await context.getByText('ISO/IEC 20000-1 8.2').waitFor()
+        const checked = form.getByRole('group', { name: 'Checklist per clause 1', exact: true })
+        await checked.waitFor()
+        expect(await checked.getByLabel(fieldLabel('Clause')).inputValue()).toBe(
+          '8.2 Problem management',
+        )
+        expect(
+          await form.getByRole('group', { name: 'Checklist per clause 2', exact: true }).count(),
+        ).toBe(0)
         await pick(checked, 'Result', 'Nonconformity')
         await checked.getByLabel('Evidence seen').fill('PRB sample of ten')
         await form.getByLabel('Summary').fill('One minor nonconformity on 8.2')

@@ -3,7 +3,7 @@
  * SMS manager writes the policy's text, switches to the preview with the keyboard, sees it
  * rendered as the document page will render it (markup typed as text stays text), writes on with
  * the preview side by side, and the registered version shows the same rendering. The same editor
- * drafts the next version.
+ * drafts the next version, and writes each section of the service management plan (4.5.2 a–l).
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -120,6 +120,66 @@ describe('Markdown preview of in-app documents', () => {
     await draft
       .getByRole('region', { name: 'Markdown preview' })
       .getByRole('heading', { level: 1, name: 'Policy, second draft' })
+      .waitFor()
+    await context.close()
+  }, 180_000)
+
+  test('4.5.2: each section a–l of the service management plan is written in Markdown with its own preview', async () => {
+    // given an SMS manager registering the plan
+    const { context, page } = await loginPage(browser, app, 'smsmgr')
+    await page.goto('/sms/documents')
+    await page.getByRole('button', { name: 'Register a document' }).click()
+    const form = page.getByRole('form', { name: 'Register a document' })
+    await form.getByLabel('Kind').selectOption('plan')
+    await form.getByLabel('Title').fill('Service management plan 2027')
+
+    // when they write section j (risks) in Markdown and preview it
+    const j = form.locator('#plan-j')
+    await j.fill('Risks are reviewed **monthly**:\n\n- services\n- the SMS')
+    await form.locator('#plan-a').fill('Objectives as in the *objectives* document.')
+    await form
+      .getByRole('group', { name: 'Markdown view of j)' })
+      .getByRole('button', { name: 'Preview' })
+      .click()
+
+    // then section j alone shows its preview, rendered; the others stay as they were
+    const preview = form.getByRole('region', { name: 'Markdown preview of j)' })
+    expect(await preview.locator('strong').textContent()).toBe('monthly')
+    expect(await preview.getByRole('listitem').allTextContents()).toEqual(['services', 'the SMS'])
+    expect(await form.getByRole('region', { name: 'Markdown preview of a)' }).count()).toBe(0)
+    expect(await form.locator('#plan-a').isVisible()).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
+    await screenshot(page, 'sms-plan-section-preview')
+
+    // when they register the draft
+    await form.getByRole('button', { name: 'Register draft' }).click()
+    await page.waitForURL(/\/sms\/documents\/DOC-\d+$/)
+
+    // then the document page renders each section as the preview did
+    const risks = page.getByRole('region', { name: /^4\.5\.2 j\)/ })
+    expect(await risks.locator('strong').textContent()).toBe('monthly')
+    expect(await risks.getByRole('listitem').count()).toBe(2)
+    const objectives = page.getByRole('region', { name: /^4\.5\.2 a\)/ })
+    expect(await objectives.locator('em').textContent()).toBe('objectives')
+
+    // and the next draft edits the sections with the same editors, not as JSON
+    await page.getByRole('button', { name: 'Edit draft' }).click()
+    const draft = page.getByRole('form', { name: 'Draft the next version' })
+    expect(await draft.getByLabel('Structured content (JSON)').count()).toBe(0)
+    expect(await draft.locator('#draft-plan-j').inputValue()).toContain('**monthly**')
+    await draft.locator('#draft-plan-c').fill('One data centre: `DC1`.')
+    await draft
+      .getByRole('group', { name: 'Markdown view of c)' })
+      .getByRole('button', { name: 'Side by side' })
+      .click()
+    await draft
+      .getByRole('region', { name: 'Markdown preview of c)' })
+      .locator('code', { hasText: 'DC1' })
+      .waitFor()
+    await draft.getByRole('button', { name: 'Save draft' }).click()
+    await page
+      .getByRole('region', { name: /^4\.5\.2 c\)/ })
+      .locator('code', { hasText: 'DC1' })
       .waitFor()
     await context.close()
   }, 180_000)

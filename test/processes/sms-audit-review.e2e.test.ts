@@ -227,6 +227,20 @@ describe.each(testDatabaseTargets())('internal audit and management review on $k
     expect((await smsmgr.post(`/tasks/${plan.id}/complete`, { data: { ...planData, auditor: 'iaudit' } })).status).toBe(200)
     const conduct = await h.task(instance, 'Task_ConductAudit')
     expect(conduct.assignee).toBe('iaudit')
+    // the auditor's checklist is pre-filled from the plan: a row per planned clause, with the
+    // plan's scope and criteria and the programme's procedures shown above the form (4.5.4.2)
+    const shown = await (await h.as('iaudit')).get<{
+      variables: { checklist: unknown }
+      context: { field: string; value: unknown }[]
+    }>(`/tasks/${conduct.id}`)
+    expect(shown.status).toBe(200)
+    expect(shown.body.variables.checklist).toEqual([{ clause: '8.1' }, { clause: '8.2' }])
+    expect(Object.fromEntries(shown.body.context.map((c) => [c.field, c.value]))).toMatchObject({
+      scope: 'Service desk and problem managers',
+      criteria: 'ISO/IEC 20000-1 8.1, 8.2',
+      clauses: ['8.1', '8.2'],
+      processes: 'incident, problem',
+    })
 
     // the auditor records the findings, linked to clauses and evidence
     const auditor = await h.as('iaudit')

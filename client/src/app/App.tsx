@@ -49,6 +49,7 @@ const SmsDocumentPage = lazy(() => import('../features/sms/components/SmsDocumen
 const RisksPage = lazy(() => import('../features/sms/components/RisksPage'))
 const PartiesPage = lazy(() => import('../features/sms/components/PartiesPage'))
 const CompetencePage = lazy(() => import('../features/sms/components/CompetencePage'))
+const RaciPage = lazy(() => import('../features/sms/components/RaciPage'))
 const ProgrammePage = lazy(() => import('../features/sms-audit/components/ProgrammePage'))
 const AuditPage = lazy(() => import('../features/sms-audit/components/AuditPage'))
 const ReviewsPage = lazy(() => import('../features/sms-audit/components/ReviewsPage'))
@@ -252,6 +253,7 @@ const routes: [string, Render][] = [
   ['/sms/risks', (_p, u) => <RisksPage user={u} />],
   ['/sms/parties', (_p, u) => <PartiesPage user={u} />],
   ['/sms/competence', () => <CompetencePage />],
+  ['/sms/raci', (_p, u, q) => <RaciPage user={u} type={q.get('type')} id={q.get('id')} />],
   [
     '/sms/programme',
     (_p, u, q) => (

@@ -71,6 +71,8 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/sms/risks', label: 'Risk register', roles: readers },
       { href: '/sms/parties', label: 'Other parties', roles: readers },
       { href: '/sms/competence', label: 'Competence', roles: readers },
+      // 4.1.3: a RACI per procedure and per SMS document
+      { href: '/sms/raci', label: 'Responsibilities', roles: readers },
       // 4.5.4: the management system's own audits and reviews
       { href: '/sms/programme', label: 'Audit programme', roles: readers },
       { href: '/cases/internal-audits', label: 'Internal audits', roles: readers },

@@ -6,7 +6,9 @@
  * on (`aria-pressed`, in a group "Markdown view"); the preview is a region "Markdown preview" (one
  * editor per form; names that do not repeat the field's label, which stays the text box's own).
  * The text box stays in the form while the preview alone is shown (hidden, not removed), so
- * nothing typed is lost.
+ * nothing typed is lost. A form with several editors (the plan's sections 4.5.2 a–l) gives each
+ * a `scope`, which ends both names ("Markdown view of a)", "Markdown preview of a)") so that
+ * they stay distinct.
  */
 import { useState } from 'react'
 import { Markdown } from './Markdown'
@@ -30,14 +32,18 @@ export function MarkdownEditor({
   value,
   onChange,
   rows = 6,
+  scope,
 }: {
   id: string
   label: string
   value: string
   onChange: (value: string) => void
   rows?: number
+  /** What distinguishes this editor's switches and preview from another's in the same form. */
+  scope?: string
 }) {
   const [view, setView] = useState<MarkdownView>(MarkdownView.Write)
+  const of = scope ? ` of ${scope}` : ''
   const previewId = `${id}-preview`
   const showsPreview = view !== MarkdownView.Write
   return (
@@ -45,7 +51,7 @@ export function MarkdownEditor({
       <div className="row">
         <label htmlFor={id}>{label}</label>
         <span className="spacer" />
-        <div className="tabs compact" role="group" aria-label="Markdown view">
+        <div className="tabs compact" role="group" aria-label={`Markdown view${of}`}>
           {Object.values(MarkdownView).map((v) => (
             <button
               key={v}
@@ -73,7 +79,7 @@ export function MarkdownEditor({
             id={previewId}
             className="markdown-preview"
             role="region"
-            aria-label="Markdown preview"
+            aria-label={`Markdown preview${of}`}
             tabIndex={0}
           >
             {value.trim() ? (

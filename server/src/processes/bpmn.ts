@@ -306,3 +306,24 @@ export async function elementSignatures(
   if (root) await visit(root)
   return out
 }
+
+/**
+ * The activities people do in process `processId` (user and manual tasks, sub-processes' too), by
+ * name in the diagram's order: what a RACI (ISO/IEC 20000-1 4.1.3) assigns roles for.
+ */
+export async function activityNames(xml: string, processId: string): Promise<string[]> {
+  const root = (await parseBpmn(xml)).rootElements?.find(
+    (r) => r.$type === 'bpmn:Process' && r.id === processId,
+  )
+  const names: string[] = []
+  const visit = (container: ModdleElement) => {
+    for (const el of container.flowElements ?? []) {
+      if ((el.$type === 'bpmn:UserTask' || el.$type === 'bpmn:ManualTask') && el.name?.trim()) {
+        if (!names.includes(el.name.trim())) names.push(el.name.trim())
+      }
+      if (el.flowElements) visit(el)
+    }
+  }
+  if (root) visit(root)
+  return names
+}

@@ -183,6 +183,43 @@ describe.each(testDatabaseTargets())('SMS competence, parties and RACI on $kind'
         })
       ).status,
     ).toBe(400)
+    // every name is a group, an active person or a role; an activity has one row: 422 per field
+    const unknown = await manager.put<{ errors: { path: string; message: string }[] }>(
+      `/sms/raci/document/${doc.id}`,
+      {
+        rows: [
+          { ...rows[0], accountable: 'nobody-here', informed: ['customer', 'ghosts'] },
+          { ...rows[0], activity: 'write and maintain ' },
+        ],
+      },
+    )
+    expect(unknown.status).toBe(422)
+    expect(unknown.body.errors.map((e) => e.path)).toEqual([
+      '/rows/0/accountable',
+      '/rows/0/informed',
+      '/rows/1/activity',
+    ])
+    expect(unknown.body.errors[1]!.message).toContain('ghosts')
+    expect(unknown.body.errors[1]!.message).not.toContain('customer')
+    expect(shown.body.rows).toEqual(
+      (await desk.get<{ rows: unknown[] }>(`/sms/raci/document/${doc.id}`)).body.rows,
+    )
+
+    // the editor's choices: documents and who can be named, for SMS managers only
+    const options = await manager.get<{
+      documents: { id: string }[]
+      parties: { id: string; type: string }[]
+    }>('/sms/raci-options')
+    expect(options.status).toBe(200)
+    expect(options.body.documents.map((d) => d.id)).toContain(doc.id)
+    expect(options.body.parties).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'cab', type: 'group' }),
+        expect.objectContaining({ id: 'smsmgr', type: 'person' }),
+        expect.objectContaining({ id: 'customer', type: 'role' }),
+      ]),
+    )
+    expect((await desk.get('/sms/raci-options')).status).toBe(403)
   })
 
   test('auditors read the registers but cannot write any of them', async () => {

@@ -4,8 +4,11 @@
  */
 import { useState, type FormEvent } from 'react'
 import { api, ApiError } from '../../../lib/api'
+import { Link } from '../../../lib/router'
+import { toast, ToastTone } from '../../../lib/toast'
 import { Empty, ErrorBanner, Loading } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
+import type { CompetenceGap } from '../../sms/api/sms'
 
 interface AdminUser {
   id: number
@@ -43,10 +46,20 @@ function UserRow({
   const [r, setR] = useState(user.roles)
   const [g, setG] = useState(groupIds(user))
   const [error, setError] = useState<unknown>()
+  // 4.4.2: a group lead or CAB member assigned without the role's competence is flagged
+  const [gaps, setGaps] = useState<CompetenceGap[]>([])
   const patch = (body: Record<string, unknown>) =>
-    api(`/users/${user.id}`, { method: 'PATCH', body }).then(() => {
+    api<{ competenceWarnings?: CompetenceGap[] }>(`/users/${user.id}`, {
+      method: 'PATCH',
+      body,
+    }).then((res) => {
       setEditing(false)
       setError(undefined)
+      const found = res?.competenceWarnings ?? []
+      setGaps(found)
+      if (found.length) {
+        toast(`${user.username} lacks competence the new role requires.`, ToastTone.Info)
+      }
       onSaved()
     }, setError)
   return (
@@ -134,6 +147,13 @@ function UserRow({
           </button>
         </div>
         <ErrorBanner error={error} />
+        {gaps.length > 0 && (
+          <div className="banner warn" data-testid={`competence-gaps-${user.username}`}>
+            Competence gaps (ISO/IEC 20000-1 4.4.2):{' '}
+            {gaps.map((g) => `${g.role}: ${g.competence} (${g.reason})`).join('; ')}. Plan the
+            training under <Link href="/sms/competence">Competence</Link>.
+          </div>
+        )}
       </td>
     </tr>
   )

@@ -228,6 +228,15 @@ export interface PartyProcess {
   }[]
 }
 
+/** 4.4.2: a competence someone lacks for a role (server: sms/competence). */
+export interface CompetenceGap {
+  role: string
+  username: string
+  competenceId: string
+  competence: string
+  reason: string
+}
+
 export interface CompetenceMatrix {
   competences: { id: string; name: string; description: string }[]
   roles: {
@@ -261,7 +270,24 @@ export interface Raci {
   subjectType: 'process' | 'document'
   subjectId: string
   rows: RaciRow[]
+  updatedBy?: string
+  updatedAt?: string
 }
+/** Who a RACI can name (server: sms/raci.ts). */
+export interface RaciParty {
+  id: string
+  name: string
+  type: 'group' | 'person' | 'role'
+}
+/** What the RACI editor offers: procedures with their activities, documents, parties. */
+export interface RaciOptions {
+  processes: { id: string; name: string; activities: string[] }[]
+  documents: { id: string; title: string }[]
+  parties: RaciParty[]
+}
+/** 4.1.3: sets the RACI of a procedure (bpmnProcessId) or an SMS document. */
+export const saveRaci = (type: Raci['subjectType'], id: string, rows: RaciRow[]) =>
+  api<Raci>(`/sms/raci/${type}/${encodeURIComponent(id)}`, { method: 'PUT', body: { rows } })
 
 /** Whether the user may write SMS records (the server checks the same). */
 export const isSmsManager = (u: User) =>

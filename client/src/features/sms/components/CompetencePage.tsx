@@ -3,6 +3,7 @@
  * each role requires, who holds the role, their gaps), people's training and qualifications,
  * and the RACI of each procedure.
  */
+import { Link } from '../../../lib/router'
 import { ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import type { CompetenceMatrix, Raci } from '../api/sms'
@@ -98,6 +99,10 @@ export default function CompetencePage() {
         <h2 id="raci" style={{ marginTop: 0 }}>
           Responsibilities per procedure (4.1.3)
         </h2>
+        <p className="small">
+          SMS managers set them up and edit them under{' '}
+          <Link href="/sms/raci">Roles and responsibilities</Link>.
+        </p>
         {(raci.data?.items ?? [])
           .filter((r) => r.subjectType === 'process')
           .map((r) => (

@@ -15,6 +15,7 @@ import {
   type DocumentVersion,
   type SlaData,
 } from '../api/sms'
+import { PlanSectionsFields } from './PlanSections'
 
 const priorities = ['1', '2', '3', '4', '5'] as const
 
@@ -57,7 +58,10 @@ export function SlaTargets({ data }: { data: SlaData }) {
   )
 }
 
-/** The next draft of a controlled document: SLA targets as fields, other content as JSON. */
+/**
+ * The next draft of a document: SLA targets as fields, the plan's sections (4.5.2 a–l) in
+ * Markdown, other structured content as JSON.
+ */
 export function DraftEditor({
   doc,
   base,
@@ -79,10 +83,14 @@ export function DraftEditor({
       ]),
     ),
   )
+  // 4.5.2 a–l: the plan's sections are written in Markdown, each with its preview
+  const plan = base.data && 'sections' in base.data ? base.data : undefined
+  const [sections, setSections] = useState(() => plan?.sections ?? {})
   const [json, setJson] = useState(() => JSON.stringify(base.data ?? {}, null, 2))
   const [content, setContent] = useState(base.content)
   const [summary, setSummary] = useState('')
   function data(): unknown {
+    if (plan) return { sections }
     if (!sla) return JSON.parse(json) as unknown
     const out: SlaData['targets'] = {}
     for (const p of priorities) {
@@ -132,6 +140,8 @@ export function DraftEditor({
             ))}
           </tbody>
         </table>
+      ) : plan ? (
+        <PlanSectionsFields value={sections} onChange={setSections} idPrefix="draft-plan" />
       ) : (
         <div className="field">
           <label htmlFor="draft-json">Structured content (JSON)</label>

@@ -13,7 +13,6 @@ import {
   createDocument,
   documentKindLabels,
   documentKinds,
-  planSections,
   singletonSubjectKinds,
   type DocumentKind,
   type Objective,
@@ -25,6 +24,7 @@ import {
   emptyCapacityPlan,
   emptyContinuityPlan,
 } from './DeliveryPlanFields'
+import { PlanSectionsFields } from './PlanSections'
 
 const lines = (s: string) =>
   s
@@ -260,24 +260,7 @@ export function NewDocumentForm({
           ))}
         </fieldset>
       )}
-      {kind === 'plan' && (
-        <fieldset>
-          <legend>Service management plan (4.5.2 a–l)</legend>
-          {Object.entries(planSections).map(([k, label]) => (
-            <div className="field" key={k}>
-              <label htmlFor={`plan-${k}`}>
-                {k}) {label}
-              </label>
-              <textarea
-                id={`plan-${k}`}
-                rows={2}
-                value={sections[k] ?? ''}
-                onChange={(e) => setSections((s) => ({ ...s, [k]: e.target.value }))}
-              />
-            </div>
-          ))}
-        </fieldset>
-      )}
+      {kind === 'plan' && <PlanSectionsFields value={sections} onChange={setSections} />}
       {kind === 'continuity-plan' && (
         <ContinuityPlanFields value={continuity} onChange={setContinuity} />
       )}

@@ -15,7 +15,6 @@ import {
   distribute,
   documentStep,
   isSmsManager,
-  planSections,
   type DocumentDetail,
   type DocumentStep,
   type DocumentVersion,
@@ -27,6 +26,7 @@ import { RaciTable } from './RaciTable'
 import { ApproveForm, DraftEditor, InForce, SlaTargets } from './ControlledDocumentPanel'
 import { CompareVersions } from './CompareVersions'
 import { DeliveryPlanContent } from './DeliveryPlanFields'
+import { PlanSectionsContent } from './PlanSections'
 
 function Content({ v, id }: { v: DocumentVersion; id: string }) {
   const data = v.data
@@ -48,18 +48,7 @@ function Content({ v, id }: { v: DocumentVersion; id: string }) {
         </dl>
       )}
       {data && <DeliveryPlanContent data={data} />}
-      {data && 'sections' in data && (
-        <dl>
-          {Object.entries(planSections).map(([k, label]) => (
-            <div key={k}>
-              <dt>
-                4.5.2 {k}) {label}
-              </dt>
-              <dd>{data.sections[k] ?? '—'}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      {data && 'sections' in data && <PlanSectionsContent sections={data.sections} />}
       {v.file && (
         <p>
           File:{' '}
@@ -351,7 +340,21 @@ export default function SmsDocumentPage({ id, user }: { id: string; user: User }
             Responsibilities (RACI)
           </h2>
           <RaciTable raci={docRaci} label={`RACI of ${doc.id}`} />
+          {manager && (
+            <p>
+              <Link href={`/sms/raci?type=document&id=${encodeURIComponent(doc.id)}`}>
+                Edit responsibilities
+              </Link>
+            </p>
+          )}
         </section>
+      )}
+      {!docRaci && manager && raci.data && (
+        <p>
+          <Link href={`/sms/raci?type=document&id=${encodeURIComponent(doc.id)}`}>
+            Set the responsibilities (RACI) for this document
+          </Link>
+        </p>
       )}
     </div>
   )
