@@ -142,20 +142,29 @@ export interface ActivatedJob {
   deadline: number
   variables: Variables
   tenantId: string
-  /** BPMN_ELEMENT, EXECUTION_LISTENER or TASK_LISTENER (the v2 API's `kind`). */
+  /** BPMN_ELEMENT, EXECUTION_LISTENER, TASK_LISTENER or AD_HOC_SUB_PROCESS (the v2 API's `kind`). */
   kind?: string
   /** START/END for execution listeners, CREATING/ASSIGNING/… for task listeners, else UNSPECIFIED. */
   listenerEventType?: string
 }
 
 /**
- * The result a job worker may complete a task listener job with (gateway.proto 8.8
- * `JobResult`): deny the transition, and/or correct the task.
+ * The result a job worker may complete a job with (gateway.proto 8.8 `JobResult`): a task
+ * listener denies the transition and/or corrects the task; an ad-hoc sub-process's job activates
+ * inner elements or completes the sub-process.
  */
 export interface JobResult {
+  /** `userTask` (the default) or `adHocSubProcess`, as in 8.8's JobResult. */
+  type?: 'userTask' | 'adHocSubProcess'
   denied?: boolean
   deniedReason?: string
   corrections?: UserTaskChanges
+  /** Ad-hoc sub-process job: the inner elements to activate, each with its local variables. */
+  activateElements?: { elementId: string; variables?: Variables }[]
+  /** Ad-hoc sub-process job: complete the sub-process (no elements may be activated with it). */
+  isCompletionConditionFulfilled?: boolean
+  /** Ad-hoc sub-process job: terminate what is still active when completing. */
+  isCancelRemainingInstances?: boolean
 }
 
 /** Task properties a user task update or a task listener's corrections may change. */

@@ -3,7 +3,7 @@
  * FailJob, ThrowError, UpdateJobRetries, UpdateJobTimeout.
  */
 import * as grpc from '@grpc/grpc-js'
-import type { ActivatedJob, EngineApi } from '../api'
+import type { ActivatedJob, EngineApi, JobResult, UserTaskChanges } from '../api'
 import {
   GatewayError,
   int64Of,
@@ -136,6 +136,7 @@ export function jobRpcs(
     await engine.completeJob(
       requireKey(req.jobKey, rpc, 'jobKey'),
       parseVariables(req.variables, rpc),
+      jobResultOf(req.result, rpc),
     )
     return {}
   })
@@ -190,4 +191,45 @@ export function jobRpcs(
   })
 
   return handlers
+}
+
+/** 8.8's JobResult message (complete-job-8.8.proto) as the engine's JobResult. */
+function jobResultOf(result: unknown, rpc: string): JobResult | undefined {
+  if (typeof result !== 'object' || result === null) return undefined
+  const r = result as Record<string, unknown>
+  if (r.type === 'adHocSubProcess') {
+    const elements = Array.isArray(r.activateElements) ? (r.activateElements as unknown[]) : []
+    return {
+      type: 'adHocSubProcess',
+      activateElements: elements.map((e, i) => {
+        const el = (e ?? {}) as Record<string, unknown>
+        return {
+          elementId: str(el.elementId) ?? '',
+          variables: parseVariables(el.variables, rpc, `result.activateElements[${i}].variables`),
+        }
+      }),
+      isCompletionConditionFulfilled: r.isCompletionConditionFulfilled === true,
+      isCancelRemainingInstances: r.isCancelRemainingInstances === true,
+    }
+  }
+  const c = (r.corrections ?? {}) as Record<string, unknown>
+  const list = (v: unknown) =>
+    typeof v === 'object' && v !== null && Array.isArray((v as { values?: unknown }).values)
+      ? ((v as { values: unknown[] }).values.filter((x) => typeof x === 'string') as string[])
+      : undefined
+  const corrections: UserTaskChanges = {
+    ...(typeof c.assignee === 'string' ? { assignee: c.assignee } : {}),
+    ...(typeof c.dueDate === 'string' ? { dueDate: c.dueDate } : {}),
+    ...(typeof c.followUpDate === 'string' ? { followUpDate: c.followUpDate } : {}),
+    ...(list(c.candidateUsers) ? { candidateUsers: list(c.candidateUsers) } : {}),
+    ...(list(c.candidateGroups) ? { candidateGroups: list(c.candidateGroups) } : {}),
+    ...(typeof c.priority === 'number' ? { priority: c.priority } : {}),
+  }
+  return {
+    ...(r.denied === true ? { denied: true } : {}),
+    ...(typeof r.deniedReason === 'string' && r.deniedReason
+      ? { deniedReason: r.deniedReason }
+      : {}),
+    ...(Object.keys(corrections).length > 0 ? { corrections } : {}),
+  }
 }

@@ -4,10 +4,12 @@
  */
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
 
 const require = createRequire(import.meta.url)
+const here = dirname(fileURLToPath(import.meta.url))
 
 /** Path of `zeebe.proto` inside `@camunda8/sdk`. */
 export function zeebeProtoPath(): string {
@@ -28,5 +30,21 @@ export function loadGatewayService(): grpc.ServiceDefinition {
   const pkg = grpc.loadPackageDefinition(definition) as unknown as {
     gateway_protocol: { Gateway: grpc.ServiceClientConstructor }
   }
-  return pkg.gateway_protocol.Gateway.service
+  const service = { ...pkg.gateway_protocol.Gateway.service }
+  // CompleteJob as 8.8 defines it (with `result`), decoded by our own small proto of it
+  const ext = grpc.loadPackageDefinition(
+    protoLoader.loadSync(join(here, 'complete-job-8.8.proto'), {
+      keepCase: true,
+      longs: String,
+      enums: String,
+      defaults: false,
+      oneofs: true,
+    }),
+  ) as unknown as { gateway_protocol_8_8: { CompleteJob88: grpc.ServiceClientConstructor } }
+  const completeJob = ext.gateway_protocol_8_8.CompleteJob88.service.CompleteJob
+  const original = service.CompleteJob
+  if (completeJob && original) {
+    service.CompleteJob = { ...original, requestDeserialize: completeJob.requestDeserialize }
+  }
+  return service
 }

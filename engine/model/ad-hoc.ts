@@ -6,10 +6,12 @@
  * events. The activatable elements are the inner flow nodes without incoming flows (boundary
  * events, compensation handlers and event sub-processes are not). Each activation runs in an
  * inner instance whose element is the synthetic `<id>#innerInstance`, added to the model here.
- * Not supported by this engine (refused): the job worker implementation (`zeebe:taskDefinition`)
- * and event sub-processes inside an ad-hoc sub-process.
+ * With a `zeebe:taskDefinition` (and `zeebe:taskHeaders`) the sub-process is implemented by a job
+ * worker (Zeebe's JOB_WORKER implementation type, e.g. the AI Agent Sub-process). Not supported
+ * by this engine (refused): event sub-processes inside an ad-hoc sub-process.
  */
-import { BpmnElementType, type AdHocDefinition, type FlowNode } from './model'
+import { adHocActivitiesMetadata } from './ad-hoc-metadata'
+import { BpmnElementType, type AdHocDefinition, type FlowNode, type JobDefinition } from './model'
 import { nodes, str as attr, type Node } from './moddle'
 
 /** The suffix of an inner instance's element id (Zeebe's AD_HOC_SUB_PROCESS_INNER_INSTANCE_ID_POSTFIX). */
@@ -37,12 +39,13 @@ export function applyAdHocSubProcesses(
     if (!node) return
     const ext = nodes(el.extensionElements as Node | undefined, 'values')
     const adHoc = ext.find((v) => v.$type === 'zeebe:AdHoc')
-    if (ext.some((v) => v.$type === 'zeebe:TaskDefinition')) {
-      fail(
-        id,
-        "Ad-hoc sub-processes implemented by a job worker ('zeebe:taskDefinition') are not supported by this engine",
-      )
-    }
+    const job = jobWorkerOf(
+      id,
+      ext.find((v) => v.$type === 'zeebe:TaskDefinition'),
+      ext.find((v) => v.$type === 'zeebe:TaskHeaders'),
+      fail,
+      checkExpr,
+    )
     const inner = nodes(el, 'flowElements').filter((f) => f.$type !== 'bpmn:SequenceFlow')
     if (inner.length === 0) fail(id, 'Must have at least one activity.')
     if (inner.some((f) => f.$type === 'bpmn:StartEvent'))
@@ -77,6 +80,12 @@ export function applyAdHocSubProcesses(
       )
     })
     const innerInstanceId = id + INNER_INSTANCE_SUFFIX
+    let elementsMetadata: AdHocDefinition['elementsMetadata'] = []
+    try {
+      elementsMetadata = adHocActivitiesMetadata(inner, activatable)
+    } catch (e) {
+      fail(id, (e as Error).message)
+    }
     const definition: AdHocDefinition = {
       ...(activeElementsCollection ? { activeElementsCollection } : {}),
       ...(completionCondition ? { completionCondition } : {}),
@@ -85,8 +94,10 @@ export function applyAdHocSubProcesses(
       ...(outputElement ? { outputElement } : {}),
       activatable,
       innerInstanceId,
+      implementation: job ? 'JOB_WORKER' : 'BPMN',
+      elementsMetadata,
     }
-    elements.set(id, { ...node, adHoc: definition })
+    elements.set(id, { ...node, adHoc: definition, ...(job ? { job } : {}) })
     elements.set(innerInstanceId, {
       id: innerInstanceId,
       type: BpmnElementType.AdHocSubProcessInnerInstance,
@@ -103,4 +114,26 @@ export function applyAdHocSubProcesses(
     })
   }
   visit(proc)
+}
+
+/** The job of an ad-hoc sub-process implemented by a job worker (type, retries, headers). */
+function jobWorkerOf(
+  id: string,
+  taskDefinition: Node | undefined,
+  taskHeaders: Node | undefined,
+  fail: (id: string, message: string) => void,
+  checkExpr: Check,
+): JobDefinition | undefined {
+  if (!taskDefinition) return undefined
+  const type = attr(taskDefinition, 'type') ?? ''
+  if (!type.trim()) fail(id, "Attribute 'type' must be present and not empty")
+  const retries = attr(taskDefinition, 'retries') ?? '3'
+  checkExpr(id, type)
+  checkExpr(id, retries)
+  const headers: Record<string, string> = {}
+  for (const h of nodes(taskHeaders, 'values')) {
+    const key = attr(h, 'key')
+    if (key) headers[key] = attr(h, 'value') ?? ''
+  }
+  return { type, retries, headers }
 }

@@ -2,6 +2,7 @@
  * The executable model of one BPMN process: plain, immutable data the runtime walks. Built
  * once per deployed process definition by {@link parseDeploymentResource} (parse.ts).
  */
+import type { AdHocActivityMetadata } from './ad-hoc-metadata'
 import type { CamundaUserTaskDefinition } from './camunda-user-task'
 
 /** Zeebe's `bpmnElementType` names. */
@@ -82,6 +83,10 @@ export interface AdHocDefinition {
   activatable: readonly string[]
   /** Id of the synthetic element of its inner instances (`<id>#innerInstance`). */
   innerInstanceId: string
+  /** BPMN (the engine decides) or JOB_WORKER (`zeebe:taskDefinition`: a job's result decides). */
+  implementation: 'BPMN' | 'JOB_WORKER'
+  /** The `adHocSubProcessElements` variable's value (ad-hoc-metadata.ts). */
+  elementsMetadata: readonly AdHocActivityMetadata[]
 }
 
 export interface UserTaskDefinition {

@@ -230,9 +230,11 @@ function buildProcess(proc: Node, errors: ValidationError[]): ProcessModel {
   ): FlowNode => {
     const id = str(el, 'id') ?? ''
     const io = extension(el, 'zeebe:IoMapping')
+    // An input without `source` sets its target to null (Zeebe 8.8; the AI agent template's
+    // `agentContext` input is one); a missing output source stays empty and is refused below.
     const mappings = (key: string): Mapping[] =>
       nodes(io, key).map((p) => ({
-        source: str(p, 'source') ?? '',
+        source: str(p, 'source') ?? (key === 'inputParameters' ? '=null' : ''),
         target: str(p, 'target') ?? '',
       }))
     const inputs = mappings('inputParameters')

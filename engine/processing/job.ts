@@ -10,6 +10,7 @@ import {
   type JobResult,
   type Variables,
 } from '../api'
+import { completeAdHocSubProcessJob } from '../runtime/ad-hoc-job-worker'
 import { completeExecutionListenerJob, throwErrorRejection } from '../runtime/execution-listeners'
 import { IncidentErrorType, type Runtime } from '../runtime/runtime'
 import type { JobRecordValue } from '../state/records'
@@ -115,6 +116,10 @@ export function completeJob(
   }
   if (job.value.jobKind === 'EXECUTION_LISTENER') {
     completeExecutionListenerJob(rt, job, vars)
+    return
+  }
+  if (job.value.jobKind === 'AD_HOC_SUB_PROCESS') {
+    completeAdHocSubProcessJob(rt, job, vars, result)
     return
   }
   rt.emit(

@@ -112,6 +112,18 @@ describe.each(testDatabaseTargets())(
         'end',
         'by-message',
       ])
+      // a start event correlates within the command: CORRELATED comes before EXPIRED (Zeebe)
+      const records = await engine.readRecords({ valueTypes: ['MESSAGE_CORRELATION', 'MESSAGE'] })
+      expect(records.map((r) => `${r.valueType}:${r.intent}`)).toEqual([
+        'MESSAGE:PUBLISHED',
+        'MESSAGE_CORRELATION:CORRELATING',
+        'MESSAGE_CORRELATION:CORRELATED',
+        'MESSAGE:EXPIRED',
+      ])
+      expect(records[2]!.value).toMatchObject({
+        name: 'order',
+        processInstanceKey: Number(answer.processInstanceKey),
+      })
     })
 
     it('rejects a message nothing waits for with NOT_FOUND and writes nothing (no buffering)', async () => {

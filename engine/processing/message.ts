@@ -53,18 +53,23 @@ export function correlateMessage(
     requestId: -1,
     requestStreamId: -1,
   })
+  let correlated = false
+  const correlatedRecord = (key: number, first: number) => {
+    correlated = true
+    rt.emit('MESSAGE_CORRELATION', 'CORRELATED', key, correlation(key, first))
+  }
   const published = publish(
     rt,
     { name: cmd.name, correlationKey, timeToLiveMs: 0, variables, tenantId: tenant },
     (key) => rt.emit('MESSAGE_CORRELATION', 'CORRELATING', key, correlation(key, -1)),
+    // A message start event correlates within the command, so Zeebe writes CORRELATED before
+    // the message's EXPIRED; a catch event's correlation is answered after it.
+    (key, first, byStartEvent) => {
+      if (byStartEvent) correlatedRecord(key, first)
+    },
   )
   const first = published.processInstanceKeys[0] ?? -1
-  rt.emit(
-    'MESSAGE_CORRELATION',
-    'CORRELATED',
-    Number(published.key),
-    correlation(Number(published.key), first),
-  )
+  if (!correlated) correlatedRecord(Number(published.key), first)
   return { key: published.key, tenantId: tenant, processInstanceKey: String(first) }
 }
 
@@ -100,6 +105,7 @@ function publish(
   rt: Runtime,
   cmd: PublishMessageCommand,
   afterPublished?: (key: number) => void,
+  beforeExpired?: (key: number, firstInstance: number, byStartEvent: boolean) => void,
 ): { key: string; tenantId: string; processInstanceKeys: number[] } {
   const tenant = tenantOf(cmd.tenantId)
   const variables = checkVariables(cmd.variables)
@@ -136,6 +142,7 @@ function publish(
   afterPublished?.(key)
   const correlated = new Set<string>()
   const processInstanceKeys: number[] = []
+  let subsCorrelated = 0
   const subs = [...(rt.idx.subscriptionsByMessage.get(cmd.name) ?? [])].sort((a, b) => a - b)
   for (const sk of subs) {
     const sub = rt.s.messageSubscriptions[sk]
@@ -145,6 +152,7 @@ function publish(
     if (correlated.has(pid)) continue
     correlated.add(pid)
     processInstanceKeys.push(sub.value.processInstanceKey)
+    subsCorrelated++
     correlate(rt, sk, key, value)
   }
   for (const def of rt.latestDefinitions()) {
@@ -154,6 +162,8 @@ function publish(
     correlated.add(def.bpmnProcessId)
     processInstanceKeys.push(started)
   }
+  const byStartEvent = processInstanceKeys.length > 0 && correlated.size > 0 && subsCorrelated === 0
+  beforeExpired?.(key, processInstanceKeys[0] ?? -1, byStartEvent)
   if (ttl <= 0) rt.emit('MESSAGE', 'EXPIRED', key, value)
   return { key: String(key), tenantId: tenant, processInstanceKeys }
 }

@@ -66,11 +66,22 @@ function greaterThanZero(name: string, value: number): string[] {
   return value < 1 ? [`The value for ${name} is '${value}' but must be greater than 0`] : []
 }
 
-/** A task listener's result: deny and/or correct the task (null = keep, as in 8.8). */
+/**
+ * A job's result: a task listener denies and/or corrects the task (null = keep, as in 8.8); an
+ * ad-hoc sub-process's job activates elements or fulfils its completion condition.
+ */
 function jobResultOf(result: JobCompletionBody['result']): JobResult | undefined {
   if (!result) return undefined
   if (result.type === 'adHocSubProcess') {
-    throw invalidArgument(['Job results of type adHocSubProcess are not supported by this engine'])
+    return {
+      type: 'adHocSubProcess',
+      activateElements: (result.activateElements ?? []).map((a) => ({
+        elementId: a.elementId ?? '',
+        variables: a.variables ?? {},
+      })),
+      isCompletionConditionFulfilled: result.isCompletionConditionFulfilled === true,
+      isCancelRemainingInstances: result.isCancelRemainingInstances === true,
+    }
   }
   const corrections: UserTaskChanges = {}
   for (const [name, value] of Object.entries(result.corrections ?? {})) {

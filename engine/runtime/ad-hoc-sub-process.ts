@@ -22,6 +22,12 @@
 import { evaluateCondition, evaluateExpression, evaluateTyped } from '../feel/feel'
 import { BpmnElementType, elementOf, type FlowNode } from '../model/model'
 import type { ElementInstanceState } from '../state/state'
+import {
+  activateJobWorker,
+  completionConditionFulfilled,
+  ELEMENTS_VARIABLE,
+  jobWorkerPathCompleted,
+} from './ad-hoc-job-worker'
 import type { ElementBehavior } from './behavior'
 import { IncidentErrorType, type Runtime } from './runtime'
 
@@ -78,6 +84,20 @@ function activateInner(
   node: FlowNode,
   elementId: string,
 ): void {
+  const inner = createInnerInstance(rt, adHoc, node)
+  if (inner) rt.activate(elementOf(rt.models(adHoc.defKey), elementId), inner)
+}
+
+/**
+ * Writes an inner instance (ACTIVATING, ACTIVATED) of an ad-hoc sub-process, with `variables` as
+ * its locals (a job result's activation); returns it for the element to activate inside it.
+ */
+export function createInnerInstance(
+  rt: Runtime,
+  adHoc: ElementInstanceState,
+  node: FlowNode,
+  variables: Record<string, unknown> = {},
+): ElementInstanceState | undefined {
   const def = rt.definition(adHoc.defKey)
   const key = rt.newKey()
   const value = {
@@ -96,19 +116,25 @@ function activateInner(
   rt.emit('PROCESS_INSTANCE', 'ELEMENT_ACTIVATING', key, value, adHoc.piKey)
   rt.emit('PROCESS_INSTANCE', 'ELEMENT_ACTIVATED', key, value, adHoc.piKey)
   const inner = rt.instance(key)
-  if (!inner) return
+  if (!inner) return undefined
+  rt.setLocalVariables(key, variables)
   // As Zeebe does: an output element that names a variable gets a null local in the inner
   // instance, so what the inner element produces under that name stays there.
   const output = /^\s*=\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(node.adHoc?.outputElement ?? '')?.[1]
-  if (output) rt.setVariable(key, output, null)
-  rt.activate(elementOf(rt.models(adHoc.defKey), elementId), inner)
+  if (output && !(output in variables)) rt.setVariable(key, output, null)
+  return inner
 }
 
 /** Ad-hoc sub-process behaviour. */
 export const adHocSubProcess: ElementBehavior = {
   activate(rt, ei, node) {
+    rt.setVariable(ei.key, ELEMENTS_VARIABLE, node.adHoc?.elementsMetadata ?? [])
     const oc = node.adHoc?.outputCollection
     if (oc && rt.s.variables[ei.key]?.[oc] === undefined) rt.setVariable(ei.key, oc, [])
+    if (node.adHoc?.implementation === 'JOB_WORKER') {
+      activateJobWorker(rt, ei, node)
+      return
+    }
     const ids = elementsToActivate(rt, ei, node)
     if (!ids) return
     if (!rt.activated(ei, node)) return
@@ -149,7 +175,8 @@ export const adHocSubProcessInnerInstance: ElementBehavior = {
       rt.setVariable(adHoc.key, definition.outputCollection, list)
     }
     let result: boolean | undefined
-    if (definition.completionCondition) {
+    // A job worker decides completion through its job result; the condition is not evaluated.
+    if (definition.completionCondition && definition.implementation === 'BPMN') {
       const r = evaluateCondition(
         definition.completionCondition,
         rt.visibleVariables(adHoc.key),
@@ -175,10 +202,16 @@ export const adHocSubProcessInnerInstance: ElementBehavior = {
     conditionResults.get(rt)?.delete(inner.key)
     const adHoc = rt.instance(inner.flowScopeKey)
     if (!adHoc || adHoc.state !== 'ACTIVATED') return
-    const definition = rt.nodeOf(adHoc).adHoc
-    if (result === false || !definition) return
-    if (result === true && definition.cancelRemainingInstances) {
-      rt.terminateAll(rt.childrenOf(adHoc.key), () => rt.complete(adHoc))
+    const node = rt.nodeOf(adHoc)
+    const definition = node.adHoc
+    if (!definition) return
+    if (definition.implementation === 'JOB_WORKER') {
+      jobWorkerPathCompleted(rt, adHoc, node)
+      return
+    }
+    if (result === false) return
+    if (result === true) {
+      completionConditionFulfilled(rt, adHoc, definition.cancelRemainingInstances)
       return
     }
     if (adHoc.children === 0) rt.complete(adHoc)

@@ -34,6 +34,7 @@ export function createJob(
   node: FlowNode,
   prepared: { type: string; retries: number },
   extraHeaders: Record<string, string> = {},
+  jobKind: 'BPMN_ELEMENT' | 'AD_HOC_SUB_PROCESS' = 'BPMN_ELEMENT',
 ): void {
   const def = this.definition(ei.defKey)
   this.emit(
@@ -59,7 +60,7 @@ export function createJob(
       processDefinitionVersion: def.version,
       processDefinitionKey: ei.defKey,
       tenantId: def.tenantId,
-      jobKind: 'BPMN_ELEMENT',
+      jobKind,
       listenerEventType: 'UNSPECIFIED',
       // Zeebe's exporter JSON names it so (`listenerEventType` is this engine's older name)
       jobListenerEventType: 'UNSPECIFIED',

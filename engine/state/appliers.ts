@@ -186,6 +186,14 @@ export function applyRecord(
     case 'COMPENSATION_SUBSCRIPTION':
       applyCompensationSubscription(s, r.intent, key, r.value)
       return
+    case 'AD_HOC_SUB_PROCESS_INSTRUCTION': {
+      // Zeebe's AdHocSubProcessInstructionCompletedApplier: the flag the next inner completion reads
+      const ei = s.elementInstances[Number(r.value.adHocSubProcessInstanceKey)]
+      if (r.intent === 'COMPLETED' && ei) {
+        ei.completionConditionFulfilled = r.value.completionConditionFulfilled
+      }
+      return
+    }
     default:
       return
   }

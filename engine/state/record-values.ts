@@ -155,3 +155,43 @@ export interface ErrorRecordValue {
   errorEventPosition: number
   processInstanceKey: number
 }
+
+/**
+ * Zeebe 8.8's AD_HOC_SUB_PROCESS_INSTRUCTION: elements activated in an ad-hoc sub-process, or its
+ * completion, by a job result (or the ad-hoc activities API). The instance key is a string, as in
+ * Zeebe's record.
+ */
+export interface AdHocSubProcessInstructionRecordValue {
+  adHocSubProcessInstanceKey: string
+  activateElements: { elementId: string; variables: Record<string, unknown> }[]
+  cancelRemainingInstances: boolean
+  completionConditionFulfilled: boolean
+  tenantId: string
+}
+
+/** Zeebe's ESCALATION record (typed; this engine does not write it). */
+export interface EscalationRecordValue {
+  processInstanceKey: number
+  escalationCode: string
+  throwElementId: string
+  catchElementId: string
+}
+
+/** Zeebe's COMMAND_DISTRIBUTION record (typed; a single partition distributes nothing). */
+export interface CommandDistributionRecordValue {
+  partitionId: number
+  queueId: string
+  valueType: string
+  intent: string
+  commandValue: Record<string, unknown>
+}
+
+/** Zeebe's PROCESS_EVENT record (typed; this engine does not write it). */
+export interface ProcessEventRecordValue {
+  scopeKey: number
+  targetElementId: string
+  variables: Record<string, unknown>
+  processDefinitionKey: number
+  processInstanceKey: number
+  tenantId: string
+}

@@ -3,12 +3,16 @@
  * the engine's public history: the server's evidence and replay features read it.
  */
 import type {
+  AdHocSubProcessInstructionRecordValue,
+  CommandDistributionRecordValue,
   DecisionEvaluationRecordValue,
   DecisionRecordValue,
   DecisionRequirementsRecordValue,
   DeploymentRecordValue,
   ErrorRecordValue,
+  EscalationRecordValue,
   FormRecordValue,
+  ProcessEventRecordValue,
   ProcessInstanceCreationRecordValue,
   ProcessInstanceMigrationRecordValue,
   ProcessInstanceModificationRecordValue,
@@ -58,6 +62,10 @@ export const ValueType = {
   ProcessInstanceModification: 'PROCESS_INSTANCE_MODIFICATION',
   ProcessInstanceMigration: 'PROCESS_INSTANCE_MIGRATION',
   ResourceDeletion: 'RESOURCE_DELETION',
+  AdHocSubProcessInstruction: 'AD_HOC_SUB_PROCESS_INSTRUCTION',
+  Escalation: 'ESCALATION',
+  CommandDistribution: 'COMMAND_DISTRIBUTION',
+  ProcessEvent: 'PROCESS_EVENT',
 } as const
 export type ValueType = (typeof ValueType)[keyof typeof ValueType]
 
@@ -146,13 +154,19 @@ export interface JobBatchRecordValue {
   tenantIds: string[]
 }
 
-/** Zeebe's job result (`JobRecordValue.getResult()`), as task listener jobs complete with. */
+/**
+ * Zeebe's job result (`JobRecordValue.getResult()`), as task listener jobs and ad-hoc sub-process
+ * jobs complete with (the exporter's JSON names; the ad-hoc fields only on the latter).
+ */
 export interface JobResultValue {
-  type: 'USER_TASK'
+  type: 'USER_TASK' | 'AD_HOC_SUB_PROCESS'
   denied: boolean
   deniedReason: string
   corrections: Record<string, unknown>
   correctedAttributes: string[]
+  activateElements?: { elementId: string; variables: Record<string, unknown> }[]
+  completionConditionFulfilled?: boolean
+  cancelRemainingInstances?: boolean
 }
 
 export interface VariableRecordValue {
@@ -230,6 +244,10 @@ export interface RecordValues {
   PROCESS_INSTANCE_MODIFICATION: ProcessInstanceModificationRecordValue
   PROCESS_INSTANCE_MIGRATION: ProcessInstanceMigrationRecordValue
   RESOURCE_DELETION: ResourceDeletionRecordValue
+  AD_HOC_SUB_PROCESS_INSTRUCTION: AdHocSubProcessInstructionRecordValue
+  ESCALATION: EscalationRecordValue
+  COMMAND_DISTRIBUTION: CommandDistributionRecordValue
+  PROCESS_EVENT: ProcessEventRecordValue
 }
 
 /**
@@ -286,6 +304,17 @@ export interface RecordIntents {
   PROCESS_INSTANCE_MODIFICATION: 'MODIFIED'
   PROCESS_INSTANCE_MIGRATION: 'MIGRATED'
   RESOURCE_DELETION: 'DELETING' | 'DELETED'
+  AD_HOC_SUB_PROCESS_INSTRUCTION: 'ACTIVATED' | 'COMPLETED'
+  ESCALATION: 'ESCALATED' | 'NOT_ESCALATED'
+  COMMAND_DISTRIBUTION:
+    | 'STARTED'
+    | 'DISTRIBUTING'
+    | 'ACKNOWLEDGED'
+    | 'FINISHED'
+    | 'ENQUEUED'
+    | 'CONTINUATION_REQUESTED'
+    | 'CONTINUATION_COMPLETED'
+  PROCESS_EVENT: 'TRIGGERING' | 'TRIGGERED'
 }
 
 /** The intents a record of value type `V` may have. */

@@ -68,6 +68,8 @@ export interface ElementInstanceState {
   miActivated?: number
   miCompleted?: number
   miTerminated?: number
+  /** Ad-hoc sub-process (job worker): a job result fulfilled its completion condition. */
+  completionConditionFulfilled?: boolean
   /** Camunda user task: the USER_TASK key of its task while it exists. */
   userTaskKey?: number
   /** Execution listeners of the running event type completed so far (listener-index.ts). */

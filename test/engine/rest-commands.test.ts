@@ -74,6 +74,56 @@ describe.each(testDatabaseTargets())('v2 REST commands with the 8.8 client ($kin
     return jobs[0]!
   }
 
+  test('an ad-hoc sub-process job completes with a result that activates elements, then one that completes it', async () => {
+    const agent = bpmn(
+      'rest-agent',
+      `<bpmn:startEvent id="start" /><bpmn:adHocSubProcess id="agent"><bpmn:extensionElements><zeebe:adHoc outputCollection="results" outputElement="=out" /><zeebe:taskDefinition type="rest-agent" /></bpmn:extensionElements>${serviceTask('tool', 'rest-tool')}</bpmn:adHocSubProcess><bpmn:endEvent id="end" />${chain('start', 'agent', 'end')}`,
+    )
+    await camunda.createDeployment({ resources: [file('rest-agent.bpmn', agent)] })
+    const { processInstanceKey } = await camunda.createProcessInstance({
+      processDefinitionId: 'rest-agent' as never,
+    })
+    const first = await activateOne('rest-agent')
+    expect(first.kind).toBe('AD_HOC_SUB_PROCESS')
+    await camunda.completeJob({
+      jobKey: first.jobKey,
+      result: {
+        type: 'adHocSubProcess',
+        activateElements: [{ elementId: 'tool' as never, variables: { toolCall: { id: 1 } } }],
+        isCompletionConditionFulfilled: false,
+        isCancelRemainingInstances: false,
+      },
+    })
+    const tool = await activateOne('rest-tool')
+    expect(tool.variables).toMatchObject({ toolCall: { id: 1 } })
+    await camunda.completeJob({ jobKey: tool.jobKey, variables: { out: 'done' } })
+    const second = await activateOne('rest-agent')
+    expect(second.variables).toMatchObject({ results: ['done'] })
+    const both = await problem(
+      camunda.completeJob({
+        jobKey: second.jobKey,
+        result: {
+          type: 'adHocSubProcess',
+          activateElements: [{ elementId: 'tool' as never }],
+          isCompletionConditionFulfilled: true,
+        },
+      }),
+    )
+    expect(both.status).toBe(400)
+    await camunda.completeJob({
+      jobKey: second.jobKey,
+      result: { type: 'adHocSubProcess', isCompletionConditionFulfilled: true },
+    })
+    expect(await completedPath(engine(), String(processInstanceKey))).toEqual([
+      'start',
+      'tool',
+      'agent#innerInstance',
+      'agent',
+      'end',
+      'rest-agent',
+    ])
+  })
+
   test('license and status answer as an unlicensed 8.8 that is up', async () => {
     expect(await camunda.getLicense()).toEqual({
       validLicense: false,

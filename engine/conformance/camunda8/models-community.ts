@@ -163,11 +163,6 @@ export const communityModels: Manifest[] = [
     resources: ['camunda-8-tutorials/AI Email Support Agent.bpmn'],
     covers:
       'AI agent: ad-hoc sub-process implemented by a job worker (tools as inner elements), user tasks, error boundary',
-    pending: {
-      feature: 'ad-hoc sub-process implemented by a job worker (AI agent)',
-      refusal: /Ad-hoc sub-processes implemented by a job worker/,
-    },
-    // Until the feature lands, only the refusal is checked; this run is turned on with it.
     runs: [
       {
         name: 'no past conversations: the agent sub-process waits for its job worker',

@@ -25,6 +25,12 @@ function putPath(context: Ctx, keys: string[], value: unknown): Ctx {
 const stringKeys = (v: unknown): v is string[] => isList(v) && v.length > 0 && v.every(isText)
 
 export const contextBuiltins: Builtins = {
+  // Camunda 8.8: a tool parameter of an AI agent; evaluates to its value (the other arguments
+  // describe it for the agent, read at deployment: model/ad-hoc-metadata.ts)
+  fromAi: def(
+    ['value', 'description?', 'type?', 'schema?', 'options?'],
+    (value: unknown) => value ?? null,
+  ),
   'get value': def(['context|m', 'key|keys'], (context: unknown, key: unknown) => {
     if (!isContext(context)) return null
     if (isText(key)) return Object.prototype.hasOwnProperty.call(context, key) ? context[key] : null

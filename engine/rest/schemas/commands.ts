@@ -181,6 +181,9 @@ export interface JobCompletionBody {
       candidateGroups?: string[] | null
       priority?: number | null
     } | null
+    activateElements?: { elementId?: string; variables?: Record<string, unknown> | null }[] | null
+    isCompletionConditionFulfilled?: boolean | null
+    isCancelRemainingInstances?: boolean | null
   } | null
 }
 export const jobCompletion = {
@@ -204,6 +207,16 @@ export const jobCompletion = {
             priority: intOrNull,
           },
         },
+        activateElements: {
+          type: ['array', 'null'],
+          items: {
+            type: 'object',
+            properties: { elementId: str, variables: varsOrNull },
+            required: ['elementId'],
+          },
+        },
+        isCompletionConditionFulfilled: { type: ['boolean', 'null'] },
+        isCancelRemainingInstances: { type: ['boolean', 'null'] },
       },
     },
   },
