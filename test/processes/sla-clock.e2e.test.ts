@@ -231,4 +231,65 @@ describe.each(testDatabaseTargets())('SLA clock paused while waiting on $kind', 
     expect(path.filter((e) => e === 'Timer_ResponseTargetBreached')).toHaveLength(1)
     expect(path).not.toContain('Timer_ResolutionTargetBreached')
   })
+
+  it('8.1 e, 6.1: a service request waiting for a supplier keeps its fulfilment target from escalating; resumed, the remaining time counts from the resume', async () => {
+    const serviceId = (await h.record('service', { name: 'Workplace' })).id
+    const targets = {
+      '1': { responseMinutes: 15, resolutionMinutes: 240 },
+      '2': { responseMinutes: 30, resolutionMinutes: 360 },
+      '3': { responseMinutes: 60, resolutionMinutes: 480 },
+      '4': { responseMinutes: 240, resolutionMinutes: 2400 },
+    }
+    await h.record('sla', { name: 'Workplace SLA', serviceId, data: { targets } })
+    const start = h.clock.now()
+    const from = (minutes: number) => new Date(start + minutes * MINUTE).toISOString()
+    const { id, instance } = await h.open('service-request', {
+      title: 'Docking station',
+      requester: 'customer',
+      serviceId,
+    })
+    const fulfil = await h.task(instance, 'Task_FulfilRequest')
+    expect(fulfil.dueDate).toBe(from(480))
+    // 60 minutes in, the desk waits for the supplier's delivery
+    await h.advance(60 * MINUTE)
+    const res = await (await h.as('desk')).post<{ status: number }>(
+      `/service-requests/${id}/sla-clock/pause`,
+      { status: 'waiting-for-supplier', reason: 'Docking stations back-ordered' },
+    )
+    expect(res.status).toBe(202)
+    await h.reached(instance, 'Task_RecordSlaPause')
+    expect((await h.cases.findCase('service-request', id))?.status).toBe('waiting-for-supplier')
+    // the original target (480 min) passes while waiting: nothing is recorded or escalated
+    await h.advance(600 * MINUTE) // 660 min
+    expect(await breachesOf(id)).toEqual([])
+    expect(await h.hasCompleted(instance, 'Timer_FulfilmentTargetBreached')).toBe(false)
+    // resumed at 660 with 420 min left: due at 1080
+    const back = await (await h.as('desk')).post<{ status: number }>(
+      `/service-requests/${id}/sla-clock/resume`,
+      { reason: 'Delivered' },
+    )
+    expect(back.status).toBe(202)
+    const again = await h.task(instance, 'Task_FulfilRequest')
+    expect(again.dueDate).toBe(from(1080))
+    expect((await h.cases.findCase('service-request', id))?.status).toBe('in-progress')
+    await h.advance(419 * MINUTE)
+    expect(await breachesOf(id)).toEqual([])
+    await h.advance(2 * MINUTE)
+    await h.reached(instance, 'Task_RecordFulfilmentBreach')
+    const breaches = await breachesOf(id)
+    expect(breaches.map((b) => [b.target, new Date(b.due_at!).toISOString()])).toEqual([
+      ['resolution', from(1080)],
+    ])
+    const path = await completedPath(h.engine.engine, instance)
+    const tail = path.slice(path.indexOf('Task_SetStatusInFulfilment'))
+    expect(tail.slice(0, 6)).toEqual([
+      'Task_SetStatusInFulfilment',
+      'Gateway_MergeResumed',
+      'Message_SlaClockPaused',
+      'Task_RecordSlaPause',
+      'Receive_SlaClockResumed',
+      'Task_RecordSlaResume',
+    ])
+    expect(tail).toContain('Timer_FulfilmentTargetBreached')
+  })
 })
