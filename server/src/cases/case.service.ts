@@ -41,6 +41,7 @@ import { ChangeRecordEdits } from './change-record-edits'
 import type { CaseKind, KindSpec } from './kinds'
 import { ProcedureStarts, type LinkedInstance, type ProcessStarter } from './procedure-starts'
 import type { RecordPatch } from './record-updates'
+import { slaClockPauses, type SlaClockPause } from './sla-clock'
 import type { ChangeOrigin } from './status-history'
 
 export type { ProcessStarter } from './procedure-starts'
@@ -85,9 +86,11 @@ export class CaseService {
   private readonly links: CaseLinks
   private readonly procedures: CaseProcedures
   private readonly attachments: CaseAttachments
+  private readonly db: Kysely<DB>
 
   constructor(deps: CaseServiceDeps) {
     const { db, audit } = deps
+    this.db = db
     const outbox = new Outbox(db)
     this.links = new CaseLinks({ db, audit })
     if (deps.processStarter) {
@@ -130,6 +133,12 @@ export class CaseService {
   /** One record with its links, process instances, comments, attachments and activity. */
   get(kind: CaseKind, id: string, actor: Actor): Promise<CaseDetail> {
     return this.queries.get(kind, id, actor)
+  }
+
+  /** The stays of a case in a waiting status, its SLA clock paused (8.1, 6.1; `sla-clock.ts`). */
+  async slaClockPauses(kind: CaseKind, id: string, actor: Actor): Promise<SlaClockPause[]> {
+    await this.queries.get(kind, id, actor)
+    return slaClockPauses(this.db, kind, id)
   }
 
   /** The record without what hangs on it; undefined when it does not exist. For workers. */

@@ -22,6 +22,7 @@ import { allKinds, isCaseKind, kindSpecs } from './kinds'
 import { majorIncidentRoutes, type EscalationPublisher } from './major-incident.routes'
 import { actorOf } from './route-params'
 import { serviceTransitionWithdrawalRoutes } from './service-transition-withdrawal.routes'
+import { slaClockRoutes } from './sla-clock.routes'
 import { dataSchemaOf } from './validators'
 
 export { LinkType } from './case-kind.routes'
@@ -55,6 +56,9 @@ export function casesRoutes({
       { cases, ...(messages ? { messages } : {}), ...(now ? { now } : {}) },
       registry,
     ),
+  )
+  router.use(
+    slaClockRoutes({ cases, ...(messages ? { messages } : {}), ...(now ? { now } : {}) }, registry),
   )
   router.use(
     serviceTransitionWithdrawalRoutes(

@@ -18,6 +18,7 @@ import type { CaseService } from './case.service'
 import { finalStatuses } from './kinds'
 import { TRANSITION_WITHDRAWN_MESSAGE } from './service-transition-withdrawal.routes'
 import { actorOf, idOf } from './route-params'
+import { SLA_CLOCK_PAUSED_MESSAGE, SLA_CLOCK_RESUMED_MESSAGE } from './sla-clock'
 
 /** The message the incident procedure's `StartEvent_EscalatedToMajor` waits for. */
 export const MAJOR_ESCALATION_MESSAGE = 'incident-major-escalation'
@@ -26,6 +27,8 @@ export const MAJOR_ESCALATION_MESSAGE = 'incident-major-escalation'
 export const serverPublishedMessages = [
   MAJOR_ESCALATION_MESSAGE,
   TRANSITION_WITHDRAWN_MESSAGE,
+  SLA_CLOCK_PAUSED_MESSAGE,
+  SLA_CLOCK_RESUMED_MESSAGE,
 ] as const
 
 /** How long the escalation waits for the procedure (e.g. an incident whose start is in flight). */

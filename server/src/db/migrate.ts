@@ -32,6 +32,7 @@ import * as m1100 from './migrations/1100-budgeting-accounting'
 import * as m1110 from './migrations/1110-information-security'
 import * as m1130 from './migrations/1130-draft-control'
 import * as m1140 from './migrations/1140-contract-document-in-force'
+import * as m1160 from './migrations/1160-sla-clock-pauses'
 import * as m1220 from './migrations/1220-inbox-segregation-check'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
@@ -65,6 +66,7 @@ export const migrations: Record<string, Migration> = {
   '1110-information-security': m1110,
   '1130-draft-control': m1130,
   '1140-contract-document-in-force': m1140,
+  '1160-sla-clock-pauses': m1160,
   '1220-inbox-segregation-check': m1220,
 }
 

@@ -1129,6 +1129,29 @@ export interface SecurityIncidentsTable {
 /** The table of migration 1080. */
 export interface DB {
   major_incident_steps: MajorIncidentStepsTable
+  sla_clock_pauses: SlaClockPausesTable
+}
+
+/** 8.1, 6.1: a stay of a case in a waiting status, its SLA clock paused (migration 1160). */
+export interface SlaClockPausesTable {
+  id: Generated<number>
+  case_kind: string
+  case_id: string
+  /** `waiting-for-customer`, `waiting-for-supplier` or `on-hold`. */
+  status: string
+  /** The status the case returns to when resumed. */
+  previous_status: string
+  paused_at: Date | string
+  paused_by: string
+  pause_reason: string
+  response_due_before: Date | string | null
+  resolution_due_before: Date | string | null
+  resumed_at: Date | string | null
+  resumed_by: string | null
+  resume_reason: string | null
+  response_due_after: Date | string | null
+  resolution_due_after: Date | string | null
+  process_instance_key: string
 }
 
 /** 8.1 the one step of an incident's procedure that runs its major-incident steps. */

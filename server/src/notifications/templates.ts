@@ -24,6 +24,7 @@ export const Template = {
   ReleaseOutcome: 'release-outcome',
   ImprovementReport: 'improvement-report',
   SmsDocumentIssued: 'sms-document-issued',
+  ServiceTermsChanged: 'service-terms-changed',
   SmsDocumentReviewDue: 'sms-document-review-due',
   AuditReport: 'audit-report',
   ManagementReviewAction: 'management-review-action',
@@ -97,6 +98,11 @@ const texts: Record<Template, (c: TemplateContext) => { subject: string; body: s
   'sms-document-issued': (c) => ({
     subject: `Document ${c.caseId ?? ''} issued: please read and acknowledge`,
     body: `${ref(c)} is effective${c.detail ? ` (${c.detail})` : ''}. Read it and acknowledge it in the SMS documents register.`,
+  }),
+  // 7.1, 6.1: customers are told when the service levels or the catalogue of their services change
+  'service-terms-changed': (c) => ({
+    subject: `Changed service terms: ${c.title ?? c.caseId ?? ''}`,
+    body: `A new version of ${c.title ?? c.caseId ?? 'the service terms'} takes effect${c.detail ? ` (${c.detail})` : ''}. The service catalogue shows the service levels now agreed.`,
   }),
   // 4.3.2 c: documents are reviewed at planned intervals
   'sms-document-review-due': (c) => ({

@@ -83,31 +83,62 @@ export function bucketsOf(period: Period, g: Granularity): string[] {
 
 const pct = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 10 : null)
 
+/**
+ * The versions of the SLAs' controlled documents (`sla:<id>`) with the span each was in force:
+ * from its effective date until a higher version took effect (or it was withdrawn). The same rule
+ * as `sms/documents` `inForce` (the highest version whose effective date has come), read for any
+ * past instant: superseded versions count for the time they were in force.
+ */
+const slaVersionsSql = sql`select substr(d.subject, 5) as sla_id, v.version, v.effective_from,
+      least(
+        min(v.effective_from) over (partition by v.document_id order by v.version desc
+          rows between unbounded preceding and 1 preceding),
+        case when v.status = 'withdrawn' then v.withdrawn_at end) as until,
+      v.data -> 'targets' as targets, nullif(v.data -> 'calendar', 'null'::jsonb) as calendar
+    from sms_document_versions v join sms_documents d on d.id = v.document_id
+    where d.subject like 'sla:%' and v.data is not null and v.effective_from is not null
+      and v.status in ('approved', 'effective', 'superseded', 'withdrawn')`
+
+/**
+ * Per case of `scope` (a CTE with `id`, `kind`, `service_id`, `priority`, `created_at`): the agreed
+ * SLA of its service and the targets and calendar of the SLA document version in force when the
+ * case was recorded (the record's own when no version was in force then).
+ */
+const caseTargetsSql = (target: 'response' | 'resolution') => sql`select s.*, t.sla_id, t.sla_name,
+      v.version as sla_version,
+      (coalesce(v.targets, t.targets) -> (s.priority::text) ->> ${`${target}Minutes`})::float8
+        as target_minutes,
+      coalesce(v.calendar, t.calendar) as calendar
+    from scope s
+    left join targets t on t.service_id = s.service_id
+    left join versions v on v.sla_id = t.sla_id and s.created_at >= v.effective_from
+      and (v.until is null or s.created_at < v.until)`
+
 /** 6.2 a: performance against every target of every agreed SLA. */
 async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
   const targets = sql`select distinct on (service_id) id as sla_id, name as sla_name, service_id,
-      data -> 'targets' as targets, data -> 'calendar' as calendar
+      data -> 'targets' as targets, nullif(data -> 'calendar', 'null'::jsonb) as calendar
     from slas where status = 'agreed' order by service_id, created_at desc, id desc`
   const paused = list(CLOCK_PAUSED_STATUSES)
   const resolution = await rows(
     db,
-    sql<Record<string, unknown>>`with targets as (${targets}),
+    sql<Record<string, unknown>>`with targets as (${targets}), versions as (${slaVersionsSql}),
     scope as (
       select c.id, c.kind, c.service_id, c.priority, c.created_at, c.closed_at from cases c
       where c.kind in (${list(SLA_KINDS)}) and c.status = 'closed'
         and ${inPeriod(sql`c.closed_at`, period)}
     ),
+    applied as (${caseTargetsSql('resolution')}),
     measured as (
-      select s.service_id, s.priority, t.sla_id, t.sla_name,
-        (t.targets -> (s.priority::text) ->> 'resolutionMinutes')::float8 as target_minutes,
-        (case when t.calendar is null
+      select s.service_id, s.priority, s.sla_id, s.sla_name, s.sla_version, s.target_minutes,
+        (case when s.calendar is null
           then extract(epoch from (s.closed_at - s.created_at))::float8 - coalesce(p.secs, 0)
-          else ${businessSecondsSql(sql`s.created_at`, sql`s.closed_at`, sql`t.calendar`)}
+          else ${businessSecondsSql(sql`s.created_at`, sql`s.closed_at`, sql`s.calendar`)}
             - coalesce(bp.secs, 0) end) / 60.0
           as minutes,
         exists (select 1 from sla_breaches b where b.case_id = s.id and b.case_kind = s.kind
           and b.target = 'resolution') as breached
-      from scope s
+      from applied s
       -- each case's own history through its index. Time paused = Σ leaving a paused status −
       -- Σ entering one (each stay is an exit minus its entry); a case created in a paused
       -- status has one exit more than entries, its stay starting at creation.
@@ -118,19 +149,18 @@ async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
             - count(*) filter (where h.to_status in (${paused}))) as secs
         from case_status_history h where h.case_id = s.id and h.case_kind = s.kind
       ) p on true
-      left join targets t on t.service_id = s.service_id
       -- an SLA with a service calendar: business time paused, stay by stay (each stay from the
       -- previous change, or creation, to the change leaving the paused status)
       left join lateral (
-        select sum(${businessSecondsSql(sql`coalesce(x.prev, s.created_at)`, sql`x.changed_at`, sql`t.calendar`)}) as secs
+        select sum(${businessSecondsSql(sql`coalesce(x.prev, s.created_at)`, sql`x.changed_at`, sql`s.calendar`)}) as secs
         from (select h.from_status, h.changed_at,
             lag(h.changed_at) over (order by h.changed_at, h.id) as prev
           from case_status_history h
-          where t.calendar is not null and h.case_id = s.id and h.case_kind = s.kind) x
+          where s.calendar is not null and h.case_id = s.id and h.case_kind = s.kind) x
         where x.from_status in (${paused})
       ) bp on true
     )
-    select m.sla_id, m.sla_name, sv.name as service, m.priority, m.target_minutes,
+    select m.sla_id, m.sla_name, m.sla_version, sv.name as service, m.priority, m.target_minutes,
       count(*)::int as cases,
       count(*) filter (where m.breached)::int as breached,
       count(*) filter (where m.minutes > m.target_minutes)::int as over_target,
@@ -138,39 +168,65 @@ async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
         and m.minutes <= m.target_minutes)::int as met,
       round(avg(m.minutes)::numeric, 1)::float8 as avg_minutes
     from measured m left join services sv on sv.id = m.service_id
-    group by m.sla_id, m.sla_name, sv.name, m.priority, m.target_minutes
-    order by sv.name nulls last, m.priority nulls last`,
+    group by m.sla_id, m.sla_name, m.sla_version, sv.name, m.priority, m.target_minutes
+    order by sv.name nulls last, m.priority nulls last, m.sla_version nulls first`,
   )
+  // the response: the first status change after the case was recorded (anyone moving it on:
+  // classified, in progress, asked the customer), or its closure when nothing was recorded before;
+  // still unanswered at the end of the period (or now, if sooner): missed once the target has
+  // passed, pending before
+  const asOf = sql`least(${ts(period.to)}, now())`
   const response = await rows(
     db,
-    sql<Record<string, unknown>>`with targets as (${targets})
-    select t.sla_id, t.sla_name, sv.name as service, c.priority,
-      (t.targets -> (c.priority::text) ->> 'responseMinutes')::float8 as target_minutes,
+    sql<Record<string, unknown>>`with targets as (${targets}), versions as (${slaVersionsSql}),
+    scope as (
+      select c.id, c.kind, c.service_id, c.priority, c.created_at, c.closed_at from cases c
+      where c.kind in (${list(SLA_KINDS)}) and ${inPeriod(sql`c.created_at`, period)}
+    ),
+    applied as (${caseTargetsSql('response')}),
+    measured as (
+      select s.service_id, s.priority, s.sla_id, s.sla_name, s.sla_version, s.target_minutes,
+        coalesce(fr.at, s.closed_at) is not null as answered,
+        ${businessSecondsSql(sql`s.created_at`, sql`coalesce(fr.at, s.closed_at, ${asOf})`, sql`s.calendar`)}
+          / 60.0 as minutes,
+        exists (select 1 from sla_breaches b where b.case_id = s.id and b.case_kind = s.kind
+          and b.target = 'response') as breached
+      from applied s
+      left join lateral (
+        select min(h.changed_at) as at from case_status_history h
+        where h.case_id = s.id and h.case_kind = s.kind
+      ) fr on true
+    )
+    select m.sla_id, m.sla_name, m.sla_version, sv.name as service, m.priority, m.target_minutes,
       count(*)::int as cases,
-      count(*) filter (where exists (select 1 from sla_breaches b where b.case_id = c.id
-        and b.case_kind = c.kind and b.target = 'response'))::int as breached
-    from cases c left join targets t on t.service_id = c.service_id
-      left join services sv on sv.id = c.service_id
-    where c.kind in (${list(SLA_KINDS)}) and ${inPeriod(sql`c.created_at`, period)}
-    group by t.sla_id, t.sla_name, sv.name, c.priority, 5
-    order by sv.name nulls last, c.priority nulls last`,
+      count(*) filter (where m.breached)::int as breached,
+      count(*) filter (where m.minutes > m.target_minutes)::int as over_target,
+      count(*) filter (where m.answered and m.minutes <= m.target_minutes)::int as met,
+      count(*) filter (where not m.answered and m.minutes <= m.target_minutes)::int as pending,
+      round((avg(m.minutes) filter (where m.answered))::numeric, 1)::float8 as avg_minutes
+    from measured m left join services sv on sv.id = m.service_id
+    group by m.sla_id, m.sla_name, m.sla_version, sv.name, m.priority, m.target_minutes
+    order by sv.name nulls last, m.priority nulls last, m.sla_version nulls first`,
   )
   const out: Record<string, Cell>[] = []
   for (const r of response) {
     const target = numOrNull(r.target_minutes)
-    const met = target === null ? 0 : num(r.cases) - num(r.breached)
+    const met = num(r.met)
+    const missed = num(r.over_target)
     out.push({
       target: 'response',
       sla: (r.sla_name as string | null) ?? null,
+      slaVersion: numOrNull(r.sla_version),
       service: (r.service as string | null) ?? null,
       priority: numOrNull(r.priority),
       targetMinutes: target,
       cases: num(r.cases),
       breached: num(r.breached),
-      overTarget: null,
+      overTarget: target === null ? null : missed,
       met: target === null ? null : met,
-      percentMet: target === null ? null : pct(met, num(r.cases)),
-      avgMinutes: null,
+      pending: target === null ? null : num(r.pending),
+      percentMet: target === null ? null : pct(met, met + missed),
+      avgMinutes: numOrNull(r.avg_minutes),
     })
   }
   for (const r of resolution) {
@@ -178,6 +234,7 @@ async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
     out.push({
       target: 'resolution',
       sla: (r.sla_name as string | null) ?? null,
+      slaVersion: numOrNull(r.sla_version),
       service: (r.service as string | null) ?? null,
       priority: numOrNull(r.priority),
       targetMinutes: target,
@@ -185,6 +242,7 @@ async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
       breached: num(r.breached),
       overTarget: num(r.over_target),
       met: target === null ? null : num(r.met),
+      pending: null,
       percentMet: target === null ? null : pct(num(r.met), num(r.cases)),
       avgMinutes: numOrNull(r.avg_minutes),
     })
@@ -194,21 +252,29 @@ async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
     title: 'Performance against SLA targets',
     clause: '6.2 a',
     measuredAs:
-      'Per target of the newest agreed SLA of each service, for incidents and service requests, by priority. ' +
-      'Response: cases created in the period; "breached" counts the response breaches the procedure recorded ' +
-      '(Timer_ResponseTargetBreached → record-sla-breach); met = cases − breached (cases still inside their ' +
-      'response window count as met so far). Resolution: cases closed in the period (cancelled and rejected ' +
-      'cases are not resolved and are left out); resolution time = closure − creation minus the time spent in ' +
-      `the statuses ${CLOCK_PAUSED_STATUSES.join(', ')} (service restored and waiting for the customer's ` +
-      'confirmation, or waiting for the customer or a supplier), taken from the status history; "breached" ' +
-      'counts the resolution breaches the procedure recorded (Timer_ResolutionTargetBreached); "over target" ' +
-      'the cases whose measured time exceeds the target; met = neither. Times count in the business hours ' +
-      "of the SLA's service calendar (its time zone, working days, opening hours and holidays) when the SLA " +
-      'names one, the same calendar the procedure sets the due dates with; otherwise around the clock. ' +
-      'Cases without an SLA target are listed with an empty target and no percentage.',
+      'Per target of the agreed SLA of each service, for incidents and service requests, by priority, ' +
+      'each case against the targets of the SLA document version in force when it was recorded (its ' +
+      '"SLA version"; the SLA record\'s own targets when no version was in force then), so a target ' +
+      'changed during the period measures the cases before and after the change each by its own. ' +
+      'Response: cases created in the period; the response is the first status change after the case ' +
+      'was recorded (anyone moving it on), or its closure when nothing was recorded before; response time ' +
+      '= response − creation; met = answered within the target, "over target" = answered late or still ' +
+      'unanswered with the target passed by the end of the period, pending = unanswered and the target ' +
+      'not yet passed; % met = met of met and over target. Resolution: cases closed in the period ' +
+      '(cancelled and rejected cases are not resolved and are left out); resolution time = closure − ' +
+      `creation minus the time spent in the statuses ${CLOCK_PAUSED_STATUSES.join(', ')} (service ` +
+      "restored and waiting for the customer's confirmation, or waiting for the customer or a supplier, " +
+      'the SLA clock paused), taken from the status history; "over target" the cases whose measured time ' +
+      'exceeds the target; met = neither over target nor a resolution breach recorded. "Breaches recorded" ' +
+      'counts the breaches the procedure recorded (Timer_ResponseTargetBreached, ' +
+      "Timer_ResolutionTargetBreached). Times count in the business hours of the SLA's service calendar " +
+      '(its time zone, working days, opening hours and holidays) when the SLA names one, the same calendar ' +
+      'the procedure sets the due dates with; otherwise around the clock. Cases without an SLA target are ' +
+      'listed with an empty target and no percentage.',
     columns: [
       { key: 'target', label: 'Target' },
       { key: 'sla', label: 'SLA' },
+      { key: 'slaVersion', label: 'SLA version' },
       { key: 'service', label: 'Service' },
       { key: 'priority', label: 'Priority' },
       { key: 'targetMinutes', label: 'Target (min)' },
@@ -216,10 +282,11 @@ async function slaPerformance({ db, period }: Ctx): Promise<ReportSection> {
       { key: 'breached', label: 'Breaches recorded' },
       { key: 'overTarget', label: 'Over target (measured)' },
       { key: 'met', label: 'Met' },
+      { key: 'pending', label: 'Pending' },
       { key: 'percentMet', label: '% met' },
       {
         key: 'avgMinutes',
-        label: 'Avg resolution (min, excl. waiting; business hours per SLA calendar)',
+        label: 'Avg time (min, excl. waiting; business hours per SLA calendar)',
       },
     ],
     rows: out,

@@ -74,6 +74,13 @@ describe.each(testDatabaseTargets())('service reports on $kind (6.2)', (target) 
         breached: e!.breached,
         met: e!.met,
       })
+      if (r.target === 'response' && r.targetMinutes !== null) {
+        // 6.2 a: response attainment from the times, not cases minus recorded breaches
+        expect({ overTarget: r.overTarget, pending: r.pending }, key).toEqual({
+          overTarget: e!.overTarget,
+          pending: e!.pending,
+        })
+      }
       if (r.target === 'resolution') {
         expect(r.overTarget, key).toBe(e!.overTarget)
         const avg = e!.minutes.reduce((a, m) => a + m, 0) / e!.minutes.length

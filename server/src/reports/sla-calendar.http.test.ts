@@ -252,15 +252,29 @@ describe.each(testDatabaseTargets())(
       })
     })
 
-    test('6.2 a: response attainment counts the breaches the procedure recorded', () => {
+    test('6.2 a: response attainment is measured from the times, in business time', () => {
+      // the first status change after recording, else the closure, against 60 business minutes:
+      // 900001 closed Monday 10:00 with nothing before: 120, over; 900002 waiting at 10:00: 60,
+      // met (exactly); 900003 closed after 540: over; 900004 waiting at 16:45: 15, met; 900005
+      // closed after Christmas: 120, over. The one breach the procedure recorded is listed too.
       expect(row('response', 'Payroll', 1)).toMatchObject({
         targetMinutes: 60,
         cases: 5,
         breached: 1,
-        met: 4,
-        percentMet: 80,
+        met: 2,
+        overTarget: 3,
+        pending: 0,
+        percentMet: 40,
+        avgMinutes: (120 + 60 + 540 + 15 + 120) / 5,
       })
-      expect(row('response', 'Payroll', 2)).toMatchObject({ cases: 1, breached: 0, met: 1 })
+      // 900006: Monday 13:00 → closed Tuesday 12:00 = 420 business minutes against 120
+      expect(row('response', 'Payroll', 2)).toMatchObject({
+        cases: 1,
+        breached: 0,
+        met: 0,
+        overTarget: 1,
+        percentMet: 0,
+      })
     })
   },
 )

@@ -46,6 +46,8 @@ import { checkReviewActions } from './check-review-actions.worker'
 import { closeAuditFindings } from './close-audit-findings.worker'
 import { collectAuditFindings } from './collect-audit-findings.worker'
 import { recordMajorEscalation } from './record-major-escalation.worker'
+import { recordSlaPause } from './record-sla-pause.worker'
+import { recordSlaResume } from './record-sla-resume.worker'
 import { recordManagementReview } from './record-management-review.worker'
 import { recordReviewActions } from './record-review-actions.worker'
 import { reportInternalAudit } from './report-internal-audit.worker'
@@ -101,6 +103,9 @@ export const workers: readonly AnyWorker[] = [
   closeAuditFindings,
   collectAuditFindings,
   recordMajorEscalation,
+  // 8.1, 6.1: the SLA clock paused while a case waits
+  recordSlaPause,
+  recordSlaResume,
   recordManagementReview,
   recordReviewActions,
   reportInternalAudit,

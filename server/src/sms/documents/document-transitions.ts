@@ -12,6 +12,8 @@ import { ConflictError, ForbiddenError, UserError } from '../../errors'
 import { planSections, VersionStatus } from './document-model'
 import type { DocumentCirculation } from './document-circulation'
 import { syncRecordOnEffect } from './controlled-issue'
+import { noticeToCustomers } from './customer-notice'
+import type { NotificationService } from '../../notifications/notification.service'
 import {
   DAY,
   documentRow,
@@ -32,7 +34,12 @@ export function refuseDecision(doc: DocRow) {
 
 export class DocumentTransitions {
   constructor(
-    private readonly deps: { db: Kysely<DB>; audit: AuditSink; now: () => Date },
+    private readonly deps: {
+      db: Kysely<DB>
+      audit: AuditSink
+      notifications: NotificationService
+      now: () => Date
+    },
     private readonly circulation: DocumentCirculation,
   ) {}
 
@@ -172,6 +179,11 @@ export class DocumentTransitions {
           .where('id', '=', id)
           .execute()
         await syncRecordOnEffect(tx, this.deps.audit, doc, v, actor)
+        // 7.1, 6.1: the customers of the services whose terms change are told, in this transaction
+        if (notify) {
+          const from = v.effective_from ? new Date(v.effective_from) : now
+          await noticeToCustomers(tx, this.deps, doc, v, actor, from)
+        }
         return { effective_at: now }
       },
     )
