@@ -32,6 +32,7 @@ interface Transition {
 interface Change {
   id: string
   status: string
+  requester: string | null
   data: Record<string, unknown>
 }
 
@@ -106,6 +107,8 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     // then: the policy decided; the change opened a transition, linked to it, and waits for its design
     const opened = await changeOf(id)
     expect(opened.data).toMatchObject({ majorImpact: true, changeNature: 'new-service', serviceTransitionId: transitionId })
+    // 5.1: naming no requester, the change is requested by whoever raised it (who may withdraw it)
+    expect(opened.requester).toBe('change')
     expect(await pathOf(instance, 'change')).toEqual(
       expect.arrayContaining(['Task_ApplyChangePolicy', 'Gateway_ChangeClass', 'Gateway_IsMajorImpact', 'Task_StartServiceTransition']),
     )

@@ -123,9 +123,10 @@ export class CaseWrites {
     const input = { ...(body as Record<string, unknown>) }
     if (!isSystemActor(actor)) refuseReadonly(kind, input.data, isCustomer(actor))
     if (spec.table === 'cases') {
-      // Whoever raises an incident, request or complaint is its requester unless they name one
-      // (workers acting as `system:*` are not people and leave it empty).
-      if (customerKinds.includes(kind) && !isSystemActor(actor)) {
+      // Whoever raises an incident, request or complaint is its requester unless they name one,
+      // and so is whoever raises a change (5.1: its requester may withdraw its service design and
+      // transition); workers acting as `system:*` are not people and name it themselves or not.
+      if ((customerKinds.includes(kind) || kind === 'change') && !isSystemActor(actor)) {
         input.requester ??= actor.username
       }
       if (seesOwnOnly(actor, kind)) {
