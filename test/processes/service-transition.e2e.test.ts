@@ -552,4 +552,36 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     expect((await changeOf(id)).data.serviceTransitionId).toBeUndefined()
     await h.server.zeebe.cancelProcessInstance(instance)
   })
+
+  it('#5.2-1 #9.2-1: the time each step has before it is escalated is the change policy\'s in force when the transition starts', async () => {
+    // given: the SMS managers issue a change policy giving each step 3 days (4.3.2: drafted by
+    // one, approved by the other, in force now)
+    const current = (await (await h.as('change')).get<{ documentId: string; data: Record<string, unknown> }>('/sms/in-force?subject=change-policy')).body
+    const author = await h.as('smsmgr')
+    const url = `/sms/documents/${current.documentId}`
+    const drafted = await author.put(`${url}/draft`, { data: { ...current.data, serviceTransition: { stepDays: 3 } }, changeSummary: 'steps of 3 days' })
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(200)
+    // a step time that is no whole number of days from 1 to 365 is refused
+    expect((await author.put(`${url}/draft`, { data: { ...current.data, serviceTransition: { stepDays: 0 } }, changeSummary: 'x' })).status).toBe(400)
+    expect((await author.post(`${url}/submit`)).status).toBe(200)
+    expect((await (await h.as('smsmgr2')).post(`${url}/approve`, {})).status).toBe(200)
+    expect((await author.post(`${url}/effective`)).status).toBe(200)
+
+    // when: a change for a new service opens its transition and the plan waits 2 days
+    const serviceId = (await h.record('service', { name: 'Video support', ownerGroup: 'service-desk' })).id
+    const { instance, transitionId, transition } = await majorChange('Launch video support', serviceId, {
+      changeNature: 'new-service',
+      potentialMajorImpact: true,
+    })
+    await h.armed(transition, 'Timer_PlanOverdue')
+    await h.advance(2 * DAY)
+    await h.task(transition, 'Task_PlanServiceTransition')
+    // then: nothing is escalated yet; after the third day it is (8.1)
+    expect(await h.hasCompleted(transition, 'Timer_PlanOverdue')).toBe(false)
+    await h.advance(DAY + 3_600_000)
+    await h.reached(transition, 'EndEvent_OverdueStepEscalated')
+    expect(await escalationsOf(transitionId)).toBe(1)
+    await h.server.zeebe.cancelProcessInstance(transition)
+    await h.server.zeebe.cancelProcessInstance(instance)
+  })
 })
