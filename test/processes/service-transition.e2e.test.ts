@@ -521,6 +521,84 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     expect((await requester.post(url, { reason: 'again' })).status).toBe(409)
   })
 
+  /**
+   * A change for a new service raised by the change manager for the problem manager, its
+   * transition planned and designed, the review task claimed by the CAB: what races.
+   */
+  const atReview = async (title: string) => {
+    const serviceId = (await h.record('service', { name: title, ownerGroup: 'service-desk' })).id
+    const { id, instance } = await h.open('change', { title, serviceId, requester: 'problem', data: { scope: title } })
+    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'new-service', potentialMajorImpact: true })
+    const transitionId = await h.until('the transition on the change', async () => {
+      const v = (await changeOf(id)).data.serviceTransitionId
+      return typeof v === 'string' ? v : undefined
+    })
+    const transition = await h.instanceOf('service-transition', transitionId)
+    await h.complete(transition, 'Task_PlanServiceTransition', plan, 'change')
+    await h.complete(transition, 'Task_DesignService', design, 'change')
+    const review = await h.task(transition, 'Task_ReviewDesign')
+    const cab = await h.as('cab')
+    expect((await cab.post(`/tasks/${review.id}/claim`)).status).toBe(200)
+    const requester = await h.as('problem')
+    const withdrawal = await requester.get<{ mayWithdraw: boolean }>(`/service-transitions/${transitionId}/withdrawal`)
+    expect(withdrawal.body.mayWithdraw).toBe(true)
+    return {
+      changeId: id,
+      change: instance,
+      transitionId,
+      transition,
+      accept: () => cab.post<{ message?: string; detail?: string }>(`/tasks/${review.id}/complete`, { data: { designAccepted: true, reviewedBy: 'CAB', customerAccepted: true, reviewNotes: 'ok' } }),
+      withdraw: () => requester.post<{ message?: string; detail?: string }>(`/service-transitions/${transitionId}/withdraw`, { reason: 'No longer needed' }),
+    }
+  }
+  /** The transition ended withdrawn, and its change with it (5.1, 9.2); never accepted. */
+  const endedWithdrawn = async (r: Awaited<ReturnType<typeof atReview>>) => {
+    await h.reached(r.transition, 'EndEvent_TransitionClosedWithdrawn')
+    await h.reached(r.change, 'EndEvent_ChangeWithdrawn')
+    const record = await transitionOf(r.transitionId)
+    expect(record).toMatchObject({ status: 'closed', data: { closureCode: 'withdrawn', withdrawnBy: 'problem' } })
+    expect(record.data.designAccepted).not.toBe(true)
+    expect(await h.hasCompleted(r.transition, 'Task_AcceptServiceDesign')).toBe(false)
+    expect((await changeOf(r.changeId)).status).toBe('cancelled')
+  }
+  /** The design was accepted and handed to the change (5.3, 9.2); no withdrawal is pending. */
+  const endedAccepted = async (r: Awaited<ReturnType<typeof atReview>>) => {
+    await h.reached(r.change, 'Receive_ServiceDesignAccepted')
+    const record = await transitionOf(r.transitionId)
+    expect(record).toMatchObject({ status: 'in-transition', data: { designAccepted: true } })
+    expect(record.data.withdrawnBy).toBeUndefined()
+    expect(await h.hasCompleted(r.transition, 'StartEvent_TransitionWithdrawn')).toBe(false)
+    expect((await (await h.as('problem')).get<{ mayWithdraw: boolean }>(`/service-transitions/${r.transitionId}/withdrawal`)).body.mayWithdraw).toBe(false)
+    await h.server.zeebe.cancelProcessInstance(r.transition)
+    await h.server.zeebe.cancelProcessInstance(r.change)
+  }
+
+  it('#5.1-2 #5.3-1: a withdrawal and the acceptance of the design at the same moment: whichever comes first wins, the other gets 409, and the transition ends withdrawn or accepted, never both', async () => {
+    // when: the requester withdraws just before the CAB accepts; then: the CAB is told it was withdrawn
+    const first = await atReview('Kiosk support')
+    expect((await first.withdraw()).status).toBe(202)
+    const late = await first.accept()
+    expect(late.status).toBe(409)
+    // (refused on the record, or by the inbox once the procedure cancelled the review task)
+    expect(JSON.stringify(late.body)).toMatch(/withdrawn by problem|no longer waits|cancelled/)
+    await endedWithdrawn(first)
+
+    // when: the CAB accepts just before the requester withdraws; then: the requester is told it was accepted
+    const second = await atReview('Print support')
+    expect((await second.accept()).status).toBe(200)
+    const refused = await second.withdraw()
+    expect(refused.status).toBe(409)
+    expect(JSON.stringify(refused.body)).toMatch(/accepted at the gate/)
+    await endedAccepted(second)
+
+    // when: both at once; then: exactly one wins, and the transition ends the winner's way
+    const third = await atReview('Fax support')
+    const [withdrawn, accepted] = await Promise.all([third.withdraw(), third.accept()])
+    expect([withdrawn.status, accepted.status].sort()).toEqual(withdrawn.status === 202 ? [202, 409] : [200, 409])
+    if (withdrawn.status === 202) await endedWithdrawn(third)
+    else await endedAccepted(third)
+  })
+
   it('#5.4-4: the demo data shows a design and transition reported against its criteria, with its change', async () => {
     // given: a first start with demo data; the auditor reads (4.3.3)
     const auditor = await h.as('auditor')

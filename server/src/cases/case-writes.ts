@@ -62,6 +62,7 @@ import type { ProcedureStarts } from './procedure-starts'
 import { caseForActor } from './projection'
 import type { RecordPatch } from './record-updates'
 import { nextReference } from './references'
+import { refuseDecisionWhileWithdrawing } from './service-transition-withdrawal'
 import { recordStatusChange, type ChangeOrigin } from './status-history'
 import {
   refuseReadonly,
@@ -357,6 +358,8 @@ export class CaseWrites {
   ): Promise<(() => void) | undefined> {
     const spec = kindSpecs[kind]
     const current = await lockedRow(spec, id, tx)
+    // 5.1: a withdrawal committed first wins over the decision (the row lock orders them)
+    refuseDecisionWhileWithdrawing(kind, toRecord(spec, current))
     validatePatch(kind, { ...change.fields, version: Number(current.version) })
     if (isCustomer(actor)) refuseStaffDecided(kind, change.fields)
     // 9.2: what a procedure's task decides on a change keeps the change policy
