@@ -16,6 +16,7 @@ import {
   launchBrowser,
   loginPage,
   screenshot,
+  seriousViolations,
   startApp,
   type App,
 } from './support'
@@ -295,4 +296,83 @@ describe('service design and transition through the inbox', () => {
       'closed',
     ])
   }, 600_000)
+
+  test('5.1: only the requester of the change sees the withdrawal and withdraws the transition; another staff member does not see it and the server refuses them', async () => {
+    // given: a change for a new service the change manager raises for the problem manager, waiting
+    // for its design
+    const admin = await apiAs(app, 'admin')
+    const change = await apiAs(app, 'change')
+    const service = await admin<{ id: string }>('POST', '/services', {
+      name: 'Chat support',
+      ownerGroup: 'service-desk',
+    })
+    const rfc = await change<{ id: string }>('POST', '/changes', {
+      title: 'Launch chat support',
+      serviceId: service.id,
+      requester: 'problem',
+      data: { scope: 'Chat' },
+    })
+    await completeTask(change, rfc.id, 'Task_ClassifyChange', {
+      changeType: 'normal',
+      changeNature: 'new-service',
+      potentialMajorImpact: true,
+    })
+    let transitionId = ''
+    await expect
+      .poll(
+        async () => {
+          const c = await change<{ data: Record<string, unknown> }>('GET', `/changes/${rfc.id}`)
+          transitionId = String(c.data.serviceTransitionId ?? '')
+          return transitionId !== ''
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true)
+    const path = `/cases/service-transitions/${encodeURIComponent(transitionId)}`
+
+    // when: the change manager, who is not the requester, opens the transition
+    const other = await loginPage(browser, app, 'change')
+    await other.page.goto(path)
+    await other.page.getByRole('heading', { level: 1 }).first().waitFor()
+    // then: no withdrawal is offered, and the server refuses it all the same (403)
+    await expect
+      .poll(() => other.page.getByRole('region', { name: 'Withdraw the transition' }).count(), {
+        timeout: 5_000,
+      })
+      .toBe(0)
+    await expect(
+      change('POST', `/service-transitions/${transitionId}/withdraw`, { reason: 'Not needed' }),
+    ).rejects.toThrow(/: 403 /)
+    await other.context.close()
+
+    // when: the requester opens it
+    const { context, page } = await loginPage(browser, app, 'problem')
+    await page.goto(path)
+    const section = page.getByRole('region', { name: 'Withdraw the transition' })
+    await section.waitFor()
+    const button = section.getByRole('button', { name: 'Withdraw' })
+    expect(await button.isDisabled()).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
+    // and withdraws it with a reason
+    await section.getByLabel('Why it is withdrawn').fill('The customer chose e-mail support.')
+    await button.click()
+    // then: it is acknowledged, and once the procedure closed it the record says who and why
+    const withdrawal = page.getByRole('region', { name: 'Withdrawal', exact: true })
+    await expect
+      .poll(
+        async () => {
+          if (await withdrawal.count()) return withdrawal.textContent()
+          if (await section.getByRole('status').count()) await page.reload()
+          await page.getByRole('heading', { level: 1 }).first().waitFor()
+          return (await withdrawal.count()) ? withdrawal.textContent() : ''
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toContain('Withdrawn by problem: The customer chose e-mail support.')
+    const record = await change<Transition>('GET', `/service-transitions/${transitionId}`)
+    expect(record).toMatchObject({ status: 'closed', data: { closureCode: 'withdrawn' } })
+    await screenshot(page, 'service-transition-withdrawn')
+    expect(await seriousViolations(page)).toEqual([])
+    await context.close()
+  })
 })

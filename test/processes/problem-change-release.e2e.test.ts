@@ -278,6 +278,8 @@ describe.each(testDatabaseTargets())('problem, change and release procedures on 
       const links = await h.cases.linksOf('problem', id)
       return links.find((l) => l.fromKind === 'change')?.fromId
     })
+    // 5.1, 9.2: the RFC is requested for whoever raised the problem (it names no requester)
+    expect((await h.cases.findCase('change', rfcId))?.requester).toBe('problem')
     const change = await h.instanceOf('change', rfcId)
     await h.complete(change, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'ci-change' })
     await h.complete(change, 'Task_AssessChange', { riskLevel: 'low', securityRisk: 'low', estimatedCost: 1, remediationPlan: 'r' })

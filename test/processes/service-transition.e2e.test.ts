@@ -32,6 +32,7 @@ interface Transition {
 interface Change {
   id: string
   status: string
+  requester: string | null
   data: Record<string, unknown>
 }
 
@@ -106,6 +107,8 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     // then: the policy decided; the change opened a transition, linked to it, and waits for its design
     const opened = await changeOf(id)
     expect(opened.data).toMatchObject({ majorImpact: true, changeNature: 'new-service', serviceTransitionId: transitionId })
+    // 5.1: naming no requester, the change is requested by whoever raised it (who may withdraw it)
+    expect(opened.requester).toBe('change')
     expect(await pathOf(instance, 'change')).toEqual(
       expect.arrayContaining(['Task_ApplyChangePolicy', 'Gateway_ChangeClass', 'Gateway_IsMajorImpact', 'Task_StartServiceTransition']),
     )
@@ -518,6 +521,84 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     expect((await requester.post(url, { reason: 'again' })).status).toBe(409)
   })
 
+  /**
+   * A change for a new service raised by the change manager for the problem manager, its
+   * transition planned and designed, the review task claimed by the CAB: what races.
+   */
+  const atReview = async (title: string) => {
+    const serviceId = (await h.record('service', { name: title, ownerGroup: 'service-desk' })).id
+    const { id, instance } = await h.open('change', { title, serviceId, requester: 'problem', data: { scope: title } })
+    await h.complete(instance, 'Task_ClassifyChange', { changeType: 'normal', changeNature: 'new-service', potentialMajorImpact: true })
+    const transitionId = await h.until('the transition on the change', async () => {
+      const v = (await changeOf(id)).data.serviceTransitionId
+      return typeof v === 'string' ? v : undefined
+    })
+    const transition = await h.instanceOf('service-transition', transitionId)
+    await h.complete(transition, 'Task_PlanServiceTransition', plan, 'change')
+    await h.complete(transition, 'Task_DesignService', design, 'change')
+    const review = await h.task(transition, 'Task_ReviewDesign')
+    const cab = await h.as('cab')
+    expect((await cab.post(`/tasks/${review.id}/claim`)).status).toBe(200)
+    const requester = await h.as('problem')
+    const withdrawal = await requester.get<{ mayWithdraw: boolean }>(`/service-transitions/${transitionId}/withdrawal`)
+    expect(withdrawal.body.mayWithdraw).toBe(true)
+    return {
+      changeId: id,
+      change: instance,
+      transitionId,
+      transition,
+      accept: () => cab.post<{ message?: string; detail?: string }>(`/tasks/${review.id}/complete`, { data: { designAccepted: true, reviewedBy: 'CAB', customerAccepted: true, reviewNotes: 'ok' } }),
+      withdraw: () => requester.post<{ message?: string; detail?: string }>(`/service-transitions/${transitionId}/withdraw`, { reason: 'No longer needed' }),
+    }
+  }
+  /** The transition ended withdrawn, and its change with it (5.1, 9.2); never accepted. */
+  const endedWithdrawn = async (r: Awaited<ReturnType<typeof atReview>>) => {
+    await h.reached(r.transition, 'EndEvent_TransitionClosedWithdrawn')
+    await h.reached(r.change, 'EndEvent_ChangeWithdrawn')
+    const record = await transitionOf(r.transitionId)
+    expect(record).toMatchObject({ status: 'closed', data: { closureCode: 'withdrawn', withdrawnBy: 'problem' } })
+    expect(record.data.designAccepted).not.toBe(true)
+    expect(await h.hasCompleted(r.transition, 'Task_AcceptServiceDesign')).toBe(false)
+    expect((await changeOf(r.changeId)).status).toBe('cancelled')
+  }
+  /** The design was accepted and handed to the change (5.3, 9.2); no withdrawal is pending. */
+  const endedAccepted = async (r: Awaited<ReturnType<typeof atReview>>) => {
+    await h.reached(r.change, 'Receive_ServiceDesignAccepted')
+    const record = await transitionOf(r.transitionId)
+    expect(record).toMatchObject({ status: 'in-transition', data: { designAccepted: true } })
+    expect(record.data.withdrawnBy).toBeUndefined()
+    expect(await h.hasCompleted(r.transition, 'StartEvent_TransitionWithdrawn')).toBe(false)
+    expect((await (await h.as('problem')).get<{ mayWithdraw: boolean }>(`/service-transitions/${r.transitionId}/withdrawal`)).body.mayWithdraw).toBe(false)
+    await h.server.zeebe.cancelProcessInstance(r.transition)
+    await h.server.zeebe.cancelProcessInstance(r.change)
+  }
+
+  it('#5.1-2 #5.3-1: a withdrawal and the acceptance of the design at the same moment: whichever comes first wins, the other gets 409, and the transition ends withdrawn or accepted, never both', async () => {
+    // when: the requester withdraws just before the CAB accepts; then: the CAB is told it was withdrawn
+    const first = await atReview('Kiosk support')
+    expect((await first.withdraw()).status).toBe(202)
+    const late = await first.accept()
+    expect(late.status).toBe(409)
+    // (refused on the record, or by the inbox once the procedure cancelled the review task)
+    expect(JSON.stringify(late.body)).toMatch(/withdrawn by problem|no longer waits|cancelled/)
+    await endedWithdrawn(first)
+
+    // when: the CAB accepts just before the requester withdraws; then: the requester is told it was accepted
+    const second = await atReview('Print support')
+    expect((await second.accept()).status).toBe(200)
+    const refused = await second.withdraw()
+    expect(refused.status).toBe(409)
+    expect(JSON.stringify(refused.body)).toMatch(/accepted at the gate/)
+    await endedAccepted(second)
+
+    // when: both at once; then: exactly one wins, and the transition ends the winner's way
+    const third = await atReview('Fax support')
+    const [withdrawn, accepted] = await Promise.all([third.withdraw(), third.accept()])
+    expect([withdrawn.status, accepted.status].sort()).toEqual(withdrawn.status === 202 ? [202, 409] : [200, 409])
+    if (withdrawn.status === 202) await endedWithdrawn(third)
+    else await endedAccepted(third)
+  })
+
   it('#5.4-4: the demo data shows a design and transition reported against its criteria, with its change', async () => {
     // given: a first start with demo data; the auditor reads (4.3.3)
     const auditor = await h.as('auditor')
@@ -547,6 +628,38 @@ describe.each(testDatabaseTargets())('service design and transition (clause 5) o
     await h.task(instance, 'Task_AssessChange')
     expect(await h.hasCompleted(instance, 'Task_StartServiceTransition')).toBe(false)
     expect((await changeOf(id)).data.serviceTransitionId).toBeUndefined()
+    await h.server.zeebe.cancelProcessInstance(instance)
+  })
+
+  it('#5.2-1 #9.2-1: the time each step has before it is escalated is the change policy\'s in force when the transition starts', async () => {
+    // given: the SMS managers issue a change policy giving each step 3 days (4.3.2: drafted by
+    // one, approved by the other, in force now)
+    const current = (await (await h.as('change')).get<{ documentId: string; data: Record<string, unknown> }>('/sms/in-force?subject=change-policy')).body
+    const author = await h.as('smsmgr')
+    const url = `/sms/documents/${current.documentId}`
+    const drafted = await author.put(`${url}/draft`, { data: { ...current.data, serviceTransition: { stepDays: 3 } }, changeSummary: 'steps of 3 days' })
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(200)
+    // a step time that is no whole number of days from 1 to 365 is refused
+    expect((await author.put(`${url}/draft`, { data: { ...current.data, serviceTransition: { stepDays: 0 } }, changeSummary: 'x' })).status).toBe(400)
+    expect((await author.post(`${url}/submit`)).status).toBe(200)
+    expect((await (await h.as('smsmgr2')).post(`${url}/approve`, {})).status).toBe(200)
+    expect((await author.post(`${url}/effective`)).status).toBe(200)
+
+    // when: a change for a new service opens its transition and the plan waits 2 days
+    const serviceId = (await h.record('service', { name: 'Video support', ownerGroup: 'service-desk' })).id
+    const { instance, transitionId, transition } = await majorChange('Launch video support', serviceId, {
+      changeNature: 'new-service',
+      potentialMajorImpact: true,
+    })
+    await h.armed(transition, 'Timer_PlanOverdue')
+    await h.advance(2 * DAY)
+    await h.task(transition, 'Task_PlanServiceTransition')
+    // then: nothing is escalated yet; after the third day it is (8.1)
+    expect(await h.hasCompleted(transition, 'Timer_PlanOverdue')).toBe(false)
+    await h.advance(DAY + 3_600_000)
+    await h.reached(transition, 'EndEvent_OverdueStepEscalated')
+    expect(await escalationsOf(transitionId)).toBe(1)
+    await h.server.zeebe.cancelProcessInstance(transition)
     await h.server.zeebe.cancelProcessInstance(instance)
   })
 })

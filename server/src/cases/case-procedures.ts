@@ -25,6 +25,8 @@ import {
 } from './kinds'
 import type { ProcedureStarts } from './procedure-starts'
 import { slaTargetsOf } from './sla-targets'
+import { changePolicyAt } from '../sms/documents/controlled-documents'
+import { DEFAULT_TRANSITION_STEP_DAYS } from '../sms/documents/controlled-model'
 
 /** The variables a record's procedure starts with. */
 export async function procedureVariables(
@@ -44,6 +46,13 @@ export async function procedureVariables(
   }
   // 8.1: requests go through approval when their catalogue item says so.
   if (spec.kind === 'service-request') variables.approvalRequired = data.requiresApproval === true
+  // 5.2, 8.1: the time of each step of a service design and transition, by the change
+  // policy in force when it starts (its timers read `stepTime`)
+  if (spec.kind === 'service-transition') {
+    const { policy } = await changePolicyAt(db, now)
+    const days = policy.serviceTransition?.stepDays ?? DEFAULT_TRANSITION_STEP_DAYS
+    variables.stepTime = `P${days}D`
+  }
   // 8.1: the SLA targets for the case's priority, for the escalation timers.
   if (typeof record.serviceId === 'string' && typeof record.priority === 'number') {
     const sla = await slaTargetsOf(db, record.serviceId, record.priority, now)

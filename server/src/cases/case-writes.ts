@@ -62,6 +62,7 @@ import type { ProcedureStarts } from './procedure-starts'
 import { caseForActor } from './projection'
 import type { RecordPatch } from './record-updates'
 import { nextReference } from './references'
+import { refuseDecisionWhileWithdrawing } from './service-transition-withdrawal'
 import { recordStatusChange, type ChangeOrigin } from './status-history'
 import {
   refuseReadonly,
@@ -123,9 +124,10 @@ export class CaseWrites {
     const input = { ...(body as Record<string, unknown>) }
     if (!isSystemActor(actor)) refuseReadonly(kind, input.data, isCustomer(actor))
     if (spec.table === 'cases') {
-      // Whoever raises an incident, request or complaint is its requester unless they name one
-      // (workers acting as `system:*` are not people and leave it empty).
-      if (customerKinds.includes(kind) && !isSystemActor(actor)) {
+      // Whoever raises an incident, request or complaint is its requester unless they name one,
+      // and so is whoever raises a change (5.1: its requester may withdraw its service design and
+      // transition); workers acting as `system:*` are not people and name it themselves or not.
+      if ((customerKinds.includes(kind) || kind === 'change') && !isSystemActor(actor)) {
         input.requester ??= actor.username
       }
       if (seesOwnOnly(actor, kind)) {
@@ -356,6 +358,8 @@ export class CaseWrites {
   ): Promise<(() => void) | undefined> {
     const spec = kindSpecs[kind]
     const current = await lockedRow(spec, id, tx)
+    // 5.1: a withdrawal committed first wins over the decision (the row lock orders them)
+    refuseDecisionWhileWithdrawing(kind, toRecord(spec, current))
     validatePatch(kind, { ...change.fields, version: Number(current.version) })
     if (isCustomer(actor)) refuseStaffDecided(kind, change.fields)
     // 9.2: what a procedure's task decides on a change keeps the change policy

@@ -35,10 +35,11 @@ import type {
   OperationalCase,
   Row,
 } from './case-record'
-import { readableRow } from './case-rows'
+import { lockedRow, readableRow } from './case-rows'
+import { toRecord } from './case-record'
 import { CaseWrites } from './case-writes'
 import { ChangeRecordEdits } from './change-record-edits'
-import type { CaseKind, KindSpec } from './kinds'
+import { kindSpecs, type CaseKind, type KindSpec } from './kinds'
 import { ProcedureStarts, type LinkedInstance, type ProcessStarter } from './procedure-starts'
 import type { RecordPatch } from './record-updates'
 import { slaClockPauses, type SlaClockPause } from './sla-clock'
@@ -86,6 +87,8 @@ export class CaseService {
   private readonly links: CaseLinks
   private readonly procedures: CaseProcedures
   private readonly attachments: CaseAttachments
+  private readonly db: Kysely<DB>
+
   private readonly db: Kysely<DB>
 
   constructor(deps: CaseServiceDeps) {
@@ -228,6 +231,17 @@ export class CaseService {
     origin: ChangeOrigin = {},
   ): Promise<{ record: CaseRecord; publish: () => void }> {
     return this.writes.applyInTransaction(kind, id, fields, actor, tx, origin)
+  }
+
+  /** Runs `work` in one transaction: what it changes commits with its evidence, or nothing. */
+  transaction<T>(work: (tx: Kysely<DB>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work)
+  }
+
+  /** The record, its row locked in `tx` until it ends (404 when there is none). */
+  async lockedRecord(kind: CaseKind, id: string, tx: Kysely<DB>): Promise<CaseRecord> {
+    const spec = kindSpecs[kind]
+    return toRecord(spec, await lockedRow(spec, id, tx))
   }
 
   // ---------------------------------------------------------------- links (case-links.ts)

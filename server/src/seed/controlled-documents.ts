@@ -44,6 +44,7 @@ export const demoChangePolicy: ChangePolicyData = {
     },
   },
   classificationDecision: 'change-classification',
+  serviceTransition: { stepDays: 10 },
 }
 const author = 'smsmgr'
 const approver = 'smsmgr2'
@@ -159,7 +160,7 @@ export async function seedControlledDocuments(deps: {
     title: 'Change management policy',
     subject: 'change-policy',
     content:
-      '# Change management policy\nChanges are classified by the change classification decision; who approves each class and the lead time before a change may start, by class and assessed risk, are set here (9.2).\n\n| Class | Approved by | Lead time |\n|---|---|---|\n| Standard | pre-approved model | 4 h |\n| Normal | CAB | low risk 24 h, medium 48 h, high 120 h, extensive 240 h; 48 h until assessed |\n| Emergency | emergency CAB | none |',
+      '# Change management policy\nChanges are classified by the change classification decision; who approves each class and the lead time before a change may start, by class and assessed risk, are set here (9.2).\n\n| Class | Approved by | Lead time |\n|---|---|---|\n| Standard | pre-approved model | 4 h |\n| Normal | CAB | low risk 24 h, medium 48 h, high 120 h, extensive 240 h; 48 h until assessed |\n| Emergency | emergency CAB | none |\n\nEach step of a service design and transition (plan, design, review, report) is escalated when not done within 10 days (5.2).',
     data: demoChangePolicy,
   })
   await issue({

@@ -1,4 +1,5 @@
 import { isCaseKind } from '../cases'
+import { kindSpecs } from '../cases/kinds'
 import { ErrorCode, defineWorker } from './define-worker'
 import { actorFor, caseRefProperties } from './worker-helpers'
 
@@ -39,10 +40,19 @@ export const raiseRfc = defineWorker<In, Out>({
           ? origin.name
           : caseId
     const actor = actorFor(job.type)
+    // 5.1, 9.2: the change is requested for whoever the case is for (its requester, else the
+    // person who raised it), so that person may withdraw it while its design is not accepted
+    const requester =
+      kindSpecs[caseKind].table === 'cases'
+        ? [origin.requester, origin.createdBy].find(
+            (v): v is string => typeof v === 'string' && v !== '' && !v.startsWith('system:'),
+          )
+        : undefined
     const rfc = await deps.cases.create(
       'change',
       {
         title: `RFC from ${caseKind} ${caseId}: ${label}`.slice(0, 300),
+        ...(requester ? { requester } : {}),
         ...(caseKind === 'supplier' ? { supplierId: caseId } : {}),
         ...(typeof origin.ciId === 'string' ? { ciId: origin.ciId } : {}),
         ...(typeof origin.serviceId === 'string' ? { serviceId: origin.serviceId } : {}),

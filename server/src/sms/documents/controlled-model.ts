@@ -99,7 +99,15 @@ export interface ChangePolicyData {
   changeClasses: Record<ChangeClass, ChangeClassRule>
   /** The decision that classifies RFCs (`processes/change-classification.dmn`). */
   classificationDecision: string
+  /**
+   * 5.2, 8.1: the time each step of a service design and transition (plan, design, review,
+   * report) has before it is escalated; {@link DEFAULT_TRANSITION_STEP_DAYS} when not set.
+   */
+  serviceTransition?: { stepDays: number }
 }
+
+/** Days a step of a service design and transition has when the change policy sets none. */
+export const DEFAULT_TRANSITION_STEP_DAYS = 10
 
 /** 9.3: the release and deployment policy. */
 export interface ReleasePolicyData {

@@ -113,6 +113,12 @@ export const changePolicyData = {
       properties: { standard: classRule, normal: classRule, emergency: classRule },
     },
     classificationDecision: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' },
+    serviceTransition: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['stepDays'],
+      properties: { stepDays: { type: 'integer', minimum: 1, maximum: 365 } },
+    },
   },
 } as const
 

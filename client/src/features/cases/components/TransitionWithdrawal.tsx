@@ -1,16 +1,27 @@
 /**
  * 5.1: until its design is accepted, the requester of the change withdraws its service design and
  * transition (`POST /api/service-transitions/:id/withdraw`); the procedure closes it as withdrawn
- * and withdraws the change. Whether the user is the change's requester the server decides (403).
+ * and withdraws the change. Only the server knows the change's requester: it says whether the
+ * user may withdraw it now (`GET …/withdrawal`), and the section is shown only to them (the
+ * server refuses anyone else with 403 all the same).
  */
 import { useState } from 'react'
 import { api } from '../../../lib/api'
+import { useApi } from '../../../lib/use-api'
 import { ErrorBanner } from '../../../lib/ui'
 import { hasRole, type User } from '../../../lib/user'
 import { field, type CaseRecord } from '../api/cases'
 
 /** Before the design is accepted: the change still waits for it. */
 const withdrawable = ['new', 'planned', 'designed']
+
+/** What `GET /api/service-transitions/:id/withdrawal` answers. */
+interface WithdrawalState {
+  mayWithdraw: boolean
+  requester: string | null
+  withdrawing?: { withdrawnBy: string; withdrawnAt: string; withdrawalReason: string }
+  why?: string
+}
 
 export function TransitionWithdrawal({
   record,
@@ -24,6 +35,15 @@ export function TransitionWithdrawal({
   const [reason, setReason] = useState('')
   const [error, setError] = useState<unknown>()
   const [sent, setSent] = useState(false)
+  const open =
+    hasRole(user, 'staff') &&
+    withdrawable.includes(String(record.status)) &&
+    field(record, 'retrospective') !== true
+  const id = encodeURIComponent(String(record.id))
+  // asked again whenever the record changes (the design accepted meanwhile, say)
+  const state = useApi<WithdrawalState>(
+    open ? `/service-transitions/${id}/withdrawal?v=${String(record.version)}` : null,
+  )
   if (!hasRole(user, 'staff')) return null
   if (field(record, 'closureCode') === 'withdrawn') {
     return (
@@ -35,11 +55,20 @@ export function TransitionWithdrawal({
       </section>
     )
   }
-  if (!withdrawable.includes(String(record.status)) || field(record, 'retrospective') === true) {
-    return null
+  if (!open) return null
+  const withdrawing = state.data?.withdrawing
+  if (withdrawing && !sent) {
+    return (
+      <section aria-label="Withdrawal">
+        <p role="status">
+          Being withdrawn by {withdrawing.withdrawnBy}: {withdrawing.withdrawalReason}
+        </p>
+      </section>
+    )
   }
+  if (!state.data?.mayWithdraw && !sent) return null
   const withdraw = () =>
-    api(`/service-transitions/${encodeURIComponent(String(record.id))}/withdraw`, {
+    api(`/service-transitions/${id}/withdraw`, {
       method: 'POST',
       body: { reason },
     }).then(() => {
