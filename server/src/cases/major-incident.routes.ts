@@ -26,6 +26,8 @@ export const MAJOR_ESCALATION_MESSAGE = 'incident-major-escalation'
 export const serverPublishedMessages = [
   MAJOR_ESCALATION_MESSAGE,
   TRANSITION_WITHDRAWN_MESSAGE,
+  // 6.4: a budget submitted for approval (POST /api/finance/budgets/:id/submit)
+  'budget-submitted',
 ] as const
 
 /** How long the escalation waits for the procedure (e.g. an incident whose start is in flight). */

@@ -32,6 +32,8 @@ import * as m1100 from './migrations/1100-budgeting-accounting'
 import * as m1110 from './migrations/1110-information-security'
 import * as m1130 from './migrations/1130-draft-control'
 import * as m1140 from './migrations/1140-contract-document-in-force'
+import * as m1190 from './migrations/1190-security-risk-assessment'
+import * as m1191 from './migrations/1191-budget-approval'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -64,6 +66,8 @@ export const migrations: Record<string, Migration> = {
   '1110-information-security': m1110,
   '1130-draft-control': m1130,
   '1140-contract-document-in-force': m1140,
+  '1190-security-risk-assessment': m1190,
+  '1191-budget-approval': m1191,
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<void> {
