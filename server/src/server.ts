@@ -71,7 +71,7 @@ import { createDeliveryServices, deliveryRoutes, type DeliveryServices } from '.
 import { seedDelivery } from './delivery/seed'
 import { createSecurityServices, securityRoutes, type SecurityServices } from './security'
 import { seedSecurity } from './security/seed'
-import { FinanceService, financeRoutes, seedFinance } from './finance'
+import { BudgetApprovalService, FinanceService, financeRoutes, seedFinance } from './finance'
 import { defaultWorkerSettings, startWorkers, type WorkerSettings } from './workers/index'
 import { zeebeMessagePublisher } from './workers/start-workers'
 import { ReportsService, reportsRoutes, startReportScheduler } from './reports/index'
@@ -486,6 +486,14 @@ export async function startServer({
       cases,
       now: () => new Date(clock.now()),
     })
+    // 6.4 budget approval through budget-approval.bpmn
+    const budgetApproval = new BudgetApprovalService({
+      db: database.db,
+      audit,
+      finance,
+      messages: zeebeMessagePublisher(zeebe),
+      now: () => new Date(clock.now()),
+    })
     if (config.SEED_DEMO_DATA) {
       await seedFinance({ db: database.db, finance, now: () => new Date(clock.now()) }).catch(
         (err: unknown) => log.error('demo data of budgeting and accounting failed', err),
@@ -524,6 +532,7 @@ export async function startServer({
         risks: sms.risks,
         delivery,
         security,
+        finance: { budgetApproval },
         settings: {
           ...defaultWorkerSettings,
           managementReviewIntervalDays: config.MANAGEMENT_REVIEW_INTERVAL_DAYS,
@@ -653,7 +662,7 @@ export async function startServer({
           sms,
           now: () => new Date(clock.now()),
         }),
-        financeRoutes(finance),
+        financeRoutes(finance, budgetApproval),
       ],
     })
     const http: Server = createServer(app)

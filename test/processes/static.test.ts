@@ -40,6 +40,8 @@ const expected: Record<string, string> = {
   'continuity-test.bpmn': '6.3.3',
   'capacity-review.bpmn': '6.5',
   'security-incident.bpmn': '6.6.3',
+  'security-risk-assessment.bpmn': '6.6.1',
+  'budget-approval.bpmn': '6.4',
   'service-transition.bpmn': '5',
 }
 

@@ -29,6 +29,8 @@ export const serverPublishedMessages = [
   TRANSITION_WITHDRAWN_MESSAGE,
   SLA_CLOCK_PAUSED_MESSAGE,
   SLA_CLOCK_RESUMED_MESSAGE,
+  // 6.4: a budget submitted for approval (POST /api/finance/budgets/:id/submit)
+  'budget-submitted',
 ] as const
 
 /** How long the escalation waits for the procedure (e.g. an incident whose start is in flight). */

@@ -33,6 +33,8 @@ import * as m1110 from './migrations/1110-information-security'
 import * as m1130 from './migrations/1130-draft-control'
 import * as m1140 from './migrations/1140-contract-document-in-force'
 import * as m1160 from './migrations/1160-sla-clock-pauses'
+import * as m1190 from './migrations/1190-security-risk-assessment'
+import * as m1191 from './migrations/1191-budget-approval'
 import * as m1220 from './migrations/1220-inbox-segregation-check'
 
 /** Every migration, by name. Add new ones at the end; never edit a released one. */
@@ -67,6 +69,8 @@ export const migrations: Record<string, Migration> = {
   '1130-draft-control': m1130,
   '1140-contract-document-in-force': m1140,
   '1160-sla-clock-pauses': m1160,
+  '1190-security-risk-assessment': m1190,
+  '1191-budget-approval': m1191,
   '1220-inbox-segregation-check': m1220,
 }
 

@@ -1047,6 +1047,29 @@ export interface CapacityReviewsTable {
   completed_at: Ts | null
 }
 
+// --- information security risk assessment (6.6.1): migration 1190; owned by server/src/security
+
+export interface DB {
+  security_risk_assessments: SecurityRiskAssessmentsTable
+}
+
+/** 6.6.1 one information security risk assessment of the planned interval. */
+export interface SecurityRiskAssessmentsTable {
+  id: string
+  process_instance_key: string | null
+  /** `open` or `completed`. */
+  status: string
+  period_start: Ts
+  period_end: Ts
+  /** The security risks of the register when it opened. */
+  risks: Json
+  assessment: Json | null
+  treatment: Json | null
+  assessed_by: string | null
+  created_at: Generated<Ts>
+  completed_at: Ts | null
+}
+
 // --- information security (6.6): migration 1110; owned by server/src/security
 
 /** The tables of migration 1110 (declaration merging keeps them apart from the list above). */
@@ -1192,7 +1215,7 @@ export interface BudgetsTable {
   /** `improvement` or `change`. */
   breach_action: string
   notes: Generated<string>
-  /** `draft` or `approved`. */
+  /** `draft`, `submitted` (in its approval procedure), `approved` (in force), `rejected`, `superseded`. */
   status: string
   created_by: string
   created_at: Ts
@@ -1200,6 +1223,13 @@ export interface BudgetsTable {
   approved_by: string | null
   approved_at: Ts | null
   version: Generated<number>
+  /** Migration 1191: the approved budget this one revises (superseded when this is approved). */
+  revises: Generated<string | null>
+  process_instance_key: Generated<string | null>
+  submitted_at: Generated<Ts | null>
+  proposal: ColumnType<unknown, string | null | undefined, string | null>
+  review: ColumnType<unknown, string | null | undefined, string | null>
+  decision: ColumnType<unknown, string | null | undefined, string | null>
 }
 
 /** 6.4 the amount a budget holds for one cost category. */

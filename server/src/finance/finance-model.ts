@@ -33,7 +33,17 @@ export type Behaviour = (typeof Behaviour)[keyof typeof Behaviour]
 export const Expense = { Capital: 'capital', Operating: 'operating' } as const
 export type Expense = (typeof Expense)[keyof typeof Expense]
 
-export const BudgetStatus = { Draft: 'draft', Approved: 'approved' } as const
+/**
+ * Draft; submitted (in its approval procedure, budget-approval.bpmn); approved (in force);
+ * rejected; superseded (by an approved revision).
+ */
+export const BudgetStatus = {
+  Draft: 'draft',
+  Submitted: 'submitted',
+  Approved: 'approved',
+  Rejected: 'rejected',
+  Superseded: 'superseded',
+} as const
 export type BudgetStatus = (typeof BudgetStatus)[keyof typeof BudgetStatus]
 
 /** What a budget whose forecast exceeds it by more than its threshold raises. */
@@ -77,6 +87,15 @@ export interface Budget {
   approvedBy: string | null
   approvedAt: string | null
   version: number
+  /** The approved budget this one revises (superseded when this one is approved). */
+  revises: string | null
+  /** Its approval procedure (budget-approval.bpmn), once submitted. */
+  processInstanceKey: string | null
+  submittedAt: string | null
+  /** What the procedure's steps recorded: the proposal, the owners' review, the decision. */
+  proposal: Record<string, unknown> | null
+  review: Record<string, unknown> | null
+  decision: Record<string, unknown> | null
 }
 
 export interface BudgetInput {
@@ -88,6 +107,8 @@ export interface BudgetInput {
   varianceThresholdPercent: string
   breachAction: VarianceAction
   notes?: string
+  /** An approved budget of the same service, period and currency this one revises. */
+  revises?: string
 }
 export type BudgetPatch = Partial<
   Omit<BudgetInput, 'serviceId' | 'fiscalYear' | 'quarter' | 'currency'>

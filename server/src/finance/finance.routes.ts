@@ -11,6 +11,7 @@ import { openapi, type OperationSpec } from '../http/openapi'
 import { bodyValidator, paramsValidator, queryValidator, versionSchema } from '../http/validation'
 import { financeReaders, financeWriters } from './access'
 import type { FinanceService } from './finance.service'
+import type { BudgetApprovalService } from './budget-approval.service'
 import {
   AMOUNT_PATTERN,
   Behaviour,
@@ -63,6 +64,7 @@ export const createBudgetBody = {
     varianceThresholdPercent: threshold,
     breachAction: { enum: Object.values(VarianceAction) },
     notes: { type: 'string', maxLength: 10_000 },
+    revises: ref('BUD'),
   },
 } as const
 export const patchBudgetBody = {
@@ -203,7 +205,7 @@ const ruleParams = paramsValidator<{ id: string }>({
 
 const actor = (req: Request) => sessionOf(req).user
 
-export function financeRoutes(finance: FinanceService): Router {
+export function financeRoutes(finance: FinanceService, approval: BudgetApprovalService): Router {
   const r = Router()
   r.get('/finance/budgets', async (req, res) => {
     res.json({ items: await finance.listBudgets(actor(req), validateBudgets(req.query)) })
@@ -218,6 +220,11 @@ export function financeRoutes(finance: FinanceService): Router {
     res.json(
       await finance.updateBudget(budgetParams(req.params).id, validatePatch(req.body), actor(req)),
     )
+  })
+  // 6.4: the author submits a draft for approval through budget-approval.bpmn
+  r.post('/finance/budgets/:id/submit', async (req, res) => {
+    const { version } = validateApprove(req.body)
+    res.json(await approval.submit(budgetParams(req.params).id, version, actor(req)))
   })
   r.post('/finance/budgets/:id/approve', async (req, res) => {
     const { version } = validateApprove(req.body)
@@ -300,6 +307,14 @@ openapi.register(
     summary: 'Change a draft budget (`version` as read); an approved one is fixed (409)',
     params: { id: ref('BUD') },
     requestBody: patchBudgetBody,
+  }),
+  writer({
+    method: 'post',
+    path: '/finance/budgets/:id/submit',
+    summary:
+      'Submit a draft budget for approval (6.4): its author only (403 otherwise); starts budget-approval.bpmn (proposal, review by the service owners, decision by finance: not the proposer)',
+    params: { id: ref('BUD') },
+    requestBody: approveBody,
   }),
   writer({
     method: 'post',

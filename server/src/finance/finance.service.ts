@@ -9,9 +9,9 @@
  * one transaction with its evidence entry (4.3.3).
  */
 import Decimal from 'decimal.js'
-import { sql, type Kysely, type Selectable } from 'kysely'
-import type { BudgetsTable, DB } from '../db/schema'
-import { iso, isoOrNull } from '../db/timestamps'
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../db/schema'
+import { iso } from '../db/timestamps'
 import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors'
 import { nextReference } from '../cases/references'
@@ -19,6 +19,7 @@ import { systemActor, type Actor } from '../cases/access'
 import type { CaseService } from '../cases'
 import { UnprocessableError } from '../cases/change-control'
 import { readableServices, requireFinanceReader, requireFinanceWriter } from './access'
+import { budgetsOf, serviceNamesOf, type BudgetRow } from './budget-rows'
 import { money, statement } from './accounting'
 import { serviceCostsOf, type ServiceCostRow } from './service-costs'
 import { checkRows, problemsOf, readCostsCsv, referencesOf, type KnownIds } from './csv'
@@ -35,10 +36,8 @@ import {
   type CostInput,
   type CostSource,
   type RuleInput,
-  type VarianceAction,
 } from './finance-model'
 
-type BudgetRow = Selectable<BudgetsTable>
 const day = (d: Date) => d.toISOString().slice(0, 10)
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
 
@@ -58,44 +57,12 @@ export class FinanceService {
 
   // --- budgets -------------------------------------------------------------------------------
 
-  private async toBudgets(rows: BudgetRow[]): Promise<Budget[]> {
-    if (!rows.length) return []
-    const ids = rows.map((r) => r.id)
-    const lines = await this.deps.db
-      .selectFrom('budget_lines')
-      .select(['budget_id', 'category', sql<string>`amount::text`.as('amount')])
-      .where('budget_id', 'in', ids)
-      .orderBy('category')
-      .execute()
-    const names = await this.serviceNames()
-    return rows.map((r) => {
-      const own = lines.filter((l) => l.budget_id === r.id)
-      return {
-        id: r.id,
-        serviceId: r.service_id,
-        serviceName: names.get(r.service_id) ?? r.service_id,
-        fiscalYear: r.fiscal_year,
-        quarter: r.quarter,
-        period: periodOf(r.fiscal_year, r.quarter),
-        currency: r.currency,
-        lines: own.map((l) => ({ category: l.category as CostCategory, amount: money(l.amount) })),
-        total: money(own.reduce((a, l) => a.plus(l.amount), new Decimal(0))),
-        varianceThresholdPercent: money(r.variance_threshold_percent),
-        breachAction: r.breach_action as VarianceAction,
-        notes: r.notes,
-        status: r.status as BudgetStatus,
-        createdBy: r.created_by,
-        createdAt: iso(r.created_at),
-        approvedBy: r.approved_by,
-        approvedAt: isoOrNull(r.approved_at),
-        version: r.version,
-      }
-    })
+  private toBudgets(rows: BudgetRow[]): Promise<Budget[]> {
+    return budgetsOf(this.deps.db, rows)
   }
 
-  private async serviceNames() {
-    const rows = await this.deps.db.selectFrom('services').select(['id', 'name']).execute()
-    return new Map(rows.map((s) => [s.id, s.name]))
+  private serviceNames() {
+    return serviceNamesOf(this.deps.db)
   }
 
   private async budgetRow(id: string): Promise<BudgetRow> {
@@ -152,12 +119,19 @@ export class FinanceService {
     // a year is budgeted as a whole or by quarters, not both (the figures would count twice)
     const clash = await this.deps.db
       .selectFrom('budgets')
-      .select(['id', 'quarter'])
+      .select(['id', 'quarter', 'status'])
       .where('service_id', '=', input.serviceId)
       .where('fiscal_year', '=', input.fiscalYear)
       .where('currency', '=', input.currency)
+      .where('status', 'not in', [BudgetStatus.Rejected, BudgetStatus.Superseded])
       .execute()
-    const same = clash.find((c) => c.quarter === quarter)
+    // a revision names the approved budget of the period it is to supersede (budget-approval.bpmn)
+    const revised = clash.find((c) => c.id === input.revises && c.status === BudgetStatus.Approved)
+    if (input.revises && (!revised || revised.quarter !== quarter))
+      throw new UnprocessableError(
+        `${input.revises} is no approved budget of ${input.serviceId} for this period in ${input.currency}.`,
+      )
+    const same = clash.find((c) => c.quarter === quarter && c.id !== revised?.id)
     if (same)
       throw new ConflictError(
         `${input.serviceId} already has budget ${same.id} for this period in ${input.currency}.`,
@@ -181,6 +155,7 @@ export class FinanceService {
           variance_threshold_percent: input.varianceThresholdPercent,
           breach_action: input.breachAction,
           notes: input.notes ?? '',
+          revises: input.revises ?? null,
           status: BudgetStatus.Draft,
           created_by: actor.username,
           created_at: now,
@@ -273,7 +248,10 @@ export class FinanceService {
       throw new ForbiddenError(
         `${id} was written by ${actor.username}; someone else approves it (6.4 financial control).`,
       )
-    if (before.status !== BudgetStatus.Draft) throw new ConflictError(`${id} is already approved.`)
+    if (before.status !== BudgetStatus.Draft || before.process_instance_key)
+      throw new ConflictError(
+        `${id} is ${before.status} in its approval procedure (budget-approval).`,
+      )
     const lines = await this.deps.db
       .selectFrom('budget_lines')
       .select('category')
@@ -743,7 +721,11 @@ export class FinanceService {
    */
   async budgetVsActual(actor: Actor, q: { year: number; serviceId?: string; asOf?: string }) {
     const scope = await requireFinanceReader(this.deps.db, actor)
-    let query = this.deps.db.selectFrom('budgets').selectAll().where('fiscal_year', '=', q.year)
+    let query = this.deps.db
+      .selectFrom('budgets')
+      .selectAll()
+      .where('fiscal_year', '=', q.year)
+      .where('status', 'not in', [BudgetStatus.Rejected, BudgetStatus.Superseded])
     if (q.serviceId) query = query.where('service_id', '=', q.serviceId)
     if (scope !== 'all') query = query.where('service_id', 'in', [...scope])
     const rows = await query.orderBy('service_id').orderBy('quarter').execute()

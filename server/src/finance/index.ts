@@ -5,3 +5,4 @@
 export { FinanceService } from './finance.service'
 export { financeRoutes } from './finance.routes'
 export { seedFinance } from './seed'
+export { BudgetApprovalService, BUDGET_SUBMITTED_MESSAGE } from './budget-approval.service'

@@ -10,6 +10,7 @@ import type { SmsServices } from '../sms'
 import { SecurityControlsService } from './controls.service'
 import { PartyAccessService } from './party-access.service'
 import { SecurityIncidentsService } from './incidents.service'
+import { SecurityRiskAssessmentsService } from './risk-assessments.service'
 import { securityRoutes as routes } from './security.routes'
 
 export { SECURITY_INCIDENT_MESSAGE } from './incidents.service'
@@ -18,6 +19,7 @@ export interface SecurityServices {
   controls: SecurityControlsService
   partyAccess: PartyAccessService
   incidents: SecurityIncidentsService
+  riskAssessments: SecurityRiskAssessmentsService
 }
 
 export function createSecurityServices(deps: {
@@ -31,6 +33,7 @@ export function createSecurityServices(deps: {
     controls: new SecurityControlsService(base),
     partyAccess: new PartyAccessService(base),
     incidents: new SecurityIncidentsService({ ...base, notifications: deps.notifications }),
+    riskAssessments: new SecurityRiskAssessmentsService(base),
   }
 }
 
@@ -44,6 +47,7 @@ export function securityRoutes(
     controls: s.controls,
     partyAccess: s.partyAccess,
     incidents: s.incidents,
+    riskAssessments: s.riskAssessments,
     documents: deps.sms.documents,
     risks: deps.sms.risks,
     now: deps.now,

@@ -27,6 +27,7 @@ import type { ControlInput, ControlPatch, ControlReviewInput } from './controls.
 import type { SecurityControlsService } from './controls.service'
 import type { PartyAccessInput, PartyAccessPatch, PartyAccessService } from './party-access.service'
 import type { SecurityIncidentsService } from './incidents.service'
+import type { SecurityRiskAssessmentsService } from './risk-assessments.service'
 import {
   AccessStatus,
   ControlStatus,
@@ -137,6 +138,7 @@ const idOf = (prefix: string) =>
 const controlId = idOf('SC')
 const accessId = idOf('SPA')
 const incidentId = idOf('INC')
+const assessmentId = idOf('SRA')
 
 const DAY = 86_400_000
 
@@ -175,6 +177,7 @@ export function securityRoutes(deps: {
   controls: SecurityControlsService
   partyAccess: PartyAccessService
   incidents: SecurityIncidentsService
+  riskAssessments: SecurityRiskAssessmentsService
   documents: DocumentsService
   risks: RisksService
   now: () => Date
@@ -265,6 +268,13 @@ export function securityRoutes(deps: {
   })
   r.get('/security/incidents/:id', requireSecurityReader, async (req, res) => {
     res.json(await incidents.get(incidentId(req.params).id))
+  })
+  // 6.6.1 the security risk assessments at planned intervals (security-risk-assessment.bpmn)
+  r.get('/security/risk-assessments', requireSecurityReader, async (_req, res) => {
+    res.json({ items: await deps.riskAssessments.list() })
+  })
+  r.get('/security/risk-assessments/:id', requireSecurityReader, async (req, res) => {
+    res.json(await deps.riskAssessments.get(assessmentId(req.params).id))
   })
   return r
 }
@@ -385,5 +395,17 @@ openapi.register(
     path: '/security/incidents/:id',
     summary: 'The handling of one security incident',
     params: { id: ref('INC') },
+  }),
+  readOp({
+    method: 'get',
+    path: '/security/risk-assessments',
+    summary:
+      'Information security risk assessments at planned intervals (security-risk-assessment.bpmn): the security risks assessed, findings, treatment and actions (6.6.1)',
+  }),
+  readOp({
+    method: 'get',
+    path: '/security/risk-assessments/:id',
+    summary: 'One information security risk assessment',
+    params: { id: ref('SRA') },
   }),
 )

@@ -174,5 +174,29 @@ export async function seedSecurity(deps: {
         },
     systemActor('demo-seed'),
   )
+  // 6.6.1 the security risk assessment at planned intervals (security-risk-assessment.bpmn):
+  // a first one, done (the next is due an interval after it)
+  const assessment = await security.riskAssessments.openIfDue('demo-seed', 0, 'seed')
+  if (assessment) {
+    await security.riskAssessments.record(
+      assessment,
+      {
+        assessment: {
+          findings:
+            'Phishing remains the highest security risk; supplier access is controlled by the agreed controls.',
+          riskChanges: 'None',
+          treatmentNeeded: true,
+        },
+        treatment: {
+          plan: 'Phishing exercise for every department; the mail filter learns reported domains the same day.',
+          actions: 'Run the phishing exercise; automate the filter update.',
+          actionOwner: 'secmgr',
+          actionDue: new Date(today + 60 * DAY).toISOString().slice(0, 10),
+        },
+      },
+      'secmgr',
+      'demo-seed',
+    )
+  }
   return true
 }

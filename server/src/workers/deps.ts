@@ -3,6 +3,7 @@
  * (the Zeebe client in the server) and their settings. Injected, so tests pass real services on
  * PGlite and the real engine.
  */
+import type { BudgetApprovalService } from '../finance/budget-approval.service'
 import type { Kysely } from 'kysely'
 import type { CaseService, CatalogueService, CmdbService } from '../cases'
 import type { DB } from '../db/schema'
@@ -62,6 +63,8 @@ export interface WorkerSettings {
   riskAppetiteScore: number
   /** 6.5: days between capacity reviews (capacity-review.bpmn), default 30. */
   capacityReviewIntervalDays: number
+  /** 6.6.1: days between information security risk assessments, default 90. */
+  securityRiskAssessmentIntervalDays: number
 }
 
 export const defaultWorkerSettings: WorkerSettings = {
@@ -87,6 +90,7 @@ export const defaultWorkerSettings: WorkerSettings = {
   managementReviewIntervalDays: 365,
   riskAppetiteScore: 12,
   capacityReviewIntervalDays: 30,
+  securityRiskAssessmentIntervalDays: 90,
 }
 
 export interface WorkerDeps {
@@ -109,6 +113,8 @@ export interface WorkerDeps {
   delivery?: DeliveryServices
   /** Information security (6.6), for the security incident procedure's workers. */
   security?: SecurityServices
+  /** Budgeting (6.4), for the budget approval procedure's worker. */
+  finance?: { budgetApproval: BudgetApprovalService }
   /** Current time (tests pass the engine's clock). */
   now(): Date
   /**

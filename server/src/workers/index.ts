@@ -58,6 +58,9 @@ import { recordContinuityActions } from './record-continuity-actions.worker'
 import { requestContinuityRetest } from './request-continuity-retest.worker'
 import { openCapacityReview } from './open-capacity-review.worker'
 import { recordCapacityReview } from './record-capacity-review.worker'
+import { openSecurityRiskAssessment } from './open-security-risk-assessment.worker'
+import { recordSecurityRiskAssessment } from './record-security-risk-assessment.worker'
+import { recordBudgetStep } from './record-budget-step.worker'
 import { openSecurityIncident } from './open-security-incident.worker'
 import { recordSecurityIncident } from './record-security-incident.worker'
 import { acceptServiceDesign } from './accept-service-design.worker'
@@ -126,6 +129,11 @@ export const workers: readonly AnyWorker[] = [
   // information security incidents (6.6.3)
   openSecurityIncident,
   recordSecurityIncident,
+  // information security risk assessment at planned intervals (6.6.1)
+  openSecurityRiskAssessment,
+  recordSecurityRiskAssessment,
+  // budget approval (6.4)
+  recordBudgetStep,
   // design and transition of new or changed services (5)
   startServiceTransition,
   withdrawServiceTransition,
