@@ -12,8 +12,7 @@ import { toast } from '../../../lib/toast'
 import { ErrorBanner, Loading, PriorityBadge, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
-import { activityOf } from '../../cases/api/cases'
-import { ActivityStream } from '../../cases/components/ActivityStream'
+import { ActivityStream, activityOf } from '../../cases'
 import {
   addComment,
   addTaskActivity,
