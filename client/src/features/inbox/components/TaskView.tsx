@@ -334,7 +334,7 @@ export function TaskView({
         </div>
         <span className="spacer" />
         <StatusBadge status={task.state} />
-        <PriorityBadge priority={task.priority} />
+        <PriorityBadge priority={task.priority} scale="task" />
         <span className="small" data-testid="assignee">
           {task.assignee ? `Assigned to ${task.assignee}` : 'Unassigned'}
         </span>
