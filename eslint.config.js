@@ -55,6 +55,43 @@ export default tseslint.config(
     },
   },
   {
+    // Features do not reach into each other's folders: what one offers the others is its
+    // index.ts; what several need belongs in lib/, ui/ or shared/.
+    files: ['client/src/features/*/*/**/*.ts', 'client/src/features/*/*/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', '**/engine/**'], message: 'client/ uses the HTTP API only' },
+            {
+              regex: '^\\.\\./\\.\\./(?!\\.\\.)[^/]+/.+',
+              message:
+                "a feature imports another feature only through its index.ts ('../../cases'), or from lib/, ui/ or shared/",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The types both ends of the API use: plain data, no server, client or engine code.
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '**/client/**', '**/engine/**'],
+              message: 'shared/ holds API types only and imports nothing of the product',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': [

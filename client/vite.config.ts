@@ -78,6 +78,8 @@ const lint = bpmnlintConfig()
 export default defineConfig({
   root,
   plugins: [react(), lint],
+  // API types shared with the server (shared/README.md); also in tsconfig.json and vitest.config.ts
+  resolve: { alias: { '@shared': fileURLToPath(new URL('../shared', import.meta.url)) } },
   optimizeDeps: { include: ['bpmnlint', ...lint.ruleImports] },
   build: {
     outDir: 'dist',

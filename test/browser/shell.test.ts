@@ -91,8 +91,9 @@ describe('app shell', () => {
     await form.getByRole('button', { name: 'Create' }).click()
     // then
     await expect
-      .poll(() => form.getByRole('status').textContent())
-      .toMatch(/one-time password: \S{12,}/)
+      .poll(() => page.getByTestId('toasts').textContent())
+      .toContain('User newstarter created')
+    await expect.poll(() => form.textContent()).toMatch(/One-time password of newstarter: \S{12,}/)
     const row = page.getByRole('table', { name: 'Users' }).getByRole('row', { name: /newstarter/ })
     await row.waitFor()
     await screenshot(page, 'admin-users')
@@ -100,6 +101,9 @@ describe('app shell', () => {
     await row.getByRole('button', { name: 'Deactivate' }).click()
     // then
     await expect.poll(() => row.textContent()).toContain('inactive')
+    await expect
+      .poll(() => page.getByTestId('toasts').textContent())
+      .toContain('Nora New-Starter deactivated')
     // and a new group can be created
     const groupForm = page.getByRole('form', { name: 'New group' })
     await groupForm.getByLabel('Group id').fill('field-team')

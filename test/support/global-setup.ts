@@ -73,6 +73,8 @@ export function buildClient(): void {
   const index = join(root, 'client', 'dist', 'index.html')
   const sources = Math.max(
     newestMtime(join(root, 'client', 'src')),
+    // the API types the client shares with the server
+    newestMtime(join(root, 'shared')),
     statSync(join(root, 'client', 'index.html')).mtimeMs,
     statSync(join(root, 'client', 'vite.config.ts')).mtimeMs,
   )

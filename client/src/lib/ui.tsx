@@ -1,5 +1,12 @@
 /** Small building blocks every screen uses, so the product looks like one. */
 import type { ReactNode } from 'react'
+import {
+  PRIORITY_NAMES,
+  priorityInWords,
+  priorityLevel,
+  type PriorityLevel,
+  type PriorityScale,
+} from '@shared/api/priority'
 import { ApiError } from './api'
 
 /** An error as a banner; problem JSON details included. */
@@ -58,16 +65,36 @@ export function StatusBadge({ status }: { status: string | null | undefined }) {
   return <span className={`badge ${tone[status.toLowerCase()] ?? ''}`}>{status}</span>
 }
 
-/** Priority 1-4 (ITIL) or 0-100 (task) as a pill. */
-export function PriorityBadge({ priority }: { priority: number | string | null | undefined }) {
-  if (priority === null || priority === undefined || priority === '') return null
-  const n = Number(priority)
-  const high = n > 4 ? n >= 75 : n === 1
-  const mid = n > 4 ? n >= 50 : n === 2
-  const label = n > 4 ? (high ? 'High' : mid ? 'Medium' : 'Low') : `P${n}`
+const priorityTone: Record<PriorityLevel, string> = {
+  1: 'danger',
+  2: 'warn',
+  3: 'accent',
+  4: '',
+  5: '',
+}
+
+/**
+ * A priority as a pill: the one presentation of priorities (inbox, task, case pages, reports).
+ * A case's level (`scale="level"`, 1 highest) and a user task's Zeebe priority (`scale="task"`,
+ * 0..100) read the same: the level's word and colour ("High"), its number in the accessible name.
+ */
+export function PriorityBadge({
+  priority,
+  scale,
+}: {
+  priority: number | string | null | undefined
+  scale: PriorityScale
+}) {
+  const level = priorityLevel(priority, scale)
+  if (level === undefined) return null
   return (
-    <span className={`badge ${high ? 'danger' : mid ? 'warn' : ''}`} title={`Priority ${n}`}>
-      {label}
+    <span
+      className={`badge priority ${priorityTone[level]}`}
+      data-priority={level}
+      title={priorityInWords(level)}
+    >
+      {PRIORITY_NAMES[level]}
+      <span className="visually-hidden"> (priority {level})</span>
     </span>
   )
 }
@@ -114,4 +141,84 @@ export function Props({ entries }: { entries: [string, ReactNode][] }) {
       ))}
     </dl>
   )
+}
+
+/**
+ * The server's message for field `key` of a failed request (ajv's errors, `/key` or deeper), in
+ * words people understand where the raw one would quote a pattern; undefined when none.
+ */
+export function fieldErrorOf(
+  error: unknown,
+  key: string,
+  patternHint?: string,
+): string | undefined {
+  if (!(error instanceof ApiError)) return undefined
+  const found = error.errors.find((e) => e.path === `/${key}` || e.path.startsWith(`/${key}/`))
+  if (!found) return undefined
+  return patternHint && /pattern/.test(found.message) ? patternHint : found.message
+}
+
+/** The field errors of a failed request that name none of `keys` (shown in the banner). */
+export function otherFieldErrors(error: unknown, keys: readonly string[]): string[] {
+  if (!(error instanceof ApiError)) return []
+  return error.errors
+    .filter((e) => !keys.some((k) => e.path === `/${k}` || e.path.startsWith(`/${k}/`)))
+    .map((e) => `${e.path.replace(/^\//, '') || 'request'}: ${e.message}`)
+}
+
+/**
+ * A labelled form field with its error: the control (rendered by `children` with the props it
+ * needs) is marked aria-invalid and described by the message under it.
+ */
+export function Field({
+  id,
+  label,
+  error,
+  children,
+}: {
+  id: string
+  label: string
+  error: string | undefined
+  children: (control: {
+    id: string
+    'aria-invalid': true | undefined
+    'aria-describedby': string | undefined
+  }) => ReactNode
+}) {
+  const errorId = `${id}-error`
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children({
+        id,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': error ? errorId : undefined,
+      })}
+      {error && (
+        <span id={errorId} className="field-error">
+          {error}
+        </span>
+      )}
+    </div>
+  )
+}
+
+/**
+ * A form's error banner: when the server named fields the form shows (`keys`), it points to
+ * them instead of repeating its generic "request body is invalid"; anything else as usual.
+ */
+export function FormErrorBanner({ error, keys }: { error: unknown; keys: readonly string[] }) {
+  if (error instanceof ApiError && error.errors.length > 0) {
+    const other = otherFieldErrors(error, keys)
+    const marked = error.errors.length - other.length
+    return (
+      <div role="alert" className="banner error">
+        {marked > 0 && `Check the marked field${marked === 1 ? '' : 's'}.`}
+        {other.map((o) => (
+          <div key={o}>{o}</div>
+        ))}
+      </div>
+    )
+  }
+  return <ErrorBanner error={error} />
 }

@@ -4,6 +4,7 @@
  * for the escalation timers, and supplier contracts (7.2). Admins maintain the catalogue;
  * supplier managers maintain contracts. Every change writes evidence in its transaction.
  */
+import type { CatalogueItem } from '@shared/api/service-catalogue'
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../errors'
@@ -24,15 +25,8 @@ export interface ServiceDependency {
   dependencyType: string
 }
 
-export interface CatalogueItem {
-  id: string
-  serviceId: string
-  name: string
-  description: string
-  /** 8.1: a request for this item goes through approval first. */
-  requiresApproval: boolean
-  fulfilmentGroup: string | null
-}
+/** A requestable item of the catalogue, as the API returns it (shared/api/service-catalogue.ts). */
+export type { CatalogueItem } from '@shared/api/service-catalogue'
 
 /** A supplier contract with the 7.2 fields in `data`. */
 export interface Contract {

@@ -11,26 +11,11 @@
  * rule in SQL for the service reports (6.2 a), on PGlite and PostgreSQL alike.
  */
 import { sql, type RawBuilder } from 'kysely'
+import { WEEKDAYS, type ServiceCalendar } from '@shared/api/service-catalogue'
 import type { FieldError } from '../errors'
 
-/** Day names as the calendar states them (PostgreSQL's `to_char(d, 'dy')`). */
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
-export type Weekday = (typeof WEEKDAYS)[number]
-
-/** A service calendar: when the clock of an SLA target runs. */
-export interface ServiceCalendar {
-  /** What people call it, e.g. "Office hours Berlin". */
-  name?: string
-  /** IANA time zone, e.g. `Europe/Berlin`. */
-  timeZone: string
-  workingDays: Weekday[]
-  /** Local opening time `HH:MM`. */
-  opens: string
-  /** Local closing time `HH:MM` (`24:00`: midnight at the end of the day). */
-  closes: string
-  /** Local dates `YYYY-MM-DD` on which the service desk is closed. */
-  holidays?: string[]
-}
+/** Day names and the calendar itself are the API's (shared/api/service-catalogue.ts). */
+export { WEEKDAYS, type ServiceCalendar, type Weekday } from '@shared/api/service-catalogue'
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/
 const DATE = /^\d{4}-\d{2}-\d{2}$/

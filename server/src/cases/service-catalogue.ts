@@ -7,47 +7,24 @@
  * a catalogue document is in force, the live services and all their catalogue items are the
  * catalogue.
  */
+import type {
+  CatalogueItem,
+  PublishedCatalogue,
+  PublishedService,
+  PublishedServiceLevels,
+} from '@shared/api/service-catalogue'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { inForce } from '../sms/documents/controlled-documents'
 import type { CatalogueDocumentData } from '../sms/documents/controlled-model'
-import type { CatalogueItem } from './catalogue.service'
 import { agreedSlaOf } from './sla-targets'
-import type { ServiceCalendar } from './service-calendar'
 
-/**
- * The service levels customers are promised for a service (6.1): its newest agreed SLA as in
- * force (`sla-targets.ts`), the targets per priority and the calendar they count in.
- */
-export interface PublishedServiceLevels {
-  slaId: string
-  name: string
-  /** Response and resolution targets per priority (1 highest), in minutes, by priority. */
-  targets: { priority: number; responseMinutes: number; resolutionMinutes: number }[]
-  /** The service hours as the SLA words them, if it does. */
-  serviceHours: string | null
-  /** The business hours the targets count in; null: around the clock (24x7). */
-  calendar: ServiceCalendar | null
-  /** The SLA document version the targets come from; null: the SLA record's own. */
-  document: { id: string; version: number } | null
-}
-
-/** One service of the published catalogue with the items customers may request of it. */
-export interface PublishedService {
-  serviceId: string
-  name: string
-  description: string
-  serviceHours: string | null
-  items: CatalogueItem[]
-  /** The service levels agreed for the service; null when it has no agreed SLA. */
-  serviceLevels: PublishedServiceLevels | null
-}
-
-/** The catalogue customers see: the document version it comes from, or null (the records). */
-export interface PublishedCatalogue {
-  document: { id: string; version: number; effectiveFrom: string } | null
-  services: PublishedService[]
-}
+/** The published catalogue's types are the API's, shared with the portal (shared/api/service-catalogue.ts). */
+export type {
+  PublishedCatalogue,
+  PublishedService,
+  PublishedServiceLevels,
+} from '@shared/api/service-catalogue'
 
 const toItem = (r: {
   id: string

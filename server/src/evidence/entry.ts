@@ -3,6 +3,7 @@
  * entry including the previous entry's hash. Unchanged since the first version, so trails
  * written before checkpoints existed still verify.
  */
+import type { EvidenceEntry } from '@shared/api/evidence'
 import { createHash } from 'node:crypto'
 import { canonicalJson } from './canonical-json'
 
@@ -24,21 +25,8 @@ export interface EvidenceInput {
   processInstanceKey?: string | null
 }
 
-/** One stored entry. */
-export interface EvidenceEntry {
-  seq: number
-  /** ISO 8601 with milliseconds. */
-  at: string
-  actor: string
-  action: string
-  entityType: string
-  entityId: string
-  before: unknown
-  after: unknown
-  processInstanceKey: string | null
-  prevHash: string
-  hash: string
-}
+/** One stored entry, as the API returns it (shared/api/evidence.ts). */
+export type { EvidenceEntry } from '@shared/api/evidence'
 
 /** The hash of an entry: SHA-256 (hex) over its canonical JSON including `prevHash`. */
 export function hashEntry(entry: Omit<EvidenceEntry, 'hash'>): string {

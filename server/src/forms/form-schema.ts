@@ -3,6 +3,7 @@
  * the schema derived from the form the task was deployed with, so what the browser enforces is
  * enforced again where it counts (ISO/IEC 20000-1 4.3.3: records are complete and correct).
  */
+import { NON_DATA_TYPES } from '@shared/api/forms'
 
 /** A form-js component as far as validation needs it. */
 export interface FormComponent {
@@ -77,18 +78,8 @@ export interface JsonSchemaObject {
   additionalProperties: boolean
 }
 
-/** Component types that carry no data (display only). */
-export const NON_DATA_TYPES: ReadonlySet<string> = new Set([
-  'text',
-  'html',
-  'image',
-  'button',
-  'spacer',
-  'separator',
-  'iframe',
-  'table',
-  'documentPreview',
-])
+/** Component types that carry no data (display only); the client reads forms with the same list. */
+export { NON_DATA_TYPES } from '@shared/api/forms'
 
 /**
  * form-js date-time values: `2026-11-25T10:30` with optional seconds and offset. Stricter

@@ -4,23 +4,13 @@
  * follow-up dates and priority) or a Camunda user task (`zeebe:userTask`, read through the v2
  * API, see `camunda-task.intake.ts`). Both are the same TaskView.
  */
+import { TaskKind, TaskState, type Task as TaskView } from '@shared/api/tasks'
 import { isoOrNull as iso } from '../db/timestamps'
 
+/** How the engine holds a task, its states and the task as the API returns it: shared/api/tasks.ts. */
+export { TaskKind, TaskState, type Task as TaskView } from '@shared/api/tasks'
+
 export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask'
-
-/** How the engine holds a task: a job of a job worker, or a Camunda user task. */
-export const TaskKind = { Job: 'job', Camunda: 'camunda' } as const
-export type TaskKind = (typeof TaskKind)[keyof typeof TaskKind]
-
-export const TaskState = {
-  Open: 'open',
-  Claimed: 'claimed',
-  /** Data stored, the job completion is on its way to the engine. */
-  Completing: 'completing',
-  Completed: 'completed',
-  Cancelled: 'cancelled',
-} as const
-export type TaskState = (typeof TaskState)[keyof typeof TaskState]
 
 /** The states of a task someone may still act on. */
 export const LIVE_STATES: TaskState[] = [TaskState.Open, TaskState.Claimed]
@@ -38,44 +28,6 @@ export const UserTaskHeader = {
   FollowUpDate: 'io.camunda.zeebe:followUpDate',
   Priority: 'io.camunda.zeebe:priority',
 } as const
-
-/** A task as the API returns it. */
-export interface TaskView {
-  id: string
-  kind: TaskKind
-  /** The job of a job-worker user task; null for a Camunda user task. */
-  jobKey: string | null
-  /** The key of a Camunda user task; null for a job-worker user task. */
-  userTaskKey: string | null
-  name: string
-  elementId: string
-  elementInstanceKey: string
-  bpmnProcessId: string
-  processName: string
-  processVersion: number
-  processDefinitionKey: string
-  processInstanceKey: string
-  caseKind: string | null
-  caseId: string | null
-  caseTitle: string | null
-  state: TaskState
-  assignee: string | null
-  candidateGroups: string[]
-  candidateUsers: string[]
-  priority: number
-  dueDate: string | null
-  followUpDate: string | null
-  createdAt: string
-  claimedAt: string | null
-  completedAt: string | null
-  completedBy: string | null
-  formId: string | null
-  formKey: string | null
-  overdue: boolean
-  /** When the built-in overdue escalation notified the groups (null = not yet). */
-  escalatedAt: string | null
-  version: number
-}
 
 /** Parses a header holding a list: Zeebe writes JSON arrays; people write comma lists. */
 export function parseList(value: string | undefined): string[] {

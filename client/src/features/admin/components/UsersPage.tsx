@@ -6,9 +6,9 @@ import { useState, type FormEvent } from 'react'
 import { api, ApiError } from '../../../lib/api'
 import { Link } from '../../../lib/router'
 import { toast, ToastTone } from '../../../lib/toast'
-import { Empty, ErrorBanner, Loading } from '../../../lib/ui'
+import { Empty, ErrorBanner, Field, fieldErrorOf, FormErrorBanner, Loading } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
-import type { CompetenceGap } from '../../sms/api/sms'
+import type { CompetenceGap } from '../../sms'
 
 interface AdminUser {
   id: number
@@ -27,6 +27,20 @@ interface Group {
 }
 
 const roles = ['admin', 'process-owner', 'staff', 'auditor', 'customer'] as const
+/** What each role is called on screen. */
+const roleLabels: Record<string, string> = {
+  admin: 'Administrator',
+  'process-owner': 'Process owner',
+  staff: 'Staff',
+  auditor: 'Auditor',
+  customer: 'Customer',
+}
+const roleLabel = (role: string) => roleLabels[role] ?? role
+/** What the server's patterns ask for, in words. */
+const USERNAME_HINT =
+  'Use 2 to 50 lower-case letters, digits, dots, hyphens or underscores, starting with a letter.'
+const GROUP_ID_HINT =
+  'Use 2 to 50 lower-case letters, digits or hyphens, starting with a letter (e.g. service-desk).'
 const isLead = (u: AdminUser, id: string) =>
   u.groups.some((g) => typeof g !== 'string' && g.id === id && g.isLead === true)
 const groupIds = (u: AdminUser) => u.groups.map((g) => (typeof g === 'string' ? g : g.id))
@@ -48,7 +62,7 @@ function UserRow({
   const [error, setError] = useState<unknown>()
   // 4.4.2: a group lead or CAB member assigned without the role's competence is flagged
   const [gaps, setGaps] = useState<CompetenceGap[]>([])
-  const patch = (body: Record<string, unknown>) =>
+  const patch = (body: Record<string, unknown>, done: string) =>
     api<{ competenceWarnings?: CompetenceGap[] }>(`/users/${user.id}`, {
       method: 'PATCH',
       body,
@@ -59,7 +73,7 @@ function UserRow({
       setGaps(found)
       if (found.length) {
         toast(`${user.username} lacks competence the new role requires.`, ToastTone.Info)
-      }
+      } else toast(done)
       onSaved()
     }, setError)
   return (
@@ -82,14 +96,14 @@ function UserRow({
                     setR(e.target.checked ? [...r, role] : r.filter((x) => x !== role))
                   }
                 />
-                {role}
+                {roleLabel(role)}
               </label>
             ))}
           </fieldset>
         ) : (
           user.roles.map((role) => (
             <span key={role} className="badge accent" style={{ marginRight: 4 }}>
-              {role}
+              {roleLabel(role)}
             </span>
           ))
         )}
@@ -109,7 +123,9 @@ function UserRow({
             ))}
           </select>
         ) : (
-          groupIds(user).join(', ') || '—'
+          groupIds(user)
+            .map((id) => groups.find((x) => x.id === id)?.name ?? id)
+            .join(', ') || '—'
         )}
       </td>
       <td>
@@ -126,10 +142,13 @@ function UserRow({
               <button
                 className="primary"
                 onClick={() =>
-                  void patch({
-                    roles: r,
-                    groups: g.map((id) => ({ id, isLead: isLead(user, id) })),
-                  })
+                  void patch(
+                    {
+                      roles: r,
+                      groups: g.map((id) => ({ id, isLead: isLead(user, id) })),
+                    },
+                    `${user.displayName || user.username} saved`,
+                  )
                 }
               >
                 Save
@@ -141,7 +160,12 @@ function UserRow({
           )}
           <button
             className={user.active ? 'danger' : ''}
-            onClick={() => void patch({ active: !user.active })}
+            onClick={() =>
+              void patch(
+                { active: !user.active },
+                `${user.displayName || user.username} ${user.active ? 'deactivated' : 'activated'}`,
+              )
+            }
           >
             {user.active ? 'Deactivate' : 'Activate'}
           </button>
@@ -165,7 +189,7 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
   const [email, setEmail] = useState('')
   const [role, setRole] = useState<string>('staff')
   const [error, setError] = useState<unknown>()
-  const [created, setCreated] = useState('')
+  const [password, setPassword] = useState<{ username: string; password: string }>()
   async function submit(e: FormEvent) {
     e.preventDefault()
     try {
@@ -173,11 +197,8 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
         method: 'POST',
         body: { username, displayName, email: email || undefined, roles: [role] },
       })
-      setCreated(
-        res?.password
-          ? `Created ${username}; one-time password: ${res.password}`
-          : `Created ${username}.`,
-      )
+      toast(`User ${username} created`)
+      setPassword(res?.password ? { username, password: res.password } : undefined)
       setUsername('')
       setDisplayName('')
       setEmail('')
@@ -188,54 +209,69 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
     }
   }
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-label="New user">
+    <form className="card" onSubmit={(e) => void submit(e)} aria-label="New user" noValidate>
       <h2>New user</h2>
       <div className="row">
-        <div className="field">
-          <label htmlFor="f-users-username">Username</label>
-          <input
-            id="f-users-username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="f-users-display-name">Display name</label>
-          <input
-            id="f-users-display-name"
-            value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
-            required
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="f-users-e-mail">E-mail</label>
-          <input
-            id="f-users-e-mail"
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="f-users-role">Role</label>
-          <select id="f-users-role" value={role} onChange={(e) => setRole(e.target.value)}>
-            {roles.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </div>
+        <Field
+          id="f-users-username"
+          label="Username"
+          error={fieldErrorOf(error, 'username', USERNAME_HINT)}
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              required
+            />
+          )}
+        </Field>
+        <Field
+          id="f-users-display-name"
+          label="Display name"
+          error={fieldErrorOf(error, 'displayName')}
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={displayName}
+              onChange={(e) => setDisplayName(e.target.value)}
+              required
+            />
+          )}
+        </Field>
+        <Field id="f-users-e-mail" label="E-mail" error={fieldErrorOf(error, 'email')}>
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field id="f-users-role" label="Role" error={fieldErrorOf(error, 'roles')}>
+          {(control) => (
+            <select {...control} value={role} onChange={(e) => setRole(e.target.value)}>
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {roleLabel(r)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <button type="submit" style={{ alignSelf: 'end' }}>
           Create
         </button>
       </div>
-      {created && (
-        <div className="banner ok" role="status">
-          {created}
+      {password && (
+        <div className="banner ok">
+          One-time password of {password.username}: <code>{password.password}</code> (shown once;
+          they choose their own at first login)
         </div>
       )}
-      <ErrorBanner error={error} />
+      <FormErrorBanner error={error} keys={['username', 'displayName', 'email', 'roles']} />
     </form>
   )
 }
@@ -248,9 +284,11 @@ function CreateGroup({ onCreated }: { onCreated: () => void }) {
     <form
       aria-label="New group"
       className="row"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault()
         api('/groups', { method: 'POST', body: { id, name } }).then(() => {
+          toast(`Group ${name} created`)
           setId('')
           setName('')
           setError(undefined)
@@ -258,24 +296,20 @@ function CreateGroup({ onCreated }: { onCreated: () => void }) {
         }, setError)
       }}
     >
-      <div className="field">
-        <label htmlFor="group-id">Group id</label>
-        <input
-          id="group-id"
-          value={id}
-          onChange={(e) => setId(e.target.value)}
-          pattern="[a-z][a-z0-9\-]+"
-          required
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="group-name">Group name</label>
-        <input id="group-name" value={name} onChange={(e) => setName(e.target.value)} required />
-      </div>
+      <Field id="group-id" label="Group id" error={fieldErrorOf(error, 'id', GROUP_ID_HINT)}>
+        {(control) => (
+          <input {...control} value={id} onChange={(e) => setId(e.target.value)} required />
+        )}
+      </Field>
+      <Field id="group-name" label="Group name" error={fieldErrorOf(error, 'name')}>
+        {(control) => (
+          <input {...control} value={name} onChange={(e) => setName(e.target.value)} required />
+        )}
+      </Field>
       <button type="submit" style={{ alignSelf: 'end' }}>
         Create group
       </button>
-      <ErrorBanner error={error} />
+      <FormErrorBanner error={error} keys={['id', 'name']} />
     </form>
   )
 }
@@ -324,7 +358,11 @@ export default function UsersPage() {
             {groupList.map((g) => (
               <li key={g.id}>
                 <strong>{g.name}</strong> <span className="muted small">{g.id}</span>
-                {g.members !== undefined && <span className="badge">{g.members} members</span>}
+                {g.members !== undefined && (
+                  <span className="badge">
+                    {g.members} {g.members === 1 ? 'member' : 'members'}
+                  </span>
+                )}
                 {g.description && <div className="small muted">{g.description}</div>}
               </li>
             ))}

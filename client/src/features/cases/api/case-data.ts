@@ -4,6 +4,7 @@
  * every write against the same form; the helpers here only keep the browser from sending what
  * the person did not enter or may not write.
  */
+import { NON_DATA_TYPES } from '@shared/api/forms'
 import type { FieldError } from '../../../lib/api'
 
 /** A form-js component as far as the client looks at it. */
@@ -43,20 +44,8 @@ export interface FormOption {
 /** The path of the form of a kind, by its URL segment (`incidents`) or name (`incident`). */
 export const caseFormPath = (kind: string) => `/case-forms/${encodeURIComponent(kind)}`
 
-const DATA_TYPES_WITHOUT_VALUE = new Set([
-  'text',
-  'html',
-  'image',
-  'button',
-  'spacer',
-  'separator',
-  'iframe',
-  'table',
-  'documentPreview',
-])
-
 const holdsData = (c: FormComponent): boolean =>
-  c.components ? c.components.some(holdsData) : !!c.key && !DATA_TYPES_WITHOUT_VALUE.has(c.type)
+  c.components ? c.components.some(holdsData) : !!c.key && !NON_DATA_TYPES.has(c.type)
 
 /**
  * The form for a new case: without the fields only the procedure writes (nothing to show yet),

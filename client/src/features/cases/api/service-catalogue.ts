@@ -3,53 +3,18 @@
  * 20000-1 6.1): the services, what may be requested of each, and the service levels promised,
  * with the wording that turns targets in minutes and a service calendar into plain sentences.
  */
+import type {
+  CatalogueItem,
+  PublishedCatalogue,
+  PublishedService,
+  ServiceCalendar,
+  PublishedServiceLevels as ServiceLevels,
+} from '@shared/api/service-catalogue'
 
-/** A requestable item of the catalogue. */
-export interface CatalogueItem {
-  id: string
-  serviceId: string
-  name: string
-  description: string
-  /** 8.1: a request for it is approved before it is fulfilled. */
-  requiresApproval: boolean
-  fulfilmentGroup: string | null
-}
-
-/** When an SLA's targets run: the business hours of its service calendar. */
-export interface ServiceCalendar {
-  name?: string
-  timeZone: string
-  workingDays: string[]
-  opens: string
-  closes: string
-  holidays?: string[]
-}
-
-/** The service levels of a service: its agreed SLA's targets per priority (minutes). */
-export interface ServiceLevels {
-  slaId: string
-  name: string
-  targets: { priority: number; responseMinutes: number; resolutionMinutes: number }[]
-  serviceHours: string | null
-  calendar: ServiceCalendar | null
-  document: { id: string; version: number } | null
-}
-
-/** One service of the catalogue. */
-export interface PublishedService {
-  serviceId: string
-  name: string
-  description: string
-  serviceHours: string | null
-  items: CatalogueItem[]
-  serviceLevels: ServiceLevels | null
-}
-
-/** The catalogue in force: the document version it comes from (null: the live services). */
-export interface PublishedCatalogue {
-  document: { id: string; version: number; effectiveFrom: string } | null
-  services: PublishedService[]
-}
+/** The catalogue's types are the server's own (shared/api/service-catalogue.ts). */
+export type { CatalogueItem, PublishedCatalogue, PublishedService, ServiceCalendar, ServiceLevels }
+/** What priority N means to a customer: the one wording of priorities (shared/api/priority.ts). */
+export { priorityInWords } from '@shared/api/priority'
 
 /** Where the catalogue is read. */
 export const serviceCataloguePath = '/service-catalogue'
@@ -116,16 +81,4 @@ export function targetInWords(
   const within = (m: number) =>
     `${durationInWords(m, { businessHours })}${businessHours ? ' of service hours' : ''}`
   return `We respond within ${within(t.responseMinutes)} and resolve within ${within(t.resolutionMinutes)}.`
-}
-
-/** What priority N means to a customer (the priority matrix's levels, 1 highest). */
-export function priorityInWords(priority: number): string {
-  const words: Record<number, string> = {
-    1: 'Critical (priority 1)',
-    2: 'High (priority 2)',
-    3: 'Medium (priority 3)',
-    4: 'Low (priority 4)',
-    5: 'Planning (priority 5)',
-  }
-  return words[priority] ?? `Priority ${priority}`
 }

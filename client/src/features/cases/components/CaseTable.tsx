@@ -75,7 +75,7 @@ export function CaseTable({
                   ) : c === 'status' ? (
                     <StatusBadge status={typeof v === 'string' ? v : null} />
                   ) : c === 'priority' ? (
-                    <PriorityBadge priority={v as number} />
+                    <PriorityBadge priority={v as number} scale="level" />
                   ) : (
                     formatValue(v)
                   )}

@@ -7,7 +7,7 @@ import { useState } from 'react'
 import { api } from '../../../lib/api'
 import { formatValue, humanize } from '../../../lib/format'
 import { Link } from '../../../lib/router'
-import { ErrorBanner } from '../../../lib/ui'
+import { ErrorBanner, PriorityBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
 import { field, normalizeList, type CaseRecord } from '../api/cases'
@@ -118,7 +118,9 @@ function SlaTargets({
         <tbody>
           {(draft ? Object.keys(draft) : Object.keys(targets)).map((p) => (
             <tr key={p}>
-              <td>P{p}</td>
+              <td>
+                <PriorityBadge priority={p} scale="level" />
+              </td>
               <td>{cell(p, 'responseMinutes')}</td>
               <td>{cell(p, 'resolutionMinutes')}</td>
             </tr>

@@ -1,37 +1,10 @@
 /** The task inbox API (server/src/inbox): list, detail, claim, complete, comments. */
+import type { Task } from '@shared/api/tasks'
 import { api } from '../../../lib/api'
 import { withQuery } from '../../../lib/use-api'
 
-/** A user task as the inbox lists it. */
-export interface Task {
-  id: string
-  /** `job` (job-worker user task) or `camunda` (Camunda user task, `zeebe:userTask`). */
-  kind: 'job' | 'camunda'
-  /** The job of a job-worker user task; null for a Camunda user task. */
-  jobKey: string | null
-  /** The key of a Camunda user task; null for a job-worker user task. */
-  userTaskKey: string | null
-  name: string
-  elementId: string
-  bpmnProcessId: string
-  processName: string | null
-  processVersion: number
-  processInstanceKey: string
-  caseKind: string | null
-  caseId: string | null
-  caseTitle: string | null
-  state: 'open' | 'claimed' | 'completed' | 'cancelled'
-  assignee: string | null
-  candidateGroups: string[]
-  candidateUsers: string[]
-  priority: number
-  dueDate: string | null
-  followUpDate: string | null
-  createdAt: string
-  claimedAt: string | null
-  completedAt: string | null
-  formId: string | null
-}
+/** A user task as the inbox lists it: the server's own type (shared/api/tasks.ts). */
+export type { Task }
 
 /** Tab counts shown beside the views. */
 export interface TaskCounts {

@@ -4,7 +4,7 @@ import { formatDateTime, formatDuration, formatValue, humanize } from '../../../
 import { Link } from '../../../lib/router'
 import { Props, StatusBadge } from '../../../lib/ui'
 import type { TaskDetail } from '../api/tasks'
-import { Attachments, attachmentsOf } from '../../cases/components/Attachments'
+import { Attachments, attachmentsOf } from '../../cases'
 
 const hidden = new Set(['data', 'version', 'activity'])
 

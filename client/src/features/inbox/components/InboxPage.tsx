@@ -221,7 +221,7 @@ function TaskList({
             <div className="task-card-title">
               <Link href={`/inbox/${encodeURIComponent(t.id)}`}>{t.name}</Link>
               {t.state !== 'open' && <StatusBadge status={t.state} />}
-              <PriorityBadge priority={t.priority} />
+              <PriorityBadge priority={t.priority} scale="task" />
             </div>
             {t.caseId && (
               <div className="small">
@@ -286,7 +286,7 @@ function TaskList({
               {t.assignee ?? <span className="muted">{t.candidateGroups.join(', ') || '—'}</span>}
             </td>
             <td>
-              <PriorityBadge priority={t.priority} />
+              <PriorityBadge priority={t.priority} scale="task" />
             </td>
             <td className={isOverdue(t) ? 'error' : ''}>
               {t.dueDate ? formatDateTime(t.dueDate) : '—'}

@@ -12,8 +12,7 @@ import { toast } from '../../../lib/toast'
 import { ErrorBanner, Loading, PriorityBadge, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
-import { activityOf } from '../../cases/api/cases'
-import { ActivityStream } from '../../cases/components/ActivityStream'
+import { ActivityStream, activityOf } from '../../cases'
 import {
   addComment,
   addTaskActivity,
@@ -335,7 +334,7 @@ export function TaskView({
         </div>
         <span className="spacer" />
         <StatusBadge status={task.state} />
-        <PriorityBadge priority={task.priority} />
+        <PriorityBadge priority={task.priority} scale="task" />
         <span className="small" data-testid="assignee">
           {task.assignee ? `Assigned to ${task.assignee}` : 'Unassigned'}
         </span>

@@ -7,7 +7,7 @@ import { formatDateTime } from '../../../lib/format'
 import { Link } from '../../../lib/router'
 import { StatusBadge } from '../../../lib/ui'
 import { hasRole, type User } from '../../../lib/user'
-import type { DecisionFile } from '../../modeler/api/decisions'
+import type { DecisionFile } from '../../modeler'
 
 /** The decisions a procedure's latest version evaluates, with a link to edit each file. */
 export function ProcedureDecisions({

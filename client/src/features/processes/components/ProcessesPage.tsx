@@ -10,7 +10,7 @@ import { useServerEvents } from '../../../lib/socket'
 import { Empty, ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
-import type { DecisionFile } from '../../modeler/api/decisions'
+import type { DecisionFile } from '../../modeler'
 import { DecisionVersions, ProcedureDecisions } from './Decisions'
 import { MigrationDialog } from './MigrationDialog'
 

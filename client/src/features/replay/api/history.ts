@@ -1,4 +1,6 @@
 /** Process instance history (server/src/history) for replay. */
+import type { Actor, ActivityNode } from '@shared/api/activity-tree'
+import type { EvidenceEntry } from '@shared/api/evidence'
 
 export interface Step {
   position: number
@@ -33,33 +35,8 @@ export interface HistoryTask {
   data: Record<string, unknown> | null
 }
 
-/** Who did a step: a person by display name, a job worker as "automated (name)". */
-export interface Actor {
-  kind: 'person' | 'worker'
-  id: string
-  name: string
-}
-
-/** One element instance of the history's tree (server/src/history/activity-tree.ts). */
-export interface ActivityNode {
-  key: string
-  elementId: string
-  elementName: string
-  elementType: string
-  scopeKey: string | null
-  state: 'active' | 'completed' | 'terminated'
-  /** 1, 2, … for the iterations of a multi-instance body. */
-  iteration: number | null
-  startedAt: string
-  endedAt: string | null
-  startPosition: number
-  endPosition: number | null
-  who: Actor | null
-  incidents: { key: string; errorType: string; errorMessage: string; resolved: boolean }[]
-  /** Variables local to this scope (current values). */
-  variables: { name: string; value: unknown; position: number }[]
-  children: ActivityNode[]
-}
+/** The element-instance tree's types are the server's own (shared/api/activity-tree.ts). */
+export type { Actor, ActivityNode }
 
 export interface InstanceHistory {
   instance: {
@@ -111,16 +88,8 @@ export interface InstanceHistory {
   } | null
 }
 
-/** One hash-chained audit-trail entry. */
-export interface EvidenceEntry {
-  seq: number
-  at: string
-  actor: string
-  action: string
-  entityType: string
-  entityId: string
-  hash: string
-}
+/** One hash-chained audit-trail entry: the server's own type (shared/api/evidence.ts). */
+export type { EvidenceEntry }
 
 export interface InstanceSummary {
   key?: string

@@ -9,7 +9,7 @@
 import { useState, type FormEvent } from 'react'
 import { formatDateTime } from '../../../lib/format'
 import { Link } from '../../../lib/router'
-import { Empty, ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
+import { Empty, ErrorBanner, Loading, PriorityBadge, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import type { User } from '../../../lib/user'
 import {
@@ -483,7 +483,9 @@ function ChangesAndIncidents() {
                   <td>
                     <Link href={`/cases/incidents/${i.incidentId}`}>{i.incidentId}</Link> {i.title}
                   </td>
-                  <td>{i.priority ?? '—'}</td>
+                  <td>
+                    {i.priority ? <PriorityBadge priority={i.priority} scale="level" /> : '—'}
+                  </td>
                   <td>{i.category ?? '—'}</td>
                   <td>{i.status === 'handled' ? `handled by ${i.handledBy ?? ''}` : 'open'}</td>
                   <td>

@@ -8,6 +8,7 @@
 import { useState } from 'react'
 import { formatDateTime } from '../../../lib/format'
 import { MarkdownEditor } from '../../../lib/MarkdownEditor'
+import { PriorityBadge } from '../../../lib/ui'
 import {
   approveVersion,
   writeDraft,
@@ -48,7 +49,9 @@ export function SlaTargets({ data }: { data: SlaData }) {
       <tbody>
         {Object.entries(data.targets).map(([p, t]) => (
           <tr key={p}>
-            <td>P{p}</td>
+            <td>
+              <PriorityBadge priority={p} scale="level" />
+            </td>
             <td>{t.responseMinutes}</td>
             <td>{t.resolutionMinutes}</td>
           </tr>
@@ -123,7 +126,9 @@ export function DraftEditor({
           <tbody>
             {priorities.map((p) => (
               <tr key={p}>
-                <td>P{p}</td>
+                <td>
+                  <PriorityBadge priority={p} scale="level" />
+                </td>
                 {(['responseMinutes', 'resolutionMinutes'] as const).map((k) => (
                   <td key={k}>
                     <input
