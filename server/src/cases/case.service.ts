@@ -89,8 +89,6 @@ export class CaseService {
   private readonly attachments: CaseAttachments
   private readonly db: Kysely<DB>
 
-  private readonly db: Kysely<DB>
-
   constructor(deps: CaseServiceDeps) {
     const { db, audit } = deps
     this.db = db
