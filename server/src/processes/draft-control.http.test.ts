@@ -117,6 +117,24 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
     expect((await owner.post(`/process-drafts/${mineDraft.id}/submit`)).status).toBe(200)
     expect((await approver.post(`/process-drafts/${theirsDraft.id}/submit`)).status).toBe(200)
 
+    // what is in review is what gets approved: no change until reviewed or withdrawn
+    const locked = await owner.put<Problem & { state?: string }>(`/process-drafts/${mineDraft.id}`, {
+      xml: merged,
+      version: 2,
+    })
+    expect(locked.status).toBe(409)
+    expect(locked.body.state).toBe('in-review')
+    expect(locked.body.detail).toMatch(/in review.*withdraws/)
+    expect(
+      (await owner.patch(`/process-drafts/${mineDraft.id}`, { name: 'Renamed', version: 2 })).status,
+    ).toBe(409)
+    expect((await approver.post(`/process-drafts/${mineDraft.id}/withdraw`)).status).toBe(403)
+    const withdrawn = await owner.post<DraftView>(`/process-drafts/${mineDraft.id}/withdraw`, {
+      version: 2,
+    })
+    expect(withdrawn.body).toMatchObject({ state: 'draft', submittedAt: null, version: 3 })
+    expect((await owner.post(`/process-drafts/${mineDraft.id}/submit`)).status).toBe(200)
+
     // a rejection needs a comment; the owner reads it in the draft's history
     const blank = await approver.post<Problem>(`/process-drafts/${mineDraft.id}/reject`, {
       reason: '   ',
@@ -171,11 +189,13 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
     const stale = await owner.post<Problem>(`/process-drafts/${mineDraft.id}/rebase`, { onto: 1 })
     expect(stale.status).toBe(409)
     expect(stale.body.deployedVersion).toBe(2)
+    // the rebase merges by itself: theirs (the start event) is taken over, mine stays
     const rebased = await owner.post<DraftView>(`/process-drafts/${mineDraft.id}/rebase`, {
       onto: 2,
-      xml: merged,
     })
     expect(rebased.status).toBe(200)
+    const names = (xml: string) => [...xml.matchAll(/ name="([^"]+)"/g)].map((m) => m[1])
+    expect(names(rebased.body.xml ?? '')).toEqual(names(merged))
     // the approval is void: the rebased draft is reviewed again
     expect(rebased.body).toMatchObject({
       state: 'draft',
@@ -194,7 +214,9 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
     )
     expect(deployed.status).toBe(200)
     expect(deployed.body.deployed.version).toBe(3)
-    expect((await h.server.services.processes.getVersion('inbox-triage', 3)).xml).toBe(merged)
+    expect(names((await h.server.services.processes.getVersion('inbox-triage', 3)).xml)).toEqual(
+      names(merged),
+    )
 
     // the history and the evidence keep the comments and the rebase
     const history = await auditor.get<{ action: string; comment: string | null }[]>(
@@ -202,6 +224,8 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
     )
     expect(history.body.map((e) => [e.action, e.comment])).toEqual([
       ['process-draft.created', null],
+      ['process-draft.submitted', null],
+      ['process-draft.withdrawn', null],
       ['process-draft.submitted', null],
       ['process-draft.rejected', 'Name the categories too'],
       ['process-draft.submitted', null],
@@ -222,6 +246,7 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
       theirs: [{ id: 'StartEvent_TicketRaised', change: 'changed' }],
       mine: [{ id: 'Task_TriageTicket', change: 'changed' }],
       conflicts: [],
+      takenOver: ['StartEvent_TicketRaised'],
     })
     expect((await h.server.services.audit.verify()).ok).toBe(true)
   })

@@ -13,7 +13,8 @@ import { canonicalJson } from '../evidence/canonical-json'
 import { isoOrNull as iso } from '../db/timestamps'
 import { elementSignatures, type ElementSignature } from './bpmn'
 import { describeDmn } from './dmn'
-import { requireAuthor, type DraftStore } from './draft-store'
+import { mergeThreeWay, type Resolution } from './draft-merge'
+import { inReview, requireAuthor, type DraftStore } from './draft-store'
 import {
   DraftKind,
   DraftState,
@@ -87,14 +88,14 @@ export class DraftRebase {
   }
 
   /** Base, theirs (the latest deployed version, if newer than the base) and mine, by element. */
-  async threeWay(draft: DraftView): Promise<ThreeWayView> {
+  async threeWay(draft: DraftView, mineXml = draft.xml ?? ''): Promise<ThreeWayView> {
     const base = draft.baseVersion === null ? null : await this.deployed(draft, draft.baseVersion)
     const theirs = await this.newerThanBase(draft)
     const behind = !!theirs
     const signatures = (xml: string) => this.signatures(draft, xml)
     const b = base ? await signatures(base.xml) : {}
     const t = theirs ? await signatures(theirs.xml) : b
-    const m = await signatures(draft.xml ?? '')
+    const m = await signatures(mineXml)
     return {
       kind: draft.kind,
       draftId: draft.id,
@@ -108,7 +109,7 @@ export class DraftRebase {
             draftId: theirs.draftId,
           }
         : null,
-      mine: { version: draft.version, xml: draft.xml ?? '' },
+      mine: { version: draft.version, xml: mineXml },
       behind,
       elements: compareThreeWay(b, t, m),
     }
@@ -116,13 +117,21 @@ export class DraftRebase {
 
   /**
    * The author rebases the draft on the deployed version `onto` (the one the three-way view
-   * showed), with `xml` as the draft's content from then on (default: unchanged). The draft
-   * goes back to `draft`: submission, approval and rejection are voided (evidence
-   * `*-draft.rebased` with the elements both sides changed).
+   * showed). The draft's content (`xml`, default: as saved) is merged with what was deployed
+   * since (draft-merge.ts): changes only the deployed version made are taken over, the draft's
+   * own stay, and each conflict is kept as `resolutions` says (unresolved: 409 naming them).
+   * The draft goes back to `draft`: submission, approval and rejection are voided (evidence
+   * `*-draft.rebased` with what each side changed, what was taken over and how conflicts were
+   * resolved).
    */
   async rebase(
     draft: DraftView,
-    input: { onto: number; version?: number; xml?: string },
+    input: {
+      onto: number
+      version?: number
+      xml?: string
+      resolutions?: Record<string, Resolution>
+    },
     actor: string,
     /** Checks the new XML as a save does; returns the columns it sets (xml, lint). */
     check: (xml: string) => Promise<Record<string, unknown>>,
@@ -142,9 +151,20 @@ export class DraftRebase {
     if (draft.baseVersion !== null && draft.baseVersion >= latest.version) {
       throw new ConflictError(`The draft is based on version ${draft.baseVersion} already.`)
     }
-    const view = await this.threeWay(draft)
-    const xml = input.xml ?? draft.xml ?? ''
-    const set = input.xml !== undefined ? await check(xml) : {}
+    if (draft.state === DraftState.InReview) throw inReview()
+    const mine = input.xml ?? draft.xml ?? ''
+    const view = await this.threeWay(draft, mine)
+    const merge = await mergeThreeWay({
+      kind: draft.kind,
+      documentId: draft.bpmnProcessId,
+      base: view.base.xml,
+      theirs: latest.xml,
+      mine,
+      elements: view.elements,
+      resolutions: input.resolutions,
+    })
+    const xml = merge.xml
+    const set = xml !== draft.xml ? await check(xml) : {}
     const conflicts = view.elements.filter((e) => e.conflict).map((e) => e.id)
     return this.deps.drafts.transition(
       draft.id,
@@ -169,6 +189,8 @@ export class DraftRebase {
           theirs: changedIds(view.elements, 'theirs'),
           mine: changedIds(view.elements, 'mine'),
           conflicts,
+          takenOver: merge.taken,
+          ...(conflicts.length > 0 ? { resolutions: merge.resolved } : {}),
           ...(draft.state !== DraftState.Draft ? { voided: draft.state } : {}),
         },
       },
