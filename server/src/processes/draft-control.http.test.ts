@@ -250,4 +250,71 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
     })
     expect((await h.server.services.audit.verify()).ok).toBe(true)
   })
+
+  it('4.3.2: forms deployed with the procedure are part of the three-way check and the merge', async () => {
+    const latest = (await owner.get<{ xml: string; version: number }>('/processes/inbox-triage/versions/latest')).body
+    const form = JSON.parse(fixture('inbox-triage-form.form').toString('utf8')) as {
+      components: { id: string; label?: string }[]
+    }
+    const labelled = (label: string) => ({
+      ...form,
+      components: form.components.map((c) => (c.id === 'Field_Summary' ? { ...c, label } : c)),
+    })
+    // given the owner's draft (the task renamed, the summary field relabelled) and another
+    // owner's draft changing the same field's label, deployed first
+    const mineDraft = (
+      await owner.post<DraftView>('/process-drafts', {
+        xml: latest.xml.replace('name="Triage and categorise the ticket"', 'name="Triage, categorise and route"'),
+      })
+    ).body
+    const ownForm = await owner.put<{ draft: DraftView }>(
+      `/process-drafts/${mineDraft.id}/forms/inbox-triage-form`,
+      { schema: labelled('Short summary'), version: mineDraft.version },
+    )
+    expect(ownForm.status).toBe(200)
+    const theirsDraft = (await approver.post<DraftView>('/process-drafts', { xml: latest.xml })).body
+    const theirsForm = await approver.put<{ draft: DraftView }>(
+      `/process-drafts/${theirsDraft.id}/forms/inbox-triage-form`,
+      { schema: labelled('Summary of the ticket'), version: theirsDraft.version },
+    )
+    expect((await approver.post(`/process-drafts/${theirsDraft.id}/submit`, { version: theirsForm.body.draft.version })).status).toBe(200)
+    expect((await owner.post(`/process-drafts/${theirsDraft.id}/approve`)).status).toBe(200)
+    const deployed = await admin.post<{ deployed: { version: number } }>(`/process-drafts/${theirsDraft.id}/deploy`)
+    expect(deployed.body.deployed.version).toBe(latest.version + 1)
+
+    // then the form is one element of the three-way check, changed on both sides
+    const three = await owner.get<ThreeWayView>(`/process-drafts/${mineDraft.id}/three-way`)
+    expect(three.body.behind).toBe(true)
+    expect(three.body.elements.map((e) => [e.id, e.theirs, e.mine, e.conflict])).toEqual([
+      ['form:inbox-triage-form', 'changed', 'changed', true],
+      ['Task_TriageTicket', 'same', 'changed', false],
+    ])
+    // the rebase does not choose for the author
+    const refused = await owner.post<Problem & { conflicts?: string[] }>(
+      `/process-drafts/${mineDraft.id}/rebase`,
+      { onto: latest.version + 1 },
+    )
+    expect(refused.status).toBe(409)
+    expect(refused.body.conflicts).toEqual(['form:inbox-triage-form'])
+    // the author keeps the deployed version's form: the draft carries it from then on
+    const rebased = await owner.post<DraftView>(`/process-drafts/${mineDraft.id}/rebase`, {
+      onto: latest.version + 1,
+      resolutions: { 'form:inbox-triage-form': 'theirs' },
+    })
+    expect(rebased.status).toBe(200)
+    expect(rebased.body.xml).toContain('name="Triage, categorise and route"')
+    const carried = await owner.get<{ schema: { components: { id: string; label?: string }[] } }>(
+      `/process-drafts/${mineDraft.id}/forms/inbox-triage-form`,
+    )
+    expect(carried.body.schema.components.find((c) => c.id === 'Field_Summary')?.label).toBe(
+      'Summary of the ticket',
+    )
+    expect((await owner.get<ThreeWayView>(`/process-drafts/${mineDraft.id}/three-way`)).body.behind).toBe(false)
+    const evidence = await h.server.services.audit.list({ entityType: 'process-draft', entityId: mineDraft.id })
+    expect(evidence.find((e) => e.action === 'process-draft.rebased')?.after).toMatchObject({
+      conflicts: ['form:inbox-triage-form'],
+      takenOver: ['form:inbox-triage-form'],
+      resolutions: { 'form:inbox-triage-form': 'theirs' },
+    })
+  })
 })

@@ -17,6 +17,16 @@ import { DraftKind, type ThreeWayElement } from './processes.model'
 /** What the author chose for an element both sides changed. */
 export type Resolution = 'mine' | 'theirs'
 
+/**
+ * Ids of the three-way comparison that are a form-js form deployed with the procedure, not an
+ * element of its XML (`form:<formId>`); draft-rebase.ts merges those.
+ */
+export const FORM_PREFIX = 'form:'
+
+/** The rebased draft takes theirs: only theirs changed it, or the author chose theirs. */
+export const takesTheirs = (e: ThreeWayElement, resolutions: Record<string, Resolution>) =>
+  e.conflict ? resolutions[e.id] === 'theirs' : e.theirs !== 'same' && e.mine === 'same'
+
 /** A moddle element as the merge walks it. */
 interface El {
   $type: string
@@ -207,8 +217,8 @@ export async function mergeThreeWay(input: {
       { conflicts: unresolved.map((e) => e.id) },
     )
   }
-  const take = input.elements.filter((e) =>
-    e.conflict ? resolutions[e.id] === 'theirs' : e.theirs !== 'same' && e.mine === 'same',
+  const take = input.elements.filter(
+    (e) => !e.id.startsWith(FORM_PREFIX) && takesTheirs(e, resolutions),
   )
   const resolved = Object.fromEntries(
     input.elements.filter((e) => e.conflict).map((e) => [e.id, resolutions[e.id]!]),

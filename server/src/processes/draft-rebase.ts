@@ -13,7 +13,7 @@ import { canonicalJson } from '../evidence/canonical-json'
 import { isoOrNull as iso } from '../db/timestamps'
 import { elementSignatures, type ElementSignature } from './bpmn'
 import { describeDmn } from './dmn'
-import { mergeThreeWay, type Resolution } from './draft-merge'
+import { FORM_PREFIX, mergeThreeWay, takesTheirs, type Resolution } from './draft-merge'
 import { inReview, requireAuthor, type DraftStore } from './draft-store'
 import {
   DraftKind,
@@ -93,9 +93,21 @@ export class DraftRebase {
     const theirs = await this.newerThanBase(draft)
     const behind = !!theirs
     const signatures = (xml: string) => this.signatures(draft, xml)
-    const b = base ? await signatures(base.xml) : {}
-    const t = theirs ? await signatures(theirs.xml) : b
-    const m = await signatures(mineXml)
+    // a procedure's forms are part of it (4.3.2): each form is compared as one element
+    const forms = draft.kind === DraftKind.Process
+    const baseForms = forms && base ? await this.deployedForms(draft.bpmnProcessId, base.version) : {}
+    const b = { ...(base ? await signatures(base.xml) : {}), ...baseForms }
+    const t = theirs
+      ? {
+          ...(await signatures(theirs.xml)),
+          ...(forms ? await this.deployedForms(draft.bpmnProcessId, theirs.version) : {}),
+        }
+      : b
+    const m = {
+      ...(await signatures(mineXml)),
+      ...baseForms,
+      ...(forms ? await this.draftForms(draft.id) : {}),
+    }
     return {
       kind: draft.kind,
       draftId: draft.id,
@@ -165,6 +177,14 @@ export class DraftRebase {
     })
     const xml = merge.xml
     const set = xml !== draft.xml ? await check(xml) : {}
+    // forms theirs changed (and the draft did not, or the author chose theirs): the draft carries
+    // theirs, so its deployment neither reverts them nor deploys the repository's file instead
+    const formsTaken = view.elements
+      .filter((e) => e.id.startsWith(FORM_PREFIX) && takesTheirs(e, input.resolutions ?? {}))
+      .map((e) => e.id.slice(FORM_PREFIX.length))
+    const theirsForms = formsTaken.length
+      ? await this.deployedForms(draft.bpmnProcessId, latest.version)
+      : {}
     const conflicts = view.elements.filter((e) => e.conflict).map((e) => e.id)
     return this.deps.drafts.transition(
       draft.id,
@@ -189,12 +209,56 @@ export class DraftRebase {
           theirs: changedIds(view.elements, 'theirs'),
           mine: changedIds(view.elements, 'mine'),
           conflicts,
-          takenOver: merge.taken,
+          takenOver: [...merge.taken, ...formsTaken.map((f) => `${FORM_PREFIX}${f}`)],
           ...(conflicts.length > 0 ? { resolutions: merge.resolved } : {}),
           ...(draft.state !== DraftState.Draft ? { voided: draft.state } : {}),
         },
       },
+      async (tx) => {
+        for (const formId of formsTaken) {
+          const theirsForm = theirsForms[`${FORM_PREFIX}${formId}`]
+          await tx
+            .deleteFrom('draft_forms')
+            .where('draft_id', '=', draft.id)
+            .where('form_id', '=', formId)
+            .execute()
+          if (!theirsForm) continue
+          await tx
+            .insertInto('draft_forms')
+            .values({
+              draft_id: draft.id,
+              form_id: formId,
+              schema: theirsForm.signature,
+              updated_by: actor,
+              updated_at: new Date(),
+            })
+            .execute()
+        }
+      },
     )
+  }
+
+  /** The forms deployed with a version of a procedure, as three-way elements `form:<id>`. */
+  private async deployedForms(bpmnProcessId: string, version: number) {
+    const rows = await this.deps.db
+      .selectFrom('process_versions as pv')
+      .innerJoin('process_version_forms as pvf', 'pvf.process_definition_key', 'pv.process_definition_key')
+      .innerJoin('deployed_forms as f', 'f.form_key', 'pvf.form_key')
+      .select(['pvf.form_id', 'f.schema'])
+      .where('pv.bpmn_process_id', '=', bpmnProcessId)
+      .where('pv.version', '=', version)
+      .execute()
+    return formSignatures(rows)
+  }
+
+  /** The draft's own versions of forms, as three-way elements `form:<id>`. */
+  private async draftForms(draftId: string, db: Kysely<DB> = this.deps.db) {
+    const rows = await db
+      .selectFrom('draft_forms')
+      .select(['form_id', 'schema'])
+      .where('draft_id', '=', draftId)
+      .execute()
+    return formSignatures(rows)
   }
 
   private async signatures(draft: DraftView, xml: string): Promise<Record<string, ElementSignature>> {
@@ -207,6 +271,16 @@ export class DraftRebase {
       ]),
     )
   }
+}
+
+function formSignatures(rows: { form_id: string; schema: unknown }[]) {
+  return Object.fromEntries(
+    rows.map((r) => {
+      const schema = typeof r.schema === 'string' ? (JSON.parse(r.schema) as unknown) : r.schema
+      const id = `${FORM_PREFIX}${r.form_id}`
+      return [id, { id, name: `Form ${r.form_id}`, type: 'Form', signature: canonicalJson(schema) }]
+    }),
+  ) as Record<string, ElementSignature>
 }
 
 function documentOf(row: {
