@@ -177,7 +177,9 @@ describe('drafts side by side', () => {
     await panel.getByRole('button', { name: 'Rebase on version 2' }).click()
     await expectStatus(owner.page, 'Rebased on version 2')
     await expect
-      .poll(() => shape(owner.page, 'StartEvent_Requested').textContent())
+      .poll(() =>
+        owner.page.locator('[data-element-id="StartEvent_Requested_label"]').textContent(),
+      )
       .toContain('Requested by the customer')
     expect(await shape(owner.page, 'Task_NotifyCustomer').textContent()).toContain(
       'Notify the customer by mail',
