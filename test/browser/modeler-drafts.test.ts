@@ -178,7 +178,10 @@ describe('drafts side by side', () => {
     await expectStatus(owner.page, 'Rebased on version 2')
     await expect
       .poll(() =>
-        owner.page.locator('[data-element-id="StartEvent_Requested_label"]').textContent(),
+        // the label wraps over several lines (tspans)
+        owner.page
+          .locator('[data-element-id="StartEvent_Requested_label"] tspan')
+          .evaluateAll((lines) => lines.map((l) => l.textContent).join(' ')),
       )
       .toContain('Requested by the customer')
     expect(await shape(owner.page, 'Task_NotifyCustomer').textContent()).toContain(
