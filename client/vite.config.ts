@@ -87,6 +87,8 @@ export default defineConfig({
     // The modeler and form-js are large; they are lazy-loaded in their own chunks.
     chunkSizeWarningLimit: 2000,
     reportCompressedSize: true,
+    // .vite/manifest.json: which chunks the entry loads, read by bench/bundle.ts
+    manifest: true,
   },
   server: {
     proxy: {

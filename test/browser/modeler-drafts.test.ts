@@ -3,7 +3,8 @@
  * owner's second "Edit" reopens the same draft, which the owner names; the other owner's draft,
  * shown to the owner with a warning, is deployed first; the administrator's deployment of the
  * owner's approved draft is refused (it would overwrite version 2); the owner sees the three-way
- * comparison, takes over the other change and rebases; the approver rejects it with a comment
+ * comparison and rebases, which merges the other change in by itself; while in review the draft
+ * is read-only (withdrawn to change it); the approver rejects it with a comment
  * from the diff view, then approves it; the administrator deploys both changes as version 3.
  */
 import { readFileSync } from 'node:fs'
@@ -96,6 +97,19 @@ describe('drafts side by side', () => {
     await expectStatus(owner.page, 'Draft renamed')
     await submitForApproval(owner.page)
 
+    // in review the draft is read-only: a notice, no palette, no saving, the properties inert
+    const notice = owner.page.getByRole('note', { name: 'Read-only draft' })
+    await expect.poll(() => notice.textContent()).toContain('In review')
+    expect(await owner.page.locator('.djs-palette').isVisible()).toBe(false)
+    expect(await owner.page.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true)
+    expect(await owner.page.locator('.properties').getAttribute('inert')).not.toBeNull()
+    expect(await owner.page.locator('.bjs-powered-by').isVisible()).toBe(true)
+    // the author withdraws it, and it is editable again; submitted anew
+    await notice.getByRole('button', { name: 'Withdraw to change it' }).click()
+    await expectStatus(owner.page, 'Withdrawn from review')
+    await owner.page.locator('.djs-palette').waitFor()
+    await submitForApproval(owner.page)
+
     // a second owner (the approver) drafts another change of the same procedure
     const approverApi = await apiAs(app, 'approver')
     const other = await approverApi<{ id: string; version: number }>('POST', '/process-drafts', {
@@ -151,15 +165,28 @@ describe('drafts side by side', () => {
     expect(
       await table.locator('tr[data-element-id="Task_NotifyCustomer"] td').nth(3).textContent(),
     ).toBe('changed')
+    // the rebase merges: the other change is taken over, the owner's own stays
+    expect(
+      await table.locator('tr[data-element-id="StartEvent_Requested"] td').nth(4).textContent(),
+    ).toBe("version 2's (merged)")
+    expect(
+      await table.locator('tr[data-element-id="Task_NotifyCustomer"] td').nth(4).textContent(),
+    ).toBe('yours')
+    expect(await seriousViolations(owner.page)).toEqual([])
     await screenshot(owner.page, 'drafts-three-way')
-    await nameElement(
-      owner.page,
-      shape(owner.page, 'StartEvent_Requested'),
-      'Requested by the customer',
-    )
-    await owner.page.waitForTimeout(debounceMs)
     await panel.getByRole('button', { name: 'Rebase on version 2' }).click()
     await expectStatus(owner.page, 'Rebased on version 2')
+    await expect
+      .poll(() =>
+        // the label wraps over several lines (tspans)
+        owner.page
+          .locator('[data-element-id="StartEvent_Requested_label"] tspan')
+          .evaluateAll((lines) => lines.map((l) => l.textContent).join(' ')),
+      )
+      .toContain('Requested by the customer')
+    expect(await shape(owner.page, 'Task_NotifyCustomer').textContent()).toContain(
+      'Notify the customer by mail',
+    )
     await submitForApproval(owner.page)
 
     // when the approver reviews from the diff view: a rejection needs a comment

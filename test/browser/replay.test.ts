@@ -15,11 +15,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   apiAs,
   deployThroughApproval,
+  horizontalOverflow,
   launchBrowser,
   loginPage,
   screenshot,
   seriousViolations,
   startApp,
+  viewports,
   type App,
 } from './support'
 
@@ -195,6 +197,69 @@ describe('replay like Operate', () => {
     expect(await report.locator('polyline.taken').count()).toBe(4)
     expect(await report.locator('[data-element-id="Task_Stamp"]').count()).toBe(1)
     await screenshot(report, 'replay-printable-report')
+    await context.close()
+  })
+
+  test('on a phone (390×844) the replay fits the screen and its diagram pans and zooms by touch', async () => {
+    // given the auditor on the instance's replay on a phone
+    const { context, page } = await loginPage(browser, app, 'auditor', {
+      viewport: viewports.phone,
+      touch: true,
+    })
+    await page.goto(`/replay?instance=${instanceKey}`)
+    const counter = page.getByTestId('step-counter')
+    await expect.poll(() => counter.textContent(), { timeout: 15_000 }).toMatch(/Step (\d+) of \1/)
+
+    // then nothing is wider than the screen, and the bpmn.io watermark stays visible
+    const { overflow, culprits } = await horizontalOverflow(page)
+    expect(overflow, culprits.join(', ')).toBe(0)
+    expect(await page.locator('.bjs-powered-by').isVisible()).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
+
+    // when the auditor pinches the diagram open, it zooms; one finger then pans it
+    const diagram = page.getByLabel('Diagram of the version this instance ran on')
+    await diagram.scrollIntoViewIfNeeded()
+    const box = (await diagram.boundingBox())!
+    const view = async () => {
+      const t = (await diagram.locator('g.viewport').getAttribute('transform')) ?? ''
+      const [a = 1, , , , e = 0, f = 0] = (/matrix\(([^)]+)\)/.exec(t)?.[1] ?? '1 0 0 1 0 0')
+        .split(/[ ,]+/)
+        .map(Number)
+      return { scale: a, x: e, y: f }
+    }
+    const cdp = await context.newCDPSession(page)
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: [number, number][]) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: points.map(([x, y], id) => ({ x, y, id })),
+      })
+    const cx = box.x + box.width / 2
+    const cy = box.y + box.height / 2
+    const before = await view()
+    await touch('touchStart', [
+      [cx - 20, cy],
+      [cx + 20, cy],
+    ])
+    for (let step = 1; step <= 6; step++) {
+      await touch('touchMove', [
+        [cx - 20 - step * 12, cy],
+        [cx + 20 + step * 12, cy],
+      ])
+    }
+    await touch('touchEnd', [])
+    const zoomed = await view()
+    expect(zoomed.scale).toBeGreaterThan(before.scale * 1.5)
+    await touch('touchStart', [[cx, cy]])
+    for (let step = 1; step <= 5; step++)
+      await touch('touchMove', [[cx - step * 10, cy + step * 6]])
+    await touch('touchEnd', [])
+    const panned = await view()
+    expect(panned.scale).toBeCloseTo(zoomed.scale)
+    expect(panned.x).toBeLessThan(zoomed.x - 30)
+    expect(panned.y).toBeGreaterThan(zoomed.y + 15)
+    // the page itself did not scroll sideways
+    expect((await horizontalOverflow(page)).overflow).toBe(0)
+    await screenshot(page, 'replay-phone')
     await context.close()
   })
 })

@@ -206,9 +206,18 @@ export async function loginPage(
   username: string,
   {
     viewport = { width: 1400, height: 900 },
-  }: { viewport?: { width: number; height: number } } = {},
+    touch = false,
+  }: {
+    viewport?: { width: number; height: number }
+    /** A phone's touch screen (touch events, mobile viewport). */
+    touch?: boolean
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: app.url, viewport })
+  const context = await browser.newContext({
+    baseURL: app.url,
+    viewport,
+    ...(touch ? { hasTouch: true, isMobile: true } : {}),
+  })
   const page = await context.newPage()
   watchCsp(page)
   page.setDefaultTimeout(30_000)

@@ -79,6 +79,9 @@ function moddle(): Moddle {
   return new BpmnModdle({ zeebe: zeebeModdle })
 }
 
+/** A bpmn-moddle with the Zeebe extensions, for code that rewrites BPMN (draft-merge.ts). */
+export const bpmnModdle = (): Moddle => moddle()
+
 const typeName = (t: string) => t.replace(/^bpmn:/, '')
 
 /** Parses BPMN XML; a malformed file is a 400 naming the parser's reason. */
@@ -299,7 +302,10 @@ export async function elementSignatures(
     for (const el of container.flowElements ?? []) {
       if (!el.id) continue
       const { xml: own } = await m.toXML(el, { format: false })
-      out[el.id] = { id: el.id, name: el.name ?? el.id, type: typeName(el.$type), signature: own }
+      // incoming/outgoing only repeat the flows' source and target: a flow added elsewhere does
+      // not change the element it starts from
+      const signature = own.replace(/<(\w+:)?(incoming|outgoing)>[^<]*<\/(\w+:)?(incoming|outgoing)>/g, '')
+      out[el.id] = { id: el.id, name: el.name ?? el.id, type: typeName(el.$type), signature }
       if (el.flowElements) await visit(el)
     }
   }

@@ -14,8 +14,12 @@ const { DmnModdle } = require('dmn-moddle') as {
       xml: string,
       type: string,
     ): Promise<{ rootElement: unknown; warnings: { message: string }[] }>
+    toXML(element: unknown, options?: { format?: boolean }): Promise<{ xml: string }>
   }
 }
+
+/** A dmn-moddle, for code that rewrites DMN (draft-merge.ts); read with `dmnAsVersion13`. */
+export const dmnModdle = () => new DmnModdle()
 
 /** A dmn-moddle element as far as this module reads it. */
 interface Node {
@@ -83,10 +87,16 @@ const aliases = [
 const typeName = (t: string) => t.replace(/^dmn:/, '').replace(/^./, (c) => c.toLowerCase())
 const textOf = (n: Node | undefined) => (typeof n?.text === 'string' ? n.text : '')
 
-/** Parses DMN XML; a malformed file is a 400 naming the parser's reason. */
-async function parseDmnXml(xml: string): Promise<Node> {
+/** The XML with the namespaces of other DMN versions replaced by 1.3's. */
+export function dmnAsVersion13(xml: string): string {
   let normalized = xml
   for (const ns of aliases) normalized = normalized.split(`"${ns}"`).join(`"${DMN13}"`)
+  return normalized
+}
+
+/** Parses DMN XML; a malformed file is a 400 naming the parser's reason. */
+async function parseDmnXml(xml: string): Promise<Node> {
+  const normalized = dmnAsVersion13(xml)
   try {
     const { rootElement, warnings } = await new DmnModdle().fromXML(normalized, 'dmn:Definitions')
     const fatal = warnings.find((w) => /unparsable|unexpected|duplicate id/i.test(w.message))

@@ -117,6 +117,24 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
     expect((await owner.post(`/process-drafts/${mineDraft.id}/submit`)).status).toBe(200)
     expect((await approver.post(`/process-drafts/${theirsDraft.id}/submit`)).status).toBe(200)
 
+    // what is in review is what gets approved: no change until reviewed or withdrawn
+    const locked = await owner.put<Problem & { state?: string }>(`/process-drafts/${mineDraft.id}`, {
+      xml: merged,
+      version: 2,
+    })
+    expect(locked.status).toBe(409)
+    expect(locked.body.state).toBe('in-review')
+    expect(locked.body.detail).toMatch(/in review.*withdraws/)
+    expect(
+      (await owner.patch(`/process-drafts/${mineDraft.id}`, { name: 'Renamed', version: 2 })).status,
+    ).toBe(409)
+    expect((await approver.post(`/process-drafts/${mineDraft.id}/withdraw`)).status).toBe(403)
+    const withdrawn = await owner.post<DraftView>(`/process-drafts/${mineDraft.id}/withdraw`, {
+      version: 2,
+    })
+    expect(withdrawn.body).toMatchObject({ state: 'draft', submittedAt: null, version: 3 })
+    expect((await owner.post(`/process-drafts/${mineDraft.id}/submit`)).status).toBe(200)
+
     // a rejection needs a comment; the owner reads it in the draft's history
     const blank = await approver.post<Problem>(`/process-drafts/${mineDraft.id}/reject`, {
       reason: '   ',
@@ -171,11 +189,13 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
     const stale = await owner.post<Problem>(`/process-drafts/${mineDraft.id}/rebase`, { onto: 1 })
     expect(stale.status).toBe(409)
     expect(stale.body.deployedVersion).toBe(2)
+    // the rebase merges by itself: theirs (the start event) is taken over, mine stays
     const rebased = await owner.post<DraftView>(`/process-drafts/${mineDraft.id}/rebase`, {
       onto: 2,
-      xml: merged,
     })
     expect(rebased.status).toBe(200)
+    const names = (xml: string) => [...xml.matchAll(/ name="([^"]+)"/g)].map((m) => m[1])
+    expect(names(rebased.body.xml ?? '')).toEqual(names(merged))
     // the approval is void: the rebased draft is reviewed again
     expect(rebased.body).toMatchObject({
       state: 'draft',
@@ -194,7 +214,9 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
     )
     expect(deployed.status).toBe(200)
     expect(deployed.body.deployed.version).toBe(3)
-    expect((await h.server.services.processes.getVersion('inbox-triage', 3)).xml).toBe(merged)
+    expect(names((await h.server.services.processes.getVersion('inbox-triage', 3)).xml)).toEqual(
+      names(merged),
+    )
 
     // the history and the evidence keep the comments and the rebase
     const history = await auditor.get<{ action: string; comment: string | null }[]>(
@@ -202,6 +224,8 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
     )
     expect(history.body.map((e) => [e.action, e.comment])).toEqual([
       ['process-draft.created', null],
+      ['process-draft.submitted', null],
+      ['process-draft.withdrawn', null],
       ['process-draft.submitted', null],
       ['process-draft.rejected', 'Name the categories too'],
       ['process-draft.submitted', null],
@@ -222,7 +246,75 @@ describe.each(testDatabaseTargets())('drafts side by side on $kind', (database) 
       theirs: [{ id: 'StartEvent_TicketRaised', change: 'changed' }],
       mine: [{ id: 'Task_TriageTicket', change: 'changed' }],
       conflicts: [],
+      takenOver: ['StartEvent_TicketRaised'],
     })
     expect((await h.server.services.audit.verify()).ok).toBe(true)
+  })
+
+  it('4.3.2: forms deployed with the procedure are part of the three-way check and the merge', async () => {
+    const latest = (await owner.get<{ xml: string; version: number }>('/processes/inbox-triage/versions/latest')).body
+    const form = JSON.parse(fixture('inbox-triage-form.form').toString('utf8')) as {
+      components: { id: string; label?: string }[]
+    }
+    const labelled = (label: string) => ({
+      ...form,
+      components: form.components.map((c) => (c.id === 'Field_Summary' ? { ...c, label } : c)),
+    })
+    // given the owner's draft (the task renamed, the summary field relabelled) and another
+    // owner's draft changing the same field's label, deployed first
+    const mineDraft = (
+      await owner.post<DraftView>('/process-drafts', {
+        xml: latest.xml.replace('name="Triage and categorise the ticket"', 'name="Triage, categorise and route"'),
+      })
+    ).body
+    const ownForm = await owner.put<{ draft: DraftView }>(
+      `/process-drafts/${mineDraft.id}/forms/inbox-triage-form`,
+      { schema: labelled('Short summary'), version: mineDraft.version },
+    )
+    expect(ownForm.status).toBe(200)
+    const theirsDraft = (await approver.post<DraftView>('/process-drafts', { xml: latest.xml })).body
+    const theirsForm = await approver.put<{ draft: DraftView }>(
+      `/process-drafts/${theirsDraft.id}/forms/inbox-triage-form`,
+      { schema: labelled('Summary of the ticket'), version: theirsDraft.version },
+    )
+    expect((await approver.post(`/process-drafts/${theirsDraft.id}/submit`, { version: theirsForm.body.draft.version })).status).toBe(200)
+    expect((await owner.post(`/process-drafts/${theirsDraft.id}/approve`)).status).toBe(200)
+    const deployed = await admin.post<{ deployed: { version: number } }>(`/process-drafts/${theirsDraft.id}/deploy`)
+    expect(deployed.body.deployed.version).toBe(latest.version + 1)
+
+    // then the form is one element of the three-way check, changed on both sides
+    const three = await owner.get<ThreeWayView>(`/process-drafts/${mineDraft.id}/three-way`)
+    expect(three.body.behind).toBe(true)
+    expect(three.body.elements.map((e) => [e.id, e.theirs, e.mine, e.conflict])).toEqual([
+      ['form:inbox-triage-form', 'changed', 'changed', true],
+      ['Task_TriageTicket', 'same', 'changed', false],
+    ])
+    // the rebase does not choose for the author
+    const refused = await owner.post<Problem & { conflicts?: string[] }>(
+      `/process-drafts/${mineDraft.id}/rebase`,
+      { onto: latest.version + 1 },
+    )
+    expect(refused.status).toBe(409)
+    expect(refused.body.conflicts).toEqual(['form:inbox-triage-form'])
+    // the author keeps the deployed version's form: the draft carries it from then on
+    const rebased = await owner.post<DraftView>(`/process-drafts/${mineDraft.id}/rebase`, {
+      onto: latest.version + 1,
+      resolutions: { 'form:inbox-triage-form': 'theirs' },
+    })
+    expect(rebased.status).toBe(200)
+    expect(rebased.body.xml).toContain('name="Triage, categorise and route"')
+    const carried = await owner.get<{ schema: { components: { id: string; label?: string }[] } }>(
+      `/process-drafts/${mineDraft.id}/forms/inbox-triage-form`,
+    )
+    expect(carried.body.schema.components.find((c) => c.id === 'Field_Summary')?.label).toBe(
+      'Summary of the ticket',
+    )
+    expect((await owner.get<ThreeWayView>(`/process-drafts/${mineDraft.id}/three-way`)).body.behind).toBe(false)
+    const evidence = await h.server.services.audit.list({ entityType: 'process-draft', entityId: mineDraft.id })
+    expect(evidence.find((e) => e.action === 'process-draft.rebased')?.after).toMatchObject({
+      conflicts: ['form:inbox-triage-form'],
+      takenOver: ['form:inbox-triage-form'],
+      resolutions: { 'form:inbox-triage-form': 'theirs' },
+    })
   })
 })

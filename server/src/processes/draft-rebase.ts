@@ -13,7 +13,8 @@ import { canonicalJson } from '../evidence/canonical-json'
 import { isoOrNull as iso } from '../db/timestamps'
 import { elementSignatures, type ElementSignature } from './bpmn'
 import { describeDmn } from './dmn'
-import { requireAuthor, type DraftStore } from './draft-store'
+import { FORM_PREFIX, mergeThreeWay, takesTheirs, type Resolution } from './draft-merge'
+import { inReview, requireAuthor, type DraftStore } from './draft-store'
 import {
   DraftKind,
   DraftState,
@@ -87,14 +88,26 @@ export class DraftRebase {
   }
 
   /** Base, theirs (the latest deployed version, if newer than the base) and mine, by element. */
-  async threeWay(draft: DraftView): Promise<ThreeWayView> {
+  async threeWay(draft: DraftView, mineXml = draft.xml ?? ''): Promise<ThreeWayView> {
     const base = draft.baseVersion === null ? null : await this.deployed(draft, draft.baseVersion)
     const theirs = await this.newerThanBase(draft)
     const behind = !!theirs
     const signatures = (xml: string) => this.signatures(draft, xml)
-    const b = base ? await signatures(base.xml) : {}
-    const t = theirs ? await signatures(theirs.xml) : b
-    const m = await signatures(draft.xml ?? '')
+    // a procedure's forms are part of it (4.3.2): each form is compared as one element
+    const forms = draft.kind === DraftKind.Process
+    const baseForms = forms && base ? await this.deployedForms(draft.bpmnProcessId, base.version) : {}
+    const b = { ...(base ? await signatures(base.xml) : {}), ...baseForms }
+    const t = theirs
+      ? {
+          ...(await signatures(theirs.xml)),
+          ...(forms ? await this.deployedForms(draft.bpmnProcessId, theirs.version) : {}),
+        }
+      : b
+    const m = {
+      ...(await signatures(mineXml)),
+      ...baseForms,
+      ...(forms ? await this.draftForms(draft.id) : {}),
+    }
     return {
       kind: draft.kind,
       draftId: draft.id,
@@ -108,7 +121,7 @@ export class DraftRebase {
             draftId: theirs.draftId,
           }
         : null,
-      mine: { version: draft.version, xml: draft.xml ?? '' },
+      mine: { version: draft.version, xml: mineXml },
       behind,
       elements: compareThreeWay(b, t, m),
     }
@@ -116,13 +129,21 @@ export class DraftRebase {
 
   /**
    * The author rebases the draft on the deployed version `onto` (the one the three-way view
-   * showed), with `xml` as the draft's content from then on (default: unchanged). The draft
-   * goes back to `draft`: submission, approval and rejection are voided (evidence
-   * `*-draft.rebased` with the elements both sides changed).
+   * showed). The draft's content (`xml`, default: as saved) is merged with what was deployed
+   * since (draft-merge.ts): changes only the deployed version made are taken over, the draft's
+   * own stay, and each conflict is kept as `resolutions` says (unresolved: 409 naming them).
+   * The draft goes back to `draft`: submission, approval and rejection are voided (evidence
+   * `*-draft.rebased` with what each side changed, what was taken over and how conflicts were
+   * resolved).
    */
   async rebase(
     draft: DraftView,
-    input: { onto: number; version?: number; xml?: string },
+    input: {
+      onto: number
+      version?: number
+      xml?: string
+      resolutions?: Record<string, Resolution>
+    },
     actor: string,
     /** Checks the new XML as a save does; returns the columns it sets (xml, lint). */
     check: (xml: string) => Promise<Record<string, unknown>>,
@@ -142,9 +163,28 @@ export class DraftRebase {
     if (draft.baseVersion !== null && draft.baseVersion >= latest.version) {
       throw new ConflictError(`The draft is based on version ${draft.baseVersion} already.`)
     }
-    const view = await this.threeWay(draft)
-    const xml = input.xml ?? draft.xml ?? ''
-    const set = input.xml !== undefined ? await check(xml) : {}
+    if (draft.state === DraftState.InReview) throw inReview()
+    const mine = input.xml ?? draft.xml ?? ''
+    const view = await this.threeWay(draft, mine)
+    const merge = await mergeThreeWay({
+      kind: draft.kind,
+      documentId: draft.bpmnProcessId,
+      base: view.base.xml,
+      theirs: latest.xml,
+      mine,
+      elements: view.elements,
+      resolutions: input.resolutions,
+    })
+    const xml = merge.xml
+    const set = xml !== draft.xml ? await check(xml) : {}
+    // forms theirs changed (and the draft did not, or the author chose theirs): the draft carries
+    // theirs, so its deployment neither reverts them nor deploys the repository's file instead
+    const formsTaken = view.elements
+      .filter((e) => e.id.startsWith(FORM_PREFIX) && takesTheirs(e, input.resolutions ?? {}))
+      .map((e) => e.id.slice(FORM_PREFIX.length))
+    const theirsForms = formsTaken.length
+      ? await this.deployedForms(draft.bpmnProcessId, latest.version)
+      : {}
     const conflicts = view.elements.filter((e) => e.conflict).map((e) => e.id)
     return this.deps.drafts.transition(
       draft.id,
@@ -169,10 +209,56 @@ export class DraftRebase {
           theirs: changedIds(view.elements, 'theirs'),
           mine: changedIds(view.elements, 'mine'),
           conflicts,
+          takenOver: [...merge.taken, ...formsTaken.map((f) => `${FORM_PREFIX}${f}`)],
+          ...(conflicts.length > 0 ? { resolutions: merge.resolved } : {}),
           ...(draft.state !== DraftState.Draft ? { voided: draft.state } : {}),
         },
       },
+      async (tx) => {
+        for (const formId of formsTaken) {
+          const theirsForm = theirsForms[`${FORM_PREFIX}${formId}`]
+          await tx
+            .deleteFrom('draft_forms')
+            .where('draft_id', '=', draft.id)
+            .where('form_id', '=', formId)
+            .execute()
+          if (!theirsForm) continue
+          await tx
+            .insertInto('draft_forms')
+            .values({
+              draft_id: draft.id,
+              form_id: formId,
+              schema: theirsForm.signature,
+              updated_by: actor,
+              updated_at: new Date(),
+            })
+            .execute()
+        }
+      },
     )
+  }
+
+  /** The forms deployed with a version of a procedure, as three-way elements `form:<id>`. */
+  private async deployedForms(bpmnProcessId: string, version: number) {
+    const rows = await this.deps.db
+      .selectFrom('process_versions as pv')
+      .innerJoin('process_version_forms as pvf', 'pvf.process_definition_key', 'pv.process_definition_key')
+      .innerJoin('deployed_forms as f', 'f.form_key', 'pvf.form_key')
+      .select(['pvf.form_id', 'f.schema'])
+      .where('pv.bpmn_process_id', '=', bpmnProcessId)
+      .where('pv.version', '=', version)
+      .execute()
+    return formSignatures(rows)
+  }
+
+  /** The draft's own versions of forms, as three-way elements `form:<id>`. */
+  private async draftForms(draftId: string, db: Kysely<DB> = this.deps.db) {
+    const rows = await db
+      .selectFrom('draft_forms')
+      .select(['form_id', 'schema'])
+      .where('draft_id', '=', draftId)
+      .execute()
+    return formSignatures(rows)
   }
 
   private async signatures(draft: DraftView, xml: string): Promise<Record<string, ElementSignature>> {
@@ -185,6 +271,16 @@ export class DraftRebase {
       ]),
     )
   }
+}
+
+function formSignatures(rows: { form_id: string; schema: unknown }[]) {
+  return Object.fromEntries(
+    rows.map((r) => {
+      const schema = typeof r.schema === 'string' ? (JSON.parse(r.schema) as unknown) : r.schema
+      const id = `${FORM_PREFIX}${r.form_id}`
+      return [id, { id, name: `Form ${r.form_id}`, type: 'Form', signature: canonicalJson(schema) }]
+    }),
+  ) as Record<string, ElementSignature>
 }
 
 function documentOf(row: {

@@ -191,7 +191,7 @@ export class DraftStore {
     requireAuthor(draft, actor, 'renames')
     return this.transition(
       id,
-      { states: OPEN_DRAFT_STATES, version },
+      { states: [DraftState.Draft, DraftState.Approved, DraftState.Rejected], version },
       { name: name.trim() },
       { actor, action: 'process-draft.renamed', detail: { name: name.trim(), formerName: draft.name } },
     )
@@ -214,6 +214,28 @@ export class DraftStore {
         discard_reason: reason?.trim() || null,
       },
       { actor, action: 'process-draft.discarded', detail: reason?.trim() ? { reason: reason.trim() } : {} },
+    )
+  }
+
+  /**
+   * The author takes a draft back from review (or an approved one before it is deployed) to
+   * change it: it becomes `draft` again and is submitted anew; an approval is void
+   * (evidence `*-draft.withdrawn`).
+   */
+  async withdraw(id: string, actor: string, version?: number): Promise<DraftView> {
+    const draft = await this.getDraft(id)
+    requireAuthor(draft, actor, 'withdraws')
+    return this.transition(
+      id,
+      { states: [DraftState.InReview, DraftState.Approved], version },
+      {
+        state: DraftState.Draft,
+        submitted_at: null,
+        approved_by: null,
+        approved_at: null,
+        approval_comment: null,
+      },
+      { actor, action: 'process-draft.withdrawn', detail: { from: draft.state } },
     )
   }
 
@@ -262,6 +284,9 @@ export class DraftStore {
     apply?: (tx: Transaction<DB>) => Promise<void>,
   ): Promise<DraftView> {
     const before = await this.getDraft(id)
+    if (before.state === DraftState.InReview && !expect.states.includes(before.state)) {
+      throw inReview()
+    }
     if (!expect.states.includes(before.state)) {
       throw new ConflictError(
         `The draft is ${before.state}; this needs it to be ${expect.states.join(' or ')}.`,
@@ -318,6 +343,18 @@ export function defaultDraftName(bpmnProcessId: string, author: string): string 
 /** SQLSTATE 23505 (PostgreSQL and PGlite): a unique index refused the write. */
 function isUniqueViolation(err: unknown): boolean {
   return !!err && typeof err === 'object' && 'code' in err && err.code === '23505'
+}
+
+/**
+ * 4.3.2: what reviewers see is what they approve: a draft submitted for approval is not changed
+ * until it is approved, rejected or withdrawn by its author (409, `state: in-review`).
+ */
+export function inReview(): ConflictError {
+  return new ConflictError(
+    'The draft is in review: it cannot be changed until it is approved or rejected, or its author withdraws it.',
+    undefined,
+    { state: DraftState.InReview },
+  )
 }
 
 /** Only the author changes a draft (4.3.2). */

@@ -79,13 +79,25 @@ const rebaseBody = {
     /** The deployed version the author compared with (must still be the latest). */
     onto: versionSchema,
     version: versionSchema,
-    /** The draft's content from then on; default: unchanged. */
+    /** The draft's content to merge with the deployed version; default: as saved. */
     xml: { type: 'string', minLength: 1, maxLength: MAX_XML },
+    /** For each element both sides changed: which version the rebased draft keeps. */
+    resolutions: {
+      type: 'object',
+      maxProperties: 1000,
+      propertyNames: { type: 'string', minLength: 1, maxLength: 255 },
+      additionalProperties: { enum: ['mine', 'theirs'] },
+    },
   },
   required: ['onto'],
   additionalProperties: false,
 }
-const validateRebase = bodyValidator<{ onto: number; version?: number; xml?: string }>(rebaseBody)
+const validateRebase = bodyValidator<{
+  onto: number
+  version?: number
+  xml?: string
+  resolutions?: Record<string, 'mine' | 'theirs'>
+}>(rebaseBody)
 const updateBody = {
   type: 'object',
   properties: {
@@ -219,6 +231,16 @@ export function processesRoutes(deps: {
       param(req.params.id),
       sessionOf(req).user.username,
       reason,
+      version,
+    )
+    changed(draft.bpmnProcessId)
+    res.json(draft)
+  })
+  r.post('/process-drafts/:id/withdraw', requireRole(...authors), async (req, res) => {
+    const { version } = validateAction(req.body ?? {})
+    const draft = await processes.withdrawDraft(
+      param(req.params.id),
+      sessionOf(req).user.username,
       version,
     )
     changed(draft.bpmnProcessId)

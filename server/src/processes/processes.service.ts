@@ -148,6 +148,11 @@ export class ProcessesService {
     return this.drafts.discard(id, actor, reason, version)
   }
 
+  /** The author takes a draft back from review (or an approved one) to change it. */
+  withdrawDraft(id: string, actor: string, version?: number) {
+    return this.drafts.withdraw(id, actor, version)
+  }
+
   /** The draft's history from the evidence trail, with the reviewers' comments. */
   draftHistory(id: string) {
     return this.drafts.history(id)
@@ -161,7 +166,12 @@ export class ProcessesService {
   /** The author rebases the draft on the deployed version it was shown (4.3.2). */
   async rebaseDraft(
     id: string,
-    input: { onto: number; version?: number; xml?: string },
+    input: {
+      onto: number
+      version?: number
+      xml?: string
+      resolutions?: Record<string, 'mine' | 'theirs'>
+    },
     actor: string,
   ) {
     const draft = await this.drafts.getDraft(id)

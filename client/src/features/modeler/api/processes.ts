@@ -129,11 +129,32 @@ export const discardDraft = (id: string, version: number, reason?: string) =>
     body: reason ? { reason, version } : { version },
   })
 export const getThreeWay = (id: string) => api<ThreeWay>(`${draftPath(id)}/three-way`)
-export const rebaseDraft = (id: string, onto: number, version: number, xml?: string) =>
+/** For an element both sides changed: which version the rebased draft keeps. */
+export type Resolution = 'mine' | 'theirs'
+/**
+ * Rebases on the deployed version `onto`: the server merges the draft (`xml`, default: as
+ * saved) with it and keeps each conflict as `resolutions` says (409 naming unresolved ones).
+ */
+export const rebaseDraft = (
+  id: string,
+  onto: number,
+  version: number,
+  merge: { xml?: string; resolutions?: Record<string, Resolution> } = {},
+) =>
   api<Draft>(`${draftPath(id)}/rebase`, {
     method: 'POST',
-    body: xml ? { onto, version, xml } : { onto, version },
+    body: {
+      onto,
+      version,
+      ...(merge.xml ? { xml: merge.xml } : {}),
+      ...(merge.resolutions && Object.keys(merge.resolutions).length > 0
+        ? { resolutions: merge.resolutions }
+        : {}),
+    },
   })
+/** The author takes the draft back from review (or an approved one) to change it. */
+export const withdrawDraft = (id: string, version: number) =>
+  api<Draft>(`${draftPath(id)}/withdraw`, { method: 'POST', body: { version } })
 export const getDraftHistory = (id: string) => api<DraftHistoryEntry[]>(`${draftPath(id)}/history`)
 export const approveDraft = (id: string, version: number, comment?: string) =>
   api<Draft>(`${draftPath(id)}/approve`, {

@@ -14,7 +14,6 @@ import 'dmn-js/dist/assets/dmn-js-decision-table-controls.css'
 import 'dmn-js/dist/assets/dmn-js-literal-expression.css'
 import 'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css'
 import { useEffect, useRef, useState } from 'react'
-import { ApiError } from '../../../lib/api'
 import { download } from '../../../lib/format'
 import { Link } from '../../../lib/router'
 import { ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
@@ -27,23 +26,9 @@ import {
   type DecisionDiff,
   type DecisionFile,
 } from '../api/decisions'
-import {
-  getDraft,
-  isOpen,
-  listDrafts,
-  rebaseDraft,
-  saveDraft,
-  submitDraft,
-  type Draft,
-} from '../api/processes'
-import {
-  DraftHistory,
-  DraftName,
-  OtherDraftsWarning,
-  RebasePanel,
-  ReviewPanel,
-  useDraftContext,
-} from './DraftControl'
+import { isOpen } from '../api/processes'
+import { DraftHistory, ReviewPanel } from './DraftControl'
+import { DraftHeader, openDraft, useDraftSession } from './draft-session'
 
 interface View {
   type: string
@@ -189,18 +174,38 @@ function Editor({
 }) {
   const containerRef = useRef<HTMLDivElement>(null)
   const modelerRef = useRef<DmnModeler | null>(null)
-  const [draft, setDraft] = useState<Draft | null>(null)
   const [drgId, setDrgId] = useState(decisionsId ?? '')
   const [views, setViews] = useState<View[]>([])
   const [active, setActive] = useState<View | null>(null)
-  const [dirty, setDirty] = useState(false)
   const [ready, setReady] = useState(false)
-  const [status, setStatus] = useState('')
-  const [error, setError] = useState<unknown>()
   const [diff, setDiff] = useState<DecisionDiff | null>(null)
 
-  // other people's open drafts, and the three-way comparison when one was deployed since
-  const { others, threeWay } = useDraftContext(drgId, 'decision', draft, user.username)
+  async function currentXml() {
+    const { xml } = await modelerRef.current!.saveXML({ format: true })
+    return xml ?? ''
+  }
+
+  /** Opens the first decision's table or expression (a file of the procedures has one). */
+  async function show(xml: string) {
+    const modeler = modelerRef.current!
+    await modeler.importXML(xml)
+    const first = modeler.getViews().find((v: View) => v.type !== 'drd')
+    if (first) await modeler.open(first)
+  }
+
+  // the draft: save, submit, withdraw, rebase with the merge; other drafts and the three-way check
+  const session = useDraftSession({
+    kind: 'decision',
+    documentId: drgId,
+    username: user.username,
+    currentXml,
+    create: createDecisionDraft,
+    show,
+    afterSave: async (saved) => {
+      if (diff) setDiff(await getDecisionDiff(saved.id))
+    },
+  })
+  const { draft, setDraft, dirty, setDirty, setStatus, setError, editable } = session
 
   useEffect(() => {
     const modeler = new DmnModeler({
@@ -224,37 +229,20 @@ function Editor({
       try {
         let xml: string
         // 4.3.2: one open draft per DRG and author: editing reopens it
-        const open =
-          !draftId && decisionsId
-            ? (
-                await listDrafts({
-                  bpmnProcessId: decisionsId,
-                  kind: 'decision',
-                  author: user.username,
-                  open: true,
-                })
-              )[0]
-            : undefined
+        const opened = await openDraft('decision', draftId, decisionsId, user.username)
         if (cancelled) return
-        if (draftId || open) {
-          const d = await getDraft(draftId ?? open!.id)
-          if (cancelled) return
+        if (opened) {
+          const d = opened.draft
           setDraft(d)
           setDrgId(d.bpmnProcessId)
           xml = d.xml ?? ''
-          if (open) {
-            setStatus(`Reopened your open draft "${d.name}".`)
-            window.history.replaceState(null, '', `/decisions?draft=${encodeURIComponent(d.id)}`)
-          }
+          if (opened.reopened) setStatus(`Reopened your open draft "${d.name}".`)
         } else {
           xml = (await getDecisionXml(decisionsId ?? '', 'latest')).xml
         }
         if (cancelled) return
-        await modeler.importXML(xml)
+        await show(xml)
         if (cancelled) return
-        // a decision file of the procedures has one decision: open its table
-        const first = modeler.getViews().find((v: View) => v.type !== 'drd')
-        if (first) await modeler.open(first)
         setReady(true)
         setDirty(false)
       } catch (err) {
@@ -268,53 +256,13 @@ function Editor({
     }
   }, [draftId, decisionsId, user.username])
 
-  async function currentXml() {
-    const { xml } = await modelerRef.current!.saveXML({ format: true })
-    return xml ?? ''
-  }
-
-  async function save(): Promise<Draft | null> {
-    setError(undefined)
-    try {
-      const xml = await currentXml()
-      const saved = draft
-        ? await saveDraft(draft.id, xml, draft.version)
-        : await createDecisionDraft(xml)
-      setDraft(saved)
-      setDirty(false)
-      setStatus(`Draft saved (revision ${saved.version}).`)
-      if (!draft)
-        window.history.replaceState(null, '', `/decisions?draft=${encodeURIComponent(saved.id)}`)
-      if (diff) setDiff(await getDecisionDiff(saved.id))
-      return saved
-    } catch (err) {
-      setError(
-        err instanceof ApiError && err.status === 409
-          ? new Error('The draft was changed elsewhere; reload it before saving.')
-          : err,
-      )
-      return null
-    }
-  }
-
-  async function submit() {
-    const saved = dirty || !draft ? await save() : draft
-    if (!saved) return
-    try {
-      setDraft(await submitDraft(saved.id, saved.version))
-      setStatus('Submitted for approval.')
-    } catch (err) {
-      setError(err)
-    }
-  }
-
   async function compare() {
     setError(undefined)
     if (diff) {
       setDiff(null)
       return
     }
-    const saved = dirty || !draft ? await save() : draft
+    const saved = dirty || !draft ? await session.save() : draft
     if (!saved) return
     try {
       setDiff(await getDecisionDiff(saved.id))
@@ -323,21 +271,6 @@ function Editor({
     }
   }
 
-  /** Rebases the draft on the version deployed since, keeping what the editor shows. */
-  async function rebase() {
-    if (!draft || !threeWay?.theirs) return
-    const rebased = await rebaseDraft(
-      draft.id,
-      threeWay.theirs.version,
-      draft.version,
-      await currentXml(),
-    )
-    setDraft(rebased)
-    setDirty(false)
-    setStatus(`Rebased on version ${threeWay.theirs.version}; submit it for approval again.`)
-  }
-
-  const editable = !draft || draft.state === 'draft' || draft.state === 'rejected'
   return (
     <div>
       <div className="row" style={{ marginBottom: '0.5rem' }}>
@@ -356,44 +289,18 @@ function Editor({
         <button onClick={() => void compare()} aria-pressed={!!diff} disabled={!ready}>
           {diff ? 'Hide changes' : 'Compare with deployed'}
         </button>
-        <button onClick={() => void save()} disabled={!ready || !editable}>
+        <button onClick={() => void session.save()} disabled={!ready || !editable}>
           Save draft
         </button>
-        <button className="primary" onClick={() => void submit()} disabled={!ready || !editable}>
+        <button
+          className="primary"
+          onClick={() => void session.submit()}
+          disabled={!ready || !editable}
+        >
           Submit for approval
         </button>
       </div>
-      {status && (
-        <div className="banner ok" role="status">
-          {status}
-        </div>
-      )}
-      {draft?.rejectedReason && draft.state === 'rejected' && (
-        <div className="banner error">Rejected: {draft.rejectedReason}</div>
-      )}
-      {draft && (
-        <DraftName
-          draft={draft}
-          canEdit={draft.author === user.username && isOpen(draft)}
-          onChanged={(d) => {
-            setDraft(d)
-            setStatus(`Draft renamed "${d.name}".`)
-          }}
-          onDiscarded={(d) => {
-            setDraft(d)
-            setStatus('Draft discarded.')
-          }}
-        />
-      )}
-      <OtherDraftsWarning others={others} editorPath="/decisions" />
-      <ErrorBanner error={error} />
-      {threeWay && (
-        <RebasePanel
-          threeWay={threeWay}
-          canRebase={!!draft && draft.author === user.username}
-          onRebase={rebase}
-        />
-      )}
+      <DraftHeader session={session} kind="decision" username={user.username} />
       <div className="tabs" role="toolbar" aria-label="Decision views">
         {views.map((v) => (
           <button
@@ -405,7 +312,11 @@ function Editor({
           </button>
         ))}
       </div>
-      <div ref={containerRef} className="canvas dmn-editor" aria-label="Decision editor" />
+      {/* in review or approved, the decisions are read, not changed (4.3.2): the editor is
+          inert, its frame still scrolls */}
+      <div className="canvas dmn-editor" aria-label="Decision editor">
+        <div ref={containerRef} className="dmn-editor-body" inert={!editable || undefined} />
+      </div>
       {diff && <DiffView diff={diff} />}
       {diff &&
         draft?.state === 'in-review' &&

@@ -21,6 +21,7 @@ import {
   renameDraft,
   type Draft,
   type DraftHistoryEntry,
+  type Resolution,
   type ThreeWay,
 } from '../api/processes'
 
@@ -175,11 +176,18 @@ export function OtherDraftsWarning({
 
 const changeLabel = { added: 'added', removed: 'removed', changed: 'changed', same: '—' } as const
 
+/** What the merge of a rebase does with an element (server: draft-merge.ts). */
+export function mergeOutcome(e: ThreeWay['elements'][number]): 'theirs' | 'mine' | 'conflict' {
+  if (e.conflict) return 'conflict'
+  return e.theirs !== 'same' && e.mine === 'same' ? 'theirs' : 'mine'
+}
+
 /**
  * The three-way comparison of a draft based on an older version than the deployed one: base,
- * theirs (deployed since) and mine, element by element, and the rebase. The rebased draft keeps
- * what is in the editor now: the author takes over their changes first (nothing is overwritten
- * silently).
+ * theirs (deployed since) and mine, element by element, and the rebase. The rebase merges by
+ * itself: what only the deployed version changed is taken over, the draft's own changes stay;
+ * for each element both changed the author chooses which version the draft keeps (nothing is
+ * overwritten silently).
  */
 export function RebasePanel({
   threeWay,
@@ -189,14 +197,16 @@ export function RebasePanel({
 }: {
   threeWay: ThreeWay
   canRebase: boolean
-  onRebase: () => Promise<void>
+  onRebase: (resolutions: Record<string, Resolution>) => Promise<void>
   onFocus?: (id: string) => void
 }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
+  const [resolutions, setResolutions] = useState<Record<string, Resolution>>({})
   const theirs = threeWay.theirs
   if (!threeWay.behind || !theirs) return null
-  const conflicts = threeWay.elements.filter((e) => e.conflict).length
+  const conflicts = threeWay.elements.filter((e) => e.conflict)
+  const open = conflicts.filter((e) => !resolutions[e.id]).length
   return (
     <section className="card" aria-labelledby="rebase-title" data-testid="rebase-panel">
       <h2 id="rebase-title">
@@ -206,65 +216,108 @@ export function RebasePanel({
       <p className="small">
         Deployed by {theirs.deployedBy}
         {theirs.approvedBy ? `, approved by ${theirs.approvedBy}` : ''}. This draft cannot be
-        deployed over it: rebase it on version {theirs.version}. Take over their changes below into
-        the diagram first; the rebased draft keeps what the editor shows and is reviewed again.{' '}
-        {conflicts > 0 && <span className="badge danger">{conflicts} changed on both sides</span>}
+        deployed over it: rebase it on version {theirs.version}. The rebase merges by itself: what
+        only version {theirs.version} changed is taken over, your own changes stay
+        {conflicts.length > 0 ? ', and you choose for what both changed' : ''}. The rebased draft is
+        reviewed again.{' '}
+        {conflicts.length > 0 && (
+          <span className="badge danger">{conflicts.length} changed on both sides</span>
+        )}
       </p>
-      <table className="data" aria-label="Three-way comparison">
-        <thead>
-          <tr>
-            <th>Element</th>
-            <th>Base (v{threeWay.base.version ?? '–'})</th>
-            <th>Theirs (v{theirs.version})</th>
-            <th>Mine (draft)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {threeWay.elements.map((e) => (
-            <tr key={e.id} data-element-id={e.id} className={e.conflict ? 'conflict' : undefined}>
-              <td>
-                {onFocus ? (
-                  <button className="link" onClick={() => onFocus(e.id)}>
-                    {e.name}
-                  </button>
-                ) : (
-                  e.name
-                )}{' '}
-                <span className="muted small">
-                  {e.type} · {e.id}
-                </span>
-                {e.conflict && <span className="badge danger">conflict</span>}
-              </td>
-              <td>{e.theirs === 'added' || e.mine === 'added' ? '—' : 'as based on'}</td>
-              <td>
-                <span className={e.theirs === 'same' ? 'muted' : 'badge warn'}>
-                  {changeLabel[e.theirs]}
-                </span>
-              </td>
-              <td>
-                <span className={e.mine === 'same' ? 'muted' : 'badge accent'}>
-                  {changeLabel[e.mine]}
-                </span>
-              </td>
+      <div className="table-scroll">
+        <table className="data" aria-label="Three-way comparison">
+          <thead>
+            <tr>
+              <th>Element</th>
+              <th>Base (v{threeWay.base.version ?? '–'})</th>
+              <th>Theirs (v{theirs.version})</th>
+              <th>Mine (draft)</th>
+              <th>Rebased draft keeps</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {threeWay.elements.map((e) => {
+              const outcome = mergeOutcome(e)
+              return (
+                <tr
+                  key={e.id}
+                  data-element-id={e.id}
+                  className={e.conflict ? 'conflict' : undefined}
+                >
+                  <td>
+                    {onFocus ? (
+                      <button className="link" onClick={() => onFocus(e.id)}>
+                        {e.name}
+                      </button>
+                    ) : (
+                      e.name
+                    )}{' '}
+                    <span className="muted small">
+                      {e.type} · {e.id}
+                    </span>
+                    {e.conflict && <span className="badge danger">conflict</span>}
+                  </td>
+                  <td>{e.theirs === 'added' || e.mine === 'added' ? '—' : 'as based on'}</td>
+                  <td>
+                    <span className={e.theirs === 'same' ? 'muted' : 'badge warn'}>
+                      {changeLabel[e.theirs]}
+                    </span>
+                  </td>
+                  <td>
+                    <span className={e.mine === 'same' ? 'muted' : 'badge accent'}>
+                      {changeLabel[e.mine]}
+                    </span>
+                  </td>
+                  <td>
+                    {outcome === 'conflict' ? (
+                      <fieldset className="choice" aria-label={`Keep for ${e.name}`}>
+                        {(['theirs', 'mine'] as const).map((side) => (
+                          <label key={side}>
+                            <input
+                              type="radio"
+                              name={`resolve-${e.id}`}
+                              value={side}
+                              checked={resolutions[e.id] === side}
+                              disabled={!canRebase}
+                              onChange={() => setResolutions((r) => ({ ...r, [e.id]: side }))}
+                            />{' '}
+                            {side === 'theirs' ? `version ${theirs.version}'s` : 'yours'}
+                          </label>
+                        ))}
+                      </fieldset>
+                    ) : outcome === 'theirs' ? (
+                      <span>version {theirs.version}'s (merged)</span>
+                    ) : (
+                      <span>yours</span>
+                    )}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      </div>
       {canRebase && (
         <button
           className="primary"
-          disabled={busy}
+          disabled={busy || open > 0}
+          title={open > 0 ? 'Choose what to keep for each conflict first' : undefined}
           style={{ marginTop: '0.5rem' }}
           onClick={() => {
             setBusy(true)
             setError(undefined)
-            onRebase()
+            onRebase(resolutions)
               .catch(setError)
               .finally(() => setBusy(false))
           }}
         >
           Rebase on version {theirs.version}
         </button>
+      )}
+      {canRebase && open > 0 && (
+        <p className="small muted">
+          {open} conflict{open > 1 ? 's' : ''} left to resolve.
+        </p>
       )}
       <ErrorBanner error={error} />
     </section>
@@ -364,6 +417,7 @@ const actionLabel: Record<string, string> = {
   approved: 'approved',
   rejected: 'rejected',
   rebased: 'rebased',
+  withdrawn: 'withdrew it from review',
   discarded: 'discarded',
   deployed: 'deployed',
 }

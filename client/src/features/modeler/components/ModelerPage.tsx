@@ -24,26 +24,10 @@ import { Link, navigate } from '../../../lib/router'
 import { ErrorBanner, Loading, StatusBadge } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import { hasRole, type User } from '../../../lib/user'
-import {
-  createDraft,
-  getDraft,
-  getVersionXml,
-  isOpen,
-  listDrafts,
-  rebaseDraft,
-  saveDraft,
-  submitDraft,
-  type Draft,
-  type ProcessInfo,
-} from '../api/processes'
-import {
-  DraftHistory,
-  DraftName,
-  OtherDraftsWarning,
-  RebasePanel,
-  ReviewPanel,
-  useDraftContext,
-} from './DraftControl'
+import { createDraft, getVersionXml, isOpen, type ProcessInfo } from '../api/processes'
+import { DraftHistory, ReviewPanel } from './DraftControl'
+import { DraftHeader, openDraft, useDraftSession } from './draft-session'
+import ReadOnlyModule, { type ReadOnly } from './read-only'
 import { lintDefinitions, type LintProblem } from '../lint/lint'
 import { DiagramControls, fitWithPadding } from './DiagramControls'
 import DraftForms from './DraftForms'
@@ -172,13 +156,9 @@ function Editor({
   const canvasRef = useRef<HTMLDivElement>(null)
   const panelRef = useRef<HTMLDivElement>(null)
   const modelerRef = useRef<BpmnModeler | null>(null)
-  const [draft, setDraft] = useState<Draft | null>(null)
   const [bpmnProcessId, setProcessId] = useState(processId ?? '')
   const [problems, setProblems] = useState<LintProblem[]>([])
   const [diff, setDiff] = useState<DiagramDiff | null>(null)
-  const [dirty, setDirty] = useState(false)
-  const [status, setStatus] = useState('')
-  const [error, setError] = useState<unknown>()
   const [ready, setReady] = useState(false)
   const [fullScreen, setFullScreen] = useState(false)
   // the canvas takes its new size when full screen turns on or off
@@ -186,11 +166,31 @@ function Editor({
     if (ready) modelerRef.current?.get<Canvas>('canvas').resized()
   }, [fullScreen, ready])
   const [formIds, setFormIds] = useState<string[]>([])
-  /** The author's open draft a create was refused for (one open draft per author). */
-  const [openDraftId, setOpenDraftId] = useState<string>()
 
-  // other people's open drafts, and the three-way comparison when one was deployed since
-  const { others, threeWay } = useDraftContext(bpmnProcessId, 'process', draft, user.username)
+  async function currentXml() {
+    const { xml } = await modelerRef.current!.saveXML({ format: true })
+    return xml ?? ''
+  }
+
+  // the draft: save, submit, withdraw, rebase with the merge; other drafts and the three-way check
+  const session = useDraftSession({
+    kind: 'process',
+    documentId: bpmnProcessId,
+    username: user.username,
+    currentXml,
+    create: (xml) => createDraft(bpmnProcessId, xml),
+    show: async (xml) => {
+      const m = modelerRef.current!
+      await m.importXML(xml)
+      fitWithPadding(m.get<Canvas>('canvas'))
+      await lint()
+    },
+  })
+  const { draft, setDraft, dirty, setDirty, setStatus, setError, editable } = session
+  // in review or approved, the diagram is looked at, not changed (4.3.2)
+  useEffect(() => {
+    if (ready) modelerRef.current?.get<ReadOnly>('readOnly').set(!editable)
+  }, [ready, editable])
 
   const lint = useCallback(async () => {
     const m = modelerRef.current
@@ -228,6 +228,7 @@ function Editor({
         ZeebePropertiesProviderModule,
         ZeebeBehaviorsModule,
         MinimapModule,
+        ReadOnlyModule,
       ],
       moddleExtensions: { zeebe: zeebeModdle },
       // bpmn-js binds its shortcuts to the canvas while it has focus
@@ -246,29 +247,14 @@ function Editor({
       try {
         let xml: string
         // 4.3.2: one open draft per procedure and author: "Edit" reopens it
-        const open =
-          !draftId && processId
-            ? (
-                await listDrafts({
-                  bpmnProcessId: processId,
-                  kind: 'process',
-                  author: user.username,
-                  open: true,
-                })
-              )[0]
-            : undefined
+        const opened = await openDraft('process', draftId, processId, user.username)
         if (cancelled) return
-        if (draftId || open) {
-          const d = await getDraft(draftId ?? open!.id)
-          if (cancelled) return
+        if (opened) {
+          const d = opened.draft
           setDraft(d)
           setProcessId(d.bpmnProcessId)
           xml = d.xml ?? ''
-          if (open) {
-            setStatus(`Reopened your open draft "${d.name}".`)
-            // Keep the URL shareable without remounting the editor (the router is not told).
-            window.history.replaceState(null, '', `/modeler?draft=${encodeURIComponent(d.id)}`)
-          }
+          if (opened.reopened) setStatus(`Reopened your open draft "${d.name}".`)
         } else if (processId && !isNew) {
           xml = (await getVersionXml(processId, 'latest')).xml
         } else {
@@ -292,66 +278,6 @@ function Editor({
       modelerRef.current = null
     }
   }, [draftId, processId, isNew, lint, user.username])
-
-  async function currentXml() {
-    const { xml } = await modelerRef.current!.saveXML({ format: true })
-    return xml ?? ''
-  }
-
-  async function save(): Promise<Draft | null> {
-    setError(undefined)
-    try {
-      const xml = await currentXml()
-      const saved = draft
-        ? await saveDraft(draft.id, xml, draft.version)
-        : await createDraft(bpmnProcessId, xml)
-      setDraft(saved)
-      setDirty(false)
-      setStatus(`Draft saved (revision ${saved.version}).`)
-      // Keep the URL shareable without remounting the editor (the router is not told).
-      if (!draft)
-        window.history.replaceState(null, '', `/modeler?draft=${encodeURIComponent(saved.id)}`)
-      return saved
-    } catch (err) {
-      const openId =
-        err instanceof ApiError && typeof err.problem.draftId === 'string'
-          ? err.problem.draftId
-          : undefined
-      setOpenDraftId(openId)
-      setError(
-        err instanceof ApiError && err.status === 409 && !openId
-          ? new Error('The draft was changed elsewhere; reload it before saving.')
-          : err,
-      )
-      return null
-    }
-  }
-
-  /** Rebases the draft on the version deployed since, keeping what the editor shows. */
-  async function rebase() {
-    if (!draft || !threeWay?.theirs) return
-    const rebased = await rebaseDraft(
-      draft.id,
-      threeWay.theirs.version,
-      draft.version,
-      await currentXml(),
-    )
-    setDraft(rebased)
-    setDirty(false)
-    setStatus(`Rebased on version ${threeWay.theirs.version}; submit it for approval again.`)
-  }
-
-  async function submit() {
-    const saved = dirty || !draft ? await save() : draft
-    if (!saved) return
-    try {
-      const submitted = await submitDraft(saved.id, saved.version)
-      setDraft(submitted)
-      setStatus('Submitted for approval.')
-    } catch (err) {
-      setError(err)
-    }
-  }
 
   async function showDiff() {
     const m = modelerRef.current
@@ -411,7 +337,6 @@ function Editor({
   }
 
   const errors = problems.filter((p) => p.category === 'error').length
-  const editable = !draft || draft.state === 'draft' || draft.state === 'rejected'
   return (
     <div>
       <div className="row" style={{ marginBottom: '0.5rem' }}>
@@ -439,63 +364,29 @@ function Editor({
         <button onClick={() => void showDiff()} aria-pressed={!!diff}>
           {diff ? 'Hide changes' : 'Compare with deployed'}
         </button>
-        <button onClick={() => void save()} disabled={!ready || !editable || !bpmnProcessId}>
+        <button
+          onClick={() => void session.save()}
+          disabled={!ready || !editable || !bpmnProcessId}
+        >
           Save draft
         </button>
         <button
           className="primary"
-          onClick={() => void submit()}
+          onClick={() => void session.submit()}
           disabled={!ready || !editable || errors > 0}
           title={errors ? 'Fix the errors first' : undefined}
         >
           Submit for approval
         </button>
       </div>
-      {status && (
-        <div className="banner ok" role="status">
-          {status}
-        </div>
-      )}
-      {draft?.rejectedReason && draft.state === 'rejected' && (
-        <div className="banner error">Rejected: {draft.rejectedReason}</div>
-      )}
-      {draft && (
-        <DraftName
-          draft={draft}
-          canEdit={draft.author === user.username && isOpen(draft)}
-          onChanged={(d) => {
-            setDraft(d)
-            setStatus(`Draft renamed "${d.name}".`)
-          }}
-          onDiscarded={(d) => {
-            setDraft(d)
-            setStatus('Draft discarded.')
-          }}
-        />
-      )}
-      {draft?.state === 'discarded' && (
-        <div className="banner info">
-          Discarded by {draft.discardedBy}
-          {draft.discardReason ? `: ${draft.discardReason}` : '.'}
-        </div>
-      )}
-      <OtherDraftsWarning others={others} editorPath="/modeler" />
-      <ErrorBanner error={error} />
-      {openDraftId && (
-        <p>
-          <Link href={`/modeler?draft=${encodeURIComponent(openDraftId)}`}>Open your draft</Link>
-        </p>
-      )}
-      {threeWay && (
-        <RebasePanel
-          threeWay={threeWay}
-          canRebase={!!draft && draft.author === user.username}
-          onRebase={rebase}
-          onFocus={focusElement}
-        />
-      )}
+      <DraftHeader
+        session={session}
+        kind="process"
+        username={user.username}
+        onFocus={focusElement}
+      />
       <div className={`modeler-layout${fullScreen ? ' full-screen' : ''}`}>
-        <div className="canvas-frame">
+        <div className={`canvas-frame${editable ? '' : ' read-only'}`}>
           {ready && (
             <DiagramControls
               canvas={modelerRef.current?.get<Canvas>('canvas')}
@@ -506,7 +397,12 @@ function Editor({
           )}
           <div ref={canvasRef} className="canvas" aria-label="BPMN diagram" />
         </div>
-        <div ref={panelRef} className="properties" aria-label="Properties" />
+        <div
+          ref={panelRef}
+          className="properties"
+          aria-label="Properties"
+          inert={!editable || undefined}
+        />
       </div>
       <div className="grid-2" style={{ marginTop: '0.75rem' }}>
         <section className="card" aria-labelledby="problems-title">

@@ -26,6 +26,7 @@ import {
   type InstanceSummary,
 } from '../api/history'
 import { ActivityTree, activityLabel } from './ActivityTree'
+import { touchNavigation } from './touch-navigation'
 
 interface Canvas {
   addMarker(id: string, marker: string): void
@@ -209,6 +210,8 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
     if (!data) return
     const v = new NavigatedViewer({ container: container.current! })
     viewer.current = v
+    // on a phone: one finger pans, two pinch to zoom
+    const stopTouch = touchNavigation(container.current!, v.get('canvas'))
     v.importXML(data.xml).then(
       () => {
         v.get<Canvas>('canvas').zoom('fit-viewport', 'auto')
@@ -218,6 +221,7 @@ function Replay({ instanceKey, element }: { instanceKey: string; element?: strin
       (err: unknown) => setImportError(err),
     )
     return () => {
+      stopTouch()
       v.destroy()
       viewer.current = null
       setReady(false)
