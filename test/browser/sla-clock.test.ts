@@ -75,6 +75,16 @@ describe('SLA clock', () => {
     await expect.poll(() => state.textContent()).toContain('Running')
     expect(await clock.textContent()).toContain('No waits yet.')
 
+    // and a colleague has the same incident open, without live updates (their page goes stale)
+    const colleague = await loginPage(browser, app, 'desk2')
+    await colleague.page.route('**/socket.io/**', (route) => route.abort())
+    await colleague.page.routeWebSocket(/socket\.io/, (ws) => ws.close())
+    await colleague.page.goto(`/cases/incidents/${encodeURIComponent(id)}`)
+    const stalePause = colleague.page
+      .getByRole('region', { name: 'SLA clock' })
+      .getByRole('form', { name: 'Pause the SLA clock' })
+    await stalePause.waitFor()
+
     // when: the desk member pauses without a reason
     const pause = clock.getByRole('form', { name: 'Pause the SLA clock' })
     await pause.getByLabel('Waiting for').selectOption({ label: 'Waiting for the customer' })
@@ -107,6 +117,19 @@ describe('SLA clock', () => {
     expect(await waits.textContent()).toContain('Paused by Sam Service-Desk')
     await screenshot(page, 'sla-clock-paused')
     expect(await seriousViolations(page)).toEqual([])
+
+    // when: the colleague, whose page still shows the clock running, pauses it too
+    await stalePause.getByLabel('Reason').fill('Waiting for the supplier')
+    await stalePause.getByRole('button', { name: 'Pause SLA clock' }).click()
+    // then: the server's refusal (409) is shown and the page catches up: the clock is paused
+    const refusal = colleague.page.getByRole('region', { name: 'SLA clock' }).getByRole('alert')
+    await expect.poll(() => refusal.textContent()).toContain('409')
+    expect(await refusal.textContent()).toContain('can be paused only while it is being worked on')
+    await expect
+      .poll(() => colleague.page.getByTestId('sla-clock-state').textContent())
+      .toContain('Paused')
+    expect(await seriousViolations(colleague.page)).toEqual([])
+    await colleague.context.close()
 
     // when: the customer looks at their incident, they see the wait and no controls
     const asCustomer = await loginPage(browser, app, 'customer')

@@ -6,6 +6,7 @@
  * request shortly after: the section reloads the case until it shows the change.
  */
 import { useEffect, useState } from 'react'
+import { ApiError } from '../../../lib/api'
 import { formatDateTime } from '../../../lib/format'
 import { toast, ToastTone } from '../../../lib/toast'
 import { ErrorBanner } from '../../../lib/ui'
@@ -247,6 +248,11 @@ export function SlaClock({
         },
         (err: unknown) => {
           setError(err)
+          // 409: the case moved on meanwhile (someone else paused or resumed it); catch up
+          if (err instanceof ApiError && err.status === 409) {
+            onChanged()
+            reload()
+          }
           return false
         },
       )
