@@ -42,7 +42,7 @@ import { ChangeRecordEdits } from './change-record-edits'
 import { kindSpecs, type CaseKind, type KindSpec } from './kinds'
 import { ProcedureStarts, type LinkedInstance, type ProcessStarter } from './procedure-starts'
 import type { RecordPatch } from './record-updates'
-import { slaClockPauses, type SlaClockPause } from './sla-clock'
+import { slaClockPauses, slaClockPeople, type SlaClockPause } from './sla-clock'
 import type { ChangeOrigin } from './status-history'
 
 export type { ProcessStarter } from './procedure-starts'
@@ -140,6 +140,16 @@ export class CaseService {
   async slaClockPauses(kind: CaseKind, id: string, actor: Actor): Promise<SlaClockPause[]> {
     await this.queries.get(kind, id, actor)
     return slaClockPauses(this.db, kind, id)
+  }
+
+  /** The stays with the display names of who paused and resumed them (username → name). */
+  async slaClock(
+    kind: CaseKind,
+    id: string,
+    actor: Actor,
+  ): Promise<{ items: SlaClockPause[]; people: Record<string, string> }> {
+    const items = await this.slaClockPauses(kind, id, actor)
+    return { items, people: await slaClockPeople(this.db, items) }
   }
 
   /** The record without what hangs on it; undefined when it does not exist. For workers. */

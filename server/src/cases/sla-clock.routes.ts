@@ -4,7 +4,7 @@
  * and `POST /api/<kind>/:id/sla-clock/resume` `{ reason? }` publish `sla-clock-paused` /
  * `sla-clock-resumed` to the case's procedure, which records the stay and moves the SLA due dates;
  * `GET /api/<kind>/:id/sla-clock` lists every stay (who, when, why, the due dates before and
- * after). The requests write nothing themselves, so nothing is left half done if the engine is
+ * after; `people` names them). The requests write nothing themselves, so nothing is left half done if the engine is
  * unreachable (503, try again).
  */
 import { Router } from 'express'
@@ -86,8 +86,7 @@ export function slaClockRoutes(
     const { path, working } = SLA_CLOCK_KINDS[kind]
 
     router.get(`/${path}/:id/sla-clock`, requireLogin, async (req, res) => {
-      const pauses = await deps.cases.slaClockPauses(kind, idOf(req), actorOf(req))
-      res.json({ items: pauses })
+      res.json(await deps.cases.slaClock(kind, idOf(req), actorOf(req)))
     })
 
     router.post(`/${path}/:id/sla-clock/pause`, requireLogin, async (req, res) => {
@@ -158,7 +157,7 @@ export function slaClockRoutes(
       tag: path,
       summary: `The stays of the ${kind} in a waiting status, its SLA clock paused (8.1, 6.1)`,
       description:
-        'Each stay with the waiting status, the status before, who paused it, when and why, who resumed it and when, and the response and resolution due dates before the pause and after the resume.',
+        'Each stay (`items`) with the waiting status, the status before, who paused it, when and why, who resumed it and when, and the response and resolution due dates before the pause and after the resume; `people` gives the display name of each username.',
       roles: ['admin', 'staff', 'auditor', 'customer'],
     })
     registry.register({

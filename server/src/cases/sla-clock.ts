@@ -85,6 +85,26 @@ export async function slaClockPauses(
 }
 
 /**
+ * The display names of the people who paused and resumed the stays (username → name), so the
+ * case page names them as people, not accounts.
+ */
+export async function slaClockPeople(
+  db: Kysely<DB>,
+  pauses: readonly SlaClockPause[],
+): Promise<Record<string, string>> {
+  const people = [
+    ...new Set(pauses.flatMap((p) => (p.resumedBy ? [p.pausedBy, p.resumedBy] : [p.pausedBy]))),
+  ]
+  if (!people.length) return {}
+  const rows = await db
+    .selectFrom('users')
+    .select(['username', 'display_name'])
+    .where('username', 'in', people)
+    .execute()
+  return Object.fromEntries(rows.map((r) => [r.username, r.display_name]))
+}
+
+/**
  * The due date after a pause from `pausedAt` to `resumedAt`: what remained of the target at the
  * pause counts again from the resume, in the calendar's business time (24x7 without one). A
  * target already passed at the pause stays as it was (its breach is recorded).

@@ -1,6 +1,6 @@
 /**
  * One case: its fields (editable with optimistic locking), links, process instances (open in
- * replay), the activity stream (work notes, replies, status changes); CIs add their relations graph and change history.
+ * replay), the SLA clock of incidents and service requests (paused while waiting), the activity stream (work notes, replies, status changes); CIs add their relations graph and change history.
  */
 import { useState } from 'react'
 import { formatDateTime, formatValue, humanize } from '../../../lib/format'
@@ -21,12 +21,14 @@ import {
   type CaseRecord,
 } from '../api/cases'
 import { isControlled, targetOfKind } from '../api/change-control'
+import { slaClockKinds } from '../api/sla-clock'
 import { ActivityStream } from './ActivityStream'
 import { Attachments, attachmentsOf } from './Attachments'
 import { CaseEditor } from './CaseEditor'
 import { CiGraph, edgesOf } from './CiGraph'
 import { KindExtras } from './KindExtras'
 import { ChangeRecordEdits, EditsOfRecord } from './RecordEditsList'
+import { SlaClock } from './SlaClock'
 
 const structural = new Set([
   'data',
@@ -230,6 +232,9 @@ export default function CaseDetailPage({
           </section>
           {kind === 'cis' && <CiExtras id={id} name={name} />}
           <KindExtras kind={kind} record={data} user={user} onSaved={reload} />
+          {kind in slaClockKinds && (
+            <SlaClock kind={kind} record={data} user={user} onChanged={reload} />
+          )}
           {kind === 'changes' && <ChangeRecordEdits changeId={id} />}
           {target && (controlled || edits > 0) && (
             <EditsOfRecord key={edits} targetKind={target} targetId={id} />
