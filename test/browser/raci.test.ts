@@ -10,11 +10,13 @@ import type { Browser, Locator } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   apiAs,
+  horizontalOverflow,
   launchBrowser,
   loginPage,
   screenshot,
   seriousViolations,
   startApp,
+  viewports,
   type App,
 } from './support'
 
@@ -164,4 +166,15 @@ describe('RACI editor', () => {
     ).rejects.toThrow(/: 403 /)
     await desk.context.close()
   }, 300_000)
+  test('on a phone the page and its set-up form fit the screen (long procedure and document names)', async () => {
+    const { context, page } = await loginPage(browser, app, 'smsmgr', { viewport: viewports.phone })
+    await page.goto('/sms/raci')
+    const setup = page.getByRole('form', { name: 'Set up responsibilities' })
+    await setup.getByLabel('Procedure').waitFor()
+    expect(await horizontalOverflow(page)).toEqual({ overflow: 0, culprits: [] })
+    await setup.getByLabel('For a').selectOption('document')
+    await setup.getByLabel('Document').waitFor()
+    expect(await horizontalOverflow(page)).toEqual({ overflow: 0, culprits: [] })
+    await context.close()
+  }, 120_000)
 })

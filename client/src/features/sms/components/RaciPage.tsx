@@ -124,7 +124,7 @@ export default function RaciPage({
         <form
           className="card row"
           aria-label="Set up responsibilities"
-          style={{ alignItems: 'end' }}
+          style={{ alignItems: 'end', flexWrap: 'wrap' }}
           onSubmit={(e) => {
             e.preventDefault()
             if (newId) edit(newType, newId)
