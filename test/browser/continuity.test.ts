@@ -160,6 +160,76 @@ describe('continuity test by the service owner', () => {
     expect(recorded.results).toMatchObject({ result: 'passed', rtoMet: true })
   })
 
+  test('6.3.3: a failed continuity test has its actions agreed and an improvement raised', async () => {
+    // given: the demo's continuity plan of the network group
+    const owner = await apiAs(app, 'network')
+    const plans = await owner<{ items: Plan[] }>('GET', '/continuity/plans')
+    const plan = plans.items.find((p) => p.ownerGroup === 'network')!
+
+    // when: the service owner tests it now and the recovery fails
+    const { context, page } = await loginPage(browser, app, 'network')
+    await page.goto('/continuity')
+    await page.getByRole('button', { name: `Test ${plan.title} now` }).click()
+    const started = page.getByRole('status').filter({ hasText: /Continuity test CT-\d+ started/ })
+    await started.waitFor()
+    const testId = /CT-\d+/.exec((await started.textContent()) ?? '')![0]
+    await workTask(page, testId, 'Plan continuity test', async (form) => {
+      await form.getByLabel('Scenario').fill('Core switch lost at the primary site')
+      await form.getByLabel('Participants').fill('Nico Network')
+      await form.getByLabel('Success criteria').fill('Network back within its 60-minute RTO')
+    })
+    await workTask(page, testId, 'Run continuity test', async (form) => {
+      await form.getByLabel('Steps performed').fill('Fail-over to the second site did not start')
+      await form.getByLabel('Time to recover').fill('150')
+    })
+    await workTask(page, testId, 'Record test results', async (form) => {
+      await form
+        .locator('.fjs-form-field-select', { hasText: 'Result' })
+        .locator('.fjs-select-display')
+        .click()
+      await page.locator('.fjs-dropdownlist-item', { hasText: /^Failed$/ }).click()
+      await form.getByLabel('Findings').fill('The second site lacked the routing licence.')
+    })
+    // then: the procedure asks for actions (Targets met? no), which the owner agrees
+    await workTask(page, testId, 'Agree continuity actions', async (form) => {
+      await form.getByLabel(/^Actions(?! due)/).fill('Licence the second site; retest.')
+      await form.getByLabel('Action owner').fill('network')
+      const due = form.getByLabel(/^Actions due/)
+      await due.fill('12/31/2026')
+      await due.press('Enter')
+      await due.press('Escape')
+      await form.getByLabel('Raise an improvement (4.5.5)').check()
+    })
+
+    // and: the test is completed as failed with its actions and the improvement raised
+    await expect
+      .poll(
+        async () =>
+          (
+            await owner<ContinuityTest & { actions: Record<string, unknown> | null }>(
+              'GET',
+              `/continuity/tests/${testId}`,
+            )
+          ).actions?.improvementId ?? null,
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toMatch(/^IMP-\d+$/)
+    const recorded = await owner<ContinuityTest & { actions: Record<string, unknown> }>(
+      'GET',
+      `/continuity/tests/${testId}`,
+    )
+    expect(recorded).toMatchObject({ status: 'completed', result: 'failed' })
+    expect(recorded.actions).toMatchObject({ actions: 'Licence the second site; retest.' })
+    await page.goto('/continuity')
+    const row = page
+      .getByRole('region', { name: 'Continuity tests' })
+      .getByRole('row')
+      .filter({ hasText: testId })
+    await expect.poll(() => row.textContent()).toMatch(/completed.*failed/)
+    await screenshot(page, 'continuity-test-failed')
+    await context.close()
+  }, 180_000)
+
   test('6.3.2: an SMS manager registers a continuity and availability plan with its sections', async () => {
     // given: the services of the demo's plan
     const mgr = await apiAs(app, 'smsmgr')
