@@ -69,6 +69,39 @@ async function workTask(
   await page.waitForURL(/\/inbox$/)
 }
 
+/** Works the test's first three tasks: plans it, runs it and records its result. */
+async function planRunAndRecord(
+  page: Page,
+  testId: string,
+  t: {
+    scenario: string
+    participants: string
+    steps: string
+    minutes: string
+    result: 'Passed' | 'Failed'
+    findings: string
+  },
+) {
+  await workTask(page, testId, 'Plan continuity test', async (form) => {
+    await form.getByLabel('Scenario').fill(t.scenario)
+    await form.getByLabel('Participants').fill(t.participants)
+    await form.getByLabel('Success criteria').fill('Network back within its 60-minute RTO')
+  })
+  await workTask(page, testId, 'Run continuity test', async (form) => {
+    await form.getByLabel('Steps performed').fill(t.steps)
+    await form.getByLabel('Time to recover').fill(t.minutes)
+  })
+  await workTask(page, testId, 'Record test results', async (form) => {
+    // form-js renders a select as its own dropdown list
+    await form
+      .locator('.fjs-form-field-select', { hasText: 'Result' })
+      .locator('.fjs-select-display')
+      .click()
+    await page.locator('.fjs-dropdownlist-item', { hasText: new RegExp(`^${t.result}$`) }).click()
+    await form.getByLabel('Findings').fill(t.findings)
+  })
+}
+
 describe('continuity test by the service owner', () => {
   test('6.3.3: the service owner tests the plan now, works its tasks and sees it passed within the RTO', async () => {
     // given: the demo's effective continuity plan of the network group, and its services' RTOs
@@ -106,23 +139,13 @@ describe('continuity test by the service owner', () => {
     // (the notice leads to the inbox)
     await started.getByRole('link', { name: 'inbox' }).click()
     await page.waitForURL(/\/inbox$/)
-    await workTask(page, testId, 'Plan continuity test', async (form) => {
-      await form.getByLabel('Scenario').fill('Server room power lost at 09:00')
-      await form.getByLabel('Participants').fill('Nico Network, the service desk')
-      await form.getByLabel('Success criteria').fill('Network back within its 60-minute RTO')
-    })
-    await workTask(page, testId, 'Run continuity test', async (form) => {
-      await form.getByLabel('Steps performed').fill('Failed core routing over to the second site')
-      await form.getByLabel('Time to recover').fill('40')
-    })
-    await workTask(page, testId, 'Record test results', async (form) => {
-      // form-js renders a select as its own dropdown list
-      await form
-        .locator('.fjs-form-field-select', { hasText: 'Result' })
-        .locator('.fjs-select-display')
-        .click()
-      await page.locator('.fjs-dropdownlist-item', { hasText: /^Passed$/ }).click()
-      await form.getByLabel('Findings').fill('Fail-over worked; runbook step 4 reworded.')
+    await planRunAndRecord(page, testId, {
+      scenario: 'Server room power lost at 09:00',
+      participants: 'Nico Network, the service desk',
+      steps: 'Failed core routing over to the second site',
+      minutes: '40',
+      result: 'Passed',
+      findings: 'Fail-over worked; runbook step 4 reworded.',
     })
 
     // then: the continuity page shows the test passed, 40 minutes against the 60-minute RTO
@@ -173,22 +196,13 @@ describe('continuity test by the service owner', () => {
     const started = page.getByRole('status').filter({ hasText: /Continuity test CT-\d+ started/ })
     await started.waitFor()
     const testId = /CT-\d+/.exec((await started.textContent()) ?? '')![0]
-    await workTask(page, testId, 'Plan continuity test', async (form) => {
-      await form.getByLabel('Scenario').fill('Core switch lost at the primary site')
-      await form.getByLabel('Participants').fill('Nico Network')
-      await form.getByLabel('Success criteria').fill('Network back within its 60-minute RTO')
-    })
-    await workTask(page, testId, 'Run continuity test', async (form) => {
-      await form.getByLabel('Steps performed').fill('Fail-over to the second site did not start')
-      await form.getByLabel('Time to recover').fill('150')
-    })
-    await workTask(page, testId, 'Record test results', async (form) => {
-      await form
-        .locator('.fjs-form-field-select', { hasText: 'Result' })
-        .locator('.fjs-select-display')
-        .click()
-      await page.locator('.fjs-dropdownlist-item', { hasText: /^Failed$/ }).click()
-      await form.getByLabel('Findings').fill('The second site lacked the routing licence.')
+    await planRunAndRecord(page, testId, {
+      scenario: 'Core switch lost at the primary site',
+      participants: 'Nico Network',
+      steps: 'Fail-over to the second site did not start',
+      minutes: '150',
+      result: 'Failed',
+      findings: 'The second site lacked the routing licence.',
     })
     // then: the procedure asks for actions (Targets met? no), which the owner agrees
     await workTask(page, testId, 'Agree continuity actions', async (form) => {
