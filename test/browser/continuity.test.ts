@@ -69,6 +69,39 @@ async function workTask(
   await page.waitForURL(/\/inbox$/)
 }
 
+/** Works the test's first three tasks: plans it, runs it and records its result. */
+async function planRunAndRecord(
+  page: Page,
+  testId: string,
+  t: {
+    scenario: string
+    participants: string
+    steps: string
+    minutes: string
+    result: 'Passed' | 'Failed'
+    findings: string
+  },
+) {
+  await workTask(page, testId, 'Plan continuity test', async (form) => {
+    await form.getByLabel('Scenario').fill(t.scenario)
+    await form.getByLabel('Participants').fill(t.participants)
+    await form.getByLabel('Success criteria').fill('Network back within its 60-minute RTO')
+  })
+  await workTask(page, testId, 'Run continuity test', async (form) => {
+    await form.getByLabel('Steps performed').fill(t.steps)
+    await form.getByLabel('Time to recover').fill(t.minutes)
+  })
+  await workTask(page, testId, 'Record test results', async (form) => {
+    // form-js renders a select as its own dropdown list
+    await form
+      .locator('.fjs-form-field-select', { hasText: 'Result' })
+      .locator('.fjs-select-display')
+      .click()
+    await page.locator('.fjs-dropdownlist-item', { hasText: new RegExp(`^${t.result}$`) }).click()
+    await form.getByLabel('Findings').fill(t.findings)
+  })
+}
+
 describe('continuity test by the service owner', () => {
   test('6.3.3: the service owner tests the plan now, works its tasks and sees it passed within the RTO', async () => {
     // given: the demo's effective continuity plan of the network group, and its services' RTOs
@@ -106,23 +139,13 @@ describe('continuity test by the service owner', () => {
     // (the notice leads to the inbox)
     await started.getByRole('link', { name: 'inbox' }).click()
     await page.waitForURL(/\/inbox$/)
-    await workTask(page, testId, 'Plan continuity test', async (form) => {
-      await form.getByLabel('Scenario').fill('Server room power lost at 09:00')
-      await form.getByLabel('Participants').fill('Nico Network, the service desk')
-      await form.getByLabel('Success criteria').fill('Network back within its 60-minute RTO')
-    })
-    await workTask(page, testId, 'Run continuity test', async (form) => {
-      await form.getByLabel('Steps performed').fill('Failed core routing over to the second site')
-      await form.getByLabel('Time to recover').fill('40')
-    })
-    await workTask(page, testId, 'Record test results', async (form) => {
-      // form-js renders a select as its own dropdown list
-      await form
-        .locator('.fjs-form-field-select', { hasText: 'Result' })
-        .locator('.fjs-select-display')
-        .click()
-      await page.locator('.fjs-dropdownlist-item', { hasText: /^Passed$/ }).click()
-      await form.getByLabel('Findings').fill('Fail-over worked; runbook step 4 reworded.')
+    await planRunAndRecord(page, testId, {
+      scenario: 'Server room power lost at 09:00',
+      participants: 'Nico Network, the service desk',
+      steps: 'Failed core routing over to the second site',
+      minutes: '40',
+      result: 'Passed',
+      findings: 'Fail-over worked; runbook step 4 reworded.',
     })
 
     // then: the continuity page shows the test passed, 40 minutes against the 60-minute RTO
@@ -159,6 +182,67 @@ describe('continuity test by the service owner', () => {
     expect(recorded.run).toMatchObject({ recoveryMinutes: 40 })
     expect(recorded.results).toMatchObject({ result: 'passed', rtoMet: true })
   })
+
+  test('6.3.3: a failed continuity test has its actions agreed and an improvement raised', async () => {
+    // given: the demo's continuity plan of the network group
+    const owner = await apiAs(app, 'network')
+    const plans = await owner<{ items: Plan[] }>('GET', '/continuity/plans')
+    const plan = plans.items.find((p) => p.ownerGroup === 'network')!
+
+    // when: the service owner tests it now and the recovery fails
+    const { context, page } = await loginPage(browser, app, 'network')
+    await page.goto('/continuity')
+    await page.getByRole('button', { name: `Test ${plan.title} now` }).click()
+    const started = page.getByRole('status').filter({ hasText: /Continuity test CT-\d+ started/ })
+    await started.waitFor()
+    const testId = /CT-\d+/.exec((await started.textContent()) ?? '')![0]
+    await planRunAndRecord(page, testId, {
+      scenario: 'Core switch lost at the primary site',
+      participants: 'Nico Network',
+      steps: 'Fail-over to the second site did not start',
+      minutes: '150',
+      result: 'Failed',
+      findings: 'The second site lacked the routing licence.',
+    })
+    // then: the procedure asks for actions (Targets met? no), which the owner agrees
+    await workTask(page, testId, 'Agree continuity actions', async (form) => {
+      await form.getByLabel(/^Actions(?! due)/).fill('Licence the second site; retest.')
+      await form.getByLabel('Action owner').fill('network')
+      const due = form.getByLabel(/^Actions due/)
+      await due.fill('12/31/2026')
+      await due.press('Enter')
+      await due.press('Escape')
+      await form.getByLabel('Raise an improvement (4.5.5)').check()
+    })
+
+    // and: the test is completed as failed with its actions and the improvement raised
+    await expect
+      .poll(
+        async () =>
+          (
+            await owner<ContinuityTest & { actions: Record<string, unknown> | null }>(
+              'GET',
+              `/continuity/tests/${testId}`,
+            )
+          ).actions?.improvementId ?? null,
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toMatch(/^IMP-\d+$/)
+    const recorded = await owner<ContinuityTest & { actions: Record<string, unknown> }>(
+      'GET',
+      `/continuity/tests/${testId}`,
+    )
+    expect(recorded).toMatchObject({ status: 'completed', result: 'failed' })
+    expect(recorded.actions).toMatchObject({ actions: 'Licence the second site; retest.' })
+    await page.goto('/continuity')
+    const row = page
+      .getByRole('region', { name: 'Continuity tests' })
+      .getByRole('row')
+      .filter({ hasText: testId })
+    await expect.poll(() => row.textContent()).toMatch(/completed.*failed/)
+    await screenshot(page, 'continuity-test-failed')
+    await context.close()
+  }, 180_000)
 
   test('6.3.2: an SMS manager registers a continuity and availability plan with its sections', async () => {
     // given: the services of the demo's plan

@@ -1,7 +1,8 @@
 /**
  * A finance user works budgets and costs in the browser (ISO/IEC 20000-1 6.4): Fiona Finance
- * opens "Budgets and costs", records this year's budget of Identity and access by cost category,
- * Felix Finance (not its author) approves it, Fiona imports the actual costs as CSV — a file with
+ * opens "Budgets and costs", records this year's budget of Identity and access by cost category
+ * (the page offers her, its author, no approval; Felix Finance approves it through the server's
+ * direct route), Fiona imports the actual costs as CSV — a file with
  * a bad row is refused row by row and nothing is stored, the corrected file is stored — and sees
  * the budget against the actual of each service: the direct costs she imported plus the
  * apportioned overhead, the variance and the forecast, as the server computes them.
@@ -83,24 +84,28 @@ describe('budgets and costs by the finance user', () => {
       .toMatch(/Budget BUD-\d+ recorded \(37000\.50 EUR\)/)
     const budgetId = /BUD-\d+/.exec((await recorded.textContent()) ?? '')![0]
     const row = table.getByRole('row').filter({ hasText: budgetId })
-    await expect.poll(() => row.textContent()).toContain('draft')
-    // her own budget offers her no approval
-    expect(await row.getByRole('button', { name: `Approve ${budgetId}` }).count()).toBe(0)
+    await expect.poll(() => row.textContent()).toContain('Draft')
+    // her own budget offers her no approval, only its submission (budget-approval.test.ts)
+    expect(await row.getByRole('button', { name: /^Approve/ }).count()).toBe(0)
+    expect(await row.getByRole('button', { name: `Submit ${budgetId} for approval` }).count()).toBe(
+      1,
+    )
     await screenshot(page, 'finance-budget-recorded')
 
-    // when: Felix, the other finance member, approves it
+    // when: Felix, the other finance member, approves it directly (the page offers him none)
     const second = await loginPage(browser, app, 'finance2')
     await second.page.goto('/finance')
-    await second.page.getByRole('button', { name: `Approve ${budgetId}` }).click()
-    await expect
-      .poll(() =>
-        second.page
-          .getByRole('table', { name: 'Budget against actual' })
-          .getByRole('row')
-          .filter({ hasText: budgetId })
-          .textContent(),
-      )
-      .toContain('approved')
+    const secondRow = second.page
+      .getByRole('table', { name: 'Budget against actual' })
+      .getByRole('row')
+      .filter({ hasText: budgetId })
+    await expect.poll(() => secondRow.textContent()).toContain('Draft')
+    expect(await secondRow.getByRole('button').count()).toBe(0)
+    const fin2 = await apiAs(app, 'finance2')
+    const draft = await fin2<{ version: number }>('GET', `/finance/budgets/${budgetId}`)
+    await fin2('POST', `/finance/budgets/${budgetId}/approve`, { version: draft.version })
+    await second.page.reload()
+    await expect.poll(() => secondRow.textContent()).toContain('Approved')
     await second.context.close()
     expect(await fin('GET', `/finance/budgets/${budgetId}`)).toMatchObject({
       status: 'approved',
@@ -165,7 +170,7 @@ describe('budgets and costs by the finance user', () => {
     const text = (await row.textContent()) ?? ''
     expect(text).toContain(s.variance)
     expect(text).toContain(s.forecast)
-    expect(text).toContain('approved')
+    expect(text).toContain('Approved')
     // and every other service's figures are there too (the demo's Network and E-mail quarters)
     for (const other of after.items.filter((x) => x.budgetId !== budgetId)) {
       expect(
@@ -187,7 +192,7 @@ describe('budgets and costs by the finance user', () => {
       .waitFor()
     expect(await page.getByRole('form', { name: 'Record a budget' }).count()).toBe(0)
     expect(await page.getByRole('form', { name: 'Import costs' }).count()).toBe(0)
-    expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0)
+    expect(await page.getByRole('button', { name: /^(Approve|Submit)/ }).count()).toBe(0)
     await context.close()
   })
 })

@@ -61,6 +61,9 @@ const GapsPage = lazy(() => import('../features/compliance/components/GapsPage')
 const ContinuityPage = lazy(() => import('../features/continuity/components/ContinuityPage'))
 const CapacityPage = lazy(() => import('../features/continuity/components/CapacityPage'))
 const SecurityPage = lazy(() => import('../features/security/components/SecurityPage'))
+const RiskAssessmentsPage = lazy(
+  () => import('../features/security/components/RiskAssessmentsPage'),
+)
 const FinancePage = lazy(() => import('../features/finance/components/FinancePage'))
 
 function LoginForm({ onLogin }: { onLogin: (u: User) => void }) {
@@ -271,6 +274,8 @@ const routes: [string, Render][] = [
   ['/continuity', (_p, u) => <ContinuityPage user={u} />],
   ['/capacity', () => <CapacityPage />],
   ['/security', (_p, u) => <SecurityPage user={u} />],
+  ['/security/risk-assessments', () => <RiskAssessmentsPage id={null} />],
+  ['/security/risk-assessments/:id', (p) => <RiskAssessmentsPage id={p.id!} />],
   ['/finance', (_p, u) => <FinancePage user={u} />],
 ]
 

@@ -60,6 +60,8 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/capacity', label: 'Capacity', roles: readers },
       // 6.6: information security
       { href: '/security', label: 'Information security', roles: readers },
+      // 6.6.1: the security risk assessments at planned intervals
+      { href: '/security/risk-assessments', label: 'Security risk assessments', roles: readers },
       // 6.4: finance writes; service owners, auditors and process owners read
       { href: '/finance', label: 'Budgets and costs', roles: readers },
     ],

@@ -27,6 +27,23 @@ export const categoryLabels: Record<(typeof costCategories)[number], string> = {
   overheads: 'Overheads',
 }
 
+/** Where a budget is in its approval procedure (budget-approval.bpmn, 6.4). */
+export type BudgetStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'superseded'
+
+/**
+ * The budget's state in human words: a draft with a procedure was returned to its proposer for
+ * revision (resubmitted through the inbox task).
+ */
+export function budgetStateLabel(b: { status: BudgetStatus; processInstanceKey?: string | null }) {
+  if (b.status === 'draft') return b.processInstanceKey ? 'Returned for revision' : 'Draft'
+  return {
+    submitted: 'In approval',
+    approved: 'Approved',
+    rejected: 'Rejected',
+    superseded: 'Superseded',
+  }[b.status]
+}
+
 export interface Budget {
   id: string
   serviceId: string
@@ -38,10 +55,12 @@ export interface Budget {
   total: string
   varianceThresholdPercent: string
   breachAction: 'improvement' | 'change'
-  status: 'draft' | 'approved'
+  status: BudgetStatus
   createdBy: string
   approvedBy: string | null
   version: number
+  /** Its approval procedure (budget-approval.bpmn), once submitted. */
+  processInstanceKey: string | null
 }
 
 export interface BudgetStatement {
@@ -51,7 +70,7 @@ export interface BudgetStatement {
   fiscalYear: number
   quarter: number | null
   currency: string
-  status: 'draft' | 'approved'
+  status: BudgetStatus
   asOf: string
   budget: string
   budgetToDate: string
@@ -96,8 +115,9 @@ export interface BudgetInput {
 export const createBudget = (body: BudgetInput) =>
   api<Budget>('/finance/budgets', { method: 'POST', body })
 
-export const approveBudget = (id: string, version: number) =>
-  api<Budget>(`/finance/budgets/${id}/approve`, { method: 'POST', body: { version } })
+/** 6.4: the author submits a draft for approval; its procedure starts (budget-approval.bpmn). */
+export const submitBudget = (id: string, version: number) =>
+  api<Budget>(`/finance/budgets/${id}/submit`, { method: 'POST', body: { version } })
 
 export const importCosts = (csv: string) =>
   api<{ stored: number; total: Record<string, string>; raised: string[] }>(

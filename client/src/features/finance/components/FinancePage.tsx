@@ -3,20 +3,23 @@
  * the actual costs of its period — budget to date, actual (direct and apportioned indirect),
  * variance, forecast and the threshold whose breach raises an improvement or an RFC — the costs
  * without a budget, the apportionment rules, and for finance: recording a budget by cost
- * category, approving someone else's, and importing actual costs as CSV (all rows or none: each
+ * category, submitting one's own draft for approval (budget-approval.bpmn: the service owners
+ * endorse it and another finance member decides, through the inbox), and importing actual costs as CSV (all rows or none: each
  * bad row is named).
  */
 import { useState, type FormEvent } from 'react'
 import { ApiError } from '../../../lib/api'
+import { toast } from '../../../lib/toast'
 import type { User } from '../../../lib/user'
 import { Empty, ErrorBanner, Loading } from '../../../lib/ui'
 import { useApi } from '../../../lib/use-api'
 import {
-  approveBudget,
+  budgetStateLabel,
   categoryLabels,
   costCategories,
   createBudget,
   importCosts,
+  submitBudget,
   type ApportionmentRule,
   type Budget,
   type Statements,
@@ -53,9 +56,7 @@ function BudgetForm({ year, onDone }: { year: number; onDone: () => void }) {
         varianceThresholdPercent: threshold,
         breachAction: action,
       })
-      setResult(
-        `Budget ${b.id} recorded (${b.total} ${b.currency}); another finance member approves it.`,
-      )
+      setResult(`Budget ${b.id} recorded (${b.total} ${b.currency}); submit it for approval.`)
       setError(undefined)
       onDone()
     } catch (err) {
@@ -204,15 +205,25 @@ export default function FinancePage({ user }: { user: User }) {
     statements.reload()
     budgets.reload()
   }
-  async function approve(b: Budget) {
+  async function submit(b: Budget) {
     try {
-      await approveBudget(b.id, b.version)
+      await submitBudget(b.id, b.version)
       setError(undefined)
+      toast(`${b.id} submitted for approval; the service owners review it next.`)
       reload()
     } catch (err) {
-      setError(err)
+      setError(
+        err instanceof ApiError && err.status === 403
+          ? new Error(`You may not submit ${b.id}: ${err.message}`)
+          : err instanceof ApiError && err.status === 409
+            ? new Error(`${b.id} cannot be submitted now: ${err.message}`)
+            : err,
+      )
     }
   }
+  const closed = (budgets.data?.items ?? []).filter(
+    (b) => b.status === 'rejected' || b.status === 'superseded',
+  )
   const data = statements.data
   return (
     <div>
@@ -265,13 +276,20 @@ export default function FinancePage({ user }: { user: User }) {
                   </td>
                   <td>{periodLabel(s.fiscalYear, s.quarter)}</td>
                   <td>
-                    {s.status}
-                    {b && b.status === 'draft' && isFinance && b.createdBy !== user.username ? (
+                    {budgetStateLabel(b ?? s)}
+                    {b &&
+                    b.status === 'draft' &&
+                    !b.processInstanceKey &&
+                    isFinance &&
+                    b.createdBy === user.username ? (
                       <div>
-                        <button type="button" onClick={() => void approve(b)}>
-                          Approve {s.budgetId}
+                        <button type="button" onClick={() => void submit(b)}>
+                          Submit {s.budgetId} for approval
                         </button>
                       </div>
+                    ) : null}
+                    {b?.status === 'draft' && b.processInstanceKey ? (
+                      <div className="muted small">its proposer revises it from the inbox</div>
                     ) : null}
                   </td>
                   <td>
@@ -298,6 +316,19 @@ export default function FinancePage({ user }: { user: User }) {
             })}
           </tbody>
         </table>
+      ) : null}
+      {closed.length ? (
+        <section aria-label="Rejected and superseded budgets">
+          <h2>Rejected and superseded budgets</h2>
+          <ul>
+            {closed.map((b) => (
+              <li key={b.id}>
+                {b.id} {b.serviceName} {periodLabel(b.fiscalYear, b.quarter)}: {b.total}{' '}
+                {b.currency} — {budgetStateLabel(b)}
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {data?.unbudgeted.length ? (
         <section aria-label="Costs without a budget">
