@@ -113,7 +113,7 @@ describe.each(testDatabaseTargets())(
     })
 
     it('4.1.3, 9.2: the RFC requester is not offered the CAB decision and gets 403 naming the rule; another CAB member decides', async () => {
-      // given: `change` recorded the RFC and sits on the CAB
+      // given: `change` recorded the RFC (so is its requester by default) and sits on the CAB
       const { id, instance } = await assessedChange()
       const cabTask = await h.task(instance, 'Task_CabDecision')
       const requester = await h.as('change')
@@ -129,7 +129,7 @@ describe.each(testDatabaseTargets())(
       const seen = await requester.get<TaskDetail>(`/tasks/${cabTask.id}`)
       expect(seen.body.segregation).toEqual({
         rule: 'sod:notRequester',
-        reason: `You recorded ${id}.`,
+        reason: `You requested ${id}.`,
       })
 
       // when the requester claims it, or a lead assigns it to them
@@ -142,10 +142,10 @@ describe.each(testDatabaseTargets())(
       expect(claimed.body).toMatchObject({
         status: 403,
         title: 'Forbidden',
-        detail: `You recorded ${id}; someone else must complete “CAB decision” (segregation of duties, sod:notRequester; ISO/IEC 20000-1 4.1.3).`,
+        detail: `You requested ${id}; someone else must complete “CAB decision” (segregation of duties, sod:notRequester; ISO/IEC 20000-1 4.1.3).`,
       })
       expect(assigned.status).toBe(403)
-      expect(assigned.body.detail).toContain(`change recorded ${id}; someone else must complete`)
+      expect(assigned.body.detail).toContain(`change requested ${id}; someone else must complete`)
 
       // when another member decides
       await h.complete(

@@ -370,6 +370,11 @@ const draftOps = (
     ['reject', 'Reject a draft in review with a reason (required; not its author)', rejectBody],
     ['discard', 'Discard an open draft (author only; kept with its evidence)', discardBody],
     [
+      'withdraw',
+      'Withdraw a draft in review or approved back to draft, so it can be changed again (author only, 4.3.2)',
+      actionBody,
+    ],
+    [
       'rebase',
       'Rebase a draft on the deployed version `onto` after seeing the three-way diff (author only; voids review and approval)',
       rebaseBody,
