@@ -298,7 +298,7 @@ describe('cases', () => {
     await page.getByRole('table', { name: 'SLAs' }).locator('tbody tr a').first().click()
     const targets = page.getByRole('region', { name: 'Targets' })
     await targets.getByRole('table').waitFor()
-    const before = await targets.getByRole('row', { name: /P1/ }).textContent()
+    const before = await targets.getByRole('row', { name: /\(priority 1\)/ }).textContent()
     // when
     await targets.getByRole('button', { name: 'Edit targets' }).click()
     await targets.getByLabel('P1 resolution minutes').fill('45')
@@ -310,7 +310,7 @@ describe('cases', () => {
     expect(await targets.getByRole('form', { name: 'Propose through a change' }).count()).toBe(1)
     await page.reload()
     await targets.getByRole('table').waitFor()
-    expect(await targets.getByRole('row', { name: /P1/ }).textContent()).toBe(before)
+    expect(await targets.getByRole('row', { name: /\(priority 1\)/ }).textContent()).toBe(before)
     await screenshot(page, 'sla-detail')
     await context.close()
   })
