@@ -104,7 +104,7 @@ describe('the task page shows the record fields its diagram declares', () => {
     await requester.page.goto(`/inbox/${taskId}`)
     const why = requester.page.getByTestId('segregation')
     await why.waitFor()
-    expect(await why.textContent()).toContain(`You recorded ${rfc.id}.`)
+    expect(await why.textContent()).toContain(`You requested ${rfc.id}.`)
     expect(await requester.page.getByRole('button', { name: 'Claim' }).count()).toBe(0)
     await requester.context.close()
   })
