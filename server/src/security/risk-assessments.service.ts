@@ -14,36 +14,11 @@ import { writeWithEvidence, type AuditSink } from '../evidence/audit-sink'
 import { NotFoundError } from '../errors'
 import { nextReference } from '../cases/references'
 import { RiskCategory } from '../sms/risks/risk-model'
+import type { AssessedRisk, SecurityRiskAssessment } from '@shared/api/security-risk-assessments'
 
 const DAY = 86_400_000
 
-/** One security risk of the register as the assessment found it. */
-export interface AssessedRisk {
-  riskId: string
-  title: string
-  owner: string
-  likelihood: number
-  impact: number
-  score: number
-  status: string
-  treatment: string
-  reviewOverdue: boolean
-  controls: { id: string; reference: string; status: string }[]
-}
-
-export interface SecurityRiskAssessment {
-  id: string
-  status: 'open' | 'completed'
-  processInstanceKey: string | null
-  periodStart: string
-  periodEnd: string
-  risks: AssessedRisk[]
-  assessment: Record<string, unknown> | null
-  treatment: Record<string, unknown> | null
-  assessedBy: string | null
-  createdAt: string
-  completedAt: string | null
-}
+export type { AssessedRisk, SecurityRiskAssessment } from '@shared/api/security-risk-assessments'
 
 /** What the procedure's tasks decided. */
 export interface AssessmentResults {
@@ -58,8 +33,8 @@ const toAssessment = (r: Selectable<SecurityRiskAssessmentsTable>): SecurityRisk
   periodStart: iso(r.period_start),
   periodEnd: iso(r.period_end),
   risks: r.risks as AssessedRisk[],
-  assessment: (r.assessment ?? null) as Record<string, unknown> | null,
-  treatment: (r.treatment ?? null) as Record<string, unknown> | null,
+  assessment: (r.assessment ?? null) as SecurityRiskAssessment['assessment'],
+  treatment: (r.treatment ?? null) as SecurityRiskAssessment['treatment'],
   assessedBy: r.assessed_by,
   createdAt: iso(r.created_at),
   completedAt: isoOrNull(r.completed_at),

@@ -5,33 +5,9 @@
  * treatment it planned. Security readers read them; the steps are done through the inbox.
  */
 
-/** One security risk of the register as the assessment found it. */
-export interface AssessedRisk {
-  riskId: string
-  title: string
-  owner: string
-  likelihood: number
-  impact: number
-  score: number
-  status: string
-  treatment: string
-  reviewOverdue: boolean
-  controls: { id: string; reference: string; status: string }[]
-}
+import type { SecurityRiskAssessment } from '@shared/api/security-risk-assessments'
 
-export interface SecurityRiskAssessment {
-  id: string
-  status: 'open' | 'completed'
-  processInstanceKey: string | null
-  periodStart: string
-  periodEnd: string
-  risks: AssessedRisk[]
-  assessment: { findings?: string; riskChanges?: string; treatmentNeeded?: boolean } | null
-  treatment: { plan?: string; actions?: string; actionOwner?: string; actionDue?: string } | null
-  assessedBy: string | null
-  createdAt: string
-  completedAt: string | null
-}
+export type { AssessedRisk, SecurityRiskAssessment } from '@shared/api/security-risk-assessments'
 
 /** The assessment's state in human words. */
 export const assessmentStateLabel = (a: SecurityRiskAssessment) =>
