@@ -363,6 +363,8 @@ describe('internal audit and management review', () => {
         await action.getByLabel('Action').fill('Workaround rule for known errors')
         // the kind is picked from form-js's list with the keyboard: Resource, then Improvement
         await action.getByLabel('Kind').focus()
+        // (the list opens on focus; a key pressed before it is there picks nothing)
+        await action.locator('.fjs-dropdownlist').waitFor()
         await action.getByLabel('Kind').press('ArrowDown')
         await action.getByLabel('Kind').press('Enter')
         await expect.poll(() => action.getByLabel('Kind').inputValue()).toBe('Improvement')
